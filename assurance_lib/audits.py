@@ -1,0 +1,1 @@
+"""Placeholder: the audits analysis registers its input contracts here (being built)."""

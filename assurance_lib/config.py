@@ -1,0 +1,422 @@
+"""Run parameters: loading and checking ``parameters/*.yaml`` into a frozen, typed object.
+
+A parameters file describes one run period::
+
+    partnership: Synthetic Partnership
+    period: 2026-27 Q2
+    retention: 5
+    cell_timeout: 900
+    disclosure:
+      threshold: 5
+    notebooks:
+      01_disproportionality:
+        events_path: data/synthetic/journey_events.csv
+
+Everything is checked before any notebook runs: unknown keys, missing keys, wrong types,
+a malformed period and input files that do not exist. Every problem names the file, the key
+and what was expected, and all problems are reported together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import yaml
+
+from .errors import InputError, Problem
+
+__all__ = [
+    "Period",
+    "DisclosureConfig",
+    "RunConfig",
+    "project_root",
+    "resolve_path",
+    "load_params",
+    "DEFAULT_PARAMS",
+]
+
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2}) Q([1-4])$")
+_SLUG_RE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
+
+
+def project_root() -> Path:
+    """Return the project's root folder (the one holding ``parameters/`` and ``notebooks/``).
+
+    Looked up in this order: the ``ASSURANCE_ROOT`` environment variable; the nearest parent
+    of the current directory holding ``pyproject.toml`` and ``parameters/``; the folder above
+    the installed package (an editable install of the repository).
+    """
+    env = os.environ.get("ASSURANCE_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd().resolve()
+    for cand in (here, *here.parents):
+        if (cand / "pyproject.toml").is_file() and (cand / "parameters").is_dir():
+            return cand
+    return Path(__file__).resolve().parent.parent
+
+
+def resolve_path(value: str | os.PathLike[str], root: Path | None = None) -> Path:
+    """Resolve a path from a parameters file: absolute as given, relative to the project root."""
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else (root or project_root()) / p
+
+
+DEFAULT_PARAMS = Path("parameters") / "2026-27-Q2.yaml"
+"""The embedded default: the synthetic partnership's 2026-27 Q2 run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A financial-year quarter, e.g. ``2026-27 Q2`` (1 July to 30 September 2026).
+
+    Examples
+    --------
+    >>> p = Period.parse("2026-27 Q2")
+    >>> p.slug, str(p.start), str(p.end)
+    ('2026-27-Q2', '2026-07-01', '2026-09-30')
+    >>> p.previous().label
+    '2026-27 Q1'
+    >>> Period.parse("2026-27 Q1").previous().label
+    '2025-26 Q4'
+    """
+
+    fy_start: int
+    quarter: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.quarter <= 4:
+            raise ValueError(f"quarter must be 1 to 4, got {self.quarter}")
+        if not 2000 <= self.fy_start <= 2100:
+            raise ValueError(f"financial year must start between 2000 and 2100, got {self.fy_start}")
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        """Parse a label (``2026-27 Q2``) or a folder slug (``2026-27-Q2``)."""
+        s = str(text).strip()
+        m = _PERIOD_RE.match(s) or _SLUG_RE.match(s)
+        if not m:
+            raise ValueError(
+                f"{text!r} is not a financial-year quarter (expected a label like '2026-27 Q2')"
+            )
+        y1, y2, q = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if (y1 + 1) % 100 != y2:
+            raise ValueError(
+                f"{text!r}: the financial year {y1}-{y2:02d} must span consecutive years "
+                f"(expected {y1}-{(y1 + 1) % 100:02d})"
+            )
+        return cls(y1, q)
+
+    @property
+    def label(self) -> str:
+        """The period label, e.g. ``2026-27 Q2``."""
+        return f"{self.fy_start}-{(self.fy_start + 1) % 100:02d} Q{self.quarter}"
+
+    @property
+    def slug(self) -> str:
+        """The folder slug, e.g. ``2026-27-Q2``."""
+        return self.label.replace(" ", "-")
+
+    @property
+    def start(self) -> dt.date:
+        """First day of the quarter (Q1 starts 1 April)."""
+        month = 4 + 3 * (self.quarter - 1)
+        year = self.fy_start + (month - 1) // 12
+        return dt.date(year, (month - 1) % 12 + 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """Last day of the quarter."""
+        return (self.next().start - dt.timedelta(days=1))
+
+    def next(self) -> "Period":
+        """The following quarter."""
+        return Period(self.fy_start + (self.quarter == 4), self.quarter % 4 + 1)
+
+    def previous(self) -> "Period":
+        """The preceding quarter."""
+        return Period(self.fy_start - (self.quarter == 1), (self.quarter - 2) % 4 + 1)
+
+    def rolling_start(self, months: int = 12) -> dt.date:
+        """First day of the window of ``months`` months ending with this quarter."""
+        if months % 3:
+            raise ValueError(f"a rolling window is a whole number of quarters, got {months} months")
+        p = self
+        for _ in range(months // 3 - 1):
+            p = p.previous()
+        return p.start
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DisclosureConfig:
+    """Disclosure control settings (defaults follow DfE practice for children's social care).
+
+    Attributes
+    ----------
+    threshold : int
+        Counts from 1 to ``threshold`` are suppressed (DfE: 1 to 5).
+    suppress_zeros : bool
+        Suppress true zeros as well (DfE shows zeros).
+    rounding_base : int
+        0 for no rounding, otherwise counts are rounded to the nearest 5 or 10 (totals are
+        rounded independently, never recomputed from rounded cells).
+    protection_range : int
+        The smallest number of possible values a suppressed cell must keep once everything
+        published alongside it is known (checked by the recoverability audit).
+    suppressed, not_applicable, not_available, low : str
+        GSS shorthand symbols.
+    """
+
+    threshold: int = 5
+    suppress_zeros: bool = False
+    rounding_base: int = 0
+    protection_range: int = 3
+    suppressed: str = "[c]"
+    not_applicable: str = "[z]"
+    not_available: str = "[x]"
+    low: str = "[low]"
+
+    def __post_init__(self) -> None:
+        if self.threshold < 0:
+            raise ValueError(f"threshold must be 0 or more, got {self.threshold}")
+        if self.rounding_base not in (0, 5, 10):
+            raise ValueError(f"rounding_base must be one of 0, 5, 10, got {self.rounding_base}")
+        if self.protection_range < 1:
+            raise ValueError(f"protection_range must be 1 or more, got {self.protection_range}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunConfig:
+    """The validated parameters of one run (immutable)."""
+
+    params_file: Path
+    root: Path
+    partnership: str
+    period: Period
+    output_root: Path
+    retention: int = 5
+    cell_timeout: int = 900
+    disclosure: DisclosureConfig = field(default_factory=DisclosureConfig)
+    identifier_names_file: Path | None = None
+    notebooks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def notebook_params(self, notebook: str) -> dict[str, Any]:
+        """The parameters the file gives one notebook (empty when it gives none)."""
+        return dict(self.notebooks.get(notebook, {}))
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view for the manifest."""
+        return {
+            "params_file": str(self.params_file),
+            "partnership": self.partnership,
+            "period": self.period.label,
+            "period_slug": self.period.slug,
+            "period_start": self.period.start.isoformat(),
+            "period_end": self.period.end.isoformat(),
+            "output_root": str(self.output_root),
+            "retention": self.retention,
+            "cell_timeout": self.cell_timeout,
+            "disclosure": {k: getattr(self.disclosure, k) for k in DisclosureConfig.__slots__},
+            "identifier_names_file": str(self.identifier_names_file) if self.identifier_names_file else None,
+            "notebooks": {k: dict(v) for k, v in self.notebooks.items()},
+        }
+
+
+# key -> (type(s), required, help)
+_TOP_KEYS: dict[str, tuple[tuple[type, ...], bool, str]] = {
+    "partnership": ((str,), True, "the partnership's name, as printed on the pack"),
+    "period": ((str,), True, "a financial-year quarter label such as '2026-27 Q2'"),
+    "output_root": ((str,), False, "folder for output packs (default 'outputs')"),
+    "retention": ((int,), False, "how many good packs of the period to keep (1 or more)"),
+    "cell_timeout": ((int,), False, "seconds one notebook cell may run (1 or more)"),
+    "disclosure": ((dict,), False, "disclosure control settings"),
+    "identifier_names_file": ((str,), False, "a text file of names (one a line) to scan for and redact"),
+    "notebooks": ((dict,), False, "parameters for each notebook, keyed by notebook name"),
+}
+_DISCLOSURE_KEYS: dict[str, tuple[type, ...]] = {
+    "threshold": (int,),
+    "suppress_zeros": (bool,),
+    "rounding_base": (int,),
+    "protection_range": (int,),
+    "suppressed": (str,),
+    "not_applicable": (str,),
+    "not_available": (str,),
+    "low": (str,),
+}
+
+
+def _type_name(types: tuple[type, ...]) -> str:
+    names = {int: "a whole number", str: "text", bool: "true or false", dict: "a mapping",
+             float: "a number", list: "a list"}
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def _is_type(value: Any, types: tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and bool not in types:
+        return False
+    if float in types and isinstance(value, int) and not isinstance(value, bool):
+        return True
+    return isinstance(value, types)
+
+
+def load_params(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    root: Path | None = None,
+    notebook_params: Mapping[str, Mapping[str, tuple[type, ...]]] | None = None,
+    check_files: bool = True,
+    output_root: str | os.PathLike[str] | None = None,
+) -> RunConfig:
+    """Load and check a parameters file.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        The YAML file; relative paths are resolved against the project root. ``None`` loads
+        the embedded default (:data:`DEFAULT_PARAMS`).
+    root : Path, optional
+        The project root (default: :func:`project_root`).
+    notebook_params : mapping, optional
+        For each known notebook, its parameter names and accepted types (from the notebooks'
+        ``parameters`` cells). When given, unknown notebooks, unknown keys and wrong types in
+        the ``notebooks`` section are rejected.
+    check_files : bool
+        Reject notebook parameters ending in ``_path`` or ``_file`` that name a missing file.
+    output_root : path-like, optional
+        Overrides ``output_root`` in the file.
+
+    Returns
+    -------
+    RunConfig
+
+    Raises
+    ------
+    InputError
+        Listing every problem found, each naming the file, the key and what was expected.
+    """
+    root = (root or project_root()).resolve()
+    file = resolve_path(path if path is not None else DEFAULT_PARAMS, root)
+    shown = _display(file, root)
+    if not file.is_file():
+        raise InputError([Problem(file=shown, message="no such parameters file")])
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        raise InputError([Problem(file=shown, place=where, message=f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
+    if not isinstance(raw, dict):
+        raise InputError([Problem(file=shown, message="expected a mapping of keys at the top level")])
+
+    problems: list[Problem] = []
+
+    def bad(key: str, value: Any, expected: str) -> None:
+        problems.append(Problem(file=shown, key=key, value=value, expected=expected))
+
+    for key in raw:
+        if key not in _TOP_KEYS:
+            bad(key, None, f"a known key (one of: {', '.join(_TOP_KEYS)})")
+    for key, (types, required, help_) in _TOP_KEYS.items():
+        if key not in raw:
+            if required:
+                problems.append(Problem(file=shown, key=key, message=f"missing (expected {help_})"))
+            continue
+        if not _is_type(raw[key], types):
+            bad(key, raw[key], f"{_type_name(types)}: {help_}")
+
+    period: Period | None = None
+    if isinstance(raw.get("period"), str):
+        try:
+            period = Period.parse(raw["period"])
+            if raw["period"].strip() != period.label:
+                bad("period", raw["period"], f"the label form '{period.label}'")
+        except ValueError as exc:
+            bad("period", raw["period"], str(exc).split(": ", 1)[-1] if "expected" in str(exc) else str(exc))
+
+    for key in ("retention", "cell_timeout"):
+        v = raw.get(key)
+        if _is_type(v, (int,)) and v < 1:
+            bad(key, v, "a whole number of 1 or more")
+
+    disclosure = DisclosureConfig()
+    d_raw = raw.get("disclosure") or {}
+    if isinstance(d_raw, dict):
+        ok = True
+        for k, v in d_raw.items():
+            if k not in _DISCLOSURE_KEYS:
+                bad(f"disclosure.{k}", None, f"a known key (one of: {', '.join(_DISCLOSURE_KEYS)})")
+                ok = False
+            elif not _is_type(v, _DISCLOSURE_KEYS[k]):
+                bad(f"disclosure.{k}", v, _type_name(_DISCLOSURE_KEYS[k]))
+                ok = False
+        if ok:
+            try:
+                disclosure = DisclosureConfig(**d_raw)
+            except ValueError as exc:
+                problems.append(Problem(file=shown, key="disclosure", message=str(exc)))
+
+    nb_raw = raw.get("notebooks") or {}
+    notebooks: dict[str, Mapping[str, Any]] = {}
+    if isinstance(nb_raw, dict):
+        for nb, values in nb_raw.items():
+            if values is None:
+                values = {}
+            if not isinstance(values, dict):
+                bad(f"notebooks.{nb}", values, "a mapping of parameter names to values")
+                continue
+            if notebook_params is not None:
+                if nb not in notebook_params:
+                    bad(f"notebooks.{nb}", None, f"a notebook name (one of: {', '.join(sorted(notebook_params))})")
+                    continue
+                known = notebook_params[nb]
+                for k, v in values.items():
+                    if k not in known:
+                        bad(f"notebooks.{nb}.{k}", None,
+                            f"a parameter of notebook {nb} (one of: {', '.join(sorted(known)) or 'none'})")
+                    elif known[k] and not _is_type(v, known[k]):
+                        bad(f"notebooks.{nb}.{k}", v, _type_name(known[k]))
+            if check_files:
+                for k, v in values.items():
+                    if (k.endswith("_path") or k.endswith("_file")) and isinstance(v, str) and v:
+                        if not resolve_path(v, root).exists():
+                            bad(f"notebooks.{nb}.{k}", v, "an existing file (relative paths start at the project root)")
+            notebooks[str(nb)] = MappingProxyType(dict(values))
+
+    names_file = None
+    if isinstance(raw.get("identifier_names_file"), str) and raw["identifier_names_file"]:
+        names_file = resolve_path(raw["identifier_names_file"], root)
+        if check_files and not names_file.is_file():
+            bad("identifier_names_file", raw["identifier_names_file"], "an existing text file")
+
+    if problems:
+        raise InputError(problems)
+    assert period is not None
+    out = output_root if output_root is not None else raw.get("output_root", "outputs")
+    return RunConfig(
+        params_file=file,
+        root=root,
+        partnership=raw["partnership"].strip(),
+        period=period,
+        output_root=resolve_path(out, root),
+        retention=raw.get("retention", 5),
+        cell_timeout=raw.get("cell_timeout", 900),
+        disclosure=disclosure,
+        identifier_names_file=names_file,
+        notebooks=MappingProxyType(notebooks),
+    )
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""Placeholder: the disproportionality analysis registers its input contracts here (being built)."""

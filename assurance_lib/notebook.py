@@ -1,0 +1,106 @@
+"""What a notebook calls first: its run context.
+
+Every notebook's ``parameters`` cell holds ``params_file`` and ``run_dir`` (and its own inputs);
+its first code cell after that is one call::
+
+    ctx = setup("01_disproportionality", params_file=params_file, run_dir=run_dir,
+                events_path=events_path, population_path=population_path)
+
+``setup`` loads and checks the run parameters, resolves the notebook's input paths against
+the project root, prepares the pack folder (or, run standalone in JupyterLab with an empty
+``run_dir``, a scratch folder under ``outputs/scratch/``) and returns a :class:`Context` with a
+:class:`~assurance_lib.publish.Publisher`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .config import RunConfig, load_params, project_root, resolve_path
+from .publish import Publisher
+
+__all__ = ["Context", "setup", "ANALYSIS_NAMES"]
+
+ANALYSIS_NAMES = {
+    "01_disproportionality": "disproportionality",
+    "02_section11": "section11",
+    "03_audit_synthesis": "audits",
+    "04_assurance_report": "report",
+}
+"""Notebook -> analysis name used for flags files and the run log."""
+
+
+@dataclass
+class Context:
+    """A notebook's run context.
+
+    Attributes
+    ----------
+    notebook : str
+    config : RunConfig
+    run_dir : Path
+        The pack folder being written.
+    params : dict
+        The notebook's own parameters, with every ``*_path``/``*_file``/``*_dir`` value
+        resolved to an absolute path (empty strings stay empty: an absent optional input).
+    publish : Publisher
+    """
+
+    notebook: str
+    config: RunConfig
+    run_dir: Path
+    params: dict[str, Any]
+    publish: Publisher
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def path(self, key: str) -> Path | None:
+        """The resolved path of an input parameter, or None when it is empty (absent)."""
+        v = self.params.get(key)
+        return Path(v) if v else None
+
+
+def _resolve_params(params: Mapping[str, Any], root: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in params.items():
+        if isinstance(v, str) and v and (k.endswith("_path") or k.endswith("_file") or k.endswith("_dir")):
+            out[k] = str(resolve_path(v, root))
+        else:
+            out[k] = v
+    return out
+
+
+def setup(notebook: str, *, params_file: str, run_dir: str = "", **params: Any) -> Context:
+    """Load the run parameters and prepare the pack folder for one notebook.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name without ``.ipynb`` (e.g. ``"01_disproportionality"``).
+    params_file : str
+        The run's parameters file (relative to the project root or absolute).
+    run_dir : str
+        The pack folder; empty for a standalone run (a scratch folder
+        ``outputs/scratch/<slug>/`` is used, or ``$ASSURANCE_OUTPUT_ROOT/scratch/<slug>/``).
+    **params
+        The notebook's own parameters (as in its ``parameters`` cell).
+    """
+    root = project_root()
+    cfg = load_params(params_file, root=root, check_files=False)
+    if run_dir:
+        rd = Path(run_dir)
+    else:
+        out_root = Path(os.environ.get("ASSURANCE_OUTPUT_ROOT") or cfg.output_root)
+        rd = out_root / "scratch" / cfg.period.slug
+    (rd / "shareable" / "tables").mkdir(parents=True, exist_ok=True)
+    (rd / "internal" / "tables").mkdir(parents=True, exist_ok=True)
+    resolved = _resolve_params(params, root)
+    from . import disclosure, readers
+
+    id_cols = tuple(sorted({c for con in readers.contracts(notebook) for c in con.identifier_columns}))
+    pub = Publisher(run_dir=rd, config=cfg, analysis=ANALYSIS_NAMES.get(notebook, notebook.split("_", 1)[-1]),
+                    identifier_columns=id_cols)
+    ctx = Context(notebook=notebook, config=cfg, run_dir=rd, params=resolved, publish=pub)
+    return ctx

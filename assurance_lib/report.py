@@ -1,0 +1,1 @@
+"""Placeholder: the report analysis registers its input contracts here (being built)."""
