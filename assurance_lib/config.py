@@ -292,7 +292,8 @@ def load_params(
     check_files : bool
         Reject notebook parameters ending in ``_path`` or ``_file`` that name a missing file.
     output_root : path-like, optional
-        Overrides ``output_root`` in the file.
+        Overrides ``output_root`` in the file (so does the ``ASSURANCE_OUTPUT_ROOT``
+        environment variable, which the pipeline sets for the notebooks it runs).
 
     Returns
     -------
@@ -400,7 +401,7 @@ def load_params(
     if problems:
         raise InputError(problems)
     assert period is not None
-    out = output_root if output_root is not None else raw.get("output_root", "outputs")
+    out = output_root if output_root is not None else (os.environ.get("ASSURANCE_OUTPUT_ROOT") or raw.get("output_root", "outputs"))
     return RunConfig(
         params_file=file,
         root=root,

@@ -14,7 +14,6 @@ the project root, prepares the pack folder (or, run standalone in JupyterLab wit
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -92,8 +91,7 @@ def setup(notebook: str, *, params_file: str, run_dir: str = "", **params: Any) 
     if run_dir:
         rd = Path(run_dir)
     else:
-        out_root = Path(os.environ.get("ASSURANCE_OUTPUT_ROOT") or cfg.output_root)
-        rd = out_root / "scratch" / cfg.period.slug
+        rd = cfg.output_root / "scratch" / cfg.period.slug
     (rd / "shareable" / "tables").mkdir(parents=True, exist_ok=True)
     (rd / "internal" / "tables").mkdir(parents=True, exist_ok=True)
     resolved = _resolve_params(params, root)
