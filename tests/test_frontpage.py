@@ -1,0 +1,100 @@
+"""The pack's front page: content, order of links, provenance, self-contained and contract-clean."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from assurance_lib.config import DisclosureConfig
+from assurance_lib.frontpage import build_index
+from assurance_lib.workbook import build_workbook
+
+from test_report_fixtures import make_pack, manifest
+
+CONTRACT = Path("/work/shared/checks/pack_contract.py")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.tags: list[str] = []
+        self.lang = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        if tag == "a":
+            self.hrefs.append(a.get("href", ""))
+        if tag == "html":
+            self.lang = a.get("lang")
+
+
+def _page(tmp_path: Path, with_report: bool = True) -> tuple[Path, str]:
+    pack = make_pack(tmp_path / "pack")
+    if with_report:
+        (pack / "shareable" / "04_assurance_report.html").write_text("<!DOCTYPE html><html lang='en'><title>r</title></html>")
+    build_workbook(pack, partnership="P", period_label="2026-27 Q2", config=DisclosureConfig())
+    out = build_index(pack, manifest())
+    return pack, out.read_text(encoding="utf-8")
+
+
+def test_front_page_links_report_first_then_analyses_workbook_tables_figures(tmp_path: Path) -> None:
+    pack, html = _page(tmp_path)
+    p = _Links()
+    p.feed(html)
+    files = [h for h in p.hrefs if not h.startswith("#")]
+    assert files[:4] == ["04_assurance_report.html", "01_disproportionality.html", "02_section11.html",
+                         "03_audit_synthesis.html"]
+    assert files[4] == "tables/assurance_tables.xlsx"
+    # every CSV table of the fixture pack (3 tables + 3 flags files) and every figure file
+    for name in ("audit_grades", "dispro_rates", "s11_ratings", "flags_disproportionality", "flags_section11", "flags_audits"):
+        assert f"tables/{name}.csv" in files
+    for ext in ("png", "svg", "csv"):
+        assert f"figures/dispro_chart.{ext}" in files
+    # every link resolves to a file of the pack
+    for h in files:
+        assert (pack / "shareable" / h).is_file(), h
+
+
+def test_front_page_structure_and_provenance(tmp_path: Path) -> None:
+    _, html = _page(tmp_path)
+    p = _Links()
+    p.feed(html)
+    assert p.lang == "en"
+    assert p.hrefs[0] == "#main" and 'id="main"' in html  # skip link first
+    for landmark in ("header", "nav", "main", "footer"):
+        assert landmark in p.tags
+    assert p.tags.count("h1") == 1
+    assert "Synthetic Partnership (example data, not a real area)" in html
+    assert "2026-27 Q2" in html
+    assert "1 October 2026, 05:04 UTC" in html  # run date from manifest["finished"]
+    assert "20261001T050000Z-abc123" in html and "6c26a24" in html and "3.11.9" in html
+    assert "ab" * 32 in html and "data/synthetic/journey_events.csv" in html
+    assert "12.5" in html and "gptables" in html and "2.0.2" in html
+    assert "parameters/2026-27-Q2.yaml" in html
+    assert not re.search(r"<(script|img|link|iframe)\b", html)
+
+
+def test_missing_page_is_said_not_linked(tmp_path: Path) -> None:
+    _, html = _page(tmp_path, with_report=False)
+    assert 'href="04_assurance_report.html"' not in html
+    assert "not available in this pack" in html
+
+
+def test_missing_manifest_values_say_not_recorded(tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "pack")
+    html = build_index(pack, {"partnership": "P", "period": "2026-27 Q2"}).read_text()
+    assert html.count("not recorded") >= 5
+
+
+def test_front_page_passes_the_pack_contract_page_checks(tmp_path: Path) -> None:
+    pack, _ = _page(tmp_path)
+    spec = importlib.util.spec_from_file_location("pack_contract", CONTRACT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    scan = mod.PageScan()
+    scan.feed((pack / "shareable" / "index.html").read_text())
+    assert scan.external == [] and scan.bad_alt == 0 and scan.code == 0
