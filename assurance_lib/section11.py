@@ -1,1 +1,0 @@
-"""Placeholder: the section11 analysis registers its input contracts here (being built)."""
