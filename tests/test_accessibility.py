@@ -1,0 +1,143 @@
+"""Accessibility of the output pack, checked in a real browser.
+
+axe-core (``node_modules/axe-core``, installed by ``npm ci`` from package.json) runs inside
+headless Chromium against every HTML page of a pack's ``shareable/`` folder: no violation of
+serious or critical impact is allowed. The front page is also checked by keyboard: Tab from
+the top reaches every link in document order, the skip link first. Pages are opened as
+``file://`` URLs; nothing is served over the network.
+
+The tests skip only when Chromium or axe-core is missing on a developer's machine; with the
+``CI`` environment variable set they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assurance_lib.config import DisclosureConfig
+from assurance_lib.frontpage import build_index
+from assurance_lib.workbook import build_workbook
+
+from test_report_fixtures import make_pack, manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("ASSURANCE_CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser() -> None:
+    missing = [str(p) for p in (CHROMIUM, AXE) if not p.is_file()]
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package")
+    if missing:
+        msg = f"accessibility check needs {', '.join(missing)} (install Chromium; run `npm ci` in the project root)"
+        if os.environ.get("CI"):
+            pytest.fail(msg + " - required in CI")
+        pytest.skip(msg)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fixture pack with the front page, the workbook and (when it renders) the report page."""
+    run = make_pack(tmp_path_factory.mktemp("a11y") / "pack")
+    build_workbook(run, partnership="Test Partnership", period_label="2026-27 Q2", config=DisclosureConfig())
+    try:
+        from test_report import render_report_page
+    except ImportError:  # the report page test helper is part of tests/test_report.py
+        render_report_page = None
+    if render_report_page is not None:
+        render_report_page(run)
+    build_index(run, manifest())
+    return run
+
+
+def axe_violations(page, path: Path) -> list[dict]:
+    """Serious and critical axe-core violations of one page (``file://``)."""
+    page.goto(path.resolve().as_uri())
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def _describe(vs: list[dict]) -> str:
+    return "; ".join(f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in vs)
+
+
+def test_every_shareable_page_has_no_serious_or_critical_axe_violation(browser, pack: Path) -> None:
+    pages = sorted((pack / "shareable").rglob("*.html"))
+    assert (pack / "shareable" / "index.html") in pages
+    page = browser.new_page()
+    problems = {}
+    for p in pages:
+        vs = axe_violations(page, p)
+        if vs:
+            problems[str(p.relative_to(pack))] = _describe(vs)
+    page.close()
+    assert not problems, problems
+
+
+def test_axe_does_find_a_planted_violation(browser, tmp_path: Path) -> None:
+    """The check can fail: an image without alt text and an unlabelled input are caught."""
+    bad = tmp_path / "bad.html"
+    bad.write_text("<!DOCTYPE html><html><head><title>x</title></head><body>"
+                   "<img src='x.png'><input type='text'></body></html>")
+    page = browser.new_page()
+    ids = {v["id"] for v in axe_violations(page, bad)}
+    page.close()
+    assert "image-alt" in ids
+
+
+def test_keyboard_reaches_every_link_of_the_index_in_order(browser, pack: Path) -> None:
+    page = browser.new_page()
+    page.goto((pack / "shareable" / "index.html").resolve().as_uri())
+    expected = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert expected[0] == "#main"
+    reached = []
+    for _ in range(len(expected)):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("() => document.activeElement && document.activeElement.getAttribute('href')"))
+    assert reached == expected
+    page.close()
+
+
+def test_skip_link_is_visible_on_focus_and_moves_to_main(browser, pack: Path) -> None:
+    page = browser.new_page()
+    page.goto((pack / "shareable" / "index.html").resolve().as_uri())
+    page.keyboard.press("Tab")
+    box = page.evaluate("() => document.activeElement.getBoundingClientRect().left")
+    assert box >= 0, "the skip link must come on screen when focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => location.hash") == "#main"
+    page.close()
+
+
+def test_every_image_in_the_pack_pages_has_meaningful_alt_text(browser, pack: Path) -> None:
+    page = browser.new_page()
+    for p in sorted((pack / "shareable").rglob("*.html")):
+        page.goto(p.resolve().as_uri())
+        alts = page.eval_on_selector_all("img", "els => els.map(e => (e.getAttribute('alt') || '').trim())")
+        for a in alts:
+            assert len(a) >= 20 and not a.lower().startswith(("image", "chart", "figure", "no description")), (p.name, a)
+    page.close()
