@@ -1,0 +1,715 @@
+"""Rates, proportions, ratios and their confidence intervals: thin and exact over scipy/statsmodels.
+
+The style follows PHEindicatormethods (``phe_rate``, ``phe_proportion``, ``calculate_dsr``): a
+tidy frame in, a new frame out holding the input columns plus
+
+``value, lower_95, upper_95, lower_998, upper_998, method``
+
+(95% and 99.8% intervals, the Fingertips convention; other levels give columns named the same
+way, e.g. ``confidence=(0.90,)`` gives ``lower_90, upper_90``). Every row carries its ``method``;
+rows that cannot be estimated (a zero denominator, a missing input) have NaN values and a
+``method`` that says why. Everything is vectorised over rows; nothing warns.
+
+Functions
+---------
+rate                        rate per ``multiplier``; Byar's method (count >= 10) or exact Poisson (< 10)
+proportion                  proportion (x ``multiplier``); Wilson score interval
+rate_ratio                  ratio of two Poisson rates; score interval and score test
+proportion_ratio            ratio of two proportions; Katz log interval and Pearson chi-square test
+representation_index        observed / expected; exact or Byar limits on the observed count
+bh_qvalues                  Benjamini-Hochberg q-values, NaN-safe
+significance_flags          Fingertips-style labels for a ratio against a reference value
+dsr                         directly standardised rate; Dobson interval
+funnel_limits               funnel-plot control limits (Poisson or binomial, Spiegelhalter 2005)
+overdispersion              Spiegelhalter's overdispersion estimate (phi, tau^2) and adjusted limits
+mantel_haenszel_rate_ratio  Mantel-Haenszel summary rate ratio; Greenland-Robins variance
+
+References
+----------
+- Office for Health Improvement and Disparities (formerly PHE), *Technical Guide: Confidence
+  intervals* and *Technical Guide: Direct standardisation*, Fingertips technical guidance.
+- Breslow NE, Day NE (1987). *Statistical methods in cancer research, vol. II*. IARC (Byar's method).
+- Armitage P, Berry G, Matthews JNS (2002). *Statistical methods in medical research*, 4th edn
+  (exact Poisson limits from the chi-square distribution).
+- Wilson EB (1927). J Am Stat Assoc 22:209-212; Newcombe RG (1998). Stat Med 17:857-872.
+- Gu K, Ng HKT, Tang ML, Schucany WR (2008). Testing the ratio of two Poisson rates.
+  Biometrical Journal 50:283-298 (the score method used by statsmodels).
+- Katz D, Baptista J, Azen SP, Pike MC (1978). Obtaining confidence intervals for the risk ratio
+  in cohort studies. Biometrics 34:469-474.
+- Benjamini Y, Hochberg Y (1995). J R Stat Soc B 57:289-300.
+- Dobson AJ, Kuulasmaa K, Eberle E, Scherer J (1991). Confidence intervals for weighted sums of
+  Poisson parameters. Stat Med 10:457-462.
+- Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance.
+  Stat Med 24:1185-1202; Spiegelhalter DJ (2005). Handling over-dispersion of performance
+  indicators. Qual Saf Health Care 14:347-351.
+- Greenland S, Robins JM (1985). Estimation of a common effect parameter from sparse follow-up
+  data. Biometrics 41:55-68.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats import rates as _sm_rates
+
+__all__ = [
+    "DEFAULT_CONFIDENCE",
+    "BYAR_MIN_COUNT",
+    "interval_columns",
+    "poisson_limits",
+    "rate",
+    "proportion",
+    "rate_ratio",
+    "proportion_ratio",
+    "representation_index",
+    "bh_qvalues",
+    "significance_flags",
+    "FLAG_LABELS",
+    "dsr",
+    "funnel_limits",
+    "overdispersion",
+    "Overdispersion",
+    "mantel_haenszel_rate_ratio",
+]
+
+DEFAULT_CONFIDENCE: tuple[float, ...] = (0.95, 0.998)
+"""Fingertips convention: 95% and 99.8% intervals."""
+
+BYAR_MIN_COUNT = 10
+"""Counts at or above this use Byar's approximation; below it the exact Poisson limits (PHE)."""
+
+FLAG_LABELS = ("higher (99.8%)", "higher (95%)", "similar", "lower (95%)", "lower (99.8%)",
+               "not compared")
+"""Labels returned by :func:`significance_flags` (the last for rows without an interval)."""
+
+M_BYAR = "Byar"
+M_EXACT = "Exact Poisson"
+M_WILSON = "Wilson score"
+M_DENOM_ZERO = "denominator is zero"
+M_MISSING = "missing input"
+M_SCORE = ("score (statsmodels confint_poisson_2indep/test_poisson_2indep, "
+           "compare='ratio', method='score')")
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+
+def _label(level: float) -> str:
+    """Column suffix for a confidence level: 0.95 -> '95', 0.998 -> '998', 0.9 -> '90'."""
+    pct = f"{level * 100:.10g}"
+    return pct.replace(".", "")
+
+
+def interval_columns(confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> list[str]:
+    """Names of the interval columns for ``confidence``, in output order.
+
+    Examples
+    --------
+    >>> interval_columns()
+    ['lower_95', 'upper_95', 'lower_998', 'upper_998']
+    >>> interval_columns((0.9,))
+    ['lower_90', 'upper_90']
+    """
+    cols: list[str] = []
+    for level in _check_confidence(confidence):
+        lab = _label(level)
+        cols += [f"lower_{lab}", f"upper_{lab}"]
+    return cols
+
+
+def _check_confidence(confidence: Sequence[float] | float) -> tuple[float, ...]:
+    if isinstance(confidence, (int, float)):
+        confidence = (float(confidence),)
+    levels = tuple(float(c) for c in confidence)
+    if not levels:
+        raise ValueError("confidence must hold at least one level, e.g. (0.95, 0.998)")
+    for c in levels:
+        if not 0.5 <= c < 1:
+            raise ValueError(f"confidence level {c!r} is not between 0.5 and 1 "
+                             "(expected a fraction such as 0.95 or 0.998)")
+    if len(set(_label(c) for c in levels)) != len(levels):
+        raise ValueError(f"confidence levels {levels!r} are repeated")
+    return levels
+
+
+def _check_choice(name: str, value: str, choices: Iterable[str]) -> str:
+    choices = tuple(choices)
+    if value not in choices:
+        raise ValueError(f"{name}={value!r} is not one of {', '.join(map(repr, choices))}")
+    return value
+
+
+def _column(df: pd.DataFrame, col: str, what: str, *, function: str) -> np.ndarray:
+    """A column as float64 (NaN for missing), checking it exists, is numeric and not negative."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{function}: expected a pandas DataFrame, got {type(df).__name__}")
+    if col not in df.columns:
+        raise ValueError(f"{function}: column {col!r} ({what}) is not in the frame "
+                         f"(columns: {', '.join(map(str, df.columns))})")
+    s = df[col]
+    if not (pd.api.types.is_numeric_dtype(s) or s.isna().all()):
+        raise ValueError(f"{function}: column {col!r} ({what}) is not numeric (dtype {s.dtype})")
+    arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    bad = np.isfinite(arr) & (arr < 0) | np.isinf(arr)
+    if bad.any():
+        rows = list(df.index[bad][:5])
+        raise ValueError(f"{function}: column {col!r} ({what}) has negative or infinite values "
+                         f"at rows {rows} (expected a count or population of 0 or more)")
+    return arr
+
+
+def _not_above(num: np.ndarray, den: np.ndarray, df: pd.DataFrame, num_col: str, den_col: str,
+               function: str) -> None:
+    bad = np.isfinite(num) & np.isfinite(den) & (num > den)
+    if bad.any():
+        rows = list(df.index[bad][:5])
+        raise ValueError(f"{function}: {num_col!r} exceeds {den_col!r} at rows {rows} "
+                         "(expected a count no larger than its denominator)")
+
+
+def _z(level: float) -> float:
+    """Two-sided standard normal quantile for ``level`` (scipy.stats.norm)."""
+    return float(sps.norm.isf((1 - level) / 2))
+
+
+def poisson_limits(count: np.ndarray | float, level: float = 0.95, *,
+                   byar_min: float = BYAR_MIN_COUNT) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence limits for a Poisson count: Byar's method at ``byar_min`` or more, exact below.
+
+    As PHEindicatormethods ``byars_lower``/``byars_upper`` and the PHE/OHID technical guide:
+
+    - exact (counts below 10): lower = chi2.ppf(alpha/2, 2O)/2, upper = chi2.ppf(1-alpha/2, 2O+2)/2
+      (scipy.stats.chi2); the lower limit of a zero count is 0;
+    - Byar (counts of 10 or more): lower = O (1 - 1/(9O) - z/(3 sqrt(O)))^3,
+      upper = (O+1) (1 - 1/(9(O+1)) + z/(3 sqrt(O+1)))^3.
+
+    Parameters
+    ----------
+    count : array_like
+        Observed counts (0 or more; need not be whole). NaN gives NaN.
+    level : float
+        Confidence level, e.g. 0.95.
+    byar_min : float
+        Smallest count for Byar's method (10, as PHE). Use ``numpy.inf`` for exact limits always.
+
+    Returns
+    -------
+    lower, upper : ndarray
+        Limits on the count scale.
+
+    Examples
+    --------
+    >>> lo, hi = poisson_limits([0, 5, 65])
+    >>> [round(float(v), 3) for v in lo], [round(float(v), 3) for v in hi]
+    ([0.0, 1.623, 50.163], [3.689, 11.668, 82.849])
+    """
+    o = np.atleast_1d(np.asarray(count, dtype="float64"))
+    alpha = 1 - level
+    z = _z(level)
+    with np.errstate(all="ignore"):
+        safe = np.where(o > 0, o, 1.0)
+        ex_lo = np.where(o > 0, sps.chi2.ppf(alpha / 2, 2 * safe) / 2, 0.0)
+        ex_hi = sps.chi2.ppf(1 - alpha / 2, 2 * np.where(np.isfinite(o), o, 0.0) + 2) / 2
+        by_lo = safe * (1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))) ** 3
+        o1 = np.where(np.isfinite(o), o, 0.0) + 1
+        by_hi = o1 * (1 - 1 / (9 * o1) + z / (3 * np.sqrt(o1))) ** 3
+    use_byar = o >= byar_min
+    lower = np.where(use_byar, by_lo, ex_lo)
+    upper = np.where(use_byar, by_hi, ex_hi)
+    nan = ~np.isfinite(o)
+    lower[nan] = np.nan
+    upper[nan] = np.nan
+    return lower, upper
+
+
+def _frame(df: pd.DataFrame, value: np.ndarray, limits: dict[float, tuple[np.ndarray, np.ndarray]],
+           method: np.ndarray, extra: dict[str, np.ndarray] | None = None,
+           after_value: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """The input columns plus value, (extra columns), intervals, (extra), method."""
+    out = df.copy()
+    for name in ("value", *(after_value or {}), *(f"{s}_{_label(c)}" for c in limits for s in ("lower", "upper")),
+                 *(extra or {}), "method"):
+        if name in out.columns:
+            raise ValueError(f"the input already has a column named {name!r}, which the output uses; "
+                             "rename it first")
+    cols: dict[str, np.ndarray] = {"value": value}
+    cols.update(after_value or {})
+    for c, (lo, hi) in limits.items():
+        cols[f"lower_{_label(c)}"] = lo
+        cols[f"upper_{_label(c)}"] = hi
+    cols.update(extra or {})
+    cols["method"] = method
+    for k, v in cols.items():
+        if k == "method":
+            out[k] = pd.array(np.asarray(v, dtype=object), dtype="string")
+        else:
+            out[k] = np.asarray(v, dtype="float64")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# rate, proportion
+# --------------------------------------------------------------------------------------------
+
+def rate(df: pd.DataFrame, count: str, denominator: str, *, multiplier: float = 10000,
+         confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """Rate per ``multiplier`` with Byar's (count >= 10) or exact Poisson (count < 10) limits.
+
+    As PHEindicatormethods ``phe_rate`` and the PHE/OHID technical guide *Confidence intervals*
+    (the limits of :func:`poisson_limits` on the count, divided by the denominator). Each row is
+    one rate (sum grouped data first).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per rate.
+    count, denominator : str
+        Columns holding the number of events (children) and the population.
+    multiplier : float
+        Rate per this many (10,000 children, the DfE convention).
+    confidence : sequence of float
+        Confidence levels; the default gives ``lower_95, upper_95, lower_998, upper_998``.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df`` plus ``value``, the interval columns and ``method`` ("Byar",
+        "Exact Poisson", "denominator is zero" or "missing input").
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"n": [65, 3, 0, 4], "pop": [10000, 2000, 500, 0]})
+    >>> out = rate(df, "n", "pop")
+    >>> out[["n", "value", "lower_95", "upper_95"]].round(2)
+        n  value  lower_95  upper_95
+    0  65   65.0     50.16     82.85
+    1   3   15.0      3.09     43.84
+    2   0    0.0      0.00     73.78
+    3   4    NaN       NaN       NaN
+    >>> out["method"].tolist()
+    ['Byar', 'Exact Poisson', 'Exact Poisson', 'denominator is zero']
+    """
+    levels = _check_confidence(confidence)
+    x = _column(df, count, "count", function="rate")
+    n = _column(df, denominator, "denominator", function="rate")
+    if not multiplier > 0:
+        raise ValueError(f"rate: multiplier={multiplier!r} (expected a positive number such as 10000)")
+    ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    with np.errstate(all="ignore"):
+        scale = np.where(ok, multiplier / np.where(n > 0, n, 1.0), np.nan)
+        value = x * scale
+        limits = {}
+        for c in levels:
+            lo, hi = poisson_limits(x, c)
+            limits[c] = (lo * scale, hi * scale)
+    method = np.where(x >= BYAR_MIN_COUNT, M_BYAR, M_EXACT).astype(object)
+    method[np.isfinite(x) & np.isfinite(n) & (n == 0)] = M_DENOM_ZERO
+    method[~(np.isfinite(x) & np.isfinite(n))] = M_MISSING
+    return _frame(df, value, limits, method)
+
+
+def _wilson(x: np.ndarray, n: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson limits (statsmodels proportion_confint, method='wilson'), NaN where n is 0."""
+    lo = np.full(x.shape, np.nan)
+    hi = np.full(x.shape, np.nan)
+    ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    if ok.any():
+        l_, h_ = proportion_confint(x[ok], n[ok], alpha=1 - level, method="wilson")
+        lo[ok] = np.clip(l_, 0, 1)
+        hi[ok] = np.clip(h_, 0, 1)
+        lo[ok & (x == 0)] = 0.0
+        hi[ok & (x == n)] = 1.0
+    return lo, hi
+
+
+def proportion(df: pd.DataFrame, count: str, denominator: str, *, multiplier: float = 100,
+               confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """Proportion (times ``multiplier``) with the Wilson score interval.
+
+    As PHEindicatormethods ``phe_proportion``; limits from statsmodels
+    ``proportion_confint(method="wilson")`` (Wilson 1927; Newcombe 1998).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per proportion.
+    count, denominator : str
+        Columns holding the numerator and the denominator (count <= denominator).
+    multiplier : float
+        100 for a percentage, 1 for a fraction.
+    confidence : sequence of float
+        Confidence levels.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df`` plus ``value``, the interval columns and ``method`` ("Wilson score",
+        "denominator is zero" or "missing input").
+
+    Examples
+    --------
+    Newcombe (1998), Table II example (i): 81/263, 95% Wilson interval 0.2553 to 0.3662.
+
+    >>> df = pd.DataFrame({"x": [81], "n": [263]})
+    >>> proportion(df, "x", "n", multiplier=1).round(4)[["value", "lower_95", "upper_95", "method"]]
+       value  lower_95  upper_95        method
+    0  0.308    0.2553    0.3662  Wilson score
+    """
+    levels = _check_confidence(confidence)
+    x = _column(df, count, "count", function="proportion")
+    n = _column(df, denominator, "denominator", function="proportion")
+    _not_above(x, n, df, count, denominator, "proportion")
+    if not multiplier > 0:
+        raise ValueError(f"proportion: multiplier={multiplier!r} (expected a positive number such as 100)")
+    ok = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    with np.errstate(all="ignore"):
+        value = np.where(ok, x / np.where(n > 0, n, 1.0), np.nan) * multiplier
+    limits = {}
+    for c in levels:
+        lo, hi = _wilson(x, n, c)
+        limits[c] = (lo * multiplier, hi * multiplier)
+    method = np.full(x.shape, M_WILSON, dtype=object)
+    method[np.isfinite(x) & np.isfinite(n) & (n == 0)] = M_DENOM_ZERO
+    method[~(np.isfinite(x) & np.isfinite(n))] = M_MISSING
+    return _frame(df, value, limits, method)
+
+
+# --------------------------------------------------------------------------------------------
+# rate ratio (score), proportion ratio (Katz log)
+# --------------------------------------------------------------------------------------------
+
+def _score_ratio_limits(y1: np.ndarray, n1: np.ndarray, y2: np.ndarray, n2: np.ndarray,
+                        level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Score interval for the ratio of two Poisson rates, in closed form.
+
+    The score statistic of statsmodels ``test_poisson_2indep(method="score", compare="ratio")``
+    at ratio R is z(c) = (y1 - c y2) / sqrt((y1 + y2) c) with c = R n1 / n2. It decreases in c,
+    so the interval is {c : z(c)^2 <= k^2}, the roots of
+    y2^2 c^2 - (2 y1 y2 + k^2 N) c + y1^2 = 0 (N = y1 + y2). statsmodels
+    ``confint_poisson_2indep(method="score")`` finds the same limits numerically, one row at a
+    time; the closed form is exact and vectorised (it is also the Wilson interval for the
+    conditional binomial y1 | N, transformed to the ratio scale).
+    """
+    k2 = _z(level) ** 2
+    big_n = y1 + y2
+    b = 2 * y1 * y2 + k2 * big_n
+    with np.errstate(all="ignore"):
+        root = np.sqrt(k2 * big_n * (4 * y1 * y2 + k2 * big_n))
+        c_lo = 2 * y1 ** 2 / (b + root)              # stable form of the smaller root
+        c_hi = np.where(y2 > 0, (b + root) / (2 * np.where(y2 > 0, y2, 1.0) ** 2), np.inf)
+        d = n2 / n1
+        lo = np.where(y1 > 0, c_lo * d, 0.0)
+        hi = c_hi * d
+    return lo, hi
+
+
+def rate_ratio(df: pd.DataFrame, count: str, denominator: str, ref_count: str, ref_denominator: str,
+               *, confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """Ratio of two Poisson rates (group / reference) with score interval and score-test p-value.
+
+    The score method for two independent Poisson rates (Gu et al. 2008), as statsmodels
+    ``confint_poisson_2indep`` and ``test_poisson_2indep`` with ``compare="ratio",
+    method="score"``; the p-value is from ``test_poisson_2indep`` and the limits are the exact
+    roots of the same score statistic (see ``_score_ratio_limits``), which equal statsmodels'
+    numerically inverted limits.
+
+    Zero counts: a zero group count gives value 0 and lower limit 0; a zero reference count gives
+    an infinite value and upper limit with a finite lower limit; both zero gives NaN throughout
+    (no information), with the reason in ``method``.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per comparison.
+    count, denominator : str
+        The group's events and population (exposure).
+    ref_count, ref_denominator : str
+        The reference group's events and population.
+    confidence : sequence of float
+        Confidence levels.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df`` plus ``value`` (the rate ratio), the interval columns, ``p_value``
+        (two-sided, ratio = 1) and ``method``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": [30, 0], "n": [1000, 1000], "rx": [100, 10], "rn": [10000, 1000]})
+    >>> out = rate_ratio(df, "x", "n", "rx", "rn")
+    >>> out[["value", "lower_95", "upper_95", "p_value"]].round(3)
+       value  lower_95  upper_95  p_value
+    0    3.0       2.0     4.499    0.000
+    1    0.0       0.0     0.384    0.002
+    """
+    levels = _check_confidence(confidence)
+    f = "rate_ratio"
+    y1 = _column(df, count, "count", function=f)
+    n1 = _column(df, denominator, "denominator", function=f)
+    y2 = _column(df, ref_count, "reference count", function=f)
+    n2 = _column(df, ref_denominator, "reference denominator", function=f)
+    finite = np.isfinite(y1) & np.isfinite(n1) & np.isfinite(y2) & np.isfinite(n2)
+    dzero = finite & ((n1 == 0) | (n2 == 0))
+    both0 = finite & ~dzero & (y1 == 0) & (y2 == 0)
+    ok = finite & ~dzero & ~both0
+    with np.errstate(all="ignore"):
+        value = np.where(ok, (y1 / np.where(n1 > 0, n1, 1)) / (y2 / np.where(n2 > 0, n2, 1)), np.nan)
+    value[ok & (y2 == 0)] = np.inf
+    limits = {}
+    for c in levels:
+        lo, hi = _score_ratio_limits(np.where(ok, y1, 1.0), np.where(ok, n1, 1.0),
+                                     np.where(ok, y2, 1.0), np.where(ok, n2, 1.0), c)
+        limits[c] = (np.where(ok, lo, np.nan), np.where(ok, hi, np.nan))
+    p = np.full(y1.shape, np.nan)
+    if ok.any():
+        with np.errstate(all="ignore"):
+            res = _sm_rates.test_poisson_2indep(y1[ok], n1[ok], y2[ok], n2[ok], value=1, method="score",
+                                      compare="ratio")
+        p[ok] = np.clip(np.asarray(res.pvalue, dtype="float64"), 0, 1)
+    method = np.full(y1.shape, M_SCORE, dtype=object)
+    method[ok & (y1 == 0)] = M_SCORE + "; group count is zero (ratio 0, lower limit 0)"
+    method[ok & (y2 == 0)] = M_SCORE + "; reference count is zero (ratio infinite, upper limit infinite)"
+    method[both0] = "not estimated: both counts are zero"
+    method[dzero] = M_DENOM_ZERO
+    method[~finite] = M_MISSING
+    return _frame(df, value, limits, method, extra={"p_value": p})
+
+
+def _pearson_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of the Pearson chi-square test (no continuity correction) of p1 = p2.
+
+    The pooled z-test z = (p1 - p2) / sqrt(pbar (1 - pbar) (1/n1 + 1/n2)), z^2 being the
+    Pearson chi-square of the 2x2 table (scipy.stats.chi2_contingency(correction=False)).
+    When every child in both groups (or none) progressed the groups are identical: p = 1.
+    """
+    with np.errstate(all="ignore"):
+        pbar = (x1 + x2) / (n1 + n2)
+        se = np.sqrt(pbar * (1 - pbar) * (1 / n1 + 1 / n2))
+        z = (x1 / n1 - x2 / n2) / se
+        p = 2 * sps.norm.sf(np.abs(z))
+    return np.where(se > 0, p, 1.0)
+
+
+def proportion_ratio(df: pd.DataFrame, x: str, n: str, ref_x: str, ref_n: str, *,
+                     confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """Ratio of two proportions (group / reference) with the Katz log interval.
+
+    For a stage-to-stage conversion (children reaching a stage / children at the previous stage)
+    compared with the reference group. Interval: Katz et al. (1978),
+    log RR +/- z sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2), from statsmodels
+    ``confint_proportions_2indep(compare="ratio", method="log")``. p-value: Pearson chi-square
+    test of equal proportions without continuity correction (the score test of ratio = 1).
+
+    Zero counts: when either count is zero the interval uses statsmodels ``method="log-adjusted"``
+    (0.5 added to both counts and both denominators), which ``method`` states; a zero group count
+    keeps value 0 and lower limit 0, a zero reference count gives an infinite value and upper
+    limit. Both counts zero gives NaN (not estimable).
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per comparison.
+    x, n : str
+        The group's numerator and denominator (x <= n).
+    ref_x, ref_n : str
+        The reference group's numerator and denominator.
+    confidence : sequence of float
+        Confidence levels.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df`` plus ``value`` (the ratio of proportions), the interval columns,
+        ``p_value`` and ``method``.
+
+    Examples
+    --------
+    20/100 against 10/100: ratio 2, 95% interval exp(log 2 +/- 1.96 sqrt(0.13)) = 0.987 to 4.054;
+    Pearson z = 0.1 / sqrt(0.15 x 0.85 x 0.02) = 1.980, p = 0.048.
+
+    >>> df = pd.DataFrame({"x": [20], "n": [100], "rx": [10], "rn": [100]})
+    >>> proportion_ratio(df, "x", "n", "rx", "rn")[["value", "lower_95", "upper_95", "p_value"]].round(3)
+       value  lower_95  upper_95  p_value
+    0    2.0     0.987     4.054    0.048
+    """
+    levels = _check_confidence(confidence)
+    f = "proportion_ratio"
+    x1 = _column(df, x, "count", function=f)
+    m1 = _column(df, n, "denominator", function=f)
+    x2 = _column(df, ref_x, "reference count", function=f)
+    m2 = _column(df, ref_n, "reference denominator", function=f)
+    _not_above(x1, m1, df, x, n, f)
+    _not_above(x2, m2, df, ref_x, ref_n, f)
+    finite = np.isfinite(x1) & np.isfinite(m1) & np.isfinite(x2) & np.isfinite(m2)
+    dzero = finite & ((m1 == 0) | (m2 == 0))
+    both0 = finite & ~dzero & (x1 == 0) & (x2 == 0)
+    ok = finite & ~dzero & ~both0
+    plain = ok & (x1 > 0) & (x2 > 0)
+    adjusted = ok & ~plain
+    with np.errstate(all="ignore"):
+        value = np.where(ok, (x1 / m1) / (x2 / m2), np.nan)
+    value[ok & (x2 == 0)] = np.inf
+    limits = {}
+    for c in levels:
+        lo = np.full(x1.shape, np.nan)
+        hi = np.full(x1.shape, np.nan)
+        for mask, meth in ((plain, "log"), (adjusted, "log-adjusted")):
+            if mask.any():
+                with np.errstate(all="ignore"):
+                    l_, h_ = confint_proportions_2indep(x1[mask], m1[mask], x2[mask], m2[mask],
+                                                        method=meth, compare="ratio", alpha=1 - c)
+                lo[mask] = np.asarray(l_, dtype="float64")
+                hi[mask] = np.asarray(h_, dtype="float64")
+        lo[ok & (x1 == 0)] = 0.0
+        hi[ok & (x2 == 0)] = np.inf
+        limits[c] = (lo, hi)
+    p = np.where(ok, _pearson_p(x1, m1, x2, m2), np.nan)
+    base = ("Katz log (statsmodels confint_proportions_2indep, compare='ratio', method='log'); "
+            "p: Pearson chi-square, no continuity correction")
+    method = np.full(x1.shape, base, dtype=object)
+    method[adjusted] = ("Katz log with 0.5 added to each count and denominator as a count is zero "
+                        "(statsmodels method='log-adjusted'); p: Pearson chi-square, "
+                        "no continuity correction")
+    method[both0] = "not estimated: both counts are zero"
+    method[dzero] = M_DENOM_ZERO
+    method[~finite] = M_MISSING
+    return _frame(df, value, limits, method, extra={"p_value": p})
+
+
+# --------------------------------------------------------------------------------------------
+# representation index
+# --------------------------------------------------------------------------------------------
+
+def representation_index(df: pd.DataFrame, count: str, total: str, population: str,
+                         population_total: str, *,
+                         confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """Representation index: observed / expected, expected = total x population / population_total.
+
+    For example the children of one ethnic group on child protection plans (``count``) against
+    all children on plans (``total``), expected from the group's share of the child population.
+    The interval treats the expected count as fixed and puts the exact Poisson (count < 10) or
+    Byar (count >= 10) limits of the observed count over it, as an indirectly standardised ratio.
+    **Descriptive only**: it ignores the uncertainty in the expected count and the dependence of
+    the group on the total, so use :func:`rate_ratio` for inference between groups.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per group.
+    count : str
+        Observed count in the group.
+    total : str
+        Observed count over all groups.
+    population, population_total : str
+        The group's population and the population of all groups.
+    confidence : sequence of float
+        Confidence levels.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``df`` plus ``value`` (the index, 1 = represented in proportion),
+        ``expected``, the interval columns and ``method``.
+
+    Examples
+    --------
+    12 of 200 children on plans from a group that is 3% of the child population: expected 6.
+
+    >>> df = pd.DataFrame({"x": [12], "tot": [200], "pop": [300], "poptot": [10000]})
+    >>> representation_index(df, "x", "tot", "pop", "poptot")[["value", "expected", "lower_95", "method"]].round(3)
+       value  expected  lower_95 method
+    0    2.0       6.0     1.032   Byar
+    """
+    levels = _check_confidence(confidence)
+    f = "representation_index"
+    o = _column(df, count, "count", function=f)
+    t = _column(df, total, "total", function=f)
+    p = _column(df, population, "population", function=f)
+    pt = _column(df, population_total, "population total", function=f)
+    _not_above(o, t, df, count, total, f)
+    _not_above(p, pt, df, population, population_total, f)
+    finite = np.isfinite(o) & np.isfinite(t) & np.isfinite(p) & np.isfinite(pt)
+    with np.errstate(all="ignore"):
+        expected = np.where(finite & (pt > 0), t * p / np.where(pt > 0, pt, 1.0), np.nan)
+        ok = finite & (expected > 0)
+        inv = np.where(ok, 1 / np.where(expected > 0, expected, 1.0), np.nan)
+        value = o * inv
+        limits = {}
+        for c in levels:
+            lo, hi = poisson_limits(o, c)
+            limits[c] = (lo * inv, hi * inv)
+    method = np.where(o >= BYAR_MIN_COUNT, M_BYAR, M_EXACT).astype(object)
+    method[finite & ~ok] = "expected is zero"
+    method[~finite] = M_MISSING
+    return _frame(df, value, limits, method, after_value={"expected": expected})
+
+
+# --------------------------------------------------------------------------------------------
+# multiple testing, flags
+# --------------------------------------------------------------------------------------------
+
+def bh_qvalues(p_values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray | pd.Series:
+    """Benjamini-Hochberg adjusted p-values (q-values), NaN-safe.
+
+    statsmodels ``multipletests(method="fdr_bh")`` on the non-missing p-values: NaNs stay NaN and
+    do not count in the family size. A Series in gives a Series out (same index).
+
+    Examples
+    --------
+    >>> bh_qvalues([0.01, np.nan, 0.04, 0.03]).round(3).tolist()
+    [0.03, nan, 0.04, 0.04]
+    """
+    is_series = isinstance(p_values, pd.Series)
+    p = np.asarray(pd.to_numeric(pd.Series(np.asarray(p_values, dtype=object).ravel()
+                                           if not is_series else p_values), errors="coerce"),
+                   dtype="float64")
+    ok = np.isfinite(p)
+    if ((p[ok] < 0) | (p[ok] > 1)).any():
+        raise ValueError(f"bh_qvalues: p-values outside [0, 1]: {p[ok][(p[ok] < 0) | (p[ok] > 1)][:5]}")
+    q = np.full(p.shape, np.nan)
+    if ok.any():
+        q[ok] = multipletests(p[ok], method="fdr_bh")[1]
+    if is_series:
+        return pd.Series(q, index=p_values.index, name=p_values.name)
+    return q
+
+
+def significance_flags(lower_95: Sequence[float] | pd.Series, upper_95: Sequence[float] | pd.Series,
+                       lower_998: Sequence[float] | pd.Series, upper_998: Sequence[float] | pd.Series,
+                       reference: float = 1.0) -> np.ndarray | pd.Series:
+    """Fingertips-style comparison labels for a ratio (or value) against ``reference``.
+
+    "higher (99.8%)" when the 99.8% interval lies wholly above the reference, else "higher (95%)"
+    when the 95% interval does; "lower (99.8%)"/"lower (95%)" likewise below; "similar" when the
+    95% interval contains the reference; "not compared" when an interval is missing. An interval
+    that just touches the reference counts as similar. A Series in (``lower_95``) gives a Series
+    out with the same index, otherwise an array of strings.
+
+    Examples
+    --------
+    >>> significance_flags([1.2, 0.8, 0.5, np.nan], [2.0, 1.5, 0.9, np.nan],
+    ...                    [1.1, 0.7, 0.3, np.nan], [2.5, 1.8, 1.1, np.nan]).tolist()
+    ['higher (99.8%)', 'similar', 'lower (95%)', 'not compared']
+    """
+    arrs = [np.asarray(pd.to_numeric(pd.Series(np.asarray(a, dtype=object).ravel()), errors="coerce"),
+                       dtype="float64")
+            for a in (lower_95, upper_95, lower_998, upper_998)]
+    l95, u95, l998, u998 = arrs
+    if len({a.shape for a in arrs}) != 1:
+        raise ValueError("significance_flags: the four interval arrays differ in length")
+    known = np.isfinite(l95) & ~np.isnan(u95) & np.isfinite(l998) & ~np.isnan(u998)
+    out = np.select(
+        [~known, l998 > reference, l95 > reference, u998 < reference, u95 < reference],
+        ["not compared", "higher (99.8%)", "higher (95%)", "lower (99.8%)", "lower (95%)"],
+        default="similar").astype(object)
+    if isinstance(lower_95, pd.Series):
+        return pd.Series(out, index=lower_95.index, dtype="string")
+    return out

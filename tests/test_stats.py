@@ -1,0 +1,416 @@
+"""Tests of assurance_lib.stats.
+
+Every expected value is worked out independently of the code under test: from a published table
+or worked example (cited), by hand (the arithmetic is written in the comment), or by a second
+method (a different scipy/statsmodels routine or a root search on the defining equation).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import optimize
+from scipy import stats as sps
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson_2indep
+
+from assurance_lib import stats
+
+pytestmark = pytest.mark.filterwarnings("error")  # the module must never warn
+
+Z95 = 1.959963984540054      # norm.isf(0.025), standard tables: 1.95996
+Z998 = 3.090232306167813     # norm.isf(0.001), standard tables: 3.09023
+OUT = ["value", "lower_95", "upper_95", "lower_998", "upper_998", "method"]
+
+
+# ------------------------------------------------------------------------------------------
+# Poisson limits: exact below 10, Byar from 10
+# ------------------------------------------------------------------------------------------
+
+# Exact 95% limits for a Poisson count, as printed in standard tables (e.g. Breslow & Day 1987,
+# vol. II, Appendix; Geigy Scientific Tables; Armitage, Berry & Matthews 2002, Table A?):
+# O=0: 0 to 3.689; 1: 0.0253 to 5.572; 2: 0.242 to 7.225; 3: 0.619 to 8.767; 5: 1.623 to 11.668;
+# 9: 4.115 to 17.085.
+PUBLISHED_EXACT_95 = [(0, 0.0, 3.689), (1, 0.0253, 5.572), (2, 0.242, 7.225), (3, 0.619, 8.767),
+                      (5, 1.623, 11.668), (9, 4.115, 17.085)]
+
+
+@pytest.mark.parametrize("o, lo, hi", PUBLISHED_EXACT_95)
+def test_exact_poisson_limits_match_published_table(o, lo, hi):
+    lower, upper = stats.poisson_limits(o, 0.95)
+    assert lower[0] == pytest.approx(lo, abs=6e-4)
+    assert upper[0] == pytest.approx(hi, abs=6e-4)
+
+
+@pytest.mark.parametrize("o", [1, 2, 4, 7, 9])
+@pytest.mark.parametrize("level", [0.95, 0.998])
+def test_exact_poisson_limits_by_root_search(o, level):
+    # Second method: the exact limits are defined by the Poisson tail probabilities,
+    # P(X >= o | mu_lower) = alpha/2 and P(X <= o | mu_upper) = alpha/2; solve with brentq on
+    # scipy.stats.poisson (the code uses chi-square quantiles instead).
+    a = (1 - level) / 2
+    mu_lo = optimize.brentq(lambda m: sps.poisson.sf(o - 1, m) - a, 1e-9, 100, xtol=1e-12)
+    mu_hi = optimize.brentq(lambda m: sps.poisson.cdf(o, m) - a, 1e-9, 100, xtol=1e-12)
+    lower, upper = stats.poisson_limits(o, level)
+    assert lower[0] == pytest.approx(mu_lo, rel=1e-7)
+    assert upper[0] == pytest.approx(mu_hi, rel=1e-7)
+
+
+def test_exact_zero_count_upper_is_minus_log_alpha():
+    # Hand: with O = 0 the upper limit solves exp(-mu) = alpha/2, mu = -ln(0.025) = 3.688879
+    # (95%) and -ln(0.001) = 6.907755 (99.8%); the lower limit is 0.
+    lo, hi = stats.poisson_limits([0, 0], 0.95)
+    assert hi[0] == pytest.approx(-math.log(0.025), rel=1e-9)
+    assert lo[0] == 0.0
+    lo, hi = stats.poisson_limits(0, 0.998)
+    assert hi[0] == pytest.approx(-math.log(0.001), rel=1e-9)
+
+
+def test_byar_hand_worked_65():
+    # Byar's formula by hand for O = 65, z = 1.959964 (PHE technical guide, Breslow & Day 1987):
+    # lower = 65 (1 - 1/585 - 1.959964 / (3 sqrt 65))^3
+    #       = 65 (1 - 0.0017094 - 1.959964 / 24.186773)^3 = 65 (0.9172566)^3 = 65 x 0.771744 = 50.163
+    # upper = 66 (1 - 1/594 + 1.959964 / (3 sqrt 66))^3
+    #       = 66 (1 - 0.0016835 + 1.959964 / 24.372115)^3 = 66 (1.0787345)^3 = 66 x 1.255289 = 82.849
+    lo, hi = stats.poisson_limits(65, 0.95)
+    assert lo[0] == pytest.approx(50.163, abs=2e-3)
+    assert hi[0] == pytest.approx(82.849, abs=2e-3)
+    # Byar approximates the exact limits closely at this size (chi-square quantiles, 2nd method)
+    assert lo[0] == pytest.approx(sps.chi2.ppf(0.025, 130) / 2, rel=2e-3)
+    assert hi[0] == pytest.approx(sps.chi2.ppf(0.975, 132) / 2, rel=2e-3)
+
+
+def test_rate_switches_method_at_ten_and_scales():
+    df = pd.DataFrame({"area": ["a", "b", "c"], "x": [9, 10, 250], "pop": [2000, 2000, 50000]})
+    out = stats.rate(df, "x", "pop")
+    assert list(out.columns) == ["area", "x", "pop", *OUT]
+    assert out["method"].tolist() == ["Exact Poisson", "Byar", "Byar"]
+    # value = 9 / 2000 x 10,000 = 45; 10 / 2000 x 10,000 = 50; 250 / 50,000 x 10,000 = 50
+    assert out["value"].tolist() == pytest.approx([45.0, 50.0, 50.0])
+    # 9 -> exact 95% upper 17.085 (table above) / 2000 x 10,000 = 85.42
+    assert out.loc[0, "upper_95"] == pytest.approx(17.0848 / 2000 * 10000, rel=1e-4)
+    # 10 -> Byar lower by hand: 10 (1 - 1/90 - 1.959964 / (3 sqrt 10))^3
+    #     = 10 (1 - 0.011111 - 0.206598)^3 = 10 (0.782291)^3 = 4.78743 -> 23.937 per 10,000
+    assert out.loc[1, "lower_95"] == pytest.approx(23.937, abs=2e-3)
+    # the input frame is not modified
+    assert list(df.columns) == ["area", "x", "pop"]
+
+
+def test_rate_zero_count_missing_and_zero_denominator():
+    df = pd.DataFrame({"x": [0, 3, np.nan, 2], "pop": [1000, 0, 100, np.nan]})
+    out = stats.rate(df, "x", "pop", multiplier=1000)
+    assert out.loc[0, "value"] == 0 and out.loc[0, "lower_95"] == 0 and out.loc[0, "lower_998"] == 0
+    # -ln(0.025) / 1000 x 1000
+    assert out.loc[0, "upper_95"] == pytest.approx(3.688879, rel=1e-6)
+    assert out.loc[1, "method"] == "denominator is zero"
+    assert np.isnan(out.loc[1, ["value", "lower_95", "upper_95"]].astype(float)).all()
+    assert out.loc[2:3, "method"].tolist() == ["missing input", "missing input"]
+
+
+def test_rate_rejects_bad_input():
+    with pytest.raises(ValueError, match="'nope'"):
+        stats.rate(pd.DataFrame({"x": [1], "n": [2]}), "nope", "n")
+    with pytest.raises(ValueError, match="negative"):
+        stats.rate(pd.DataFrame({"x": [-1], "n": [2]}), "x", "n")
+    with pytest.raises(ValueError, match="0.5 and 1"):
+        stats.rate(pd.DataFrame({"x": [1], "n": [2]}), "x", "n", confidence=(95,))
+    with pytest.raises(ValueError, match="already has a column"):
+        stats.rate(pd.DataFrame({"x": [1], "n": [2], "value": [0]}), "x", "n")
+
+
+def test_custom_confidence_levels_name_columns():
+    out = stats.rate(pd.DataFrame({"x": [5], "n": [100]}), "x", "n", confidence=(0.9, 0.99))
+    assert [c for c in out.columns if c.startswith(("lower", "upper"))] == \
+        ["lower_90", "upper_90", "lower_99", "upper_99"]
+    assert stats.interval_columns() == ["lower_95", "upper_95", "lower_998", "upper_998"]
+
+
+# ------------------------------------------------------------------------------------------
+# proportion: Wilson
+# ------------------------------------------------------------------------------------------
+
+# Newcombe RG (1998), "Two-sided confidence intervals for the single proportion: comparison of
+# seven methods", Stat Med 17:857-872, Table II, method 3 (score method, no continuity
+# correction): (i) 81/263: 0.2553-0.3662; (ii) 15/148: 0.0624-0.1605; (iii) 0/20: 0-0.1611;
+# (iv) 1/29: 0.0061-0.1718. (Also Altman et al., Statistics with Confidence, 2nd edn, ch. 6.)
+NEWCOMBE = [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611),
+            (1, 29, 0.0061, 0.1718)]
+
+
+def test_wilson_matches_newcombe_1998():
+    df = pd.DataFrame(NEWCOMBE, columns=["x", "n", "lo", "hi"])
+    out = stats.proportion(df, "x", "n", multiplier=1)
+    assert out["lower_95"].to_numpy() == pytest.approx(df["lo"].to_numpy(), abs=6e-5)
+    assert out["upper_95"].to_numpy() == pytest.approx(df["hi"].to_numpy(), abs=6e-5)
+    assert (out["method"] == "Wilson score").all()
+    assert out.loc[2, "lower_95"] == 0.0
+
+
+def test_wilson_998_by_hand_formula_percent():
+    # Wilson's formula (PHE technical guide, "Proportions"), written out:
+    # (2x + z^2 -/+ z sqrt(z^2 + 4x(1 - x/n))) / (2 (n + z^2)), z = 3.090232 for 99.8%.
+    x, n, z = 81, 263, Z998
+    lo = (2 * x + z**2 - z * math.sqrt(z**2 + 4 * x * (1 - x / n))) / (2 * (n + z**2))
+    hi = (2 * x + z**2 + z * math.sqrt(z**2 + 4 * x * (1 - x / n))) / (2 * (n + z**2))
+    out = stats.proportion(pd.DataFrame({"x": [x], "n": [n]}), "x", "n")
+    assert out.loc[0, "value"] == pytest.approx(100 * 81 / 263)
+    assert out.loc[0, "lower_998"] == pytest.approx(100 * lo, rel=1e-9)
+    assert out.loc[0, "upper_998"] == pytest.approx(100 * hi, rel=1e-9)
+
+
+def test_proportion_edges():
+    df = pd.DataFrame({"x": [0, 7, 0], "n": [10, 7, 0]})
+    out = stats.proportion(df, "x", "n")
+    assert out.loc[0, "lower_95"] == 0 and out.loc[0, "lower_998"] == 0
+    assert out.loc[1, "upper_95"] == 100 and out.loc[1, "value"] == 100
+    assert out.loc[2, "method"] == "denominator is zero" and np.isnan(out.loc[2, "value"])
+    with pytest.raises(ValueError, match="exceeds"):
+        stats.proportion(pd.DataFrame({"x": [5], "n": [4]}), "x", "n")
+
+
+# ------------------------------------------------------------------------------------------
+# rate ratio: score method
+# ------------------------------------------------------------------------------------------
+
+RR_CASES = [(30, 1000.0, 100, 10000.0), (7, 450.0, 60, 5200.0), (12, 800.0, 3, 900.0),
+            (250, 2.1e4, 1800, 1.9e5), (1, 30.0, 40, 2000.0)]
+
+
+@pytest.mark.parametrize("y1, n1, y2, n2", RR_CASES)
+def test_rate_ratio_matches_statsmodels_numerical_inversion(y1, n1, y2, n2):
+    # Second method: statsmodels confint_poisson_2indep(method="score") inverts the score test
+    # numerically (scipy.optimize.fmin), one row at a time; the code uses the closed form.
+    out = stats.rate_ratio(pd.DataFrame({"a": [y1], "b": [n1], "c": [y2], "d": [n2]}), "a", "b", "c", "d")
+    lo, hi = confint_poisson_2indep(y1, n1, y2, n2, method="score", compare="ratio", alpha=0.05)
+    assert out.loc[0, "lower_95"] == pytest.approx(float(lo), rel=1e-5)
+    assert out.loc[0, "upper_95"] == pytest.approx(float(hi), rel=1e-5)
+    assert out.loc[0, "value"] == pytest.approx((y1 / n1) / (y2 / n2))
+
+
+@pytest.mark.parametrize("y1, n1, y2, n2", RR_CASES)
+@pytest.mark.parametrize("level", [0.95, 0.998])
+def test_rate_ratio_equals_wilson_on_conditional_binomial(y1, n1, y2, n2, level):
+    # Third method: given N = y1 + y2, y1 ~ Binomial(N, pi) with pi = c / (1 + c), c = RR n1/n2;
+    # the score interval for RR is the Wilson interval for pi (statsmodels proportion_confint)
+    # mapped through c = pi / (1 - pi), RR = c n2 / n1.
+    plo, phi = proportion_confint(y1, y1 + y2, alpha=1 - level, method="wilson")
+    rr_lo, rr_hi = plo / (1 - plo) * n2 / n1, phi / (1 - phi) * n2 / n1
+    out = stats.rate_ratio(pd.DataFrame({"a": [y1], "b": [n1], "c": [y2], "d": [n2]}), "a", "b", "c", "d")
+    lab = "95" if level == 0.95 else "998"
+    assert out.loc[0, f"lower_{lab}"] == pytest.approx(rr_lo, rel=1e-9)
+    assert out.loc[0, f"upper_{lab}"] == pytest.approx(rr_hi, rel=1e-9)
+
+
+def test_rate_ratio_p_value_by_hand():
+    # Hand: score statistic at RR = 1 with c = n1/n2 = 0.1:
+    # z = (30 - 100 x 0.1) / sqrt(130 x 0.1) = 20 / 3.605551 = 5.547002; p = 2 (1 - Phi(5.547))
+    out = stats.rate_ratio(pd.DataFrame({"a": [30], "b": [1000], "c": [100], "d": [10000]}), "a", "b", "c", "d")
+    z = 20 / math.sqrt(13)
+    assert z == pytest.approx(5.547002, abs=1e-6)
+    assert out.loc[0, "p_value"] == pytest.approx(math.erfc(z / math.sqrt(2)), rel=1e-6)
+    assert out.loc[0, "method"].startswith("score (statsmodels")
+
+
+def test_rate_ratio_converges_to_wald_log_for_large_counts():
+    # For large counts the score interval approaches the Wald interval on the log scale,
+    # exp(log RR +/- z sqrt(1/y1 + 1/y2)) (Rothman, Modern Epidemiology, ch. 14).
+    y1, n1, y2, n2 = 40000, 1.0e7, 20000, 1.0e7
+    out = stats.rate_ratio(pd.DataFrame({"a": [y1], "b": [n1], "c": [y2], "d": [n2]}), "a", "b", "c", "d")
+    se = math.sqrt(1 / y1 + 1 / y2)
+    assert out.loc[0, "lower_95"] == pytest.approx(2 * math.exp(-Z95 * se), rel=1e-4)
+    assert out.loc[0, "upper_95"] == pytest.approx(2 * math.exp(Z95 * se), rel=1e-4)
+
+
+def test_rate_ratio_zero_counts():
+    df = pd.DataFrame({"a": [0, 5, 0, 3], "b": [1000, 1000, 1000, 0],
+                       "c": [10, 0, 0, 3], "d": [1000, 1000, 1000, 100]})
+    out = stats.rate_ratio(df, "a", "b", "c", "d")
+    # y1 = 0: the quadratic y2^2 c^2 - k^2 y2 c = 0 has roots 0 and k^2 / y2, so the upper limit
+    # is k^2 / y2 x n2 / n1 = 3.841459 / 10 = 0.3841459 (hand), the lower 0.
+    assert out.loc[0, "value"] == 0 and out.loc[0, "lower_95"] == 0
+    assert out.loc[0, "upper_95"] == pytest.approx(Z95**2 / 10, rel=1e-9)
+    assert out.loc[0, "upper_998"] == pytest.approx(Z998**2 / 10, rel=1e-9)
+    # y2 = 0: the quadratic is linear, -k^2 y1 c + y1^2 = 0, c = y1 / k^2 = 5 / 3.841459 = 1.30159
+    assert np.isinf(out.loc[1, "value"]) and np.isinf(out.loc[1, "upper_95"])
+    assert out.loc[1, "lower_95"] == pytest.approx(5 / Z95**2, rel=1e-9)
+    assert "reference count is zero" in out.loc[1, "method"]
+    assert np.isnan(out.loc[2, "value"]) and out.loc[2, "method"] == "not estimated: both counts are zero"
+    assert np.isnan(out.loc[2, "p_value"])
+    assert out.loc[3, "method"] == "denominator is zero"
+    # p-values of the zero rows (hand, R = 1, c = 1): z = (0 - 10) / sqrt(10) = -3.1623, p = 0.001565;
+    # z = 5 / sqrt(5) = 2.2361, p = 0.025347
+    assert out.loc[0, "p_value"] == pytest.approx(math.erfc(math.sqrt(10) / math.sqrt(2)), rel=1e-9)
+    assert out.loc[1, "p_value"] == pytest.approx(math.erfc(math.sqrt(5) / math.sqrt(2)), rel=1e-9)
+
+
+# ------------------------------------------------------------------------------------------
+# proportion ratio: Katz log
+# ------------------------------------------------------------------------------------------
+
+def test_katz_log_by_hand():
+    # Katz et al. (1978): RR = (20/100) / (10/100) = 2; se(log RR) = sqrt(1/20 - 1/100 + 1/10 - 1/100)
+    # = sqrt(0.13) = 0.3605551; 95%: 2 exp(-/+ 1.959964 x 0.3605551) = 2 exp(-/+ 0.706675)
+    # = 2 x 0.4932816 to 2 x 2.0272396 = 0.986563 to 4.054479;
+    # 99.8%: 2 exp(-/+ 3.090232 x 0.3605551) = 2 exp(-/+ 1.114199) = 0.656356 to 6.094254.
+    df = pd.DataFrame({"x": [20], "n": [100], "rx": [10], "rn": [100]})
+    out = stats.proportion_ratio(df, "x", "n", "rx", "rn")
+    assert out.loc[0, "value"] == pytest.approx(2.0)
+    assert out.loc[0, "lower_95"] == pytest.approx(0.986563, abs=2e-6)
+    assert out.loc[0, "upper_95"] == pytest.approx(4.054479, abs=2e-6)
+    assert out.loc[0, "lower_998"] == pytest.approx(0.656356, abs=2e-6)
+    assert out.loc[0, "upper_998"] == pytest.approx(6.094254, abs=2e-6)
+
+
+def test_proportion_ratio_p_value_is_pearson_chi_square():
+    # Second method: scipy.stats.chi2_contingency on the 2x2 table, no Yates correction.
+    # Hand for the first row: pbar = 0.15, z = 0.1 / sqrt(0.15 x 0.85 x 0.02) = 1.98030, p = 0.04767.
+    rows = [(20, 100, 10, 100), (45, 60, 300, 500), (3, 40, 90, 800)]
+    df = pd.DataFrame(rows, columns=["x", "n", "rx", "rn"])
+    out = stats.proportion_ratio(df, "x", "n", "rx", "rn")
+    for i, (a, n1, c, n2) in enumerate(rows):
+        table = [[a, n1 - a], [c, n2 - c]]
+        expected = sps.chi2_contingency(table, correction=False).pvalue
+        assert out.loc[i, "p_value"] == pytest.approx(expected, rel=1e-9)
+    assert out.loc[0, "p_value"] == pytest.approx(0.04767, abs=1e-5)
+
+
+def test_proportion_ratio_zero_counts_use_half_correction():
+    # x1 = 0: 0.5 added to every count and denominator (statsmodels 'log-adjusted'):
+    # RR* = (0.5/50.5) / (10.5/100.5) = 0.0099010 / 0.1044776 = 0.0947666
+    # var = 1/0.5 - 1/50.5 + 1/10.5 - 1/100.5 = 2 - 0.0198020 + 0.0952381 - 0.0099502 = 2.0654859
+    # upper = 0.0947666 exp(1.959964 sqrt(2.0654859)) = 0.0947666 exp(2.8168207) = 1.58484
+    df = pd.DataFrame({"x": [0, 4, 0], "n": [50, 50, 50], "rx": [10, 0, 0], "rn": [100, 100, 100]})
+    out = stats.proportion_ratio(df, "x", "n", "rx", "rn")
+    rr = (0.5 / 50.5) / (10.5 / 100.5)
+    var = 1 / 0.5 - 1 / 50.5 + 1 / 10.5 - 1 / 100.5
+    assert out.loc[0, "value"] == 0 and out.loc[0, "lower_95"] == 0
+    assert out.loc[0, "upper_95"] == pytest.approx(rr * math.exp(Z95 * math.sqrt(var)), rel=1e-9)
+    assert out.loc[0, "upper_95"] == pytest.approx(1.58484, abs=1e-5)
+    assert "0.5 added" in out.loc[0, "method"]
+    assert np.isinf(out.loc[1, "value"]) and np.isinf(out.loc[1, "upper_998"])
+    assert 0 < out.loc[1, "lower_95"] < out.loc[1, "upper_95"]
+    assert out.loc[2, "method"] == "not estimated: both counts are zero"
+
+
+# ------------------------------------------------------------------------------------------
+# representation index
+# ------------------------------------------------------------------------------------------
+
+def test_representation_index_by_hand():
+    # expected = 200 x 300 / 10,000 = 6; index = 12 / 6 = 2;
+    # Byar lower for 12: 12 (1 - 1/108 - 1.959964 / (3 sqrt 12))^3 = 12 (1 - 0.0092593 - 0.1886001)^3
+    # = 12 (0.8021406)^3 = 12 x 0.516126 = 6.19351 -> 6.19351 / 6 = 1.03225
+    # exact for 4 (< 10): chi-square limits 1.0899 to 10.2416 (table) / expected 2 (100 x 2 / 100)
+    df = pd.DataFrame({"x": [12, 4], "tot": [200, 100], "pop": [300, 2], "poptot": [10000, 100]})
+    out = stats.representation_index(df, "x", "tot", "pop", "poptot")
+    assert out["expected"].tolist() == pytest.approx([6.0, 2.0])
+    assert out["value"].tolist() == pytest.approx([2.0, 2.0])
+    assert out.loc[0, "lower_95"] == pytest.approx(1.03225, abs=2e-5)
+    assert out.loc[1, "lower_95"] == pytest.approx(1.0899 / 2, abs=1e-4)
+    assert out.loc[1, "upper_95"] == pytest.approx(10.2416 / 2, abs=1e-4)
+    assert out["method"].tolist() == ["Byar", "Exact Poisson"]
+
+
+# ------------------------------------------------------------------------------------------
+# Benjamini-Hochberg, flags
+# ------------------------------------------------------------------------------------------
+
+# Benjamini & Hochberg (1995), J R Stat Soc B 57:289-300, section 4.1: the 15 p-values of the
+# myocardial infarction example; at q = 0.05 the procedure rejects the four smallest.
+BH_P = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240,
+        0.4262, 0.5719, 0.6528, 0.7590, 1.0000]
+
+
+def test_bh_qvalues_benjamini_hochberg_1995():
+    q = stats.bh_qvalues(BH_P)
+    # Hand: q_(i) = min over j >= i of p_(j) x 15 / j:
+    # 0.0001 x 15 = 0.0015; 0.0004 x 7.5 = 0.003; 0.0019 x 5 = 0.0095; 0.0095 x 3.75 = 0.035625;
+    # 0.0201 x 3 = 0.0603; rank 6: min(0.0278 x 2.5 = 0.0695, 0.0298 x 15/7 = 0.0638571, ...)
+    # = 0.0638571; rank 7: 0.0638571; rank 8: 0.0344 x 15/8 = 0.0645; rank 9: 0.0459 x 15/9 = 0.0765.
+    assert q[:9] == pytest.approx([0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.0638571, 0.0638571,
+                                   0.0645, 0.0765], abs=1e-7)
+    assert int((q <= 0.05).sum()) == 4   # the paper's four rejections
+    assert q[-1] == 1.0
+
+
+def test_bh_nan_safe_and_series():
+    p = pd.Series([0.01, np.nan, 0.04, 0.03], index=list("abcd"), name="p")
+    q = stats.bh_qvalues(p)
+    # NaN excluded from the family (m = 3): 0.01 x 3 = 0.03; 0.03 x 3/2 = 0.045 -> min(0.045, 0.04)
+    # = 0.04; 0.04 x 3/3 = 0.04
+    assert isinstance(q, pd.Series) and list(q.index) == list("abcd")
+    assert q["a"] == pytest.approx(0.03) and q["c"] == pytest.approx(0.04) and q["d"] == pytest.approx(0.04)
+    assert np.isnan(q["b"])
+    assert np.isnan(stats.bh_qvalues([np.nan, np.nan])).all()
+    with pytest.raises(ValueError, match="outside"):
+        stats.bh_qvalues([0.5, 1.5])
+
+
+def test_significance_flags():
+    lo95 = [1.2, 1.05, 0.9, 0.6, 0.3, np.nan, 1.0]
+    hi95 = [1.9, 1.6, 1.2, 0.95, 0.8, np.nan, 1.3]
+    lo998 = [1.01, 0.95, 0.8, 0.5, 0.2, np.nan, 0.9]
+    hi998 = [2.3, 1.9, 1.4, 1.05, 0.99, np.nan, 1.5]
+    flags = stats.significance_flags(lo95, hi95, lo998, hi998)
+    assert list(flags) == ["higher (99.8%)", "higher (95%)", "similar", "lower (95%)",
+                           "lower (99.8%)", "not compared", "similar"]
+    s = stats.significance_flags(pd.Series(lo95, index=range(10, 17)), hi95, lo998, hi998)
+    assert list(s.index) == list(range(10, 17))
+    # against a different reference value (e.g. a rate against the England rate of 1.0 -> 0.85)
+    assert stats.significance_flags([0.9], [1.1], [0.86], [1.2], reference=0.85)[0] == "higher (99.8%)"
+
+
+# ------------------------------------------------------------------------------------------
+# properties (hypothesis): lower <= value <= upper, 99.8% contains 95%, no warnings
+# ------------------------------------------------------------------------------------------
+
+counts = st.integers(min_value=0, max_value=5000)
+pops = st.integers(min_value=1, max_value=200000)
+
+
+def _nested(out: pd.DataFrame) -> None:
+    v = out["value"].to_numpy()
+    ok = np.isfinite(v) | np.isinf(v)
+    assert (out["lower_998"][ok] <= out["lower_95"][ok] + 1e-12).all()
+    assert (out["lower_95"][ok] <= v[ok] * (1 + 1e-12) + 1e-12).all()
+    assert (v[ok] <= out["upper_95"][ok] * (1 + 1e-12) + 1e-12).all()
+    assert (out["upper_95"][ok] <= out["upper_998"][ok] * (1 + 1e-12) + 1e-12).all()
+    assert not out["method"].isna().any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(counts, pops), min_size=1, max_size=8))
+def test_property_rate(rows):
+    df = pd.DataFrame(rows, columns=["x", "n"])
+    _nested(stats.rate(df, "x", "n"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(counts, counts), min_size=1, max_size=8))
+def test_property_proportion(rows):
+    df = pd.DataFrame([(min(a, b), max(a, b)) for a, b in rows], columns=["x", "n"])
+    _nested(stats.proportion(df, "x", "n"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(counts, pops, counts, pops), min_size=1, max_size=8))
+def test_property_rate_ratio(rows):
+    df = pd.DataFrame(rows, columns=["a", "b", "c", "d"])
+    out = stats.rate_ratio(df, "a", "b", "c", "d")
+    _nested(out)
+    p = out["p_value"].dropna()
+    assert ((p >= 0) & (p <= 1)).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(counts, counts, counts, counts), min_size=1, max_size=8))
+def test_property_proportion_ratio(rows):
+    df = pd.DataFrame([(min(a, b), max(a, b, 1), min(c, d), max(c, d, 1)) for a, b, c, d in rows],
+                      columns=["x", "n", "rx", "rn"])
+    _nested(stats.proportion_ratio(df, "x", "n", "rx", "rn"))
