@@ -72,6 +72,14 @@ def _date(v: Any) -> str:
     return f"{t.day} {t:%B %Y, %H:%M} UTC" if t.tzinfo is not None else f"{t.day} {t:%B %Y, %H:%M}"
 
 
+def _python(v: Any) -> str:
+    """The manifest's Python entry (a version string or a mapping with ``version``)."""
+    if isinstance(v, Mapping):
+        extra = ", ".join(str(v[k]) for k in ("implementation", "platform") if v.get(k))
+        return f"{v.get('version', 'not recorded')}" + (f" ({extra})" if extra else "")
+    return str(v) if v else "not recorded"
+
+
 def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]], *, raw_first: bool = False) -> str:
     """An HTML table with a caption and column header scopes; cells are escaped unless ``raw_first``."""
     body = []
@@ -156,7 +164,7 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
         ("Run identifier", manifest.get("run_id") or "not recorded"),
         ("Run started", _date(manifest.get("started"))), ("Run finished", _date(manifest.get("finished"))),
         ("Workbench version", version), ("Git commit", manifest.get("git_commit") or "not recorded"),
-        ("Python", manifest.get("python") or "not recorded"),
+        ("Python", _python(manifest.get("python"))),
     ]
     prov_html = "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in prov) + "</dl>"
     params = manifest.get("parameters") or {}

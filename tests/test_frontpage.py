@@ -84,6 +84,13 @@ def test_missing_page_is_said_not_linked(tmp_path: Path) -> None:
     assert "not available in this pack" in html
 
 
+def test_python_as_recorded_by_the_pipeline_is_readable(tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "pack")
+    m = {**manifest(), "python": {"version": "3.11.9", "implementation": "CPython", "platform": "Linux-x86_64"}}
+    html = build_index(pack, m).read_text()
+    assert "3.11.9 (CPython, Linux-x86_64)" in html and "{" not in html.split("<body>")[1].split("Run parameters")[0]
+
+
 def test_missing_manifest_values_say_not_recorded(tmp_path: Path) -> None:
     pack = make_pack(tmp_path / "pack")
     html = build_index(pack, {"partnership": "P", "period": "2026-27 Q2"}).read_text()
