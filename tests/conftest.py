@@ -46,3 +46,46 @@ def _run_notebook(name: str, run_dir: Path, *, params_file: str = "parameters/20
 def run_notebook():
     """``run_notebook(name, run_dir, **params)``: execute a notebook into a pack folder."""
     return _run_notebook
+
+
+# The pipeline's own test notebook lives in tests/notebooks/; it is run by the pipeline tests,
+# not collected by nbval.
+collect_ignore_glob = ["notebooks/*"]
+
+DEMO_NOTEBOOKS = ROOT / "tests" / "notebooks" / "pipeline"
+
+
+def write_params(path: Path, **overrides: Any) -> Path:
+    """Write a small parameters file for the demo notebook (period 2026-27 Q2 unless overridden)."""
+    import yaml
+
+    doc: dict[str, Any] = {"partnership": "Demo Partnership", "period": "2026-27 Q2", "retention": 3}
+    doc.update(overrides)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pack built by the pipeline from the demo notebook (session-wide, built once)."""
+    import pipeline_contracts  # noqa: F401  (registers the demo input contract)
+    from assurance_lib import pipeline
+
+    base = tmp_path_factory.mktemp("demo")
+    params = write_params(base / "params.yaml")
+    result = pipeline.run(params, output_root=base / "out", notebooks_dir=DEMO_NOTEBOOKS, quiet=True)
+    assert result.code == 0, result.message
+    assert result.pack is not None
+    return result.pack
+
+
+@pytest.fixture(scope="session")
+def synthetic_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real quarterly pack on the bundled synthetic partnership (default period), built once."""
+    from assurance_lib import pipeline
+
+    out = tmp_path_factory.mktemp("synthetic") / "out"
+    result = pipeline.run(None, output_root=out, quiet=True)
+    assert result.code == 0, result.message
+    assert result.pack is not None
+    return result.pack

@@ -1,0 +1,82 @@
+"""The ``assurance`` command.
+
+::
+
+    assurance run [PARAMS] [--output-root DIR]   # validate, run every notebook, publish the pack
+    assurance validate PARAMS                    # check parameters and every input, run nothing
+    assurance list                               # notebooks in run order with their parameters
+
+Exit codes: 0 success; 1 a notebook failed; 2 bad parameters or input (found before any notebook
+runs); 3 publication refused by the disclosure or identifier guard.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import EXIT_BAD_INPUT, EXIT_OK, InputError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="assurance", description="Safeguarding assurance workbench: the quarterly pack.",
+                                 epilog="Exit codes: 0 success; 1 a notebook failed; 2 bad parameters or input; "
+                                        "3 publication refused by the disclosure or identifier guard.")
+    ap.add_argument("--version", action="version", version=f"assurance_lib {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run the quarterly pack (default: the synthetic partnership, 2026-27 Q2)")
+    r.add_argument("params", nargs="?", default=None, help="parameters file (default parameters/2026-27-Q2.yaml)")
+    r.add_argument("--output-root", default=None, help="folder for packs (overrides output_root in the file)")
+    r.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
+    r.add_argument("--quiet", action="store_true", help="print only errors")
+    v = sub.add_parser("validate", help="check the parameters and every input without running notebooks")
+    v.add_argument("params", help="parameters file")
+    v.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
+    lst = sub.add_parser("list", help="the notebooks in run order with their parameters")
+    lst.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``assurance`` console script; returns the exit code."""
+    args = _parser().parse_args(argv)
+    from . import pipeline
+
+    if args.command == "run":
+        result = pipeline.run(args.params, output_root=args.output_root, notebooks_dir=args.notebooks, quiet=args.quiet)
+        return result.code
+    if args.command == "validate":
+        try:
+            val = pipeline.validate(args.params, notebooks_dir=args.notebooks)
+        except InputError as exc:
+            print(exc.render(), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"{val.config.params_file.name}: parameters valid for {val.config.partnership}, {val.config.period.label}")
+        for i in val.inputs:
+            rows = f"{i['rows']} rows" if i.get("rows") is not None else ""
+            print(f"  ok  {i['notebook']:<24} {i['contract']:<24} {i['path']} {rows}")
+        print(f"{len(val.inputs)} inputs checked against their contracts; no problems found.")
+        return EXIT_OK
+    if args.command == "list":
+        try:
+            notebooks = pipeline.discover_notebooks(args.notebooks)
+        except InputError as exc:
+            print(exc.render(), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        for i, nb in enumerate(notebooks, 1):
+            print(f"{i}. {nb.name}  ({nb.path.name})")
+            for p in nb.parameters:
+                print(f"     {p.name:<26} {p.type_name:<6} default {p.default!r}")
+                if p.help:
+                    print(f"     {'':<26} {p.help}")
+        return EXIT_OK
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

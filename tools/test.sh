@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One command: set up .venv (first time only) and run the whole test suite.
+# Browser tests need Debian's chromium (and node/npm for axe-core); without them they skip with a
+# reason, except under CI (CI=true), where they are required.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup-venv.sh
+if [ -f package-lock.json ] && command -v npm >/dev/null 2>&1; then
+  if [ ! -d node_modules/axe-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --silent
+  fi
+fi
+exec .venv/bin/python -m pytest "$@"
