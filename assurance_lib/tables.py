@@ -12,13 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
-__all__ = ["TableSpec", "Hierarchy", "UNITS", "RULES", "FLAG_COLUMNS", "SEVERITIES"]
+__all__ = ["TableSpec", "Hierarchy", "Share", "RELATIONS", "UNITS", "RULES", "FLAG_COLUMNS", "SEVERITIES"]
 
 UNITS = ("children", "episodes", "cases", "agencies", "actions")
 RULES = ("children-counts", "organisations", "small-sample")
 FLAG_COLUMNS = ("analysis", "category", "subject", "measure", "value", "lower", "upper",
                 "severity", "statement", "evidence_table", "evidence_key")
 SEVERITIES = ("high", "medium", "low")
+RELATIONS = ("sum", "union")
+"""How a hierarchy's total relates to its parts: ``sum`` (total = sum of parts: each child is in
+exactly one part) or ``union`` (a child may be in several parts, e.g. a year and its overlapping
+quarters: largest part <= total <= sum of parts)."""
 
 Unit = Literal["children", "episodes", "cases", "agencies", "actions"]
 Rule = Literal["children-counts", "organisations", "small-sample"]
@@ -26,10 +30,37 @@ Rule = Literal["children-counts", "organisations", "small-sample"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Hierarchy:
-    """An additive relation inside a children-counts table.
+    """An additive relation inside a children-counts table ("which rows are totals of which").
 
-    Within every group of rows that share the values of ``within``, the row whose ``column``
-    equals ``total`` holds the sum of the rows whose ``column`` is one of ``parts``.
+    Rows are first narrowed to those matching ``where`` (for the total row) and
+    ``{**where, **parts_where}`` (for the part rows). Within every group of rows that share the
+    values of ``within``, the row whose ``column`` equals ``total`` holds, in every count
+    column, the sum of the rows whose ``column`` is one of ``parts`` (``relation="sum"``), or
+    the number of children in at least one of them (``relation="union"``: the largest part
+    <= total <= the sum of the parts). A part missing from a group counts as zero. A group
+    with two total rows, or a part that appears twice, is a declaration error
+    (``ValueError``): add the distinguishing column to ``within``.
+
+    Attributes
+    ----------
+    column : str
+        The column whose value says which row is the total and which are parts.
+    total : scalar
+        The value of ``column`` on the total row (e.g. ``"All children"``).
+    parts : tuple
+        The values of ``column`` on the part rows.
+    within : tuple of str
+        Columns that, together, separate the independent copies of the relation (e.g.
+        ``("period", "stage", "measure")``). Every key column other than ``column`` and the
+        columns fixed by ``where``/``parts_where`` should normally be listed.
+    where : mapping of str to scalar or list
+        Fixed column values selecting the rows the relation applies to (e.g.
+        ``{"group_type": "ethnicity"}``); a list means "one of".
+    parts_where : mapping of str to scalar or list, optional
+        Fixed values selecting the part rows where they differ from the total's (e.g. the
+        total row has ``group_type="all"``, its parts ``group_type="sex"``).
+    relation : {'sum', 'union'}
+        ``sum`` (default) or ``union`` (overlapping parts, such as rolling windows).
 
     Examples
     --------
@@ -37,6 +68,12 @@ class Hierarchy:
 
         Hierarchy(column="group", total="Black", parts=("BCRB", "BAFR", "BOTH"),
                   within=("period", "stage", "measure"))
+
+    Boys and girls sum to All children (which sits under ``group_type="all"``)::
+
+        Hierarchy(column="group", total="All children", parts=("Male", "Female"),
+                  within=("period", "stage", "measure"), where={"group_type": "all"},
+                  parts_where={"group_type": "sex"})
     """
 
     column: str
@@ -47,6 +84,97 @@ class Hierarchy:
     """Extra fixed column values selecting the rows the relation applies to (e.g. a group_type)."""
     parts_where: Mapping[str, Any] | None = None
     """Fixed values selecting the parts when they differ from the total's (e.g. ``group_type``)."""
+    relation: str = "sum"
+    """``sum`` (total = sum of parts) or ``union`` (largest part <= total <= sum of parts)."""
+
+    def __post_init__(self) -> None:
+        if self.relation not in RELATIONS:
+            raise ValueError(f"hierarchy on {self.column!r}: relation {self.relation!r} is not one of {', '.join(RELATIONS)}")
+        if not self.parts:
+            raise ValueError(f"hierarchy on {self.column!r}: parts are required")
+        object.__setattr__(self, "parts", tuple(self.parts))
+        object.__setattr__(self, "within", tuple(self.within))
+        object.__setattr__(self, "where", _unplain(self.where))
+        if self.parts_where is not None:
+            object.__setattr__(self, "parts_where", _unplain(self.parts_where))
+
+    def declaration(self) -> dict[str, Any]:
+        """A JSON-ready form (inverse of :meth:`from_declaration`)."""
+        return {"column": self.column, "total": self.total, "parts": list(self.parts), "within": list(self.within),
+                "where": _plain(self.where), "parts_where": _plain(self.parts_where) if self.parts_where is not None else None,
+                "relation": self.relation}
+
+    @classmethod
+    def from_declaration(cls, h: Mapping[str, Any]) -> "Hierarchy":
+        """Rebuild a hierarchy from :meth:`declaration`."""
+        return cls(column=h["column"], total=h["total"], parts=tuple(h["parts"]), within=tuple(h.get("within", ())),
+                   where=_unplain(h.get("where") or {}),
+                   parts_where=_unplain(h["parts_where"]) if h.get("parts_where") is not None else None,
+                   relation=h.get("relation", "sum"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Share:
+    """Cells of this table that equal cells of another table of the same pack.
+
+    For every row of this table matching ``where``, the row of ``table`` matching
+    ``other_where`` whose ``on`` columns hold the same values carries the same count: for
+    each ``this column -> other column`` of ``counts``, the two cells are equal. Use it for a
+    trend table that repeats earlier periods, a summary that repeats the ``All children``
+    rows of the main table, or the previous period's count shown beside this period's. Rows
+    with no partner are left alone; two partners for one row are a declaration error.
+
+    Attributes
+    ----------
+    table : str
+        The other table's name.
+    on : mapping of str to str
+        This table's column -> the other table's column; together they pair the rows.
+    counts : mapping of str to str
+        This table's count column -> the other table's count column holding the same value.
+    where, other_where : mapping of str to scalar or list
+        Fixed values selecting the rows of this table and of the other table.
+
+    Examples
+    --------
+    A headline table repeating the ``All children`` rows of ``disproportionality``::
+
+        Share(table="disproportionality", on={"period": "period", "stage": "stage"},
+              counts={"children": "count"}, other_where={"group": "All children", "measure": "rate"})
+    """
+
+    table: str
+    on: Mapping[str, str]
+    counts: Mapping[str, str]
+    where: Mapping[str, Any] = field(default_factory=dict)
+    other_where: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.on or not self.counts:
+            raise ValueError(f"share with {self.table!r}: 'on' and 'counts' are required")
+        object.__setattr__(self, "on", dict(self.on))
+        object.__setattr__(self, "counts", dict(self.counts))
+        object.__setattr__(self, "where", _unplain(self.where))
+        object.__setattr__(self, "other_where", _unplain(self.other_where))
+
+    def declaration(self) -> dict[str, Any]:
+        """A JSON-ready form (inverse of :meth:`from_declaration`)."""
+        return {"table": self.table, "on": dict(self.on), "counts": dict(self.counts),
+                "where": _plain(self.where), "other_where": _plain(self.other_where)}
+
+    @classmethod
+    def from_declaration(cls, d: Mapping[str, Any]) -> "Share":
+        """Rebuild a share from :meth:`declaration`."""
+        return cls(table=d["table"], on=dict(d["on"]), counts=dict(d["counts"]),
+                   where=_unplain(d.get("where") or {}), other_where=_unplain(d.get("other_where") or {}))
+
+
+def _plain(m: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, (tuple, list, set, frozenset)) else v for k, v in m.items()}
+
+
+def _unplain(m: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, (list, set, frozenset)) else v for k, v in m.items()}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,8 +211,17 @@ class TableSpec:
         treats ``denominator`` as a count of children only on rows whose ``denominator_kind``
         is one of the values given (elsewhere, e.g. a population, it is not suppressed).
     links : tuple of str
-        Names of other tables of the same pack that share margins with this one (the engine
-        protects them together).
+        Names of other tables of the same pack that share margins with this one. Informative:
+        the engine always protects every children-counts table of a pack jointly; the cells
+        they share are declared with ``shares``.
+    shares : tuple of Share
+        Cells of this table equal to cells of another table (see :class:`Share`).
+
+    Notes
+    -----
+    A derived column is suppressed when any count it is derived from, *in the same row*, is
+    suppressed or shown as ``[low]``. Declare every count a value comes from, including the
+    previous period's count behind a period-on-period change.
     """
 
     name: str
@@ -99,6 +236,7 @@ class TableSpec:
     hierarchies: tuple[Hierarchy, ...] = ()
     count_where: Mapping[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
     links: tuple[str, ...] = ()
+    shares: tuple[Share, ...] = ()
 
     def __post_init__(self) -> None:
         import re
@@ -127,12 +265,9 @@ class TableSpec:
             "counts": list(self.counts),
             "derived": {k: list(v) for k, v in self.derived.items()},
             "count_where": {k: [v[0], list(v[1])] for k, v in self.count_where.items()},
-            "hierarchies": [
-                {"column": h.column, "total": h.total, "parts": list(h.parts), "within": list(h.within),
-                 "where": dict(h.where), "parts_where": dict(h.parts_where) if h.parts_where is not None else None}
-                for h in self.hierarchies
-            ],
+            "hierarchies": [h.declaration() for h in self.hierarchies],
             "links": list(self.links),
+            "shares": [s.declaration() for s in self.shares],
         }
 
     @classmethod
@@ -143,10 +278,7 @@ class TableSpec:
             notes=d.get("notes", ""), keys=tuple(d.get("keys", ())), counts=tuple(d.get("counts", ())),
             derived={k: tuple(v) for k, v in (d.get("derived") or {}).items()},
             count_where={k: (v[0], tuple(v[1])) for k, v in (d.get("count_where") or {}).items()},
-            hierarchies=tuple(
-                Hierarchy(column=h["column"], total=h["total"], parts=tuple(h["parts"]), within=tuple(h.get("within", ())),
-                          where=h.get("where") or {}, parts_where=h.get("parts_where"))
-                for h in d.get("hierarchies", ())
-            ),
+            hierarchies=tuple(Hierarchy.from_declaration(h) for h in d.get("hierarchies", ())),
             links=tuple(d.get("links", ())),
+            shares=tuple(Share.from_declaration(s) for s in d.get("shares", ())),
         )

@@ -1,0 +1,883 @@
+"""Statistical disclosure control of children-counts tables.
+
+The engine reads only the declarations (:class:`~assurance_lib.tables.TableSpec`): it turns
+every count cell of every children-counts table of a pack into a non-negative integer
+unknown, every declared relation (hierarchies, cells shared between tables) into a linear
+constraint, and then
+
+1. **primary suppression**: counts from 1 to ``threshold`` (and zeros when ``suppress_zeros``)
+   are hidden; under rounding, counts that would be *shown* as 1 to ``threshold`` are hidden
+   too, and a non-zero count that rounds to zero is shown as ``[low]``;
+2. **secondary suppression** (deterministic heuristic, see :data:`HEURISTIC`): more cells are
+   hidden until no hidden cell can be narrowed to fewer than ``protection_range`` values;
+3. **recoverability audit**: the cells still unknown to a reader are split into independent
+   components (union-find over the relations); for every hidden cell the smallest and largest
+   value consistent with everything published (fixed or rounded cells, totals, linked tables,
+   non-negativity, "zeros are shown") are found by linear programming
+   (:func:`scipy.optimize.linprog`, HiGHS).
+
+Publication is refused (:class:`~assurance_lib.errors.PublicationRefused`) when no pattern can
+be found; messages name the table, column and key of a cell, never a true value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linprog
+
+from ..config import DisclosureConfig
+from ..errors import PublicationRefused
+from ..tables import TableSpec
+
+__all__ = ["Protected", "protect", "audit_pack", "audit_tables", "is_suppressed", "is_symbol",
+           "numeric", "HEURISTIC"]
+
+HEURISTIC = (
+    "Primary: counts 1..threshold hidden (zeros shown unless suppress_zeros). Secondary, repeated "
+    "until the audit passes: (a) in every equality relation (a total and its parts, or two equal "
+    "cells) with exactly one hidden cell, hide the smallest non-zero shown part (parts before "
+    "totals, ties in table, row and column order); (b) where a shown total leaves its k hidden "
+    "parts fewer than protection_range possible values, hide the next smallest non-zero part; "
+    "(c) for every hidden cell the linear-programming audit finds too narrow, hide the smallest "
+    "non-zero shown cell of a relation it belongs to (parts before totals). A zero is never hidden "
+    "by secondary suppression, cells of earlier published tables are never changed."
+)
+"""The secondary suppression heuristic, as recorded in every audit."""
+
+# cell states
+_SHOWN, _HIDDEN, _LOW, _UNKNOWN = 0, 1, 2, 3
+_EPS = 1e-6
+
+
+# ----------------------------------------------------------------------------- helpers
+def is_suppressed(value: Any, config: DisclosureConfig | None = None) -> bool:
+    """Whether a published value is a suppressed cell (``[c]``) or a ``[low]`` count.
+
+    Parameters
+    ----------
+    value : object
+        A value read from a published table.
+    config : DisclosureConfig, optional
+        The shorthand in use (defaults to the DfE/GSS symbols).
+
+    Examples
+    --------
+    >>> is_suppressed("[c]"), is_suppressed(" [low] "), is_suppressed(7), is_suppressed("12")
+    (True, True, False, False)
+    """
+    config = config or DisclosureConfig()
+    return isinstance(value, str) and value.strip() in (config.suppressed, config.low)
+
+
+def is_symbol(value: Any, config: DisclosureConfig | None = None) -> bool:
+    """Whether a published value is any GSS shorthand symbol (``[c]``, ``[low]``, ``[x]``, ``[z]``).
+
+    Examples
+    --------
+    >>> is_symbol("[z]"), is_symbol("3")
+    (True, False)
+    """
+    config = config or DisclosureConfig()
+    return isinstance(value, str) and value.strip() in (config.suppressed, config.low, config.not_available,
+                                                        config.not_applicable)
+
+
+def numeric(values: pd.Series) -> pd.Series:
+    """The numbers of a published column, with every shorthand symbol as NaN.
+
+    Examples
+    --------
+    >>> numeric(pd.Series(["4", "[c]", "2.5"])).tolist()
+    [4.0, nan, 2.5]
+    """
+    return pd.to_numeric(pd.Series(values), errors="coerce").astype("float64")
+
+
+def _keystr(values: Iterable[Any]) -> np.ndarray:
+    """Normalised text of key values so that in-memory and read-back (CSV) values compare equal."""
+    s = pd.Series(list(values) if not isinstance(values, pd.Series) else values, dtype=object)
+    num = pd.to_numeric(s, errors="coerce")
+    out = np.empty(len(s), dtype=object)
+    for i, (v, n) in enumerate(zip(s.tolist(), num.tolist())):
+        if n is not None and not (isinstance(n, float) and math.isnan(n)) and not isinstance(v, bool):
+            out[i] = str(int(n)) if float(n).is_integer() else repr(float(n))
+        elif v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            out[i] = ""
+        else:
+            out[i] = str(v).strip()
+    return out
+
+
+def _match(df: pd.DataFrame, cond: Mapping[str, Any], where: str) -> np.ndarray:
+    mask = np.ones(len(df), dtype=bool)
+    for col, val in cond.items():
+        if col not in df.columns:
+            raise ValueError(f"{where}: column {col!r} is not in the table")
+        vals = val if isinstance(val, (tuple, list, set, frozenset)) else (val,)
+        mask &= np.isin(_keystr(df[col]), _keystr(vals))
+    return mask
+
+
+def _round(v: np.ndarray, base: int) -> np.ndarray:
+    """Round half up to a multiple of ``base``."""
+    return base * np.floor(v / base + 0.5)
+
+
+def _round_interval(base: int) -> tuple[int, int]:
+    """(below, above): a count shown as r (> 0) after rounding lies in [r - below, r + above].
+
+    Rounding half up, a whole number x is shown as r when r - base/2 <= x < r + base/2; a count
+    shown as ``[low]`` lies in [1, above].
+
+    Examples
+    --------
+    >>> _round_interval(5), _round_interval(10)
+    ((2, 2), (5, 4))
+    """
+    return base // 2, (base + 1) // 2 - 1
+
+
+# ----------------------------------------------------------------------------- the cell model
+@dataclass
+class _Table:
+    frame: pd.DataFrame
+    spec: TableSpec
+    frozen: bool  # published earlier: read back as text, never changed
+    cell: dict[str, np.ndarray]  # count column -> cell id per row (-1: not a count there)
+
+
+class _Model:
+    """Count cells of a set of tables and the linear relations between them."""
+
+    def __init__(self, tables: list[_Table], config: DisclosureConfig):
+        self.tables = tables
+        self.config = config
+        self.tab: list[int] = []
+        self.row: list[int] = []
+        self.col: list[str] = []
+        values: list[np.ndarray] = []
+        states: list[np.ndarray] = []
+        for ti, t in enumerate(tables):
+            for c in dict.fromkeys((*t.spec.counts, *t.spec.count_where)):
+                if c not in t.frame.columns:
+                    raise ValueError(f"table {t.spec.name}: declared count column {c!r} is not in the frame")
+                if c in t.spec.count_where:
+                    by, vals = t.spec.count_where[c]
+                    mask = _match(t.frame, {by: tuple(vals)}, f"table {t.spec.name}, count_where of {c!r}")
+                else:
+                    mask = np.ones(len(t.frame), dtype=bool)
+                rows = np.flatnonzero(mask)
+                ids = np.full(len(t.frame), -1, dtype=np.int64)
+                ids[rows] = np.arange(len(self.tab), len(self.tab) + len(rows))
+                t.cell[c] = ids
+                self.tab.extend([ti] * len(rows))
+                self.row.extend(rows.tolist())
+                self.col.extend([c] * len(rows))
+                v, st = self._read(t, c, rows)
+                values.append(v)
+                states.append(st)
+        self.n = len(self.tab)
+        self.value = np.concatenate(values) if values else np.zeros(0)
+        self.state = np.concatenate(states).astype(np.int8) if states else np.zeros(0, dtype=np.int8)
+        self.frozen = np.array([tables[t].frozen for t in self.tab], dtype=bool)
+        self.primary = np.zeros(self.n, dtype=bool)
+        # relations: list of (ids, coefs, sense 'E'/'L', roles 0=part 1=total, label)
+        self.rel_ids: list[np.ndarray] = []
+        self.rel_coef: list[np.ndarray] = []
+        self.rel_sense: list[str] = []
+        self.rel_role: list[np.ndarray] = []
+        self._build_relations()
+        self._index_relations()
+
+    # -- values
+    def _read(self, t: _Table, c: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cfg = self.config
+        raw = t.frame[c].iloc[rows]
+        st = np.full(len(rows), _SHOWN, dtype=np.int8)
+        if t.frozen:
+            txt = _keystr(raw)
+            v = pd.to_numeric(pd.Series(txt, dtype=object), errors="coerce").to_numpy(dtype=float)
+            st[txt == cfg.suppressed] = _HIDDEN
+            st[txt == cfg.low] = _LOW
+            st[np.isnan(v) & (st == _SHOWN)] = _UNKNOWN
+            return v, st
+        v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isnan(v) & ((v < 0) | (v != np.round(v)))
+        if bad.any():
+            raise ValueError(f"table {t.spec.name}: column {c!r} holds {int(bad.sum())} value(s) that are not "
+                             "whole numbers of 0 or more (a count column must hold counts)")
+        st[np.isnan(v)] = _UNKNOWN
+        return v, st
+
+    # -- relations
+    def _add(self, ids: Sequence[int], coefs: Sequence[float], sense: str, roles: Sequence[int]) -> None:
+        self.rel_ids.append(np.asarray(ids, dtype=np.int64))
+        self.rel_coef.append(np.asarray(coefs, dtype=float))
+        self.rel_sense.append(sense)
+        self.rel_role.append(np.asarray(roles, dtype=np.int8))
+
+    def _build_relations(self) -> None:
+        by_name = {t.spec.name: t for t in self.tables}
+        for t in self.tables:
+            df, spec = t.frame, t.spec
+            for h in spec.hierarchies:
+                where = f"table {spec.name}, hierarchy on {h.column!r} (total {h.total!r})"
+                for c in (h.column, *h.within):
+                    if c not in df.columns:
+                        raise ValueError(f"{where}: column {c!r} is not in the table")
+                colv = _keystr(df[h.column])
+                tmask = _match(df, h.where, where) & (colv == _keystr([h.total])[0])
+                pmask = _match(df, {**h.where, **(h.parts_where or {})}, where) & np.isin(colv, _keystr(h.parts))
+                if h.within:
+                    gkey = pd.Series(["\x1f".join(r) for r in zip(*(_keystr(df[w]) for w in h.within))], dtype=object)
+                else:
+                    gkey = pd.Series([""] * len(df), dtype=object)
+                trows = np.flatnonzero(tmask)
+                prows = np.flatnonzero(pmask)
+                tk = gkey.to_numpy()[trows]
+                if len(set(tk)) != len(tk):
+                    raise ValueError(f"{where}: a group has more than one total row; add the distinguishing "
+                                     "column(s) to 'within'")
+                pk = gkey.to_numpy()[prows]
+                pairs = pd.Series([f"{a}\x1e{b}" for a, b in zip(pk, colv[prows])], dtype=object)
+                if pairs.duplicated().any():
+                    raise ValueError(f"{where}: a part appears twice in a group; add the distinguishing "
+                                     "column(s) to 'within'")
+                groups: dict[str, list[int]] = {}
+                for r, k in zip(prows.tolist(), pk.tolist()):
+                    groups.setdefault(k, []).append(r)
+                for r_t, k in zip(trows.tolist(), tk.tolist()):
+                    parts = groups.get(k)
+                    if not parts:
+                        continue
+                    for c, ids in t.cell.items():
+                        tid = ids[r_t]
+                        pids = ids[parts]
+                        if tid < 0 or (pids < 0).any():
+                            continue
+                        if h.relation == "sum":
+                            self._add([tid, *pids], [1.0] + [-1.0] * len(pids), "E", [1] + [0] * len(pids))
+                        else:  # union: total <= sum(parts), part <= total
+                            self._add([tid, *pids], [1.0] + [-1.0] * len(pids), "L", [1] + [0] * len(pids))
+                            for p in pids:
+                                self._add([p, tid], [1.0, -1.0], "L", [0, 1])
+            for sh in spec.shares:
+                other = by_name.get(sh.table)
+                if other is None:
+                    continue
+                where = f"table {spec.name}, share with {sh.table}"
+                for c in (*sh.on, *sh.counts):
+                    if c not in df.columns:
+                        raise ValueError(f"{where}: column {c!r} is not in the table")
+                for c in (*sh.on.values(), *sh.counts.values()):
+                    if c not in other.frame.columns:
+                        raise ValueError(f"{where}: column {c!r} is not in table {sh.table}")
+                mine = np.flatnonzero(_match(df, sh.where, where))
+                theirs = np.flatnonzero(_match(other.frame, sh.other_where, where))
+                mkey = ["\x1f".join(r) for r in zip(*(_keystr(df[a].iloc[mine]) for a in sh.on))]
+                okey = ["\x1f".join(r) for r in zip(*(_keystr(other.frame[b].iloc[theirs]) for b in sh.on.values()))]
+                lookup: dict[str, int] = {}
+                for r, k in zip(theirs.tolist(), okey):
+                    if k in lookup:
+                        raise ValueError(f"{where}: a row has two partners in {sh.table}; extend 'on'")
+                    lookup[k] = r
+                for r, k in zip(mine.tolist(), mkey):
+                    ro = lookup.get(k)
+                    if ro is None:
+                        continue
+                    for a, b in sh.counts.items():
+                        if a not in t.cell or b not in other.cell:
+                            raise ValueError(f"{where}: {a!r} and {b!r} must both be declared count columns")
+                        ia, ib = t.cell[a][r], other.cell[b][ro]
+                        if ia >= 0 and ib >= 0:
+                            self._add([ia, ib], [1.0, -1.0], "E", [0, 0])
+
+    def _index_relations(self) -> None:
+        self.cell_rels: list[list[int]] = [[] for _ in range(self.n)]
+        for k, ids in enumerate(self.rel_ids):
+            for i in ids.tolist():
+                self.cell_rels[i].append(k)
+
+    def check_consistent(self) -> None:
+        """Raise ValueError when a declared relation does not hold on the true values."""
+        bad: dict[str, int] = {}
+        for ids, coef, sense in zip(self.rel_ids, self.rel_coef, self.rel_sense):
+            v = self.value[ids]
+            if np.isnan(v).any() or self.frozen[ids].any():
+                continue
+            s = float(coef @ v)
+            if (sense == "E" and abs(s) > _EPS) or (sense == "L" and s > _EPS):
+                name = self.tables[self.tab[ids[0]]].spec.name
+                bad[name] = bad.get(name, 0) + 1
+        if bad:
+            what = "; ".join(f"table {k}: {v} relation(s)" for k, v in bad.items())
+            raise ValueError(f"declared totals do not add up ({what}); check the hierarchies and shares, or "
+                             "declare relation='union' for overlapping parts")
+
+    # -- description of a cell, without its value
+    def describe(self, i: int) -> str:
+        t = self.tables[self.tab[i]]
+        keys = [k for k in t.spec.keys if k in t.frame.columns]
+        row = t.frame.iloc[self.row[i]]
+        where = ", ".join(f"{k}={_keystr([row[k]])[0]}" for k in keys) or f"row {self.row[i] + 1}"
+        return f"table {t.spec.name}, {where}, column {self.col[i]!r}"
+
+    # -- bounds of the unknowns as a reader sees them
+    def bounds(self, i: np.ndarray, big: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(is_variable, lower, upper) for cells ``i`` given their states."""
+        cfg = self.config
+        st = self.state[i]
+        v = self.value[i]
+        var = st != _SHOWN
+        lo = np.zeros(len(i))
+        hi = np.full(len(i), big)
+        lo[st == _HIDDEN] = 0.0 if cfg.suppress_zeros else 1.0
+        if cfg.rounding_base:
+            below, above = _round_interval(cfg.rounding_base)
+            lo[st == _LOW] = 1.0
+            hi[st == _LOW] = float(above)
+            shown = st == _SHOWN
+            r = np.nan_to_num(self.shown_value(i[shown]))
+            var_sh = r > 0
+            idx = np.flatnonzero(shown)[var_sh]
+            var[idx] = True
+            lo[idx] = np.maximum(0.0, r[var_sh] - below)
+            hi[idx] = r[var_sh] + above
+        return var, lo, hi
+
+    def shown_value(self, i: np.ndarray) -> np.ndarray:
+        """What a reader sees for shown cells (rounded when rounding applies; frozen cells hold
+        published values already)."""
+        v = self.value[i].copy()
+        if self.config.rounding_base:
+            new = ~self.frozen[i]
+            v[new] = _round(v[new], self.config.rounding_base)
+        return v
+
+    def fixed_values(self, i: np.ndarray) -> np.ndarray:
+        """Values of shown, fixed cells as a reader sees them (zero for cells with no value)."""
+        return np.nan_to_num(self.shown_value(i), nan=0.0)
+
+
+# ----------------------------------------------------------------------------- the LP audit
+@dataclass
+class _CompResult:
+    size: int
+    targets: int
+    solves: int
+    lo: dict[int, float]
+    hi: dict[int, float]
+    failing: list[int]
+    min_range: float
+    infeasible: bool = False
+
+
+def _components(model: _Model, var: np.ndarray) -> list[np.ndarray]:
+    """Connected components of the variable cells (union-find over the relations)."""
+    parent = np.arange(model.n)
+
+    def find(a: int) -> int:
+        root = a
+        while parent[root] != root:
+            root = parent[root]
+        while parent[a] != root:
+            parent[a], a = root, parent[a]
+        return root
+
+    for ids in model.rel_ids:
+        vs = ids[var[ids]]
+        if len(vs) > 1:
+            r0 = find(int(vs[0]))
+            for x in vs[1:].tolist():
+                rx = find(x)
+                if rx != r0:
+                    parent[rx] = r0
+    roots = np.array([find(i) for i in range(model.n)]) if model.n else np.zeros(0, dtype=np.int64)
+    cells = np.flatnonzero(var)
+    order = np.argsort(roots[cells], kind="stable")
+    cells = cells[order]
+    splits = np.flatnonzero(np.diff(roots[cells])) + 1
+    return [c for c in np.split(cells, splits) if len(c)]
+
+
+def _audit_component(model: _Model, comp: np.ndarray, var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
+                     big: float, x0: np.ndarray | None) -> _CompResult:
+    """Feasible range of every hidden cell of one component."""
+    P = model.config.protection_range
+    local = {int(c): k for k, c in enumerate(comp.tolist())}
+    rels = sorted({r for c in comp.tolist() for r in model.cell_rels[c]})
+    rows_eq, cols_eq, vals_eq, b_eq = [], [], [], []
+    rows_ub, cols_ub, vals_ub, b_ub = [], [], [], []
+    for r in rels:
+        ids, coef = model.rel_ids[r], model.rel_coef[r]
+        isvar = var[ids]
+        const = ids[~isvar]
+        rhs = -float(coef[~isvar] @ model.fixed_values(const)) if len(const) else 0.0
+        if model.rel_sense[r] == "E":
+            k = len(b_eq)
+            for i, a in zip(ids[isvar].tolist(), coef[isvar].tolist()):
+                rows_eq.append(k); cols_eq.append(local[i]); vals_eq.append(a)
+            b_eq.append(rhs)
+        else:
+            k = len(b_ub)
+            for i, a in zip(ids[isvar].tolist(), coef[isvar].tolist()):
+                rows_ub.append(k); cols_ub.append(local[i]); vals_ub.append(a)
+            b_ub.append(rhs)
+    n = len(comp)
+    A_eq = sparse.csr_array((vals_eq, (rows_eq, cols_eq)), shape=(len(b_eq), n)) if b_eq else None
+    A_ub = sparse.csr_array((vals_ub, (rows_ub, cols_ub)), shape=(len(b_ub), n)) if b_ub else None
+    bounds = np.column_stack([lo_b[comp], hi_b[comp]])
+    targets = np.flatnonzero(model.state[comp] == _HIDDEN)
+    solves = 0
+
+    def solve(c: np.ndarray) -> np.ndarray | None:
+        nonlocal solves
+        solves += 1
+        res = linprog(c, A_ub=A_ub, b_ub=b_ub or None, A_eq=A_eq, b_eq=b_eq or None, bounds=bounds,
+                      method="highs")
+        return res.x if res.status == 0 else None
+
+    obs_lo = np.full(n, np.inf)
+    obs_hi = np.full(n, -np.inf)
+
+    def see(x: np.ndarray) -> None:
+        np.minimum(obs_lo, x, out=obs_lo)
+        np.maximum(obs_hi, x, out=obs_hi)
+
+    def width(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.floor(b + _EPS) - np.ceil(a - _EPS) + 1
+
+    if x0 is not None and not np.isnan(x0).any():
+        see(x0)
+    exact_lo: dict[int, float] = {}
+    exact_hi: dict[int, float] = {}
+    if len(targets) and A_eq is None and A_ub is None:
+        for t in targets.tolist():
+            exact_lo[t], exact_hi[t] = float(bounds[t, 0]), float(bounds[t, 1])
+    elif len(targets):
+        first = solve(np.zeros(n))
+        if first is None:
+            return _CompResult(n, len(targets), solves, {}, {}, [int(comp[t]) for t in targets.tolist()], 0.0, True)
+        see(first)
+        open_ = targets[width(obs_lo[targets], obs_hi[targets]) < P]
+        for sign in (1.0, -1.0):
+            if len(open_) > 1:
+                c = np.zeros(n)
+                c[open_] = sign
+                x = solve(c)
+                if x is not None:
+                    see(x)
+                open_ = open_[width(obs_lo[open_], obs_hi[open_]) < P]
+        for t in open_.tolist():
+            for sign in (1.0, -1.0):
+                if width(obs_lo[t:t + 1], obs_hi[t:t + 1])[0] >= P:
+                    break
+                c = np.zeros(n)
+                c[t] = sign
+                x = solve(c)
+                if x is None:
+                    continue
+                see(x)
+                if sign > 0:
+                    exact_lo[t] = float(x[t])
+                else:
+                    exact_hi[t] = float(x[t])
+    failing = []
+    min_range = math.inf
+    for t in targets.tolist():
+        a = exact_lo.get(t, obs_lo[t])
+        b = exact_hi.get(t, obs_hi[t])
+        w = math.inf if b >= big * (1 - 1e-9) else float(width(np.array([a]), np.array([b]))[0])
+        min_range = min(min_range, w)
+        if w < P:
+            failing.append(int(comp[t]))
+    lo = {int(comp[t]): float(v) for t, v in exact_lo.items()}
+    hi = {int(comp[t]): float(v) for t, v in exact_hi.items()}
+    return _CompResult(n, len(targets), solves, lo, hi, failing, min_range)
+
+
+class _Auditor:
+    """Runs the LP audit over components, caching results of unchanged components."""
+
+    def __init__(self, model: _Model, x_true: np.ndarray | None):
+        self.model = model
+        self.cache: dict[tuple, _CompResult] = {}
+        self.x_true = x_true
+        finite = model.value[~np.isnan(model.value)]
+        self.big = float(10 * (finite.sum() if len(finite) else 0) + 1e6)
+        self.solves = 0
+
+    def run(self) -> tuple[list[np.ndarray], list[_CompResult]]:
+        m = self.model
+        var, lo, hi = m.bounds(np.arange(m.n), self.big)
+        comps = _components(m, var)
+        results = []
+        kept = []
+        for comp in comps:
+            if not (m.state[comp] == _HIDDEN).any():
+                continue
+            key = (comp.tobytes(), m.state[comp].tobytes())
+            res = self.cache.get(key)
+            if res is None:
+                x0 = self.x_true[comp] if self.x_true is not None else None
+                res = _audit_component(m, comp, var, lo, hi, self.big, x0)
+                self.solves += res.solves
+                self.cache[key] = res
+            kept.append(comp)
+            results.append(res)
+        return kept, results
+
+
+# ----------------------------------------------------------------------------- suppression
+def _primary(model: _Model) -> None:
+    cfg = model.config
+    new = ~model.frozen & (model.state == _SHOWN)
+    v = model.value
+    small = new & (v >= 1) & (v <= cfg.threshold)
+    if cfg.suppress_zeros:
+        small |= new & (v == 0)
+    if cfg.rounding_base:
+        r = _round(np.nan_to_num(v), cfg.rounding_base)
+        small |= new & (r >= 1) & (r <= cfg.threshold)
+        low = new & ~small & (v > 0) & (r == 0)
+        model.state[low] = _LOW
+    model.state[small] = _HIDDEN
+    model.primary[small] = True
+
+
+def _candidate(model: _Model, rels: Iterable[int]) -> int | None:
+    """The smallest non-zero shown cell of the given relations that may still be hidden."""
+    best: tuple | None = None
+    for r in rels:
+        ids, roles = model.rel_ids[r], model.rel_role[r]
+        ok = (model.state[ids] == _SHOWN) & ~model.frozen[ids] & (model.value[ids] > 0)
+        for i, role in zip(ids[ok].tolist(), roles[ok].tolist()):
+            key = (role, model.value[i], i)
+            if best is None or key < best:
+                best = key
+    return None if best is None else int(best[2])
+
+
+def _local_pass(model: _Model) -> int:
+    """Relation-by-relation secondary suppression (steps a and b of :data:`HEURISTIC`)."""
+    P = model.config.protection_range
+    lb = 0 if model.config.suppress_zeros else 1
+    added = 0
+    queue = [r for r in range(len(model.rel_ids)) if model.rel_sense[r] == "E"]
+    queued = set(queue)
+    while queue:
+        r = queue.pop()
+        queued.discard(r)
+        ids, roles = model.rel_ids[r], model.rel_role[r]
+        st = model.state[ids]
+        hidden = st != _SHOWN
+        nh = int(hidden.sum())
+        pick = None
+        if nh == 1 and st[hidden][0] == _HIDDEN:
+            pick = _candidate(model, [r])
+        elif nh >= 2 and not (hidden & (roles == 1)).any() and (roles == 1).any() and (st[hidden] == _HIDDEN).all():
+            shown_total = model.value[ids[roles == 1]].sum()
+            rest = shown_total - model.value[ids[~hidden & (roles == 0)]].sum()
+            if rest - nh * lb + 1 < P:
+                pick = _candidate(model, [r])
+        if pick is not None:
+            model.state[pick] = _HIDDEN
+            added += 1
+            for r2 in model.cell_rels[pick]:
+                if model.rel_sense[r2] == "E" and r2 not in queued:
+                    queue.append(r2)
+                    queued.add(r2)
+    return added
+
+
+def _secondary(model: _Model, auditor: _Auditor, max_rounds: int = 10_000) -> tuple[list[np.ndarray], list[_CompResult]]:
+    exact = not model.config.rounding_base
+    for _ in range(max_rounds):
+        if exact:
+            _local_pass(model)
+        comps, results = auditor.run()
+        failing = sorted(i for res in results for i in res.failing)
+        if not failing:
+            return comps, results
+        touched: set[int] = set()
+        progressed = False
+        comp_of = {int(c): k for k, comp in enumerate(comps) for c in comp.tolist()}
+        for i in failing:
+            if touched & set(model.cell_rels[i]):
+                progressed = True
+                continue
+            pick = _candidate(model, model.cell_rels[i])
+            if pick is None:  # widen to every relation of the component's hidden cells
+                comp = comps[comp_of[i]]
+                rels = sorted({r for c in comp.tolist() for r in model.cell_rels[c]})
+                pick = _candidate(model, rels)
+            if pick is None:
+                continue
+            model.state[pick] = _HIDDEN
+            touched.update(model.cell_rels[pick])
+            progressed = True
+        if not progressed:
+            raise PublicationRefused(
+                f"{model.describe(failing[0])}: a suppressed cell could be worked out from what is published "
+                f"alongside it and no further cell can be suppressed to protect it ({len(failing)} cell(s) in all)")
+    raise PublicationRefused("disclosure control did not converge")  # pragma: no cover
+
+
+# ----------------------------------------------------------------------------- outputs
+def _publish_frame(model: _Model, ti: int) -> pd.DataFrame:
+    t = model.tables[ti]
+    cfg = model.config
+    out = t.frame.copy()
+    hide_row = np.zeros(len(out), dtype=bool)
+    hidden_by_col: dict[str, np.ndarray] = {}
+    for c, ids in t.cell.items():
+        has = ids >= 0
+        st = np.full(len(out), -1, dtype=np.int8)
+        st[has] = model.state[ids[has]]
+        hidden_by_col[c] = (st == _HIDDEN) | (st == _LOW)
+        vals = pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float)
+        if cfg.rounding_base:
+            vals = np.where(has, _round(vals, cfg.rounding_base), vals)
+        col = []
+        for k in range(len(out)):
+            if st[k] == _HIDDEN:
+                col.append(cfg.suppressed)
+            elif st[k] == _LOW:
+                col.append(cfg.low)
+            elif st[k] == _UNKNOWN:
+                col.append(cfg.not_available)
+            elif st[k] == _SHOWN:
+                col.append(int(vals[k]))
+            else:  # not a count on this row (e.g. a population denominator): as it was
+                col.append(out[c].iloc[k])
+        out[c] = pd.Series(col, index=out.index, dtype=object)
+    for d, sources in t.spec.derived.items():
+        if d not in out.columns:
+            raise ValueError(f"table {t.spec.name}: derived column {d!r} is not in the frame")
+        mask = np.zeros(len(out), dtype=bool)
+        for s in sources:
+            if s not in hidden_by_col:
+                raise ValueError(f"table {t.spec.name}: derived column {d!r} names {s!r}, which is not a count column")
+            mask |= hidden_by_col[s]
+        if mask.any():
+            col = out[d].astype(object)
+            col[mask] = cfg.suppressed
+            out[d] = col
+        hide_row |= mask
+    return out
+
+
+def _summary(model: _Model, comps: list[np.ndarray], results: list[_CompResult], seconds: float,
+             solves: int) -> dict[str, Any]:
+    cfg = model.config
+    sizes = sorted((len(c) for c in comps), reverse=True)
+    new = ~model.frozen
+    hidden = (model.state == _HIDDEN) & new
+    ranges = [r.min_range for r in results]
+    return {
+        "method": ("primary and secondary suppression" + (f", rounding to base {cfg.rounding_base}" if cfg.rounding_base else "")
+                   + "; recoverability audit by linear programming (scipy.optimize.linprog, HiGHS) per component"),
+        "heuristic": HEURISTIC,
+        "threshold": cfg.threshold,
+        "suppress_zeros": cfg.suppress_zeros,
+        "rounding_base": cfg.rounding_base,
+        "protection_range": cfg.protection_range,
+        "tables": [t.spec.name for t in model.tables if not t.frozen],
+        "linked_earlier_tables": [t.spec.name for t in model.tables if t.frozen],
+        "cells": int(new.sum()),
+        "relations": len(model.rel_ids),
+        "primary_suppressed": int((model.primary & new).sum()),
+        "secondary_suppressed": int((hidden & ~model.primary).sum()),
+        "low": int(((model.state == _LOW) & new).sum()),
+        "components": len(comps),
+        "component_sizes": {"largest": sizes[0] if sizes else 0, "median": float(np.median(sizes)) if sizes else 0.0,
+                            "total_unknowns": int(sum(sizes))},
+        "min_feasible_range": (None if not ranges else ("unbounded" if math.isinf(min(ranges)) else min(ranges))),
+        "lp_solves": solves,
+        "seconds": round(seconds, 3),
+    }
+
+
+# ----------------------------------------------------------------------------- public API
+@dataclass(frozen=True, slots=True)
+class Protected:
+    """What :func:`protect` returns.
+
+    Attributes
+    ----------
+    frames : list of DataFrame
+        The published frames, in the order given, with shorthand symbols in hidden cells
+        (count and derived columns hold objects: whole numbers or symbols).
+    audit : dict
+        JSON-ready figures for the manifest (see :func:`protect`).
+    """
+
+    frames: list[pd.DataFrame]
+    audit: dict[str, Any]
+
+
+def protect(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: DisclosureConfig,
+            published: Sequence[tuple[pd.DataFrame, TableSpec]] = ()) -> Protected:
+    """Protect children-counts tables jointly: primary and secondary suppression, rounding, audit.
+
+    Parameters
+    ----------
+    items : sequence of (DataFrame, TableSpec)
+        The tables to publish, with true counts.
+    config : DisclosureConfig
+        Threshold, zeros, rounding, protection range and shorthand.
+    published : sequence of (DataFrame, TableSpec)
+        Children-counts tables published earlier into the same pack, as read back from their CSV
+        (text): their cells are fixed; the new tables are protected jointly with them.
+
+    Returns
+    -------
+    Protected
+        ``frames`` (published frames) and ``audit``: method, heuristic, counts of primary and
+        secondary suppressed cells, number of components and their sizes, the minimum
+        feasible range found, LP solves and seconds taken.
+
+    Raises
+    ------
+    PublicationRefused
+        When no suppression pattern protects every hidden cell (e.g. a cell of an earlier
+        table is given away by a new one and nothing else can be hidden).
+    ValueError
+        When the declaration does not fit the frame or declared totals do not add up.
+
+    Examples
+    --------
+    >>> from assurance_lib.tables import TableSpec, Hierarchy
+    >>> df = pd.DataFrame({"group": ["A", "B", "C", "All"], "count": [3, 10, 12, 25]})
+    >>> spec = TableSpec(name="t", title="T", unit="children", rule="children-counts", source="s",
+    ...                  keys=("group",), counts=("count",),
+    ...                  hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B", "C")),))
+    >>> protect([(df, spec)], DisclosureConfig()).frames[0]["count"].tolist()
+    ['[c]', '[c]', 12, 25]
+    """
+    start = time.perf_counter()
+    tables = [_Table(df.reset_index(drop=True), spec, True, {}) for df, spec in published
+              if spec.rule == "children-counts"]
+    tables += [_Table(df.reset_index(drop=True), spec, False, {}) for df, spec in items]
+    names = [t.spec.name for t in tables]
+    if len(set(names)) != len(names):
+        raise ValueError("two tables with the same name given to protect")
+    model = _Model(tables, config)
+    model.check_consistent()
+    _primary(model)
+    x_true = model.value.copy() if not model.frozen.any() else None
+    auditor = _Auditor(model, x_true)
+    comps, results = _secondary(model, auditor)
+    frames = [_publish_frame(model, ti) for ti, t in enumerate(tables) if not t.frozen]
+    audit = _summary(model, comps, results, time.perf_counter() - start, auditor.solves)
+    return Protected(frames, audit)
+
+
+def audit_tables(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: DisclosureConfig) -> dict[str, Any]:
+    """Independent recoverability audit of published tables (text as in their CSV).
+
+    Uses only what is published: every ``[c]`` cell's feasible range given shown cells
+    (intervals under rounding), declared totals, linked tables and non-negativity must hold at
+    least ``protection_range`` values; no shown count may be 1 to ``threshold``; no derived
+    value may be shown beside a hidden count it comes from.
+
+    Raises
+    ------
+    PublicationRefused
+        Naming each table, cell key and kind of problem (never a value).
+    """
+    start = time.perf_counter()
+    tables = [_Table(df.reset_index(drop=True).astype(str).replace({"nan": ""}), spec, True, {})
+              for df, spec in items if spec.rule == "children-counts"]
+    model = _Model(tables, config)
+    problems: list[str] = []
+    shown = model.state == _SHOWN
+    v = model.value
+    small = shown & (v >= 1) & (v <= config.threshold)
+    if config.suppress_zeros:
+        small |= shown & (v == 0)
+    for i in np.flatnonzero(small)[:20].tolist():
+        problems.append(f"{model.describe(i)}: a small count is shown")
+    if config.rounding_base:
+        unrounded = shown & (np.mod(np.nan_to_num(v), config.rounding_base) != 0)
+        for i in np.flatnonzero(unrounded)[:20].tolist():
+            problems.append(f"{model.describe(i)}: a count is not rounded to base {config.rounding_base}")
+    for ti, t in enumerate(tables):
+        for d, sources in t.spec.derived.items():
+            if d not in t.frame.columns:
+                continue
+            dv = _keystr(t.frame[d])
+            visible = ~np.isin(dv, [config.suppressed, config.low, config.not_available, config.not_applicable, ""])
+            for s in sources:
+                ids = t.cell.get(s)
+                if ids is None:
+                    continue
+                has = ids >= 0
+                st = np.full(len(ids), -1)
+                st[has] = model.state[ids[has]]
+                leak = visible & ((st == _HIDDEN) | (st == _LOW))
+                for r in np.flatnonzero(leak)[:5].tolist():
+                    problems.append(f"{model.describe(int(ids[r]))}: derived column {d!r} is shown beside a suppressed count")
+    auditor = _Auditor(model, None)
+    comps, results = auditor.run()
+    for res in results:
+        kind = "the published figures contradict each other" if res.infeasible else \
+            f"a suppressed cell can be narrowed to fewer than {config.protection_range} values"
+        for i in res.failing[:20]:
+            problems.append(f"{model.describe(i)}: {kind}")
+    audit = _summary(model, comps, results, time.perf_counter() - start, auditor.solves)
+    audit.update({"tables": [t.spec.name for t in tables], "linked_earlier_tables": [],
+                  "suppressed_cells": int((model.state == _HIDDEN).sum()),
+                  "method": "independent recoverability audit of the published CSVs by linear programming "
+                            "(scipy.optimize.linprog, HiGHS), per component of linked unknown cells"})
+    for k in ("primary_suppressed", "secondary_suppressed", "cells"):
+        audit.pop(k, None)
+    audit["published_cells"] = int(model.n)
+    if problems:
+        raise PublicationRefused("disclosure audit refused publication:\n" + "\n".join(f"  - {p}" for p in problems))
+    audit["passed"] = True
+    return audit
+
+
+def audit_pack(shareable_dir: Path, config: DisclosureConfig) -> dict[str, Any]:
+    """Independent recoverability audit of every children-counts table of a pack.
+
+    Reads ``shareable_dir/tables/index.json``, rebuilds each spec with
+    :meth:`TableSpec.from_declaration`, reads each CSV as text and runs :func:`audit_tables`.
+
+    Returns
+    -------
+    dict
+        Figures for the manifest (components and sizes, suppressed cells, minimum feasible
+        range, LP solves, seconds).
+
+    Raises
+    ------
+    PublicationRefused
+        When a suppressed cell can be narrowed below ``protection_range`` values, a small
+        count is shown, or a derived value is shown beside a suppressed count.
+    """
+    tables_dir = Path(shareable_dir) / "tables"
+    index = tables_dir / "index.json"
+    if not index.is_file():
+        return {"method": "independent recoverability audit", "tables": [], "components": 0, "passed": True}
+    doc = json.loads(index.read_text(encoding="utf-8"))
+    entries = doc.get("tables", doc) if isinstance(doc, dict) else doc
+    items = []
+    for e in entries:
+        if e.get("rule") != "children-counts":
+            continue
+        p = tables_dir / e.get("file", f"{e['name']}.csv")
+        if not p.is_file():
+            raise PublicationRefused(f"{p.name}: declared in tables/index.json but missing")
+        items.append((pd.read_csv(p, dtype=str, keep_default_na=False), TableSpec.from_declaration(e)))
+    return audit_tables(items, config)
