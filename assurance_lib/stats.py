@@ -713,3 +713,506 @@ def significance_flags(lower_95: Sequence[float] | pd.Series, upper_95: Sequence
     if isinstance(lower_95, pd.Series):
         return pd.Series(out, index=lower_95.index, dtype="string")
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# directly standardised rate (Dobson)
+# --------------------------------------------------------------------------------------------
+
+def dsr(df: pd.DataFrame, count: str, population: str, standard_population: str, *,
+        groupby: str | Sequence[str], multiplier: float = 10000,
+        confidence: Sequence[float] = DEFAULT_CONFIDENCE, min_count: float = 10) -> pd.DataFrame:
+    """Directly standardised rate per ``multiplier`` with the Dobson interval.
+
+    As PHEindicatormethods ``calculate_dsr`` and the OHID technical guide *Direct
+    standardisation*. For each group (e.g. local authority x ethnic group), over the
+    standardisation bands i (e.g. age bands) with counts x_i, populations n_i and standard
+    population weights w_i (given by the caller, e.g. the England child population by age band):
+
+    - DSR = sum(w_i x_i / n_i) / sum(w_i) x multiplier;
+    - var(DSR) = sum(w_i^2 x_i / n_i^2) / sum(w_i)^2 (on the per-person scale);
+    - Dobson et al. (1991): limit = DSR + sqrt(var / O) (O_limit - O) x multiplier, where
+      O = sum(x_i) and O_limit is the Byar (O >= 10) or exact Poisson (O < 10) limit of O
+      (:func:`poisson_limits`).
+
+    Following PHE, the DSR is not calculated when the total count is below ``min_count`` (10):
+    the row is kept with NaN and ``method`` says why. A band with a zero population (or a
+    missing value) also leaves the group not calculated.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per group and standardisation band.
+    count, population : str
+        Events and population of the band in the group.
+    standard_population : str
+        The standard population of the band (the same bands in every group).
+    groupby : str or sequence of str
+        Columns identifying a group (one output row each).
+    multiplier : float
+        Rate per this many.
+    confidence : sequence of float
+        Confidence levels.
+    min_count : float
+        Smallest total count for which a DSR is calculated (PHE: 10). At least 1.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``groupby`` columns, ``count`` and ``population`` (sums over the
+        bands), ``value``, the interval columns and ``method``.
+
+    Examples
+    --------
+    One band only: the DSR is the crude rate and the Dobson interval is Byar's.
+
+    >>> df = pd.DataFrame({"la": ["A"], "band": ["0-17"], "x": [65], "n": [10000], "std": [1.0]})
+    >>> dsr(df, "x", "n", "std", groupby="la")[["la", "count", "value", "lower_95", "upper_95"]].round(2)
+      la  count  value  lower_95  upper_95
+    0  A   65.0   65.0     50.16     82.85
+    """
+    levels = _check_confidence(confidence)
+    f = "dsr"
+    keys = [groupby] if isinstance(groupby, str) else list(groupby)
+    missing = [k for k in keys if k not in df.columns]
+    if missing or not keys:
+        raise ValueError(f"dsr: groupby columns {missing or keys!r} are not in the frame "
+                         f"(columns: {', '.join(map(str, df.columns))})")
+    if not min_count >= 1:
+        raise ValueError(f"dsr: min_count={min_count!r} (expected 1 or more; PHE uses 10)")
+    x = _column(df, count, "count", function=f)
+    n = _column(df, population, "population", function=f)
+    w = _column(df, standard_population, "standard population", function=f)
+    bad = ~(np.isfinite(x) & np.isfinite(n) & np.isfinite(w)) | (n == 0)
+    with np.errstate(all="ignore"):
+        safe_n = np.where(n > 0, n, 1.0)
+        work = pd.DataFrame({
+            "_x": x, "_n": n, "_w": w,
+            "_wr": np.where(bad, 0.0, w * x / safe_n),
+            "_wv": np.where(bad, 0.0, w ** 2 * x / safe_n ** 2),
+            "_bad": bad.astype("int64"),
+        }, index=df.index)
+    for k in keys:
+        work[k] = df[k]
+    g = work.groupby(keys, sort=True, dropna=False, observed=True)
+    s = g[["_x", "_n", "_w", "_wr", "_wv", "_bad"]].sum(min_count=0)
+    s_bad = s["_bad"].to_numpy() > 0
+    o = s["_x"].to_numpy(dtype="float64")
+    wsum = s["_w"].to_numpy(dtype="float64")
+    ok = ~s_bad & (wsum > 0) & (o >= min_count)
+    with np.errstate(all="ignore"):
+        value = np.where(ok, s["_wr"].to_numpy() / wsum * multiplier, np.nan)
+        var = s["_wv"].to_numpy() / wsum ** 2
+        root = np.sqrt(var / np.where(o > 0, o, 1.0))
+        limits = {}
+        for c in levels:
+            lo, hi = poisson_limits(o, c)
+            limits[c] = (np.where(ok, value + root * (lo - o) * multiplier, np.nan),
+                         np.where(ok, value + root * (hi - o) * multiplier, np.nan))
+    method = np.where(o >= BYAR_MIN_COUNT, "Dobson (Byar)", "Dobson (Exact Poisson)").astype(object)
+    method[~s_bad & (o < min_count)] = f"not calculated: total count below {min_count:g}"
+    method[~s_bad & (wsum <= 0)] = "not calculated: standard population is zero"
+    method[s_bad] = "not calculated: a band has a zero or missing population or count"
+    base = s.index.to_frame(index=False)
+    base[count] = o
+    base[population] = s["_n"].to_numpy(dtype="float64")
+    base = base.rename(columns={count: "count", population: "population"})
+    return _frame(base, value, limits, method)
+
+
+# --------------------------------------------------------------------------------------------
+# funnel plots and overdispersion
+# --------------------------------------------------------------------------------------------
+
+Kind = Literal["rate", "proportion"]
+
+
+def _default_multiplier(kind: str, multiplier: float | None) -> float:
+    if multiplier is None:
+        return 10000.0 if kind == "rate" else 100.0
+    if not multiplier > 0:
+        raise ValueError(f"multiplier={multiplier!r} (expected a positive number)")
+    return float(multiplier)
+
+
+def _grid(denominators: Sequence[float] | np.ndarray, n_points: int | None) -> np.ndarray:
+    d = np.asarray(pd.to_numeric(pd.Series(np.asarray(denominators).ravel()), errors="coerce"),
+                   dtype="float64")
+    d = d[np.isfinite(d) & (d > 0)]
+    if d.size == 0:
+        raise ValueError("funnel: no positive denominators to draw limits over")
+    if n_points is None:
+        return np.unique(d)
+    if n_points < 2:
+        raise ValueError(f"n_points={n_points!r} (expected 2 or more, or None for the denominators given)")
+    lo, hi = d.min(), d.max()
+    if lo == hi:
+        return np.array([lo])
+    return np.geomspace(lo, hi, int(n_points))
+
+
+def _interpolated_quantile(p: float, cdf, ppf) -> np.ndarray:
+    """Spiegelhalter (2005, appendix A.1) continuous quantile of a discrete distribution.
+
+    y = the p quantile (smallest y with F(y) >= p); alpha = (F(y) - p) / (F(y) - F(y - 1));
+    the limit is y - alpha, which runs smoothly with the denominator.
+    """
+    y = ppf(p)
+    fy = cdf(y)
+    fy1 = cdf(y - 1)
+    with np.errstate(all="ignore"):
+        alpha = np.where(fy > fy1, (fy - p) / (fy - fy1), 0.0)
+    return y - alpha
+
+
+def funnel_limits(denominators: Sequence[float] | np.ndarray, target: float, *,
+                  kind: Kind = "rate", multiplier: float | None = None,
+                  levels: Sequence[float] = DEFAULT_CONFIDENCE,
+                  n_points: int | None = 200) -> pd.DataFrame:
+    """Control limits for a funnel plot around ``target`` (exact Poisson or binomial).
+
+    Spiegelhalter DJ (2005), *Funnel plots for comparing institutional performance*, Stat Med
+    24:1185-1202, appendix A.1: at denominator n the p-limit is the p quantile of the count
+    under the target (Poisson with mean target x n / multiplier for rates; binomial(n, target /
+    multiplier) for proportions), interpolated between integers so the limits are smooth, and
+    divided by n (times ``multiplier``). The OHID/PHE funnel plot guidance uses the same 95% (about
+    2 SD) and 99.8% (about 3 SD) limits. Limits below zero are set to 0 (and proportions above
+    100% to the maximum). For an indirectly standardised ratio O/E use ``kind="rate"``,
+    ``multiplier=1`` and the expected counts as denominators.
+
+    Parameters
+    ----------
+    denominators : array_like
+        The denominators of the units (their range sets the grid).
+    target : float
+        The target or benchmark value in indicator units (a rate per ``multiplier`` or a
+        proportion times ``multiplier``, e.g. England's rate).
+    kind : {'rate', 'proportion'}
+        Poisson limits for rates, binomial limits for proportions.
+    multiplier : float, optional
+        Indicator units; default 10,000 for rates and 100 (percentages) for proportions.
+    levels : sequence of float
+        Control limit levels (two-sided), default 95% and 99.8%.
+    n_points : int or None
+        Points on a geometric grid from the smallest to the largest denominator; ``None`` gives
+        limits at the denominators given (sorted, unique), e.g. to compare units with them.
+
+    Returns
+    -------
+    DataFrame
+        ``denominator, target``, the limit columns (``lower_95, upper_95, lower_998,
+        upper_998``) and ``method``.
+
+    Examples
+    --------
+    Target 40 per 10,000 at a population of 1,000: the Poisson(4) 97.5% quantile is 8,
+    F(8) = 0.97864, F(7) = 0.94887, so the upper 95% limit is 8 - 0.1222 = 7.878 children,
+    78.78 per 10,000.
+
+    >>> funnel_limits([1000], 40, n_points=None).round(2)[["denominator", "lower_95", "upper_95"]]
+       denominator  lower_95  upper_95
+    0       1000.0      0.91     78.78
+    """
+    _check_choice("kind", kind, ("rate", "proportion"))
+    levels_ = _check_confidence(levels)
+    m = _default_multiplier(kind, multiplier)
+    grid = _grid(denominators, n_points)
+    if not np.isfinite(target) or target < 0 or (kind == "proportion" and target > m):
+        raise ValueError(f"funnel_limits: target={target!r} (expected a value from 0"
+                         f"{' to ' + format(m, 'g') if kind == 'proportion' else ' up'} in indicator units)")
+    theta = target / m
+    limits = {}
+    for c in levels_:
+        a = (1 - c) / 2
+        if kind == "rate":
+            lam = theta * grid
+            dist = sps.poisson(lam)
+            lo = _interpolated_quantile(a, dist.cdf, dist.ppf)
+            hi = _interpolated_quantile(1 - a, dist.cdf, dist.ppf)
+            lo, hi = np.clip(lo, 0, None), np.clip(hi, 0, None)
+        else:
+            nn = np.round(grid)
+            dist = sps.binom(nn, theta)
+            lo = _interpolated_quantile(a, dist.cdf, dist.ppf)
+            hi = _interpolated_quantile(1 - a, dist.cdf, dist.ppf)
+            lo, hi = np.clip(lo, 0, nn), np.clip(hi, 0, nn)
+        limits[c] = (lo / grid * m, hi / grid * m)
+    method = ("exact Poisson limits, interpolated (Spiegelhalter 2005)" if kind == "rate"
+              else "exact binomial limits, interpolated (Spiegelhalter 2005)")
+    base = pd.DataFrame({"denominator": grid, "target": np.full(grid.shape, float(target))})
+    out = _frame(base, np.full(grid.shape, float(target)), limits, np.full(grid.shape, method, dtype=object))
+    return out.drop(columns="value")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Overdispersion:
+    """Result of :func:`overdispersion` (Spiegelhalter 2005).
+
+    Attributes
+    ----------
+    phi : float
+        Overdispersion factor: the mean of the squared winsorised z-scores (1 = none).
+    tau2 : float
+        Between-unit variance (additive random effects, in squared indicator units); 0 when
+        ``n_units * phi <= n_units - 1``.
+    n_units : int
+        Units used (finite value, positive denominator).
+    z : ndarray
+        The unadjusted z-scores, in the input order (NaN for units not used).
+    z_winsorised : ndarray
+        The z-scores after winsorising, in the input order.
+    target, kind, multiplier, winsor :
+        The inputs, for :meth:`limits`.
+    method : str
+        A description for the method note.
+    """
+
+    phi: float
+    tau2: float
+    n_units: int
+    z: np.ndarray
+    z_winsorised: np.ndarray
+    target: float
+    kind: str
+    multiplier: float
+    winsor: float
+    method: str
+
+    def limits(self, denominators: Sequence[float] | np.ndarray, *,
+               levels: Sequence[float] = DEFAULT_CONFIDENCE, n_points: int | None = 200,
+               scale: Literal["additive", "multiplicative"] = "additive") -> pd.DataFrame:
+        """Overdispersed funnel limits (normal approximation) over a denominator grid.
+
+        ``additive``: target +/- z sqrt(s^2 + tau2) (random effects, Spiegelhalter 2005 section
+        7); ``multiplicative``: target +/- z sqrt(phi) s (section 6), with s^2 the null
+        variance at the denominator. Lower limits below 0 are set to 0.
+
+        Returns
+        -------
+        DataFrame
+            ``denominator, target``, the limit columns and ``method``.
+        """
+        _check_choice("scale", scale, ("additive", "multiplicative"))
+        levels_ = _check_confidence(levels)
+        grid = _grid(denominators, n_points)
+        s2 = _null_variance(self.kind, self.target, self.multiplier, grid)
+        if scale == "additive":
+            sd = np.sqrt(s2 + self.tau2)
+        else:
+            sd = np.sqrt(max(self.phi, 1.0) * s2)
+        limits = {}
+        for c in levels_:
+            zc = _z(c)
+            hi = self.target + zc * sd
+            if self.kind == "proportion":
+                hi = np.minimum(hi, self.multiplier)
+            limits[c] = (np.clip(self.target - zc * sd, 0, None), hi)
+        meth = f"{self.method}; {scale} adjustment, normal limits"
+        base = pd.DataFrame({"denominator": grid, "target": np.full(grid.shape, self.target)})
+        out = _frame(base, np.full(grid.shape, self.target), limits,
+                     np.full(grid.shape, meth, dtype=object))
+        return out.drop(columns="value")
+
+
+def _null_variance(kind: str, target: float, multiplier: float, n: np.ndarray) -> np.ndarray:
+    """Variance of the indicator under the target at denominator n, in indicator units squared.
+
+    Rate per m: Var(m x / n) = m^2 (target n / m) / n^2 = m target / n (Poisson).
+    Proportion x m: Var(m x / n) = m^2 p (1 - p) / n with p = target / m (binomial).
+    """
+    with np.errstate(all="ignore"):
+        if kind == "rate":
+            return multiplier * target / n
+        p = target / multiplier
+        return multiplier ** 2 * p * (1 - p) / n
+
+
+def overdispersion(values: Sequence[float] | np.ndarray, denominators: Sequence[float] | np.ndarray,
+                   target: float, *, kind: Kind = "rate", multiplier: float | None = None,
+                   winsor: float = 0.1) -> Overdispersion:
+    """Spiegelhalter's overdispersion estimate and adjusted funnel limits.
+
+    Spiegelhalter DJ (2005), *Funnel plots for comparing institutional performance*, Stat Med
+    24:1185-1202, sections 6-7, and *Handling over-dispersion of performance indicators*, Qual Saf
+    Health Care 14:347-351. Steps:
+
+    1. z_i = (y_i - target) / s_i, with s_i^2 the null variance of unit i's indicator
+       (Poisson m target / n_i for a rate per m; binomial m^2 p (1 - p) / n_i for a proportion);
+    2. winsorise: z-scores below the ``winsor`` quantile (10%) are set to it and those above the
+       1 - ``winsor`` quantile (90%) to that (quantiles by numpy's linear interpolation);
+    3. phi = mean of the squared winsorised z-scores (1 when there is no overdispersion);
+    4. additive random effects (DerSimonian-Laird form): with w_i = 1 / s_i^2,
+       tau^2 = (I phi - (I - 1)) / (sum w_i - sum w_i^2 / sum w_i) if I phi > I - 1, else 0;
+    5. limits: target +/- z sqrt(s^2 + tau^2) (``Overdispersion.limits``).
+
+    Parameters
+    ----------
+    values : array_like
+        The units' indicator values (rates per ``multiplier`` or proportions x ``multiplier``).
+    denominators : array_like
+        Their denominators (populations, or expected counts with ``multiplier=1`` for O/E ratios).
+    target : float
+        The target in indicator units (e.g. England's value, or the pooled value).
+    kind : {'rate', 'proportion'}
+        Poisson or binomial null variance.
+    multiplier : float, optional
+        Indicator units; default 10,000 for rates, 100 for proportions.
+    winsor : float
+        Fraction winsorised at each end (0.1, as Spiegelhalter); 0 for none.
+
+    Returns
+    -------
+    Overdispersion
+        ``phi``, ``tau2``, ``n_units``, the z-scores, and ``limits(...)``.
+
+    Examples
+    --------
+    Five units of 100 with target 20%: z = -2.5, -0.5, 0, 1.5, 5 winsorise to -1.7, -0.5, 0, 1.5,
+    3.6; phi = 18.35 / 5 = 3.67; tau^2 = (18.35 - 4) / (3125 - 625) = 0.00574 (as fractions),
+    57.4 in percentage points squared.
+
+    >>> od = overdispersion([10, 18, 20, 26, 40], [100] * 5, 20, kind="proportion")
+    >>> round(od.phi, 4), round(od.tau2, 4)
+    (3.67, 57.4)
+    """
+    _check_choice("kind", kind, ("rate", "proportion"))
+    m = _default_multiplier(kind, multiplier)
+    if not 0 <= winsor < 0.5:
+        raise ValueError(f"overdispersion: winsor={winsor!r} (expected a fraction from 0 to below 0.5, e.g. 0.1)")
+    y = np.asarray(pd.to_numeric(pd.Series(np.asarray(values).ravel()), errors="coerce"), dtype="float64")
+    n = np.asarray(pd.to_numeric(pd.Series(np.asarray(denominators).ravel()), errors="coerce"), dtype="float64")
+    if y.shape != n.shape:
+        raise ValueError(f"overdispersion: {y.size} values but {n.size} denominators")
+    if not (np.isfinite(target) and target > 0 and (kind == "rate" or target < m)):
+        raise ValueError(f"overdispersion: target={target!r} (expected a positive value"
+                         f"{' below ' + format(m, 'g') if kind == 'proportion' else ''} in indicator units)")
+    use = np.isfinite(y) & np.isfinite(n) & (n > 0)
+    s2 = _null_variance(kind, target, m, np.where(use, n, 1.0))
+    z = np.where(use, (y - target) / np.sqrt(s2), np.nan)
+    zw = np.full(z.shape, np.nan)
+    k = int(use.sum())
+    if k < 2:
+        raise ValueError(f"overdispersion: {k} usable unit(s) (expected at least 2 with a value and a positive denominator)")
+    lo_q, hi_q = np.quantile(z[use], [winsor, 1 - winsor])
+    zw[use] = np.clip(z[use], lo_q, hi_q)
+    phi = float(np.mean(zw[use] ** 2))
+    w = 1 / s2[use]
+    denom = w.sum() - (w ** 2).sum() / w.sum()
+    excess = k * phi - (k - 1)
+    tau2 = float(excess / denom) if excess > 0 and denom > 0 else 0.0
+    method = (f"Spiegelhalter (2005) overdispersion: z-scores winsorised at {winsor:.0%}/{1 - winsor:.0%}, "
+              f"phi = {phi:.3g}, tau^2 = {tau2:.3g} over {k} units")
+    return Overdispersion(phi=phi, tau2=tau2, n_units=k, z=z, z_winsorised=zw, target=float(target),
+                          kind=kind, multiplier=m, winsor=winsor, method=method)
+
+
+# --------------------------------------------------------------------------------------------
+# Mantel-Haenszel rate ratio
+# --------------------------------------------------------------------------------------------
+
+def mantel_haenszel_rate_ratio(df: pd.DataFrame, count: str, denominator: str, ref_count: str,
+                               ref_denominator: str, stratum: str, *,
+                               groupby: str | Sequence[str] | None = None,
+                               confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+    """Mantel-Haenszel summary rate ratio across strata, Greenland-Robins interval.
+
+    For strata i (e.g. IMD deciles) with group events a_i over population T1_i and reference
+    events b_i over T0_i, T_i = T1_i + T0_i, M_i = a_i + b_i (Rothman, Greenland & Lash,
+    *Modern Epidemiology*, 3rd edn, ch. 15; Greenland & Robins 1985):
+
+    - RR_MH = sum(a_i T0_i / T_i) / sum(b_i T1_i / T_i);
+    - var(log RR_MH) = sum(M_i T1_i T0_i / T_i^2) / (sum(a_i T0_i / T_i) sum(b_i T1_i / T_i));
+    - limits exp(log RR_MH +/- z sd); p-value from the Mantel-Haenszel chi-square
+      (sum a_i - sum M_i T1_i / T_i) / sqrt(sum M_i T1_i T0_i / T_i^2), two-sided normal.
+
+    Strata in which either population is zero carry no information and are left out. statsmodels
+    has no person-time Mantel-Haenszel estimator (``StratifiedTable`` is for 2x2 tables of
+    counts), so this is coded here from the formulas above.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per stratum (and group).
+    count, denominator : str
+        The group's events and population in the stratum.
+    ref_count, ref_denominator : str
+        The reference group's events and population in the stratum.
+    stratum : str
+        The stratum column (each stratum once per group).
+    groupby : str or sequence of str, optional
+        Columns identifying separate comparisons (e.g. ethnic group); one output row each.
+    confidence : sequence of float
+        Confidence levels.
+
+    Returns
+    -------
+    DataFrame
+        One row per group (or a single row): the ``groupby`` columns, ``strata`` (informative
+        strata), ``count`` and ``ref_count`` (sums), ``value``, the interval columns,
+        ``p_value`` and ``method``.
+
+    Examples
+    --------
+    One stratum reduces to the crude ratio with var(log RR) = 1/a + 1/b.
+
+    >>> df = pd.DataFrame({"s": [1], "a": [30], "t1": [1000], "b": [100], "t0": [10000]})
+    >>> mantel_haenszel_rate_ratio(df, "a", "t1", "b", "t0", "s")[["value", "lower_95", "upper_95"]].round(3)
+       value  lower_95  upper_95
+    0    3.0     1.995     4.511
+    """
+    levels = _check_confidence(confidence)
+    f = "mantel_haenszel_rate_ratio"
+    keys = [] if groupby is None else ([groupby] if isinstance(groupby, str) else list(groupby))
+    for k in [*keys, stratum]:
+        if k not in df.columns:
+            raise ValueError(f"{f}: column {k!r} is not in the frame (columns: {', '.join(map(str, df.columns))})")
+    if df.duplicated([*keys, stratum]).any():
+        rows = list(df.index[df.duplicated([*keys, stratum], keep=False)][:5])
+        raise ValueError(f"{f}: stratum {stratum!r} repeats within a group at rows {rows} "
+                         "(expected one row per stratum; sum them first)")
+    a = _column(df, count, "count", function=f)
+    t1 = _column(df, denominator, "denominator", function=f)
+    b = _column(df, ref_count, "reference count", function=f)
+    t0 = _column(df, ref_denominator, "reference denominator", function=f)
+    finite = np.isfinite(a) & np.isfinite(t1) & np.isfinite(b) & np.isfinite(t0)
+    info = finite & (t1 > 0) & (t0 > 0)
+    with np.errstate(all="ignore"):
+        t = np.where(info, t1 + t0, 1.0)
+        cols = {
+            "_r": np.where(info, a * t0 / t, 0.0),
+            "_s": np.where(info, b * t1 / t, 0.0),
+            "_v": np.where(info, (a + b) * t1 * t0 / t ** 2, 0.0),
+            "_e": np.where(info, (a + b) * t1 / t, 0.0),
+            "_a": np.where(info, a, 0.0),
+            "_b": np.where(info, b, 0.0),
+            "_k": info.astype("int64"),
+            "_miss": (~finite).astype("int64"),
+        }
+    work = pd.DataFrame(cols, index=df.index)
+    if keys:
+        for k in keys:
+            work[k] = df[k]
+        s = work.groupby(keys, sort=True, dropna=False, observed=True).sum()
+        base = s.index.to_frame(index=False)
+    else:
+        s = work.sum().to_frame().T
+        base = pd.DataFrame(index=range(1))
+    r, sv, v, e = (s[c].to_numpy(dtype="float64") for c in ("_r", "_s", "_v", "_e"))
+    asum, bsum = s["_a"].to_numpy(dtype="float64"), s["_b"].to_numpy(dtype="float64")
+    miss = s["_miss"].to_numpy() > 0
+    ok = ~miss & (r > 0) & (sv > 0)
+    with np.errstate(all="ignore"):
+        value = np.where(ok, r / sv, np.nan)
+        sd = np.sqrt(v / (r * sv))
+        limits = {c: (np.where(ok, value * np.exp(-_z(c) * sd), np.nan),
+                      np.where(ok, value * np.exp(_z(c) * sd), np.nan)) for c in levels}
+        zstat = (asum - e) / np.sqrt(v)
+        p = np.where(~miss & (v > 0), 2 * sps.norm.sf(np.abs(zstat)), np.nan)
+    method = np.full(value.shape, "Mantel-Haenszel rate ratio, Greenland-Robins variance; "
+                     "p: Mantel-Haenszel chi-square", dtype=object)
+    method[~miss & ~ok] = "not estimated: no events in the group or the reference in the informative strata"
+    method[miss] = M_MISSING
+    base["strata"] = s["_k"].to_numpy(dtype="float64")
+    base["count"] = asum
+    base["ref_count"] = bsum
+    return _frame(base, value, limits, method, extra={"p_value": p})

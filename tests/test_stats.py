@@ -414,3 +414,221 @@ def test_property_proportion_ratio(rows):
     df = pd.DataFrame([(min(a, b), max(a, b, 1), min(c, d), max(c, d, 1)) for a, b, c, d in rows],
                       columns=["x", "n", "rx", "rn"])
     _nested(stats.proportion_ratio(df, "x", "n", "rx", "rn"))
+
+
+# ------------------------------------------------------------------------------------------
+# DSR (Dobson)
+# ------------------------------------------------------------------------------------------
+
+def _dsr_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "la": ["A", "A", "A", "B", "B", "B"],
+        "band": ["0-4", "5-9", "10-17"] * 2,
+        "x": [5, 20, 15, 1, 4, 2],
+        "n": [1000, 4000, 2000, 500, 1500, 1000],
+        "std": [2000, 5000, 3000] * 2,
+    })
+
+
+def test_dsr_dobson_hand_worked():
+    # Hand, group A (OHID technical guide "Direct standardisation", Dobson et al. 1991):
+    # DSR = (2000 x 5/1000 + 5000 x 20/4000 + 3000 x 15/2000) / 10000 = (10 + 25 + 22.5) / 10000
+    #     = 0.00575 -> 57.5 per 10,000
+    # var = (2000^2 x 5/1000^2 + 5000^2 x 20/4000^2 + 3000^2 x 15/2000^2) / 10000^2
+    #     = (20 + 31.25 + 33.75) / 1e8 = 8.5e-7;  O = 40;  sqrt(var / O) = 1.4577380e-4
+    # Byar for 40: lower 40 (1 - 1/360 - 1.959964 / (3 sqrt 40))^3 = 28.573300,
+    #              upper 41 (1 - 1/369 + 1.959964 / (3 sqrt 41))^3 = 54.470099
+    # lower = 57.5 + 1.4577380e-4 x (28.573300 - 40) x 10000 = 40.842865
+    # upper = 57.5 + 1.4577380e-4 x (54.470099 - 40) x 10000 = 78.593613
+    out = stats.dsr(_dsr_frame(), "x", "n", "std", groupby="la")
+    assert list(out.columns) == ["la", "count", "population", *OUT]
+    a = out.set_index("la").loc["A"]
+    assert a["count"] == 40 and a["population"] == 7000
+    assert a["value"] == pytest.approx(57.5)
+    assert a["lower_95"] == pytest.approx(40.842865, abs=1e-5)
+    assert a["upper_95"] == pytest.approx(78.593613, abs=1e-5)
+    assert a["method"] == "Dobson (Byar)"
+    # group B has 7 events: not calculated (PHE: fewer than 10)
+    b = out.set_index("la").loc["B"]
+    assert np.isnan(b["value"]) and b["method"] == "not calculated: total count below 10"
+
+
+def test_dsr_exact_path_for_small_totals_when_allowed():
+    # Group B with min_count = 1: O = 7 uses the exact limits (chi-square, second method here):
+    # DSR = (2000 x 1/500 + 5000 x 4/1500 + 3000 x 2/1000) / 10000 = (4 + 13.3333 + 6) / 10000
+    # var = (2000^2/500^2 + 5000^2 x 4/1500^2 + 3000^2 x 2/1000^2) / 1e8 = (16 + 44.4444 + 18) / 1e8
+    out = stats.dsr(_dsr_frame(), "x", "n", "std", groupby="la", min_count=1).set_index("la")
+    value = (4 + 5000 * 4 / 1500 + 6) / 10000 * 10000
+    var = (16 + 5000**2 * 4 / 1500**2 + 18) / 1e8
+    lo = sps.chi2.ppf(0.001, 14) / 2
+    hi = sps.chi2.ppf(0.999, 16) / 2
+    b = out.loc["B"]
+    assert b["value"] == pytest.approx(value)
+    assert b["lower_998"] == pytest.approx(value + math.sqrt(var / 7) * (lo - 7) * 10000, rel=1e-9)
+    assert b["upper_998"] == pytest.approx(value + math.sqrt(var / 7) * (hi - 7) * 10000, rel=1e-9)
+    assert b["method"] == "Dobson (Exact Poisson)"
+
+
+def test_dsr_identities():
+    # (1) Standardising to the group's own population gives the crude rate (sum x / sum n).
+    df = _dsr_frame().assign(std=lambda d: d["n"])
+    out = stats.dsr(df, "x", "n", "std", groupby="la").set_index("la")
+    assert out.loc["A", "value"] == pytest.approx(40 / 7000 * 10000)
+    # (2) With one band, Dobson's interval is the Byar/exact interval of the crude rate:
+    # sqrt(var / O) = sqrt(w^2 x / n^2 / w^2 / x) = 1 / n.
+    one = pd.DataFrame({"g": ["a", "b"], "x": [65, 0], "n": [10000, 100], "w": [7.0, 7.0]})
+    d = stats.dsr(one, "x", "n", "w", groupby="g", min_count=1)
+    r = stats.rate(one, "x", "n")
+    assert d.loc[0, "lower_95"] == pytest.approx(r.loc[0, "lower_95"], rel=1e-12)
+    assert d.loc[0, "upper_998"] == pytest.approx(r.loc[0, "upper_998"], rel=1e-12)
+    assert np.isnan(d.loc[1, "value"])   # a zero total count is below any min_count >= 1
+
+
+def test_dsr_zero_population_band_and_multiple_keys():
+    df = _dsr_frame().assign(year=2025)
+    df.loc[4, "n"] = 0
+    out = stats.dsr(df, "x", "n", "std", groupby=["year", "la"])
+    assert list(out.columns[:2]) == ["year", "la"]
+    assert out.loc[out["la"] == "B", "method"].item().startswith("not calculated: a band")
+    with pytest.raises(ValueError, match="groupby"):
+        stats.dsr(df, "x", "n", "std", groupby="nope")
+
+
+# ------------------------------------------------------------------------------------------
+# funnel limits, overdispersion
+# ------------------------------------------------------------------------------------------
+
+def test_funnel_poisson_limits_hand_worked():
+    # Spiegelhalter (2005) appendix A.1 by hand. Target 40 per 10,000, population 1,000:
+    # mean 4; Poisson(4) cdf from e^-4 4^k / k!: F(0) = 0.0183156, F(1) = 0.0915782,
+    # F(7) = 0.9488664, F(8) = 0.9786366.
+    # upper 95%: y = 8, alpha = (0.9786366 - 0.975) / (0.9786366 - 0.9488664) = 0.122156,
+    #            limit = 7.877844 / 1000 x 10,000 = 78.778
+    # lower 95%: y = 1, alpha = (0.0915782 - 0.025) / (0.0915782 - 0.0183156) = 0.908760,
+    #            limit = 0.091240 / 1000 x 10,000 = 0.9124
+    F = lambda k: sum(math.exp(-4) * 4**j / math.factorial(j) for j in range(k + 1))  # noqa: E731
+    up = 8 - (F(8) - 0.975) / (F(8) - F(7))
+    lo = 1 - (F(1) - 0.025) / (F(1) - F(0))
+    out = stats.funnel_limits([1000, 500, 2000], 40, n_points=None)
+    row = out.set_index("denominator").loc[1000.0]
+    assert row["upper_95"] == pytest.approx(up * 10, rel=1e-9)
+    assert row["lower_95"] == pytest.approx(lo * 10, rel=1e-9)
+    assert row["upper_95"] == pytest.approx(78.778, abs=1e-3)
+    assert list(out.columns) == ["denominator", "target", "lower_95", "upper_95", "lower_998", "upper_998", "method"]
+    assert out["denominator"].tolist() == [500.0, 1000.0, 2000.0]
+    assert "Poisson" in out.loc[0, "method"]
+
+
+def test_funnel_binomial_limits_hand_worked():
+    # Binomial(20, 0.5) cdf from C(20, k) / 2^20: F(5) = 0.0206947, F(6) = 0.0576591,
+    # F(13) = 0.9423409, F(14) = 0.9793053.
+    # upper 95%: y = 14, alpha = (0.9793053 - 0.975) / (0.9793053 - 0.9423409) = 0.116471,
+    #            limit = 13.883529 / 20 = 69.418%
+    # lower 95%: y = 6, alpha = (0.0576591 - 0.025) / (0.0576591 - 0.0206947) = 0.883529,
+    #            limit = 5.116471 / 20 = 25.582%
+    out = stats.funnel_limits([20], 50, kind="proportion", n_points=None)
+    assert out.loc[0, "upper_95"] == pytest.approx(69.41765, abs=1e-4)
+    assert out.loc[0, "lower_95"] == pytest.approx(25.58235, abs=1e-4)
+
+
+def test_funnel_grid_and_normal_approximation_for_large_denominators():
+    out = stats.funnel_limits([100, 1e6], 50, n_points=50)
+    assert len(out) == 50 and out["denominator"].iloc[0] == 100 and out["denominator"].iloc[-1] == pytest.approx(1e6)
+    assert (out["lower_998"] <= out["lower_95"]).all() and (out["upper_95"] <= out["upper_998"]).all()
+    assert (out["lower_95"] <= 50).all() and (out["upper_95"] >= 50).all()
+    # Second method at 1e6 (mean 5,000 events): normal approximation 50 +/- z sqrt(50 x 10,000 / 1e6)
+    last = out.iloc[-1]
+    sd = math.sqrt(50 * 10000 / 1e6)
+    assert last["upper_998"] == pytest.approx(50 + Z998 * sd, rel=5e-3)
+    assert last["lower_998"] == pytest.approx(50 - Z998 * sd, rel=5e-3)
+    with pytest.raises(ValueError, match="kind"):
+        stats.funnel_limits([1], 1, kind="ratio")
+
+
+def test_overdispersion_hand_worked():
+    # Five units of 100, target 20% (Spiegelhalter 2005, sections 6-7, steps by hand):
+    # s = sqrt(0.2 x 0.8 / 100) = 0.04 (4 percentage points); z = (10-20)/4 = -2.5, -0.5, 0, 1.5, 5
+    # 10th/90th percentiles (linear interpolation, positions 0.4 and 3.6 of the sorted z):
+    # -2.5 + 0.4 x 2 = -1.7 and 1.5 + 0.6 x 3.5 = 3.6 -> winsorised z = -1.7, -0.5, 0, 1.5, 3.6
+    # phi = (2.89 + 0.25 + 0 + 2.25 + 12.96) / 5 = 18.35 / 5 = 3.67
+    # w = 1/0.04^2 = 625 each (fractions): tau2 = (18.35 - 4) / (3125 - 5 x 625^2 / 3125)
+    #   = 14.35 / 2500 = 0.00574 -> 57.4 in (percentage points)^2
+    od = stats.overdispersion([10, 18, 20, 26, 40], [100] * 5, 20, kind="proportion")
+    assert od.z.tolist() == pytest.approx([-2.5, -0.5, 0, 1.5, 5])
+    assert od.z_winsorised.tolist() == pytest.approx([-1.7, -0.5, 0, 1.5, 3.6])
+    assert od.phi == pytest.approx(3.67)
+    assert od.tau2 == pytest.approx(57.4)
+    assert od.n_units == 5
+    # additive limits at n = 100: 20 +/- 1.959964 sqrt(16 + 57.4) = 20 +/- 16.79176
+    lim = od.limits([100], n_points=None)
+    assert lim.loc[0, "lower_95"] == pytest.approx(20 - Z95 * math.sqrt(73.4), rel=1e-9)
+    assert lim.loc[0, "upper_95"] == pytest.approx(36.79176, abs=1e-5)
+    # multiplicative: 20 +/- 1.959964 x sqrt(3.67) x 4 = 20 +/- 15.01900
+    mlim = od.limits([100], n_points=None, scale="multiplicative")
+    assert mlim.loc[0, "upper_95"] == pytest.approx(35.01900, abs=1e-5)
+
+
+def test_overdispersion_none_and_rates():
+    # Rates per 1,000, target 10, populations 1,000: s^2 = 1000 x 10 / 1000 = 10.
+    # Values 10 +/- 1 give z = +/- 0.316; phi = 0.1 < 1 so tau2 = 0 and the additive limits are the
+    # normal Poisson limits 10 +/- 1.959964 sqrt(10).
+    od = stats.overdispersion([9, 11, 9, 11, np.nan], [1000] * 5, 10, multiplier=1000)
+    assert od.n_units == 4 and np.isnan(od.z[-1])
+    assert od.z[0] == pytest.approx(-1 / math.sqrt(10))
+    assert od.phi == pytest.approx(0.1)
+    assert od.tau2 == 0.0
+    lim = od.limits([1000], n_points=None)
+    assert lim.loc[0, "upper_95"] == pytest.approx(10 + Z95 * math.sqrt(10))
+    with pytest.raises(ValueError, match="usable"):
+        stats.overdispersion([1], [10], 5)
+
+
+# ------------------------------------------------------------------------------------------
+# Mantel-Haenszel rate ratio
+# ------------------------------------------------------------------------------------------
+
+def test_mantel_haenszel_hand_worked_two_strata():
+    # Hand (Rothman, Greenland & Lash, Modern Epidemiology 3rd edn, ch. 15 formulas):
+    # stratum 1: a=10, T1=1000, b=40, T0=8000, T=9000: a T0/T = 8.888889, b T1/T = 4.444444,
+    #            M T1 T0 / T^2 = 50 x 8e6 / 8.1e7 = 4.938272, M T1 / T = 5.555556
+    # stratum 2: a=30, T1=2000, b=60, T0=6000, T=8000: a T0/T = 22.5, b T1/T = 15,
+    #            M T1 T0 / T^2 = 90 x 1.2e7 / 6.4e7 = 16.875, M T1 / T = 22.5
+    # RR = 31.388889 / 19.444444 = 1.6142857
+    # var(log RR) = 21.813272 / (31.388889 x 19.444444) = 0.0357395, sd = 0.1890491
+    # 95%: 1.6142857 exp(-/+ 1.959964 x 0.1890491) = 1.114452 to 2.338295
+    # MH chi: (40 - 28.055556) / sqrt(21.813272) = 2.557441, p = 0.0105446
+    df = pd.DataFrame({"imd": [1, 2], "a": [10, 30], "t1": [1000, 2000], "b": [40, 60], "t0": [8000, 6000]})
+    out = stats.mantel_haenszel_rate_ratio(df, "a", "t1", "b", "t0", "imd")
+    assert out.loc[0, "value"] == pytest.approx(1.6142857, abs=1e-7)
+    assert out.loc[0, "lower_95"] == pytest.approx(1.114452, abs=1e-6)
+    assert out.loc[0, "upper_95"] == pytest.approx(2.338295, abs=1e-6)
+    assert out.loc[0, "p_value"] == pytest.approx(0.0105446, abs=1e-7)
+    assert out.loc[0, "strata"] == 2 and out.loc[0, "count"] == 40 and out.loc[0, "ref_count"] == 100
+    assert "Greenland-Robins" in out.loc[0, "method"]
+
+
+def test_mantel_haenszel_one_stratum_is_crude_and_groups():
+    # With one stratum RR_MH is the crude ratio and var(log RR) = (a+b) T1 T0 / T^2 /
+    # (a T0/T x b T1/T) = 1/a + 1/b (Wald log interval, Rothman ch. 14).
+    df = pd.DataFrame({"grp": ["x", "y"], "s": [1, 1], "a": [30, 0], "t1": [1000, 500],
+                       "b": [100, 100], "t0": [10000, 10000]})
+    out = stats.mantel_haenszel_rate_ratio(df, "a", "t1", "b", "t0", "s", groupby="grp").set_index("grp")
+    se = math.sqrt(1 / 30 + 1 / 100)
+    assert out.loc["x", "value"] == pytest.approx(3.0)
+    assert out.loc["x", "lower_998"] == pytest.approx(3 * math.exp(-Z998 * se), rel=1e-12)
+    assert np.isnan(out.loc["y", "value"]) and out.loc["y", "method"].startswith("not estimated")
+    with pytest.raises(ValueError, match="repeats"):
+        stats.mantel_haenszel_rate_ratio(pd.concat([df, df]), "a", "t1", "b", "t0", "s", groupby="grp")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(1, 5000), st.integers(0, 300),
+                          st.integers(1, 5000), st.integers(1, 5000)), min_size=1, max_size=6))
+def test_property_dsr_and_representation(rows):
+    df = pd.DataFrame(rows, columns=["x", "n", "rx", "rn", "w"])
+    df["x"] = np.minimum(df["x"], df["n"])
+    df["g"] = "all"
+    _nested(stats.dsr(df, "x", "n", "w", groupby="g", min_count=1).dropna(subset=["value"]))
+    df["tot"] = df["x"].sum()
+    df["ptot"] = df["n"].sum()
+    _nested(stats.representation_index(df, "x", "tot", "n", "ptot").dropna(subset=["value"]))
