@@ -577,9 +577,35 @@ def _identifier_scan(pack: Path, val: Validation, cfg: RunConfig) -> list[str]:
     ids = _identifier_set(val)
     hits: list[str] = []
     for p in sorted(pack.rglob("*")):
-        if p.is_file() and p.suffix.lower() not in (".png", ".xlsx", ".parquet"):
-            hits.extend(str(h) for h in disclosure.scan_file(p, ids, shown=str(p.relative_to(pack))))
+        if not p.is_file() or p.suffix.lower() in _IMAGE_SUFFIXES:
+            continue
+        shown = str(p.relative_to(pack))
+        if p.suffix.lower() in (".html", ".htm"):
+            # Style sheets and scripts are the template's, not content: colour codes such as
+            # "A100: #ff80ab" must not read as postcodes. Everything else on the page is scanned.
+            text = _STYLE_SCRIPT.sub(" ", p.read_text(encoding="utf-8", errors="ignore"))
+            hits.extend(f"{shown}: contains {kind}" for kind in disclosure.scan_text(text, ids))
+        elif p.suffix.lower() == ".xlsx":
+            hits.extend(f"{shown}: contains {kind}" for kind in disclosure.scan_text(_xlsx_text(p), ids))
+        else:
+            hits.extend(str(h) for h in disclosure.scan_file(p, ids, shown=shown))
     return hits
+
+
+_IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif", ".parquet")
+_STYLE_SCRIPT = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+
+
+def _xlsx_text(path: Path) -> str:
+    """Every cell of a workbook as text (the identifier guard scans workbooks too)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return "\n".join(" ".join("" if v is None else str(v) for v in row)
+                         for ws in wb.worksheets for row in ws.iter_rows(values_only=True))
+    finally:
+        wb.close()
 
 
 def _rel(p: Path, root: Path) -> str:
