@@ -22,6 +22,7 @@ be found; messages name the table, column and key of a cell, never a true value.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import time
@@ -410,8 +411,14 @@ def _components(model: _Model, var: np.ndarray) -> list[np.ndarray]:
 
 
 def _audit_component(model: _Model, comp: np.ndarray, var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
-                     big: float, x0: np.ndarray | None) -> _CompResult:
-    """Feasible range of every hidden cell of one component."""
+                     big: float, x0: np.ndarray | None, exact_min: bool = False) -> _CompResult:
+    """Feasible range of every hidden cell of one component.
+
+    A hidden cell passes as soon as the points seen (the true values when known, and every LP
+    solution met on the way) already span ``protection_range`` values; otherwise its minimum and
+    maximum are solved for. With ``exact_min`` the smallest range of the component is also
+    found exactly (for the manifest), not just shown to be wide enough.
+    """
     P = model.config.protection_range
     local = {int(c): k for k, c in enumerate(comp.tolist())}
     rels = sorted({r for c in comp.tolist() for r in model.cell_rels[c]})
@@ -491,15 +498,34 @@ def _audit_component(model: _Model, comp: np.ndarray, var: np.ndarray, lo_b: np.
                     exact_lo[t] = float(x[t])
                 else:
                     exact_hi[t] = float(x[t])
-    failing = []
-    min_range = math.inf
-    for t in targets.tolist():
+    def known_width(t: int) -> float:
         a = exact_lo.get(t, obs_lo[t])
         b = exact_hi.get(t, obs_hi[t])
-        w = math.inf if b >= big * (1 - 1e-9) else float(width(np.array([a]), np.array([b]))[0])
+        return math.inf if b >= big * (1 - 1e-9) else float(width(np.array([a]), np.array([b]))[0])
+
+    failing = []
+    min_range = math.inf
+    widths = {t: known_width(t) for t in targets.tolist()}
+    for t, w in widths.items():
         min_range = min(min_range, w)
         if w < P:
             failing.append(int(comp[t]))
+    if exact_min and not failing and (A_eq is not None or A_ub is not None):
+        # the exact smallest range: cells in order of their known (lower-bound) range; a cell whose
+        # known range already reaches the smallest exact range found cannot be smaller
+        min_range = math.inf
+        for t in sorted(widths, key=lambda k: (widths[k], k)):
+            if widths[t] >= min_range:
+                break
+            for sign, store in ((1.0, exact_lo), (-1.0, exact_hi)):
+                if t not in store:
+                    c = np.zeros(n)
+                    c[t] = sign
+                    x = solve(c)
+                    if x is not None:
+                        see(x)
+                        store[t] = float(x[t])
+            min_range = min(min_range, known_width(t))
     lo = {int(comp[t]): float(v) for t, v in exact_lo.items()}
     hi = {int(comp[t]): float(v) for t, v in exact_hi.items()}
     return _CompResult(n, len(targets), solves, lo, hi, failing, min_range)
@@ -516,7 +542,7 @@ class _Auditor:
         self.big = float(10 * (finite.sum() if len(finite) else 0) + 1e6)
         self.solves = 0
 
-    def run(self) -> tuple[list[np.ndarray], list[_CompResult]]:
+    def run(self, exact_min: bool = False) -> tuple[list[np.ndarray], list[_CompResult]]:
         m = self.model
         var, lo, hi = m.bounds(np.arange(m.n), self.big)
         comps = _components(m, var)
@@ -525,11 +551,11 @@ class _Auditor:
         for comp in comps:
             if not (m.state[comp] == _HIDDEN).any():
                 continue
-            key = (comp.tobytes(), m.state[comp].tobytes())
+            key = (comp.tobytes(), m.state[comp].tobytes(), exact_min)
             res = self.cache.get(key)
             if res is None:
                 x0 = self.x_true[comp] if self.x_true is not None else None
-                res = _audit_component(m, comp, var, lo, hi, self.big, x0)
+                res = _audit_component(m, comp, var, lo, hi, self.big, x0, exact_min)
                 self.solves += res.solves
                 self.cache[key] = res
             kept.append(comp)
@@ -573,9 +599,10 @@ def _local_pass(model: _Model) -> int:
     lb = 0 if model.config.suppress_zeros else 1
     added = 0
     queue = [r for r in range(len(model.rel_ids)) if model.rel_sense[r] == "E"]
+    heapq.heapify(queue)
     queued = set(queue)
     while queue:
-        r = queue.pop()
+        r = heapq.heappop(queue)  # always the first relation, in declaration order, still to check
         queued.discard(r)
         ids, roles = model.rel_ids[r], model.rel_role[r]
         st = model.state[ids]
@@ -594,7 +621,7 @@ def _local_pass(model: _Model) -> int:
             added += 1
             for r2 in model.cell_rels[pick]:
                 if model.rel_sense[r2] == "E" and r2 not in queued:
-                    queue.append(r2)
+                    heapq.heappush(queue, r2)
                     queued.add(r2)
     return added
 
@@ -776,7 +803,8 @@ def protect(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: DisclosureC
     _primary(model)
     x_true = model.value.copy() if not model.frozen.any() else None
     auditor = _Auditor(model, x_true)
-    comps, results = _secondary(model, auditor)
+    _secondary(model, auditor)
+    comps, results = auditor.run(exact_min=True)
     frames = [_publish_frame(model, ti) for ti, t in enumerate(tables) if not t.frozen]
     audit = _summary(model, comps, results, time.perf_counter() - start, auditor.solves)
     return Protected(frames, audit)
@@ -828,7 +856,7 @@ def audit_tables(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: Disclo
                 for r in np.flatnonzero(leak)[:5].tolist():
                     problems.append(f"{model.describe(int(ids[r]))}: derived column {d!r} is shown beside a suppressed count")
     auditor = _Auditor(model, None)
-    comps, results = auditor.run()
+    comps, results = auditor.run(exact_min=True)
     for res in results:
         kind = "the published figures contradict each other" if res.infeasible else \
             f"a suppressed cell can be narrowed to fewer than {config.protection_range} values"

@@ -120,6 +120,21 @@ class IdentifierSet:
         nm = {re.sub(r"\s+", " ", str(n).strip()).lower() for n in names if str(n).strip()}
         return cls(values=frozenset(long_), names=frozenset(nm), short=frozenset(short))
 
+    def __post_init__(self) -> None:
+        # accept raw values too (e.g. built with dataclasses.replace): upper-case them, and scan a
+        # value shorter than MIN_ID_LENGTH only beside a generic identifier word
+        long_, short = set(), set(self.short)
+        for v in self.values:
+            t = str(v).strip().upper()
+            if len(t) >= MIN_ID_LENGTH:
+                long_.add(t)
+            elif t:
+                short.add(("", t))
+        object.__setattr__(self, "values", frozenset(long_))
+        object.__setattr__(self, "short", frozenset((_norm_col(c) if c else "", str(v).upper()) for c, v in short))
+        object.__setattr__(self, "names", frozenset(re.sub(r"\s+", " ", str(n).strip()).lower()
+                                                    for n in self.names if str(n).strip()))
+
     def __bool__(self) -> bool:
         return bool(self.values or self.names or self.short)
 
@@ -176,7 +191,8 @@ def _spans(text: str, ids: IdentifierSet) -> list[tuple[int, int, str]]:
                     if end - start >= MIN_ID_LENGTH and text[start:end].upper() in ids.values:
                         out.append((start, end, "id"))
     for col, val in ids.short:
-        col_rx = re.escape(col).replace("_", r"[\s_\-]?")
+        col_rx = (re.escape(col).replace("_", r"[\s_\-]?") if col else
+                  r"(?:child[\s_\-]?id|case[\s_\-]?ref(?:erence)?|person[\s_\-]?id|id|ref(?:erence)?)")
         rx = re.compile(rf"(?i)\b{col_rx}\b\W{{0,3}}({re.escape(val)})(?![A-Za-z0-9])")
         for m in rx.finditer(text):
             out.append((m.start(1), m.end(1), "id"))
