@@ -251,7 +251,8 @@ def row_problems(df: pd.DataFrame, mask: pd.Series, file: str, column: str, expe
         v = df.at[i, column] if (show_value and column in df.columns) else None
         v = None if (v is None or (not isinstance(v, str) and pd.isna(v))) else v
         out.append(Problem(file=file, place=_place(df, i), column=column,
-                           value=v if show_value else None, message=message or ("" if v is not None else "is empty"),
+                           value=v if show_value else None,
+                           message=message or ("" if v is not None else ("is empty" if show_value else "is not valid (value not shown: an identifier)")),
                            expected=expected))
     if len(idx) > limit:
         out.append(Problem(file=file, column=column, message=f"and {len(idx) - limit} more rows like these", expected=expected))
