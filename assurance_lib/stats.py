@@ -174,6 +174,12 @@ def _not_above(num: np.ndarray, den: np.ndarray, df: pd.DataFrame, num_col: str,
                          "(expected a count no larger than its denominator)")
 
 
+def _as_float(values: object) -> np.ndarray:
+    """Any 1-d array-like (list, ndarray, Series, nullable dtypes) as float64 with NaN for missing."""
+    ser = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
+    return pd.to_numeric(ser, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
 def _z(level: float) -> float:
     """Two-sided standard normal quantile for ``level`` (scipy.stats.norm)."""
     return float(sps.norm.isf((1 - level) / 2))
@@ -668,9 +674,7 @@ def bh_qvalues(p_values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray
     [0.03, nan, 0.04, 0.04]
     """
     is_series = isinstance(p_values, pd.Series)
-    p = np.asarray(pd.to_numeric(pd.Series(np.asarray(p_values, dtype=object).ravel()
-                                           if not is_series else p_values), errors="coerce"),
-                   dtype="float64")
+    p = _as_float(p_values)
     ok = np.isfinite(p)
     if ((p[ok] < 0) | (p[ok] > 1)).any():
         raise ValueError(f"bh_qvalues: p-values outside [0, 1]: {p[ok][(p[ok] < 0) | (p[ok] > 1)][:5]}")
@@ -699,9 +703,7 @@ def significance_flags(lower_95: Sequence[float] | pd.Series, upper_95: Sequence
     ...                    [1.1, 0.7, 0.3, np.nan], [2.5, 1.8, 1.1, np.nan]).tolist()
     ['higher (99.8%)', 'similar', 'lower (95%)', 'not compared']
     """
-    arrs = [np.asarray(pd.to_numeric(pd.Series(np.asarray(a, dtype=object).ravel()), errors="coerce"),
-                       dtype="float64")
-            for a in (lower_95, upper_95, lower_998, upper_998)]
+    arrs = [_as_float(a) for a in (lower_95, upper_95, lower_998, upper_998)]
     l95, u95, l998, u998 = arrs
     if len({a.shape for a in arrs}) != 1:
         raise ValueError("significance_flags: the four interval arrays differ in length")
@@ -836,8 +838,7 @@ def _default_multiplier(kind: str, multiplier: float | None) -> float:
 
 
 def _grid(denominators: Sequence[float] | np.ndarray, n_points: int | None) -> np.ndarray:
-    d = np.asarray(pd.to_numeric(pd.Series(np.asarray(denominators).ravel()), errors="coerce"),
-                   dtype="float64")
+    d = _as_float(denominators)
     d = d[np.isfinite(d) & (d > 0)]
     if d.size == 0:
         raise ValueError("funnel: no positive denominators to draw limits over")
@@ -1079,8 +1080,8 @@ def overdispersion(values: Sequence[float] | np.ndarray, denominators: Sequence[
     m = _default_multiplier(kind, multiplier)
     if not 0 <= winsor < 0.5:
         raise ValueError(f"overdispersion: winsor={winsor!r} (expected a fraction from 0 to below 0.5, e.g. 0.1)")
-    y = np.asarray(pd.to_numeric(pd.Series(np.asarray(values).ravel()), errors="coerce"), dtype="float64")
-    n = np.asarray(pd.to_numeric(pd.Series(np.asarray(denominators).ravel()), errors="coerce"), dtype="float64")
+    y = _as_float(values)
+    n = _as_float(denominators)
     if y.shape != n.shape:
         raise ValueError(f"overdispersion: {y.size} values but {n.size} denominators")
     if not (np.isfinite(target) and target > 0 and (kind == "rate" or target < m)):
