@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("MPLBACKEND", "agg")
+# Kernels started by nbval inherit this: standalone notebook runs write their scratch output to a
+# temporary folder rather than outputs/.
+os.environ.setdefault("ASSURANCE_OUTPUT_ROOT", tempfile.mkdtemp(prefix="assurance-test-outputs-"))
 
 
 @pytest.fixture(scope="session")
