@@ -73,7 +73,9 @@ def test_exact_zero_count_upper_is_minus_log_alpha():
 
 
 def test_byar_hand_worked_65():
-    # Byar's formula by hand for O = 65, z = 1.959964 (PHE technical guide, Breslow & Day 1987):
+    # Byar's formula by hand for O = 65, z = 1.959964, as written in the OHID Fingertips technical
+    # guidance, https://fingertips.phe.org.uk/static-reports/public-health-technical-guidance/
+    # Basic_statistics/Rates.html (Breslow & Day 1987):
     # lower = 65 (1 - 1/585 - 1.959964 / (3 sqrt 65))^3
     #       = 65 (1 - 0.0017094 - 1.959964 / 24.186773)^3 = 65 (0.9172566)^3 = 65 x 0.771744 = 50.163
     # upper = 66 (1 - 1/594 + 1.959964 / (3 sqrt 66))^3
@@ -645,3 +647,12 @@ def test_property_dsr_and_representation(rows):
     df["tot"] = df["x"].sum()
     df["ptot"] = df["n"].sum()
     _nested(stats.representation_index(df, "x", "tot", "n", "ptot").dropna(subset=["value"]))
+
+
+def test_docstring_examples_run():
+    # The worked examples in the docstrings (Newcombe 81/263, the Katz and funnel hand cases) are
+    # part of the documentation; run them here so the one test command covers them.
+    import doctest
+
+    result = doctest.testmod(stats, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 13 and result.failed == 0
