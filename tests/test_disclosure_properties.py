@@ -1,0 +1,265 @@
+"""Property-based and attack tests of disclosure control (hypothesis).
+
+For random count tables with margins, the published frame is checked by methods independent of
+the engine: the constraints are rebuilt here from the table's known structure (not from the
+engine's declarations), every hidden cell's integer range is found with
+:func:`scipy.optimize.milp`, and an attacker's linear algebra (is the cell's unit vector in the
+row space of the equations restricted to hidden cells?) must recover nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from assurance_lib.config import DisclosureConfig
+from assurance_lib.disclosure import audit_tables, protect
+from assurance_lib.tables import Hierarchy, TableSpec
+
+BIG = 10**6
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+count = st.one_of(st.just(0), st.integers(1, 5), st.integers(6, 60))
+
+
+@st.composite
+def grids(draw):
+    r = draw(st.integers(2, 4))
+    c = draw(st.integers(2, 5))
+    return np.array([[draw(count) for _ in range(c)] for _ in range(r)], dtype=int)
+
+
+def grid_table(g: np.ndarray) -> tuple[pd.DataFrame, TableSpec]:
+    r, c = g.shape
+    rows = [(f"r{i}", f"c{j}", int(g[i, j])) for i in range(r) for j in range(c)]
+    rows += [(f"r{i}", "All", int(g[i].sum())) for i in range(r)]
+    rows += [("All", f"c{j}", int(g[:, j].sum())) for j in range(c)]
+    rows.append(("All", "All", int(g.sum())))
+    df = pd.DataFrame(rows, columns=["row", "col", "count"])
+    spec = TableSpec(name="grid", title="grid", unit="children", rule="children-counts", source="test",
+                     keys=("row", "col"), counts=("count",), hierarchies=(
+                         Hierarchy(column="col", total="All", parts=tuple(f"c{j}" for j in range(c)), within=("row",)),
+                         Hierarchy(column="row", total="All", parts=tuple(f"r{i}" for i in range(r)), within=("col",))))
+    return df, spec
+
+
+def grid_equations(r: int, c: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Cells (i, j) with i == r / j == c for margins, and the margin equations A x = 0."""
+    cells = [(i, j) for i in range(r + 1) for j in range(c + 1)]
+    pos = {cell: k for k, cell in enumerate(cells)}
+    eqs = []
+    for i in range(r + 1):  # each row (and the margin row) sums to its total
+        e = np.zeros(len(cells))
+        for j in range(c):
+            e[pos[(i, j)]] = 1
+        e[pos[(i, c)]] = -1
+        eqs.append(e)
+    for j in range(c + 1):
+        e = np.zeros(len(cells))
+        for i in range(r):
+            e[pos[(i, j)]] = 1
+        e[pos[(r, j)]] = -1
+        eqs.append(e)
+    return cells, np.array(eqs)
+
+
+def published_grid(frame: pd.DataFrame, r: int, c: int) -> dict[tuple[int, int], object]:
+    out = {}
+    for row, col, v in zip(frame["row"], frame["col"], frame["count"]):
+        i = r if row == "All" else int(row[1:])
+        j = c if col == "All" else int(col[1:])
+        out[(i, j)] = v
+    return out
+
+
+def integer_ranges(cells, A, lb, ub, hidden_idx):
+    """(min, max) of each hidden cell over integer solutions of A x = 0 within [lb, ub]."""
+    cons = LinearConstraint(A, np.zeros(len(A)), np.zeros(len(A)))
+    out = {}
+    for k in hidden_idx:
+        cvec = np.zeros(len(cells))
+        res = []
+        for sign in (1, -1):
+            cvec[k] = sign
+            sol = milp(cvec, constraints=cons, integrality=np.ones(len(cells)), bounds=Bounds(lb, ub))
+            assert sol.status == 0, "the published table must be consistent with some true table"
+            res.append(sol.x[k])
+        out[k] = (round(res[0]), round(res[1]))
+    return out
+
+
+@SETTINGS
+@given(grids(), st.integers(2, 4))
+def test_two_way_tables_are_protected(g, prange):
+    cfg = DisclosureConfig(protection_range=prange)
+    r, c = g.shape
+    df, spec = grid_table(g)
+    frame = protect([(df, spec)], cfg).frames[0]
+    pub = published_grid(frame, r, c)
+    truth = published_grid(df, r, c)
+    cells, A = grid_equations(r, c)
+    lb, ub, hidden = np.zeros(len(cells)), np.zeros(len(cells)), []
+    for k, cell in enumerate(cells):
+        v = pub[cell]
+        if v == "[c]":
+            hidden.append(k)
+            lb[k], ub[k] = 1, BIG  # zeros are shown, so a hidden cell is at least 1
+        else:
+            # no small count remains visible, and every shown figure (totals included) is true
+            assert not 1 <= v <= cfg.threshold
+            assert v == truth[cell]
+            lb[k] = ub[k] = v
+    for k in hidden:
+        assert truth[cells[k]] != 0, "a zero is never hidden"
+    for k, (lo, hi) in integer_ranges(cells, A, lb, ub, hidden).items():
+        assert hi - lo + 1 >= prange, f"hidden cell {cells[k]} narrowed to {lo}..{hi}"
+    # the engine's own independent audit of the published frame agrees
+    audit_tables([(frame.astype(str), spec)], cfg)
+
+
+@SETTINGS
+@given(grids())
+def test_attack_by_linear_algebra_and_bounds_recovers_nothing(g):
+    r, c = g.shape
+    df, spec = grid_table(g)
+    frame = protect([(df, spec)], DisclosureConfig()).frames[0]
+    pub = published_grid(frame, r, c)
+    cells, A = grid_equations(r, c)
+    hidden = [k for k, cell in enumerate(cells) if pub[cell] == "[c]"]
+    if not hidden:
+        return
+    Ah = A[:, hidden]
+    rank = np.linalg.matrix_rank(Ah)
+    for n, k in enumerate(hidden):
+        unit = np.zeros(len(hidden))
+        unit[n] = 1
+        # the attacker solves the equations for the hidden cells: a cell is recovered exactly when
+        # its unit vector lies in the row space of the equations on hidden cells
+        assert np.linalg.matrix_rank(np.vstack([Ah, unit])) > rank, f"cell {cells[k]} recovered by linear algebra"
+    # bounds: a hidden cell lies between 1 and (shown line total - shown cells - 1 for each other
+    # hidden cell) on every line (row or column) through it whose total is shown
+    for k in hidden:
+        i, j = cells[k]
+        for line in ([(i, jj) for jj in range(c)] + [(i, c)], [(ii, j) for ii in range(r)] + [(r, j)]):
+            total, parts = line[-1], line[:-1]
+            if pub[total] == "[c]" or cells[k] == total:
+                continue
+            others = [x for x in parts if x != cells[k]]
+            known = sum(pub[x] for x in others if pub[x] != "[c]")
+            n_hidden = sum(1 for x in others if pub[x] == "[c]")
+            assert n_hidden >= 1, f"cell {cells[k]} is the only hidden cell of a line"
+            assert pub[total] - known - n_hidden >= 3, f"cell {cells[k]} bounded below 3 values by its line"
+
+
+@st.composite
+def hierarchies(draw):
+    majors = draw(st.integers(2, 4))
+    return [[draw(count) for _ in range(draw(st.integers(2, 4)))] for _ in range(majors)]
+
+
+@SETTINGS
+@given(hierarchies())
+def test_two_level_hierarchies_are_protected(h):
+    rows = [("all", "All", sum(map(sum, h)))]
+    for a, minors in enumerate(h):
+        rows.append(("major", f"M{a}", sum(minors)))
+        rows += [("minor", f"M{a}m{b}", v) for b, v in enumerate(minors)]
+    df = pd.DataFrame(rows, columns=["level", "group", "count"])
+    hier = [Hierarchy(column="group", total="All", parts=tuple(f"M{a}" for a in range(len(h))),
+                      where={"level": "all"}, parts_where={"level": "major"})]
+    hier += [Hierarchy(column="group", total=f"M{a}", parts=tuple(f"M{a}m{b}" for b in range(len(m))),
+                       where={"level": "major"}, parts_where={"level": "minor"}) for a, m in enumerate(h)]
+    spec = TableSpec(name="eth", title="t", unit="children", rule="children-counts", source="s",
+                     keys=("level", "group"), counts=("count",), hierarchies=tuple(hier))
+    frame = protect([(df, spec)], DisclosureConfig()).frames[0]
+    names = list(frame["group"])
+    pos = {n: k for k, n in enumerate(names)}
+    eqs = []
+    e = np.zeros(len(names))
+    e[pos["All"]] = -1
+    for a in range(len(h)):
+        e[pos[f"M{a}"]] = 1
+    eqs.append(e)
+    for a, m in enumerate(h):
+        e = np.zeros(len(names))
+        e[pos[f"M{a}"]] = -1
+        for b in range(len(m)):
+            e[pos[f"M{a}m{b}"]] = 1
+        eqs.append(e)
+    A = np.array(eqs)
+    lb, ub, hidden = np.zeros(len(names)), np.zeros(len(names)), []
+    for k, (v, true) in enumerate(zip(frame["count"], df["count"])):
+        if v == "[c]":
+            hidden.append(k)
+            lb[k], ub[k] = 1, BIG
+            assert true != 0
+        else:
+            assert v == true and not 1 <= v <= 5
+            lb[k] = ub[k] = v
+    for k, (lo, hi) in integer_ranges(names, A, lb, ub, hidden).items():
+        assert hi - lo + 1 >= 3, f"{names[k]} narrowed to {lo}..{hi}"
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids(), st.sampled_from([5, 10]), st.sampled_from([0, 5]))
+def test_rounding_rounds_totals_independently_and_protects(g, base, threshold):
+    cfg = DisclosureConfig(rounding_base=base, threshold=threshold)
+    r, c = g.shape
+    df, spec = grid_table(g)
+    frame = protect([(df, spec)], cfg).frames[0]
+    pub = published_grid(frame, r, c)
+    truth = published_grid(df, r, c)
+    cells, A = grid_equations(r, c)
+    lb, ub, hidden = np.zeros(len(cells)), np.zeros(len(cells)), []
+    below, above = base // 2, (base + 1) // 2 - 1  # half-up: shown r covers r-below .. r+above
+    for k, cell in enumerate(cells):
+        v, t = pub[cell], truth[cell]
+        if v == "[c]":
+            hidden.append(k)
+            lb[k], ub[k] = 1, BIG
+        elif v == "[low]":
+            assert 1 <= t <= above
+            lb[k], ub[k] = 1, above
+        else:
+            # every shown figure, totals included, is its own true value rounded half up
+            assert v == base * int(np.floor(t / base + 0.5))
+            assert v == 0 or v > threshold
+            lb[k], ub[k] = (0, 0) if v == 0 else (max(0, v - below), v + above)
+    for k, (lo, hi) in integer_ranges(cells, A, lb, ub, hidden).items():
+        assert hi - lo + 1 >= 3
+
+
+def test_exhaustive_small_tables_recover_nothing():
+    """Every 2x2 table with cells in {0, 2, 7}: brute force over true tables consistent with the
+    published one (a second method, no LP; hidden cells tried from 1 to 25) finds at least 3
+    values for each hidden cell."""
+    L = 25
+    for vals in itertools.product([0, 2, 7], repeat=4):
+        g = np.array(vals).reshape(2, 2)
+        df, spec = grid_table(g)
+        frame = protect([(df, spec)], DisclosureConfig()).frames[0]
+        pub = published_grid(frame, 2, 2)
+        inner = [(i, j) for i in range(2) for j in range(2)]
+        hidden = [h for h in inner if pub[h] == "[c]"]
+        if not hidden:
+            continue
+        axes = [np.arange(1, L + 1) if pub[h] == "[c]" else np.array([pub[h]]) for h in inner]
+        mesh = np.meshgrid(*axes, indexing="ij")
+        x = {h: m.ravel() for h, m in zip(inner, mesh)}
+        ok = np.ones(len(x[(0, 0)]), dtype=bool)
+        for i in range(2):
+            if pub[(i, 2)] != "[c]":
+                ok &= x[(i, 0)] + x[(i, 1)] == pub[(i, 2)]
+        for j in range(2):
+            if pub[(2, j)] != "[c]":
+                ok &= x[(0, j)] + x[(1, j)] == pub[(2, j)]
+        if pub[(2, 2)] != "[c]":
+            ok &= sum(x.values()) == pub[(2, 2)]
+        for h in hidden:
+            values = set(x[h][ok].tolist())
+            assert len(values) >= 3, f"table {vals}: cell {h} has only {sorted(values)}"
