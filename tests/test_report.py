@@ -1,0 +1,284 @@
+"""The quarterly report's logic, on hand-built fixture packs (tests/test_report_fixtures.py).
+
+Expected values are worked out by hand from the fixture's published values (FLAGS_Q1/Q2,
+DISPRO_Q1/Q2, S11_Q1/Q2, AUDIT_Q1/Q2), never copied from the code's output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from assurance_lib import readers, report
+from assurance_lib.errors import InputError
+from assurance_lib.tables import FLAG_COLUMNS
+
+from test_report_fixtures import FLAGS_Q1, FLAGS_Q2, make_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def render_report_page(run_dir: Path, **params) -> Path:
+    """Run notebook 04 into ``run_dir`` and render its scrutineer page (used by the browser test)."""
+    from conftest import _run_notebook
+    from assurance_lib.pipeline import render_html
+
+    executed = _run_notebook("04_assurance_report", run_dir, **params)
+    return render_html(executed, run_dir / "shareable" / "04_assurance_report.html", audience="shareable")
+
+
+@pytest.fixture()
+def packs(tmp_path: Path) -> tuple[report.PublishedPack, report.PublishedPack]:
+    q1 = make_pack(tmp_path / "q1", "Q1")
+    q2 = make_pack(tmp_path / "q2", "Q2")
+    return report.read_pack(q2), report.read_pack(q1)
+
+
+def _rows(d: dict[str, list[list[str]]]) -> list[tuple[str, ...]]:
+    return [tuple(r) for a in ("disproportionality", "section11", "audits") for r in d[a]]
+
+
+# ----------------------------------------------------------------------------- flags
+def test_read_flags_is_the_union_of_every_flags_file(packs) -> None:
+    cur, prev = packs
+    assert [tuple(r) for r in cur.flags[list(FLAG_COLUMNS)].itertuples(index=False)] == _rows(FLAGS_Q2)
+    assert [tuple(r) for r in prev.flags[list(FLAG_COLUMNS)].itertuples(index=False)] == _rows(FLAGS_Q1)
+    assert cur.missing_flags == ()
+
+
+def test_register_holds_exactly_the_flags_ordered_by_severity(packs) -> None:
+    cur, prev = packs
+    reg = report.flags_register(cur.flags, prev.flags)
+    # nothing lost or invented: the same multiset of rows
+    assert sorted(tuple(r) for r in reg[list(FLAG_COLUMNS)].itertuples(index=False)) == sorted(_rows(FLAGS_Q2))
+    # by hand: high = dispro referral (1.96), audits voice ([c]); medium = dispro cpp; low = audits inadequate
+    assert list(reg["severity"]) == ["high", "high", "medium", "low"]
+    assert list(reg["ref"]) == ["H1", "H2", "M1", "L1"]
+    assert list(reg["measure"]) == ["referral rate ratio", "child's voice recorded", "child protection plan rate ratio",
+                                    "inadequate grades"]
+    # the referral flag and the inadequate-grade flag were raised in Q1 too
+    assert list(reg["status"]) == ["continuing", "new", "new", "continuing"]
+
+
+def test_register_without_previous_period_says_not_compared(packs) -> None:
+    reg = report.flags_register(packs[0].flags)
+    assert set(reg["status"]) == {"not compared"}
+
+
+def test_compare_flags_new_resolved_and_escalated(packs) -> None:
+    cur, prev = packs
+    ch = report.compare_flags(cur.flags, prev.flags)
+    got = {(r.change, r.analysis, r.measure) for r in ch.itertuples()}
+    assert got == {("new", "audits", "child's voice recorded"),
+                   ("new", "disproportionality", "child protection plan rate ratio"),
+                   ("resolved", "section11", "Leadership")}
+    # a severity change of the same flag is escalation, not new + resolved
+    prev2 = prev.flags.copy()
+    prev2.loc[prev2["analysis"].eq("disproportionality"), "severity"] = "medium"
+    ch2 = report.compare_flags(cur.flags, prev2)
+    esc = ch2[ch2["change"].eq("escalated")]
+    assert list(esc["measure"]) == ["referral rate ratio"] and list(esc["previous_severity"]) == ["medium"]
+
+
+def test_read_flags_refuses_a_malformed_flags_file(tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "p")
+    f = pack / "shareable" / "tables" / "flags_audits.csv"
+    df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    df.loc[0, "severity"] = "urgent"
+    df.to_csv(f, index=False)
+    g = pack / "shareable" / "tables" / "flags_section11.csv"
+    g.write_text("analysis,category\n")
+    with pytest.raises(InputError) as e:
+        report.read_flags(pack / "shareable")
+    msg = str(e.value)
+    assert "flags_audits.csv, row 2, column 'severity': 'urgent' (expected one of: high, medium, low)" in msg
+    assert "flags_section11.csv, column 'subject': is missing" in msg
+
+
+def test_missing_flags_file_is_reported(tmp_path: Path) -> None:
+    pack = report.read_pack(make_pack(tmp_path / "p", analyses=("disproportionality", "audits")))
+    assert pack.missing_flags == ("section11",)
+
+
+# ----------------------------------------------------------------------------- numbers that moved
+def test_compare_numbers_from_published_values_only(packs) -> None:
+    cur, prev = packs
+    ch, notes = report.compare_numbers(cur, prev)
+    got = {(r.table, r.key, r.measure): (r.previous, r.current, r.change, r.direction) for r in ch.itertuples()}
+    assert got == {
+        # dispro referral Black: 40 -> 46 children, 412.0 -> 474.2 per 10,000
+        ("dispro_rates", "stage=referral; group=Black", "children"): ("40", "46", "+6", "up"),
+        ("dispro_rates", "stage=referral; group=Black", "rate_per_10000"): ("412.0", "474.2", "+62.2", "up"),
+        ("dispro_rates", "stage=referral; group=White", "children"): ("300", "290", "-10", "down"),
+        ("dispro_rates", "stage=referral; group=White", "rate_per_10000"): ("250.0", "241.7", "-8.3", "down"),
+        # suppressed in Q1: the change is suppressed too
+        ("dispro_rates", "stage=cpp; group=Black", "children"): ("[c]", "12", "[c]", "not comparable"),
+        ("dispro_rates", "stage=cpp; group=Black", "rate_per_10000"): ("[c]", "123.7", "[c]", "not comparable"),
+        ("s11_ratings", "agency=Health; standard=Leadership", "rating"): ("2", "4", "+2", "up"),
+        ("audit_grades", "grade=Good", "cases"): ("4", "6", "+2", "up"),
+        ("audit_grades", "grade=Requires improvement", "cases"): ("5", "3", "-2", "down"),
+    }
+    assert notes == []
+
+
+def test_value_suppressed_this_period_gives_suppressed_change(packs) -> None:
+    cur, prev = packs
+    ch, _ = report.compare_numbers(prev, cur)  # reversed: Q1 values are now "current"
+    row = ch[(ch["key"] == "stage=cpp; group=Black") & (ch["measure"] == "children")].iloc[0]
+    assert (row["previous"], row["current"], row["change"]) == ("12", "[c]", "[c]")
+
+
+def test_report_tables_of_an_earlier_run_are_not_read_back(tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "p")
+    t = pack / "shareable" / "tables"
+    (t / "report_oba.csv").write_text("area,value\nx,1\n")
+    import json
+
+    idx = json.loads((t / "index.json").read_text())
+    idx["tables"].append({"name": "report_oba", "file": "report_oba.csv", "title": "t", "unit": "children",
+                          "rule": "children-counts", "source": "s"})
+    (t / "index.json").write_text(json.dumps(idx))
+    assert "report_oba" not in report.read_pack(pack).tables
+
+
+def test_previous_pack_from_latest(tmp_path: Path) -> None:
+    root = tmp_path / "outputs"
+    pack, why = report.previous_pack_dir(root, "2026-27-Q1")
+    assert pack is None and "no pack of the previous period (2026-27-Q1)" in why
+    (root / "2026-27-Q1").mkdir(parents=True)
+    (root / "2026-27-Q1" / "LATEST").write_text("20260701T050000Z\n")
+    pack, why = report.previous_pack_dir(root, "2026-27-Q1")
+    assert pack is None and "names a pack (20260701T050000Z) that is not there" in why
+    make_pack(root / "2026-27-Q1" / "20260701T050000Z", "Q1")
+    pack, why = report.previous_pack_dir(root, "2026-27-Q1")
+    assert pack == root / "2026-27-Q1" / "20260701T050000Z"
+
+
+# ----------------------------------------------------------------------------- OBA
+def test_oba_view_reads_published_cells_and_counts_flags(packs) -> None:
+    cur, prev = packs
+    spec = [
+        {"area": "Journey", "question": "How much did we do?", "label": "Black children referred",
+         "table": "dispro_rates", "where": {"stage": "referral", "group": "Black"}, "column": "children"},
+        {"area": "Journey", "question": "How much did we do?", "label": "Plans", "table": "dispro_rates",
+         "where": {"stage": "cpp"}, "column": "children"},
+        {"area": "Audits", "question": "How well did we do it?", "label": "High audit flags", "flags": "audits",
+         "severity": "high"},
+        {"area": "Section 11", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"},
+        {"area": "Audits", "question": "How much did we do?", "label": "Missing", "table": "nope", "column": "x"},
+    ]
+    v = report.oba_view(cur, spec, report.compare_flags(cur.flags, prev.flags))
+    # 46 from DISPRO_Q2; cpp matches two rows -> [x]; one high audit flag; one resolved Section 11 flag
+    assert list(v["value"]) == ["46", "[x]", "1", "1", "[x]"]
+    assert v.loc[4, "note"] == "this table or column is not in the pack"
+    assert report.oba_view(cur, spec[3:4], None).loc[0, "value"] == "[x]"
+
+
+def test_oba_spec_file_is_checked(tmp_path: Path) -> None:
+    f = tmp_path / "oba.yaml"
+    f.write_text("- area: A\n  question: How much did we do?\n  label: x\n- area: B\n  label: y\n  table: t\n")
+    with pytest.raises(InputError) as e:
+        report.load_oba_spec(f)
+    msg = str(e.value)
+    assert "item 1: names no evidence" in msg and "item 2, key 'question'" in msg and "item 2, key 'column'" in msg
+
+
+# ----------------------------------------------------------------------------- commentary
+def test_commentary_markdown_by_section(tmp_path: Path) -> None:
+    f = tmp_path / "c.md"
+    f.write_text("# Title\n\n<!-- guidance\nspanning lines -->\n## What does the data tell us?\nOur words.\n\nMore.\n"
+                 "## 11. next steps\nDo it.\n## Areas for development\n\n")
+    c = report.read_commentary(f)
+    assert list(c["section"]) == ["data", "next_steps"]
+    assert c.loc[0, "text"] == "Our words.\n\nMore." and c.loc[1, "text"] == "Do it."
+    assert list(c["_row"]) == [5, 9]
+
+
+def test_commentary_problems_are_all_listed(tmp_path: Path) -> None:
+    f = tmp_path / "c.md"
+    f.write_text("Stray text.\n## What the data says\nx\n## Next steps\na\n## Next steps\nb\n")
+    with pytest.raises(InputError) as e:
+        report.read_commentary(f)
+    msg = str(e.value)
+    assert "3 problems" in msg
+    assert "c.md, line 1: text before the first section heading" in msg
+    assert "c.md, line 2: 'What the data says' (expected a report section heading (one of: Executive summary;" in msg
+    assert "c.md, line 6: 'Next steps' repeats the section first given (expected each section once (first at line 4))" in msg
+
+
+def test_commentary_yaml(tmp_path: Path) -> None:
+    f = tmp_path / "c.yaml"
+    f.write_text("data: Our words.\nGaps in knowledge and how to fill them: Fill them.\n")
+    c = report.read_commentary(f)
+    assert dict(zip(c["section"], c["text"])) == {"data": "Our words.", "gaps": "Fill them."}
+    f.write_text("bogus: x\nsummary: [1, 2]\n")
+    with pytest.raises(InputError) as e:
+        report.read_commentary(f)
+    assert "key 'bogus': is not a report section" in str(e.value) and "key 'summary'" in str(e.value)
+
+
+def test_committed_commentary_examples_are_valid() -> None:
+    for slug in ("2026-27-Q1", "2026-27-Q2"):
+        c = report.read_commentary(ROOT / "data" / "synthetic" / "commentary" / f"{slug}.md")
+        assert len(c) >= 2
+
+
+# ----------------------------------------------------------------------------- children's feedback
+def test_children_feedback_summary(tmp_path: Path) -> None:
+    f = tmp_path / "cf.csv"
+    f.write_text("activity,theme,sentiment,children\nForum,Feeling safe,Positive,7\nSurvey,Feeling safe,positive,5\n"
+                 "Forum,Feeling safe,negative,2\nForum,School,neutral,10\n")
+    df = report.read_children_feedback(f)
+    s = report.summarise_children_feedback(df)
+    # Feeling safe: 7 + 5 positive, 2 negative, 14 in all; School: 10 neutral
+    assert [tuple(r) for r in s.itertuples(index=False)] == [
+        ("Feeling safe", "All sentiments", 14), ("Feeling safe", "positive", 12), ("Feeling safe", "negative", 2),
+        ("School", "All sentiments", 10), ("School", "neutral", 10)]
+
+
+def test_children_feedback_problems_are_all_listed(tmp_path: Path) -> None:
+    f = tmp_path / "cf.csv"
+    f.write_text("activity,theme,sentiment,children,comment\nForum,Safe,positive,3,she said\n")
+    with pytest.raises(InputError) as e:
+        report.read_children_feedback(f)
+    assert "column 'comment': is not part of the summary (expected only the columns activity, theme, sentiment, children" in str(e.value)
+    f.write_text("activity,theme,sentiment,children\n"
+                 "Forum,I don't feel safe when my mum's boyfriend comes round at night,positive,3\n"
+                 "Forum,School,happy,3\n"
+                 "Forum,Online,negative,-1\n"
+                 "Forum,School,happy,2.5\n"
+                 "Forum,Home,positive,1\nForum,Home,Positive,2\n")
+    with pytest.raises(InputError) as e:
+        report.read_children_feedback(f)
+    msg = str(e.value)
+    assert "cf.csv, row 2, column 'theme': is not a short label" in msg
+    assert "I don't feel safe" not in msg  # free text is never echoed
+    assert "row 3, column 'sentiment': 'happy' (expected one of: positive, mixed, neutral, negative)" in msg
+    assert "row 4, column 'children': '-1' (expected a whole number of 0 or more)" in msg
+    assert "row 5, column 'children': '2.5'" in msg
+    # duplicates are checked once the values are valid
+    f.write_text("activity,theme,sentiment,children\nForum,Home,positive,1\nForum,Home,Positive,2\n")
+    with pytest.raises(InputError) as e:
+        report.read_children_feedback(f)
+    assert "row 3: repeats activity, theme and sentiment of row 2" in str(e.value)
+
+
+def test_committed_synthetic_feedback_is_valid_and_regenerates_identically(tmp_path: Path) -> None:
+    from assurance_lib.synthetic import DEFAULT_SEED, voice
+
+    written = voice.generate(tmp_path, DEFAULT_SEED)
+    for p in written:
+        committed = ROOT / "data" / "synthetic" / p.name
+        assert committed.read_bytes() == p.read_bytes()
+        df = report.read_children_feedback(committed)
+        assert set(df["sentiment"]) <= set(report.SENTIMENTS) and (df["children"] >= 0).all()
+
+
+def test_contracts_register_for_notebook_04() -> None:
+    names = {c.name: c for c in readers.contracts("04_assurance_report")}
+    assert {"report_commentary", "children_feedback", "practitioner_survey_report"} <= set(names)
+    assert all(c.optional for c in names.values())
+    assert names["practitioner_survey_report"].identifier_columns == ("respondent",)
+    assert names["children_feedback"].parameter == "children_feedback_path"
