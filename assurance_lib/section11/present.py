@@ -1,0 +1,421 @@
+"""What notebook 02 calls: read and analyse once, then publish one section per call.
+
+Every ``show_*`` function publishes through ``ctx.publish`` (tables ``section11_*``, unit
+``agencies``, rule ``organisations``: agency ratings are not personal data and are not
+suppressed) and returns what the notebook displays: the published frame or chart.
+Free text (agencies' evidence narratives, moderation notes) is never published; action text and
+action owners reach ``shareable/`` only through the redaction guard.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pandas as pd
+
+from .. import charts
+from ..errors import InputError, Problem
+from ..readers import display_path
+from ..tables import TableSpec
+from . import analysis as A
+from .framework import Framework, load_framework
+from .inputs import read_agency_register, read_returns
+
+__all__ = ["Section11Results", "analyse", "show_returns_received", "show_heatmap", "show_ratings",
+           "show_weakest_standards", "chart_weakest_standards", "show_moderation", "show_evidence", "show_trends",
+           "show_triangulation", "show_shortlist", "show_action_plan", "write_scorecards", "write_flags",
+           "method_parameters", "scorecard_markdown", "slug"]
+
+_WITHHELD = "[withheld]"
+
+
+@dataclass
+class Section11Results:
+    """Everything notebook 02 shows, computed once by :func:`analyse` (true values, not yet published)."""
+
+    framework: Framework
+    register: pd.DataFrame
+    cycle: str
+    previous: str | None
+    ratings_all: pd.DataFrame
+    current: pd.DataFrame
+    ratings: pd.DataFrame
+    standards: pd.DataFrame
+    domains: pd.DataFrame
+    sectors: pd.DataFrame
+    agencies: pd.DataFrame
+    moderation: pd.DataFrame
+    crosstab: pd.DataFrame
+    evidence: pd.DataFrame
+    trends: pd.DataFrame
+    received: pd.DataFrame
+    ranking: pd.DataFrame
+    actions: pd.DataFrame
+    triangulation: pd.DataFrame | None
+    survey_summary: pd.DataFrame | None
+    flags: pd.DataFrame
+    settings: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+
+def _float(params: Mapping[str, Any], key: str, default: float) -> float:
+    v = params.get(key, default)
+    return float(default if v is None or v == "" else v)
+
+
+def analyse(ctx: Any) -> Section11Results:
+    """Read the inputs named by the notebook's parameters and compute every Section 11 result.
+
+    Parameters used from ``ctx.params``: ``framework_path``, ``register_path``, ``returns_path``,
+    ``survey_path`` (empty = no survey), ``cycle``, ``weight_low_ratings``, ``weight_declines``,
+    ``weight_over_rating``, ``weight_missing_evidence``, ``weight_non_return``,
+    ``shortlist_size``, ``over_rating_threshold``, ``decline_threshold``,
+    ``survey_min_respondents``, ``low_agreement``, ``high_agreement``.
+
+    Raises
+    ------
+    InputError
+        Bad inputs (every problem), or a ``cycle`` with no returns.
+    """
+    p = ctx.params
+    framework = load_framework(p["framework_path"])
+    register = read_agency_register(p["register_path"], p)
+    returns = read_returns(p["returns_path"], p)
+    cycle = str(p.get("cycle") or "")
+    cycles = sorted(returns["cycle"].dropna().unique().tolist())
+    if not cycle:
+        cycle = cycles[-1] if cycles else ""
+    if cycle not in cycles:
+        raise InputError(Problem(file=display_path(p["returns_path"]), column="cycle", value=cycle,
+                                 message="has no returns for the cycle asked for",
+                                 expected=f"a cycle present in the returns (one of: {', '.join(cycles) or 'none'})"))
+    previous = A.previous_cycle(cycles, cycle)
+    ratings_all = A.standard_ratings(returns)
+    current = ratings_all[ratings_all["cycle"] == cycle].reset_index(drop=True)
+    weights = {k: _float(p, f"weight_{k}", A.DEFAULT_WEIGHTS[k]) for k in A.RISK_COMPONENTS}
+    settings = {
+        "cycle": cycle, "previous_cycle": previous or "none", "weights": weights,
+        "shortlist_size": int(p.get("shortlist_size", 8)),
+        "over_rating_threshold": _float(p, "over_rating_threshold", 0.5),
+        "decline_threshold": int(p.get("decline_threshold", 2)),
+        "survey_min_respondents": int(p.get("survey_min_respondents", 5)),
+        "low_agreement": _float(p, "low_agreement", 0.5), "high_agreement": _float(p, "high_agreement", 0.8),
+    }
+    trend = A.trends(ratings_all, cycle, register)
+    received = A.returns_received(register, current, len(framework.standards))
+    standards = A.standard_summary(current, framework)
+    moderation = A.moderation_summary(current, register)
+    triangulation = survey_summary = None
+    if p.get("survey_path"):
+        from ..voice import read_practitioner_survey, summarise_practitioner_survey
+
+        survey = read_practitioner_survey(p["survey_path"], p)
+        survey_summary = summarise_practitioner_survey(survey, min_respondents=settings["survey_min_respondents"])
+        by_agency = summarise_practitioner_survey(survey, by=("agency", "standard"),
+                                                  min_respondents=settings["survey_min_respondents"])
+        triangulation = A.triangulate(current, by_agency, low_agreement=settings["low_agreement"],
+                                      high_agreement=settings["high_agreement"])
+    flags = A.build_flags(standards=standards, moderation=moderation, trend=trend, received=received,
+                          over_rating_threshold=settings["over_rating_threshold"],
+                          decline_threshold=settings["decline_threshold"])
+    return Section11Results(
+        framework=framework, register=register, cycle=cycle, previous=previous, ratings_all=ratings_all,
+        current=current, ratings=A.ratings_table(current, framework, register), standards=standards,
+        domains=A.domain_summary(current, framework), sectors=A.sector_summary(current, register),
+        agencies=A.agency_summary(current, register), moderation=moderation, crosstab=A.moderation_crosstab(current),
+        evidence=A.evidence_summary(current, register), trends=trend, received=received,
+        ranking=A.risk_ranking(register, current, trend, received, weights, shortlist_size=settings["shortlist_size"],
+                               previous=previous),
+        actions=A.action_plan(current, framework, register, pd.Timestamp(ctx.config.period.end)),
+        triangulation=triangulation, survey_summary=survey_summary, flags=flags, settings=settings,
+        source=f"Section 11 self-assessment returns, cycle {cycle}, {ctx.config.partnership}",
+    )
+
+
+def _spec(res: Section11Results, name: str, title: str, notes: str = "") -> TableSpec:
+    return TableSpec(name=name, title=title, unit="agencies", rule="organisations", source=res.source,
+                     notes=notes)
+
+
+def show_returns_received(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish ``section11_returns_received`` (one row per agency in the register) and return it."""
+    counts = res.received["status"].value_counts()
+    note = ("Status against the register's deadline. " +
+            ", ".join(f"{k}: {int(v)}" for k, v in counts.items()) + ".")
+    return ctx.publish.table(res.received, _spec(res, "section11_returns_received",
+                                                 f"Section 11 returns received, cycle {res.cycle}", note))
+
+
+def show_heatmap(ctx: Any, res: Section11Results) -> Any:
+    """Publish the partnership heatmap (agency x standard, symbols as well as colour)."""
+    pos, lab, data = A.heatmap_matrix(res.current, res.framework)
+    missing = int((res.received["status"] == "missing").sum())
+    legend = "; ".join(f"{lv.short} = {lv.label}" for sc in {res.framework.scale_of(s).id: res.framework.scale_of(s)
+                                                               for s in pos.columns}.values() for lv in sc.levels)
+    chart = charts.heatmap(
+        pos, labels=lab, fmt="{:.1f}", data=data, name="section11_heatmap",
+        title=f"Section 11 ratings by agency and standard, cycle {res.cycle}",
+        subtitle=f"Rating of record (darker = better on the standard's scale); {legend}; * = moderated. "
+                 f"{missing} agencies with missing returns are not shown.",
+        source=res.source,
+        alt=(f"Grid of {pos.shape[0]} agencies by {pos.shape[1]} standards. Each cell shows the agency's rating as a "
+             f"symbol ({legend}; an asterisk marks a rating set by the challenge panel). The weakest standard is "
+             f"{res.standards.iloc[0]['standard']} {res.standards.iloc[0]['standard_title']}, fully met by "
+             f"{int(res.standards.iloc[0]['fully_met'])} of {int(res.standards.iloc[0]['agencies_rated'])} agencies."),
+    )
+    return ctx.publish.figure(chart)
+
+
+def show_ratings(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish ratings by agency x standard, by agency, by domain and by sector; return the domain table."""
+    basis = "Rating of record: the panel's moderated rating where moderated, else the self-rating."
+    ctx.publish.table(res.ratings, _spec(res, "section11_ratings", f"Section 11 ratings by agency and standard, {res.cycle}",
+                                         basis + " 'unverified' = self-rated fully met with no evidence."))
+    ctx.publish.table(res.agencies, _spec(res, "section11_agencies", f"Section 11 ratings by agency, {res.cycle}",
+                                          basis + " Grouped by scale: ratings on different scales are never pooled."))
+    ctx.publish.table(res.sectors, _spec(res, "section11_sectors", f"Section 11 ratings by sector, {res.cycle}",
+                                         basis + " Grouped by scale."))
+    return ctx.publish.table(res.domains, _spec(
+        res, "section11_domains", f"Section 11 ratings by risk domain, {res.cycle}",
+        basis + " Standards are mapped to domains by the framework's crosswalk; a standard may count in several "
+                "domains. Grouped by scale."))
+
+
+def show_weakest_standards(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish ``section11_standards`` (weakest first) and return it."""
+    return ctx.publish.table(res.standards, _spec(
+        res, "section11_standards", f"Section 11 standards, weakest first, {res.cycle}",
+        "Share of agencies fully meeting each standard (rating of record); median position on the standard's own scale "
+        "(0 worst, 1 best)."))
+
+
+def chart_weakest_standards(ctx: Any, res: Section11Results) -> Any:
+    """Publish a bar chart of the share of agencies fully meeting each standard."""
+    d = res.standards.assign(label=res.standards["standard"] + " " + res.standards["standard_title"],
+                             percent=(res.standards["share_fully_met"] * 100).round(0))
+    w = d.iloc[0]
+    chart = charts.bar(d[["label", "percent", "fully_met", "agencies_rated"]], x="percent", y="label",
+                       name="section11_standards_fully_met", xlabel="Agencies fully meeting the standard (%)",
+                       title=f"{w['standard_title']} is the standard least often fully met",
+                       subtitle=f"Percentage of agencies fully meeting each standard, rating of record, cycle {res.cycle}",
+                       source=res.source, value_format="{:.0f}%",
+                       alt=(f"Bar chart of {len(d)} standards ordered weakest first. {w['standard_title']} is fully met by "
+                            f"{int(w['fully_met'])} of {int(w['agencies_rated'])} agencies ({w['percent']:.0f}%); "
+                            f"the strongest, {d.iloc[-1]['standard_title']}, by {d.iloc[-1]['percent']:.0f}%."))
+    return ctx.publish.figure(chart)
+
+
+def show_moderation(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish moderation by agency, sector and overall, and the self x moderated cross-table; return the first."""
+    subset = (f"Moderated subset only: {int(res.current['reviewed'].sum())} of {len(res.current)} ratings of "
+              f"{res.current.loc[res.current['reviewed'], 'agency'].nunique()} agencies were reviewed by the panel. "
+              "Over-rating = moderated rating lower than the self-rating on the same scale. Agencies not reviewed are "
+              "not shown: their over-rating is unknown, not zero.")
+    ctx.publish.table(res.crosstab, _spec(res, "section11_moderation_crosstab",
+                                          f"Self-rating against moderated rating, {res.cycle}", subset))
+    return ctx.publish.table(res.moderation, _spec(res, "section11_moderation",
+                                                   f"Moderation of Section 11 self-ratings, {res.cycle}", subset))
+
+
+def show_evidence(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish ``section11_evidence`` (ratings without evidence, unverified fully met) and return it."""
+    return ctx.publish.table(res.evidence, _spec(
+        res, "section11_evidence", f"Evidence completeness by agency, {res.cycle}",
+        "A rating has evidence when a narrative or a document reference was given (the narratives are not published). "
+        "Unverified = self-rated fully met with no evidence."))
+
+
+def show_trends(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish the trend per agency x standard and per agency; return the per-agency summary."""
+    t = res.trends
+    note = (f"Rating of record in {res.cycle} against {res.previous or 'no previous cycle'}, compared on the standard's "
+            "own scale.")
+    ctx.publish.table(t, _spec(res, "section11_trends", f"Change since the previous cycle, {res.cycle}", note))
+    summary = (t.assign(n=1).pivot_table(index=["agency", "sector"], columns="trend", values="n", aggfunc="sum",
+                                         fill_value=0).reset_index())
+    summary.columns.name = None
+    for c in ("declined", "improved", "unchanged", "new standard", "no previous rating"):
+        if c not in summary.columns:
+            summary[c] = 0
+    summary = summary.sort_values(["declined", "agency"], ascending=[False, True]).reset_index(drop=True)
+    return ctx.publish.table(summary, _spec(res, "section11_trend_summary",
+                                            f"Standards improved and declined by agency, {res.cycle}", note))
+
+
+def show_triangulation(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish the comparison of self-ratings with practitioner survey answers (when a survey was given)."""
+    if res.triangulation is None:
+        return pd.DataFrame({"note": ["No practitioner survey was given for this run (survey_path is empty)."]})
+    s = res.settings
+    return ctx.publish.table(res.triangulation, _spec(
+        res, "section11_triangulation", f"Self-ratings against practitioners' answers, {res.cycle}",
+        f"Agreement = share of answers agreeing, on the question's own scale, for agency x standard groups of at least "
+        f"{s['survey_min_respondents']} respondents (smaller groups are not compared). A contradiction is a fully met "
+        f"self-rating with agreement below {s['low_agreement']:.0%}, or a not met self-rating with agreement of "
+        f"{s['high_agreement']:.0%} or more."))
+
+
+def show_shortlist(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish the full risk ranking and return the assurance-visit shortlist with reasons."""
+    w = res.settings["weights"]
+    note = ("Score = " + " + ".join(f"{v:g} x {k}" for k, v in w.items()) +
+            ". Each component is 0 to 1: low_ratings = (not met + half partially met) / rated; declines = declined / "
+            "compared with the previous cycle; over_rating = lowered at moderation / moderated; missing_evidence = "
+            "without evidence / rated; non_return = 1 missing, 0.25 late. Ties share a rank.")
+    ranking = ctx.publish.table(res.ranking, _spec(res, "section11_risk_ranking",
+                                                   f"Risk ranking of agencies for assurance visits, {res.cycle}", note))
+    return ranking[ranking["shortlisted"].astype(str).isin(["True", "true"])][
+        ["rank", "agency", "sector", "return_status", "score", "reasons"]].reset_index(drop=True)
+
+
+def _guard(texts: pd.Series, ctx: Any) -> tuple[pd.Series, int]:
+    from .. import disclosure
+
+    ids = ctx.publish.identifiers()
+    out, withheld = [], 0
+    for t in texts:
+        if t is None or (not isinstance(t, str) and pd.isna(t)):
+            out.append(pd.NA)
+            continue
+        r = disclosure.redact(str(t), ids)
+        if r.withheld or not r.text.strip():
+            withheld += 1
+            out.append(_WITHHELD)
+        else:
+            out.append(r.text.strip())
+    return pd.Series(out, index=texts.index, dtype="string"), withheld
+
+
+def show_action_plan(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish the action plan extract (standards not or partially met) and return it.
+
+    The true extract (with the agencies' action text and owners) goes to ``internal/tables``; in
+    ``shareable/`` the action text and owner pass the redaction guard, and what it cannot clear
+    shows as ``[withheld]``.
+    """
+    a = res.actions
+    ctx.publish.internal_table(a, "section11_action_plan_full")
+    shown = a.copy()
+    shown["action"], n1 = _guard(a["action"], ctx)
+    shown["owner"], n2 = _guard(a["owner"], ctx)
+    note = (f"Standards not met or partially met (rating of record). Overdue = due before {ctx.config.period.end:%d %B %Y}. "
+            f"Action text and owners are the agencies' free text: {n1 + n2} entries the redaction guard could not clear "
+            f"show as {_WITHHELD} (the full extract is in the internal tables).")
+    if n1 + n2:
+        ctx.publish._log(f"section11_action_plan: {n1 + n2} free-text entries withheld")
+    return ctx.publish.table(shown, _spec(res, "section11_action_plan",
+                                          f"Section 11 action plan extract, {res.cycle}", note), internal=False)
+
+
+def slug(name: str) -> str:
+    """A file-name slug for an agency (lower case letters, digits and underscores).
+
+    Examples
+    --------
+    >>> slug("Northshire Council Children's Social Care")
+    'northshire_council_childrens_social_care'
+    """
+    s = re.sub(r"[^a-z0-9]+", "_", name.lower().replace("'", "")).strip("_")
+    return s or "agency"
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for _, r in df.iterrows():
+        lines.append("| " + " | ".join("" if (not isinstance(v, str) and pd.isna(v)) else str(v).replace("|", "/")
+                                       for v in r) + " |")
+    return "\n".join(lines)
+
+
+def scorecard_markdown(res: Section11Results, agency: str, partnership: str) -> str:
+    """The feedback scorecard for one agency, as Markdown (organisation ratings, no free text)."""
+    rec = res.received[res.received["agency"] == agency].iloc[0]
+    lines = [f"# Section 11 feedback scorecard: {agency}", "",
+             f"{partnership}. Self-assessment cycle {res.cycle}; framework: {res.framework.title}.", "",
+             f"- Sector: {rec['sector']}",
+             f"- Return: {rec['status']}" + (f" (deadline {rec['deadline']}, received {rec['date_received']})"
+                                            if pd.notna(rec['date_received']) else f" (deadline {rec['deadline']})"),
+             f"- Standards rated: {int(rec['standards_rated'])} of {int(rec['standards_in_framework'])}"]
+    rk = res.ranking[res.ranking["agency"] == agency]
+    if len(rk):
+        r = rk.iloc[0]
+        lines.append(f"- Selected for an assurance visit: {'yes' if bool(r['shortlisted']) else 'no'}"
+                     f" (reasons considered: {r['reasons']})")
+    lines.append("")
+    c = res.ratings[res.ratings["agency"] == agency]
+    if c.empty:
+        lines += ["No ratings were received for this cycle.", ""]
+        return "\n".join(lines) + "\n"
+    t = res.trends[res.trends["agency"] == agency][["standard", "previous_rating", "trend"]]
+    tab = c.merge(t, on="standard", how="left")
+    tab = tab.assign(moderated_rating=tab["moderated_rating"].fillna("not moderated"),
+                     evidence=tab["evidence"] + tab["unverified"].map({True: " (unverified)", False: ""}))
+    tab = tab[["standard", "standard_title", "self_rating", "moderated_rating", "rating", "evidence",
+               "previous_rating", "trend"]]
+    tab.columns = ["Standard", "Title", "Self-rating", "Moderated", "Rating of record", "Evidence",
+                   f"Rating {res.previous or 'previously'}", "Trend"]
+    full = int((c["status"] == "fully met").sum())
+    lines += ["## Ratings", "", f"{full} of {len(c)} standards fully met (rating of record).", "", _md_table(tab), ""]
+    m = res.moderation[(res.moderation["level"] == "agency") & (res.moderation["agency"] == agency)]
+    lines += ["## Moderation", ""]
+    if m.empty:
+        lines += ["The challenge panel did not review this agency's return this cycle.", ""]
+    else:
+        mm = m.iloc[0]
+        lines += [f"The panel reviewed {int(mm['reviewed'])} ratings and gave {int(mm['moderated_ratings'])} ratings: "
+                  f"{int(mm['agreed'])} agreed, {int(mm['over_rated'])} lowered, {int(mm['under_rated'])} raised; "
+                  f"evidence was requested on {int(mm['evidence_requested'])}.", ""]
+    if res.triangulation is not None:
+        tri = res.triangulation[(res.triangulation["agency"] == agency) & (res.triangulation["contradiction"] != "")]
+        lines += ["## Practitioner survey", ""]
+        if tri.empty:
+            lines += ["No standard where practitioners' answers contradict the self-rating "
+                      f"(groups of at least {res.settings['survey_min_respondents']} respondents).", ""]
+        else:
+            tt = tri[["standard", "self_rating", "respondents", "agreement", "contradiction"]].assign(
+                agreement=(tri["agreement"] * 100).round(0).astype(int).astype(str) + "%")
+            lines += [_md_table(tt), ""]
+    act = res.actions[res.actions["agency"] == agency]
+    lines += ["## Actions", ""]
+    if act.empty:
+        lines += ["No standard is rated not met or partially met.", ""]
+    else:
+        at = act[["standard", "standard_title", "rating", "action_recorded", "due_date", "overdue"]].assign(
+            action_recorded=act["action_recorded"].map({True: "yes", False: "no: please agree one"}),
+            overdue=act["overdue"].map({True: "yes", False: "no"}))
+        at.columns = ["Standard", "Title", "Rating", "Action recorded", "Due", "Overdue"]
+        lines += [_md_table(at), ""]
+    return "\n".join(lines) + "\n"
+
+
+def write_scorecards(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Write one feedback scorecard per agency in the register to ``shareable/text/``; return the index."""
+    rows = []
+    for agency in sorted(res.register["agency"]):
+        name = f"section11_scorecard_{slug(agency)}"
+        ctx.publish.text(name, scorecard_markdown(res, agency, ctx.config.partnership))
+        st = res.received.loc[res.received["agency"] == agency, "status"].iloc[0]
+        rows.append({"agency": agency, "return_status": st, "scorecard": f"text/{name}.md"})
+    return pd.DataFrame(rows)
+
+
+def write_flags(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Write ``flags_section11.csv`` (standards not met, over-rating, declines, missing returns)."""
+    return ctx.publish.flags(res.flags, unit="agencies", source=res.source)
+
+
+def method_parameters(res: Section11Results) -> pd.DataFrame:
+    """The settings this run used (cycle, weights, thresholds), for the method section."""
+    s = res.settings
+    rows = [("Cycle", s["cycle"]), ("Previous cycle compared", s["previous_cycle"]),
+            ("Framework", f"{res.framework.title} ({len(res.framework.standards)} standards)")]
+    rows += [(f"Weight: {k}", f"{v:g}") for k, v in s["weights"].items()]
+    rows += [("Shortlist size", str(s["shortlist_size"])),
+             ("Over-rating flag threshold", f"{s['over_rating_threshold']:.0%}"),
+             ("Decline flag threshold (standards)", str(s["decline_threshold"])),
+             ("Survey: minimum respondents per group", str(s["survey_min_respondents"])),
+             ("Survey: low / high agreement", f"{s['low_agreement']:.0%} / {s['high_agreement']:.0%}")]
+    return pd.DataFrame(rows, columns=["setting", "value"])

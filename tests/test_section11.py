@@ -1,0 +1,419 @@
+"""Tests of the Section 11 library (assurance_lib.section11) on a small hand-worked fixture.
+
+The fixture (written by ``fixture`` below) has three standards: S1 and S2 on the three-point
+scale (S2 answered by two sub-questions) and S3 on the checklist scale; four agencies:
+Alpha Police (on time), Beta Trust (10 days late), Gamma School (missing) and Delta Charity
+(not expected); and two cycles, 2025-26 and 2026-27. Every expected value is worked out by
+hand in the comments next to it, never copied from the code's output.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from assurance_lib.errors import InputError
+from assurance_lib.section11 import analysis as A
+from assurance_lib.section11 import load_framework, read_agency_register, read_returns
+from assurance_lib.section11.scales import load_scales
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FRAMEWORK = """\
+id: tiny
+title: Tiny test framework
+scales_file: scales_section11.yaml
+scale: rag3
+domains:
+  LG: Leadership and governance
+  CC: Culture and challenge
+standards:
+  - {id: S1, title: Accountability, domains: [LG]}
+  - id: S2
+    title: Listening to children
+    domains: [LG, CC]
+    sub_questions:
+      - {id: S2a, text: Children's views sought}
+      - {id: S2b, text: Children's views acted on}
+  - {id: S3, title: Safer recruitment checklist, domains: [CC], scale: checklist}
+"""
+
+REGISTER = """\
+agency,sector,statutory_partner,expected_return,deadline,date_received
+Alpha Police,Police,yes,yes,2026-06-30,2026-06-20
+Beta Trust,Health,no,yes,2026-06-30,2026-07-10
+Gamma School,Education,no,yes,2026-06-30,
+Delta Charity,Voluntary,no,no,,
+"""
+
+HEAD = ("cycle,agency,standard,sub_question,self_rating,evidence,moderated_rating,moderation_outcome,"
+        "moderation_note,action,action_owner,action_due\n")
+RETURNS = HEAD + """\
+2025-26,Alpha Police,S1,,Fully met,Policy,,,,,,
+2025-26,Alpha Police,S2,S2a,Fully met,Policy,,,,,,
+2025-26,Alpha Police,S2,S2b,Fully met,Policy,,,,,,
+2025-26,Alpha Police,S3,,4/4,Checklist,,,,,,
+2025-26,Beta Trust,S1,,Partially met,Policy,,,,,,
+2025-26,Beta Trust,S2,S2a,Partially met,Policy,,,,,,
+2025-26,Beta Trust,S2,S2b,Partially met,Policy,,,,,,
+2025-26,Beta Trust,S3,,2/4,Checklist,,,,,,
+2025-26,Gamma School,S1,,Fully met,Policy,,,,,,
+2026-27,Alpha Police,S1,,Fully met,Policy,Partially met,downgraded,Needs board minutes,,,
+2026-27,Alpha Police,S2,S2a,Fully met,Survey,Fully met,accepted,Seen,,,
+2026-27,Alpha Police,S2,S2b,Fully met,,Not met,downgraded,No evidence,,,
+2026-27,Alpha Police,S3,,3 of 4,Checklist,,,,Finish the checklist,Head of safeguarding,2026-08-01
+2026-27,Beta Trust,S1,,Green,,,,,,,
+2026-27,Beta Trust,S2,S2a,Partially met,Survey,,,,,,
+2026-27,Beta Trust,S2,S2b,Amber,Survey,,,,Train staff,Designated safeguarding lead,2027-01-31
+2026-27,Beta Trust,S3,,4/4,Checklist,,evidence requested,Send the audit,,,
+"""
+
+
+@pytest.fixture()
+def fixture(tmp_path: Path) -> dict[str, str]:
+    shutil.copy(ROOT / "data" / "frameworks" / "scales_section11.yaml", tmp_path / "scales_section11.yaml")
+    (tmp_path / "framework.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    (tmp_path / "register.csv").write_text(REGISTER, encoding="utf-8")
+    (tmp_path / "returns.csv").write_text(RETURNS, encoding="utf-8")
+    return {"framework_path": str(tmp_path / "framework.yaml"), "register_path": str(tmp_path / "register.csv"),
+            "returns_path": str(tmp_path / "returns.csv"), "dir": str(tmp_path)}
+
+
+@pytest.fixture()
+def worked(fixture: dict[str, str]) -> dict[str, object]:
+    fw = load_framework(fixture["framework_path"])
+    reg = read_agency_register(fixture["register_path"])
+    ret = read_returns(fixture["returns_path"], fixture)
+    allr = A.standard_ratings(ret)
+    cur = allr[allr["cycle"] == "2026-27"].reset_index(drop=True)
+    return {"fw": fw, "reg": reg, "ret": ret, "all": allr, "cur": cur}
+
+
+def _row(df: pd.DataFrame, **match: object) -> pd.Series:
+    m = pd.Series(True, index=df.index)
+    for k, v in match.items():
+        m &= df[k].eq(v).fillna(False)
+    assert int(m.sum()) == 1, f"expected one row for {match}, got {int(m.sum())}"
+    return df[m].iloc[0]
+
+
+# --------------------------------------------------------------------------- scales and framework
+def test_scales_positions_direction_and_aliases() -> None:
+    s = load_scales(ROOT / "data" / "frameworks" / "scales_section11.yaml")
+    # rag3 worst first: Not met 0, Partially met 0.5, Fully met 1; "Amber" is an alias.
+    assert s["rag3"].parse("amber").position == 0.5
+    # Both four-point directions put Outstanding at 1 and Inadequate at 0, whatever the code means.
+    assert s["ofsted4"].parse("4").label == "Outstanding" and s["ofsted4"].parse("4").position == 1.0
+    assert s["ofsted4_1best"].parse("1").label == "Outstanding" and s["ofsted4_1best"].parse("4").position == 0.0
+    assert s["ofsted4_1best"].parse("Requires improvement").position == pytest.approx(1 / 3)
+    # Checklist: 3 of 4 items met -> 0.75, partially met; 0 of 4 -> not met; 5/4 is not a rating.
+    r = s["checklist"].parse("3/4")
+    assert (r.label, r.position, r.status) == ("3 of 4", 0.75, "partially met")
+    assert s["checklist"].parse("0 of 4").status == "not met"
+    assert s["checklist"].parse("5/4") is None
+
+
+def test_bundled_frameworks_load_with_the_crosswalk() -> None:
+    wt = load_framework(ROOT / "data" / "frameworks" / "section11_wt2023.yaml")
+    assert len(wt.standards) == 11  # the eleven arrangements of Working Together 2023 chapter 2
+    assert set(wt.domains.values()) == {"Leadership and governance", "Performance and outcomes",
+                                        "Commissioning and quality", "Priorities and partnerships",
+                                        "Resource and workforce management", "Culture and challenge"}
+    assert all(s.domains for s in wt.standards)  # every standard is crosswalked to a domain
+    ekf = load_framework(ROOT / "data" / "frameworks" / "section11_eight_key_features.yaml")
+    assert len(ekf.standards) == 8
+
+
+def test_framework_problems_are_all_listed(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "data" / "frameworks" / "scales_section11.yaml", tmp_path / "scales_section11.yaml")
+    (tmp_path / "f.yaml").write_text(FRAMEWORK.replace("scale: checklist", "scale: fivepoint")
+                                     .replace("domains: [LG]}", "domains: [XX]}") + "local_standards:\n  - {id: S1, title: Again}\n",
+                                     encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_framework(tmp_path / "f.yaml")
+    msg = str(err.value)
+    assert "key 'standard S3', column 'scale': 'fivepoint'" in msg
+    assert "key 'standard S1', column 'domains': 'XX'" in msg
+    assert "key 'standard S1': is defined more than once" in msg
+
+
+# --------------------------------------------------------------------------- ratings
+def test_rating_of_record_and_sub_questions(worked: dict) -> None:
+    cur = worked["cur"]
+    # Alpha S1: self Fully met, moderated Partially met -> record Partially met (moderated).
+    a1 = _row(cur, agency="Alpha Police", standard="S1")
+    assert (a1["self_label"], a1["label"], a1["rating_basis"]) == ("Fully met", "Partially met", "moderated")
+    # Alpha S2: sub-questions moderated Fully met and Not met -> worst = Not met; S2b has no evidence.
+    a2 = _row(cur, agency="Alpha Police", standard="S2")
+    assert (a2["self_label"], a2["label"], a2["status"], a2["sub_questions"]) == ("Fully met", "Not met", "not met", 2)
+    assert not a2["has_evidence"]
+    # Alpha S3: 3 of 4 on the checklist scale, not moderated.
+    a3 = _row(cur, agency="Alpha Police", standard="S3")
+    assert (a3["scale"], a3["label"], a3["position"], a3["rating_basis"]) == ("checklist", "3 of 4", 0.75, "self")
+    # Beta S1 written "Green" -> Fully met; Beta S3: evidence requested, no moderated rating.
+    assert _row(cur, agency="Beta Trust", standard="S1")["label"] == "Fully met"
+    b3 = _row(cur, agency="Beta Trust", standard="S3")
+    assert b3["reviewed"] and not b3["moderated"] and b3["evidence_requested"] and b3["label"] == "4 of 4"
+
+
+def test_standard_summary_weakest_first(worked: dict) -> None:
+    s = A.standard_summary(worked["cur"], worked["fw"])
+    # S2: Alpha not met, Beta partially met -> 0 of 2 fully met (weakest).
+    # S1: Alpha partially (moderated), Beta fully -> 1 of 2; S3: Alpha 3/4, Beta 4/4 -> 1 of 2.
+    # S1 and S3 tie on share and not met: framework order.
+    assert s["standard"].tolist() == ["S2", "S1", "S3"]
+    assert s[["fully_met", "partially_met", "not_met"]].values.tolist() == [[0, 1, 1], [1, 1, 0], [1, 1, 0]]
+    assert s["share_fully_met"].tolist() == [0.0, 0.5, 0.5]
+
+
+def test_domain_summary_never_pools_scales(worked: dict) -> None:
+    d = A.domain_summary(worked["cur"], worked["fw"])
+    # LG <- S1, S2 (both rag3): 4 ratings: Beta S1 fully; Alpha S1, Beta S2 partially; Alpha S2 not.
+    lg = _row(d, domain="LG")
+    assert (lg["scale"], lg["ratings"], lg["fully_met"], lg["partially_met"], lg["not_met"]) == ("rag3", 4, 1, 2, 1)
+    assert lg["share_fully_met"] == 0.25
+    # CC <- S2 (rag3) and S3 (checklist): two rows, one per scale.
+    cc = d[d["domain"] == "CC"].set_index("scale")
+    assert sorted(cc.index) == ["checklist", "rag3"]
+    assert cc.loc["rag3", "share_fully_met"] == 0.0 and cc.loc["checklist", "share_fully_met"] == 0.5
+
+
+def test_moderation_on_the_moderated_subset(worked: dict) -> None:
+    m = A.moderation_summary(worked["cur"], worked["reg"])
+    # Alpha: S1 and S2 moderated, both lowered -> 2 of 2 over-rated.
+    a = _row(m, level="agency", agency="Alpha Police")
+    assert (a["reviewed"], a["moderated_ratings"], a["over_rated"], a["over_rating_rate"]) == (2, 2, 2, 1.0)
+    # Beta: S3 reviewed (evidence requested), nothing moderated -> over-rating rate unknown, not 0.
+    b = _row(m, level="agency", agency="Beta Trust")
+    assert (b["reviewed"], b["moderated_ratings"], b["evidence_requested"]) == (1, 0, 1)
+    assert pd.isna(b["over_rating_rate"]) and b["evidence_requested_rate"] == 1.0
+    # Overall: 3 reviewed, 2 moderated, 2 over-rated, 1 evidence request of 3 reviewed.
+    t = _row(m, level="all")
+    assert (t["reviewed"], t["moderated_ratings"], t["over_rated"], t["evidence_requested"]) == (3, 2, 2, 1)
+    assert t["evidence_requested_rate"] == pytest.approx(0.333)
+    assert "Gamma School" not in set(m["agency"].dropna())
+
+
+def test_evidence_completeness_and_unverified(worked: dict) -> None:
+    e = A.evidence_summary(worked["cur"], worked["reg"]).set_index("agency")
+    # Alpha: S2b has no evidence (S2 self-rated fully met -> unverified). Beta: S1 "Green" with no evidence.
+    assert e.loc["Alpha Police", ["ratings", "without_evidence", "unverified_fully_met"]].tolist() == [3, 1, 1]
+    assert e.loc["Beta Trust", ["ratings", "without_evidence", "unverified_fully_met"]].tolist() == [3, 1, 1]
+
+
+def test_trends_against_previous_cycle(worked: dict) -> None:
+    t = A.trends(worked["all"], "2026-27")
+    got = {(r.agency, r.standard): r.trend for r in t.itertuples()}
+    # Alpha: S1 Fully->Partially, S2 Fully->Not, S3 4/4->3/4: all declined.
+    # Beta: S1 Partially->Fully improved, S2 Partially->Partially unchanged, S3 2/4->4/4 improved.
+    assert got == {("Alpha Police", "S1"): "declined", ("Alpha Police", "S2"): "declined",
+                   ("Alpha Police", "S3"): "declined", ("Beta Trust", "S1"): "improved",
+                   ("Beta Trust", "S2"): "unchanged", ("Beta Trust", "S3"): "improved"}
+    assert set(t["previous_cycle"]) == {"2025-26"}
+
+
+def test_new_standard_and_no_previous_rating(worked: dict) -> None:
+    allr = worked["all"]
+    # Drop S3 from the previous cycle entirely, and Beta's S1 from it.
+    older = allr[(allr["cycle"] == "2025-26") & (allr["standard"] != "S3")
+                 & ~((allr["agency"] == "Beta Trust") & (allr["standard"] == "S1"))]
+    t = A.trends(pd.concat([older, allr[allr["cycle"] == "2026-27"]]), "2026-27")
+    got = {(r.agency, r.standard): r.trend for r in t.itertuples()}
+    assert got[("Alpha Police", "S3")] == "new standard" and got[("Beta Trust", "S3")] == "new standard"
+    assert got[("Beta Trust", "S1")] == "no previous rating"
+
+
+def test_returns_received(worked: dict) -> None:
+    r = A.returns_received(worked["reg"], worked["cur"], 3).set_index("agency")
+    assert r["status"].to_dict() == {"Alpha Police": "on time", "Beta Trust": "late", "Gamma School": "missing",
+                                     "Delta Charity": "not expected"}
+    assert r.loc["Beta Trust", "days_late"] == 10  # 30 June to 10 July
+    assert r.loc["Alpha Police", "standards_rated"] == 3 and bool(r.loc["Alpha Police", "complete"])
+
+
+def test_risk_ranking_scores_and_reasons(worked: dict) -> None:
+    cur, reg = worked["cur"], worked["reg"]
+    rec = A.returns_received(reg, cur, 3)
+    t = A.trends(worked["all"], "2026-27")
+    rk = A.risk_ranking(reg, cur, t, rec, shortlist_size=2, previous="2025-26").set_index("agency")
+    # Default weights: low 3, declines 3, over-rating 2, evidence 1, non-return 3.
+    # Alpha: low (1 not + 0.5 x 2 partially)/3 = 2/3 -> 2.0; declines 3/3 -> 3.0; over 2/2 -> 2.0;
+    #        evidence 1/3 -> 0.333; total 7.333.
+    # Gamma: missing -> 3.0.  Beta: low 0.5/3 -> 0.5; evidence 1/3 -> 0.333; late 0.25 x 3 -> 0.75; 1.583.
+    assert rk.loc["Alpha Police", "score"] == pytest.approx(7.333, abs=1e-3)
+    assert rk.loc["Gamma School", "score"] == pytest.approx(3.0)
+    assert rk.loc["Beta Trust", "score"] == pytest.approx(1.583, abs=1e-3)
+    assert rk["rank"].to_dict() == {"Alpha Police": 1, "Gamma School": 2, "Beta Trust": 3}
+    assert "Delta Charity" not in rk.index  # not expected and no ratings: not ranked
+    assert rk["shortlisted"].to_dict() == {"Alpha Police": True, "Gamma School": True, "Beta Trust": False}
+    assert rk.loc["Alpha Police", "reasons"] == (
+        "3 of 3 standards declined since 2025-26; 1 of 3 standards not met and 2 partially met; "
+        "self-rating lowered at moderation on 2 of 2 moderated standards; 1 of 3 ratings without evidence")
+    assert rk.loc["Beta Trust", "reasons"] == (
+        "return late by 10 days; 0 of 3 standards not met and 1 partially met; 1 of 3 ratings without evidence")
+    # Weights are parameters: with declines weighted 0, Alpha's reasons no longer cite declines.
+    rk0 = A.risk_ranking(reg, cur, t, rec, {"declines": 0.0}).set_index("agency")
+    assert rk0.loc["Alpha Police", "score"] == pytest.approx(4.333, abs=1e-3)
+    assert "declined" not in rk0.loc["Alpha Police", "reasons"]
+    with pytest.raises(ValueError, match="unknown risk weight"):
+        A.risk_ranking(reg, cur, t, rec, {"popularity": 1.0})
+
+
+def test_action_plan_extract(worked: dict) -> None:
+    ap = A.action_plan(worked["cur"], worked["fw"], worked["reg"], pd.Timestamp("2026-09-30"))
+    # Not or partially met: Alpha S1, S2, S3 and Beta S2 (Beta S1 and S3 fully met).
+    assert list(zip(ap["agency"], ap["standard"])) == [("Alpha Police", "S1"), ("Alpha Police", "S2"),
+                                                       ("Alpha Police", "S3"), ("Beta Trust", "S2")]
+    a3 = _row(ap, agency="Alpha Police", standard="S3")
+    assert (a3["action"], a3["owner"], a3["due_date"], a3["overdue"]) == (
+        "Finish the checklist", "Head of safeguarding", "2026-08-01", True)  # due before 30 Sept 2026
+    b2 = _row(ap, agency="Beta Trust", standard="S2")  # action given on sub-question S2b
+    assert (b2["action"], b2["due_date"], b2["overdue"]) == ("Train staff", "2027-01-31", False)
+    assert ap["action_recorded"].tolist() == [False, False, True, True]
+
+
+def test_triangulation_flags_contradictions() -> None:
+    cur = pd.DataFrame({"agency": ["A", "A", "B"], "standard": ["S1", "S2", "S1"],
+                        "self_label": ["Fully met", "Not met", "Fully met"],
+                        "self_status": ["fully met", "not met", "fully met"]})
+    summ = pd.DataFrame({"agency": ["A", "A", "B", "B"], "standard": ["S1", "S2", "S1", pd.NA],
+                         "scale": ["agree5"] * 4, "respondents": [6, 8, 3, 9], "agreement": [0.4, 0.9, pd.NA, 0.1],
+                         "shown": [True, True, False, True]})
+    t = A.triangulate(cur, summ).set_index(["agency", "standard"])
+    # A/S1 fully met vs 40% agreement (< 50%) -> contradiction; A/S2 not met vs 90% (>= 80%) -> contradiction;
+    # B/S1 has only 3 respondents (not shown) -> not compared.
+    assert t.loc[("A", "S1"), "contradiction"] == "self-rated fully met, but most staff do not agree"
+    assert t.loc[("A", "S2"), "contradiction"] == "self-rated not met, but most staff agree"
+    assert ("B", "S1") not in t.index
+
+
+def test_flags(worked: dict) -> None:
+    cur, reg = worked["cur"], worked["reg"]
+    f = A.build_flags(standards=A.standard_summary(cur, worked["fw"]), moderation=A.moderation_summary(cur, reg),
+                      trend=A.trends(worked["all"], "2026-27"), received=A.returns_received(reg, cur, 3))
+    got = {(r.category, r.subject): r.severity for r in f.itertuples()}
+    # S2 not met by 1 agency (medium); Alpha over-rated 2 of 2 (high); Alpha 3 declines (>= 2: medium,
+    # high from 4); Gamma missing, not a statutory partner (medium).
+    assert got == {("standard not met", "S2 Listening to children"): "medium",
+                   ("over-rating", "Alpha Police"): "high", ("decline", "Alpha Police"): "medium",
+                   ("missing return", "Gamma School"): "medium"}
+
+
+# --------------------------------------------------------------------------- bad input
+def _problems(fixture: dict[str, str], text: str, name: str = "bad.csv") -> str:
+    p = Path(fixture["dir"]) / name
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_returns(p, fixture)
+    return str(err.value)
+
+
+def test_rating_not_on_scale_standard_not_in_framework_and_unknown_agency(fixture: dict[str, str]) -> None:
+    msg = _problems(fixture, HEAD + (
+        "2026-27,Alpha Police,S1,,Mostly met,x,,,,,,\n"      # row 2
+        "2026-27,Alpha Police,S3,,5/4,x,,,,,,\n"             # row 3
+        "2026-27,Alpha Police,S9,,Fully met,x,,,,,,\n"       # row 4
+        "2026-27,Omega Trust,S1,,Fully met,x,,,,,,\n"        # row 5
+        "2026-27,Alpha Police,S1,S1z,Fully met,x,,,,,,\n"    # row 6
+    ))
+    assert ("bad.csv, row 2, column 'self_rating': 'Mostly met' (expected a rating on the scale 'rag3' of standard S1 "
+            "(one of: Not met, Partially met, Fully met (scale 'rag3')))") in msg
+    assert "row 3, column 'self_rating': '5/4' (expected a rating on the scale 'checklist'" in msg
+    assert "row 4, column 'standard': 'S9' (expected a standard of the framework 'tiny' (one of: S1, S2, S3))" in msg
+    assert "row 5, column 'agency': 'Omega Trust' (expected an agency named in the agency register" in msg
+    assert "row 6, column 'sub_question': 'S1z' (expected a sub-question of standard S1 (none: leave it empty))" in msg
+    assert "5 problems" in msg  # every problem listed, nothing dropped
+
+
+def test_duplicates_and_moderation_contradictions(fixture: dict[str, str]) -> None:
+    msg = _problems(fixture, HEAD + (
+        "2026-27,Alpha Police,S1,,Fully met,x,,,,,,\n"                          # row 2
+        "2026-27,Alpha Police,S1,,Partially met,x,,,,,,\n"                      # row 3 duplicate of row 2
+        "2026-27,Beta Trust,S1,,Fully met,x,Not met,accepted,,,,\n"              # row 4 outcome contradicts
+        "2026-27,Beta Trust,S3,,2/4,x,3/4,,,,,\n"                               # row 5 no outcome
+        "2026-27,Gamma School,S1,,Fully met,x,,approved,,,,\n"                  # row 6 unknown outcome
+        "26-27,Gamma School,S2,S2a,Fully met,x,,,,,,2026-13-01\n"               # row 7 cycle and date
+    ))
+    assert "row 3: duplicates an earlier row (cycle=2026-27, agency=Alpha Police, standard=S1, sub_question=), first at row 2" in msg
+    assert ("row 4, column 'moderation_outcome': 'accepted' (expected 'downgraded', since the moderated rating "
+            "'Not met' is lower than the self-rating 'Fully met')") in msg
+    assert "row 5, column 'moderation_outcome': is empty (expected an outcome for a moderated rating" in msg
+    assert "row 6, column 'moderation_outcome': 'approved' (expected one of: accepted, downgraded, upgraded, evidence requested" in msg
+    assert "row 7, column 'cycle': '26-27' (expected a cycle label like '2026-27')" in msg
+    assert "row 7, column 'action_due': '2026-13-01' (expected a date written YYYY-MM-DD)" in msg
+
+
+def test_missing_column_in_csv(fixture: dict[str, str]) -> None:
+    msg = _problems(fixture, RETURNS.replace("self_rating", "rating"))
+    assert "column 'self_rating': is missing (expected a column named 'self_rating'" in msg
+
+
+def _workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        for name, df in sheets.items():
+            df.to_excel(xw, sheet_name=name, index=False)
+    return path
+
+
+def _fixture_frame() -> pd.DataFrame:
+    return pd.read_csv(pd.io.common.StringIO(RETURNS), dtype=str, keep_default_na=False)
+
+
+def test_workbook_one_sheet_per_agency(fixture: dict[str, str]) -> None:
+    df = _fixture_frame()
+    p = _workbook(Path(fixture["dir"]) / "returns.xlsx", {
+        "Instructions": pd.DataFrame({"Instructions": ["Rate every standard."]}),
+        "Alpha": df[df["agency"] == "Alpha Police"], "Beta": df[df["agency"] == "Beta Trust"],
+        "Gamma": df[df["agency"] == "Gamma School"]})
+    got = read_returns(p, fixture)
+    assert len(got) == len(df)  # 17 rows, none dropped; the Instructions sheet is not read
+    assert sorted(got["_sheet"].unique()) == ["Alpha", "Beta", "Gamma"]
+    # Beta's first row is on row 2 of its sheet.
+    assert got[(got["_sheet"] == "Beta")]["_row"].min() == 2
+
+
+def test_workbook_renamed_and_missing_columns_name_the_sheet(fixture: dict[str, str]) -> None:
+    df = _fixture_frame()
+    p = _workbook(Path(fixture["dir"]) / "bad.xlsx", {
+        "Alpha": df[df["agency"] == "Alpha Police"].rename(columns={"self_rating": "Self rating"}),
+        "Beta": df[df["agency"] == "Beta Trust"].drop(columns=["evidence"])})
+    with pytest.raises(InputError) as err:
+        read_returns(p, fixture)
+    msg = str(err.value)
+    assert "bad.xlsx, sheet 'Alpha', column 'self_rating': is missing (expected a column named 'self_rating' (the sheet has:" in msg
+    assert "Self rating" in msg
+    assert "bad.xlsx, sheet 'Beta', column 'evidence': is missing" in msg
+
+
+def test_workbook_bad_rating_names_sheet_and_row(fixture: dict[str, str]) -> None:
+    df = _fixture_frame()
+    beta = df[df["agency"] == "Beta Trust"].copy()
+    beta.iloc[2, beta.columns.get_loc("self_rating")] = "Mostly met"   # third data row: sheet row 4
+    p = _workbook(Path(fixture["dir"]) / "bad2.xlsx", {"Beta": beta})
+    with pytest.raises(InputError) as err:
+        read_returns(p, fixture)
+    assert "bad2.xlsx, sheet 'Beta', row 4, column 'self_rating': 'Mostly met'" in str(err.value)
+
+
+def test_register_problems(tmp_path: Path) -> None:
+    p = tmp_path / "reg.csv"
+    p.write_text(REGISTER.replace("Beta Trust,Health,no,yes,2026-06-30,2026-07-10",
+                                  "Beta Trust,Health,maybe,yes,,2026-07-32") + "Alpha Police,Police,yes,yes,2026-06-30,\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_agency_register(p)
+    msg = str(err.value)
+    assert "row 3, column 'statutory_partner': 'maybe'" in msg
+    assert "row 3, column 'date_received': '2026-07-32' (expected a real calendar date (YYYY-MM-DD))" in msg
+    assert "row 3, column 'deadline': is empty (expected a deadline (YYYY-MM-DD) for an agency expected to return)" in msg
+    assert "row 6: duplicates an earlier row (agency=Alpha Police), first at row 2" in msg
+
+
+def test_returns_not_checked_when_the_register_is_bad(fixture: dict[str, str]) -> None:
+    Path(fixture["register_path"]).write_text("agency,sector\nAlpha Police,Police\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_returns(fixture["returns_path"], fixture)
+    assert "not checked: the agency register has problems" in str(err.value)
