@@ -1,1 +1,0 @@
-"""Placeholder: the disproportionality analysis registers its input contracts here (being built)."""

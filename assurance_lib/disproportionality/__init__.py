@@ -1,0 +1,25 @@
+"""Disproportionality across the child's journey (notebook 01).
+
+Importing this package registers the input contracts of notebook 01 (journey events, child
+population, optional aggregate counts). The analysis is a chain of pure functions:
+:func:`read_events`/:func:`read_population` -> :func:`run_grid` (cohorts, counts of children,
+rates, ratios, conversions, q-values, flags), :func:`run_trends`, :func:`run_dsr`; the notebook
+calls the ``ctx`` functions of :mod:`.views` (``load``, ``analyse``, ``publish_grid`` ...), which
+publish through ``ctx.publish``.
+"""
+
+from __future__ import annotations
+
+from .analysis import GridResult, resolve_feeders, run_dsr, run_grid, run_trends
+from .cohort import Window, window_for
+from .grid import GRID_COLUMNS, MEASURES, GridOptions
+from .inputs import read_aggregate, read_events, read_population
+from .views import (Inputs, analyse, data_quality, findings, grid_spec, input_summary, load, method_table,
+                    publish_benchmark, publish_dsr, publish_findings, publish_grid, publish_trends, show_forest,
+                    show_funnels, show_heatmap, show_intersections, show_journey)
+
+__all__ = ["read_events", "read_population", "read_aggregate", "run_grid", "run_trends", "run_dsr", "GridResult",
+           "GridOptions", "GRID_COLUMNS", "MEASURES", "Window", "window_for", "resolve_feeders", "Inputs", "load",
+           "analyse", "input_summary", "grid_spec", "publish_grid", "data_quality", "show_journey", "show_heatmap",
+           "show_forest", "show_intersections", "publish_dsr", "publish_trends", "publish_benchmark", "show_funnels",
+           "findings", "publish_findings", "method_table"]

@@ -1,0 +1,184 @@
+"""The whole grid from checked inputs: a pure function (tidy frames in, tidy frame out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .. import reference as ref
+from .. import stats
+from ..config import Period
+from .cohort import (Window, child_attributes, conversions, count_groups, prepare_events, stage_members,
+                     window_for)
+from .grid import GridOptions, estimate, population_by_group
+
+__all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label"]
+
+
+@dataclass(slots=True)
+class GridResult:
+    """The grid (true values, internal), the window, and the rows set aside."""
+
+    grid: pd.DataFrame
+    window: Window
+    quarantine: pd.DataFrame
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def resolve_feeders(feeders: Mapping[str, str] | None) -> dict[str, str]:
+    """The default feeder map (:data:`~assurance_lib.reference.DEFAULT_FEEDERS`) with overrides.
+
+    Raises
+    ------
+    ValueError
+        Naming an unknown stage or feeder.
+    """
+    out = dict(ref.DEFAULT_FEEDERS)
+    for s, f in dict(feeders or {}).items():
+        if s not in ref.FLOW_EVENTS or f not in ref.FLOW_EVENTS or s == f:
+            raise ValueError(f"feeders: {s!r} <- {f!r} (expected two different flow stages among: {', '.join(ref.FLOW_EVENTS)})")
+        out[s] = f
+    return out
+
+
+def population_label(population: pd.DataFrame) -> str:
+    """``source (vintage)`` of a population frame."""
+    src = "; ".join(dict.fromkeys(population["source"].astype(str)))
+    vin = "; ".join(dict.fromkeys(population["vintage"].astype(str)))
+    return f"{src} (vintage {vin})"
+
+
+def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, window: str = "rolling12",
+             options: GridOptions | None = None, feeders: Mapping[str, str] | None = None,
+             lookback_months: int = 3, exclude_uasc_cla: bool = False,
+             prepared: "object | None" = None) -> GridResult:
+    """Count children by stage and group and estimate every measure.
+
+    Parameters
+    ----------
+    events : DataFrame
+        From :func:`~.inputs.read_events` (or the same columns).
+    population : DataFrame
+        From :func:`~.inputs.read_population`.
+    period : Period
+    window : {'rolling12', 'quarter'}
+    options : GridOptions
+    feeders : mapping, optional
+        Overrides of the default feeder map.
+    lookback_months : int
+        Months before the window in which a feeder event still counts.
+    exclude_uasc_cla : bool
+        Leave unaccompanied asylum-seeking children out of the looked-after stages.
+
+    Returns
+    -------
+    GridResult
+    """
+    options = options or GridOptions()
+    fmap = resolve_feeders(feeders)
+    win = window_for(period, window)
+    prep = prepared if prepared is not None else prepare_events(events, period.end)
+    ev = prep.events
+    attrs = child_attributes(ev)
+    has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
+    members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
+    counts = count_groups(members, attrs, has_imd=has_imd, stages=list(ref.STAGE_CODES))
+    conv = conversions(ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
+    conv_counts = count_groups(conv, attrs, value="converted", has_imd=has_imd, stages=list(fmap))
+    grid = estimate(counts, conv_counts, population_by_group(population), options, period=period.label,
+                    window=win.label, population_source=population_label(population), feeders=fmap,
+                    lookback_months=lookback_months)
+    return GridResult(grid=grid, window=win, quarantine=prep.quarantine, counts=counts)
+
+
+def run_trends(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, quarters: int = 8,
+               options: GridOptions | None = None, exclude_uasc_cla: bool = False,
+               prepared: "object | None" = None) -> pd.DataFrame:
+    """Quarterly rates (all children) and rate ratios (DfE major ethnic groups) over ``quarters``.
+
+    Each quarter counts the children with the event in that quarter (flows) or on a plan or
+    looked after at its end (stocks), against the same population.
+
+    Returns
+    -------
+    DataFrame
+        Grid rows (:data:`~.grid.GRID_COLUMNS`) for measures ``rate_per_10000`` (``all``) and
+        ``rate_ratio`` (``ethnicity_major``), one block per quarter, oldest first.
+    """
+    options = options or GridOptions()
+    prep = prepared if prepared is not None else prepare_events(events, period.end)
+    ev = prep.events
+    attrs = child_attributes(ev)
+    pops = population_by_group(population)
+    label = population_label(population)
+    ps = [period]
+    for _ in range(quarters - 1):
+        ps.append(ps[-1].previous())
+    out = []
+    for p in reversed(ps):
+        win = window_for(p, "quarter")
+        sub = ev[ev["event_date"] <= pd.Timestamp(p.end)].copy()
+        sub["end_date"] = sub["end_date"].where(sub["end_date"] <= pd.Timestamp(p.end))
+        members = stage_members(sub, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
+        counts = count_groups(members, attrs, stages=list(ref.STAGE_CODES), internal=False)
+        counts = counts[counts["group_type"].isin(["all", "ethnicity_major", "ethnicity_minor"])]
+        g = estimate(counts, pd.DataFrame(), pops, options, period=p.label, window=win.label,
+                     population_source=label, feeders={}, lookback_months=0)
+        keep = ((g["measure"] == "rate_per_10000") & (g["group_type"] == "all")) | (
+            (g["measure"] == "rate_ratio") & (g["group_type"] == "ethnicity_major"))
+        out.append(g[keep])
+    res = pd.concat(out, ignore_index=True)
+    # one family per measure over the whole trend table
+    for m in ("rate_ratio",):
+        idx = res["measure"] == m
+        res.loc[idx, "q_value"] = np.asarray(stats.bh_qvalues(res.loc[idx, "p_value"].to_numpy(dtype=float)), dtype=float)
+    return res
+
+
+def run_dsr(counts: pd.DataFrame, population: pd.DataFrame, *, period: str, window: str,
+            group_type: str = "ethnicity_major") -> pd.DataFrame:
+    """Age-standardised rates per 10,000 by ethnic group (direct standardisation, Dobson interval).
+
+    The standard is the partnership's own child population by age band (all groups together),
+    so that the standardised rates answer "what would each group's rate be with the age
+    structure of all the partnership's children". Pre-birth (unborn) children have no
+    population and are left out of the standardised rates (the crude rates include them).
+
+    Parameters
+    ----------
+    counts : DataFrame
+        ``stage, group_type, group, n`` from :func:`~.cohort.count_groups`.
+    population : DataFrame
+        From :func:`~.inputs.read_population`.
+    group_type : {'ethnicity_major', 'ethnicity_minor'}
+
+    Returns
+    -------
+    DataFrame
+        ``period, window, stage, group_type, group, count, population, value, lower_95, upper_95,
+        lower_998, upper_998, method, standard``.
+    """
+    pops = population_by_group(population)
+    it = f"{group_type} x age_band"
+    c = counts[counts["group_type"] == it].copy()
+    parts = c["group"].str.split(" x ", n=1, expand=True)
+    c["group"] = parts[0]
+    c["age_band"] = parts[1]
+    c = c[c["age_band"] != "unborn"]
+    p = pops[pops["group_type"] == it].copy()
+    pp = p["group"].str.split(" x ", n=1, expand=True)
+    p = p.assign(group=pp[0], age_band=pp[1])
+    std = pops[pops["group_type"] == "age_band"].set_index("group")["population"]
+    c = c.merge(p[["group", "age_band", "population"]], on=["group", "age_band"], how="inner")
+    c["standard"] = c["age_band"].map(std).astype(float)
+    c = c[c["group"].notna() & ~c["group"].isin(["Not known", *ref.NO_POPULATION_CODES])]
+    c = c.rename(columns={"n": "events"})
+    d = stats.dsr(c, "events", "population", "standard", groupby=["stage", "group"])
+    d.insert(0, "period", period)
+    d.insert(1, "window", window)
+    d.insert(3, "group_type", group_type)
+    d["standard"] = "the partnership's child population by age band (unborn excluded)"
+    return d
