@@ -10,7 +10,7 @@ it never guesses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Sequence
 
 __all__ = ["TableSpec", "Hierarchy", "Share", "RELATIONS", "UNITS", "RULES", "FLAG_COLUMNS", "SEVERITIES"]
 
@@ -97,6 +97,28 @@ class Hierarchy:
         object.__setattr__(self, "where", _unplain(self.where))
         if self.parts_where is not None:
             object.__setattr__(self, "parts_where", _unplain(self.parts_where))
+
+    @classmethod
+    def each(cls, column: str, tree: Mapping[Any, Sequence[Any]], *, within: Sequence[str] = (),
+             where: Mapping[str, Any] | None = None, parts_where: Mapping[str, Any] | None = None,
+             relation: str = "sum") -> tuple["Hierarchy", ...]:
+        """One hierarchy per ``total -> parts`` entry of ``tree``, sharing the other settings.
+
+        Examples
+        --------
+        DfE minor ethnic groups within their major groups::
+
+            Hierarchy.each("group", {"White": ("WBRI", "WIRI", "WOTH"), "Black": ("BAFR", "BCRB", "BOTH")},
+                           within=("period", "stage", "measure"),
+                           where={"group_type": "ethnicity_major"},
+                           parts_where={"group_type": "ethnicity_minor"})
+
+        >>> len(Hierarchy.each("g", {"A": ("a1", "a2"), "B": ("b1", "b2")}))
+        2
+        """
+        return tuple(cls(column=column, total=total, parts=tuple(parts), within=tuple(within), where=dict(where or {}),
+                         parts_where=dict(parts_where) if parts_where is not None else None, relation=relation)
+                     for total, parts in tree.items())
 
     def declaration(self) -> dict[str, Any]:
         """A JSON-ready form (inverse of :meth:`from_declaration`)."""

@@ -49,8 +49,14 @@ _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 _DOB = re.compile(r"\b(?:born|d\.?o\.?b\.?|date of birth)\b[:\s]*(?:on\s+)?"
                   r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4})",
                   re.IGNORECASE)
+_LABELLED = re.compile(r"(?i)\b(?:nhs\s*(?:no|number)|child[\s_\-]?id|case[\s_\-]?ref(?:erence)?|person[\s_\-]?id"
+                       r"|d\.?o\.?b|date of birth|post\s?code|(?:home\s)?address|surname|full name)\b\s*[:=#]?\s*"
+                       r"(?!\[redacted\])[A-Za-z0-9]")
+"""A labelled identifier the guard could not recognise (e.g. an id not in the inputs): free text
+holding one cannot be cleared."""
 _DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s\\n]+")
-_HEX = re.compile(r"\b[0-9a-fA-F]{32,128}\b")
+_HEX = re.compile(r"\b(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{40})\b")
+_HASH_VALUE = re.compile(r"(?:sha\d*[:-])?[0-9a-fA-F]{32,128}")
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".pdf", ".parquet", ".pkl", ".gz", ".zip"}
 _ZIP_SUFFIXES = {".xlsx", ".docx", ".pptx", ".odt", ".ods"}
 
@@ -249,7 +255,8 @@ def _drop_json(doc: object) -> object:
             ks = str(k).lower()
             if ks.startswith("image/") or ks in ("application/pdf",):
                 continue
-            if isinstance(v, str) and ("sha" in ks or "hash" in ks or "digest" in ks or "md5" in ks) and _HEX.fullmatch(v.strip()):
+            if isinstance(v, str) and ("sha" in ks or "hash" in ks or "digest" in ks or "md5" in ks) \
+                    and _HASH_VALUE.fullmatch(v.strip()):
                 continue
             out[k] = _drop_json(v)
         return out
@@ -322,8 +329,10 @@ def redact(text: str, ids: IdentifierSet | None = None) -> Redaction:
     """Remove what the guard looks for from free text.
 
     Each passage (paragraphs split on blank lines) has every identifier found replaced by
-    ``[redacted]``; a passage still holding an identifier afterwards is left out (counted in
-    ``withheld``), and the rest is kept.
+    ``[redacted]``. A passage that still holds one afterwards, or that labels a value the guard
+    cannot recognise as safe (``child ID: ...``, ``NHS no ...``, ``date of birth ...``,
+    ``address ...``), cannot be cleared: it is left out (counted in ``withheld``) and the rest is
+    kept.
 
     Examples
     --------
@@ -348,7 +357,7 @@ def redact(text: str, ids: IdentifierSet | None = None) -> Redaction:
         for a, b in reversed(merged):
             out = out[:a] + REDACTED + out[b:]
         replaced += len(merged)
-        if _spans(out, ids):
+        if _spans(out, ids) or _LABELLED.search(out):
             withheld += 1
             continue
         kept.append(out)
