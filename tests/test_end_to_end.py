@@ -1,0 +1,121 @@
+"""End to end: ``assurance run`` on the bundled synthetic partnership, checked independently.
+
+The pack is built once per session (``synthetic_pack`` in conftest). These checks do not use the
+library's own guards: they re-derive what must hold from the inputs and the published files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+CHECKER = ROOT.parent / "shared" / "checks" / "pack_contract.py"
+SHORTHAND = {"[c]", "[z]", "[x]", "[low]", ""}
+THRESHOLD = 5  # parameters/2026-27-Q2.yaml: disclosure.threshold
+
+
+def test_all_four_notebooks_ran(synthetic_pack: Path) -> None:
+    m = json.loads((synthetic_pack / "manifest.json").read_text())
+    assert [(n["name"], n["status"]) for n in m["notebooks"]] == [
+        ("01_disproportionality", "ok"), ("02_section11", "ok"), ("03_audit_synthesis", "ok"), ("04_assurance_report", "ok")]
+    assert m["period"] == "2026-27 Q2" and m["status"] == "ok"
+    for nb in ("01_disproportionality", "02_section11", "03_audit_synthesis", "04_assurance_report"):
+        assert (synthetic_pack / "shareable" / f"{nb}.html").is_file()
+        assert (synthetic_pack / "internal" / "html" / f"{nb}.html").is_file()
+
+
+@pytest.mark.skipif(not CHECKER.is_file(), reason="shared/checks/pack_contract.py is not beside the project")
+def test_synthetic_pack_meets_the_shared_contracts(synthetic_pack: Path) -> None:
+    out = subprocess.run([sys.executable, str(CHECKER), str(synthetic_pack)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_manifest_hashes_every_input_and_output(synthetic_pack: Path) -> None:
+    m = json.loads((synthetic_pack / "manifest.json").read_text())
+    for o in m["outputs"]:
+        assert hashlib.sha256((synthetic_pack / o["path"]).read_bytes()).hexdigest() == o["sha256"], o["path"]
+    listed = {o["path"] for o in m["outputs"]}
+    on_disk = {str(p.relative_to(synthetic_pack)) for p in synthetic_pack.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert listed == on_disk
+    inputs = {i["path"]: i["sha256"] for i in m["inputs"]}
+    for rel in ("data/synthetic/journey_events.csv", "data/synthetic/section11_returns.csv",
+                "data/synthetic/audit_grades.csv", "parameters/2026-27-Q2.yaml"):
+        assert inputs.get(rel) == hashlib.sha256((ROOT / rel).read_bytes()).hexdigest(), rel
+
+
+def _declared(pack: Path) -> list[dict]:
+    return json.loads((pack / "shareable" / "tables" / "index.json").read_text())["tables"]
+
+
+def test_no_small_count_of_children_is_visible(synthetic_pack: Path) -> None:
+    children = [t for t in _declared(synthetic_pack) if t["rule"] == "children-counts"]
+    assert any(t["name"] == "disproportionality" for t in children)
+    checked = 0
+    for t in children:
+        df = pd.read_csv(synthetic_pack / "shareable" / "tables" / t["file"], dtype=str, keep_default_na=False)
+        count_cols = list(t.get("counts", [])) + list((t.get("count_where") or {}).keys())
+        for col in count_cols:
+            if col not in df.columns:
+                continue
+            rows = df
+            if col in (t.get("count_where") or {}):
+                by, values = t["count_where"][col]
+                rows = df[df[by].isin(values)]
+            visible = pd.to_numeric(rows[col].where(~rows[col].isin(SHORTHAND)), errors="coerce").dropna()
+            small = visible[(visible >= 1) & (visible <= THRESHOLD)]
+            assert small.empty, f"{t['name']}.{col}: visible small counts {sorted(small.unique())[:5]}"
+            checked += len(visible)
+    assert checked > 100  # the check saw real published counts
+
+
+def _identifier_values() -> dict[str, set[str]]:
+    journey = pd.read_csv(ROOT / "data" / "synthetic" / "journey_events.csv", dtype=str)
+    grades = pd.read_csv(ROOT / "data" / "synthetic" / "audit_grades.csv", dtype=str)
+    out = {"child_id": set(journey["child_id"].dropna()), "case_ref": set(grades["case_ref"].dropna())}
+    survey = ROOT / "data" / "synthetic" / "practitioner_survey.csv"
+    if survey.is_file():
+        out["respondent"] = set(pd.read_csv(survey, dtype=str)["respondent"].dropna())
+    return out
+
+
+def test_no_identifier_anywhere_in_the_pack(synthetic_pack: Path) -> None:
+    ids = _identifier_values()
+    assert all(len(v) > 5 for v in ids.values())
+    names = {n.strip() for n in (ROOT / "data" / "synthetic" / "audit_names.txt").read_text().splitlines() if n.strip()}
+    scanned = 0
+    for p in synthetic_pack.rglob("*"):
+        if not p.is_file() or p.suffix in (".png", ".xlsx"):
+            continue
+        text = re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", p.read_text(errors="ignore"))
+        tokens = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9_\-/]*[A-Za-z0-9]", text))
+        for kind, values in ids.items():
+            leaked = values & tokens
+            assert not leaked, f"{p.relative_to(synthetic_pack)} contains {len(leaked)} {kind} value(s)"
+        leaked_names = [n for n in names if re.search(rf"\b{re.escape(n)}\b", text)]
+        assert not leaked_names, f"{p.relative_to(synthetic_pack)} contains {len(leaked_names)} planted name(s)"
+        scanned += 1
+    assert scanned > 20
+
+
+def test_flags_files_have_the_contract_columns_and_real_rows(synthetic_pack: Path) -> None:
+    cols = ["analysis", "category", "subject", "measure", "value", "lower", "upper", "severity", "statement",
+            "evidence_table", "evidence_key"]
+    tables = {t["name"] for t in _declared(synthetic_pack)}
+    for analysis in ("disproportionality", "section11", "audits"):
+        f = synthetic_pack / "shareable" / "tables" / f"flags_{analysis}.csv"
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+        assert list(df.columns[: len(cols)]) == cols
+        assert len(df) > 0 and set(df["analysis"]) == {analysis}
+        assert set(df["severity"]) <= {"high", "medium", "low"}
+        assert set(df["evidence_table"]) <= tables, "every flag cites a published table"
