@@ -1,0 +1,106 @@
+"""Notebook 02 (Section 11) run with papermill on the synthetic data, and the CLI's exit code 2.
+
+One run of the notebook (module fixture); the assertions read the files it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from assurance_lib import cli
+from assurance_lib.synthetic import section11 as syn
+from assurance_lib.tables import FLAG_COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import _run_notebook
+
+    run_dir = tmp_path_factory.mktemp("pack02")
+    _run_notebook("02_section11", run_dir)
+    return run_dir
+
+
+def test_tables_are_declared_as_agency_organisation_tables(pack: Path) -> None:
+    index = json.loads((pack / "shareable" / "tables" / "index.json").read_text())["tables"]
+    mine = {e["name"]: e for e in index if e["name"].startswith("section11_")}
+    expected = {"section11_returns_received", "section11_ratings", "section11_agencies", "section11_sectors",
+                "section11_domains", "section11_standards", "section11_moderation", "section11_moderation_crosstab",
+                "section11_evidence", "section11_trends", "section11_trend_summary", "section11_triangulation",
+                "section11_risk_ranking", "section11_action_plan"}
+    assert set(mine) == expected
+    assert {(e["unit"], e["rule"]) for e in mine.values()} == {("agencies", "organisations")}
+    for name in expected:
+        assert (pack / "shareable" / "tables" / f"{name}.csv").is_file()
+
+
+def test_shortlist_flags_and_scorecards(pack: Path) -> None:
+    tables = pack / "shareable" / "tables"
+    rk = pd.read_csv(tables / "section11_risk_ranking.csv")
+    short = set(rk.loc[rk["shortlisted"], "agency"])
+    assert set(syn.PLANTED_OVER_RATERS) | set(syn.PLANTED_DECLINES) | set(syn.PLANTED_MISSING) <= short
+    assert rk["reasons"].notna().all()
+    flags = pd.read_csv(tables / "flags_section11.csv")
+    assert list(flags.columns[: len(FLAG_COLUMNS)]) == list(FLAG_COLUMNS)
+    assert set(flags["analysis"]) == {"section11"}
+    got = set(zip(flags["category"], flags["subject"]))
+    for a in syn.PLANTED_MISSING:
+        assert ("missing return", a) in got
+    for a in syn.PLANTED_OVER_RATERS:
+        assert ("over-rating", a) in got
+    for a in syn.PLANTED_DECLINES:
+        assert ("decline", a) in got
+    cards = sorted((pack / "shareable" / "text").glob("section11_scorecard_*.md"))
+    assert len(cards) == 28  # one per agency in the register
+    eastbank = (pack / "shareable" / "text" / "section11_scorecard_eastbank_university_hospital_trust.md").read_text()
+    assert eastbank.startswith("# Section 11 feedback scorecard: Eastbank University Hospital Trust")
+    assert "Selected for an assurance visit: yes" in eastbank
+    for f in ("section11_heatmap.png", "section11_heatmap.svg", "section11_heatmap.csv"):
+        assert (pack / "shareable" / "figures" / f).is_file()
+
+
+def test_no_respondent_reference_or_evidence_narrative_in_the_pack(pack: Path) -> None:
+    survey = pd.read_csv(ROOT / "data" / "synthetic" / "practitioner_survey.csv", dtype=str)
+    refs = set(survey["respondent"])
+    narrative = "Policy and audit evidence for"  # the synthetic evidence narratives
+    notes = "Panel reviewed the evidence"  # the synthetic moderation notes
+    for f in pack.rglob("*"):
+        if f.is_file() and f.suffix in (".csv", ".md", ".json", ".ipynb", ".svg", ".html"):
+            text = f.read_text(errors="ignore")
+            assert not any(r in text for r in refs), f"respondent reference in {f.name}"
+            if "shareable" in f.parts:
+                assert narrative not in text and notes not in text, f"free text in {f.name}"
+
+
+def _bad_run_setup(tmp_path: Path) -> tuple[Path, Path]:
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    shutil.copy(ROOT / "notebooks" / "02_section11.ipynb", nbdir)
+    bad = tmp_path / "returns.csv"
+    text = (ROOT / "data" / "synthetic" / "section11_returns.csv").read_text().splitlines()
+    text[1] = text[1].replace("Partially met", "Mostly met", 1)  # row 2: a rating not on the scale
+    bad.write_text("\n".join(text) + "\n")
+    params = tmp_path / "params.yaml"
+    params.write_text(
+        "partnership: Test\nperiod: 2026-27 Q2\nnotebooks:\n  02_section11:\n"
+        f"    returns_path: {bad}\n"
+        f"    register_path: {ROOT / 'data/synthetic/section11_register.csv'}\n"
+        f"    framework_path: {ROOT / 'data/frameworks/section11_wt2023.yaml'}\n")
+    return nbdir, params
+
+
+def test_validate_and_run_exit_2_on_bad_returns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nbdir, params = _bad_run_setup(tmp_path)
+    assert cli.main(["validate", str(params), "--notebooks", str(nbdir)]) == 2
+    err = capsys.readouterr().err
+    assert "returns.csv, row 2, column 'self_rating': 'Mostly met' (expected a rating on the scale 'rag3'" in err
+    code = cli.main(["run", str(params), "--notebooks", str(nbdir), "--output-root", str(tmp_path / "out"), "--quiet"])
+    assert code == 2
+    assert not list((tmp_path / "out").rglob("*.ipynb"))  # no notebook ran
