@@ -1041,7 +1041,12 @@ def compute(inputs: AuditInputs, period: Period, settings: Settings) -> AuditRes
 
 def analyse(ctx: Any) -> AuditResults:
     """Read the inputs named by the notebook's parameters and run every analysis."""
-    return compute(load(ctx), ctx.config.period, Settings.from_params(ctx.params))
+    try:
+        settings = Settings.from_params(ctx.params)
+    except (TypeError, ValueError) as exc:
+        raise InputError(Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}",
+                                 message=str(exc))) from None
+    return compute(load(ctx), ctx.config.period, settings)
 
 
 # --------------------------------------------------------------------------- publishing
