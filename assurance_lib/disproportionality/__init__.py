@@ -14,12 +14,14 @@ from .analysis import GridResult, resolve_feeders, run_dsr, run_grid, run_trends
 from .cohort import Window, window_for
 from .grid import GRID_COLUMNS, MEASURES, GridOptions
 from .inputs import read_aggregate, read_events, read_population
-from .views import (Inputs, analyse, data_quality, findings, grid_spec, input_summary, load, method_table,
-                    publish_benchmark, publish_dsr, publish_findings, publish_grid, publish_trends, show_forest,
-                    show_funnels, show_heatmap, show_intersections, show_journey)
+from .views import (Inputs, analyse, benchmark_table, build_tables, data_quality, dsr_rows, findings, grid_spec,
+                    input_summary, load, method_table, publish_all, publish_findings, publish_grid, show_benchmark,
+                    show_dsr, show_forest, show_funnels, show_heatmap, show_intersections, show_journey, show_trends,
+                    trends_table)
 
 __all__ = ["read_events", "read_population", "read_aggregate", "run_grid", "run_trends", "run_dsr", "GridResult",
            "GridOptions", "GRID_COLUMNS", "MEASURES", "Window", "window_for", "resolve_feeders", "Inputs", "load",
            "analyse", "input_summary", "grid_spec", "publish_grid", "data_quality", "show_journey", "show_heatmap",
-           "show_forest", "show_intersections", "publish_dsr", "publish_trends", "publish_benchmark", "show_funnels",
-           "findings", "publish_findings", "method_table"]
+           "show_forest", "show_intersections", "show_dsr", "trends_table", "show_trends", "benchmark_table",
+           "show_benchmark", "show_funnels", "findings", "publish_findings", "method_table", "dsr_rows", "build_tables",
+           "publish_all"]

@@ -20,12 +20,13 @@ from ..errors import InputError
 from ..tables import Hierarchy, TableSpec
 from .analysis import GridResult, population_label, resolve_feeders, run_dsr, run_grid, run_trends
 from .cohort import INTERSECTION_TYPES, SINGLE_TYPES, prepare_events, stage_members, window_for
-from .grid import GRID_COLUMNS, GridOptions
+from .grid import GRID_COLUMNS, MEASURES, GridOptions
 from .inputs import read_events, read_population
 
-__all__ = ["Inputs", "load", "analyse", "input_summary", "grid_spec", "publish_grid", "data_quality", "show_journey",
-           "show_heatmap", "show_forest", "show_intersections", "publish_dsr", "publish_trends",
-           "publish_benchmark", "show_funnels", "findings", "publish_findings", "method_table"]
+__all__ = ["Inputs", "load", "analyse", "input_summary", "grid_spec", "dsr_rows", "build_tables", "publish_all",
+           "publish_grid", "data_quality", "show_journey", "show_heatmap", "show_forest", "show_intersections", "show_dsr",
+           "trends_table", "show_trends", "benchmark_table", "show_benchmark", "show_funnels", "findings",
+           "publish_findings", "method_table"]
 
 TABLE = "disproportionality"
 SOURCE = "Journey events extract of the partnership; child population file (source and vintage on each row)"
@@ -103,26 +104,28 @@ def input_summary(inputs: Inputs, result: GridResult) -> pd.DataFrame:
 def grid_spec(has_imd: bool) -> TableSpec:
     """The declaration of ``disproportionality.csv`` (keys, counts, derived values, hierarchies)."""
     within = ("period", "stage", "measure")
+    full = {"measure": MEASURES}
     vals = {"sex": ref.SEXES, "age_band": ref.AGE_BANDS, "disability": ref.DISABILITY,
             "ethnicity_minor": ref.ETHNICITY_CODES, "ethnicity_major": ref.MAJOR_GROUPS}
     if has_imd:
         vals["imd_decile"] = tuple([str(i) for i in range(1, 11)] + ["unknown"])
     hs: list[Hierarchy] = []
     for gt, parts in vals.items():
+        measures = (*MEASURES, "dsr_per_10000") if gt == "ethnicity_major" else MEASURES
         hs.append(Hierarchy(column="group", total="All children", parts=tuple(parts), within=within,
-                            where={"group_type": "all"}, parts_where={"group_type": gt}))
+                            where={"group_type": "all", "measure": measures}, parts_where={"group_type": gt}))
     for major in ref.MAJOR_GROUPS:
         minors = tuple(e.code for e in ref.ETHNICITY if e.major == major)
         hs.append(Hierarchy(column="group", total=major, parts=minors, within=within,
-                            where={"group_type": "ethnicity_major"}, parts_where={"group_type": "ethnicity_minor"}))
+                            where={"group_type": "ethnicity_major", **full}, parts_where={"group_type": "ethnicity_minor"}))
     for second, values in (("sex", ref.SEXES), ("age_band", ref.AGE_BANDS)):
         it = f"ethnicity_major x {second}"
         for major in ref.MAJOR_GROUPS:
             hs.append(Hierarchy(column="group", total=major, parts=tuple(f"{major} x {v}" for v in values), within=within,
-                                where={"group_type": "ethnicity_major"}, parts_where={"group_type": it}))
+                                where={"group_type": "ethnicity_major", **full}, parts_where={"group_type": it}))
         for v in values:
             hs.append(Hierarchy(column="group", total=v, parts=tuple(f"{m} x {v}" for m in ref.MAJOR_GROUPS), within=within,
-                                where={"group_type": second}, parts_where={"group_type": it}))
+                                where={"group_type": second, **full}, parts_where={"group_type": it}))
     derived_cols = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value", "q_value", "flag")
     return TableSpec(
         name=TABLE, title="Disproportionality across the child's journey: rates, ratios and conversions by group",
@@ -131,7 +134,8 @@ def grid_spec(has_imd: bool) -> TableSpec:
                "children on a plan or looked after at the period end. Rates per 10,000 children of the group "
                "(Byar's method for 10 or more, exact Poisson below); rate ratios against the reference group "
                "(score method for two Poisson rates); conversions with Wilson intervals and ratios with Katz log "
-               "intervals; representation index descriptive only. q-values: Benjamini-Hochberg within each "
+               "intervals; representation index descriptive only; dsr_per_10000: age-standardised rate (direct "
+               "standardisation to the partnership's child population by age band, Dobson interval). q-values: Benjamini-Hochberg within each "
                "period and measure (single characteristics; intersections separately). 'insufficient': too few "
                "children or too wide an interval to estimate. [c] suppressed, [z] not applicable."),
         keys=("period", "stage", "measure", "group_type", "group"),
@@ -142,19 +146,63 @@ def grid_spec(has_imd: bool) -> TableSpec:
     )
 
 
-def _for_publication(grid: pd.DataFrame) -> pd.DataFrame:
-    g = grid[list(GRID_COLUMNS)].copy()
+def dsr_rows(inputs: Inputs, result: GridResult, period: str) -> pd.DataFrame:
+    """Age-standardised rates (``dsr_per_10000``) by DfE major ethnic group and for all children, as grid rows.
+
+    ``count`` and ``denominator`` are the group's children at the stage (all ages, as on the other
+    measures' rows) and its population; the value is the directly standardised rate over the
+    born age bands (pre-birth events have no population), with the Dobson interval.
+    """
+    counts = result.counts
+    d = run_dsr(counts, inputs.population, period=period, window=result.window.label)
+    ab = counts[counts["group_type"] == "age_band"].assign(group_type="all x age_band",
+                                                           group="All children x " + counts.loc[counts["group_type"] == "age_band", "group"])
+    # all children: the same standard, so the DSR is the crude rate of born children with the Dobson interval
+    allc = ab.assign(group="All children", age_band=ab["group"].str.split(" x ").str[1])
+    allc = allc[allc["age_band"] != "unborn"]
+    popb = inputs.population.groupby("age_band")["population"].sum()
+    allc = allc.assign(population=allc["age_band"].map(popb).astype(float), standard=allc["age_band"].map(popb).astype(float),
+                       events=allc["n"])
+    da = stats.dsr(allc, "events", "population", "standard", groupby=["stage", "group"])
+    da["group_type"] = "all"
+    d = pd.concat([d.drop(columns=["period", "window", "standard"]), da], ignore_index=True)
+    g = result.grid
+    base = g[(g["measure"] == "rate_per_10000") & g["group_type"].isin(["all", "ethnicity_major"])].copy()
+    base = base.drop(columns=["value", "lower_95", "upper_95", "lower_998", "upper_998", "method"])
+    est = d[["stage", "group_type", "group", "value", "lower_95", "upper_95", "lower_998", "upper_998", "method"]]
+    out = base.merge(est, on=["stage", "group_type", "group"], how="left")
+    out["measure"] = "dsr_per_10000"
+    out["method"] = out["method"].fillna("not estimated: no population for this group (count only)")
+    out["method"] = out["method"].astype(str) + np.where(out["value"].notna() | out["method"].str.startswith("not calc"),
+                                                         "; direct standardisation over born age bands to the partnership's child population", "")
+    out["flag"] = "not compared"
+    return out[list(g.columns)]
+
+
+def build_tables(ctx: Any, inputs: Inputs, result: GridResult) -> dict[str, tuple[pd.DataFrame, TableSpec]]:
+    """The three children tables of notebook 01 with their declarations (true values)."""
+    g = pd.concat([result.grid, dsr_rows(inputs, result, ctx.config.period.label)], ignore_index=True)
+    g = g[list(GRID_COLUMNS)].copy()
     # shares: the denominator is the All children row of the same stage (shown there)
     g.loc[g["measure"].eq("share"), "denominator"] = np.nan
     g.loc[g["measure"].eq("share"), "denominator_kind"] = "none"
-    return g
-
-
-def publish_grid(ctx: Any, result: GridResult) -> pd.DataFrame:
-    """Publish ``disproportionality.csv``; return the published frame (what the notebook shows)."""
-    g = _for_publication(result.grid)
     has_imd = bool((g["group_type"] == "imd_decile").any())
-    return ctx.publish.table(g, grid_spec(has_imd))
+    return {TABLE: (g, grid_spec(has_imd)),
+            "disproportionality_trends": trends_table(ctx, inputs),
+            "disproportionality_benchmark": benchmark_table(ctx, inputs)}
+
+
+def publish_all(ctx: Any, inputs: Inputs, result: GridResult) -> dict[str, pd.DataFrame]:
+    """Publish the grid, trends and benchmark together (one disclosure pass); return the published frames."""
+    items = build_tables(ctx, inputs, result)
+    shown = ctx.publish.tables(list(items.values()))
+    return dict(zip(items, shown))
+
+
+def publish_grid(ctx: Any, result: GridResult, inputs: Inputs) -> pd.DataFrame:
+    """Publish only ``disproportionality.csv`` (see :func:`publish_all`)."""
+    g, spec = build_tables(ctx, inputs, result)[TABLE]
+    return ctx.publish.table(g, spec)
 
 
 def _pub(published: pd.DataFrame, **where: Any) -> pd.DataFrame:
@@ -257,31 +305,22 @@ def show_intersections(ctx: Any, published: pd.DataFrame, *, stage: str = "cpp_s
     return view.reset_index(drop=True), ctx.publish.figure(chart)
 
 
-def publish_dsr(ctx: Any, inputs: Inputs, result: GridResult) -> tuple[pd.DataFrame, Any]:
-    """Age-standardised rates by DfE major ethnic group, published (``disproportionality_dsr``)."""
-    d = run_dsr(result.counts, inputs.population, period=ctx.config.period.label, window=result.window.label)
-    d["count"] = d["count"].astype("int64")
-    spec = TableSpec(name="disproportionality_dsr", title="Age-standardised rates per 10,000 children by ethnic group",
-                     unit="children", rule="children-counts", source=SOURCE,
-                     notes=("Direct standardisation over the age bands under 1, 1-4, 5-9, 10-15 and 16-17 to the "
-                            "partnership's child population; Dobson interval; not calculated below 10 children (PHE). "
-                            "Pre-birth events are left out (no population)."),
-                     keys=("period", "stage", "group"), counts=("count",),
-                     derived={c: ("count",) for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998")})
-    shown = ctx.publish.table(d, spec)
-    s = shown[shown["stage"].isin(["cpp_start", "cla_start", "s47"])]
-    chart = charts.bar(pd.DataFrame({"group": s["group"] + " - " + s["stage"].map(lambda x: ref.stage(x).label),
-                                     "rate": _num(s["value"])}), x="rate", y="group", name="dispro_dsr",
-                       title="Age-standardised rates by ethnic group",
-                       subtitle=f"Children per 10,000, {result.window.label}; standard: the partnership's child population",
+def show_dsr(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
+    """Age-standardised rates by major ethnic group (published ``dsr_per_10000`` rows)."""
+    d = _pub(published, measure="dsr_per_10000")
+    view = d[["stage_label", "group", "count", "denominator", "value", "lower_95", "upper_95", "method"]].reset_index(drop=True)
+    s = d[d["stage"].isin(["s47", "cpp_start", "cla_start"]) & ~d["group"].eq("Not known")]
+    chart = charts.bar(pd.DataFrame({"group": (s["group"] + " - " + s["stage_label"]).to_numpy(), "rate": _num(s["value"]).to_numpy()}),
+                       x="rate", y="group", name="dispro_dsr", title="Age-standardised rates by ethnic group",
+                       subtitle=f"Children per 10,000, {published['period'].iloc[0]}; standard: the partnership's child population",
                        source=SOURCE, alt=("Bar chart of age-standardised rates per 10,000 children for each major ethnic "
                                            "group at three stages; suppressed or not calculated values are not drawn."),
                        xlabel="per 10,000 (age-standardised)", value_format="{:,.1f}")
-    return shown, ctx.publish.figure(chart)
+    return view, ctx.publish.figure(chart)
 
 
-def publish_trends(ctx: Any, inputs: Inputs) -> tuple[pd.DataFrame, Any]:
-    """Quarterly rates and ratios over the last ``trend_quarters`` quarters (``disproportionality_trends``)."""
+def trends_table(ctx: Any, inputs: Inputs) -> tuple[pd.DataFrame, TableSpec]:
+    """Quarterly rates and ratios over the last ``trend_quarters`` quarters, with its declaration."""
     p = inputs.params
     t = run_trends(inputs.events, inputs.population, period=ctx.config.period, quarters=int(p.get("trend_quarters", 8)),
                    options=inputs.options, exclude_uasc_cla=bool(p.get("exclude_uasc_cla", False)))
@@ -294,8 +333,12 @@ def publish_trends(ctx: Any, inputs: Inputs) -> tuple[pd.DataFrame, Any]:
                      hierarchies=(Hierarchy(column="group", total="All children", parts=ref.MAJOR_GROUPS,
                                             within=("period", "stage"), where={"group_type": "all", "measure": "rate_per_10000"},
                                             parts_where={"group_type": "ethnicity_major", "measure": "rate_ratio"}),))
-    shown = ctx.publish.table(t, spec)
-    a = shown[(shown["group_type"] == "all") & shown["stage"].isin(["referral", "s47", "cpp_start", "cla_start"])]
+    return t, spec
+
+
+def show_trends(ctx: Any, published: pd.DataFrame) -> Any:
+    """Line chart of the quarterly rates (published trends table)."""
+    a = published[(published["group_type"] == "all") & published["stage"].isin(["referral", "s47", "cpp_start", "cla_start"])]
     chart = charts.line(pd.DataFrame({"quarter": a["period"], "stage": a["stage_label"], "rate": _num(a["value"])}),
                         x="quarter", y="rate", series="stage", name="dispro_trends",
                         title="Children per 10,000 each quarter, by stage",
@@ -303,10 +346,10 @@ def publish_trends(ctx: Any, inputs: Inputs) -> tuple[pd.DataFrame, Any]:
                         alt=("Line chart of the quarterly rate per 10,000 children of referrals, section 47 enquiries, "
                              "plan starts and starts to be looked after over the last eight quarters."),
                         ylabel="children per 10,000 in the quarter")
-    return shown, ctx.publish.figure(chart)
+    return ctx.publish.figure(chart)
 
 
-def publish_benchmark(ctx: Any, inputs: Inputs, result: GridResult) -> pd.DataFrame:
+def benchmark_table(ctx: Any, inputs: Inputs) -> tuple[pd.DataFrame, TableSpec]:
     """The partnership against England, its region and statistical neighbours (DfE reference data).
 
     Like with like: flows are children in the 12 months to the period end (whatever the window
@@ -326,10 +369,12 @@ def publish_benchmark(ctx: Any, inputs: Inputs, result: GridResult) -> pd.DataFr
                          "year": win.label, "stage": stages, "count": [int(ours.get(s, 0)) for s in stages],
                          "population": popn, "source": population_label(inputs.population), "note": ""})
     la_rows = bench[bench["area_code"].eq(la)]
-    region = la_rows["region_code"].dropna().iloc[0] if len(la_rows) else None
+    if la_rows.empty:
+        raise InputError(f"benchmark_la={la!r} is not a local authority code in data/reference/dfe (expected e.g. 'E06000015')")
+    region = la_rows["region_code"].dropna().iloc[0]
     neigh = nb[nb["la_code"].eq(la)]
     rows = [bench[bench["level"].eq("England")].assign(area_type="England"),
-            bench[bench["area_code"].eq(region)].assign(area_type="Region") if region else pd.DataFrame(),
+            bench[bench["area_code"].eq(region)].assign(area_type="Region"),
             la_rows.assign(area_type="Comparator local authority")]
     notes = []
     for _, n in neigh.iterrows():
@@ -337,8 +382,9 @@ def publish_benchmark(ctx: Any, inputs: Inputs, result: GridResult) -> pd.DataFr
             notes.append(f"statistical neighbour {n['neighbour_old_code']} has no current local authority in the reference data")
         else:
             rows.append(bench[bench["area_code"].eq(n["neighbour_code"])].assign(area_type="Statistical neighbour"))
-    b = pd.concat([r for r in rows if len(r)], ignore_index=True)
-    b = b.assign(year=b["year"].astype(str), note=np.where(b["count"].isna(), "count suppressed or not available in the DfE release (" + b["count_raw"].astype(str) + ")", ""))
+    b = pd.concat(rows, ignore_index=True)
+    b = b.assign(year=b["year"].astype(str),
+                 note=np.where(b["count"].isna(), "count suppressed or not available in the DfE release (" + b["count_raw"].astype(str) + ")", ""))
     b = b[["area_type", "area_code", "area_name", "year", "stage", "count", "population", "source", "note"]]
     allb = pd.concat([part, b], ignore_index=True)
     allb["count"] = _num(allb["count"])
@@ -355,8 +401,14 @@ def publish_benchmark(ctx: Any, inputs: Inputs, result: GridResult) -> pd.DataFr
                             "Statistical neighbours: DfE April 2021 groupings, which predate the newest local authorities."),
                      keys=("area_type", "area_code", "area_name", "year", "stage"), counts=("count",),
                      derived={c: ("count",) for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998")})
-    ctx.extras["benchmark_la"] = la
-    return ctx.publish.table(out, spec)
+    return out, spec
+
+
+def show_benchmark(published: pd.DataFrame) -> pd.DataFrame:
+    """The partnership, England and the region in the latest DfE year (published values)."""
+    latest = published.loc[published["area_type"].eq("England"), "year"].max()
+    keep = published["area_type"].eq("Partnership") | (published["area_type"].isin(["England", "Region"]) & published["year"].eq(latest))
+    return published.loc[keep, ["area_type", "area_name", "year", "stage_label", "count", "population", "value", "lower_95", "upper_95"]].reset_index(drop=True)
 
 
 def show_funnels(ctx: Any, published_benchmark: pd.DataFrame, inputs: Inputs, *, stages: list[str] | None = None) -> list[Any]:

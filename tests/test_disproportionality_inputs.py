@@ -1,0 +1,158 @@
+"""Input contracts of notebook 01: every problem reported at once, identifiers never shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from assurance_lib import readers
+from assurance_lib.config import Period
+from assurance_lib.disproportionality import read_aggregate, read_events, read_population
+from assurance_lib.disproportionality.cohort import prepare_events
+from assurance_lib.errors import InputError
+
+HEADER = "child_id,event,event_date,end_date,date_of_birth,sex,ethnicity,disability,uasc,imd_decile\n"
+GOOD = "SECRET001,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,3\n"
+
+
+def _write(tmp_path, text, name="events.csv"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_contracts_are_registered_for_notebook_01():
+    names = {c.name: c for c in readers.contracts("01_disproportionality")}
+    assert {"journey_events", "child_population", "journey_aggregate"} <= set(names)
+    assert names["journey_events"].identifier_columns == ("child_id",)
+    assert names["journey_events"].parameter == "events_path"
+    assert names["journey_aggregate"].optional
+
+
+def test_good_file_is_typed(tmp_path):
+    df = read_events(_write(tmp_path, HEADER + GOOD), {})
+    assert len(df) == 1
+    assert df.loc[0, "event_date"] == pd.Timestamp("2026-05-01")
+    assert pd.isna(df.loc[0, "end_date"])
+    assert df.loc[0, "imd_decile"] == 3
+
+
+def test_every_problem_is_listed_with_file_row_column_value_and_expectation(tmp_path):
+    rows = [
+        GOOD,                                                                     # row 2 fine
+        "SECRET002,referal,2026-05-01,,2015-03-02,female,WBRI,no,no,3\n",         # row 3 unknown event
+        "SECRET003,referral,2026-05-01,,2015-03-02,female,XXXX,no,no,3\n",        # row 4 unknown ethnicity code
+        "SECRET004,referral,2014-01-01,,2015-03-02,female,WBRI,no,no,3\n",        # row 5 > 40 weeks before birth
+        "SECRET005,referral,2026-05-01,,2007-03-02,female,WBRI,no,no,3\n",        # row 6 aged 19 at the event
+        "SECRET006,cpp_start,2026-05-01,2026-04-01,2015-03-02,female,WBRI,no,no,3\n",  # row 7 ends before start
+        GOOD,                                                                     # row 8 duplicates row 2
+        "SECRET008,referral,01/13/2026,,2015-03-02,female,WBRI,no,no,3\n",        # row 9 not a date
+        "SECRET009,referral,2026-05-01,,2015-03-02,x,WBRI,maybe,no,11\n",         # row 10 sex, disability, imd
+    ]
+    with pytest.raises(InputError) as err:
+        read_events(_write(tmp_path, HEADER + "".join(rows)), {})
+    text = str(err.value)
+    probs = [str(p) for p in err.value.problems]
+    assert any("row 3" in p and "column 'event'" in p and "'referal'" in p and "expected one of" in p for p in probs)
+    assert any("row 4" in p and "column 'ethnicity'" in p and "'XXXX'" in p and "WBRI" in p for p in probs)
+    assert any("row 5" in p and "40 weeks" in p for p in probs)
+    assert any("row 6" in p and "18 or over" in p for p in probs)
+    assert any("row 7" in p and "column 'end_date'" in p and "ends before it starts" in p for p in probs)
+    assert any("row 8" in p and "duplicates an earlier row" in p and "first at row 2" in p for p in probs)
+    assert any("row 9" in p and "column 'event_date'" in p and "YYYY-MM-DD" in p for p in probs)
+    assert any("row 10" in p and "column 'sex'" in p for p in probs)
+    assert any("row 10" in p and "column 'disability'" in p for p in probs)
+    assert any("row 10" in p and "column 'imd_decile'" in p for p in probs)
+    assert all("events.csv" in p for p in probs)
+    # identifiers and dates of birth never appear
+    assert "SECRET" not in text and "2015-03-02" not in text and "2007-03-02" not in text
+
+
+def test_missing_columns_named_with_what_the_file_has(tmp_path):
+    with pytest.raises(InputError) as err:
+        read_events(_write(tmp_path, "child_id,event\nA,referral\n"), {})
+    text = str(err.value)
+    for col in ("event_date", "sex", "ethnicity", "disability", "uasc", "date_of_birth"):
+        assert f"column '{col}'" in text
+    assert "the file has: child_id, event" in text
+
+
+def test_column_and_code_mapping_reads_a_local_extract_unchanged(tmp_path):
+    text = ("PersonID,EventType,Date,End,DOB,Gender,Ethnic,Disabled,UASC\n"
+            "P1,Referral,2026-05-01,,2015-03-02,M,A1,N,N\n")
+    params = {"column_map": {"PersonID": "child_id", "EventType": "event", "Date": "event_date", "End": "end_date",
+                             "DOB": "date_of_birth", "Gender": "sex", "Ethnic": "ethnicity", "Disabled": "disability",
+                             "UASC": "uasc"},
+              "code_map": {"ethnicity": {"A1": "AIND"}}}
+    df = read_events(_write(tmp_path, text), params)
+    assert df.loc[0, ["event", "sex", "ethnicity", "disability", "uasc"]].tolist() == ["referral", "male", "AIND", "no", "no"]
+    with pytest.raises(InputError, match="column 'Nope'.*column_map"):
+        read_events(_write(tmp_path, text), {"column_map": {"Nope": "child_id"}})
+
+
+def test_age_at_event_instead_of_date_of_birth(tmp_path):
+    text = "child_id,event,event_date,age_at_event,sex,ethnicity,disability,uasc\nA,referral,2026-05-01,7,female,WBRI,no,no\n"
+    df = read_events(_write(tmp_path, text), {})
+    assert df.loc[0, "age_at_event"] == 7
+    with pytest.raises(InputError, match="18 or over"):
+        read_events(_write(tmp_path, text.replace(",7,", ",18,")), {})
+
+
+def test_refused_and_not_obtained_are_valid_codes(tmp_path):
+    text = HEADER + GOOD.replace("WBRI", "REFU") + GOOD.replace("SECRET001", "B").replace("WBRI", "NOBT")
+    assert set(read_events(_write(tmp_path, text), {})["ethnicity"]) == {"REFU", "NOBT"}
+
+
+def test_prebirth_event_within_40_weeks_is_valid(tmp_path):
+    # born 2026-06-01; an ICPC on 2026-01-01 is 151 days before birth (within 280)
+    text = HEADER + "U1,icpc,2026-01-01,,2026-06-01,female,WBRI,no,no,\n"
+    assert len(read_events(_write(tmp_path, text), {})) == 1
+
+
+def test_events_after_the_period_are_quarantined_and_reported_not_dropped(tmp_path):
+    text = HEADER + GOOD + GOOD.replace("2026-05-01", "2026-08-01").replace("SECRET001", "B")
+    df = read_events(_write(tmp_path, text), {})
+    prep = prepare_events(df, Period.parse("2026-27 Q1").end)
+    assert len(prep.events) == 1
+    assert prep.quarantine["place"].tolist() == ["row 3"]
+    assert "after the period end (30 June 2026)" in prep.quarantine["reason"].iloc[0]
+
+
+def test_population_crosswalk_merges_arab_into_ooth(tmp_path):
+    text = ("ethnicity,sex,age_band,population,source,vintage\n"
+            "Other ethnic group: Arab,female,5 to 9,10,ONS,2021\n"
+            "Other ethnic group: Any other ethnic group,female,5 to 9,32,ONS,2021\n"
+            "WBRI,male,under 1,100,ONS,2021\n"
+            "White: Roma,male,under 1,7,ONS,2021\n")
+    pop = read_population(_write(tmp_path, text, "pop.csv"), {})
+    got = {(r.ethnicity, r.sex, r.age_band): r.population for r in pop.itertuples()}
+    assert got == {("OOTH", "female", "5 to 9"): 42, ("WBRI", "male", "under 1"): 100, ("WROM", "male", "under 1"): 7}
+
+
+def test_population_problems(tmp_path):
+    text = ("ethnicity,sex,age_band,population,source,vintage\n"
+            "Martian,female,5 to 9,10,ONS,2021\n"
+            "REFU,female,5 to 9,10,ONS,2021\n"
+            "WBRI,unknown,5 to 9,1.5,ONS,2021\n"
+            "WBRI,male,18 plus,-1,ONS,2021\n")
+    with pytest.raises(InputError) as err:
+        read_population(_write(tmp_path, text, "pop.csv"), {})
+    probs = [str(p) for p in err.value.problems]
+    assert any("row 2" in p and "'Martian'" in p for p in probs)
+    assert any("row 3" in p and "refused and not obtained have none" in p for p in probs)
+    assert any("row 4" in p and "column 'sex'" in p for p in probs)
+    assert any("row 4" in p and "column 'population'" in p for p in probs)
+    assert any("row 5" in p and "column 'age_band'" in p for p in probs)
+
+
+def test_aggregate_input(tmp_path):
+    text = "stage,group_type,group,count\nreferral,all,All children,120\ncpp_start,sex,female,7\nnope,sex,male,x\n"
+    with pytest.raises(InputError) as err:
+        read_aggregate(_write(tmp_path, text, "agg.csv"), {})
+    probs = [str(p) for p in err.value.problems]
+    assert any("row 4" in p and "column 'stage'" in p for p in probs)
+    assert any("row 4" in p and "column 'count'" in p for p in probs)
+    ok = read_aggregate(_write(tmp_path, text.rsplit("nope", 1)[0], "agg2.csv"), {})
+    assert ok["count"].tolist() == [120, 7]
