@@ -745,9 +745,10 @@ def grade_distribution(grades: pd.DataFrame, framework: AuditFramework, by: Sequ
             r.update(dict(zip(combo, key)))
             r.update(_distribution_row(g, framework, min_cases))
             rows.append(r)
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return out
+    out = pd.DataFrame(rows, columns=[*by, "n_cases", "n_gradings", *(framework.grade_column(g.label) for g in framework.grades),
+                                      "pct_good_or_better", "pct_good_or_better_self", "indicative"])
+    if grades.empty:
+        return out.iloc[0:0]
     order = {c: i for i, c in enumerate(framework.domains)}
     sort_cols = []
     for c in by:
@@ -860,7 +861,9 @@ def agreement_table(grades: pd.DataFrame, framework: AuditFramework, settings: S
         rows.append({"level": "agency", "subject": ag_name, **_agreement_row(sub, framework, settings, mods)})
     if len(g):
         rows.append({"level": "all", "subject": f"{ALL} audits", **_agreement_row(g, framework, settings, mods)})
-    return pd.DataFrame(rows)
+    cols = ["level", "subject", "n_cases", "n_units", "pct_exact", "pct_adjacent", "pct_self_higher", "pct_self_lower",
+            "kappa", "kappa_lower", "kappa_upper", "weights", "n_moderators", "alpha_moderators", "method", "indicative"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def theme_counts(findings: pd.DataFrame, audit_ids: Sequence[str], framework: AuditFramework) -> pd.DataFrame:
@@ -1086,6 +1089,8 @@ def chart_grades(ctx: Any, res: AuditResults) -> Any:
     from . import charts
 
     ga = res.grades_agency[res.grades_agency["agency"].ne(ALL)]
+    if ga.empty:
+        return None
     m = ga.pivot(index="domain", columns="agency", values="pct_good_or_better")
     m = m.reindex([d for d in list(res.inputs.framework.domains.values()) + [ALL] if d in m.index])
     m = m.rename(index={ALL: "All domains"})
@@ -1160,7 +1165,7 @@ def chart_agreement(ctx: Any, res: AuditResults) -> Any | None:
     from . import charts
 
     d = res.agreement[res.agreement["level"].isin(["audit", "all"])].copy()
-    if d.empty:
+    if d.empty or d["kappa"].isna().all():
         return None
     lowest = d.sort_values("kappa").iloc[0]
     alt = (f"Forest plot of weighted kappa ({res.settings.kappa_weights} weights) between agencies' own grades and "
@@ -1341,11 +1346,14 @@ def briefing_markdown(audit_id: str, res: AuditResults, guard: Any) -> str:
                 left += 1
             else:
                 quotes.append(q)
-        lines += [""] + [f"> {q}" for q in quotes] + ([""] if quotes else [])
+        lines += [""]
+        for q in quotes:
+            lines += [f"> {q}", ""]
         if left:
             lines += [f"*{left} quotation{'s' if left != 1 else ''} left out: the redaction guard could not clear "
                       f"{'them' if left != 1 else 'it'}.*", ""]
-    acts = res.inputs.actions[res.inputs.actions["source"].eq("audit") & res.inputs.actions["source_ref"].eq(audit_id)]
+    acts = res.inputs.actions[res.inputs.actions["source"].eq("audit") & res.inputs.actions["source_ref"].eq(audit_id)
+                              & (res.inputs.actions["created"] <= pd.Timestamp(res.period.end))]
     st = res.actions.set_index("action_id")
     lines += ["## 6. What to do", ""]
     if acts.empty:
@@ -1353,7 +1361,7 @@ def briefing_markdown(audit_id: str, res: AuditResults, guard: Any) -> str:
     left = 0
     for _, act in acts.iterrows():
         text = guard.clear(act["action"])
-        rag = st.at[act["action_id"], "rag"] if act["action_id"] in st.index else "not yet created"
+        rag = st.at[act["action_id"], "rag"] if act["action_id"] in st.index else "[x]"
         head = f"- **{act['action_id']}** ({act['agency']}, {act['owner_role']}; due {act['due']:%d %B %Y}; {rag})"
         if text is None:
             left += 1

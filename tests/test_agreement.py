@@ -115,3 +115,34 @@ def test_krippendorff_worked_example_ordinal():
 
 def test_krippendorff_undefined_without_pairable_units():
     assert math.isnan(ag.ordinal_alpha([[1, np.nan], [np.nan, 2]], k=4))
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)), min_size=2, max_size=40),
+       st.sampled_from(["linear", "quadratic"]))
+def test_bootstrap_table_arithmetic_agrees_with_statsmodels(pairs, weights):
+    """Second method: the vectorised kappa used for bootstrap replicates equals statsmodels' cohens_kappa."""
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    a = [p[0] for p in pairs]
+    b = [p[1] for p in pairs]
+    table = ag.contingency(a, b, 4)
+    ours = ag._kappa_from_tables(table[None], ag.disagreement_weights(4, weights))[0]
+    expected_disagreement = (ag.disagreement_weights(4, weights) * np.outer(table.sum(1), table.sum(0))).sum()
+    if expected_disagreement == 0:
+        assert math.isnan(ours) and math.isnan(ag.weighted_kappa(a, b, k=4, weights=weights))
+    else:
+        ref = cohens_kappa(table, wt=weights, return_results=False)
+        assert ours == pytest.approx(ref, abs=1e-12)
+        assert ag.weighted_kappa(a, b, k=4, weights=weights) == pytest.approx(ref, abs=1e-12)
+    assert ag.exact_agreement(a, b) == pytest.approx(np.trace(table) / len(a))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=2, max_size=30).filter(lambda v: len(set(v)) > 1))
+def test_identical_ratings_give_kappa_one(scores):
+    assert ag.weighted_kappa(scores, scores, k=4) == pytest.approx(1.0)

@@ -382,3 +382,13 @@ def test_published_pack_has_no_planted_identifier(fixture, tmp_path, monkeypatch
     index = {e["name"]: e for e in json.loads((run / "shareable" / "tables" / "index.json").read_text())["tables"]}
     assert index["audit_grades_domain"]["unit"] == "cases" and index["audit_grades_domain"]["rule"] == "small-sample"
     assert index["audit_actions"]["unit"] == "actions"
+
+
+def test_a_period_with_no_audits_gives_empty_tables_not_errors(fixture):
+    # 2024-25 Q1: the window (July 2023 to June 2024) holds no audit and no action was created by then.
+    r = audits.compute(_inputs(fixture), Period.parse("2024-25 Q1"), audits.Settings(n_boot=10))
+    assert r.audits.empty and r.grades_domain.empty and r.agreement.empty and r.reaudit.empty and r.actions.empty
+    assert "pct_good_or_better" in r.grades_domain.columns and "kappa" in r.agreement.columns
+    assert r.flags.empty
+    assert _row(r.action_summary, by="all")["n_actions"] == 0
+    assert any("dated after the period end" in n for n in r.notes)
