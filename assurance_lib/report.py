@@ -1182,12 +1182,31 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
 
 # =========================================================================== display
 def show(rep: Report, section: str) -> Any:
-    """One section of the report for display (IPython Markdown)."""
-    from IPython.display import Markdown
+    """One section of the report for display (IPython HTML converted from its Markdown).
+
+    Converted here (raw HTML in the text is escaped) so that links are underlined whatever the
+    page's style sheet does: a link must not be told apart from text by colour alone.
+    """
+    from IPython.display import HTML
 
     if section not in rep.sections:
         raise KeyError(f"no report section {section!r} (one of: {', '.join(k for k, _ in SECTIONS)})")
-    return Markdown(rep.sections[section])
+    return HTML(markdown_html(rep.sections[section]))
+
+
+def markdown_html(md: str) -> str:
+    """Markdown to an HTML fragment: raw HTML escaped, links underlined.
+
+    Examples
+    --------
+    >>> markdown_html("See [the table](tables/t.csv) <b>x</b>").splitlines()[0]
+    '<div class="assurance-report-section"><p>See <a style="text-decoration:underline" href="tables/t.csv">the table</a> &lt;b&gt;x&lt;/b&gt;</p>'
+    """
+    import mistune
+
+    body = mistune.create_markdown(escape=True)(md)
+    body = body.replace("<a href=", '<a style="text-decoration:underline" href=')
+    return f'<div class="assurance-report-section">{body}</div>'
 
 
 def html_table(df: pd.DataFrame, caption: str) -> str:

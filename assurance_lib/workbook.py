@@ -56,7 +56,7 @@ def rule_note(rule: str, config: DisclosureConfig) -> str:
     Examples
     --------
     >>> rule_note("organisations", DisclosureConfig())[:40]
-    'This table describes organisations (age'
+    'This table describes organisations (agen'
     """
     text = _RULE_NOTES.get(rule, f"Disclosure rule: {rule}.")
     return text.format(threshold=config.threshold, suppressed=config.suppressed)

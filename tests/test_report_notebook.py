@@ -1,0 +1,99 @@
+"""Notebook 04 end to end on hand-built packs: two consecutive periods, commentary, rerun.
+
+The packs of 2026-27 Q1 and Q2 are written by tests/test_report_fixtures.py as notebooks 01-03
+would leave them; notebook 04 runs into each (Q1 first, then LATEST is written, then Q2) and
+is then rerun into the Q2 pack. Expected values are worked out by hand from the fixtures.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assurance_lib.tables import FLAG_COLUMNS
+
+from test_report_fixtures import FLAGS_Q2, make_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+MARK = "The task and finish group on referral will report in March."
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.slow
+def test_two_periods_in_sequence_then_a_rerun(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_notebook) -> None:
+    out = tmp_path / "outputs"
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(out))
+
+    # ---- period 1: no earlier pack, so no changes
+    q1 = make_pack(out / "2026-27-Q1" / "20260701T050000Z", "Q1")
+    run_notebook("04_assurance_report", q1, params_file="parameters/2026-27-Q1.yaml",
+                 commentary_path="data/synthetic/commentary/2026-27-Q1.md",
+                 children_feedback_path="data/synthetic/children_feedback_2026-27-Q1.csv")
+    t1 = q1 / "shareable" / "tables"
+    assert not (t1 / "report_flag_changes.csv").exists()
+    text1 = (q1 / "shareable" / "text" / "assurance_report.md").read_text()
+    assert "Changes are not reported: no pack of the previous period (2025-26-Q4) was found" in text1
+    (out / "2026-27-Q1" / "LATEST").write_text("20260701T050000Z\n")
+
+    # ---- period 2, with the analyst's commentary in a file of its own
+    q2 = make_pack(out / "2026-27-Q2" / "20261001T050000Z", "Q2")
+    commentary = tmp_path / "local" / "2026-27-Q2.md"
+    commentary.parent.mkdir()
+    shutil.copy(ROOT / "data" / "synthetic" / "commentary" / "2026-27-Q2.md", commentary)
+    with commentary.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n## Flags register\n{MARK}\n")
+    before = (commentary.read_bytes(), commentary.stat().st_mtime_ns)
+    run_notebook("04_assurance_report", q2, commentary_path=str(commentary))
+    t2 = q2 / "shareable" / "tables"
+
+    # the register is exactly the union of the analyses' flags
+    reg = _csv(t2 / "report_flags_register.csv")
+    union = [tuple(r) for a in ("disproportionality", "section11", "audits") for r in FLAGS_Q2[a]]
+    assert sorted(tuple(r[c] for c in FLAG_COLUMNS) for r in reg) == sorted(union)
+    assert [r["severity"] for r in reg] == ["high", "high", "medium", "low"]
+
+    # changes against period 1 (by hand from FLAGS_Q1/Q2)
+    fc = {(r["change"], r["analysis"], r["measure"]) for r in _csv(t2 / "report_flag_changes.csv")}
+    assert fc == {("new", "audits", "child's voice recorded"),
+                  ("new", "disproportionality", "child protection plan rate ratio"),
+                  ("resolved", "section11", "Leadership")}
+    nc = {(r["table"], r["key"], r["measure"]): (r["change"], r["direction"]) for r in _csv(t2 / "report_number_changes.csv")}
+    assert nc[("dispro_rates", "stage=referral; group=Black", "children")] == ("+6", "up")
+    assert nc[("dispro_rates", "stage=referral; group=White", "rate_per_10000")] == ("-8.3", "down")
+    assert nc[("dispro_rates", "stage=cpp; group=Black", "children")] == ("[c]", "not comparable")
+    assert nc[("s11_ratings", "agency=Health; standard=Leadership", "rating")] == ("+2", "up")
+    assert len(nc) == 9
+
+    text2 = (q2 / "shareable" / "text" / "assurance_report.md").read_text()
+    assert "compared with the previous period's pack 2026-27-Q1/20260701T050000Z" in text2
+    assert "2 new, 1 resolved, 0 escalated and 0 de-escalated flags" in text2
+    # the commentary sits in its section, marked as the partnership's own words
+    reg_section = text2.split("## Flags register")[1].split("\n## ")[0]
+    assert "The partnership's commentary" in reg_section and MARK in reg_section
+    gaps_section = text2.split("## Gaps in knowledge and how to fill them")[1].split("\n## ")[0]
+    assert "The partnership has not added commentary to this section." in gaps_section
+    # the voice of the child: the Q2 feedback file's published table is cited
+    assert (t2 / "report_children_feedback.csv").is_file()
+
+    # ---- rerun into the same pack: commentary untouched and still there, nothing doubled
+    run_notebook("04_assurance_report", q2, commentary_path=str(commentary))
+    assert (commentary.read_bytes(), commentary.stat().st_mtime_ns) == before
+    assert MARK in (q2 / "shareable" / "text" / "assurance_report.md").read_text()
+    assert len(_csv(t2 / "report_flags_register.csv")) == 4
+    assert len(_csv(t2 / "report_number_changes.csv")) == 9
+
+    # ---- the scrutineer's page shows the report, the commentary and no code
+    from assurance_lib.pipeline import render_html
+
+    page = render_html(q2 / "internal" / "notebooks" / "04_assurance_report.ipynb",
+                       q2 / "shareable" / "04_assurance_report.html", audience="shareable").read_text()
+    assert MARK in page and "Flags register" in page and not re.search(r"class=\"[^\"]*jp-InputArea", page)
+    assert "Black children were referred at 1.96 times the rate of White children." in page
