@@ -417,3 +417,41 @@ def test_returns_not_checked_when_the_register_is_bad(fixture: dict[str, str]) -
     with pytest.raises(InputError) as err:
         read_returns(fixture["returns_path"], fixture)
     assert "not checked: the agency register has problems" in str(err.value)
+
+
+# --------------------------------------------------------------------------- analyse and scorecards
+def _ctx(fixture: dict[str, str], **extra: object):  # a stand-in for the notebook context
+    from types import SimpleNamespace
+
+    from assurance_lib.config import Period
+
+    params = {k: v for k, v in fixture.items() if k != "dir"}
+    params.update({"survey_path": "", "cycle": "2026-27", "shortlist_size": 2})
+    params.update(extra)
+    cfg = SimpleNamespace(period=Period.parse("2026-27 Q2"), partnership="Test Partnership")
+    return SimpleNamespace(params=params, config=cfg)
+
+
+def test_analyse_without_survey_and_scorecards(fixture: dict[str, str]) -> None:
+    from assurance_lib.section11 import analyse, scorecard_markdown
+
+    res = analyse(_ctx(fixture))
+    assert res.previous == "2025-26" and res.triangulation is None
+    # Period 2026-27 Q2 ends 30 September 2026: Alpha's S3 action (due 1 August 2026) is overdue.
+    assert _row(res.actions, agency="Alpha Police", standard="S3")["overdue"]
+    alpha = scorecard_markdown(res, "Alpha Police", "Test Partnership")
+    assert "0 of 3 standards fully met (rating of record)." in alpha  # S1 partially, S2 not, S3 3 of 4
+    assert ("The panel reviewed 2 ratings and gave 2 ratings: 0 agreed, 2 lowered, 0 raised; "
+            "evidence was requested on 0.") in alpha
+    assert "| S2 | Listening to children | Fully met | Not met | Not met | none (unverified) | Fully met | declined |" in alpha
+    assert "Practitioner survey" not in alpha  # no survey given
+    gamma = scorecard_markdown(res, "Gamma School", "Test Partnership")
+    assert "- Return: missing (deadline 2026-06-30)" in gamma and "No ratings were received" in gamma
+
+
+def test_analyse_refuses_a_cycle_without_returns(fixture: dict[str, str]) -> None:
+    from assurance_lib.section11 import analyse
+
+    with pytest.raises(InputError) as err:
+        analyse(_ctx(fixture, cycle="2027-28"))
+    assert "column 'cycle': '2027-28' has no returns for the cycle asked for (expected a cycle present in the returns (one of: 2025-26, 2026-27))" in str(err.value)

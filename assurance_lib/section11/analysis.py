@@ -49,12 +49,15 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {"low_ratings": 3.0, "declines": 3.0, "ov
 _STATUS_ORDER = {"not met": 0, "partially met": 1, "fully met": 2}
 
 
-def _worst(g: pd.DataFrame, pos: str, label: str, status: str) -> tuple[object, float, object]:
-    sub = g[g[pos].notna()]
-    if sub.empty:
-        return (pd.NA, np.nan, pd.NA)
-    i = sub[pos].astype(float).idxmin()
-    return (sub.at[i, label], float(sub.at[i, pos]), sub.at[i, status])
+_KEYS = ["cycle", "agency", "standard"]
+
+
+def _worst(d: pd.DataFrame, pos: str, label: str, status: str, names: tuple[str, str, str]) -> pd.DataFrame:
+    """Per cycle x agency x standard, the label, position and status of the lowest position."""
+    sub = d[d[pos].notna()].sort_values([*_KEYS, pos], kind="stable")
+    sub = sub.drop_duplicates(_KEYS, keep="first").set_index(_KEYS)[[label, pos, status]]
+    sub.columns = list(names)
+    return sub
 
 
 def standard_ratings(returns: pd.DataFrame) -> pd.DataFrame:
@@ -73,47 +76,50 @@ def standard_ratings(returns: pd.DataFrame) -> pd.DataFrame:
         (the panel recorded an outcome), ``moderated_label, moderated_position,
         moderated_status``, ``evidence_requested``, ``has_evidence``, ``label, position,
         status, rating_basis`` (the rating of record), ``action, action_owner, action_due``.
+        Where only some sub-questions were moderated, the moderated rating is the worst of the
+        panel's ratings and the self-ratings of the sub-questions it did not rate.
     """
-    keys = ["cycle", "agency", "standard"]
-    rows = []
-    for key, g in returns.groupby(keys, sort=True, dropna=False):
-        s = _worst(g, "self_position", "self_label", "self_status")
-        m = _worst(g, "moderated_position", "moderated_label", "moderated_status")
-        moderated = bool(g["moderated"].any())
-        reviewed = bool(g["moderation_outcome"].notna().any())
-        acts = g[g["action"].notna() | g["action_owner"].notna() | g["action_due"].notna()]
-        first = acts.iloc[0] if len(acts) else None
-        if moderated and len(g) > 1 and not bool(g["moderated"].all()):
-            # some sub-questions moderated: the worst of the moderated and unmoderated ratings
-            mixed = g.assign(_p=g["moderated_position"].fillna(g["self_position"]),
-                             _l=g["moderated_label"].fillna(g["self_label"]),
-                             _s=g["moderated_status"].fillna(g["self_status"]))
-            m = _worst(mixed, "_p", "_l", "_s")
-        final = m if moderated else s
-        rows.append({
-            "cycle": key[0], "agency": key[1], "standard": key[2], "scale": g["scale"].iloc[0],
-            "sub_questions": int(g["sub_question"].notna().sum()),
-            "self_label": s[0], "self_position": s[1], "self_status": s[2],
-            "moderated": moderated, "reviewed": reviewed,
-            "moderated_label": m[0] if moderated else pd.NA, "moderated_position": m[1] if moderated else np.nan,
-            "moderated_status": m[2] if moderated else pd.NA,
-            "evidence_requested": bool(g["moderation_outcome"].eq("evidence requested").fillna(False).any()),
-            "has_evidence": bool(g["has_evidence"].all()),
-            "label": final[0], "position": final[1], "status": final[2],
-            "rating_basis": "moderated" if moderated else "self",
-            "action": first["action"] if first is not None else pd.NA,
-            "action_owner": first["action_owner"] if first is not None else pd.NA,
-            "action_due": first["action_due"] if first is not None else pd.NaT,
-        })
-    out = pd.DataFrame(rows)
+    d = returns.copy()
+    d["self_position"] = pd.to_numeric(d["self_position"], errors="coerce").astype("float64")
+    d["moderated_position"] = pd.to_numeric(d["moderated_position"], errors="coerce").astype("float64")
+    d["_cp"] = d["moderated_position"].fillna(d["self_position"])
+    d["_cl"] = d["moderated_label"].fillna(d["self_label"])
+    d["_cs"] = d["moderated_status"].fillna(d["self_status"])
+    d["_req"] = d["moderation_outcome"].eq("evidence requested").fillna(False)
+    d["_rev"] = d["moderation_outcome"].notna()
+    d["_sq"] = d["sub_question"].notna()
+    g = d.groupby(_KEYS, sort=True)
+    out = g.agg(scale=("scale", "first"), sub_questions=("_sq", "sum"), moderated=("moderated", "any"),
+                reviewed=("_rev", "any"), evidence_requested=("_req", "any"), has_evidence=("has_evidence", "all"))
+    out = out.join(_worst(d, "self_position", "self_label", "self_status",
+                          ("self_label", "self_position", "self_status")))
+    comb = _worst(d[d.groupby(_KEYS)["moderated"].transform("any")], "_cp", "_cl", "_cs",
+                  ("moderated_label", "moderated_position", "moderated_status"))
+    out = out.join(comb)
+    acts = d[d["action"].notna() | d["action_owner"].notna() | d["action_due"].notna()]
+    out = out.join(acts.drop_duplicates(_KEYS, keep="first").set_index(_KEYS)[["action", "action_owner", "action_due"]])
+    out = out.reset_index()
     if out.empty:
         return out
+    mod = out["moderated"].astype(bool)
+    out["label"] = out["moderated_label"].where(mod, out["self_label"])
+    out["position"] = out["moderated_position"].where(mod, out["self_position"])
+    out["status"] = out["moderated_status"].where(mod, out["self_status"])
+    out["rating_basis"] = np.where(mod, "moderated", "self")
+    for c in ("moderated", "reviewed", "evidence_requested", "has_evidence"):
+        out[c] = out[c].astype(bool)
+    out["sub_questions"] = out["sub_questions"].astype("int64")
+    out["action_due"] = pd.to_datetime(out["action_due"])
     for c in ("cycle", "agency", "standard", "scale", "self_label", "self_status", "moderated_label",
               "moderated_status", "label", "status", "rating_basis", "action", "action_owner"):
         out[c] = out[c].astype("string")
     for c in ("self_position", "moderated_position", "position"):
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
-    return out
+    cols = ["cycle", "agency", "standard", "scale", "sub_questions", "self_label", "self_position", "self_status",
+            "moderated", "reviewed", "moderated_label", "moderated_position", "moderated_status",
+            "evidence_requested", "has_evidence", "label", "position", "status", "rating_basis", "action",
+            "action_owner", "action_due"]
+    return out[cols]
 
 
 def previous_cycle(cycles: Sequence[str], cycle: str) -> str | None:
