@@ -25,8 +25,9 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -103,28 +104,54 @@ def numeric(values: pd.Series) -> pd.Series:
     return pd.to_numeric(pd.Series(values), errors="coerce").astype("float64")
 
 
+_NUMBER = r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*"
+
+
+def _numtext(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
 def _keystr(values: Iterable[Any]) -> np.ndarray:
-    """Normalised text of key values so that in-memory and read-back (CSV) values compare equal."""
-    s = pd.Series(list(values) if not isinstance(values, pd.Series) else values, dtype=object)
-    num = pd.to_numeric(s, errors="coerce")
-    out = np.empty(len(s), dtype=object)
-    for i, (v, n) in enumerate(zip(s.tolist(), num.tolist())):
-        if n is not None and not (isinstance(n, float) and math.isnan(n)) and not isinstance(v, bool):
-            out[i] = str(int(n)) if float(n).is_integer() else repr(float(n))
-        elif v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-            out[i] = ""
-        else:
-            out[i] = str(v).strip()
+    """Normalised text of key values so that in-memory and read-back (CSV) values compare equal.
+
+    Numbers (and text that reads as a number) become ``"7"`` or ``"0.5"``; missing values ``""``.
+
+    Examples
+    --------
+    >>> _keystr([7, 7.0, "7", " 7.0 ", "a", None, 0.5]).tolist()
+    ['7', '7', '7', '7', 'a', '', '0.5']
+    """
+    if not isinstance(values, pd.Series):
+        out = []
+        for v in values:
+            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                out.append("")
+            elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+                out.append(_numtext(float(v)))
+            else:
+                t = str(v).strip()
+                if re.fullmatch(_NUMBER, t):
+                    t = _numtext(float(t))
+                out.append(t)
+        return np.array(out, dtype=object)
+    s = values
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        arr = s.to_numpy(dtype=float, na_value=np.nan)
+        return np.array(["" if math.isnan(x) else _numtext(x) for x in arr.tolist()], dtype=object)
+    txt = s.astype("string").fillna("").str.strip()
+    isnum = txt.str.fullmatch(_NUMBER).fillna(False).to_numpy(dtype=bool)
+    out = txt.to_numpy(dtype=object, na_value="")
+    if isnum.any():
+        nums = pd.to_numeric(pd.Series(out[isnum]), errors="coerce").to_numpy(dtype=float)
+        out[isnum] = [_numtext(x) if not math.isnan(x) else o for x, o in zip(nums.tolist(), out[isnum].tolist())]
     return out
 
 
-def _match(df: pd.DataFrame, cond: Mapping[str, Any], where: str) -> np.ndarray:
-    mask = np.ones(len(df), dtype=bool)
+def _match(t: "_Table", cond: Mapping[str, Any], where: str) -> np.ndarray:
+    mask = np.ones(len(t.frame), dtype=bool)
     for col, val in cond.items():
-        if col not in df.columns:
-            raise ValueError(f"{where}: column {col!r} is not in the table")
         vals = val if isinstance(val, (tuple, list, set, frozenset)) else (val,)
-        mask &= np.isin(_keystr(df[col]), _keystr(vals))
+        mask &= np.isin(t.key(col, where), _keystr(vals))
     return mask
 
 
@@ -154,6 +181,15 @@ class _Table:
     spec: TableSpec
     frozen: bool  # published earlier: read back as text, never changed
     cell: dict[str, np.ndarray]  # count column -> cell id per row (-1: not a count there)
+    keys: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def key(self, col: str, where: str) -> np.ndarray:
+        """The normalised text of a column (computed once)."""
+        if col not in self.keys:
+            if col not in self.frame.columns:
+                raise ValueError(f"{where}: column {col!r} is not in table {self.spec.name}")
+            self.keys[col] = _keystr(self.frame[col])
+        return self.keys[col]
 
 
 class _Model:
@@ -173,7 +209,7 @@ class _Model:
                     raise ValueError(f"table {t.spec.name}: declared count column {c!r} is not in the frame")
                 if c in t.spec.count_where:
                     by, vals = t.spec.count_where[c]
-                    mask = _match(t.frame, {by: tuple(vals)}, f"table {t.spec.name}, count_where of {c!r}")
+                    mask = _match(t, {by: tuple(vals)}, f"table {t.spec.name}, count_where of {c!r}")
                 else:
                     mask = np.ones(len(t.frame), dtype=bool)
                 rows = np.flatnonzero(mask)
@@ -235,11 +271,11 @@ class _Model:
                 for c in (h.column, *h.within):
                     if c not in df.columns:
                         raise ValueError(f"{where}: column {c!r} is not in the table")
-                colv = _keystr(df[h.column])
-                tmask = _match(df, h.where, where) & (colv == _keystr([h.total])[0])
-                pmask = _match(df, {**h.where, **(h.parts_where or {})}, where) & np.isin(colv, _keystr(h.parts))
+                colv = t.key(h.column, where)
+                tmask = _match(t, h.where, where) & (colv == _keystr([h.total])[0])
+                pmask = _match(t, {**h.where, **(h.parts_where or {})}, where) & np.isin(colv, _keystr(h.parts))
                 if h.within:
-                    gkey = pd.Series(["\x1f".join(r) for r in zip(*(_keystr(df[w]) for w in h.within))], dtype=object)
+                    gkey = pd.Series(["\x1f".join(r) for r in zip(*(t.key(w, where) for w in h.within))], dtype=object)
                 else:
                     gkey = pd.Series([""] * len(df), dtype=object)
                 trows = np.flatnonzero(tmask)
@@ -282,10 +318,10 @@ class _Model:
                 for c in (*sh.on.values(), *sh.counts.values()):
                     if c not in other.frame.columns:
                         raise ValueError(f"{where}: column {c!r} is not in table {sh.table}")
-                mine = np.flatnonzero(_match(df, sh.where, where))
-                theirs = np.flatnonzero(_match(other.frame, sh.other_where, where))
-                mkey = ["\x1f".join(r) for r in zip(*(_keystr(df[a].iloc[mine]) for a in sh.on))]
-                okey = ["\x1f".join(r) for r in zip(*(_keystr(other.frame[b].iloc[theirs]) for b in sh.on.values()))]
+                mine = np.flatnonzero(_match(t, sh.where, where))
+                theirs = np.flatnonzero(_match(other, sh.other_where, where))
+                mkey = ["\x1f".join(r) for r in zip(*(t.key(a, where)[mine] for a in sh.on))]
+                okey = ["\x1f".join(r) for r in zip(*(other.key(b, where)[theirs] for b in sh.on.values()))]
                 lookup: dict[str, int] = {}
                 for r, k in zip(theirs.tolist(), okey):
                     if k in lookup:
@@ -410,18 +446,26 @@ def _components(model: _Model, var: np.ndarray) -> list[np.ndarray]:
     return [c for c in np.split(cells, splits) if len(c)]
 
 
-def _audit_component(model: _Model, comp: np.ndarray, var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
-                     big: float, x0: np.ndarray | None, exact_min: bool = False) -> _CompResult:
-    """Feasible range of every hidden cell of one component.
+def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
+                 big: float, x_true: np.ndarray | None, exact_min: bool = False) -> list[_CompResult]:
+    """Feasible range of every hidden cell of a batch of independent components.
+
+    The components share no relation, so one linear programme over all of them with an
+    objective that is a sum of one term per component is solved by each component's own
+    optimum: every solve serves every component of the batch at once.
 
     A hidden cell passes as soon as the points seen (the true values when known, and every LP
-    solution met on the way) already span ``protection_range`` values; otherwise its minimum and
-    maximum are solved for. With ``exact_min`` the smallest range of the component is also
-    found exactly (for the manifest), not just shown to be wide enough.
+    solution met on the way) already span ``protection_range`` values; otherwise its minimum
+    and maximum are solved for. With ``exact_min`` the smallest range of each component is
+    also found exactly (for the manifest), not just shown to be wide enough.
     """
     P = model.config.protection_range
-    local = {int(c): k for k, c in enumerate(comp.tolist())}
-    rels = sorted({r for c in comp.tolist() for r in model.cell_rels[c]})
+    cells = np.concatenate(comps)
+    n = len(cells)
+    comp_of = np.repeat(np.arange(len(comps)), [len(c) for c in comps])
+    local = np.full(model.n, -1, dtype=np.int64)
+    local[cells] = np.arange(n)
+    rels = sorted({r for c in cells.tolist() for r in model.cell_rels[c]})
     rows_eq, cols_eq, vals_eq, b_eq = [], [], [], []
     rows_ub, cols_ub, vals_ub, b_ub = [], [], [], []
     for r in rels:
@@ -429,138 +473,196 @@ def _audit_component(model: _Model, comp: np.ndarray, var: np.ndarray, lo_b: np.
         isvar = var[ids]
         const = ids[~isvar]
         rhs = -float(coef[~isvar] @ model.fixed_values(const)) if len(const) else 0.0
-        if model.rel_sense[r] == "E":
-            k = len(b_eq)
-            for i, a in zip(ids[isvar].tolist(), coef[isvar].tolist()):
-                rows_eq.append(k); cols_eq.append(local[i]); vals_eq.append(a)
-            b_eq.append(rhs)
-        else:
-            k = len(b_ub)
-            for i, a in zip(ids[isvar].tolist(), coef[isvar].tolist()):
-                rows_ub.append(k); cols_ub.append(local[i]); vals_ub.append(a)
-            b_ub.append(rhs)
-    n = len(comp)
+        rows, cols, vals, b = (rows_eq, cols_eq, vals_eq, b_eq) if model.rel_sense[r] == "E" else (rows_ub, cols_ub, vals_ub, b_ub)
+        k = len(b)
+        vi = local[ids[isvar]]
+        rows.extend([k] * len(vi))
+        cols.extend(vi.tolist())
+        vals.extend(coef[isvar].tolist())
+        b.append(rhs)
     A_eq = sparse.csr_array((vals_eq, (rows_eq, cols_eq)), shape=(len(b_eq), n)) if b_eq else None
     A_ub = sparse.csr_array((vals_ub, (rows_ub, cols_ub)), shape=(len(b_ub), n)) if b_ub else None
-    bounds = np.column_stack([lo_b[comp], hi_b[comp]])
-    targets = np.flatnonzero(model.state[comp] == _HIDDEN)
+    beq, bub = np.asarray(b_eq, dtype=float), np.asarray(b_ub, dtype=float)
+    # the component of each constraint row (rows never span components)
+    row_eq = comp_of[np.asarray(cols_eq, dtype=np.int64)[np.unique(rows_eq, return_index=True)[1]]] if b_eq else None
+    row_ub = comp_of[np.asarray(cols_ub, dtype=np.int64)[np.unique(rows_ub, return_index=True)[1]]] if b_ub else None
+    bounds = np.column_stack([lo_b[cells], hi_b[cells]])
+    targets = np.flatnonzero(model.state[cells] == _HIDDEN)
     solves = 0
 
-    def solve(c: np.ndarray) -> np.ndarray | None:
+    def solve(c: np.ndarray, active: np.ndarray | None = None) -> np.ndarray | None:
+        """Solve over every component, or only the ``active`` ones (NaN elsewhere)."""
         nonlocal solves
         solves += 1
-        res = linprog(c, A_ub=A_ub, b_ub=b_ub or None, A_eq=A_eq, b_eq=b_eq or None, bounds=bounds,
-                      method="highs")
-        return res.x if res.status == 0 else None
+        if active is None or len(active) == len(comps):
+            res = linprog(c, A_ub=A_ub, b_ub=bub if b_ub else None, A_eq=A_eq, b_eq=beq if b_eq else None,
+                          bounds=bounds, method="highs")
+            return res.x if res.status == 0 else None
+        cols = np.isin(comp_of, active)
+        kw: dict[str, Any] = {}
+        if A_eq is not None:
+            r = np.isin(row_eq, active)
+            if r.any():
+                kw.update(A_eq=A_eq[r][:, cols], b_eq=beq[r])
+        if A_ub is not None:
+            r = np.isin(row_ub, active)
+            if r.any():
+                kw.update(A_ub=A_ub[r][:, cols], b_ub=bub[r])
+        res = linprog(c[cols], bounds=bounds[cols], method="highs", **kw)
+        if res.status != 0:
+            return None
+        x = np.full(n, np.nan)
+        x[cols] = res.x
+        return x
 
     obs_lo = np.full(n, np.inf)
     obs_hi = np.full(n, -np.inf)
+    ex_lo = np.full(n, np.nan)
+    ex_hi = np.full(n, np.nan)
 
-    def see(x: np.ndarray) -> None:
-        np.minimum(obs_lo, x, out=obs_lo)
-        np.maximum(obs_hi, x, out=obs_hi)
+    def see(x: np.ndarray, mask: np.ndarray | None = None) -> None:
+        if mask is None:  # NaN (components not solved) leaves what was seen
+            np.fmin(obs_lo, x, out=obs_lo)
+            np.fmax(obs_hi, x, out=obs_hi)
+        else:
+            obs_lo[mask] = np.minimum(obs_lo[mask], x[mask])
+            obs_hi[mask] = np.maximum(obs_hi[mask], x[mask])
 
-    def width(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.floor(b + _EPS) - np.ceil(a - _EPS) + 1
+    def width(t: np.ndarray) -> np.ndarray:
+        a = np.where(np.isnan(ex_lo[t]), obs_lo[t], ex_lo[t])
+        b = np.where(np.isnan(ex_hi[t]), obs_hi[t], ex_hi[t])
+        w = np.floor(b + _EPS) - np.ceil(a - _EPS) + 1
+        return np.where(b >= big * (1 - 1e-9), np.inf, w)
 
-    if x0 is not None and not np.isnan(x0).any():
-        see(x0)
-    exact_lo: dict[int, float] = {}
-    exact_hi: dict[int, float] = {}
-    if len(targets) and A_eq is None and A_ub is None:
-        for t in targets.tolist():
-            exact_lo[t], exact_hi[t] = float(bounds[t, 0]), float(bounds[t, 1])
+    if x_true is not None:
+        x0 = x_true[cells]
+        bad = np.zeros(len(comps), dtype=bool)
+        np.logical_or.at(bad, comp_of, np.isnan(x0))
+        see(np.nan_to_num(x0), ~bad[comp_of])
+    if A_eq is None and A_ub is None:
+        ex_lo[targets], ex_hi[targets] = bounds[targets, 0], bounds[targets, 1]
     elif len(targets):
         first = solve(np.zeros(n))
         if first is None:
-            return _CompResult(n, len(targets), solves, {}, {}, [int(comp[t]) for t in targets.tolist()], 0.0, True)
+            if len(comps) > 1:  # find the contradictory component(s)
+                return [r for comp in comps for r in _audit_batch(model, [comp], var, lo_b, hi_b, big, x_true, exact_min)]
+            return [_CompResult(n, len(targets), solves, {}, {}, [int(cells[t]) for t in targets.tolist()], 0.0, True)]
         see(first)
-        open_ = targets[width(obs_lo[targets], obs_hi[targets]) < P]
+        open_ = targets[width(targets) < P]
         for sign in (1.0, -1.0):
-            if len(open_) > 1:
+            if len(open_):
                 c = np.zeros(n)
                 c[open_] = sign
                 x = solve(c)
                 if x is not None:
                     see(x)
-                open_ = open_[width(obs_lo[open_], obs_hi[open_]) < P]
-        for t in open_.tolist():
-            for sign in (1.0, -1.0):
-                if width(obs_lo[t:t + 1], obs_hi[t:t + 1])[0] >= P:
-                    break
-                c = np.zeros(n)
-                c[t] = sign
-                x = solve(c)
-                if x is None:
-                    continue
-                see(x)
-                if sign > 0:
-                    exact_lo[t] = float(x[t])
-                else:
-                    exact_hi[t] = float(x[t])
-    def known_width(t: int) -> float:
-        a = exact_lo.get(t, obs_lo[t])
-        b = exact_hi.get(t, obs_hi[t])
-        return math.inf if b >= big * (1 - 1e-9) else float(width(np.array([a]), np.array([b]))[0])
+                open_ = open_[width(open_) < P]
 
-    failing = []
-    min_range = math.inf
-    widths = {t: known_width(t) for t in targets.tolist()}
-    for t, w in widths.items():
-        min_range = min(min_range, w)
-        if w < P:
-            failing.append(int(comp[t]))
-    if exact_min and not failing and (A_eq is not None or A_ub is not None):
-        # the exact smallest range: cells in order of their known (lower-bound) range; a cell whose
-        # known range already reaches the smallest exact range found cannot be smaller
-        min_range = math.inf
-        for t in sorted(widths, key=lambda k: (widths[k], k)):
-            if widths[t] >= min_range:
-                break
-            for sign, store in ((1.0, exact_lo), (-1.0, exact_hi)):
-                if t not in store:
-                    c = np.zeros(n)
-                    c[t] = sign
-                    x = solve(c)
-                    if x is not None:
-                        see(x)
-                        store[t] = float(x[t])
-            min_range = min(min_range, known_width(t))
-    lo = {int(comp[t]): float(v) for t, v in exact_lo.items()}
-    hi = {int(comp[t]): float(v) for t, v in exact_hi.items()}
-    return _CompResult(n, len(targets), solves, lo, hi, failing, min_range)
+        def rounds(pick) -> None:
+            """Solve, with at most one target per component in each objective, until ``pick``
+            (returning target and sign arrays) chooses none."""
+            while True:
+                tt, signs = pick()
+                if not len(tt):
+                    return
+                _, first = np.unique(comp_of[tt], return_index=True)  # one target per component
+                tt, signs = tt[first], signs[first]
+                c = np.zeros(n)
+                c[tt] = signs
+                x = solve(c, np.unique(comp_of[tt]))
+                up = signs > 0
+                if x is None:  # numerical trouble: fall back on the variables' own bounds
+                    ex_lo[tt[up]] = bounds[tt[up], 0]
+                    ex_hi[tt[~up]] = bounds[tt[~up], 1]
+                    continue
+                ex_lo[tt[up]] = x[tt[up]]
+                ex_hi[tt[~up]] = x[tt[~up]]
+                see(x)
+
+        def pick_open() -> tuple[np.ndarray, np.ndarray]:
+            need = open_[width(open_) < P]
+            need_lo = np.isnan(ex_lo[need])
+            need_hi = ~need_lo & np.isnan(ex_hi[need])
+            keep = need_lo | need_hi
+            return need[keep], np.where(need_lo[keep], 1.0, -1.0)
+
+        rounds(pick_open)
+    w_all = width(targets)
+    results = []
+    tcomp = comp_of[targets]
+    per_comp: list[np.ndarray] = [targets[tcomp == k] for k in range(len(comps))]
+    if exact_min and (A_eq is not None or A_ub is not None):
+        # the exact smallest range per component: cells in order of their known (lower-bound)
+        # range; once one reaches the smallest exact range found, no later one can be smaller
+        best = np.full(len(comps), np.inf)
+        done = np.zeros(n, dtype=bool)  # targets settled for the exact minimum
+
+        def pick_min() -> tuple[np.ndarray, np.ndarray]:
+            # settle every target whose range is exact; the next candidate of a component is
+            # its unsettled target with the smallest known range, if that is below the best
+            while True:
+                open_t = targets[~done[targets]]
+                if not len(open_t):
+                    return open_t, np.zeros(0)
+                w = width(open_t)
+                exact = ~np.isnan(ex_lo[open_t]) & ~np.isnan(ex_hi[open_t])
+                beaten = w >= best[comp_of[open_t]]
+                settle = exact | beaten
+                if settle.any():
+                    np.minimum.at(best, comp_of[open_t[exact]], w[exact])
+                    done[open_t[settle]] = True
+                    continue
+                order = np.lexsort((open_t, w, comp_of[open_t]))
+                cand = open_t[order]
+                _, first = np.unique(comp_of[cand], return_index=True)
+                cand = cand[first]
+                return cand, np.where(np.isnan(ex_lo[cand]), 1.0, -1.0)
+
+        rounds(pick_min)
+        w_all = width(targets)
+    for k, comp in enumerate(comps):
+        tt = per_comp[k]
+        w = w_all[tcomp == k]
+        failing = [int(cells[t]) for t, wt in zip(tt.tolist(), w.tolist()) if wt < P]
+        lo = {int(cells[t]): float(ex_lo[t]) for t in tt.tolist() if not np.isnan(ex_lo[t])}
+        hi = {int(cells[t]): float(ex_hi[t]) for t in tt.tolist() if not np.isnan(ex_hi[t])}
+        results.append(_CompResult(len(comp), len(tt), solves if k == 0 else 0, lo, hi, failing,
+                                   float(w.min()) if len(w) else math.inf))
+    return results
 
 
 class _Auditor:
-    """Runs the LP audit over components, caching results of unchanged components."""
+    """Runs the LP audit over components in batches, caching results of unchanged components."""
 
-    def __init__(self, model: _Model, x_true: np.ndarray | None):
+    def __init__(self, model: _Model, x_true: np.ndarray | None, batch_cells: int = 4000):
         self.model = model
         self.cache: dict[tuple, _CompResult] = {}
         self.x_true = x_true
         finite = model.value[~np.isnan(model.value)]
         self.big = float(10 * (finite.sum() if len(finite) else 0) + 1e6)
         self.solves = 0
+        self.batch_cells = batch_cells
 
     def run(self, exact_min: bool = False) -> tuple[list[np.ndarray], list[_CompResult]]:
         m = self.model
         var, lo, hi = m.bounds(np.arange(m.n), self.big)
-        comps = _components(m, var)
-        results = []
-        kept = []
-        for comp in comps:
-            if not (m.state[comp] == _HIDDEN).any():
+        comps = [c for c in _components(m, var) if (m.state[c] == _HIDDEN).any()]
+        keys = [(c.tobytes(), m.state[c].tobytes(), exact_min) for c in comps]
+        todo = sorted((k for k in range(len(comps)) if keys[k] not in self.cache), key=lambda k: len(comps[k]))
+        batch: list[int] = []
+        size = 0
+        for k in [*todo, None]:
+            if k is not None and (not batch or size + len(comps[k]) <= self.batch_cells):
+                batch.append(k)
+                size += len(comps[k])
                 continue
-            key = (comp.tobytes(), m.state[comp].tobytes(), exact_min)
-            res = self.cache.get(key)
-            if res is None:
-                x0 = self.x_true[comp] if self.x_true is not None else None
-                res = _audit_component(m, comp, var, lo, hi, self.big, x0, exact_min)
-                self.solves += res.solves
-                self.cache[key] = res
-            kept.append(comp)
-            results.append(res)
-        return kept, results
+            if batch:
+                res = _audit_batch(m, [comps[j] for j in batch], var, lo, hi, self.big, self.x_true, exact_min)
+                for j, r in zip(batch, res):
+                    self.cache[keys[j]] = r
+                    self.solves += r.solves
+            batch, size = ([k], len(comps[k])) if k is not None else ([], 0)
+        return comps, [self.cache[key] for key in keys]
 
 
 # ----------------------------------------------------------------------------- suppression
@@ -674,18 +776,12 @@ def _publish_frame(model: _Model, ti: int) -> pd.DataFrame:
         vals = pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float)
         if cfg.rounding_base:
             vals = np.where(has, _round(vals, cfg.rounding_base), vals)
-        col = []
-        for k in range(len(out)):
-            if st[k] == _HIDDEN:
-                col.append(cfg.suppressed)
-            elif st[k] == _LOW:
-                col.append(cfg.low)
-            elif st[k] == _UNKNOWN:
-                col.append(cfg.not_available)
-            elif st[k] == _SHOWN:
-                col.append(int(vals[k]))
-            else:  # not a count on this row (e.g. a population denominator): as it was
-                col.append(out[c].iloc[k])
+        col = out[c].astype(object).to_numpy(dtype=object, na_value=None).copy()
+        shown_k = st == _SHOWN
+        col[shown_k] = [int(x) for x in vals[shown_k].tolist()]
+        col[st == _HIDDEN] = cfg.suppressed
+        col[st == _LOW] = cfg.low
+        col[st == _UNKNOWN] = cfg.not_available
         out[c] = pd.Series(col, index=out.index, dtype=object)
     for d, sources in t.spec.derived.items():
         if d not in out.columns:
