@@ -32,7 +32,7 @@ import pandas as pd
 __all__ = [
     "Stage", "STAGES", "STAGE_CODES", "FLOW_EVENTS", "STOCK_STAGES", "stage", "DEFAULT_FEEDERS",
     "Ethnicity", "ETHNICITY", "ETHNICITY_CODES", "MAJOR_GROUPS", "NO_POPULATION_CODES", "major_group",
-    "AGE_BANDS", "age_band", "SEXES", "DISABILITY", "UASC", "reference_dir", "load_crosswalk",
+    "AGE_BANDS", "age_band", "age_in_years", "SEXES", "DISABILITY", "UASC", "reference_dir", "load_crosswalk",
     "load_benchmarks", "load_neighbours", "BENCHMARK_SOURCE", "POPULATION_SOURCE",
 ]
 
@@ -191,6 +191,21 @@ def age_band(age_years: "np.ndarray | pd.Series", unborn: "np.ndarray | pd.Serie
     if unborn is not None:
         res = res.mask(pd.Series(unborn, index=a.index).fillna(False).astype(bool), "unborn")
     return res
+
+
+def age_in_years(date_of_birth: pd.Series, when: pd.Series) -> pd.Series:
+    """Completed years of age on ``when`` (calendar age: a child is 10 on their 10th birthday).
+
+    Negative before birth (-1 for a date in the year before birth); missing where either date is.
+
+    >>> age_in_years(pd.Series(pd.to_datetime(["2016-03-01", "2016-03-01"])),
+    ...              pd.Series(pd.to_datetime(["2026-03-01", "2026-02-28"]))).tolist()
+    [10, 9]
+    """
+    b = pd.to_datetime(date_of_birth)
+    w = pd.to_datetime(when)
+    before = (w.dt.month < b.dt.month) | ((w.dt.month == b.dt.month) & (w.dt.day < b.dt.day))
+    return (w.dt.year - b.dt.year - before.astype("Int64")).astype("Int64")
 
 
 SEXES: tuple[str, ...] = ("female", "male", "unknown")

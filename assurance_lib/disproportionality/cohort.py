@@ -109,7 +109,7 @@ def child_attributes(ev: pd.DataFrame) -> pd.DataFrame:
 
 def _age_band_at(rows: pd.DataFrame, when: pd.Series) -> pd.Series:
     days = (when - rows["date_of_birth"]).dt.days
-    years_dob = np.floor(days / 365.25)
+    years_dob = ref.age_in_years(rows["date_of_birth"], when).astype("float64")
     years_age = np.floor(rows["age_at_event"] + (when - rows["event_date"]).dt.days / 365.25)
     years = years_dob.where(rows["date_of_birth"].notna(), years_age)
     unborn = (days < 0).fillna(False)

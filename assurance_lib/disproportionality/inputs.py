@@ -147,8 +147,8 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     problems += row_problems(df, both & (days < -PREBIRTH_DAYS), file, "event_date",
                              "no more than 40 weeks (280 days) before the date of birth",
                              message="is more than 40 weeks before the child's date of birth")
-    age_years = days / 365.25
-    over = (both & (age_years >= 18)) | (out["age_at_event"] >= 18)
+    age_years = ref.age_in_years(out["date_of_birth"], out["event_date"])
+    over = (both & (age_years >= 18)).fillna(False) | (out["age_at_event"] >= 18).fillna(False)
     problems += row_problems(df, over.fillna(False), file, "event_date" if "date_of_birth" in raw.columns or "date_of_birth" in df.columns else "age_at_event",
                              "a child under 18 at the event", message="the child was 18 or over at this event")
     problems += row_problems(df, (out["age_at_event"] < 0).fillna(False), file, "age_at_event",

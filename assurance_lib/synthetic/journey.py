@@ -253,11 +253,12 @@ def make_events(seed: int, n_children: int = N_CHILDREN) -> tuple[pd.DataFrame, 
 
 def make_population(kids: pd.DataFrame) -> pd.DataFrame:
     """Children 0-17 on 30 September 2026 by Census 2021 ethnic group, sex and age band."""
-    from ..reference import AGE_BANDS, age_band
+    from ..reference import AGE_BANDS, age_band, age_in_years
 
     k = kids[kids["census"].astype(str).ne("")].copy()
-    years = (np.datetime64(WINDOW_END) - k["dob"].to_numpy().astype("datetime64[D]")).astype(int) / 365.25
-    k["age_band"] = age_band(pd.Series(np.floor(years), index=k.index)).to_numpy()
+    years = age_in_years(pd.Series(pd.to_datetime(k["dob"].to_numpy()), index=k.index),
+                         pd.Series(pd.Timestamp(WINDOW_END), index=k.index))
+    k["age_band"] = age_band(years.astype("float64")).to_numpy()
     pop = k.groupby(["census", "sex", "age_band"]).size().rename("population").reset_index()
     full = pd.MultiIndex.from_product([list(DERBY_CENSUS_2021), ["female", "male"], list(AGE_BANDS[1:])],
                                       names=["census", "sex", "age_band"])

@@ -1,0 +1,217 @@
+"""The grid of estimates on hand-built cohorts: values worked out by hand or by a second method."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import stats as sps
+from statsmodels.stats.rates import confint_poisson_2indep
+
+from assurance_lib.config import Period
+from assurance_lib.disproportionality import GRID_COLUMNS, GridOptions, run_grid
+
+Q2 = Period.parse("2026-27 Q2")
+Z95 = sps.norm.ppf(0.975)
+
+
+def events(spec):
+    """spec: list of (ethnicity, n_children, [events in order]) -> typed events; all in the window."""
+    rows = []
+    k = 0
+    for eth, n, evs in spec:
+        for _ in range(n):
+            k += 1
+            for j, e in enumerate(evs):
+                rows.append({"child_id": f"C{k}", "event": e, "event_date": pd.Timestamp("2026-01-01") + pd.Timedelta(days=j)})
+    df = pd.DataFrame(rows)
+    df["end_date"] = pd.NaT
+    df["date_of_birth"] = pd.Timestamp("2018-06-01")
+    df["age_at_event"] = np.nan
+    df["sex"] = "female"
+    df["ethnicity"] = [s for s in df["child_id"].map(_eth_of(spec))]
+    df["disability"] = "no"
+    df["uasc"] = "no"
+    df["imd_decile"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df["_row"] = range(2, len(df) + 2)
+    for c in ("child_id", "event", "ethnicity", "sex", "disability", "uasc"):
+        df[c] = df[c].astype("string")
+    return df
+
+
+def _eth_of(spec):
+    out, k = {}, 0
+    for eth, n, _ in spec:
+        for _ in range(n):
+            k += 1
+            out[f"C{k}"] = eth
+    return out
+
+
+def population(sizes):
+    return pd.DataFrame({"ethnicity": list(sizes), "sex": "female", "age_band": "5 to 9",
+                         "population": list(sizes.values()), "source": "test", "vintage": "2026"})
+
+
+def row(grid, stage, measure, group, group_type="ethnicity_minor"):
+    r = grid[(grid["stage"] == stage) & (grid["measure"] == measure) & (grid["group"] == group) & (grid["group_type"] == group_type)]
+    assert len(r) == 1, (stage, measure, group)
+    return r.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def grid():
+    # WBRI: 400 children contacted, 100 of them referred; MWBC: 60 contacted, 30 referred;
+    # WROM: 3 contacted, 3 referred (tiny group); REFU: 10 contacted (no population).
+    spec = [("WBRI", 100, ["contact", "referral"]), ("WBRI", 300, ["contact"]),
+            ("MWBC", 30, ["contact", "referral"]), ("MWBC", 30, ["contact"]),
+            ("WROM", 3, ["contact", "referral"]), ("REFU", 10, ["contact"])]
+    pop = population({"WBRI": 10000, "MWBC": 1000, "WROM": 50})
+    return run_grid(events(spec), pop, period=Q2, lookback_months=0).grid
+
+
+def test_columns_and_all_children_rows(grid):
+    assert list(grid.columns[:len(GRID_COLUMNS)]) == list(GRID_COLUMNS)
+    allrows = grid[grid["group"] == "All children"]
+    # one All children row per period, stage and measure
+    assert not allrows.duplicated(["period", "stage", "measure"]).any()
+    assert set(allrows["measure"]) == {"rate_per_10000", "rate_ratio", "representation_index", "conversion",
+                                       "conversion_ratio", "share"}
+    assert grid["method"].notna().all() and (grid["method"].astype(str) != "").all()
+    assert set(grid["count_type"]) == {"flow", "stock"}
+
+
+def test_rate_byar_by_hand(grid):
+    # Byar's approximation (PHE technical guide "Confidence intervals"):
+    # lower = O (1 - 1/(9 O) - z / (3 sqrt O))^3, upper = (O+1) (1 - 1/(9 (O+1)) + z / (3 sqrt(O+1)))^3
+    r = row(grid, "referral", "rate_per_10000", "MWBC")
+    o, n = 30, 1000
+    lo = o * (1 - 1 / (9 * o) - Z95 / (3 * math.sqrt(o))) ** 3 / n * 10000
+    hi = (o + 1) * (1 - 1 / (9 * (o + 1)) + Z95 / (3 * math.sqrt(o + 1))) ** 3 / n * 10000
+    assert (r["count"], r["denominator"], r["value"]) == (30, 1000, pytest.approx(300.0))
+    assert r["lower_95"] == pytest.approx(lo, rel=1e-9) and r["upper_95"] == pytest.approx(hi, rel=1e-9)
+    assert r["method"] == "Byar"
+    assert r["denominator_source"] == "test (vintage 2026)"
+
+
+def test_rate_exact_poisson_below_ten():
+    # WROM: 3 children of 50; exact limits chi2(0.025, 6)/2 and chi2(0.975, 8)/2 (Armitage, Berry, Matthews).
+    spec = [("WBRI", 100, ["referral"]), ("WROM", 3, ["referral"])]
+    g = run_grid(events(spec), population({"WBRI": 10000, "WROM": 50}), period=Q2, options=GridOptions(min_count=0)).grid
+    r = row(g, "referral", "rate_per_10000", "WROM")
+    assert r["method"] == "Exact Poisson"
+    assert r["value"] == pytest.approx(600.0)
+    assert r["lower_95"] == pytest.approx(sps.chi2.ppf(0.025, 6) / 2 / 50 * 10000)
+    assert r["upper_95"] == pytest.approx(sps.chi2.ppf(0.975, 8) / 2 / 50 * 10000)
+
+
+def test_rate_ratio_against_white_british_second_method(grid):
+    r = row(grid, "referral", "rate_ratio", "MWBC")
+    # (30 / 1000) / (100 / 10000) = 3; limits from statsmodels' own score interval (second method)
+    lo, hi = confint_poisson_2indep(30, 1000, 100, 10000, method="score", compare="ratio")
+    assert r["value"] == pytest.approx(3.0)
+    assert r["lower_95"] == pytest.approx(lo, rel=1e-4) and r["upper_95"] == pytest.approx(hi, rel=1e-4)
+    assert r["reference_group"] == "White British (WBRI)"
+    assert r["p_value"] < 0.001
+    assert r["flag"] == "higher (99.8%)"
+    ref = row(grid, "referral", "rate_ratio", "WBRI")
+    assert pd.isna(ref["value"]) and ref["method"] == "reference group"
+
+
+def test_conversion_wilson_and_katz_by_hand(grid):
+    c = row(grid, "referral", "conversion", "MWBC")
+    x, n = 30, 60
+    p = x / n
+    centre = (p + Z95 ** 2 / (2 * n)) / (1 + Z95 ** 2 / n)
+    half = Z95 / (1 + Z95 ** 2 / n) * math.sqrt(p * (1 - p) / n + Z95 ** 2 / (4 * n * n))
+    assert (c["count"], c["denominator"], c["value"]) == (30, 60, pytest.approx(50.0))
+    assert c["lower_95"] == pytest.approx(100 * (centre - half)) and c["upper_95"] == pytest.approx(100 * (centre + half))
+    assert c["denominator_kind"] == "children"
+    r = row(grid, "referral", "conversion_ratio", "MWBC")
+    # (30/60) / (100/400) = 2; Katz: se = sqrt(1/30 - 1/60 + 1/100 - 1/400)
+    se = math.sqrt(1 / 30 - 1 / 60 + 1 / 100 - 1 / 400)
+    assert r["value"] == pytest.approx(2.0)
+    assert r["lower_95"] == pytest.approx(2 * math.exp(-Z95 * se)) and r["upper_95"] == pytest.approx(2 * math.exp(Z95 * se))
+
+
+def test_representation_index_by_hand(grid):
+    r = row(grid, "referral", "representation_index", "MWBC")
+    # children of known ethnicity referred: 100 + 30 + 3 = 133; population 11,050; expected 133 x 1000/11050
+    expected = 133 * 1000 / 11050
+    assert r["value"] == pytest.approx(30 / expected)
+    assert r["expected"] == pytest.approx(expected)
+
+
+def test_share_and_data_quality_rows(grid):
+    r = row(grid, "contact", "share", "REFU")
+    # 10 of the 473 children contacted (400 WBRI + 60 MWBC + 3 WROM + 10 REFU)
+    assert (r["count"], r["value"]) == (10, pytest.approx(100 * 10 / 473))
+    nr = row(grid, "contact", "rate_per_10000", "REFU")
+    assert pd.isna(nr["value"]) and "no population" in nr["method"]
+    assert row(grid, "contact", "rate_ratio", "REFU")["flag"] == "not compared"
+
+
+def test_insufficient_by_count_not_by_population_share(grid):
+    # WROM has 3 referred children: below min_count 5 -> insufficient; its population share
+    # (50 of 11,050, 0.45%) plays no part: with min_count 3 it is estimated.
+    r = row(grid, "referral", "rate_ratio", "WROM")
+    assert r["flag"] == "insufficient" and pd.isna(r["value"]) and "count below 5" in r["method"]
+    assert r["count"] == 3
+
+
+def test_benjamini_hochberg_within_family_by_hand(grid):
+    fam = grid[(grid["measure"] == "rate_ratio") & (grid["family"] == "single characteristics") & grid["p_value"].notna()]
+    p = fam["p_value"].to_numpy()
+    m = len(p)
+    order = np.argsort(p)
+    q = np.empty(m)
+    prev = 1.0
+    for rank in range(m, 0, -1):              # step-up: q_(i) = min_{j >= i} p_(j) m / j
+        i = order[rank - 1]
+        prev = min(prev, p[i] * m / rank)
+        q[i] = prev
+    assert np.allclose(fam["q_value"].to_numpy(), q)
+
+
+def test_min_count_option_changes_insufficient():
+    spec = [("WBRI", 100, ["contact", "referral"]), ("WROM", 3, ["contact", "referral"])]
+    g = run_grid(events(spec), population({"WBRI": 10000, "WROM": 50}), period=Q2,
+                 options=GridOptions(min_count=3), lookback_months=0).grid
+    assert row(g, "referral", "rate_ratio", "WROM")["flag"] != "insufficient"
+
+
+def test_reference_all_other_children():
+    spec = [("WBRI", 100, ["referral"]), ("MWBC", 30, ["referral"]), ("AIND", 20, ["referral"])]
+    pop = population({"WBRI": 10000, "MWBC": 1000, "AIND": 1000})
+    g = run_grid(events(spec), pop, period=Q2, options=GridOptions(reference="all_other")).grid
+    r = row(g, "referral", "rate_ratio", "MWBC")
+    # all other children of known ethnicity: (100 + 20) / (10000 + 1000)
+    assert r["value"] == pytest.approx((30 / 1000) / (120 / 11000))
+    assert r["reference_group"].startswith("all other children")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(min_value=1, max_value=40), min_size=5, max_size=5),
+       st.lists(st.integers(min_value=1, max_value=40), min_size=5, max_size=5))
+def test_nested_cohort_stage_ratios_multiply_to_the_cumulative_ratio(a, b):
+    # Strictly nested cohorts: every child at a stage was at its feeder stage (contact ->
+    # referral -> s47 -> icpc -> cpp_start). Then
+    # RR(cpp_start vs population) = RR(contact) x CR(referral) x CR(s47) x CR(icpc) x CR(cpp_start).
+    chain = ["contact", "referral", "s47", "icpc", "cpp_start"]
+
+    def cohort(eth, sizes):
+        n = np.cumsum(sorted(sizes, reverse=True)[::-1])[::-1]       # decreasing stage sizes
+        return [(eth, int(n[i] - (n[i + 1] if i + 1 < len(n) else 0)), chain[:i + 1]) for i in range(len(n))]
+
+    spec = cohort("WBRI", a) + cohort("MWBC", b)
+    pop = population({"WBRI": 5000, "MWBC": 700})
+    g = run_grid(events(spec), pop, period=Q2, lookback_months=0, options=GridOptions(min_count=0, max_ci_ratio=1e12)).grid
+    cumulative = row(g, "cpp_start", "rate_ratio", "MWBC")["value"]
+    product = row(g, "contact", "rate_ratio", "MWBC")["value"]
+    for s in chain[1:]:
+        product *= row(g, s, "conversion_ratio", "MWBC")["value"]
+    assert cumulative == pytest.approx(product, rel=1e-9)
