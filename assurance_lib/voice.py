@@ -108,7 +108,7 @@ def read_practitioner_survey(path: Path | str, params: Mapping[str, Any] | None 
 
     for c in _REQUIRED_VALUES:
         problems += row_problems(df, df[c].isna(), shown, c, "a value (the column may not be empty)",
-                                 show_value=False)
+                                 show_value=c not in SURVEY_IDENTIFIER_COLUMNS)
 
     scales_file = _param_path(params, "survey_scales_path")
     if scales_file is None:

@@ -115,3 +115,11 @@ def test_summary_hides_small_groups_and_never_pools_scales(tmp_path: Path) -> No
     school = by_agency[by_agency["agency"] == "Southvale School"].iloc[0]
     assert school["respondents"] == 1 and not school["shown"]
     assert pd.isna(school["agreement"]) and pd.isna(school["positive_answers"])
+
+
+def test_empty_respondent_is_reported_without_a_value(tmp_path: Path) -> None:
+    text = HEADER + ",Northtown Police,Police,Q1,Agree,agree5,WT03,Voice of the child,\n"
+    with pytest.raises(InputError) as err:
+        read_practitioner_survey(_write(tmp_path, "s.csv", text), {})
+    assert "s.csv, row 2, column 'respondent':" in str(err.value)
+    assert len(err.value.problems) == 1
