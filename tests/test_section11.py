@@ -127,6 +127,19 @@ def test_bundled_frameworks_load_with_the_crosswalk() -> None:
     assert len(ekf.standards) == 8
 
 
+def test_partnership_adds_its_own_standard_and_sub_questions(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "data" / "frameworks" / "scales_section11.yaml", tmp_path / "scales_section11.yaml")
+    (tmp_path / "f.yaml").write_text(FRAMEWORK + (
+        "local_standards:\n"
+        "  - id: L1\n    title: Online safety\n    domains: [CC]\n    scale: ofsted4_1best\n"
+        "    sub_questions:\n      - {id: L1a, text: Filtering in place}\n"), encoding="utf-8")
+    fw = load_framework(tmp_path / "f.yaml")
+    assert fw.standard_ids == ("S1", "S2", "S3", "L1")
+    assert fw.standard("L1").local and fw.standard("L1").sub_questions == (("L1a", "Filtering in place"),)
+    assert fw.scale_of("L1").parse("1").label == "Outstanding"  # 1 = outstanding on this scale
+    assert ("L1", "CC") in set(zip(fw.crosswalk()["standard"], fw.crosswalk()["domain"]))
+
+
 def test_framework_problems_are_all_listed(tmp_path: Path) -> None:
     shutil.copy(ROOT / "data" / "frameworks" / "scales_section11.yaml", tmp_path / "scales_section11.yaml")
     (tmp_path / "f.yaml").write_text(FRAMEWORK.replace("scale: checklist", "scale: fivepoint")

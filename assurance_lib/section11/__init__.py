@@ -22,26 +22,32 @@ Importing this package registers the notebook's input contracts with the reader 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
 from ..readers import InputContract, register
 from .framework import Framework, Standard, load_framework
 from .inputs import read_agency_register, read_framework_input, read_returns
 from .scales import Level, Rating, RatingScale, load_scales
 from . import analysis
 from .present import (Section11Results, analyse, chart_weakest_standards, method_parameters, scorecard_markdown,
-                      show_action_plan, show_evidence, show_heatmap, show_moderation, show_ratings,
+                      show_action_plan, show_evidence, show_heatmap, show_moderation, show_moderation_crosstab, show_ratings,
                       show_returns_received, show_shortlist, show_trends, show_triangulation, show_weakest_standards,
                       write_flags, write_scorecards)
 
 __all__ = ["Framework", "Standard", "load_framework", "read_agency_register", "read_returns", "Level", "Rating",
            "RatingScale", "load_scales", "NOTEBOOK", "analysis", "Section11Results", "analyse",
            "chart_weakest_standards", "method_parameters", "scorecard_markdown", "show_action_plan", "show_evidence",
-           "show_heatmap", "show_moderation", "show_ratings", "show_returns_received", "show_shortlist",
+           "show_heatmap", "show_moderation", "show_moderation_crosstab", "show_ratings", "show_returns_received", "show_shortlist",
            "show_trends", "show_triangulation", "show_weakest_standards", "write_flags", "write_scorecards"]
 
 NOTEBOOK = "02_section11"
 
 
-def _read_survey(path, params):  # type: ignore[no-untyped-def]
+def _read_survey(path: Path, params: Mapping[str, Any]) -> pd.DataFrame:
+    """Contract reader for the practitioner survey (see :func:`assurance_lib.voice.read_practitioner_survey`)."""
     from ..voice import read_practitioner_survey
 
     return read_practitioner_survey(path, params)

@@ -149,7 +149,7 @@ def _read_returns_table(p: Path, shown: str) -> tuple[pd.DataFrame, list[Problem
     """Read a returns CSV or workbook; for a workbook, check each sheet's columns."""
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
         df = read_table(p)
-        return df, require_columns(df, ("cycle", "agency", *RETURNS_COLUMNS[2:]), shown)
+        return df, require_columns(df, RETURNS_COLUMNS, shown)
     from openpyxl import load_workbook
 
     try:

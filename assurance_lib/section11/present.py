@@ -24,7 +24,7 @@ from .framework import Framework, load_framework
 from .inputs import read_agency_register, read_returns
 
 __all__ = ["Section11Results", "analyse", "show_returns_received", "show_heatmap", "show_ratings",
-           "show_weakest_standards", "chart_weakest_standards", "show_moderation", "show_evidence", "show_trends",
+           "show_weakest_standards", "chart_weakest_standards", "show_moderation", "show_moderation_crosstab", "show_evidence", "show_trends",
            "show_triangulation", "show_shortlist", "show_action_plan", "write_scorecards", "write_flags",
            "method_parameters", "scorecard_markdown", "slug"]
 
@@ -207,16 +207,24 @@ def chart_weakest_standards(ctx: Any, res: Section11Results) -> Any:
     return ctx.publish.figure(chart)
 
 
+def _subset_note(res: Section11Results) -> str:
+    return (f"Moderated subset only: {int(res.current['reviewed'].sum())} of {len(res.current)} ratings of "
+            f"{res.current.loc[res.current['reviewed'], 'agency'].nunique()} agencies were reviewed by the panel. "
+            "Over-rating = moderated rating lower than the self-rating on the same scale. Agencies not reviewed are "
+            "not shown: their over-rating is unknown, not zero.")
+
+
 def show_moderation(ctx: Any, res: Section11Results) -> pd.DataFrame:
-    """Publish moderation by agency, sector and overall, and the self x moderated cross-table; return the first."""
-    subset = (f"Moderated subset only: {int(res.current['reviewed'].sum())} of {len(res.current)} ratings of "
-              f"{res.current.loc[res.current['reviewed'], 'agency'].nunique()} agencies were reviewed by the panel. "
-              "Over-rating = moderated rating lower than the self-rating on the same scale. Agencies not reviewed are "
-              "not shown: their over-rating is unknown, not zero.")
-    ctx.publish.table(res.crosstab, _spec(res, "section11_moderation_crosstab",
-                                          f"Self-rating against moderated rating, {res.cycle}", subset))
+    """Publish ``section11_moderation`` (by agency, sector and overall, moderated subset only) and return it."""
     return ctx.publish.table(res.moderation, _spec(res, "section11_moderation",
-                                                   f"Moderation of Section 11 self-ratings, {res.cycle}", subset))
+                                                   f"Moderation of Section 11 self-ratings, {res.cycle}",
+                                                   _subset_note(res)))
+
+
+def show_moderation_crosstab(ctx: Any, res: Section11Results) -> pd.DataFrame:
+    """Publish ``section11_moderation_crosstab`` (self-rating x moderated rating, per scale) and return it."""
+    return ctx.publish.table(res.crosstab, _spec(res, "section11_moderation_crosstab",
+                                                 f"Self-rating against moderated rating, {res.cycle}", _subset_note(res)))
 
 
 def show_evidence(ctx: Any, res: Section11Results) -> pd.DataFrame:
