@@ -924,6 +924,7 @@ def action_status(actions: pd.DataFrame, as_at: dt.date, framework: AuditFramewo
     for c in ("created", "due"):
         a[c] = a[c].dt.strftime("%Y-%m-%d")
     a["closed_date"] = np.where(complete, a["closed_date"].dt.strftime("%Y-%m-%d"), "[z]")
+    a["theme"] = a["theme"].astype("string").fillna("[z]")
     cols = ["action_id", "source", "source_ref", "theme", "agency", "owner_role", "created", "due",
             "status_at_period_end", "rag", "days_overdue", "evidence_of_completion", "evidence_of_impact",
             "closed_date", "complete_without_impact"]
@@ -1176,6 +1177,11 @@ def chart_agreement(ctx: Any, res: AuditResults) -> Any | None:
                           subtitle=f"Weighted kappa ({res.settings.kappa_weights} weights), {res.settings.confidence:.0%} "
                                    "interval bootstrapped by case; 0 = chance agreement, 1 = perfect",
                           source=_SOURCE, alt=alt, reference=0.0, log=False, xlabel="weighted kappa")
+    if chart.fig.get_figheight() < 4.5:
+        # a short forest plot puts the subtitle over the title (charts places them at fixed
+        # fractions of the height): give it the height of the other charts
+        chart.fig.set_size_inches(8, 4.5)
+        chart.fig.tight_layout(rect=(0, 0.03, 0.8, 0.9))
     return ctx.publish.figure(chart)
 
 
