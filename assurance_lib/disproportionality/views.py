@@ -187,9 +187,21 @@ def build_tables(ctx: Any, inputs: Inputs, result: GridResult) -> dict[str, tupl
     g.loc[g["measure"].eq("share"), "denominator"] = np.nan
     g.loc[g["measure"].eq("share"), "denominator_kind"] = "none"
     has_imd = bool((g["group_type"] == "imd_decile").any())
-    return {TABLE: (g, grid_spec(has_imd)),
-            "disproportionality_trends": trends_table(ctx, inputs),
-            "disproportionality_benchmark": benchmark_table(ctx, inputs)}
+    out = {TABLE: (g, grid_spec(has_imd)), "disproportionality_trends": trends_table(ctx, inputs),
+           "disproportionality_benchmark": benchmark_table(ctx, inputs)}
+    return {k: (_rounded(f), spec) for k, (f, spec) in out.items()}
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Estimates to 4 decimal places and p/q-values to 4 significant figures, for publication."""
+    f = frame.copy()
+    for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998"):
+        if c in f:
+            f[c] = pd.to_numeric(f[c], errors="coerce").round(4)
+    for c in ("p_value", "q_value"):
+        if c in f:
+            f[c] = [float(f"{v:.4g}") if pd.notna(v) else np.nan for v in pd.to_numeric(f[c], errors="coerce")]
+    return f
 
 
 def publish_all(ctx: Any, inputs: Inputs, result: GridResult) -> dict[str, pd.DataFrame]:

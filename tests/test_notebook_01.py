@@ -1,0 +1,78 @@
+"""Notebook 01 runs end to end on the synthetic partnership and writes a pack that meets the contracts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+
+from assurance_lib import disproportionality as dp
+from assurance_lib.notebook import setup
+
+DISPRO_COLUMNS = ["period", "stage", "measure", "group_type", "group", "reference_group", "count", "denominator",
+                  "value", "lower_95", "upper_95", "lower_998", "upper_998", "method", "p_value", "q_value", "flag",
+                  "denominator_source"]
+
+
+def test_notebook_is_thin_and_committed_without_outputs(root):
+    nb = nbformat.read(root / "notebooks" / "01_disproportionality.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    lines = [l for l in params[0].source.splitlines() if l.strip()]
+    assert 'params_file = "parameters/2026-27-Q2.yaml"' in params[0].source and 'run_dir = ""' in params[0].source
+    assert all(re.match(r"^\w+ = .+  # \S", l) for l in lines), "one literal per line, each with a # help comment"
+    for c in code:
+        assert not c.get("outputs") and c.get("execution_count") is None
+        assert not re.search(r"^\s*(def|class) ", c.source, re.M)
+    md = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for section in ("Data quality", "journey at a glance", "Intersections", "Age-standardised", "Trends",
+                    "Benchmarking", "Key findings", "Method and caveats", "Provenance"):
+        assert section in md
+
+
+def test_q1_parameters_run_and_report_later_events(root, tmp_path):
+    ctx = setup("01_disproportionality", params_file="parameters/2026-27-Q1.yaml", run_dir=str(tmp_path),
+                events_path="data/synthetic/journey_events.csv", population_path="data/synthetic/population_children.csv")
+    inputs = dp.load(ctx)
+    res = dp.analyse(ctx, inputs)
+    assert res.window.label == "12 months to 30 June 2026"
+    assert len(res.quarantine) > 0 and (tmp_path / "internal" / "tables" / "disproportionality_quarantine.csv").is_file()
+    allc = res.grid[(res.grid["group"] == "All children") & (res.grid["measure"] == "rate_per_10000")]
+    assert len(allc) == 9 and (allc["count"] > 0).all()
+
+
+@pytest.mark.slow
+def test_notebook_runs_and_publishes(run_notebook, tmp_path, root):
+    run_dir = tmp_path / "pack"
+    run_notebook("01_disproportionality", run_dir)
+    tables = run_dir / "shareable" / "tables"
+    t = pd.read_csv(tables / "disproportionality.csv", dtype=str, keep_default_na=False)
+    assert all(c in t.columns for c in DISPRO_COLUMNS)
+    allc = t[t["group"] == "All children"]
+    assert not allc.duplicated(["period", "stage", "measure"]).any()
+    assert len(allc.groupby(["period", "stage", "measure"])) == len(t.groupby(["period", "stage", "measure"]))
+    # small counts never shown
+    counts = pd.to_numeric(t["count"], errors="coerce")
+    assert not counts.between(1, 5).any()
+    assert (t.loc[t["count"] == "[c]", "value"] == "[c]").all()
+    index = json.loads((tables / "index.json").read_text())
+    names = {e["name"]: e for e in index["tables"]}
+    assert names["disproportionality"]["unit"] == "children" and names["disproportionality"]["rule"] == "children-counts"
+    flags = pd.read_csv(tables / "flags_disproportionality.csv")
+    assert len(flags) > 0 and flags["statement"].str.len().min() > 20
+    assert flags["severity"].isin(["high", "medium", "low"]).all()
+    assert flags["statement"].str.contains("Black children were 1.").any()   # the planted contact effect (x1.5)
+    # no identifier anywhere in the pack: no synthetic child id, no date of birth
+    events = pd.read_csv(root / "data" / "synthetic" / "journey_events.csv", dtype=str)
+    dobs = set(events["date_of_birth"]) - {"2026-09-30"}   # the population vintage date is printed on purpose
+    for f in run_dir.rglob("*"):
+        if f.is_file() and f.suffix in (".csv", ".json", ".md", ".html", ".svg", ".ipynb", ".log"):
+            text = f.read_text(errors="ignore")
+            assert not re.search(r"SYN\d{6}", text), f
+            assert not (set(re.findall(r"\d{4}-\d{2}-\d{2}", text)) & dobs), f
+    for fig in ("dispro_heatmap_rate_ratio", "dispro_forest_rate_ratio_cpp_start", "dispro_funnel_referral", "dispro_trends"):
+        assert (run_dir / "shareable" / "figures" / f"{fig}.png").is_file()
