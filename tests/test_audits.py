@@ -392,3 +392,43 @@ def test_a_period_with_no_audits_gives_empty_tables_not_errors(fixture):
     assert r.flags.empty
     assert _row(r.action_summary, by="all")["n_actions"] == 0
     assert any("dated after the period end" in n for n in r.notes)
+
+
+def test_excel_action_log_with_real_dates_reads_like_the_csv(fixture, tmp_path):
+    """An action log kept in Excel, with date cells, gives the same frame as the CSV (sheet named in messages)."""
+    csv_frame = audits.read_actions(fixture["actions_path"], fixture)
+    raw = pd.read_csv(fixture["actions_path"], dtype=str, keep_default_na=False)
+    for c in ("created", "due", "closed_date"):
+        raw[c] = pd.to_datetime(raw[c].replace("", None), format="%Y-%m-%d")
+    xlsx = tmp_path / "actions.xlsx"
+    raw.to_excel(xlsx, index=False, sheet_name="Actions")
+    xl_frame = audits.read_actions(xlsx, fixture)
+    cols = ["action_id", "source", "agency", "created", "due", "status", "closed_date"]
+    pd.testing.assert_frame_equal(xl_frame[cols], csv_frame[cols], check_dtype=False)
+    raw.loc[1, "due"] = pd.Timestamp("2026-01-01")  # before it was created (2026-07-20)
+    raw.to_excel(xlsx, index=False, sheet_name="Actions")
+    with pytest.raises(InputError) as ei:
+        audits.read_actions(xlsx, fixture)
+    assert "actions.xlsx, sheet 'Actions', row 3, column 'due'" in _messages(ei.value)
+
+
+def test_text_the_guard_cannot_clear_is_left_out_and_counted(fixture, tmp_path, monkeypatch):
+    from assurance_lib import disclosure
+    from assurance_lib.notebook import setup
+
+    real = disclosure.redact
+
+    def stubborn(text, ids=None):  # a guard that cannot clear anything about Amelia
+        if "Amelia" in text:
+            return disclosure.Redaction("", 1)
+        return real(text, ids)
+
+    monkeypatch.setattr(audits.disclosure, "redact", stubborn)
+    run = tmp_path / "pack"
+    ctx = setup("03_audit_synthesis", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run), n_boot=10, **fixture)
+    r = audits.analyse(ctx)
+    md = audits.briefings(ctx, r)
+    assert "Amelia" not in md and "Hartley" not in md
+    assert "1 quotation left out: the redaction guard could not clear it." in md
+    log = (run / "internal" / "publish.log").read_text()
+    assert "1 free-text passage(s) in the seven-minute briefings could not be cleared" in log
