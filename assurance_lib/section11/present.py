@@ -134,6 +134,12 @@ def analyse(ctx: Any) -> Section11Results:
     )
 
 
+def _pub(ctx: Any, df: pd.DataFrame, spec: TableSpec, **kw: Any) -> pd.DataFrame:
+    """Publish ``df`` and return the published frame for display, empty cells shown blank (not ``<NA>``)."""
+    shown = ctx.publish.table(df, spec, **kw)
+    return shown.astype(object).where(shown.notna(), "")
+
+
 def _spec(res: Section11Results, name: str, title: str, notes: str = "") -> TableSpec:
     return TableSpec(name=name, title=title, unit="agencies", rule="organisations", source=res.source,
                      notes=notes)
@@ -144,7 +150,7 @@ def show_returns_received(ctx: Any, res: Section11Results) -> pd.DataFrame:
     counts = res.received["status"].value_counts()
     note = ("Status against the register's deadline. " +
             ", ".join(f"{k}: {int(v)}" for k, v in counts.items()) + ".")
-    return ctx.publish.table(res.received, _spec(res, "section11_returns_received",
+    return _pub(ctx, res.received, _spec(res, "section11_returns_received",
                                                  f"Section 11 returns received, cycle {res.cycle}", note))
 
 
@@ -171,13 +177,13 @@ def show_heatmap(ctx: Any, res: Section11Results) -> Any:
 def show_ratings(ctx: Any, res: Section11Results) -> pd.DataFrame:
     """Publish ratings by agency x standard, by agency, by domain and by sector; return the domain table."""
     basis = "Rating of record: the panel's moderated rating where moderated, else the self-rating."
-    ctx.publish.table(res.ratings, _spec(res, "section11_ratings", f"Section 11 ratings by agency and standard, {res.cycle}",
+    _pub(ctx, res.ratings, _spec(res, "section11_ratings", f"Section 11 ratings by agency and standard, {res.cycle}",
                                          basis + " 'unverified' = self-rated fully met with no evidence."))
-    ctx.publish.table(res.agencies, _spec(res, "section11_agencies", f"Section 11 ratings by agency, {res.cycle}",
+    _pub(ctx, res.agencies, _spec(res, "section11_agencies", f"Section 11 ratings by agency, {res.cycle}",
                                           basis + " Grouped by scale: ratings on different scales are never pooled."))
-    ctx.publish.table(res.sectors, _spec(res, "section11_sectors", f"Section 11 ratings by sector, {res.cycle}",
+    _pub(ctx, res.sectors, _spec(res, "section11_sectors", f"Section 11 ratings by sector, {res.cycle}",
                                          basis + " Grouped by scale."))
-    return ctx.publish.table(res.domains, _spec(
+    return _pub(ctx, res.domains, _spec(
         res, "section11_domains", f"Section 11 ratings by risk domain, {res.cycle}",
         basis + " Standards are mapped to domains by the framework's crosswalk; a standard may count in several "
                 "domains. Grouped by scale."))
@@ -185,7 +191,7 @@ def show_ratings(ctx: Any, res: Section11Results) -> pd.DataFrame:
 
 def show_weakest_standards(ctx: Any, res: Section11Results) -> pd.DataFrame:
     """Publish ``section11_standards`` (weakest first) and return it."""
-    return ctx.publish.table(res.standards, _spec(
+    return _pub(ctx, res.standards, _spec(
         res, "section11_standards", f"Section 11 standards, weakest first, {res.cycle}",
         "Share of agencies fully meeting each standard (rating of record); median position on the standard's own scale "
         "(0 worst, 1 best)."))
@@ -216,20 +222,20 @@ def _subset_note(res: Section11Results) -> str:
 
 def show_moderation(ctx: Any, res: Section11Results) -> pd.DataFrame:
     """Publish ``section11_moderation`` (by agency, sector and overall, moderated subset only) and return it."""
-    return ctx.publish.table(res.moderation, _spec(res, "section11_moderation",
+    return _pub(ctx, res.moderation, _spec(res, "section11_moderation",
                                                    f"Moderation of Section 11 self-ratings, {res.cycle}",
                                                    _subset_note(res)))
 
 
 def show_moderation_crosstab(ctx: Any, res: Section11Results) -> pd.DataFrame:
     """Publish ``section11_moderation_crosstab`` (self-rating x moderated rating, per scale) and return it."""
-    return ctx.publish.table(res.crosstab, _spec(res, "section11_moderation_crosstab",
+    return _pub(ctx, res.crosstab, _spec(res, "section11_moderation_crosstab",
                                                  f"Self-rating against moderated rating, {res.cycle}", _subset_note(res)))
 
 
 def show_evidence(ctx: Any, res: Section11Results) -> pd.DataFrame:
     """Publish ``section11_evidence`` (ratings without evidence, unverified fully met) and return it."""
-    return ctx.publish.table(res.evidence, _spec(
+    return _pub(ctx, res.evidence, _spec(
         res, "section11_evidence", f"Evidence completeness by agency, {res.cycle}",
         "A rating has evidence when a narrative or a document reference was given (the narratives are not published). "
         "Unverified = self-rated fully met with no evidence."))
@@ -240,7 +246,7 @@ def show_trends(ctx: Any, res: Section11Results) -> pd.DataFrame:
     t = res.trends
     note = (f"Rating of record in {res.cycle} against {res.previous or 'no previous cycle'}, compared on the standard's "
             "own scale.")
-    ctx.publish.table(t, _spec(res, "section11_trends", f"Change since the previous cycle, {res.cycle}", note))
+    _pub(ctx, t, _spec(res, "section11_trends", f"Change since the previous cycle, {res.cycle}", note))
     summary = (t.assign(n=1).pivot_table(index=["agency", "sector"], columns="trend", values="n", aggfunc="sum",
                                          fill_value=0).reset_index())
     summary.columns.name = None
@@ -248,7 +254,7 @@ def show_trends(ctx: Any, res: Section11Results) -> pd.DataFrame:
         if c not in summary.columns:
             summary[c] = 0
     summary = summary.sort_values(["declined", "agency"], ascending=[False, True]).reset_index(drop=True)
-    return ctx.publish.table(summary, _spec(res, "section11_trend_summary",
+    return _pub(ctx, summary, _spec(res, "section11_trend_summary",
                                             f"Standards improved and declined by agency, {res.cycle}", note))
 
 
@@ -257,7 +263,7 @@ def show_triangulation(ctx: Any, res: Section11Results) -> pd.DataFrame:
     if res.triangulation is None:
         return pd.DataFrame({"note": ["No practitioner survey was given for this run (survey_path is empty)."]})
     s = res.settings
-    return ctx.publish.table(res.triangulation, _spec(
+    return _pub(ctx, res.triangulation, _spec(
         res, "section11_triangulation", f"Self-ratings against practitioners' answers, {res.cycle}",
         f"Agreement = share of answers agreeing, on the question's own scale, for agency x standard groups of at least "
         f"{s['survey_min_respondents']} respondents (smaller groups are not compared). A contradiction is a fully met "
@@ -272,7 +278,7 @@ def show_shortlist(ctx: Any, res: Section11Results) -> pd.DataFrame:
             ". Each component is 0 to 1: low_ratings = (not met + half partially met) / rated; declines = declined / "
             "compared with the previous cycle; over_rating = lowered at moderation / moderated; missing_evidence = "
             "without evidence / rated; non_return = 1 missing, 0.25 late. Ties share a rank.")
-    ranking = ctx.publish.table(res.ranking, _spec(res, "section11_risk_ranking",
+    ranking = _pub(ctx, res.ranking, _spec(res, "section11_risk_ranking",
                                                    f"Risk ranking of agencies for assurance visits, {res.cycle}", note))
     return ranking[ranking["shortlisted"].astype(str).isin(["True", "true"])][
         ["rank", "agency", "sector", "return_status", "score", "reasons"]].reset_index(drop=True)
@@ -313,7 +319,7 @@ def show_action_plan(ctx: Any, res: Section11Results) -> pd.DataFrame:
             f"show as {_WITHHELD} (the full extract is in the internal tables).")
     if n1 + n2:
         ctx.publish._log(f"section11_action_plan: {n1 + n2} free-text entries withheld")
-    return ctx.publish.table(shown, _spec(res, "section11_action_plan",
+    return _pub(ctx, shown, _spec(res, "section11_action_plan",
                                           f"Section 11 action plan extract, {res.cycle}", note), internal=False)
 
 
