@@ -970,7 +970,7 @@ def build_flags(res: "AuditResults") -> pd.DataFrame:
         v = r["pct_good_or_better"]
         if pd.notna(v) and v < s.below_good_threshold:
             scope = (f"across the audits of {_window_text(res)}" if r["audit_id"] == ALL else f"in audit {r['audit_id']}")
-            rows.append({"category": "grades below good", "subject": f"{r['domain']} ({r['audit_id']})",
+            rows.append({"category": "grades below good", "subject": f"{r['domain']} ({'all audits' if r['audit_id'] == ALL else r['audit_id']})",
                          "measure": "percentage of panel grades good or better", "value": v, "lower": np.nan,
                          "upper": np.nan, "severity": "high" if v < s.below_good_threshold / 2 else "medium",
                          "statement": f"{r['domain']} was graded good or better in {v:.0f}% of gradings {scope} "
