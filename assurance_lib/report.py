@@ -120,36 +120,52 @@ _NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 _NOT_COMPARED = re.compile(r"(^|_)(lower|upper|lcl|ucl|ci|p|q|p_value|q_value|se|z|method|indicative|shown|flag)(_|$)|_95$|_998$")
 _LABEL_RE = re.compile(r"^[A-Za-z][A-Za-z '&,/()-]*$")
 
+_ALL = {"measure": "rate_per_10000", "group_type": "all", "group": "All children"}
 DEFAULT_OBA: tuple[dict[str, Any], ...] = (
-    # journey (notebook 01): the disproportionality grid, all children
-    {"area": "Children's journeys", "question": "How much did we do?", "label": "Children referred to children's social care",
-     "table": "disproportionality", "where": {"stage": "referral", "measure": "rate", "group_type": "all"}, "column": "count"},
-    {"area": "Children's journeys", "question": "How much did we do?", "label": "Children with a child protection plan",
-     "table": "disproportionality", "where": {"stage": "cp_plan", "measure": "rate", "group_type": "all"}, "column": "count"},
-    {"area": "Children's journeys", "question": "How well did we do it?", "label": "Flags raised on disproportionality (high)",
+    # journey (notebook 01): the published disproportionality grid, all children
+    {"area": "Children's journeys", "question": "How much did we do?", "label": "Children referred to children's social care (12 months)",
+     "table": "disproportionality", "where": {"stage": "referral", **_ALL}, "column": "count"},
+    {"area": "Children's journeys", "question": "How much did we do?", "label": "Children starting a child protection plan (12 months)",
+     "table": "disproportionality", "where": {"stage": "cpp_start", **_ALL}, "column": "count"},
+    {"area": "Children's journeys", "question": "How well did we do it?",
+     "label": "Children assessed, per cent of children at the feeder stage",
+     "table": "disproportionality", "where": {"stage": "assessment", "measure": "conversion", "group_type": "all",
+                                             "group": "All children"}, "column": "value"},
+    {"area": "Children's journeys", "question": "How well did we do it?", "label": "High severity disproportionality flags",
      "flags": "disproportionality", "severity": "high"},
     {"area": "Children's journeys", "question": "Is anyone better off?", "label": "Disproportionality flags resolved since the previous period",
      "resolved": "disproportionality"},
     # Section 11 (notebook 02)
-    {"area": "Section 11", "question": "How much did we do?", "label": "Agencies that made a Section 11 return",
-     "table": "section11_coverage", "where": {}, "column": "returned"},
-    {"area": "Section 11", "question": "How well did we do it?", "label": "Flags raised on Section 11 (high)",
+    {"area": "Section 11", "question": "How much did we do?", "label": "Agencies whose Section 11 return was received",
+     "table": "section11_returns_received", "where": {"status": ["on time", "late"]}, "aggregate": "rows"},
+    {"area": "Section 11", "question": "How well did we do it?", "label": "Agencies whose return was received on time",
+     "table": "section11_returns_received", "where": {"status": "on time"}, "aggregate": "rows"},
+    {"area": "Section 11", "question": "How well did we do it?", "label": "High severity Section 11 flags",
      "flags": "section11", "severity": "high"},
     {"area": "Section 11", "question": "Is anyone better off?", "label": "Section 11 flags resolved since the previous period",
      "resolved": "section11"},
     # audits (notebook 03)
-    {"area": "Case audits", "question": "How much did we do?", "label": "Cases audited",
-     "table": "audit_summary", "where": {}, "column": "cases"},
-    {"area": "Case audits", "question": "How well did we do it?", "label": "Flags raised on case audits (high)",
+    {"area": "Case audits", "question": "How much did we do?", "label": "Cases audited this period",
+     "table": "audit_register", "where": {"role": "this period"}, "column": "n_cases", "aggregate": "sum"},
+    {"area": "Case audits", "question": "How much did we do?", "label": "Actions in the partnership's action log",
+     "table": "audit_actions_summary", "where": {"by": "all"}, "column": "n_actions"},
+    {"area": "Case audits", "question": "How well did we do it?", "label": "Actions complete (per cent)",
+     "table": "audit_actions_summary", "where": {"by": "all"}, "column": "pct_complete"},
+    {"area": "Case audits", "question": "How well did we do it?", "label": "High severity audit flags",
      "flags": "audits", "severity": "high"},
+    {"area": "Case audits", "question": "Is anyone better off?", "label": "Actions complete with evidence of impact",
+     "table": "audit_actions_summary", "where": {"by": "all"}, "column": "n_complete_with_impact"},
     {"area": "Case audits", "question": "Is anyone better off?", "label": "Audit flags resolved since the previous period",
      "resolved": "audits"},
 )
 """The outcomes-based accountability view: each measure reads one published value.
 
-An entry either reads a table cell (``table``, ``where`` selecting exactly one row, ``column``),
-counts this period's flags of an analysis (``flags``, optional ``severity``) or counts the flags
-resolved since the previous period (``resolved``). A measure whose table or row is not in the
+An entry either reads a published table (``table``, ``where`` selecting rows: a value or a list
+of values per column, and ``aggregate``: ``value`` (default; exactly one row, its ``column``),
+``sum`` (the sum of ``column`` over the rows; a suppressed value makes the sum suppressed) or
+``rows`` (the number of matching rows, e.g. agencies)), counts this period's flags of an analysis
+(``flags``, optional ``severity``) or counts the flags resolved since the previous period
+(``resolved``). A measure whose table or row is not in the
 pack is shown as ``[x]`` and listed among the gaps. A partnership may give its own list in a
 YAML file (notebook parameter ``oba_path``) with the same keys.
 """
@@ -482,32 +498,38 @@ def oba_view(pack: PublishedPack, spec: Sequence[Mapping[str, Any]], changes: pd
                 rows.append({**base, "value": str(n), "evidence_table": "report_flag_changes",
                              "evidence_key": f"change=resolved; analysis={e['resolved']}", "note": ""})
         else:
-            t = pack.tables.get(e["table"])
-            where = dict(e.get("where") or {})
-            key = "; ".join(f"{k}={v}" for k, v in where.items())
-            if t is None or e["column"] not in t.columns or any(k not in t.columns for k in where):
-                rows.append({**base, "value": "[x]", "evidence_table": e["table"], "evidence_key": key,
-                             "note": "this table or column is not in the pack"})
-                continue
-            sel = t
-            for k, v in where.items():
-                sel = sel[sel[k].astype(str).eq(str(v))]
-            if len(sel) == 1:
-                rows.append({**base, "value": str(sel.iloc[0][e["column"]]), "evidence_table": e["table"],
-                             "evidence_key": key, "note": ""})
-            elif len(sel) == 0:
-                rows.append({**base, "value": "[x]", "evidence_table": e["table"], "evidence_key": key,
-                             "note": "no row of the table matches"})
-            else:
-                vals = [str(v) for v in sel[e["column"]]]
-                if all(_is_num(v) for v in vals) and e.get("sum"):
-                    total = sum(float(v) for v in vals)
-                    rows.append({**base, "value": f"{total:g}", "evidence_table": e["table"], "evidence_key": key,
-                                 "note": f"sum of {len(vals)} published rows"})
-                else:
-                    rows.append({**base, "value": "[x]", "evidence_table": e["table"], "evidence_key": key,
-                                 "note": f"{len(sel)} rows match; the measure needs exactly one"})
+            rows.append({**base, **_oba_cell(pack, e)})
     return pd.DataFrame(rows, columns=["area", "question", "measure", "value", "evidence_table", "evidence_key", "note"]).astype(object)
+
+
+def _oba_cell(pack: PublishedPack, e: Mapping[str, Any]) -> dict[str, str]:
+    """One table-based OBA measure: ``value`` (one row), ``sum`` or ``rows`` of the matching rows."""
+    t = pack.tables.get(e["table"])
+    where = dict(e.get("where") or {})
+    how = e.get("aggregate", "value")
+    key = "; ".join(f"{k}={'|'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in where.items())
+    out = {"evidence_table": e["table"], "evidence_key": key}
+    need = [k for k in where] + ([e["column"]] if how != "rows" else [])
+    if t is None or any(c not in t.columns for c in need):
+        return {**out, "value": "[x]", "note": "this table or column is not in the pack"}
+    sel = t
+    for k, v in where.items():
+        allowed = [str(x) for x in v] if isinstance(v, list) else [str(v)]
+        sel = sel[sel[k].astype(str).isin(allowed)]
+    if how == "rows":
+        return {**out, "value": str(len(sel)), "note": "number of matching rows of the published table"}
+    if len(sel) == 0:
+        return {**out, "value": "[x]", "note": "no row of the table matches"}
+    vals = [str(v) for v in sel[e["column"]]]
+    if how == "sum":
+        if not all(_is_num(v) for v in vals):
+            sup = next((v for v in vals if v in _SHORTHAND), "[x]")
+            return {**out, "value": sup, "note": f"a value to add up is not published as a number ({sup})"}
+        total = sum(float(v) for v in vals)
+        return {**out, "value": f"{total:g}", "note": f"sum of {len(vals)} published values"}
+    if len(sel) > 1:
+        return {**out, "value": "[x]", "note": f"{len(sel)} rows match; the measure needs exactly one"}
+    return {**out, "value": vals[0], "note": ""}
 
 
 def load_oba_spec(path: Path | None) -> tuple[dict[str, Any], ...]:
@@ -534,7 +556,10 @@ def load_oba_spec(path: Path | None) -> tuple[dict[str, Any], ...]:
         if not any(k in e for k in ("table", "flags", "resolved")):
             problems.append(Problem(file=shown, place=f"item {i}", message="names no evidence",
                                     expected="one of the keys table (with column), flags or resolved"))
-        if "table" in e and not isinstance(e.get("column"), str):
+        if e.get("aggregate", "value") not in ("value", "sum", "rows"):
+            problems.append(Problem(file=shown, place=f"item {i}", key="aggregate", value=str(e.get("aggregate")),
+                                    expected="one of: value, sum, rows"))
+        if "table" in e and e.get("aggregate") != "rows" and not isinstance(e.get("column"), str):
             problems.append(Problem(file=shown, place=f"item {i}", key="column", message="is missing",
                                     expected="the column of the table holding the value"))
     if problems:
@@ -1035,7 +1060,7 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
         gaps.append("No children's and young people's feedback summary was given for this period, so the voice of the child "
                     "is not evidenced here. Fill it by asking the participation team for counts by theme and sentiment "
                     "(children_feedback_path).")
-    if survey_df is None and not any("survey" in n or "practitioner" in n for n in pack.declarations):
+    if survey_df is None and not any(w in n for n in pack.declarations for w in ("survey", "practitioner", "triangulation")):
         gaps.append("No practitioner survey was given for this period, so what front-line practitioners say is not "
                     "evidenced here. Fill it with the practitioner survey of the Section 11 cycle (practitioner_survey_path).")
     if prev is None:
@@ -1110,13 +1135,12 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
             pr.append(f"- {r['theme']}: {_pct(r['agreement'])} of {r['answers']} answers agree "
                       f"({r['respondents']} practitioners)")
         pr.append("\nEvidence: the table below, published as [report_practitioner_survey](tables/report_practitioner_survey.csv).\n")
-    else:
-        cited = [n for n in pack.declarations if "survey" in n or "practitioner" in n]
-        if cited:
-            pr.append("The Section 11 analysis published what practitioners said:\n")
-            pr += [f"- Table: {_link_table(n, pack.declarations)}" for n in cited]
-        else:
-            pr.append("No practitioner survey was given for this period (see the gaps).\n")
+    cited = [n for n in sorted(pack.declarations) if any(w in n for w in ("survey", "practitioner", "triangulation"))]
+    if cited:
+        pr.append("\nThe Section 11 analysis also published what practitioners said beside what agencies rated:\n")
+        pr += [f"- Table: {_link_table(n, pack.declarations)}" for n in cited]
+    elif survey_pub is None:
+        pr.append("No practitioner survey was given for this period (see the gaps).\n")
     rep.sections["practitioners"] = "\n".join(pr) + "\n"
 
     ch = []

@@ -168,10 +168,19 @@ def test_oba_view_reads_published_cells_and_counts_flags(packs) -> None:
          "severity": "high"},
         {"area": "Section 11", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"},
         {"area": "Audits", "question": "How much did we do?", "label": "Missing", "table": "nope", "column": "x"},
+        {"area": "Audits", "question": "How much did we do?", "label": "Cases", "table": "audit_grades",
+         "column": "cases", "aggregate": "sum"},
+        {"area": "Journey", "question": "How much did we do?", "label": "Referrals", "table": "dispro_rates",
+         "where": {"stage": ["referral"]}, "column": "children", "aggregate": "sum"},
+        {"area": "Section 11", "question": "How much did we do?", "label": "Agencies", "table": "s11_ratings",
+         "where": {"agency": ["Police", "Health", "Fire"]}, "aggregate": "rows"},
     ]
     v = report.oba_view(cur, spec, report.compare_flags(cur.flags, prev.flags))
     # 46 from DISPRO_Q2; cpp matches two rows -> [x]; one high audit flag; one resolved Section 11 flag
-    assert list(v["value"]) == ["46", "[x]", "1", "1", "[x]"]
+    # audit cases 6 + 3 + 1 = 10; referrals 46 + 290 = 336; two agencies in the Section 11 table
+    assert list(v["value"]) == ["46", "[x]", "1", "1", "[x]", "10", "336", "2"]
+    q1 = report.oba_view(prev, spec[6:7] + [{**spec[6], "where": {"stage": "cpp"}}], None)
+    assert list(q1["value"]) == ["340", "[c]"]  # Q1: 40 + 300; cpp Black suppressed -> sum suppressed
     assert v.loc[4, "note"] == "this table or column is not in the pack"
     assert report.oba_view(cur, spec[3:4], None).loc[0, "value"] == "[x]"
 
@@ -282,3 +291,62 @@ def test_contracts_register_for_notebook_04() -> None:
     assert all(c.optional for c in names.values())
     assert names["practitioner_survey_report"].identifier_columns == ("respondent",)
     assert names["children_feedback"].parameter == "children_feedback_path"
+
+
+# ----------------------------------------------------------------------------- build, in process
+def _ctx(run_dir: Path, **params):
+    from assurance_lib.notebook import setup
+
+    base = {"commentary_path": "", "children_feedback_path": "", "practitioner_survey_path": "", "oba_path": "",
+            "previous_run_dir": ""}
+    return setup("04_assurance_report", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run_dir), **{**base, **params})
+
+
+def test_build_without_optional_inputs_lists_the_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r", analyses=("disproportionality", "audits"))
+    rep = report.build(_ctx(pack))
+    gaps = "\n".join(rep.gaps)
+    assert "The Section 11 self-assessment analysis published no flags file" in gaps.replace("the Section 11", "The Section 11")
+    assert "No children's and young people's feedback summary was given" in gaps
+    assert "No practitioner survey was given" in gaps
+    assert "No comparison with 2026-27 Q1: no pack of the previous period (2026-27-Q1) was found" in gaps
+    # the audits flag with a suppressed value is a gap too
+    assert "A flag rests on a suppressed value (audits, child's voice recorded)" in gaps
+    for key, _ in report.SECTIONS:
+        assert "The partnership has not added commentary to this section." in rep.sections[key]
+    assert "children" not in rep.tables and "flag_changes" not in rep.tables
+    t = pack / "shareable" / "tables"
+    assert (t / "report_flags_register.csv").is_file() and not (t / "report_flag_changes.csv").exists()
+    assert len(rep.tables["register"]) == 4  # FLAGS_Q2: 2 disproportionality + 2 audits
+
+
+def test_commentary_the_guard_cannot_clear_is_left_out_and_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
+    c = tmp_path / "c.md"
+    c.write_text("## Next steps\nCleared words.\n\n## gaps\nWords the guard withholds.\n")
+    ctx = _ctx(pack, commentary_path=str(c))
+    real_text = ctx.publish.text
+
+    def guarded(name: str, md: str, *, free_text: bool = False) -> str:
+        return "" if "withholds" in md else real_text(name, md, free_text=free_text)
+
+    monkeypatch.setattr(ctx.publish, "text", guarded)
+    rep = report.build(ctx)
+    assert "> Cleared words." in rep.sections["next_steps"]
+    assert "could not be cleared by the redaction guard" in rep.sections["gaps"]
+    assert "withholds" not in rep.markdown
+
+
+def test_show_and_show_table_render_accessible_html(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
+    rep = report.build(_ctx(pack))
+    html = report.show_table(rep, "register").data
+    assert html.startswith('<table class="assurance-table"><caption>Flags register, 2026-27 Q2 (4 flags')
+    assert html.count('<th scope="col">') == 13  # ref, 11 flag columns, status
+    assert 'style="text-decoration:underline" href="tables/dispro_rates.csv"' in report.show(rep, "data").data
+    assert "no table this period" in report.show_table(rep, "children").data
+    with pytest.raises(KeyError):
+        report.show(rep, "nonsense")
