@@ -58,6 +58,7 @@ HEURISTIC = (
 # cell states
 _SHOWN, _HIDDEN, _LOW, _UNKNOWN = 0, 1, 2, 3
 _EPS = 1e-6
+_MIXED_SOLVES = 6
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -557,6 +558,17 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
                 if x is not None:
                     see(x)
                 open_ = open_[width(open_) < P]
+        # a few solves with mixed signs widen many ranges at once (seeded: the result is deterministic)
+        rng = np.random.default_rng(0)
+        for _ in range(_MIXED_SOLVES):
+            if len(open_) < 8:
+                break
+            c = np.zeros(n)
+            c[open_] = rng.choice([-1.0, 1.0], len(open_))
+            x = solve(c, np.unique(comp_of[open_]))
+            if x is not None:
+                see(x)
+            open_ = open_[width(open_) < P]
 
         def rounds(pick) -> None:
             """Solve, with at most one target per component in each objective, until ``pick``
