@@ -2,7 +2,8 @@
 
 Every ``show_*`` function publishes through ``ctx.publish`` (tables ``section11_*``, unit
 ``agencies``, rule ``organisations``: agency ratings are not personal data and are not
-suppressed) and returns what the notebook displays: the published frame or chart.
+suppressed) and returns what the notebook displays: the published frame (styled by :func:`styled`:
+captioned, cells in full) or the published chart.
 Free text (agencies' evidence narratives, moderation notes) is never published; action text and
 action owners reach ``shareable/`` only through the redaction guard.
 """
@@ -26,7 +27,7 @@ from .inputs import read_agency_register, read_returns
 __all__ = ["Section11Results", "analyse", "show_returns_received", "show_heatmap", "show_ratings",
            "show_weakest_standards", "chart_weakest_standards", "show_moderation", "show_moderation_crosstab", "show_evidence", "show_trends",
            "show_triangulation", "show_shortlist", "show_action_plan", "write_scorecards", "write_flags",
-           "method_parameters", "scorecard_markdown", "slug"]
+           "method_parameters", "scorecard_markdown", "slug", "styled"]
 
 _WITHHELD = "[withheld]"
 
@@ -134,10 +135,19 @@ def analyse(ctx: Any) -> Section11Results:
     )
 
 
-def _pub(ctx: Any, df: pd.DataFrame, spec: TableSpec, **kw: Any) -> pd.DataFrame:
-    """Publish ``df`` and return the published frame for display, empty cells shown blank (not ``<NA>``)."""
-    shown = ctx.publish.table(df, spec, **kw)
-    return shown.astype(object).where(shown.notna(), "")
+def styled(frame: pd.DataFrame, caption: str) -> Any:
+    """A frame for display: captioned, no index, every cell in full, empty cells blank, 3 decimals.
+
+    Returns a pandas ``Styler`` (its ``.data`` is the frame); pandas' own display would cut long
+    cells such as the ranking's reasons.
+    """
+    uid = "s11_" + re.sub(r"[^a-z0-9]+", "_", caption.lower())[:40]
+    return frame.style.set_uuid(uid).hide(axis="index").set_caption(caption).format(precision=3, na_rep="")
+
+
+def _pub(ctx: Any, df: pd.DataFrame, spec: TableSpec, **kw: Any) -> Any:
+    """Publish ``df`` and return the published frame styled for display (see :func:`styled`)."""
+    return styled(ctx.publish.table(df, spec, **kw), spec.title)
 
 
 def _spec(res: Section11Results, name: str, title: str, notes: str = "") -> TableSpec:
@@ -145,7 +155,7 @@ def _spec(res: Section11Results, name: str, title: str, notes: str = "") -> Tabl
                      notes=notes)
 
 
-def show_returns_received(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_returns_received(ctx: Any, res: Section11Results) -> Any:
     """Publish ``section11_returns_received`` (one row per agency in the register) and return it."""
     counts = res.received["status"].value_counts()
     note = ("Status against the register's deadline. " +
@@ -174,7 +184,7 @@ def show_heatmap(ctx: Any, res: Section11Results) -> Any:
     return ctx.publish.figure(chart)
 
 
-def show_ratings(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_ratings(ctx: Any, res: Section11Results) -> Any:
     """Publish ratings by agency x standard, by agency, by domain and by sector; return the domain table."""
     basis = "Rating of record: the panel's moderated rating where moderated, else the self-rating."
     _pub(ctx, res.ratings, _spec(res, "section11_ratings", f"Section 11 ratings by agency and standard, {res.cycle}",
@@ -189,7 +199,7 @@ def show_ratings(ctx: Any, res: Section11Results) -> pd.DataFrame:
                 "domains. Grouped by scale."))
 
 
-def show_weakest_standards(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_weakest_standards(ctx: Any, res: Section11Results) -> Any:
     """Publish ``section11_standards`` (weakest first) and return it."""
     return _pub(ctx, res.standards, _spec(
         res, "section11_standards", f"Section 11 standards, weakest first, {res.cycle}",
@@ -220,20 +230,20 @@ def _subset_note(res: Section11Results) -> str:
             "not shown: their over-rating is unknown, not zero.")
 
 
-def show_moderation(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_moderation(ctx: Any, res: Section11Results) -> Any:
     """Publish ``section11_moderation`` (by agency, sector and overall, moderated subset only) and return it."""
     return _pub(ctx, res.moderation, _spec(res, "section11_moderation",
                                                    f"Moderation of Section 11 self-ratings, {res.cycle}",
                                                    _subset_note(res)))
 
 
-def show_moderation_crosstab(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_moderation_crosstab(ctx: Any, res: Section11Results) -> Any:
     """Publish ``section11_moderation_crosstab`` (self-rating x moderated rating, per scale) and return it."""
     return _pub(ctx, res.crosstab, _spec(res, "section11_moderation_crosstab",
                                                  f"Self-rating against moderated rating, {res.cycle}", _subset_note(res)))
 
 
-def show_evidence(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_evidence(ctx: Any, res: Section11Results) -> Any:
     """Publish ``section11_evidence`` (ratings without evidence, unverified fully met) and return it."""
     return _pub(ctx, res.evidence, _spec(
         res, "section11_evidence", f"Evidence completeness by agency, {res.cycle}",
@@ -241,7 +251,7 @@ def show_evidence(ctx: Any, res: Section11Results) -> pd.DataFrame:
         "Unverified = self-rated fully met with no evidence."))
 
 
-def show_trends(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_trends(ctx: Any, res: Section11Results) -> Any:
     """Publish the trend per agency x standard and per agency; return the per-agency summary."""
     t = res.trends
     note = (f"Rating of record in {res.cycle} against {res.previous or 'no previous cycle'}, compared on the standard's "
@@ -258,10 +268,11 @@ def show_trends(ctx: Any, res: Section11Results) -> pd.DataFrame:
                                             f"Standards improved and declined by agency, {res.cycle}", note))
 
 
-def show_triangulation(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_triangulation(ctx: Any, res: Section11Results) -> Any:
     """Publish the comparison of self-ratings with practitioner survey answers (when a survey was given)."""
     if res.triangulation is None:
-        return pd.DataFrame({"note": ["No practitioner survey was given for this run (survey_path is empty)."]})
+        return styled(pd.DataFrame({"note": ["No practitioner survey was given for this run (survey_path is empty)."]}),
+                      "Practitioner survey")
     s = res.settings
     return _pub(ctx, res.triangulation, _spec(
         res, "section11_triangulation", f"Self-ratings against practitioners' answers, {res.cycle}",
@@ -271,17 +282,18 @@ def show_triangulation(ctx: Any, res: Section11Results) -> pd.DataFrame:
         f"{s['high_agreement']:.0%} or more."))
 
 
-def show_shortlist(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_shortlist(ctx: Any, res: Section11Results) -> Any:
     """Publish the full risk ranking and return the assurance-visit shortlist with reasons."""
     w = res.settings["weights"]
     note = ("Score = " + " + ".join(f"{v:g} x {k}" for k, v in w.items()) +
             ". Each component is 0 to 1: low_ratings = (not met + half partially met) / rated; declines = declined / "
             "compared with the previous cycle; over_rating = lowered at moderation / moderated; missing_evidence = "
             "without evidence / rated; non_return = 1 missing, 0.25 late. Ties share a rank.")
-    ranking = _pub(ctx, res.ranking, _spec(res, "section11_risk_ranking",
+    ranking = ctx.publish.table(res.ranking, _spec(res, "section11_risk_ranking",
                                                    f"Risk ranking of agencies for assurance visits, {res.cycle}", note))
-    return ranking[ranking["shortlisted"].astype(str).isin(["True", "true"])][
+    short = ranking[ranking["shortlisted"].astype(str).isin(["True", "true"])][
         ["rank", "agency", "sector", "return_status", "score", "reasons"]].reset_index(drop=True)
+    return styled(short, f"Shortlist for assurance visits, {res.cycle} (from the published risk ranking)")
 
 
 def _guard(texts: pd.Series, ctx: Any) -> tuple[pd.Series, int]:
@@ -302,7 +314,7 @@ def _guard(texts: pd.Series, ctx: Any) -> tuple[pd.Series, int]:
     return pd.Series(out, index=texts.index, dtype="string"), withheld
 
 
-def show_action_plan(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def show_action_plan(ctx: Any, res: Section11Results) -> Any:
     """Publish the action plan extract (standards not or partially met) and return it.
 
     The true extract (with the agencies' action text and owners) goes to ``internal/tables``; in
@@ -405,7 +417,7 @@ def scorecard_markdown(res: Section11Results, agency: str, partnership: str) -> 
     return "\n".join(lines) + "\n"
 
 
-def write_scorecards(ctx: Any, res: Section11Results) -> pd.DataFrame:
+def write_scorecards(ctx: Any, res: Section11Results) -> Any:
     """Write one feedback scorecard per agency in the register to ``shareable/text/``; return the index."""
     rows = []
     for agency in sorted(res.register["agency"]):
@@ -413,16 +425,17 @@ def write_scorecards(ctx: Any, res: Section11Results) -> pd.DataFrame:
         ctx.publish.text(name, scorecard_markdown(res, agency, ctx.config.partnership))
         st = res.received.loc[res.received["agency"] == agency, "status"].iloc[0]
         rows.append({"agency": agency, "return_status": st, "scorecard": f"text/{name}.md"})
-    return pd.DataFrame(rows)
+    return styled(pd.DataFrame(rows), "Feedback scorecards written, one per agency")
 
 
-def write_flags(ctx: Any, res: Section11Results) -> pd.DataFrame:
-    """Write ``flags_section11.csv`` (standards not met, over-rating, declines, missing returns)."""
-    return ctx.publish.flags(res.flags, unit="agencies", source=res.source)
+def write_flags(ctx: Any, res: Section11Results) -> Any:
+    """Write ``flags_section11.csv`` (standards not met, over-rating, declines, missing returns); return it styled."""
+    return styled(ctx.publish.flags(res.flags, unit="agencies", source=res.source),
+                  f"Flags raised by the Section 11 analysis, {res.cycle}")
 
 
-def method_parameters(res: Section11Results) -> pd.DataFrame:
-    """The settings this run used (cycle, weights, thresholds), for the method section."""
+def method_parameters(res: Section11Results) -> Any:
+    """The settings this run used (cycle, weights, thresholds), for the method section (styled for display)."""
     s = res.settings
     rows = [("Cycle", s["cycle"]), ("Previous cycle compared", s["previous_cycle"]),
             ("Framework", f"{res.framework.title} ({len(res.framework.standards)} standards)")]
@@ -432,4 +445,4 @@ def method_parameters(res: Section11Results) -> pd.DataFrame:
              ("Decline flag threshold (standards)", str(s["decline_threshold"])),
              ("Survey: minimum respondents per group", str(s["survey_min_respondents"])),
              ("Survey: low / high agreement", f"{s['low_agreement']:.0%} / {s['high_agreement']:.0%}")]
-    return pd.DataFrame(rows, columns=["setting", "value"])
+    return styled(pd.DataFrame(rows, columns=["setting", "value"]), "Settings of this run")
