@@ -432,3 +432,29 @@ def test_text_the_guard_cannot_clear_is_left_out_and_counted(fixture, tmp_path, 
     assert "1 quotation left out: the redaction guard could not clear it." in md
     log = (run / "internal" / "publish.log").read_text()
     assert "1 free-text passage(s) in the seven-minute briefings could not be cleared" in log
+
+
+def test_validate_reports_bad_grades_before_any_notebook_runs(tmp_path):
+    """``assurance validate`` (exit 2 on InputError) reads the audit contracts from the parameters file."""
+    import shutil
+
+    from assurance_lib import pipeline
+
+    root = Path(__file__).resolve().parent.parent
+    lines = (root / "data/synthetic/audit_grades.csv").read_text().splitlines()
+    cells = lines[1].split(",")
+    cells[5] = "Mostly good"  # panel_grade of the first data row (row 2)
+    lines[1] = ",".join(cells)
+    bad = tmp_path / "grades.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    shutil.copy(root / "notebooks/03_audit_synthesis.ipynb", nbs)
+    params = tmp_path / "params.yaml"
+    params.write_text("partnership: Test\nperiod: 2026-27 Q2\nnotebooks:\n  03_audit_synthesis:\n"
+                      f"    grades_path: {bad}\n")
+    with pytest.raises(InputError) as ei:
+        pipeline.validate(str(params), notebooks_dir=nbs)
+    msg = _messages(ei.value)
+    assert "grades.csv, row 2, column 'panel_grade': 'Mostly good' (expected one of: Outstanding, Good" in msg
+    assert len(ei.value.problems) == 1
