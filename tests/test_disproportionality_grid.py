@@ -215,3 +215,22 @@ def test_nested_cohort_stage_ratios_multiply_to_the_cumulative_ratio(a, b):
     for s in chain[1:]:
         product *= row(g, s, "conversion_ratio", "MWBC")["value"]
     assert cumulative == pytest.approx(product, rel=1e-9)
+
+
+def test_deprivation_stratified_conversion_ratio_removes_confounding_by_hand():
+    # Within each IMD quintile MWBC and WBRI convert equally (50% in quintile 1, 10% in quintile 5),
+    # but MWBC children are concentrated in the deprived quintile. Crude ratio (21/50)/(9/50) = 2.33;
+    # Mantel-Haenszel: sum(a t0/t) = 20*10/50 + 1*40/50 = 4.8 = sum(b t1/t) = 5*40/50 + 4*10/50 -> 1.0.
+    spec = [("MWBC", 20, ["contact", "referral"]), ("MWBC", 20, ["contact"]),      # quintile 1
+            ("WBRI", 5, ["contact", "referral"]), ("WBRI", 5, ["contact"]),        # quintile 1
+            ("MWBC", 1, ["contact", "referral"]), ("MWBC", 9, ["contact"]),        # quintile 5
+            ("WBRI", 4, ["contact", "referral"]), ("WBRI", 36, ["contact"])]       # quintile 5
+    e = events(spec)
+    kid = e["child_id"].str[1:].astype(int)
+    e["imd_decile"] = pd.array(np.where(kid <= 50, 1, 10), dtype="Int64")
+    g = run_grid(e, population({"WBRI": 1000, "MWBC": 1000}), period=Q2, lookback_months=0).grid
+    crude = row(g, "referral", "conversion_ratio", "MWBC")
+    adjusted = row(g, "referral", "conversion_ratio_imd", "MWBC")
+    assert crude["value"] == pytest.approx((21 / 50) / (9 / 50))
+    assert adjusted["value"] == pytest.approx(1.0)
+    assert "Mantel-Haenszel" in adjusted["method"] and adjusted["count"] == crude["count"] == 21

@@ -15,7 +15,8 @@ from .cohort import (Window, child_attributes, conversions, count_groups, prepar
                      window_for)
 from .grid import GridOptions, estimate, population_by_group
 
-__all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label"]
+__all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label",
+           "run_deprivation"]
 
 
 @dataclass(slots=True)
@@ -91,7 +92,38 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     grid = estimate(counts, conv_counts, population_by_group(population), options, period=period.label,
                     window=win.label, population_source=population_label(population), feeders=fmap,
                     lookback_months=lookback_months)
+    if has_imd:
+        grid = pd.concat([grid, _deprivation_rows(grid, run_deprivation(conv, attrs, reference=options.reference), options)],
+                         ignore_index=True)
     return GridResult(grid=grid, window=win, quarantine=prep.quarantine, counts=counts)
+
+
+def _deprivation_rows(grid: pd.DataFrame, mh: pd.DataFrame, options: GridOptions) -> pd.DataFrame:
+    """Grid rows of measure ``conversion_ratio_imd`` (counts as on the conversion rows)."""
+    base = grid[(grid["measure"] == "conversion_ratio") & grid["group_type"].isin(["all", "ethnicity_major", "ethnicity_minor"])].copy()
+    base["measure"] = "conversion_ratio_imd"
+    est_cols = ["value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value"]
+    if mh.empty:
+        base[est_cols] = np.nan
+        base["method"] = "not estimated: no IMD decile"
+        return base
+    m = mh.set_index(["stage", "group_type", "group"])
+    key = pd.MultiIndex.from_frame(base[["stage", "group_type", "group"]])
+    has = key.isin(m.index) & base["value"].notna().to_numpy()
+    for c in est_cols:
+        base[c] = np.where(has, m[c].reindex(key).to_numpy(dtype=float), np.nan)
+    base["method"] = np.where(has, m["method"].reindex(key).astype(str).to_numpy(), base["method"].astype(str))
+    with np.errstate(all="ignore"):
+        wide = (base["upper_95"] / base["lower_95"]) > options.max_ci_ratio
+    base.loc[wide, est_cols] = np.nan
+    base.loc[wide, "method"] = base.loc[wide, "method"] + f"; insufficient: 95% interval wider than {options.max_ci_ratio:g}-fold"
+    base["insufficient"] = base["insufficient"] | wide
+    base["q_value"] = np.asarray(stats.bh_qvalues(base["p_value"].to_numpy(dtype=float)), dtype=float)
+    flag = pd.Series(stats.significance_flags(base["lower_95"].to_numpy(), base["upper_95"].to_numpy(),
+                                              base["lower_998"].to_numpy(), base["upper_998"].to_numpy()), index=base.index)
+    base["flag"] = np.where(base["insufficient"], "insufficient", flag.astype(str))
+    base["reference_group"] = base["reference_group"].astype(str) + ", within the same IMD quintile"
+    return base
 
 
 def run_trends(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, quarters: int = 8,
@@ -182,3 +214,52 @@ def run_dsr(counts: pd.DataFrame, population: pd.DataFrame, *, period: str, wind
     d.insert(3, "group_type", group_type)
     d["standard"] = "the partnership's child population by age band (unborn excluded)"
     return d
+
+
+def run_deprivation(conv: pd.DataFrame, attrs: pd.DataFrame, *, reference: str = "WBRI") -> pd.DataFrame:
+    """Conversion ratios by ethnic group stratified by deprivation (IMD quintile): Mantel-Haenszel.
+
+    For each stage with a feeder and each ethnic group, the conversions of the group and of the
+    reference group are compared within IMD quintiles (deciles 1-2, 3-4, ...) and summarised by
+    the Mantel-Haenszel ratio with the Greenland-Robins interval (``stats.mantel_haenszel_rate_ratio``,
+    the feeder-stage children as the denominators). Children without an IMD decile are left out of
+    this view (the crude conversion ratio keeps them).
+
+    Returns
+    -------
+    DataFrame
+        ``stage, group_type, group, strata, value, lower_95, upper_95, lower_998, upper_998,
+        p_value, method``.
+    """
+    if conv.empty:
+        return pd.DataFrame()
+    a = attrs.reindex(conv["child"].to_numpy())
+    c = pd.DataFrame({"stage": conv["stage"].to_numpy(), "converted": conv["converted"].to_numpy().astype(int),
+                      "ethnicity_minor": a["ethnicity"].to_numpy(), "ethnicity_major": a["ethnicity_major"].to_numpy(),
+                      "imd": a["imd_decile"].to_numpy()})
+    c = c[pd.notna(c["imd"])]
+    c["quintile"] = ((c["imd"].astype(int) + 1) // 2).astype(int)
+    out = []
+    for gt in ("ethnicity_major", "ethnicity_minor"):
+        g = c.groupby(["stage", gt, "quintile"]).agg(n=("converted", "size"), x=("converted", "sum")).reset_index()
+        g = g.rename(columns={gt: "group"})
+        known = ~g["group"].isin(["Not known", *ref.NO_POPULATION_CODES])
+        if reference == "WBRI":
+            r = c[c["ethnicity_minor"] == "WBRI"].groupby(["stage", "quintile"]).agg(rn=("converted", "size"), rx=("converted", "sum"))
+            g = g.join(r, on=["stage", "quintile"])
+        else:
+            tot = g[known].groupby(["stage", "quintile"])[["n", "x"]].sum().rename(columns={"n": "tn", "x": "tx"})
+            g = g.join(tot, on=["stage", "quintile"])
+            g["rn"], g["rx"] = g["tn"] - g["n"], g["tx"] - g["x"]
+        g = g[known & ~g["group"].eq("WBRI")].fillna({"rn": 0, "rx": 0})
+        if g.empty:
+            continue
+        mh = stats.mantel_haenszel_rate_ratio(g[["stage", "group", "quintile", "x", "n", "rx", "rn"]], "x", "n", "rx", "rn",
+                                              "quintile", groupby=["stage", "group"])
+        mh.insert(1, "group_type", gt)
+        out.append(mh)
+    if not out:
+        return pd.DataFrame()
+    res = pd.concat(out, ignore_index=True)
+    res["method"] = res["method"].astype(str) + "; strata: IMD quintiles; children without an IMD decile left out"
+    return res

@@ -25,7 +25,7 @@ from .inputs import read_events, read_population
 
 __all__ = ["Inputs", "load", "analyse", "input_summary", "grid_spec", "dsr_rows", "build_tables", "publish_all",
            "publish_grid", "data_quality", "show_journey", "show_heatmap", "show_forest", "show_intersections", "show_dsr",
-           "trends_table", "show_trends", "benchmark_table", "show_benchmark", "show_funnels", "findings",
+           "show_deprivation", "trends_table", "show_trends", "benchmark_table", "show_benchmark", "show_funnels", "findings",
            "publish_findings", "method_table"]
 
 TABLE = "disproportionality"
@@ -111,13 +111,15 @@ def grid_spec(has_imd: bool) -> TableSpec:
         vals["imd_decile"] = tuple([str(i) for i in range(1, 11)] + ["unknown"])
     hs: list[Hierarchy] = []
     for gt, parts in vals.items():
-        measures = (*MEASURES, "dsr_per_10000") if gt == "ethnicity_major" else MEASURES
+        measures = ((*MEASURES, "dsr_per_10000", "conversion_ratio_imd") if gt == "ethnicity_major"
+                    else (*MEASURES, "conversion_ratio_imd") if gt == "ethnicity_minor" else MEASURES)
         hs.append(Hierarchy(column="group", total="All children", parts=tuple(parts), within=within,
                             where={"group_type": "all", "measure": measures}, parts_where={"group_type": gt}))
     for major in ref.MAJOR_GROUPS:
         minors = tuple(e.code for e in ref.ETHNICITY if e.major == major)
         hs.append(Hierarchy(column="group", total=major, parts=minors, within=within,
-                            where={"group_type": "ethnicity_major", **full}, parts_where={"group_type": "ethnicity_minor"}))
+                            where={"group_type": "ethnicity_major", "measure": (*MEASURES, "conversion_ratio_imd")},
+                            parts_where={"group_type": "ethnicity_minor"}))
     for second, values in (("sex", ref.SEXES), ("age_band", ref.AGE_BANDS)):
         it = f"ethnicity_major x {second}"
         for major in ref.MAJOR_GROUPS:
@@ -315,6 +317,17 @@ def show_intersections(ctx: Any, published: pd.DataFrame, *, stage: str = "cpp_s
                           alt=("Forest plot of rate ratios for each ethnic group and sex, against White British children of "
                                "the same sex, with 95% intervals; groups right of the line at 1 are more likely."))
     return view.reset_index(drop=True), ctx.publish.figure(chart)
+
+
+def show_deprivation(published: pd.DataFrame, *, stage: str = "s47") -> pd.DataFrame:
+    """Crude and deprivation-adjusted (Mantel-Haenszel) conversion ratios side by side (published values)."""
+    d = published[published["measure"].isin(["conversion_ratio", "conversion_ratio_imd"]) & published["stage"].eq(stage)
+                  & published["group_type"].eq("ethnicity_minor")]
+    if not (d["measure"] == "conversion_ratio_imd").any():
+        return pd.DataFrame({"note": ["The events have no IMD decile: no deprivation-stratified view."]})
+    wide = d.pivot_table(index="group_label", columns="measure", values=["value", "lower_95", "upper_95"], aggfunc="first", sort=False)
+    wide.columns = [f"{m} {v}" for v, m in wide.columns]
+    return wide.reset_index()
 
 
 def show_dsr(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
