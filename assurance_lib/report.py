@@ -903,18 +903,25 @@ def _evidence_md(analysis: str, pack: PublishedPack) -> str:
     return "Evidence:\n\n" + "\n".join(lines) + "\n"
 
 
-def _flags_md(flags: pd.DataFrame, pack: PublishedPack, suppressed: str) -> str:
+def _flags_md(flags: pd.DataFrame, pack: PublishedPack, suppressed: str, *, limit: int = 8) -> str:
+    """The high severity flags (at most ``limit``), then counts of the rest, pointing to the register."""
     if flags.empty:
         return "No flags were raised.\n"
     out = []
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    f = flags.assign(_r=flags["severity"].map(rank)).sort_values("_r", kind="stable")
-    for _, r in f.iterrows():
+    high = flags[flags["severity"].eq("high")]
+    for _, r in high.head(limit).iterrows():
         ev = _link_table(str(r["evidence_table"]), pack.declarations) if r["evidence_table"] else "no table cited"
-        key = f", {r['evidence_key']}" if str(r["evidence_key"]) else ""
-        out.append(f"- **{str(r['severity']).capitalize()} severity:** {r['statement']} "
-                   f"({r['measure']}: {_fmt_value(r['value'], suppressed)}; evidence: {ev}{key})")
-    return "\n".join(out) + "\n"
+        key = f" ({r['evidence_key']})" if str(r["evidence_key"]) else ""
+        val = f" The value is {_fmt_value(r['value'], suppressed)}." if str(r["value"]) == suppressed else ""
+        out.append(f"- **High severity:** {r['statement']}{val} Evidence: {ev}{key}.")
+    rest = {s: int(flags["severity"].eq(s).sum()) for s in SEVERITIES}
+    rest["high"] = max(0, rest["high"] - limit)
+    parts = [f"{n} {'more ' if s == 'high' else ''}{s} severity" for s, n in rest.items() if n]
+    if parts:
+        out.append(f"- {', '.join(parts)} flag{'s' if sum(rest.values()) != 1 else ''}: see the flags register (section 7).")
+    counts = ", ".join(f"{int(flags['severity'].eq(s).sum())} {s}" for s in SEVERITIES)
+    head = f"{len(flags)} flag{'s' if len(flags) != 1 else ''} ({counts}):\n\n"
+    return head + "\n".join(out) + "\n"
 
 
 def _commentary_md(section: str, commentary: Mapping[str, str], withheld: set[str]) -> str:
@@ -1075,7 +1082,7 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
     if small:
         listed = ", ".join(f"{_link_table(nm, pack.declarations)} ({n} cell{'s' if n != 1 else ''})" for nm, n in small)
         gaps.append(f"Some published values were too small to show and are suppressed ({sup}): {listed}. "
-                    "They cannot be concluded from this period; look at the rolling year or at combined groups.")
+                    "Nothing can be concluded from those cells this period; combined groups or a longer window may show them.")
     fsup = pack.flags[pack.flags["value"].astype(str).eq(sup)]
     for _, r in fsup.iterrows():
         gaps.append(f"A flag rests on a suppressed value ({r['analysis']}, {r['measure']}): {r['statement']}")
@@ -1131,8 +1138,10 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
         shown = survey_pub[survey_pub["shown"].astype(str).isin(["True", "true"])] if "shown" in survey_pub else survey_pub
         pr.append(f"The practitioner survey: {len(survey_pub)} theme and scale groups; agreement by theme (themes with "
                   "fewer than 5 respondents show counts only):\n")
+        twice = set(shown["theme"][shown["theme"].duplicated()])
         for _, r in shown.iterrows():
-            pr.append(f"- {r['theme']}: {_pct(r['agreement'])} of {r['answers']} answers agree "
+            scale = f" (answers on the {r['scale']} scale)" if r["theme"] in twice else ""
+            pr.append(f"- {r['theme']}{scale}: {_pct(r['agreement'])} of {r['answers']} answers agree "
                       f"({r['respondents']} practitioners)")
         pr.append("\nEvidence: the table below, published as [report_practitioner_survey](tables/report_practitioner_survey.csv).\n")
     cited = [n for n in sorted(pack.declarations) if any(w in n for w in ("survey", "practitioner", "triangulation"))]
