@@ -468,3 +468,14 @@ def test_analyse_refuses_a_cycle_without_returns(fixture: dict[str, str]) -> Non
     with pytest.raises(InputError) as err:
         analyse(_ctx(fixture, cycle="2027-28"))
     assert "column 'cycle': '2027-28' has no returns for the cycle asked for (expected a cycle present in the returns (one of: 2025-26, 2026-27))" in str(err.value)
+
+
+def test_heatmap_cells_carry_symbols_as_well_as_colour(worked: dict) -> None:
+    pos, lab, data = A.heatmap_matrix(worked["cur"], worked["fw"])
+    # Alpha: S1 moderated Partially met -> "PM*", S2 moderated Not met -> "NM*", S3 self 3 of 4 -> "3/4".
+    # Beta: S1 "FM", S2 "PM", S3 4 of 4 (evidence requested, not moderated) -> "4/4".
+    assert lab.loc["Alpha Police"].tolist() == ["PM*", "NM*", "3/4"]
+    assert lab.loc["Beta Trust"].tolist() == ["FM", "PM", "4/4"]
+    assert pos.loc["Alpha Police"].tolist() == [0.5, 0.0, 0.75]
+    assert list(pos.columns) == ["S1", "S2", "S3"]  # framework order
+    assert len(data) == 6
