@@ -512,13 +512,15 @@ def heatmap_matrix(current: pd.DataFrame, framework: Framework) -> tuple[pd.Data
         not the only carrier of meaning), ``data``: the long table behind the chart.
     """
     order = list(framework.standard_ids)
-    d = current.assign(cell=current["label"].astype("string"))
-    short = {}
-    for sc in framework.scales.values():
-        for lv in sc.levels:
-            short[(sc.id, lv.label)] = lv.short
-    d["cell"] = [(short.get((s, l), str(l)) if pd.notna(l) else "") + ("*" if m else "")
-                 for s, l, m in zip(d["scale"], d["label"], d["moderated"])]
+    d = current.copy()
+
+    def _short(scale: str, label: object) -> str:
+        if label is None or pd.isna(label):
+            return ""
+        r = framework.scales[scale].parse(label) if scale in framework.scales else None
+        return r.short if r is not None else str(label)
+
+    d["cell"] = [_short(s, l) + ("*" if m else "") for s, l, m in zip(d["scale"], d["label"], d["moderated"])]
     pos = d.pivot(index="agency", columns="standard", values="position").reindex(columns=[s for s in order if s in set(d["standard"])])
     lab = d.pivot(index="agency", columns="standard", values="cell").reindex(index=pos.index, columns=pos.columns).fillna("")
     data = d[["agency", "standard", "scale", "label", "rating_basis", "position", "cell"]].rename(
