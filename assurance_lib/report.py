@@ -412,7 +412,8 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *, suppress
     """Published numbers that moved between two packs, with direction.
 
     Only published values are compared: tables of the same name in both packs, rows matched on
-    the declared ``keys``, in the declared count columns and every other numeric column except
+    the declared ``keys`` (leaving out a key column whose values the two periods never share,
+    such as ``period``), in the declared count columns and every other numeric column except
     interval bounds, p- and q-values. A value suppressed (or otherwise not a number) in either
     period gives a change of ``[c]`` (or ``[x]``), never a number.
 
@@ -433,6 +434,12 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *, suppress
         cur, prev = current.tables[name], previous.tables[name]
         if not keys or any(k not in cur.columns or k not in prev.columns for k in keys):
             notes.append(f"table {name} declares no key columns present in both periods, so its numbers were not compared")
+            continue
+        # a key column whose values the two periods never share (the period itself, a window ending on the
+        # period's last day) says which period a row is for: rows are matched on the other keys
+        keys = [k for k in keys if set(cur[k].astype(str)) & set(prev[k].astype(str))]
+        if not keys:
+            notes.append(f"table {name}: no key column has values in common between the periods, so its numbers were not compared")
             continue
         if cur.duplicated(keys).any() or prev.duplicated(keys).any():
             notes.append(f"table {name}: its key columns do not identify one row, so its numbers were not compared")

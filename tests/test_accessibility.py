@@ -141,3 +141,15 @@ def test_every_image_in_the_pack_pages_has_meaningful_alt_text(browser, pack: Pa
         for a in alts:
             assert len(a) >= 20 and not a.lower().startswith(("image", "chart", "figure", "no description")), (p.name, a)
     page.close()
+
+
+@pytest.mark.slow
+def test_real_synthetic_pack_has_no_serious_or_critical_axe_violation(browser, synthetic_pack: Path) -> None:
+    """The pack ``assurance run`` builds on the synthetic partnership (conftest ``synthetic_pack``)."""
+    pages = sorted((synthetic_pack / "shareable").rglob("*.html"))
+    names = {p.name for p in pages}
+    assert {"index.html", "04_assurance_report.html", "01_disproportionality.html"} <= names
+    page = browser.new_page()
+    problems = {str(p.relative_to(synthetic_pack)): _describe(vs) for p in pages if (vs := axe_violations(page, p))}
+    page.close()
+    assert not problems, problems

@@ -123,6 +123,26 @@ def test_compare_numbers_from_published_values_only(packs) -> None:
     assert notes == []
 
 
+def test_rows_are_matched_across_periods_without_the_period_key(tmp_path: Path) -> None:
+    import json
+
+    packs = []
+    for label, rows in (("2026-27 Q1", [("referral", "40"), ("cpp", "9")]), ("2026-27 Q2", [("referral", "46"), ("cpp", "9")])):
+        p = make_pack(tmp_path / label.replace(" ", "-"))
+        t = p / "shareable" / "tables"
+        (t / "grid.csv").write_text("period,stage,count\n" + "".join(f"{label},{s},{n}\n" for s, n in rows))
+        idx = json.loads((t / "index.json").read_text())
+        idx["tables"].append({"name": "grid", "file": "grid.csv", "title": "g", "unit": "children", "rule": "children-counts",
+                              "source": "s", "keys": ["period", "stage"], "counts": ["count"]})
+        (t / "index.json").write_text(json.dumps(idx))
+        packs.append(report.read_pack(p))
+    ch, _ = report.compare_numbers(packs[1], packs[0])
+    g = ch[ch["table"].eq("grid")]
+    # referral 40 -> 46; cpp unchanged, so not listed
+    assert [tuple(r) for r in g[["key", "measure", "change", "direction"]].itertuples(index=False)] == [
+        ("stage=referral", "count", "+6", "up")]
+
+
 def test_value_suppressed_this_period_gives_suppressed_change(packs) -> None:
     cur, prev = packs
     ch, _ = report.compare_numbers(prev, cur)  # reversed: Q1 values are now "current"
