@@ -479,3 +479,18 @@ def test_heatmap_cells_carry_symbols_as_well_as_colour(worked: dict) -> None:
     assert pos.loc["Alpha Police"].tolist() == [0.5, 0.0, 0.75]
     assert list(pos.columns) == ["S1", "S2", "S3"]  # framework order
     assert len(data) == 6
+
+
+def test_excel_date_cells_are_read_as_dates(fixture: dict[str, str]) -> None:
+    df = _fixture_frame()
+    alpha = df[df["agency"] == "Alpha Police"].copy()
+    alpha["action_due"] = pd.to_datetime(alpha["action_due"].replace("", None))  # real Excel date cells
+    p = _workbook(Path(fixture["dir"]) / "dates.xlsx", {"Alpha": alpha})
+    got = read_returns(p, fixture)
+    # Alpha's only action is due 1 August 2026 (the 2026-27 S3 row).
+    assert got["action_due"].dropna().dt.strftime("%Y-%m-%d").tolist() == ["2026-08-01"]
+    reg = pd.read_csv(fixture["register_path"], dtype=str, keep_default_na=False)
+    reg["deadline"] = pd.to_datetime(reg["deadline"].replace("", None))
+    reg.to_excel(Path(fixture["dir"]) / "register.xlsx", index=False)
+    r = read_agency_register(Path(fixture["dir"]) / "register.xlsx")
+    assert r.loc[r["agency"] == "Beta Trust", "deadline"].iloc[0] == pd.Timestamp("2026-06-30")

@@ -90,6 +90,11 @@ def _dates(s: pd.Series) -> pd.Series:
     return pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
 
 
+def _date_text(s: pd.Series) -> pd.Series:
+    """Excel date cells arrive as ``2026-08-01 00:00:00``: keep the date part of a midnight time."""
+    return s.astype("string").str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", r"\1", regex=True)
+
+
 def _param(params: Mapping[str, Any] | None, key: str) -> Path | None:
     v = (params or {}).get(key)
     if not v:
@@ -122,6 +127,8 @@ def read_agency_register(path: Path | str, params: Mapping[str, Any] | None = No
         raise InputError(problems)
     for c in ("statutory_partner", "expected_return"):
         df[c] = df[c].str.lower()
+    for c in ("deadline", "date_received"):
+        df[c] = _date_text(df[c])
     _, problems = schema_problems(df, _REGISTER_SCHEMA, shown)
     for c in ("deadline", "date_received"):
         bad_date = df[c].notna() & df[c].str.fullmatch(_DATE_RE).fillna(False) & _dates(df[c]).isna()
@@ -246,6 +253,7 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None) -> p
     for c in RETURNS_OPTIONAL_COLUMNS:
         if c not in df.columns:
             df[c] = pd.Series(pd.NA, index=df.index, dtype="string")
+    df["action_due"] = _date_text(df["action_due"])
 
     for c in ("cycle", "agency", "standard", "self_rating"):
         problems += row_problems(df, df[c].isna(), shown, c, "a value (the column may not be empty)")
