@@ -72,6 +72,8 @@ __all__ = [
     "build",
     "show",
     "show_table",
+    "show_figure",
+    "flags_chart",
 ]
 
 ANALYSES: tuple[str, ...] = ("disproportionality", "section11", "audits")
@@ -859,6 +861,7 @@ class Report:
 
     sections: dict[str, str]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figure: Any = None
     captions: dict[str, str] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
     comparison: str = ""
@@ -1022,6 +1025,9 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
                    "'up' and 'down' describe the number only, not whether the change is good."),
             keys=("table", "key", "measure"), **rule_kw))
         rep.captions["number_changes"] = f"Published numbers that moved since {prev_label}"
+
+    # -- a chart of the flags by analysis and severity (counts of flags, not of children)
+    rep.figure = ctx.publish.figure(flags_chart(pack.flags, cfg.period.label))
 
     # -- OBA
     oba = oba_view(pack, oba_spec, flag_changes)
@@ -1221,6 +1227,29 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
 
 
 # =========================================================================== display
+_ANALYSIS_SHORT = {"disproportionality": "Disproportionality", "section11": "Section 11", "audits": "Case audits"}
+
+
+def flags_chart(flags: pd.DataFrame, period_label: str) -> Any:
+    """A bar chart of the number of flags by analysis and severity (values labelled, hatched by severity)."""
+    from . import charts
+
+    rows = [(_ANALYSIS_SHORT[a], s, int((flags["analysis"].eq(a) & flags["severity"].eq(s)).sum()))
+            for s in SEVERITIES for a in ANALYSES]
+    data = pd.DataFrame(rows, columns=["analysis", "severity", "flags"])
+    alt = ("Bar chart of the number of flags raised this period by analysis and severity: " + "; ".join(
+        f"{_ANALYSIS_SHORT[a]} {', '.join(f'{n} {s}' for (aa, s, n) in rows if aa == _ANALYSIS_SHORT[a])}" for a in ANALYSES)
+        + ".")
+    return charts.bar(data, x="flags", y="analysis", hue="severity", name="report_flags_by_severity",
+                      title="Flags raised this period, by analysis and severity",
+                      subtitle=f"Number of flags, {period_label}; each bar is labelled with its number",
+                      source="flags files of the three analyses in this pack", alt=alt, xlabel="Number of flags")
+
+
+def show_figure(rep: Report) -> Any:
+    """The report's chart of flags by analysis and severity, for display (with its alt text)."""
+    return rep.figure
+
 def show(rep: Report, section: str) -> Any:
     """One section of the report for display (IPython HTML converted from its Markdown).
 

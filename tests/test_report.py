@@ -370,3 +370,13 @@ def test_show_and_show_table_render_accessible_html(tmp_path: Path, monkeypatch:
     assert "no table this period" in report.show_table(rep, "children").data
     with pytest.raises(KeyError):
         report.show(rep, "nonsense")
+
+
+def test_flags_chart_counts_and_alt_text(packs) -> None:
+    chart = report.flags_chart(packs[0].flags, "2026-27 Q2")
+    # FLAGS_Q2 by hand: disproportionality 1 high + 1 medium; Section 11 none; audits 1 high + 1 low
+    assert chart.alt == ("Bar chart of the number of flags raised this period by analysis and severity: "
+                         "Disproportionality 1 high, 1 medium, 0 low; Section 11 0 high, 0 medium, 0 low; "
+                         "Case audits 1 high, 0 medium, 1 low.")
+    got = {(r.analysis, r.severity): r.flags for r in chart.data.itertuples()}
+    assert got[("Case audits", "low")] == 1 and got[("Section 11", "high")] == 0 and sum(got.values()) == 4
