@@ -460,6 +460,8 @@ def test_analyse_without_survey_and_scorecards(fixture: dict[str, str]) -> None:
     assert "Practitioner survey" not in alpha  # no survey given
     gamma = scorecard_markdown(res, "Gamma School", "Test Partnership")
     assert "- Return: missing (deadline 2026-06-30)" in gamma and "No ratings were received" in gamma
+    delta = scorecard_markdown(res, "Delta Charity", "Test Partnership")
+    assert "- Return: not expected\n" in delta  # no deadline, nothing received
 
 
 def test_analyse_refuses_a_cycle_without_returns(fixture: dict[str, str]) -> None:

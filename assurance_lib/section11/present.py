@@ -356,14 +356,22 @@ def _md_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _dates_note(rec: pd.Series) -> str:
+    parts = []
+    if pd.notna(rec["deadline"]):
+        parts.append(f"deadline {rec['deadline']}")
+    if pd.notna(rec["date_received"]):
+        parts.append(f"received {rec['date_received']}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def scorecard_markdown(res: Section11Results, agency: str, partnership: str) -> str:
     """The feedback scorecard for one agency, as Markdown (organisation ratings, no free text)."""
     rec = res.received[res.received["agency"] == agency].iloc[0]
     lines = [f"# Section 11 feedback scorecard: {agency}", "",
              f"{partnership}. Self-assessment cycle {res.cycle}; framework: {res.framework.title}.", "",
              f"- Sector: {rec['sector']}",
-             f"- Return: {rec['status']}" + (f" (deadline {rec['deadline']}, received {rec['date_received']})"
-                                            if pd.notna(rec['date_received']) else f" (deadline {rec['deadline']})"),
+             f"- Return: {rec['status']}" + _dates_note(rec),
              f"- Standards rated: {int(rec['standards_rated'])} of {int(rec['standards_in_framework'])}"]
     rk = res.ranking[res.ranking["agency"] == agency]
     if len(rk):
