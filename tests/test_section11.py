@@ -172,6 +172,16 @@ def test_rating_of_record_and_sub_questions(worked: dict) -> None:
     assert b3["reviewed"] and not b3["moderated"] and b3["evidence_requested"] and b3["label"] == "4 of 4"
 
 
+def test_ratings_table_moderation_and_unverified(worked: dict) -> None:
+    r = A.ratings_table(worked["cur"], worked["fw"], worked["reg"]).set_index(["agency", "standard"])
+    # Alpha S1, S2 lowered by the panel; S3 not reviewed; Beta S3 evidence requested; Beta S1 "Green" no evidence.
+    assert r["moderation"].to_dict() == {
+        ("Alpha Police", "S1"): "lowered", ("Alpha Police", "S2"): "lowered", ("Alpha Police", "S3"): "not reviewed",
+        ("Beta Trust", "S1"): "not reviewed", ("Beta Trust", "S2"): "not reviewed",
+        ("Beta Trust", "S3"): "evidence requested"}
+    assert r.index[r["unverified"]].tolist() == [("Alpha Police", "S2"), ("Beta Trust", "S1")]
+
+
 def test_standard_summary_weakest_first(worked: dict) -> None:
     s = A.standard_summary(worked["cur"], worked["fw"])
     # S2: Alpha not met, Beta partially met -> 0 of 2 fully met (weakest).

@@ -150,15 +150,21 @@ def ratings_table(current: pd.DataFrame, framework: Framework, register: pd.Data
     -------
     DataFrame
         ``agency, sector, standard, standard_title, scale, self_rating, moderated_rating,
-        rating, rating_basis, position, status, evidence, unverified``, where ``unverified`` is
-        true for a self-rating of fully met with no evidence given.
+        moderation`` (evidence requested, lowered, raised, agreed or not reviewed), ``rating,
+        rating_basis, position, status, evidence, unverified``, where ``unverified`` is true for
+        a self-rating of fully met with no evidence given.
     """
     d = _with_context(current, framework, register)
     d = d.sort_values(["agency", "order"], kind="stable")
     out = pd.DataFrame({
         "agency": d["agency"], "sector": d["sector"], "standard": d["standard"],
         "standard_title": d["standard_title"], "scale": d["scale"], "self_rating": d["self_label"],
-        "moderated_rating": d["moderated_label"], "rating": d["label"], "rating_basis": d["rating_basis"],
+        "moderated_rating": d["moderated_label"],
+        "moderation": np.select(
+            [d["evidence_requested"].astype(bool), d["moderated"].astype(bool) & (d["moderated_position"] < d["self_position"]),
+             d["moderated"].astype(bool) & (d["moderated_position"] > d["self_position"]), d["moderated"].astype(bool)],
+            ["evidence requested", "lowered", "raised", "agreed"], "not reviewed"),
+        "rating": d["label"], "rating_basis": d["rating_basis"],
         "position": d["position"].round(3), "status": d["status"],
         "evidence": np.where(d["has_evidence"], "given", "none"),
         "unverified": (d["self_status"].eq("fully met").fillna(False) & ~d["has_evidence"].astype(bool)).to_numpy(),

@@ -385,7 +385,7 @@ def scorecard_markdown(res: Section11Results, agency: str, partnership: str) -> 
         return "\n".join(lines) + "\n"
     t = res.trends[res.trends["agency"] == agency][["standard", "previous_rating", "trend"]]
     tab = c.merge(t, on="standard", how="left")
-    tab = tab.assign(moderated_rating=tab["moderated_rating"].fillna("not moderated"),
+    tab = tab.assign(moderated_rating=tab["moderated_rating"].fillna(tab["moderation"]),
                      evidence=tab["evidence"] + tab["unverified"].map({True: " (unverified)", False: ""}))
     tab = tab[["standard", "standard_title", "self_rating", "moderated_rating", "rating", "evidence",
                "previous_rating", "trend"]]
