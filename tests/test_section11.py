@@ -506,3 +506,26 @@ def test_excel_date_cells_are_read_as_dates(fixture: dict[str, str]) -> None:
     reg.to_excel(Path(fixture["dir"]) / "register.xlsx", index=False)
     r = read_agency_register(Path(fixture["dir"]) / "register.xlsx")
     assert r.loc[r["agency"] == "Beta Trust", "deadline"].iloc[0] == pd.Timestamp("2026-06-30")
+
+
+def test_any_ordinal_scale_orders_worst_to_best_whatever_its_direction() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from assurance_lib.section11.scales import scales_from_mapping
+
+    @settings(max_examples=40, deadline=None)
+    @given(labels=st.lists(st.text(alphabet="abcdefgh", min_size=1, max_size=6), min_size=2, max_size=6, unique=True),
+           best_first=st.booleans())
+    def check(labels: list[str], best_first: bool) -> None:
+        raw = {"scales": {"s": {"kind": "ordinal", "order": "best_first" if best_first else "worst_first",
+                                "levels": [{"label": f"L{lab}"} for lab in labels]}}}
+        sc = scales_from_mapping(raw, "test.yaml")["s"]
+        worst_to_best = list(reversed(labels)) if best_first else labels
+        # Positions are evenly spaced from 0 (worst) to 1 (best), i / (n - 1).
+        n = len(labels)
+        for i, lab in enumerate(worst_to_best):
+            assert sc.parse(f"L{lab}").position == pytest.approx(i / (n - 1))
+        assert sc.parse("not a level") is None
+
+    check()
