@@ -59,6 +59,7 @@ HEURISTIC = (
 _SHOWN, _HIDDEN, _LOW, _UNKNOWN = 0, 1, 2, 3
 _EPS = 1e-6
 _MIXED_SOLVES = 6
+_HIGHS: dict[str, Any] = {"presolve": False}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -448,7 +449,8 @@ def _components(model: _Model, var: np.ndarray) -> list[np.ndarray]:
 
 
 def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
-                 big: float, x_true: np.ndarray | None, exact_min: bool = False) -> list[_CompResult]:
+                 big: float, x_true: np.ndarray | None, exact_min: bool = False,
+                 skip: np.ndarray | None = None) -> list[_CompResult]:
     """Feasible range of every hidden cell of a batch of independent components.
 
     The components share no relation, so one linear programme over all of them with an
@@ -458,7 +460,8 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
     A hidden cell passes as soon as the points seen (the true values when known, and every LP
     solution met on the way) already span ``protection_range`` values; otherwise its minimum
     and maximum are solved for. With ``exact_min`` the smallest range of each component is
-    also found exactly (for the manifest), not just shown to be wide enough.
+    also found exactly (for the manifest), not just shown to be wide enough. Cells marked in
+    ``skip`` (already shown to be wide enough, see :func:`_secondary`) are not checked again.
     """
     P = model.config.protection_range
     cells = np.concatenate(comps)
@@ -488,7 +491,7 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
     row_eq = comp_of[np.asarray(cols_eq, dtype=np.int64)[np.unique(rows_eq, return_index=True)[1]]] if b_eq else None
     row_ub = comp_of[np.asarray(cols_ub, dtype=np.int64)[np.unique(rows_ub, return_index=True)[1]]] if b_ub else None
     bounds = np.column_stack([lo_b[cells], hi_b[cells]])
-    targets = np.flatnonzero(model.state[cells] == _HIDDEN)
+    targets = np.flatnonzero((model.state[cells] == _HIDDEN) & (True if skip is None else ~skip[cells]))
     solves = 0
 
     def solve(c: np.ndarray, active: np.ndarray | None = None) -> np.ndarray | None:
@@ -497,7 +500,7 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
         solves += 1
         if active is None or len(active) == len(comps):
             res = linprog(c, A_ub=A_ub, b_ub=bub if b_ub else None, A_eq=A_eq, b_eq=beq if b_eq else None,
-                          bounds=bounds, method="highs")
+                          bounds=bounds, method="highs", options=_HIGHS)
             return res.x if res.status == 0 else None
         cols = np.isin(comp_of, active)
         kw: dict[str, Any] = {}
@@ -509,7 +512,7 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
             r = np.isin(row_ub, active)
             if r.any():
                 kw.update(A_ub=A_ub[r][:, cols], b_ub=bub[r])
-        res = linprog(c[cols], bounds=bounds[cols], method="highs", **kw)
+        res = linprog(c[cols], bounds=bounds[cols], method="highs", options=_HIGHS, **kw)
         if res.status != 0:
             return None
         x = np.full(n, np.nan)
@@ -546,7 +549,8 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
         first = solve(np.zeros(n))
         if first is None:
             if len(comps) > 1:  # find the contradictory component(s)
-                return [r for comp in comps for r in _audit_batch(model, [comp], var, lo_b, hi_b, big, x_true, exact_min)]
+                return [r for comp in comps
+                        for r in _audit_batch(model, [comp], var, lo_b, hi_b, big, x_true, exact_min, skip)]
             return [_CompResult(n, len(targets), solves, {}, {}, [int(cells[t]) for t in targets.tolist()], 0.0, True)]
         see(first)
         open_ = targets[width(targets) < P]
@@ -655,11 +659,11 @@ class _Auditor:
         self.solves = 0
         self.batch_cells = batch_cells
 
-    def run(self, exact_min: bool = False) -> tuple[list[np.ndarray], list[_CompResult]]:
+    def run(self, exact_min: bool = False, skip: np.ndarray | None = None) -> tuple[list[np.ndarray], list[_CompResult]]:
         m = self.model
         var, lo, hi = m.bounds(np.arange(m.n), self.big)
         comps = [c for c in _components(m, var) if (m.state[c] == _HIDDEN).any()]
-        keys = [(c.tobytes(), m.state[c].tobytes(), exact_min) for c in comps]
+        keys = [(c.tobytes(), m.state[c].tobytes(), exact_min, None if skip is None else skip[c].tobytes()) for c in comps]
         todo = sorted((k for k in range(len(comps)) if keys[k] not in self.cache), key=lambda k: len(comps[k]))
         batch: list[int] = []
         size = 0
@@ -669,7 +673,7 @@ class _Auditor:
                 size += len(comps[k])
                 continue
             if batch:
-                res = _audit_batch(m, [comps[j] for j in batch], var, lo, hi, self.big, self.x_true, exact_min)
+                res = _audit_batch(m, [comps[j] for j in batch], var, lo, hi, self.big, self.x_true, exact_min, skip)
                 for j, r in zip(batch, res):
                     self.cache[keys[j]] = r
                     self.solves += r.solves
@@ -742,11 +746,20 @@ def _local_pass(model: _Model) -> int:
 
 def _secondary(model: _Model, auditor: _Auditor, max_rounds: int = 10_000) -> tuple[list[np.ndarray], list[_CompResult]]:
     exact = not model.config.rounding_base
+    # Hiding one more cell only relaxes what a reader knows (a fixed cell becomes an unknown whose
+    # bounds hold its old value), so a hidden cell once shown to be wide enough stays so: later
+    # rounds check only the cells not yet shown wide. (Under rounding a hidden cell's bounds need
+    # not contain the interval it had, so every round checks everything.) The final audit in
+    # protect() checks every cell again from scratch.
+    proven = np.zeros(model.n, dtype=bool)
     for _ in range(max_rounds):
         if exact:
             _local_pass(model)
-        comps, results = auditor.run()
+        comps, results = auditor.run(skip=proven if exact else None)
         failing = sorted(i for res in results for i in res.failing)
+        if exact:
+            proven = model.state == _HIDDEN
+            proven[failing] = False
         if not failing:
             return comps, results
         touched: set[int] = set()
