@@ -65,6 +65,7 @@ __all__ = [
     "compare_flags",
     "compare_numbers",
     "oba_view",
+    "oba_with_previous",
     "read_commentary",
     "read_children_feedback",
     "summarise_children_feedback",
@@ -539,6 +540,44 @@ def _oba_cell(pack: PublishedPack, e: Mapping[str, Any]) -> dict[str, str]:
     if len(sel) > 1:
         return {**out, "value": "[x]", "note": f"{len(sel)} rows match; the measure needs exactly one"}
     return {**out, "value": vals[0], "note": ""}
+
+
+def oba_with_previous(current: pd.DataFrame, previous: pd.DataFrame, *, suppressed: str = "[c]") -> pd.DataFrame:
+    """Add the previous period's value, the change and its direction to the OBA view.
+
+    Measures "resolved since the previous period" have no previous value (``[z]``). A value not
+    published as a number in either period gives no numeric change: ``[c]`` when one of them
+    is suppressed, otherwise ``[x]``.
+
+    Examples
+    --------
+    >>> cur = pd.DataFrame({"measure": ["a", "b", "c"], "value": ["12", "[c]", "7"]})
+    >>> prev = pd.DataFrame({"measure": ["a", "b", "c"], "value": ["10", "9", "7"]})
+    >>> oba_with_previous(cur, prev)[["previous", "change", "direction"]].values.tolist()
+    [['10', '+2', 'up'], ['9', '[c]', 'not comparable'], ['7', '0', 'no change']]
+    """
+    out = current.copy()
+    pv = dict(zip(previous["measure"], previous["value"]))
+    prevs, changes, dirs = [], [], []
+    for m, v, resolved in zip(out["measure"], out["value"], out.get("evidence_table", pd.Series([""] * len(out)))):
+        a = str(pv.get(m, "[x]"))
+        if resolved == "report_flag_changes":
+            prevs.append("[z]"); changes.append("[z]"); dirs.append("not applicable")
+            continue
+        b = str(v)
+        prevs.append(a)
+        if _is_num(a) and _is_num(b):
+            dec = max(_decimals(a), _decimals(b))
+            d = round(float(b) - float(a), dec)
+            changes.append(f"{d:+.{dec}f}" if d else "0")
+            dirs.append("up" if d > 0 else ("down" if d < 0 else "no change"))
+        else:
+            changes.append(suppressed if suppressed in (a, b) else "[x]")
+            dirs.append("not comparable")
+    out.insert(out.columns.get_loc("value"), "previous", prevs)
+    out.insert(out.columns.get_loc("value") + 1, "change", changes)
+    out.insert(out.columns.get_loc("change") + 1, "direction", dirs)
+    return out.astype(object)
 
 
 def load_oba_spec(path: Path | None) -> tuple[dict[str, Any], ...]:
@@ -1031,6 +1070,8 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
 
     # -- OBA
     oba = oba_view(pack, oba_spec, flag_changes)
+    if prev is not None:
+        oba = oba_with_previous(oba, oba_view(prev, oba_spec, None), suppressed=sup)
     rep.tables["oba"] = ctx.publish.table(oba, TableSpec(
         name="report_oba", title="How much did we do, how well did we do it, is anyone better off?",
         source="published tables and flags of this pack (and the previous period's flags)",
@@ -1186,14 +1227,33 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
     if flag_changes is not None:
         moved = number_changes[number_changes["direction"].isin(["up", "down"])]
         nc = number_changes[number_changes["direction"].eq("not comparable")]
-        lines = [f"Changes {comparison}.\n"]
+        lines = [f"Changes {comparison}.\n", "### Flags\n"]
         for kind in ("new", "escalated", "resolved", "de-escalated"):
             sub = flag_changes[flag_changes["change"].eq(kind)]
-            lines.append(f"- {kind.capitalize()} flags: {len(sub)}" + ("" if sub.empty else ": " + " ".join(
-                f"{r['statement']}" for _, r in sub.iterrows())))
-        lines.append(f"- Published numbers that moved: {len(moved)} ({int(moved['direction'].eq('up').sum())} up, "
+            lines.append(f"- **{kind.capitalize()} flags: {len(sub)}**")
+            sub = sub.assign(_r=sub["severity"].map({s_: i for i, s_ in enumerate(SEVERITIES)})).sort_values("_r", kind="stable")
+            for _, r in sub.head(5).iterrows():
+                was = f", was {r['previous_severity']}" if kind in ("escalated", "de-escalated") else ""
+                lines.append(f"    - ({r['severity']}{was}) {r['statement']}")
+            if len(sub) > 5:
+                lines.append(f"    - and {len(sub) - 5} more: see the table of flag changes.")
+        o = rep.tables["oba"]
+        if "change" in o.columns:
+            lines.append("\n### Headline measures\n")
+            for _, r in o.iterrows():
+                if str(r["change"]) not in ("", "0") and r["direction"] != "not applicable":
+                    lines.append(f"- {r['measure']}: {r['previous']} in {prev_label}, {r['value']} now "
+                                 f"({r['direction']}{', ' + str(r['change']) if r['direction'] in ('up', 'down') else ''})")
+        lines.append("\n### Published numbers that moved\n")
+        lines.append(f"{len(moved)} published numbers moved ({int(moved['direction'].eq('up').sum())} up, "
                      f"{int(moved['direction'].eq('down').sum())} down); {len(nc)} could not be compared because a value "
-                     f"was suppressed in one of the periods (shown as {sup}).")
+                     f"was suppressed in one of the periods (shown as {sup}). By table:\n")
+        for t, g in number_changes.groupby("table", sort=True):
+            lines.append(f"- {_link_table(str(t), pack.declarations)}: {int(g['direction'].eq('up').sum())} up, "
+                         f"{int(g['direction'].eq('down').sum())} down, {int(g['direction'].eq('not comparable').sum())} "
+                         "not comparable")
+        if number_changes.empty:
+            lines.append("- none")
         lines.append("\nEvidence: [report_flag_changes](tables/report_flag_changes.csv) and "
                      "[report_number_changes](tables/report_number_changes.csv).\n")
         rep.sections["changes"] = "\n".join(lines)

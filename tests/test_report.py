@@ -380,3 +380,17 @@ def test_flags_chart_counts_and_alt_text(packs) -> None:
                          "Case audits 1 high, 0 medium, 1 low.")
     got = {(r.analysis, r.severity): r.flags for r in chart.data.itertuples()}
     assert got[("Case audits", "low")] == 1 and got[("Section 11", "high")] == 0 and sum(got.values()) == 4
+
+
+def test_oba_with_previous_values(packs) -> None:
+    cur, prev = packs
+    spec = [{"area": "J", "question": "How much did we do?", "label": "Black referrals", "table": "dispro_rates",
+             "where": {"stage": "referral", "group": "Black"}, "column": "children"},
+            {"area": "J", "question": "How much did we do?", "label": "Black plans", "table": "dispro_rates",
+             "where": {"stage": "cpp", "group": "Black"}, "column": "children"},
+            {"area": "S", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"}]
+    v = report.oba_with_previous(report.oba_view(cur, spec, report.compare_flags(cur.flags, prev.flags)),
+                                 report.oba_view(prev, spec, None))
+    # 40 -> 46; [c] -> 12 is suppressed; "resolved" has no previous value
+    assert [tuple(r) for r in v[["previous", "value", "change", "direction"]].itertuples(index=False)] == [
+        ("40", "46", "+6", "up"), ("[c]", "12", "[c]", "not comparable"), ("[z]", "1", "[z]", "not applicable")]
