@@ -104,3 +104,17 @@ def test_validate_and_run_exit_2_on_bad_returns(tmp_path: Path, capsys: pytest.C
     code = cli.main(["run", str(params), "--notebooks", str(nbdir), "--output-root", str(tmp_path / "out"), "--quiet"])
     assert code == 2
     assert not list((tmp_path / "out").rglob("*.ipynb"))  # no notebook ran
+
+
+def test_validate_passes_on_the_synthetic_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    shutil.copy(ROOT / "notebooks" / "02_section11.ipynb", nbdir)
+    params = tmp_path / "params.yaml"
+    params.write_text("partnership: Test\nperiod: 2026-27 Q2\nnotebooks:\n  02_section11:\n"
+                      "    returns_path: data/synthetic/section11_returns_workbook.xlsx\n")
+    assert cli.main(["validate", str(params), "--notebooks", str(nbdir)]) == 0
+    out = capsys.readouterr().out
+    # framework, register, the workbook of returns and the practitioner survey (notebook defaults)
+    assert "4 inputs checked against their contracts; no problems found." in out
+    assert "section11_returns" in out and "33 rows" in out  # 3 agencies x 11 standards in the workbook
