@@ -234,3 +234,29 @@ def test_deprivation_stratified_conversion_ratio_removes_confounding_by_hand():
     assert crude["value"] == pytest.approx((21 / 50) / (9 / 50))
     assert adjusted["value"] == pytest.approx(1.0)
     assert "Mantel-Haenszel" in adjusted["method"] and adjusted["count"] == crude["count"] == 21
+
+
+def test_aggregate_input_gives_the_same_estimates_as_the_events(tmp_path):
+    # Second method: the grid from aggregate counts equals the grid from the child-level events
+    # for the rows the aggregate gives (the fixture cohort: 100 WBRI, 30 MWBC, 3 WROM referred).
+    from assurance_lib.disproportionality import read_aggregate, run_grid_from_aggregate
+
+    (tmp_path / "agg.csv").write_text(
+        "stage,group_type,group,count,feeder_count,converted\n"
+        "referral,all,All children,133,473,133\n"
+        "referral,ethnicity_minor,WBRI,100,400,100\n"
+        "referral,ethnicity_minor,MWBC,30,60,30\n"
+        "referral,ethnicity_minor,WROM,3,3,3\n"
+        "referral,ethnicity_minor,REFU,0,10,0\n")
+    agg = read_aggregate(tmp_path / "agg.csv", {})
+    pop = population({"WBRI": 10000, "MWBC": 1000, "WROM": 50})
+    g = run_grid_from_aggregate(agg, pop, period=Q2).grid
+    spec = [("WBRI", 100, ["contact", "referral"]), ("WBRI", 300, ["contact"]),
+            ("MWBC", 30, ["contact", "referral"]), ("MWBC", 30, ["contact"]),
+            ("WROM", 3, ["contact", "referral"]), ("REFU", 10, ["contact"])]
+    e = run_grid(events(spec), pop, period=Q2, lookback_months=0).grid
+    for measure in ("rate_per_10000", "rate_ratio", "conversion", "conversion_ratio"):
+        a, b = row(g, "referral", measure, "MWBC"), row(e, "referral", measure, "MWBC")
+        assert a["value"] == pytest.approx(b["value"]) and a["lower_95"] == pytest.approx(b["lower_95"]), measure
+    # groups absent from the aggregate are absent, not zero
+    assert not ((g["group"] == "AIND") & (g["stage"] == "referral")).any()

@@ -10,7 +10,8 @@ publish through ``ctx.publish``.
 
 from __future__ import annotations
 
-from .analysis import GridResult, resolve_feeders, run_deprivation, run_dsr, run_grid, run_trends
+from .analysis import (GridResult, resolve_feeders, run_deprivation, run_dsr, run_grid, run_grid_from_aggregate,
+                       run_trends)
 from .cohort import Window, window_for
 from .grid import GRID_COLUMNS, MEASURES, GridOptions
 from .inputs import read_aggregate, read_events, read_population
@@ -19,7 +20,7 @@ from .views import (Inputs, analyse, benchmark_table, build_tables, data_quality
                     show_deprivation, show_dsr, show_forest, show_funnels, show_heatmap, show_intersections, show_journey, show_trends,
                     trends_table)
 
-__all__ = ["read_events", "read_population", "read_aggregate", "run_grid", "run_trends", "run_dsr", "run_deprivation", "GridResult",
+__all__ = ["read_events", "read_population", "read_aggregate", "run_grid", "run_trends", "run_dsr", "run_deprivation", "run_grid_from_aggregate", "GridResult",
            "GridOptions", "GRID_COLUMNS", "MEASURES", "Window", "window_for", "resolve_feeders", "Inputs", "load",
            "analyse", "input_summary", "grid_spec", "publish_grid", "data_quality", "show_journey", "show_heatmap",
            "show_forest", "show_intersections", "show_dsr", "show_deprivation", "trends_table", "show_trends", "benchmark_table",

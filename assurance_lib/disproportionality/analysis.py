@@ -16,7 +16,7 @@ from .cohort import (Window, child_attributes, conversions, count_groups, prepar
 from .grid import GridOptions, estimate, population_by_group
 
 __all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label",
-           "run_deprivation"]
+           "run_deprivation", "run_grid_from_aggregate"]
 
 
 @dataclass(slots=True)
@@ -263,3 +263,39 @@ def run_deprivation(conv: pd.DataFrame, attrs: pd.DataFrame, *, reference: str =
     res = pd.concat(out, ignore_index=True)
     res["method"] = res["method"].astype(str) + "; strata: IMD quintiles; children without an IMD decile left out"
     return res
+
+
+def run_grid_from_aggregate(aggregate: pd.DataFrame, population: pd.DataFrame, *, period: Period,
+                            options: GridOptions | None = None, window_label: str = "as supplied in the aggregate input",
+                            feeders: Mapping[str, str] | None = None) -> GridResult:
+    """The grid from aggregate counts of children (for partnerships that receive only aggregates).
+
+    Parameters
+    ----------
+    aggregate : DataFrame
+        From :func:`~.inputs.read_aggregate`: ``stage, group_type, group, count`` and optionally
+        ``feeder_count`` and ``converted`` (children at the feeder stage, and how many of them
+        reached the stage) for conversions.
+    population : DataFrame
+        From :func:`~.inputs.read_population`.
+
+    Returns
+    -------
+    GridResult
+        Only the rows the aggregate supports: groups absent from it are absent (never taken as
+        zero); ratios need the reference group's row (White British at minor-group level, or
+        the other known groups of the same type).
+    """
+    options = options or GridOptions()
+    fmap = resolve_feeders(feeders)
+    counts = aggregate[["stage", "group_type", "group", "count"]].rename(columns={"count": "n"}).copy()
+    counts["n"] = counts["n"].astype("int64")
+    conv = pd.DataFrame()
+    if {"feeder_count", "converted"} <= set(aggregate.columns):
+        c = aggregate.dropna(subset=["feeder_count", "converted"])
+        conv = pd.DataFrame({"stage": c["stage"], "group_type": c["group_type"], "group": c["group"],
+                             "n": c["feeder_count"].astype("int64"), "converted": c["converted"].astype("int64")})
+    grid = estimate(counts, conv, population_by_group(population), options, period=period.label, window=window_label,
+                    population_source=population_label(population), feeders=fmap, lookback_months=0)
+    win = window_for(period, "rolling12")
+    return GridResult(grid=grid, window=win, quarantine=pd.DataFrame(columns=["place", "reason"]), counts=counts)

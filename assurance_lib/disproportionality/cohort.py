@@ -90,8 +90,10 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
     ev["child"] = codes.astype(np.int64)
     ev = ev.drop(columns=["child_id"])
     after = ev["event_date"] > pd.Timestamp(period_end)
-    q = pd.DataFrame({"place": ("row " + ev.loc[after, "_row"].astype("string")) if "_row" in ev else "",
-                      "reason": f"event dated after the period end ({period_end:%d %B %Y}): not counted in this period"})
+    rows = ev.loc[after, "_row"] if "_row" in ev else pd.Series(ev.index[after] + 1, index=ev.index[after])
+    q = pd.DataFrame({"place": "row " + rows.astype("string"),
+                      "reason": f"event dated after the period end ({period_end:%d %B %Y}): not counted in this period"},
+                     index=rows.index)
     ev = ev[~after]
     # an end after the period end means still open at the period end
     ev["end_date"] = ev["end_date"].where(ev["end_date"] <= pd.Timestamp(period_end))
