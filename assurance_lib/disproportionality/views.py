@@ -524,11 +524,20 @@ def _ref_phrase(reference_group: str) -> str:
     return r
 
 
+def _severity(group_type: str, flag: str) -> str:
+    """``high`` (99.8%) or ``medium`` (95%) for ethnicity, disability and intersections; ``low`` for
+    age, sex and deprivation, whose differences are expected context rather than a concern on their own."""
+    if group_type.split(" x ")[0] in ("age_band", "sex", "imd_decile"):
+        return "low"
+    return "high" if "99.8" in flag else "medium"
+
+
 def findings(published: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
     """Plain-English findings from the published table's flags (flags columns of DESIGN.md).
 
     A ratio is a finding when its 95% interval excludes 1 **and** its q-value is below ``fdr``;
-    severity ``high`` when the 99.8% interval also excludes 1, else ``medium``. The share of
+    severity ``high`` when the 99.8% interval also excludes 1, else ``medium`` (ethnicity,
+    disability, intersections); differences by age, sex or deprivation are ``low`` (context). The share of
     children whose ethnicity was refused or not obtained is a ``low`` (data quality) finding at
     each stage where it is 5% or more.
     """
@@ -554,7 +563,7 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
             meas = f"conversion ratio: {st.label.lower()}"
         rows.append({"category": "disproportionality" if " x " not in r["group_type"] else "disproportionality (intersection)",
                      "subject": who, "measure": meas, "value": round(v, 3), "lower": round(lo, 3), "upper": round(hi, 3),
-                     "severity": "high" if "99.8" in str(r["flag"]) else "medium", "statement": stmt,
+                     "severity": _severity(r["group_type"], str(r["flag"])), "statement": stmt,
                      "evidence_table": TABLE,
                      "evidence_key": f"period={r['period']}; stage={r['stage']}; measure={r['measure']}; group_type={r['group_type']}; group={r['group']}"})
     dq = published[(published["measure"] == "share") & (published["group_type"] == "ethnicity_major") & (published["group"] == "Not known")]

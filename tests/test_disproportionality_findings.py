@@ -1,0 +1,50 @@
+"""Plain-English findings from the published table (flags file columns of DESIGN.md)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from assurance_lib.disproportionality import findings
+from assurance_lib.tables import FLAG_COLUMNS
+
+
+def published(rows):
+    base = {"period": "2026-27 Q2", "window": "12 months to 30 September 2026", "denominator": "1000",
+            "denominator_source": "x", "reference_group": "White British (WBRI)", "lower_998": "", "upper_998": ""}
+    return pd.DataFrame([{**base, **r} for r in rows]).astype(object)
+
+
+def test_sentence_severity_and_fdr():
+    pub = published([
+        # the issue's example: 2.3 (1.8 to 2.9), 99.8% flag, q < 0.05 -> high
+        {"stage": "cpp_start", "measure": "rate_ratio", "group_type": "ethnicity_minor", "group": "MWBC",
+         "group_label": "White and Black Caribbean", "value": 2.3, "lower_95": 1.8, "upper_95": 2.9, "q_value": 0.001,
+         "flag": "higher (99.8%)", "count": 40},
+        # significant interval but q above the FDR: not a finding
+        {"stage": "cpp_start", "measure": "rate_ratio", "group_type": "ethnicity_minor", "group": "AIND",
+         "group_label": "Indian", "value": 1.4, "lower_95": 1.01, "upper_95": 1.9, "q_value": 0.2,
+         "flag": "higher (95%)", "count": 30},
+        # suppressed row: never a finding
+        {"stage": "cpp_start", "measure": "rate_ratio", "group_type": "ethnicity_minor", "group": "WROM",
+         "group_label": "Gypsy/Roma", "value": "[c]", "lower_95": "[c]", "upper_95": "[c]", "q_value": "[c]",
+         "flag": "[c]", "count": "[c]"},
+        # age: a finding, but low severity (context)
+        {"stage": "cla_start", "measure": "rate_ratio", "group_type": "age_band", "group": "under 1",
+         "group_label": "under 1", "value": 3.0, "lower_95": 2.0, "upper_95": 4.0, "q_value": 0.0001,
+         "flag": "higher (99.8%)", "count": 50, "reference_group": "all other children whose age band is known"},
+        # data quality: 7.5% ethnicity not known at referral
+        {"stage": "referral", "measure": "share", "group_type": "ethnicity_major", "group": "Not known",
+         "group_label": "Not known", "value": 7.5, "lower_95": 6.0, "upper_95": 9.2, "q_value": "", "flag": "not compared",
+         "count": 75},
+    ])
+    f = findings(pub)
+    assert list(f.columns) == [c for c in FLAG_COLUMNS if c != "analysis"]
+    assert len(f) == 3
+    first = f.iloc[0]
+    assert first["statement"] == ("White and Black Caribbean children were 2.3 times (95% CI 1.8 to 2.9) as likely as "
+                                  "White British children to start a child protection plan (12 months to 30 September 2026).")
+    assert first["severity"] == "high" and first["evidence_table"] == "disproportionality"
+    assert "group=MWBC" in first["evidence_key"] and "stage=cpp_start" in first["evidence_key"]
+    assert f.iloc[1]["severity"] == "low" and f.iloc[1]["statement"].startswith("Babies under 1 were 3.0 times")
+    dq = f.iloc[2]
+    assert dq["category"] == "data quality" and dq["severity"] == "low" and "7.5%" in dq["statement"]
