@@ -260,3 +260,30 @@ def test_aggregate_input_gives_the_same_estimates_as_the_events(tmp_path):
         assert a["value"] == pytest.approx(b["value"]) and a["lower_95"] == pytest.approx(b["lower_95"]), measure
     # groups absent from the aggregate are absent, not zero
     assert not ((g["group"] == "AIND") & (g["stage"] == "referral")).any()
+
+
+def test_zero_count_and_tiny_denominator_exact_limits():
+    # Zero children of 50: rate 0, exact upper limit chi2(0.975, 2)/2 = 3.689 children (Garwood).
+    # One child of a population of 2: rate 5,000 per 10,000, limits chi2(0.025, 2)/2 and chi2(0.975, 4)/2.
+    spec = [("WBRI", 100, ["referral"]), ("MWBC", 1, ["referral"])]
+    g = run_grid(events(spec), population({"WBRI": 10000, "WROM": 50, "MWBC": 2}), period=Q2,
+                 options=GridOptions(min_count=0)).grid
+    z = row(g, "referral", "rate_per_10000", "WROM")
+    assert (z["count"], z["value"], z["lower_95"]) == (0, 0.0, 0.0)
+    assert z["upper_95"] == pytest.approx(3.6889 / 50 * 10000, rel=1e-4)
+    t = row(g, "referral", "rate_per_10000", "MWBC")
+    assert t["value"] == pytest.approx(5000.0)
+    assert t["lower_95"] == pytest.approx(sps.chi2.ppf(0.025, 2) / 2 / 2 * 10000)
+    assert t["upper_95"] == pytest.approx(sps.chi2.ppf(0.975, 4) / 2 / 2 * 10000)
+    # the zero-count ratio: value 0, lower limit 0, but insufficient only by the interval rule
+    r = row(g, "referral", "rate_ratio", "WROM")
+    assert r["flag"] == "insufficient" and "interval" in r["method"]
+
+
+def test_intersections_are_their_own_fdr_family(grid):
+    fam = grid[(grid["measure"] == "rate_ratio") & (grid["family"] == "intersections") & grid["p_value"].notna()]
+    single = grid[(grid["measure"] == "rate_ratio") & (grid["family"] == "single characteristics") & grid["p_value"].notna()]
+    assert len(fam) and len(single)
+    from statsmodels.stats.multitest import multipletests
+    assert np.allclose(fam["q_value"], multipletests(fam["p_value"], method="fdr_bh")[1])
+    assert fam["group_type"].str.contains(" x ").all() and not single["group_type"].str.contains(" x ").any()
