@@ -60,6 +60,7 @@ _SHOWN, _HIDDEN, _LOW, _UNKNOWN = 0, 1, 2, 3
 _EPS = 1e-6
 _MIXED_SOLVES = 6
 _HIGHS: dict[str, Any] = {"presolve": False}
+_LOCAL_FROM = 150  # components of this many unknowns are first checked cell by cell on neighbourhoods
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -450,7 +451,7 @@ def _components(model: _Model, var: np.ndarray) -> list[np.ndarray]:
 
 def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
                  big: float, x_true: np.ndarray | None, exact_min: bool = False,
-                 skip: np.ndarray | None = None) -> list[_CompResult]:
+                 skip: np.ndarray | None = None, local: bool = False) -> list[_CompResult]:
     """Feasible range of every hidden cell of a batch of independent components.
 
     The components share no relation, so one linear programme over all of them with an
@@ -462,13 +463,18 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
     and maximum are solved for. With ``exact_min`` the smallest range of each component is
     also found exactly (for the manifest), not just shown to be wide enough. Cells marked in
     ``skip`` (already shown to be wide enough, see :func:`_secondary`) are not checked again.
+
+    With ``local`` (used while secondary suppression is still adding cells, never for the final
+    audit), a cell not yet shown wide is tried on a small neighbourhood (cells within two
+    relations, everything else at its true value, so every solution is a point a reader cannot
+    rule out); a cell still not shown wide is reported as failing without the exact solves.
     """
     P = model.config.protection_range
     cells = np.concatenate(comps)
     n = len(cells)
     comp_of = np.repeat(np.arange(len(comps)), [len(c) for c in comps])
-    local = np.full(model.n, -1, dtype=np.int64)
-    local[cells] = np.arange(n)
+    at = np.full(model.n, -1, dtype=np.int64)
+    at[cells] = np.arange(n)
     rels = sorted({r for c in cells.tolist() for r in model.cell_rels[c]})
     rows_eq, cols_eq, vals_eq, b_eq = [], [], [], []
     rows_ub, cols_ub, vals_ub, b_ub = [], [], [], []
@@ -479,7 +485,7 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
         rhs = -float(coef[~isvar] @ model.fixed_values(const)) if len(const) else 0.0
         rows, cols, vals, b = (rows_eq, cols_eq, vals_eq, b_eq) if model.rel_sense[r] == "E" else (rows_ub, cols_ub, vals_ub, b_ub)
         k = len(b)
-        vi = local[ids[isvar]]
+        vi = at[ids[isvar]]
         rows.extend([k] * len(vi))
         cols.extend(vi.tolist())
         vals.extend(coef[isvar].tolist())
@@ -543,6 +549,8 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
         bad = np.zeros(len(comps), dtype=bool)
         np.logical_or.at(bad, comp_of, np.isnan(x0))
         see(np.nan_to_num(x0), ~bad[comp_of])
+    else:
+        bad = np.ones(len(comps), dtype=bool)
     if A_eq is None and A_ub is None:
         ex_lo[targets], ex_hi[targets] = bounds[targets, 0], bounds[targets, 1]
     elif len(targets):
@@ -602,7 +610,16 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
             keep = need_lo | need_hi
             return need[keep], np.where(need_lo[keep], 1.0, -1.0)
 
-        rounds(pick_open)
+        if local and x_true is not None:
+            base = np.where(var, x_true, model.fixed_values(np.arange(model.n)))
+            for t in open_[width(open_) < P].tolist():
+                if bad[comp_of[t]] or width(np.array([t]))[0] >= P:
+                    continue
+                for point in _local_points(model, int(cells[t]), var, lo_b, hi_b, base):
+                    see(point[cells])
+            open_ = open_[width(open_) < P]
+        else:
+            rounds(pick_open)
     w_all = width(targets)
     results = []
     tcomp = comp_of[targets]
@@ -647,6 +664,63 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
     return results
 
 
+def _local_points(model: _Model, cell: int, var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
+                  base: np.ndarray, radius: int = 2, cap: int = 60) -> list[np.ndarray]:
+    """Points a reader cannot rule out, with ``cell`` at its smallest and largest value when only
+    the unknowns near it move: those within ``radius`` relations, nearest first, at most
+    ``cap`` of them. ``base`` holds every cell's value in a point a reader cannot rule out (the
+    true values for unknowns, the published values otherwise)."""
+    near = [cell]
+    seen = {cell}
+    frontier = [cell]
+    for _ in range(radius):
+        new = []
+        for c in frontier:
+            for r in model.cell_rels[c]:
+                for j in model.rel_ids[r].tolist():
+                    if var[j] and j not in seen:
+                        seen.add(j)
+                        new.append(j)
+        near += new[: max(0, cap - len(near))]
+        frontier = new
+        if len(near) >= cap:
+            break
+    nb = np.array(sorted(near))
+    pos = {c: k for k, c in enumerate(nb.tolist())}
+    rows, cols, vals, b, sense = [], [], [], [], []
+    for r in sorted({r for c in nb.tolist() for r in model.cell_rels[c]}):
+        ids, coef = model.rel_ids[r], model.rel_coef[r]
+        inside = np.fromiter((j in pos for j in ids.tolist()), dtype=bool, count=len(ids))
+        fixed = base[ids[~inside]]
+        if np.isnan(fixed).any():
+            return []
+        k = len(b)
+        rows.extend([k] * int(inside.sum()))
+        cols.extend(pos[j] for j in ids[inside].tolist())
+        vals.extend(coef[inside].tolist())
+        b.append(-float(coef[~inside] @ fixed))
+        sense.append(model.rel_sense[r])
+    A = sparse.csr_array((vals, (rows, cols)), shape=(len(b), len(nb)))
+    sense_a = np.array(sense)
+    b_a = np.array(b)
+    eq, ub = sense_a == "E", sense_a == "L"
+    kw: dict[str, Any] = {}
+    if eq.any():
+        kw.update(A_eq=A[eq], b_eq=b_a[eq])
+    if ub.any():
+        kw.update(A_ub=A[ub], b_ub=b_a[ub])
+    points = []
+    for sign in (1.0, -1.0):
+        c = np.zeros(len(nb))
+        c[pos[cell]] = sign
+        res = linprog(c, bounds=np.column_stack([lo_b[nb], hi_b[nb]]), method="highs", options=_HIGHS, **kw)
+        if res.status == 0:
+            x = base.copy()
+            x[nb] = res.x
+            points.append(x)
+    return points
+
+
 class _Auditor:
     """Runs the LP audit over components in batches, caching results of unchanged components."""
 
@@ -659,11 +733,13 @@ class _Auditor:
         self.solves = 0
         self.batch_cells = batch_cells
 
-    def run(self, exact_min: bool = False, skip: np.ndarray | None = None) -> tuple[list[np.ndarray], list[_CompResult]]:
+    def run(self, exact_min: bool = False, skip: np.ndarray | None = None,
+            local: bool = False) -> tuple[list[np.ndarray], list[_CompResult]]:
         m = self.model
         var, lo, hi = m.bounds(np.arange(m.n), self.big)
         comps = [c for c in _components(m, var) if (m.state[c] == _HIDDEN).any()]
-        keys = [(c.tobytes(), m.state[c].tobytes(), exact_min, None if skip is None else skip[c].tobytes()) for c in comps]
+        keys = [(c.tobytes(), m.state[c].tobytes(), exact_min, local, None if skip is None else skip[c].tobytes())
+                for c in comps]
         todo = sorted((k for k in range(len(comps)) if keys[k] not in self.cache), key=lambda k: len(comps[k]))
         batch: list[int] = []
         size = 0
@@ -673,7 +749,8 @@ class _Auditor:
                 size += len(comps[k])
                 continue
             if batch:
-                res = _audit_batch(m, [comps[j] for j in batch], var, lo, hi, self.big, self.x_true, exact_min, skip)
+                res = _audit_batch(m, [comps[j] for j in batch], var, lo, hi, self.big, self.x_true, exact_min, skip,
+                                   local and any(len(comps[j]) >= _LOCAL_FROM for j in batch))
                 for j, r in zip(batch, res):
                     self.cache[keys[j]] = r
                     self.solves += r.solves
@@ -755,7 +832,7 @@ def _secondary(model: _Model, auditor: _Auditor, max_rounds: int = 10_000) -> tu
     for _ in range(max_rounds):
         if exact:
             _local_pass(model)
-        comps, results = auditor.run(skip=proven if exact else None)
+        comps, results = auditor.run(skip=proven if exact else None, local=True)
         failing = sorted(i for res in results for i in res.failing)
         if exact:
             proven = model.state == _HIDDEN
@@ -791,7 +868,6 @@ def _publish_frame(model: _Model, ti: int) -> pd.DataFrame:
     t = model.tables[ti]
     cfg = model.config
     out = t.frame.copy()
-    hide_row = np.zeros(len(out), dtype=bool)
     hidden_by_col: dict[str, np.ndarray] = {}
     for c, ids in t.cell.items():
         has = ids >= 0
@@ -820,7 +896,6 @@ def _publish_frame(model: _Model, ti: int) -> pd.DataFrame:
             col = out[d].astype(object)
             col[mask] = cfg.suppressed
             out[d] = col
-        hide_row |= mask
     return out
 
 
@@ -922,10 +997,18 @@ def protect(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: DisclosureC
     model = _Model(tables, config)
     model.check_consistent()
     _primary(model)
-    x_true = model.value.copy() if not model.frozen.any() else None
+    # the true values are a point a reader cannot rule out (components holding a cell of an earlier
+    # table whose true value is unknown here get no such point)
+    x_true = model.value.copy()
+    if config.rounding_base:
+        x_true[model.frozen] = np.nan
     auditor = _Auditor(model, x_true)
     _secondary(model, auditor)
     comps, results = auditor.run(exact_min=True)
+    failing = sorted(i for res in results for i in res.failing)
+    if failing:  # cannot happen when secondary suppression succeeded; never publish if it does
+        raise PublicationRefused(f"{model.describe(failing[0])}: the final recoverability audit found a suppressed "
+                                 f"cell that could be narrowed ({len(failing)} cell(s) in all)")
     frames = [_publish_frame(model, ti) for ti, t in enumerate(tables) if not t.frozen]
     audit = _summary(model, comps, results, time.perf_counter() - start, auditor.solves)
     return Protected(frames, audit)
