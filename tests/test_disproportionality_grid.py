@@ -287,3 +287,22 @@ def test_intersections_are_their_own_fdr_family(grid):
     from statsmodels.stats.multitest import multipletests
     assert np.allclose(fam["q_value"], multipletests(fam["p_value"], method="fdr_bh")[1])
     assert fam["group_type"].str.contains(" x ").all() and not single["group_type"].str.contains(" x ").any()
+
+
+def test_one_pass_over_authorities_equals_one_grid_per_authority():
+    # Second method: the vectorised grid over two authorities (by="la_code") equals two separate grids.
+    spec_a = [("WBRI", 100, ["contact", "referral"]), ("WBRI", 300, ["contact"]), ("MWBC", 30, ["contact", "referral"]),
+              ("MWBC", 30, ["contact"])]
+    spec_b = [("WBRI", 50, ["contact", "referral", "s47"]), ("AIND", 20, ["contact", "referral"]), ("MWBC", 7, ["contact"])]
+    ea, eb = events(spec_a), events(spec_b)
+    eb["child_id"] = ("B" + eb["child_id"]).astype("string")
+    pa = population({"WBRI": 10000, "MWBC": 1000})
+    pb = population({"WBRI": 8000, "AIND": 900, "MWBC": 300})
+    both = run_grid(pd.concat([ea.assign(la_code="A"), eb.assign(la_code="B")], ignore_index=True),
+                    pd.concat([pa.assign(la_code="A"), pb.assign(la_code="B")], ignore_index=True),
+                    period=Q2, lookback_months=0, by="la_code").grid
+    for la, (e, p) in {"A": (ea, pa), "B": (eb, pb)}.items():
+        one = run_grid(e, p, period=Q2, lookback_months=0).grid
+        one = one[one["measure"] != "conversion_ratio_imd"].reset_index(drop=True)
+        sub = both[both["la_code"] == la].drop(columns="la_code").reset_index(drop=True)
+        pd.testing.assert_frame_equal(sub[list(GRID_COLUMNS)], one[list(GRID_COLUMNS)], check_dtype=False)

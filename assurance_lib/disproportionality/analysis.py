@@ -55,7 +55,7 @@ def population_label(population: pd.DataFrame) -> str:
 def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, window: str = "rolling12",
              options: GridOptions | None = None, feeders: Mapping[str, str] | None = None,
              lookback_months: int = 3, exclude_uasc_cla: bool = False,
-             prepared: "object | None" = None) -> GridResult:
+             prepared: "object | None" = None, by: str | None = None) -> GridResult:
     """Count children by stage and group and estimate every measure.
 
     Parameters
@@ -73,6 +73,10 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
         Months before the window in which a feeder event still counts.
     exclude_uasc_cla : bool
         Leave unaccompanied asylum-seeking children out of the looked-after stages.
+    by : str, optional
+        A column of the events and the population (e.g. ``la_code``): one grid per value,
+        computed in one vectorised pass (child ids must be unique across values). The
+        deprivation-stratified rows are left out in this mode.
 
     Returns
     -------
@@ -83,16 +87,16 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     win = window_for(period, window)
     prep = prepared if prepared is not None else prepare_events(events, period.end)
     ev = prep.events
-    attrs = child_attributes(ev)
+    attrs = child_attributes(ev, by)
     has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
     members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
-    counts = count_groups(members, attrs, has_imd=has_imd, stages=list(ref.STAGE_CODES))
+    counts = count_groups(members, attrs, has_imd=has_imd, stages=list(ref.STAGE_CODES), by=by)
     conv = conversions(ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
-    conv_counts = count_groups(conv, attrs, value="converted", has_imd=has_imd, stages=list(fmap))
-    grid = estimate(counts, conv_counts, population_by_group(population), options, period=period.label,
+    conv_counts = count_groups(conv, attrs, value="converted", has_imd=has_imd, stages=list(fmap), by=by)
+    grid = estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
                     window=win.label, population_source=population_label(population), feeders=fmap,
-                    lookback_months=lookback_months)
-    if has_imd:
+                    lookback_months=lookback_months, by=by)
+    if has_imd and not by:
         grid = pd.concat([grid, _deprivation_rows(grid, run_deprivation(conv, attrs, reference=options.reference), options)],
                          ignore_index=True)
     return GridResult(grid=grid, window=win, quarantine=prep.quarantine, counts=counts)

@@ -100,9 +100,9 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
     return Prepared(events=ev.reset_index(drop=True), quarantine=q.reset_index(drop=True))
 
 
-def child_attributes(ev: pd.DataFrame) -> pd.DataFrame:
+def child_attributes(ev: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """One row per child: the characteristics on the child's latest row (ties: the last row)."""
-    cols = ["child", "ethnicity", "sex", "disability", "uasc", "imd_decile"]
+    cols = ["child", "ethnicity", "sex", "disability", "uasc", "imd_decile", *([by] if by else [])]
     last = ev.sort_values(["child", "event_date"], kind="stable").drop_duplicates("child", keep="last")[cols]
     last = last.set_index("child")
     last["ethnicity_major"] = last["ethnicity"].map(dict((e.code, e.major) for e in ref.ETHNICITY)).astype("string")
@@ -221,7 +221,8 @@ def _keys(frame: pd.DataFrame, gt: str) -> pd.Series:
 
 
 def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | None = None,
-                 has_imd: bool = False, internal: bool = True, stages: "list[str] | None" = None) -> pd.DataFrame:
+                 has_imd: bool = False, internal: bool = True, stages: "list[str] | None" = None,
+                 by: str | None = None) -> pd.DataFrame:
     """Count children by stage and group for every group type (zero-filled).
 
     Parameters
@@ -238,6 +239,8 @@ def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | Non
         Include the minor-ethnicity intersections used for the White British reference.
     stages : list of str, optional
         The stages to report (default: those present in ``members``).
+    by : str, optional
+        A column of ``attrs`` (e.g. ``la_code``) to count within as well.
 
     Returns
     -------
@@ -251,23 +254,25 @@ def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | Non
         "sex": a["sex"].to_numpy(), "disability": a["disability"].to_numpy(), "imd_decile": a["imd_decile"].to_numpy(),
         "age_band": members["age_band"].to_numpy(),
     })
+    frame["_by"] = a[by].to_numpy() if by else ""
     if value:
         frame[value] = members[value].to_numpy().astype(np.int64)
     vals = group_values(has_imd)
     types = [t for t in (*SINGLE_TYPES, *INTERSECTION_TYPES, *(_INTERNAL_TYPES if internal else ())) if t in vals]
+    bys = sorted(pd.unique(attrs[by].dropna())) if by else [""]
     if stages is None:
         stages = list(dict.fromkeys(members["stage"])) if len(members) else []
     out = []
     for gt in types:
         key = _keys(frame, gt)
-        g = frame.assign(group=key).groupby(["stage", "group"], observed=True)
+        g = frame.assign(group=key).groupby(["_by", "stage", "group"], observed=True)
         agg = g.size().rename("n").to_frame()
         if value:
             agg[value] = g[value].sum()
-        idx = pd.MultiIndex.from_product([stages, vals[gt]], names=["stage", "group"])
+        idx = pd.MultiIndex.from_product([bys, stages, vals[gt]], names=["_by", "stage", "group"])
         agg = agg.reindex(idx, fill_value=0).reset_index()
-        agg.insert(1, "group_type", gt)
+        agg.insert(2, "group_type", gt)
         out.append(agg)
     res = pd.concat(out, ignore_index=True)
     res["n"] = res["n"].astype(np.int64)
-    return res
+    return res.rename(columns={"_by": by}) if by else res.drop(columns="_by")

@@ -92,20 +92,28 @@ def group_label(group_type: str, group: str) -> str:
     return group
 
 
-def population_by_group(pop: pd.DataFrame) -> pd.DataFrame:
-    """Population of every group type that has one: ``group_type, group, population``."""
+def population_by_group(pop: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Population of every group type that has one: ``group_type, group, population`` (and ``by``)."""
     p = pop.copy()
     p["ethnicity_major"] = p["ethnicity"].map(ref.major_group)
-    out = [pd.DataFrame({"group_type": ["all"], "group": ["All children"], "population": [p["population"].sum()]})]
-    for gt, col in (("ethnicity_minor", "ethnicity"), ("ethnicity_major", "ethnicity_major"), ("sex", "sex"),
-                    ("age_band", "age_band")):
-        g = p.groupby(col)["population"].sum()
-        out.append(pd.DataFrame({"group_type": gt, "group": g.index.astype(str), "population": g.to_numpy()}))
-    for a, acol in (("ethnicity_major", "ethnicity_major"), ("ethnicity_minor", "ethnicity")):
-        for b in ("sex", "age_band"):
-            g = p.groupby([acol, b])["population"].sum()
-            out.append(pd.DataFrame({"group_type": f"{a} x {b}",
-                                     "group": [f"{i} x {j}" for i, j in g.index], "population": g.to_numpy()}))
+    B = [by] if by else []
+    out = []
+    for gt, cols in (("all", []), ("ethnicity_minor", ["ethnicity"]), ("ethnicity_major", ["ethnicity_major"]),
+                     ("sex", ["sex"]), ("age_band", ["age_band"]),
+                     *((f"{a} x {b}", [acol, b]) for a, acol in (("ethnicity_major", "ethnicity_major"), ("ethnicity_minor", "ethnicity"))
+                       for b in ("sex", "age_band"))):
+        if not B and not cols:
+            g = pd.DataFrame({"population": [p["population"].sum()]})
+        else:
+            g = p.groupby([*B, *cols])["population"].sum().reset_index()
+        if gt == "all":
+            g["group"] = "All children"
+        elif len(cols) == 1:
+            g["group"] = g[cols[0]].astype(str)
+        else:
+            g["group"] = g[cols[0]].astype(str) + " x " + g[cols[1]].astype(str)
+        g["group_type"] = gt
+        out.append(g[[*B, "group_type", "group", "population"]])
     res = pd.concat(out, ignore_index=True)
     res["population"] = res["population"].astype("float64")
     return res
@@ -123,8 +131,9 @@ def _known(group_type: str, first: pd.Series) -> pd.Series:
     return ~first.isin(_UNKNOWN.get(base, set()))
 
 
-def _with_reference(tab: pd.DataFrame, num: str, den: str, reference: str) -> pd.DataFrame:
+def _with_reference(tab: pd.DataFrame, num: str, den: str, reference: str, by: list[str] | None = None) -> pd.DataFrame:
     """Add ``ref_num, ref_den, reference_group, is_ref, known`` to a counts table."""
+    B = list(by or [])
     parts = []
     for gt, t in tab.groupby("group_type", sort=False):
         t = t.copy()
@@ -142,16 +151,16 @@ def _with_reference(tab: pd.DataFrame, num: str, den: str, reference: str) -> pd
             r = tab[tab["group_type"] == ref_type].copy()
             r["_second"] = _split(ref_type, r["group"].astype(str))[1].to_numpy()
             r = r[r["group"].astype(str).str.split(" x ").str[0] == "WBRI"]
-            r = r.set_index(["stage", "_second"])
-            key = pd.MultiIndex.from_arrays([t["stage"], t["_second"]])
+            r = r.set_index([*B, "stage", "_second"])
+            key = pd.MultiIndex.from_arrays([*(t[b] for b in B), t["stage"], t["_second"]])
             t["ref_num"] = r[num].reindex(key).to_numpy(dtype=float)
             t["ref_den"] = r[den].reindex(key).to_numpy(dtype=float)
             t["reference_group"] = REFERENCE_LABELS["WBRI"] + (" of the same " + gt.split(" x ")[1].replace("_", " ") if " x " in gt else "")
             t["is_ref"] = (first == "WBRI").to_numpy() if base == "ethnicity_minor" else False
         else:
             k = t[t["known"]]
-            tot = k.groupby(["stage", "_second"])[[num, den]].sum(min_count=1)
-            key = pd.MultiIndex.from_arrays([t["stage"], t["_second"]])
+            tot = k.groupby([*B, "stage", "_second"])[[num, den]].sum(min_count=1)
+            key = pd.MultiIndex.from_arrays([*(t[b] for b in B), t["stage"], t["_second"]])
             t["ref_num"] = tot[num].reindex(key).to_numpy(dtype=float) - t[num].to_numpy(dtype=float)
             t["ref_den"] = tot[den].reindex(key).to_numpy(dtype=float) - t[den].to_numpy(dtype=float)
             label = "all other children whose " + base.replace("ethnicity_major", "ethnicity").replace("ethnicity_minor", "ethnicity").replace("_", " ") + " is known"
@@ -173,7 +182,7 @@ def _blank(frame: pd.DataFrame, mask: pd.Series | np.ndarray, why: str) -> None:
 
 def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame, options: GridOptions, *,
              period: str, window: str, population_source: str, feeders: Mapping[str, str],
-             lookback_months: int) -> pd.DataFrame:
+             lookback_months: int, by: str | None = None) -> pd.DataFrame:
     """Every measure for every stage and group.
 
     Parameters
@@ -191,6 +200,10 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
     feeders : mapping
         Stage -> feeder stage (for the ``denominator_source`` of conversions).
     lookback_months : int
+    by : str, optional
+        A column of ``counts``, ``conv`` and ``population`` (e.g. ``la_code``) separating
+        independent grids computed in one pass (references, shares and q-value families are
+        within each value).
 
     Returns
     -------
@@ -199,7 +212,8 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
         expected, insufficient, family``.
     """
     pub_types = (*SINGLE_TYPES, *INTERSECTION_TYPES)
-    c = counts.merge(population, on=["group_type", "group"], how="left")
+    B = [by] if by else []
+    c = counts.merge(population, on=[*B, "group_type", "group"], how="left")
     frames = []
 
     # rates ------------------------------------------------------------------------------
@@ -214,7 +228,7 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
 
     # rate ratios ------------------------------------------------------------------------
     rr_in = _with_reference(c.rename(columns={"n": "count"}).assign(denominator=c["population"]), "count",
-                            "denominator", options.reference)
+                            "denominator", options.reference, B)
     rr = stats.rate_ratio(rr_in, "count", "denominator", "ref_num", "ref_den")
     _blank(rr, rr["group_type"].eq("all"), "not applicable: all children")
     _blank(rr, rr["denominator"].isna() & ~rr["group_type"].eq("all"), "not estimated: no population for this group (count only)")
@@ -226,7 +240,7 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
 
     # representation index (single characteristics with a population) -----------------
     ri_in = _with_reference(c.rename(columns={"n": "count"}).assign(denominator=c["population"]), "count",
-                            "denominator", "all_other")
+                            "denominator", "all_other", B)
     ri_in["total"] = ri_in["ref_num"] + ri_in["count"]
     ri_in["pop_total"] = ri_in["ref_den"] + ri_in["denominator"]
     ok = ri_in["known"] & ri_in["denominator"].notna() & ~ri_in["group_type"].eq("all") & ~ri_in["group_type"].str.contains(" x ")
@@ -241,9 +255,9 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
     frames.append(ri)
 
     # shares ---------------------------------------------------------------------------
-    allc = counts[counts["group_type"].eq("all")].set_index("stage")["n"]
+    allc = counts[counts["group_type"].eq("all")].set_index([*B, "stage"])["n"]
     sh_in = counts.rename(columns={"n": "count"}).copy()
-    sh_in["denominator"] = sh_in["stage"].map(allc).astype(float)
+    sh_in["denominator"] = allc.reindex(pd.MultiIndex.from_frame(sh_in[[*B, "stage"]])).to_numpy(dtype=float)
     sh_in.loc[sh_in["group_type"].str.contains(" x "), "denominator"] = np.nan
     sh = stats.proportion(sh_in, "count", "denominator")
     _blank(sh, sh["denominator"].isna(), "not estimated for intersections (see the single characteristics)")
@@ -264,7 +278,7 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
                for s, f in feeders.items()}
         cv["denominator_source"] = cv["stage"].map(src)
         frames.append(cv)
-        cr_in = _with_reference(cv_in, "count", "denominator", options.reference)
+        cr_in = _with_reference(cv_in, "count", "denominator", options.reference, B)
         cr = stats.proportion_ratio(cr_in, "count", "denominator", "ref_num", "ref_den")
         _blank(cr, cr["group_type"].eq("all"), "not applicable: all children")
         _blank(cr, cr["is_ref"], "reference group")
@@ -297,7 +311,7 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
     # q-values ---------------------------------------------------------------------------
     g["family"] = np.where(g["group_type"].str.contains(" x "), "intersections", "single characteristics")
     g["q_value"] = np.nan
-    for _, idx in g[g["measure"].isin(["rate_ratio", "conversion_ratio"])].groupby(["measure", "family"]).groups.items():
+    for _, idx in g[g["measure"].isin(["rate_ratio", "conversion_ratio"])].groupby([*B, "measure", "family"]).groups.items():
         g.loc[idx, "q_value"] = np.asarray(stats.bh_qvalues(g.loc[idx, "p_value"].to_numpy(dtype=float)), dtype=float)
     # flags ------------------------------------------------------------------------------
     flag = pd.Series(stats.significance_flags(g["lower_95"].to_numpy(), g["upper_95"].to_numpy(),
@@ -315,10 +329,10 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
     order_stage = {s: i for i, s in enumerate(ref.STAGE_CODES)}
     order_measure = {m: i for i, m in enumerate(MEASURES)}
     order_type = {t: i for i, t in enumerate(pub_types)}
-    g = g.sort_values(["measure", "stage", "group_type"], key=lambda s: s.map({**order_measure, **order_stage, **order_type}),
-                      kind="stable")
+    g = g.sort_values([*B, "measure", "stage", "group_type"],
+                      key=lambda s: s if s.name == by else s.map({**order_measure, **order_stage, **order_type}), kind="stable")
     extra = ["reference_count", "reference_denominator", "expected", "insufficient", "family"]
     for e in extra:
         if e not in g:
             g[e] = np.nan
-    return g[list(GRID_COLUMNS) + extra].reset_index(drop=True)
+    return g[B + list(GRID_COLUMNS) + extra].reset_index(drop=True)
