@@ -413,3 +413,17 @@ def test_audit_dict_is_json_ready_and_timed():
     for key in ("method", "heuristic", "primary_suppressed", "secondary_suppressed", "components",
                 "component_sizes", "min_feasible_range", "seconds", "lp_solves"):
         assert key in again
+
+
+def test_declaration_round_trips_shares_and_union():
+    sp = spec("rt", keys=("period", "group"), counts=("count",), count_where={"den": ("kind", ("children",))},
+              derived={"rate": ("count", "den")},
+              hierarchies=(*Hierarchy.each("group", {"A": ("a1", "a2"), "B": ("b1",)}, within=("period",),
+                                           where={"level": ["major", "all"]}, parts_where={"level": "minor"}),
+                           Hierarchy(column="period", total="Y", parts=("Q1", "Q2"), relation="union")),
+              shares=(Share(table="other", on={"period": "p"}, counts={"count": "n"}, other_where={"g": "All"}),))
+    back = TableSpec.from_declaration(json.loads(json.dumps(sp.declaration())))
+    assert back == sp and back.declaration() == sp.declaration()
+    assert back.hierarchies[0].where == {"level": ("major", "all")} and back.hierarchies[2].relation == "union"
+    with pytest.raises(ValueError, match="relation"):
+        Hierarchy(column="g", total="T", parts=("a",), relation="overlap")
