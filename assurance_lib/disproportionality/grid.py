@@ -121,8 +121,11 @@ def population_by_group(pop: pd.DataFrame, by: str | None = None) -> pd.DataFram
 
 def _split(group_type: str, group: pd.Series) -> tuple[pd.Series, pd.Series]:
     if " x " in group_type:
-        parts = group.str.split(" x ", n=1, expand=True)
-        return parts[0], parts[1]
+        # split each distinct label once (a national run repeats them for every authority)
+        uniq = pd.unique(group)
+        first = {u: u.split(" x ", 1)[0] for u in uniq}
+        second = {u: u.split(" x ", 1)[1] for u in uniq}
+        return group.map(first), group.map(second)
     return group, pd.Series("", index=group.index)
 
 
@@ -149,8 +152,9 @@ def _with_reference(tab: pd.DataFrame, num: str, den: str, reference: str, by: l
         elif base.startswith("ethnicity") and reference == "WBRI":
             ref_type = "ethnicity_minor" + (gt[len(base):] if " x " in gt else "")
             r = tab[tab["group_type"] == ref_type].copy()
-            r["_second"] = _split(ref_type, r["group"].astype(str))[1].to_numpy()
-            r = r[r["group"].astype(str).str.split(" x ").str[0] == "WBRI"]
+            r_first, r_second = _split(ref_type, r["group"].astype(str))
+            r["_second"] = r_second.to_numpy()
+            r = r[(r_first == "WBRI").to_numpy()]
             r = r.set_index([*B, "stage", "_second"])
             key = pd.MultiIndex.from_arrays([*(t[b] for b in B), t["stage"], t["_second"]])
             t["ref_num"] = r[num].reindex(key).to_numpy(dtype=float)
@@ -321,10 +325,13 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
     # labels -----------------------------------------------------------------------------
     stage_info = {s.code: s for s in ref.STAGES}
     g["period"] = period
-    g["window"] = np.where(g["stage"].map(lambda s: stage_info[s].kind) == "stock", f"at {window.split(' to ')[-1]}", window)
-    g["stage_label"] = g["stage"].map(lambda s: stage_info[s].label)
-    g["count_type"] = g["stage"].map(lambda s: stage_info[s].kind)
-    g["group_label"] = [group_label(t, x) for t, x in zip(g["group_type"], g["group"])]
+    kinds = {k: v.kind for k, v in stage_info.items()}
+    g["window"] = np.where(g["stage"].map(kinds) == "stock", f"at {window.split(' to ')[-1]}", window)
+    g["stage_label"] = g["stage"].map({k: v.label for k, v in stage_info.items()})
+    g["count_type"] = g["stage"].map(kinds)
+    pairs = g["group_type"].astype(str) + "\t" + g["group"].astype(str)
+    labels = {u: group_label(*u.split("\t", 1)) for u in pd.unique(pairs)}
+    g["group_label"] = pairs.map(labels)
     g["count"] = g["count"].astype("int64")
     order_stage = {s: i for i, s in enumerate(ref.STAGE_CODES)}
     order_measure = {m: i for i, m in enumerate(MEASURES)}
