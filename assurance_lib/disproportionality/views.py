@@ -287,7 +287,8 @@ def show_heatmap(ctx: Any, published: pd.DataFrame, *, measure: str = "rate_rati
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
     chart = charts.heatmap(mat, labels=lab, center=1.0, log=True, name=f"dispro_heatmap_{measure}",
                            title=f"{what}s by ethnic group and stage",
-                           subtitle=f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; [c] suppressed",
+                           subtitle=(f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; blank = suppressed [c], "
+                                     "insufficient or not estimated (see the data table)"),
                            source=SOURCE,
                            alt=(f"Heatmap of {what.lower()}s for each ethnic group (rows) at each stage of the journey "
                                 f"(columns), against {ref_group}; values above 1 mean more likely. Values are in the table."),
