@@ -34,7 +34,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from ..config import DisclosureConfig
 from ..errors import PublicationRefused
@@ -60,6 +60,8 @@ _SHOWN, _HIDDEN, _LOW, _UNKNOWN = 0, 1, 2, 3
 _EPS = 1e-6
 _MIXED_SOLVES = 6
 _HIGHS: dict[str, Any] = {"presolve": False}
+_MILP_MAX = 400  # components up to this many unknowns get the integer check in the final audit
+_MILP_MARGIN = 2  # ... for cells whose LP range is below protection_range + this
 _LOCAL_FROM = 150  # components of this many unknowns are first checked cell by cell on neighbourhoods
 
 
@@ -530,13 +532,27 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
     ex_lo = np.full(n, np.nan)
     ex_hi = np.full(n, np.nan)
 
-    def see(x: np.ndarray, mask: np.ndarray | None = None) -> None:
-        if mask is None:  # NaN (components not solved) leaves what was seen
-            np.fmin(obs_lo, x, out=obs_lo)
-            np.fmax(obs_hi, x, out=obs_hi)
-        else:
-            obs_lo[mask] = np.minimum(obs_lo[mask], x[mask])
-            obs_hi[mask] = np.maximum(obs_hi[mask], x[mask])
+    # whether the smallest / largest value seen (or solved for) is attained by a whole-number point
+    lo_int = np.zeros(n, dtype=bool)
+    hi_int = np.zeros(n, dtype=bool)
+    ex_lo_int = np.zeros(n, dtype=bool)
+    ex_hi_int = np.zeros(n, dtype=bool)
+
+    def see(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """Record a point (NaN, or outside ``mask``: components not solved); return, per cell,
+        whether the point is whole-numbered on the cell's component."""
+        xm = x if mask is None else np.where(mask, x, np.nan)
+        with np.errstate(invalid="ignore"):
+            frac = np.abs(xm - np.round(xm)) > 1e-6
+            comp_frac = np.zeros(len(comps), dtype=bool)
+            np.logical_or.at(comp_frac, comp_of, frac)
+            cint = ~comp_frac[comp_of]
+            for obs, flag, better in ((obs_lo, lo_int, xm < obs_lo - 1e-9), (obs_hi, hi_int, xm > obs_hi + 1e-9)):
+                same = np.abs(xm - obs) <= 1e-9
+                obs[better] = xm[better]
+                flag[better] = cint[better]
+                flag[same & cint] = True
+        return cint
 
     def width(t: np.ndarray) -> np.ndarray:
         a = np.where(np.isnan(ex_lo[t]), obs_lo[t], ex_lo[t])
@@ -595,13 +611,17 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
                 c[tt] = signs
                 x = solve(c, np.unique(comp_of[tt]))
                 up = signs > 0
-                if x is None:  # numerical trouble: fall back on the variables' own bounds
-                    ex_lo[tt[up]] = bounds[tt[up], 0]
-                    ex_hi[tt[~up]] = bounds[tt[~up], 1]
+                if x is None:  # numerical trouble: keep what was seen (a range no wider than the truth)
+                    ex_lo[tt[up]] = obs_lo[tt[up]]
+                    ex_hi[tt[~up]] = obs_hi[tt[~up]]
+                    ex_lo_int[tt[up]] = lo_int[tt[up]]
+                    ex_hi_int[tt[~up]] = hi_int[tt[~up]]
                     continue
+                cint = see(x)
                 ex_lo[tt[up]] = x[tt[up]]
                 ex_hi[tt[~up]] = x[tt[~up]]
-                see(x)
+                ex_lo_int[tt[up]] = cint[tt[up]]
+                ex_hi_int[tt[~up]] = cint[tt[~up]]
 
         def pick_open() -> tuple[np.ndarray, np.ndarray]:
             need = open_[width(open_) < P]
@@ -652,6 +672,37 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
                 return cand, np.where(np.isnan(ex_lo[cand]), 1.0, -1.0)
 
         rounds(pick_min)
+        w_all = width(targets)
+        # integer check: the LP relaxation can be wider than the whole numbers a reader may try
+        # (when the relations are not totally unimodular); cells close to the protection range
+        # of components that are not too large are solved again as integer programmes (milp)
+        ends_int = (np.where(np.isnan(ex_lo[targets]), lo_int[targets], ex_lo_int[targets])
+                    & np.where(np.isnan(ex_hi[targets]), hi_int[targets], ex_hi_int[targets]))
+        border = targets[np.isfinite(w_all) & (w_all < P + _MILP_MARGIN) & ~ends_int]
+        for k in np.unique(comp_of[border]).tolist():
+            if len(comps[k]) > _MILP_MAX:
+                continue
+            cols = comp_of == k
+            idx = np.flatnonzero(cols)
+            posn = {int(c): j for j, c in enumerate(idx.tolist())}
+            cons = []
+            if A_eq is not None and (row_eq == k).any():
+                r = row_eq == k
+                cons.append(LinearConstraint(A_eq[r][:, cols], beq[r], beq[r]))
+            if A_ub is not None and (row_ub == k).any():
+                r = row_ub == k
+                cons.append(LinearConstraint(A_ub[r][:, cols], -np.inf, bub[r]))
+            bnd = Bounds(bounds[cols, 0], bounds[cols, 1])
+            for t in border[comp_of[border] == k].tolist():
+                ends = []
+                for sign in (1.0, -1.0):
+                    c = np.zeros(len(idx))
+                    c[posn[t]] = sign
+                    res = milp(c, constraints=cons, integrality=np.ones(len(idx)), bounds=bnd)
+                    solves += 1
+                    ends.append(float(res.x[posn[t]]) if res.status == 0 else None)
+                if None not in ends:
+                    ex_lo[t], ex_hi[t] = ends
         w_all = width(targets)
     for k, comp in enumerate(comps):
         tt = per_comp[k]
@@ -821,6 +872,30 @@ def _local_pass(model: _Model) -> int:
     return added
 
 
+def _top_up(model: _Model, comps: list[np.ndarray], failing: list[int]) -> None:
+    """Step (c) of :data:`HEURISTIC`: hide a cell next to each failing cell (one per relation per round)."""
+    touched: set[int] = set()
+    progressed = False
+    comp_of = {int(c): k for k, comp in enumerate(comps) for c in comp.tolist()}
+    for i in failing:
+        if touched & set(model.cell_rels[i]):
+            progressed = True
+            continue
+        pick = _candidate(model, model.cell_rels[i])
+        if pick is None and i in comp_of:  # widen to every relation of the component's hidden cells
+            comp = comps[comp_of[i]]
+            pick = _candidate(model, sorted({r for c in comp.tolist() for r in model.cell_rels[c]}))
+        if pick is None:
+            continue
+        model.state[pick] = _HIDDEN
+        touched.update(model.cell_rels[pick])
+        progressed = True
+    if not progressed:
+        raise PublicationRefused(
+            f"{model.describe(failing[0])}: a suppressed cell could be worked out from what is published "
+            f"alongside it and no further cell can be suppressed to protect it ({len(failing)} cell(s) in all)")
+
+
 def _secondary(model: _Model, auditor: _Auditor, max_rounds: int = 10_000) -> tuple[list[np.ndarray], list[_CompResult]]:
     exact = not model.config.rounding_base
     # Hiding one more cell only relaxes what a reader knows (a fixed cell becomes an unknown whose
@@ -839,27 +914,7 @@ def _secondary(model: _Model, auditor: _Auditor, max_rounds: int = 10_000) -> tu
             proven[failing] = False
         if not failing:
             return comps, results
-        touched: set[int] = set()
-        progressed = False
-        comp_of = {int(c): k for k, comp in enumerate(comps) for c in comp.tolist()}
-        for i in failing:
-            if touched & set(model.cell_rels[i]):
-                progressed = True
-                continue
-            pick = _candidate(model, model.cell_rels[i])
-            if pick is None:  # widen to every relation of the component's hidden cells
-                comp = comps[comp_of[i]]
-                rels = sorted({r for c in comp.tolist() for r in model.cell_rels[c]})
-                pick = _candidate(model, rels)
-            if pick is None:
-                continue
-            model.state[pick] = _HIDDEN
-            touched.update(model.cell_rels[pick])
-            progressed = True
-        if not progressed:
-            raise PublicationRefused(
-                f"{model.describe(failing[0])}: a suppressed cell could be worked out from what is published "
-                f"alongside it and no further cell can be suppressed to protect it ({len(failing)} cell(s) in all)")
+        _top_up(model, comps, failing)
     raise PublicationRefused("disclosure control did not converge")  # pragma: no cover
 
 
@@ -1003,12 +1058,16 @@ def protect(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: DisclosureC
     if config.rounding_base:
         x_true[model.frozen] = np.nan
     auditor = _Auditor(model, x_true)
-    _secondary(model, auditor)
-    comps, results = auditor.run(exact_min=True)
-    failing = sorted(i for res in results for i in res.failing)
-    if failing:  # cannot happen when secondary suppression succeeded; never publish if it does
-        raise PublicationRefused(f"{model.describe(failing[0])}: the final recoverability audit found a suppressed "
-                                 f"cell that could be narrowed ({len(failing)} cell(s) in all)")
+    for _ in range(100):
+        _secondary(model, auditor)
+        # the final audit: every hidden cell again, exactly, with the integer check
+        comps, results = auditor.run(exact_min=True)
+        failing = sorted(i for res in results for i in res.failing)
+        if not failing:
+            break
+        _top_up(model, comps, failing)
+    else:  # pragma: no cover
+        raise PublicationRefused("disclosure control did not converge")
     frames = [_publish_frame(model, ti) for ti, t in enumerate(tables) if not t.frozen]
     audit = _summary(model, comps, results, time.perf_counter() - start, auditor.solves)
     return Protected(frames, audit)
