@@ -158,6 +158,13 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
         fig_rows.append(f"<li>{', '.join(links)}</li>")
     figs_html = f"<ul>{''.join(fig_rows)}</ul>" if fig_rows else "<p>No figures were published in this pack.</p>"
 
+    # --- text documents (briefings, scorecards, the report's text and the partnership's commentary)
+    textdir = share / "text"
+    docs = sorted(textdir.glob("*.md")) if textdir.is_dir() else []
+    doc_items = "".join(f'<li><a href="text/{_e(d.name)}">{_e(d.stem.replace("_", " "))} (Markdown text)</a></li>'
+                        for d in docs)
+    docs_html = f"<ul>{doc_items}</ul>" if docs else "<p>No text documents were published in this pack.</p>"
+
     # --- provenance
     prov = [
         ("Partnership", partnership), ("Period", period or "not recorded"),
@@ -218,6 +225,7 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
 <li><a href="#analyses">The three analyses</a></li>
 <li><a href="#tables">Tables and the Excel workbook</a></li>
 <li><a href="#figures">Figures</a></li>
+<li><a href="#documents">Text documents</a></li>
 <li><a href="#provenance">Provenance</a></li>
 </ul>
 </nav>
@@ -241,6 +249,11 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
 <h2 id="figures">Figures</h2>
 <p>Each figure is published as an image with its data table.</p>
 {figs_html}
+</section>
+<section aria-labelledby="documents">
+<h2 id="documents">Text documents</h2>
+<p>Briefings, scorecards and the report's text, as plain Markdown files.</p>
+{docs_html}
 </section>
 <section aria-labelledby="provenance">
 <h2 id="provenance">Provenance</h2>

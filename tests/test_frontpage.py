@@ -34,6 +34,8 @@ class _Links(HTMLParser):
 
 def _page(tmp_path: Path, with_report: bool = True) -> tuple[Path, str]:
     pack = make_pack(tmp_path / "pack")
+    (pack / "shareable" / "text").mkdir(parents=True, exist_ok=True)
+    (pack / "shareable" / "text" / "assurance_report.md").write_text("# Report\n")
     if with_report:
         (pack / "shareable" / "04_assurance_report.html").write_text("<!DOCTYPE html><html lang='en'><title>r</title></html>")
     build_workbook(pack, partnership="P", period_label="2026-27 Q2", config=DisclosureConfig())
@@ -54,6 +56,8 @@ def test_front_page_links_report_first_then_analyses_workbook_tables_figures(tmp
         assert f"tables/{name}.csv" in files
     for ext in ("png", "svg", "csv"):
         assert f"figures/dispro_chart.{ext}" in files
+    # text documents come after the figures
+    assert files.index("text/assurance_report.md") > files.index("figures/dispro_chart.png")
     # every link resolves to a file of the pack
     for h in files:
         assert (pack / "shareable" / h).is_file(), h
