@@ -1022,7 +1022,13 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
             prev_dir, comparison = None, f"the previous pack given ({prev_dir}) has no shareable folder, so changes are not reported"
     else:
         prev_dir, comparison = previous_pack_dir(cfg.output_root, cfg.period.previous().slug)
-    prev = read_pack(prev_dir) if prev_dir is not None else None
+    prev = None
+    if prev_dir is not None:
+        try:
+            prev = read_pack(prev_dir)
+        except InputError as exc:  # a damaged earlier pack must not stop this period's report
+            comparison = (f"the previous pack {prev_dir.name} could not be read ({exc.problems[0]}), "
+                          "so changes are not reported")
     prev_label = cfg.period.previous().label
 
     # -- optional inputs (validated by their contracts)

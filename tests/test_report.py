@@ -394,3 +394,15 @@ def test_oba_with_previous_values(packs) -> None:
     # 40 -> 46; [c] -> 12 is suppressed; "resolved" has no previous value
     assert [tuple(r) for r in v[["previous", "value", "change", "direction"]].itertuples(index=False)] == [
         ("40", "46", "+6", "up"), ("[c]", "12", "[c]", "not comparable"), ("[z]", "1", "[z]", "not applicable")]
+
+
+def test_unreadable_previous_pack_gives_no_comparison_not_a_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    old = make_pack(tmp_path / "outputs" / "2026-27-Q1" / "r1", "Q1")
+    (old / "shareable" / "tables" / "flags_audits.csv").write_text("analysis\naudits\n")
+    (tmp_path / "outputs" / "2026-27-Q1" / "LATEST").write_text("r1\n")
+    pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r2")
+    rep = report.build(_ctx(pack))
+    assert "flag_changes" not in rep.tables
+    assert rep.comparison.startswith("the previous pack r1 could not be read (")
+    assert "flags_audits.csv, column 'category': is missing" in rep.comparison
