@@ -74,6 +74,7 @@ __all__ = [
     "show",
     "show_table",
     "show_figure",
+    "show_commentary",
     "flags_chart",
 ]
 
@@ -887,8 +888,10 @@ class Report:
     Attributes
     ----------
     sections : dict
-        Section key (:data:`SECTIONS`) -> Markdown (generated text, then the partnership's
-        commentary or a sentence saying there is none).
+        Section key (:data:`SECTIONS`) -> the generated Markdown.
+    commentary : dict
+        Section key -> the partnership's commentary block (its own words, marked as such) or a
+        sentence saying there is none.
     tables : dict
         ``register``, ``flag_changes``, ``number_changes``, ``oba``, ``children``,
         ``practitioners``: the published frames (absent parts are missing).
@@ -901,6 +904,7 @@ class Report:
     sections: dict[str, str]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     figure: Any = None
+    commentary: dict[str, str] = field(default_factory=dict)
     captions: dict[str, str] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
     comparison: str = ""
@@ -910,7 +914,7 @@ class Report:
         """The whole report as one Markdown document."""
         parts = []
         for key, heading in SECTIONS:
-            parts.append(f"## {heading}\n\n{self.sections.get(key, '')}\n")
+            parts.append(f"## {heading}\n\n{self.sections.get(key, '')}\n{self.commentary.get(key, '')}\n")
         return "\n".join(parts)
 
 
@@ -1286,7 +1290,8 @@ def build(ctx: Any, *, previous_run_dir: str | Path | None = None) -> Report:
     rep.sections["next_steps"] = "\n".join(steps) + "\n"
 
     for key, _ in SECTIONS:
-        rep.sections[key] = rep.sections.get(key, "") + _commentary_md(key, commentary, withheld)
+        rep.sections.setdefault(key, "")
+        rep.commentary[key] = _commentary_md(key, commentary, withheld)
     ctx.publish.text("assurance_report", f"# Quarterly assurance report, {cfg.period.label}\n\n"
                      f"{cfg.partnership}\n\n{rep.markdown}")
     return rep
@@ -1329,6 +1334,15 @@ def show(rep: Report, section: str) -> Any:
     return HTML(markdown_html(rep.sections[section]))
 
 
+def show_commentary(rep: Report, section: str) -> Any:
+    """The partnership's commentary on one section (or the sentence saying there is none)."""
+    from IPython.display import HTML
+
+    if section not in rep.commentary:
+        raise KeyError(f"no report section {section!r} (one of: {', '.join(k for k, _ in SECTIONS)})")
+    return HTML(markdown_html(rep.commentary[section]))
+
+
 def markdown_html(md: str) -> str:
     """Markdown to an HTML fragment: raw HTML escaped, links underlined.
 
@@ -1347,9 +1361,14 @@ def markdown_html(md: str) -> str:
 def html_table(df: pd.DataFrame, caption: str) -> str:
     """An accessible HTML table: caption, column header scopes, no index column."""
     e = _html.escape
-    head = "".join(f'<th scope="col">{e(str(c))}</th>' for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{e('' if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))}</td>"
-                                    for v in r) + "</tr>" for r in df.itertuples(index=False))
+
+    def cell(v: Any) -> str:
+        t = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+        align = "right" if (_is_num(t) or t in _SHORTHAND) else "left"
+        return f'<td style="text-align:{align}">{e(t)}</td>'
+
+    head = "".join(f'<th scope="col" style="text-align:left">{e(str(c))}</th>' for c in df.columns)
+    body = "".join("<tr>" + "".join(cell(v) for v in r) + "</tr>" for r in df.itertuples(index=False))
     if not len(df):
         body = f'<tr><td colspan="{max(1, len(df.columns))}">No rows this period.</td></tr>'
     return (f'<table class="assurance-table"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'

@@ -334,7 +334,7 @@ def test_build_without_optional_inputs_lists_the_gaps(tmp_path: Path, monkeypatc
     # the audits flag with a suppressed value is a gap too
     assert "A flag rests on a suppressed value (audits, child's voice recorded)" in gaps
     for key, _ in report.SECTIONS:
-        assert "The partnership has not added commentary to this section." in rep.sections[key]
+        assert rep.commentary[key].strip() == "*The partnership has not added commentary to this section.*"
     assert "children" not in rep.tables and "flag_changes" not in rep.tables
     t = pack / "shareable" / "tables"
     assert (t / "report_flags_register.csv").is_file() and not (t / "report_flag_changes.csv").exists()
@@ -354,8 +354,9 @@ def test_commentary_the_guard_cannot_clear_is_left_out_and_said(tmp_path: Path, 
 
     monkeypatch.setattr(ctx.publish, "text", guarded)
     rep = report.build(ctx)
-    assert "> Cleared words." in rep.sections["next_steps"]
-    assert "could not be cleared by the redaction guard" in rep.sections["gaps"]
+    assert "> Cleared words." in rep.commentary["next_steps"]
+    assert "in its own words" in rep.commentary["next_steps"]
+    assert "could not be cleared by the redaction guard" in rep.commentary["gaps"]
     assert "withholds" not in rep.markdown
 
 
@@ -365,7 +366,7 @@ def test_show_and_show_table_render_accessible_html(tmp_path: Path, monkeypatch:
     rep = report.build(_ctx(pack))
     html = report.show_table(rep, "register").data
     assert html.startswith('<table class="assurance-table"><caption>Flags register, 2026-27 Q2 (4 flags')
-    assert html.count('<th scope="col">') == 13  # ref, 11 flag columns, status
+    assert html.count('<th scope="col"') == 13  # ref, 11 flag columns, status
     assert 'style="text-decoration:underline" href="tables/dispro_rates.csv"' in report.show(rep, "data").data
     assert "no table this period" in report.show_table(rep, "children").data
     with pytest.raises(KeyError):
