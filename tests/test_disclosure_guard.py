@@ -140,3 +140,19 @@ def test_redact_withholds_passages_it_cannot_clear():
 def test_redact_clean_text_unchanged():
     text = "Thresholds were applied consistently across 12 of 14 cases."
     assert redact(text, IDS).text == text and redact(text, IDS).withheld == 0
+
+
+def test_no_false_hits_in_style_sheets_and_drawing_data(tmp_path):
+    # nbconvert's CSS holds colours such as #e040fb (E04 0FB reads like a postcode) and matplotlib's
+    # SVG path data holds runs like "513 384 1019" (a valid NHS check digit by chance).
+    html = tmp_path / "page.html"
+    html.write_text("<style>:root { --md-purple-A200: #e040fb; }</style><p style='color:#e040fb'>Counts</p>"
+                    '<svg><path d="M 513 384 1019 L 2 3"/></svg>')
+    assert scan_file(html) == []
+    svg = tmp_path / "fig.svg"
+    svg.write_text('<svg><path d="Q 384 513 384 1019 Q 1175"/><g transform="translate(943 476 5919)"/>'
+                   "<text>Children per 10,000</text></svg>")
+    assert scan_file(svg) == []
+    svg.write_text("<svg><text>jo@example.org</text></svg>")
+    assert [h.kind for h in scan_file(svg)] == ["an email address"]
+    assert scan_text("colour e040fb") == [] and scan_text("E04 0FB") == ["a full postcode"]

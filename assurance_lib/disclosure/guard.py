@@ -43,7 +43,7 @@ KINDS = {
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-/_.][A-Za-z0-9]+)*")
 _NHS = re.compile(r"(?<![\w.\-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\w\-]|\.\d)")
-_POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
+_POSTCODE = re.compile(r"(?<![#\w\-])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\w.+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w]|\.\d)")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 _DOB = re.compile(r"\b(?:born|d\.?o\.?b\.?|date of birth)\b[:\s]*(?:on\s+)?"
@@ -208,7 +208,9 @@ def _spans(text: str, ids: IdentifierSet) -> list[tuple[int, int, str]]:
     for m in _NHS.finditer(text):
         if nhs_number_valid("".join(m.groups())):
             out.append((m.start(), m.end(), "nhs"))
-    out += [(m.start(), m.end(), "postcode") for m in _POSTCODE.finditer(text)]
+    # a lower-case run without a space (a hex colour such as e040fb) is not taken for a postcode
+    out += [(m.start(), m.end(), "postcode") for m in _POSTCODE.finditer(text)
+            if m.group(0).isupper() or " " in m.group(0)]
     for m in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", m.group(0))
         if digits.startswith("44"):
@@ -236,9 +238,19 @@ def scan_text(text: str, ids: IdentifierSet | None = None) -> list[str]:
     return [KINDS[k] for k in KINDS if k in found]
 
 
+_STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.IGNORECASE | re.DOTALL)
+_GEOMETRY = re.compile(r"""\s(?:d|points|transform|viewBox|x|y|x1|x2|y1|y2|width|height|cx|cy|r)=(?:"[^"]*"|'[^']*')""")
+
+
 def _strip_skipped(text: str, suffix: str) -> str:
-    """Remove embedded base64 images and hash fields before scanning."""
+    """Remove embedded base64 images, style sheets and hash fields before scanning."""
     text = _DATA_URI.sub(" ", text)
+    if suffix in (".html", ".htm", ".svg"):
+        text = _STYLE.sub(" ", text)
+        # drawing data (path coordinates, transforms) is numbers only, never text a person wrote
+        text = _GEOMETRY.sub(" ", text)
+    if suffix == ".svg":
+        text = re.sub(r"<[^>]+>", " ", text)  # what an SVG shows is its text nodes
     if suffix in (".ipynb", ".json"):
         try:
             doc = json.loads(text)
