@@ -156,3 +156,11 @@ def test_no_false_hits_in_style_sheets_and_drawing_data(tmp_path):
     svg.write_text("<svg><text>jo@example.org</text></svg>")
     assert [h.kind for h in scan_file(svg)] == ["an email address"]
     assert scan_text("colour e040fb") == [] and scan_text("E04 0FB") == ["a full postcode"]
+
+
+def test_scan_text_skips_base64_payloads_of_pages_read_whole():
+    # a page scanned as text (not through scan_file) still holds its embedded images
+    payload = base64.b64encode(bytes(range(256)) * 8).decode()
+    page = f'<img alt="chart" src="data:image/png;base64,{payload}"><p>12 children</p>'
+    assert scan_text(page + "E04 0FB SW1A 1AA".replace("E04 0FB SW1A 1AA", "")) == []
+    assert scan_text(page + "<p>SW1A 1AA</p>") == ["a full postcode"]

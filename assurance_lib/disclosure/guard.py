@@ -234,6 +234,8 @@ def scan_text(text: str, ids: IdentifierSet | None = None) -> list[str]:
     []
     """
     ids = ids or IdentifierSet()
+    # embedded base64 payloads and drawing coordinates are never text a person wrote
+    text = _GEOMETRY.sub(" ", _DATA_URI.sub(" ", text))
     found = {k for _, _, k in _spans(text, ids)}
     return [KINDS[k] for k in KINDS if k in found]
 
