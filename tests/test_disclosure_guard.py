@@ -159,8 +159,9 @@ def test_no_false_hits_in_style_sheets_and_drawing_data(tmp_path):
 
 
 def test_scan_text_skips_base64_payloads_of_pages_read_whole():
-    # a page scanned as text (not through scan_file) still holds its embedded images
-    payload = base64.b64encode(bytes(range(256)) * 8).decode()
+    # a page scanned as text (not through scan_file) still holds its embedded images; this payload
+    # is valid base64 whose characters read as a postcode, an NHS number and an email address
+    payload = "iVBORw0KGgoE04 0FBxx/SW1A1AA+9434765919/jo@example.org"
     page = f'<img alt="chart" src="data:image/png;base64,{payload}"><p>12 children</p>'
-    assert scan_text(page + "E04 0FB SW1A 1AA".replace("E04 0FB SW1A 1AA", "")) == []
+    assert scan_text(page) == []
     assert scan_text(page + "<p>SW1A 1AA</p>") == ["a full postcode"]
