@@ -198,9 +198,32 @@ def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path 
             if isinstance(frame, pd.DataFrame) and col in frame.columns:
                 vals = frame[col].dropna().astype(str).str.strip()
                 val.identifier_values.setdefault(col, set()).update(v for v in vals if v)
+    problems += _alternatives_missing(cfg, notebooks, readers.contracts())
     if problems:
         raise InputError(problems)
     return val
+
+
+def _alternatives_missing(cfg: RunConfig, notebooks: list[NotebookInfo], contracts: list[Any]) -> list[Problem]:
+    """A problem for every group of alternative inputs (``InputContract.one_of``) with none given."""
+    from . import readers
+
+    out: list[Problem] = []
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for c in contracts:
+        if c.one_of:
+            groups.setdefault((c.notebook, c.one_of), []).append(c)
+    for (nb_name, _), members in groups.items():
+        nb = next((n for n in notebooks if n.name == nb_name), None)
+        if nb is None:
+            continue
+        values = _notebook_values(cfg, nb)
+        if not any(values.get(c.parameter) for c in members):
+            names = " or ".join(c.parameter for c in members)
+            out.append(Problem(file=readers.display_path(cfg.params_file), key=f"notebooks.{nb_name}",
+                               message=f"gives none of {names}",
+                               expected="at least one of: " + "; ".join(f"{c.parameter} ({c.description or c.name})" for c in members)))
+    return out
 
 
 # --------------------------------------------------------------------------- rendering

@@ -86,6 +86,10 @@ class InputContract:
     identifier_columns : tuple of str
         Columns whose values identify a person or case: their values are scanned for in every
         file of the pack and never published.
+    one_of : str
+        A name shared by alternative inputs of the same notebook (e.g. ``"journey"`` for the
+        child-level events and the aggregate counts): each may be empty (set ``optional``), but
+        at least one input of the group must be given.
     """
 
     name: str
@@ -95,6 +99,7 @@ class InputContract:
     description: str = ""
     optional: bool = False
     identifier_columns: tuple[str, ...] = ()
+    one_of: str = ""
 
 
 _REGISTRY: dict[str, InputContract] = {}

@@ -61,6 +61,11 @@ class Hierarchy:
         total row has ``group_type="all"``, its parts ``group_type="sex"``).
     relation : {'sum', 'union'}
         ``sum`` (default) or ``union`` (overlapping parts, such as rolling windows).
+    parts_table : str, optional
+        The name of another table of the same pack that holds the part rows (e.g. a quarterly
+        trend table whose four quarters make up this table's rolling 12 months). ``within``,
+        ``column`` and the count columns must exist in both; the relation applies to the count
+        columns the two tables share. Empty: the parts are in this table.
 
     Examples
     --------
@@ -86,6 +91,8 @@ class Hierarchy:
     """Fixed values selecting the parts when they differ from the total's (e.g. ``group_type``)."""
     relation: str = "sum"
     """``sum`` (total = sum of parts) or ``union`` (largest part <= total <= sum of parts)."""
+    parts_table: str = ""
+    """Another table of the pack holding the parts (empty: this table)."""
 
     def __post_init__(self) -> None:
         if self.relation not in RELATIONS:
@@ -124,7 +131,7 @@ class Hierarchy:
         """A JSON-ready form (inverse of :meth:`from_declaration`)."""
         return {"column": self.column, "total": self.total, "parts": list(self.parts), "within": list(self.within),
                 "where": _plain(self.where), "parts_where": _plain(self.parts_where) if self.parts_where is not None else None,
-                "relation": self.relation}
+                "relation": self.relation, **({"parts_table": self.parts_table} if self.parts_table else {})}
 
     @classmethod
     def from_declaration(cls, h: Mapping[str, Any]) -> "Hierarchy":
@@ -132,7 +139,7 @@ class Hierarchy:
         return cls(column=h["column"], total=h["total"], parts=tuple(h["parts"]), within=tuple(h.get("within", ())),
                    where=_unplain(h.get("where") or {}),
                    parts_where=_unplain(h["parts_where"]) if h.get("parts_where") is not None else None,
-                   relation=h.get("relation", "sum"))
+                   relation=h.get("relation", "sum"), parts_table=h.get("parts_table", ""))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -74,5 +74,29 @@ def test_notebook_runs_and_publishes(run_notebook, tmp_path, root):
             text = f.read_text(errors="ignore")
             assert not re.search(r"SYN\d{6}", text), f
             assert not (set(re.findall(r"\d{4}-\d{2}-\d{2}", text)) & dobs), f
+    # one group's children at a stage are one cell, whichever measure row repeats them: hidden on
+    # one row means hidden on all (the age-standardised row once showed a count hidden elsewhere)
+    same = t[t["measure"].isin(["rate_per_10000", "rate_ratio", "representation_index", "share", "dsr_per_10000"])]
+    assert (same.groupby(["stage", "group_type", "group"])["count"].nunique() == 1).all()
+    conv = t[t["measure"].isin(["conversion", "conversion_ratio", "conversion_ratio_imd"])]
+    assert (conv.groupby(["stage", "group_type", "group"])[["count", "denominator"]].nunique() == 1).all().all()
+    # the 12 months are the union of the trend table's last four quarters: every shown quarter is
+    # at most the shown 12-month count, and (all four shown) their sum at least it
+    grid = names["disproportionality"]
+    assert any(h.get("parts_table") == "disproportionality_trends" and h["relation"] == "union" for h in grid["hierarchies"])
+    tr = pd.read_csv(tables / "disproportionality_trends.csv", dtype=str, keep_default_na=False)
+    last4 = sorted(tr["period"].unique())[-4:]
+    year = t[(t["measure"] == "rate_per_10000") & t["group_type"].isin(["all", "ethnicity_major"]) & (t["count_type"] == "flow")]
+    checked = 0
+    for (stage, gt, g), n in year.set_index(["stage", "group_type", "group"])["count"].items():
+        q = tr[(tr["stage"] == stage) & (tr["group_type"] == gt) & (tr["group"] == g) & tr["period"].isin(last4)]["count"]
+        qn = pd.to_numeric(q, errors="coerce")
+        if n == "[c]" or qn.isna().all():
+            continue
+        assert qn.max() <= int(n), (stage, g)
+        if qn.notna().all() and len(qn) == 4:
+            assert qn.sum() >= int(n), (stage, g)
+            checked += 1
+    assert checked > 20
     for fig in ("dispro_heatmap_rate_ratio", "dispro_forest_rate_ratio_cpp_start", "dispro_funnel_referral", "dispro_trends"):
         assert (run_dir / "shareable" / "figures" / f"{fig}.png").is_file()

@@ -18,7 +18,7 @@ def regenerated(tmp_path_factory):
 
 
 def test_regenerating_gives_the_committed_bytes(regenerated, root):
-    assert [p.name for p in regenerated] == ["journey_events.csv", "population_children.csv"]
+    assert [p.name for p in regenerated] == ["journey_events.csv", "population_children.csv", "journey_aggregate.csv"]
     for p in regenerated:
         committed = root / "data" / "synthetic" / p.name
         assert committed.is_file(), f"{committed} is not committed"

@@ -230,15 +230,24 @@ def read_population(path: Path | str, params: Mapping[str, Any] | None = None) -
 def read_aggregate(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Read aggregate counts of children by stage and group (for partnerships without an extract).
 
-    Columns: ``stage`` (a stage code), ``group_type`` (``all``, ``ethnicity_minor``, ``sex``,
-    ``age_band`` ...), ``group``, ``count`` (children), optional ``converted`` and ``feeder_count``
-    (children at the feeder stage and how many of them reached the stage).
+    Columns: ``stage`` (a stage code), ``group_type`` (one of
+    :data:`~.groups.AGGREGATE_GROUP_TYPES`: ``all``, ``ethnicity_major``, ``ethnicity_minor``,
+    ``sex``, ``age_band``, ``disability``, ``imd_decile`` and the ethnicity-by-sex and
+    ethnicity-by-age-band intersections), ``group`` (a value of that type, e.g. ``MWBC``,
+    ``female``, ``Black x 10 to 15``), ``count`` (children), and optionally ``feeder_count``
+    and ``converted`` (children at the stage's feeder stage, and how many of them reached the
+    stage). Groups may be left out (they stay absent, never zero); where every part of a total is
+    given, the parts must add up to it.
 
     Raises
     ------
     InputError
-        Listing every problem.
+        Listing every problem: unknown stage, group type or group; a count that is not a whole
+        number; ``converted`` above ``feeder_count`` or given without it; conversions on a stage
+        without a feeder; duplicate rows; complete parts that do not add up to their total.
     """
+    from .groups import AGGREGATE_GROUP_TYPES, aggregate_group_values, group_relations
+
     file = display_path(path)
     df = read_table(path)
     problems = require_columns(df, ["stage", "group_type", "group", "count"], file)
@@ -247,26 +256,90 @@ def read_aggregate(path: Path | str, params: Mapping[str, Any] | None = None) ->
     st = df["stage"].astype("string").str.strip().str.lower()
     problems += row_problems(df, ~st.isin(ref.STAGE_CODES).fillna(False), file, "stage",
                              f"one of: {', '.join(ref.STAGE_CODES)}")
-    gt = df["group_type"].astype("string").str.strip()
-    ok_types = ("all", "ethnicity_major", "ethnicity_minor", "sex", "age_band", "disability")
-    problems += row_problems(df, ~gt.isin(ok_types).fillna(False), file, "group_type", f"one of: {', '.join(ok_types)}")
-    out = pd.DataFrame({"stage": st, "group_type": gt, "group": df["group"].astype("string").str.strip()})
+    gt = df["group_type"].astype("string").str.strip().str.lower()
+    problems += row_problems(df, ~gt.isin(AGGREGATE_GROUP_TYPES).fillna(False), file, "group_type",
+                             f"one of: {', '.join(AGGREGATE_GROUP_TYPES)}")
+    values = aggregate_group_values(has_imd=True)
+    canon = {(t, v.casefold()): v for t, vs in values.items() for v in vs}
+    raw_group = df["group"].astype("string").str.strip()
+    group = pd.Series([canon.get((t, str(g).casefold()), pd.NA) if t is not pd.NA and g is not pd.NA else pd.NA
+                       for t, g in zip(gt, raw_group)], index=df.index, dtype="string")
+    bad_group = group.isna() & gt.isin(AGGREGATE_GROUP_TYPES).fillna(False)
+    for t in pd.unique(gt[bad_group]):
+        shown = values[str(t)]
+        hint = ", ".join(shown[:12]) + (" ..." if len(shown) > 12 else "")
+        problems += row_problems(df, bad_group & gt.eq(t), file, "group", f"a group of type {t}: {hint}")
+    out = pd.DataFrame({"stage": st, "group_type": gt, "group": group})
     for c in ("count", "converted", "feeder_count"):
         if c in df.columns:
-            v = pd.to_numeric(df[c], errors="coerce")
-            problems += row_problems(df, ~((v >= 0) & (v == np.floor(v))).fillna(c != "count") & df[c].notna() | (v.isna() & (c == "count")),
-                                     file, c, "a whole number of children, 0 or more")
-            out[c] = v.astype("Int64")
-    problems += duplicate_problems(pd.concat([df[[ROW_COLUMN]], out], axis=1), ["stage", "group_type", "group"], file)
+            v = pd.to_numeric(df[c].astype("string").str.replace(",", "", regex=False), errors="coerce")
+            whole = ((v >= 0) & (v == np.floor(v))).fillna(False)
+            blank_ok = df[c].isna() & (c != "count")
+            problems += row_problems(df, ~whole & ~blank_ok, file, c, "a whole number of children, 0 or more"
+                                     + (", or blank" if c != "count" else ""))
+            out[c] = v.where(whole).astype("Int64")
+    if "converted" in out or "feeder_count" in out:
+        if not {"converted", "feeder_count"} <= set(out.columns):
+            given = "converted" if "converted" in out else "feeder_count"
+            problems.append(Problem(file=file, column=given, message="is given without its partner column",
+                                    expected="both feeder_count and converted, or neither"))
+        else:
+            one = out["converted"].isna() != out["feeder_count"].isna()
+            problems += row_problems(df, one, file, "converted", "both feeder_count and converted on a row, or neither",
+                                     message="and feeder_count must be given together")
+            over = (out["converted"] > out["feeder_count"]).fillna(False)
+            problems += row_problems(df, over, file, "converted", "at most feeder_count (children at the feeder stage)",
+                                     message="is more than feeder_count")
+            has_conv = out["converted"].notna() | out["feeder_count"].notna()
+            no_feeder = has_conv & ~st.isin(list(ref.DEFAULT_FEEDERS)).fillna(True)
+            problems += row_problems(df, no_feeder, file, "feeder_count",
+                                     f"blank: conversions are for the stages with a feeder ({', '.join(ref.DEFAULT_FEEDERS)})",
+                                     message="is given for a stage that has no feeder stage")
+    keyed = pd.concat([df[[ROW_COLUMN]], out[["stage", "group_type", "group"]]], axis=1)
+    problems += duplicate_problems(keyed, ["stage", "group_type", "group"], file)
     if problems:
         raise InputError(problems)
-    return out
+    problems += _aggregate_sums(out, df, file, group_relations(has_imd=True, minor_intersections=True))
+    if problems:
+        raise InputError(problems)
+    return out.reset_index(drop=True)
+
+
+def _aggregate_sums(agg: pd.DataFrame, raw: pd.DataFrame, file: str, relations: "list[Any]") -> list[Problem]:
+    """A problem for every total whose parts are all given but do not add up to it.
+
+    ``agg`` is the typed aggregate and ``raw`` the file as read (same index), for the places.
+    """
+    problems: list[Problem] = []
+    cols = [c for c in ("count", "feeder_count", "converted") if c in agg]
+    lookup = agg.reset_index().set_index(["stage", "group_type", "group"])
+    for stage in pd.unique(agg["stage"]):
+        here = lookup.loc[stage]
+        for r in relations:
+            if (r.total_type, r.total) not in here.index:
+                continue
+            keys = [(r.part_type, p) for p in r.parts]
+            if not all(k in here.index for k in keys):
+                continue
+            tot = here.loc[(r.total_type, r.total)]
+            parts = here.loc[keys]
+            for c in cols:
+                if pd.isna(tot[c]) or parts[c].isna().any():
+                    continue
+                total, s = int(tot[c]), int(parts[c].sum())
+                if s != total:
+                    problems += row_problems(
+                        raw, pd.Series(raw.index == tot["index"], index=raw.index), file, c,
+                        "the sum of its parts when every part is given (leave out a part that is not known)",
+                        message=(f"is {total:,} for stage {stage}, {r.total_type} '{r.total}', but its {len(keys)} "
+                                 f"{r.part_type} rows add up to {s:,}"), show_value=False)
+    return problems
 
 
 EVENTS_CONTRACT = register(InputContract(
     name="journey_events", notebook="01_disproportionality", parameter="events_path", read=read_events,
     description="journey events, one row per child per event (contact to looked after)",
-    identifier_columns=("child_id",),
+    identifier_columns=("child_id",), optional=True, one_of="journey",
 ))
 POPULATION_CONTRACT = register(InputContract(
     name="child_population", notebook="01_disproportionality", parameter="population_path", read=read_population,
@@ -274,5 +347,5 @@ POPULATION_CONTRACT = register(InputContract(
 ))
 AGGREGATE_CONTRACT = register(InputContract(
     name="journey_aggregate", notebook="01_disproportionality", parameter="aggregate_path", read=read_aggregate,
-    description="children by stage and group (aggregate input, instead of events)", optional=True,
+    description="children by stage and group (aggregate input, instead of events)", optional=True, one_of="journey",
 ))

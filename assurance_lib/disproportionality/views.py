@@ -17,10 +17,12 @@ from .. import charts
 from .. import reference as ref
 from .. import stats
 from ..errors import InputError
-from ..tables import Hierarchy, TableSpec
-from .analysis import GridResult, population_label, resolve_feeders, run_dsr, run_grid, run_trends
+from ..tables import Hierarchy, Share, TableSpec
+from .analysis import (GridResult, population_label, resolve_feeders, run_dsr, run_grid, run_grid_from_aggregate,
+                       run_trends)
 from .cohort import INTERSECTION_TYPES, SINGLE_TYPES, prepare_events, stage_members, window_for
 from .grid import GRID_COLUMNS, MEASURES, GridOptions
+from .groups import group_relations
 from .inputs import read_aggregate, read_events, read_population
 
 __all__ = ["Inputs", "load", "analyse", "input_summary", "grid_spec", "dsr_rows", "build_tables", "publish_all",
@@ -34,12 +36,32 @@ SOURCE = "Journey events extract of the partnership; child population file (sour
 
 @dataclass(slots=True)
 class Inputs:
-    """The checked inputs of one run (identifiers stay inside the library)."""
+    """The checked inputs of one run (identifiers stay inside the library).
 
-    events: pd.DataFrame
+    ``events`` is ``None`` when the partnership gives only an ``aggregate`` (children by stage
+    and group): the grid is then computed from the aggregate, and the views that need
+    child-level events (trends, age standardisation without the intersections, deprivation)
+    say so instead of showing a number.
+    """
+
+    events: pd.DataFrame | None
     population: pd.DataFrame
     options: GridOptions
     params: dict[str, Any] = field(default_factory=dict)
+    aggregate: pd.DataFrame | None = None
+
+    @property
+    def from_aggregate(self) -> bool:
+        """True when the grid comes from aggregate counts (no child-level events)."""
+        return self.events is None
+
+
+def _note(text: str) -> pd.DataFrame:
+    """A one-row table that says why a view is empty (displayed in its place)."""
+    return pd.DataFrame({"note": [text]})
+
+
+AGGREGATE_ONLY = "not available from an aggregate input: it needs child-level journey events"
 
 
 def _num(s: pd.Series) -> pd.Series:
@@ -63,35 +85,36 @@ def load(ctx: Any) -> Inputs:
         window_for(ctx.config.period, str(p.get("window", "rolling12")))
     except ValueError as exc:
         problems.append(f"{ctx.config.params_file.name}, notebook 01_disproportionality: {exc}")
-    ev = pop = None
-    if p.get("aggregate_path") and not p.get("events_path"):
-        problems.append(f"{ctx.config.params_file.name}, notebook 01_disproportionality: an aggregate input alone is "
-                        "not yet supported by the notebook (expected events_path; the library's "
-                        "disproportionality.run_grid_from_aggregate computes the grid from aggregates)")
-        raise InputError(problems)
-    if p.get("aggregate_path"):
-        try:
-            read_aggregate(p["aggregate_path"], p)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    for fn, key in ((read_events, "events_path"), (read_population, "population_path")):
-        try:
-            frame = fn(p[key], p)
-        except InputError as exc:
-            problems.extend(exc.problems)
+    frames: dict[str, pd.DataFrame] = {}
+    if not p.get("events_path") and not p.get("aggregate_path"):
+        problems.append(f"{ctx.config.params_file.name}, notebook 01_disproportionality: neither events_path nor "
+                        "aggregate_path is given (expected at least one: the journey events, or children by stage and group)")
+    for fn, key in ((read_events, "events_path"), (read_aggregate, "aggregate_path"), (read_population, "population_path")):
+        if not p.get(key):
             continue
-        if key == "events_path":
-            ev = frame
-        else:
-            pop = frame
+        try:
+            frames[key] = fn(p[key], p)
+        except InputError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return Inputs(events=ev, population=pop, options=options, params=dict(p))
+    return Inputs(events=frames.get("events_path"), population=frames["population_path"], options=options, params=dict(p),
+                  aggregate=frames.get("aggregate_path"))
 
 
 def analyse(ctx: Any, inputs: Inputs) -> GridResult:
-    """The grid for the run's period (internal, true values; see :func:`publish_grid`)."""
+    """The grid for the run's period (internal, true values; see :func:`publish_grid`).
+
+    From the child-level events when given (an aggregate given as well is only checked);
+    otherwise from the aggregate, whose flows are taken to cover the ``window`` parameter.
+    """
     p = inputs.params
+    if inputs.from_aggregate:
+        win = window_for(ctx.config.period, str(p.get("window", "rolling12")))
+        res = run_grid_from_aggregate(inputs.aggregate, inputs.population, period=ctx.config.period,
+                                      options=inputs.options, window_label=win.label, feeders=p.get("feeders") or {})
+        res.window = win
+        return res
     res = run_grid(inputs.events, inputs.population, period=ctx.config.period, window=str(p.get("window", "rolling12")),
                    options=inputs.options, feeders=p.get("feeders") or {}, lookback_months=int(p.get("lookback_months", 3)),
                    exclude_uasc_cla=bool(p.get("exclude_uasc_cla", False)))
@@ -103,6 +126,17 @@ def analyse(ctx: Any, inputs: Inputs) -> GridResult:
 def input_summary(inputs: Inputs, result: GridResult) -> pd.DataFrame:
     """Rows read, children, rows set aside (no identifier, no count of one child)."""
     ev = inputs.events
+    if ev is None:
+        agg = inputs.aggregate
+        return pd.DataFrame({
+            "item": ["Input", "Aggregate rows read", "Stages given", "Group types given", "Stages with conversions",
+                     "Population (children aged 0 to 17)", "Population source"],
+            "value": ["aggregate counts of children by stage and group (no child-level events)", f"{len(agg):,}",
+                      ", ".join(s for s in ref.STAGE_CODES if s in set(agg["stage"])),
+                      ", ".join(dict.fromkeys(agg["group_type"])),
+                      ", ".join(dict.fromkeys(agg.loc[agg["feeder_count"].notna(), "stage"])) if "feeder_count" in agg else "none",
+                      f"{int(inputs.population['population'].sum()):,}", population_label(inputs.population)],
+        })
     return pd.DataFrame({
         "item": ["Event rows read", "Children in the extract", "Event rows dated after the period end (set aside, reported)",
                  "Population (children aged 0 to 17)", "Population source"],
@@ -111,33 +145,97 @@ def input_summary(inputs: Inputs, result: GridResult) -> pd.DataFrame:
     })
 
 
-def grid_spec(has_imd: bool) -> TableSpec:
-    """The declaration of ``disproportionality.csv`` (keys, counts, derived values, hierarchies)."""
+def _relation_measures(total_type: str, part_type: str) -> tuple[str, ...]:
+    """The measures on whose rows a relation between groups holds (their counts are the stage's children)."""
+    if total_type == "all" and part_type == "ethnicity_major":
+        return (*MEASURES, "dsr_per_10000", "conversion_ratio_imd")
+    if part_type == "ethnicity_minor":
+        return (*MEASURES, "conversion_ratio_imd")
+    return tuple(MEASURES)
+
+
+_GRID_ON = {"period": "period", "stage": "stage", "group_type": "group_type", "group": "group"}
+TRENDS = "disproportionality_trends"
+BENCHMARK = "disproportionality_benchmark"
+_CLA_STAGES = ("cla_start", "cla_at_end")
+
+
+def grid_shares() -> tuple[Share, ...]:
+    """Cells of ``disproportionality.csv`` that repeat other cells of the same table.
+
+    Every measure row of a stage and group carries the same children as that group's
+    ``rate_per_10000`` row (rate ratios, representation, shares, age-standardised rates), and
+    the conversion ratios carry the ``conversion`` row's children and feeder-stage children.
+    Declared so that disclosure control treats them as one cell, not as independent counts.
+    """
+    return (
+        Share(table=TABLE, on=_GRID_ON, counts={"count": "count"},
+              where={"measure": ("rate_ratio", "representation_index", "share", "dsr_per_10000")},
+              other_where={"measure": "rate_per_10000"}),
+        Share(table=TABLE, on=_GRID_ON, counts={"count": "count", "denominator": "denominator"},
+              where={"measure": ("conversion_ratio", "conversion_ratio_imd")}, other_where={"measure": "conversion"}),
+    )
+
+
+def trends_relations(period: Any, *, window: str, quarters: int) -> tuple[tuple[Hierarchy, ...], tuple[Share, ...]]:
+    """How the trend table's quarters relate to the grid's window (for disclosure control).
+
+    Returns the hierarchy to add to ``disproportionality.csv`` and the shares to add to
+    ``disproportionality_trends.csv``:
+
+    - stocks at the end of the run's quarter are the grid's stocks (the same children);
+    - with ``window="quarter"`` the run's quarter of flows is the grid's window (the same
+      children); with ``window="rolling12"`` the grid's 12 months are the **union** of the last
+      four quarters of the trend table: at least each quarter's children, at most their sum
+      (declared only when the trend table has those four quarters).
+    """
+    flows = tuple(s.code for s in ref.STAGES if s.kind == "flow")
+    equal_stages = ref.STOCK_STAGES + (flows if window == "quarter" else ())
+    shares = (Share(table=TABLE, on=_GRID_ON, counts={"count": "count"},
+                    where={"period": period.label, "stage": equal_stages}, other_where={"measure": "rate_per_10000"}),)
+    hier: tuple[Hierarchy, ...] = ()
+    if window == "rolling12" and quarters >= 4:
+        labels = [period]
+        for _ in range(3):
+            labels.append(labels[-1].previous())
+        hier = (Hierarchy(column="period", total=period.label, parts=tuple(q.label for q in reversed(labels)),
+                          within=("stage", "group_type", "group"), relation="union", parts_table=TRENDS,
+                          where={"stage": flows, "group_type": ("all", "ethnicity_major"), "measure": "rate_per_10000"},
+                          parts_where={"measure": ("rate_per_10000", "rate_ratio")}),)
+    return hier, shares
+
+
+def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tuple[Hierarchy, ...] = ()) -> TableSpec:
+    """The declaration of ``disproportionality.csv`` (keys, counts, derived values, hierarchies, shares).
+
+    Parameters
+    ----------
+    has_imd : bool
+        The grid has ``imd_decile`` groups.
+    present : DataFrame, optional
+        ``stage, group_type, group`` of the rows an aggregate input gave. A total is then declared
+        only at the stages where every one of its parts is present (an absent group is unknown,
+        not zero); ``None`` (child-level events): every group is a row.
+    extra : tuple of Hierarchy
+        Relations with other tables of the pack (see :func:`trends_relations`).
+    """
     within = ("period", "stage", "measure")
-    full = {"measure": MEASURES}
-    vals = {"sex": ref.SEXES, "age_band": ref.AGE_BANDS, "disability": ref.DISABILITY,
-            "ethnicity_minor": ref.ETHNICITY_CODES, "ethnicity_major": ref.MAJOR_GROUPS}
-    if has_imd:
-        vals["imd_decile"] = tuple([str(i) for i in range(1, 11)] + ["unknown"])
+    have: dict[str, set[tuple[str, str]]] | None = None
+    if present is not None:
+        have = {}
+        for st, gt, g in present[["stage", "group_type", "group"]].drop_duplicates().itertuples(index=False):
+            have.setdefault(str(st), set()).add((str(gt), str(g)))
     hs: list[Hierarchy] = []
-    for gt, parts in vals.items():
-        measures = ((*MEASURES, "dsr_per_10000", "conversion_ratio_imd") if gt == "ethnicity_major"
-                    else (*MEASURES, "conversion_ratio_imd") if gt == "ethnicity_minor" else MEASURES)
-        hs.append(Hierarchy(column="group", total="All children", parts=tuple(parts), within=within,
-                            where={"group_type": "all", "measure": measures}, parts_where={"group_type": gt}))
-    for major in ref.MAJOR_GROUPS:
-        minors = tuple(e.code for e in ref.ETHNICITY if e.major == major)
-        hs.append(Hierarchy(column="group", total=major, parts=minors, within=within,
-                            where={"group_type": "ethnicity_major", "measure": (*MEASURES, "conversion_ratio_imd")},
-                            parts_where={"group_type": "ethnicity_minor"}))
-    for second, values in (("sex", ref.SEXES), ("age_band", ref.AGE_BANDS)):
-        it = f"ethnicity_major x {second}"
-        for major in ref.MAJOR_GROUPS:
-            hs.append(Hierarchy(column="group", total=major, parts=tuple(f"{major} x {v}" for v in values), within=within,
-                                where={"group_type": "ethnicity_major", **full}, parts_where={"group_type": it}))
-        for v in values:
-            hs.append(Hierarchy(column="group", total=v, parts=tuple(f"{m} x {v}" for m in ref.MAJOR_GROUPS), within=within,
-                                where={"group_type": second, **full}, parts_where={"group_type": it}))
+    for r in group_relations(has_imd):
+        where: dict[str, Any] = {"group_type": r.total_type, "measure": _relation_measures(r.total_type, r.part_type)}
+        if have is not None:
+            stages = tuple(st for st in ref.STAGE_CODES if st in have and (r.total_type, r.total) in have[st]
+                           and all((r.part_type, q) in have[st] for q in r.parts))
+            if not stages:
+                continue
+            where["stage"] = stages
+        hs.append(Hierarchy(column="group", total=r.total, parts=r.parts, within=within, where=where,
+                            parts_where={"group_type": r.part_type}))
     derived_cols = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value", "q_value", "flag")
     return TableSpec(
         name=TABLE, title="Disproportionality across the child's journey: rates, ratios and conversions by group",
@@ -154,7 +252,9 @@ def grid_spec(has_imd: bool) -> TableSpec:
         counts=("count",),
         derived={c: ("count", "denominator") for c in derived_cols},
         count_where={"denominator": ("denominator_kind", ("children",))},
-        hierarchies=tuple(hs),
+        hierarchies=(*hs, *extra),
+        links=(TRENDS, BENCHMARK),
+        shares=grid_shares(),
     )
 
 
@@ -166,6 +266,8 @@ def dsr_rows(inputs: Inputs, result: GridResult, period: str) -> pd.DataFrame:
     born age bands (pre-birth events have no population), with the Dobson interval.
     """
     counts = result.counts
+    if not {"age_band", "ethnicity_major x age_band"} <= set(counts["group_type"]):
+        return result.grid.iloc[0:0]   # an aggregate without ethnicity by age band: no standardisation
     d = run_dsr(counts, inputs.population, period=period, window=result.window.label)
     ab = counts[counts["group_type"] == "age_band"].assign(group_type="all x age_band",
                                                            group="All children x " + counts.loc[counts["group_type"] == "age_band", "group"])
@@ -192,16 +294,37 @@ def dsr_rows(inputs: Inputs, result: GridResult, period: str) -> pd.DataFrame:
 
 
 def build_tables(ctx: Any, inputs: Inputs, result: GridResult) -> dict[str, tuple[pd.DataFrame, TableSpec]]:
-    """The three children tables of notebook 01 with their declarations (true values)."""
+    """The children tables of notebook 01 with their declarations (true values).
+
+    ``disproportionality`` and ``disproportionality_benchmark`` always; ``disproportionality_trends``
+    only from child-level events. The declarations tie the tables together (shared cells, the
+    quarters within the 12-month window) so that one disclosure pass protects them jointly.
+    """
+    p = inputs.params
     g = pd.concat([result.grid, dsr_rows(inputs, result, ctx.config.period.label)], ignore_index=True)
     g = g[list(GRID_COLUMNS)].copy()
     # shares: the denominator is the All children row of the same stage (shown there)
     g.loc[g["measure"].eq("share"), "denominator"] = np.nan
     g.loc[g["measure"].eq("share"), "denominator_kind"] = "none"
     has_imd = bool((g["group_type"] == "imd_decile").any())
-    out = {TABLE: (g, grid_spec(has_imd)), "disproportionality_trends": trends_table(ctx, inputs),
-           "disproportionality_benchmark": benchmark_table(ctx, inputs)}
+    window = str(p.get("window", "rolling12"))
+    quarters = int(p.get("trend_quarters", 8))
+    out: dict[str, tuple[pd.DataFrame, TableSpec]] = {}
+    if inputs.from_aggregate:
+        out[TABLE] = (g, grid_spec(has_imd, present=g))
+    else:
+        hier, trend_shares = trends_relations(ctx.config.period, window=window, quarters=quarters)
+        out[TABLE] = (g, grid_spec(has_imd, extra=hier))
+        t, tspec = trends_table(ctx, inputs)
+        out[TRENDS] = (t, _with_shares(tspec, trend_shares))
+    out[BENCHMARK] = benchmark_table(ctx, inputs, result)
     return {k: (_rounded(f), spec) for k, (f, spec) in out.items()}
+
+
+def _with_shares(spec: TableSpec, shares: tuple[Share, ...]) -> TableSpec:
+    import dataclasses
+
+    return dataclasses.replace(spec, shares=(*spec.shares, *shares), links=tuple(dict.fromkeys((*spec.links, TABLE))))
 
 
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
@@ -239,6 +362,8 @@ def _pub(published: pd.DataFrame, **where: Any) -> pd.DataFrame:
 def data_quality(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
     """Share of children at each stage whose ethnicity was refused or not obtained (published values)."""
     d = _pub(published, measure="share", group_type="ethnicity_major", group="Not known")
+    if d.empty:
+        return _note("The input gives no children of unknown ethnicity by stage (DfE major group 'Not known')."), None
     view = d[["stage", "count_type", "count", "value", "lower_95", "upper_95"]].rename(
         columns={"count": "children with ethnicity refused or not obtained", "value": "percent of children at the stage"})
     view.insert(1, "stage_label", d["stage"].map(lambda s: ref.stage(s).label).to_numpy())
@@ -256,6 +381,8 @@ def data_quality(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
 def show_journey(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
     """All children: rate per 10,000 at each stage (published values)."""
     d = _pub(published, measure="rate_per_10000", group_type="all")
+    if d.empty:
+        return _note("The input gives no All children rows."), None
     view = d[["stage_label", "count_type", "window", "count", "denominator", "value", "lower_95", "upper_95",
               "method", "denominator_source"]].reset_index(drop=True)
     chart = charts.bar(pd.DataFrame({"stage": d["stage_label"].to_numpy(), "rate": _num(d["value"]).to_numpy()}),
@@ -280,6 +407,8 @@ def show_heatmap(ctx: Any, published: pd.DataFrame, *, measure: str = "rate_rati
     """Heatmap of ratios (group by stage) from the published table; suppressed cells show [c]."""
     d = _pub(published, measure=measure, group_type=group_type)
     d = d[~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))]
+    if d.empty:
+        return _note(f"No {measure.replace('_', ' ')}s by {group_type.replace('_', ' ')} in this input.")
     labels_txt = d.assign(lbl=[("insufficient" if f == "insufficient" else _ratio_label(v)) for v, f in zip(d["value"], d["flag"])])
     mat = d.assign(v=_num(d["value"])).pivot_table(index="group_label", columns="stage_label", values="v", aggfunc="first", dropna=False, sort=False)
     lab = labels_txt.pivot_table(index="group_label", columns="stage_label", values="lbl", aggfunc="first", dropna=False, sort=False).reindex_like(mat).fillna("")
@@ -301,6 +430,8 @@ def show_forest(ctx: Any, published: pd.DataFrame, *, stage: str = "cpp_start", 
     """Forest plot of one stage's ratios with 95% intervals (published values)."""
     d = _pub(published, measure=measure, group_type=group_type, stage=stage)
     d = d[~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))]
+    if d.empty:
+        return _note(f"No {measure.replace('_', ' ')}s by {group_type.replace('_', ' ')} at this stage in this input.")
     st = ref.stage(stage)
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
     chart = charts.forest(d[["group_label", "count", "value", "lower_95", "upper_95", "flag"]].reset_index(drop=True),
@@ -320,6 +451,9 @@ def show_intersections(ctx: Any, published: pd.DataFrame, *, stage: str = "cpp_s
     d = d[~d["group"].str.startswith("Not known") & ~d["group"].str.endswith(" x unknown") & ~d["group"].str.endswith(" x unborn")]
     view = d[["group_type", "group", "count", "denominator", "value", "lower_95", "upper_95", "q_value", "flag", "reference_group"]]
     sx = d[d["group_type"].eq("ethnicity_major x sex")]
+    if sx.empty:
+        return view.reset_index(drop=True), _note("The input gives no ethnicity by sex intersections (with their White "
+                                                  "British reference) at this stage.")
     chart = charts.forest(sx[["group", "value", "lower_95", "upper_95"]].reset_index(drop=True), label="group", value="value",
                           lower="lower_95", upper="upper_95", name=f"dispro_intersections_sex_{stage}",
                           title=f"{ref.stage(stage).label}: ethnic group by sex",
@@ -335,7 +469,7 @@ def show_deprivation(published: pd.DataFrame, *, stage: str = "s47") -> pd.DataF
     d = published[published["measure"].isin(["conversion_ratio", "conversion_ratio_imd"]) & published["stage"].eq(stage)
                   & published["group_type"].eq("ethnicity_minor")]
     if not (d["measure"] == "conversion_ratio_imd").any():
-        return pd.DataFrame({"note": ["The events have no IMD decile: no deprivation-stratified view."]})
+        return _note("No deprivation-stratified view: it needs child-level journey events with an IMD decile.")
     wide = d.pivot_table(index="group_label", columns="measure", values=["value", "lower_95", "upper_95"], aggfunc="first", sort=False)
     wide.columns = [f"{m} {v}" for v, m in wide.columns]
     return wide.reset_index()
@@ -344,6 +478,9 @@ def show_deprivation(published: pd.DataFrame, *, stage: str = "s47") -> pd.DataF
 def show_dsr(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
     """Age-standardised rates by major ethnic group (published ``dsr_per_10000`` rows)."""
     d = _pub(published, measure="dsr_per_10000")
+    if d.empty:
+        note = _note("Age-standardised rates need children by ethnic group and age band, which this input does not give.")
+        return note, note
     view = d[["stage_label", "group", "count", "denominator", "value", "lower_95", "upper_95", "method"]].reset_index(drop=True)
     s = d[d["stage"].isin(["s47", "cpp_start", "cla_start"]) & ~d["group"].eq("Not known")]
     chart = charts.bar(pd.DataFrame({"group": (s["group"] + " - " + s["stage_label"]).to_numpy(), "rate": _num(s["value"]).to_numpy()}),
@@ -372,8 +509,10 @@ def trends_table(ctx: Any, inputs: Inputs) -> tuple[pd.DataFrame, TableSpec]:
     return t, spec
 
 
-def show_trends(ctx: Any, published: pd.DataFrame) -> Any:
-    """Line chart of the quarterly rates (published trends table)."""
+def show_trends(ctx: Any, published: pd.DataFrame | None) -> Any:
+    """Line chart of the quarterly rates (published trends table; ``None`` from an aggregate input)."""
+    if published is None:
+        return _note("Trends over the last eight quarters are " + AGGREGATE_ONLY + ".")
     a = published[(published["group_type"] == "all") & published["stage"].isin(["referral", "s47", "cpp_start", "cla_start"])]
     chart = charts.line(pd.DataFrame({"quarter": a["period"], "stage": a["stage_label"], "rate": _num(a["value"])}),
                         x="quarter", y="rate", series="stage", name="dispro_trends",
@@ -385,25 +524,55 @@ def show_trends(ctx: Any, published: pd.DataFrame) -> Any:
     return ctx.publish.figure(chart)
 
 
-def benchmark_table(ctx: Any, inputs: Inputs) -> tuple[pd.DataFrame, TableSpec]:
+def _partnership_counts(ctx: Any, inputs: Inputs, result: GridResult | None, stages: list[str]) -> tuple[dict[str, float], dict[str, str]]:
+    """The partnership's children at each benchmark stage, like with like (and a note where not).
+
+    Child-level events: children in the 12 months to the period end (flows) and on a plan or
+    looked after at the period end (stocks), unaccompanied asylum-seeking children included as
+    in DfE figures. Aggregate input: the aggregate's ``All children`` rows; its flows are
+    comparable only when they cover 12 months (``window = "rolling12"``).
+    """
+    win = window_for(ctx.config.period, "rolling12")
+    if not inputs.from_aggregate:
+        prep = prepare_events(inputs.events, ctx.config.period.end)
+        members = stage_members(prep.events, win, exclude_uasc_cla=False)
+        ours = members.groupby("stage")["child"].nunique()
+        return {s: float(ours.get(s, 0)) for s in stages}, {}
+    counts = result.counts if result is not None else pd.DataFrame(columns=["stage", "group_type", "n"])
+    allc = counts[counts["group_type"].eq("all")].set_index("stage")["n"]
+    window = str(inputs.params.get("window", "rolling12"))
+    out: dict[str, float] = {}
+    notes: dict[str, str] = {}
+    for s in stages:
+        if s not in allc.index:
+            out[s], notes[s] = np.nan, "not in the aggregate input"
+        elif ref.stage(s).kind == "flow" and window != "rolling12":
+            out[s], notes[s] = np.nan, "the aggregate's flows cover a quarter: not comparable with DfE years"
+        else:
+            out[s] = float(allc[s])
+    return out, notes
+
+
+def benchmark_table(ctx: Any, inputs: Inputs, result: GridResult | None = None) -> tuple[pd.DataFrame, TableSpec]:
     """The partnership against England, its region and statistical neighbours (DfE reference data).
 
     Like with like: flows are children in the 12 months to the period end (whatever the window
     parameter) against DfE annual counts of children; stocks at the period end against 31 March.
+    With an aggregate input the partnership's rows come from its ``All children`` rows
+    (``result``), flows only when the aggregate covers 12 months.
     """
     p = inputs.params
     la = str(p.get("benchmark_la", "E06000015"))
     bench = ref.load_benchmarks()
     nb = ref.load_neighbours()
     win = window_for(ctx.config.period, "rolling12")
-    prep = prepare_events(inputs.events, ctx.config.period.end)
-    members = stage_members(prep.events, win, exclude_uasc_cla=False)
-    ours = members.groupby("stage")["child"].nunique()
     popn = float(inputs.population["population"].sum())
     stages = list(dict.fromkeys(bench["stage"]))
+    ours, why = _partnership_counts(ctx, inputs, result, stages)
     part = pd.DataFrame({"area_type": "Partnership", "area_code": "", "area_name": ctx.config.partnership,
-                         "year": win.label, "stage": stages, "count": [int(ours.get(s, 0)) for s in stages],
-                         "population": popn, "source": population_label(inputs.population), "note": ""})
+                         "year": win.label, "stage": stages, "count": [ours[s] for s in stages],
+                         "population": popn, "source": population_label(inputs.population),
+                         "note": [why.get(s, "") for s in stages]})
     la_rows = bench[bench["area_code"].eq(la)]
     if la_rows.empty:
         raise InputError(f"benchmark_la={la!r} is not a local authority code in data/reference/dfe (expected e.g. 'E06000015')")
@@ -428,7 +597,9 @@ def benchmark_table(ctx: Any, inputs: Inputs) -> tuple[pd.DataFrame, TableSpec]:
     out["stage_label"] = out["stage"].map(lambda s: ref.stage(s).label)
     out["count_type"] = out["stage"].map(lambda s: ref.stage(s).kind)
     if notes:
-        out["note"] = np.where(out["area_type"].eq("Partnership"), "; ".join(notes), out["note"])
+        joined = "; ".join(notes)
+        out["note"] = np.where(out["area_type"].eq("Partnership"),
+                               [f"{n}; {joined}" if n else joined for n in out["note"].astype(str)], out["note"])
     spec = TableSpec(name="disproportionality_benchmark", title="Rates per 10,000 children against England, region and statistical neighbours",
                      unit="children", rule="children-counts",
                      source=f"Partnership: {SOURCE}. Comparators: {ref.BENCHMARK_SOURCE}. Contains public sector information licensed under the Open Government Licence v3.0.",
@@ -436,8 +607,26 @@ def benchmark_table(ctx: Any, inputs: Inputs) -> tuple[pd.DataFrame, TableSpec]:
                             "years to 31 March (children; plan starts count plans). Stocks: at the period end against 31 March. "
                             "Statistical neighbours: DfE April 2021 groupings, which predate the newest local authorities."),
                      keys=("area_type", "area_code", "area_name", "year", "stage"), counts=("count",),
-                     derived={c: ("count",) for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998")})
+                     derived={c: ("count",) for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998")},
+                     links=(TABLE,), shares=_benchmark_shares(inputs, stages))
     return out, spec
+
+
+def _benchmark_shares(inputs: Inputs, stages: list[str]) -> tuple[Share, ...]:
+    """The partnership's benchmark rows that repeat the grid's ``All children`` rate rows.
+
+    They are the same children when the grid counts 12 months of flows and keeps
+    unaccompanied asylum-seeking children in the looked-after stages (as DfE figures do).
+    """
+    p = inputs.params
+    if str(p.get("window", "rolling12")) != "rolling12":
+        return ()
+    same = [s for s in stages if not (bool(p.get("exclude_uasc_cla", False)) and not inputs.from_aggregate and s in _CLA_STAGES)]
+    if not same:
+        return ()
+    return (Share(table=TABLE, on={"stage": "stage"}, counts={"count": "count"},
+                  where={"area_type": "Partnership", "stage": tuple(same)},
+                  other_where={"measure": "rate_per_10000", "group_type": "all"}),)
 
 
 def show_benchmark(published: pd.DataFrame) -> pd.DataFrame:
@@ -589,10 +778,29 @@ def publish_findings(ctx: Any, published: pd.DataFrame) -> pd.DataFrame:
     return ctx.publish.flags(f, unit="children", source="disproportionality.csv of this pack")
 
 
-def method_table(ctx: Any, result: GridResult) -> pd.DataFrame:
+def method_table(ctx: Any, result: GridResult, inputs: Inputs | None = None) -> pd.DataFrame:
     """The choices behind the numbers, for the "Method and caveats" section."""
     p = ctx.params
     fmap = resolve_feeders(p.get("feeders") or {})
+    if inputs is not None and inputs.from_aggregate:
+        supplied = "as counted by whoever produced the aggregate input"
+        return pd.DataFrame({
+            "choice": ["Input", "Window (flows)", "Stocks", "Reference group", "Feeder stages and look-back",
+                       "Unaccompanied asylum-seeking children", "Insufficient", "Multiple testing", "Rates", "Ratios",
+                       "Conversions", "Not available"],
+            "value": ["aggregate counts of children by stage and group (no child-level events)",
+                      f"{result.window.label} (the window parameter: the aggregate's flows are taken to cover it)",
+                      f"children on a plan or looked after on {ctx.config.period.end:%d %B %Y} ({supplied})",
+                      {"WBRI": "White British children (WBRI)", "all_other": "all other children of known ethnicity"}[str(p.get("reference_group", "WBRI"))],
+                      "conversions as given by feeder_count and converted (" + supplied + ")",
+                      supplied,
+                      f"count or reference count below {p.get('min_count', 5)}, or 95% interval upper/lower above {p.get('max_ci_ratio', 10.0)}",
+                      "Benjamini-Hochberg within period x measure (single characteristics; intersections separately)",
+                      "per 10,000 children; Byar (10 or more) or exact Poisson",
+                      "score interval and test for two Poisson rates (statsmodels)",
+                      "Wilson interval; ratio with Katz log interval, Pearson chi-square p-value",
+                      "trends, deprivation-stratified ratios; groups absent from the aggregate (never taken as zero)"],
+        })
     return pd.DataFrame({
         "choice": ["Window (flows)", "Stocks", "Reference group", "Feeder stages", "Look-back for feeders",
                    "Unaccompanied asylum-seeking children", "Insufficient", "Multiple testing", "Rates", "Ratios",

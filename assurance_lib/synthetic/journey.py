@@ -270,8 +270,38 @@ def make_population(kids: pd.DataFrame) -> pd.DataFrame:
     return pop
 
 
+def make_aggregate(events_csv: Path, period: str = "2026-27 Q2") -> pd.DataFrame:
+    """Children by stage and group, as a partnership that receives only aggregates would get them.
+
+    Built from the events file through the library's own counting (children, not episodes; the
+    12 months to the period end; stocks at the period end; conversions with the default feeders
+    and look-back): every stage, every group of every group type an aggregate may give
+    (zeros included), and ``feeder_count``/``converted`` on the stages with a feeder.
+    """
+    from ..config import Period
+    from ..disproportionality.analysis import resolve_feeders
+    from ..disproportionality.cohort import (child_attributes, conversions, count_groups, prepare_events,
+                                             stage_members, window_for)
+    from ..disproportionality.inputs import read_events
+    from ..reference import STAGE_CODES
+
+    per = Period.parse(period)
+    prep = prepare_events(read_events(events_csv), per.end)
+    ev = prep.events
+    attrs = child_attributes(ev)
+    win = window_for(per, "rolling12")
+    fmap = resolve_feeders({})
+    counts = count_groups(stage_members(ev, win, attrs=attrs), attrs, has_imd=True, stages=list(STAGE_CODES))
+    conv = count_groups(conversions(ev, win, fmap, 3, attrs=attrs), attrs, value="converted", has_imd=True, stages=list(fmap))
+    conv = conv.rename(columns={"n": "feeder_count"})
+    agg = counts.rename(columns={"n": "count"}).merge(conv, on=["stage", "group_type", "group"], how="left")
+    for c in ("feeder_count", "converted"):
+        agg[c] = agg[c].astype("Int64")
+    return agg[["stage", "group_type", "group", "count", "feeder_count", "converted"]]
+
+
 def generate(out_dir: Path, seed: int) -> list[Path]:
-    """Write ``journey_events.csv`` and ``population_children.csv`` into ``out_dir``.
+    """Write ``journey_events.csv``, ``population_children.csv`` and ``journey_aggregate.csv``.
 
     The same seed gives the same bytes.
     """
@@ -281,6 +311,8 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
     pop = make_population(kids)
     p1 = out_dir / "journey_events.csv"
     p2 = out_dir / "population_children.csv"
+    p3 = out_dir / "journey_aggregate.csv"
     events.to_csv(p1, index=False, lineterminator="\n")
     pop.to_csv(p2, index=False, lineterminator="\n")
-    return [p1, p2]
+    make_aggregate(p1).to_csv(p3, index=False, lineterminator="\n")
+    return [p1, p2, p3]
