@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .config import RunConfig, load_params, project_root, resolve_path
 from .publish import Publisher
 
-__all__ = ["Context", "setup", "ANALYSIS_NAMES"]
+if TYPE_CHECKING:
+    from . import disclosure
+
+__all__ = ["Context", "setup", "input_identifiers", "ANALYSIS_NAMES"]
 
 ANALYSIS_NAMES = {
     "01_disproportionality": "disproportionality",
@@ -71,6 +74,40 @@ def _resolve_params(params: Mapping[str, Any], root: Path) -> dict[str, Any]:
     return out
 
 
+def input_identifiers(cfg: RunConfig, publisher: Publisher | None = None, *,
+                      own: tuple[str, Mapping[str, Any]] | None = None,
+                      notebooks_dir: Path | None = None) -> "disclosure.IdentifierSet":
+    """The identifier values of every input of the run, and its names list.
+
+    Free text a notebook publishes (audit comments, report commentary) is checked against the
+    identifiers of *all* the run's inputs, not only the notebook's own: a case reference from
+    the audits or a child's id may turn up in commentary. :func:`setup` gives this, as a lazy
+    loader, to the notebook's :class:`~assurance_lib.publish.Publisher`.
+
+    Parameters
+    ----------
+    cfg : RunConfig
+        The run's parameters.
+    publisher : Publisher, optional
+        Inputs that could not be read (named, never a value) are noted in its log.
+    own : (str, mapping), optional
+        The notebook's name and the resolved parameter values it was given.
+    notebooks_dir : Path, optional
+        Where the notebooks are (default ``notebooks/``).
+
+    Returns
+    -------
+    IdentifierSet
+    """
+    from . import pipeline
+
+    found = pipeline.input_identifier_values(cfg, notebooks_dir=notebooks_dir, own=own)
+    if publisher is not None:
+        for line in found.unread:
+            publisher.note(f"identifiers not read from {line}; free text is checked against the other inputs' identifiers")
+    return found.identifier_set()
+
+
 def setup(notebook: str, *, params_file: str, run_dir: str = "", **params: Any) -> Context:
     """Load the run parameters and prepare the pack folder for one notebook.
 
@@ -100,5 +137,6 @@ def setup(notebook: str, *, params_file: str, run_dir: str = "", **params: Any) 
     id_cols = tuple(sorted({c for con in readers.contracts(notebook) for c in con.identifier_columns}))
     pub = Publisher(run_dir=rd, config=cfg, analysis=ANALYSIS_NAMES.get(notebook, notebook.split("_", 1)[-1]),
                     identifier_columns=id_cols)
+    pub.use_identifiers(lambda: input_identifiers(cfg, pub, own=(notebook, resolved)))
     ctx = Context(notebook=notebook, config=cfg, run_dir=rd, params=resolved, publish=pub)
     return ctx

@@ -22,7 +22,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -259,9 +259,34 @@ class Publisher:
         _atomic_write_text(self.shareable / "text" / f"{name}.md", markdown)
         return markdown
 
+    def use_identifiers(self, ids: "disclosure.IdentifierSet | Callable[[], disclosure.IdentifierSet]") -> None:
+        """Set the identifier values free text is checked against.
+
+        Parameters
+        ----------
+        ids : IdentifierSet or callable
+            The set, or a function returning it: called once, the first time
+            :meth:`identifiers` is needed (reading the inputs costs time, and most notebooks
+            publish no free text).
+        """
+        if callable(ids) and not isinstance(ids, disclosure.IdentifierSet):
+            self._identifier_loader = ids
+            self._identifiers = None
+        else:
+            self._identifier_loader = None
+            self._identifiers = ids
+
     def identifiers(self) -> "disclosure.IdentifierSet":
-        """The identifier values of this run's inputs (loaded by the notebook context)."""
+        """The identifier values of this run's inputs and its names list (set by the notebook context)."""
+        loader = getattr(self, "_identifier_loader", None)
+        if getattr(self, "_identifiers", None) is None and loader is not None:
+            self._identifiers = loader()
+            self._identifier_loader = None
         return getattr(self, "_identifiers", None) or disclosure.IdentifierSet()
+
+    def note(self, message: str) -> None:
+        """Add a line to the run's publication log ``internal/publish.log`` (never an identifier)."""
+        self._log(message)
 
     def _log(self, message: str) -> None:
         p = self.internal / "publish.log"

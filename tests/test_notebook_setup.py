@@ -1,0 +1,111 @@
+"""The notebook context gives every notebook's publisher the identifiers of the whole run.
+
+Free text (report commentary, audit comments) must be checked against the identifier values of
+*all* the run's inputs and its names lists, not only the notebook's own. The identifiers used
+here are read straight from the synthetic input files with the csv module, independently of the
+library's readers.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from assurance_lib import notebook, pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMS = "parameters/2026-27-Q2.yaml"
+
+
+def _first(path: Path, column: str) -> str:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return next(r[column] for r in csv.DictReader(fh) if r[column])
+
+
+def _names(path: Path) -> list[str]:
+    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def _report_ctx(tmp_path: Path, **params: str) -> notebook.Context:
+    base = {"commentary_path": "data/synthetic/commentary/2026-27-Q2.md", "children_feedback_path": "",
+            "practitioner_survey_path": "", "oba_path": "", "previous_run_dir": ""}
+    base.update(params)
+    return notebook.setup("04_assurance_report", params_file=PARAMS, run_dir=str(tmp_path / "pack"), **base)
+
+
+def test_report_commentary_is_checked_against_other_notebooks_inputs(tmp_path: Path) -> None:
+    child = _first(ROOT / "data/synthetic/journey_events.csv", "child_id")      # notebook 01's input
+    case = _first(ROOT / "data/synthetic/audit_grades.csv", "case_ref")         # notebook 03's input
+    name = _names(ROOT / "data/synthetic/audit_names.txt")[0]                   # notebook 03's names_file
+    ctx = _report_ctx(tmp_path)
+    text = (f"The panel discussed {child} at length. Case {case} was escalated. "
+            f"{name} attended. Timeliness of strategy discussions improved this quarter.")
+    out = ctx.publish.text("commentary_test", text, free_text=True)
+    for secret in (child, case, name):
+        assert secret.lower() not in out.lower()
+        assert secret.lower() not in (tmp_path / "pack/shareable/text/commentary_test.md").read_text().lower()
+    # text with no identifier passes unchanged
+    plain = "Timeliness of strategy discussions improved this quarter."
+    assert ctx.publish.text("plain", plain, free_text=True) == plain
+
+
+def test_identifiers_are_read_once_and_only_when_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple] = []
+    real = pipeline.input_identifier_values
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "input_identifier_values", counting)
+    ctx = _report_ctx(tmp_path)
+    assert calls == []                       # setup alone reads no input
+    ctx.publish.text("a", "No identifiers here.", free_text=True)
+    ctx.publish.text("b", "Nor here.", free_text=True)
+    ctx.publish.identifiers()
+    assert len(calls) == 1
+
+
+def test_a_standalone_runs_own_inputs_are_used(tmp_path: Path) -> None:
+    # The analyst points notebook 01 at another extract in the notebook itself: its ids count.
+    src = ROOT / "data/synthetic/journey_events.csv"
+    with src.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:50]
+    rows[0]["child_id"] = "LOCALKID991"
+    own = tmp_path / "events.csv"
+    with own.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    ctx = notebook.setup("01_disproportionality", params_file=PARAMS, run_dir=str(tmp_path / "pack"),
+                         events_path=str(own), population_path="data/synthetic/population_children.csv",
+                         aggregate_path="")
+    ids = ctx.publish.identifiers()
+    assert "LOCALKID991" in ids.values
+    out = ctx.publish.text("t", "Child LOCALKID991 was seen.", free_text=True)
+    assert "LOCALKID991" not in out
+
+
+def test_an_unreadable_input_is_noted_by_name_never_by_value(tmp_path: Path) -> None:
+    ctx = notebook.setup("01_disproportionality", params_file=PARAMS, run_dir=str(tmp_path / "pack"),
+                         events_path=str(tmp_path / "missing.csv"),
+                         population_path="data/synthetic/population_children.csv", aggregate_path="")
+    case = _first(ROOT / "data/synthetic/audit_grades.csv", "case_ref")
+    out = ctx.publish.text("t", f"Case {case} was escalated.", free_text=True)
+    assert case not in out                   # the other notebooks' identifiers still apply
+    log = (tmp_path / "pack/internal/publish.log").read_text(encoding="utf-8")
+    assert "journey_events (01_disproportionality, events_path): no such file" in log
+    assert case not in log
+
+
+def test_publisher_accepts_a_set_directly(tmp_path: Path) -> None:
+    from assurance_lib.disclosure import IdentifierSet
+
+    ctx = _report_ctx(tmp_path)
+    ctx.publish.use_identifiers(IdentifierSet.from_columns({"child_id": ["ZZTOP12345"]}))
+    assert "ZZTOP12345" not in ctx.publish.text("t", "Seen ZZTOP12345.", free_text=True)
+    # a set given directly replaces the run's: the audits' case references are not in it
+    case = _first(ROOT / "data/synthetic/audit_grades.csv", "case_ref")
+    assert case not in ctx.publish.identifiers().values
