@@ -48,3 +48,16 @@ def test_sentence_severity_and_fdr():
     assert f.iloc[1]["severity"] == "low" and f.iloc[1]["statement"].startswith("Babies under 1 were 3.0 times")
     dq = f.iloc[2]
     assert dq["category"] == "data quality" and dq["severity"] == "low" and "7.5%" in dq["statement"]
+
+
+def test_any_other_group_starts_its_sentence_with_a_capital_and_reads_on_in_a_conversion():
+    base = {"group_type": "ethnicity_minor", "group": "BOTH", "group_label": "Any other Black background",
+            "value": 1.7, "lower_95": 1.3, "upper_95": 2.2, "q_value": 0.001, "flag": "higher (99.8%)", "count": 60}
+    pub = published([
+        {**base, "stage": "contact", "measure": "rate_ratio"},
+        {**base, "stage": "s47", "measure": "conversion_ratio", "denominator_source": "children at the assessment stage"},
+    ])
+    f = findings(pub)
+    assert f.iloc[0]["statement"] == ("Children of any other Black background were 1.7 times (95% CI 1.3 to 2.2) as likely as "
+                                      "White British children to be the subject of a contact (12 months to 30 September 2026).")
+    assert f.iloc[1]["statement"].startswith("Of the children at the assessment stage, children of any other Black background were 1.7 times")

@@ -471,8 +471,12 @@ def show_deprivation(published: pd.DataFrame, *, stage: str = "s47") -> pd.DataF
     if not (d["measure"] == "conversion_ratio_imd").any():
         return _note("No deprivation-stratified view: it needs child-level journey events with an IMD decile.")
     wide = d.pivot_table(index="group_label", columns="measure", values=["value", "lower_95", "upper_95"], aggfunc="first", sort=False)
-    wide.columns = [f"{m} {v}" for v, m in wide.columns]
-    return wide.reset_index()
+    kind = {"conversion_ratio": "crude", "conversion_ratio_imd": "adjusted for deprivation"}
+    part = {"value": "ratio", "lower_95": "95% CI lower", "upper_95": "95% CI upper"}
+    order = [(v, m) for m in kind for v in part if (v, m) in wide.columns]
+    wide = wide[order]
+    wide.columns = [f"{part[v]}, {kind[m]}" for v, m in order]
+    return wide.reset_index().rename(columns={"group_label": "group"})
 
 
 def show_dsr(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
@@ -687,7 +691,7 @@ _MAJOR_PHRASE = {"White": "White children", "Mixed": "children of Mixed or Multi
 
 def _subject(group_type: str, group: str, label: str) -> str:
     if group_type == "ethnicity_minor":
-        return f"{label} children" if not label.lower().startswith("any other") else f"children of {label[0].lower() + label[1:]}"
+        return f"{label} children" if not label.lower().startswith("any other") else f"Children of {label[0].lower() + label[1:]}"
     if group_type == "ethnicity_major":
         return _MAJOR_PHRASE.get(group, f"{group} children")
     if group_type == "sex":
@@ -818,3 +822,14 @@ def method_table(ctx: Any, result: GridResult, inputs: Inputs | None = None) -> 
                   "observed / expected from population share; descriptive only",
                   "direct, to the partnership's child population by age band; Dobson interval"],
     })
+
+
+def shown(frame: pd.DataFrame, caption: str, *, decimals: int = 2) -> Any:
+    """A table of this notebook for display: caption, plain headings, no index, cells in full.
+
+    See :func:`assurance_lib.display.styled`; ``decimals`` applies to every column whose numbers
+    are not all whole (1 suits rates per 10,000 and percentages, 2 ratios).
+    """
+    from ..display import styled
+
+    return styled(frame, caption, decimals=decimals)

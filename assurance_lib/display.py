@@ -1,0 +1,128 @@
+"""Tables for reading: what a notebook displays (never what it publishes).
+
+The scrutineer reads the rendered notebooks, not the CSV files: a displayed table needs a caption,
+plain column headings, every cell in full (pandas' own display cuts long text with "...") and no
+row index, which means nothing to a reader. :func:`styled` gives that, as a pandas ``Styler``
+whose ``.data`` is the frame unchanged. Suppression symbols (``[c]``, ``[low]``, ``[x]``,
+``[z]``) and other text pass through as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+import pandas as pd
+
+__all__ = ["styled", "COLUMN_LABELS", "column_label"]
+
+COLUMN_LABELS: dict[str, str] = {
+    "period": "Period",
+    "stage": "Stage code",
+    "stage_label": "Stage",
+    "measure": "Measure",
+    "count_type": "Count type",
+    "window": "Window",
+    "group_type": "Group type",
+    "group": "Group",
+    "group_label": "Group",
+    "reference_group": "Reference group",
+    "count": "Children",
+    "denominator": "Denominator",
+    "value": "Value",
+    "lower_95": "95% CI lower",
+    "upper_95": "95% CI upper",
+    "lower_998": "99.8% CI lower",
+    "upper_998": "99.8% CI upper",
+    "method": "Method",
+    "p_value": "p-value",
+    "q_value": "q-value",
+    "flag": "Flag",
+    "denominator_source": "Denominator source",
+    "area_type": "Area type",
+    "area_name": "Area",
+    "year": "Year",
+    "population": "Population",
+    "severity": "Severity",
+    "statement": "Finding",
+    "item": "Item",
+    "note": "Note",
+}
+"""Column name -> heading shown to the reader; other names are shown with ``_`` as spaces."""
+
+_AS_TEXT = re.compile(r"(^|_)(year|period|code|id|decile)($|_)")
+"""Columns whose numbers are labels (a year is not 2,025)."""
+
+
+def column_label(name: Any, labels: Mapping[str, str] | None = None) -> str:
+    """The heading shown for a column: from ``labels``, :data:`COLUMN_LABELS`, or the name itself.
+
+    Examples
+    --------
+    >>> column_label("lower_95"), column_label("percent of children"), column_label("rate_ratio")
+    ('95% CI lower', 'Percent of children', 'Rate ratio')
+    """
+    key = str(name)
+    if labels and key in labels:
+        return labels[key]
+    if key in COLUMN_LABELS:
+        return COLUMN_LABELS[key]
+    text = key.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _whole(values: pd.Series) -> bool:
+    """Whether every number in the column is a whole number (a count, shown without decimals)."""
+    nums = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and not pd.isna(v)]
+    return all(f.is_integer() for f in nums)
+
+
+def _formatter(column: str, decimals: int, whole: bool):
+    as_text = bool(_AS_TEXT.search(column.lower()))
+
+    def fmt(v: Any) -> str:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, (int, float)) and not as_text:
+            f = float(v)
+            return f"{int(f):,}" if whole else f"{f:,.{decimals}f}"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    return fmt
+
+
+def styled(frame: pd.DataFrame, caption: str, *, labels: Mapping[str, str] | None = None,
+           decimals: int | Mapping[str, int] = 3, uid: str | None = None) -> Any:
+    """A frame for display: captioned, plain headings, no index, every cell in full.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table (unchanged: the returned ``Styler``'s ``.data``).
+    caption : str
+        What the table is, shown above it (and read first by a screen reader).
+    labels : mapping, optional
+        Column headings for this table, before :data:`COLUMN_LABELS`.
+    decimals : int or mapping of column to int
+        Decimal places of a column's numbers (default 3); a column whose numbers are all whole
+        (counts) is shown with thousands separators and no decimals. Label columns (years, codes,
+        deciles) are shown as they are.
+    uid : str, optional
+        HTML id stem of the table (default: from the caption), so that rendered packs are stable.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    uid = uid or "t_" + re.sub(r"[^a-z0-9]+", "_", caption.lower())[:40]
+    shown = frame.reset_index(drop=True)
+    per = decimals if isinstance(decimals, Mapping) else {}
+    default = decimals if isinstance(decimals, int) else 3
+    formats = {c: _formatter(str(c), int(per.get(str(c), default)), _whole(shown[c])) for c in shown.columns}
+    heads = {c: column_label(c, labels) for c in shown.columns}
+    return (shown.style.set_uuid(uid).hide(axis="index").set_caption(caption).format(formats)
+            .format_index(lambda c: heads.get(c, str(c)), axis="columns"))
