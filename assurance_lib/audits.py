@@ -1058,16 +1058,16 @@ def _window_text(res: AuditResults) -> str:
     return f"{res.window_start:%d %B %Y} to {res.period.end:%d %B %Y}"
 
 
-def show_register(ctx: Any, res: AuditResults) -> pd.DataFrame:
+def show_register(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_register``: the audits analysed, with their role in this pack."""
     spec = TableSpec(name="audit_register", title="Multi-agency audits analysed in this pack", unit="cases",
                      rule="small-sample", source="Partnership audit register",
                      notes=f"Audits dated {_window_text(res)}, and the earlier audits of re-audited themes. "
                            "n_cases: audited cases; n_gradings: agency x case x domain grades. " + " ".join(res.notes))
-    return ctx.publish.table(res.audits, spec)
+    return _shown(ctx.publish.table(res.audits, spec), spec)
 
 
-def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> pd.DataFrame:
+def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> Any:
     """Publish ``audit_grades_domain`` (by audit and domain) or ``audit_grades_agency`` (by agency and domain)."""
     common = ("Panel (moderated) grades; a grading is one agency's grade of one case in one domain. "
               "pct_good_or_better_self uses the agencies' own grades. Rows from fewer than "
@@ -1076,12 +1076,12 @@ def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> pd.DataFrame
         spec = TableSpec(name="audit_grades_domain", title="Audit grades by domain and audit", unit="cases",
                          rule="small-sample", source=_SOURCE, keys=("audit_id", "domain"),
                          notes=f"Audits dated {_window_text(res)}. " + common)
-        return ctx.publish.table(res.grades_domain, spec)
+        return _shown(ctx.publish.table(res.grades_domain, spec), spec)
     if by == "agency":
         spec = TableSpec(name="audit_grades_agency", title="Audit grades by agency and domain", unit="cases",
                          rule="small-sample", source=_SOURCE, keys=("agency", "domain"),
                          notes=f"All audits dated {_window_text(res)}. " + common)
-        return ctx.publish.table(res.grades_agency, spec)
+        return _shown(ctx.publish.table(res.grades_agency, spec), spec)
     raise ValueError(f"by {by!r} is not one of: domain, agency")
 
 
@@ -1109,13 +1109,13 @@ def chart_grades(ctx: Any, res: AuditResults) -> Any:
     return ctx.publish.figure(chart)
 
 
-def show_reaudit(ctx: Any, res: AuditResults) -> pd.DataFrame:
+def show_reaudit(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_reaudit``: change in grades on re-audited themes."""
     spec = TableSpec(name="audit_reaudit", title="Change in grades when a theme is re-audited", unit="cases",
                      rule="small-sample", source=_SOURCE, keys=("audit_id", "domain"),
                      notes="change_pp: later minus earlier percentage of panel grades good or better, in percentage "
                            "points. Different children are audited each time, so a change is indicative, not a trend.")
-    return ctx.publish.table(res.reaudit, spec)
+    return _shown(ctx.publish.table(res.reaudit, spec), spec)
 
 
 def chart_reaudit(ctx: Any, res: AuditResults) -> Any | None:
@@ -1145,7 +1145,7 @@ def chart_reaudit(ctx: Any, res: AuditResults) -> Any | None:
     return ctx.publish.figure(chart)
 
 
-def show_agreement(ctx: Any, res: AuditResults) -> pd.DataFrame:
+def show_agreement(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_agreement``: agencies' own grades against the panel's."""
     s = res.settings
     spec = TableSpec(name="audit_agreement", title="Do agencies grade their practice as the panel does?", unit="cases",
@@ -1158,7 +1158,7 @@ def show_agreement(ctx: Any, res: AuditResults) -> pd.DataFrame:
                             "independent grades, where recorded ([x] otherwise)."))
     out = res.agreement.copy()
     out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), "[x]")
-    return ctx.publish.table(out, spec)
+    return _shown(ctx.publish.table(out, spec), spec, decimals=3)
 
 
 def chart_agreement(ctx: Any, res: AuditResults) -> Any | None:
@@ -1185,15 +1185,15 @@ def chart_agreement(ctx: Any, res: AuditResults) -> Any | None:
     return ctx.publish.figure(chart)
 
 
-def show_themes(ctx: Any, res: AuditResults) -> pd.DataFrame:
+def show_themes(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_themes``: coded strengths and areas for development by theme code."""
     spec = TableSpec(name="audit_themes", title="Recurring themes in audit findings", unit="cases", rule="small-sample",
                      source="Coded audit findings", keys=("theme_code",),
                      notes=f"Audits dated {_window_text(res)}. A theme recurs when it is coded in two or more audits.")
-    return ctx.publish.table(res.themes, spec)
+    return _shown(ctx.publish.table(res.themes, spec), spec)
 
 
-def show_actions(ctx: Any, res: AuditResults, summary: bool = True) -> pd.DataFrame:
+def show_actions(ctx: Any, res: AuditResults, summary: bool = True) -> Any:
     """Publish ``audit_actions`` (one row per action) and ``audit_actions_summary``; return the summary
     (or the action-level table with ``summary=False``)."""
     as_at = f"{res.period.end:%d %B %Y}"
@@ -1203,14 +1203,16 @@ def show_actions(ctx: Any, res: AuditResults, summary: bool = True) -> pd.DataFr
         notes=(f"RAG derived from status and due date as at {as_at}: Blue complete; Red open and past its due date; "
                f"Amber open and due within {res.inputs.framework.amber_days} days; Green open and due later. "
                "An action closed after the period end counts as open. Action text is not published. " + " ".join(res.notes))))
-    summ = ctx.publish.table(res.action_summary, TableSpec(
+    summ_spec = TableSpec(
         name="audit_actions_summary", title=f"Action completion by agency and by source, as at {as_at}", unit="actions",
         rule="organisations", source=_ACTION_SOURCE, keys=("by", "subject"),
-        notes="n_complete_without_impact: completed actions with no evidence of impact recorded."))
-    return summ if summary else detail
+        notes="n_complete_without_impact: completed actions with no evidence of impact recorded.")
+    summ = ctx.publish.table(res.action_summary, summ_spec)
+    return _shown(summ, summ_spec) if summary else _shown(detail, TableSpec(
+        name="audit_actions", title=f"Action log as at {as_at}", unit="actions", rule="organisations"))
 
 
-def show_actions_attention(ctx: Any, res: AuditResults) -> pd.DataFrame:
+def show_actions_attention(ctx: Any, res: AuditResults) -> Any:
     """The published actions that need attention: overdue, or complete without evidence of impact."""
     a = ctx.publish.published.get("audit_actions")
     if a is None:
@@ -1220,12 +1222,26 @@ def show_actions_attention(ctx: Any, res: AuditResults) -> pd.DataFrame:
     out = a.loc[keep, ["action_id", "source", "agency", "owner_role", "due", "rag", "days_overdue",
                        "evidence_of_impact", "closed_date"]].copy()
     out.insert(1, "reason", np.where(a.loc[keep, "rag"].eq("Red"), "overdue", "complete without evidence of impact"))
-    return out.reset_index(drop=True)
+    from .display import styled
+
+    return styled(out, f"Actions needing attention as at {res.period.end:%d %B %Y}: overdue, or complete without "
+                       "evidence of impact (from the published action log)", decimals=1)
 
 
-def publish_flags(ctx: Any, res: AuditResults) -> pd.DataFrame:
-    """Write ``flags_audits.csv``."""
-    return ctx.publish.flags(res.flags, unit="cases", source=_SOURCE + "; " + _ACTION_SOURCE)
+def publish_flags(ctx: Any, res: AuditResults) -> Any:
+    """Write ``flags_audits.csv``; return its severity and statement columns for display."""
+    from .display import styled
+
+    f = ctx.publish.flags(res.flags, unit="cases", source=_SOURCE + "; " + _ACTION_SOURCE)
+    return styled(f[["severity", "statement"]], "Flags for the quarterly report, most severe first (flags_audits.csv)")
+
+
+def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int = 1) -> Any:
+    """A published table for display: its title as caption, plain headings, no index, cells in full
+    (percentages to 1 decimal place; kappa and alpha to 3, as published)."""
+    from .display import styled
+
+    return styled(published, spec.title, decimals=decimals, uid="audit_" + spec.name)
 
 
 # --------------------------------------------------------------------------- briefings

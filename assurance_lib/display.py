@@ -55,18 +55,25 @@ _AS_TEXT = re.compile(r"(^|_)(year|period|code|id|decile)($|_)")
 
 
 def column_label(name: Any, labels: Mapping[str, str] | None = None) -> str:
-    """The heading shown for a column: from ``labels``, :data:`COLUMN_LABELS`, or the name itself.
+    """The heading shown for a column: from ``labels``, :data:`COLUMN_LABELS`, or the name itself
+    (``_`` as spaces; a count ``n_x`` as ``X``, a percentage ``pct_x`` as ``% x``).
 
     Examples
     --------
     >>> column_label("lower_95"), column_label("percent of children"), column_label("rate_ratio")
     ('95% CI lower', 'Percent of children', 'Rate ratio')
+    >>> column_label("n_cases"), column_label("pct_good_or_better")
+    ('Cases', '% good or better')
     """
     key = str(name)
     if labels and key in labels:
         return labels[key]
     if key in COLUMN_LABELS:
         return COLUMN_LABELS[key]
+    if key.startswith("pct_"):
+        return "% " + key[4:].replace("_", " ").strip()
+    if key.startswith("n_") and len(key) > 2:
+        key = key[2:]
     text = key.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import __version__
 
-__all__ = ["sha256_file", "provenance"]
+__all__ = ["sha256_file", "provenance", "provenance_table"]
 
 
 def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
@@ -24,24 +24,38 @@ def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
-def provenance(ctx: Any) -> pd.DataFrame:
-    """A table of what this notebook ran on: parameters file, inputs with SHA-256, versions.
+def provenance_table(ctx: Any) -> pd.DataFrame:
+    """What this notebook ran on, one row per item: parameters file, inputs with SHA-256, versions.
 
-    The full record (every package version, git commit, outputs) is the pack's manifest.json.
+    The SHA-256 digests are given in full, so that each can be matched with the pack's
+    ``manifest.json`` (which also holds every package version, the git commit and the outputs).
+    An empty input path is an input not given (``(none)``).
     """
     from .readers import display_path
 
     rows: list[dict[str, str]] = [
         {"item": "Partnership", "value": ctx.config.partnership},
         {"item": "Period", "value": f"{ctx.config.period.label} ({ctx.config.period.start:%d %B %Y} to {ctx.config.period.end:%d %B %Y})"},
-        {"item": "Parameters file", "value": f"{display_path(ctx.config.params_file)} (sha256 {sha256_file(ctx.config.params_file)[:16]}...)"},
+        {"item": "Notebook", "value": f"{ctx.notebook}.ipynb"},
+        {"item": "Parameters file", "value": f"{display_path(ctx.config.params_file)} (sha256 {sha256_file(ctx.config.params_file)})"},
         {"item": "assurance_lib version", "value": __version__},
         {"item": "Python", "value": f"{platform.python_version()} ({sys.platform})"},
         {"item": "pandas", "value": pd.__version__},
     ]
     for key, value in sorted(ctx.params.items()):
         if isinstance(value, str) and value and Path(value).is_file():
-            rows.append({"item": f"Input {key}", "value": f"{display_path(value)} (sha256 {sha256_file(value)[:16]}...)"})
+            rows.append({"item": f"Input {key}", "value": f"{display_path(value)} (sha256 {sha256_file(value)})"})
+        elif key.endswith(("_path", "_file", "_dir")) and not value and key not in ("params_file", "run_dir"):
+            rows.append({"item": f"Input {key}", "value": "(none)"})
         elif key not in ("params_file", "run_dir"):
             rows.append({"item": f"Parameter {key}", "value": str(value)})
     return pd.DataFrame(rows)
+
+
+def provenance(ctx: Any) -> Any:
+    """The "Provenance" table for display (see :func:`provenance_table`), captioned, in full."""
+    from .display import styled
+
+    return styled(provenance_table(ctx), f"Provenance of {ctx.notebook}: inputs, parameters and versions "
+                                        "(every file and package version is also in the pack's manifest.json)",
+                  labels={"item": "Item", "value": "Value"}, uid="provenance")

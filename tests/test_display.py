@@ -45,3 +45,31 @@ def test_deprivation_view_has_plain_headings() -> None:
                                "ratio, adjusted for deprivation", "95% CI lower, adjusted for deprivation",
                                "95% CI upper, adjusted for deprivation"]
     assert v.iloc[0].tolist() == ["Indian", 1.345, 1.1247, 1.6083, 1.3485, 0.817, 2.2256]
+
+
+def test_provenance_gives_full_digests_and_names_absent_inputs(tmp_path) -> None:
+    import hashlib
+    from pathlib import Path
+
+    from assurance_lib import notebook
+    from assurance_lib.provenance import provenance, provenance_table
+
+    root = Path(__file__).resolve().parent.parent
+    ctx = notebook.setup("01_disproportionality", params_file="parameters/2026-27-Q2.yaml", run_dir=str(tmp_path / "pack"),
+                         events_path="data/synthetic/journey_events.csv", aggregate_path="",
+                         population_path="data/synthetic/population_children.csv", window="rolling12")
+    t = dict(zip(provenance_table(ctx)["item"], provenance_table(ctx)["value"]))
+    digest = hashlib.sha256((root / "data/synthetic/journey_events.csv").read_bytes()).hexdigest()
+    assert t["Input events_path"] == f"data/synthetic/journey_events.csv (sha256 {digest})"
+    assert t["Input aggregate_path"] == "(none)"
+    assert t["Parameter window"] == "rolling12"
+    html = provenance(ctx).to_html()
+    assert digest in html and "<caption>Provenance of 01_disproportionality" in html
+
+
+def test_column_headings() -> None:
+    from assurance_lib.display import column_label
+
+    assert [column_label(c) for c in ("lower_998", "n_cases", "pct_good_or_better_self", "q_value", "rate_ratio")] == \
+        ["99.8% CI lower", "Cases", "% good or better self", "q-value", "Rate ratio"]
+    assert column_label("value", {"value": "Rate per 10,000"}) == "Rate per 10,000"
