@@ -61,3 +61,11 @@ def test_any_other_group_starts_its_sentence_with_a_capital_and_reads_on_in_a_co
     assert f.iloc[0]["statement"] == ("Children of any other Black background were 1.7 times (95% CI 1.3 to 2.2) as likely as "
                                       "White British children to be the subject of a contact (12 months to 30 September 2026).")
     assert f.iloc[1]["statement"].startswith("Of the children at the assessment stage, children of any other Black background were 1.7 times")
+
+
+def test_major_groups_phrased_in_lower_case_still_start_their_sentence_with_a_capital():
+    pub = published([{"stage": "s47", "measure": "rate_ratio", "group_type": "ethnicity_major", "group": "Mixed",
+                      "group_label": "Mixed or Multiple ethnic groups", "value": 1.9, "lower_95": 1.5, "upper_95": 2.4,
+                      "q_value": 0.001, "flag": "higher (99.8%)", "count": 80}])
+    st = findings(pub).iloc[0]["statement"]
+    assert st.startswith("Children of Mixed or Multiple ethnic groups were 1.9 times (95% CI 1.5 to 2.4) as likely as White British children")

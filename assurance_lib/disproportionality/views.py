@@ -672,7 +672,8 @@ def show_funnels(ctx: Any, published_benchmark: pd.DataFrame, inputs: Inputs, *,
                 if c in a:
                     lim[c] = a[c].to_numpy()
             if "od_lower_998" in lim:
-                cols.append(("od_lower_998", "od_upper_998", f"99.8% adjusted for overdispersion (phi {od.phi:.1f})"))
+                cols.append(("od_lower_998", "od_upper_998",
+                             f"99.8% limits allowing for overdispersion (random effects; phi = {od.phi:.0f})"))
         chart = charts.funnel(pts, lim, x="population", y="rate", name=f"dispro_funnel_{s}",
                               title=f"{ref.stage(s).label}: every local authority against England",
                               subtitle=f"Per 10,000 children, DfE {year} (year to 31 March); the partnership: 12 months to the period end",
@@ -744,6 +745,7 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
         st = ref.stage(r["stage"])
         v, lo, hi = float(r["value"]), float(r["lower_95"]), float(r["upper_95"])
         who = _subject(r["group_type"], r["group"], r["group_label"])
+        who = who[:1].upper() + who[1:]  # it starts the sentence (and the subject column)
         if r["measure"] == "rate_ratio":
             stmt = (f"{who} were {v:.1f} times (95% CI {lo:.1f} to {hi:.1f}) as likely as {_ref_phrase(r['reference_group'])} "
                     f"{st.phrase} ({r['window']}).")
