@@ -404,7 +404,11 @@ def _ratio_label(v: Any) -> str:
 
 def show_heatmap(ctx: Any, published: pd.DataFrame, *, measure: str = "rate_ratio",
                  group_type: str = "ethnicity_minor") -> Any:
-    """Heatmap of ratios (group by stage) from the published table; suppressed cells show [c]."""
+    """Heatmap of ratios (group by stage) from the published table.
+
+    A cell without a ratio is hatched and says why: ``[c]`` (suppressed), ``insufficient``, or
+    ``[x]`` (not estimated); these cells take no colour and the colour scale spans the shown ratios.
+    """
     d = _pub(published, measure=measure, group_type=group_type)
     d = d[~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))]
     if d.empty:
@@ -416,9 +420,9 @@ def show_heatmap(ctx: Any, published: pd.DataFrame, *, measure: str = "rate_rati
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
     chart = charts.heatmap(mat, labels=lab, center=1.0, log=True, name=f"dispro_heatmap_{measure}",
                            title=f"{what}s by ethnic group and stage",
-                           subtitle=(f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; blank = suppressed [c], "
-                                     "insufficient or not estimated (see the data table)"),
-                           source=SOURCE,
+                           subtitle=(f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; a hatched "
+                                     "cell has no ratio and shows why: suppressed, insufficient or not estimated (key below)"),
+                           source=SOURCE, config=ctx.config.disclosure,
                            alt=(f"Heatmap of {what.lower()}s for each ethnic group (rows) at each stage of the journey "
                                 f"(columns), against {ref_group}; values above 1 mean more likely. Values are in the table."),
                            data=d[["stage", "group", "group_label", "count", "value", "lower_95", "upper_95", "flag"]])
