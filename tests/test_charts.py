@@ -210,29 +210,35 @@ def test_short_and_tall_forest_plots_keep_the_subtitle_clear_of_the_title(rows: 
 
 def test_show_heatmap_labels_suppressed_insufficient_and_missing_cells() -> None:
     """The disproportionality heatmap from a hand-made published table (values as published: text)."""
-    rows = [  # group, stage, value, flag
-        ("BCRB", "referral", "0.8", "similar"), ("BCRB", "cpp_start", "[c]", "[c]"),
-        ("BAFR", "referral", "2.5", "higher (95%)"), ("BAFR", "cpp_start", "", "insufficient"),
-        ("AIND", "referral", "", "not compared"), ("AIND", "cpp_start", "1.6", "similar"),
+    rows = [  # group, stage, value, flag, method
+        ("BCRB", "referral", "0.8", "similar", "Katz log"), ("BCRB", "cpp_start", "[c]", "[c]", "Katz log"),
+        ("BAFR", "referral", "2.5", "higher (95%)", "Katz log"),
+        ("BAFR", "cpp_start", "", "insufficient", "Katz log; insufficient: count below 5"),
+        ("AIND", "referral", "", "not compared", "denominator is zero"), ("AIND", "cpp_start", "1.6", "similar", "Katz log"),
+        ("CHNE", "referral", "1.2", "similar", "Katz log"), ("CHNE", "cpp_start", "", "not compared", "Katz log"),
     ]
+    labels = {"BCRB": "Black Caribbean", "BAFR": "Black African", "AIND": "Indian", "CHNE": "Chinese"}
     published = pd.DataFrame([{
-        "period": "2026-27 Q2", "measure": "rate_ratio", "group_type": "ethnicity_minor", "method": "score",
-        "group": g, "group_label": {"BCRB": "Black Caribbean", "BAFR": "Black African", "AIND": "Indian"}[g],
-        "stage": s, "stage_label": {"referral": "Referral", "cpp_start": "Child protection plan"}[s],
+        "period": "2026-27 Q2", "measure": "conversion_ratio", "group_type": "ethnicity_minor", "method": m,
+        "group": g, "group_label": labels[g], "stage": s,
+        "stage_label": {"referral": "Referral", "cpp_start": "Child protection plan"}[s],
         "count": "12", "value": v, "lower_95": "", "upper_95": "", "flag": f, "reference_group": "White British",
-    } for g, s, v, f in rows])
+    } for g, s, v, f, m in rows])
     ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()),
                           publish=SimpleNamespace(figure=lambda chart: chart))
-    chart = views.show_heatmap(ctx, published)
+    chart = views.show_heatmap(ctx, published, measure="conversion_ratio")
     _drawn(chart)
     ax = chart.fig.axes[0]
-    # rows in order of appearance (Black Caribbean, Black African, Indian), columns Referral, plan
-    assert _symbols(ax) == {(1.5, 0.5): "[c]", (1.5, 1.5): "insufficient", (0.5, 2.5): "[x]"}
-    # shown ratios 0.8, 2.5, 1.6: log-symmetric about 1 with the wider side ln 2.5 -> 1/2.5 = 0.4 to 2.5
+    # rows in order of appearance, columns Referral, plan: no child at the feeder stage (a zero
+    # denominator) is "not applicable"; a blank value for no stated reason is "not available"
+    assert _symbols(ax) == {(1.5, 0.5): "[c]", (1.5, 1.5): "insufficient", (0.5, 2.5): "[z]", (1.5, 3.5): "[x]"}
+    # shown ratios 0.8, 2.5, 1.6, 1.2: log-symmetric about 1 with the wider side ln 2.5 -> 1/2.5 = 0.4 to 2.5
     norm = ax.collections[0].norm
     assert norm.vmin == pytest.approx(0.4) and norm.vmax == pytest.approx(2.5)
     assert "blank" not in chart.subtitle and "hatched" in chart.subtitle
-    assert "suppressed to protect confidentiality" in chart.alt and "not available" in chart.alt
+    for meaning in ("suppressed to protect confidentiality", "not applicable", "not available",
+                    "too few children or too wide an interval to estimate"):
+        assert meaning in chart.alt
     # the data table is the published rows, as before
     assert chart.data.columns.tolist() == ["stage", "group", "group_label", "count", "value", "lower_95", "upper_95", "flag"]
     assert chart.data["value"].tolist() == [r[2] for r in rows]
