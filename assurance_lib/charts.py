@@ -393,6 +393,7 @@ def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, sourc
         cm = cmap or LinearSegmentedColormap.from_list("af_seq", list(reversed(AF_SEQUENTIAL)))
         annot_kws = {"fontsize": 8}
     sns.heatmap(pd.DataFrame(shown, index=m.index, columns=m.columns), mask=hidden, ax=ax, cmap=cm, norm=norm,
+                vmin=norm.vmin, vmax=norm.vmax,  # seaborn would otherwise look for limits in an all-hidden matrix
                 annot=np.where(hidden, "", lab), fmt="", linewidths=0.5, linecolor="white", cbar_kws={"shrink": 0.6},
                 annot_kws=annot_kws)
     if isinstance(norm, LogNorm):

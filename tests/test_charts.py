@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from types import SimpleNamespace
 
 import matplotlib
@@ -132,6 +133,15 @@ def test_heatmap_uses_the_runs_own_shorthand() -> None:
     chart = charts.heatmap(matrix, name="t", config=cfg, **TEXT)
     assert _symbols(chart.fig.axes[0]) == {(0.5, 0.5): "c", (0.5, 1.5): "n/a"}
     assert "1 cell shows c, suppressed to protect confidentiality; 1 cell shows n/a, not available." in chart.alt
+
+
+def test_heatmap_with_no_value_at_all_is_drawn_without_warnings() -> None:
+    matrix = pd.DataFrame({"s1": ["[c]", np.nan], "s2": ["[c]", "[z]"]}, index=["A", "B"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart = charts.heatmap(matrix, center=1.0, log=True, name="t", **TEXT)
+        _drawn(chart)
+    assert _symbols(chart.fig.axes[0]) == {(0.5, 0.5): "[c]", (1.5, 0.5): "[c]", (0.5, 1.5): "[x]", (1.5, 1.5): "[z]"}
 
 
 def _bbox(artist, renderer):
