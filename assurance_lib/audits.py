@@ -1104,7 +1104,7 @@ def chart_grades(ctx: Any, res: AuditResults) -> Any:
     chart = charts.heatmap(m, name="audit_grades_heatmap",
                            title="Where practice was graded good or better, by domain and agency",
                            subtitle=f"Percentage of panel moderated grades good or better, audits {_window_text(res)} (indicative: few cases)",
-                           source=_SOURCE, alt=alt, fmt="{:.0f}%",
+                           source=_SOURCE, alt=alt, fmt="{:.0f}%", config=ctx.config.disclosure,
                            data=ga[["agency", "domain", "n_cases", "n_gradings", "pct_good_or_better", "indicative"]])
     return ctx.publish.figure(chart)
 
@@ -1177,11 +1177,6 @@ def chart_agreement(ctx: Any, res: AuditResults) -> Any | None:
                           subtitle=f"Weighted kappa ({res.settings.kappa_weights} weights), {res.settings.confidence:.0%} "
                                    "interval bootstrapped by case; 0 = chance agreement, 1 = perfect",
                           source=_SOURCE, alt=alt, reference=0.0, log=False, xlabel="weighted kappa")
-    if chart.fig.get_figheight() < 4.5:
-        # a short forest plot puts the subtitle over the title (charts places them at fixed
-        # fractions of the height): give it the height of the other charts
-        chart.fig.set_size_inches(8, 4.5)
-        chart.fig.tight_layout(rect=(0, 0.03, 0.8, 0.9))
     return ctx.publish.figure(chart)
 
 

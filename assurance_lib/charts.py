@@ -9,28 +9,72 @@ Make a chart with one of the drawing functions (:func:`bar`, :func:`line`, :func
 :func:`forest`, :func:`funnel`) or wrap your own matplotlib figure with :func:`make`, then
 publish it with ``Publisher.figure(chart)``, which writes PNG, SVG and the data table and
 returns an object that displays the image with its alt text in the notebook and the HTML.
+
+Layout: the title, subtitle and source line are placed in points from the figure's top and
+bottom edges and wrapped to its width, and the figure grows by the height they take, so that
+they never overlap one another or the plot, whatever the figure's size. Legends of grouped bars
+stand above the plot area. A heatmap cell without a value (suppressed, not estimated) shows its
+symbol on a hatched neutral background and takes no colour (see :data:`SYMBOL_MEANINGS`).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from types import MappingProxyType
+from typing import Any, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-__all__ = ["AF_PALETTE", "AF_SEQUENTIAL", "Chart", "make", "bar", "line", "heatmap", "forest", "funnel", "FigureDisplay"]
+from .config import DisclosureConfig
+
+__all__ = ["AF_PALETTE", "AF_SEQUENTIAL", "SYMBOL_MEANINGS", "symbol_meanings", "Chart", "make", "bar", "line", "heatmap",
+           "forest", "funnel", "FigureDisplay"]
 
 AF_PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 """Analysis Function categorical palette (dark blue, turquoise, dark pink, orange, dark grey, light purple)."""
 AF_SEQUENTIAL = ("#12436D", "#2073BC", "#6BACE6", "#BFD7F1")
 """Analysis Function sequential blues, darkest first."""
 _GREY = "#626A6E"
+_INK = "#0B0C0C"
+_NEUTRAL = "#F3F2F1"  # background of a heatmap cell without a value (GOV.UK light grey)
+_HATCH = "#B1B4B6"  # its hatching (GOV.UK mid grey)
+
+_INSUFFICIENT = "insufficient"
+
+
+def symbol_meanings(config: DisclosureConfig | None = None) -> dict[str, str]:
+    """The symbols that stand in a table or chart instead of a value, each with its plain-English meaning.
+
+    The GSS shorthand of ``config`` (by default ``[c]``, ``[low]``, ``[x]``, ``[z]``; see
+    ``docs/disclosure.md``) and ``insufficient``, which the disproportionality grid writes where too
+    few children or too wide an interval leave no estimate (``docs/disproportionality.md``).
+
+    Examples
+    --------
+    >>> symbol_meanings()["[c]"]
+    'suppressed to protect confidentiality'
+    >>> list(symbol_meanings(DisclosureConfig(suppressed="c")))[0]
+    'c'
+    """
+    c = config or DisclosureConfig()
+    return {
+        c.suppressed: "suppressed to protect confidentiality",
+        c.low: "rounds to zero but is not zero",
+        c.not_available: "not available",
+        c.not_applicable: "not applicable",
+        _INSUFFICIENT: "too few children or too wide an interval to estimate",
+    }
+
+
+SYMBOL_MEANINGS: Mapping[str, str] = MappingProxyType(symbol_meanings())
+"""Symbol -> meaning for the default shorthand (read only): used in heatmap keys and alt text."""
 
 
 @dataclass(frozen=True)
@@ -118,15 +162,93 @@ def _style(ax: Any) -> None:
     ax.set_axisbelow(True)
 
 
-def _titles(fig: Any, title: str, subtitle: str, source: str) -> None:
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    fig.text(0.01, 0.93, subtitle, ha="left", fontsize=9, color=_GREY)
-    fig.text(0.01, 0.005, f"Source: {source}", ha="left", fontsize=8, color=_GREY)
+# Text around the plot, in points: title, subtitle and source at these sizes, _EDGE from the
+# figure's edges, _GAP between stacked blocks of text and between the text and the plot.
+_TITLE_SIZE, _SUBTITLE_SIZE, _SOURCE_SIZE = 12, 9, 8
+_EDGE = 8.0
+_GAP = 4.0
+
+
+@functools.cache
+def _measurer() -> Any:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(10, 10, 72)  # at 72 dots per inch a pixel is a point
+
+
+def _text_width(text: str, size: float, weight: str) -> float:
+    """Width in points of one line of ``text`` in the default font."""
+    from matplotlib.font_manager import FontProperties
+
+    w, _, _ = _measurer().get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
+    return float(w)
+
+
+def _wrap(text: str, width: float, size: float, weight: str = "normal") -> str:
+    """``text`` with line breaks so that no line is wider than ``width`` points (a longer word stands alone)."""
+    lines = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for word in paragraph.split():
+            longer = f"{line} {word}" if line else word
+            if line and _text_width(longer, size, weight) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = longer
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _finish(fig: Any, *, title: str, subtitle: str, source: str, note: str = "", right: float = 1.0) -> None:
+    """Put the title and subtitle above the plot and the source (with ``note`` above it) below it.
+
+    The text is wrapped to the figure's width and placed in points from its top and bottom edges
+    (the subtitle hangs from the title's lower edge, the note stands on the source line's upper
+    edge); the figure then grows by the height the text takes, and the axes are laid out in the
+    space left between, up to ``right`` (a fraction of the width).
+    """
+    from matplotlib.text import Annotation
+    from matplotlib.transforms import ScaledTranslation
+
+    width = fig.get_figwidth() * 72 - 2 * _EDGE
+    at_top = fig.transFigure + ScaledTranslation(_EDGE / 72, -_EDGE / 72, fig.dpi_scale_trans)
+    at_bottom = fig.transFigure + ScaledTranslation(_EDGE / 72, _EDGE / 72, fig.dpi_scale_trans)
+    head = fig.text(0, 1, _wrap(title, width, _TITLE_SIZE, "bold"), transform=at_top, ha="left", va="top",
+                    fontsize=_TITLE_SIZE, fontweight="bold", color=_INK, gid="title")
+    sub = fig.add_artist(Annotation(_wrap(subtitle, width, _SUBTITLE_SIZE), xy=(0, 0), xycoords=head,
+                                    xytext=(0, -_GAP), textcoords="offset points", ha="left", va="top",
+                                    fontsize=_SUBTITLE_SIZE, color=_GREY, gid="subtitle"))
+    foot = [fig.text(0, 0, _wrap(f"Source: {source}", width, _SOURCE_SIZE), transform=at_bottom, ha="left",
+                     va="bottom", fontsize=_SOURCE_SIZE, color=_GREY, gid="source")]
+    if note:
+        foot.append(fig.add_artist(Annotation(_wrap(note, width, _SOURCE_SIZE), xy=(0, 1), xycoords=foot[0],
+                                              xytext=(0, _GAP), textcoords="offset points", ha="left", va="bottom",
+                                              fontsize=_SOURCE_SIZE, color=_INK, gid="note")))
+
+    def points(texts: list[Any]) -> float:
+        return _EDGE + sum(t.get_window_extent().height * 72 / fig.dpi + _GAP for t in texts)
+
+    top, bottom = points([head, sub]), points(foot)
+    height = fig.get_figheight() + (top + bottom) / 72
+    fig.set_size_inches(fig.get_figwidth(), height)
+    fig.tight_layout(rect=(0, bottom / 72 / height, right, 1 - top / 72 / height))
 
 
 def make(fig: Any, *, name: str, title: str, subtitle: str, source: str, alt: str, data: pd.DataFrame) -> Chart:
     """Wrap an existing matplotlib figure as an accessible :class:`Chart`."""
     return Chart(fig=fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=data)
+
+
+def _legend_above(ax: Any, labels: Sequence[str], size: float = 8) -> None:
+    """The legend in a row (or two) above the plot area, left-aligned with it, so it covers no bar."""
+    # an entry is its handle (2 em), the gap to the text (0.8 em), the text and the gap to the next (2 em)
+    widths = [_text_width(str(lab), size, "normal") + 4.8 * size for lab in labels]
+    room = 0.6 * ax.figure.get_figwidth() * 72
+    ncol = len(widths)
+    while ncol > 1 and max(sum(widths[i:i + ncol]) for i in range(0, len(widths), ncol)) > room:
+        ncol -= 1
+    ax.legend(frameon=False, fontsize=size, loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0, ncol=ncol)
 
 
 def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str, source: str, alt: str,
@@ -157,12 +279,11 @@ def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: 
                     if pd.notna(v):
                         ax.text(v, p, " " + value_format.format(v), va="center", fontsize=7)
         ax.set_yticks(np.arange(len(cats)), cats)
-        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        _legend_above(ax, hues)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel or x)
     _style(ax)
-    _titles(fig, title, subtitle, source)
-    fig.tight_layout(rect=(0, 0.03, 1, 0.9))
+    _finish(fig, title=title, subtitle=subtitle, source=source)
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=d)
 
 
@@ -187,46 +308,114 @@ def line(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle:
     ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", fontsize=8)
-    _titles(fig, title, subtitle, source)
-    fig.tight_layout(rect=(0, 0.03, 1, 0.9))
+    _finish(fig, title=title, subtitle=subtitle, source=source)
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=d)
+
+
+def _cell_text(value: Any) -> str:
+    """A matrix or label entry as text ('' when missing)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def _norm(shown: np.ndarray, center: float | None, log: bool) -> Any:
+    """The colour scale, from the shown (finite) values only."""
+    from matplotlib.colors import LogNorm, Normalize, TwoSlopeNorm
+
+    finite = shown[np.isfinite(shown)]
+    if center is None:
+        return Normalize(vmin=float(finite.min()), vmax=float(finite.max())) if finite.size else Normalize(0, 1)
+    vmin = float(finite.min()) if finite.size else center - 1
+    vmax = float(finite.max()) if finite.size else center + 1
+    vmin, vmax = min(vmin, center - 1e-9), max(vmax, center + 1e-9)
+    if log and vmin > 0:
+        # symmetric on the log scale about the centre, so that 0.5 and 2 are equally strong
+        span = max(abs(np.log(vmin) - np.log(center)), abs(np.log(vmax) - np.log(center)), 1e-9)
+        return LogNorm(vmin=center * np.exp(-span), vmax=center * np.exp(span))
+    return TwoSlopeNorm(vcenter=center, vmin=vmin, vmax=vmax)
+
+
+def _plain_log_ticks(colorbar: Any, norm: Any, center: float) -> None:
+    """Colour bar ticks of a log scale as plain numbers (0.5, 1, 2), doublings or powers of ten."""
+    if colorbar is None:
+        return
+    step = 2.0 if norm.vmax / norm.vmin <= 2.0 ** 8 else 10.0
+    lo, hi = np.log(norm.vmin / center) / np.log(step), np.log(norm.vmax / center) / np.log(step)
+    ticks = [center * step ** k for k in range(int(np.ceil(lo - 1e-9)), int(np.floor(hi + 1e-9)) + 1)]
+    colorbar.ax.minorticks_off()
+    colorbar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
 
 
 def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, source: str, alt: str,
             labels: pd.DataFrame | None = None, center: float | None = None, cmap: str | None = None,
-            fmt: str = "{:.2f}", data: pd.DataFrame | None = None, log: bool = False) -> Chart:
-    """Heatmap of a rows x columns matrix, every cell labelled with its value (or ``labels``)."""
-    import seaborn as sns
-    from matplotlib.colors import LinearSegmentedColormap, LogNorm, TwoSlopeNorm
+            fmt: str = "{:.2f}", data: pd.DataFrame | None = None, log: bool = False,
+            config: DisclosureConfig | None = None) -> Chart:
+    """Heatmap of a rows x columns matrix, every cell labelled with its value (or ``labels``).
 
+    A cell has no value when its ``matrix`` entry is not a number (a published symbol such as
+    ``[c]``, or missing) or when its label is a symbol (``insufficient``, ``[c]``: the symbol
+    wins over a number). Such a cell shows its symbol as text on a hatched neutral background,
+    takes no colour, and plays no part in the colour scale, whose limits come from the shown
+    values only (symmetric about ``center`` when given, on the log scale when ``log``). A cell
+    that says nothing of why it has no value shows the "not available" symbol (``[x]``). The
+    symbols present are explained below the chart and at the end of the alt text, with the
+    meanings of :func:`symbol_meanings` (of ``config``, the run's disclosure settings; by
+    default :data:`SYMBOL_MEANINGS`). The data table is ``data`` (by default the matrix as numbers).
+    """
+    import seaborn as sns
+    from matplotlib.colors import LinearSegmentedColormap, LogNorm
+    from matplotlib.patches import Rectangle
+
+    meanings = symbol_meanings(config)
     m = matrix.apply(pd.to_numeric, errors="coerce")
-    fig, ax = plt.subplots(figsize=(max(6, 0.9 * m.shape[1] + 3), max(3, 0.4 * m.shape[0] + 1.5)))
+    values = m.to_numpy(dtype=float)
     if labels is None:
         labels = m.map(lambda v: "" if pd.isna(v) else fmt.format(v))
+    lab = np.vectorize(_cell_text, otypes=[object])(np.asarray(labels.to_numpy(dtype=object), dtype=object))
+    raw = np.vectorize(_cell_text, otypes=[object])(np.asarray(matrix.to_numpy(dtype=object), dtype=object))
+    if lab.shape != values.shape:
+        raise ValueError(f"chart {name}: labels are {lab.shape[0]} x {lab.shape[1]}, the matrix {values.shape[0]} x {values.shape[1]}")
+    is_symbol = np.vectorize(meanings.__contains__, otypes=[bool])
+    hidden = ~np.isfinite(values) | is_symbol(lab) | is_symbol(raw)
+    # what a cell without a value shows: its label's symbol, the matrix's symbol, the caller's own
+    # text, else "not available"
+    symbols = np.where(is_symbol(lab), lab, np.where(is_symbol(raw), raw, np.where(
+        lab != "", lab, (config or DisclosureConfig()).not_available)))
+    shown = np.where(hidden, np.nan, values)
+    norm = _norm(shown, center, log)
+
+    fig, ax = plt.subplots(figsize=(max(6, 0.9 * m.shape[1] + 3), max(3, 0.4 * m.shape[0] + 1.5)))
     if center is not None:
         cm = LinearSegmentedColormap.from_list("af_div", [AF_PALETTE[1], "#FFFFFF", AF_PALETTE[2]])
-        finite = m.to_numpy()[np.isfinite(m.to_numpy())]
-        vmin = float(np.nanmin(finite)) if finite.size else center - 1
-        vmax = float(np.nanmax(finite)) if finite.size else center + 1
-        vmin, vmax = min(vmin, center - 1e-9), max(vmax, center + 1e-9)
-        if log and vmin > 0:
-            lo, hi = np.log(vmin), np.log(vmax)
-            span = max(abs(lo - np.log(center)), abs(hi - np.log(center)), 1e-9)
-            norm = LogNorm(vmin=center * np.exp(-span), vmax=center * np.exp(span))
-        else:
-            norm = TwoSlopeNorm(vcenter=center, vmin=vmin, vmax=vmax)
-        sns.heatmap(m, ax=ax, cmap=cm, norm=norm, annot=labels.to_numpy(), fmt="", linewidths=0.5, linecolor="white",
-                    cbar_kws={"shrink": 0.6}, annot_kws={"fontsize": 8, "color": "#0B0C0C"})
+        annot_kws = {"fontsize": 8, "color": _INK}
     else:
-        cm = LinearSegmentedColormap.from_list("af_seq", list(reversed(AF_SEQUENTIAL)))
-        sns.heatmap(m, ax=ax, cmap=cmap or cm, annot=labels.to_numpy(), fmt="", linewidths=0.5, linecolor="white",
-                    cbar_kws={"shrink": 0.6}, annot_kws={"fontsize": 8})
+        cm = cmap or LinearSegmentedColormap.from_list("af_seq", list(reversed(AF_SEQUENTIAL)))
+        annot_kws = {"fontsize": 8}
+    sns.heatmap(pd.DataFrame(shown, index=m.index, columns=m.columns), mask=hidden, ax=ax, cmap=cm, norm=norm,
+                vmin=norm.vmin, vmax=norm.vmax,  # seaborn would otherwise look for limits in an all-hidden matrix
+                annot=np.where(hidden, "", lab), fmt="", linewidths=0.5, linecolor="white", cbar_kws={"shrink": 0.6},
+                annot_kws=annot_kws)
+    if isinstance(norm, LogNorm):
+        _plain_log_ticks(ax.collections[0].colorbar, norm, center or 1.0)
+    for i, j in zip(*np.nonzero(hidden)):
+        # below the (transparent) masked cell of the mesh, whose white grid lines stay on top
+        ax.add_patch(Rectangle((j, i), 1, 1, facecolor=_NEUTRAL, edgecolor=_HATCH, hatch="///", linewidth=0,
+                               zorder=0.5, gid="no-value"))
+        ax.text(j + 0.5, i + 0.5, symbols[i, j], ha="center", va="center", fontsize=8, color=_INK, gid="symbol",
+                bbox={"boxstyle": "square,pad=0.15", "facecolor": _NEUTRAL, "edgecolor": "none"})
     ax.set_xlabel("")
     ax.set_ylabel("")
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", fontsize=8)
     plt.setp(ax.get_yticklabels(), fontsize=8)
-    _titles(fig, title, subtitle, source)
-    fig.tight_layout(rect=(0, 0.03, 1, 0.9))
+    present = {sym: int((symbols[hidden] == sym).sum()) for sym in meanings if (symbols[hidden] == sym).any()}
+    note = ""
+    if present:
+        note = "Hatched cells have no value: " + "; ".join(f"{sym} = {meanings[sym]}" for sym in present) + "."
+        cells = "; ".join(f"{n} {'cell shows' if n == 1 else 'cells show'} {sym}, {meanings[sym]}"
+                          for sym, n in present.items())
+        alt = f"{alt.rstrip()} Cells without a value are hatched and show a symbol instead: {cells}."
+    _finish(fig, title=title, subtitle=subtitle, source=source, note=note)
     table = data if data is not None else m.reset_index()
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=table)
 
@@ -254,8 +443,7 @@ def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str
         ax.set_xscale("log")
     ax.set_xlabel(xlabel or value)
     _style(ax)
-    _titles(fig, title, subtitle, source)
-    fig.tight_layout(rect=(0, 0.03, 0.8, 0.9))
+    _finish(fig, title=title, subtitle=subtitle, source=source, right=0.8)
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=d)
 
 
@@ -286,6 +474,5 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, name: 
     ax.set_ylabel(ylabel or y)
     ax.legend(frameon=False, fontsize=8)
     _style(ax)
-    _titles(fig, title, subtitle, source)
-    fig.tight_layout(rect=(0, 0.03, 1, 0.9))
+    _finish(fig, title=title, subtitle=subtitle, source=source)
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=points)

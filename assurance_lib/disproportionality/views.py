@@ -402,23 +402,38 @@ def _ratio_label(v: Any) -> str:
     return "" if pd.isna(x) else f"{x:.2f}"
 
 
+def _heatmap_label(value: Any, flag: Any, method: Any, cfg: Any) -> str:
+    """What a heatmap cell shows: the ratio, its published symbol, ``insufficient``, or "not applicable"
+    when no child reached the feeder stage (a zero denominator); '' leaves the chart's "not available"."""
+    if flag == "insufficient":
+        return "insufficient"
+    text = _ratio_label(value)
+    return cfg.not_applicable if not text and str(method).startswith(stats.M_DENOM_ZERO) else text
+
+
 def show_heatmap(ctx: Any, published: pd.DataFrame, *, measure: str = "rate_ratio",
                  group_type: str = "ethnicity_minor") -> Any:
-    """Heatmap of ratios (group by stage) from the published table; suppressed cells show [c]."""
+    """Heatmap of ratios (group by stage) from the published table.
+
+    A cell without a ratio is hatched and says why: ``[c]`` (suppressed), ``insufficient``, ``[z]``
+    (not applicable: no child at the feeder stage) or ``[x]`` (not available); these cells take no
+    colour and the colour scale spans the shown ratios.
+    """
     d = _pub(published, measure=measure, group_type=group_type)
     d = d[~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))]
     if d.empty:
         return _note(f"No {measure.replace('_', ' ')}s by {group_type.replace('_', ' ')} in this input.")
-    labels_txt = d.assign(lbl=[("insufficient" if f == "insufficient" else _ratio_label(v)) for v, f in zip(d["value"], d["flag"])])
+    cfg = ctx.config.disclosure
+    labels_txt = d.assign(lbl=[_heatmap_label(v, f, m, cfg) for v, f, m in zip(d["value"], d["flag"], d["method"])])
     mat = d.assign(v=_num(d["value"])).pivot_table(index="group_label", columns="stage_label", values="v", aggfunc="first", dropna=False, sort=False)
     lab = labels_txt.pivot_table(index="group_label", columns="stage_label", values="lbl", aggfunc="first", dropna=False, sort=False).reindex_like(mat).fillna("")
     what = "Rate ratio" if measure == "rate_ratio" else "Conversion ratio"
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
     chart = charts.heatmap(mat, labels=lab, center=1.0, log=True, name=f"dispro_heatmap_{measure}",
                            title=f"{what}s by ethnic group and stage",
-                           subtitle=(f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; blank = suppressed [c], "
-                                     "insufficient or not estimated (see the data table)"),
-                           source=SOURCE,
+                           subtitle=(f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; a hatched "
+                                     "cell has no ratio and its symbol says why (key below the chart)"),
+                           source=SOURCE, config=cfg,
                            alt=(f"Heatmap of {what.lower()}s for each ethnic group (rows) at each stage of the journey "
                                 f"(columns), against {ref_group}; values above 1 mean more likely. Values are in the table."),
                            data=d[["stage", "group", "group_label", "count", "value", "lower_95", "upper_95", "flag"]])

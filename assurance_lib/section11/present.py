@@ -175,7 +175,7 @@ def show_heatmap(ctx: Any, res: Section11Results) -> Any:
         title=f"Section 11 ratings by agency and standard, cycle {res.cycle}",
         subtitle=f"Rating of record (darker = better on the standard's scale); {legend}; * = moderated. "
                  f"{missing} agencies with missing returns are not shown.",
-        source=res.source,
+        source=res.source, config=ctx.config.disclosure,
         alt=(f"Grid of {pos.shape[0]} agencies by {pos.shape[1]} standards. Each cell shows the agency's rating as a "
              f"symbol ({legend}; an asterisk marks a rating set by the challenge panel). The weakest standard is "
              f"{res.standards.iloc[0]['standard']} {res.standards.iloc[0]['standard_title']}, fully met by "
