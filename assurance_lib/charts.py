@@ -301,15 +301,52 @@ def line(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle:
         if lower and upper:
             ax.fill_between(xs, pd.to_numeric(g[lower], errors="coerce"), pd.to_numeric(g[upper], errors="coerce"),
                             color=AF_PALETTE[i], alpha=0.12)
-        if label is not None and len(g):
-            ax.annotate(str(label), (len(xs) - 1, ys.iloc[-1]), xytext=(4, 0), textcoords="offset points", fontsize=8,
-                        color=AF_PALETTE[i], va="center")
+    ends = [(str(label), len(g[x]) - 1, float(pd.to_numeric(g[y], errors="coerce").iloc[-1]), AF_PALETTE[i])
+            for i, (label, g) in enumerate(groups) if label is not None and len(g)]
+    ends = [e for e in ends if np.isfinite(e[2])]
+    if ends:
+        lo, hi = ax.get_ylim()
+        placed = _spread([e[2] for e in ends], gap=0.07 * (hi - lo))
+        for (text, last, end, colour), at in zip(ends, placed):
+            ax.annotate(text, (last, end), xytext=(last + 0.12, at), textcoords="data", fontsize=8, color=colour,
+                        va="center", arrowprops=None if abs(at - end) < 1e-12 else
+                        {"arrowstyle": "-", "color": colour, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2})
     ax.set_ylabel(ylabel or y)
     ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", fontsize=8)
     _finish(fig, title=title, subtitle=subtitle, source=source)
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=d)
+
+
+def _spread(values: Sequence[float], gap: float) -> list[float]:
+    """Label positions for ``values`` at least ``gap`` apart, each as near its value as that allows.
+
+    Labels keep their order; a run of labels too close together is centred on the mean of their
+    values (so a pair is pushed apart symmetrically), and runs that then touch are merged.
+
+    Examples
+    --------
+    >>> _spread([10.0, 10.5, 30.0], gap=2.0)
+    [9.25, 11.25, 30.0]
+    """
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    blocks: list[list[int]] = []
+    for i in order:
+        blocks.append([i])
+        while len(blocks) > 1:
+            a, b = blocks[-2], blocks[-1]
+            start_a = sum(values[j] for j in a) / len(a) - gap * (len(a) - 1) / 2
+            start_b = sum(values[j] for j in b) / len(b) - gap * (len(b) - 1) / 2
+            if start_a + gap * len(a) <= start_b:
+                break
+            blocks[-2:] = [a + b]
+    out = [0.0] * len(values)
+    for blk in blocks:
+        start = sum(values[j] for j in blk) / len(blk) - gap * (len(blk) - 1) / 2
+        for k, j in enumerate(blk):
+            out[j] = start + k * gap
+    return out
 
 
 def _cell_text(value: Any) -> str:
@@ -466,13 +503,21 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, name: 
     if highlight is not None and label_col is not None:
         h = points[points[label_col] == highlight]
         if len(h):
+            from matplotlib import patheffects
+
             ax.scatter(pd.to_numeric(h[x]), pd.to_numeric(h[y]), s=70, color=AF_PALETTE[3], marker="D",
                        edgecolor="black", label=str(highlight), zorder=5)
             ax.annotate(str(highlight), (float(pd.to_numeric(h[x]).iloc[0]), float(pd.to_numeric(h[y]).iloc[0])),
-                        xytext=(6, 6), textcoords="offset points", fontsize=9)
+                        xytext=(8, 8), textcoords="offset points", fontsize=9, fontweight="bold", zorder=6,
+                        path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or y)
-    ax.legend(frameon=False, fontsize=8)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    handles, labels = ax.get_legend_handles_labels()
+    _legend_above(ax, labels)
     _style(ax)
     _finish(fig, title=title, subtitle=subtitle, source=source)
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=points)

@@ -252,3 +252,49 @@ def test_show_heatmap_labels_suppressed_insufficient_and_missing_cells() -> None
     # the data table is the published rows, as before
     assert chart.data.columns.tolist() == ["stage", "group", "group_label", "count", "value", "lower_95", "upper_95", "flag"]
     assert chart.data["value"].tolist() == [r[2] for r in rows]
+
+
+def test_spread_keeps_labels_apart_and_as_near_their_values_as_it_can() -> None:
+    # 10 and 10.5 are closer than the gap 2: centred on their mean 10.25, they go to 9.25 and 11.25;
+    # 30 is far from both and stays
+    assert charts._spread([10.0, 10.5, 30.0], gap=2.0) == [9.25, 11.25, 30.0]
+    # three equal values around 5 with gap 1: 4, 5, 6; order of the input is kept
+    assert charts._spread([5.0, 5.0, 5.0], gap=1.0) == [4.0, 5.0, 6.0]
+    assert charts._spread([3.0, 1.0], gap=4.0) == [4.0, 0.0]
+    assert charts._spread([1.0, 2.0, 3.0], gap=0.5) == [1.0, 2.0, 3.0]
+
+
+def test_trend_line_end_labels_do_not_overlap() -> None:
+    # two series ending 0.3 apart on a 0-60 scale: their labels would sit on one another
+    q = ["2024-25 Q3", "2024-25 Q4", "2025-26 Q1", "2025-26 Q2"]
+    data = pd.DataFrame({"quarter": q * 3,
+                         "stage": ["Child protection plan starts"] * 4 + ["Starts to be looked after"] * 4 + ["Referrals"] * 4,
+                         "rate": [10, 11, 12, 12.0, 9, 10, 11, 12.3, 50, 52, 55, 60]})
+    chart = charts.line(data, x="quarter", y="rate", series="stage", name="t", title="Trends", subtitle="per 10,000",
+                        source="Test data", alt="Line chart of three stages over four quarters.")
+    r = _drawn(chart)
+    ax = chart.fig.axes[0]
+    labels = {t.get_text(): _bbox(t, r) for t in ax.texts}
+    assert set(labels) == {"Child protection plan starts", "Starts to be looked after", "Referrals"}
+    for a, b in itertools.combinations(labels.values(), 2):
+        assert _disjoint(a, b)
+    # each label stays inside the figure
+    assert all(b.x1 <= chart.fig.bbox.x1 and b.y0 >= 0 for b in labels.values())
+
+
+def test_funnel_legend_stands_above_the_plot_and_axes_read_in_thousands() -> None:
+    pts = pd.DataFrame({"area": [f"LA {i}" for i in range(40)] + ["This partnership"],
+                        "population": [20000 + 8000 * i for i in range(40)] + [55000],
+                        "rate": [450 + (i % 7 - 3) * 20 for i in range(40)] + [455.0]})
+    pop = np.linspace(10000, 340000, 50)
+    lims = pd.DataFrame({"population": pop, "lo": 450 - 2000 / np.sqrt(pop) * 10, "hi": 450 + 2000 / np.sqrt(pop) * 10})
+    chart = charts.funnel(pts, lims, x="population", y="rate", name="f", title="Referrals", subtitle="per 10,000",
+                          source="Test data", alt="Funnel plot of 40 areas against control limits.", highlight="This partnership", label_col="area",
+                          limit_cols=[("lo", "hi", "95% limits")], xlabel="children", ylabel="per 10,000")
+    r = _drawn(chart)
+    ax = chart.fig.axes[0]
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Local authorities", "95% limits", "This partnership"]
+    assert _bbox(legend, r).y0 >= ax.get_window_extent(r).y1
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert any("," in t for t in ticks), ticks   # 100,000 rather than 100000
