@@ -457,9 +457,28 @@ def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, sourc
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=table)
 
 
+def _plain_log_axis(axis: Any, lo: float, hi: float, center: float = 1.0) -> None:
+    """Ticks of a log axis as plain numbers (0.5, 1, 2), doublings around ``center`` (or powers of ten)."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+    lo, hi = min(lo, center), max(hi, center)
+    step = 2.0 if hi / lo <= 2.0 ** 8 else 10.0
+    k0 = int(np.floor(np.log(lo / center) / np.log(step) + 1e-9))
+    k1 = int(np.ceil(np.log(hi / center) / np.log(step) - 1e-9))
+    axis.set_major_locator(FixedLocator([center * step ** k for k in range(k0, k1 + 1)]))
+    axis.set_major_formatter(FuncFormatter(lambda t, _: f"{t:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
 def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str, name: str, title: str,
-           subtitle: str, source: str, alt: str, reference: float = 1.0, log: bool = True, xlabel: str = "") -> Chart:
-    """Forest plot: point estimates with intervals, a reference line, each labelled with its value."""
+           subtitle: str, source: str, alt: str, reference: float = 1.0, log: bool = True, xlabel: str = "",
+           bold: Sequence[bool] | None = None) -> Chart:
+    """Forest plot: point estimates with intervals, a reference line, each labelled with its value.
+
+    A row without a number shows its published symbol (``[c]``, ``insufficient``) where the value
+    would be, or ``not shown``. A log axis is labelled with plain numbers (0.5, 1, 2). ``bold``
+    marks rows (e.g. a group's total above its parts) whose label is set in bold.
+    """
     d = data.copy()
     v = pd.to_numeric(d[value], errors="coerce")
     lo = pd.to_numeric(d[lower], errors="coerce")
@@ -471,13 +490,19 @@ def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str
     ax.errorbar(v[ok], ys[ok.to_numpy()], xerr=[(v - lo)[ok], (hi - v)[ok]], fmt="s", color=AF_PALETTE[0],
                 ecolor=AF_PALETTE[0], capsize=2, markersize=4)
     ax.axvline(reference, color=_GREY, linestyle="--", linewidth=1)
-    for y_, (val, l_, h_) in enumerate(zip(v, lo, hi)):
-        text = "not shown" if pd.isna(val) else f"{val:.2f} ({l_:.2f} to {h_:.2f})"
-        ax.annotate(text, (1.01, y_), xycoords=("axes fraction", "data"), fontsize=7, va="center")
+    for y_, (raw, val, l_, h_) in enumerate(zip(d[value], v, lo, hi)):
+        text = f"{val:.2f} ({l_:.2f} to {h_:.2f})" if not pd.isna(val) else (_cell_text(raw) or "not shown")
+        ax.annotate(text, (1.01, y_), xycoords=("axes fraction", "data"), fontsize=7, va="center",
+                    color=_INK if not pd.isna(val) else _GREY)
     ax.set_yticks(ys, d[label].astype(str))
+    if bold is not None:
+        for tick, b in zip(ax.get_yticklabels(), bold):
+            if b:
+                tick.set_fontweight("bold")
     ax.invert_yaxis()
     if log and (lo[ok] > 0).all() and ok.any():
         ax.set_xscale("log")
+        _plain_log_axis(ax.xaxis, float(lo[ok].min()), float(hi[ok].max()), center=reference if reference > 0 else 1.0)
     ax.set_xlabel(xlabel or value)
     _style(ax)
     _finish(fig, title=title, subtitle=subtitle, source=source, right=0.8)

@@ -298,3 +298,32 @@ def test_funnel_legend_stands_above_the_plot_and_axes_read_in_thousands() -> Non
     assert _bbox(legend, r).y0 >= ax.get_window_extent(r).y1
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert any("," in t for t in ticks), ticks   # 100,000 rather than 100000
+
+
+def test_forest_shows_major_groups_in_bold_above_their_parts_with_reasons_for_gaps() -> None:
+    rows = [  # group_type, group, label, value, lower, upper, flag, method
+        ("ethnicity_minor", "WBRI", "White British", "", "", "", "", "reference group"),
+        ("ethnicity_major", "White", "White", "1.03", "0.84", "1.28", "similar", "score"),
+        ("ethnicity_minor", "WIRT", "Traveller of Irish heritage", "", "", "", "insufficient", "score; insufficient"),
+        ("ethnicity_major", "Asian", "Asian", "0.86", "0.59", "1.26", "similar", "score"),
+        ("ethnicity_minor", "AIND", "Indian", "1.48", "0.90", "2.43", "similar", "score"),
+        ("ethnicity_minor", "CHNE", "Chinese", "[c]", "[c]", "[c]", "[c]", "score"),
+        ("ethnicity_minor", "REFU", "Refused", "[c]", "[c]", "[c]", "[c]", "score"),
+    ]
+    published = pd.DataFrame([{
+        "period": "2026-27 Q2", "measure": "rate_ratio", "stage": "cpp_start", "stage_label": "Child protection plan starts",
+        "group_type": t, "group": g, "group_label": lab, "count": "12", "value": v, "lower_95": lo, "upper_95": hi,
+        "flag": f, "method": m, "reference_group": "White British (WBRI)"} for t, g, lab, v, lo, hi, f, m in rows])
+    ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c))
+    chart = views.show_forest(ctx, published, stage="cpp_start")
+    _drawn(chart)
+    ax = chart.fig.axes[0]
+    # the reference group and "Refused" (no population) are left out; CHNE is in the Asian major group
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["White (all)", "Traveller of Irish heritage", "Asian (all)", "Indian", "Chinese"]
+    assert [t.get_fontweight() == "bold" for t in ax.get_yticklabels()] == [True, False, True, False, False]
+    assert [t.get_text() for t in ax.texts] == ["1.03 (0.84 to 1.28)", "insufficient", "0.86 (0.59 to 1.26)",
+                                              "1.48 (0.90 to 2.43)", "[c]"]
+    # plain ticks on the log axis: the shown intervals 0.59 to 2.43 are covered by 0.5, 1, 2, 4
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks == ["0.5", "1", "2", "4"]

@@ -441,22 +441,43 @@ def show_heatmap(ctx: Any, published: pd.DataFrame, *, measure: str = "rate_rati
 
 
 def show_forest(ctx: Any, published: pd.DataFrame, *, stage: str = "cpp_start", measure: str = "rate_ratio",
-                group_type: str = "ethnicity_minor") -> Any:
-    """Forest plot of one stage's ratios with 95% intervals (published values)."""
-    d = _pub(published, measure=measure, group_type=group_type, stage=stage)
+                group_type: str = "ethnicity") -> Any:
+    """Forest plot of one stage's ratios with 95% intervals (published values).
+
+    ``group_type="ethnicity"`` (the default) shows each major ethnic group (in bold) followed by
+    its minor groups, so that a major group's ratio is there where its small minor groups are
+    suppressed or insufficient; any other group type of the table shows its groups alone.
+    """
+    types = ["ethnicity_major", "ethnicity_minor"] if group_type == "ethnicity" else [group_type]
+    d = _pub(published, measure=measure, group_type=types, stage=stage)
     d = d[~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))]
     if d.empty:
         return _note(f"No {measure.replace('_', ' ')}s by {group_type.replace('_', ' ')} at this stage in this input.")
+    if group_type == "ethnicity":
+        major = d[d["group_type"].eq("ethnicity_major")]
+        minor = d[d["group_type"].eq("ethnicity_minor")]
+        parts = []
+        for m in ref.MAJOR_GROUPS:
+            head = major[major["group"].eq(m)].assign(group_label=f"{m} (all)")
+            kids = minor[minor["group"].map(lambda c: ref.major_group(str(c)) == m)]
+            parts += [head, kids]
+        d = pd.concat(parts, ignore_index=True)
+    # a row without a value says why: its symbol, or the flag "insufficient"
+    blank = _num(d["value"]).isna() & ~d["value"].astype(str).str.startswith("[") & d["flag"].astype(str).eq("insufficient")
+    d = d.assign(value=d["value"].astype(object).where(~blank, "insufficient"))
     st = ref.stage(stage)
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
     chart = charts.forest(d[["group_label", "count", "value", "lower_95", "upper_95", "flag"]].reset_index(drop=True),
                           label="group_label", value="value", lower="lower_95", upper="upper_95",
-                          name=f"dispro_forest_{measure}_{stage}",
+                          name=f"dispro_forest_{measure}_{stage}", bold=d["group_type"].eq("ethnicity_major").tolist(),
                           title=f"{st.label}: ratio against {ref_group}",
-                          subtitle=f"{published['period'].iloc[0]}; 95% confidence intervals; 'not shown' = suppressed or insufficient",
+                          subtitle=(f"{published['period'].iloc[0]}; 95% confidence intervals; major groups in bold above their "
+                                    "parts; [c] = suppressed to protect confidentiality, insufficient = too few children "
+                                    "or too wide an interval to estimate"),
                           source=SOURCE, xlabel="ratio (log scale)",
                           alt=(f"Forest plot of the {measure.replace('_', ' ')} of each ethnic group for {st.label.lower()} "
-                               f"against {ref_group}, with 95% intervals; a value right of the dashed line at 1 means more likely."))
+                               f"against {ref_group}, with 95% intervals; a value right of the dashed line at 1 means more likely. "
+                               "Rows without an estimate show why: [c] suppressed, or insufficient."))
     return ctx.publish.figure(chart)
 
 
