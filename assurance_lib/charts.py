@@ -471,13 +471,15 @@ def _plain_log_axis(axis: Any, lo: float, hi: float, center: float = 1.0) -> Non
 
 
 def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str, name: str, title: str,
-           subtitle: str, source: str, alt: str, reference: float = 1.0, log: bool = True, xlabel: str = "",
-           bold: Sequence[bool] | None = None) -> Chart:
+           subtitle: str, source: str, alt: str, reference: float | None = 1.0, log: bool = True, xlabel: str = "",
+           bold: Sequence[bool] | None = None, decimals: int = 2) -> Chart:
     """Forest plot: point estimates with intervals, a reference line, each labelled with its value.
 
     A row without a number shows its published symbol (``[c]``, ``insufficient``) where the value
     would be, or ``not shown``. A log axis is labelled with plain numbers (0.5, 1, 2). ``bold``
-    marks rows (e.g. a group's total above its parts) whose label is set in bold.
+    marks rows (e.g. a group's total above its parts) whose label is set in bold. ``reference=None``
+    draws no reference line (estimates that are not ratios, such as rates), and a linear axis of
+    estimates that cannot be negative starts at 0. Values are labelled with ``decimals`` places.
     """
     d = data.copy()
     v = pd.to_numeric(d[value], errors="coerce")
@@ -489,9 +491,11 @@ def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str
     ok = v.notna() & lo.notna() & hi.notna()
     ax.errorbar(v[ok], ys[ok.to_numpy()], xerr=[(v - lo)[ok], (hi - v)[ok]], fmt="s", color=AF_PALETTE[0],
                 ecolor=AF_PALETTE[0], capsize=2, markersize=4)
-    ax.axvline(reference, color=_GREY, linestyle="--", linewidth=1)
+    if reference is not None:
+        ax.axvline(reference, color=_GREY, linestyle="--", linewidth=1)
     for y_, (raw, val, l_, h_) in enumerate(zip(d[value], v, lo, hi)):
-        text = f"{val:.2f} ({l_:.2f} to {h_:.2f})" if not pd.isna(val) else (_cell_text(raw) or "not shown")
+        text = (f"{val:,.{decimals}f} ({l_:,.{decimals}f} to {h_:,.{decimals}f})" if not pd.isna(val)
+                else (_cell_text(raw) or "not shown"))
         ax.annotate(text, (1.01, y_), xycoords=("axes fraction", "data"), fontsize=7, va="center",
                     color=_INK if not pd.isna(val) else _GREY)
     ax.set_yticks(ys, d[label].astype(str))
@@ -502,7 +506,10 @@ def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str
     ax.invert_yaxis()
     if log and (lo[ok] > 0).all() and ok.any():
         ax.set_xscale("log")
-        _plain_log_axis(ax.xaxis, float(lo[ok].min()), float(hi[ok].max()), center=reference if reference > 0 else 1.0)
+        _plain_log_axis(ax.xaxis, float(lo[ok].min()), float(hi[ok].max()),
+                        center=reference if reference is not None and reference > 0 else 1.0)
+    elif not log and ok.any() and (lo[ok] >= 0).all():
+        ax.set_xlim(left=0)
     ax.set_xlabel(xlabel or value)
     _style(ax)
     _finish(fig, title=title, subtitle=subtitle, source=source, right=0.8)

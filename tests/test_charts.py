@@ -327,3 +327,25 @@ def test_forest_shows_major_groups_in_bold_above_their_parts_with_reasons_for_ga
     # plain ticks on the log axis: the shown intervals 0.59 to 2.43 are covered by 0.5, 1, 2, 4
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert ticks == ["0.5", "1", "2", "4"]
+
+
+def test_dsr_dot_plot_gives_intervals_and_says_why_a_rate_is_missing() -> None:
+    std = "direct standardisation over born age bands to the partnership's child population"
+    rows = [  # stage, group, value, lower, upper, method
+        ("cpp_start", "All children", "43.2727", "37.9491", "49.1332", "Dobson (Byar); " + std),
+        ("cpp_start", "Black", "", "", "", "not calculated: total count below 10; " + std),
+        ("cpp_start", "Other", "[c]", "[c]", "[c]", "not calculated: total count below 10; " + std),
+        ("cpp_start", "Not known", "[c]", "[c]", "[c]", "not estimated: no population for this group (count only)"),
+    ]
+    published = pd.DataFrame([{
+        "period": "2026-27 Q2", "measure": "dsr_per_10000", "stage": st, "stage_label": "Child protection plan starts",
+        "group_type": "ethnicity_major", "group": g, "group_label": g, "count": "9", "denominator": "", "value": v,
+        "lower_95": lo, "upper_95": hi, "flag": "not compared", "method": m} for st, g, v, lo, hi, m in rows])
+    ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c))
+    _, chart = views.show_dsr(ctx, published)
+    _drawn(chart)
+    ax = chart.fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Child protection plan starts", "Black", "Other"]
+    # 43.2727 (37.9491 to 49.1332) to one decimal place; a suppressed rate keeps its symbol
+    assert [t.get_text() for t in ax.texts] == ["43.3 (37.9 to 49.1)", "not calculated", "[c]"]
+    assert ax.get_xlim()[0] == 0

@@ -522,13 +522,25 @@ def show_dsr(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
         note = _note("Age-standardised rates need children by ethnic group and age band, which this input does not give.")
         return note, note
     view = d[["stage_label", "group", "count", "denominator", "value", "lower_95", "upper_95", "method"]].reset_index(drop=True)
-    s = d[d["stage"].isin(["s47", "cpp_start", "cla_start"]) & ~d["group"].eq("Not known")]
-    chart = charts.bar(pd.DataFrame({"group": (s["group"] + " - " + s["stage_label"]).to_numpy(), "rate": _num(s["value"]).to_numpy()}),
-                       x="rate", y="group", name="dispro_dsr", title="Age-standardised rates by ethnic group",
-                       subtitle=f"Children per 10,000, {published['period'].iloc[0]}; standard: the partnership's child population",
-                       source=SOURCE, alt=("Bar chart of age-standardised rates per 10,000 children for each major ethnic "
-                                           "group at three stages; suppressed or not calculated values are not drawn."),
-                       xlabel="per 10,000 (age-standardised)", value_format="{:,.1f}")
+    s = d[d["stage"].isin(["s47", "cpp_start", "cla_start"]) & ~d["group"].eq("Not known")].reset_index(drop=True)
+    # a rate not calculated says why, as a suppressed one shows its symbol
+    few = (_num(s["value"]).isna() & ~s["value"].astype(str).str.startswith("[")
+           & s["method"].astype(str).str.startswith("not calculated"))
+    shown = s["value"].astype(object).where(~few, "not calculated")
+    total = s["group"].eq("All children")
+    rows = pd.DataFrame({"group": s["stage_label"].where(total, s["group"]).to_numpy(), "count": s["count"].to_numpy(),
+                         "value": shown.to_numpy(), "lower_95": s["lower_95"].to_numpy(), "upper_95": s["upper_95"].to_numpy()})
+    chart = charts.forest(rows, label="group", value="value", lower="lower_95", upper="upper_95", name="dispro_dsr",
+                          title="Age-standardised rates by ethnic group",
+                          subtitle=(f"Children per 10,000, {published['period'].iloc[0]}, with 95% intervals (Dobson); "
+                                    "standard: the partnership's child population; each stage's rate for all "
+                                    "children in bold above its ethnic groups; not calculated: fewer than 10 children; "
+                                    "[c]: suppressed"),
+                          source=SOURCE, reference=None, log=False, xlabel="per 10,000 (age-standardised)",
+                          bold=total.tolist(), decimals=1,
+                          alt=("Dot plot of age-standardised rates per 10,000 children with 95% intervals for all children "
+                               "and each major ethnic group at three stages; a rate not shown says why (suppressed [c], "
+                               "or not calculated from fewer than 10 children)."))
     return view, ctx.publish.figure(chart)
 
 
