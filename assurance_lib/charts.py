@@ -253,7 +253,11 @@ def _legend_above(ax: Any, labels: Sequence[str], size: float = 8) -> None:
 
 def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str, source: str, alt: str,
         hue: str | None = None, xlabel: str = "", label_values: bool = True, value_format: str = "{:,.0f}") -> Chart:
-    """Horizontal bar chart of ``x`` (value) by ``y`` (category), labelled with values."""
+    """Horizontal bar chart of ``x`` (value) by ``y`` (category), labelled with values.
+
+    A bar whose value is not a number shows its text (a symbol such as ``[c]``) where the bar
+    would start, in grey; the value axis reads with thousands separators.
+    """
     d = data.copy()
     cats = list(dict.fromkeys(d[y].astype(str)))
     height = max(2.5, 0.35 * len(cats) * (1 if hue is None else 1.6) + 1.2)
@@ -261,10 +265,11 @@ def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: 
     if hue is None:
         vals = pd.to_numeric(d[x], errors="coerce")
         ax.barh(d[y].astype(str), vals, color=AF_PALETTE[0])
-        if label_values:
-            for yi, v in enumerate(vals):
-                if pd.notna(v):
-                    ax.text(v, yi, " " + value_format.format(v), va="center", fontsize=8)
+        for yi, (raw, v) in enumerate(zip(d[x], vals)):
+            if pd.notna(v) and label_values:
+                ax.text(v, yi, " " + value_format.format(v), va="center", fontsize=8)
+            elif pd.isna(v) and _cell_text(raw):  # a bar without a value shows its symbol ([c], [x] ...)
+                ax.text(0, yi, " " + _cell_text(raw), va="center", fontsize=8, color=_GREY)
     else:
         hues = list(dict.fromkeys(d[hue].astype(str)))[:4]
         n = len(hues)
@@ -274,14 +279,19 @@ def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: 
             vals = [pd.to_numeric(sub.loc[c, x], errors="coerce") if c in sub.index else np.nan for c in cats]
             pos = np.arange(len(cats)) + i * w - 0.4 + w / 2
             ax.barh(pos, vals, height=w, color=AF_PALETTE[i], label=h, hatch=["", "//", "..", "xx"][i])
-            if label_values:
-                for p, v in zip(pos, vals):
-                    if pd.notna(v):
-                        ax.text(v, p, " " + value_format.format(v), va="center", fontsize=7)
+            raws = [sub.loc[c, x] if c in sub.index else None for c in cats]
+            for p, v, raw in zip(pos, vals, raws):
+                if pd.notna(v) and label_values:
+                    ax.text(v, p, " " + value_format.format(v), va="center", fontsize=7)
+                elif pd.isna(v) and _cell_text(raw):
+                    ax.text(0, p, " " + _cell_text(raw), va="center", fontsize=7, color=_GREY)
         ax.set_yticks(np.arange(len(cats)), cats)
         _legend_above(ax, hues)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel or x)
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda t, _: f"{t:,.10g}"))
     _style(ax)
     _finish(fig, title=title, subtitle=subtitle, source=source)
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=d)

@@ -349,3 +349,15 @@ def test_dsr_dot_plot_gives_intervals_and_says_why_a_rate_is_missing() -> None:
     # 43.2727 (37.9491 to 49.1332) to one decimal place; a suppressed rate keeps its symbol
     assert [t.get_text() for t in ax.texts] == ["43.3 (37.9 to 49.1)", "not calculated", "[c]"]
     assert ax.get_xlim()[0] == 0
+
+
+def test_bar_without_a_value_shows_its_symbol_and_the_axis_reads_in_thousands() -> None:
+    data = pd.DataFrame({"stage": ["Contacts", "Plan starts", "Looked after"], "rate": [1340.2, "[c]", 63.6]})
+    chart = charts.bar(data, x="rate", y="stage", name="b", title="Journey", subtitle="per 10,000", source="Test data",
+                       alt="Bar chart of three stages per 10,000 children.", value_format="{:,.1f}")
+    r = _drawn(chart)
+    ax = chart.fig.axes[0]
+    assert [t.get_text().strip() for t in ax.texts] == ["1,340.2", "[c]", "63.6"]
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "1,000" in ticks
+    assert chart.data["rate"].tolist() == [1340.2, "[c]", 63.6]   # the data table keeps the symbol

@@ -368,10 +368,10 @@ def data_quality(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
         columns={"count": "children with ethnicity refused or not obtained", "value": "percent of children at the stage"})
     view.insert(1, "stage_label", d["stage"].map(lambda s: ref.stage(s).label).to_numpy())
     chart = charts.bar(
-        pd.DataFrame({"stage": view["stage_label"].to_numpy(), "percent": _num(view["percent of children at the stage"]).to_numpy()}),
+        pd.DataFrame({"stage": view["stage_label"].to_numpy(), "percent": view["percent of children at the stage"].to_numpy()}),
         x="percent", y="stage", name="dispro_ethnicity_not_known",
         title="Ethnicity recorded as refused or not yet obtained, by stage",
-        subtitle=f"Percent of children at each stage, {published['period'].iloc[0]}; suppressed values not drawn",
+        subtitle=f"Percent of children at each stage, {published['period'].iloc[0]}; [c] = suppressed to protect confidentiality",
         source=SOURCE, alt=("Bar chart of the percentage of children at each stage of the journey whose ethnicity "
                             "was refused or not yet obtained; the table beside it gives the values."),
         xlabel="percent of children at the stage", value_format="{:.1f}%")
