@@ -298,10 +298,17 @@ def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: 
 
 
 def line(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str, source: str, alt: str,
-         series: str | None = None, ylabel: str = "", lower: str | None = None, upper: str | None = None) -> Chart:
-    """Line chart of ``y`` over ``x``, one line per ``series`` (at most four), labelled at the end."""
+         series: str | None = None, ylabel: str = "", lower: str | None = None, upper: str | None = None,
+         reference: float | None = None) -> Chart:
+    """Line chart of ``y`` over ``x``, one line per ``series`` (at most four), labelled at its last value.
+
+    A value that is not a number (a suppressed ``[c]``) leaves a gap. ``lower``/``upper`` draw an
+    interval band; ``reference`` a dashed horizontal line (1 for ratios).
+    """
     d = data.copy()
     fig, ax = plt.subplots(figsize=(8, 4))
+    if reference is not None:
+        ax.axhline(reference, color=_GREY, linestyle="--", linewidth=1)
     groups = [(None, d)] if series is None else list(d.groupby(series, sort=False))[:4]
     markers = ["o", "s", "^", "D"]
     for i, (label, g) in enumerate(groups):
@@ -311,9 +318,12 @@ def line(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle:
         if lower and upper:
             ax.fill_between(xs, pd.to_numeric(g[lower], errors="coerce"), pd.to_numeric(g[upper], errors="coerce"),
                             color=AF_PALETTE[i], alpha=0.12)
-    ends = [(str(label), len(g[x]) - 1, float(pd.to_numeric(g[y], errors="coerce").iloc[-1]), AF_PALETTE[i])
-            for i, (label, g) in enumerate(groups) if label is not None and len(g)]
-    ends = [e for e in ends if np.isfinite(e[2])]
+    ends = []
+    for i, (label, g) in enumerate(groups):
+        ys = pd.to_numeric(g[y], errors="coerce").to_numpy(dtype=float)
+        finite = np.flatnonzero(np.isfinite(ys))
+        if label is not None and finite.size:
+            ends.append((str(label), int(finite[-1]), float(ys[finite[-1]]), AF_PALETTE[i]))
     if ends:
         lo, hi = ax.get_ylim()
         placed = _spread([e[2] for e in ends], gap=0.07 * (hi - lo))

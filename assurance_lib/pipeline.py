@@ -196,6 +196,7 @@ def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path 
                            "sha256": sha256_file(path)})
         _collect_identifiers(c, frame, val.identifier_values)
     problems += _alternatives_missing(cfg, notebooks, readers.contracts())
+    problems += _parameter_problems(cfg, notebooks)
     if problems:
         raise InputError(problems)
     return val
@@ -302,6 +303,20 @@ def input_identifier_values(cfg: RunConfig, *, notebooks_dir: Path | None = None
             out.unread.append(f"{c.name} ({c.notebook}, {c.parameter}): does not pass its input contract")
             continue
         _collect_identifiers(c, frame, out.values)
+    return out
+
+
+def _parameter_problems(cfg: RunConfig, notebooks: list[NotebookInfo]) -> list[Problem]:
+    """A problem for every notebook parameter value its analysis's registered check rejects."""
+    from . import readers
+
+    out: list[Problem] = []
+    for nb in notebooks:
+        values = _notebook_values(cfg, nb)
+        for check in readers.parameter_checks(nb.name):
+            for name, value, expected in check(values):
+                out.append(Problem(file=readers.display_path(cfg.params_file), key=f"notebooks.{nb.name}.{name}",
+                                   value=value, expected=expected))
     return out
 
 

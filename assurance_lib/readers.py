@@ -34,6 +34,8 @@ from .errors import InputError, Problem
 __all__ = [
     "InputContract",
     "register",
+    "register_parameter_check",
+    "parameter_checks",
     "contracts",
     "contract",
     "read_table",
@@ -109,6 +111,39 @@ def register(c: InputContract) -> InputContract:
     """Register (or replace) an input contract; returns it."""
     _REGISTRY[c.name] = c
     return c
+
+
+ParameterCheck = Callable[[Mapping[str, Any]], "list[tuple[str, Any, str]]"]
+"""``check(values) -> [(parameter, value, expected), ...]``: the notebook parameter values that are
+wrong (an empty list when all are right)."""
+
+_PARAMETER_CHECKS: dict[str, list[ParameterCheck]] = {}
+
+
+def register_parameter_check(notebook: str, check: ParameterCheck) -> ParameterCheck:
+    """Register a check of a notebook's parameter values, run by ``assurance validate``.
+
+    A value that is the right type but not a valid choice (an unknown stage, a false discovery
+    rate of 5) is then found before any notebook runs (exit 2), not in the middle of the run.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook whose parameters are checked, e.g. ``"01_disproportionality"``.
+    check : callable
+        ``check(values)`` with the notebook's parameter values (defaults overridden by the
+        parameters file); returns ``(parameter, value, expected)`` for each wrong value.
+    """
+    checks = _PARAMETER_CHECKS.setdefault(notebook, [])
+    if check not in checks:
+        checks.append(check)
+    return check
+
+
+def parameter_checks(notebook: str) -> list[ParameterCheck]:
+    """The registered parameter checks of one notebook, after loading every analysis."""
+    load_analysis_modules()
+    return list(_PARAMETER_CHECKS.get(notebook, []))
 
 
 def load_analysis_modules() -> None:

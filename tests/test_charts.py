@@ -361,3 +361,23 @@ def test_bar_without_a_value_shows_its_symbol_and_the_axis_reads_in_thousands() 
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert "1,000" in ticks
     assert chart.data["rate"].tolist() == [1340.2, "[c]", 63.6]   # the data table keeps the symbol
+
+
+def test_trend_ratios_chart_one_line_per_major_group_with_gaps_for_suppressed_quarters() -> None:
+    quarters = ["2026-27 Q1", "2026-27 Q2"]
+    rows = []
+    for g, vals in {"White": ["1.0", "1.0"], "Black": ["1.8", "1.6"], "Asian": ["0.8", "[c]"], "Not known": ["[c]", "[c]"]}.items():
+        for q, v in zip(quarters, vals):
+            rows.append({"period": q, "measure": "rate_ratio", "group_type": "ethnicity_major", "stage": "referral",
+                         "group": g, "group_label": g, "value": v, "lower_95": v, "upper_95": v,
+                         "method": "score", "reference_group": "White British (WBRI)"})
+    ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c))
+    chart = views.show_trend_ratios(ctx, pd.DataFrame(rows), stage="referral")
+    _drawn(chart)
+    ax = chart.fig.axes[0]
+    # White (the reference's own major group) and Not known are left out; Asian's label sits at its last shown quarter
+    assert sorted(t.get_text() for t in ax.texts) == ["Asian", "Black"]
+    asian = next(t for t in ax.texts if t.get_text() == "Asian")
+    assert asian.xy == (0, 0.8)
+    assert any(list(ln.get_ydata()) == [1.0, 1.0] and ln.get_linestyle() == "--" for ln in ax.get_lines())
+    assert "each quarter" in chart.title and "Referrals" in chart.title

@@ -576,6 +576,37 @@ def show_trends(ctx: Any, published: pd.DataFrame | None) -> Any:
     return ctx.publish.figure(chart)
 
 
+def show_trend_ratios(ctx: Any, published: pd.DataFrame | None, *, stage: str = "referral") -> Any:
+    """Line chart of each major ethnic group's quarterly rate ratio at one stage (published trends table).
+
+    One line per major group (at most four: White, the reference's own major group, and Not
+    known are left out), with its 95% interval band and a dashed line at 1; a suppressed quarter
+    leaves a gap. Quarterly counts are small: choose a stage with enough children (referrals).
+    """
+    if published is None:
+        return _note("Trends over the last eight quarters are " + AGGREGATE_ONLY + ".")
+    d = published[(published["measure"] == "rate_ratio") & (published["group_type"] == "ethnicity_major")
+                  & (published["stage"] == stage) & ~published["group"].isin(["White", "Not known"])]
+    d = d[~d["method"].astype(str).eq("reference group")]
+    if d.empty:
+        return _note(f"No quarterly rate ratios by major ethnic group at the {ref.stage(stage).label.lower()} stage.")
+    st = ref.stage(stage)
+    ref_group = d["reference_group"].iloc[0]
+    chart = charts.line(pd.DataFrame({"quarter": d["period"].to_numpy(), "group": d["group_label"].to_numpy(),
+                                      "ratio": d["value"].to_numpy(), "lower_95": d["lower_95"].to_numpy(),
+                                      "upper_95": d["upper_95"].to_numpy()}),
+                        x="quarter", y="ratio", series="group", lower="lower_95", upper="upper_95", reference=1.0,
+                        name=f"dispro_trend_ratios_{stage}",
+                        title=f"{st.label}: ratio against {ref_group} each quarter, by major ethnic group",
+                        subtitle=("Rate ratio of children with the event in the quarter, with 95% intervals (bands); "
+                                  "1 = same likelihood; a gap is a suppressed quarter [c]"),
+                        source=SOURCE, ylabel="rate ratio",
+                        alt=(f"Line chart of the quarterly rate ratio for {st.label.lower()} of each major ethnic group "
+                             f"against {ref_group} over the last eight quarters, with 95% interval bands and a dashed "
+                             "line at 1; the data table gives the values."))
+    return ctx.publish.figure(chart)
+
+
 def _partnership_counts(ctx: Any, inputs: Inputs, result: GridResult | None, stages: list[str]) -> tuple[dict[str, float], dict[str, str]]:
     """The partnership's children at each benchmark stage, like with like (and a note where not).
 
