@@ -93,3 +93,16 @@ def synthetic_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.code == 0, result.message
     assert result.pack is not None
     return result.pack
+
+
+def synthetic_params(tmp_path: Path, notebook: str = "01_disproportionality", **values: Any) -> Path:
+    """The bundled 2026-27 Q2 parameters with one notebook's values overridden, output under ``tmp_path``."""
+    import yaml
+
+    doc = yaml.safe_load((ROOT / "parameters" / "2026-27-Q2.yaml").read_text())
+    doc["notebooks"][notebook].update(values)
+    doc["output_root"] = str(tmp_path / "out")
+    p = tmp_path / "params.yaml"
+    p.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return p
+

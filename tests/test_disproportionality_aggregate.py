@@ -12,7 +12,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
+from conftest import synthetic_params
 
 from assurance_lib import disproportionality as dp
 from assurance_lib import pipeline
@@ -119,12 +119,7 @@ def test_synthetic_aggregate_gives_the_grid_of_the_events(root):
 
 
 def _write_params(tmp_path, root, **nb01):
-    doc = yaml.safe_load((root / "parameters" / "2026-27-Q2.yaml").read_text())
-    doc["notebooks"]["01_disproportionality"].update(nb01)
-    doc["output_root"] = str(tmp_path / "out")
-    p = tmp_path / "params.yaml"
-    p.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    return p
+    return synthetic_params(tmp_path, **nb01)
 
 
 def test_validate_needs_events_or_an_aggregate(tmp_path, root, monkeypatch):

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import yaml
+from conftest import synthetic_params
 
 from assurance_lib import cli
 from assurance_lib.disproportionality import check_parameters
 
 
 def _params(tmp_path, root, **nb01):
-    doc = yaml.safe_load((root / "parameters" / "2026-27-Q2.yaml").read_text())
-    doc["notebooks"]["01_disproportionality"].update(nb01)
-    doc["output_root"] = str(tmp_path / "out")
-    p = tmp_path / "params.yaml"
-    p.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    return p
+    return synthetic_params(tmp_path, **nb01)
 
 
 def test_defaults_of_the_notebook_and_the_synthetic_run_are_valid(root, tmp_path, monkeypatch, capsys):
