@@ -69,3 +69,24 @@ def test_major_groups_phrased_in_lower_case_still_start_their_sentence_with_a_ca
                       "q_value": 0.001, "flag": "higher (99.8%)", "count": 80}])
     st = findings(pub).iloc[0]["statement"]
     assert st.startswith("Children of Mixed or Multiple ethnic groups were 1.9 times (95% CI 1.5 to 2.4) as likely as White British children")
+
+
+def test_findings_summary_counts_and_quotes_the_largest_differences():
+    from assurance_lib.disproportionality import findings_summary
+
+    flags = pd.DataFrame([
+        # category, severity, value, statement
+        ("disproportionality", "high", 2.0, "A were 2.0 times."),
+        ("disproportionality", "high", 0.25, "B were 0.25 times."),     # |log 0.25| = 1.386 > |log 2| = 0.693
+        ("disproportionality", "high", 1.5, "C were 1.5 times."),
+        ("disproportionality", "medium", 3.0, "D were 3.0 times."),     # medium: not quoted however large
+        ("disproportionality", "low", 5.0, "E were 5.0 times."),
+        ("disproportionality (intersection)", "high", 9.0, "F were 9.0 times."),
+        ("data quality", "low", 7.5, "Ethnicity was not known for 7.5%."),
+    ], columns=["category", "severity", "value", "statement"])
+    md = findings_summary(flags, top=2)
+    assert md.startswith("**7 findings** this period: 5 about a single characteristic (3 high, 1 medium, 1 low")
+    assert "1 about an intersection, and 1 on data quality." in md
+    quoted = [ln[2:] for ln in md.splitlines() if ln.startswith("- ")]
+    assert quoted == ["B were 0.25 times.", "A were 2.0 times."]
+    assert findings_summary(flags.iloc[0:0]).startswith("**No findings**")

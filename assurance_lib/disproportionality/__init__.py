@@ -17,7 +17,7 @@ from .grid import GRID_COLUMNS, MEASURES, GridOptions
 from .inputs import read_aggregate, read_events, read_population
 from .parameters import check_parameters
 from .views import (Inputs, analyse, benchmark_table, build_tables, data_quality, dsr_rows, findings, grid_spec,
-                    input_summary, load, method_table, publish_all, publish_findings, publish_grid, show_benchmark, shown,
+                    input_summary, load, method_table, publish_all, findings_summary, publish_findings, publish_grid, show_findings_summary, show_benchmark, shown,
                     show_deprivation, show_dsr, show_forest, show_funnels, show_heatmap, show_intersections, show_journey, show_trend_ratios, show_trends,
                     trends_table)
 
@@ -26,4 +26,4 @@ __all__ = ["read_events", "read_population", "read_aggregate", "run_grid", "run_
            "analyse", "input_summary", "grid_spec", "publish_grid", "data_quality", "show_journey", "show_heatmap",
            "show_forest", "show_intersections", "show_dsr", "show_deprivation", "trends_table", "show_trends", "show_trend_ratios", "benchmark_table",
            "show_benchmark", "show_funnels", "findings", "publish_findings", "method_table", "dsr_rows", "build_tables",
-           "publish_all", "shown", "check_parameters"]
+           "publish_all", "shown", "check_parameters", "findings_summary", "show_findings_summary"]

@@ -863,6 +863,50 @@ def publish_findings(ctx: Any, published: pd.DataFrame) -> pd.DataFrame:
     return ctx.publish.flags(f, unit="children", source="disproportionality.csv of this pack")
 
 
+def findings_summary(flags: pd.DataFrame, *, top: int = 5) -> str:
+    """A short Markdown summary of the findings: how many of each kind, and the largest differences.
+
+    Parameters
+    ----------
+    flags : DataFrame
+        The published flags (:func:`publish_findings`).
+    top : int
+        How many of the largest differences to quote: ``high`` findings about a single
+        characteristic, ordered by how far the ratio is from 1 on the log scale (a ratio of 0.5
+        is as far as 2).
+
+    Returns
+    -------
+    str
+        Markdown; every sentence quoted is a flag's own statement.
+    """
+    if flags.empty:
+        return "**No findings** this period: no ratio's 95% interval excluded 1 with a q-value below the false discovery rate."
+    single = flags["category"].eq("disproportionality")
+    inter = flags["category"].eq("disproportionality (intersection)")
+    dq = ~(single | inter)
+    sev = {k: int((single & flags["severity"].eq(k)).sum()) for k in ("high", "medium", "low")}
+    parts = [f"**{len(flags)} findings** this period: {int(single.sum())} about a single characteristic "
+             f"({sev['high']} high, {sev['medium']} medium, {sev['low']} low: differences by age, sex or deprivation, "
+             f"which are context), {int(inter.sum())} about an intersection"
+             + (f", and {int(dq.sum())} on data quality." if dq.any() else ".")]
+    big = flags[single & flags["severity"].eq("high")].copy()
+    if len(big):
+        big["distance"] = np.abs(np.log(pd.to_numeric(big["value"], errors="coerce")))
+        big = big.sort_values("distance", ascending=False, kind="stable").head(top)
+        parts.append(f"\n\nThe {len(big)} largest differences (high severity, single characteristics):\n")
+        parts += [f"- {st}" for st in big["statement"]]
+    parts.append("\n\nThe whole list follows, most severe first; it is `flags_disproportionality.csv` in the pack.")
+    return "\n".join(parts)
+
+
+def show_findings_summary(flags: pd.DataFrame, *, top: int = 5) -> Any:
+    """:func:`findings_summary` for display (IPython Markdown)."""
+    from IPython.display import Markdown
+
+    return Markdown(findings_summary(flags, top=top))
+
+
 def method_table(ctx: Any, result: GridResult, inputs: Inputs | None = None) -> pd.DataFrame:
     """The choices behind the numbers, for the "Method and caveats" section."""
     p = ctx.params
