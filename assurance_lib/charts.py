@@ -47,6 +47,8 @@ _NEUTRAL = "#F3F2F1"  # background of a heatmap cell without a value (GOV.UK lig
 _HATCH = "#B1B4B6"  # its hatching (GOV.UK mid grey)
 
 _INSUFFICIENT = "insufficient"
+INSUFFICIENT_MEANING = "too few children or too wide an interval to estimate"
+"""What ``insufficient`` means where the disproportionality grid writes it instead of an estimate."""
 
 
 def symbol_meanings(config: DisclosureConfig | None = None) -> dict[str, str]:
@@ -63,14 +65,7 @@ def symbol_meanings(config: DisclosureConfig | None = None) -> dict[str, str]:
     >>> list(symbol_meanings(DisclosureConfig(suppressed="c")))[0]
     'c'
     """
-    c = config or DisclosureConfig()
-    return {
-        c.suppressed: "suppressed to protect confidentiality",
-        c.low: "rounds to zero but is not zero",
-        c.not_available: "not available",
-        c.not_applicable: "not applicable",
-        _INSUFFICIENT: "too few children or too wide an interval to estimate",
-    }
+    return {**(config or DisclosureConfig()).symbol_meanings(), _INSUFFICIENT: INSUFFICIENT_MEANING}
 
 
 SYMBOL_MEANINGS: Mapping[str, str] = MappingProxyType(symbol_meanings())

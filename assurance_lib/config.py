@@ -193,6 +193,19 @@ class DisclosureConfig:
         if self.protection_range < 1:
             raise ValueError(f"protection_range must be 1 or more, got {self.protection_range}")
 
+    def symbol_meanings(self) -> dict[str, str]:
+        """Each GSS shorthand symbol of this configuration with its plain-English meaning.
+
+        >>> DisclosureConfig().symbol_meanings()["[c]"]
+        'suppressed to protect confidentiality'
+        """
+        return {
+            self.suppressed: "suppressed to protect confidentiality",
+            self.low: "rounds to zero but is not zero",
+            self.not_available: "not available",
+            self.not_applicable: "not applicable",
+        }
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunConfig:

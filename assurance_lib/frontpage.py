@@ -109,6 +109,22 @@ def _declared_tables(share: Path) -> list[dict[str, Any]]:
     return decls
 
 
+def _shorthand(manifest: Mapping[str, Any]) -> str:
+    """The sentence explaining the symbols of this run's tables (its own disclosure settings)."""
+    from .config import DisclosureConfig
+
+    given = (manifest.get("parameters") or {}).get("disclosure") or {}
+    names = ("suppressed", "not_applicable", "not_available", "low")
+    try:
+        cfg = DisclosureConfig(**{k: str(given[k]) for k in names if k in given})
+    except (TypeError, ValueError):
+        cfg = DisclosureConfig()
+    meanings = cfg.symbol_meanings()
+    order = (cfg.suppressed, cfg.not_applicable, cfg.not_available, cfg.low)
+    return ("Shorthand in the tables: " + ", ".join(f"{sym} {meanings[sym]}" for sym in order)
+            + "; in the disproportionality tables, insufficient: too few children or too wide an interval to estimate.")
+
+
 def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
     """The front page's HTML for a pack (see :func:`build_index`)."""
     pack_dir = Path(pack_dir)
@@ -243,7 +259,7 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
 <h2 id="tables">Tables and the Excel workbook</h2>
 {wb_html}
 {tables_html}
-<p>Shorthand in the tables: [c] suppressed to protect confidentiality, [z] not applicable, [x] not available, [low] rounds to zero but is not zero.</p>
+<p>{_e(_shorthand(manifest))}</p>
 </section>
 <section aria-labelledby="figures">
 <h2 id="figures">Figures</h2>

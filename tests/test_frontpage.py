@@ -109,3 +109,15 @@ def test_front_page_passes_the_pack_contract_page_checks(tmp_path: Path) -> None
     scan = mod.PageScan()
     scan.feed((pack / "shareable" / "index.html").read_text())
     assert scan.external == [] and scan.bad_alt == 0 and scan.code == 0
+
+
+def test_shorthand_sentence_uses_the_runs_own_symbols(tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "pack")
+    html = build_index(pack, manifest()).read_text()
+    assert ("Shorthand in the tables: [c] suppressed to protect confidentiality, [z] not applicable, [x] not available, "
+            "[low] rounds to zero but is not zero; in the disproportionality tables, insufficient: ") in html
+    m = manifest()
+    m["parameters"] = {**m["parameters"], "disclosure": {"threshold": 5, "suppressed": "c", "low": "low"}}
+    html = build_index(pack, m).read_text()
+    assert "Shorthand in the tables: c suppressed to protect confidentiality, [z] not applicable" in html
+    assert "low rounds to zero but is not zero" in html and "[c]" not in html.split("Shorthand")[1].split("</p>")[0]
