@@ -19,6 +19,7 @@ from .. import reference as ref
 from ..errors import InputError, Problem
 from ..readers import (ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
                        require_columns, row_problems)
+from .cohort import factorize_children
 
 __all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", "PREBIRTH_DAYS",
            "apply_mapping", "EVENTS_CONTRACT", "POPULATION_CONTRACT", "AGGREGATE_CONTRACT"]
@@ -43,6 +44,9 @@ def apply_mapping(df: pd.DataFrame, params: Mapping[str, Any], file: str) -> pd.
     """Rename columns (``column_map``: extract name -> contract name) and recode values
     (``code_map``: contract column -> {extract value: contract value}).
 
+    A categorical column (see ``read_table(..., categories=...)``) is recoded once per category
+    and stays categorical.
+
     Raises
     ------
     InputError
@@ -58,14 +62,65 @@ def apply_mapping(df: pd.DataFrame, params: Mapping[str, Any], file: str) -> pd.
     for col, mapping in dict(params.get("code_map") or {}).items():
         if col in df.columns and mapping:
             m = {str(k): str(v) for k, v in dict(mapping).items()}
+            if isinstance(df[col].dtype, pd.CategoricalDtype):
+                codes, uniques = _distinct(df[col])
+                mapped = pd.Series([m.get(v, v) if v is not pd.NA else v for v in uniques.tolist()], dtype="string")
+                inverse, new = pd.factorize(mapped, use_na_sentinel=True)
+                lut = np.append(np.asarray(inverse, dtype=np.int64), -1)
+                df[col] = pd.Categorical.from_codes(lut[codes], categories=pd.Index(pd.array(new, dtype="str")))
+                continue
             s = df[col].astype("string")
             df[col] = s.map(lambda v: m.get(v, v) if v is not pd.NA else v).astype("string")
     return df
 
 
+def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's code into the column's distinct values, and those values as text.
+
+    Missing values get code -1, which reads the last of the distinct values: a missing value
+    (present when, and only when, the column has missing values, so that whatever is worked
+    out from the distinct values is worked out from exactly the values of the column).
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy().astype(np.int64)
+        used = np.zeros(len(s.cat.categories) + 1, dtype=bool)
+        used[codes] = True       # code -1 marks the last slot: a missing value
+        keep = np.flatnonzero(used[:-1])
+        uniques = pd.Series(s.cat.categories[keep], dtype="string")
+        remap = np.full(len(s.cat.categories) + 1, -1, dtype=np.int64)   # the last: missing stays -1
+        remap[keep] = np.arange(len(keep))
+        codes = remap[codes]
+        has_na = bool(used[-1])
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        uniques = pd.Series(uniq, dtype="string")
+        has_na = bool((codes < 0).any())
+    if has_na:
+        uniques = pd.concat([uniques, pd.Series([pd.NA], dtype="string")], ignore_index=True)
+    return codes, uniques
+
+
+def _take(values: "pd.Series | np.ndarray", codes: np.ndarray) -> Any:
+    """``values`` (one per distinct value, from :func:`_distinct`) spread to the rows by their codes."""
+    arr = values.array if isinstance(values, pd.Series) else values
+    return arr.take(np.where(codes >= 0, codes, len(arr) - 1))
+
+
+def _category(codes: np.ndarray, choices: "tuple[str, ...]") -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(choices), dtype="str"))
+
+
 def _recode(s: pd.Series, table: Mapping[str, str]) -> pd.Series:
     low = s.astype("string").str.strip().str.lower()
     return low.map(lambda v: table.get(v, pd.NA) if v is not pd.NA else pd.NA).astype("string")
+
+
+def _code_of(uniques: pd.Series, table: Mapping[str, str], choices: "tuple[str, ...]") -> np.ndarray:
+    """The code (index in ``choices``) of each distinct value, -1 for a missing or unknown one."""
+    low = uniques.astype("string").str.strip().str.lower()
+    pos = {c: i for i, c in enumerate(choices)}
+    return np.array([pos[table[v]] if (v is not pd.NA and v in table) else -1 for v in low.tolist()], dtype=np.int64)
 
 
 def _dates(s: pd.Series) -> pd.Series:
@@ -75,6 +130,26 @@ def _dates(s: pd.Series) -> pd.Series:
     if bad.any():  # accept dd/mm/yyyy as written by Excel exports
         out = out.where(~bad, pd.to_datetime(s.where(bad), format="%d/%m/%Y", errors="coerce"))
     return out
+
+
+_CATEGORY_COLUMNS = ("event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex", "ethnicity",
+                     "disability", "uasc", "imd_decile")
+"""Columns of the events read as categories: few distinct values, each checked once."""
+
+
+def _calendar_age(dob: pd.Series, when: pd.Series, dob_codes: np.ndarray, when_codes: np.ndarray) -> np.ndarray:
+    """Completed years of age (as :func:`~assurance_lib.reference.age_in_years`) of each row from the
+    distinct dates' years, months and days; NaN where either date is missing."""
+    def parts(d: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        ok = d.notna().to_numpy()
+        year = np.where(ok, d.dt.year.to_numpy(dtype="float64", na_value=np.nan), np.nan)
+        md = np.where(ok, (d.dt.month * 32 + d.dt.day).to_numpy(dtype="float64", na_value=np.nan), np.nan)
+        return year, md
+    by, bmd = parts(dob)
+    wy, wmd = parts(when)
+    y1, y0 = np.append(wy, np.nan)[when_codes], np.append(by, np.nan)[dob_codes]
+    m1, m0 = np.append(wmd, np.nan)[when_codes], np.append(bmd, np.nan)[dob_codes]
+    return y1 - y0 - (m1 < m0)
 
 
 def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -91,8 +166,11 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     -------
     DataFrame
         ``_row, child_id, event, event_date, end_date, date_of_birth, age_at_event, sex,
-        ethnicity, disability, uasc, imd_decile`` typed (dates as datetime64, ``age_at_event``
-        float, ``imd_decile`` Int64, codes as string). Identifiers stay inside the library.
+        ethnicity, disability, uasc, imd_decile`` typed: dates as datetime64, ``age_at_event``
+        numeric, ``imd_decile`` Int64, ``child_id`` as text, and the codes ``event``, ``sex``,
+        ``ethnicity``, ``disability`` and ``uasc`` as categoricals whose categories are the
+        contract's codes (``reference.FLOW_EVENTS``, ``SEXES``, ``ETHNICITY_CODES``,
+        ``DISABILITY``, ``UASC``). Identifiers stay inside the library.
 
     Raises
     ------
@@ -100,10 +178,18 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
         Listing every problem: missing columns, unknown codes, unreadable dates, an end before
         its start, an event more than 40 weeks before birth, a child aged 18 or over at the
         event, duplicate rows. The child id and date of birth are never shown.
+
+    Notes
+    -----
+    The coded and date columns are read as categories and each distinct value is checked and
+    converted once (a national extract has millions of rows but a few thousand distinct dates),
+    then spread to the rows by its code.
     """
     params = params or {}
     file = display_path(path)
-    raw = read_table(path)
+    cmap = dict(params.get("column_map") or {})
+    in_file = {v: k for k, v in cmap.items()}
+    raw = read_table(path, categories=[in_file.get(c, c) for c in _CATEGORY_COLUMNS])
     df = apply_mapping(raw, params, file)
     problems: list[Problem] = []
     problems += require_columns(df, ["child_id", "event", "event_date", "sex", "ethnicity", "disability", "uasc"], file)
@@ -115,64 +201,115 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     for c in ("end_date", "date_of_birth", "age_at_event", "imd_decile"):
         if c not in df.columns:
             df[c] = pd.Series(pd.NA, index=df.index, dtype="string")
+
+    def flag(mask: np.ndarray | pd.Series, column: str, expected: str, **kw: Any) -> None:
+        m = np.asarray(mask, dtype=bool)
+        if m.any():
+            problems.extend(row_problems(df, pd.Series(m, index=df.index), file, column, expected, **kw))
+
     out = pd.DataFrame({ROW_COLUMN: df[ROW_COLUMN].to_numpy()}, index=df.index)
     out["child_id"] = df["child_id"].astype("string")
-    problems += row_problems(df, out["child_id"].isna(), file, "child_id", "a pseudonymous child identifier",
-                             show_value=False)
-    out["event"] = _recode(df["event"], _EVENT_CODES)
-    problems += row_problems(df, out["event"].isna(), file, "event", f"one of: {', '.join(ref.FLOW_EVENTS)}")
-    out["event_date"] = _dates(df["event_date"])
-    problems += row_problems(df, out["event_date"].isna(), file, "event_date", "a date written YYYY-MM-DD")
-    out["end_date"] = _dates(df["end_date"])
-    problems += row_problems(df, out["end_date"].isna() & df["end_date"].notna(), file, "end_date",
-                             "a date written YYYY-MM-DD, or blank while the plan or episode is open")
-    has_end = out["end_date"].notna()
-    problems += row_problems(df, has_end & out["event_date"].notna() & (out["end_date"] < out["event_date"]), file,
-                             "end_date", "an end on or after the event_date", message="ends before it starts")
-    problems += row_problems(df, has_end & out["event"].notna() & ~out["event"].isin(ref.EVENTS_WITH_END), file,
-                             "end_date", "blank: only cpp_start and cla_start rows have an end_date",
-                             message="is given for an event that has no end")
-    out["date_of_birth"] = _dates(df["date_of_birth"])
-    out["age_at_event"] = pd.to_numeric(df["age_at_event"], errors="coerce")
-    bad_dob = out["date_of_birth"].isna() & df["date_of_birth"].notna()
-    problems += row_problems(df, bad_dob, file, "date_of_birth", "a date written YYYY-MM-DD", show_value=False,
-                             message="is not a date")
-    bad_age = out["age_at_event"].isna() & df["age_at_event"].notna()
-    problems += row_problems(df, bad_age, file, "age_at_event", "a number of years from 0 to 17")
-    neither = out["date_of_birth"].isna() & out["age_at_event"].isna() & ~bad_dob & ~bad_age
-    problems += row_problems(df, neither, file, "date_of_birth", "a date of birth or an age_at_event",
-                             show_value=False, message="is empty")
-    both = out["event_date"].notna() & out["date_of_birth"].notna()
-    days = (out["event_date"] - out["date_of_birth"]).dt.days
-    problems += row_problems(df, both & (days < -PREBIRTH_DAYS), file, "event_date",
-                             "no more than 40 weeks (280 days) before the date of birth",
-                             message="is more than 40 weeks before the child's date of birth")
-    age_years = ref.age_in_years(out["date_of_birth"], out["event_date"])
-    over = (both & (age_years >= 18)).fillna(False) | (out["age_at_event"] >= 18).fillna(False)
-    problems += row_problems(df, over.fillna(False), file, "event_date" if "date_of_birth" in raw.columns or "date_of_birth" in df.columns else "age_at_event",
-                             "a child under 18 at the event", message="the child was 18 or over at this event")
-    problems += row_problems(df, (out["age_at_event"] < 0).fillna(False), file, "age_at_event",
-                             "a number of years from 0 to 17 (use date_of_birth for pre-birth events)")
-    out["sex"] = _recode(df["sex"], _SEX_CODES)
-    problems += row_problems(df, out["sex"].isna(), file, "sex", "one of: female, male, unknown")
-    eth = df["ethnicity"].astype("string").str.strip().str.upper()
-    out["ethnicity"] = eth.where(eth.isin(ref.ETHNICITY_CODES))
-    problems += row_problems(df, out["ethnicity"].isna(), file, "ethnicity",
-                             f"a DfE ethnicity code, one of: {' '.join(ref.ETHNICITY_CODES)} (map local codes with code_map)")
-    out["disability"] = _recode(df["disability"], _DISABILITY)
-    problems += row_problems(df, out["disability"].isna(), file, "disability", "one of: yes, no, unknown")
-    out["uasc"] = _recode(df["uasc"], _YES_NO)
-    problems += row_problems(df, out["uasc"].isna(), file, "uasc", "one of: yes, no")
-    imd = pd.to_numeric(df["imd_decile"], errors="coerce")
-    bad_imd = df["imd_decile"].notna() & ~(imd.isin(range(1, 11)))
-    problems += row_problems(df, bad_imd, file, "imd_decile", "a whole number from 1 (most deprived) to 10, or blank")
-    out["imd_decile"] = imd.where(~bad_imd).astype("Int64")
-    dup_frame = out[[ROW_COLUMN, "child_id", "event", "event_date"]]
-    problems += duplicate_problems(dup_frame, ["child_id", "event", "event_date"], file, hide=["child_id"])
+    flag(out["child_id"].isna(), "child_id", "a pseudonymous child identifier", show_value=False)
+    ev_codes, ev_uniq = _distinct(df["event"])
+    event = _take(_code_of(ev_uniq, _EVENT_CODES, ref.FLOW_EVENTS), ev_codes)
+    flag(event < 0, "event", f"one of: {', '.join(ref.FLOW_EVENTS)}")
+    dates = {}
+    for c in ("event_date", "end_date", "date_of_birth"):
+        codes, uniq = _distinct(df[c])
+        parsed = _dates(uniq)
+        dates[c] = (codes, parsed, (parsed.isna() & uniq.notna()).to_numpy())
+        out[c] = _take(parsed, codes)
+    ed_codes, ed_parsed, _ = dates["event_date"]
+    ed_missing = _take(ed_parsed.isna().to_numpy(), ed_codes)
+    flag(ed_missing, "event_date", "a date written YYYY-MM-DD")
+    end_codes, end_parsed, end_bad = dates["end_date"]
+    flag(_take(end_bad, end_codes), "end_date", "a date written YYYY-MM-DD, or blank while the plan or episode is open")
+    end_given = _take(end_parsed.notna().to_numpy(), end_codes)
+    with np.errstate(invalid="ignore"):
+        flag(end_given & ~ed_missing & (out["end_date"].to_numpy() < out["event_date"].to_numpy()), "end_date",
+             "an end on or after the event_date", message="ends before it starts")
+    with_end = np.zeros(len(ref.FLOW_EVENTS) + 1, dtype=bool)
+    with_end[[ref.FLOW_EVENTS.index(e) for e in ref.EVENTS_WITH_END]] = True
+    flag(end_given & (event >= 0) & ~with_end[event], "end_date", "blank: only cpp_start and cla_start rows have an end_date",
+         message="is given for an event that has no end")
+    dob_codes, dob_parsed, dob_bad = dates["date_of_birth"]
+    age_codes, age_uniq = _distinct(df["age_at_event"])
+    age_parsed = pd.to_numeric(age_uniq, errors="coerce")
+    out["age_at_event"] = _take(age_parsed, age_codes)
+    bad_dob = _take(dob_bad, dob_codes)
+    flag(bad_dob, "date_of_birth", "a date written YYYY-MM-DD", show_value=False, message="is not a date")
+    bad_age = _take((age_parsed.isna() & age_uniq.notna()).to_numpy(), age_codes)
+    flag(bad_age, "age_at_event", "a number of years from 0 to 17")
+    dob_missing = _take(dob_parsed.isna().to_numpy(), dob_codes)
+    age_missing = _take(age_parsed.isna().to_numpy(), age_codes)
+    flag(dob_missing & age_missing & ~bad_dob & ~bad_age, "date_of_birth", "a date of birth or an age_at_event",
+         show_value=False, message="is empty")
+    both = ~ed_missing & ~dob_missing
+    days = np.full(len(out), np.nan)
+    if both.any():
+        diff = out["event_date"].to_numpy()[both] - out["date_of_birth"].to_numpy()[both]
+        days[both] = pd.to_timedelta(diff).days
+    flag(both & (days < -PREBIRTH_DAYS), "event_date", "no more than 40 weeks (280 days) before the date of birth",
+         message="is more than 40 weeks before the child's date of birth")
+    age_years = _calendar_age(dob_parsed, ed_parsed, dob_codes, ed_codes)
+    age_value = out["age_at_event"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        over = (both & (age_years >= 18)) | (age_value >= 18)
+        flag(over, "event_date" if "date_of_birth" in raw.columns or "date_of_birth" in df.columns else "age_at_event",
+             "a child under 18 at the event", message="the child was 18 or over at this event")
+        flag(age_value < 0, "age_at_event", "a number of years from 0 to 17 (use date_of_birth for pre-birth events)")
+    sex_codes, sex_uniq = _distinct(df["sex"])
+    sex = _take(_code_of(sex_uniq, _SEX_CODES, ref.SEXES), sex_codes)
+    flag(sex < 0, "sex", "one of: female, male, unknown")
+    eth_codes, eth_uniq = _distinct(df["ethnicity"])
+    eth_text = eth_uniq.astype("string").str.strip().str.upper()
+    eth_pos = {c: i for i, c in enumerate(ref.ETHNICITY_CODES)}
+    ethnicity = _take(np.array([eth_pos.get(v, -1) if v is not pd.NA else -1 for v in eth_text.tolist()], dtype=np.int64),
+                      eth_codes)
+    flag(ethnicity < 0, "ethnicity",
+         f"a DfE ethnicity code, one of: {' '.join(ref.ETHNICITY_CODES)} (map local codes with code_map)")
+    dis_codes, dis_uniq = _distinct(df["disability"])
+    disability = _take(_code_of(dis_uniq, _DISABILITY, ref.DISABILITY), dis_codes)
+    flag(disability < 0, "disability", "one of: yes, no, unknown")
+    uasc_codes, uasc_uniq = _distinct(df["uasc"])
+    uasc = _take(_code_of(uasc_uniq, _YES_NO, ref.UASC), uasc_codes)
+    flag(uasc < 0, "uasc", "one of: yes, no")
+    imd_codes, imd_uniq = _distinct(df["imd_decile"])
+    imd = pd.to_numeric(imd_uniq, errors="coerce")
+    bad_imd = (imd_uniq.notna() & ~imd.isin(range(1, 11))).to_numpy()
+    flag(_take(bad_imd, imd_codes), "imd_decile", "a whole number from 1 (most deprived) to 10, or blank")
+    out["imd_decile"] = _take(imd.where(~pd.Series(bad_imd, index=imd.index)).astype("Int64"), imd_codes)
+    children, _ = factorize_children(out["child_id"])
+    dups = _duplicate_rows(children, event, out["event_date"].to_numpy())
+    if dups.any():
+        dup_frame = out[[ROW_COLUMN, "child_id"]].assign(
+            event=pd.Series(_category(np.where(event >= 0, event, -1), ref.FLOW_EVENTS), index=out.index).astype("string"),
+            event_date=out["event_date"])
+        problems += duplicate_problems(dup_frame, ["child_id", "event", "event_date"], file, hide=["child_id"])
     if problems:
         raise InputError(problems)
-    out["event"] = out["event"].astype("string")
-    return out.reset_index(drop=True)
+    out["event"] = _category(event, ref.FLOW_EVENTS)
+    out["sex"] = _category(sex, ref.SEXES)
+    out["ethnicity"] = _category(ethnicity, ref.ETHNICITY_CODES)
+    out["disability"] = _category(disability, ref.DISABILITY)
+    out["uasc"] = _category(uasc, ref.UASC)
+    cols = [ROW_COLUMN, "child_id", "event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex",
+            "ethnicity", "disability", "uasc", "imd_decile"]
+    return out[cols].reset_index(drop=True)
+
+
+def _duplicate_rows(children: np.ndarray, event: np.ndarray, event_date: np.ndarray) -> np.ndarray:
+    """Rows repeating an earlier row's child, event and event date (missing values equal)."""
+    d = event_date.view(np.int64)
+    valid = ~np.isnat(event_date)
+    lo = d[valid].min() if valid.any() else 0
+    span = int(d[valid].max() - lo) + 2 if valid.any() else 1
+    day = np.where(valid, d - lo + 1, 0)      # 0 for a missing date
+    width = len(ref.FLOW_EVENTS) + 1
+    if (int(children.max()) + 2 if len(children) else 1) * width * span < 2 ** 62:
+        key = ((children + 1) * width + (event + 1)) * span + day
+        return pd.Series(key).duplicated().to_numpy()
+    return pd.DataFrame({"c": children, "e": event, "d": day}).duplicated().to_numpy()
 
 
 def read_population(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
