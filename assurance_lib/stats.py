@@ -176,6 +176,8 @@ def _not_above(num: np.ndarray, den: np.ndarray, df: pd.DataFrame, num_col: str,
 
 def _as_float(values: object) -> np.ndarray:
     """Any 1-d array-like (list, ndarray, Series, nullable dtypes) as float64 with NaN for missing."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+        return values.astype("float64").ravel()
     ser = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
     return pd.to_numeric(ser, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
@@ -219,14 +221,24 @@ def poisson_limits(count: np.ndarray | float, level: float = 0.95, *,
     o = np.atleast_1d(np.asarray(count, dtype="float64"))
     alpha = 1 - level
     z = _z(level)
+    use_byar = o >= byar_min
+    ex_lo = np.full(o.shape, np.nan)
+    ex_hi = np.full(o.shape, np.nan)
+    exact = ~use_byar & np.isfinite(o)
+    if exact.any():
+        # the chi-square quantiles only where they are used, once per distinct count
+        values, inverse = np.unique(o[exact], return_inverse=True)
+        safe_v = np.where(values > 0, values, 1.0)
+        with np.errstate(all="ignore"):
+            lo_v = np.where(values > 0, sps.chi2.ppf(alpha / 2, 2 * safe_v) / 2, 0.0)
+            hi_v = sps.chi2.ppf(1 - alpha / 2, 2 * values + 2) / 2
+        ex_lo[exact] = lo_v[inverse.ravel()]
+        ex_hi[exact] = hi_v[inverse.ravel()]
     with np.errstate(all="ignore"):
         safe = np.where(o > 0, o, 1.0)
-        ex_lo = np.where(o > 0, sps.chi2.ppf(alpha / 2, 2 * safe) / 2, 0.0)
-        ex_hi = sps.chi2.ppf(1 - alpha / 2, 2 * np.where(np.isfinite(o), o, 0.0) + 2) / 2
         by_lo = safe * (1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))) ** 3
         o1 = np.where(np.isfinite(o), o, 0.0) + 1
         by_hi = o1 * (1 - 1 / (9 * o1) + z / (3 * np.sqrt(o1))) ** 3
-    use_byar = o >= byar_min
     lower = np.where(use_byar, by_lo, ex_lo)
     upper = np.where(use_byar, by_hi, ex_hi)
     nan = ~np.isfinite(o)

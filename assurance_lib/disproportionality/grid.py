@@ -28,8 +28,8 @@ no part in that rule, so small groups (Gypsy, Roma and Irish Traveller children)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -128,37 +128,71 @@ _NOT_APPLICABLE = "not applicable"
 _NO_POP = "not estimated: no population for this group (count only)"
 
 
-def _text(labels: "list[Any] | np.ndarray", codes: np.ndarray, dtype: str = "str") -> pd.api.extensions.ExtensionArray:
+def _text(labels: "Sequence[str | None]", codes: np.ndarray, dtype: str = "str") -> Any:
     """A text column from a few labels and each row's code into them (``None`` labels are missing)."""
     import pyarrow as pa
 
-    dictionary = pa.array([None if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in labels],
-                          type=pa.large_string())
-    dense = dictionary.take(pa.array(np.asarray(codes, dtype=np.int64)))
-    return pd.array(dense, dtype=dtype)
+    dictionary = pa.array([None if v is None else str(v) for v in labels], type=pa.large_string())
+    return pd.array(dictionary.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype=dtype)
 
 
-def _coded_text(values: np.ndarray, dtype: str = "str") -> pd.api.extensions.ExtensionArray:
-    """An object array of text (a few distinct values) as a text column, converting each distinct value once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    labels = list(uniques) + [None]
-    return _text(labels, np.where(codes < 0, len(labels) - 1, codes), dtype)
+class _Labels:
+    """The distinct texts of the grid's text columns; each row holds a code into them."""
+
+    def __init__(self) -> None:
+        self.texts: list[str | None] = []
+        self._code: dict[str | None, int] = {}
+
+    def code(self, text: str | None) -> int:
+        """The code of one text (added when new)."""
+        if text not in self._code:
+            self._code[text] = len(self.texts)
+            self.texts.append(text)
+        return self._code[text]
+
+    def codes(self, texts: "Sequence[str | None]") -> np.ndarray:
+        """The codes of several texts."""
+        return np.array([self.code(t) for t in texts], dtype=np.int64)
+
+    def full(self, n: int, text: str | None) -> np.ndarray:
+        """``n`` rows of one text."""
+        return np.full(n, self.code(text), dtype=np.int64)
+
+    def where(self, mask: np.ndarray, yes: str | None, no: str | None) -> np.ndarray:
+        """``yes`` where ``mask``, else ``no``."""
+        return np.where(mask, self.code(yes), self.code(no)).astype(np.int64)
+
+    def of_column(self, values: pd.Series) -> np.ndarray:
+        """Codes of a text column (each distinct value looked up once)."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        lut = self.codes([*[None if pd.isna(u) else str(u) for u in uniques], None])
+        return lut[codes]
+
+    def column(self, codes: np.ndarray, dtype: str = "str") -> Any:
+        """The text column of ``codes``."""
+        return _text(self.texts, codes, dtype)
 
 
 @dataclass(slots=True)
 class _Source:
     """A counts table (``counts`` or ``conv``) as codes shared with the other tables of one grid."""
 
-    frame: pd.DataFrame
     b: np.ndarray        # index into _Codes.by (0 without ``by``)
     s: np.ndarray        # index into _Codes.stages
     t: np.ndarray        # index into _Codes.types
     u: np.ndarray        # index into _Codes.groups
-    index: pd.Index      # the row of each (b, s, t, u) key
+    index: pd.Index      # the key (b, s, t, u) of each row
 
     def lookup(self, key: np.ndarray) -> np.ndarray:
         """Row positions of the keys (-1 where absent)."""
         return self.index.get_indexer(key)
+
+
+def _index_of(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Position of each value in ``index`` (-1 where absent), looking up each distinct value once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lut = np.append(np.asarray(index.get_indexer(uniques), dtype=np.int64), -1)
+    return lut[codes]
 
 
 @dataclass(slots=True)
@@ -183,38 +217,32 @@ class _Codes:
                    groups=union([*tables, population], "group"))
 
     def key(self, b: np.ndarray, s: np.ndarray, t: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """One integer per (by, stage, group type, group)."""
         ns, nt, nu = len(self.stages) + 1, len(self.types) + 1, len(self.groups) + 1
         return ((b.astype(np.int64) * ns + s) * nt + t) * nu + u
 
     def source(self, frame: pd.DataFrame, by: str | None) -> _Source:
-        n = len(frame)
-        b = self.by.get_indexer(frame[by]) if by else np.zeros(n, dtype=np.int64)
-        s = self.stages.get_indexer(frame["stage"])
-        t = self.types.get_indexer(frame["group_type"])
-        u = self.groups.get_indexer(frame["group"])
-        src = _Source(frame=frame, b=np.asarray(b, dtype=np.int64), s=np.asarray(s, dtype=np.int64),
-                      t=np.asarray(t, dtype=np.int64), u=np.asarray(u, dtype=np.int64), index=pd.Index([]))
-        src.index = pd.Index(self.key(src.b, src.s, src.t, src.u))
-        return src
+        """The codes of a counts table's rows."""
+        b = _index_of(self.by, frame[by]) if by else np.zeros(len(frame), dtype=np.int64)
+        s = _index_of(self.stages, frame["stage"])
+        t = _index_of(self.types, frame["group_type"])
+        u = _index_of(self.groups, frame["group"])
+        return _Source(b=b, s=s, t=t, u=u, index=pd.Index(self.key(b, s, t, u)))
 
-
-@dataclass(slots=True)
-class _Pairs:
-    """Properties of each (group type, group) pair present: first and second part, known, label."""
-
-    codes: _Codes
-    first: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    def table(self, t: np.ndarray, u: np.ndarray, fn: Any, dtype: Any) -> np.ndarray:
+    def per_pair(self, t: np.ndarray, u: np.ndarray, fn: Any, dtype: Any) -> np.ndarray:
         """``fn(group_type, group)`` for each row, evaluated once per distinct pair."""
-        nu = len(self.codes.groups) + 1
-        pair = t.astype(np.int64) * nu + u
-        uniq, inv = np.unique(pair, return_inverse=True)
-        vals = [fn(str(self.codes.types[p // nu]), str(self.codes.groups[p % nu])) for p in uniq]
-        return np.asarray(vals, dtype=dtype)[inv] if len(uniq) else np.zeros(0, dtype=dtype)
+        nu = len(self.groups) + 1
+        uniq, inv = np.unique(t.astype(np.int64) * nu + u, return_inverse=True)
+        vals = [fn(str(self.types[p // nu]), str(self.groups[p % nu])) for p in uniq]
+        return np.asarray(vals, dtype=dtype)[inv.ravel()] if len(uniq) else np.zeros(0, dtype=dtype)
+
+    def per_type(self, t: np.ndarray, fn: Any, dtype: Any) -> np.ndarray:
+        """``fn(group_type)`` for each row."""
+        return np.asarray([fn(str(x)) for x in self.types] + [fn("")], dtype=dtype)[t]
 
 
 def _parts(group_type: str, group: str) -> tuple[str, str]:
+    """The two parts of an intersection's group (``Black x female``); a single group and ``""``."""
     if " x " in group_type:
         first, _, second = group.partition(" x ")
         return first, second
@@ -225,16 +253,19 @@ def _is_known(group_type: str, group: str) -> bool:
     return _parts(group_type, group)[0] not in _UNKNOWN.get(group_type.split(" x ")[0], set())
 
 
+def _uses_wbri(group_type: str, reference: str) -> bool:
+    return group_type != "all" and group_type.startswith("ethnicity") and reference == "WBRI"
+
+
 def _reference_label(group_type: str, reference: str) -> str:
-    base = group_type.split(" x ")[0]
+    base, _, second = group_type.partition(" x ")
+    same = " of the same " + second.replace("_", " ") if second else ""
     if group_type == "all":
         return _NOT_APPLICABLE
-    if base.startswith("ethnicity") and reference == "WBRI":
-        return REFERENCE_LABELS["WBRI"] + (" of the same " + group_type.split(" x ")[1].replace("_", " ") if " x " in group_type else "")
-    label = "all other children whose " + base.replace("ethnicity_major", "ethnicity").replace("ethnicity_minor", "ethnicity").replace("_", " ") + " is known"
-    if " x " in group_type:
-        label += " of the same " + group_type.split(" x ")[1].replace("_", " ")
-    return label
+    if _uses_wbri(group_type, reference):
+        return REFERENCE_LABELS["WBRI"] + same
+    what = base.replace("ethnicity_major", "ethnicity").replace("ethnicity_minor", "ethnicity").replace("_", " ")
+    return f"all other children whose {what} is known" + same
 
 
 @dataclass(slots=True)
@@ -243,11 +274,11 @@ class _Reference:
     den: np.ndarray
     known: np.ndarray
     is_ref: np.ndarray
-    label: np.ndarray    # object
+    label: np.ndarray    # codes into the grid's labels
 
 
 def _reference(src: _Source, rows: np.ndarray, num: np.ndarray, den: np.ndarray, reference: str,
-               codes: _Codes) -> _Reference:
+               codes: _Codes, labels: _Labels) -> _Reference:
     """The reference of each of ``rows`` (positions in ``src``): its counts, whether the group's
     characteristic is known, whether it is the reference group itself, and the reference's label.
 
@@ -258,55 +289,46 @@ def _reference(src: _Source, rows: np.ndarray, num: np.ndarray, den: np.ndarray,
       type, stage (and sex or age band) added up, less the group itself when it is one of them. A
       group whose characteristic is not known (ethnicity refused or not obtained, sex or
       disability unknown, unborn, no IMD decile) was never in that total, so its reference is the
-      whole total.
+      whole total: every child whose characteristic is known.
     """
-    pairs = _Pairs(codes)
     t, u, b, s = src.t[rows], src.u[rows], src.b[rows], src.s[rows]
-    gt_of = np.array(list(codes.types) + [""], dtype=object)[t]
-    known = pairs.table(t, u, _is_known, bool)
-    label = pairs.table(t, u, lambda gt, g: _reference_label(gt, reference), object)
-    ref_num = np.full(len(rows), np.nan)
-    ref_den = np.full(len(rows), np.nan)
-    is_ref = np.zeros(len(rows), dtype=bool)
-    base = np.array([str(g).split(" x ")[0] for g in gt_of], dtype=object) if len(rows) else np.zeros(0, dtype=object)
-    is_all = gt_of == "all"
-    wbri = ~is_all & np.char.startswith(base.astype(str), "ethnicity") & (reference == "WBRI") if len(rows) else np.zeros(0, dtype=bool)
+    n = len(rows)
+    known = codes.per_pair(t, u, _is_known, bool)
+    label = labels.codes([_reference_label(str(x), reference) for x in [*codes.types, ""]])[t]
+    ref_num, ref_den = np.full(n, np.nan), np.full(n, np.nan)
+    is_ref = np.zeros(n, dtype=bool)
+    is_all = codes.per_type(t, lambda gt: gt == "all", bool)
+    wbri = codes.per_type(t, lambda gt: _uses_wbri(gt, reference), bool)
     other = ~is_all & ~wbri
+    nu = len(codes.groups) + 1
     if wbri.any():
         def target(gt: str, g: str) -> int:
-            first, second = _parts(gt, g)
-            base_ = gt.split(" x ")[0]
-            ref_type = "ethnicity_minor" + (gt[len(base_):] if " x " in gt else "")
-            ti = codes.types.get_indexer([ref_type])[0]
-            ui = codes.groups.get_indexer(["WBRI" if not second else f"WBRI x {second}"])[0]
-            return -1 if ti < 0 or ui < 0 else int(ti * (len(codes.groups) + 1) + ui)
-        tgt = pairs.table(t[wbri], u[wbri], target, np.int64)
-        nu = len(codes.groups) + 1
-        pos = np.where(tgt >= 0, src.lookup(codes.key(b[wbri], s[wbri], tgt // nu, tgt % nu)), -1)
+            base, _, second_type = gt.partition(" x ")
+            second = _parts(gt, g)[1]
+            ti = codes.types.get_indexer(["ethnicity_minor" + (" x " + second_type if second_type else "")])[0]
+            ui = codes.groups.get_indexer(["WBRI" + (f" x {second}" if second else "")])[0]
+            return -1 if ti < 0 or ui < 0 else int(ti * nu + ui)
+        w = np.flatnonzero(wbri)
+        tgt = codes.per_pair(t[w], u[w], target, np.int64)
+        pos = np.where(tgt >= 0, src.lookup(codes.key(b[w], s[w], tgt // nu, tgt % nu)), -1)
         found = pos >= 0
-        rn = np.full(len(pos), np.nan)
-        rd = np.full(len(pos), np.nan)
-        rn[found] = num[pos[found]]
-        rd[found] = den[pos[found]]
-        ref_num[wbri], ref_den[wbri] = rn, rd
-        is_ref[wbri] = pairs.table(t[wbri], u[wbri],
-                                   lambda gt, g: gt.split(" x ")[0] == "ethnicity_minor" and _parts(gt, g)[0] == "WBRI", bool)
+        ref_num[w[found]] = num[pos[found]]
+        ref_den[w[found]] = den[pos[found]]
+        is_ref[w] = codes.per_pair(t[w], u[w], lambda gt, g: gt.startswith("ethnicity_minor") and _parts(gt, g)[0] == "WBRI",
+                                   bool)
     if other.any():
         o = np.flatnonzero(other)
-        second = pairs.table(t[o], u[o], lambda gt, g: _parts(gt, g)[1], object)
-        sec_codes, _ = pd.factorize(second)
-        gkey = codes.key(b[o], s[o], t[o], np.zeros(len(o), dtype=np.int64)) * (int(sec_codes.max()) + 1 if len(o) else 1) + sec_codes
-        gid, _ = pd.factorize(gkey)
+        second = codes.per_pair(t[o], u[o], lambda gt, g: _parts(gt, g)[1], object)
+        sec_codes, sec_uniques = pd.factorize(second)
+        cell = codes.key(b[o], s[o], t[o], np.zeros(len(o), dtype=np.int64)) * (len(sec_uniques) + 1) + sec_codes
+        gid, cells = pd.factorize(cell)
         k = known[o]
-        rnum, rden = num[rows[o]], den[rows[o]]
-        totals = []
-        for v in (rnum, rden):
+        for v, out in ((num[rows[o]], ref_num), (den[rows[o]], ref_den)):
             use = k & ~np.isnan(v)
-            ssum = np.bincount(gid[use], weights=v[use], minlength=gid.max() + 1)
-            cnt = np.bincount(gid[use], minlength=gid.max() + 1)
-            tot = np.where(cnt > 0, ssum, np.nan)[gid]
-            totals.append(np.where(k, tot - v, tot))
-        ref_num[o], ref_den[o] = totals
+            total = np.bincount(gid[use], weights=v[use], minlength=len(cells))
+            present = np.bincount(gid[use], minlength=len(cells)) > 0
+            tot = np.where(present, total, np.nan)[gid]
+            out[o] = np.where(k, tot - v, tot)
     return _Reference(num=ref_num, den=ref_den, known=known, is_ref=is_ref, label=label)
 
 
@@ -319,19 +341,29 @@ class _Block:
     rows: np.ndarray
     count: np.ndarray
     denominator: np.ndarray
-    est: pd.DataFrame                     # value, limits, method (+ p_value, expected)
-    reference_group: np.ndarray          # object
-    denominator_kind: np.ndarray         # object
-    denominator_source: np.ndarray       # object
+    est: dict[str, np.ndarray]            # value, limits, p_value, expected; method as label codes
+    reference_group: np.ndarray           # label codes
+    denominator_kind: np.ndarray          # label codes
+    denominator_source: np.ndarray        # label codes
     reference_count: np.ndarray | None = None
     reference_denominator: np.ndarray | None = None
 
 
-def _blank(est: dict[str, np.ndarray], mask: np.ndarray, why: str) -> None:
+_EST_OUT = ("value", "expected", "lower_95", "upper_95", "lower_998", "upper_998", "p_value")
+
+
+def _estimates(frame: pd.DataFrame, labels: _Labels) -> dict[str, np.ndarray]:
+    """The estimate columns of a :mod:`~assurance_lib.stats` result as arrays, ``method`` as label codes."""
+    out = {c: frame[c].to_numpy(dtype="float64", copy=True) for c in _EST_OUT if c in frame.columns}
+    out["method"] = labels.of_column(frame["method"])
+    return out
+
+
+def _blank(est: dict[str, np.ndarray], mask: np.ndarray, why: str, labels: _Labels) -> None:
     for c in _ESTIMATE_COLS:
         if c in est:
             est[c][mask] = np.nan
-    est["method"][mask] = why
+    est["method"][mask] = labels.code(why)
 
 
 def _population_of(src: _Source, population: pd.DataFrame, codes: _Codes, by: str | None) -> np.ndarray:
@@ -339,36 +371,26 @@ def _population_of(src: _Source, population: pd.DataFrame, codes: _Codes, by: st
     the left join of the counts on ``by``, group type and group."""
     if not len(population):
         return np.full(len(src.b), np.nan)
-    pb = codes.by.get_indexer(population[by]) if by else np.zeros(len(population), dtype=np.int64)
-    pt = codes.types.get_indexer(population["group_type"])
-    pu = codes.groups.get_indexer(population["group"])
+    pb = _index_of(codes.by, population[by]) if by else np.zeros(len(population), dtype=np.int64)
+    pt = _index_of(codes.types, population["group_type"])
+    pu = _index_of(codes.groups, population["group"])
     use = (pb >= 0) & (pt >= 0) & (pu >= 0)
     zero = np.zeros(int(use.sum()), dtype=np.int64)
-    index = pd.Index(codes.key(np.asarray(pb)[use], zero, np.asarray(pt)[use], np.asarray(pu)[use]))
+    index = pd.Index(codes.key(pb[use], zero, pt[use], pu[use]))
     pos = index.get_indexer(codes.key(src.b, np.zeros(len(src.b), dtype=np.int64), src.t, src.u))
     values = population["population"].to_numpy(dtype="float64")[use]
     return np.where(pos >= 0, values[np.maximum(pos, 0)] if len(values) else np.nan, np.nan)
 
 
-_EST_OUT = ("value", "expected", "lower_95", "upper_95", "lower_998", "upper_998", "p_value")
-
-
-def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The estimate columns of a :mod:`~assurance_lib.stats` result as arrays (``method`` as objects)."""
-    out = {c: frame[c].to_numpy(dtype="float64", copy=True) for c in _EST_OUT if c in frame.columns}
-    out["method"] = frame["method"].to_numpy(dtype=object, na_value=None).copy()
-    return out
-
-
 def _ratio(fn: Any, src: _Source, rows: np.ndarray, num: np.ndarray, den: np.ndarray, reference: str,
-           codes: _Codes, all_t: np.ndarray) -> tuple[_Reference, dict[str, np.ndarray], np.ndarray]:
+           codes: _Codes, labels: _Labels) -> tuple[_Reference, dict[str, np.ndarray], np.ndarray]:
     """A ratio measure (``stats.rate_ratio`` or ``stats.proportion_ratio``) of ``rows`` against
     their reference; the ``All children`` rows blanked (not applicable)."""
-    rf = _reference(src, rows, num, den, reference, codes)
-    est = _columns(fn(pd.DataFrame({"count": num[rows], "denominator": den[rows], "ref_num": rf.num, "ref_den": rf.den}),
-                      "count", "denominator", "ref_num", "ref_den"))
-    is_all = all_t[src.t[rows]]
-    _blank(est, is_all, "not applicable: all children")
+    rf = _reference(src, rows, num, den, reference, codes, labels)
+    est = _estimates(fn(pd.DataFrame({"count": num[rows], "denominator": den[rows], "ref_num": rf.num,
+                                      "ref_den": rf.den}), "count", "denominator", "ref_num", "ref_den"), labels)
+    is_all = codes.per_type(src.t[rows], lambda gt: gt == "all", bool)
+    _blank(est, is_all, "not applicable: all children", labels)
     return rf, est, is_all
 
 
@@ -405,190 +427,179 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
 
     Notes
     -----
-    Only the published group types are estimated; the minor-ethnicity intersections serve as
-    references. Every table is turned into integer codes once (``by`` value, stage, group type,
-    group) and the references, shares and q-values are array operations on them; the text
-    columns are built at the end from their few distinct values.
+    Only the published group types are estimated (the minor-ethnicity intersections serve as
+    White British references). Each table is turned into integer codes once (``by`` value,
+    stage, group type, group); references, shares and q-values are array operations on them,
+    and the text columns are written at the end from their few distinct values.
     """
     pub_types = (*SINGLE_TYPES, *INTERSECTION_TYPES)
-    B = [by] if by else []
     has_conv = len(conv) > 0
     codes = _Codes.of([counts, *([conv] if has_conv else [])], population, by)
+    labels = _Labels()
     csrc = codes.source(counts, by)
     n_c = counts["n"].to_numpy(dtype="float64")
     pop_c = _population_of(csrc, population, codes, by)
-    pub_t = np.isin(np.arange(len(codes.types)), codes.types.get_indexer([t for t in pub_types if t in codes.types]))
-    pub_t = np.append(pub_t, False)
-    pc = np.flatnonzero(pub_t[csrc.t])
-    type_names = np.array(list(codes.types) + [""], dtype=object)
-    inter_t = np.array([" x " in t for t in codes.types] + [False])
-    all_t = np.array([t == "all" for t in codes.types] + [False])
-    blocks: list[_Block] = []
-
+    pub = codes.per_type(csrc.t, lambda gt: gt in pub_types, bool)
+    inter = codes.per_type(csrc.t, lambda gt: " x " in gt, bool)
+    pc = np.flatnonzero(pub)
     count_c, pop_pc = n_c[pc], pop_c[pc]
     nopop = np.isnan(pop_pc)
-    pop_source = np.where(nopop, "no population for this group", population_source).astype(object)
+    pop_source = labels.where(nopop, "no population for this group", population_source)
+    on_population = labels.full(len(pc), "population")
+    blocks: list[_Block] = []
 
     # rates ------------------------------------------------------------------------------
-    est = _columns(stats.rate(pd.DataFrame({"count": count_c, "denominator": pop_pc}), "count", "denominator"))
-    _blank(est, nopop, _NO_POP)
-    blocks.append(_Block("rate_per_10000", csrc, pc, count_c, pop_pc, est, np.full(len(pc), _NOT_APPLICABLE, dtype=object),
-                         np.full(len(pc), "population", dtype=object), pop_source))
+    est = _estimates(stats.rate(pd.DataFrame({"count": count_c, "denominator": pop_pc}), "count", "denominator"), labels)
+    _blank(est, nopop, _NO_POP, labels)
+    blocks.append(_Block("rate_per_10000", csrc, pc, count_c, pop_pc, est, labels.full(len(pc), _NOT_APPLICABLE),
+                         on_population, pop_source))
 
     # rate ratios ------------------------------------------------------------------------
-    rf, est, is_all = _ratio(stats.rate_ratio, csrc, pc, n_c, pop_c, options.reference, codes, all_t)
-    _blank(est, nopop & ~is_all, _NO_POP)
-    _blank(est, rf.is_ref, "reference group")
-    blocks.append(_Block("rate_ratio", csrc, pc, count_c, pop_pc, est, rf.label,
-                         np.full(len(pc), "population", dtype=object), pop_source, rf.num, rf.den))
+    rf, est, is_all = _ratio(stats.rate_ratio, csrc, pc, n_c, pop_c, options.reference, codes, labels)
+    _blank(est, nopop & ~is_all, _NO_POP, labels)
+    _blank(est, rf.is_ref, "reference group", labels)
+    blocks.append(_Block("rate_ratio", csrc, pc, count_c, pop_pc, est, rf.label, on_population, pop_source, rf.num, rf.den))
 
     # representation index (single characteristics with a population) -----------------
-    ro = _reference(csrc, pc, n_c, pop_c, "all_other", codes)
-    ok = ro.known & ~nopop & ~is_all & ~inter_t[csrc.t[pc]]
+    ro = _reference(csrc, pc, n_c, pop_c, "all_other", codes, labels)
+    ok = ro.known & ~nopop & ~is_all & ~inter[pc]
     total = np.where(ok, ro.num + count_c, np.nan)
     pop_total = np.where(ok, ro.den + pop_pc, np.nan)
-    est = _columns(stats.representation_index(pd.DataFrame({"count": count_c, "total": total, "denominator": pop_pc,
-                                                             "pop_total": pop_total}),
-                                              "count", "total", "denominator", "pop_total"))
-    _blank(est, ~ok, "not estimated: group without a population, all children or an intersection")
+    est = _estimates(stats.representation_index(pd.DataFrame({"count": count_c, "total": total, "denominator": pop_pc,
+                                                               "pop_total": pop_total}),
+                                                "count", "total", "denominator", "pop_total"), labels)
+    _blank(est, ~ok, "not estimated: group without a population, all children or an intersection", labels)
     blocks.append(_Block("representation_index", csrc, pc, count_c, pop_pc, est,
-                         np.where(ok, "expected from the group's share of the child population (known groups)",
-                                  _NOT_APPLICABLE).astype(object),
-                         np.full(len(pc), "population", dtype=object), pop_source))
+                         labels.where(ok, "expected from the group's share of the child population (known groups)",
+                                      _NOT_APPLICABLE), on_population, pop_source))
 
     # shares ---------------------------------------------------------------------------
-    all_rows = np.flatnonzero(all_t[csrc.t])
-    akey = pd.Index(csrc.b[all_rows] * (len(codes.stages) + 1) + csrc.s[all_rows])
-    apos = akey.get_indexer(csrc.b[pc] * (len(codes.stages) + 1) + csrc.s[pc])
-    share_den = np.where(apos >= 0, n_c[all_rows][np.maximum(apos, 0)] if len(all_rows) else np.nan, np.nan)
-    share_den[inter_t[csrc.t[pc]]] = np.nan
-    est = _columns(stats.proportion(pd.DataFrame({"count": count_c, "denominator": share_den}), "count", "denominator"))
+    all_rows = np.flatnonzero(codes.per_type(csrc.t, lambda gt: gt == "all", bool))
+    ns = len(codes.stages) + 1
+    apos = pd.Index(csrc.b[all_rows] * ns + csrc.s[all_rows]).get_indexer(csrc.b[pc] * ns + csrc.s[pc])
+    share_den = np.full(len(pc), np.nan)
+    share_den[apos >= 0] = n_c[all_rows[apos[apos >= 0]]]
+    share_den[inter[pc]] = np.nan
+    est = _estimates(stats.proportion(pd.DataFrame({"count": count_c, "denominator": share_den}), "count", "denominator"),
+                     labels)
     no_den = np.isnan(share_den)
-    _blank(est, no_den, "not estimated for intersections (see the single characteristics)")
-    blocks.append(_Block("share", csrc, pc, count_c, share_den, est, np.full(len(pc), _NOT_APPLICABLE, dtype=object),
-                         np.where(no_den, "none", "children").astype(object),
-                         np.full(len(pc), "all children at the stage in the window", dtype=object)))
+    _blank(est, no_den, "not estimated for intersections (see the single characteristics)", labels)
+    blocks.append(_Block("share", csrc, pc, count_c, share_den, est, labels.full(len(pc), _NOT_APPLICABLE),
+                         labels.where(no_den, "none", "children"),
+                         labels.full(len(pc), "all children at the stage in the window")))
 
     # conversions ------------------------------------------------------------------------
     if has_conv:
         vsrc = codes.source(conv, by)
         x_v = conv["converted"].to_numpy(dtype="float64")
         n_v = conv["n"].to_numpy(dtype="float64")
-        pv = np.flatnonzero(pub_t[vsrc.t])
+        pv = np.flatnonzero(codes.per_type(vsrc.t, lambda gt: gt in pub_types, bool))
         src_label = {s: f"children at the {ref.stage(f).label.lower()} stage in the window or the {lookback_months} months before it"
                      for s, f in feeders.items()}
-        stage_src = np.array([src_label.get(s, np.nan) for s in codes.stages] + [np.nan], dtype=object)[vsrc.s[pv]]
+        stage_src = labels.codes([src_label.get(str(s)) for s in codes.stages] + [None])[vsrc.s[pv]]
         cx, cn = x_v[pv], n_v[pv]
-        est = _columns(stats.proportion(pd.DataFrame({"count": cx, "denominator": cn}), "count", "denominator"))
-        blocks.append(_Block("conversion", vsrc, pv, cx, cn, est, np.full(len(pv), _NOT_APPLICABLE, dtype=object),
-                             np.full(len(pv), "children", dtype=object), stage_src))
-        rc, est, v_all = _ratio(stats.proportion_ratio, vsrc, pv, x_v, n_v, options.reference, codes, all_t)
-        _blank(est, rc.is_ref, "reference group")
-        _blank(est, ~rc.known & ~v_all, "not compared: characteristic not known")
-        blocks.append(_Block("conversion_ratio", vsrc, pv, cx, cn, est, rc.label,
-                             np.full(len(pv), "children", dtype=object), stage_src, rc.num, rc.den))
-    return _assemble(blocks, codes, options, by=by, period=period, window=window, type_names=type_names,
-                     inter_t=inter_t)
+        on_children = labels.full(len(pv), "children")
+        est = _estimates(stats.proportion(pd.DataFrame({"count": cx, "denominator": cn}), "count", "denominator"), labels)
+        blocks.append(_Block("conversion", vsrc, pv, cx, cn, est, labels.full(len(pv), _NOT_APPLICABLE), on_children,
+                             stage_src))
+        rc, est, v_all = _ratio(stats.proportion_ratio, vsrc, pv, x_v, n_v, options.reference, codes, labels)
+        _blank(est, rc.is_ref, "reference group", labels)
+        _blank(est, ~rc.known & ~v_all, "not compared: characteristic not known", labels)
+        blocks.append(_Block("conversion_ratio", vsrc, pv, cx, cn, est, rc.label, on_children, stage_src, rc.num, rc.den))
+    return _assemble(blocks, codes, labels, options, by=by, period=period, window=window)
 
 
-def _assemble(blocks: list[_Block], codes: _Codes, options: GridOptions, *, by: str | None, period: str,
-              window: str, type_names: np.ndarray, inter_t: np.ndarray) -> pd.DataFrame:
+def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: GridOptions, *, by: str | None,
+              period: str, window: str) -> pd.DataFrame:
     """The blocks as one grid: insufficient estimates, q-values, flags, labels, in the grid's order."""
     cat = np.concatenate
-    n_rows = [len(bl.rows) for bl in blocks]
-    size = int(sum(n_rows))
 
-    def col(name: str, default: float = np.nan) -> np.ndarray:
-        return cat([bl.est[name] if name in bl.est else np.full(len(bl.rows), default) for bl in blocks]) if blocks else np.zeros(0)
+    def col(get: Any) -> np.ndarray:
+        return cat([get(bl) for bl in blocks])
 
-    measure = cat([np.full(k, MEASURES.index(bl.measure), dtype=np.int64) for k, bl in zip(n_rows, blocks)])
-    b = cat([bl.src.b[bl.rows] for bl in blocks])
-    s = cat([bl.src.s[bl.rows] for bl in blocks])
-    t = cat([bl.src.t[bl.rows] for bl in blocks])
-    u = cat([bl.src.u[bl.rows] for bl in blocks])
-    count = cat([bl.count for bl in blocks])
-    denominator = cat([bl.denominator for bl in blocks])
-    ref_count = cat([bl.reference_count if bl.reference_count is not None else np.full(len(bl.rows), np.nan) for bl in blocks])
-    ref_den = cat([bl.reference_denominator if bl.reference_denominator is not None else np.full(len(bl.rows), np.nan)
-                   for bl in blocks])
-    est = {c: col(c) for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value", "expected")}
-    method = cat([bl.est["method"] for bl in blocks]).astype(object)
+    def est_col(name: str) -> np.ndarray:
+        return col(lambda bl: bl.est[name] if name in bl.est else np.full(len(bl.rows), np.nan))
+
+    def opt_col(name: str) -> np.ndarray:
+        return col(lambda bl: getattr(bl, name) if getattr(bl, name) is not None else np.full(len(bl.rows), np.nan))
+
+    measure = col(lambda bl: np.full(len(bl.rows), MEASURES.index(bl.measure), dtype=np.int64))
+    b, s, t, u = (col(lambda bl, a=a: getattr(bl.src, a)[bl.rows]) for a in ("b", "s", "t", "u"))
+    count, denominator = col(lambda bl: bl.count), col(lambda bl: bl.denominator)
+    ref_count, ref_den = opt_col("reference_count"), opt_col("reference_denominator")
+    est = {c: est_col(c) for c in _EST_OUT}
+    method = col(lambda bl: bl.est["method"])
+    size = len(measure)
 
     # insufficient ---------------------------------------------------------------------
-    has_est = ~np.isnan(est["value"])
-    ratio_codes = [MEASURES.index(m) for m in _RATIO_MEASURES]
-    is_ratio = np.isin(measure, ratio_codes)
+    is_ratio = np.isin(measure, [MEASURES.index(m) for m in _RATIO_MEASURES])
     small = count < options.min_count
     small_ref = is_ratio & ~np.isnan(ref_count) & (ref_count < options.min_count)
     with np.errstate(all="ignore"):
         wide = is_ratio & ((est["upper_95"] / est["lower_95"]) > options.max_ci_ratio)
-    insufficient = has_est & (small | small_ref | wide)
-    why = np.where(small, f"count below {options.min_count}",
-                   np.where(small_ref, f"reference count below {options.min_count}",
-                            f"95% interval wider than {options.max_ci_ratio:g}-fold"))
+    insufficient = ~np.isnan(est["value"]) & (small | small_ref | wide)
     for c in _ESTIMATE_COLS:
         est[c][insufficient] = np.nan
     if insufficient.any():
-        method[insufficient] = np.char.add(np.char.add(method[insufficient].astype(str), "; insufficient: "),
-                                           why[insufficient].astype(str)).astype(object)
-    # q-values ---------------------------------------------------------------------------
-    family = inter_t[t].astype(np.int64)          # 1: intersections
+        whys = (f"count below {options.min_count}", f"reference count below {options.min_count}",
+                f"95% interval wider than {options.max_ci_ratio:g}-fold")
+        why = np.where(small, 0, np.where(small_ref, 1, 2))[insufficient]
+        combo = method[insufficient] * 3 + why
+        uniq, inv = np.unique(combo, return_inverse=True)
+        method[insufficient] = labels.codes([f"{labels.texts[c // 3]}; insufficient: {whys[c % 3]}" for c in uniq])[inv.ravel()]
+    # q-values: one family per (by, measure, singles or intersections) ----------------------
+    family = codes.per_type(t, lambda gt: " x " in gt, np.int64)          # 1: intersections
     q = np.full(size, np.nan)
     tested = np.isin(measure, [MEASURES.index("rate_ratio"), MEASURES.index("conversion_ratio")])
     if tested.any():
-        fam = (b[tested] * len(MEASURES) + measure[tested]) * 2 + family[tested]
-        q[tested] = stats.bh_qvalues(est["p_value"][tested], groups=fam)
+        q[tested] = stats.bh_qvalues(est["p_value"][tested],
+                                     groups=(b[tested] * len(MEASURES) + measure[tested]) * 2 + family[tested])
     # flags ------------------------------------------------------------------------------
-    flag = np.asarray(stats.significance_flags(est["lower_95"], est["upper_95"], est["lower_998"], est["upper_998"]),
-                      dtype=object)
-    flag = np.where(is_ratio, flag, "not compared").astype(object)
-    flag[insufficient] = "insufficient"
+    flag_text = np.asarray(stats.significance_flags(est["lower_95"], est["upper_95"], est["lower_998"], est["upper_998"]),
+                           dtype=object)
+    flag_codes, flag_uniques = pd.factorize(flag_text)
+    flag = labels.codes(list(flag_uniques))[flag_codes]
+    flag = np.where(is_ratio, flag, labels.code("not compared"))
+    flag[insufficient] = labels.code("insufficient")
     # order: by, measure, stage, group type, then the order of the source tables --------
     stage_order = np.array([ref.STAGE_CODES.index(x) if x in ref.STAGE_CODES else len(ref.STAGE_CODES)
                             for x in codes.stages] + [len(ref.STAGE_CODES)])[s]
     pub_order = {x: i for i, x in enumerate((*SINGLE_TYPES, *INTERSECTION_TYPES))}
-    type_order = np.array([pub_order.get(x, len(pub_order)) for x in type_names])[t]
-    position = np.arange(size)
-    order = np.lexsort((position, type_order, stage_order, measure, b))
-
-    def take(a: np.ndarray) -> np.ndarray:
-        return a[order]
-
-    b, s, t, u, measure = take(b), take(s), take(t), take(u), take(measure)
-    stage_info = {x.code: x for x in ref.STAGES}
-    stock = np.array([stage_info[x].kind == "stock" if x in stage_info else False for x in codes.stages] + [False])
-    kinds = [stage_info[x].kind if x in stage_info else None for x in codes.stages] + [None]
-    labels = [stage_info[x].label if x in stage_info else None for x in codes.stages] + [None]
+    type_order = codes.per_type(t, lambda gt: pub_order.get(gt, len(pub_order)), np.int64)
+    order = np.lexsort((np.arange(size), type_order, stage_order, measure, b))
+    b, s, t, u, measure = b[order], s[order], t[order], u[order], measure[order]
+    info = {x.code: x for x in ref.STAGES}
+    stage_list = [str(x) for x in codes.stages] + [""]
     nu = len(codes.groups) + 1
-    pair = t * nu + u
-    uniq_pair, inv_pair = np.unique(pair, return_inverse=True)
-    group_labels = [group_label(str(type_names[p // nu]), str(codes.groups[p % nu])) for p in uniq_pair]
+    uniq_pair, inv_pair = np.unique(t * nu + u, return_inverse=True)
     out: dict[str, Any] = {}
     if by:
         out[by] = codes.by.take(b)
     out["period"] = _text([period], np.zeros(size, dtype=np.int64))
-    out["window"] = _text([window, f"at {window.split(' to ')[-1]}"], stock[s].astype(np.int64))
+    out["window"] = _text([window, f"at {window.split(' to ')[-1]}"],
+                          np.array([x in info and info[x].kind == "stock" for x in stage_list], dtype=np.int64)[s])
     out["stage"] = codes.stages.take(s)
-    out["stage_label"] = _text(labels, np.where(s < 0, len(labels) - 1, s))
-    out["count_type"] = _text(kinds, np.where(s < 0, len(kinds) - 1, s))
+    out["stage_label"] = _text([info[x].label if x in info else None for x in stage_list], s)
+    out["count_type"] = _text([info[x].kind if x in info else None for x in stage_list], s)
     out["measure"] = _text(list(MEASURES), measure)
     out["group_type"] = codes.types.take(t)
     out["group"] = codes.groups.take(u)
-    out["group_label"] = _text(group_labels, inv_pair.ravel())
-    out["reference_group"] = _coded_text(take(cat([bl.reference_group for bl in blocks]).astype(object)))
-    out["count"] = take(count).astype("int64")
-    out["denominator"] = take(denominator)
-    out["denominator_kind"] = _coded_text(take(cat([bl.denominator_kind for bl in blocks]).astype(object)))
+    out["group_label"] = _text([group_label(str(codes.types[p // nu]), str(codes.groups[p % nu])) for p in uniq_pair],
+                               inv_pair.ravel())
+    out["reference_group"] = labels.column(col(lambda bl: bl.reference_group)[order])
+    out["count"] = count[order].astype("int64")
+    out["denominator"] = denominator[order]
+    out["denominator_kind"] = labels.column(col(lambda bl: bl.denominator_kind)[order])
     for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998"):
-        out[c] = take(est[c])
-    out["method"] = _coded_text(take(method), dtype="string")
-    out["p_value"] = take(est["p_value"])
-    out["q_value"] = take(q)
-    out["flag"] = _coded_text(take(flag), dtype="string")
-    out["denominator_source"] = _coded_text(take(cat([bl.denominator_source for bl in blocks]).astype(object)))
-    out["reference_count"] = take(ref_count)
-    out["reference_denominator"] = take(ref_den)
-    out["expected"] = take(est["expected"])
-    out["insufficient"] = take(insufficient)
-    out["family"] = _text(["single characteristics", "intersections"], take(family))
+        out[c] = est[c][order]
+    out["method"] = labels.column(method[order], dtype="string")
+    out["p_value"] = est["p_value"][order]
+    out["q_value"] = q[order]
+    out["flag"] = labels.column(flag[order], dtype="string")
+    out["denominator_source"] = labels.column(col(lambda bl: bl.denominator_source)[order])
+    out["reference_count"] = ref_count[order]
+    out["reference_denominator"] = ref_den[order]
+    out["expected"] = est["expected"][order]
+    out["insufficient"] = insufficient[order]
+    out["family"] = _text(["single characteristics", "intersections"], family[order])
     return pd.DataFrame(out)
