@@ -239,7 +239,10 @@ def _parquet_text_columns(p: Path, wanted: Sequence[str]) -> list[str]:
 def _strip_categories(s: pd.Series) -> pd.Series:
     """A categorical column with its categories as stripped text, empty text as missing, and
     categories that became equal merged (each distinct value is processed once)."""
-    cats = pd.Series(s.cat.categories).astype("string").str.strip().replace("", pd.NA)
+    original = pd.Series(s.cat.categories).astype("string")
+    cats = original.str.strip().replace("", pd.NA)
+    if cats.notna().all() and (cats == original).all() and original.is_unique and s.cat.categories.dtype == "str":
+        return s                 # nothing to strip: the column as read
     inverse, uniques = pd.factorize(cats, use_na_sentinel=True)
     codes = s.cat.codes.to_numpy()
     new_codes = np.append(np.asarray(inverse, dtype=np.int64), -1)[codes]

@@ -9,6 +9,7 @@ in a message: the row and column are named instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -82,18 +83,21 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     out from the distinct values is worked out from exactly the values of the column).
     """
     if isinstance(s.dtype, pd.CategoricalDtype):
-        codes = s.cat.codes.to_numpy().astype(np.int64)
-        used = np.zeros(len(s.cat.categories) + 1, dtype=bool)
+        codes = s.cat.codes.to_numpy()
+        n_cat = len(s.cat.categories)
+        used = np.zeros(n_cat + 1, dtype=bool)
         used[codes] = True       # code -1 marks the last slot: a missing value
-        keep = np.flatnonzero(used[:-1])
-        uniques = pd.Series(s.cat.categories[keep], dtype="string")
-        remap = np.full(len(s.cat.categories) + 1, -1, dtype=np.int64)   # the last: missing stays -1
-        remap[keep] = np.arange(len(keep))
-        codes = remap[codes]
         has_na = bool(used[-1])
+        if used[:-1].all():
+            uniques = pd.Series(s.cat.categories, dtype="string")
+        else:                    # categories no row uses are left out
+            keep = np.flatnonzero(used[:-1])
+            uniques = pd.Series(s.cat.categories[keep], dtype="string")
+            remap = np.full(n_cat + 1, -1, dtype=np.int64)   # the last: missing stays -1
+            remap[keep] = np.arange(len(keep))
+            codes = remap[codes]
     else:
         codes, uniq = pd.factorize(s, use_na_sentinel=True)
-        codes = np.asarray(codes, dtype=np.int64)
         uniques = pd.Series(uniq, dtype="string")
         has_na = bool((codes < 0).any())
     if has_na:
@@ -102,9 +106,10 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 
 def _take(values: "pd.Series | np.ndarray", codes: np.ndarray) -> Any:
-    """``values`` (one per distinct value, from :func:`_distinct`) spread to the rows by their codes."""
+    """``values`` (one per distinct value, from :func:`_distinct`) spread to the rows by their codes
+    (code -1, a missing value, reads the last value, which is then the missing one)."""
     arr = values.array if isinstance(values, pd.Series) else values
-    return arr.take(np.where(codes >= 0, codes, len(arr) - 1))
+    return arr.take(codes)
 
 
 def _category(codes: np.ndarray, choices: "tuple[str, ...]") -> pd.Categorical:
@@ -135,21 +140,6 @@ def _dates(s: pd.Series) -> pd.Series:
 _CATEGORY_COLUMNS = ("event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex", "ethnicity",
                      "disability", "uasc", "imd_decile")
 """Columns of the events read as categories: few distinct values, each checked once."""
-
-
-def _calendar_age(dob: pd.Series, when: pd.Series, dob_codes: np.ndarray, when_codes: np.ndarray) -> np.ndarray:
-    """Completed years of age (as :func:`~assurance_lib.reference.age_in_years`) of each row from the
-    distinct dates' years, months and days; NaN where either date is missing."""
-    def parts(d: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        ok = d.notna().to_numpy()
-        year = np.where(ok, d.dt.year.to_numpy(dtype="float64", na_value=np.nan), np.nan)
-        md = np.where(ok, (d.dt.month * 32 + d.dt.day).to_numpy(dtype="float64", na_value=np.nan), np.nan)
-        return year, md
-    by, bmd = parts(dob)
-    wy, wmd = parts(when)
-    y1, y0 = np.append(wy, np.nan)[when_codes], np.append(by, np.nan)[dob_codes]
-    m1, m0 = np.append(wmd, np.nan)[when_codes], np.append(bmd, np.nan)[dob_codes]
-    return y1 - y0 - (m1 < m0)
 
 
 def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -207,109 +197,158 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
         if m.any():
             problems.extend(row_problems(df, pd.Series(m, index=df.index), file, column, expected, **kw))
 
-    out = pd.DataFrame({ROW_COLUMN: df[ROW_COLUMN].to_numpy()}, index=df.index)
-    out["child_id"] = df["child_id"].astype("string")
+    out: dict[str, Any] = {ROW_COLUMN: df[ROW_COLUMN].to_numpy(), "child_id": df["child_id"].astype("string").array}
     flag(out["child_id"].isna(), "child_id", "a pseudonymous child identifier", show_value=False)
-    ev_codes, ev_uniq = _distinct(df["event"])
-    event = _take(_code_of(ev_uniq, _EVENT_CODES, ref.FLOW_EVENTS), ev_codes)
-    flag(event < 0, "event", f"one of: {', '.join(ref.FLOW_EVENTS)}")
-    dates = {}
-    for c in ("event_date", "end_date", "date_of_birth"):
-        codes, uniq = _distinct(df[c])
-        parsed = _dates(uniq)
-        dates[c] = (codes, parsed, (parsed.isna() & uniq.notna()).to_numpy())
-        out[c] = _take(parsed, codes)
-    ed_codes, ed_parsed, _ = dates["event_date"]
-    ed_missing = _take(ed_parsed.isna().to_numpy(), ed_codes)
-    flag(ed_missing, "event_date", "a date written YYYY-MM-DD")
-    end_codes, end_parsed, end_bad = dates["end_date"]
-    flag(_take(end_bad, end_codes), "end_date", "a date written YYYY-MM-DD, or blank while the plan or episode is open")
-    end_given = _take(end_parsed.notna().to_numpy(), end_codes)
+    col = {c: _Distinct.of(df[c]) for c in _CATEGORY_COLUMNS}
+    event = col["event"].codes_in(_code_of(col["event"].values, _EVENT_CODES, ref.FLOW_EVENTS))
+    col["event"].flag(event.per_value < 0, flag, "event", f"one of: {', '.join(ref.FLOW_EVENTS)}")
+    parsed = {c: _dates(col[c].values) for c in ("event_date", "end_date", "date_of_birth")}
+    for c, v in parsed.items():
+        out[c] = col[c].spread(v.to_numpy())
+    ed, end, dob = col["event_date"], col["end_date"], col["date_of_birth"]
+    ed_missing = parsed["event_date"].isna().to_numpy()
+    ed.flag(ed_missing, flag, "event_date", "a date written YYYY-MM-DD")
+    end.flag((parsed["end_date"].isna() & end.values.notna()).to_numpy(), flag, "end_date",
+             "a date written YYYY-MM-DD, or blank while the plan or episode is open")
+    # an end date is on few rows: look at those rows only
+    with_end = np.flatnonzero(end.spread(parsed["end_date"].notna().to_numpy()))
+    if len(with_end):
+        before = np.zeros(len(df), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            before[with_end] = ~ed_missing[ed.codes[with_end]] & (out["end_date"][with_end] < out["event_date"][with_end])
+        flag(before, "end_date", "an end on or after the event_date", message="ends before it starts")
+        opens = np.zeros(len(ref.FLOW_EVENTS) + 1, dtype=bool)
+        opens[[ref.FLOW_EVENTS.index(e) for e in ref.EVENTS_WITH_END]] = True
+        no_end = np.zeros(len(df), dtype=bool)
+        ev_rows = event.per_value[event.source.codes[with_end]]
+        no_end[with_end] = (ev_rows >= 0) & ~opens[ev_rows]
+        flag(no_end, "end_date", "blank: only cpp_start and cla_start rows have an end_date",
+             message="is given for an event that has no end")
+    age_col = col["age_at_event"]
+    age_parsed = pd.to_numeric(age_col.values, errors="coerce")
+    out["age_at_event"] = age_col.spread(age_parsed.array)
+    dob_bad = (parsed["date_of_birth"].isna() & dob.values.notna()).to_numpy()
+    dob.flag(dob_bad, flag, "date_of_birth", "a date written YYYY-MM-DD", show_value=False, message="is not a date")
+    age_bad = (age_parsed.isna() & age_col.values.notna()).to_numpy()
+    age_col.flag(age_bad, flag, "age_at_event", "a number of years from 0 to 17")
+    dob_missing = parsed["date_of_birth"].isna().to_numpy()
+    age_missing = age_parsed.isna().to_numpy()
+    if (dob_missing & ~dob_bad).any() and (age_missing & ~age_bad).any():
+        flag(dob.spread(dob_missing & ~dob_bad) & age_col.spread(age_missing & ~age_bad), "date_of_birth",
+             "a date of birth or an age_at_event", show_value=False, message="is empty")
+    # age at the event from the distinct dates: days since birth, and the 18th birthday
+    ed_day, ed_key = _day_and_key(parsed["event_date"])
+    dob_day, dob_key = _day_and_key(parsed["date_of_birth"])
     with np.errstate(invalid="ignore"):
-        flag(end_given & ~ed_missing & (out["end_date"].to_numpy() < out["event_date"].to_numpy()), "end_date",
-             "an end on or after the event_date", message="ends before it starts")
-    with_end = np.zeros(len(ref.FLOW_EVENTS) + 1, dtype=bool)
-    with_end[[ref.FLOW_EVENTS.index(e) for e in ref.EVENTS_WITH_END]] = True
-    flag(end_given & (event >= 0) & ~with_end[event], "end_date", "blank: only cpp_start and cla_start rows have an end_date",
-         message="is given for an event that has no end")
-    dob_codes, dob_parsed, dob_bad = dates["date_of_birth"]
-    age_codes, age_uniq = _distinct(df["age_at_event"])
-    age_parsed = pd.to_numeric(age_uniq, errors="coerce")
-    out["age_at_event"] = _take(age_parsed, age_codes)
-    bad_dob = _take(dob_bad, dob_codes)
-    flag(bad_dob, "date_of_birth", "a date written YYYY-MM-DD", show_value=False, message="is not a date")
-    bad_age = _take((age_parsed.isna() & age_uniq.notna()).to_numpy(), age_codes)
-    flag(bad_age, "age_at_event", "a number of years from 0 to 17")
-    dob_missing = _take(dob_parsed.isna().to_numpy(), dob_codes)
-    age_missing = _take(age_parsed.isna().to_numpy(), age_codes)
-    flag(dob_missing & age_missing & ~bad_dob & ~bad_age, "date_of_birth", "a date of birth or an age_at_event",
-         show_value=False, message="is empty")
-    both = ~ed_missing & ~dob_missing
-    days = np.full(len(out), np.nan)
-    if both.any():
-        diff = out["event_date"].to_numpy()[both] - out["date_of_birth"].to_numpy()[both]
-        days[both] = pd.to_timedelta(diff).days
-    flag(both & (days < -PREBIRTH_DAYS), "event_date", "no more than 40 weeks (280 days) before the date of birth",
+        prebirth = ed.spread(ed_day) - dob.spread(dob_day) < -PREBIRTH_DAYS
+        adult = ed.spread(ed_key) >= dob.spread(dob_key + 18 * 512)
+        age_values = age_parsed.to_numpy(dtype="float64", na_value=np.nan)
+        adult_age, negative_age = age_values >= 18, age_values < 0
+    flag(prebirth, "event_date", "no more than 40 weeks (280 days) before the date of birth",
          message="is more than 40 weeks before the child's date of birth")
-    age_years = _calendar_age(dob_parsed, ed_parsed, dob_codes, ed_codes)
-    age_value = out["age_at_event"].to_numpy(dtype="float64", na_value=np.nan)
-    with np.errstate(invalid="ignore"):
-        over = (both & (age_years >= 18)) | (age_value >= 18)
-        flag(over, "event_date" if "date_of_birth" in raw.columns or "date_of_birth" in df.columns else "age_at_event",
+    if adult.any() or adult_age.any():
+        flag(adult | age_col.spread(adult_age),
+             "event_date" if "date_of_birth" in raw.columns or "date_of_birth" in df.columns else "age_at_event",
              "a child under 18 at the event", message="the child was 18 or over at this event")
-        flag(age_value < 0, "age_at_event", "a number of years from 0 to 17 (use date_of_birth for pre-birth events)")
-    sex_codes, sex_uniq = _distinct(df["sex"])
-    sex = _take(_code_of(sex_uniq, _SEX_CODES, ref.SEXES), sex_codes)
-    flag(sex < 0, "sex", "one of: female, male, unknown")
-    eth_codes, eth_uniq = _distinct(df["ethnicity"])
-    eth_text = eth_uniq.astype("string").str.strip().str.upper()
+    age_col.flag(negative_age, flag, "age_at_event", "a number of years from 0 to 17 (use date_of_birth for pre-birth events)")
+    sex = col["sex"].codes_in(_code_of(col["sex"].values, _SEX_CODES, ref.SEXES))
+    col["sex"].flag(sex.per_value < 0, flag, "sex", "one of: female, male, unknown")
     eth_pos = {c: i for i, c in enumerate(ref.ETHNICITY_CODES)}
-    ethnicity = _take(np.array([eth_pos.get(v, -1) if v is not pd.NA else -1 for v in eth_text.tolist()], dtype=np.int64),
-                      eth_codes)
-    flag(ethnicity < 0, "ethnicity",
-         f"a DfE ethnicity code, one of: {' '.join(ref.ETHNICITY_CODES)} (map local codes with code_map)")
-    dis_codes, dis_uniq = _distinct(df["disability"])
-    disability = _take(_code_of(dis_uniq, _DISABILITY, ref.DISABILITY), dis_codes)
-    flag(disability < 0, "disability", "one of: yes, no, unknown")
-    uasc_codes, uasc_uniq = _distinct(df["uasc"])
-    uasc = _take(_code_of(uasc_uniq, _YES_NO, ref.UASC), uasc_codes)
-    flag(uasc < 0, "uasc", "one of: yes, no")
-    imd_codes, imd_uniq = _distinct(df["imd_decile"])
-    imd = pd.to_numeric(imd_uniq, errors="coerce")
-    bad_imd = (imd_uniq.notna() & ~imd.isin(range(1, 11))).to_numpy()
-    flag(_take(bad_imd, imd_codes), "imd_decile", "a whole number from 1 (most deprived) to 10, or blank")
-    out["imd_decile"] = _take(imd.where(~pd.Series(bad_imd, index=imd.index)).astype("Int64"), imd_codes)
-    children, _ = factorize_children(out["child_id"])
-    dups = _duplicate_rows(children, event, out["event_date"].to_numpy())
-    if dups.any():
-        dup_frame = out[[ROW_COLUMN, "child_id"]].assign(
-            event=pd.Series(_category(np.where(event >= 0, event, -1), ref.FLOW_EVENTS), index=out.index).astype("string"),
-            event_date=out["event_date"])
+    eth_text = col["ethnicity"].values.astype("string").str.strip().str.upper()
+    ethnicity = col["ethnicity"].codes_in(np.array([eth_pos.get(v, -1) if v is not pd.NA else -1 for v in eth_text.tolist()],
+                                                   dtype=np.int64))
+    col["ethnicity"].flag(ethnicity.per_value < 0, flag, "ethnicity",
+                          f"a DfE ethnicity code, one of: {' '.join(ref.ETHNICITY_CODES)} (map local codes with code_map)")
+    disability = col["disability"].codes_in(_code_of(col["disability"].values, _DISABILITY, ref.DISABILITY))
+    col["disability"].flag(disability.per_value < 0, flag, "disability", "one of: yes, no, unknown")
+    uasc = col["uasc"].codes_in(_code_of(col["uasc"].values, _YES_NO, ref.UASC))
+    col["uasc"].flag(uasc.per_value < 0, flag, "uasc", "one of: yes, no")
+    imd_col = col["imd_decile"]
+    imd = pd.to_numeric(imd_col.values, errors="coerce")
+    bad_imd = (imd_col.values.notna() & ~imd.isin(range(1, 11))).to_numpy()
+    imd_col.flag(bad_imd, flag, "imd_decile", "a whole number from 1 (most deprived) to 10, or blank")
+    out["imd_decile"] = imd_col.spread(imd.where(~pd.Series(bad_imd, index=imd.index)).astype("Int64").array)
+    result = pd.DataFrame(out, copy=False)      # no copy: each column stays the array made above
+    children, _ = factorize_children(result["child_id"])
+    event_rows = event.rows()
+    same_date = ed.spread(pd.factorize(parsed["event_date"], use_na_sentinel=True)[0])   # equal dates, equal codes
+    if _duplicate_rows(children, event_rows, same_date):
+        dup_frame = result[[ROW_COLUMN, "child_id"]].assign(
+            event=pd.Series(_category(event_rows, ref.FLOW_EVENTS)).astype("string"), event_date=result["event_date"])
         problems += duplicate_problems(dup_frame, ["child_id", "event", "event_date"], file, hide=["child_id"])
     if problems:
         raise InputError(problems)
-    out["event"] = _category(event, ref.FLOW_EVENTS)
-    out["sex"] = _category(sex, ref.SEXES)
-    out["ethnicity"] = _category(ethnicity, ref.ETHNICITY_CODES)
-    out["disability"] = _category(disability, ref.DISABILITY)
-    out["uasc"] = _category(uasc, ref.UASC)
+    coded = {"event": _category(event.rows(np.int8), ref.FLOW_EVENTS), "sex": _category(sex.rows(np.int8), ref.SEXES),
+             "ethnicity": _category(ethnicity.rows(np.int8), ref.ETHNICITY_CODES),
+             "disability": _category(disability.rows(np.int8), ref.DISABILITY), "uasc": _category(uasc.rows(np.int8), ref.UASC)}
     cols = [ROW_COLUMN, "child_id", "event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex",
             "ethnicity", "disability", "uasc", "imd_decile"]
-    return out[cols].reset_index(drop=True)
+    return pd.DataFrame({c: coded[c] if c in coded else out[c] for c in cols}, copy=False)
 
 
-def _duplicate_rows(children: np.ndarray, event: np.ndarray, event_date: np.ndarray) -> np.ndarray:
-    """Rows repeating an earlier row's child, event and event date (missing values equal)."""
-    d = event_date.view(np.int64)
-    valid = ~np.isnat(event_date)
-    lo = d[valid].min() if valid.any() else 0
-    span = int(d[valid].max() - lo) + 2 if valid.any() else 1
-    day = np.where(valid, d - lo + 1, 0)      # 0 for a missing date
+@dataclass(frozen=True, slots=True)
+class _Distinct:
+    """A column as the codes of its rows into its distinct values (see :func:`_distinct`)."""
+
+    codes: np.ndarray
+    values: pd.Series
+
+    @classmethod
+    def of(cls, s: pd.Series) -> "_Distinct":
+        return cls(*_distinct(s))
+
+    def spread(self, per_value: Any) -> Any:
+        """One value per distinct value -> one per row (numpy arrays by indexing, others by ``take``)."""
+        if isinstance(per_value, np.ndarray):
+            return per_value[self.codes]
+        return per_value.take(self.codes.astype(np.intp))
+
+    def flag(self, bad: np.ndarray, flag: Any, column: str, expected: str, **kw: Any) -> None:
+        """Report the rows holding a bad distinct value (nothing to do, row by row, when none is)."""
+        bad = np.asarray(bad, dtype=bool)
+        if bad.any():
+            flag(bad[self.codes], column, expected, **kw)
+
+    def codes_in(self, per_value: np.ndarray) -> "_Recoded":
+        """Each distinct value's code in a code list (-1 for none)."""
+        return _Recoded(self, np.asarray(per_value, dtype=np.int64))
+
+
+@dataclass(frozen=True, slots=True)
+class _Recoded:
+    source: _Distinct
+    per_value: np.ndarray
+
+    def rows(self, dtype: Any = np.int64) -> np.ndarray:
+        """The code of each row."""
+        return self.per_value.astype(dtype)[self.source.codes]
+
+
+def _day_and_key(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Day number (days since 1970-01-01) and ``year * 512 + month * 32 + day`` of each date
+    (NaN when missing): a child is 18 on the day whose key reaches the birth key + 18 * 512."""
+    ok = dates.notna().to_numpy()
+    day = np.full(len(dates), np.nan)
+    key = np.full(len(dates), np.nan)
+    if ok.any():
+        d = dates[ok]
+        day[ok] = d.to_numpy().astype("datetime64[D]").astype(np.int64)
+        key[ok] = (d.dt.year * 512 + d.dt.month * 32 + d.dt.day).to_numpy(dtype="float64")
+    return day, key
+
+
+def _duplicate_rows(children: np.ndarray, event: np.ndarray, date: np.ndarray) -> bool:
+    """Whether a row repeats another row's child, event and event date (codes; -1 missing, and
+    missing values are equal), by sorting one integer key per row."""
+    if not len(children):
+        return False
     width = len(ref.FLOW_EVENTS) + 1
-    if (int(children.max()) + 2 if len(children) else 1) * width * span < 2 ** 62:
-        key = ((children + 1) * width + (event + 1)) * span + day
-        return pd.Series(key).duplicated().to_numpy()
-    return pd.DataFrame({"c": children, "e": event, "d": day}).duplicated().to_numpy()
+    span = int(date.max()) + 2
+    if (int(children.max()) + 2) * width * span < 2 ** 62:
+        key = ((children + 1) * width + (event + 1)) * span + (date + 1)
+        ordered = np.sort(key)
+        return bool((ordered[1:] == ordered[:-1]).any())
+    return bool(pd.DataFrame({"c": children, "e": event, "d": date}).duplicated().any())
 
 
 def read_population(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
