@@ -47,8 +47,8 @@ def resolve_feeders(feeders: Mapping[str, str] | None) -> dict[str, str]:
 
 def population_label(population: pd.DataFrame) -> str:
     """``source (vintage)`` of a population frame."""
-    src = "; ".join(dict.fromkeys(population["source"].astype(str)))
-    vin = "; ".join(dict.fromkeys(population["vintage"].astype(str)))
+    src = "; ".join(pd.unique(population["source"].astype(str)))       # in order of first appearance
+    vin = "; ".join(pd.unique(population["vintage"].astype(str)))
     return f"{src} (vintage {vin})"
 
 

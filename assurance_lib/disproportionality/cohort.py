@@ -227,7 +227,7 @@ def _ts_us(when: dt.date | pd.Timestamp) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _Events:
-    """Prepared events as arrays (one entry per row)."""
+    """Prepared events as arrays (one entry per row), and the rows of each event."""
 
     n_children: int
     child: np.ndarray
@@ -236,6 +236,13 @@ class _Events:
     end: np.ndarray
     dob: np.ndarray
     age: np.ndarray        # float64, NaN when missing
+    by_event: np.ndarray   # row positions grouped by event, ascending within each event
+    bounds: np.ndarray     # rows of event k: by_event[bounds[k]:bounds[k + 1]]
+
+    def rows_of(self, event: str) -> np.ndarray:
+        """The rows of one event (ascending)."""
+        k = ref.FLOW_EVENTS.index(event)
+        return self.by_event[self.bounds[k]:self.bounds[k + 1]]
 
 
 def _event_arrays(ev: pd.DataFrame) -> _Events:
@@ -243,8 +250,11 @@ def _event_arrays(ev: pd.DataFrame) -> _Events:
     n = int(child.max()) + 1 if len(child) else 0
     age = (pd.to_numeric(ev["age_at_event"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
            if "age_at_event" in ev else np.full(len(ev), np.nan))
-    return _Events(n_children=n, child=child, event=_codes_for(ev["event"], ref.FLOW_EVENTS).astype(np.int8),
-                   date=_us(ev["event_date"]), end=_us(ev["end_date"]), dob=_us(ev["date_of_birth"]), age=age)
+    event = _codes_for(ev["event"], ref.FLOW_EVENTS).astype(np.int8)
+    by_event = np.argsort(event, kind="stable")          # a radix sort of small codes
+    bounds = np.searchsorted(event[by_event], np.arange(-1, len(ref.FLOW_EVENTS) + 1), side="left")[1:]
+    return _Events(n_children=n, child=child, event=event, date=_us(ev["event_date"]), end=_us(ev["end_date"]),
+                   dob=_us(ev["date_of_birth"]), age=age, by_event=by_event, bounds=bounds)
 
 
 def _pick(child: np.ndarray, key: np.ndarray, n: int, *, last: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -273,14 +283,23 @@ def _pick(child: np.ndarray, key: np.ndarray, n: int, *, last: bool = False) -> 
 
 def _calendar_age(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
     """Completed years from ``dob`` to ``when`` (int64 microseconds, both valid), as
-    :func:`~assurance_lib.reference.age_in_years`."""
-    b = dob.astype("datetime64[us]").astype("datetime64[D]")
-    w = when.astype("datetime64[us]").astype("datetime64[D]")
-    by, wy = b.astype("datetime64[Y]"), w.astype("datetime64[Y]")
-    bm, wm = b.astype("datetime64[M]"), w.astype("datetime64[M]")
-    b_md = (bm - by).astype(np.int64) * 32 + (b - bm).astype(np.int64)
-    w_md = (wm - wy).astype(np.int64) * 32 + (w - wm).astype(np.int64)
-    return wy.astype(np.int64) - by.astype(np.int64) - (w_md < b_md)
+    :func:`~assurance_lib.reference.age_in_years`: the year, month and day of each calendar day
+    are looked up in a table over the days spanned."""
+    b = np.floor_divide(dob, _DAY_US)
+    w = np.floor_divide(when, _DAY_US)
+    if not len(b):
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = int(min(b.min(), w.min())), int(max(b.max(), w.max()))
+    if hi - lo > 5_000_000:      # dates over more than 13,000 years: convert them one by one
+        return np.asarray(ref.age_in_years(pd.Series(dob.astype("datetime64[us]")),
+                                           pd.Series(when.astype("datetime64[us]"))), dtype=np.int64)
+    days = np.arange(lo, hi + 1).astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    year = days.astype("datetime64[Y]").astype(np.int64)
+    month_day = (months - days.astype("datetime64[Y]").astype("datetime64[M]")).astype(np.int64) * 32 + \
+        (days - months).astype(np.int64)
+    b, w = b - lo, w - lo
+    return year[w] - year[b] - (month_day[w] < month_day[b])
 
 
 def _band_codes(e: _Events, rows: np.ndarray, when: np.ndarray) -> np.ndarray:
@@ -297,25 +316,25 @@ def _band_codes(e: _Events, rows: np.ndarray, when: np.ndarray) -> np.ndarray:
     years = np.clip(years, 0, 17)
     idx = np.searchsorted(ref._AGE_EDGES, years, side="right")
     band = np.where((idx >= 1) & (idx <= len(ref.AGE_BANDS) - 1) & ~np.isnan(years), idx, -1)
-    unborn = has_dob & (np.floor_divide(when - np.where(has_dob, dob, 0), _DAY_US) < 0)
+    unborn = has_dob & (when < dob)          # a negative number of days since birth
     return np.where(unborn, 0, band).astype(np.int64)
 
 
 def _member_arrays(e: _Events, window: Window, uasc: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Children at each stage: (child, stage index in ``ref.STAGES``, age band code)."""
     ws, we = _ts_us(window.start), _ts_us(window.end)
-    valid = e.date != _NAT
-    in_win = valid & (e.date >= ws) & (e.date <= we)
     kids_all, stage_all, band_all = [], [], []
     for i, st in enumerate(ref.STAGES):
-        code = ref.FLOW_EVENTS.index(st.event)
+        idx = e.rows_of(st.event)
+        d = e.date[idx]
         if st.kind == "flow":
-            idx = np.flatnonzero(in_win & (e.event == code))
+            idx = idx[(d != _NAT) & (d >= ws) & (d <= we)]
             kids, pos = _pick(e.child[idx], e.date[idx], e.n_children)
             rows = idx[pos]
             when = e.date[rows]
         else:
-            idx = np.flatnonzero(valid & (e.event == code) & (e.date <= we) & ((e.end == _NAT) | (e.end > we)))
+            end = e.end[idx]
+            idx = idx[(d != _NAT) & (d <= we) & ((end == _NAT) | (end > we))]
             kids, pos = _pick(e.child[idx], e.date[idx], e.n_children, last=True)
             rows = idx[pos]
             when = np.full(len(rows), we, dtype=np.int64)
@@ -333,15 +352,17 @@ def _conversion_arrays(e: _Events, window: Window, feeders: Mapping[str, str], l
     """Feeder cohorts: (child, index of the stage in ``feeders``, age band code, converted)."""
     ws, we = _ts_us(window.start), _ts_us(window.end)
     lb = _ts_us(pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months)))
-    valid = e.date != _NAT
-    in_win = valid & (e.date >= ws) & (e.date <= we)
     parts: list[tuple[np.ndarray, ...]] = []
     for i, (s, f) in enumerate(feeders.items()):
-        fidx = np.flatnonzero(valid & (e.event == ref.FLOW_EVENTS.index(f)) & (e.date >= lb) & (e.date <= we))
+        fidx = e.rows_of(f)
+        d = e.date[fidx]
+        fidx = fidx[(d != _NAT) & (d >= lb) & (d <= we)]
         kids, pos = _pick(e.child[fidx], e.date[fidx], e.n_children)
         rows = fidx[pos]
         first = e.date[rows]
-        sidx = np.flatnonzero(in_win & (e.event == ref.FLOW_EVENTS.index(ref.stage(s).event)))
+        sidx = e.rows_of(ref.stage(s).event)
+        d = e.date[sidx]
+        sidx = sidx[(d != _NAT) & (d >= ws) & (d <= we)]
         latest = np.full(e.n_children, _NAT, dtype=np.int64)
         np.maximum.at(latest, e.child[sidx], e.date[sidx])
         converted = (latest[kids] != _NAT) & (latest[kids] >= first)
@@ -513,19 +534,64 @@ def group_values(has_imd: bool) -> dict[str, list[str]]:
     return vals
 
 
-def _group_codes(gt: str, a: _Attrs, child: np.ndarray, band: np.ndarray) -> np.ndarray:
-    """Each member's group of type ``gt`` (index in :func:`group_values`; -1 not counted)."""
-    single = {"ethnicity_major": lambda: a.major[child], "ethnicity_minor": lambda: a.eth[child],
-              "sex": lambda: a.sex[child], "age_band": lambda: band, "disability": lambda: a.disability[child],
-              "imd_decile": lambda: a.imd[child]}
-    if gt == "all":
-        return np.zeros(len(child), dtype=np.int64)
-    if " x " in gt:
-        first, second = gt.split(" x ")
-        x, y = single[first](), single[second]()
-        width = len(ref.SEXES) if second == "sex" else len(ref.AGE_BANDS)
-        return np.where((x >= 0) & (y >= 0), x * width + y, -1)
-    return single[gt]()
+_MAJOR_MATRIX = np.zeros((len(ref.ETHNICITY_CODES), len(ref.MAJOR_GROUPS)), dtype=np.int64)
+_MAJOR_MATRIX[np.arange(len(ref.ETHNICITY_CODES)), _MAJOR_OF[:-1]] = 1
+"""Minor ethnic group (row) -> its major group (column), to add minor-group counts into major ones."""
+
+
+def _cube(child: np.ndarray, cell: np.ndarray, band: np.ndarray, a: _Attrs, n_cells: int,
+          weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Members counted by cell (by value and stage) x ethnicity x sex x age band x disability, and
+    by cell x IMD decile; each characteristic has one more slot for "missing or not listed"."""
+    sizes = (len(ref.ETHNICITY_CODES) + 1, len(ref.SEXES) + 1, len(ref.AGE_BANDS) + 1, len(ref.DISABILITY) + 1)
+    idx = cell.astype(np.int64, copy=True)
+    for codes, size in zip((a.eth[child], a.sex[child], band, a.disability[child]), sizes):
+        idx *= size
+        idx += np.where(codes >= 0, codes, size - 1)
+    n_imd = len(_IMD_VALUES) + 1
+    imd = a.imd[child]
+    imd_idx = cell * n_imd + np.where(imd >= 0, imd, n_imd - 1)
+    if weight is not None:
+        idx, imd_idx = idx[weight], imd_idx[weight]
+    cube = np.bincount(idx, minlength=n_cells * int(np.prod(sizes))).reshape(n_cells, *sizes)
+    by_imd = np.bincount(imd_idx, minlength=n_cells * n_imd).reshape(n_cells, n_imd)
+    return cube, by_imd
+
+
+class _Sums:
+    """Counts of each group type from :func:`_cube`, adding up along characteristics step by step
+    (ethnicity x sex and ethnicity x age band from the cube summed over disability, and so on)."""
+
+    _AXES = {"ethnicity": 1, "sex": 2, "age_band": 3, "disability": 4}
+
+    def __init__(self, cube: np.ndarray, by_imd: np.ndarray) -> None:
+        self.cube, self.by_imd = cube, by_imd
+        self._memo: dict[tuple[int, ...], np.ndarray] = {(1, 2, 3, 4): cube}
+
+    def keep(self, axes: tuple[int, ...]) -> np.ndarray:
+        """The cube summed over every characteristic axis not in ``axes`` (sorted)."""
+        if axes not in self._memo:
+            # from the smallest kept superset already computed, or from the ethnicity x sex x age band sums
+            parent = (1, 2, 3) if set(axes) <= {1, 2, 3} and axes != (1, 2, 3) else (1, 2, 3, 4)
+            source = self.keep(parent)
+            drop = tuple(i + 1 for i, ax in enumerate(parent) if ax not in axes)
+            self._memo[axes] = source.sum(axis=drop)
+        return self._memo[axes]
+
+    def counts(self, gt: str) -> np.ndarray:
+        """(cells, groups in :func:`group_values` order) for one group type."""
+        if gt == "imd_decile":
+            return self.by_imd[:, :len(_IMD_VALUES)]
+        if gt == "all":
+            return self.keep((1,)).sum(axis=1).reshape(-1, 1)
+        parts = gt.split(" x ")
+        names = [p.replace("ethnicity_major", "ethnicity").replace("ethnicity_minor", "ethnicity") for p in parts]
+        axes = tuple(sorted(self._AXES[n] for n in names))
+        widths = {1: len(ref.ETHNICITY_CODES), 2: len(ref.SEXES), 3: len(ref.AGE_BANDS), 4: len(ref.DISABILITY)}
+        summed = self.keep(axes)[(slice(None), *(slice(0, widths[ax]) for ax in axes))]   # drop "missing" slots
+        if parts[0] == "ethnicity_major":
+            summed = np.moveaxis(np.tensordot(summed, _MAJOR_MATRIX, axes=([1], [0])), -1, 1)
+        return summed.reshape(len(summed), -1)
 
 
 def _tally(child: np.ndarray, stage: np.ndarray, band: np.ndarray, a: _Attrs, stages: Sequence[str], *,
@@ -534,50 +600,49 @@ def _tally(child: np.ndarray, stage: np.ndarray, band: np.ndarray, a: _Attrs, st
     """Members counted by (``by``), stage and group for every group type, zero-filled.
 
     ``child`` indexes the arrays of ``a``; ``stage`` indexes ``stages``; ``band`` is the age band
-    code of each member; ``value`` (0/1) is added up beside the number of members. The frame is
-    the one :func:`count_groups` returns.
+    code of each member; ``value`` (0/1) is counted beside the number of members. The frame is
+    the one :func:`count_groups` returns. One ``np.bincount`` over the combinations of
+    characteristics gives every group type by adding up along the other characteristics.
     """
     vals = group_values(has_imd)
     types = [gt for gt in (*SINGLE_TYPES, *INTERSECTION_TYPES, *(_INTERNAL_TYPES if internal else ())) if gt in vals]
     ns = len(stages)
     nb = len(a.by_values) if (by and a.by_values is not None) else 1
     cell = stage.astype(np.int64)
-    keep = np.ones(len(child), dtype=bool)
     if by:
         b = a.by[child]
         keep = b >= 0
-        cell = b * ns + cell
-    n_parts, v_parts, sizes = [], [], []
-    for gt in types:
+        child, cell, band = child[keep], (b * ns + cell)[keep], band[keep]
+        value = value[keep] if value is not None else None
+    sums = _Sums(*_cube(child, cell, band, a, nb * ns))
+    counts = {gt: sums.counts(gt) for gt in types}
+    conv = None
+    if value is not None:
+        sums = _Sums(*_cube(child, cell, band, a, nb * ns, weight=np.asarray(value, dtype=bool)))
+        conv = {gt: sums.counts(gt) for gt in types}
+    # row i of a type's block is (by, stage, group), as MultiIndex.from_product orders them
+    b_idx, s_idx, t_idx, g_idx, offsets = [], [], [], [], [0]
+    labels: list[str] = []
+    for ti, gt in enumerate(types):
         ng = len(vals[gt])
-        g = _group_codes(gt, a, child, band)
-        ok = keep & (g >= 0)
-        idx = cell[ok] * ng + g[ok]
-        size = nb * ns * ng
-        n_parts.append(np.bincount(idx, minlength=size))
-        if value is not None:
-            v_parts.append(np.bincount(idx, weights=value[ok], minlength=size))
-        sizes.append(size)
-    # row i of a type's block is (by, stage, group) = divmod as in MultiIndex.from_product
-    b_idx, s_idx, t_idx, g_text = [], [], [], []
-    for ti, (gt, size) in enumerate(zip(types, sizes)):
-        ng = len(vals[gt])
-        flat = np.arange(size)
+        flat = np.arange(nb * ns * ng)
         b_idx.append(flat // (ns * ng))
         s_idx.append((flat // ng) % ns)
-        t_idx.append(np.full(size, ti))
-        g_text.append(np.asarray(vals[gt], dtype=object)[flat % ng])
+        t_idx.append(np.full(len(flat), ti))
+        g_idx.append(flat % ng + len(labels))
+        labels += vals[gt]
     cat = np.concatenate
     cols: dict[str, Any] = {}
     if by:
         cols[by] = a.by_values.take(cat(b_idx))
     cols["stage"] = pd.Index(list(stages), dtype="str").take(cat(s_idx))
     cols["group_type"] = pd.Index(types, dtype="str").take(cat(t_idx))
-    cols["group"] = pd.array(cat(g_text), dtype="str")
-    cols["n"] = cat(n_parts).astype(np.int64)
+    cols["group"] = pd.array(pd.Index(labels, dtype="str").take(cat(g_idx)))
+    cols["n"] = cat([counts[gt].ravel() for gt in types]).astype(np.int64)
     if value_name:
-        cols[value_name] = np.rint(cat(v_parts)).astype(np.int64) if value is not None else np.zeros(len(cols["n"]), dtype=np.int64)
-    return pd.DataFrame(cols)
+        cols[value_name] = (cat([conv[gt].ravel() for gt in types]).astype(np.int64) if conv is not None
+                            else np.zeros(len(cols["n"]), dtype=np.int64))
+    return pd.DataFrame(cols, copy=False)
 
 
 def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | None = None,

@@ -602,4 +602,4 @@ def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: Gri
     out["expected"] = est["expected"][order]
     out["insufficient"] = insufficient[order]
     out["family"] = _text(["single characteristics", "intersections"], family[order])
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)      # the arrays above, not copied into blocks

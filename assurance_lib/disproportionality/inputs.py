@@ -189,8 +189,9 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     if problems:
         raise InputError(problems)
     for c in ("end_date", "date_of_birth", "age_at_event", "imd_decile"):
-        if c not in df.columns:
-            df[c] = pd.Series(pd.NA, index=df.index, dtype="string")
+        if c not in df.columns:      # an absent optional column: every value missing
+            df[c] = pd.Series(pd.Categorical.from_codes(np.full(len(df), -1, dtype=np.int8),
+                                                        categories=pd.Index([], dtype="str")), index=df.index)
 
     def flag(mask: np.ndarray | pd.Series, column: str, expected: str, **kw: Any) -> None:
         m = np.asarray(mask, dtype=bool)
