@@ -238,6 +238,7 @@ class _Events:
     age: np.ndarray        # float64, NaN when missing
     by_event: np.ndarray   # row positions grouped by event, ascending within each event
     bounds: np.ndarray     # rows of event k: by_event[bounds[k]:bounds[k + 1]]
+    scratch: _Scratch      # work arrays of one entry per child
 
     def rows_of(self, event: str) -> np.ndarray:
         """The rows of one event (ascending)."""
@@ -254,31 +255,46 @@ def _event_arrays(ev: pd.DataFrame) -> _Events:
     by_event = np.argsort(event, kind="stable")          # a radix sort of small codes
     bounds = np.searchsorted(event[by_event], np.arange(-1, len(ref.FLOW_EVENTS) + 1), side="left")[1:]
     return _Events(n_children=n, child=child, event=event, date=_us(ev["event_date"]), end=_us(ev["end_date"]),
-                   dob=_us(ev["date_of_birth"]), age=age, by_event=by_event, bounds=bounds)
+                   dob=_us(ev["date_of_birth"]), age=age, by_event=by_event, bounds=bounds, scratch=_Scratch(n))
 
 
-def _pick(child: np.ndarray, key: np.ndarray, n: int, *, last: bool = False) -> tuple[np.ndarray, np.ndarray]:
+class _Scratch:
+    """Work arrays of one entry per child, kept filled with their sentinel between uses (a national
+    extract has millions of children: allocating them afresh for every stage is slow)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self._free: dict[int, list[np.ndarray]] = {}
+
+    def get(self, fill: int) -> np.ndarray:
+        """An array of ``n`` entries, all ``fill``."""
+        free = self._free.setdefault(fill, [])
+        return free.pop() if free else np.full(self.n, fill, dtype=np.int64)
+
+    def put(self, arr: np.ndarray, touched: np.ndarray, fill: int) -> None:
+        """Give an array back, after setting the entries at ``touched`` to ``fill`` again."""
+        arr[touched] = fill
+        self._free.setdefault(fill, []).append(arr)
+
+
+def _pick(child: np.ndarray, key: np.ndarray, scratch: _Scratch, *, last: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each child among ``child``, the position of its row with the smallest ``key`` (the first
     such row on ties), or with the largest (the last such row) when ``last``.
 
     Returns the children (ascending) and the positions. The same rows as a stable sort by
     (child, key) followed by ``drop_duplicates`` keeping the first (last) row of each child.
     """
-    if last:
-        best = np.full(n, _NAT, dtype=np.int64)
-        np.maximum.at(best, child, key)
-        hit = np.flatnonzero(key == best[child])
-        pos = np.full(n, -1, dtype=np.int64)
-        np.maximum.at(pos, child[hit], hit)
-        kids = np.flatnonzero(pos >= 0)
-    else:
-        best = np.full(n, _MAX, dtype=np.int64)
-        np.minimum.at(best, child, key)
-        hit = np.flatnonzero(key == best[child])
-        pos = np.full(n, _MAX, dtype=np.int64)
-        np.minimum.at(pos, child[hit], hit)
-        kids = np.flatnonzero(pos != _MAX)
-    return kids, pos[kids]
+    fill, at = (_NAT, np.maximum.at) if last else (_MAX, np.minimum.at)
+    best = scratch.get(fill)
+    at(best, child, key)
+    hit = np.flatnonzero(key == best[child])
+    pos = scratch.get(fill)
+    at(pos, child[hit], hit)
+    kids = np.flatnonzero(pos != fill)
+    out = pos[kids]
+    scratch.put(best, child, fill)
+    scratch.put(pos, kids, fill)
+    return kids, out
 
 
 def _calendar_age(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
@@ -329,13 +345,13 @@ def _member_arrays(e: _Events, window: Window, uasc: np.ndarray | None) -> tuple
         d = e.date[idx]
         if st.kind == "flow":
             idx = idx[(d != _NAT) & (d >= ws) & (d <= we)]
-            kids, pos = _pick(e.child[idx], e.date[idx], e.n_children)
+            kids, pos = _pick(e.child[idx], e.date[idx], e.scratch)
             rows = idx[pos]
             when = e.date[rows]
         else:
             end = e.end[idx]
             idx = idx[(d != _NAT) & (d <= we) & ((end == _NAT) | (end > we))]
-            kids, pos = _pick(e.child[idx], e.date[idx], e.n_children, last=True)
+            kids, pos = _pick(e.child[idx], e.date[idx], e.scratch, last=True)
             rows = idx[pos]
             when = np.full(len(rows), we, dtype=np.int64)
         if uasc is not None and st.code in ("cla_start", "cla_at_end"):
@@ -357,15 +373,16 @@ def _conversion_arrays(e: _Events, window: Window, feeders: Mapping[str, str], l
         fidx = e.rows_of(f)
         d = e.date[fidx]
         fidx = fidx[(d != _NAT) & (d >= lb) & (d <= we)]
-        kids, pos = _pick(e.child[fidx], e.date[fidx], e.n_children)
+        kids, pos = _pick(e.child[fidx], e.date[fidx], e.scratch)
         rows = fidx[pos]
         first = e.date[rows]
         sidx = e.rows_of(ref.stage(s).event)
         d = e.date[sidx]
         sidx = sidx[(d != _NAT) & (d >= ws) & (d <= we)]
-        latest = np.full(e.n_children, _NAT, dtype=np.int64)
+        latest = e.scratch.get(_NAT)
         np.maximum.at(latest, e.child[sidx], e.date[sidx])
         converted = (latest[kids] != _NAT) & (latest[kids] >= first)
+        e.scratch.put(latest, e.child[sidx], _NAT)
         band = _band_codes(e, rows, first)
         if uasc is not None and s == "cla_start":
             keep = ~uasc[kids]
@@ -420,7 +437,7 @@ def _attr_codes(frame: pd.DataFrame, by: str | None = None, *, major_from: str =
 def _latest_rows(ev: pd.DataFrame, e: _Events) -> tuple[np.ndarray, np.ndarray]:
     """Children and the position of each child's latest row (ties and missing dates: the last row)."""
     key = np.where(e.date == _NAT, _MAX, e.date)
-    return _pick(e.child, key, e.n_children, last=True)
+    return _pick(e.child, key, e.scratch, last=True)
 
 
 def _child_attrs(ev: pd.DataFrame, e: _Events, by: str | None = None) -> _Attrs:
