@@ -402,8 +402,7 @@ def _conversion_arrays(e: _Events, window: Window, feeders: Mapping[str, str], l
 class _Attrs:
     """Each child's characteristics as codes (index in the group values; -1 not counted)."""
 
-    eth: np.ndarray
-    major: np.ndarray
+    eth: np.ndarray          # major groups follow from it (``_MAJOR_MATRIX``)
     sex: np.ndarray
     disability: np.ndarray
     imd: np.ndarray          # 0-9 deciles 1-10, 10 unknown
@@ -416,19 +415,14 @@ _MAJOR_OF = np.array([ref.MAJOR_GROUPS.index(e.major) for e in ref.ETHNICITY] + 
 _IMD_VALUES = tuple(str(i) for i in range(1, 11)) + ("unknown",)
 
 
-def _attr_codes(frame: pd.DataFrame, by: str | None = None, *, major_from: str = "ethnicity") -> _Attrs:
+def _attr_codes(frame: pd.DataFrame, by: str | None = None) -> _Attrs:
     """Codes of the characteristics in ``frame`` (one row per child, in child order)."""
-    eth = _codes_for(frame["ethnicity"], ref.ETHNICITY_CODES)
-    if major_from == "ethnicity":
-        major = _MAJOR_OF[eth]
-    else:
-        major = _codes_for(frame[major_from], ref.MAJOR_GROUPS)
     by_codes = by_values = None
     if by:
         vals = frame[by]
         by_values = pd.Index(sorted(pd.unique(vals.dropna())))
         by_codes = np.asarray(by_values.get_indexer(vals), dtype=np.int64)
-    return _Attrs(eth=eth, major=major, sex=_codes_for(frame["sex"], ref.SEXES),
+    return _Attrs(eth=_codes_for(frame["ethnicity"], ref.ETHNICITY_CODES), sex=_codes_for(frame["sex"], ref.SEXES),
                   disability=_codes_for(frame["disability"], ref.DISABILITY),
                   imd=_codes_for(frame["imd_decile"], _IMD_VALUES, missing=len(_IMD_VALUES) - 1),
                   uasc=_codes_for(frame["uasc"], ("yes",)) == 0, by=by_codes, by_values=by_values)
@@ -454,7 +448,7 @@ def _child_attrs(ev: pd.DataFrame, e: _Events, by: str | None = None) -> _Attrs:
         out = np.full(e.n_children, fill, dtype=x.dtype)
         out[kids] = x
         return out
-    return _Attrs(eth=scatter(a.eth, -1), major=scatter(a.major, -1), sex=scatter(a.sex, -1),
+    return _Attrs(eth=scatter(a.eth, -1), sex=scatter(a.sex, -1),
                   disability=scatter(a.disability, -1), imd=scatter(a.imd, -1), uasc=scatter(a.uasc, False),
                   by=scatter(a.by, -1), by_values=a.by_values)
 
@@ -672,7 +666,8 @@ def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | Non
     members : DataFrame
         ``child, stage, age_band`` (+ ``value`` column to sum, e.g. ``converted``).
     attrs : DataFrame
-        From :func:`child_attributes`.
+        From :func:`child_attributes` (indexed by child; major ethnic groups follow from
+        ``ethnicity``).
     value : str, optional
         A boolean column to count (e.g. ``converted``) beside the number of rows (``n``).
     has_imd : bool
@@ -692,10 +687,10 @@ def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | Non
     if stages is None:
         stages = list(dict.fromkeys(members["stage"])) if len(members) else []
     a_rows = attrs.reindex(members["child"].to_numpy())
-    a = _attr_codes(a_rows.reset_index(drop=True), major_from="ethnicity_major")
+    a = _attr_codes(a_rows.reset_index(drop=True))
     if by:
         bys = pd.Index(sorted(pd.unique(attrs[by].dropna())))
-        a = _Attrs(eth=a.eth, major=a.major, sex=a.sex, disability=a.disability, imd=a.imd, uasc=a.uasc,
+        a = _Attrs(eth=a.eth, sex=a.sex, disability=a.disability, imd=a.imd, uasc=a.uasc,
                    by=np.asarray(bys.get_indexer(a_rows[by]), dtype=np.int64), by_values=bys)
     child = np.arange(len(members))
     st = pd.Index(list(stages)).get_indexer(members["stage"]) if len(stages) else np.full(len(members), -1)

@@ -24,6 +24,10 @@ single-characteristic groups; the intersections are a family of their own). An e
 count (or reference count) is below ``min_count``, or whose 95% interval is too wide
 (upper / lower above ``max_ci_ratio``), is replaced by ``insufficient``; population share plays
 no part in that rule, so small groups (Gypsy, Roma and Irish Traveller children) stay visible.
+
+Speed: the counts of many authorities (``by="la_code"``) are estimated in one pass on integer
+codes (by value, stage, group type, group); only the published group types are estimated, and the
+text columns are written once at the end from their few distinct values.
 """
 
 from __future__ import annotations
@@ -64,7 +68,10 @@ class GridOptions:
     reference : {'WBRI', 'all_other'}
         Reference group of ethnicity ratios: White British children, or all other children of
         known ethnicity. Other characteristics always compare with all other children whose
-        characteristic is known.
+        characteristic is known. For a group whose characteristic is not known (ethnicity
+        refused or not obtained, sex or disability unknown, unborn, no IMD decile) that is every
+        child whose characteristic is known; its ratios are not published ("not compared" or
+        "no population"), but its reference counts are kept in the working columns.
     min_count : int
         Below this count (of the group or its reference) an estimate is ``insufficient``.
     max_ci_ratio : float

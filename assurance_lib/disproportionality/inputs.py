@@ -105,13 +105,6 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, uniques
 
 
-def _take(values: "pd.Series | np.ndarray", codes: np.ndarray) -> Any:
-    """``values`` (one per distinct value, from :func:`_distinct`) spread to the rows by their codes
-    (code -1, a missing value, reads the last value, which is then the missing one)."""
-    arr = values.array if isinstance(values, pd.Series) else values
-    return arr.take(codes)
-
-
 def _category(codes: np.ndarray, choices: "tuple[str, ...]") -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(list(choices), dtype="str"))
 
