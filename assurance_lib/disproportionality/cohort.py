@@ -369,13 +369,16 @@ def _conversion_arrays(e: _Events, window: Window, feeders: Mapping[str, str], l
     ws, we = _ts_us(window.start), _ts_us(window.end)
     lb = _ts_us(pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months)))
     parts: list[tuple[np.ndarray, ...]] = []
+    cohorts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}     # a feeder's cohort serves several stages
     for i, (s, f) in enumerate(feeders.items()):
-        fidx = e.rows_of(f)
-        d = e.date[fidx]
-        fidx = fidx[(d != _NAT) & (d >= lb) & (d <= we)]
-        kids, pos = _pick(e.child[fidx], e.date[fidx], e.scratch)
-        rows = fidx[pos]
-        first = e.date[rows]
+        if f not in cohorts:
+            fidx = e.rows_of(f)
+            d = e.date[fidx]
+            fidx = fidx[(d != _NAT) & (d >= lb) & (d <= we)]
+            kids, pos = _pick(e.child[fidx], e.date[fidx], e.scratch)
+            rows = fidx[pos]
+            cohorts[f] = (kids, e.date[rows], _band_codes(e, rows, e.date[rows]))
+        kids, first, band = cohorts[f]
         sidx = e.rows_of(ref.stage(s).event)
         d = e.date[sidx]
         sidx = sidx[(d != _NAT) & (d >= ws) & (d <= we)]
@@ -383,7 +386,6 @@ def _conversion_arrays(e: _Events, window: Window, feeders: Mapping[str, str], l
         np.maximum.at(latest, e.child[sidx], e.date[sidx])
         converted = (latest[kids] != _NAT) & (latest[kids] >= first)
         e.scratch.put(latest, e.child[sidx], _NAT)
-        band = _band_codes(e, rows, first)
         if uasc is not None and s == "cla_start":
             keep = ~uasc[kids]
             kids, band, converted = kids[keep], band[keep], converted[keep]
@@ -551,10 +553,12 @@ _MAJOR_MATRIX[np.arange(len(ref.ETHNICITY_CODES)), _MAJOR_OF[:-1]] = 1
 
 
 def _cube(child: np.ndarray, cell: np.ndarray, band: np.ndarray, a: _Attrs, n_cells: int,
-          weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Members counted by cell (by value and stage) x ethnicity x sex x age band x disability, and
-    by cell x IMD decile; each characteristic has one more slot for "missing or not listed"."""
+          value: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Members counted by cell (by value and stage) x ethnicity x sex x age band x disability
+    (x ``value``, 0 or 1, when given), and by cell x IMD decile (x ``value``); each characteristic
+    has one more slot for "missing or not listed". The last axis is the value's (size 1 without)."""
     sizes = (len(ref.ETHNICITY_CODES) + 1, len(ref.SEXES) + 1, len(ref.AGE_BANDS) + 1, len(ref.DISABILITY) + 1)
+    n_val = 1 if value is None else 2
     idx = cell.astype(np.int64, copy=True)
     for codes, size in zip((a.eth[child], a.sex[child], band, a.disability[child]), sizes):
         idx *= size
@@ -562,10 +566,11 @@ def _cube(child: np.ndarray, cell: np.ndarray, band: np.ndarray, a: _Attrs, n_ce
     n_imd = len(_IMD_VALUES) + 1
     imd = a.imd[child]
     imd_idx = cell * n_imd + np.where(imd >= 0, imd, n_imd - 1)
-    if weight is not None:
-        idx, imd_idx = idx[weight], imd_idx[weight]
-    cube = np.bincount(idx, minlength=n_cells * int(np.prod(sizes))).reshape(n_cells, *sizes)
-    by_imd = np.bincount(imd_idx, minlength=n_cells * n_imd).reshape(n_cells, n_imd)
+    if value is not None:
+        v = np.asarray(value, dtype=np.int64)
+        idx, imd_idx = idx * 2 + v, imd_idx * 2 + v
+    cube = np.bincount(idx, minlength=n_cells * int(np.prod(sizes)) * n_val).reshape(n_cells, *sizes, n_val)
+    by_imd = np.bincount(imd_idx, minlength=n_cells * n_imd * n_val).reshape(n_cells, n_imd, n_val)
     return cube, by_imd
 
 
@@ -580,7 +585,7 @@ class _Sums:
         self._memo: dict[tuple[int, ...], np.ndarray] = {(1, 2, 3, 4): cube}
 
     def keep(self, axes: tuple[int, ...]) -> np.ndarray:
-        """The cube summed over every characteristic axis not in ``axes`` (sorted)."""
+        """The cube summed over every characteristic axis not in ``axes`` (sorted; the value axis stays)."""
         if axes not in self._memo:
             # from the smallest kept superset already computed, or from the ethnicity x sex x age band sums
             parent = (1, 2, 3) if set(axes) <= {1, 2, 3} and axes != (1, 2, 3) else (1, 2, 3, 4)
@@ -590,19 +595,19 @@ class _Sums:
         return self._memo[axes]
 
     def counts(self, gt: str) -> np.ndarray:
-        """(cells, groups in :func:`group_values` order) for one group type."""
+        """(cells, groups in :func:`group_values` order, value) for one group type."""
         if gt == "imd_decile":
             return self.by_imd[:, :len(_IMD_VALUES)]
         if gt == "all":
-            return self.keep((1,)).sum(axis=1).reshape(-1, 1)
+            return self.keep((1,)).sum(axis=1)[:, None, :]
         parts = gt.split(" x ")
         names = [p.replace("ethnicity_major", "ethnicity").replace("ethnicity_minor", "ethnicity") for p in parts]
         axes = tuple(sorted(self._AXES[n] for n in names))
         widths = {1: len(ref.ETHNICITY_CODES), 2: len(ref.SEXES), 3: len(ref.AGE_BANDS), 4: len(ref.DISABILITY)}
         summed = self.keep(axes)[(slice(None), *(slice(0, widths[ax]) for ax in axes))]   # drop "missing" slots
-        if parts[0] == "ethnicity_major":
+        if parts[0] == "ethnicity_major":      # (cells, minor, [second], value) -> (cells, major, [second], value)
             summed = np.moveaxis(np.tensordot(summed, _MAJOR_MATRIX, axes=([1], [0])), -1, 1)
-        return summed.reshape(len(summed), -1)
+        return summed.reshape(len(summed), -1, summed.shape[-1])
 
 
 def _tally(child: np.ndarray, stage: np.ndarray, band: np.ndarray, a: _Attrs, stages: Sequence[str], *,
@@ -625,14 +630,10 @@ def _tally(child: np.ndarray, stage: np.ndarray, band: np.ndarray, a: _Attrs, st
         keep = b >= 0
         child, cell, band = child[keep], (b * ns + cell)[keep], band[keep]
         value = value[keep] if value is not None else None
-    sums = _Sums(*_cube(child, cell, band, a, nb * ns))
+    sums = _Sums(*_cube(child, cell, band, a, nb * ns, value))
     counts = {gt: sums.counts(gt) for gt in types}
-    conv = None
-    if value is not None:
-        sums = _Sums(*_cube(child, cell, band, a, nb * ns, weight=np.asarray(value, dtype=bool)))
-        conv = {gt: sums.counts(gt) for gt in types}
     # row i of a type's block is (by, stage, group), as MultiIndex.from_product orders them
-    b_idx, s_idx, t_idx, g_idx, offsets = [], [], [], [], [0]
+    b_idx, s_idx, t_idx, g_idx = [], [], [], []
     labels: list[str] = []
     for ti, gt in enumerate(types):
         ng = len(vals[gt])
@@ -649,9 +650,9 @@ def _tally(child: np.ndarray, stage: np.ndarray, band: np.ndarray, a: _Attrs, st
     cols["stage"] = pd.Index(list(stages), dtype="str").take(cat(s_idx))
     cols["group_type"] = pd.Index(types, dtype="str").take(cat(t_idx))
     cols["group"] = pd.array(pd.Index(labels, dtype="str").take(cat(g_idx)))
-    cols["n"] = cat([counts[gt].ravel() for gt in types]).astype(np.int64)
+    cols["n"] = cat([counts[gt].sum(axis=-1).ravel() for gt in types]).astype(np.int64)
     if value_name:
-        cols[value_name] = (cat([conv[gt].ravel() for gt in types]).astype(np.int64) if conv is not None
+        cols[value_name] = (cat([counts[gt][..., 1].ravel() for gt in types]).astype(np.int64) if value is not None
                             else np.zeros(len(cols["n"]), dtype=np.int64))
     return pd.DataFrame(cols, copy=False)
 
