@@ -552,24 +552,28 @@ _MAJOR_MATRIX[np.arange(len(ref.ETHNICITY_CODES)), _MAJOR_OF[:-1]] = 1
 """Minor ethnic group (row) -> its major group (column), to add minor-group counts into major ones."""
 
 
+_CUBE_SIZES = (len(ref.ETHNICITY_CODES) + 1, len(ref.SEXES) + 1, len(ref.DISABILITY) + 1, len(ref.AGE_BANDS) + 1)
+"""Slots of the characteristic axes of :func:`_cube` (each with one more for "missing or not listed")."""
+
+
 def _cube(child: np.ndarray, cell: np.ndarray, band: np.ndarray, a: _Attrs, n_cells: int,
           value: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Members counted by cell (by value and stage) x ethnicity x sex x age band x disability
-    (x ``value``, 0 or 1, when given), and by cell x IMD decile (x ``value``); each characteristic
-    has one more slot for "missing or not listed". The last axis is the value's (size 1 without)."""
-    sizes = (len(ref.ETHNICITY_CODES) + 1, len(ref.SEXES) + 1, len(ref.AGE_BANDS) + 1, len(ref.DISABILITY) + 1)
+    """Members counted by cell x ethnicity x sex x disability x age band (x ``value``, 0 or 1,
+    when given), and by cell x IMD decile (x ``value``). The last axis is the value's (size 1
+    without). A cell is (``by`` value, stage) = ``cell``; each child's ethnicity, sex and
+    disability are combined into one code first, so that each member needs one look-up."""
+    n_eth, n_sex, n_dis, n_age = _CUBE_SIZES
     n_val = 1 if value is None else 2
-    idx = cell.astype(np.int64, copy=True)
-    for codes, size in zip((a.eth[child], a.sex[child], band, a.disability[child]), sizes):
-        idx *= size
-        idx += np.where(codes >= 0, codes, size - 1)
+    profile = ((np.where(a.eth >= 0, a.eth, n_eth - 1).astype(np.int32) * n_sex
+                + np.where(a.sex >= 0, a.sex, n_sex - 1)) * n_dis + np.where(a.disability >= 0, a.disability, n_dis - 1))
     n_imd = len(_IMD_VALUES) + 1
-    imd = a.imd[child]
-    imd_idx = cell * n_imd + np.where(imd >= 0, imd, n_imd - 1)
+    imd = np.where(a.imd >= 0, a.imd, n_imd - 1).astype(np.int32)
+    idx = (cell * (n_eth * n_sex * n_dis) + profile[child]) * n_age + np.where(band >= 0, band, n_age - 1)
+    imd_idx = cell * n_imd + imd[child]
     if value is not None:
         v = np.asarray(value, dtype=np.int64)
         idx, imd_idx = idx * 2 + v, imd_idx * 2 + v
-    cube = np.bincount(idx, minlength=n_cells * int(np.prod(sizes)) * n_val).reshape(n_cells, *sizes, n_val)
+    cube = np.bincount(idx, minlength=n_cells * int(np.prod(_CUBE_SIZES)) * n_val).reshape(n_cells, *_CUBE_SIZES, n_val)
     by_imd = np.bincount(imd_idx, minlength=n_cells * n_imd * n_val).reshape(n_cells, n_imd, n_val)
     return cube, by_imd
 
@@ -578,20 +582,22 @@ class _Sums:
     """Counts of each group type from :func:`_cube`, adding up along characteristics step by step
     (ethnicity x sex and ethnicity x age band from the cube summed over disability, and so on)."""
 
-    _AXES = {"ethnicity": 1, "sex": 2, "age_band": 3, "disability": 4}
+    _AXES = {"ethnicity": 1, "sex": 2, "disability": 3, "age_band": 4}
+    _WIDTHS = {1: len(ref.ETHNICITY_CODES), 2: len(ref.SEXES), 3: len(ref.DISABILITY), 4: len(ref.AGE_BANDS)}
+    _ALL = (1, 2, 3, 4)
+    _NO_DISABILITY = (1, 2, 4)
 
     def __init__(self, cube: np.ndarray, by_imd: np.ndarray) -> None:
         self.cube, self.by_imd = cube, by_imd
-        self._memo: dict[tuple[int, ...], np.ndarray] = {(1, 2, 3, 4): cube}
+        self._memo: dict[tuple[int, ...], np.ndarray] = {self._ALL: cube}
 
     def keep(self, axes: tuple[int, ...]) -> np.ndarray:
         """The cube summed over every characteristic axis not in ``axes`` (sorted; the value axis stays)."""
         if axes not in self._memo:
-            # from the smallest kept superset already computed, or from the ethnicity x sex x age band sums
-            parent = (1, 2, 3) if set(axes) <= {1, 2, 3} and axes != (1, 2, 3) else (1, 2, 3, 4)
-            source = self.keep(parent)
+            # from the cube summed over disability when that is a superset, else from the cube
+            parent = self._NO_DISABILITY if set(axes) < set(self._NO_DISABILITY) else self._ALL
             drop = tuple(i + 1 for i, ax in enumerate(parent) if ax not in axes)
-            self._memo[axes] = source.sum(axis=drop)
+            self._memo[axes] = self.keep(parent).sum(axis=drop)
         return self._memo[axes]
 
     def counts(self, gt: str) -> np.ndarray:
@@ -603,8 +609,7 @@ class _Sums:
         parts = gt.split(" x ")
         names = [p.replace("ethnicity_major", "ethnicity").replace("ethnicity_minor", "ethnicity") for p in parts]
         axes = tuple(sorted(self._AXES[n] for n in names))
-        widths = {1: len(ref.ETHNICITY_CODES), 2: len(ref.SEXES), 3: len(ref.AGE_BANDS), 4: len(ref.DISABILITY)}
-        summed = self.keep(axes)[(slice(None), *(slice(0, widths[ax]) for ax in axes))]   # drop "missing" slots
+        summed = self.keep(axes)[(slice(None), *(slice(0, self._WIDTHS[ax]) for ax in axes))]   # drop "missing" slots
         if parts[0] == "ethnicity_major":      # (cells, minor, [second], value) -> (cells, major, [second], value)
             summed = np.moveaxis(np.tensordot(summed, _MAJOR_MATRIX, axes=([1], [0])), -1, 1)
         return summed.reshape(len(summed), -1, summed.shape[-1])
