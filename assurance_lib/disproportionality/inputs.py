@@ -231,11 +231,12 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
         flag(dob.spread(dob_missing & ~dob_bad) & age_col.spread(age_missing & ~age_bad), "date_of_birth",
              "a date of birth or an age_at_event", show_value=False, message="is empty")
     # age at the event from the distinct dates: days since birth, and the 18th birthday
-    ed_day, ed_key = _day_and_key(parsed["event_date"])
-    dob_day, dob_key = _day_and_key(parsed["date_of_birth"])
+    earliest, adult_from = _age_limits(parsed["date_of_birth"])
+    day = ed.spread(_day_number(parsed["event_date"]))
     with np.errstate(invalid="ignore"):
-        prebirth = ed.spread(ed_day) - dob.spread(dob_day) < -PREBIRTH_DAYS
-        adult = ed.spread(ed_key) >= dob.spread(dob_key + 18 * 512)
+        first, last = dob.spread(earliest), dob.spread(adult_from)
+        prebirth = day < first        # more than 40 weeks before birth
+        adult = day >= last           # on or after the 18th birthday
         age_values = age_parsed.to_numpy(dtype="float64", na_value=np.nan)
         adult_age, negative_age = age_values >= 18, age_values < 0
     flag(prebirth, "event_date", "no more than 40 weeks (280 days) before the date of birth",
@@ -318,17 +319,28 @@ class _Recoded:
         return self.per_value.astype(dtype)[self.source.codes]
 
 
-def _day_and_key(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Day number (days since 1970-01-01) and ``year * 512 + month * 32 + day`` of each date
-    (NaN when missing): a child is 18 on the day whose key reaches the birth key + 18 * 512."""
+def _day_number(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of each date (NaN when missing)."""
+    out = np.full(len(dates), np.nan)
     ok = dates.notna().to_numpy()
-    day = np.full(len(dates), np.nan)
-    key = np.full(len(dates), np.nan)
+    out[ok] = dates[ok].to_numpy().astype("datetime64[D]").astype(np.int64)
+    return out
+
+
+def _age_limits(dob: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """For each date of birth, the earliest valid event day (40 weeks before birth) and the day of
+    the 18th birthday (a child is 18 from then on, calendar age; born on 29 February: 1 March),
+    as day numbers (NaN when missing)."""
+    born = _day_number(dob)
+    adult = np.full(len(dob), np.nan)
+    ok = dob.notna().to_numpy()
     if ok.any():
-        d = dates[ok]
-        day[ok] = d.to_numpy().astype("datetime64[D]").astype(np.int64)
-        key[ok] = (d.dt.year * 512 + d.dt.month * 32 + d.dt.day).to_numpy(dtype="float64")
-    return day, key
+        d = dob[ok]
+        birthday = pd.to_datetime(pd.DataFrame({"year": d.dt.year + 18, "month": d.dt.month, "day": d.dt.day}),
+                                  errors="coerce")
+        leap = pd.to_datetime(pd.DataFrame({"year": d.dt.year + 18, "month": 3, "day": 1}), errors="coerce")
+        adult[ok] = _day_number(birthday.fillna(leap))
+    return born - PREBIRTH_DAYS, adult
 
 
 def _duplicate_rows(children: np.ndarray, event: np.ndarray, date: np.ndarray) -> bool:
