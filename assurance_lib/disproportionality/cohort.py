@@ -211,6 +211,13 @@ def _codes_for(values: pd.Series | pd.Index, choices: Sequence[str], *, missing:
     return lut[codes]          # code -1 (missing) reads the last entry
 
 
+def _index_of(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Position of each value in ``index`` (-1 where absent), looking up each distinct value once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lut = np.append(np.asarray(index.get_indexer(uniques), dtype=np.int64), -1)
+    return lut[codes]
+
+
 def _us(s: pd.Series) -> np.ndarray:
     """Datetimes as int64 microseconds (NaT as ``_NAT``)."""
     if not (isinstance(s.dtype, np.dtype) and s.dtype.kind == "M"):
@@ -691,17 +698,17 @@ def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | Non
         ``stage, group_type, group, n`` (+ ``value``).
     """
     if stages is None:
-        stages = list(dict.fromkeys(members["stage"])) if len(members) else []
-    a_rows = attrs.reindex(members["child"].to_numpy())
-    a = _attr_codes(a_rows.reset_index(drop=True))
-    if by:
-        bys = pd.Index(sorted(pd.unique(attrs[by].dropna())))
-        a = _Attrs(eth=a.eth, sex=a.sex, disability=a.disability, imd=a.imd, uasc=a.uasc,
-                   by=np.asarray(bys.get_indexer(a_rows[by]), dtype=np.int64), by_values=bys)
-    child = np.arange(len(members))
-    st = pd.Index(list(stages)).get_indexer(members["stage"]) if len(stages) else np.full(len(members), -1)
+        stages = list(pd.unique(members["stage"])) if len(members) else []      # in order of appearance
+    # each child's codes once (one more "child" with every code missing, for members not in attrs)
+    a = _attr_codes(attrs.reset_index(drop=True), by)
+    a = _Attrs(eth=np.append(a.eth, -1), sex=np.append(a.sex, -1), disability=np.append(a.disability, -1),
+               imd=np.append(a.imd, -1), uasc=np.append(a.uasc, False),
+               by=np.append(a.by, -1) if a.by is not None else None, by_values=a.by_values)
+    pos = np.asarray(attrs.index.get_indexer(members["child"].to_numpy()), dtype=np.int64)
+    pos[pos < 0] = len(attrs)
+    st = _index_of(pd.Index(list(stages)), members["stage"]) if len(stages) else np.full(len(members), -1)
     band = _codes_for(members["age_band"], ref.AGE_BANDS)
     keep = st >= 0
     vals = members[value].to_numpy().astype(np.int64)[keep] if value else None
-    return _tally(child[keep], st[keep], band[keep], a, stages, value=vals, has_imd=has_imd, internal=internal,
+    return _tally(pos[keep], st[keep], band[keep], a, stages, value=vals, has_imd=has_imd, internal=internal,
                   by=by, value_name=value)

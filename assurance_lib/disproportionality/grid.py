@@ -40,7 +40,7 @@ import pandas as pd
 
 from .. import reference as ref
 from .. import stats
-from .cohort import INTERSECTION_TYPES, SINGLE_TYPES
+from .cohort import INTERSECTION_TYPES, SINGLE_TYPES, _index_of
 
 __all__ = ["GridOptions", "population_by_group", "estimate", "MEASURES", "GRID_COLUMNS", "REFERENCE_LABELS",
            "group_label"]
@@ -217,13 +217,6 @@ class _Source:
     def lookup(self, key: np.ndarray) -> np.ndarray:
         """Row positions of the keys (-1 where absent)."""
         return self.index.get_indexer(key)
-
-
-def _index_of(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """Position of each value in ``index`` (-1 where absent), looking up each distinct value once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    lut = np.append(np.asarray(index.get_indexer(uniques), dtype=np.int64), -1)
-    return lut[codes]
 
 
 @dataclass(slots=True)
