@@ -73,6 +73,8 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
         Months before the window in which a feeder event still counts.
     exclude_uasc_cla : bool
         Leave unaccompanied asylum-seeking children out of the looked-after stages.
+    prepared : Prepared, optional
+        The events already through :func:`~.cohort.prepare_events` for ``period``.
     by : str, optional
         A column of the events and the population (e.g. ``la_code``): one grid per value,
         computed in one vectorised pass (child ids must be unique across values). The
@@ -81,6 +83,13 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     Returns
     -------
     GridResult
+
+    Notes
+    -----
+    The events are turned into integer arrays once (child codes, event codes, dates); children
+    are picked per stage with ``np.minimum.at``/``np.maximum.at`` and counted by every group type
+    from one ``np.bincount`` (``cohort._member_arrays``, ``cohort._tally``), then the grid is
+    estimated on codes (:func:`~.grid.estimate`). Categorical or text columns give the same grid.
     """
     options = options or GridOptions()
     fmap = resolve_feeders(feeders)

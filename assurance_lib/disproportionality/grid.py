@@ -160,11 +160,22 @@ def _text(labels: "Sequence[str | None]", codes: np.ndarray, dtype: str = "str")
     return pd.array(taken, dtype=dtype)
 
 
-def _take_text(index: pd.Index, codes: np.ndarray) -> Any:
-    """``index.take(codes)``: through :func:`_text` when the index holds text."""
-    if index.dtype == "str":
-        return _text(list(index), codes)
-    return index.take(codes)
+def _take_text(index: pd.Index, codes: np.ndarray, dtype: Any) -> Any:
+    """``index.take(codes)`` as a column of ``dtype``: through :func:`_text` when that is text."""
+    if dtype == "str" or dtype == "string":
+        return _text([str(v) for v in index], codes, dtype=str(dtype))
+    return pd.Series(index.take(codes), dtype=dtype, copy=False)   # a Series keeps an object dtype as it is
+
+
+def _key_dtypes(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame, by: str | None) -> dict[str, Any]:
+    """The dtypes of the key columns of the grid, as the tables they come from give them: the rows
+    of the rate measures come from the counts joined to the population (a join may change the
+    dtype of the joined columns), the shares from the counts, the conversions from ``conv``."""
+    keys = [*([by] if by else []), "group_type", "group"]
+    sample = counts.iloc[:1]
+    joined = sample.merge(population[keys + ["population"]].iloc[:1], on=keys, how="left")
+    parts = [joined, sample, *([conv.iloc[:1]] if len(conv) else [])]
+    return {c: pd.concat([f[c] for f in parts], ignore_index=True).dtype for c in [*keys, "stage"]}
 
 
 class _Labels:
@@ -530,11 +541,12 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
         _blank(est, rc.is_ref, "reference group", labels)
         _blank(est, ~rc.known & ~v_all, "not compared: characteristic not known", labels)
         blocks.append(_Block("conversion_ratio", vsrc, pv, cx, cn, est, rc.label, on_children, stage_src, rc.num, rc.den))
-    return _assemble(blocks, codes, labels, options, by=by, period=period, window=window)
+    return _assemble(blocks, codes, labels, options, by=by, period=period, window=window,
+                     dtypes=_key_dtypes(counts, conv, population, by))
 
 
 def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: GridOptions, *, by: str | None,
-              period: str, window: str) -> pd.DataFrame:
+              period: str, window: str, dtypes: dict[str, Any]) -> pd.DataFrame:
     """The blocks as one grid: insufficient estimates, q-values, flags, labels, in the grid's order."""
     cat = np.concatenate
 
@@ -598,16 +610,16 @@ def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: Gri
     uniq_pair, inv_pair = np.unique(t * nu + u, return_inverse=True)
     out: dict[str, Any] = {}
     if by:
-        out[by] = _take_text(codes.by, b)
+        out[by] = _take_text(codes.by, b, dtypes[by])
     out["period"] = _text([period], np.zeros(size, dtype=np.int64))
     out["window"] = _text([window, f"at {window.split(' to ')[-1]}"],
                           np.array([x in info and info[x].kind == "stock" for x in stage_list], dtype=np.int64)[s])
-    out["stage"] = _take_text(codes.stages, s)
+    out["stage"] = _take_text(codes.stages, s, dtypes["stage"])
     out["stage_label"] = _text([info[x].label if x in info else None for x in stage_list], s)
     out["count_type"] = _text([info[x].kind if x in info else None for x in stage_list], s)
     out["measure"] = _text(list(MEASURES), measure)
-    out["group_type"] = _take_text(codes.types, t)
-    out["group"] = _take_text(codes.groups, u)
+    out["group_type"] = _take_text(codes.types, t, dtypes["group_type"])
+    out["group"] = _take_text(codes.groups, u, dtypes["group"])
     out["group_label"] = _text([group_label(str(codes.types[p // nu]), str(codes.groups[p % nu])) for p in uniq_pair],
                                inv_pair.ravel())
     out["reference_group"] = labels.column(col(lambda bl: bl.reference_group)[order])
