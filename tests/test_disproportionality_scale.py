@@ -21,6 +21,7 @@ from statsmodels.stats.multitest import multipletests
 from assurance_lib import readers, stats
 from assurance_lib.config import Period
 from assurance_lib.disproportionality import GRID_COLUMNS, GridOptions, read_events, run_grid
+from assurance_lib.disproportionality import cohort
 from assurance_lib.disproportionality.cohort import factorize_children
 from assurance_lib.reference import DEFAULT_FEEDERS, load_crosswalk
 from assurance_lib.synthetic import journey
@@ -159,6 +160,10 @@ def test_child_codes_are_cached_for_the_same_data_only():
     gc.collect()
     fresh = pd.Series(["M", "M", "N", "O"], dtype="string")      # new data after the old is gone
     assert factorize_children(fresh)[0].tolist() == [0, 0, 1, 2]
+    assert any(ref_() is fresh.array.__arrow_array__() for ref_, *_ in cohort._FACTORIZED)
+    del fresh
+    gc.collect()
+    assert all(ref_() is not None for ref_, *_ in cohort._FACTORIZED)   # the codes of data gone are dropped
 
 
 def test_grouped_benjamini_hochberg_equals_one_family_at_a_time():

@@ -156,12 +156,17 @@ def factorize_children(ids: pd.Series) -> tuple[np.ndarray, int]:
     n = len(uniques)
     if key is not None:
         try:
-            wr = weakref.ref(key[0])
+            wr = weakref.ref(key[0], _forget)
         except TypeError:  # pragma: no cover - data that cannot be weakly referenced
             return codes, n
         _FACTORIZED.insert(0, (wr, key[1], codes, n))
         del _FACTORIZED[_CACHE_SIZE:]
     return codes, n
+
+
+def _forget(dead: "weakref.ref[Any]") -> None:
+    """Drop the codes of a column whose data no longer exists (their memory is freed with it)."""
+    _FACTORIZED[:] = [entry for entry in _FACTORIZED if entry[0] is not dead]
 
 
 def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
