@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
@@ -179,7 +180,8 @@ def display_path(path: Path | str) -> str:
         return str(p)
 
 
-def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: bool = False) -> pd.DataFrame:
+def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: bool = False,
+               categories: Iterable[str] = ()) -> pd.DataFrame:
     """Read a CSV, Excel or parquet file with every column as text.
 
     Values are stripped of surrounding spaces and empty cells become ``<NA>``. A ``_row``
@@ -195,6 +197,11 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
         For Excel: one sheet (default the first).
     all_sheets : bool
         For Excel: read every sheet and stack them (each row keeps its ``_sheet``).
+    categories : iterable of str
+        Columns to return as ``category`` (text categories, stripped, empty as missing) instead
+        of text: the same values, held once per distinct value, so that a column of codes or
+        dates in a large extract is read and checked once per distinct value. Parquet columns
+        are read dictionary-encoded. Names the file does not have are ignored.
 
     Raises
     ------
@@ -206,6 +213,7 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
     if not p.is_file():
         raise InputError(Problem(file=shown, message="no such file"))
     suffix = p.suffix.lower()
+    cats = list(dict.fromkeys(str(c) for c in categories))
     try:
         if suffix in (".csv", ".txt"):
             df = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
@@ -223,8 +231,9 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
                 parts.append(f)
             df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
         elif suffix == ".parquet":
-            df = pd.read_parquet(p)
-            df = df.astype({c: "string" for c in df.columns})
+            dictionary = _parquet_text_columns(p, cats)
+            df = pd.read_parquet(p, **({"read_dictionary": dictionary} if dictionary else {}))
+            df = df.astype({c: "string" for c in df.columns if c not in dictionary})
             df.insert(0, ROW_COLUMN, range(1, len(df) + 1))
         else:
             raise InputError(Problem(file=shown, value=suffix, expected="a .csv, .xlsx or .parquet file"))
@@ -234,9 +243,46 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
         raise InputError(Problem(file=shown, message=f"could not be read ({type(exc).__name__}: {_short(exc)})")) from None
     df.columns = [str(c).strip() for c in df.columns]
     for c in df.columns:
-        if c not in (ROW_COLUMN,) and (df[c].dtype == object or str(df[c].dtype).startswith("str")):
+        if c == ROW_COLUMN:
+            continue
+        is_text = df[c].dtype == object or str(df[c].dtype).startswith("str")
+        if isinstance(df[c].dtype, pd.CategoricalDtype) or (is_text and c in cats):
+            # categories are read as text (``read_csv(dtype="category")`` would turn "007" into 7)
+            df[c] = _strip_categories(df[c].astype("category"))
+        elif is_text:
             df[c] = df[c].astype("string").str.strip().replace("", pd.NA)
     return df
+
+
+def _parquet_text_columns(p: Path, wanted: Sequence[str]) -> list[str]:
+    """The ``wanted`` columns that the parquet file stores as text (readable dictionary-encoded)."""
+    if not wanted:
+        return []
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(p)
+    out = []
+    for c in wanted:
+        if c in schema.names:
+            t = schema.field(c).type
+            if pa.types.is_string(t) or pa.types.is_large_string(t):
+                out.append(c)
+    return out
+
+
+def _strip_categories(s: pd.Series) -> pd.Series:
+    """A categorical column with its categories as stripped text, empty text as missing, and
+    categories that became equal merged (each distinct value is processed once)."""
+    original = pd.Series(s.cat.categories).astype("string")
+    cats = original.str.strip().replace("", pd.NA)
+    if cats.notna().all() and (cats == original).all() and original.is_unique and s.cat.categories.dtype == "str":
+        return s                 # nothing to strip: the column as read
+    inverse, uniques = pd.factorize(cats, use_na_sentinel=True)
+    codes = s.cat.codes.to_numpy()
+    new_codes = np.append(np.asarray(inverse, dtype=np.int64), -1)[codes]
+    categories = pd.Index(pd.array(uniques, dtype="str")) if len(uniques) else pd.Index([], dtype="str")
+    return pd.Series(pd.Categorical.from_codes(new_codes, categories=categories), index=s.index, name=s.name)
 
 
 def _first_sheet(p: Path) -> str:

@@ -176,6 +176,8 @@ def _not_above(num: np.ndarray, den: np.ndarray, df: pd.DataFrame, num_col: str,
 
 def _as_float(values: object) -> np.ndarray:
     """Any 1-d array-like (list, ndarray, Series, nullable dtypes) as float64 with NaN for missing."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+        return values.astype("float64").ravel()
     ser = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
     return pd.to_numeric(ser, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
@@ -219,14 +221,24 @@ def poisson_limits(count: np.ndarray | float, level: float = 0.95, *,
     o = np.atleast_1d(np.asarray(count, dtype="float64"))
     alpha = 1 - level
     z = _z(level)
+    use_byar = o >= byar_min
+    ex_lo = np.full(o.shape, np.nan)
+    ex_hi = np.full(o.shape, np.nan)
+    exact = ~use_byar & np.isfinite(o)
+    if exact.any():
+        # the chi-square quantiles only where they are used, once per distinct count
+        values, inverse = np.unique(o[exact], return_inverse=True)
+        safe_v = np.where(values > 0, values, 1.0)
+        with np.errstate(all="ignore"):
+            lo_v = np.where(values > 0, sps.chi2.ppf(alpha / 2, 2 * safe_v) / 2, 0.0)
+            hi_v = sps.chi2.ppf(1 - alpha / 2, 2 * values + 2) / 2
+        ex_lo[exact] = lo_v[inverse.ravel()]
+        ex_hi[exact] = hi_v[inverse.ravel()]
     with np.errstate(all="ignore"):
         safe = np.where(o > 0, o, 1.0)
-        ex_lo = np.where(o > 0, sps.chi2.ppf(alpha / 2, 2 * safe) / 2, 0.0)
-        ex_hi = sps.chi2.ppf(1 - alpha / 2, 2 * np.where(np.isfinite(o), o, 0.0) + 2) / 2
         by_lo = safe * (1 - 1 / (9 * safe) - z / (3 * np.sqrt(safe))) ** 3
         o1 = np.where(np.isfinite(o), o, 0.0) + 1
         by_hi = o1 * (1 - 1 / (9 * o1) + z / (3 * np.sqrt(o1))) ** 3
-    use_byar = o >= byar_min
     lower = np.where(use_byar, by_lo, ex_lo)
     upper = np.where(use_byar, by_hi, ex_hi)
     nan = ~np.isfinite(o)
@@ -662,16 +674,33 @@ def representation_index(df: pd.DataFrame, count: str, total: str, population: s
 # multiple testing, flags
 # --------------------------------------------------------------------------------------------
 
-def bh_qvalues(p_values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray | pd.Series:
-    """Benjamini-Hochberg adjusted p-values (q-values), NaN-safe.
+def bh_qvalues(p_values: Sequence[float] | np.ndarray | pd.Series,
+               groups: Sequence[object] | np.ndarray | pd.Series | None = None) -> np.ndarray | pd.Series:
+    """Benjamini-Hochberg adjusted p-values (q-values), NaN-safe, optionally within groups.
 
     statsmodels ``multipletests(method="fdr_bh")`` on the non-missing p-values: NaNs stay NaN and
     do not count in the family size. A Series in gives a Series out (same index).
+
+    Parameters
+    ----------
+    p_values : array_like
+        p-values from 0 to 1 (NaN for none).
+    groups : array_like, optional
+        One label per p-value: each group is its own family, adjusted as if alone (the same
+        numbers as ``multipletests`` on each group, computed in one vectorised pass). Default:
+        one family.
+
+    Returns
+    -------
+    ndarray or Series
+        The q-values, NaN where the p-value is.
 
     Examples
     --------
     >>> bh_qvalues([0.01, np.nan, 0.04, 0.03]).round(3).tolist()
     [0.03, nan, 0.04, 0.04]
+    >>> bh_qvalues([0.01, 0.04, 0.01, 0.04], groups=["a", "a", "b", "b"]).round(3).tolist()
+    [0.02, 0.04, 0.02, 0.04]
     """
     is_series = isinstance(p_values, pd.Series)
     p = _as_float(p_values)
@@ -679,11 +708,36 @@ def bh_qvalues(p_values: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray
     if ((p[ok] < 0) | (p[ok] > 1)).any():
         raise ValueError(f"bh_qvalues: p-values outside [0, 1]: {p[ok][(p[ok] < 0) | (p[ok] > 1)][:5]}")
     q = np.full(p.shape, np.nan)
-    if ok.any():
-        q[ok] = multipletests(p[ok], method="fdr_bh")[1]
+    if groups is None:
+        if ok.any():
+            q[ok] = multipletests(p[ok], method="fdr_bh")[1]
+    else:
+        g_codes, _ = pd.factorize(np.asarray(groups, dtype=object) if not isinstance(groups, np.ndarray) else groups)
+        if len(g_codes) != len(p):
+            raise ValueError(f"bh_qvalues: {len(p)} p-values but {len(g_codes)} group labels")
+        if ok.any():
+            q[ok] = _bh_within(p[ok], np.asarray(g_codes)[ok])
     if is_series:
         return pd.Series(q, index=p_values.index, name=p_values.name)
     return q
+
+
+def _bh_within(p: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg within each group of finite p-values, as statsmodels' ``fdrcorrection``:
+    sorted p / (rank / m), then the running minimum from the largest p down, capped at 1."""
+    order = np.lexsort((p, g))
+    ps, gs = p[order], g[order]
+    m = np.bincount(gs)
+    start = np.concatenate(([0], np.cumsum(m)[:-1]))
+    rank = np.arange(len(ps)) - start[gs] + 1
+    ecdf = rank / m[gs].astype("float64")
+    raw = ps / ecdf
+    rev = pd.Series(raw[::-1]).groupby(gs[::-1], sort=False).cummin().to_numpy()[::-1]
+    rev = rev.copy()
+    rev[rev > 1] = 1
+    out = np.empty_like(p)
+    out[order] = rev
+    return out
 
 
 def significance_flags(lower_95: Sequence[float] | pd.Series, upper_95: Sequence[float] | pd.Series,

@@ -29,12 +29,19 @@ def events(spec):
             for j, e in enumerate(evs):
                 rows.append({"child_id": f"C{k}", "event": e, "event_date": pd.Timestamp("2026-01-01") + pd.Timedelta(days=j)})
     df = pd.DataFrame(rows)
+    df["ethnicity"] = [s for s in df["child_id"].map(_eth_of(spec))]
+    return _typed(df)
+
+
+def _typed(df):
+    """The other columns of typed events: no end date, born 1 June 2018, female, not disabled (unless
+    given), not UASC, no IMD decile; codes as text."""
     df["end_date"] = pd.NaT
     df["date_of_birth"] = pd.Timestamp("2018-06-01")
     df["age_at_event"] = np.nan
     df["sex"] = "female"
-    df["ethnicity"] = [s for s in df["child_id"].map(_eth_of(spec))]
-    df["disability"] = "no"
+    if "disability" not in df:
+        df["disability"] = "no"
     df["uasc"] = "no"
     df["imd_decile"] = pd.array([pd.NA] * len(df), dtype="Int64")
     df["_row"] = range(2, len(df) + 2)
@@ -306,3 +313,63 @@ def test_one_pass_over_authorities_equals_one_grid_per_authority():
         one = one[one["measure"] != "conversion_ratio_imd"].reset_index(drop=True)
         sub = both[both["la_code"] == la].drop(columns="la_code").reset_index(drop=True)
         pd.testing.assert_frame_equal(sub[list(GRID_COLUMNS)], one[list(GRID_COLUMNS)], check_dtype=False)
+
+
+def _journeys(groups, prefix="C"):
+    """groups: list of (ethnicity, disability, children contacted, of whom referred the next day)."""
+    rows, k = [], 0
+    for eth, dis, n, referred in groups:
+        for i in range(n):
+            k += 1
+            rows.append({"child_id": f"{prefix}{k}", "event": "contact", "event_date": "2026-01-01", "ethnicity": eth, "disability": dis})
+            if i < referred:
+                rows.append({"child_id": f"{prefix}{k}", "event": "referral", "event_date": "2026-01-02", "ethnicity": eth,
+                             "disability": dis})
+    df = pd.DataFrame(rows)
+    df["event_date"] = pd.to_datetime(df["event_date"])
+    return _typed(df)
+
+
+@pytest.mark.parametrize("by", [None, "la_code"])
+def test_reference_of_an_unknown_group_is_every_child_whose_characteristic_is_known(by):
+    # Worked by hand. Contacts (feeder) -> referrals: disability "no" 20 -> 10, "yes" 10 -> 8 (White British),
+    # "unknown" 40 -> 30 (ethnicity refused). "All other children whose disability is known" of the unknown
+    # group is every child whose disability is known: 10 + 8 = 18 of 20 + 10 = 30. (Before the fix the
+    # unknown group's own counts were taken off a total they were never in: 18 - 30 and 30 - 40, negative,
+    # and the grid raised ValueError.) The known groups are each other's reference: yes -> no (10 of 20).
+    groups = [("WBRI", "no", 20, 10), ("WBRI", "yes", 10, 8), ("REFU", "unknown", 40, 30)]
+    pop = population({"WBRI": 1000})
+    if by:   # two authorities with the same children: each gets the same references
+        ev = pd.concat([_journeys(groups, "A").assign(la_code="E1"), _journeys(groups, "B").assign(la_code="E2")],
+                       ignore_index=True)
+        pop = pd.concat([pop.assign(la_code="E1"), pop.assign(la_code="E2")], ignore_index=True)
+    else:
+        ev = _journeys(groups)
+    g = run_grid(ev, pop, period=Q2, lookback_months=0, options=GridOptions(reference="all_other"), by=by).grid
+    assert len(g)
+    for la in (["E1", "E2"] if by else [None]):
+        gl = g[g[by] == la] if by else g
+        unk = row(gl, "referral", "conversion_ratio", "unknown", "disability")
+        assert (unk["count"], unk["denominator"], unk["reference_count"], unk["reference_denominator"]) == (30, 40, 18, 30)
+        assert unk["method"] == "not compared: characteristic not known" and pd.isna(unk["value"])
+        assert unk["reference_group"] == "all other children whose disability is known"
+        yes = row(gl, "referral", "conversion_ratio", "yes", "disability")
+        assert (yes["reference_count"], yes["reference_denominator"]) == (10, 20)
+        # (8/10) / (10/20) = 1.6; Katz: se = sqrt(1/8 - 1/10 + 1/10 - 1/20) = sqrt(0.075)
+        se = math.sqrt(0.075)
+        assert yes["value"] == pytest.approx(1.6)
+        assert yes["lower_95"] == pytest.approx(1.6 * math.exp(-Z95 * se)) and yes["upper_95"] == pytest.approx(1.6 * math.exp(Z95 * se))
+        no = row(gl, "referral", "conversion_ratio", "no", "disability")
+        assert (no["reference_count"], no["reference_denominator"]) == (8, 10) and no["value"] == pytest.approx(0.625)
+        # ethnicity against all other children of known ethnicity: refused -> all 30 White British children (18 referred)
+        for gt, grp in (("ethnicity_minor", "REFU"), ("ethnicity_major", "Not known")):
+            r = row(gl, "referral", "conversion_ratio", grp, gt)
+            assert (r["reference_count"], r["reference_denominator"]) == (18, 30)
+            assert r["method"] == "not compared: characteristic not known"
+        # White British have no other known group: 0 of 0, not estimated
+        w = row(gl, "referral", "conversion_ratio", "WBRI")
+        assert (w["reference_count"], w["reference_denominator"]) == (0, 0) and pd.isna(w["value"])
+        # rate ratios at contact: refused (no population) against the 30 known children and their population of 1,000
+        r = row(gl, "contact", "rate_ratio", "REFU")
+        assert (r["count"], r["reference_count"], r["reference_denominator"]) == (40, 30, 1000)
+        assert r["method"] == "not estimated: no population for this group (count only)"

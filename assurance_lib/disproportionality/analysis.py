@@ -11,8 +11,8 @@ import pandas as pd
 from .. import reference as ref
 from .. import stats
 from ..config import Period
-from .cohort import (Window, child_attributes, conversions, count_groups, prepare_events, stage_members,
-                     window_for)
+from .cohort import (Window, _child_attrs, _conversion_arrays, _event_arrays, _member_arrays, _tally,
+                     child_attributes, count_groups, prepare_events, stage_members, window_for)
 from .grid import GridOptions, estimate, population_by_group
 
 __all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label",
@@ -47,8 +47,8 @@ def resolve_feeders(feeders: Mapping[str, str] | None) -> dict[str, str]:
 
 def population_label(population: pd.DataFrame) -> str:
     """``source (vintage)`` of a population frame."""
-    src = "; ".join(dict.fromkeys(population["source"].astype(str)))
-    vin = "; ".join(dict.fromkeys(population["vintage"].astype(str)))
+    src = "; ".join(pd.unique(population["source"].astype(str)))       # in order of first appearance
+    vin = "; ".join(pd.unique(population["vintage"].astype(str)))
     return f"{src} (vintage {vin})"
 
 
@@ -73,6 +73,8 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
         Months before the window in which a feeder event still counts.
     exclude_uasc_cla : bool
         Leave unaccompanied asylum-seeking children out of the looked-after stages.
+    prepared : Prepared, optional
+        The events already through :func:`~.cohort.prepare_events` for ``period``.
     by : str, optional
         A column of the events and the population (e.g. ``la_code``): one grid per value,
         computed in one vectorised pass (child ids must be unique across values). The
@@ -81,22 +83,35 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     Returns
     -------
     GridResult
+
+    Notes
+    -----
+    The events are turned into integer arrays once (child codes, event codes, dates); children
+    are picked per stage with ``np.minimum.at``/``np.maximum.at`` and counted by every group type
+    from one ``np.bincount`` (``cohort._member_arrays``, ``cohort._tally``), then the grid is
+    estimated on codes (:func:`~.grid.estimate`). Categorical or text columns give the same grid.
     """
     options = options or GridOptions()
     fmap = resolve_feeders(feeders)
     win = window_for(period, window)
     prep = prepared if prepared is not None else prepare_events(events, period.end)
     ev = prep.events
-    attrs = child_attributes(ev, by)
     has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
-    members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
-    counts = count_groups(members, attrs, has_imd=has_imd, stages=list(ref.STAGE_CODES), by=by)
-    conv = conversions(ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
-    conv_counts = count_groups(conv, attrs, value="converted", has_imd=has_imd, stages=list(fmap), by=by)
+    # every child's characteristics (their latest row) and the events as integer arrays
+    e = _event_arrays(ev)
+    a = _child_attrs(ev, e, by)
+    uasc = a.uasc if exclude_uasc_cla else None
+    child, stage, band = _member_arrays(e, win, uasc)
+    counts = _tally(child, stage, band, a, ref.STAGE_CODES, has_imd=has_imd, by=by)
+    c_child, c_stage, c_band, converted = _conversion_arrays(e, win, fmap, lookback_months, uasc)
+    conv_counts = _tally(c_child, c_stage, c_band, a, list(fmap), value=converted.astype(np.int64), has_imd=has_imd,
+                         by=by, value_name="converted")
     grid = estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
                     window=win.label, population_source=population_label(population), feeders=fmap,
                     lookback_months=lookback_months, by=by)
     if has_imd and not by:
+        conv = pd.DataFrame({"child": c_child, "stage": pd.Index(list(fmap)).take(c_stage), "converted": converted})
+        attrs = child_attributes(ev)
         grid = pd.concat([grid, _deprivation_rows(grid, run_deprivation(conv, attrs, reference=options.reference), options)],
                          ignore_index=True)
     return GridResult(grid=grid, window=win, quarantine=prep.quarantine, counts=counts)

@@ -24,19 +24,23 @@ single-characteristic groups; the intersections are a family of their own). An e
 count (or reference count) is below ``min_count``, or whose 95% interval is too wide
 (upper / lower above ``max_ci_ratio``), is replaced by ``insufficient``; population share plays
 no part in that rule, so small groups (Gypsy, Roma and Irish Traveller children) stay visible.
+
+Speed: the counts of many authorities (``by="la_code"``) are estimated in one pass on integer
+codes (by value, stage, group type, group); only the published group types are estimated, and the
+text columns are written once at the end from their few distinct values.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import reference as ref
 from .. import stats
-from .cohort import INTERSECTION_TYPES, SINGLE_TYPES
+from .cohort import INTERSECTION_TYPES, SINGLE_TYPES, _index_of
 
 __all__ = ["GridOptions", "population_by_group", "estimate", "MEASURES", "GRID_COLUMNS", "REFERENCE_LABELS",
            "group_label"]
@@ -64,7 +68,10 @@ class GridOptions:
     reference : {'WBRI', 'all_other'}
         Reference group of ethnicity ratios: White British children, or all other children of
         known ethnicity. Other characteristics always compare with all other children whose
-        characteristic is known.
+        characteristic is known. For a group whose characteristic is not known (ethnicity
+        refused or not obtained, sex or disability unknown, unborn, no IMD decile) that is every
+        child whose characteristic is known; its ratios are not published ("not compared" or
+        "no population"), but its reference counts are kept in the working columns.
     min_count : int
         Below this count (of the group or its reference) an estimate is ``insufficient``.
     max_ci_ratio : float
@@ -119,69 +126,307 @@ def population_by_group(pop: pd.DataFrame, by: str | None = None) -> pd.DataFram
     return res
 
 
-def _split(group_type: str, group: pd.Series) -> tuple[pd.Series, pd.Series]:
+# ------------------------------------------------------------------------------------------
+# the grid, computed on integer codes
+# ------------------------------------------------------------------------------------------
+
+_RATIO_MEASURES = ("rate_ratio", "conversion_ratio", "representation_index")
+_NOT_APPLICABLE = "not applicable"
+_NO_POP = "not estimated: no population for this group (count only)"
+
+
+def _text_pool() -> Any:
+    """The memory pool for the grid's text columns: jemalloc where pyarrow has it.
+
+    The text columns of a national grid are hundreds of megabytes written once; with pyarrow's
+    default pool (mimalloc) on Linux, writing them in a fresh process took several times as long
+    as with jemalloc (freshly mapped memory). Only these arrays come from it: nothing global is
+    changed."""
+    import pyarrow as pa
+
+    try:
+        return pa.jemalloc_memory_pool()
+    except (NotImplementedError, AttributeError):  # a pyarrow built without jemalloc
+        return pa.default_memory_pool()
+
+
+def _text(labels: "Sequence[str | None]", codes: np.ndarray, dtype: str = "str") -> Any:
+    """A text column from a few labels and each row's code into them (``None`` labels are missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dictionary = pa.array([None if v is None else str(v) for v in labels], type=pa.large_string())
+    taken = pc.take(dictionary, pa.array(np.asarray(codes, dtype=np.int64)), memory_pool=_text_pool())
+    return pd.array(taken, dtype=dtype)
+
+
+def _take_text(index: pd.Index, codes: np.ndarray, dtype: Any) -> Any:
+    """``index.take(codes)`` as a column of ``dtype``: through :func:`_text` when that is text."""
+    if dtype == "str" or dtype == "string":
+        return _text([str(v) for v in index], codes, dtype=str(dtype))
+    return pd.Series(index.take(codes), dtype=dtype, copy=False)   # a Series keeps an object dtype as it is
+
+
+def _key_dtypes(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame, by: str | None) -> dict[str, Any]:
+    """The dtypes of the key columns of the grid, as the tables they come from give them: the rows
+    of the rate measures come from the counts joined to the population (a join may change the
+    dtype of the joined columns), the shares from the counts, the conversions from ``conv``."""
+    keys = [*([by] if by else []), "group_type", "group"]
+    sample = counts.iloc[:1]
+    joined = sample.merge(population[keys + ["population"]].iloc[:1], on=keys, how="left")
+    parts = [joined, sample, *([conv.iloc[:1]] if len(conv) else [])]
+    return {c: pd.concat([f[c] for f in parts], ignore_index=True).dtype for c in [*keys, "stage"]}
+
+
+class _Labels:
+    """The distinct texts of the grid's text columns; each row holds a code into them."""
+
+    def __init__(self) -> None:
+        self.texts: list[str | None] = []
+        self._code: dict[str | None, int] = {}
+
+    def code(self, text: str | None) -> int:
+        """The code of one text (added when new)."""
+        if text not in self._code:
+            self._code[text] = len(self.texts)
+            self.texts.append(text)
+        return self._code[text]
+
+    def codes(self, texts: "Sequence[str | None]") -> np.ndarray:
+        """The codes of several texts."""
+        return np.array([self.code(t) for t in texts], dtype=np.int64)
+
+    def full(self, n: int, text: str | None) -> np.ndarray:
+        """``n`` rows of one text."""
+        return np.full(n, self.code(text), dtype=np.int64)
+
+    def where(self, mask: np.ndarray, yes: str | None, no: str | None) -> np.ndarray:
+        """``yes`` where ``mask``, else ``no``."""
+        return np.where(mask, self.code(yes), self.code(no)).astype(np.int64)
+
+    def of_column(self, values: pd.Series) -> np.ndarray:
+        """Codes of a text column (each distinct value looked up once)."""
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        lut = self.codes([*[None if pd.isna(u) else str(u) for u in uniques], None])
+        return lut[codes]
+
+    def column(self, codes: np.ndarray, dtype: str = "str") -> Any:
+        """The text column of ``codes``."""
+        return _text(self.texts, codes, dtype)
+
+
+@dataclass(slots=True)
+class _Source:
+    """A counts table (``counts`` or ``conv``) as codes shared with the other tables of one grid."""
+
+    b: np.ndarray        # index into _Codes.by (0 without ``by``)
+    s: np.ndarray        # index into _Codes.stages
+    t: np.ndarray        # index into _Codes.types
+    u: np.ndarray        # index into _Codes.groups
+    index: pd.Index      # the key (b, s, t, u) of each row
+
+    def lookup(self, key: np.ndarray) -> np.ndarray:
+        """Row positions of the keys (-1 where absent)."""
+        return self.index.get_indexer(key)
+
+
+@dataclass(slots=True)
+class _Codes:
+    """Codes of ``by`` values, stages, group types and groups shared by the tables of one grid."""
+
+    by: pd.Index
+    stages: pd.Index
+    types: pd.Index
+    groups: pd.Index
+
+    @classmethod
+    def of(cls, tables: "list[pd.DataFrame]", population: pd.DataFrame, by: str | None) -> "_Codes":
+        """Codes over the counts tables (``by`` values sorted, as the grid is) and the population."""
+        def union(frames: "list[pd.DataFrame]", col: str) -> pd.Index:
+            parts = [pd.Series(pd.unique(f[col])) for f in frames if len(f) and col in f]
+            if not parts:
+                return pd.Index([], dtype="str")
+            return pd.Index(pd.unique(pd.concat(parts, ignore_index=True)))
+        by_index = union(tables, by).sort_values() if by else pd.Index([""])
+        return cls(by=by_index, stages=union(tables, "stage"), types=union([*tables, population], "group_type"),
+                   groups=union([*tables, population], "group"))
+
+    def key(self, b: np.ndarray, s: np.ndarray, t: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """One integer per (by, stage, group type, group)."""
+        ns, nt, nu = len(self.stages) + 1, len(self.types) + 1, len(self.groups) + 1
+        return ((b.astype(np.int64) * ns + s) * nt + t) * nu + u
+
+    def source(self, frame: pd.DataFrame, by: str | None) -> _Source:
+        """The codes of a counts table's rows."""
+        b = _index_of(self.by, frame[by]) if by else np.zeros(len(frame), dtype=np.int64)
+        s = _index_of(self.stages, frame["stage"])
+        t = _index_of(self.types, frame["group_type"])
+        u = _index_of(self.groups, frame["group"])
+        return _Source(b=b, s=s, t=t, u=u, index=pd.Index(self.key(b, s, t, u)))
+
+    def per_pair(self, t: np.ndarray, u: np.ndarray, fn: Any, dtype: Any) -> np.ndarray:
+        """``fn(group_type, group)`` for each row, evaluated once per distinct pair."""
+        nu = len(self.groups) + 1
+        uniq, inv = np.unique(t.astype(np.int64) * nu + u, return_inverse=True)
+        vals = [fn(str(self.types[p // nu]), str(self.groups[p % nu])) for p in uniq]
+        return np.asarray(vals, dtype=dtype)[inv.ravel()] if len(uniq) else np.zeros(0, dtype=dtype)
+
+    def per_type(self, t: np.ndarray, fn: Any, dtype: Any) -> np.ndarray:
+        """``fn(group_type)`` for each row."""
+        return np.asarray([fn(str(x)) for x in self.types] + [fn("")], dtype=dtype)[t]
+
+
+def _parts(group_type: str, group: str) -> tuple[str, str]:
+    """The two parts of an intersection's group (``Black x female``); a single group and ``""``."""
     if " x " in group_type:
-        # split each distinct label once (a national run repeats them for every authority)
-        uniq = pd.unique(group)
-        first = {u: u.split(" x ", 1)[0] for u in uniq}
-        second = {u: u.split(" x ", 1)[1] for u in uniq}
-        return group.map(first), group.map(second)
-    return group, pd.Series("", index=group.index)
+        first, _, second = group.partition(" x ")
+        return first, second
+    return group, ""
 
 
-def _known(group_type: str, first: pd.Series) -> pd.Series:
-    base = group_type.split(" x ")[0]
-    return ~first.isin(_UNKNOWN.get(base, set()))
+def _is_known(group_type: str, group: str) -> bool:
+    return _parts(group_type, group)[0] not in _UNKNOWN.get(group_type.split(" x ")[0], set())
 
 
-def _with_reference(tab: pd.DataFrame, num: str, den: str, reference: str, by: list[str] | None = None) -> pd.DataFrame:
-    """Add ``ref_num, ref_den, reference_group, is_ref, known`` to a counts table."""
-    B = list(by or [])
-    parts = []
-    for gt, t in tab.groupby("group_type", sort=False):
-        t = t.copy()
-        first, second = _split(gt, t["group"].astype(str))
-        t["known"] = _known(gt, first).to_numpy()
-        t["_second"] = second.to_numpy()
-        base = gt.split(" x ")[0]
-        if gt == "all":
-            t["ref_num"] = np.nan
-            t["ref_den"] = np.nan
-            t["reference_group"] = "not applicable"
-            t["is_ref"] = False
-        elif base.startswith("ethnicity") and reference == "WBRI":
-            ref_type = "ethnicity_minor" + (gt[len(base):] if " x " in gt else "")
-            r = tab[tab["group_type"] == ref_type].copy()
-            r_first, r_second = _split(ref_type, r["group"].astype(str))
-            r["_second"] = r_second.to_numpy()
-            r = r[(r_first == "WBRI").to_numpy()]
-            r = r.set_index([*B, "stage", "_second"])
-            key = pd.MultiIndex.from_arrays([*(t[b] for b in B), t["stage"], t["_second"]])
-            t["ref_num"] = r[num].reindex(key).to_numpy(dtype=float)
-            t["ref_den"] = r[den].reindex(key).to_numpy(dtype=float)
-            t["reference_group"] = REFERENCE_LABELS["WBRI"] + (" of the same " + gt.split(" x ")[1].replace("_", " ") if " x " in gt else "")
-            t["is_ref"] = (first == "WBRI").to_numpy() if base == "ethnicity_minor" else False
-        else:
-            k = t[t["known"]]
-            tot = k.groupby([*B, "stage", "_second"])[[num, den]].sum(min_count=1)
-            key = pd.MultiIndex.from_arrays([*(t[b] for b in B), t["stage"], t["_second"]])
-            t["ref_num"] = tot[num].reindex(key).to_numpy(dtype=float) - t[num].to_numpy(dtype=float)
-            t["ref_den"] = tot[den].reindex(key).to_numpy(dtype=float) - t[den].to_numpy(dtype=float)
-            label = "all other children whose " + base.replace("ethnicity_major", "ethnicity").replace("ethnicity_minor", "ethnicity").replace("_", " ") + " is known"
-            if " x " in gt:
-                label += " of the same " + gt.split(" x ")[1].replace("_", " ")
-            t["reference_group"] = label
-            t["is_ref"] = False
-        parts.append(t)
-    return pd.concat(parts, ignore_index=True).drop(columns="_second")
+def _uses_wbri(group_type: str, reference: str) -> bool:
+    return group_type != "all" and group_type.startswith("ethnicity") and reference == "WBRI"
 
 
-def _blank(frame: pd.DataFrame, mask: pd.Series | np.ndarray, why: str) -> None:
-    mask = np.asarray(mask, dtype=bool)
+def _reference_label(group_type: str, reference: str) -> str:
+    base, _, second = group_type.partition(" x ")
+    same = " of the same " + second.replace("_", " ") if second else ""
+    if group_type == "all":
+        return _NOT_APPLICABLE
+    if _uses_wbri(group_type, reference):
+        return REFERENCE_LABELS["WBRI"] + same
+    what = base.replace("ethnicity_major", "ethnicity").replace("ethnicity_minor", "ethnicity").replace("_", " ")
+    return f"all other children whose {what} is known" + same
+
+
+@dataclass(slots=True)
+class _Reference:
+    num: np.ndarray
+    den: np.ndarray
+    known: np.ndarray
+    is_ref: np.ndarray
+    label: np.ndarray    # codes into the grid's labels
+
+
+def _reference(src: _Source, rows: np.ndarray, num: np.ndarray, den: np.ndarray, reference: str,
+               codes: _Codes, labels: _Labels) -> _Reference:
+    """The reference of each of ``rows`` (positions in ``src``): its counts, whether the group's
+    characteristic is known, whether it is the reference group itself, and the reference's label.
+
+    - ``all``: no reference;
+    - ethnic groups with ``reference="WBRI"``: the White British row of the same stage (and the
+      same sex or age band for intersections);
+    - otherwise, "all other children whose characteristic is known": the known groups of the same
+      type, stage (and sex or age band) added up, less the group itself when it is one of them. A
+      group whose characteristic is not known (ethnicity refused or not obtained, sex or
+      disability unknown, unborn, no IMD decile) was never in that total, so its reference is the
+      whole total: every child whose characteristic is known.
+    """
+    t, u, b, s = src.t[rows], src.u[rows], src.b[rows], src.s[rows]
+    n = len(rows)
+    known = codes.per_pair(t, u, _is_known, bool)
+    label = labels.codes([_reference_label(str(x), reference) for x in [*codes.types, ""]])[t]
+    ref_num, ref_den = np.full(n, np.nan), np.full(n, np.nan)
+    is_ref = np.zeros(n, dtype=bool)
+    is_all = codes.per_type(t, lambda gt: gt == "all", bool)
+    wbri = codes.per_type(t, lambda gt: _uses_wbri(gt, reference), bool)
+    other = ~is_all & ~wbri
+    nu = len(codes.groups) + 1
+    if wbri.any():
+        def target(gt: str, g: str) -> int:
+            base, _, second_type = gt.partition(" x ")
+            second = _parts(gt, g)[1]
+            ti = codes.types.get_indexer(["ethnicity_minor" + (" x " + second_type if second_type else "")])[0]
+            ui = codes.groups.get_indexer(["WBRI" + (f" x {second}" if second else "")])[0]
+            return -1 if ti < 0 or ui < 0 else int(ti * nu + ui)
+        w = np.flatnonzero(wbri)
+        tgt = codes.per_pair(t[w], u[w], target, np.int64)
+        pos = np.where(tgt >= 0, src.lookup(codes.key(b[w], s[w], tgt // nu, tgt % nu)), -1)
+        found = pos >= 0
+        ref_num[w[found]] = num[pos[found]]
+        ref_den[w[found]] = den[pos[found]]
+        is_ref[w] = codes.per_pair(t[w], u[w], lambda gt, g: gt.startswith("ethnicity_minor") and _parts(gt, g)[0] == "WBRI",
+                                   bool)
+    if other.any():
+        o = np.flatnonzero(other)
+        second = codes.per_pair(t[o], u[o], lambda gt, g: _parts(gt, g)[1], object)
+        sec_codes, sec_uniques = pd.factorize(second)
+        cell = codes.key(b[o], s[o], t[o], np.zeros(len(o), dtype=np.int64)) * (len(sec_uniques) + 1) + sec_codes
+        gid, cells = pd.factorize(cell)
+        k = known[o]
+        for v, out in ((num[rows[o]], ref_num), (den[rows[o]], ref_den)):
+            use = k & ~np.isnan(v)
+            total = np.bincount(gid[use], weights=v[use], minlength=len(cells))
+            present = np.bincount(gid[use], minlength=len(cells)) > 0
+            tot = np.where(present, total, np.nan)[gid]
+            out[o] = np.where(k, tot - v, tot)
+    return _Reference(num=ref_num, den=ref_den, known=known, is_ref=is_ref, label=label)
+
+
+@dataclass(slots=True)
+class _Block:
+    """One measure's rows of the grid (positions in a source table) and their columns."""
+
+    measure: str
+    src: _Source
+    rows: np.ndarray
+    count: np.ndarray
+    denominator: np.ndarray
+    est: dict[str, np.ndarray]            # value, limits, p_value, expected; method as label codes
+    reference_group: np.ndarray           # label codes
+    denominator_kind: np.ndarray          # label codes
+    denominator_source: np.ndarray        # label codes
+    reference_count: np.ndarray | None = None
+    reference_denominator: np.ndarray | None = None
+
+
+_EST_OUT = ("value", "expected", "lower_95", "upper_95", "lower_998", "upper_998", "p_value")
+
+
+def _estimates(frame: pd.DataFrame, labels: _Labels) -> dict[str, np.ndarray]:
+    """The estimate columns of a :mod:`~assurance_lib.stats` result as arrays, ``method`` as label codes."""
+    out = {c: frame[c].to_numpy(dtype="float64", copy=True) for c in _EST_OUT if c in frame.columns}
+    out["method"] = labels.of_column(frame["method"])
+    return out
+
+
+def _blank(est: dict[str, np.ndarray], mask: np.ndarray, why: str, labels: _Labels) -> None:
     for c in _ESTIMATE_COLS:
-        if c in frame:
-            frame.loc[mask, c] = np.nan
-    frame.loc[mask, "method"] = why
+        if c in est:
+            est[c][mask] = np.nan
+    est["method"][mask] = labels.code(why)
+
+
+def _population_of(src: _Source, population: pd.DataFrame, codes: _Codes, by: str | None) -> np.ndarray:
+    """The population of each row of ``src`` (NaN where the population has no such group):
+    the left join of the counts on ``by``, group type and group."""
+    if not len(population):
+        return np.full(len(src.b), np.nan)
+    pb = _index_of(codes.by, population[by]) if by else np.zeros(len(population), dtype=np.int64)
+    pt = _index_of(codes.types, population["group_type"])
+    pu = _index_of(codes.groups, population["group"])
+    use = (pb >= 0) & (pt >= 0) & (pu >= 0)
+    zero = np.zeros(int(use.sum()), dtype=np.int64)
+    index = pd.Index(codes.key(pb[use], zero, pt[use], pu[use]))
+    pos = index.get_indexer(codes.key(src.b, np.zeros(len(src.b), dtype=np.int64), src.t, src.u))
+    values = population["population"].to_numpy(dtype="float64")[use]
+    return np.where(pos >= 0, values[np.maximum(pos, 0)] if len(values) else np.nan, np.nan)
+
+
+def _ratio(fn: Any, src: _Source, rows: np.ndarray, num: np.ndarray, den: np.ndarray, reference: str,
+           codes: _Codes, labels: _Labels) -> tuple[_Reference, dict[str, np.ndarray], np.ndarray]:
+    """A ratio measure (``stats.rate_ratio`` or ``stats.proportion_ratio``) of ``rows`` against
+    their reference; the ``All children`` rows blanked (not applicable)."""
+    rf = _reference(src, rows, num, den, reference, codes, labels)
+    est = _estimates(fn(pd.DataFrame({"count": num[rows], "denominator": den[rows], "ref_num": rf.num,
+                                      "ref_den": rf.den}), "count", "denominator", "ref_num", "ref_den"), labels)
+    is_all = codes.per_type(src.t[rows], lambda gt: gt == "all", bool)
+    _blank(est, is_all, "not applicable: all children", labels)
+    return rf, est, is_all
 
 
 def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame, options: GridOptions, *,
@@ -214,132 +459,183 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
     DataFrame
         :data:`GRID_COLUMNS` plus working columns ``reference_count, reference_denominator,
         expected, insufficient, family``.
+
+    Notes
+    -----
+    Only the published group types are estimated (the minor-ethnicity intersections serve as
+    White British references). Each table is turned into integer codes once (``by`` value,
+    stage, group type, group); references, shares and q-values are array operations on them,
+    and the text columns are written at the end from their few distinct values.
     """
     pub_types = (*SINGLE_TYPES, *INTERSECTION_TYPES)
-    B = [by] if by else []
-    c = counts.merge(population, on=[*B, "group_type", "group"], how="left")
-    frames = []
+    has_conv = len(conv) > 0
+    codes = _Codes.of([counts, *([conv] if has_conv else [])], population, by)
+    labels = _Labels()
+    csrc = codes.source(counts, by)
+    n_c = counts["n"].to_numpy(dtype="float64")
+    pop_c = _population_of(csrc, population, codes, by)
+    pub = codes.per_type(csrc.t, lambda gt: gt in pub_types, bool)
+    inter = codes.per_type(csrc.t, lambda gt: " x " in gt, bool)
+    pc = np.flatnonzero(pub)
+    count_c, pop_pc = n_c[pc], pop_c[pc]
+    nopop = np.isnan(pop_pc)
+    pop_source = labels.where(nopop, "no population for this group", population_source)
+    on_population = labels.full(len(pc), "population")
+    blocks: list[_Block] = []
 
     # rates ------------------------------------------------------------------------------
-    r = stats.rate(c.rename(columns={"n": "count"}).assign(denominator=c["population"]), "count", "denominator")
-    nopop = r["denominator"].isna()
-    _blank(r, nopop, "not estimated: no population for this group (count only)")
-    r["measure"] = "rate_per_10000"
-    r["reference_group"] = "not applicable"
-    r["denominator_kind"] = "population"
-    r["denominator_source"] = np.where(nopop, "no population for this group", population_source)
-    frames.append(r)
+    est = _estimates(stats.rate(pd.DataFrame({"count": count_c, "denominator": pop_pc}), "count", "denominator"), labels)
+    _blank(est, nopop, _NO_POP, labels)
+    blocks.append(_Block("rate_per_10000", csrc, pc, count_c, pop_pc, est, labels.full(len(pc), _NOT_APPLICABLE),
+                         on_population, pop_source))
 
     # rate ratios ------------------------------------------------------------------------
-    rr_in = _with_reference(c.rename(columns={"n": "count"}).assign(denominator=c["population"]), "count",
-                            "denominator", options.reference, B)
-    rr = stats.rate_ratio(rr_in, "count", "denominator", "ref_num", "ref_den")
-    _blank(rr, rr["group_type"].eq("all"), "not applicable: all children")
-    _blank(rr, rr["denominator"].isna() & ~rr["group_type"].eq("all"), "not estimated: no population for this group (count only)")
-    _blank(rr, rr["is_ref"], "reference group")
-    rr["measure"] = "rate_ratio"
-    rr["denominator_kind"] = "population"
-    rr["denominator_source"] = np.where(rr["denominator"].isna(), "no population for this group", population_source)
-    frames.append(rr)
+    rf, est, is_all = _ratio(stats.rate_ratio, csrc, pc, n_c, pop_c, options.reference, codes, labels)
+    _blank(est, nopop & ~is_all, _NO_POP, labels)
+    _blank(est, rf.is_ref, "reference group", labels)
+    blocks.append(_Block("rate_ratio", csrc, pc, count_c, pop_pc, est, rf.label, on_population, pop_source, rf.num, rf.den))
 
     # representation index (single characteristics with a population) -----------------
-    ri_in = _with_reference(c.rename(columns={"n": "count"}).assign(denominator=c["population"]), "count",
-                            "denominator", "all_other", B)
-    ri_in["total"] = ri_in["ref_num"] + ri_in["count"]
-    ri_in["pop_total"] = ri_in["ref_den"] + ri_in["denominator"]
-    ok = ri_in["known"] & ri_in["denominator"].notna() & ~ri_in["group_type"].eq("all") & ~ri_in["group_type"].str.contains(" x ")
-    ri_in.loc[~ok, ["total", "pop_total"]] = np.nan
-    ri = stats.representation_index(ri_in.drop(columns=["ref_num", "ref_den"]), "count", "total", "denominator", "pop_total")
-    _blank(ri, ~ok, "not estimated: group without a population, all children or an intersection")
-    ri["measure"] = "representation_index"
-    ri["reference_group"] = np.where(ok, "expected from the group's share of the child population (known groups)", "not applicable")
-    ri["denominator_kind"] = "population"
-    ri["denominator_source"] = np.where(ri["denominator"].isna(), "no population for this group", population_source)
-    ri = ri.drop(columns=["total", "pop_total"])
-    frames.append(ri)
+    ro = _reference(csrc, pc, n_c, pop_c, "all_other", codes, labels)
+    ok = ro.known & ~nopop & ~is_all & ~inter[pc]
+    total = np.where(ok, ro.num + count_c, np.nan)
+    pop_total = np.where(ok, ro.den + pop_pc, np.nan)
+    est = _estimates(stats.representation_index(pd.DataFrame({"count": count_c, "total": total, "denominator": pop_pc,
+                                                               "pop_total": pop_total}),
+                                                "count", "total", "denominator", "pop_total"), labels)
+    _blank(est, ~ok, "not estimated: group without a population, all children or an intersection", labels)
+    blocks.append(_Block("representation_index", csrc, pc, count_c, pop_pc, est,
+                         labels.where(ok, "expected from the group's share of the child population (known groups)",
+                                      _NOT_APPLICABLE), on_population, pop_source))
 
     # shares ---------------------------------------------------------------------------
-    allc = counts[counts["group_type"].eq("all")].set_index([*B, "stage"])["n"]
-    sh_in = counts.rename(columns={"n": "count"}).copy()
-    sh_in["denominator"] = allc.reindex(pd.MultiIndex.from_frame(sh_in[[*B, "stage"]])).to_numpy(dtype=float)
-    sh_in.loc[sh_in["group_type"].str.contains(" x "), "denominator"] = np.nan
-    sh = stats.proportion(sh_in, "count", "denominator")
-    _blank(sh, sh["denominator"].isna(), "not estimated for intersections (see the single characteristics)")
-    sh["measure"] = "share"
-    sh["reference_group"] = "not applicable"
-    sh["denominator_kind"] = np.where(sh["denominator"].notna(), "children", "none")
-    sh["denominator_source"] = "all children at the stage in the window"
-    frames.append(sh)
+    all_rows = np.flatnonzero(codes.per_type(csrc.t, lambda gt: gt == "all", bool))
+    ns = len(codes.stages) + 1
+    apos = pd.Index(csrc.b[all_rows] * ns + csrc.s[all_rows]).get_indexer(csrc.b[pc] * ns + csrc.s[pc])
+    share_den = np.full(len(pc), np.nan)
+    share_den[apos >= 0] = n_c[all_rows[apos[apos >= 0]]]
+    share_den[inter[pc]] = np.nan
+    est = _estimates(stats.proportion(pd.DataFrame({"count": count_c, "denominator": share_den}), "count", "denominator"),
+                     labels)
+    no_den = np.isnan(share_den)
+    _blank(est, no_den, "not estimated for intersections (see the single characteristics)", labels)
+    blocks.append(_Block("share", csrc, pc, count_c, share_den, est, labels.full(len(pc), _NOT_APPLICABLE),
+                         labels.where(no_den, "none", "children"),
+                         labels.full(len(pc), "all children at the stage in the window")))
 
     # conversions ------------------------------------------------------------------------
-    if len(conv):
-        cv_in = conv.rename(columns={"converted": "count", "n": "denominator"}).astype({"count": float, "denominator": float})
-        cv = stats.proportion(cv_in, "count", "denominator")
-        cv["measure"] = "conversion"
-        cv["reference_group"] = "not applicable"
-        cv["denominator_kind"] = "children"
-        src = {s: f"children at the {ref.stage(f).label.lower()} stage in the window or the {lookback_months} months before it"
-               for s, f in feeders.items()}
-        cv["denominator_source"] = cv["stage"].map(src)
-        frames.append(cv)
-        cr_in = _with_reference(cv_in, "count", "denominator", options.reference, B)
-        cr = stats.proportion_ratio(cr_in, "count", "denominator", "ref_num", "ref_den")
-        _blank(cr, cr["group_type"].eq("all"), "not applicable: all children")
-        _blank(cr, cr["is_ref"], "reference group")
-        _blank(cr, ~cr["known"] & ~cr["group_type"].eq("all"), "not compared: characteristic not known")
-        cr["measure"] = "conversion_ratio"
-        cr["denominator_kind"] = "children"
-        cr["denominator_source"] = cr["stage"].map(src)
-        frames.append(cr)
+    if has_conv:
+        vsrc = codes.source(conv, by)
+        x_v = conv["converted"].to_numpy(dtype="float64")
+        n_v = conv["n"].to_numpy(dtype="float64")
+        pv = np.flatnonzero(codes.per_type(vsrc.t, lambda gt: gt in pub_types, bool))
+        src_label = {s: f"children at the {ref.stage(f).label.lower()} stage in the window or the {lookback_months} months before it"
+                     for s, f in feeders.items()}
+        stage_src = labels.codes([src_label.get(str(s)) for s in codes.stages] + [None])[vsrc.s[pv]]
+        cx, cn = x_v[pv], n_v[pv]
+        on_children = labels.full(len(pv), "children")
+        est = _estimates(stats.proportion(pd.DataFrame({"count": cx, "denominator": cn}), "count", "denominator"), labels)
+        blocks.append(_Block("conversion", vsrc, pv, cx, cn, est, labels.full(len(pv), _NOT_APPLICABLE), on_children,
+                             stage_src))
+        rc, est, v_all = _ratio(stats.proportion_ratio, vsrc, pv, x_v, n_v, options.reference, codes, labels)
+        _blank(est, rc.is_ref, "reference group", labels)
+        _blank(est, ~rc.known & ~v_all, "not compared: characteristic not known", labels)
+        blocks.append(_Block("conversion_ratio", vsrc, pv, cx, cn, est, rc.label, on_children, stage_src, rc.num, rc.den))
+    return _assemble(blocks, codes, labels, options, by=by, period=period, window=window,
+                     dtypes=_key_dtypes(counts, conv, population, by))
 
-    g = pd.concat(frames, ignore_index=True)
-    g = g[g["group_type"].isin(pub_types)].copy()
-    g = g.rename(columns={"ref_num": "reference_count", "ref_den": "reference_denominator"})
-    if "p_value" not in g:
-        g["p_value"] = np.nan
+
+def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: GridOptions, *, by: str | None,
+              period: str, window: str, dtypes: dict[str, Any]) -> pd.DataFrame:
+    """The blocks as one grid: insufficient estimates, q-values, flags, labels, in the grid's order."""
+    cat = np.concatenate
+
+    def col(get: Any) -> np.ndarray:
+        return cat([get(bl) for bl in blocks])
+
+    def est_col(name: str) -> np.ndarray:
+        return col(lambda bl: bl.est[name] if name in bl.est else np.full(len(bl.rows), np.nan))
+
+    def opt_col(name: str) -> np.ndarray:
+        return col(lambda bl: getattr(bl, name) if getattr(bl, name) is not None else np.full(len(bl.rows), np.nan))
+
+    measure = col(lambda bl: np.full(len(bl.rows), MEASURES.index(bl.measure), dtype=np.int64))
+    b, s, t, u = (col(lambda bl, a=a: getattr(bl.src, a)[bl.rows]) for a in ("b", "s", "t", "u"))
+    count, denominator = col(lambda bl: bl.count), col(lambda bl: bl.denominator)
+    ref_count, ref_den = opt_col("reference_count"), opt_col("reference_denominator")
+    est = {c: est_col(c) for c in _EST_OUT}
+    method = col(lambda bl: bl.est["method"])
+    size = len(measure)
+
     # insufficient ---------------------------------------------------------------------
-    est = g["value"].notna()
-    is_ratio = g["measure"].isin(["rate_ratio", "conversion_ratio", "representation_index"])
-    small = g["count"] < options.min_count
-    small_ref = is_ratio & g["reference_count"].notna() & (g["reference_count"] < options.min_count)
+    is_ratio = np.isin(measure, [MEASURES.index(m) for m in _RATIO_MEASURES])
+    small = count < options.min_count
+    small_ref = is_ratio & ~np.isnan(ref_count) & (ref_count < options.min_count)
     with np.errstate(all="ignore"):
-        wide = is_ratio & ((g["upper_95"] / g["lower_95"]) > options.max_ci_ratio)
-    insufficient = est & (small | small_ref | wide)
-    why = np.where(small, f"count below {options.min_count}",
-                   np.where(small_ref, f"reference count below {options.min_count}",
-                            f"95% interval wider than {options.max_ci_ratio:g}-fold"))
-    g["insufficient"] = insufficient
-    for col in _ESTIMATE_COLS:
-        g.loc[insufficient, col] = np.nan
-    g.loc[insufficient, "method"] = g.loc[insufficient, "method"].astype(str) + "; insufficient: " + pd.Series(why, index=g.index)[insufficient]
-    # q-values ---------------------------------------------------------------------------
-    g["family"] = np.where(g["group_type"].str.contains(" x "), "intersections", "single characteristics")
-    g["q_value"] = np.nan
-    for _, idx in g[g["measure"].isin(["rate_ratio", "conversion_ratio"])].groupby([*B, "measure", "family"]).groups.items():
-        g.loc[idx, "q_value"] = np.asarray(stats.bh_qvalues(g.loc[idx, "p_value"].to_numpy(dtype=float)), dtype=float)
+        wide = is_ratio & ((est["upper_95"] / est["lower_95"]) > options.max_ci_ratio)
+    insufficient = ~np.isnan(est["value"]) & (small | small_ref | wide)
+    for c in _ESTIMATE_COLS:
+        est[c][insufficient] = np.nan
+    if insufficient.any():
+        whys = (f"count below {options.min_count}", f"reference count below {options.min_count}",
+                f"95% interval wider than {options.max_ci_ratio:g}-fold")
+        why = np.where(small, 0, np.where(small_ref, 1, 2))[insufficient]
+        combo = method[insufficient] * 3 + why
+        uniq, inv = np.unique(combo, return_inverse=True)
+        method[insufficient] = labels.codes([f"{labels.texts[c // 3]}; insufficient: {whys[c % 3]}" for c in uniq])[inv.ravel()]
+    # q-values: one family per (by, measure, singles or intersections) ----------------------
+    family = codes.per_type(t, lambda gt: " x " in gt, np.int64)          # 1: intersections
+    q = np.full(size, np.nan)
+    tested = np.isin(measure, [MEASURES.index("rate_ratio"), MEASURES.index("conversion_ratio")])
+    if tested.any():
+        q[tested] = stats.bh_qvalues(est["p_value"][tested],
+                                     groups=(b[tested] * len(MEASURES) + measure[tested]) * 2 + family[tested])
     # flags ------------------------------------------------------------------------------
-    flag = pd.Series(stats.significance_flags(g["lower_95"].to_numpy(), g["upper_95"].to_numpy(),
-                                              g["lower_998"].to_numpy(), g["upper_998"].to_numpy()), index=g.index, dtype="string")
-    g["flag"] = flag.where(is_ratio, "not compared")
-    g.loc[insufficient, "flag"] = "insufficient"
-    # labels -----------------------------------------------------------------------------
-    stage_info = {s.code: s for s in ref.STAGES}
-    g["period"] = period
-    kinds = {k: v.kind for k, v in stage_info.items()}
-    g["window"] = np.where(g["stage"].map(kinds) == "stock", f"at {window.split(' to ')[-1]}", window)
-    g["stage_label"] = g["stage"].map({k: v.label for k, v in stage_info.items()})
-    g["count_type"] = g["stage"].map(kinds)
-    pairs = g["group_type"].astype(str) + "\t" + g["group"].astype(str)
-    labels = {u: group_label(*u.split("\t", 1)) for u in pd.unique(pairs)}
-    g["group_label"] = pairs.map(labels)
-    g["count"] = g["count"].astype("int64")
-    order_stage = {s: i for i, s in enumerate(ref.STAGE_CODES)}
-    order_measure = {m: i for i, m in enumerate(MEASURES)}
-    order_type = {t: i for i, t in enumerate(pub_types)}
-    g = g.sort_values([*B, "measure", "stage", "group_type"],
-                      key=lambda s: s if s.name == by else s.map({**order_measure, **order_stage, **order_type}), kind="stable")
-    extra = ["reference_count", "reference_denominator", "expected", "insufficient", "family"]
-    for e in extra:
-        if e not in g:
-            g[e] = np.nan
-    return g[B + list(GRID_COLUMNS) + extra].reset_index(drop=True)
+    flag_text = np.asarray(stats.significance_flags(est["lower_95"], est["upper_95"], est["lower_998"], est["upper_998"]),
+                           dtype=object)
+    flag_codes, flag_uniques = pd.factorize(flag_text)
+    flag = labels.codes(list(flag_uniques))[flag_codes]
+    flag = np.where(is_ratio, flag, labels.code("not compared"))
+    flag[insufficient] = labels.code("insufficient")
+    # order: by, measure, stage, group type, then the order of the source tables --------
+    stage_order = np.array([ref.STAGE_CODES.index(x) if x in ref.STAGE_CODES else len(ref.STAGE_CODES)
+                            for x in codes.stages] + [len(ref.STAGE_CODES)])[s]
+    pub_order = {x: i for i, x in enumerate((*SINGLE_TYPES, *INTERSECTION_TYPES))}
+    type_order = codes.per_type(t, lambda gt: pub_order.get(gt, len(pub_order)), np.int64)
+    order = np.lexsort((np.arange(size), type_order, stage_order, measure, b))
+    b, s, t, u, measure = b[order], s[order], t[order], u[order], measure[order]
+    info = {x.code: x for x in ref.STAGES}
+    stage_list = [str(x) for x in codes.stages] + [""]
+    nu = len(codes.groups) + 1
+    uniq_pair, inv_pair = np.unique(t * nu + u, return_inverse=True)
+    out: dict[str, Any] = {}
+    if by:
+        out[by] = _take_text(codes.by, b, dtypes[by])
+    out["period"] = _text([period], np.zeros(size, dtype=np.int64))
+    out["window"] = _text([window, f"at {window.split(' to ')[-1]}"],
+                          np.array([x in info and info[x].kind == "stock" for x in stage_list], dtype=np.int64)[s])
+    out["stage"] = _take_text(codes.stages, s, dtypes["stage"])
+    out["stage_label"] = _text([info[x].label if x in info else None for x in stage_list], s)
+    out["count_type"] = _text([info[x].kind if x in info else None for x in stage_list], s)
+    out["measure"] = _text(list(MEASURES), measure)
+    out["group_type"] = _take_text(codes.types, t, dtypes["group_type"])
+    out["group"] = _take_text(codes.groups, u, dtypes["group"])
+    out["group_label"] = _text([group_label(str(codes.types[p // nu]), str(codes.groups[p % nu])) for p in uniq_pair],
+                               inv_pair.ravel())
+    out["reference_group"] = labels.column(col(lambda bl: bl.reference_group)[order])
+    out["count"] = count[order].astype("int64")
+    out["denominator"] = denominator[order]
+    out["denominator_kind"] = labels.column(col(lambda bl: bl.denominator_kind)[order])
+    for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998"):
+        out[c] = est[c][order]
+    out["method"] = labels.column(method[order], dtype="string")
+    out["p_value"] = est["p_value"][order]
+    out["q_value"] = q[order]
+    out["flag"] = labels.column(flag[order], dtype="string")
+    out["denominator_source"] = labels.column(col(lambda bl: bl.denominator_source)[order])
+    out["reference_count"] = ref_count[order]
+    out["reference_denominator"] = ref_den[order]
+    out["expected"] = est["expected"][order]
+    out["insufficient"] = insufficient[order]
+    out["family"] = _text(["single characteristics", "intersections"], family[order])
+    return pd.DataFrame(out, copy=False)      # the arrays above, not copied into blocks

@@ -9,6 +9,7 @@ in a message: the row and column are named instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -19,6 +20,7 @@ from .. import reference as ref
 from ..errors import InputError, Problem
 from ..readers import (ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
                        require_columns, row_problems)
+from .cohort import factorize_children
 
 __all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", "PREBIRTH_DAYS",
            "apply_mapping", "EVENTS_CONTRACT", "POPULATION_CONTRACT", "AGGREGATE_CONTRACT"]
@@ -43,6 +45,9 @@ def apply_mapping(df: pd.DataFrame, params: Mapping[str, Any], file: str) -> pd.
     """Rename columns (``column_map``: extract name -> contract name) and recode values
     (``code_map``: contract column -> {extract value: contract value}).
 
+    A categorical column (see ``read_table(..., categories=...)``) is recoded once per category
+    and stays categorical.
+
     Raises
     ------
     InputError
@@ -58,14 +63,62 @@ def apply_mapping(df: pd.DataFrame, params: Mapping[str, Any], file: str) -> pd.
     for col, mapping in dict(params.get("code_map") or {}).items():
         if col in df.columns and mapping:
             m = {str(k): str(v) for k, v in dict(mapping).items()}
+            if isinstance(df[col].dtype, pd.CategoricalDtype):
+                codes, uniques = _distinct(df[col])
+                mapped = pd.Series([m.get(v, v) if v is not pd.NA else v for v in uniques.tolist()], dtype="string")
+                inverse, new = pd.factorize(mapped, use_na_sentinel=True)
+                lut = np.append(np.asarray(inverse, dtype=np.int64), -1)
+                df[col] = pd.Categorical.from_codes(lut[codes], categories=pd.Index(pd.array(new, dtype="str")))
+                continue
             s = df[col].astype("string")
             df[col] = s.map(lambda v: m.get(v, v) if v is not pd.NA else v).astype("string")
     return df
 
 
+def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's code into the column's distinct values, and those values as text.
+
+    Missing values get code -1, which reads the last of the distinct values: a missing value
+    (present when, and only when, the column has missing values, so that whatever is worked
+    out from the distinct values is worked out from exactly the values of the column).
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy()
+        n_cat = len(s.cat.categories)
+        used = np.zeros(n_cat + 1, dtype=bool)
+        used[codes] = True       # code -1 marks the last slot: a missing value
+        has_na = bool(used[-1])
+        if used[:-1].all():
+            uniques = pd.Series(s.cat.categories, dtype="string")
+        else:                    # categories no row uses are left out
+            keep = np.flatnonzero(used[:-1])
+            uniques = pd.Series(s.cat.categories[keep], dtype="string")
+            remap = np.full(n_cat + 1, -1, dtype=np.int64)   # the last: missing stays -1
+            remap[keep] = np.arange(len(keep))
+            codes = remap[codes]
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        uniques = pd.Series(uniq, dtype="string")
+        has_na = bool((codes < 0).any())
+    if has_na:
+        uniques = pd.concat([uniques, pd.Series([pd.NA], dtype="string")], ignore_index=True)
+    return codes, uniques
+
+
+def _category(codes: np.ndarray, choices: "tuple[str, ...]") -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(choices), dtype="str"))
+
+
 def _recode(s: pd.Series, table: Mapping[str, str]) -> pd.Series:
     low = s.astype("string").str.strip().str.lower()
     return low.map(lambda v: table.get(v, pd.NA) if v is not pd.NA else pd.NA).astype("string")
+
+
+def _code_of(uniques: pd.Series, table: Mapping[str, str], choices: "tuple[str, ...]") -> np.ndarray:
+    """The code (index in ``choices``) of each distinct value, -1 for a missing or unknown one."""
+    low = uniques.astype("string").str.strip().str.lower()
+    pos = {c: i for i, c in enumerate(choices)}
+    return np.array([pos[table[v]] if (v is not pd.NA and v in table) else -1 for v in low.tolist()], dtype=np.int64)
 
 
 def _dates(s: pd.Series) -> pd.Series:
@@ -75,6 +128,11 @@ def _dates(s: pd.Series) -> pd.Series:
     if bad.any():  # accept dd/mm/yyyy as written by Excel exports
         out = out.where(~bad, pd.to_datetime(s.where(bad), format="%d/%m/%Y", errors="coerce"))
     return out
+
+
+_CATEGORY_COLUMNS = ("event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex", "ethnicity",
+                     "disability", "uasc", "imd_decile")
+"""Columns of the events read as categories: few distinct values, each checked once."""
 
 
 def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -91,8 +149,11 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     -------
     DataFrame
         ``_row, child_id, event, event_date, end_date, date_of_birth, age_at_event, sex,
-        ethnicity, disability, uasc, imd_decile`` typed (dates as datetime64, ``age_at_event``
-        float, ``imd_decile`` Int64, codes as string). Identifiers stay inside the library.
+        ethnicity, disability, uasc, imd_decile`` typed: dates as datetime64, ``age_at_event``
+        numeric, ``imd_decile`` Int64, ``child_id`` as text, and the codes ``event``, ``sex``,
+        ``ethnicity``, ``disability`` and ``uasc`` as categoricals whose categories are the
+        contract's codes (``reference.FLOW_EVENTS``, ``SEXES``, ``ETHNICITY_CODES``,
+        ``DISABILITY``, ``UASC``). Identifiers stay inside the library.
 
     Raises
     ------
@@ -100,10 +161,18 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
         Listing every problem: missing columns, unknown codes, unreadable dates, an end before
         its start, an event more than 40 weeks before birth, a child aged 18 or over at the
         event, duplicate rows. The child id and date of birth are never shown.
+
+    Notes
+    -----
+    The coded and date columns are read as categories and each distinct value is checked and
+    converted once (a national extract has millions of rows but a few thousand distinct dates),
+    then spread to the rows by its code.
     """
     params = params or {}
     file = display_path(path)
-    raw = read_table(path)
+    cmap = dict(params.get("column_map") or {})
+    in_file = {v: k for k, v in cmap.items()}
+    raw = read_table(path, categories=[in_file.get(c, c) for c in _CATEGORY_COLUMNS])
     df = apply_mapping(raw, params, file)
     problems: list[Problem] = []
     problems += require_columns(df, ["child_id", "event", "event_date", "sex", "ethnicity", "disability", "uasc"], file)
@@ -113,66 +182,179 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     if problems:
         raise InputError(problems)
     for c in ("end_date", "date_of_birth", "age_at_event", "imd_decile"):
-        if c not in df.columns:
-            df[c] = pd.Series(pd.NA, index=df.index, dtype="string")
-    out = pd.DataFrame({ROW_COLUMN: df[ROW_COLUMN].to_numpy()}, index=df.index)
-    out["child_id"] = df["child_id"].astype("string")
-    problems += row_problems(df, out["child_id"].isna(), file, "child_id", "a pseudonymous child identifier",
-                             show_value=False)
-    out["event"] = _recode(df["event"], _EVENT_CODES)
-    problems += row_problems(df, out["event"].isna(), file, "event", f"one of: {', '.join(ref.FLOW_EVENTS)}")
-    out["event_date"] = _dates(df["event_date"])
-    problems += row_problems(df, out["event_date"].isna(), file, "event_date", "a date written YYYY-MM-DD")
-    out["end_date"] = _dates(df["end_date"])
-    problems += row_problems(df, out["end_date"].isna() & df["end_date"].notna(), file, "end_date",
-                             "a date written YYYY-MM-DD, or blank while the plan or episode is open")
-    has_end = out["end_date"].notna()
-    problems += row_problems(df, has_end & out["event_date"].notna() & (out["end_date"] < out["event_date"]), file,
-                             "end_date", "an end on or after the event_date", message="ends before it starts")
-    problems += row_problems(df, has_end & out["event"].notna() & ~out["event"].isin(ref.EVENTS_WITH_END), file,
-                             "end_date", "blank: only cpp_start and cla_start rows have an end_date",
-                             message="is given for an event that has no end")
-    out["date_of_birth"] = _dates(df["date_of_birth"])
-    out["age_at_event"] = pd.to_numeric(df["age_at_event"], errors="coerce")
-    bad_dob = out["date_of_birth"].isna() & df["date_of_birth"].notna()
-    problems += row_problems(df, bad_dob, file, "date_of_birth", "a date written YYYY-MM-DD", show_value=False,
-                             message="is not a date")
-    bad_age = out["age_at_event"].isna() & df["age_at_event"].notna()
-    problems += row_problems(df, bad_age, file, "age_at_event", "a number of years from 0 to 17")
-    neither = out["date_of_birth"].isna() & out["age_at_event"].isna() & ~bad_dob & ~bad_age
-    problems += row_problems(df, neither, file, "date_of_birth", "a date of birth or an age_at_event",
-                             show_value=False, message="is empty")
-    both = out["event_date"].notna() & out["date_of_birth"].notna()
-    days = (out["event_date"] - out["date_of_birth"]).dt.days
-    problems += row_problems(df, both & (days < -PREBIRTH_DAYS), file, "event_date",
-                             "no more than 40 weeks (280 days) before the date of birth",
-                             message="is more than 40 weeks before the child's date of birth")
-    age_years = ref.age_in_years(out["date_of_birth"], out["event_date"])
-    over = (both & (age_years >= 18)).fillna(False) | (out["age_at_event"] >= 18).fillna(False)
-    problems += row_problems(df, over.fillna(False), file, "event_date" if "date_of_birth" in raw.columns or "date_of_birth" in df.columns else "age_at_event",
-                             "a child under 18 at the event", message="the child was 18 or over at this event")
-    problems += row_problems(df, (out["age_at_event"] < 0).fillna(False), file, "age_at_event",
-                             "a number of years from 0 to 17 (use date_of_birth for pre-birth events)")
-    out["sex"] = _recode(df["sex"], _SEX_CODES)
-    problems += row_problems(df, out["sex"].isna(), file, "sex", "one of: female, male, unknown")
-    eth = df["ethnicity"].astype("string").str.strip().str.upper()
-    out["ethnicity"] = eth.where(eth.isin(ref.ETHNICITY_CODES))
-    problems += row_problems(df, out["ethnicity"].isna(), file, "ethnicity",
-                             f"a DfE ethnicity code, one of: {' '.join(ref.ETHNICITY_CODES)} (map local codes with code_map)")
-    out["disability"] = _recode(df["disability"], _DISABILITY)
-    problems += row_problems(df, out["disability"].isna(), file, "disability", "one of: yes, no, unknown")
-    out["uasc"] = _recode(df["uasc"], _YES_NO)
-    problems += row_problems(df, out["uasc"].isna(), file, "uasc", "one of: yes, no")
-    imd = pd.to_numeric(df["imd_decile"], errors="coerce")
-    bad_imd = df["imd_decile"].notna() & ~(imd.isin(range(1, 11)))
-    problems += row_problems(df, bad_imd, file, "imd_decile", "a whole number from 1 (most deprived) to 10, or blank")
-    out["imd_decile"] = imd.where(~bad_imd).astype("Int64")
-    dup_frame = out[[ROW_COLUMN, "child_id", "event", "event_date"]]
-    problems += duplicate_problems(dup_frame, ["child_id", "event", "event_date"], file, hide=["child_id"])
+        if c not in df.columns:      # an absent optional column: every value missing
+            df[c] = pd.Series(pd.Categorical.from_codes(np.full(len(df), -1, dtype=np.int8),
+                                                        categories=pd.Index([], dtype="str")), index=df.index)
+
+    def flag(mask: np.ndarray | pd.Series, column: str, expected: str, **kw: Any) -> None:
+        m = np.asarray(mask, dtype=bool)
+        if m.any():
+            problems.extend(row_problems(df, pd.Series(m, index=df.index), file, column, expected, **kw))
+
+    out: dict[str, Any] = {ROW_COLUMN: df[ROW_COLUMN].to_numpy(), "child_id": df["child_id"].astype("string").array}
+    flag(out["child_id"].isna(), "child_id", "a pseudonymous child identifier", show_value=False)
+    col = {c: _Distinct.of(df[c]) for c in _CATEGORY_COLUMNS}
+    event = col["event"].codes_in(_code_of(col["event"].values, _EVENT_CODES, ref.FLOW_EVENTS))
+    col["event"].flag(event.per_value < 0, flag, "event", f"one of: {', '.join(ref.FLOW_EVENTS)}")
+    parsed = {c: _dates(col[c].values) for c in ("event_date", "end_date", "date_of_birth")}
+    for c, v in parsed.items():
+        out[c] = col[c].spread(v.to_numpy())
+    ed, end, dob = col["event_date"], col["end_date"], col["date_of_birth"]
+    ed_missing = parsed["event_date"].isna().to_numpy()
+    ed.flag(ed_missing, flag, "event_date", "a date written YYYY-MM-DD")
+    end.flag((parsed["end_date"].isna() & end.values.notna()).to_numpy(), flag, "end_date",
+             "a date written YYYY-MM-DD, or blank while the plan or episode is open")
+    # an end date is on few rows: look at those rows only
+    with_end = np.flatnonzero(end.spread(parsed["end_date"].notna().to_numpy()))
+    if len(with_end):
+        before = np.zeros(len(df), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            before[with_end] = ~ed_missing[ed.codes[with_end]] & (out["end_date"][with_end] < out["event_date"][with_end])
+        flag(before, "end_date", "an end on or after the event_date", message="ends before it starts")
+        opens = np.zeros(len(ref.FLOW_EVENTS) + 1, dtype=bool)
+        opens[[ref.FLOW_EVENTS.index(e) for e in ref.EVENTS_WITH_END]] = True
+        no_end = np.zeros(len(df), dtype=bool)
+        ev_rows = event.per_value[event.source.codes[with_end]]
+        no_end[with_end] = (ev_rows >= 0) & ~opens[ev_rows]
+        flag(no_end, "end_date", "blank: only cpp_start and cla_start rows have an end_date",
+             message="is given for an event that has no end")
+    age_col = col["age_at_event"]
+    age_parsed = pd.to_numeric(age_col.values, errors="coerce")
+    out["age_at_event"] = age_col.spread(age_parsed.array)
+    dob_bad = (parsed["date_of_birth"].isna() & dob.values.notna()).to_numpy()
+    dob.flag(dob_bad, flag, "date_of_birth", "a date written YYYY-MM-DD", show_value=False, message="is not a date")
+    age_bad = (age_parsed.isna() & age_col.values.notna()).to_numpy()
+    age_col.flag(age_bad, flag, "age_at_event", "a number of years from 0 to 17")
+    dob_missing = parsed["date_of_birth"].isna().to_numpy()
+    age_missing = age_parsed.isna().to_numpy()
+    if (dob_missing & ~dob_bad).any() and (age_missing & ~age_bad).any():
+        flag(dob.spread(dob_missing & ~dob_bad) & age_col.spread(age_missing & ~age_bad), "date_of_birth",
+             "a date of birth or an age_at_event", show_value=False, message="is empty")
+    # age at the event from the distinct dates: days since birth, and the 18th birthday
+    earliest, adult_from = _age_limits(parsed["date_of_birth"])
+    day = ed.spread(_day_number(parsed["event_date"]))
+    with np.errstate(invalid="ignore"):
+        first, last = dob.spread(earliest), dob.spread(adult_from)
+        prebirth = day < first        # more than 40 weeks before birth
+        adult = day >= last           # on or after the 18th birthday
+        age_values = age_parsed.to_numpy(dtype="float64", na_value=np.nan)
+        adult_age, negative_age = age_values >= 18, age_values < 0
+    flag(prebirth, "event_date", "no more than 40 weeks (280 days) before the date of birth",
+         message="is more than 40 weeks before the child's date of birth")
+    if adult.any() or adult_age.any():
+        flag(adult | age_col.spread(adult_age),
+             "event_date" if "date_of_birth" in raw.columns or "date_of_birth" in df.columns else "age_at_event",
+             "a child under 18 at the event", message="the child was 18 or over at this event")
+    age_col.flag(negative_age, flag, "age_at_event", "a number of years from 0 to 17 (use date_of_birth for pre-birth events)")
+    sex = col["sex"].codes_in(_code_of(col["sex"].values, _SEX_CODES, ref.SEXES))
+    col["sex"].flag(sex.per_value < 0, flag, "sex", "one of: female, male, unknown")
+    eth_pos = {c: i for i, c in enumerate(ref.ETHNICITY_CODES)}
+    eth_text = col["ethnicity"].values.astype("string").str.strip().str.upper()
+    ethnicity = col["ethnicity"].codes_in(np.array([eth_pos.get(v, -1) if v is not pd.NA else -1 for v in eth_text.tolist()],
+                                                   dtype=np.int64))
+    col["ethnicity"].flag(ethnicity.per_value < 0, flag, "ethnicity",
+                          f"a DfE ethnicity code, one of: {' '.join(ref.ETHNICITY_CODES)} (map local codes with code_map)")
+    disability = col["disability"].codes_in(_code_of(col["disability"].values, _DISABILITY, ref.DISABILITY))
+    col["disability"].flag(disability.per_value < 0, flag, "disability", "one of: yes, no, unknown")
+    uasc = col["uasc"].codes_in(_code_of(col["uasc"].values, _YES_NO, ref.UASC))
+    col["uasc"].flag(uasc.per_value < 0, flag, "uasc", "one of: yes, no")
+    imd_col = col["imd_decile"]
+    imd = pd.to_numeric(imd_col.values, errors="coerce")
+    bad_imd = (imd_col.values.notna() & ~imd.isin(range(1, 11))).to_numpy()
+    imd_col.flag(bad_imd, flag, "imd_decile", "a whole number from 1 (most deprived) to 10, or blank")
+    out["imd_decile"] = imd_col.spread(imd.where(~pd.Series(bad_imd, index=imd.index)).astype("Int64").array)
+    result = pd.DataFrame(out, copy=False)      # no copy: each column stays the array made above
+    children, _ = factorize_children(result["child_id"])
+    event_rows = event.rows()
+    same_date = ed.spread(pd.factorize(parsed["event_date"], use_na_sentinel=True)[0])   # equal dates, equal codes
+    if _duplicate_rows(children, event_rows, same_date):
+        dup_frame = result[[ROW_COLUMN, "child_id"]].assign(
+            event=pd.Series(_category(event_rows, ref.FLOW_EVENTS)).astype("string"), event_date=result["event_date"])
+        problems += duplicate_problems(dup_frame, ["child_id", "event", "event_date"], file, hide=["child_id"])
     if problems:
         raise InputError(problems)
-    out["event"] = out["event"].astype("string")
-    return out.reset_index(drop=True)
+    coded = {"event": _category(event.rows(np.int8), ref.FLOW_EVENTS), "sex": _category(sex.rows(np.int8), ref.SEXES),
+             "ethnicity": _category(ethnicity.rows(np.int8), ref.ETHNICITY_CODES),
+             "disability": _category(disability.rows(np.int8), ref.DISABILITY), "uasc": _category(uasc.rows(np.int8), ref.UASC)}
+    cols = [ROW_COLUMN, "child_id", "event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex",
+            "ethnicity", "disability", "uasc", "imd_decile"]
+    return pd.DataFrame({c: coded[c] if c in coded else out[c] for c in cols}, copy=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Distinct:
+    """A column as the codes of its rows into its distinct values (see :func:`_distinct`)."""
+
+    codes: np.ndarray
+    values: pd.Series
+
+    @classmethod
+    def of(cls, s: pd.Series) -> "_Distinct":
+        return cls(*_distinct(s))
+
+    def spread(self, per_value: Any) -> Any:
+        """One value per distinct value -> one per row (numpy arrays by indexing, others by ``take``)."""
+        if isinstance(per_value, np.ndarray):
+            return per_value[self.codes]
+        return per_value.take(self.codes.astype(np.intp))
+
+    def flag(self, bad: np.ndarray, flag: Any, column: str, expected: str, **kw: Any) -> None:
+        """Report the rows holding a bad distinct value (nothing to do, row by row, when none is)."""
+        bad = np.asarray(bad, dtype=bool)
+        if bad.any():
+            flag(bad[self.codes], column, expected, **kw)
+
+    def codes_in(self, per_value: np.ndarray) -> "_Recoded":
+        """Each distinct value's code in a code list (-1 for none)."""
+        return _Recoded(self, np.asarray(per_value, dtype=np.int64))
+
+
+@dataclass(frozen=True, slots=True)
+class _Recoded:
+    source: _Distinct
+    per_value: np.ndarray
+
+    def rows(self, dtype: Any = np.int64) -> np.ndarray:
+        """The code of each row."""
+        return self.per_value.astype(dtype)[self.source.codes]
+
+
+def _day_number(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of each date (NaN when missing)."""
+    out = np.full(len(dates), np.nan)
+    ok = dates.notna().to_numpy()
+    out[ok] = dates[ok].to_numpy().astype("datetime64[D]").astype(np.int64)
+    return out
+
+
+def _age_limits(dob: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """For each date of birth, the earliest valid event day (40 weeks before birth) and the day of
+    the 18th birthday (a child is 18 from then on, calendar age; born on 29 February: 1 March),
+    as day numbers (NaN when missing)."""
+    born = _day_number(dob)
+    adult = np.full(len(dob), np.nan)
+    ok = dob.notna().to_numpy()
+    if ok.any():
+        d = dob[ok]
+        birthday = pd.to_datetime(pd.DataFrame({"year": d.dt.year + 18, "month": d.dt.month, "day": d.dt.day}),
+                                  errors="coerce")
+        leap = pd.to_datetime(pd.DataFrame({"year": d.dt.year + 18, "month": 3, "day": 1}), errors="coerce")
+        adult[ok] = _day_number(birthday.fillna(leap))
+    return born - PREBIRTH_DAYS, adult
+
+
+def _duplicate_rows(children: np.ndarray, event: np.ndarray, date: np.ndarray) -> bool:
+    """Whether a row repeats another row's child, event and event date (codes; -1 missing, and
+    missing values are equal), by sorting one integer key per row."""
+    if not len(children):
+        return False
+    width = len(ref.FLOW_EVENTS) + 1
+    span = int(date.max()) + 2
+    if (int(children.max()) + 2) * width * span < 2 ** 62:
+        key = ((children + 1) * width + (event + 1)) * span + (date + 1)
+        ordered = np.sort(key)
+        return bool((ordered[1:] == ordered[:-1]).any())
+    return bool(pd.DataFrame({"c": children, "e": event, "d": date}).duplicated().any())
 
 
 def read_population(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
