@@ -373,3 +373,25 @@ def test_reference_of_an_unknown_group_is_every_child_whose_characteristic_is_kn
         r = row(gl, "contact", "rate_ratio", "REFU")
         assert (r["count"], r["reference_count"], r["reference_denominator"]) == (40, 30, 1000)
         assert r["method"] == "not estimated: no population for this group (count only)"
+
+
+def test_deprivation_view_against_all_other_children_compares_white_british_too():
+    import pandas as pd
+
+    from assurance_lib.disproportionality import run_deprivation
+
+    # one stage, one IMD quintile (deciles 1-2): 10 White British children at the feeder stage, 4 of
+    # them converted; 10 Indian children, 6 converted. Against all other children of known
+    # ethnicity, White British: (4/10) / (6/10) = 0.6667; Indian: (6/10) / (4/10) = 1.5.
+    kids = [f"c{i}" for i in range(20)]
+    attrs = pd.DataFrame({"ethnicity": ["WBRI"] * 10 + ["AIND"] * 10, "ethnicity_major": ["White"] * 10 + ["Asian"] * 10,
+                          "imd_decile": [1, 2] * 10}, index=kids)
+    conv = pd.DataFrame({"child": kids, "stage": "s47", "converted": [True] * 4 + [False] * 6 + [True] * 6 + [False] * 4})
+    res = run_deprivation(conv, attrs, reference="all_other")
+    minor = res[res["group_type"].eq("ethnicity_minor")].set_index("group")["value"]
+    assert minor["WBRI"] == pytest.approx(4 / 6)
+    assert minor["AIND"] == pytest.approx(1.5)
+    # against White British, White British is the reference and has no row of its own
+    res = run_deprivation(conv, attrs, reference="WBRI")
+    minor = res[res["group_type"].eq("ethnicity_minor")].set_index("group")["value"]
+    assert "WBRI" not in minor.index and minor["AIND"] == pytest.approx(1.5)

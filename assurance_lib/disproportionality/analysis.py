@@ -270,7 +270,9 @@ def run_deprivation(conv: pd.DataFrame, attrs: pd.DataFrame, *, reference: str =
             tot = g[known].groupby(["stage", "quintile"])[["n", "x"]].sum().rename(columns={"n": "tn", "x": "tx"})
             g = g.join(tot, on=["stage", "quintile"])
             g["rn"], g["rx"] = g["tn"] - g["n"], g["tx"] - g["x"]
-        g = g[known & ~g["group"].eq("WBRI")].fillna({"rn": 0, "rx": 0})
+        # White British is the reference itself only when it is the reference group
+        own_reference = g["group"].eq("WBRI") if reference == "WBRI" else pd.Series(False, index=g.index)
+        g = g[known & ~own_reference].fillna({"rn": 0, "rx": 0})
         if g.empty:
             continue
         mh = stats.mantel_haenszel_rate_ratio(g[["stage", "group", "quintile", "x", "n", "rx", "rn"]], "x", "n", "rx", "rn",
