@@ -282,6 +282,9 @@ def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: 
                     ax.text(0, p, " " + _cell_text(raw), va="center", fontsize=7, color=_GREY)
         ax.set_yticks(np.arange(len(cats)), cats)
         _legend_above(ax, hues)
+    if label_values:  # room for the value labels of the longest bars inside the plot area
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(lo, hi + 0.15 * (hi - lo))
     ax.invert_yaxis()
     ax.set_xlabel(xlabel or x)
     from matplotlib.ticker import FuncFormatter

@@ -381,3 +381,19 @@ def test_trend_ratios_chart_one_line_per_major_group_with_gaps_for_suppressed_qu
     assert asian.xy == (0, 0.8)
     assert any(list(ln.get_ydata()) == [1.0, 1.0] and ln.get_linestyle() == "--" for ln in ax.get_lines())
     assert "each quarter" in chart.title and "Referrals" in chart.title
+
+
+@pytest.mark.parametrize("hue", [None, "audit"])
+def test_value_labels_of_the_longest_bars_stay_inside_the_plot_area(hue) -> None:
+    data = pd.DataFrame({"domain": ["Voice", "Planning"] * 2, "audit": ["earlier"] * 2 + ["later"] * 2,
+                         "pct": [100.0, 45.0, 100.0, 60.0]})
+    if hue is None:
+        data = data[data["audit"].eq("earlier")]
+    chart = charts.bar(data, x="pct", y="domain", hue=hue, name="b", title="Grades", subtitle="Percentage good",
+                       source="Test data", alt="Bar chart of the percentage good or better by domain.",
+                       value_format="{:.0f}%")
+    r = _drawn(chart)
+    ax = chart.fig.axes[0]
+    area = ax.get_window_extent(r)
+    labels = [t for t in ax.texts if t.get_text().strip() == "100%"]
+    assert labels and all(_bbox(t, r).x1 <= area.x1 for t in labels)
