@@ -90,3 +90,29 @@ def test_findings_summary_counts_and_quotes_the_largest_differences():
     quoted = [ln[2:] for ln in md.splitlines() if ln.startswith("- ")]
     assert quoted == ["B were 0.25 times.", "A were 2.0 times."]
     assert findings_summary(flags.iloc[0:0]).startswith("**No findings**")
+
+
+def test_findings_are_ordered_by_severity_then_largest_difference():
+    rows = []
+    for g, label, v, lo, hi, flag in [("AIND", "Indian", 1.2, 1.1, 1.3, "higher (99.8%)"),       # |log| 0.18, high
+                                      ("APKN", "Pakistani", 0.4, 0.3, 0.5, "lower (99.8%)"),     # |log| 0.92, high
+                                      ("BAFR", "Black African", 2.0, 1.1, 3.5, "higher (95%)"),  # medium
+                                      ("BCRB", "Black Caribbean", 1.9, 1.5, 2.4, "higher (99.8%)")]:  # |log| 0.64, high
+        rows.append({"stage": "referral", "measure": "rate_ratio", "group_type": "ethnicity_minor", "group": g,
+                     "group_label": label, "value": v, "lower_95": lo, "upper_95": hi, "q_value": 0.001,
+                     "flag": flag, "count": 50})
+    f = findings(published(rows))
+    assert f["subject"].tolist() == ["Pakistani children", "Black Caribbean children", "Indian children",
+                                     "Black African children"]
+    assert f["severity"].tolist() == ["high", "high", "high", "medium"]
+
+
+def test_single_characteristics_come_before_intersections_of_the_same_severity():
+    base = {"stage": "cla_at_end", "measure": "rate_ratio", "q_value": 0.001, "flag": "higher (99.8%)", "count": 50,
+            "lower_95": 1.5, "upper_95": 30.0}
+    f = findings(published([
+        {**base, "group_type": "ethnicity_major x age_band", "group": "Black x 16 to 17", "group_label": "Black, 16 to 17",
+         "value": 11.5},
+        {**base, "group_type": "ethnicity_minor", "group": "BAFR", "group_label": "Black African", "value": 4.4},
+    ]))
+    assert f["category"].tolist() == ["disproportionality", "disproportionality (intersection)"]

@@ -813,7 +813,10 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
     severity ``high`` when the 99.8% interval also excludes 1, else ``medium`` (ethnicity,
     disability, intersections); differences by age, sex or deprivation are ``low`` (context). The share of
     children whose ethnicity was refused or not obtained is a ``low`` (data quality) finding at
-    each stage where it is 5% or more.
+    each stage where it is 5% or more. Findings are ordered by severity and, within a severity,
+    single characteristics before intersections, each with the largest differences first
+    (distance of the ratio from 1 on the log scale), so that the quarterly report's summary,
+    which quotes the first ones, quotes the largest.
     """
     d = published[published["measure"].isin(["rate_ratio", "conversion_ratio"])].copy()
     q = _num(d["q_value"])
@@ -854,7 +857,15 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
                          "evidence_table": TABLE,
                          "evidence_key": f"period={r['period']}; stage={r['stage']}; measure=share; group_type=ethnicity_major; group=Not known"})
     cols = ["category", "subject", "measure", "value", "lower", "upper", "severity", "statement", "evidence_table", "evidence_key"]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    # within a severity, single characteristics before intersections (their own family, and
+    # noisier), each with the largest differences first (a ratio of 0.5 is as far from 1 as 2);
+    # data quality findings after the ratios (the flags writer keeps this order within severity)
+    ratio = out["category"].str.startswith("disproportionality")
+    distance = np.where(ratio, np.abs(np.log(pd.to_numeric(out["value"], errors="coerce").clip(lower=1e-12))), -1.0)
+    intersection = out["category"].str.contains("intersection").to_numpy()
+    order = np.lexsort((-distance, intersection, out["severity"].map({"high": 0, "medium": 1, "low": 2}).fillna(3).to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def publish_findings(ctx: Any, published: pd.DataFrame) -> pd.DataFrame:
