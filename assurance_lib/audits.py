@@ -1241,16 +1241,12 @@ def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int = 1) -> Any:
 
 # --------------------------------------------------------------------------- briefings
 def _identifiers(ctx: Any, inputs: AuditInputs) -> Any:
-    """The run's identifiers plus this analysis's case references and names list."""
+    """The run's identifiers (every input and names list: ``notebook.input_identifiers``) plus the
+    case references of the grades in hand."""
     base = ctx.publish.identifiers()
     values = frozenset(str(v) for v in inputs.grades["case_ref"].dropna().unique())
-    names: set[str] = set()
-    for f in (getattr(ctx.config, "identifier_names_file", None), ctx.params.get("names_file")):
-        if f and Path(f).is_file():
-            names |= {ln.strip() for ln in Path(f).read_text(encoding="utf-8").splitlines()
-                      if ln.strip() and not ln.startswith("#")}
     try:
-        return dataclasses.replace(base, values=frozenset(base.values) | values, names=frozenset(base.names) | names)
+        return dataclasses.replace(base, values=frozenset(base.values) | values)
     except (TypeError, AttributeError):  # a guard with another shape: keep what the run provides
         return base
 

@@ -391,13 +391,20 @@ def _norm(shown: np.ndarray, center: float | None, log: bool) -> Any:
     return TwoSlopeNorm(vcenter=center, vmin=vmin, vmax=vmax)
 
 
+def _log_ticks(lo: float, hi: float, center: float, *, outward: bool) -> list[float]:
+    """Doublings of ``center`` (powers of ten over a range wider than 2^8) from ``lo`` to ``hi``:
+    the ticks inside the range, or (``outward``) the ticks that just cover it."""
+    step = 2.0 if hi / lo <= 2.0 ** 8 else 10.0
+    a, b = np.log(lo / center) / np.log(step), np.log(hi / center) / np.log(step)
+    k0, k1 = (np.floor(a + 1e-9), np.ceil(b - 1e-9)) if outward else (np.ceil(a - 1e-9), np.floor(b + 1e-9))
+    return [center * step ** k for k in range(int(k0), int(k1) + 1)]
+
+
 def _plain_log_ticks(colorbar: Any, norm: Any, center: float) -> None:
     """Colour bar ticks of a log scale as plain numbers (0.5, 1, 2), doublings or powers of ten."""
     if colorbar is None:
         return
-    step = 2.0 if norm.vmax / norm.vmin <= 2.0 ** 8 else 10.0
-    lo, hi = np.log(norm.vmin / center) / np.log(step), np.log(norm.vmax / center) / np.log(step)
-    ticks = [center * step ** k for k in range(int(np.ceil(lo - 1e-9)), int(np.floor(hi + 1e-9)) + 1)]
+    ticks = _log_ticks(norm.vmin, norm.vmax, center, outward=False)
     colorbar.ax.minorticks_off()
     colorbar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
 
@@ -479,11 +486,7 @@ def _plain_log_axis(axis: Any, lo: float, hi: float, center: float = 1.0) -> Non
     """Ticks of a log axis as plain numbers (0.5, 1, 2), doublings around ``center`` (or powers of ten)."""
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
-    lo, hi = min(lo, center), max(hi, center)
-    step = 2.0 if hi / lo <= 2.0 ** 8 else 10.0
-    k0 = int(np.floor(np.log(lo / center) / np.log(step) + 1e-9))
-    k1 = int(np.ceil(np.log(hi / center) / np.log(step) - 1e-9))
-    axis.set_major_locator(FixedLocator([center * step ** k for k in range(k0, k1 + 1)]))
+    axis.set_major_locator(FixedLocator(_log_ticks(min(lo, center), max(hi, center), center, outward=True)))
     axis.set_major_formatter(FuncFormatter(lambda t, _: f"{t:g}"))
     axis.set_minor_formatter(NullFormatter())
 

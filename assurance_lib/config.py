@@ -68,6 +68,13 @@ def resolve_path(value: str | os.PathLike[str], root: Path | None = None) -> Pat
     return p if p.is_absolute() else (root or project_root()) / p
 
 
+def resolve_params(values: Mapping[str, Any], root: Path | None = None) -> dict[str, Any]:
+    """Notebook parameter values with every non-empty ``*_path``/``*_file``/``*_dir`` string
+    resolved by :func:`resolve_path` (empty strings stay empty: an absent optional input)."""
+    return {k: (str(resolve_path(v, root)) if isinstance(v, str) and v and k.endswith(("_path", "_file", "_dir")) else v)
+            for k, v in values.items()}
+
+
 DEFAULT_PARAMS = Path("parameters") / "2026-27-Q2.yaml"
 """The embedded default: the synthetic partnership's 2026-27 Q2 run."""
 

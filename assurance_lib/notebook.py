@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .config import RunConfig, load_params, project_root, resolve_path
+from .config import RunConfig, load_params, project_root, resolve_params
 from .publish import Publisher
 
 if TYPE_CHECKING:
@@ -62,16 +62,6 @@ class Context:
         """The resolved path of an input parameter, or None when it is empty (absent)."""
         v = self.params.get(key)
         return Path(v) if v else None
-
-
-def _resolve_params(params: Mapping[str, Any], root: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in params.items():
-        if isinstance(v, str) and v and (k.endswith("_path") or k.endswith("_file") or k.endswith("_dir")):
-            out[k] = str(resolve_path(v, root))
-        else:
-            out[k] = v
-    return out
 
 
 def input_identifiers(cfg: RunConfig, publisher: Publisher | None = None, *,
@@ -131,7 +121,7 @@ def setup(notebook: str, *, params_file: str, run_dir: str = "", **params: Any) 
         rd = cfg.output_root / "scratch" / cfg.period.slug
     (rd / "shareable" / "tables").mkdir(parents=True, exist_ok=True)
     (rd / "internal" / "tables").mkdir(parents=True, exist_ok=True)
-    resolved = _resolve_params(params, root)
+    resolved = resolve_params(params, root)
     from . import disclosure, readers
 
     id_cols = tuple(sorted({c for con in readers.contracts(notebook) for c in con.identifier_columns}))

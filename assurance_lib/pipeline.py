@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pandas as pd
 
 from . import __version__
-from .config import RunConfig, load_params, project_root, resolve_path
+from .config import RunConfig, load_params, project_root, resolve_params, resolve_path
 from .errors import (EXIT_BAD_INPUT, EXIT_NOTEBOOK_FAILED, EXIT_OK, EXIT_REFUSED, InputError, Problem,
                      PublicationRefused)
 from .provenance import sha256_file
@@ -184,8 +184,7 @@ def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path 
             problems.append(Problem(file=readers.display_path(cfg.params_file), key=f"notebooks.{nb.name}.{c.parameter}",
                                     value=str(raw), expected="an existing file (relative paths start at the project root)"))
             continue
-        params = {k: (str(resolve_path(v, root)) if isinstance(v, str) and v and k.endswith(("_path", "_file", "_dir")) else v)
-                  for k, v in _notebook_values(cfg, nb).items()}
+        params = resolve_params(_notebook_values(cfg, nb), root)
         try:
             frame = c.read(path, params)
         except InputError as exc:
@@ -280,8 +279,7 @@ def input_identifier_values(cfg: RunConfig, *, notebooks_dir: Path | None = None
     values_of: dict[str, dict[str, Any]] = {name: _notebook_values(cfg, nb) for name, nb in notebooks.items()}
     if own is not None:
         values_of[own[0]] = dict(own[1])
-    resolved = {name: {k: (str(resolve_path(v, root)) if isinstance(v, str) and v and k.endswith(("_path", "_file", "_dir")) else v)
-                       for k, v in vals.items()} for name, vals in values_of.items()}
+    resolved = {name: resolve_params(vals, root) for name, vals in values_of.items()}
     out = RunIdentifiers()
     if cfg.identifier_names_file:
         out.names_files.append(Path(cfg.identifier_names_file))

@@ -68,6 +68,13 @@ def _num(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce")
 
 
+def _say_why(d: pd.DataFrame, when: pd.Series, text: str) -> pd.Series:
+    """``d["value"]`` with ``text`` where the value is blank (neither a number nor a symbol such
+    as ``[c]``) and ``when`` holds: what a chart shows instead of an estimate."""
+    blank = _num(d["value"]).isna() & ~d["value"].astype(str).str.startswith("[") & when
+    return d["value"].astype(object).where(~blank, text)
+
+
 def load(ctx: Any) -> Inputs:
     """Read and check the events and population named by the parameters; return a summary too.
 
@@ -463,8 +470,7 @@ def show_forest(ctx: Any, published: pd.DataFrame, *, stage: str = "cpp_start", 
             parts += [head, kids]
         d = pd.concat(parts, ignore_index=True)
     # a row without a value says why: its symbol, or the flag "insufficient"
-    blank = _num(d["value"]).isna() & ~d["value"].astype(str).str.startswith("[") & d["flag"].astype(str).eq("insufficient")
-    d = d.assign(value=d["value"].astype(object).where(~blank, "insufficient"))
+    d = d.assign(value=_say_why(d, d["flag"].astype(str).eq("insufficient"), "insufficient"))
     st = ref.stage(stage)
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
     chart = charts.forest(d[["group_label", "count", "value", "lower_95", "upper_95", "flag"]].reset_index(drop=True),
@@ -524,9 +530,7 @@ def show_dsr(ctx: Any, published: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
     view = d[["stage_label", "group", "count", "denominator", "value", "lower_95", "upper_95", "method"]].reset_index(drop=True)
     s = d[d["stage"].isin(["s47", "cpp_start", "cla_start"]) & ~d["group"].eq("Not known")].reset_index(drop=True)
     # a rate not calculated says why, as a suppressed one shows its symbol
-    few = (_num(s["value"]).isna() & ~s["value"].astype(str).str.startswith("[")
-           & s["method"].astype(str).str.startswith("not calculated"))
-    shown = s["value"].astype(object).where(~few, "not calculated")
+    shown = _say_why(s, s["method"].astype(str).str.startswith("not calculated"), "not calculated")
     total = s["group"].eq("All children")
     rows = pd.DataFrame({"group": s["stage_label"].where(total, s["group"]).to_numpy(), "count": s["count"].to_numpy(),
                          "value": shown.to_numpy(), "lower_95": s["lower_95"].to_numpy(), "upper_95": s["upper_95"].to_numpy()})
