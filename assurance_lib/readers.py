@@ -40,11 +40,13 @@ __all__ = [
     "contracts",
     "contract",
     "read_table",
+    "strip_text",
     "schema_problems",
     "require_columns",
     "display_path",
     "ROW_COLUMN",
     "SHEET_COLUMN",
+    "FILE_COLUMNS_ATTR",
     "ANALYSIS_MODULES",
     "load_analysis_modules",
 ]
@@ -54,6 +56,9 @@ ROW_COLUMN = "_row"
 (CSV: line number with the header as line 1; Excel: the sheet's row number)."""
 SHEET_COLUMN = "_sheet"
 """Column added by :func:`read_table` for Excel input: the sheet each row came from."""
+FILE_COLUMNS_ATTR = "file_columns"
+"""Key of ``DataFrame.attrs`` where :func:`read_table` (given ``columns``) lists every column the
+file has, read or not; :func:`require_columns` names them in its messages."""
 
 ANALYSIS_MODULES: tuple[str, ...] = (
     "assurance_lib.disproportionality",
@@ -181,7 +186,8 @@ def display_path(path: Path | str) -> str:
 
 
 def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: bool = False,
-               categories: Iterable[str] = ()) -> pd.DataFrame:
+               categories: Iterable[str] = (), columns: Iterable[str] | None = None,
+               unstripped: Iterable[str] = ()) -> pd.DataFrame:
     """Read a CSV, Excel or parquet file with every column as text.
 
     Values are stripped of surrounding spaces and empty cells become ``<NA>``. A ``_row``
@@ -202,6 +208,16 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
         of text: the same values, held once per distinct value, so that a column of codes or
         dates in a large extract is read and checked once per distinct value. Parquet columns
         are read dictionary-encoded. Names the file does not have are ignored.
+    columns : iterable of str, optional
+        Read only these columns (names as in the file, surrounding spaces ignored; names the
+        file does not have are ignored): a contract that uses some of a wide extract's columns
+        does not read, strip and hold the others. The file's own columns, all of them, are then
+        listed in ``df.attrs[FILE_COLUMNS_ATTR]``, so that a message about a missing column
+        (:func:`require_columns`) still names every column the file has.
+    unstripped : iterable of str
+        Text columns returned exactly as read, without stripping or turning empty text into
+        ``<NA>``: for a caller that does it itself with :func:`strip_text` (e.g. on another
+        thread, for a column of millions of identifiers).
 
     Raises
     ------
@@ -214,9 +230,18 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
         raise InputError(Problem(file=shown, message="no such file"))
     suffix = p.suffix.lower()
     cats = list(dict.fromkeys(str(c) for c in categories))
+    wanted = None if columns is None else {str(c).strip() for c in columns}
+    keep = {str(c) for c in unstripped}
+    file_columns: list[str] | None = None
     try:
         if suffix in (".csv", ".txt"):
-            df = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+            usecols = None
+            if wanted is not None:
+                file_columns = [str(c).strip() for c in
+                                pd.read_csv(p, dtype=str, nrows=0, encoding="utf-8-sig").columns]
+                usecols = lambda c: str(c).strip() in wanted  # noqa: E731 - pandas takes a callable
+            df = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+                             usecols=usecols)
             df.insert(0, ROW_COLUMN, range(2, len(df) + 2))
         elif suffix in (".xlsx", ".xlsm"):
             frames = pd.read_excel(p, sheet_name=None if all_sheets else (sheet if sheet is not None else 0),
@@ -232,7 +257,14 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
             df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
         elif suffix == ".parquet":
             dictionary = _parquet_text_columns(p, cats)
-            df = pd.read_parquet(p, **({"read_dictionary": dictionary} if dictionary else {}))
+            kw: dict[str, Any] = {"read_dictionary": dictionary} if dictionary else {}
+            if wanted is not None:
+                import pyarrow.parquet as pq
+
+                names = pq.read_schema(p).names
+                file_columns = [str(c).strip() for c in names]
+                kw["columns"] = [c for c in names if str(c).strip() in wanted]
+            df = pd.read_parquet(p, **kw)
             df = df.astype({c: "string" for c in df.columns if c not in dictionary})
             df.insert(0, ROW_COLUMN, range(1, len(df) + 1))
         else:
@@ -242,6 +274,11 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
     except Exception as exc:  # parser errors: name the file, not the data
         raise InputError(Problem(file=shown, message=f"could not be read ({type(exc).__name__}: {_short(exc)})")) from None
     df.columns = [str(c).strip() for c in df.columns]
+    if wanted is not None:
+        if file_columns is None:          # Excel: every column was read; keep the wanted ones
+            file_columns = [c for c in df.columns if c not in (ROW_COLUMN, SHEET_COLUMN)]
+            df = df[[c for c in df.columns if c in (ROW_COLUMN, SHEET_COLUMN) or c in wanted]]
+        df.attrs[FILE_COLUMNS_ATTR] = file_columns
     for c in df.columns:
         if c == ROW_COLUMN:
             continue
@@ -249,9 +286,14 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
         if isinstance(df[c].dtype, pd.CategoricalDtype) or (is_text and c in cats):
             # categories are read as text (``read_csv(dtype="category")`` would turn "007" into 7)
             df[c] = _strip_categories(df[c].astype("category"))
-        elif is_text:
-            df[c] = df[c].astype("string").str.strip().replace("", pd.NA)
+        elif is_text and c not in keep:
+            df[c] = strip_text(df[c])
     return df
+
+
+def strip_text(s: pd.Series) -> pd.Series:
+    """Text with surrounding spaces stripped and empty text as ``<NA>`` (as :func:`read_table`)."""
+    return s.astype("string").str.strip().replace("", pd.NA)
 
 
 def _parquet_text_columns(p: Path, wanted: Sequence[str]) -> list[str]:
@@ -314,8 +356,9 @@ def _place(df: pd.DataFrame, idx: Any) -> str:
 
 
 def require_columns(df: pd.DataFrame, required: Iterable[str], file: str) -> list[Problem]:
-    """Problems for required columns that are missing (naming what the file does have)."""
-    have = [c for c in df.columns if c not in (ROW_COLUMN, SHEET_COLUMN)]
+    """Problems for required columns that are missing (naming what the file does have: every
+    column of the file when :func:`read_table` read only some, see :data:`FILE_COLUMNS_ATTR`)."""
+    have = list(df.attrs.get(FILE_COLUMNS_ATTR) or [c for c in df.columns if c not in (ROW_COLUMN, SHEET_COLUMN)])
     missing = [c for c in required if c not in df.columns]
     if not missing:
         return []

@@ -79,6 +79,36 @@ def test_missing_columns_named_with_what_the_file_has(tmp_path):
     assert "the file has: child_id, event" in text
 
 
+def test_blank_child_id_is_reported_first_without_reading_other_columns(tmp_path):
+    header = "child_id,event,event_date,end_date,date_of_birth,sex,ethnicity,disability,uasc,worker_name\n"
+    text = (header + "  ,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"        # row 2: blank id
+            "SECRET2,referral,2026-05-01,,2015-03-02,female,XXXX,no,no,Jo Bloggs\n")         # row 3: unknown code
+    with pytest.raises(InputError) as err:
+        read_events(_write(tmp_path, text), {})
+    probs = [str(p) for p in err.value.problems]
+    assert len(probs) == 2
+    assert probs[0].endswith("events.csv, row 2, column 'child_id': is not valid (value not shown: an identifier) "
+                             "(expected a pseudonymous child identifier)")
+    assert "row 3" in probs[1] and "column 'ethnicity'" in probs[1]
+    # an id with spaces around it is the same child as without: the second row repeats the first
+    text = (header + " SECRET2 ,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"
+            "SECRET2,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n")
+    with pytest.raises(InputError, match="row 3.*duplicates an earlier row.*first at row 2"):
+        read_events(_write(tmp_path, text), {})
+    good = read_events(_write(tmp_path, text.replace("SECRET2,referral", "SECRET2,assessment")), {})
+    assert good["child_id"].tolist() == ["SECRET2", "SECRET2"] and "worker_name" not in good.columns
+
+
+def test_column_map_names_every_column_of_the_file(tmp_path):
+    text = ("PersonID,EventType,Notes\nP1,Referral,x\n")
+    with pytest.raises(InputError) as err:
+        read_events(_write(tmp_path, text), {"column_map": {"Nope": "child_id"}})
+    assert "one of the file's columns (PersonID, EventType, Notes)" in str(err.value)
+    with pytest.raises(InputError) as err:
+        read_events(_write(tmp_path, text), {"column_map": {"PersonID": "child_id"}})
+    assert "the file has: child_id, EventType, Notes" in str(err.value)
+
+
 def test_column_and_code_mapping_reads_a_local_extract_unchanged(tmp_path):
     text = ("PersonID,EventType,Date,End,DOB,Gender,Ethnic,Disabled,UASC\n"
             "P1,Referral,2026-05-01,,2015-03-02,M,A1,N,N\n")

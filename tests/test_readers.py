@@ -42,6 +42,28 @@ def test_excel_every_sheet_with_sheet_and_row(tmp_path: Path) -> None:
     assert len(first) == 1 and first[readers.SHEET_COLUMN].iloc[0] == "Police"
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_only_the_wanted_columns_are_read_and_every_column_is_named(tmp_path: Path, suffix: str) -> None:
+    frame = pd.DataFrame({" a ": ["1", " 2"], "notes": ["x", "y"], "b": ["p", ""]})
+    p = tmp_path / f"wide{suffix}"
+    if suffix == ".csv":
+        frame.to_csv(p, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(p, index=False)
+    else:
+        frame.to_excel(p, index=False)
+    df = readers.read_table(p, columns=["a", "b", "missing"], unstripped=["b"])
+    assert [c for c in df.columns if not c.startswith("_")] == ["a", "b"]
+    assert df[readers.ROW_COLUMN].tolist() == ([2, 3] if suffix != ".parquet" else [1, 2])
+    assert df["a"].tolist() == ["1", "2"]                  # stripped
+    # "b" is as read: the empty text is kept as text (CSV and Excel read it as missing anyway)
+    assert df["b"].iloc[0] == "p" and (df["b"].iloc[1] == "" if suffix == ".parquet" else pd.isna(df["b"].iloc[1]))
+    assert df.attrs[readers.FILE_COLUMNS_ATTR] == ["a", "notes", "b"]
+    # a missing column's message names every column of the file, read or not
+    probs = readers.require_columns(df, ["a", "c"], "wide")
+    assert [str(x) for x in probs] == ["wide, column 'c': is missing (expected a column named 'c' (the file has: a, notes, b))"]
+
+
 def test_unreadable_and_missing_files_are_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         readers.read_table(tmp_path / "absent.csv")

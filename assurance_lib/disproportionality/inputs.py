@@ -9,6 +9,7 @@ in a message: the row and column are named instead.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -18,8 +19,8 @@ import pandas as pd
 
 from .. import reference as ref
 from ..errors import InputError, Problem
-from ..readers import (ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
-                       require_columns, row_problems)
+from ..readers import (FILE_COLUMNS_ATTR, ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
+                       require_columns, row_problems, strip_text)
 from .cohort import factorize_children
 
 __all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", "PREBIRTH_DAYS",
@@ -27,6 +28,8 @@ __all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", 
 
 PREBIRTH_DAYS = 280
 """An event up to 40 weeks before birth is a pre-birth event (counted as "unborn")."""
+MIN_DAYS_TO_18 = 18 * 365 + 4
+"""The fewest days from a birth to the 18th birthday (18 years hold at least four 29 Februaries)."""
 
 EVENT_COLUMNS = ("child_id", "event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex",
                  "ethnicity", "disability", "uasc", "imd_decile")
@@ -55,11 +58,14 @@ def apply_mapping(df: pd.DataFrame, params: Mapping[str, Any], file: str) -> pd.
     """
     cmap = dict(params.get("column_map") or {})
     missing = [k for k in cmap if k not in df.columns]
+    file_columns = df.attrs.get(FILE_COLUMNS_ATTR) or [c for c in df.columns if not c.startswith("_")]
     if missing:
         raise InputError([Problem(file=file, column=k, message="is named in the parameter column_map but not in the file",
-                                  expected=f"one of the file's columns ({', '.join(c for c in df.columns if not c.startswith('_'))})")
+                                  expected=f"one of the file's columns ({', '.join(file_columns)})")
                           for k in missing])
     df = df.rename(columns=cmap)
+    if FILE_COLUMNS_ATTR in df.attrs:      # name the mapped columns as the contract does from here on
+        df.attrs[FILE_COLUMNS_ATTR] = [cmap.get(c, c) for c in file_columns]
     for col, mapping in dict(params.get("code_map") or {}).items():
         if col in df.columns and mapping:
             m = {str(k): str(v) for k, v in dict(mapping).items()}
@@ -172,7 +178,8 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     file = display_path(path)
     cmap = dict(params.get("column_map") or {})
     in_file = {v: k for k, v in cmap.items()}
-    raw = read_table(path, categories=[in_file.get(c, c) for c in _CATEGORY_COLUMNS])
+    raw = read_table(path, categories=[in_file.get(c, c) for c in _CATEGORY_COLUMNS],
+                     columns=[in_file.get(c, c) for c in EVENT_COLUMNS], unstripped=[in_file.get("child_id", "child_id")])
     df = apply_mapping(raw, params, file)
     problems: list[Problem] = []
     problems += require_columns(df, ["child_id", "event", "event_date", "sex", "ethnicity", "disability", "uasc"], file)
@@ -191,8 +198,60 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
         if m.any():
             problems.extend(row_problems(df, pd.Series(m, index=df.index), file, column, expected, **kw))
 
-    out: dict[str, Any] = {ROW_COLUMN: df[ROW_COLUMN].to_numpy(), "child_id": df["child_id"].astype("string").array}
-    flag(out["child_id"].isna(), "child_id", "a pseudonymous child identifier", show_value=False)
+    out: dict[str, Any] = {ROW_COLUMN: df[ROW_COLUMN].to_numpy()}
+    # the child ids are stripped and factorised (by pyarrow, which releases the GIL) on a second
+    # thread while the other columns are checked on this one; the codes are cached for the grid
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ids = pool.submit(_child_ids, df["child_id"])
+        at = len(problems)
+        checked = _check_columns(df, raw, out, flag)
+        out["child_id"], children = ids.result()
+    missing_ids = np.asarray(out["child_id"].isna(), dtype=bool)
+    if missing_ids.any():       # reported first, as the first column checked
+        problems[at:at] = row_problems(df, pd.Series(missing_ids, index=df.index), file, "child_id",
+                                       "a pseudonymous child identifier", show_value=False)
+    result = pd.DataFrame(out, copy=False)      # no copy: each column stays the array made above
+    event_rows = checked.event.rows()
+    if _duplicate_rows(children, event_rows, checked.same_date):
+        dup_frame = result[[ROW_COLUMN, "child_id"]].assign(
+            event=pd.Series(_category(event_rows, ref.FLOW_EVENTS)).astype("string"), event_date=result["event_date"])
+        problems += duplicate_problems(dup_frame, ["child_id", "event", "event_date"], file, hide=["child_id"])
+    if problems:
+        raise InputError(problems)
+    coded = {c: _category(checked.codes[c].rows(np.int8), choices) for c, choices in
+             (("event", ref.FLOW_EVENTS), ("sex", ref.SEXES), ("ethnicity", ref.ETHNICITY_CODES),
+              ("disability", ref.DISABILITY), ("uasc", ref.UASC))}
+    cols = [ROW_COLUMN, "child_id", "event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex",
+            "ethnicity", "disability", "uasc", "imd_decile"]
+    return pd.DataFrame({c: coded[c] if c in coded else out[c] for c in cols}, copy=False)
+
+
+def _child_ids(raw: pd.Series) -> tuple[Any, np.ndarray]:
+    """The child ids as stripped text (empty as missing) and their codes (:func:`factorize_children`,
+    which keeps them for the grid)."""
+    ids = strip_text(raw)
+    return ids.array, factorize_children(ids)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What :func:`_check_columns` leaves for the duplicate check and the coded columns."""
+
+    codes: dict[str, "_Recoded"]     # event, sex, ethnicity, disability, uasc
+    same_date: np.ndarray            # equal event dates, equal codes (-1 missing)
+
+    @property
+    def event(self) -> "_Recoded":
+        return self.codes["event"]
+
+
+def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], flag: Any) -> _Checked:
+    """Check and convert every column of the events but the child ids (see :func:`read_events`).
+
+    Bad rows are reported through ``flag``; the converted dates, ages and deciles are put in
+    ``out``; the codes of the coded columns are returned. Each distinct value of a column is
+    checked and converted once, then spread to the rows.
+    """
     col = {c: _Distinct.of(df[c]) for c in _CATEGORY_COLUMNS}
     event = col["event"].codes_in(_code_of(col["event"].values, _EVENT_CODES, ref.FLOW_EVENTS))
     col["event"].flag(event.per_value < 0, flag, "event", f"one of: {', '.join(ref.FLOW_EVENTS)}")
@@ -234,9 +293,12 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     earliest, adult_from = _age_limits(parsed["date_of_birth"])
     day = ed.spread(_day_number(parsed["event_date"]))
     with np.errstate(invalid="ignore"):
-        first, last = dob.spread(earliest), dob.spread(adult_from)
-        prebirth = day < first        # more than 40 weeks before birth
-        adult = day >= last           # on or after the 18th birthday
+        since = day - dob.spread(earliest)    # days since the earliest valid day (NaN when unknown)
+        prebirth = since < 0                  # more than 40 weeks before birth
+        # on or after the 18th birthday: looked at only where at least MIN_DAYS_TO_18 after birth
+        adult = np.zeros(len(day), dtype=bool)
+        near = np.flatnonzero(since >= PREBIRTH_DAYS + MIN_DAYS_TO_18)
+        adult[near] = day[near] >= adult_from[dob.codes[near]]
         age_values = age_parsed.to_numpy(dtype="float64", na_value=np.nan)
         adult_age, negative_age = age_values >= 18, age_values < 0
     flag(prebirth, "event_date", "no more than 40 weeks (280 days) before the date of birth",
@@ -263,22 +325,15 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     bad_imd = (imd_col.values.notna() & ~imd.isin(range(1, 11))).to_numpy()
     imd_col.flag(bad_imd, flag, "imd_decile", "a whole number from 1 (most deprived) to 10, or blank")
     out["imd_decile"] = imd_col.spread(imd.where(~pd.Series(bad_imd, index=imd.index)).astype("Int64").array)
-    result = pd.DataFrame(out, copy=False)      # no copy: each column stays the array made above
-    children, _ = factorize_children(result["child_id"])
-    event_rows = event.rows()
-    same_date = ed.spread(pd.factorize(parsed["event_date"], use_na_sentinel=True)[0])   # equal dates, equal codes
-    if _duplicate_rows(children, event_rows, same_date):
-        dup_frame = result[[ROW_COLUMN, "child_id"]].assign(
-            event=pd.Series(_category(event_rows, ref.FLOW_EVENTS)).astype("string"), event_date=result["event_date"])
-        problems += duplicate_problems(dup_frame, ["child_id", "event", "event_date"], file, hide=["child_id"])
-    if problems:
-        raise InputError(problems)
-    coded = {"event": _category(event.rows(np.int8), ref.FLOW_EVENTS), "sex": _category(sex.rows(np.int8), ref.SEXES),
-             "ethnicity": _category(ethnicity.rows(np.int8), ref.ETHNICITY_CODES),
-             "disability": _category(disability.rows(np.int8), ref.DISABILITY), "uasc": _category(uasc.rows(np.int8), ref.UASC)}
-    cols = [ROW_COLUMN, "child_id", "event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex",
-            "ethnicity", "disability", "uasc", "imd_decile"]
-    return pd.DataFrame({c: coded[c] if c in coded else out[c] for c in cols}, copy=False)
+    # equal dates, equal codes: the distinct texts' codes themselves unless two texts are one date
+    date_codes = pd.factorize(parsed["event_date"], use_na_sentinel=True)[0]
+    own = np.arange(len(date_codes))
+    if ((date_codes == own) | ((date_codes == -1) & (own == len(own) - 1) & ed.values.isna().to_numpy())).all():
+        same_date = ed.codes.astype(np.int64)
+    else:
+        same_date = ed.spread(date_codes)
+    return _Checked(codes={"event": event, "sex": sex, "ethnicity": ethnicity, "disability": disability, "uasc": uasc},
+                    same_date=same_date)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,9 +348,14 @@ class _Distinct:
         return cls(*_distinct(s))
 
     def spread(self, per_value: Any) -> Any:
-        """One value per distinct value -> one per row (numpy arrays by indexing, others by ``take``)."""
+        """One value per distinct value -> one per row (numpy arrays by indexing, nullable
+        integer and float arrays by indexing their values and their mask, others by ``take``)."""
         if isinstance(per_value, np.ndarray):
             return per_value[self.codes]
+        if isinstance(per_value, (pd.arrays.IntegerArray, pd.arrays.FloatingArray)):
+            mask = np.asarray(per_value.isna(), dtype=bool)
+            values = per_value.to_numpy(dtype=per_value.dtype.numpy_dtype, na_value=0)
+            return type(per_value)(values[self.codes], mask[self.codes])
         return per_value.take(self.codes.astype(np.intp))
 
     def flag(self, bad: np.ndarray, flag: Any, column: str, expected: str, **kw: Any) -> None:
