@@ -142,6 +142,45 @@ def test_categorical_and_text_events_give_the_same_grid(extract, national):
     pd.testing.assert_frame_equal(as_text, national, check_exact=True)
 
 
+def test_authority_as_categories_or_text_gives_the_same_grid(extract, national):
+    # The benchmark reads la_code dictionary-encoded: each category looked at once (one category
+    # no child uses, and rows of an authority not known, must not change the grid).
+    events, population = extract
+    cats = pd.Categorical(events["la_code"], categories=["E09999999", *reversed(LAS)])
+    as_cats = run_grid(events.assign(la_code=cats), population, period=Q2, by="la_code").grid
+    pd.testing.assert_frame_equal(as_cats.assign(la_code=as_cats["la_code"].astype(national["la_code"].dtype)), national,
+                                  check_exact=True)
+    codes, values = cohort._by_codes(pd.Series(pd.Categorical(["b", None, "a", "b"], categories=["z", "b", "a"])), None)
+    assert codes.tolist() == [1, -1, 0, 1] and list(values) == ["a", "b"]
+    codes, values = cohort._by_codes(pd.Series(["b", None, "a", "b"], dtype="string"), np.array([3, 1]))
+    assert codes.tolist() == [0, -1] and list(values) == ["b"]
+
+
+@pytest.mark.parametrize("span", [50, 2 ** 60])     # keys over a few values (one pass) or very many (two)
+@pytest.mark.parametrize("last", [False, True])
+def test_pick_equals_a_stable_sort_keeping_the_first_or_last_row(span, last):
+    rng = np.random.default_rng(11)
+    n, kids = 5000, 700
+    child = rng.integers(0, kids, n)
+    key = rng.integers(0, span, n, dtype=np.int64) - span // 2
+    key[::7] = key[3]                                  # ties
+    got_kids, got_pos = cohort._pick(child, key.copy(), cohort._Scratch(kids), last=last)
+    frame = pd.DataFrame({"child": child, "key": key, "pos": np.arange(n)})
+    expected = frame.sort_values(["child", "key"], kind="stable").drop_duplicates("child", keep="last" if last else "first")
+    assert got_kids.tolist() == expected["child"].tolist()
+    assert got_pos.tolist() == expected["pos"].tolist()
+
+
+def test_day_rank_orders_rows_as_their_dates():
+    dates = pd.to_datetime(pd.Series(["2026-01-02", None, "2025-12-31", "2026-01-02"])).to_numpy().astype("datetime64[us]")
+    us = dates.view(np.int64)
+    rank = cohort._day_rank(us.copy())
+    assert rank.tolist() == [20455, cohort._NAT, 20453, 20455]        # days since 1 January 1970
+    with_time = us.copy()
+    with_time[0] += 3_600_000_000                                     # 01:00 on one day: dates kept as they are
+    assert cohort._day_rank(with_time).tolist() == with_time.tolist()
+
+
 def test_child_codes_are_cached_for_the_same_data_only():
     a = pd.Series(["B7", "A1", "B7", "C3"], dtype="string")
     codes, n = factorize_children(a)

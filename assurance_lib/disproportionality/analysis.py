@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -11,7 +12,7 @@ import pandas as pd
 from .. import reference as ref
 from .. import stats
 from ..config import Period
-from .cohort import (Window, _child_attrs, _conversion_arrays, _event_arrays, _member_arrays, _tally,
+from .cohort import (Window, _Attrs, _child_attrs, _conversion_arrays, _event_arrays, _member_arrays, _tally,
                      child_attributes, count_groups, prepare_events, stage_members, window_for)
 from .grid import GridOptions, estimate, population_by_group
 
@@ -97,15 +98,33 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     prep = prepared if prepared is not None else prepare_events(events, period.end)
     ev = prep.events
     has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
-    # every child's characteristics (their latest row) and the events as integer arrays
+    # the events as integer arrays; then on two threads (numpy releases the GIL in most of the
+    # work): every child's characteristics (their latest row) and the conversions on one, the
+    # children at each stage on the other
     e = _event_arrays(ev)
-    a = _child_attrs(ev, e, by)
-    uasc = a.uasc if exclude_uasc_cla else None
-    child, stage, band = _member_arrays(e, win, uasc)
-    counts = _tally(child, stage, band, a, ref.STAGE_CODES, has_imd=has_imd, by=by)
-    c_child, c_stage, c_band, converted = _conversion_arrays(e, win, fmap, lookback_months, uasc)
-    conv_counts = _tally(c_child, c_stage, c_band, a, list(fmap), value=converted.astype(np.int64), has_imd=has_imd,
-                         by=by, value_name="converted")
+    attrs_ready: Future[_Attrs] = Future()
+
+    def conversions_lane() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        own = e.with_own_scratch()
+        try:
+            a = _child_attrs(ev, own, by)
+        except BaseException as exc:
+            attrs_ready.set_exception(exc)
+            raise
+        attrs_ready.set_result(a)
+        c_child, c_stage, c_band, converted = _conversion_arrays(own, win, fmap, lookback_months,
+                                                                 a.uasc if exclude_uasc_cla else None)
+        conv = _tally(c_child, c_stage, c_band, a, list(fmap), value=converted.astype(np.int64), has_imd=has_imd,
+                      by=by, value_name="converted")
+        return conv, (c_child, c_stage, converted)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        lane = pool.submit(conversions_lane)
+        # the looked-after stages without UASC need each child's status first
+        child, stage, band = _member_arrays(e, win, attrs_ready.result().uasc if exclude_uasc_cla else None)
+        a = attrs_ready.result()
+        counts = _tally(child, stage, band, a, ref.STAGE_CODES, has_imd=has_imd, by=by)
+        conv_counts, (c_child, c_stage, converted) = lane.result()
     grid = estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
                     window=win.label, population_source=population_label(population), feeders=fmap,
                     lookback_months=lookback_months, by=by)

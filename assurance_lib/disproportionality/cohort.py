@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -178,7 +178,7 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
     """
     codes, _ = factorize_children(events["child_id"])
     ev = events.drop(columns=["child_id"])
-    ev["child"] = codes.astype(np.int64)
+    ev["child"] = codes.astype(np.int64, copy=False)
     after = ev["event_date"] > pd.Timestamp(period_end)
     rows = ev.loc[after, "_row"] if "_row" in ev else pd.Series(ev.index[after] + 1, index=ev.index[after])
     q = pd.DataFrame({"place": "row " + rows.astype("string"),
@@ -198,21 +198,24 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
 # events as integer arrays
 # ------------------------------------------------------------------------------------------
 
-def _codes_for(values: pd.Series | pd.Index, choices: Sequence[str], *, missing: int = -1) -> np.ndarray:
-    """The index of each value's text in ``choices`` (``missing`` where absent, -1 where not listed).
+def _codes_for(values: pd.Series | pd.Index, choices: Sequence[str], *, missing: int = -1,
+               dtype: Any = np.int64, rows: np.ndarray | None = None) -> np.ndarray:
+    """The index of each value's text in ``choices`` (``missing`` where absent, -1 where not listed),
+    of the values at positions ``rows`` when given.
 
     Values are compared as text (``astype("string")``), once per distinct value.
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(s.dtype, pd.CategoricalDtype):
         codes = s.cat.codes.to_numpy()
+        codes = codes[rows] if rows is not None else codes
         uniques = pd.Series(s.cat.categories)
     else:
-        codes, uniq = pd.factorize(s, sort=False)
+        codes, uniq = pd.factorize(s.take(rows) if rows is not None else s, sort=False)
         uniques = pd.Series(uniq)
     pos = {c: i for i, c in enumerate(choices)}
     text = uniques.astype("string") if len(uniques) else pd.Series([], dtype="string")
-    lut = np.array([pos.get(v, -1) if v is not pd.NA else missing for v in text.tolist()] + [missing], dtype=np.int64)
+    lut = np.array([pos.get(v, -1) if v is not pd.NA else missing for v in text.tolist()] + [missing], dtype=dtype)
     return lut[codes]          # code -1 (missing) reads the last entry
 
 
@@ -248,9 +251,15 @@ class _Events:
     end: np.ndarray
     dob: np.ndarray
     age: np.ndarray        # float64, NaN when missing
+    rank: np.ndarray       # orders the rows' dates as ``date`` does: day numbers when every date is a
+                           # whole day (a few thousand values, see _pick), else ``date``; _NAT when missing
     by_event: np.ndarray   # row positions grouped by event, ascending within each event
     bounds: np.ndarray     # rows of event k: by_event[bounds[k]:bounds[k + 1]]
     scratch: _Scratch      # work arrays of one entry per child
+
+    def with_own_scratch(self) -> "_Events":
+        """The same events with work arrays of their own (for use on another thread)."""
+        return replace(self, scratch=_Scratch(self.n_children))
 
     def rows_of(self, event: str) -> np.ndarray:
         """The rows of one event (ascending)."""
@@ -263,11 +272,25 @@ def _event_arrays(ev: pd.DataFrame) -> _Events:
     n = int(child.max()) + 1 if len(child) else 0
     age = (pd.to_numeric(ev["age_at_event"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
            if "age_at_event" in ev else np.full(len(ev), np.nan))
-    event = _codes_for(ev["event"], ref.FLOW_EVENTS).astype(np.int8)
+    event = _codes_for(ev["event"], ref.FLOW_EVENTS, dtype=np.int8)
     by_event = np.argsort(event, kind="stable")          # a radix sort of small codes
     bounds = np.searchsorted(event[by_event], np.arange(-1, len(ref.FLOW_EVENTS) + 1), side="left")[1:]
-    return _Events(n_children=n, child=child, event=event, date=_us(ev["event_date"]), end=_us(ev["end_date"]),
-                   dob=_us(ev["date_of_birth"]), age=age, by_event=by_event, bounds=bounds, scratch=_Scratch(n))
+    date = _us(ev["event_date"])
+    return _Events(n_children=n, child=child, event=event, date=date, end=_us(ev["end_date"]),
+                   dob=_us(ev["date_of_birth"]), age=age, rank=_day_rank(date), by_event=by_event, bounds=bounds,
+                   scratch=_Scratch(n))
+
+
+def _day_rank(date: np.ndarray) -> np.ndarray:
+    """Day numbers of ``date`` (int64 microseconds) when every date is a whole day, else ``date``
+    itself (missing stays ``_NAT``): the same order, over a range small enough for :func:`_pick`."""
+    valid = date != _NAT
+    rank = np.remainder(date, _DAY_US)
+    if rank[valid].any():
+        return date
+    np.floor_divide(date, _DAY_US, out=rank)
+    rank[~valid] = _NAT
+    return rank
 
 
 class _Scratch:
@@ -289,14 +312,33 @@ class _Scratch:
         self._free.setdefault(fill, []).append(arr)
 
 
-def _pick(child: np.ndarray, key: np.ndarray, scratch: _Scratch, *, last: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _pick(child: np.ndarray, key: np.ndarray, scratch: _Scratch, *, last: bool = False,
+          overwrite_key: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each child among ``child``, the position of its row with the smallest ``key`` (the first
     such row on ties), or with the largest (the last such row) when ``last``.
 
     Returns the children (ascending) and the positions. The same rows as a stable sort by
     (child, key) followed by ``drop_duplicates`` keeping the first (last) row of each child.
+
+    When the keys span few values (day numbers, see :func:`_day_rank`), key and position are
+    combined into one integer (``(key - min) * rows + position``) and each child's best is found
+    in one pass; otherwise in two (the best key, then the first or last row holding it).
+    ``overwrite_key``: ``key`` is a work array the combined keys may be written into.
     """
     fill, at = (_NAT, np.maximum.at) if last else (_MAX, np.minimum.at)
+    m = len(child)
+    if m:
+        lo, hi = int(key.min()), int(key.max())
+        if (hi - lo + 1) * m < 2 ** 62:
+            combined = np.subtract(key, lo, out=key if overwrite_key else None)
+            combined *= m
+            combined += np.arange(m)
+            best = scratch.get(fill)
+            at(best, child, combined)
+            kids = np.flatnonzero(best != fill)
+            out = np.remainder(best[kids], m)
+            scratch.put(best, kids, fill)
+            return kids, out
     best = scratch.get(fill)
     at(best, child, key)
     hit = np.flatnonzero(key == best[child])
@@ -357,13 +399,13 @@ def _member_arrays(e: _Events, window: Window, uasc: np.ndarray | None) -> tuple
         d = e.date[idx]
         if st.kind == "flow":
             idx = idx[(d != _NAT) & (d >= ws) & (d <= we)]
-            kids, pos = _pick(e.child[idx], e.date[idx], e.scratch)
+            kids, pos = _pick(e.child[idx], e.rank[idx], e.scratch)
             rows = idx[pos]
             when = e.date[rows]
         else:
             end = e.end[idx]
             idx = idx[(d != _NAT) & (d <= we) & ((end == _NAT) | (end > we))]
-            kids, pos = _pick(e.child[idx], e.date[idx], e.scratch, last=True)
+            kids, pos = _pick(e.child[idx], e.rank[idx], e.scratch, last=True)
             rows = idx[pos]
             when = np.full(len(rows), we, dtype=np.int64)
         if uasc is not None and st.code in ("cla_start", "cla_at_end"):
@@ -387,7 +429,7 @@ def _conversion_arrays(e: _Events, window: Window, feeders: Mapping[str, str], l
             fidx = e.rows_of(f)
             d = e.date[fidx]
             fidx = fidx[(d != _NAT) & (d >= lb) & (d <= we)]
-            kids, pos = _pick(e.child[fidx], e.date[fidx], e.scratch)
+            kids, pos = _pick(e.child[fidx], e.rank[fidx], e.scratch)
             rows = fidx[pos]
             cohorts[f] = (kids, e.date[rows], _band_codes(e, rows, e.date[rows]))
         kids, first, band = cohorts[f]
@@ -429,30 +471,48 @@ _MAJOR_OF = np.array([ref.MAJOR_GROUPS.index(e.major) for e in ref.ETHNICITY] + 
 _IMD_VALUES = tuple(str(i) for i in range(1, 11)) + ("unknown",)
 
 
-def _attr_codes(frame: pd.DataFrame, by: str | None = None) -> _Attrs:
-    """Codes of the characteristics in ``frame`` (one row per child, in child order)."""
+def _attr_codes(frame: pd.DataFrame, by: str | None = None, rows: np.ndarray | None = None) -> _Attrs:
+    """Codes of the characteristics in ``frame`` (one row per child, in child order), or in the
+    rows ``rows`` of ``frame`` (one per child, in child order)."""
     by_codes = by_values = None
     if by:
-        vals = frame[by]
-        by_values = pd.Index(sorted(pd.unique(vals.dropna())))
-        by_codes = np.asarray(by_values.get_indexer(vals), dtype=np.int64)
-    return _Attrs(eth=_codes_for(frame["ethnicity"], ref.ETHNICITY_CODES), sex=_codes_for(frame["sex"], ref.SEXES),
-                  disability=_codes_for(frame["disability"], ref.DISABILITY),
-                  imd=_codes_for(frame["imd_decile"], _IMD_VALUES, missing=len(_IMD_VALUES) - 1),
-                  uasc=_codes_for(frame["uasc"], ("yes",)) == 0, by=by_codes, by_values=by_values)
+        by_codes, by_values = _by_codes(frame[by], rows)
+    return _Attrs(eth=_codes_for(frame["ethnicity"], ref.ETHNICITY_CODES, rows=rows),
+                  sex=_codes_for(frame["sex"], ref.SEXES, rows=rows),
+                  disability=_codes_for(frame["disability"], ref.DISABILITY, rows=rows),
+                  imd=_codes_for(frame["imd_decile"], _IMD_VALUES, missing=len(_IMD_VALUES) - 1, rows=rows),
+                  uasc=_codes_for(frame["uasc"], ("yes",), rows=rows) == 0, by=by_codes, by_values=by_values)
+
+
+def _by_codes(vals: pd.Series, rows: np.ndarray | None) -> tuple[np.ndarray, pd.Index]:
+    """The distinct values of ``vals`` (at ``rows``), sorted, and each row's position among them
+    (-1 where missing)."""
+    if isinstance(vals.dtype, pd.CategoricalDtype):      # each category looked at once
+        codes = vals.cat.codes.to_numpy()
+        codes = codes[rows] if rows is not None else codes
+        n_cat = len(vals.cat.categories)
+        used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=n_cat))
+        names = list(vals.cat.categories[used])
+        order = sorted(range(len(names)), key=names.__getitem__)
+        lut = np.full(n_cat + 1, -1, dtype=np.int64)          # the last: missing (code -1)
+        lut[used[order]] = np.arange(len(order))
+        return lut[codes], pd.Index([names[i] for i in order])
+    taken = vals.take(rows) if rows is not None else vals
+    values = pd.Index(sorted(pd.unique(taken.dropna())))
+    return np.asarray(values.get_indexer(taken), dtype=np.int64), values
 
 
 def _latest_rows(ev: pd.DataFrame, e: _Events) -> tuple[np.ndarray, np.ndarray]:
     """Children and the position of each child's latest row (ties and missing dates: the last row)."""
-    key = np.where(e.date == _NAT, _MAX, e.date)
-    return _pick(e.child, key, e.scratch, last=True)
+    missing = e.rank == _NAT
+    later = int(e.rank[~missing].max()) + 1 if not missing.all() else 0     # after every known date
+    return _pick(e.child, np.where(missing, later, e.rank), e.scratch, last=True, overwrite_key=True)
 
 
 def _child_attrs(ev: pd.DataFrame, e: _Events, by: str | None = None) -> _Attrs:
     """Each child's characteristics (on their latest row) as codes, indexed by child code."""
     kids, rows = _latest_rows(ev, e)
-    cols = ["ethnicity", "sex", "disability", "uasc", "imd_decile", *([by] if by else [])]
-    a = _attr_codes(ev[cols].take(rows).reset_index(drop=True), by)
+    a = _attr_codes(ev, by, rows=rows)
     if len(kids) == e.n_children:     # every child has a row (kids are then 0, 1, 2 ...)
         return a
 
@@ -645,8 +705,13 @@ def _tally(child: np.ndarray, stage: np.ndarray, band: np.ndarray, a: _Attrs, st
     if by:
         b = a.by[child]
         keep = b >= 0
-        child, cell, band = child[keep], (b * ns + cell)[keep], band[keep]
-        value = value[keep] if value is not None else None
+        b *= ns
+        b += cell
+        if keep.all():
+            cell = b
+        else:
+            child, cell, band = child[keep], b[keep], band[keep]
+            value = value[keep] if value is not None else None
     sums = _Sums(*_cube(child, cell, band, a, nb * ns, value))
     counts = {gt: sums.counts(gt) for gt in types}
     # row i of a type's block is (by, stage, group), as MultiIndex.from_product orders them
