@@ -21,7 +21,7 @@ from statsmodels.stats.multitest import multipletests
 from assurance_lib import readers, stats
 from assurance_lib.config import Period
 from assurance_lib.disproportionality import GRID_COLUMNS, GridOptions, read_events, run_grid
-from assurance_lib.disproportionality import cohort
+from assurance_lib.disproportionality import analysis, cohort
 from assurance_lib.disproportionality.cohort import factorize_children
 from assurance_lib.reference import DEFAULT_FEEDERS, load_crosswalk
 from assurance_lib.synthetic import journey
@@ -179,6 +179,36 @@ def test_day_rank_orders_rows_as_their_dates():
     with_time = us.copy()
     with_time[0] += 3_600_000_000                                     # 01:00 on one day: dates kept as they are
     assert cohort._day_rank(with_time).tolist() == with_time.tolist()
+
+
+@pytest.mark.parametrize("exclude_uasc_cla", [False, True])
+def test_a_failure_on_either_thread_of_the_grid_is_raised(extract, exclude_uasc_cla, monkeypatch):
+    # The grid works on two threads that wait for each other's results: a failure on either is
+    # raised here (run on a daemon thread, so that a wait that never ends fails the test instead
+    # of hanging it).
+    import threading
+
+    events, population = extract
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("broken on purpose")
+
+    for name in ("_child_attrs", "_member_arrays"):
+        with monkeypatch.context() as m:
+            m.setattr(analysis, name, broken)
+            outcome: list[BaseException] = []
+
+            def run() -> None:
+                try:
+                    run_grid(events, population, period=Q2, by="la_code", exclude_uasc_cla=exclude_uasc_cla)
+                except BaseException as exc:      # noqa: BLE001 - collected for the assertion
+                    outcome.append(exc)
+
+            t = threading.Thread(target=run, daemon=True)
+            t.start()
+            t.join(timeout=120)
+            assert not t.is_alive(), f"the grid hung when {name} failed"
+            assert len(outcome) == 1 and "broken on purpose" in str(outcome[0]), name
 
 
 def test_child_codes_are_cached_for_the_same_data_only():

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import reference as ref
 from .. import stats
 from ..config import Period
-from .cohort import (Window, _Attrs, _child_attrs, _conversion_arrays, _event_arrays, _member_arrays, _tally,
+from .cohort import (Window, _Attrs, _Events, _child_attrs, _conversion_parts, _join_conversions, _split_by_feeder, _event_arrays, _member_arrays, _tally,
                      child_attributes, count_groups, prepare_events, stage_members, window_for)
 from .grid import GridOptions, estimate, population_by_group
 
@@ -98,13 +98,26 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     prep = prepared if prepared is not None else prepare_events(events, period.end)
     ev = prep.events
     has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
-    # the events as integer arrays; then on two threads (numpy releases the GIL in most of the
-    # work): every child's characteristics (their latest row) and the conversions on one, the
-    # children at each stage on the other
+    # the events as integer arrays; then the work on two threads (numpy releases the GIL in most
+    # of it), each with its own work arrays:
+    #   second thread: each child's characteristics (their latest row), the conversions of half
+    #                  the feeder stages and their counts, then the counts of children at each stage;
+    #   this thread:   the children at each stage, the conversions of the other feeder stages and
+    #                  their counts.
+    # A stage's conversions are in one half only: the two halves' counts (every stage, zero where
+    # the half has none) add up to the counts of all.
     e = _event_arrays(ev)
     attrs_ready: Future[_Attrs] = Future()
+    members_ready: Future[tuple[np.ndarray, np.ndarray, np.ndarray]] = Future()
+    halves = _split_by_feeder(fmap, e)
 
-    def conversions_lane() -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def conversions(own: _Events, a: _Attrs, only: set[str]) -> tuple[dict, pd.DataFrame]:
+        parts = _conversion_parts(own, win, fmap, lookback_months, a.uasc if exclude_uasc_cla else None, only=only)
+        c_child, c_stage, c_band, converted = _join_conversions(parts, len(fmap))
+        return parts, _tally(c_child, c_stage, c_band, a, list(fmap), value=converted.astype(np.int64),
+                             has_imd=has_imd, by=by, value_name="converted")
+
+    def second_thread() -> tuple[dict, pd.DataFrame, pd.DataFrame]:
         own = e.with_own_scratch()
         try:
             a = _child_attrs(ev, own, by)
@@ -112,19 +125,26 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
             attrs_ready.set_exception(exc)
             raise
         attrs_ready.set_result(a)
-        c_child, c_stage, c_band, converted = _conversion_arrays(own, win, fmap, lookback_months,
-                                                                 a.uasc if exclude_uasc_cla else None)
-        conv = _tally(c_child, c_stage, c_band, a, list(fmap), value=converted.astype(np.int64), has_imd=has_imd,
-                      by=by, value_name="converted")
-        return conv, (c_child, c_stage, converted)
+        parts, conv_counts = conversions(own, a, halves[1])
+        child, stage, band = members_ready.result()
+        return parts, conv_counts, _tally(child, stage, band, a, ref.STAGE_CODES, has_imd=has_imd, by=by)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        lane = pool.submit(conversions_lane)
-        # the looked-after stages without UASC need each child's status first
-        child, stage, band = _member_arrays(e, win, attrs_ready.result().uasc if exclude_uasc_cla else None)
+        lane = pool.submit(second_thread)
+        try:
+            # the looked-after stages without UASC need each child's status first
+            members_ready.set_result(_member_arrays(e, win, attrs_ready.result().uasc if exclude_uasc_cla else None))
+        except BaseException as exc:
+            members_ready.set_exception(exc)
+            raise
         a = attrs_ready.result()
-        counts = _tally(child, stage, band, a, ref.STAGE_CODES, has_imd=has_imd, by=by)
-        conv_counts, (c_child, c_stage, converted) = lane.result()
+        parts, conv_counts = conversions(e, a, halves[0])
+        first_parts, first_counts, counts = lane.result()
+    if len(first_counts) != len(conv_counts):       # pragma: no cover - the same layout by construction
+        raise AssertionError("the two halves of the conversion counts differ in layout")
+    for c in ("n", "converted"):
+        conv_counts[c] = conv_counts[c].to_numpy() + first_counts[c].to_numpy()
+    c_child, c_stage, _, converted = _join_conversions({**first_parts, **parts}, len(fmap))
     grid = estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
                     window=win.label, population_source=population_label(population), feeders=fmap,
                     lookback_months=lookback_months, by=by)

@@ -250,7 +250,7 @@ class _Events:
     date: np.ndarray       # int64 microseconds, _NAT when missing
     end: np.ndarray
     dob: np.ndarray
-    age: np.ndarray        # float64, NaN when missing
+    age: np.ndarray | None  # float64, NaN when missing; None when every age is missing
     rank: np.ndarray       # orders the rows' dates as ``date`` does: day numbers when every date is a
                            # whole day (a few thousand values, see _pick), else ``date``; _NAT when missing
     by_event: np.ndarray   # row positions grouped by event, ascending within each event
@@ -270,8 +270,9 @@ class _Events:
 def _event_arrays(ev: pd.DataFrame) -> _Events:
     child = ev["child"].to_numpy(dtype=np.int64)
     n = int(child.max()) + 1 if len(child) else 0
-    age = (pd.to_numeric(ev["age_at_event"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-           if "age_at_event" in ev else np.full(len(ev), np.nan))
+    age = None
+    if "age_at_event" in ev and ev["age_at_event"].notna().any():
+        age = pd.to_numeric(ev["age_at_event"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     event = _codes_for(ev["event"], ref.FLOW_EVENTS, dtype=np.int8)
     by_event = np.argsort(event, kind="stable")          # a radix sort of small codes
     bounds = np.searchsorted(event[by_event], np.arange(-1, len(ref.FLOW_EVENTS) + 1), side="left")[1:]
@@ -285,11 +286,13 @@ def _day_rank(date: np.ndarray) -> np.ndarray:
     """Day numbers of ``date`` (int64 microseconds) when every date is a whole day, else ``date``
     itself (missing stays ``_NAT``): the same order, over a range small enough for :func:`_pick`."""
     valid = date != _NAT
+    every = bool(valid.all())
     rank = np.remainder(date, _DAY_US)
-    if rank[valid].any():
+    if np.any(rank, where=True if every else valid):
         return date
     np.floor_divide(date, _DAY_US, out=rank)
-    rank[~valid] = _NAT
+    if not every:
+        rank[~valid] = _NAT
     return rank
 
 
@@ -382,7 +385,7 @@ def _band_codes(e: _Events, rows: np.ndarray, when: np.ndarray) -> np.ndarray:
     no_dob = ~has_dob
     if no_dob.any():
         days = np.floor_divide(when[no_dob] - e.date[rows][no_dob], _DAY_US)
-        years[no_dob] = np.floor(e.age[rows][no_dob] + days / 365.25)
+        years[no_dob] = np.floor(e.age[rows][no_dob] + days / 365.25) if e.age is not None else np.nan
     years = np.clip(years, 0, 17)
     idx = np.searchsorted(ref._AGE_EDGES, years, side="right")
     band = np.where((idx >= 1) & (idx <= len(ref.AGE_BANDS) - 1) & ~np.isnan(years), idx, -1)
@@ -420,11 +423,23 @@ def _member_arrays(e: _Events, window: Window, uasc: np.ndarray | None) -> tuple
 def _conversion_arrays(e: _Events, window: Window, feeders: Mapping[str, str], lookback_months: int,
                        uasc: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Feeder cohorts: (child, index of the stage in ``feeders``, age band code, converted)."""
+    return _join_conversions(_conversion_parts(e, window, feeders, lookback_months, uasc), len(feeders))
+
+
+_ConversionPart = tuple[np.ndarray, np.ndarray, np.ndarray]     # children, age band codes, converted
+
+
+def _conversion_parts(e: _Events, window: Window, feeders: Mapping[str, str], lookback_months: int,
+                      uasc: np.ndarray | None, only: "set[str] | None" = None) -> dict[int, _ConversionPart]:
+    """The feeder cohort of each stage of ``feeders`` (of those in ``only`` when given), by the
+    stage's index in ``feeders``: its children, their age band codes and whether they converted."""
     ws, we = _ts_us(window.start), _ts_us(window.end)
     lb = _ts_us(pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months)))
-    parts: list[tuple[np.ndarray, ...]] = []
+    parts: dict[int, _ConversionPart] = {}
     cohorts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}     # a feeder's cohort serves several stages
     for i, (s, f) in enumerate(feeders.items()):
+        if only is not None and s not in only:
+            continue
         if f not in cohorts:
             fidx = e.rows_of(f)
             d = e.date[fidx]
@@ -443,11 +458,39 @@ def _conversion_arrays(e: _Events, window: Window, feeders: Mapping[str, str], l
         if uasc is not None and s == "cla_start":
             keep = ~uasc[kids]
             kids, band, converted = kids[keep], band[keep], converted[keep]
-        parts.append((kids, np.full(len(kids), i, dtype=np.int64), band, converted))
-    if not parts:
+        parts[i] = (kids, band, converted)
+    return parts
+
+
+def _join_conversions(parts: Mapping[int, _ConversionPart], n_stages: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of :func:`_conversion_parts` as (child, stage index, age band code, converted), in
+    the order of the stages (a stage without a part has no rows)."""
+    ordered = [(i, parts[i]) for i in range(n_stages) if i in parts]
+    if not ordered:
         z = np.zeros(0, dtype=np.int64)
         return z, z, z, np.zeros(0, dtype=bool)
-    return tuple(np.concatenate(p) for p in zip(*parts))  # type: ignore[return-value]
+    return (np.concatenate([k for _, (k, _, _) in ordered]),
+            np.concatenate([np.full(len(k), i, dtype=np.int64) for i, (k, _, _) in ordered]),
+            np.concatenate([b for _, (_, b, _) in ordered]), np.concatenate([c for _, (_, _, c) in ordered]))
+
+
+def _split_by_feeder(feeders: Mapping[str, str], e: _Events) -> tuple[set[str], set[str]]:
+    """The stages of ``feeders`` in two sets of about equal work, stages sharing a feeder together
+    (each feeder's cohort is picked once). The work of a feeder is the number of rows of its event
+    and of its stages' events; the largest is given first to the set with less."""
+    def rows(event: str) -> int:
+        k = ref.FLOW_EVENTS.index(event)
+        return int(e.bounds[k + 1] - e.bounds[k])
+    work: dict[str, int] = {}
+    for s, f in feeders.items():
+        work[f] = work.get(f, rows(f)) + rows(ref.stage(s).event)
+    sets: tuple[set[str], set[str]] = (set(), set())
+    load = [0, 0]
+    for f in sorted(work, key=lambda x: (-work[x], list(work).index(x))):
+        i = 0 if load[0] <= load[1] else 1
+        sets[i].update(s for s, g in feeders.items() if g == f)
+        load[i] += work[f]
+    return sets
 
 
 # ------------------------------------------------------------------------------------------
@@ -505,7 +548,9 @@ def _by_codes(vals: pd.Series, rows: np.ndarray | None) -> tuple[np.ndarray, pd.
 def _latest_rows(ev: pd.DataFrame, e: _Events) -> tuple[np.ndarray, np.ndarray]:
     """Children and the position of each child's latest row (ties and missing dates: the last row)."""
     missing = e.rank == _NAT
-    later = int(e.rank[~missing].max()) + 1 if not missing.all() else 0     # after every known date
+    if not missing.any():
+        return _pick(e.child, e.rank, e.scratch, last=True)
+    later = int(e.rank.max()) + 1 if not missing.all() else 0     # after every known date (_NAT is the least)
     return _pick(e.child, np.where(missing, later, e.rank), e.scratch, last=True, overwrite_key=True)
 
 
