@@ -145,15 +145,38 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     for c in ("n", "converted"):
         conv_counts[c] = conv_counts[c].to_numpy() + first_counts[c].to_numpy()
     c_child, c_stage, _, converted = _join_conversions({**first_parts, **parts}, len(fmap))
-    grid = estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
-                    window=win.label, population_source=population_label(population), feeders=fmap,
-                    lookback_months=lookback_months, by=by)
+    grid = _estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
+                     window=win.label, population_source=population_label(population), feeders=fmap,
+                     lookback_months=lookback_months, by=by)
     if has_imd and not by:
         conv = pd.DataFrame({"child": c_child, "stage": pd.Index(list(fmap)).take(c_stage), "converted": converted})
         attrs = child_attributes(ev)
         grid = pd.concat([grid, _deprivation_rows(grid, run_deprivation(conv, attrs, reference=options.reference), options)],
                          ignore_index=True)
     return GridResult(grid=grid, window=win, quarantine=prep.quarantine, counts=counts)
+
+
+def _estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame, options: GridOptions, *,
+              by: str | None, **labels: object) -> pd.DataFrame:
+    """:func:`~.grid.estimate`; with ``by``, for the lower and the upper half of the ``by`` values on
+    two threads, one after the other in the result (the grid is sorted by ``by`` value first, and
+    every estimate, reference, share and q-value family is within one value)."""
+    values = sorted(pd.unique(counts[by].dropna())) if by else []
+    if len(values) < 2:
+        return estimate(counts, conv, population, options, by=by, **labels)  # type: ignore[arg-type]
+    lower = set(values[:len(values) // 2])
+
+    def half(upper: bool) -> pd.DataFrame:
+        def part(frame: pd.DataFrame) -> pd.DataFrame:
+            if not len(frame):
+                return frame
+            return frame[frame[by].isin(lower).to_numpy() != upper].reset_index(drop=True)
+        return estimate(part(counts), part(conv), part(population), options, by=by, **labels)  # type: ignore[arg-type]
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        upper = pool.submit(half, True)
+        first = half(False)
+        return pd.concat([first, upper.result()], ignore_index=True)
 
 
 def _deprivation_rows(grid: pd.DataFrame, mh: pd.DataFrame, options: GridOptions) -> pd.DataFrame:
