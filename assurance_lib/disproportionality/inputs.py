@@ -354,6 +354,9 @@ class _Distinct:
             return per_value[self.codes]
         if isinstance(per_value, (pd.arrays.IntegerArray, pd.arrays.FloatingArray)):
             mask = np.asarray(per_value.isna(), dtype=bool)
+            if mask.all():         # every value missing (an absent column): zeros not written to
+                n = len(self.codes)
+                return type(per_value)(np.zeros(n, dtype=per_value.dtype.numpy_dtype), np.ones(n, dtype=bool))
             values = per_value.to_numpy(dtype=per_value.dtype.numpy_dtype, na_value=0)
             return type(per_value)(values[self.codes], mask[self.codes])
         return per_value.take(self.codes.astype(np.intp))
