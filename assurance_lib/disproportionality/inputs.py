@@ -291,9 +291,11 @@ def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], fla
              "a date of birth or an age_at_event", show_value=False, message="is empty")
     # age at the event from the distinct dates: days since birth, and the 18th birthday
     earliest, adult_from = _age_limits(parsed["date_of_birth"])
-    day = ed.spread(_day_number(parsed["event_date"]))
+    # day numbers per row as float32: exact for whole numbers of days up to 2**24 (45,000 years)
+    day = ed.spread(_day_number(parsed["event_date"]).astype(np.float32))
     with np.errstate(invalid="ignore"):
-        since = day - dob.spread(earliest)    # days since the earliest valid day (NaN when unknown)
+        since = dob.spread(earliest.astype(np.float32))
+        np.subtract(day, since, out=since)    # days since the earliest valid day (NaN when unknown)
         prebirth = since < 0                  # more than 40 weeks before birth
         # on or after the 18th birthday: looked at only where at least MIN_DAYS_TO_18 after birth
         adult = np.zeros(len(day), dtype=bool)
@@ -329,7 +331,7 @@ def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], fla
     date_codes = pd.factorize(parsed["event_date"], use_na_sentinel=True)[0]
     own = np.arange(len(date_codes))
     if ((date_codes == own) | ((date_codes == -1) & (own == len(own) - 1) & ed.values.isna().to_numpy())).all():
-        same_date = ed.codes.astype(np.int64)
+        same_date = ed.codes
     else:
         same_date = ed.spread(date_codes)
     return _Checked(codes={"event": event, "sex": sex, "ethnicity": ethnicity, "disability": disability, "uasc": uasc},
@@ -414,9 +416,15 @@ def _duplicate_rows(children: np.ndarray, event: np.ndarray, date: np.ndarray) -
     width = len(ref.FLOW_EVENTS) + 1
     span = int(date.max()) + 2
     if (int(children.max()) + 2) * width * span < 2 ** 62:
-        key = ((children + 1) * width + (event + 1)) * span + (date + 1)
-        ordered = np.sort(key)
-        return bool((ordered[1:] == ordered[:-1]).any())
+        key = children + 1                  # ((child + 1) * width + event + 1) * span + date + 1, in place
+        key *= width
+        key += event
+        key += 1
+        key *= span
+        key += date
+        key += 1
+        key.sort()
+        return bool((key[1:] == key[:-1]).any())
     return bool(pd.DataFrame({"c": children, "e": event, "d": date}).duplicated().any())
 
 
