@@ -19,6 +19,7 @@ from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
 from assurance_lib import readers, stats
+from assurance_lib import reference as ref
 from assurance_lib.config import Period
 from assurance_lib.disproportionality import GRID_COLUMNS, GridOptions, read_events, run_grid
 from assurance_lib.disproportionality import analysis, cohort
@@ -169,6 +170,28 @@ def test_pick_equals_a_stable_sort_keeping_the_first_or_last_row(span, last):
     expected = frame.sort_values(["child", "key"], kind="stable").drop_duplicates("child", keep="last" if last else "first")
     assert got_kids.tolist() == expected["child"].tolist()
     assert got_pos.tolist() == expected["pos"].tolist()
+
+
+def test_age_band_codes_from_birth_dates_ages_or_neither():
+    # Hand-worked: event on 2026-03-01. Born 2016-03-01: 10 today (10 to 15). Born 2016-03-02: 9
+    # (5 to 9). Born 2026-06-01: unborn. Born 2008-02-29: 18 on 2026-03-01, clipped to 17 (16 to
+    # 17). No birth date, age 0.5 on 2025-09-01 (181 days before): floor(0.5 + 181/365.25) = 0
+    # (under 1). No birth date, age 4 on 2026-03-01: 4 (1 to 4). Neither: unknown (-1).
+    ev = pd.DataFrame({
+        "child": np.arange(7),
+        "event": pd.Categorical(["referral"] * 7),
+        "event_date": pd.to_datetime(["2026-03-01"] * 4 + ["2025-09-01", "2026-03-01", "2026-03-01"]),
+        "end_date": pd.to_datetime([None] * 7),
+        "date_of_birth": pd.to_datetime(["2016-03-01", "2016-03-02", "2026-06-01", "2008-02-29", None, None, None]),
+        "age_at_event": [np.nan] * 4 + [0.5, 4.0, np.nan],
+    })
+    e = cohort._event_arrays(ev)
+    when = np.full(7, cohort._ts_us(pd.Timestamp("2026-03-01")), dtype=np.int64)
+    bands = cohort._band_codes(e, np.arange(7), when)
+    names = [ref.AGE_BANDS[b] if b >= 0 else None for b in bands]
+    assert names == ["10 to 15", "5 to 9", "unborn", "16 to 17", "under 1", "1 to 4", None]
+    # every row with a date of birth (the quick path) gives the same as the general one
+    assert cohort._band_codes(e, np.arange(4), when[:4]).tolist() == bands[:4].tolist()
 
 
 def test_day_rank_orders_rows_as_their_dates():

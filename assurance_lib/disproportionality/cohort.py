@@ -375,22 +375,30 @@ def _calendar_age(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
     return year[w] - year[b] - (month_day[w] < month_day[b])
 
 
+_BAND_OF_YEARS = np.searchsorted(ref._AGE_EDGES, np.arange(18), side="right").astype(np.int8)
+"""Age band (index in ``ref.AGE_BANDS``) of each completed age from 0 to 17 (ages are clipped to it)."""
+
+
 def _band_codes(e: _Events, rows: np.ndarray, when: np.ndarray) -> np.ndarray:
-    """Age band (index in ``ref.AGE_BANDS``, -1 unknown) of ``rows`` at ``when`` (as ``_age_band_at``)."""
+    """Age band (int8 index in ``ref.AGE_BANDS``, -1 unknown) of ``rows`` at ``when`` (as
+    ``_age_band_at``): from the date of birth, else from the age at the event."""
     dob = e.dob[rows]
     has_dob = dob != _NAT
-    years = np.full(len(rows), np.nan)
+    if has_dob.all():
+        band = _BAND_OF_YEARS[np.clip(_calendar_age(dob, when), 0, 17)]
+        band[when < dob] = 0                  # a negative number of days since birth: unborn
+        return band
+    band = np.full(len(rows), -1, dtype=np.int8)
     if has_dob.any():
-        years[has_dob] = _calendar_age(dob[has_dob], when[has_dob])
-    no_dob = ~has_dob
-    if no_dob.any():
-        days = np.floor_divide(when[no_dob] - e.date[rows][no_dob], _DAY_US)
-        years[no_dob] = np.floor(e.age[rows][no_dob] + days / 365.25) if e.age is not None else np.nan
-    years = np.clip(years, 0, 17)
-    idx = np.searchsorted(ref._AGE_EDGES, years, side="right")
-    band = np.where((idx >= 1) & (idx <= len(ref.AGE_BANDS) - 1) & ~np.isnan(years), idx, -1)
-    unborn = has_dob & (when < dob)          # a negative number of days since birth
-    return np.where(unborn, 0, band).astype(np.int64)
+        band[has_dob] = _BAND_OF_YEARS[np.clip(_calendar_age(dob[has_dob], when[has_dob]), 0, 17)]
+    no_dob = np.flatnonzero(~has_dob)
+    if len(no_dob) and e.age is not None:
+        days = np.floor_divide(when[no_dob] - e.date[rows[no_dob]], _DAY_US)
+        years = np.floor(e.age[rows[no_dob]] + days / 365.25)
+        known = ~np.isnan(years)
+        band[no_dob[known]] = _BAND_OF_YEARS[np.clip(years[known], 0, 17).astype(np.int64)]
+    band[has_dob & (when < dob)] = 0
+    return band
 
 
 def _member_arrays(e: _Events, window: Window, uasc: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -415,7 +423,7 @@ def _member_arrays(e: _Events, window: Window, uasc: np.ndarray | None) -> tuple
             keep = ~uasc[kids]
             kids, rows, when = kids[keep], rows[keep], when[keep]
         kids_all.append(kids)
-        stage_all.append(np.full(len(kids), i, dtype=np.int64))
+        stage_all.append(np.full(len(kids), i, dtype=np.int8))
         band_all.append(_band_codes(e, rows, when))
     return np.concatenate(kids_all), np.concatenate(stage_all), np.concatenate(band_all)
 
@@ -470,7 +478,7 @@ def _join_conversions(parts: Mapping[int, _ConversionPart], n_stages: int) -> tu
         z = np.zeros(0, dtype=np.int64)
         return z, z, z, np.zeros(0, dtype=bool)
     return (np.concatenate([k for _, (k, _, _) in ordered]),
-            np.concatenate([np.full(len(k), i, dtype=np.int64) for i, (k, _, _) in ordered]),
+            np.concatenate([np.full(len(k), i, dtype=np.int8) for i, (k, _, _) in ordered]),
             np.concatenate([b for _, (_, b, _) in ordered]), np.concatenate([c for _, (_, _, c) in ordered]))
 
 
