@@ -10,6 +10,7 @@ import pytest
 from assurance_lib import readers
 from assurance_lib.config import Period
 from assurance_lib.disproportionality import read_aggregate, read_events, read_population
+from assurance_lib.disproportionality import cohort
 from assurance_lib.disproportionality.cohort import prepare_events
 from assurance_lib.errors import InputError
 
@@ -79,24 +80,35 @@ def test_missing_columns_named_with_what_the_file_has(tmp_path):
     assert "the file has: child_id, event" in text
 
 
-def test_blank_child_id_is_reported_first_without_reading_other_columns(tmp_path):
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_blank_child_id_is_reported_first_without_reading_other_columns(tmp_path, suffix):
+    # parquet: the ids are read and factorised on a second thread from the start (CSV: after reading)
+    def write(text):
+        p = _write(tmp_path, text)
+        if suffix == ".parquet":
+            frame = pd.read_csv(p, dtype=str, keep_default_na=False)
+            p = tmp_path / "events.parquet"
+            frame.to_parquet(p, index=False)
+        return p
+    first = 2 if suffix == ".csv" else 1      # the row numbers a person finds: CSV counts the header
     header = "child_id,event,event_date,end_date,date_of_birth,sex,ethnicity,disability,uasc,worker_name\n"
-    text = (header + "  ,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"        # row 2: blank id
-            "SECRET2,referral,2026-05-01,,2015-03-02,female,XXXX,no,no,Jo Bloggs\n")         # row 3: unknown code
+    text = (header + "  ,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"        # blank id
+            "SECRET2,referral,2026-05-01,,2015-03-02,female,XXXX,no,no,Jo Bloggs\n")         # unknown code
     with pytest.raises(InputError) as err:
-        read_events(_write(tmp_path, text), {})
+        read_events(write(text), {})
     probs = [str(p) for p in err.value.problems]
     assert len(probs) == 2
-    assert probs[0].endswith("events.csv, row 2, column 'child_id': is not valid (value not shown: an identifier) "
-                             "(expected a pseudonymous child identifier)")
-    assert "row 3" in probs[1] and "column 'ethnicity'" in probs[1]
+    assert probs[0].endswith(f"events{suffix}, row {first}, column 'child_id': is not valid (value not shown: an "
+                             "identifier) (expected a pseudonymous child identifier)")
+    assert f"row {first + 1}" in probs[1] and "column 'ethnicity'" in probs[1]
     # an id with spaces around it is the same child as without: the second row repeats the first
     text = (header + " SECRET2 ,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"
             "SECRET2,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n")
-    with pytest.raises(InputError, match="row 3.*duplicates an earlier row.*first at row 2"):
-        read_events(_write(tmp_path, text), {})
-    good = read_events(_write(tmp_path, text.replace("SECRET2,referral", "SECRET2,assessment")), {})
+    with pytest.raises(InputError, match=f"row {first + 1}.*duplicates an earlier row.*first at row {first}"):
+        read_events(write(text), {})
+    good = read_events(write(text.replace("SECRET2,referral", "SECRET2,assessment")), {})
     assert good["child_id"].tolist() == ["SECRET2", "SECRET2"] and "worker_name" not in good.columns
+    assert cohort.factorize_children(good["child_id"])[0].tolist() == [0, 0]
 
 
 def test_column_map_names_every_column_of_the_file(tmp_path):
@@ -118,6 +130,11 @@ def test_column_and_code_mapping_reads_a_local_extract_unchanged(tmp_path):
               "code_map": {"ethnicity": {"A1": "AIND"}}}
     df = read_events(_write(tmp_path, text), params)
     assert df.loc[0, ["event", "sex", "ethnicity", "disability", "uasc"]].tolist() == ["referral", "male", "AIND", "no", "no"]
+    # the same extract as parquet (its ids read on the second thread under their own name)
+    pd.read_csv(_write(tmp_path, text), dtype=str).to_parquet(tmp_path / "extract.parquet", index=False)
+    as_parquet = read_events(tmp_path / "extract.parquet", params)
+    pd.testing.assert_frame_equal(as_parquet.drop(columns="_row"), df.drop(columns="_row"))
+    assert as_parquet["child_id"].tolist() == ["P1"]
     with pytest.raises(InputError, match="column 'Nope'.*column_map"):
         read_events(_write(tmp_path, text), {"column_map": {"Nope": "child_id"}})
 

@@ -151,9 +151,16 @@ def factorize_children(ids: pd.Series) -> tuple[np.ndarray, int]:
             if ref_() is key[0] and shape == key[1]:
                 return codes, n
     codes, uniques = pd.factorize(ids, sort=False)
+    return _remember(ids, codes, len(uniques), key)
+
+
+def _remember(ids: pd.Series, codes: np.ndarray, n: int, key: "tuple[Any, tuple[int, ...]] | None" = None
+              ) -> tuple[np.ndarray, int]:
+    """Keep ``codes`` (from ``pd.factorize(ids, sort=False)``) as the codes of ``ids``' data (see
+    :func:`factorize_children`) and return them read-only, with the number of children."""
+    key = key if key is not None else _data_key(ids)
     codes = np.asarray(codes, dtype=np.int64)
     codes.setflags(write=False)
-    n = len(uniques)
     if key is not None:
         try:
             wr = weakref.ref(key[0], _forget)
