@@ -41,6 +41,7 @@ __all__ = [
     "contract",
     "read_table",
     "strip_text",
+    "matching_columns",
     "schema_problems",
     "require_columns",
     "display_path",
@@ -256,14 +257,14 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
                 parts.append(f)
             df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
         elif suffix == ".parquet":
-            dictionary = _parquet_text_columns(p, cats)
+            import pyarrow.parquet as pq
+
+            schema = pq.read_schema(p)
+            dictionary = _parquet_text_columns(schema, cats)
             kw: dict[str, Any] = {"read_dictionary": dictionary} if dictionary else {}
             if wanted is not None:
-                import pyarrow.parquet as pq
-
-                names = pq.read_schema(p).names
-                file_columns = [str(c).strip() for c in names]
-                kw["columns"] = [c for c in names if str(c).strip() in wanted]
+                file_columns = [str(c).strip() for c in schema.names]
+                kw["columns"] = matching_columns(schema.names, wanted)
             df = pd.read_parquet(p, **kw)
             df = df.astype({c: "string" for c in df.columns if c not in dictionary})
             df.insert(0, ROW_COLUMN, range(1, len(df) + 1))
@@ -296,14 +297,20 @@ def strip_text(s: pd.Series) -> pd.Series:
     return s.astype("string").str.strip().replace("", pd.NA)
 
 
-def _parquet_text_columns(p: Path, wanted: Sequence[str]) -> list[str]:
-    """The ``wanted`` columns that the parquet file stores as text (readable dictionary-encoded)."""
+def matching_columns(names: Iterable[Any], wanted: Iterable[str]) -> list[Any]:
+    """The names among ``names`` (a file's columns, as written) that are ``wanted`` once their
+    surrounding spaces are stripped, as :func:`read_table` names columns."""
+    want = {str(c).strip() for c in wanted}
+    return [c for c in names if str(c).strip() in want]
+
+
+def _parquet_text_columns(schema: Any, wanted: Sequence[str]) -> list[str]:
+    """The ``wanted`` columns that a parquet file (its ``pyarrow`` schema) stores as text
+    (readable dictionary-encoded)."""
     if not wanted:
         return []
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    schema = pq.read_schema(p)
     out = []
     for c in wanted:
         if c in schema.names:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -12,9 +12,11 @@ import pandas as pd
 from .. import reference as ref
 from .. import stats
 from ..config import Period
-from .cohort import (Window, _Attrs, _Events, _child_attrs, _conversion_parts, _join_conversions, _split_by_feeder, _event_arrays, _member_arrays, _tally,
-                     child_attributes, count_groups, prepare_events, stage_members, window_for)
+from .cohort import (Window, _Attrs, _child_attrs, _conversion_parts, _event_arrays, _Events, _join_conversions,
+                     _member_arrays, _split_by_feeder, _tally, child_attributes, count_groups, prepare_events, stage_members, window_for)
 from .grid import GridOptions, estimate, population_by_group
+
+T = TypeVar("T")
 
 __all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label",
            "run_deprivation", "run_grid_from_aggregate"]
@@ -119,24 +121,15 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
 
     def second_thread() -> tuple[dict, pd.DataFrame, pd.DataFrame]:
         own = e.with_own_scratch()
-        try:
-            a = _child_attrs(ev, own, by)
-        except BaseException as exc:
-            attrs_ready.set_exception(exc)
-            raise
-        attrs_ready.set_result(a)
+        a = _fulfil(attrs_ready, _child_attrs, ev, own, by)
         parts, conv_counts = conversions(own, a, halves[1])
         child, stage, band = members_ready.result()
         return parts, conv_counts, _tally(child, stage, band, a, ref.STAGE_CODES, has_imd=has_imd, by=by)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         lane = pool.submit(second_thread)
-        try:
-            # the looked-after stages without UASC need each child's status first
-            members_ready.set_result(_member_arrays(e, win, attrs_ready.result().uasc if exclude_uasc_cla else None))
-        except BaseException as exc:
-            members_ready.set_exception(exc)
-            raise
+        # the looked-after stages without UASC need each child's status first
+        _fulfil(members_ready, lambda: _member_arrays(e, win, attrs_ready.result().uasc if exclude_uasc_cla else None))
         a = attrs_ready.result()
         parts, conv_counts = conversions(e, a, halves[0])
         first_parts, first_counts, counts = lane.result()
@@ -144,16 +137,28 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
         raise AssertionError("the two halves of the conversion counts differ in layout")
     for c in ("n", "converted"):
         conv_counts[c] = conv_counts[c].to_numpy() + first_counts[c].to_numpy()
-    c_child, c_stage, _, converted = _join_conversions({**first_parts, **parts}, len(fmap))
     grid = _estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
                      window=win.label, population_source=population_label(population), feeders=fmap,
                      lookback_months=lookback_months, by=by)
     if has_imd and not by:
+        c_child, c_stage, _, converted = _join_conversions({**first_parts, **parts}, len(fmap))
         conv = pd.DataFrame({"child": c_child, "stage": pd.Index(list(fmap)).take(c_stage), "converted": converted})
         attrs = child_attributes(ev)
         grid = pd.concat([grid, _deprivation_rows(grid, run_deprivation(conv, attrs, reference=options.reference), options)],
                          ignore_index=True)
     return GridResult(grid=grid, window=win, quarantine=prep.quarantine, counts=counts)
+
+
+def _fulfil(future: Future, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)``, its result or its failure also set on ``future`` (so that a thread waiting for
+    it never waits for ever), then returned or raised."""
+    try:
+        result = fn(*args)
+    except BaseException as exc:
+        future.set_exception(exc)
+        raise
+    future.set_result(result)
+    return result
 
 
 def _estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame, options: GridOptions, *,

@@ -214,8 +214,7 @@ def _codes_for(values: pd.Series | pd.Index, choices: Sequence[str], *, missing:
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(s.dtype, pd.CategoricalDtype):
-        codes = s.cat.codes.to_numpy()
-        codes = codes[rows] if rows is not None else codes
+        codes = _category_codes(s, rows)
         uniques = pd.Series(s.cat.categories)
     else:
         codes, uniq = pd.factorize(s.take(rows) if rows is not None else s, sort=False)
@@ -224,6 +223,12 @@ def _codes_for(values: pd.Series | pd.Index, choices: Sequence[str], *, missing:
     text = uniques.astype("string") if len(uniques) else pd.Series([], dtype="string")
     lut = np.array([pos.get(v, -1) if v is not pd.NA else missing for v in text.tolist()] + [missing], dtype=dtype)
     return lut[codes]          # code -1 (missing) reads the last entry
+
+
+def _category_codes(s: pd.Series, rows: np.ndarray | None) -> np.ndarray:
+    """The category codes of a categorical column (at positions ``rows`` when given; -1 missing)."""
+    codes = s.cat.codes.to_numpy()
+    return codes[rows] if rows is not None else codes
 
 
 def _index_of(index: pd.Index, values: pd.Series) -> np.ndarray:
@@ -501,7 +506,7 @@ def _split_by_feeder(feeders: Mapping[str, str], e: _Events) -> tuple[set[str], 
         work[f] = work.get(f, rows(f)) + rows(ref.stage(s).event)
     sets: tuple[set[str], set[str]] = (set(), set())
     load = [0, 0]
-    for f in sorted(work, key=lambda x: (-work[x], list(work).index(x))):
+    for f in sorted(work, key=lambda x: -work[x]):      # (a stable sort: ties in order of appearance)
         i = 0 if load[0] <= load[1] else 1
         sets[i].update(s for s, g in feeders.items() if g == f)
         load[i] += work[f]
@@ -546,8 +551,7 @@ def _by_codes(vals: pd.Series, rows: np.ndarray | None) -> tuple[np.ndarray, pd.
     """The distinct values of ``vals`` (at ``rows``), sorted, and each row's position among them
     (-1 where missing)."""
     if isinstance(vals.dtype, pd.CategoricalDtype):      # each category looked at once
-        codes = vals.cat.codes.to_numpy()
-        codes = codes[rows] if rows is not None else codes
+        codes = _category_codes(vals, rows)
         n_cat = len(vals.cat.categories)
         used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=n_cat))
         names = list(vals.cat.categories[used])

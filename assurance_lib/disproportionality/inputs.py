@@ -20,7 +20,7 @@ import pandas as pd
 from .. import reference as ref
 from ..errors import InputError, Problem
 from ..readers import (FILE_COLUMNS_ATTR, ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
-                       require_columns, row_problems, strip_text)
+                       matching_columns, require_columns, row_problems, strip_text)
 from .cohort import _remember, factorize_children
 
 __all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", "PREBIRTH_DAYS",
@@ -246,7 +246,7 @@ def _parquet_child_ids(path: Path, column: str) -> "tuple[Any, np.ndarray] | Non
     try:
         import pyarrow.parquet as pq
 
-        names = [c for c in pq.read_schema(path).names if str(c).strip() == column]
+        names = matching_columns(pq.read_schema(path).names, [column])
         if len(names) != 1:
             return None
         return _child_ids(pd.read_parquet(path, columns=names)[names[0]].astype("string"))
