@@ -140,13 +140,12 @@ def test_lock_stops_a_second_run_and_stale_locks_are_cleared(tmp_path: Path) -> 
     out = tmp_path / "out"
     params = write_params(tmp_path / "p.yaml")
     lock = out / "2026-27-Q2" / ".lock"
-    lock.parent.mkdir(parents=True)
-    lock.write_text(f"{os.getpid()}\n")  # a live process holds it
-    held = pipeline.run(params, output_root=out, notebooks_dir=DEMO_NOTEBOOKS, quiet=True)
-    assert held.code == 2 and "another run" in held.message
+    with pipeline.RunLock(lock):  # a run holds the period's lock (see tests/test_lock.py for other processes)
+        held = pipeline.run(params, output_root=out, notebooks_dir=DEMO_NOTEBOOKS, quiet=True)
+    assert held.code == 2 and "another run" in held.message and f"process {os.getpid()}" in held.message
     assert not any(p.is_dir() for p in lock.parent.iterdir())
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    lock.write_text(dead.stdout)  # that process has exited: the lock is stale
+    lock.write_text(f"pid {dead.stdout.strip()}\n")  # left by a run that has ended: nobody holds it
     ok = pipeline.run(params, output_root=out, notebooks_dir=DEMO_NOTEBOOKS, quiet=True)
     assert ok.code == 0 and not lock.exists()
 

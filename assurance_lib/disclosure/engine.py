@@ -29,7 +29,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -466,6 +466,11 @@ def _components(model: _Model, var: np.ndarray) -> list[np.ndarray]:
 def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
                  big: float, x_true: np.ndarray | None, exact_min: bool = False,
                  skip: np.ndarray | None = None, local: bool = False) -> list[_CompResult]:
+    """Feasible range of every hidden cell of a batch of independent components (see :class:`_BatchAudit`)."""
+    return _BatchAudit(model, comps, var, lo_b, hi_b, big, x_true, exact_min=exact_min, skip=skip, local=local).run()
+
+
+class _BatchAudit:
     """Feasible range of every hidden cell of a batch of independent components.
 
     The components share no relation, so one linear programme over all of them with an
@@ -482,122 +487,137 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
     audit), a cell not yet shown wide is tried on a small neighbourhood (cells within two
     relations, everything else at its true value, so every solution is a point a reader cannot
     rule out); a cell still not shown wide is reported as failing without the exact solves.
+
+    The steps (:meth:`run`): :meth:`_build_programme` (the constraints of the batch),
+    :meth:`_see_truth`, a first solve (or :meth:`_split_infeasible` when there is none),
+    :meth:`_widen` (solves that widen many ranges at once), then either :meth:`_search_locally`
+    or :meth:`_rounds` of exact end solves for the cells still narrow, :meth:`_exact_minimum`
+    (with its :meth:`_integer_check`) when asked, and :meth:`_results`.
+
+    State, per batch position of a cell (``cells[i]``): ``obs_lo``/``obs_hi`` the smallest and
+    largest value seen in any point, ``ex_lo``/``ex_hi`` the exact ends when solved for (NaN
+    otherwise), and ``*_int`` whether that end is attained by a whole-number point.
     """
-    P = model.config.protection_range
-    cells = np.concatenate(comps)
-    n = len(cells)
-    comp_of = np.repeat(np.arange(len(comps)), [len(c) for c in comps])
-    at = np.full(model.n, -1, dtype=np.int64)
-    at[cells] = np.arange(n)
-    rels = sorted({r for c in cells.tolist() for r in model.cell_rels[c]})
-    rows_eq, cols_eq, vals_eq, b_eq = [], [], [], []
-    rows_ub, cols_ub, vals_ub, b_ub = [], [], [], []
-    for r in rels:
-        ids, coef = model.rel_ids[r], model.rel_coef[r]
-        isvar = var[ids]
-        const = ids[~isvar]
-        rhs = -float(coef[~isvar] @ model.fixed_values(const)) if len(const) else 0.0
-        rows, cols, vals, b = (rows_eq, cols_eq, vals_eq, b_eq) if model.rel_sense[r] == "E" else (rows_ub, cols_ub, vals_ub, b_ub)
-        k = len(b)
-        vi = at[ids[isvar]]
-        rows.extend([k] * len(vi))
-        cols.extend(vi.tolist())
-        vals.extend(coef[isvar].tolist())
-        b.append(rhs)
-    A_eq = sparse.csr_array((vals_eq, (rows_eq, cols_eq)), shape=(len(b_eq), n)) if b_eq else None
-    A_ub = sparse.csr_array((vals_ub, (rows_ub, cols_ub)), shape=(len(b_ub), n)) if b_ub else None
-    beq, bub = np.asarray(b_eq, dtype=float), np.asarray(b_ub, dtype=float)
-    # the component of each constraint row (rows never span components)
-    row_eq = comp_of[np.asarray(cols_eq, dtype=np.int64)[np.unique(rows_eq, return_index=True)[1]]] if b_eq else None
-    row_ub = comp_of[np.asarray(cols_ub, dtype=np.int64)[np.unique(rows_ub, return_index=True)[1]]] if b_ub else None
-    bounds = np.column_stack([lo_b[cells], hi_b[cells]])
-    targets = np.flatnonzero((model.state[cells] == _HIDDEN) & (True if skip is None else ~skip[cells]))
-    solves = 0
 
-    def solve(c: np.ndarray, active: np.ndarray | None = None) -> np.ndarray | None:
-        """Solve over every component, or only the ``active`` ones (NaN elsewhere)."""
-        nonlocal solves
-        solves += 1
-        if active is None or len(active) == len(comps):
-            res = linprog(c, A_ub=A_ub, b_ub=bub if b_ub else None, A_eq=A_eq, b_eq=beq if b_eq else None,
-                          bounds=bounds, method="highs", options=_HIGHS)
-            return res.x if res.status == 0 else None
-        cols = np.isin(comp_of, active)
-        kw: dict[str, Any] = {}
-        if A_eq is not None:
-            r = np.isin(row_eq, active)
-            if r.any():
-                kw.update(A_eq=A_eq[r][:, cols], b_eq=beq[r])
-        if A_ub is not None:
-            r = np.isin(row_ub, active)
-            if r.any():
-                kw.update(A_ub=A_ub[r][:, cols], b_ub=bub[r])
-        res = linprog(c[cols], bounds=bounds[cols], method="highs", options=_HIGHS, **kw)
-        if res.status != 0:
-            return None
-        x = np.full(n, np.nan)
-        x[cols] = res.x
-        return x
+    def __init__(self, model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
+                 big: float, x_true: np.ndarray | None, *, exact_min: bool = False, skip: np.ndarray | None = None,
+                 local: bool = False):
+        self.model = model
+        self.comps = comps
+        self.var = var
+        self.lo_b = lo_b
+        self.hi_b = hi_b
+        self.big = big
+        self.x_true = x_true
+        self.exact_min = exact_min
+        self.skip = skip
+        self.local = local
+        self.P = model.config.protection_range
+        self.solves = 0
+        self._build_programme()
+        n = self.n
+        self.obs_lo = np.full(n, np.inf)
+        self.obs_hi = np.full(n, -np.inf)
+        self.ex_lo = np.full(n, np.nan)
+        self.ex_hi = np.full(n, np.nan)
+        # whether the smallest / largest value seen (or solved for) is attained by a whole-number point
+        self.lo_int = np.zeros(n, dtype=bool)
+        self.hi_int = np.zeros(n, dtype=bool)
+        self.ex_lo_int = np.zeros(n, dtype=bool)
+        self.ex_hi_int = np.zeros(n, dtype=bool)
+        self.bad = np.ones(len(comps), dtype=bool)  # components with no true point to start from
+        self.open_ = np.zeros(0, dtype=np.int64)    # targets not yet shown wide enough
 
-    obs_lo = np.full(n, np.inf)
-    obs_hi = np.full(n, -np.inf)
-    ex_lo = np.full(n, np.nan)
-    ex_hi = np.full(n, np.nan)
+    # ------------------------------------------------------------------ the steps
+    def run(self) -> list[_CompResult]:
+        """Audit the batch: one result per component, in the order of ``comps``."""
+        self._see_truth()
+        if not self.has_constraints:
+            t = self.targets
+            self.ex_lo[t], self.ex_hi[t] = self.bounds[t, 0], self.bounds[t, 1]
+        elif len(self.targets):
+            first = self._solve(np.zeros(self.n))
+            if first is None:
+                return self._split_infeasible()
+            self._see(first)
+            self._widen()
+            if self.local and self.x_true is not None:
+                self._search_locally()
+            else:
+                self._rounds(self._pick_open)
+        if self.exact_min and self.has_constraints:
+            self._exact_minimum()
+        return self._results()
 
-    # whether the smallest / largest value seen (or solved for) is attained by a whole-number point
-    lo_int = np.zeros(n, dtype=bool)
-    hi_int = np.zeros(n, dtype=bool)
-    ex_lo_int = np.zeros(n, dtype=bool)
-    ex_hi_int = np.zeros(n, dtype=bool)
+    def _build_programme(self) -> None:
+        """The batch's cells, their components, and the constraints (sparse, equality and inequality) over them."""
+        model, comps, var = self.model, self.comps, self.var
+        cells = np.concatenate(comps)
+        n = len(cells)
+        self.cells, self.n = cells, n
+        self.comp_of = np.repeat(np.arange(len(comps)), [len(c) for c in comps])
+        at = np.full(model.n, -1, dtype=np.int64)
+        at[cells] = np.arange(n)
+        rels = sorted({r for c in cells.tolist() for r in model.cell_rels[c]})
+        rows_eq, cols_eq, vals_eq, b_eq = [], [], [], []
+        rows_ub, cols_ub, vals_ub, b_ub = [], [], [], []
+        for r in rels:
+            ids, coef = model.rel_ids[r], model.rel_coef[r]
+            isvar = var[ids]
+            const = ids[~isvar]
+            rhs = -float(coef[~isvar] @ model.fixed_values(const)) if len(const) else 0.0
+            rows, cols, vals, b = (rows_eq, cols_eq, vals_eq, b_eq) if model.rel_sense[r] == "E" else (rows_ub, cols_ub, vals_ub, b_ub)
+            k = len(b)
+            vi = at[ids[isvar]]
+            rows.extend([k] * len(vi))
+            cols.extend(vi.tolist())
+            vals.extend(coef[isvar].tolist())
+            b.append(rhs)
+        self.A_eq = sparse.csr_array((vals_eq, (rows_eq, cols_eq)), shape=(len(b_eq), n)) if b_eq else None
+        self.A_ub = sparse.csr_array((vals_ub, (rows_ub, cols_ub)), shape=(len(b_ub), n)) if b_ub else None
+        self.beq = np.asarray(b_eq, dtype=float) if b_eq else None
+        self.bub = np.asarray(b_ub, dtype=float) if b_ub else None
+        self.has_constraints = self.A_eq is not None or self.A_ub is not None
+        # the component of each constraint row (rows never span components)
+        self.row_eq = (self.comp_of[np.asarray(cols_eq, dtype=np.int64)[np.unique(rows_eq, return_index=True)[1]]]
+                       if b_eq else None)
+        self.row_ub = (self.comp_of[np.asarray(cols_ub, dtype=np.int64)[np.unique(rows_ub, return_index=True)[1]]]
+                       if b_ub else None)
+        self.bounds = np.column_stack([self.lo_b[cells], self.hi_b[cells]])
+        skip = self.skip
+        self.targets = np.flatnonzero((model.state[cells] == _HIDDEN) & (True if skip is None else ~skip[cells]))
 
-    def see(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        """Record a point (NaN, or outside ``mask``: components not solved); return, per cell,
-        whether the point is whole-numbered on the cell's component."""
-        xm = x if mask is None else np.where(mask, x, np.nan)
-        with np.errstate(invalid="ignore"):
-            frac = np.abs(xm - np.round(xm)) > 1e-6
-            comp_frac = np.zeros(len(comps), dtype=bool)
-            np.logical_or.at(comp_frac, comp_of, frac)
-            cint = ~comp_frac[comp_of]
-            for obs, flag, better in ((obs_lo, lo_int, xm < obs_lo - 1e-9), (obs_hi, hi_int, xm > obs_hi + 1e-9)):
-                same = np.abs(xm - obs) <= 1e-9
-                obs[better] = xm[better]
-                flag[better] = cint[better]
-                flag[same & cint] = True
-        return cint
+    def _see_truth(self) -> None:
+        """The true values are a point a reader cannot rule out (components with a missing one are ``bad``)."""
+        if self.x_true is None:
+            return
+        x0 = self.x_true[self.cells]
+        self.bad = np.zeros(len(self.comps), dtype=bool)
+        np.logical_or.at(self.bad, self.comp_of, np.isnan(x0))
+        self._see(np.nan_to_num(x0), ~self.bad[self.comp_of])
 
-    def width(t: np.ndarray) -> np.ndarray:
-        a = np.where(np.isnan(ex_lo[t]), obs_lo[t], ex_lo[t])
-        b = np.where(np.isnan(ex_hi[t]), obs_hi[t], ex_hi[t])
-        w = np.floor(b + _EPS) - np.ceil(a - _EPS) + 1
-        return np.where(b >= big * (1 - 1e-9), np.inf, w)
+    def _split_infeasible(self) -> list[_CompResult]:
+        """No point satisfies the batch: audit each component alone to find the contradictory one(s)."""
+        if len(self.comps) > 1:
+            return [r for comp in self.comps
+                    for r in _audit_batch(self.model, [comp], self.var, self.lo_b, self.hi_b, self.big, self.x_true,
+                                          self.exact_min, self.skip)]
+        targets = self.targets
+        return [_CompResult(self.n, len(targets), self.solves, {}, {}, [int(self.cells[t]) for t in targets.tolist()],
+                            0.0, True)]
 
-    if x_true is not None:
-        x0 = x_true[cells]
-        bad = np.zeros(len(comps), dtype=bool)
-        np.logical_or.at(bad, comp_of, np.isnan(x0))
-        see(np.nan_to_num(x0), ~bad[comp_of])
-    else:
-        bad = np.ones(len(comps), dtype=bool)
-    if A_eq is None and A_ub is None:
-        ex_lo[targets], ex_hi[targets] = bounds[targets, 0], bounds[targets, 1]
-    elif len(targets):
-        first = solve(np.zeros(n))
-        if first is None:
-            if len(comps) > 1:  # find the contradictory component(s)
-                return [r for comp in comps
-                        for r in _audit_batch(model, [comp], var, lo_b, hi_b, big, x_true, exact_min, skip)]
-            return [_CompResult(n, len(targets), solves, {}, {}, [int(cells[t]) for t in targets.tolist()], 0.0, True)]
-        see(first)
-        open_ = targets[width(targets) < P]
+    def _widen(self) -> None:
+        """Solves that widen many ranges at once: every open target up, then down, then a few mixed signs."""
+        n, P = self.n, self.P
+        open_ = self.targets[self._width(self.targets) < P]
         for sign in (1.0, -1.0):
             if len(open_):
                 c = np.zeros(n)
                 c[open_] = sign
-                x = solve(c)
+                x = self._solve(c)
                 if x is not None:
-                    see(x)
-                open_ = open_[width(open_) < P]
+                    self._see(x)
+                open_ = open_[self._width(open_) < P]
         # a few solves with mixed signs widen many ranges at once (seeded: the result is deterministic)
         rng = np.random.default_rng(0)
         for _ in range(_MIXED_SOLVES):
@@ -605,132 +625,192 @@ def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: 
                 break
             c = np.zeros(n)
             c[open_] = rng.choice([-1.0, 1.0], len(open_))
-            x = solve(c, np.unique(comp_of[open_]))
+            x = self._solve(c, np.unique(self.comp_of[open_]))
             if x is not None:
-                see(x)
-            open_ = open_[width(open_) < P]
+                self._see(x)
+            open_ = open_[self._width(open_) < P]
+        self.open_ = open_
 
-        def rounds(pick) -> None:
-            """Solve, with at most one target per component in each objective, until ``pick``
-            (returning target and sign arrays) chooses none."""
-            while True:
-                tt, signs = pick()
-                if not len(tt):
-                    return
-                _, first = np.unique(comp_of[tt], return_index=True)  # one target per component
-                tt, signs = tt[first], signs[first]
-                c = np.zeros(n)
-                c[tt] = signs
-                x = solve(c, np.unique(comp_of[tt]))
-                up = signs > 0
-                if x is None:  # numerical trouble: keep what was seen (a range no wider than the truth)
-                    ex_lo[tt[up]] = obs_lo[tt[up]]
-                    ex_hi[tt[~up]] = obs_hi[tt[~up]]
-                    ex_lo_int[tt[up]] = lo_int[tt[up]]
-                    ex_hi_int[tt[~up]] = hi_int[tt[~up]]
-                    continue
-                cint = see(x)
-                ex_lo[tt[up]] = x[tt[up]]
-                ex_hi[tt[~up]] = x[tt[~up]]
-                ex_lo_int[tt[up]] = cint[tt[up]]
-                ex_hi_int[tt[~up]] = cint[tt[~up]]
+    def _search_locally(self) -> None:
+        """Try each open target on its neighbourhood around the true values; solve exactly only where there is no true point."""
+        P, model, comp_of = self.P, self.model, self.comp_of
+        base = np.where(self.var, self.x_true, model.fixed_values(np.arange(model.n)))
+        for t in self.open_[self._width(self.open_) < P].tolist():
+            if self.bad[comp_of[t]] or self._width(np.array([t]))[0] >= P:
+                continue
+            for point in _local_points(model, int(self.cells[t]), self.var, self.lo_b, self.hi_b, base):
+                self._see(point[self.cells])
+        open_ = self.open_[self._width(self.open_) < P]
+        # a component holding hidden cells of earlier tables has no true point to search
+        # around: solve its open cells exactly rather than report them failing unchecked
+        # (nothing in it may be hidden any more, so a false alarm would refuse publication)
+        self.open_ = open_[self.bad[comp_of[open_]]]
+        if len(self.open_):
+            self._rounds(self._pick_open)
 
-        def pick_open() -> tuple[np.ndarray, np.ndarray]:
-            need = open_[width(open_) < P]
-            need_lo = np.isnan(ex_lo[need])
-            need_hi = ~need_lo & np.isnan(ex_hi[need])
-            keep = need_lo | need_hi
-            return need[keep], np.where(need_lo[keep], 1.0, -1.0)
+    def _rounds(self, pick: Callable[[], tuple[np.ndarray, np.ndarray]]) -> None:
+        """Solve, with at most one target per component in each objective, until ``pick``
+        (returning target and sign arrays) chooses none."""
+        comp_of = self.comp_of
+        while True:
+            tt, signs = pick()
+            if not len(tt):
+                return
+            _, first = np.unique(comp_of[tt], return_index=True)  # one target per component
+            tt, signs = tt[first], signs[first]
+            c = np.zeros(self.n)
+            c[tt] = signs
+            x = self._solve(c, np.unique(comp_of[tt]))
+            up = signs > 0
+            if x is None:  # numerical trouble: keep what was seen (a range no wider than the truth)
+                self.ex_lo[tt[up]] = self.obs_lo[tt[up]]
+                self.ex_hi[tt[~up]] = self.obs_hi[tt[~up]]
+                self.ex_lo_int[tt[up]] = self.lo_int[tt[up]]
+                self.ex_hi_int[tt[~up]] = self.hi_int[tt[~up]]
+                continue
+            cint = self._see(x)
+            self.ex_lo[tt[up]] = x[tt[up]]
+            self.ex_hi[tt[~up]] = x[tt[~up]]
+            self.ex_lo_int[tt[up]] = cint[tt[up]]
+            self.ex_hi_int[tt[~up]] = cint[tt[~up]]
 
-        if local and x_true is not None:
-            base = np.where(var, x_true, model.fixed_values(np.arange(model.n)))
-            for t in open_[width(open_) < P].tolist():
-                if bad[comp_of[t]] or width(np.array([t]))[0] >= P:
-                    continue
-                for point in _local_points(model, int(cells[t]), var, lo_b, hi_b, base):
-                    see(point[cells])
-            open_ = open_[width(open_) < P]
-            # a component holding hidden cells of earlier tables has no true point to search
-            # around: solve its open cells exactly rather than report them failing unchecked
-            # (nothing in it may be hidden any more, so a false alarm would refuse publication)
-            open_ = open_[bad[comp_of[open_]]]
-            if len(open_):
-                rounds(pick_open)
-        else:
-            rounds(pick_open)
-    w_all = width(targets)
-    results = []
-    tcomp = comp_of[targets]
-    per_comp: list[np.ndarray] = [targets[tcomp == k] for k in range(len(comps))]
-    if exact_min and (A_eq is not None or A_ub is not None):
-        # the exact smallest range per component: cells in order of their known (lower-bound)
-        # range; once one reaches the smallest exact range found, no later one can be smaller
-        best = np.full(len(comps), np.inf)
-        done = np.zeros(n, dtype=bool)  # targets settled for the exact minimum
+    def _pick_open(self) -> tuple[np.ndarray, np.ndarray]:
+        """The open targets still narrow, each with the end not yet solved for (the lower first)."""
+        need = self.open_[self._width(self.open_) < self.P]
+        need_lo = np.isnan(self.ex_lo[need])
+        need_hi = ~need_lo & np.isnan(self.ex_hi[need])
+        keep = need_lo | need_hi
+        return need[keep], np.where(need_lo[keep], 1.0, -1.0)
 
-        def pick_min() -> tuple[np.ndarray, np.ndarray]:
-            # settle every target whose range is exact; the next candidate of a component is
-            # its unsettled target with the smallest known range, if that is below the best
-            while True:
-                open_t = targets[~done[targets]]
-                if not len(open_t):
-                    return open_t, np.zeros(0)
-                w = width(open_t)
-                exact = ~np.isnan(ex_lo[open_t]) & ~np.isnan(ex_hi[open_t])
-                beaten = w >= best[comp_of[open_t]]
-                settle = exact | beaten
-                if settle.any():
-                    np.minimum.at(best, comp_of[open_t[exact]], w[exact])
-                    done[open_t[settle]] = True
-                    continue
-                order = np.lexsort((open_t, w, comp_of[open_t]))
-                cand = open_t[order]
-                _, first = np.unique(comp_of[cand], return_index=True)
-                cand = cand[first]
-                return cand, np.where(np.isnan(ex_lo[cand]), 1.0, -1.0)
+    def _exact_minimum(self) -> None:
+        """The exact smallest range per component: cells in order of their known (lower-bound)
+        range; once one reaches the smallest exact range found, no later one can be smaller."""
+        self.best = np.full(len(self.comps), np.inf)
+        self.done = np.zeros(self.n, dtype=bool)  # targets settled for the exact minimum
+        self._rounds(self._pick_min)
+        self._integer_check()
 
-        rounds(pick_min)
-        w_all = width(targets)
-        # integer check: the LP relaxation can be wider than the whole numbers a reader may try
-        # (when the relations are not totally unimodular); cells close to the protection range
-        # of components that are not too large are solved again as integer programmes (milp)
-        ends_int = (np.where(np.isnan(ex_lo[targets]), lo_int[targets], ex_lo_int[targets])
-                    & np.where(np.isnan(ex_hi[targets]), hi_int[targets], ex_hi_int[targets]))
-        border = targets[np.isfinite(w_all) & (w_all < P + _MILP_MARGIN) & ~ends_int]
+    def _pick_min(self) -> tuple[np.ndarray, np.ndarray]:
+        """Settle every target whose range is exact; the next candidate of a component is its
+        unsettled target with the smallest known range, if that is below the best."""
+        targets, comp_of, best, done = self.targets, self.comp_of, self.best, self.done
+        while True:
+            open_t = targets[~done[targets]]
+            if not len(open_t):
+                return open_t, np.zeros(0)
+            w = self._width(open_t)
+            exact = ~np.isnan(self.ex_lo[open_t]) & ~np.isnan(self.ex_hi[open_t])
+            beaten = w >= best[comp_of[open_t]]
+            settle = exact | beaten
+            if settle.any():
+                np.minimum.at(best, comp_of[open_t[exact]], w[exact])
+                done[open_t[settle]] = True
+                continue
+            order = np.lexsort((open_t, w, comp_of[open_t]))
+            cand = open_t[order]
+            _, first = np.unique(comp_of[cand], return_index=True)
+            cand = cand[first]
+            return cand, np.where(np.isnan(self.ex_lo[cand]), 1.0, -1.0)
+
+    def _integer_check(self) -> None:
+        """The LP relaxation can be wider than the whole numbers a reader may try (when the
+        relations are not totally unimodular): cells close to the protection range of components
+        that are not too large are solved again as integer programmes (milp)."""
+        targets, comp_of = self.targets, self.comp_of
+        w_all = self._width(targets)
+        ends_int = (np.where(np.isnan(self.ex_lo[targets]), self.lo_int[targets], self.ex_lo_int[targets])
+                    & np.where(np.isnan(self.ex_hi[targets]), self.hi_int[targets], self.ex_hi_int[targets]))
+        border = targets[np.isfinite(w_all) & (w_all < self.P + _MILP_MARGIN) & ~ends_int]
         for k in np.unique(comp_of[border]).tolist():
-            if len(comps[k]) > _MILP_MAX:
+            if len(self.comps[k]) > _MILP_MAX:
                 continue
             cols = comp_of == k
             idx = np.flatnonzero(cols)
             posn = {int(c): j for j, c in enumerate(idx.tolist())}
             cons = []
-            if A_eq is not None and (row_eq == k).any():
-                r = row_eq == k
-                cons.append(LinearConstraint(A_eq[r][:, cols], beq[r], beq[r]))
-            if A_ub is not None and (row_ub == k).any():
-                r = row_ub == k
-                cons.append(LinearConstraint(A_ub[r][:, cols], -np.inf, bub[r]))
-            bnd = Bounds(bounds[cols, 0], bounds[cols, 1])
+            if self.A_eq is not None and (self.row_eq == k).any():
+                r = self.row_eq == k
+                cons.append(LinearConstraint(self.A_eq[r][:, cols], self.beq[r], self.beq[r]))
+            if self.A_ub is not None and (self.row_ub == k).any():
+                r = self.row_ub == k
+                cons.append(LinearConstraint(self.A_ub[r][:, cols], -np.inf, self.bub[r]))
+            bnd = Bounds(self.bounds[cols, 0], self.bounds[cols, 1])
             for t in border[comp_of[border] == k].tolist():
                 ends = []
                 for sign in (1.0, -1.0):
                     c = np.zeros(len(idx))
                     c[posn[t]] = sign
                     res = milp(c, constraints=cons, integrality=np.ones(len(idx)), bounds=bnd)
-                    solves += 1
+                    self.solves += 1
                     ends.append(float(res.x[posn[t]]) if res.status == 0 else None)
                 if None not in ends:
-                    ex_lo[t], ex_hi[t] = ends
-        w_all = width(targets)
-    for k, comp in enumerate(comps):
-        tt = per_comp[k]
-        w = w_all[tcomp == k]
-        failing = [int(cells[t]) for t, wt in zip(tt.tolist(), w.tolist()) if wt < P]
-        lo = {int(cells[t]): float(ex_lo[t]) for t in tt.tolist() if not np.isnan(ex_lo[t])}
-        hi = {int(cells[t]): float(ex_hi[t]) for t in tt.tolist() if not np.isnan(ex_hi[t])}
-        results.append(_CompResult(len(comp), len(tt), solves if k == 0 else 0, lo, hi, failing,
-                                   float(w.min()) if len(w) else math.inf))
-    return results
+                    self.ex_lo[t], self.ex_hi[t] = ends
+
+    def _results(self) -> list[_CompResult]:
+        """One result per component: its failing cells, the exact ends found, its smallest range."""
+        targets, cells = self.targets, self.cells
+        w_all = self._width(targets)
+        tcomp = self.comp_of[targets]
+        results = []
+        for k, comp in enumerate(self.comps):
+            tt = targets[tcomp == k]
+            w = w_all[tcomp == k]
+            failing = [int(cells[t]) for t, wt in zip(tt.tolist(), w.tolist()) if wt < self.P]
+            lo = {int(cells[t]): float(self.ex_lo[t]) for t in tt.tolist() if not np.isnan(self.ex_lo[t])}
+            hi = {int(cells[t]): float(self.ex_hi[t]) for t in tt.tolist() if not np.isnan(self.ex_hi[t])}
+            results.append(_CompResult(len(comp), len(tt), self.solves if k == 0 else 0, lo, hi, failing,
+                                       float(w.min()) if len(w) else math.inf))
+        return results
+
+    # ------------------------------------------------------------------ solving and seeing points
+    def _solve(self, c: np.ndarray, active: np.ndarray | None = None) -> np.ndarray | None:
+        """Solve over every component, or only the ``active`` ones (NaN elsewhere)."""
+        self.solves += 1
+        if active is None or len(active) == len(self.comps):
+            res = linprog(c, A_ub=self.A_ub, b_ub=self.bub, A_eq=self.A_eq, b_eq=self.beq,
+                          bounds=self.bounds, method="highs", options=_HIGHS)
+            return res.x if res.status == 0 else None
+        cols = np.isin(self.comp_of, active)
+        kw: dict[str, Any] = {}
+        if self.A_eq is not None:
+            r = np.isin(self.row_eq, active)
+            if r.any():
+                kw.update(A_eq=self.A_eq[r][:, cols], b_eq=self.beq[r])
+        if self.A_ub is not None:
+            r = np.isin(self.row_ub, active)
+            if r.any():
+                kw.update(A_ub=self.A_ub[r][:, cols], b_ub=self.bub[r])
+        res = linprog(c[cols], bounds=self.bounds[cols], method="highs", options=_HIGHS, **kw)
+        if res.status != 0:
+            return None
+        x = np.full(self.n, np.nan)
+        x[cols] = res.x
+        return x
+
+    def _see(self, x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """Record a point (NaN, or outside ``mask``: components not solved); return, per cell,
+        whether the point is whole-numbered on the cell's component."""
+        comp_of = self.comp_of
+        xm = x if mask is None else np.where(mask, x, np.nan)
+        with np.errstate(invalid="ignore"):
+            frac = np.abs(xm - np.round(xm)) > 1e-6
+            comp_frac = np.zeros(len(self.comps), dtype=bool)
+            np.logical_or.at(comp_frac, comp_of, frac)
+            cint = ~comp_frac[comp_of]
+            for obs, flag, better in ((self.obs_lo, self.lo_int, xm < self.obs_lo - 1e-9),
+                                      (self.obs_hi, self.hi_int, xm > self.obs_hi + 1e-9)):
+                same = np.abs(xm - obs) <= 1e-9
+                obs[better] = xm[better]
+                flag[better] = cint[better]
+                flag[same & cint] = True
+        return cint
+
+    def _width(self, t: np.ndarray) -> np.ndarray:
+        """How many whole values each target in ``t`` can take, from what is known (inf: unbounded)."""
+        a = np.where(np.isnan(self.ex_lo[t]), self.obs_lo[t], self.ex_lo[t])
+        b = np.where(np.isnan(self.ex_hi[t]), self.obs_hi[t], self.ex_hi[t])
+        w = np.floor(b + _EPS) - np.ceil(a - _EPS) + 1
+        return np.where(b >= self.big * (1 - 1e-9), np.inf, w)
 
 
 def _local_points(model: _Model, cell: int, var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,

@@ -1,0 +1,38 @@
+"""The run's log: one line per step to the console (unless quiet) and to the pack's ``run.log``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Iterable
+
+__all__ = ["log", "setup_logging", "drop_logging"]
+
+log = logging.getLogger("assurance")
+
+
+def setup_logging(log_file: Path | None, quiet: bool) -> list[logging.Handler]:
+    """Attach a console handler (unless ``quiet``) and a file handler (when ``log_file``); return them."""
+    handlers: list[logging.Handler] = []
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    if not quiet:
+        h = logging.StreamHandler(sys.stdout)
+        h.setFormatter(logging.Formatter("%(message)s"))
+        handlers.append(h)
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        fh = logging.FileHandler(log_file, encoding="utf-8")
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+        handlers.append(fh)
+    for h in handlers:
+        log.addHandler(h)
+    return handlers
+
+
+def drop_logging(handlers: Iterable[logging.Handler]) -> None:
+    """Detach and close ``handlers``."""
+    for h in handlers:
+        log.removeHandler(h)
+        h.close()
