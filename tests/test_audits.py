@@ -499,3 +499,18 @@ def test_a_wrong_setting_names_the_parameter_and_value(fixture):
         _settings(fixture, window_months=7)
     with pytest.raises(ValueError, match=r"kappa_weights 'cubic' is not one of: linear, quadratic"):
         _settings(fixture, kappa_weights="cubic")
+
+
+def test_a_framework_missing_a_setting_names_every_key(tmp_path):
+    """The framework's settings live in its YAML: none is filled in by the code."""
+    text = (ROOT / FRAMEWORK).read_text(encoding="utf-8")
+    text = text.replace("  amber_days: 30\n", "").replace("finding_kinds:\n  - strength\n  - area for development\n", "")
+    text = text.replace("audit_types:", "audit_types_misspelt:")
+    f = tmp_path / "framework.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as ei:
+        audits.load_framework(f)
+    msg = _messages(ei.value)
+    for key, expected in (("audit_types", "a list"), ("finding_kinds", "a list"), ("action_log.amber_days", "a whole number")):
+        assert f"key '{key}': missing or of the wrong type (expected {expected})" in msg
+    assert len(ei.value.problems) == 3

@@ -160,13 +160,19 @@ def _load_framework_cached(path: str, mtime: float) -> AuditFramework:
     if not isinstance(raw, dict):
         raise InputError(Problem(file=shown, message="expected a mapping at the top level"))
 
-    def need(key: str, kind: type) -> Any:
-        v = raw.get(key)
-        if not isinstance(v, kind):
-            problems.append(Problem(file=shown, key=key, message="missing or of the wrong type",
-                                    expected=f"a {'list' if kind is list else 'mapping'}"))
+    kinds = {list: "a list", dict: "a mapping", int: "a whole number", str: "text"}
+
+    def need(key: str, kind: type, within: Any = None, prefix: str = "") -> Any:
+        """The value of a required key (of ``within``, default the top level); a problem naming it otherwise."""
+        src = raw if within is None else within
+        v = src.get(key) if isinstance(src, dict) else None
+        if not isinstance(v, kind) or isinstance(v, bool):
+            problems.append(Problem(file=shown, key=prefix + key, message="missing or of the wrong type",
+                                    expected=kinds[kind]))
             return kind()
         return v
+
+    name = need("name", str)
 
     scale = need("grade_scale", dict)
     grades: list[Grade] = []
@@ -193,20 +199,27 @@ def _load_framework_cached(path: str, mtime: float) -> AuditFramework:
         themes[str(code)] = Theme(code=str(code), label=str(t["label"]).strip(),
                                   why_it_matters=" ".join(str(t.get("why_it_matters", "")).split()),
                                   questions=tuple(str(q).strip() for q in t.get("questions", []) or []))
-    al = raw.get("action_log") or {}
-    statuses = al.get("statuses") or {}
+    audit_types = need("audit_types", list)
+    finding_kinds = need("finding_kinds", list)
+    finding_codes = need("finding_codes", dict)
+    al = need("action_log", dict)
+    sources = need("sources", list, al, "action_log.")
+    amber_days = need("amber_days", int, al, "action_log.")
+    statuses = need("statuses", dict, al, "action_log.")
+    open_statuses = need("open", list, statuses, "action_log.statuses.")
+    complete_statuses = need("complete", list, statuses, "action_log.statuses.")
     if problems:
         raise InputError(problems)
     try:
         return AuditFramework(
-            file=shown, name=str(raw.get("name", "Audit framework")), grades=tuple(grades), domains=domains,
-            domain_questions=questions, audit_types=tuple(str(t) for t in need("audit_types", list)), themes=themes,
-            finding_kinds=tuple(str(k) for k in raw.get("finding_kinds", ["strength", "area for development"])),
-            finding_codes={str(k): str(v) for k, v in need("finding_codes", dict).items()},
-            sources=tuple(str(s) for s in al.get("sources", ["audit", "section11", "review"])),
-            open_statuses=tuple(str(s) for s in statuses.get("open", ["not started", "in progress"])),
-            complete_statuses=tuple(str(s) for s in statuses.get("complete", ["completed"])),
-            amber_days=int(al.get("amber_days", 30)),
+            file=shown, name=name.strip(), grades=tuple(grades), domains=domains,
+            domain_questions=questions, audit_types=tuple(str(t) for t in audit_types), themes=themes,
+            finding_kinds=tuple(str(k) for k in finding_kinds),
+            finding_codes={str(k): str(v) for k, v in finding_codes.items()},
+            sources=tuple(str(s) for s in sources),
+            open_statuses=tuple(str(s) for s in open_statuses),
+            complete_statuses=tuple(str(s) for s in complete_statuses),
+            amber_days=amber_days,
         )
     except ValueError as exc:
         raise InputError(Problem(file=shown, key="grade_scale", message=str(exc).split(": ", 1)[-1])) from None
