@@ -40,6 +40,8 @@ Actions as at 30 September 2026 (amber window 30 days), worked out in test_actio
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 from pathlib import Path
 
@@ -52,6 +54,7 @@ from assurance_lib.config import Period
 from assurance_lib.errors import InputError
 from assurance_lib.readers import contract
 
+ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK = "data/frameworks/audit_framework.yaml"
 Q2 = Period.parse("2026-27 Q2")
 G = {1: "Outstanding", 2: "Good", 3: "Requires improvement to be good", 4: "Inadequate"}
@@ -125,6 +128,28 @@ X7,audit,A2,neglect,CSC,Team manager,Not yet in scope.,2026-10-02,2026-12-31,not
             "framework_path": FRAMEWORK}
 
 
+def _notebook_defaults() -> dict[str, object]:
+    """The literals of notebook 03's parameters cell (the one place the defaults live), without the run's own."""
+    nb = json.loads((ROOT / "notebooks" / "03_audit_synthesis.ipynb").read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    values = {}
+    for node in ast.parse("".join(cell["source"])).body:
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    return {k: v for k, v in values.items() if k not in ("params_file", "run_dir")}
+
+
+def _settings(p: dict[str, str], **changes: object) -> audits.Settings:
+    return audits.Settings.from_params({**_notebook_defaults(), **p, **changes})
+
+
+def _ctx(run: Path, p: dict[str, str], **changes: object):
+    """Notebook 03's context on the fixture, every parameter given (the notebook's defaults, then ``p`` and ``changes``)."""
+    from assurance_lib.notebook import setup
+
+    return setup("03_audit_synthesis", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run),
+                 **{**_notebook_defaults(), **p, **changes})
+
+
 def _inputs(p: dict[str, str]) -> audits.AuditInputs:
     return audits.AuditInputs(framework=audits.load_framework(FRAMEWORK),
                               register=audits.read_register(p["register_path"], p),
@@ -135,7 +160,7 @@ def _inputs(p: dict[str, str]) -> audits.AuditInputs:
 
 @pytest.fixture()
 def res(fixture):
-    return audits.compute(_inputs(fixture), Q2, audits.Settings(n_boot=200, min_cases=10, min_units=20))
+    return audits.compute(_inputs(fixture), _settings(fixture, n_boot=200, min_cases=10, min_units=20), Q2)
 
 
 def _row(df: pd.DataFrame, **keys) -> pd.Series:
@@ -215,7 +240,7 @@ def test_agreement_hand_values(res):
 
 
 def test_agreement_quadratic_weights(fixture):
-    r = audits.compute(_inputs(fixture), Q2, audits.Settings(n_boot=0, kappa_weights="quadratic"))
+    r = audits.compute(_inputs(fixture), _settings(fixture, n_boot=0, kappa_weights="quadratic"), Q2)
     a = _row(r.agreement, level="audit", subject="A2")
     assert a["kappa"] == pytest.approx(13 / 27, abs=5e-4)
     assert "quadratic weights" in a["method"]
@@ -345,13 +370,10 @@ def test_case_count_must_match_register(fixture, tmp_path):
 
 def test_published_pack_has_no_planted_identifier(fixture, tmp_path, monkeypatch):
     """Through the notebook's own calls: nothing planted in the free text reaches any file of the pack."""
-    from assurance_lib.notebook import setup
-
     names = tmp_path / "names.txt"
     names.write_text("Amelia Hartley\nJayden\n", encoding="utf-8")
     run = tmp_path / "pack"
-    ctx = setup("03_audit_synthesis", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run),
-                names_file=str(names), n_boot=100, **fixture)
+    ctx = _ctx(run, fixture, names_file=str(names), n_boot=100)
     r = audits.analyse(ctx)
     audits.show_register(ctx, r)
     audits.show_grades(ctx, r, by="domain")
@@ -386,7 +408,7 @@ def test_published_pack_has_no_planted_identifier(fixture, tmp_path, monkeypatch
 
 def test_a_period_with_no_audits_gives_empty_tables_not_errors(fixture):
     # 2024-25 Q1: the window (July 2023 to June 2024) holds no audit and no action was created by then.
-    r = audits.compute(_inputs(fixture), Period.parse("2024-25 Q1"), audits.Settings(n_boot=10))
+    r = audits.compute(_inputs(fixture), _settings(fixture, n_boot=10), Period.parse("2024-25 Q1"))
     assert r.audits.empty and r.grades_domain.empty and r.agreement.empty and r.reaudit.empty and r.actions.empty
     assert "pct_good_or_better" in r.grades_domain.columns and "kappa" in r.agreement.columns
     assert r.flags.empty
@@ -414,7 +436,6 @@ def test_excel_action_log_with_real_dates_reads_like_the_csv(fixture, tmp_path):
 
 def test_text_the_guard_cannot_clear_is_left_out_and_counted(fixture, tmp_path, monkeypatch):
     from assurance_lib import disclosure
-    from assurance_lib.notebook import setup
 
     real = disclosure.redact
 
@@ -423,9 +444,9 @@ def test_text_the_guard_cannot_clear_is_left_out_and_counted(fixture, tmp_path, 
             return disclosure.Redaction("", 1)
         return real(text, ids)
 
-    monkeypatch.setattr(audits.disclosure, "redact", stubborn)
+    monkeypatch.setattr(disclosure, "redact", stubborn)
     run = tmp_path / "pack"
-    ctx = setup("03_audit_synthesis", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run), n_boot=10, **fixture)
+    ctx = _ctx(run, fixture, n_boot=10)
     r = audits.analyse(ctx)
     md = audits.briefings(ctx, r)
     assert "Amelia" not in md and "Hartley" not in md
@@ -458,3 +479,38 @@ def test_validate_reports_bad_grades_before_any_notebook_runs(tmp_path):
     msg = _messages(ei.value)
     assert "grades.csv, row 2, column 'panel_grade': 'Mostly good' (expected one of: Outstanding, Good" in msg
     assert len(ei.value.problems) == 1
+
+
+def test_a_missing_parameter_is_an_error_naming_it(fixture, tmp_path):
+    """The defaults live once, in the notebook's parameters cell: a parameter left out is never filled in."""
+    params = {**_notebook_defaults(), **fixture}
+    del params["seed"], params["min_units"]
+    with pytest.raises(ValueError, match=r"missing parameters min_units, seed \(expected every parameter"):
+        audits.Settings.from_params(params)
+    ctx = _ctx(tmp_path / "pack", fixture)
+    del ctx.params["kappa_weights"]
+    with pytest.raises(InputError) as ei:
+        audits.analyse(ctx)
+    assert "key 'notebooks.03_audit_synthesis': missing parameter kappa_weights" in _messages(ei.value)
+
+
+def test_a_wrong_setting_names_the_parameter_and_value(fixture):
+    with pytest.raises(ValueError, match=r"window_months must be a whole number of quarters \(3, 6, 9, 12 ...\), got 7"):
+        _settings(fixture, window_months=7)
+    with pytest.raises(ValueError, match=r"kappa_weights 'cubic' is not one of: linear, quadratic"):
+        _settings(fixture, kappa_weights="cubic")
+
+
+def test_a_framework_missing_a_setting_names_every_key(tmp_path):
+    """The framework's settings live in its YAML: none is filled in by the code."""
+    text = (ROOT / FRAMEWORK).read_text(encoding="utf-8")
+    text = text.replace("  amber_days: 30\n", "").replace("finding_kinds:\n  - strength\n  - area for development\n", "")
+    text = text.replace("audit_types:", "audit_types_misspelt:")
+    f = tmp_path / "framework.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as ei:
+        audits.load_framework(f)
+    msg = _messages(ei.value)
+    for key, expected in (("audit_types", "a list"), ("finding_kinds", "a list"), ("action_log.amber_days", "a whole number")):
+        assert f"key '{key}': missing or of the wrong type (expected {expected})" in msg
+    assert len(ei.value.problems) == 3

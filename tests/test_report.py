@@ -105,7 +105,7 @@ def test_missing_flags_file_is_reported(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- numbers that moved
 def test_compare_numbers_from_published_values_only(packs) -> None:
     cur, prev = packs
-    ch, notes = report.compare_numbers(cur, prev)
+    ch, notes = report.compare_numbers(cur, prev, suppressed="[c]")
     got = {(r.table, r.key, r.measure): (r.previous, r.current, r.change, r.direction) for r in ch.itertuples()}
     assert got == {
         # dispro referral Black: 40 -> 46 children, 412.0 -> 474.2 per 10,000
@@ -136,7 +136,7 @@ def test_rows_are_matched_across_periods_without_the_period_key(tmp_path: Path) 
                               "source": "s", "keys": ["period", "stage"], "counts": ["count"]})
         (t / "index.json").write_text(json.dumps(idx))
         packs.append(report.read_pack(p))
-    ch, _ = report.compare_numbers(packs[1], packs[0])
+    ch, _ = report.compare_numbers(packs[1], packs[0], suppressed="[c]")
     g = ch[ch["table"].eq("grid")]
     # referral 40 -> 46; cpp unchanged, so not listed
     assert [tuple(r) for r in g[["key", "measure", "change", "direction"]].itertuples(index=False)] == [
@@ -145,7 +145,7 @@ def test_rows_are_matched_across_periods_without_the_period_key(tmp_path: Path) 
 
 def test_value_suppressed_this_period_gives_suppressed_change(packs) -> None:
     cur, prev = packs
-    ch, _ = report.compare_numbers(prev, cur)  # reversed: Q1 values are now "current"
+    ch, _ = report.compare_numbers(prev, cur, suppressed="[c]")  # reversed: Q1 values are now "current"
     row = ch[(ch["key"] == "stage=cpp; group=Black") & (ch["measure"] == "children")].iloc[0]
     assert (row["previous"], row["current"], row["change"]) == ("12", "[c]", "[c]")
 
@@ -313,7 +313,7 @@ def test_contracts_register_for_notebook_04() -> None:
     assert names["children_feedback"].parameter == "children_feedback_path"
 
 
-# ----------------------------------------------------------------------------- build, in process
+# ----------------------------------------------------------------------------- analyse, in process
 def _ctx(run_dir: Path, **params):
     from assurance_lib.notebook import setup
 
@@ -322,10 +322,10 @@ def _ctx(run_dir: Path, **params):
     return setup("04_assurance_report", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run_dir), **{**base, **params})
 
 
-def test_build_without_optional_inputs_lists_the_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_analyse_without_optional_inputs_lists_the_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
     pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r", analyses=("disproportionality", "audits"))
-    rep = report.build(_ctx(pack))
+    rep = report.analyse(_ctx(pack))
     gaps = "\n".join(rep.gaps)
     assert "The Section 11 self-assessment analysis published no flags file" in gaps.replace("the Section 11", "The Section 11")
     assert "No children's and young people's feedback summary was given" in gaps
@@ -353,7 +353,7 @@ def test_commentary_the_guard_cannot_clear_is_left_out_and_said(tmp_path: Path, 
         return "" if "withholds" in md else real_text(name, md, free_text=free_text)
 
     monkeypatch.setattr(ctx.publish, "text", guarded)
-    rep = report.build(ctx)
+    rep = report.analyse(ctx)
     assert "> Cleared words." in rep.commentary["next_steps"]
     assert "in its own words" in rep.commentary["next_steps"]
     assert "could not be cleared by the redaction guard" in rep.commentary["gaps"]
@@ -363,7 +363,7 @@ def test_commentary_the_guard_cannot_clear_is_left_out_and_said(tmp_path: Path, 
 def test_show_and_show_table_render_accessible_html(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
     pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
-    rep = report.build(_ctx(pack))
+    rep = report.analyse(_ctx(pack))
     html = report.show_table(rep, "register").data
     assert html.startswith('<table class="assurance-table"><caption>Flags register, 2026-27 Q2 (4 flags')
     assert html.count('<th scope="col"') == 13  # ref, 11 flag columns, status
@@ -391,7 +391,7 @@ def test_oba_with_previous_values(packs) -> None:
              "where": {"stage": "cpp", "group": "Black"}, "column": "children"},
             {"area": "S", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"}]
     v = report.oba_with_previous(report.oba_view(cur, spec, report.compare_flags(cur.flags, prev.flags)),
-                                 report.oba_view(prev, spec, None))
+                                 report.oba_view(prev, spec, None), suppressed="[c]")
     # 40 -> 46; [c] -> 12 is suppressed; "resolved" has no previous value
     assert [tuple(r) for r in v[["previous", "value", "change", "direction"]].itertuples(index=False)] == [
         ("40", "46", "+6", "up"), ("[c]", "12", "[c]", "not comparable"), ("[z]", "1", "[z]", "not applicable")]
@@ -403,7 +403,37 @@ def test_unreadable_previous_pack_gives_no_comparison_not_a_failure(tmp_path: Pa
     (old / "shareable" / "tables" / "flags_audits.csv").write_text("analysis\naudits\n")
     (tmp_path / "outputs" / "2026-27-Q1" / "LATEST").write_text("r1\n")
     pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r2")
-    rep = report.build(_ctx(pack))
+    rep = report.analyse(_ctx(pack))
     assert "flag_changes" not in rep.tables
     assert rep.comparison.startswith("the previous pack r1 could not be read (")
     assert "flags_audits.csv, column 'category': is missing" in rep.comparison
+
+
+def test_a_missing_parameter_is_an_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notebook 04's defaults live once, in its parameters cell: a parameter left out is never filled in."""
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
+    ctx = _ctx(pack)
+    del ctx.params["previous_run_dir"]
+    with pytest.raises(InputError) as ei:
+        report.analyse(ctx)
+    assert "key 'notebooks.04_assurance_report': missing parameter previous_run_dir" in str(ei.value)
+    assert not (pack / "shareable" / "tables" / "report_flags_register.csv").exists()  # nothing published
+
+
+def test_the_four_steps_give_what_analyse_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read, compute, publish, write: the steps the notebook's one call runs, usable one by one."""
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
+    ctx = _ctx(pack)
+    settings = report.Settings.from_params(ctx.params)
+    assert settings.previous_run_dir is None and settings.commentary_path is None
+    inputs = report.load(settings, run_dir=ctx.run_dir, output_root=ctx.config.output_root, period=ctx.config.period)
+    res = report.compute(inputs, settings, ctx.config.period, suppressed="[c]")
+    # FLAGS_Q2 by hand: 4 flags (2 disproportionality, 2 audits); no previous pack, so no changes
+    assert len(res.register) == 4 and res.flag_changes is None and res.number_changes is None
+    rep = report.publish(ctx, inputs, res)
+    assert rep.sections == {} and set(rep.tables) == {"register", "oba"}
+    report.write(ctx, inputs, res, rep)
+    assert rep.sections["summary"].startswith("- **4 flags** were raised this period: 2 high, 1 medium and 1 low")
+    assert (pack / "shareable" / "text" / "assurance_report.md").read_text().count("## ") >= len(report.SECTIONS)

@@ -1,0 +1,464 @@
+"""The audit synthesis itself, as pure functions: inputs and settings in, results out.
+
+Grades by domain and agency, change on re-audit, agreement between agencies' own grades and
+the panel's, recurring themes, the action log's status as at the period end, and the flags
+for the quarterly report. Nothing here reads a file, publishes or draws.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import agreement
+from ..config import Period
+from .inputs import MODERATOR_PREFIX, AuditFramework, AuditInputs
+from .settings import Settings
+
+__all__ = [
+    "ALL",
+    "CONFIDENCE",
+    "AuditResults",
+    "compute",
+    "window",
+    "window_text",
+    "audits_in_window",
+    "grade_distribution",
+    "reaudit_change",
+    "agreement_table",
+    "theme_counts",
+    "action_status",
+    "action_summary",
+    "build_flags",
+]
+
+ALL = "All"
+"""Label of total rows (all audits, all domains, all agencies)."""
+CONFIDENCE = 0.95
+"""Confidence level of the kappa interval (not a notebook parameter)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditResults:
+    """Everything the notebook shows (true values; identifiers already removed)."""
+
+    inputs: AuditInputs
+    settings: Settings
+    period: Period
+    window_start: dt.date
+    audits: pd.DataFrame
+    grades_domain: pd.DataFrame
+    grades_agency: pd.DataFrame
+    reaudit: pd.DataFrame
+    agreement: pd.DataFrame
+    themes: pd.DataFrame
+    actions: pd.DataFrame
+    action_summary: pd.DataFrame
+    flags: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+
+def window_text(res: AuditResults) -> str:
+    """The analysis window in words, e.g. ``01 October 2025 to 30 September 2026``."""
+    return f"{res.window_start:%d %B %Y} to {res.period.end:%d %B %Y}"
+
+
+def window(period: Period, months: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of the analysis window: ``months`` months ending with the period.
+
+    Examples
+    --------
+    >>> [str(d) for d in window(Period.parse("2026-27 Q2"), 12)]
+    ['2025-10-01', '2026-09-30']
+    """
+    return period.rolling_start(months), period.end
+
+
+def audits_in_window(register: pd.DataFrame, grades: pd.DataFrame, period: Period, months: int,
+                     framework: AuditFramework) -> pd.DataFrame:
+    """The audits analysed: those dated in the window, plus the earlier audits they re-audit.
+
+    Returns
+    -------
+    DataFrame
+        ``audit_id, theme, audit_type, audit_date, n_cases, n_agencies, n_gradings,
+        previous_audit_id, role`` where role is ``this period``, ``earlier in the window`` or
+        ``earlier audit of a re-audited theme``; sorted by date.
+    """
+    start, end = window(period, months)
+    d = register["audit_date"].dt.date
+    inw = (d >= start) & (d <= end)
+    reg = register[inw].copy()
+    earlier_ids = set(reg["previous_audit_id"].dropna())
+    earlier = register[register["audit_id"].isin(earlier_ids) & ~inw].copy()
+    reg["role"] = np.where(reg["audit_date"].dt.date >= period.start, "this period", "earlier in the window")
+    earlier["role"] = "earlier audit of a re-audited theme"
+    out = pd.concat([reg, earlier], ignore_index=True).sort_values(["audit_date", "audit_id"])
+    g = grades.groupby("audit_id")
+    out["n_agencies"] = out["audit_id"].map(g["agency"].nunique()).fillna(0).astype(int)
+    out["n_gradings"] = out["audit_id"].map(g.size()).fillna(0).astype(int)
+    out["theme"] = out["theme"].map(framework.theme_label)
+    out["audit_date"] = out["audit_date"].dt.strftime("%Y-%m-%d")
+    out["previous_audit_id"] = out["previous_audit_id"].astype("string").fillna("[z]")
+    return out[["audit_id", "theme", "audit_type", "audit_date", "n_cases", "n_agencies", "n_gradings",
+                "previous_audit_id", "role"]].reset_index(drop=True)
+
+
+def _pct(num: float, den: float) -> float:
+    return round(100.0 * num / den, 1) if den else float("nan")
+
+
+def _distribution_row(g: pd.DataFrame, fw: AuditFramework, min_cases: int) -> dict[str, Any]:
+    n_cases = int(g[["audit_id", "case_ref"]].drop_duplicates().shape[0])
+    n = int(len(g))
+    row: dict[str, Any] = {"n_cases": n_cases, "n_gradings": n}
+    for gr in fw.grades:
+        row[fw.grade_column(gr.label)] = int((g["panel_score"] == gr.score).sum())
+    good = g["panel_score"].isin(fw.good_scores)
+    row["pct_good_or_better"] = _pct(float(good.sum()), n)
+    row["pct_good_or_better_self"] = _pct(float(g["agency_score"].isin(fw.good_scores).sum()), n)
+    row["indicative"] = "yes" if n_cases < min_cases else "no"
+    return row
+
+
+def grade_distribution(grades: pd.DataFrame, framework: AuditFramework, by: Sequence[str], *,
+                       min_cases: int, totals: Sequence[str] = ()) -> pd.DataFrame:
+    """Panel (moderated) grades by the columns ``by``: cases, gradings, counts by grade, share good or better.
+
+    Parameters
+    ----------
+    grades : DataFrame
+        As read by :func:`read_grades` (any subset of audits).
+    framework : AuditFramework
+    by : sequence of str
+        Grouping columns, e.g. ``["audit_id", "domain"]`` or ``["agency", "domain"]``.
+    min_cases : int
+        Rows from fewer distinct cases are labelled ``indicative = yes``.
+    totals : sequence of str
+        Columns of ``by`` to add total rows for (value :data:`ALL`), e.g. ``["domain"]``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``n_cases`` (distinct audited cases), ``n_gradings`` (agency x case x
+        domain units), one ``n_<grade>`` column per grade, ``pct_good_or_better`` (panel),
+        ``pct_good_or_better_self`` (the agencies' own grades), ``indicative``. Domains are
+        shown by label.
+    """
+    rows = []
+    combos: list[tuple[str, ...]] = [tuple(by)]
+    for t in totals:
+        combos = combos + [tuple(c for c in combo if c != t) for combo in combos]
+    seen = set()
+    for combo in combos:
+        if combo in seen:
+            continue
+        seen.add(combo)
+        groups = [((), grades)] if not combo else grades.groupby(list(combo), sort=False)
+        for key, g in groups:
+            key = key if isinstance(key, tuple) else (key,)
+            r = {c: ALL for c in by}
+            r.update(dict(zip(combo, key)))
+            r.update(_distribution_row(g, framework, min_cases))
+            rows.append(r)
+    out = pd.DataFrame(rows, columns=[*by, "n_cases", "n_gradings", *(framework.grade_column(g.label) for g in framework.grades),
+                                      "pct_good_or_better", "pct_good_or_better_self", "indicative"])
+    if grades.empty:
+        return out.iloc[0:0]
+    order = {c: i for i, c in enumerate(framework.domains)}
+    sort_cols = []
+    for c in by:
+        if c == "domain":
+            out["_o_domain"] = out["domain"].map(lambda v: order.get(v, len(order) + 1))
+            sort_cols.append("_o_domain")
+        else:
+            out[f"_o_{c}"] = out[c].eq(ALL).astype(int)
+            sort_cols += [f"_o_{c}", c]
+    out = out.sort_values(sort_cols, kind="stable").drop(columns=[c for c in out.columns if c.startswith("_o_")])
+    if "domain" in by:
+        out["domain"] = out["domain"].map(lambda v: framework.domains.get(v, v))
+    return out.reset_index(drop=True)
+
+
+def reaudit_change(grades: pd.DataFrame, register: pd.DataFrame, audit_ids: Sequence[str],
+                   framework: AuditFramework, *, min_cases: int) -> pd.DataFrame:
+    """Change in the share of panel grades good or better between an audit and its earlier audit.
+
+    Returns
+    -------
+    DataFrame
+        One row per re-audit (of ``audit_ids`` with a ``previous_audit_id``) and domain (plus
+        all domains): ``audit_id, earlier_audit_id, theme, domain, n_cases_earlier,
+        n_cases_later, pct_good_or_better_earlier, pct_good_or_better_later, change_pp``
+        (later minus earlier, percentage points), ``direction`` (improved, fell, no change)
+        and ``indicative`` (either audit with fewer than ``min_cases`` cases).
+    """
+    reg = register.set_index("audit_id")
+    rows = []
+    for a in audit_ids:
+        prev = reg.at[a, "previous_audit_id"] if a in reg.index else pd.NA
+        if pd.isna(prev):
+            continue
+        later = grade_distribution(grades[grades["audit_id"] == a], framework, ["domain"], min_cases=min_cases,
+                                   totals=["domain"])
+        earlier = grade_distribution(grades[grades["audit_id"] == prev], framework, ["domain"], min_cases=min_cases,
+                                     totals=["domain"])
+        m = later.merge(earlier, on="domain", how="outer", suffixes=("_later", "_earlier"))
+        for _, r in m.iterrows():
+            ch = r["pct_good_or_better_later"] - r["pct_good_or_better_earlier"]
+            rows.append({
+                "audit_id": a, "earlier_audit_id": prev, "theme": framework.theme_label(reg.at[a, "theme"]),
+                "domain": r["domain"], "n_cases_earlier": r["n_cases_earlier"], "n_cases_later": r["n_cases_later"],
+                "pct_good_or_better_earlier": r["pct_good_or_better_earlier"],
+                "pct_good_or_better_later": r["pct_good_or_better_later"],
+                "change_pp": round(float(ch), 1) if pd.notna(ch) else np.nan,
+                "direction": "[x]" if pd.isna(ch) else ("improved" if ch > 0 else ("fell" if ch < 0 else "no change")),
+                "indicative": "yes" if (min(r["n_cases_earlier"], r["n_cases_later"]) < min_cases) else "no",
+            })
+    cols = ["audit_id", "earlier_audit_id", "theme", "domain", "n_cases_earlier", "n_cases_later",
+            "pct_good_or_better_earlier", "pct_good_or_better_later", "change_pp", "direction", "indicative"]
+    out = pd.DataFrame(rows, columns=cols)
+    if not out.empty:
+        order = {lab: i for i, lab in enumerate(framework.domains.values())}
+        out["_o"] = out["domain"].map(lambda v: order.get(v, len(order)))
+        out = out.sort_values(["audit_id", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+        for c in ("n_cases_earlier", "n_cases_later"):
+            out[c] = out[c].astype("Int64")
+    return out
+
+
+def _agreement_row(g: pd.DataFrame, fw: AuditFramework, s: Settings, moderator_cols: Sequence[str]) -> dict[str, Any]:
+    a = g["agency_score"].to_numpy(dtype=int)
+    b = g["panel_score"].to_numpy(dtype=int)
+    clusters = (g["audit_id"].astype(str) + "\x1f" + g["case_ref"].astype(str)).to_numpy()
+    r = agreement.bootstrap_kappa(a, b, clusters, k=fw.k, weights=s.kappa_weights,  # type: ignore[arg-type]
+                                  n_boot=s.n_boot, confidence=CONFIDENCE, seed=s.seed)
+    used = [c for c in moderator_cols if g[c].notna().any()]
+    alpha = float("nan")
+    if len(used) >= 2:
+        alpha = agreement.ordinal_alpha(g[used].to_numpy(dtype=float).T, k=fw.k)
+    n = len(g)
+    return {
+        "n_cases": r.n_clusters, "n_units": r.n_units,
+        "pct_exact": _pct(float((a == b).sum()), n),
+        "pct_adjacent": _pct(float((np.abs(a - b) <= 1).sum()), n),
+        "pct_self_higher": _pct(float((a < b).sum()), n),
+        "pct_self_lower": _pct(float((a > b).sum()), n),
+        "kappa": round(r.kappa, 3) if np.isfinite(r.kappa) else np.nan,
+        "kappa_lower": round(r.lower, 3) if np.isfinite(r.lower) else np.nan,
+        "kappa_upper": round(r.upper, 3) if np.isfinite(r.upper) else np.nan,
+        "weights": s.kappa_weights,
+        "n_moderators": len(used),
+        "alpha_moderators": round(alpha, 3) if np.isfinite(alpha) else np.nan,
+        "method": r.method + ("; Krippendorff's ordinal alpha across the moderators' independent grades"
+                              if len(used) >= 2 else ""),
+        "indicative": "yes" if (r.n_units < s.min_units or r.n_clusters < s.min_cases) else "no",
+    }
+
+
+def agreement_table(grades: pd.DataFrame, framework: AuditFramework, settings: Settings,
+                    audit_ids: Sequence[str]) -> pd.DataFrame:
+    """Agreement between agencies' own grades and the panel's moderated grades.
+
+    Rows: each audit of ``audit_ids``; each agency across those audits; all of them together.
+    A rated unit is one agency's grade of one case in one domain. ``pct_self_higher`` is the
+    share of units the agency graded better than the panel. The kappa interval resamples
+    whole cases (see :func:`assurance_lib.agreement.bootstrap_kappa`). Where the file records
+    two or more moderators' independent grades, Krippendorff's ordinal alpha across them.
+    """
+    g = grades[grades["audit_id"].isin(list(audit_ids))]
+    mods = [c for c in grades.columns if c.startswith(MODERATOR_PREFIX)]
+    rows = []
+    for a in audit_ids:
+        sub = g[g["audit_id"] == a]
+        if len(sub):
+            rows.append({"level": "audit", "subject": a, **_agreement_row(sub, framework, settings, mods)})
+    for ag_name, sub in sorted(g.groupby("agency"), key=lambda kv: str(kv[0])):
+        rows.append({"level": "agency", "subject": ag_name, **_agreement_row(sub, framework, settings, mods)})
+    if len(g):
+        rows.append({"level": "all", "subject": f"{ALL} audits", **_agreement_row(g, framework, settings, mods)})
+    cols = ["level", "subject", "n_cases", "n_units", "pct_exact", "pct_adjacent", "pct_self_higher", "pct_self_lower",
+            "kappa", "kappa_lower", "kappa_upper", "weights", "n_moderators", "alpha_moderators", "method", "indicative"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def theme_counts(findings: pd.DataFrame, audit_ids: Sequence[str], framework: AuditFramework) -> pd.DataFrame:
+    """Coded strengths and areas for development by finding code across the audits given.
+
+    Returns
+    -------
+    DataFrame
+        ``theme_code, theme, n_strengths, n_areas_for_development, n_audits, audits,
+        recurring`` (``yes`` when the code appears in two or more audits), most audits first.
+    """
+    f = findings[findings["audit_id"].isin(list(audit_ids))]
+    kinds = framework.finding_kinds
+    rows = []
+    for code, g in f.groupby("theme_code"):
+        n_aud = int(g["audit_id"].nunique())
+        rows.append({
+            "theme_code": code, "theme": framework.finding_codes.get(str(code), str(code)),
+            "n_strengths": int(g["kind"].eq(kinds[0]).sum()),
+            "n_areas_for_development": int(g["kind"].eq(kinds[1]).sum()) if len(kinds) > 1 else 0,
+            "n_audits": n_aud, "audits": "; ".join(sorted(g["audit_id"].unique())),
+            "recurring": "yes" if n_aud >= 2 else "no",
+        })
+    cols = ["theme_code", "theme", "n_strengths", "n_areas_for_development", "n_audits", "audits", "recurring"]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["n_audits", "n_areas_for_development", "theme_code"], ascending=[False, False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def action_status(actions: pd.DataFrame, as_at: dt.date, framework: AuditFramework) -> pd.DataFrame:
+    """Each action's status and RAG as at a date (the period end), derived, never typed in.
+
+    Rules (documented in ``docs/audits.md``): actions created after ``as_at`` are not counted.
+    An action is complete when its status is a complete status and it was closed on or before
+    ``as_at`` (closed later, it was still open at ``as_at``). RAG: **Blue** complete; **Red**
+    open and due before ``as_at`` (overdue); **Amber** open and due within
+    ``framework.amber_days`` days after ``as_at``; **Green** open and due later.
+
+    Returns
+    -------
+    DataFrame
+        ``action_id, source, source_ref, theme, agency, owner_role, created, due,
+        status_at_period_end`` (complete/open), ``rag, days_overdue, evidence_of_completion,
+        evidence_of_impact`` (yes/no), ``closed_date, complete_without_impact`` (yes/no).
+    """
+    t = pd.Timestamp(as_at)
+    a = actions[actions["created"] <= t].copy()
+    complete = a["status"].isin(framework.complete_statuses) & (a["closed_date"] <= t)
+    overdue = ~complete & (a["due"] < t)
+    amber = ~complete & ~overdue & (a["due"] <= t + pd.Timedelta(days=framework.amber_days))
+    a["status_at_period_end"] = np.where(complete, "complete", "open")
+    a["rag"] = np.select([complete, overdue, amber], ["Blue", "Red", "Amber"], default="Green")
+    a["days_overdue"] = np.where(overdue, (t - a["due"]).dt.days, 0).astype(int)
+    has = lambda s: np.where(s.notna() & s.astype("string").str.strip().ne("").fillna(False), "yes", "no")  # noqa: E731
+    a["evidence_of_completion"] = has(a["evidence_of_completion"])
+    a["evidence_of_impact"] = has(a["evidence_of_impact"])
+    a["complete_without_impact"] = np.where(complete & (a["evidence_of_impact"] == "no"), "yes", "no")
+    for c in ("created", "due"):
+        a[c] = a[c].dt.strftime("%Y-%m-%d")
+    a["closed_date"] = np.where(complete, a["closed_date"].dt.strftime("%Y-%m-%d"), "[z]")
+    a["theme"] = a["theme"].astype("string").fillna("[z]")
+    cols = ["action_id", "source", "source_ref", "theme", "agency", "owner_role", "created", "due",
+            "status_at_period_end", "rag", "days_overdue", "evidence_of_completion", "evidence_of_impact",
+            "closed_date", "complete_without_impact"]
+    return a[cols].sort_values(["action_id"]).reset_index(drop=True)
+
+
+def action_summary(status: pd.DataFrame) -> pd.DataFrame:
+    """Actions by agency and by source (and all): counts by RAG, completion and evidence of impact.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` (agency, source or all), ``subject, n_actions, n_complete, pct_complete,
+        n_complete_with_impact, n_complete_without_impact, n_overdue, n_amber, n_green``.
+    """
+    rows = []
+
+    def summ(by: str, subject: str, g: pd.DataFrame) -> dict[str, Any]:
+        n = len(g)
+        done = g["status_at_period_end"].eq("complete")
+        return {"by": by, "subject": subject, "n_actions": n, "n_complete": int(done.sum()),
+                "pct_complete": _pct(float(done.sum()), n),
+                "n_complete_with_impact": int((done & g["evidence_of_impact"].eq("yes")).sum()),
+                "n_complete_without_impact": int(g["complete_without_impact"].eq("yes").sum()),
+                "n_overdue": int(g["rag"].eq("Red").sum()), "n_amber": int(g["rag"].eq("Amber").sum()),
+                "n_green": int(g["rag"].eq("Green").sum())}
+
+    for by in ("agency", "source"):
+        for key, g in status.groupby(by, sort=True):
+            rows.append(summ(by, str(key), g))
+    rows.append(summ("all", f"{ALL} actions", status))
+    return pd.DataFrame(rows)
+
+
+def build_flags(res: "AuditResults") -> pd.DataFrame:
+    """Flags: domains graded below good, falling grades on re-audit, agencies grading themselves
+    above the panel, overdue actions and completed actions without evidence of impact."""
+    s = res.settings
+    rows: list[dict[str, Any]] = []
+    gd = res.grades_domain
+    this_period = set(res.audits.loc[res.audits["role"].eq("this period"), "audit_id"])
+    for _, r in gd[gd["audit_id"].isin(this_period | {ALL}) & gd["domain"].ne(ALL)].iterrows():
+        v = r["pct_good_or_better"]
+        if pd.notna(v) and v < s.below_good_threshold:
+            scope = (f"across the audits of {window_text(res)}" if r["audit_id"] == ALL else f"in audit {r['audit_id']}")
+            rows.append({"category": "grades below good", "subject": f"{r['domain']} ({'all audits' if r['audit_id'] == ALL else r['audit_id']})",
+                         "measure": "percentage of panel grades good or better", "value": v, "lower": np.nan,
+                         "upper": np.nan, "severity": "high" if v < s.below_good_threshold / 2 else "medium",
+                         "statement": f"{r['domain']} was graded good or better in {v:.0f}% of gradings {scope} "
+                                      f"({r['n_cases']} cases{', indicative' if r['indicative'] == 'yes' else ''}).",
+                         "evidence_table": "audit_grades_domain",
+                         "evidence_key": f"audit_id={r['audit_id']}; domain={r['domain']}"})
+    for _, r in res.reaudit.iterrows():
+        ch = r["change_pp"]
+        if pd.notna(ch) and ch <= -s.fall_threshold:
+            rows.append({"category": "falling grades on re-audit", "subject": f"{r['domain']} ({r['theme']})",
+                         "measure": "change in percentage of panel grades good or better (points)", "value": ch,
+                         "lower": np.nan, "upper": np.nan, "severity": "high" if r["domain"] == ALL else "medium",
+                         "statement": f"On re-audit of {r['theme'].lower()} ({r['audit_id']} against {r['earlier_audit_id']}), "
+                                      f"{'all domains' if r['domain'] == ALL else r['domain']} fell from "
+                                      f"{r['pct_good_or_better_earlier']:.0f}% to {r['pct_good_or_better_later']:.0f}% good or better.",
+                         "evidence_table": "audit_reaudit", "evidence_key": f"audit_id={r['audit_id']}; domain={r['domain']}"})
+    for _, r in res.agreement[res.agreement["level"].eq("agency")].iterrows():
+        v = r["pct_self_higher"]
+        if pd.notna(v) and v >= s.self_higher_threshold and r["n_units"] >= s.min_units:
+            rows.append({"category": "self-grading above the panel", "subject": r["subject"],
+                         "measure": "percentage of units graded higher by the agency than by the panel", "value": v,
+                         "lower": np.nan, "upper": np.nan, "severity": "low",
+                         "statement": f"{r['subject']} graded its own practice above the panel's moderated grade in "
+                                      f"{v:.0f}% of {r['n_units']} gradings.",
+                         "evidence_table": "audit_agreement", "evidence_key": f"level=agency; subject={r['subject']}"})
+    for _, r in res.actions.iterrows():
+        if r["rag"] == "Red":
+            rows.append({"category": "overdue action", "subject": f"action {r['action_id']} ({r['agency']})",
+                         "measure": "days overdue at the period end", "value": r["days_overdue"], "lower": np.nan,
+                         "upper": np.nan, "severity": "high" if r["days_overdue"] > 90 else "medium",
+                         "statement": f"Action {r['action_id']} ({r['source']}, {r['agency']}) was due on {r['due']} and "
+                                      f"was {r['days_overdue']} days overdue at the period end.",
+                         "evidence_table": "audit_actions", "evidence_key": f"action_id={r['action_id']}"})
+        elif r["complete_without_impact"] == "yes":
+            rows.append({"category": "completed without evidence of impact", "subject": f"action {r['action_id']} ({r['agency']})",
+                         "measure": "completed action with no evidence of impact recorded", "value": 1, "lower": np.nan,
+                         "upper": np.nan, "severity": "low",
+                         "statement": f"Action {r['action_id']} ({r['source']}, {r['agency']}) was completed on "
+                                      f"{r['closed_date']} with no evidence of its impact recorded.",
+                         "evidence_table": "audit_actions", "evidence_key": f"action_id={r['action_id']}"})
+    cols = ["category", "subject", "measure", "value", "lower", "upper", "severity", "statement",
+            "evidence_table", "evidence_key"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def compute(inputs: AuditInputs, settings: Settings, period: Period) -> AuditResults:
+    """All the analyses, as pure functions of the validated inputs (no publishing)."""
+    fw = inputs.framework
+    start, end = window(period, settings.window_months)
+    audits = audits_in_window(inputs.register, inputs.grades, period, settings.window_months, fw)
+    in_window = list(audits.loc[audits["role"].ne("earlier audit of a re-audited theme"), "audit_id"])
+    g = inputs.grades[inputs.grades["audit_id"].isin(in_window)]
+    gd = grade_distribution(g, fw, ["audit_id", "domain"], min_cases=settings.min_cases, totals=["audit_id", "domain"])
+    ga = grade_distribution(g, fw, ["agency", "domain"], min_cases=settings.min_cases, totals=["domain"])
+    ra = reaudit_change(inputs.grades, inputs.register, in_window, fw, min_cases=settings.min_cases)
+    agr = agreement_table(inputs.grades, fw, settings, in_window)
+    th = theme_counts(inputs.findings, in_window, fw)
+    st = action_status(inputs.actions, period.end, fw)
+    notes: list[str] = []
+    n_later = int((inputs.actions["created"] > pd.Timestamp(period.end)).sum())
+    if n_later:
+        notes.append(f"{n_later} action(s) created after the period end are not counted in this period's action log.")
+    n_future = int((inputs.register["audit_date"].dt.date > end).sum())
+    if n_future:
+        notes.append(f"{n_future} audit(s) dated after the period end are not included.")
+    res = AuditResults(inputs=inputs, settings=settings, period=period, window_start=start, audits=audits,
+                       grades_domain=gd, grades_agency=ga, reaudit=ra, agreement=agr, themes=th, actions=st,
+                       action_summary=action_summary(st), flags=pd.DataFrame(), notes=tuple(notes))
+    return dataclasses.replace(res, flags=build_flags(res))
+

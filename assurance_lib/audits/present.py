@@ -1,0 +1,287 @@
+"""What notebook 03 calls: :func:`analyse`, then ``show_*``/``chart_*`` (publish a table or chart and
+return what the notebook displays), :func:`publish_flags` and :func:`method_notes`.
+
+Each chart's data is computed apart from the drawing: ``*_chart_data(res)`` returns the frame
+the chart shows (published beside it as its data table); ``chart_*`` draws it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, Problem
+from ..readers import display_path
+from ..tables import TableSpec
+from .compute import ALL, CONFIDENCE, AuditResults, compute, window_text
+from .inputs import load
+from .settings import NOTEBOOK, Settings
+
+__all__ = [
+    "analyse",
+    "show_register",
+    "show_grades",
+    "grades_chart_data",
+    "chart_grades",
+    "show_reaudit",
+    "reaudit_chart_data",
+    "chart_reaudit",
+    "show_agreement",
+    "agreement_chart_data",
+    "chart_agreement",
+    "show_themes",
+    "show_actions",
+    "show_actions_attention",
+    "publish_flags",
+    "method_notes",
+]
+
+_SOURCE = "Multi-agency case file audits (agency self-grades and panel moderated grades)"
+_ACTION_SOURCE = "Partnership action log"
+
+
+def analyse(ctx: Any) -> AuditResults:
+    """Read the inputs named by the notebook's parameters and run every analysis."""
+    try:
+        settings = Settings.from_params(ctx.params)
+    except (TypeError, ValueError) as exc:
+        raise InputError(Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}",
+                                 message=str(exc))) from None
+    return compute(load(settings), settings, ctx.config.period)
+
+
+def show_register(ctx: Any, res: AuditResults) -> Any:
+    """Publish ``audit_register``: the audits analysed, with their role in this pack."""
+    spec = TableSpec(name="audit_register", title="Multi-agency audits analysed in this pack", unit="cases",
+                     rule="small-sample", source="Partnership audit register",
+                     notes=f"Audits dated {window_text(res)}, and the earlier audits of re-audited themes. "
+                           "n_cases: audited cases; n_gradings: agency x case x domain grades. " + " ".join(res.notes))
+    return _shown(ctx.publish.table(res.audits, spec), spec)
+
+
+def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> Any:
+    """Publish ``audit_grades_domain`` (by audit and domain) or ``audit_grades_agency`` (by agency and domain)."""
+    common = ("Panel (moderated) grades; a grading is one agency's grade of one case in one domain. "
+              "pct_good_or_better_self uses the agencies' own grades. Rows from fewer than "
+              f"{res.settings.min_cases} cases are indicative (small samples are shown, not suppressed).")
+    if by == "domain":
+        spec = TableSpec(name="audit_grades_domain", title="Audit grades by domain and audit", unit="cases",
+                         rule="small-sample", source=_SOURCE, keys=("audit_id", "domain"),
+                         notes=f"Audits dated {window_text(res)}. " + common)
+        return _shown(ctx.publish.table(res.grades_domain, spec), spec)
+    if by == "agency":
+        spec = TableSpec(name="audit_grades_agency", title="Audit grades by agency and domain", unit="cases",
+                         rule="small-sample", source=_SOURCE, keys=("agency", "domain"),
+                         notes=f"All audits dated {window_text(res)}. " + common)
+        return _shown(ctx.publish.table(res.grades_agency, spec), spec)
+    raise ValueError(f"by {by!r} is not one of: domain, agency")
+
+
+def grades_chart_data(res: AuditResults) -> pd.DataFrame:
+    """The data of the grades heatmap: each agency's share of panel grades good or better by domain
+    (and all domains), with its cases, gradings and whether it is indicative."""
+    ga = res.grades_agency[res.grades_agency["agency"].ne(ALL)]
+    return ga[["agency", "domain", "n_cases", "n_gradings", "pct_good_or_better", "indicative"]]
+
+
+def chart_grades(ctx: Any, res: AuditResults) -> Any:
+    """Publish a heatmap of the share of panel grades good or better by domain and agency (:func:`grades_chart_data`)."""
+    from .. import charts
+
+    ga = grades_chart_data(res)
+    if ga.empty:
+        return None
+    m = ga.pivot(index="domain", columns="agency", values="pct_good_or_better")
+    m = m.reindex([d for d in list(res.inputs.framework.domains.values()) + [ALL] if d in m.index])
+    m = m.rename(index={ALL: "All domains"})
+    worst = ga[ga["domain"].ne(ALL)].sort_values("pct_good_or_better").head(1)
+    alt = (f"Heatmap of the percentage of panel grades good or better for {m.shape[0] - 1} practice domains "
+           f"(rows) and {m.shape[1]} agencies (columns), audits of {window_text(res)}. ")
+    if len(worst):
+        w = worst.iloc[0]
+        alt += f"The lowest is {w['domain']} for {w['agency']} at {w['pct_good_or_better']:.0f}%."
+    chart = charts.heatmap(m, name="audit_grades_heatmap",
+                           title="Where practice was graded good or better, by domain and agency",
+                           subtitle=f"Percentage of panel moderated grades good or better, audits {window_text(res)} (indicative: few cases)",
+                           source=_SOURCE, alt=alt, fmt="{:.0f}%", config=ctx.config.disclosure,
+                           data=ga)
+    return ctx.publish.figure(chart)
+
+
+def show_reaudit(ctx: Any, res: AuditResults) -> Any:
+    """Publish ``audit_reaudit``: change in grades on re-audited themes."""
+    spec = TableSpec(name="audit_reaudit", title="Change in grades when a theme is re-audited", unit="cases",
+                     rule="small-sample", source=_SOURCE, keys=("audit_id", "domain"),
+                     notes="change_pp: later minus earlier percentage of panel grades good or better, in percentage "
+                           "points. Different children are audited each time, so a change is indicative, not a trend.")
+    return _shown(ctx.publish.table(res.reaudit, spec), spec)
+
+
+def _first_reaudit(res: AuditResults) -> pd.DataFrame:
+    """The rows of ``res.reaudit`` for its first re-audit (empty when there is none)."""
+    if res.reaudit.empty:
+        return res.reaudit
+    return res.reaudit[res.reaudit["audit_id"].eq(res.reaudit["audit_id"].iloc[0])]
+
+
+def reaudit_chart_data(res: AuditResults) -> pd.DataFrame:
+    """The data of the re-audit chart: for the first re-audit, each domain's share of panel grades good or
+    better in the earlier audit and in the re-audit (``domain, audit, pct_good_or_better``; empty without one)."""
+    r = _first_reaudit(res)
+    if r.empty:
+        return pd.DataFrame(columns=["domain", "audit", "pct_good_or_better"])
+    first, prev = r["audit_id"].iloc[0], r["earlier_audit_id"].iloc[0]
+    return pd.concat([
+        pd.DataFrame({"domain": r["domain"].replace({ALL: "All domains"}), "audit": f"{prev} (earlier)",
+                      "pct_good_or_better": r["pct_good_or_better_earlier"]}),
+        pd.DataFrame({"domain": r["domain"].replace({ALL: "All domains"}), "audit": f"{first} (re-audit)",
+                      "pct_good_or_better": r["pct_good_or_better_later"]}),
+    ], ignore_index=True)
+
+
+def chart_reaudit(ctx: Any, res: AuditResults) -> Any | None:
+    """Publish a bar chart of the share good or better by domain, earlier against later audit (first re-audit;
+    :func:`reaudit_chart_data`)."""
+    from .. import charts
+
+    r = _first_reaudit(res)
+    if r.empty:
+        return None
+    first, prev = r["audit_id"].iloc[0], r["earlier_audit_id"].iloc[0]
+    long = reaudit_chart_data(res)
+    fell = r[r["direction"].eq("fell") & r["domain"].ne(ALL)]["domain"].tolist()
+    rose = r[r["direction"].eq("improved") & r["domain"].ne(ALL)]["domain"].tolist()
+    alt = (f"Grouped bar chart comparing, for each domain, the percentage of panel grades good or better in audit "
+           f"{prev} and in the re-audit {first} ({r['theme'].iloc[0]}). {len(rose)} domains improved and "
+           f"{len(fell)} fell" + (f", including {', '.join(fell[:3])}." if fell else "."))
+    chart = charts.bar(long, x="pct_good_or_better", y="domain", hue="audit", name="audit_reaudit",
+                       title=f"Re-audit of {r['theme'].iloc[0].lower()}: how grades changed by domain",
+                       subtitle="Percentage of panel moderated grades good or better (indicative: few cases)",
+                       source=_SOURCE, alt=alt, xlabel="% good or better", value_format="{:.0f}%")
+    return ctx.publish.figure(chart)
+
+
+def show_agreement(ctx: Any, res: AuditResults) -> Any:
+    """Publish ``audit_agreement``: agencies' own grades against the panel's."""
+    s = res.settings
+    spec = TableSpec(name="audit_agreement", title="Do agencies grade their practice as the panel does?", unit="cases",
+                     rule="small-sample", source=_SOURCE, keys=("level", "subject"),
+                     notes=(f"A unit is one agency's grade of one case in one domain. Exact: same grade; adjacent: "
+                            f"within one grade. Weighted kappa uses {s.kappa_weights} weights; its "
+                            f"{CONFIDENCE:.0%} interval resamples whole cases ({s.n_boot} resamples, seed {s.seed}) "
+                            f"because grades cluster within cases. Indicative below {s.min_units} units or "
+                            f"{s.min_cases} cases. alpha_moderators: Krippendorff's ordinal alpha across moderators' "
+                            "independent grades, where recorded ([x] otherwise)."))
+    out = res.agreement.copy()
+    out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), "[x]")
+    return _shown(ctx.publish.table(out, spec), spec, decimals=3)
+
+
+def agreement_chart_data(res: AuditResults) -> pd.DataFrame:
+    """The data of the agreement chart: the agreement rows of each audit and of all audits together."""
+    return res.agreement[res.agreement["level"].isin(["audit", "all"])].copy()
+
+
+def chart_agreement(ctx: Any, res: AuditResults) -> Any | None:
+    """Publish a forest plot of weighted kappa by audit with its case-bootstrap interval (:func:`agreement_chart_data`)."""
+    from .. import charts
+
+    d = agreement_chart_data(res)
+    if d.empty or d["kappa"].isna().all():
+        return None
+    lowest = d.sort_values("kappa").iloc[0]
+    alt = (f"Forest plot of weighted kappa ({res.settings.kappa_weights} weights) between agencies' own grades and "
+           f"the panel's, for {len(d) - 1} audits and all together, with {CONFIDENCE:.0%} intervals "
+           f"from resampling cases. The lowest is {lowest['subject']} at {lowest['kappa']:.2f}.")
+    chart = charts.forest(d, label="subject", value="kappa", lower="kappa_lower", upper="kappa_upper",
+                          name="audit_agreement", title="Agreement between agencies' self-grades and the panel",
+                          subtitle=f"Weighted kappa ({res.settings.kappa_weights} weights), {CONFIDENCE:.0%} "
+                                   "interval bootstrapped by case; 0 = chance agreement, 1 = perfect",
+                          source=_SOURCE, alt=alt, reference=0.0, log=False, xlabel="weighted kappa")
+    return ctx.publish.figure(chart)
+
+
+def show_themes(ctx: Any, res: AuditResults) -> Any:
+    """Publish ``audit_themes``: coded strengths and areas for development by theme code."""
+    spec = TableSpec(name="audit_themes", title="Recurring themes in audit findings", unit="cases", rule="small-sample",
+                     source="Coded audit findings", keys=("theme_code",),
+                     notes=f"Audits dated {window_text(res)}. A theme recurs when it is coded in two or more audits.")
+    return _shown(ctx.publish.table(res.themes, spec), spec)
+
+
+def show_actions(ctx: Any, res: AuditResults, summary: bool = True) -> Any:
+    """Publish ``audit_actions`` (one row per action) and ``audit_actions_summary``; return the summary
+    (or the action-level table with ``summary=False``)."""
+    as_at = f"{res.period.end:%d %B %Y}"
+    detail = ctx.publish.table(res.actions.drop(columns=["source_ref"]), TableSpec(
+        name="audit_actions", title=f"Action log as at {as_at}", unit="actions", rule="organisations",
+        source=_ACTION_SOURCE, keys=("action_id",),
+        notes=(f"RAG derived from status and due date as at {as_at}: Blue complete; Red open and past its due date; "
+               f"Amber open and due within {res.inputs.framework.amber_days} days; Green open and due later. "
+               "An action closed after the period end counts as open. Action text is not published. " + " ".join(res.notes))))
+    summ_spec = TableSpec(
+        name="audit_actions_summary", title=f"Action completion by agency and by source, as at {as_at}", unit="actions",
+        rule="organisations", source=_ACTION_SOURCE, keys=("by", "subject"),
+        notes="n_complete_without_impact: completed actions with no evidence of impact recorded.")
+    summ = ctx.publish.table(res.action_summary, summ_spec)
+    return _shown(summ, summ_spec) if summary else _shown(detail, TableSpec(
+        name="audit_actions", title=f"Action log as at {as_at}", unit="actions", rule="organisations"))
+
+
+def show_actions_attention(ctx: Any, res: AuditResults) -> Any:
+    """The published actions that need attention: overdue, or complete without evidence of impact."""
+    a = ctx.publish.published.get("audit_actions")
+    if a is None:
+        show_actions(ctx, res)
+        a = ctx.publish.published["audit_actions"]
+    keep = a["rag"].eq("Red") | a["complete_without_impact"].eq("yes")
+    out = a.loc[keep, ["action_id", "source", "agency", "owner_role", "due", "rag", "days_overdue",
+                       "evidence_of_impact", "closed_date"]].copy()
+    out.insert(1, "reason", np.where(a.loc[keep, "rag"].eq("Red"), "overdue", "complete without evidence of impact"))
+    from ..display import styled
+
+    return styled(out, f"Actions needing attention as at {res.period.end:%d %B %Y}: overdue, or complete without "
+                       "evidence of impact (from the published action log)", decimals=1)
+
+
+def publish_flags(ctx: Any, res: AuditResults) -> Any:
+    """Write ``flags_audits.csv``; return its severity and statement columns for display."""
+    from ..display import styled
+
+    f = ctx.publish.flags(res.flags, unit="cases", source=_SOURCE + "; " + _ACTION_SOURCE)
+    return styled(f[["severity", "statement"]], "Flags for the quarterly report, most severe first (flags_audits.csv)")
+
+
+def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int = 1) -> Any:
+    """A published table for display: its title as caption, plain headings, no index, cells in full
+    (percentages to 1 decimal place; kappa and alpha to 3, as published)."""
+    from ..display import styled
+
+    return styled(published, spec.title, decimals=decimals, uid="audit_" + spec.name)
+
+
+def method_notes(res: AuditResults) -> str:
+    """The "Method and caveats" section as Markdown (generated from the settings actually used)."""
+    s = res.settings
+    fw = res.inputs.framework
+    good = ", ".join(g.label for g in fw.grades if g.good_or_better)
+    return "\n".join([
+        f"- **Window.** Audits dated {window_text(res)} ({s.window_months} months to the period end); re-audits are "
+        "compared with their earlier audit wherever it falls.",
+        f"- **Grades.** {fw.k}-point scale ({', '.join(fw.grade_labels)}); good or better means {good}. Shares use the "
+        "panel's moderated grade unless labelled self. A grading is one agency's grade of one case in one domain; "
+        "gradings within a case are not independent.",
+        f"- **Small samples.** Audits look at few children: any figure from fewer than {s.min_cases} cases "
+        f"(or, for agreement, fewer than {s.min_units} rated units) is labelled indicative. Figures are shown, not "
+        "suppressed: they count cases, not children in the population, and contain no identifiers.",
+        f"- **Agreement.** Exact and adjacent (within one grade) agreement; Cohen's weighted kappa with {s.kappa_weights} "
+        f"weights (statsmodels); {CONFIDENCE:.0%} percentile interval from {s.n_boot} bootstrap resamples of whole "
+        f"cases (seed {s.seed}). Krippendorff's ordinal alpha across moderators where the grades file records two or more.",
+        "- **Re-audit.** Different children are audited each time; a change is a prompt for questions, not a trend.",
+        f"- **Action log.** RAG is derived as at the period end from status and due date (Amber: due within "
+        f"{fw.amber_days} days), never typed in. An action completed after the period end counts as open.",
+        "- **Free text.** Quotations pass the redaction guard; what it cannot clear is left out and counted in the run "
+        "log. Case references never leave the analysis.",
+    ] + [f"- {n}" for n in res.notes]) + "\n"

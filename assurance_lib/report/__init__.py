@@ -1,0 +1,75 @@
+"""The quarterly assurance report (notebook ``04_assurance_report``): "How are we doing?".
+
+The report never recomputes an analysis: it reads what notebooks 01-03 published into the pack
+(and, for "what changed", the previous period's pack) and triangulates it with what
+practitioners and children tell us and with the partnership's own commentary. It has an
+executive summary, thematic sections (:data:`SECTIONS`), the outcomes-based accountability view
+(:data:`DEFAULT_OBA`), the flags register, what changed since the previous period and the gaps
+in knowledge.
+
+The parts, in the order :func:`analyse` runs them:
+
+- :mod:`.settings` -- :class:`Settings`, built once from the notebook's parameters;
+- :mod:`.inputs`   -- reading the published pack (:func:`read_pack`, :func:`read_flags`, the
+  previous pack) and notebook 04's own inputs and their contracts; :func:`load`;
+- :mod:`.compute`  -- pure: the flags register, flag and number changes, the OBA view, the
+  feedback summaries (:func:`compute`);
+- :mod:`.present`  -- :func:`analyse` (read, compute, :func:`publish`, :func:`write`) and what
+  the notebook displays (:func:`show`, :func:`show_table`, :func:`show_figure`,
+  :func:`show_commentary`);
+- :mod:`.text`     -- the prose of every section and the gaps in knowledge.
+"""
+
+from .compute import (ReportResults, compare_flags, compare_numbers, compute, flags_register, oba_view,
+                      oba_with_previous, summarise_children_feedback)
+from .inputs import (ANALYSES, ANALYSIS_PAGES, ANALYSIS_PREFIXES, ANALYSIS_TITLES, CHILDREN_FEEDBACK_COLUMNS,
+                     DEFAULT_OBA, SECTIONS, SENTIMENTS, PublishedPack, ReportInputs, load, load_oba_spec,
+                     previous_pack_dir, read_children_feedback, read_commentary, read_flags, read_pack,
+                     read_practitioner_survey_for_report)
+from .present import (CHILDREN_FEEDBACK_SPEC, REPORT_TABLE_NOTE, Report, analyse, flags_chart, flags_chart_data,
+                      html_table, markdown_html, publish, show, show_commentary, show_figure, show_table, write)
+from .settings import Settings
+
+__all__ = [
+    "ANALYSES",
+    "ANALYSIS_PAGES",
+    "ANALYSIS_PREFIXES",
+    "ANALYSIS_TITLES",
+    "SECTIONS",
+    "SENTIMENTS",
+    "CHILDREN_FEEDBACK_COLUMNS",
+    "CHILDREN_FEEDBACK_SPEC",
+    "DEFAULT_OBA",
+    "REPORT_TABLE_NOTE",
+    "PublishedPack",
+    "ReportInputs",
+    "ReportResults",
+    "Report",
+    "Settings",
+    "read_pack",
+    "read_flags",
+    "previous_pack_dir",
+    "load_oba_spec",
+    "read_commentary",
+    "read_children_feedback",
+    "read_practitioner_survey_for_report",
+    "load",
+    "flags_register",
+    "compare_flags",
+    "compare_numbers",
+    "oba_view",
+    "oba_with_previous",
+    "summarise_children_feedback",
+    "compute",
+    "analyse",
+    "publish",
+    "write",
+    "flags_chart_data",
+    "flags_chart",
+    "show",
+    "show_table",
+    "show_figure",
+    "show_commentary",
+    "markdown_html",
+    "html_table",
+]

@@ -1,0 +1,320 @@
+"""What notebook 04 calls: :func:`analyse` (read, compute, publish, write the prose), then
+:func:`show` (a section), :func:`show_table`, :func:`show_figure` and :func:`show_commentary`.
+
+:func:`analyse` runs four named steps: :func:`~assurance_lib.report.inputs.load` (read the
+published pack, the previous one and the optional inputs), :func:`~assurance_lib.report.compute.compute`
+(the figures), :func:`publish` (the report's tables, its chart and the cleared commentary) and
+:func:`write` (the prose of every section, published as ``text/assurance_report.md``).
+"""
+
+from __future__ import annotations
+
+import html as _html
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError, Problem
+from ..readers import display_path
+from ..tables import SEVERITIES, Hierarchy, TableSpec
+from . import text
+from .compute import SHORTHAND, ReportResults, compute, is_number
+from .inputs import ANALYSES, SECTIONS, SENTIMENTS, ReportInputs, load
+from .settings import NOTEBOOK, Settings
+
+__all__ = [
+    "Report",
+    "CHILDREN_FEEDBACK_SPEC",
+    "REPORT_TABLE_NOTE",
+    "analyse",
+    "publish",
+    "write",
+    "flags_chart_data",
+    "flags_chart",
+    "show",
+    "show_table",
+    "show_figure",
+    "show_commentary",
+    "markdown_html",
+    "html_table",
+]
+
+REPORT_TABLE_NOTE = ("Every value here was read from a table already published (and protected) in this pack or the "
+                     "previous period's pack; nothing was recomputed from children's records.")
+
+
+@dataclass
+class Report:
+    """The built report: its sections (Markdown) and the frames it published.
+
+    Attributes
+    ----------
+    sections : dict
+        Section key (:data:`SECTIONS`) -> the generated Markdown.
+    commentary : dict
+        Section key -> the partnership's commentary block (its own words, marked as such) or a
+        sentence saying there is none.
+    tables : dict
+        ``register``, ``flag_changes``, ``number_changes``, ``oba``, ``children``,
+        ``practitioners``: the published frames (absent parts are missing).
+    gaps : list of str
+        The gaps in knowledge found.
+    comparison : str
+        A sentence on what the changes were computed against.
+    withheld : set of str
+        Sections whose commentary the redaction guard could not clear.
+    """
+
+    sections: dict[str, str]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figure: Any = None
+    commentary: dict[str, str] = field(default_factory=dict)
+    captions: dict[str, str] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
+    comparison: str = ""
+    withheld: set[str] = field(default_factory=set)
+
+    @property
+    def markdown(self) -> str:
+        """The whole report as one Markdown document."""
+        parts = []
+        for key, heading in SECTIONS:
+            parts.append(f"## {heading}\n\n{self.sections.get(key, '')}\n{self.commentary.get(key, '')}\n")
+        return "\n".join(parts)
+
+
+CHILDREN_FEEDBACK_SPEC = TableSpec(
+    name="report_children_feedback",
+    title="Children and young people's feedback from participation work, by theme and sentiment",
+    unit="children", rule="children-counts",
+    source="Participation activities' feedback summary (counts only, no free text)",
+    notes=("Counts of children and young people who gave feedback of each sentiment on each theme; a child who took "
+           "part in more than one activity may be counted more than once. 'All sentiments' is the total of a theme."),
+    keys=("theme", "sentiment"), counts=("children",),
+    hierarchies=(Hierarchy(column="sentiment", total="All sentiments", parts=SENTIMENTS, within=("theme",)),),
+)
+
+
+def analyse(ctx: Any) -> Report:
+    """Build and publish the quarterly report from the pack in ``ctx.run_dir``, in four steps.
+
+    1. :func:`~assurance_lib.report.inputs.load` reads this pack's published results of notebooks
+       01-03, the previous period's pack (``previous_run_dir``, or the one named by
+       ``outputs/<previous slug>/LATEST``) and notebook 04's optional inputs
+       (``commentary_path``, ``children_feedback_path``, ``practitioner_survey_path``, ``oba_path``);
+    2. :func:`~assurance_lib.report.compute.compute` works out the flags register, the changes since
+       the previous period, the outcomes view and the feedback summaries;
+    3. :func:`publish` publishes ``report_flags_register``, ``report_flag_changes`` and
+       ``report_number_changes`` (when a previous pack exists), the flags chart, ``report_oba``,
+       ``report_children_feedback`` and ``report_practitioner_survey`` (when given) and the cleared
+       commentary (``text/commentary_<section>.md``);
+    4. :func:`write` writes the prose of every section and publishes the whole report
+       (``text/assurance_report.md``).
+
+    Returns
+    -------
+    Report
+        What the notebook displays (:func:`show`, :func:`show_table`).
+    """
+    try:
+        settings = Settings.from_params(ctx.params)
+    except ValueError as exc:
+        raise InputError(Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}",
+                                 message=str(exc))) from None
+    cfg = ctx.config
+    inputs = load(settings, run_dir=ctx.run_dir, output_root=cfg.output_root, period=cfg.period)
+    res = compute(inputs, settings, cfg.period, suppressed=cfg.disclosure.suppressed)
+    rep = publish(ctx, inputs, res)
+    write(ctx, inputs, res, rep)
+    return rep
+
+
+def publish(ctx: Any, inputs: ReportInputs, res: ReportResults) -> Report:
+    """Publish the report's tables and chart and pass the commentary through the redaction guard.
+
+    Returns
+    -------
+    Report
+        With its published ``tables``, their ``captions``, the ``figure``, the cleared commentary
+        (in ``commentary``, keyed by section, until :func:`write` turns it into blocks), and the
+        sections withheld by the guard (``withheld``); no prose yet.
+    """
+    cfg = ctx.config
+    prev_label = cfg.period.previous().label
+    rep = Report(sections={}, comparison=inputs.comparison)
+    rule_kw: dict[str, Any] = dict(unit="children", rule="children-counts", counts=())
+
+    # flags register and changes
+    rep.tables["register"] = ctx.publish.table(res.register, TableSpec(
+        name="report_flags_register", title=f"Flags register, {cfg.period.label}: every flag raised by the analyses, by severity",
+        source="flags_disproportionality.csv, flags_section11.csv and flags_audits.csv of this pack",
+        notes=(REPORT_TABLE_NOTE + " Flags combine units (children, agencies, audited cases): each flag's evidence table "
+               "gives its unit. 'ref' numbers flags within a severity; 'status' says whether the flag was raised in the "
+               "previous period too (same analysis, category, subject and measure)."),
+        keys=("ref",), **rule_kw))
+    rep.captions["register"] = f"Flags register, {cfg.period.label} ({len(res.register)} flags, highest severity first)"
+    if res.flag_changes is not None:
+        rep.tables["flag_changes"] = ctx.publish.table(res.flag_changes, TableSpec(
+            name="report_flag_changes", title=f"Flags new, resolved, escalated or de-escalated since {prev_label}",
+            source=f"flags files of this pack and of the {prev_label} pack", notes=REPORT_TABLE_NOTE,
+            keys=("change", "analysis", "category", "subject", "measure"), **rule_kw))
+        rep.captions["flag_changes"] = f"Flags that changed since {prev_label}"
+    if res.number_changes is not None:
+        sup = cfg.disclosure.suppressed
+        rep.tables["number_changes"] = ctx.publish.table(res.number_changes, TableSpec(
+            name="report_number_changes", title=f"Published numbers that moved since {prev_label}",
+            source=f"published tables of this pack and of the {prev_label} pack",
+            notes=(REPORT_TABLE_NOTE + f" A value suppressed in either period gives a suppressed change ({sup}); "
+                   "'up' and 'down' describe the number only, not whether the change is good."),
+            keys=("table", "key", "measure"), **rule_kw))
+        rep.captions["number_changes"] = f"Published numbers that moved since {prev_label}"
+
+    # a chart of the flags by analysis and severity (counts of flags, not of children)
+    rep.figure = ctx.publish.figure(flags_chart(inputs.pack.flags, cfg.period.label))
+
+    rep.tables["oba"] = ctx.publish.table(res.oba, TableSpec(
+        name="report_oba", title="How much did we do, how well did we do it, is anyone better off?",
+        source="published tables and flags of this pack (and the previous period's flags)",
+        notes=REPORT_TABLE_NOTE + " [x]: the evidence for the measure is not in this pack.",
+        keys=("area", "question", "measure"), **rule_kw))
+    rep.captions["oba"] = "Outcomes-based accountability view"
+
+    if res.children is not None:
+        rep.tables["children"] = ctx.publish.table(res.children, CHILDREN_FEEDBACK_SPEC)
+        rep.captions["children"] = "Children and young people's feedback by theme and sentiment"
+    if res.practitioners is not None:
+        rep.tables["practitioners"] = ctx.publish.table(res.practitioners, TableSpec(
+            name="report_practitioner_survey", title="What practitioners told us: agreement by theme",
+            unit="agencies", rule="organisations", source="Practitioner survey (the Section 11 cycle)",
+            notes=("Counts are of practitioners responding and of their answers, not of children. Agreement is the share "
+                   "of answers that agree on the answer's own scale; themes with fewer than 5 respondents show counts only."),
+            keys=("theme", "scale")))
+        rep.captions["practitioners"] = "Practitioner survey: agreement by theme"
+
+    # commentary, through the redaction guard
+    if inputs.commentary is not None:
+        for _, r in inputs.commentary.iterrows():
+            cleared = ctx.publish.text(f"commentary_{r['section']}", str(r["text"]), free_text=True)
+            if cleared.strip():
+                rep.commentary[str(r["section"])] = cleared.strip()
+            else:
+                rep.withheld.add(str(r["section"]))
+    return rep
+
+
+def write(ctx: Any, inputs: ReportInputs, res: ReportResults, rep: Report) -> Report:
+    """Write the prose of every section (:mod:`.text`) into ``rep`` and publish the whole report as
+    ``text/assurance_report.md``."""
+    cfg = ctx.config
+    sup = cfg.disclosure.suppressed
+    prev_label = cfg.period.previous().label
+    rep.gaps = text.gaps(inputs, res, rep.tables.get("children"), prev_label=prev_label, suppressed=sup)
+    rep.sections = text.sections(inputs, res, rep.tables, rep.gaps, prev_label=prev_label, suppressed=sup)
+    cleared = dict(rep.commentary)
+    rep.commentary = {key: text.commentary_md(key, cleared, rep.withheld) for key, _ in SECTIONS}
+    ctx.publish.text("assurance_report", f"# Quarterly assurance report, {cfg.period.label}\n\n"
+                     f"{cfg.partnership}\n\n{rep.markdown}")
+    return rep
+
+
+_ANALYSIS_SHORT = {"disproportionality": "Disproportionality", "section11": "Section 11", "audits": "Case audits"}
+
+
+def flags_chart_data(flags: pd.DataFrame) -> pd.DataFrame:
+    """The data of the flags chart: the number of flags by analysis and severity (``analysis, severity, flags``;
+    every analysis and severity, zeros included)."""
+    rows = [(_ANALYSIS_SHORT[a], s, int((flags["analysis"].eq(a) & flags["severity"].eq(s)).sum()))
+            for s in SEVERITIES for a in ANALYSES]
+    return pd.DataFrame(rows, columns=["analysis", "severity", "flags"])
+
+
+def flags_chart(flags: pd.DataFrame, period_label: str) -> Any:
+    """A bar chart of the number of flags by analysis and severity (:func:`flags_chart_data`; values labelled,
+    hatched by severity)."""
+    from .. import charts
+
+    data = flags_chart_data(flags)
+    rows = list(data.itertuples(index=False, name=None))
+    alt = ("Bar chart of the number of flags raised this period by analysis and severity: " + "; ".join(
+        f"{_ANALYSIS_SHORT[a]} {', '.join(f'{n} {s}' for (aa, s, n) in rows if aa == _ANALYSIS_SHORT[a])}" for a in ANALYSES)
+        + ".")
+    return charts.bar(data, x="flags", y="analysis", hue="severity", name="report_flags_by_severity",
+                      title="Flags raised this period, by analysis and severity",
+                      subtitle=f"Number of flags, {period_label}; each bar is labelled with its number",
+                      source="flags files of the three analyses in this pack", alt=alt, xlabel="Number of flags")
+
+
+def show_figure(rep: Report) -> Any:
+    """The report's chart of flags by analysis and severity, for display (with its alt text)."""
+    return rep.figure
+
+def show(rep: Report, section: str) -> Any:
+    """One section of the report for display (IPython HTML converted from its Markdown).
+
+    Converted here (raw HTML in the text is escaped) so that links are underlined whatever the
+    page's style sheet does: a link must not be told apart from text by colour alone.
+    """
+    from IPython.display import HTML
+
+    if section not in rep.sections:
+        raise KeyError(f"no report section {section!r} (one of: {', '.join(k for k, _ in SECTIONS)})")
+    return HTML(markdown_html(rep.sections[section]))
+
+
+def show_commentary(rep: Report, section: str) -> Any:
+    """The partnership's commentary on one section (or the sentence saying there is none)."""
+    from IPython.display import HTML
+
+    if section not in rep.commentary:
+        raise KeyError(f"no report section {section!r} (one of: {', '.join(k for k, _ in SECTIONS)})")
+    return HTML(markdown_html(rep.commentary[section]))
+
+
+def markdown_html(md: str) -> str:
+    """Markdown to an HTML fragment: raw HTML escaped, links underlined.
+
+    Examples
+    --------
+    >>> markdown_html("See [the table](tables/t.csv) <b>x</b>").splitlines()[0]
+    '<div class="assurance-report-section"><p>See <a style="text-decoration:underline" href="tables/t.csv">the table</a> &lt;b&gt;x&lt;/b&gt;</p>'
+    """
+    import mistune
+
+    body = mistune.create_markdown(escape=True)(md)
+    body = body.replace("<a href=", '<a style="text-decoration:underline" href=')
+    return f'<div class="assurance-report-section">{body}</div>'
+
+
+def html_table(df: pd.DataFrame, caption: str) -> str:
+    """An accessible HTML table: caption, column header scopes, no index column."""
+    e = _html.escape
+
+    def cell(v: Any) -> str:
+        t = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+        align = "right" if (is_number(t) or t in SHORTHAND) else "left"
+        return f'<td style="text-align:{align}">{e(t)}</td>'
+
+    head = "".join(f'<th scope="col" style="text-align:left">{e(str(c))}</th>' for c in df.columns)
+    body = "".join("<tr>" + "".join(cell(v) for v in r) + "</tr>" for r in df.itertuples(index=False))
+    if not len(df):
+        body = f'<tr><td colspan="{max(1, len(df.columns))}">No rows this period.</td></tr>'
+    return (f'<table class="assurance-table"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def show_table(rep: Report, name: str, *, limit: int | None = 200) -> Any:
+    """A published table of the report for display (IPython HTML with a caption).
+
+    ``limit`` rows at most are shown; the caption then says where the whole table is.
+    """
+    from IPython.display import HTML, Markdown
+
+    if name not in rep.tables:
+        return Markdown(f"*This part of the report has no table this period ({name}).*")
+    df = rep.tables[name]
+    cap = rep.captions.get(name, name)
+    if limit is not None and len(df) > limit:
+        cap += f" (first {limit} of {len(df)} rows; the whole table is in the pack's tables)"
+        df = df.head(limit)
+    return HTML(html_table(df, cap))

@@ -1,0 +1,67 @@
+"""The settings of the quarterly report, built once from notebook 04's parameters.
+
+Every field is a parameter of the notebook's ``parameters`` cell; its default lives there (and
+in ``parameters/*.yaml``), never here. A parameter left out is an error naming it; an empty
+value means "not given".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+__all__ = ["Settings", "NOTEBOOK"]
+
+NOTEBOOK = "04_assurance_report"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Notebook 04's parameters, each a path or None when empty (not given).
+
+    Attributes
+    ----------
+    commentary_path : Path or None
+        The analyst's commentary, Markdown or YAML keyed by report section.
+    children_feedback_path : Path or None
+        The children's and young people's feedback summary.
+    practitioner_survey_path : Path or None
+        The practitioner survey (the contract shared with Section 11).
+    oba_path : Path or None
+        A YAML list of outcomes-based accountability measures (None: the built-in list).
+    previous_run_dir : Path or None
+        A previous pack to compare with (None: the pack named by ``outputs/<previous period>/LATEST``).
+    """
+
+    commentary_path: Path | None
+    children_feedback_path: Path | None
+    practitioner_survey_path: Path | None
+    oba_path: Path | None
+    previous_run_dir: Path | None
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if v is not None and not isinstance(v, Path):
+                raise ValueError(f"{f.name} {v!r} is not a path (expected a path, or empty for none)")
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> "Settings":
+        """Settings from the notebook's parameters (an empty value becomes None).
+
+        Raises
+        ------
+        ValueError
+            Naming every parameter that is missing, or one that is not a path.
+        """
+        names = [f.name for f in dataclasses.fields(cls)]
+        missing = [n for n in names if n not in params]
+        if missing:
+            raise ValueError(f"missing parameter{'s' if len(missing) != 1 else ''} {', '.join(missing)} "
+                             "(expected every parameter of the notebook's parameters cell)")
+        bad = [n for n in names if params[n] and not isinstance(params[n], (str, Path))]
+        if bad:
+            raise ValueError(f"{bad[0]} {params[bad[0]]!r} is not a path (expected a path, or empty for none)")
+        return cls(**{n: Path(params[n]) if params[n] else None for n in names})
