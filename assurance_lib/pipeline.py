@@ -579,6 +579,8 @@ def _run_locked(val: Validation, period_dir: Path, started: dt.datetime, handler
     def fail(code: int, message: str) -> RunResult:
         failed = period_dir / f"{run_id}.failed"
         log.error(message)
+        if code == EXIT_REFUSED:  # refused text is kept nowhere a scrutineer's copy could be taken from
+            disclosure.guard.withdraw_shareable(work)
         _write_manifest(work, val, run_id, started, nb_records, status="failed", failure=message)
         _drop_logging(file_handlers)
         os.replace(work, failed)
@@ -637,7 +639,8 @@ def _run_locked(val: Validation, period_dir: Path, started: dt.datetime, handler
             index_builder(work, draft)
         else:
             _basic_index(work, draft)
-        hits = _identifier_scan(work, val, cfg)
+        _write_manifest(work, val, run_id, started, nb_records, status="ok", audit=audit)  # scanned with the rest
+        hits = [str(h) for h in disclosure.scan_pack(work, _identifier_set(val))]  # every file, SVG and manifest too
         if hits:
             return fail(EXIT_REFUSED, "Publication refused by the identifier guard:\n" + "\n".join(f"  - {h}" for h in hits))
         log.info(f"  {'workbook, index, guards':<28} ok   {time.perf_counter() - t0:6.1f} s")
