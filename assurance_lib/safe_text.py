@@ -142,18 +142,27 @@ def markdown_text(md: str) -> str:
 
 
 def neutralise_cell(value: Any) -> Any:
-    """A cell as a spreadsheet must read it: text starting with a formula trigger gets a ``'`` in front.
+    r"""A cell as a spreadsheet must read it: text starting with a formula trigger gets a ``'`` in front.
+
+    A carriage return inside text becomes a line feed: a CSV writer quotes a field holding a line
+    feed, but not one holding only a carriage return, which a spreadsheet then reads as the end of
+    the row.
 
     Examples
     --------
     >>> [neutralise_cell(v) for v in ["-0.25", "-cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")', "+SUM(1)", "@cmd"]]
-    ['-0.25', "'-cmd|' /C calc'!A0", '\\'=HYPERLINK("http://x","y")', "'+SUM(1)", "'@cmd"]
-    >>> neutralise_cell(-0.25), neutralise_cell("[c]"), neutralise_cell("\\tx")
-    (-0.25, '[c]', "'\\tx")
+    ['-0.25', "'-cmd|' /C calc'!A0", '\'=HYPERLINK("http://x","y")', "'+SUM(1)", "'@cmd"]
+    >>> neutralise_cell(-0.25), neutralise_cell("[c]"), neutralise_cell("\tx"), neutralise_cell("\rx\r\ny")
+    (-0.25, '[c]', "'\tx", "'\nx\ny")
     """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    out = value
+    if out.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(out):
+        out = "'" + out
+    if "\r" in out:
+        out = out.replace("\r\n", "\n").replace("\r", "\n")
+    return out if out != value else value
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
