@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import html
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .config import DisclosureConfig
+from .safe_text import escape_text, neutralise_frame
 
 __all__ = ["AF_PALETTE", "AF_SEQUENTIAL", "SYMBOL_MEANINGS", "symbol_meanings", "Chart", "make", "bar", "line", "heatmap",
            "forest", "funnel", "FigureDisplay"]
@@ -49,6 +49,18 @@ _HATCH = "#B1B4B6"  # its hatching (GOV.UK mid grey)
 _INSUFFICIENT = "insufficient"
 INSUFFICIENT_MEANING = "too few children or too wide an interval to estimate"
 """What ``insufficient`` means where the disproportionality grid writes it instead of an estimate."""
+
+
+def _plain_text(draw: Any) -> Any:
+    """Draw with every text taken as plain text: matplotlib reads text between two ``$`` signs as
+    mathematics, and an agency name such as ``$\\frac{`` would stop the run with a parse error."""
+
+    @functools.wraps(draw)
+    def plain(*args: Any, **kwargs: Any) -> Any:
+        with plt.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return plain
 
 
 def symbol_meanings(config: DisclosureConfig | None = None) -> dict[str, str]:
@@ -84,10 +96,11 @@ class FigureDisplay:
     png_b64: str
 
     def _repr_html_(self) -> str:
-        e = html.escape
+        # title, subtitle, source and alt text may hold text from the inputs (agency names): escaped
+        e = escape_text
         return (
             f'<figure class="assurance-figure" id="fig-{e(self.name)}">'
-            f'<img src="data:image/png;base64,{self.png_b64}" alt="{e(self.alt, quote=True)}" '
+            f'<img src="data:image/png;base64,{self.png_b64}" alt="{e(self.alt)}" '
             f'style="max-width:100%;height:auto" />'
             f"<figcaption><strong>{e(self.title)}</strong><br/>{e(self.subtitle)}<br/>"
             f"<small>Source: {e(self.source)}. Data table: figures/{e(self.name)}.csv</small></figcaption>"
@@ -129,6 +142,7 @@ class Chart:
         if len(self.alt.strip()) < 20 or self.alt.strip().lower().startswith(("chart", "image", "figure", "no description")):
             raise ValueError(f"chart {self.name}: alt text must describe what the chart shows (got {self.alt!r})")
 
+    @_plain_text
     def save(self, folder: Path, name: str | None = None) -> FigureDisplay:
         """Write ``<name>.png``, ``<name>.svg`` and ``<name>.csv`` into ``folder``."""
         name = name or self.name
@@ -138,10 +152,11 @@ class Chart:
         png = buf.getvalue()
         (folder / f"{name}.png").write_bytes(png)
         self.fig.savefig(folder / f"{name}.svg", format="svg", bbox_inches="tight", metadata={"Date": None})
-        self.data.to_csv(folder / f"{name}.csv", index=False)
+        neutralise_frame(self.data).to_csv(folder / f"{name}.csv", index=False)
         plt.close(self.fig)
         return FigureDisplay(name, self.title, self.subtitle, self.source, self.alt, base64.b64encode(png).decode())
 
+    @_plain_text
     def display(self) -> FigureDisplay:
         """Render without writing files (for exploring in JupyterLab)."""
         buf = io.BytesIO()
@@ -231,7 +246,11 @@ def _finish(fig: Any, *, title: str, subtitle: str, source: str, note: str = "",
 
 
 def make(fig: Any, *, name: str, title: str, subtitle: str, source: str, alt: str, data: pd.DataFrame) -> Chart:
-    """Wrap an existing matplotlib figure as an accessible :class:`Chart`."""
+    """Wrap an existing matplotlib figure as an accessible :class:`Chart` (its text drawn as plain text)."""
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        t.set_parse_math(False)
     return Chart(fig=fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=data)
 
 
@@ -246,6 +265,7 @@ def _legend_above(ax: Any, labels: Sequence[str], size: float = 8) -> None:
     ax.legend(frameon=False, fontsize=size, loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0, ncol=ncol)
 
 
+@_plain_text
 def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str, source: str, alt: str,
         hue: str | None = None, xlabel: str = "", label_values: bool = True, value_format: str = "{:,.0f}") -> Chart:
     """Horizontal bar chart of ``x`` (value) by ``y`` (category), labelled with values.
@@ -295,6 +315,7 @@ def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: 
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=d)
 
 
+@_plain_text
 def line(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str, source: str, alt: str,
          series: str | None = None, ylabel: str = "", lower: str | None = None, upper: str | None = None,
          reference: float | None = None) -> Chart:
@@ -409,6 +430,7 @@ def _plain_log_ticks(colorbar: Any, norm: Any, center: float) -> None:
     colorbar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
 
 
+@_plain_text
 def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, source: str, alt: str,
             labels: pd.DataFrame | None = None, center: float | None = None, cmap: str | None = None,
             fmt: str = "{:.2f}", data: pd.DataFrame | None = None, log: bool = False,
@@ -491,6 +513,7 @@ def _plain_log_axis(axis: Any, lo: float, hi: float, center: float = 1.0) -> Non
     axis.set_minor_formatter(NullFormatter())
 
 
+@_plain_text
 def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str, name: str, title: str,
            subtitle: str, source: str, alt: str, reference: float | None = 1.0, log: bool = True, xlabel: str = "",
            bold: Sequence[bool] | None = None, decimals: int = 2) -> Chart:
@@ -537,6 +560,7 @@ def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=d)
 
 
+@_plain_text
 def funnel(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str,
            source: str, alt: str, highlight: str | None = None, label_col: str | None = None,
            limit_cols: Sequence[tuple[str, str, str]] = (), xlabel: str = "", ylabel: str = "") -> Chart:

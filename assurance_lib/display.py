@@ -5,16 +5,23 @@ plain column headings, every cell in full (pandas' own display cuts long text wi
 row index, which means nothing to a reader. :func:`styled` gives that, as a pandas ``Styler``
 whose ``.data`` is the frame unchanged. Suppression symbols (``[c]``, ``[low]``, ``[x]``,
 ``[z]``) and other text pass through as they are.
+
+This is the one table renderer of the workbench: every table a notebook shows goes through
+:func:`styled`, and every Markdown passage written from the inputs through :func:`markdown`.
+Everything in them that came from the inputs is escaped (cells, headings, the caption): text an
+agency or auditor wrote is shown as text, never run as markup (see :mod:`assurance_lib.safe_text`).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["styled", "COLUMN_LABELS", "column_label"]
+from .safe_text import escape_text, markdown_html
+
+__all__ = ["styled", "markdown", "COLUMN_LABELS", "column_label"]
 
 COLUMN_LABELS: dict[str, str] = {
     "period": "Period",
@@ -124,12 +131,33 @@ def styled(frame: pd.DataFrame, caption: str, *, labels: Mapping[str, str] | Non
     Returns
     -------
     pandas.io.formats.style.Styler
+        Every cell, heading and the caption HTML-escaped: a cell holding ``<script>`` shows those
+        characters.
     """
-    uid = uid or "t_" + re.sub(r"[^a-z0-9]+", "_", caption.lower())[:40]
+    uid = uid or "t_" + re.sub(r"[^a-z0-9]+", "_", str(caption).lower())[:40]
+    uid = re.sub(r"[^A-Za-z0-9_\-]", "_", uid)
     shown = frame.reset_index(drop=True)
     per = decimals if isinstance(decimals, Mapping) else {}
     default = decimals if isinstance(decimals, int) else 3
     formats = {c: _formatter(str(c), int(per.get(str(c), default)), _whole(shown[c])) for c in shown.columns}
     heads = {c: column_label(c, labels) for c in shown.columns}
-    return (shown.style.set_uuid(uid).hide(axis="index").set_caption(caption).format(formats)
-            .format_index(lambda c: heads.get(c, str(c)), axis="columns"))
+    return (shown.style.set_uuid(uid).hide(axis="index").set_caption(escape_text(caption))
+            .format(formats, escape="html")
+            .format_index(lambda c: heads.get(c, str(c)), axis="columns", escape="html"))
+
+
+def markdown(md: str, *, pack_files: Iterable[str] = (), css_class: str = "assurance-text") -> Any:
+    """Markdown for display in a notebook (and so in the pack's pages), safe whatever it holds.
+
+    Use this instead of ``IPython.display.Markdown`` for any text written from the inputs
+    (briefings, scorecards, commentary, report sections): nbconvert passes raw HTML in Markdown
+    output through to the page. See :func:`assurance_lib.safe_text.markdown_html` for the rules
+    (raw HTML shown as text, links kept only to ``pack_files``).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    return HTML(markdown_html(md, pack_files=pack_files, css_class=css_class))

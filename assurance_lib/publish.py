@@ -13,7 +13,11 @@ through it:
 - :meth:`Publisher.text`: Markdown (free text only after the redaction guard cleared it).
 
 Nothing here writes an identifier: tables with an identifier column are refused, and the
-pipeline scans every file of the pack before it is moved into place.
+pipeline scans every file of the pack before it is moved into place. Nothing here writes a live
+formula or raw HTML from the inputs either: every CSV (published, internal, flags, a chart's data)
+has its text cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return prefixed
+with ``'`` (numbers stay numbers), and Markdown files show raw HTML as text (see
+:mod:`assurance_lib.safe_text`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import pandas as pd
 from . import disclosure
 from .config import RunConfig
 from .errors import PublicationRefused
+from .safe_text import markdown_text, neutralise_frame
 from .tables import FLAG_COLUMNS, SEVERITIES, TableSpec
 
 __all__ = ["Publisher", "IDENTIFIER_COLUMN_NAMES", "SHAREABLE", "INTERNAL"]
@@ -172,6 +177,7 @@ class Publisher:
                     pub["indicative"] = "yes"
             else:
                 pub = df.copy()
+            pub = neutralise_frame(pub)  # what is written is what the notebook shows
             if internal:
                 self.internal_table(df, spec.name)
             path = self.tables_dir / f"{spec.name}.csv"
@@ -196,7 +202,7 @@ class Publisher:
         _check_no_identifier_columns(df, f"internal table {name}", self.identifier_columns)
         path = self.internal / "tables" / f"{name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
-        df.to_csv(path, index=False)
+        neutralise_frame(df).to_csv(path, index=False)
         return path
 
     # ---------------------------------------------------------------- flags
@@ -221,7 +227,7 @@ class Publisher:
         order = {s: i for i, s in enumerate(SEVERITIES)}
         df = df.sort_values("severity", key=lambda s: s.map(order), kind="stable")
         extra = [c for c in df.columns if c not in FLAG_COLUMNS]
-        df = df[list(FLAG_COLUMNS) + extra]
+        df = neutralise_frame(df[list(FLAG_COLUMNS) + extra])
         spec = TableSpec(
             name=f"flags_{self.analysis}", title=f"Flags raised by the {self.analysis} analysis",
             unit=unit, rule="organisations" if unit == "agencies" else ("small-sample" if unit in ("cases", "actions") else "children-counts"),
@@ -250,12 +256,15 @@ class Publisher:
 
         ``free_text=True`` marks text that came from people (audit comments, commentary): it
         passes the redaction guard first; what the guard cannot clear is left out and counted.
+        Any text: raw HTML is written as text and links that would run code are shown as text
+        (:func:`~assurance_lib.safe_text.markdown_text`).
         """
         if free_text:
             result = disclosure.redact(markdown, self.identifiers())
             markdown = result.text
             if result.withheld:
                 self._log(f"{result.withheld} free-text passage(s) in {name} could not be cleared and were left out")
+        markdown = markdown_text(markdown)
         _atomic_write_text(self.shareable / "text" / f"{name}.md", markdown)
         return markdown
 

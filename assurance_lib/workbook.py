@@ -11,10 +11,19 @@ workbook never sees unprotected values): declared tables with their title, sourc
 from ``index.json``; a CSV missing from ``index.json`` is still included and its notes say it
 was not declared. Values that are numbers are written as numbers; shorthand such as ``[c]``
 stays as text, as the guidance advises.
+
+Text from the inputs is written as text and only as text: never as a formula (cells starting with
+``=``, ``+``, ``-`` or ``@`` already carry the ``'`` the CSV files give them, and the writer's own
+conversion of strings to formulas, links and numbers is off), never as a link (gptables reads
+``[label](target)`` as a hyperlink: that reading is switched off while the workbook is written, as
+the workbench never asks it for a link), and never as a note reference (``$$...$$`` in a heading,
+title or note is written ``$ $``). A cell the workbook cannot hold (text longer than Excel's 32,767
+characters) stops publication with a message naming the table, row and column.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -26,6 +35,8 @@ from typing import Any
 import pandas as pd
 
 from .config import DisclosureConfig
+from .errors import PublicationRefused
+from .safe_text import neutralise_cell
 
 __all__ = ["WORKBOOK_NAME", "build_workbook", "rule_note", "shorthand_legend", "sheet_names"]
 
@@ -48,6 +59,10 @@ _RULE_NOTES = {
 }
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\']")
+_EXCEL_CELL_MAX = 32767
+"""The most characters (UTF-16 code units) an Excel cell holds."""
+_WRITER_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+"""xlsxwriter reads nothing into a string: numbers are given as numbers by :func:`_to_cells`."""
 
 
 def rule_note(rule: str, config: DisclosureConfig) -> str:
@@ -124,6 +139,45 @@ def _entries(tables_dir: Path) -> list[_Entry]:
     return out
 
 
+def _no_note_refs(text: str) -> str:
+    """Text for a title, heading or note: gptables reads ``$$...$$`` as a note reference."""
+    return str(text).replace("$$", "$ $")
+
+
+@contextlib.contextmanager
+def _no_markdown_links():
+    """While the workbook is written, gptables keeps ``[label](target)`` as the text it is.
+
+    gptables turns that pattern in any title, note or cell into a hyperlink (and raises when a cell
+    holds two). The workbench never asks it for a link, so text from the inputs cannot become one.
+    """
+    from gptables.core.wrappers import GPWorksheet
+
+    original = GPWorksheet.__dict__["_replace_url"]
+    GPWorksheet._replace_url = staticmethod(lambda string: string)
+    try:
+        yield
+    finally:
+        GPWorksheet._replace_url = original
+
+
+def _check_cells(name: str, df: pd.DataFrame) -> None:
+    """Refuse (naming the table, row and column, never the value) a cell Excel cannot hold."""
+    for c in df.columns:
+        if len(str(c).encode("utf-16-le")) // 2 > _EXCEL_CELL_MAX:
+            raise PublicationRefused(f"workbook: table {name}: a column heading is longer than the "
+                                     f"{_EXCEL_CELL_MAX:,} characters an Excel cell can hold")
+        s = df[c].astype(str)
+        long_ = s.str.len() > _EXCEL_CELL_MAX // 2
+        for i in s.index[long_]:
+            n = len(s[i].encode("utf-16-le")) // 2
+            if n > _EXCEL_CELL_MAX:
+                raise PublicationRefused(
+                    f"workbook: table {name}, row {int(i) + 1} (line {int(i) + 2} of {name}.csv), column {c!r}: the text "
+                    f"is {n:,} characters long, more than the {_EXCEL_CELL_MAX:,} an Excel cell can hold; "
+                    "shorten it in the input")
+
+
 def _to_cells(df: pd.DataFrame) -> pd.DataFrame:
     """Numbers as numbers, everything else (shorthand, labels) as text; object columns."""
     out = {}
@@ -140,12 +194,12 @@ def _to_cells(df: pd.DataFrame) -> pd.DataFrame:
             except ValueError:
                 num = None
             if num is None:
-                conv.append(t)
+                conv.append(neutralise_cell(t))  # as the CSV has it; also for a CSV not written by publish
             elif num.is_integer() and re.fullmatch(r"[-+]?\d+", t.strip()):
                 conv.append(int(num))
             else:
                 conv.append(num)
-        out[str(c)] = pd.Series(conv, dtype=object)
+        out[_no_note_refs(str(c))] = pd.Series(conv, dtype=object)
     return pd.DataFrame(out)
 
 
@@ -197,8 +251,9 @@ def build_workbook(pack_dir: Path, *, partnership: str, period_label: str, confi
 
     for i, (e, sheet) in enumerate(zip(entries, names)):
         df = pd.read_csv(e.file, dtype=str, keep_default_na=False)
+        _check_cells(e.name, df)
         markers = ""
-        notes = str(e.decl.get("notes") or "").strip()
+        notes = _no_note_refs(str(e.decl.get("notes") or "").strip())
         if not e.declared:
             notes = (notes + " " if notes else "") + "This table is not declared in the pack's index.json."
         if notes:
@@ -209,9 +264,10 @@ def build_workbook(pack_dir: Path, *, partnership: str, period_label: str, confi
             if rule not in rule_refs:
                 rule_refs[rule] = add_note(f"rule{len(rule_refs)}", rule_note(rule, config))
             markers += f"$${rule_refs[rule]}$$"
-        subtitles = [f"Period: {period_label}. Unit: {e.decl.get('unit') or 'not stated'}. File: {e.file.name}."]
+        subtitles = [_no_note_refs(f"Period: {period_label}. Unit: {e.decl.get('unit') or 'not stated'}. "
+                                   f"File: {e.file.name}.")]
         if e.decl.get("keys"):
-            subtitles.append("Each row is identified by: " + ", ".join(map(str, e.decl["keys"])) + ".")
+            subtitles.append(_no_note_refs("Each row is identified by: " + ", ".join(map(str, e.decl["keys"])) + "."))
         if df.empty or not len(df.columns):
             cells = pd.DataFrame({"Contents": pd.Series(["This table has no rows for this period."], dtype=object)})
             subtitles.append("This table has no rows for this period.")
@@ -228,9 +284,9 @@ def build_workbook(pack_dir: Path, *, partnership: str, period_label: str, confi
             table=cells,
             instructions=instructions,
             table_name=f"table_{i + 1}",
-            title=f"{e.decl.get('title') or e.name}{markers}",
+            title=f"{_no_note_refs(e.decl.get('title') or e.name)}{markers}",
             subtitles=subtitles,
-            source=f"Source: {e.decl.get('source') or 'not stated'}",
+            source=_no_note_refs(f"Source: {e.decl.get('source') or 'not stated'}"),
             legend=table_legend,
             index_columns={},
         )
@@ -241,6 +297,7 @@ def build_workbook(pack_dir: Path, *, partnership: str, period_label: str, confi
             table_name="table_1", title="No tables", source="Source: this pack", index_columns={},
         )
 
+    partnership, period_label = _no_note_refs(partnership), _no_note_refs(period_label)
     cover = gpt.Cover(
         title=f"{partnership}: safeguarding assurance tables, {period_label}",
         intro=[
@@ -273,9 +330,11 @@ def build_workbook(pack_dir: Path, *, partnership: str, period_label: str, confi
         # pandas deprecation notices raised inside gptables itself are not ours to act on
         warnings.filterwarnings("ignore", module=r"gptables(\..*)?$", category=DeprecationWarning)
         warnings.filterwarnings("ignore", module=r"gptables(\..*)?$", category=FutureWarning)
-        gpt.write_workbook(
-            filename=str(tmp), sheets=sheets, cover=cover, notes_table=notes_table,
-            contentsheet_options={"additional_elements": ["subtitles", "source"]},
-        )
+        with _no_markdown_links():
+            gpt.write_workbook(
+                filename=str(tmp), sheets=sheets, cover=cover, notes_table=notes_table,
+                contentsheet_options={"additional_elements": ["subtitles", "source"]},
+                workbook_options=dict(_WRITER_OPTIONS),
+            )
     os.replace(tmp, out)
     return out

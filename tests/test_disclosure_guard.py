@@ -15,6 +15,7 @@ import pytest
 
 from assurance_lib.disclosure import (IdentifierSet, Hit, guard_pack, nhs_number_valid, redact, scan_file,
                                       scan_pack, scan_text)
+from assurance_lib.disclosure.guard import withdraw_shareable
 from assurance_lib.errors import PublicationRefused
 
 IDS = IdentifierSet.from_columns({"child_id": ["CH000123", "CH000456", "77"], "case_ref": ["AUD-2026-0042"]},
@@ -155,7 +156,10 @@ def test_no_false_hits_in_style_sheets_and_drawing_data(tmp_path):
     assert scan_file(svg) == []
     svg.write_text("<svg><text>jo@example.org</text></svg>")
     assert [h.kind for h in scan_file(svg)] == ["an email address"]
-    assert scan_text("colour e040fb") == [] and scan_text("E04 0FB") == ["a full postcode"]
+    assert scan_text("color: #e040fb") == [] and scan_text("E04 0FB") == ["a full postcode"]
+    # a bare six-character run shaped like a postcode is caught in any case (sw1a1aa is typed that
+    # way); colours in a page always stand after '#' or inside a style sheet, which are skipped
+    assert scan_text("colour e040fb") == ["a full postcode"]
 
 
 def test_scan_text_skips_base64_payloads_of_pages_read_whole():
@@ -165,3 +169,105 @@ def test_scan_text_skips_base64_payloads_of_pages_read_whole():
     page = f'<img alt="chart" src="data:image/png;base64,{payload}"><p>12 children</p>'
     assert scan_text(page) == []
     assert scan_text(page + "<p>SW1A 1AA</p>") == ["a full postcode"]
+
+
+# --------------------------------------------------------------------------- the forms people type
+NHS = "an NHS number"
+POSTCODE = "a full postcode"
+PHONE = "a phone number"
+
+
+@pytest.mark.parametrize("text", [
+    "lives at sw1a1aa", "lives at Sw1A 1aa", "lives at SW1A\u00a01AA", "lives at sw1a  1aa", "moved to b338th",
+    "moved to B33 8TH.",
+])
+def test_postcodes_in_any_case_with_or_without_the_space(text):
+    assert scan_text(text) == [POSTCODE]
+
+
+@pytest.mark.parametrize("text", [
+    "943 476 5919", "943\u00a0476\u00a05919", "943\u202f476\u202f5919", "943.476.5919", "943-476-5919",
+    "943 - 476 - 5919", "(9434765919)", "NHS No.943 476 5919", "NHS no: 943-476-5919", "NHS number 9434765919",
+    "NHS No.943\n4765919", "nhs#9434765919",
+])
+def test_nhs_numbers_with_any_separator_and_label(text):
+    assert scan_text(text) == [NHS]
+
+
+def test_nhs_numbers_failing_the_check_digit_are_caught_only_when_labelled():
+    # 943 476 5918 fails the modulus-11 check (the check digit of 943476591 is 9, see the module
+    # docstring): on its own it may be any ten-digit number; labelled, it is someone's NHS number mistyped
+    assert scan_text("ref 943 476 5918") == []
+    assert scan_text("NHS number 943 476 5918") == [NHS]
+    assert scan_text("NHS No. 943.476.5918") == [NHS]
+
+
+@pytest.mark.parametrize("text", [
+    "020 7946 0000", "(020) 7946 0000", "+44 20 7946 0000", "+44 (0)20 7946 0000", "0044 20 7946 0000",
+    "+442079460000", "07700 900123", "07700-900-123", "+44 7700 900123", "0044 (0)7700 900123", "+447700900123",
+    "0161 496 0000", "0113\u00a0496\u00a00000",
+])
+def test_uk_phone_numbers_national_and_international(text):
+    assert scan_text(f"call {text} today") == [PHONE]
+
+
+def test_child_ids_with_separators_or_case_changed():
+    ids = IdentifierSet.from_columns({"child_id": ["C00123", "100234"]})
+    for variant in ("C00123", "c00123", "c-00123", "C 00123", "c.00123", "C_00123", "C\u00a000123", "c/00123"):
+        assert scan_text(f"seen {variant} today", ids) == [ID], variant
+    for other in ("C001234", "XC00123", "C00123X", "C0012"):
+        assert scan_text(f"seen {other} today", ids) == [], other
+    # a digits-only value is found only as written: "100 234" and "100-234" are also two numbers or a range
+    assert scan_text("100234", ids) == [ID]
+    assert scan_text("100 234 and 100-234", ids) == []
+
+
+@pytest.mark.parametrize("text", [
+    "sha256 " + "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "run 20261122T044439Z started 2026-11-22T04:44:39+00:00, finished 2026-11-22T05:10:02.123456Z",
+    "E10000014 E06000001 873 100234 URN 137452", "12,345 children; 1234567; rate 0.0123456789; -0.25; 1.5e-07",
+    "2026-27 Q2, 2025-26 Q4, 01/04/2026 to 30/06/2026", "version 3.11.2, git 6c057dd",
+])
+def test_no_hits_on_digests_dates_run_ids_codes_and_numbers(text):
+    assert scan_text(text, IDS) == []
+
+
+def test_pages_are_read_as_shown_entities_decoded(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text("<p>SW1A&nbsp;1AA and jo&#64;example.org</p>")
+    assert [h.kind for h in scan_file(page)] == [POSTCODE, "an email address"]
+
+
+def test_svg_text_and_comments_are_scanned(tmp_path):
+    # matplotlib draws text as paths and writes each label as a comment beside them
+    svg = tmp_path / "fig.svg"
+    svg.write_text('<svg><g id="text_1"><!-- Agency CH000123 --><path d="M 1 2"/></g></svg>')
+    assert [h.kind for h in scan_file(svg, IDS)] == [ID]
+
+
+def test_workbook_hyperlink_targets_are_scanned(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "contact"
+    wb.active["A1"].hyperlink = "mailto:jo@example.org"
+    wb.save(tmp_path / "book.xlsx")
+    assert [h.kind for h in scan_file(tmp_path / "book.xlsx", IDS)] == ["an email address"]
+
+
+def test_scan_pack_reads_every_file_manifest_and_svg_included(tmp_path):
+    (tmp_path / "shareable" / "figures").mkdir(parents=True)
+    (tmp_path / "shareable" / "figures" / "f.svg").write_text("<svg><!-- sw1a1aa --></svg>")
+    (tmp_path / "manifest.json").write_text(json.dumps({"partnership": "Call 0044 20 7946 0000"}))
+    (tmp_path / "shareable" / "figures" / "f.png").write_bytes(b"\x89PNG\r\n\x1a\nSW1A 1AA")
+    assert [str(h) for h in scan_pack(tmp_path, IDS)] == ["manifest.json: contains a phone number",
+                                                         "shareable/figures/f.svg: contains a full postcode"]
+
+
+def test_withdraw_shareable_leaves_internal(tmp_path):
+    (tmp_path / "shareable" / "tables").mkdir(parents=True)
+    (tmp_path / "shareable" / "tables" / "t.csv").write_text("a\n1\n")
+    (tmp_path / "internal").mkdir()
+    (tmp_path / "run.log").write_text("refused\n")
+    assert withdraw_shareable(tmp_path) is True
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["internal", "run.log"]
+    assert withdraw_shareable(tmp_path) is False

@@ -263,3 +263,148 @@ def test_exhaustive_small_tables_recover_nothing():
         for h in hidden:
             values = set(x[h][ok].tolist())
             assert len(values) >= 3, f"table {vals}: cell {h} has only {sorted(values)}"
+
+
+# --------------------------------------------------------------------------- the identifier guard
+# Both sides of the guard: generated variants of identifiers as people type them are always caught;
+# generated digests, dates, run ids, counts, codes and decimals never are. The check digit of an NHS
+# number is worked out here by the published modulus-11 rule (NHS Data Dictionary, "NHS number").
+
+import datetime as dt
+import hashlib
+
+from assurance_lib.disclosure import IdentifierSet, scan_text
+
+GUARD = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SPACES = ["", " ", "\u00a0", "\u202f"]
+NHS_SEPS = [" ", "\u00a0", "\u202f", ".", "-", " - "]
+
+
+def _nhs_check(nine: str) -> int | None:
+    check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(nine)) % 11
+    return {11: 0, 10: None}.get(check, check)
+
+
+def _mixed_case(draw, text: str) -> str:
+    return "".join(ch.upper() if draw(st.booleans()) else ch.lower() for ch in text)
+
+
+@st.composite
+def postcodes(draw):
+    # Royal Mail formats A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA (letters from the allowed sets)
+    first = draw(st.sampled_from("ABCDEFGHIJKLMNOPRSTUWYZ"))
+    second = draw(st.sampled_from(["", *"ABCDEFGHKLMNOPQRSTUVWXY"]))
+    district = draw(st.sampled_from([str(draw(st.integers(1, 9))), str(draw(st.integers(10, 99))),
+                                     str(draw(st.integers(1, 9))) + draw(st.sampled_from("ABEHMNPRVWXY"))]))
+    inward = str(draw(st.integers(0, 9))) + "".join(draw(st.sampled_from("ABDEFGHJLNPQRSTUWXYZ")) for _ in range(2))
+    return _mixed_case(draw, first + second + district) + draw(st.sampled_from(SPACES)) + _mixed_case(draw, inward)
+
+
+@st.composite
+def nhs_numbers(draw):
+    nine = draw(st.text("0123456789", min_size=9, max_size=9))
+    check = _nhs_check(nine)
+    digits = nine + str(check if check is not None else 0)
+    sep = draw(st.sampled_from(["", *NHS_SEPS]))
+    text = f"{digits[:3]}{sep}{digits[3:6]}{sep}{digits[6:]}"
+    label = draw(st.sampled_from(["", "NHS No.", "NHS no: ", "NHS number ", "nhs no ", "NHS "]))
+    if check is None and not label:
+        label = "NHS number "  # a number whose check digit cannot exist counts only when labelled
+    return label + text
+
+
+@st.composite
+def phones(draw):
+    national = draw(st.sampled_from(["20" + draw(st.text("0123456789", min_size=8, max_size=8)),
+                                     "7" + draw(st.text("0123456789", min_size=9, max_size=9)),
+                                     "1" + draw(st.text("0123456789", min_size=9, max_size=9))]))
+    sep = draw(st.sampled_from(["", " ", "-", "\u00a0"]))
+    body = f"{national[:-7]}{sep}{national[-7:-4]}{sep}{national[-4:]}" if national.startswith("2") else \
+        f"{national[:-6]}{sep}{national[-6:]}"
+    prefix = draw(st.sampled_from(["0", "+44 ", "+44", "0044 ", "+44 (0)", "0044 (0)"]))
+    return prefix + body
+
+
+@st.composite
+def child_id_variants(draw):
+    letters = draw(st.text("ABCDEFGHJKLMNPRSTUVWXYZ", min_size=1, max_size=3))
+    digits = draw(st.text("0123456789", min_size=5, max_size=7))
+    value = letters + digits
+    cut = draw(st.integers(1, len(value) - 1))
+    sep = draw(st.sampled_from(["", "-", " ", ".", "_", "/", "\u00a0"]))
+    return value, _mixed_case(draw, value[:cut] + sep + value[cut:])
+
+
+@given(postcodes(), st.sampled_from(["lives at {} now", "{}", "Address: {}.", "({})"]))
+@GUARD
+def test_every_postcode_form_is_caught(pc, frame):
+    assert "a full postcode" in scan_text(frame.format(pc))
+
+
+@given(nhs_numbers(), st.sampled_from(["seen {} today", "{}", "({})", "ref: {}."]))
+@GUARD
+def test_every_nhs_number_form_is_caught(nhs, frame):
+    assert "an NHS number" in scan_text(frame.format(nhs))
+
+
+@given(phones(), st.sampled_from(["call {} today", "{}", "tel: {}.", "({})"]))
+@GUARD
+def test_every_uk_phone_form_is_caught(phone, frame):
+    assert "a phone number" in scan_text(frame.format(phone))
+
+
+@given(child_id_variants(), st.sampled_from(["child {} was seen", "{}", "file {}/notes", "({})"]))
+@GUARD
+def test_every_child_id_variant_is_caught(pair, frame):
+    value, typed = pair
+    ids = IdentifierSet.from_columns({"child_id": [value]})
+    assert scan_text(frame.format(typed), ids) == ["an identifier value from the inputs"]
+
+
+@given(st.from_regex(r"[a-z][a-z0-9._]{0,10}@[a-z]{2,10}\.(org|co\.uk|gov\.uk|com)", fullmatch=True))
+@GUARD
+def test_every_email_is_caught(email):
+    assert scan_text(f"write to {email} please") == ["an email address"]
+
+
+@st.composite
+def statistics_text(draw):
+    """A line of what a pack is made of: digests, dates, run ids, counts, codes and decimals."""
+    parts = []
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.sampled_from(["sha", "date", "stamp", "runid", "count", "code", "la", "urn", "decimal",
+                                     "period"]))
+        if kind == "sha":
+            parts.append(hashlib.sha256(draw(st.binary(max_size=16))).hexdigest())
+        elif kind == "date":
+            parts.append(draw(st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))).isoformat())
+        elif kind == "stamp":
+            t = draw(st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 12, 31), timezones=st.just(dt.timezone.utc)))
+            parts.append(t.isoformat())
+        elif kind == "runid":
+            parts.append(draw(st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 12, 31))).strftime("%Y%m%dT%H%M%SZ"))
+        elif kind == "count":
+            n = draw(st.integers(0, 99_999_999))
+            parts.append(draw(st.sampled_from([f"{n}", f"{n:,}"])))
+        elif kind == "code":
+            parts.append(draw(st.sampled_from(["E06", "E08", "E09", "E10", "E12", "E92"])) + f"{draw(st.integers(0, 999_999)):06d}")
+        elif kind == "la":
+            parts.append(str(draw(st.integers(200, 999))))
+        elif kind == "urn":
+            parts.append(str(draw(st.integers(100_000, 999_999))))
+        elif kind == "decimal":
+            x = draw(st.floats(-1e6, 1e6, allow_nan=False))
+            parts.append(f"{x:.{draw(st.integers(1, 10))}f}")
+        else:
+            y = draw(st.integers(2000, 2040))
+            parts.append(f"{y}-{(y + 1) % 100:02d} Q{draw(st.integers(1, 4))}")
+    return draw(st.sampled_from([",", " ", " | ", ", ", "\t"])).join(parts)
+
+
+GUARD_IDS = IdentifierSet.from_columns({"child_id": ["C00123", "CH000456", "AUD-2026-0042"]}, names=["Jordan Smith"])
+
+
+@given(statistics_text())
+@GUARD
+def test_digests_dates_counts_codes_and_decimals_are_never_caught(text):
+    assert scan_text(text, GUARD_IDS) == []

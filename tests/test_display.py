@@ -73,3 +73,34 @@ def test_column_headings() -> None:
     assert [column_label(c) for c in ("lower_998", "n_cases", "pct_good_or_better_self", "q_value", "rate_ratio")] == \
         ["99.8% CI lower", "Cases", "% good or better self", "q-value", "Rate ratio"]
     assert column_label("value", {"value": "Rate per 10,000"}) == "Rate per 10,000"
+
+
+def test_styled_escapes_cells_headings_and_caption() -> None:
+    from bs4 import BeautifulSoup
+
+    df = pd.DataFrame({"agency": ["<script>window.__pwned=1</script>", "<img src=x onerror=go()>"],
+                       "<b>score</b>": [1, 2]})
+    html = styled(df, "Ratings of <i>agencies</i> & more").to_html()
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None and soup.find("img") is None and soup.find("b") is None
+    assert soup.find("caption").get_text() == "Ratings of <i>agencies</i> & more"
+    assert [td.get_text() for td in soup.find_all("td")] == ["<script>window.__pwned=1</script>", "1",
+                                                             "<img src=x onerror=go()>", "2"]
+    assert [th.get_text() for th in soup.find_all("th")] == ["Agency", "<b>score</b>"]
+
+
+def test_markdown_shows_raw_html_as_text_and_keeps_only_pack_links() -> None:
+    from bs4 import BeautifulSoup
+
+    from assurance_lib.display import markdown
+
+    md = ("See [the flags](tables/flags_audits.csv) and [elsewhere](https://example.org).\n\n"
+          "<script>window.__pwned=1</script> <img src=x onerror=window.__pwned=1>\n\n"
+          "[click](javascript:window.__pwned=1) [label](not a url) ![i](figures/x.png)")
+    soup = BeautifulSoup(markdown(md, pack_files={"tables/flags_audits.csv"}).data, "html.parser")
+    assert soup.find("script") is None and soup.find("img") is None
+    assert [(a.get_text(), a["href"]) for a in soup.find_all("a")] == [("the flags", "tables/flags_audits.csv")]
+    assert not [t for t in soup.find_all(True) if any(k.startswith("on") for k in t.attrs)]
+    text = soup.get_text()
+    assert "<script>window.__pwned=1</script>" in text and "elsewhere" in text and "click" in text
+    assert "[label](not a url)" in text

@@ -99,3 +99,59 @@ def test_every_index_entry_is_in_the_workbook(tmp_path: Path) -> None:
 
 def test_sheet_names_are_safe_and_unique() -> None:
     assert sheet_names(["a:b", "contents", "x" * 35, "x" * 35]) == ["a_b", "contents_2", "x" * 31, "x" * 29 + "_2"]
+
+
+# --------------------------------------------------------------------------- text from the inputs
+HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+SUM(1)", "@cmd", "-cmd|' /C calc'!A0", "[label](not a url)",
+           "[a](http://x) and [b](http://y)", "<script>window.__pwned=1</script>", "$$tn0$$ note", "\tTAB", "\rCR"]
+
+
+def _hostile_pack(tmp_path: Path) -> Path:
+    """A pack whose one table holds hostile text as the publisher writes it (through the CSV guard)."""
+    import pandas as pd
+
+    from assurance_lib.safe_text import neutralise_frame
+
+    tables = tmp_path / "pack" / "shareable" / "tables"
+    tables.mkdir(parents=True)
+    frame = pd.DataFrame({"agency": HOSTILE, "score": [-0.25, 1, 2, 3, 4, 5, 6, 7, 8, 9]})
+    neutralise_frame(frame).to_csv(tables / "s11_actions.csv", index=False)
+    (tables / "index.json").write_text(json.dumps({"tables": [{
+        "name": "s11_actions", "title": "Actions [see](javascript:x) $$x$$", "unit": "agencies", "rule": "organisations",
+        "source": "Returns [src](not a url)", "notes": "Notes with $$y$$ and [n](http://z)"}]}))
+    return tmp_path / "pack"
+
+
+def test_input_text_is_never_a_formula_or_link_and_numbers_stay_numbers(tmp_path: Path) -> None:
+    pack = _hostile_pack(tmp_path)
+    out = build_workbook(pack, partnership="Northshire [click](javascript:x) $$z$$ =1+1", period_label="2026-27 Q2",
+                         config=DisclosureConfig())
+    wb = openpyxl.load_workbook(out)  # formulas kept as formulas: data_type 'f' would show one
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    # the only links are gptables' own, from the contents sheet to each table's sheet
+    links = [(c.parent.title, c.value, c.hyperlink.target, c.hyperlink.location) for c in cells if c.hyperlink is not None]
+    assert links == [("Contents", "s11_actions", None, "'s11_actions'!A1")]
+    ws = wb["s11_actions"]
+    values = {c.value for c in cells if c.parent.title == "s11_actions"}
+    # every hostile text is there as the CSV gives it: formula triggers behind a quote, the rest as
+    # written, a lone carriage return as a line feed (a CSV writer does not quote a field holding one)
+    expected = {("'" + h if h[0] in "=+-@\t\r" else h).replace("\r", "\n") for h in HOSTILE}
+    assert expected <= values
+    assert -0.25 in values and not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in values)
+    cover = [c.value for c in wb["Cover"]["A"] if c.value]
+    assert cover[0] == "Northshire [click](javascript:x) $ $z$ $ =1+1: safeguarding assurance tables, 2026-27 Q2"
+    assert ws.tables  # still marked up as an Excel table
+
+
+def test_a_cell_excel_cannot_hold_is_reported_with_table_row_and_column(tmp_path: Path) -> None:
+    from assurance_lib.errors import PublicationRefused
+
+    tables = tmp_path / "pack" / "shareable" / "tables"
+    tables.mkdir(parents=True)
+    (tables / "audit_findings.csv").write_text("domain,finding\nA,short\nB," + "x" * 40_000 + "\n")
+    with pytest.raises(PublicationRefused) as exc:
+        build_workbook(tmp_path / "pack", partnership="P", period_label="2026-27 Q2", config=DisclosureConfig())
+    msg = str(exc.value)
+    assert "table audit_findings, row 2 (line 3 of audit_findings.csv), column 'finding'" in msg
+    assert "40,000 characters" in msg and "xxxx" not in msg

@@ -5,26 +5,38 @@ Every file written to a pack (``internal/`` included) is scanned for:
 - the values of the inputs' identifier columns (child ids, case references), as whole tokens:
   a value of six characters or more is looked for on its own, a shorter one only next to its
   column name (``child_id 1234``, ``child_id: 1234``, ``child_id=1234``);
+  values of six characters or more that hold a letter are also found with separators added or
+  case changed (``c-00123``, ``C 00123`` and ``c.00123`` for ``C00123``): separators are removed and
+  case folded on both sides before comparing;
 - names, where a list is given (whole words, case-insensitive);
-- NHS numbers (ten digits, optionally spaced 3-3-4, with a valid modulus-11 check digit);
-- full UK postcodes, UK phone numbers and email addresses.
+- NHS numbers: ten digits, plain or grouped 3-3-4 by any separator (spaces, no-break spaces, dots,
+  dashes), with a valid modulus-11 check digit; after a label (``NHS No.``, ``NHS no:``,
+  ``NHS number``) ten digits in any grouping, whether or not the check digit is valid;
+- full UK postcodes in any case, with or without the space;
+- UK phone numbers in national (``020 7946 0000``, ``(020) 7946 0000``) and international form
+  (``+44 20 7946 0000``, ``+44 (0)20 ...``, ``0044 ...``), and email addresses.
 
-Base64 images embedded in HTML or notebooks, binary images, and hash fields (hex digests such
-as sha256) are skipped. A hit names the file and the *kind* of identifier, never the value.
+Base64 images embedded in HTML or notebooks, binary images, style sheets, drawing coordinates and
+hash fields (hex digests such as sha256) are skipped; everything else a file shows is scanned (the
+text and comments of SVG files, every XML part of a workbook). A hit names the file and the *kind*
+of identifier, never the value.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import io
 import json
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
 __all__ = ["IdentifierSet", "Hit", "Redaction", "scan_text", "scan_file", "scan_pack", "guard_pack", "redact",
-           "nhs_number_valid", "KINDS", "MIN_ID_LENGTH"]
+           "nhs_number_valid", "withdraw_shareable", "KINDS", "MIN_ID_LENGTH"]
 
 MIN_ID_LENGTH = 6
 """Identifier values at least this long are looked for on their own; shorter ones only beside
@@ -41,10 +53,22 @@ KINDS = {
 }
 """The kinds of identifier the guard reports (as shown in messages)."""
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-/_.][A-Za-z0-9]+)*")
-_NHS = re.compile(r"(?<![\w.\-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\w\-]|\.\d)")
-_POSTCODE = re.compile(r"(?<![#\w\-])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE)
-_PHONE = re.compile(r"(?<![\w.+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w]|\.\d)")
+_CHUNK = re.compile(r"[A-Za-z0-9]+")
+_ID_PUNCT = frozenset("-/_.")
+"""Separators that may join the parts of an identifier value (any identifier, digits-only included)."""
+_ID_SPACE = frozenset(" \t\u00a0\u2007\u2009\u202f")
+"""Spaces that may join the parts of an identifier value holding a letter (``C 00123``); a digits-only
+value is never joined across a space (``100 234`` is two numbers in a table, not ``100234``)."""
+_SEP = r"[ \t\u00a0\u2007\u2009\u202f.\-\u2010-\u2013]"
+"""Separators people put inside NHS numbers: spaces (no-break and narrow no-break too), dots, dashes."""
+_NHS = re.compile(rf"(?<![\w+])(?<!\d[.,])(?:\d{{3}}{_SEP}{{1,3}}\d{{3}}{_SEP}{{1,3}}\d{{4}}|\d{{10}})(?![\w]|[.,]\d)")
+_NHS_LABELLED = re.compile(rf"(?i)\bnhs[\s_\-]*(?:no\b\.?|num\b\.?|number\b|#)?[\s:#=.\-]*"
+                           rf"((?:\d(?:{_SEP}|\s){{0,3}}){{9}}\d)(?![\w]|[.,]\d)")
+_POSTCODE = re.compile(r"(?<![#\w\-])(?:GIR[^\S\r\n]{0,2}0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[^\S\r\n]{0,2}\d[ABD-HJLNP-UW-Z]{2})"
+                       r"(?![\w])", re.IGNORECASE)
+_PH_SEP = r"[ \u00a0\u2007\u2009\u202f\-]"
+_PHONE = re.compile(rf"(?<![\w+])(?<!\d[.,])(?:(?:\+|00)44{_PH_SEP}?(?:\(0\){_PH_SEP}?)?|\(?(?=0))"
+                    rf"\(?\d{{2,5}}\)?{_PH_SEP}?\d{{3,4}}{_PH_SEP}?\d{{3,4}}(?![\w]|[.,]\d)")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 _DOB = re.compile(r"\b(?:born|d\.?o\.?b\.?|date of birth)\b[:\s]*(?:on\s+)?"
                   r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4})",
@@ -58,6 +82,7 @@ _DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s\\n]+")
 _HEX = re.compile(r"\b(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{40})\b")
 _HASH_VALUE = re.compile(r"(?:sha\d*[:-])?[0-9a-fA-F]{32,128}")
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".pdf", ".parquet", ".pkl", ".gz", ".zip"}
+"""Binary files the guard does not read (images, and binary data a pack never writes)."""
 _ZIP_SUFFIXES = {".xlsx", ".docx", ".pptx", ".odt", ".ods"}
 
 
@@ -76,6 +101,11 @@ def nhs_number_valid(digits: str) -> bool:
     if check == 11:
         check = 0
     return check != 10 and check == int(digits[9])
+
+
+def _fold(value: str) -> str:
+    """An identifier value with every separator removed, upper-cased (``c-00123`` -> ``C00123``)."""
+    return re.sub(r"[^A-Za-z0-9]+", "", value).upper()
 
 
 def _norm_col(name: str) -> str:
@@ -105,6 +135,9 @@ class IdentifierSet:
     values: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
     short: frozenset[tuple[str, str]] = frozenset()
+    folded: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    """The values holding a letter with separators removed (``C-00123`` -> ``C00123``), worked out
+    from ``values`` (never given)."""
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, Iterable[object]], names: Iterable[str] = ()) -> "IdentifierSet":
@@ -137,6 +170,8 @@ class IdentifierSet:
             elif t:
                 short.add(("", t))
         object.__setattr__(self, "values", frozenset(long_))
+        object.__setattr__(self, "folded", frozenset(f for f in map(_fold, long_)
+                                                     if len(f) >= MIN_ID_LENGTH and not f.isdigit()))
         object.__setattr__(self, "short", frozenset((_norm_col(c) if c else "", str(v).upper()) for c, v in short))
         object.__setattr__(self, "names", frozenset(re.sub(r"\s+", " ", str(n).strip()).lower()
                                                     for n in self.names if str(n).strip()))
@@ -180,47 +215,85 @@ def _spans(text: str, ids: IdentifierSet) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every identifier found."""
     out: list[tuple[int, int, str]] = []
     if ids.values:
-        for m in _TOKEN.finditer(text):
-            tok = m.group(0)
-            parts = re.split(r"([-/_.])", tok)
-            words = parts[0::2]
-            # every contiguous run of the token's parts (the token itself included)
-            offs = []
-            pos = m.start()
-            for k, w in enumerate(words):
-                offs.append(pos)
-                pos += len(w) + (1 if k < len(words) - 1 else 0)
-            for a in range(len(words)):
-                for b in range(a, len(words)):
-                    start = offs[a]
-                    end = offs[b] + len(words[b])
-                    if end - start >= MIN_ID_LENGTH and text[start:end].upper() in ids.values:
-                        out.append((start, end, "id"))
+        out += _id_spans(text, ids)
     for col, val in ids.short:
         col_rx = (re.escape(col).replace("_", r"[\s_\-]?") if col else
                   r"(?:child[\s_\-]?id|case[\s_\-]?ref(?:erence)?|person[\s_\-]?id|id|ref(?:erence)?)")
         rx = re.compile(rf"(?i)\b{col_rx}\b\W{{0,3}}({re.escape(val)})(?![A-Za-z0-9])")
         for m in rx.finditer(text):
             out.append((m.start(1), m.end(1), "id"))
-    for name in ids.names:
-        rx = re.compile(r"(?i)(?<![A-Za-z])" + r"\s+".join(re.escape(p) for p in name.split(" ")) + r"(?![A-Za-z])")
-        out += [(m.start(), m.end(), "name") for m in rx.finditer(text)]
+    if ids.names:
+        out += [(m.start(), m.end(), "name") for m in _names_pattern(ids.names).finditer(text)]
     for m in _NHS.finditer(text):
-        if nhs_number_valid("".join(m.groups())):
+        if nhs_number_valid(re.sub(r"\D", "", m.group(0))):
             out.append((m.start(), m.end(), "nhs"))
-    # a lower-case run without a space (a hex colour such as e040fb) is not taken for a postcode
-    out += [(m.start(), m.end(), "postcode") for m in _POSTCODE.finditer(text)
-            if m.group(0).isupper() or " " in m.group(0)]
-    for m in _PHONE.finditer(text):
-        digits = re.sub(r"\D", "", m.group(0))
-        if digits.startswith("44"):
-            digits = digits[2:]
-        if 10 <= len(digits.lstrip("0")) + 1 <= 11 and not (len(digits) == 10 and nhs_number_valid(digits)
-                                                             and not digits.startswith("0")):
-            out.append((m.start(), m.end(), "phone"))
+    # labelled as an NHS number: caught whatever the check digit (a mistyped number is still one)
+    out += [(m.start(), m.end(1), "nhs") for m in _NHS_LABELLED.finditer(text)]
+    out += [(m.start(), m.end(), "postcode") for m in _POSTCODE.finditer(text)]
+    out += [(m.start(), m.end(), "phone") for m in _PHONE.finditer(text) if _uk_phone(m.group(0))]
     out += [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
     out += [(m.start(1), m.end(1), "dob") for m in _DOB.finditer(text)]
     return out
+
+
+def _id_spans(text: str, ids: IdentifierSet) -> list[tuple[int, int, str]]:
+    """Identifier values from the inputs: whole runs of letters and digits, joined by separators.
+
+    A run of parts of the text (``CH000123``; ``AUD-2026-0042``; ``C 00123``) is a hit when it is
+    one of the values as written (case aside), or, for a value holding a letter, when it is one once
+    separators are removed and case folded on both sides. Runs are looked at only up to the length of
+    the longest value, so a long page costs little more than reading it.
+    """
+    prefixes = _prefixes_of(ids.values)
+    out: list[tuple[int, int, str]] = []
+    chunks = [(m.start(), m.end()) for m in _CHUNK.finditer(text)]
+    for a, (start, first_end) in enumerate(chunks):
+        folded = text[start:first_end].upper()
+        if folded not in prefixes:
+            continue  # most words: no identifier value begins like this
+        spaced = False
+        for b in range(a, len(chunks)):
+            if b > a:
+                gap = text[chunks[b - 1][1]:chunks[b][0]]
+                if not gap or len(gap) > 2 or not set(gap) <= (_ID_PUNCT | _ID_SPACE):
+                    break
+                spaced = spaced or bool(set(gap) & _ID_SPACE)
+                folded += text[chunks[b][0]:chunks[b][1]].upper()
+                if folded not in prefixes:
+                    break
+            end = chunks[b][1]
+            if (not spaced and text[start:end].upper() in ids.values) or folded in ids.folded:
+                out.append((start, end, "id"))
+                break
+    return out
+
+
+@functools.lru_cache(maxsize=2)
+def _prefixes_of(values: frozenset[str]) -> frozenset[str]:
+    """Every beginning of every value with separators removed (worked out once per run's set)."""
+    return frozenset(f[:i] for f in map(_fold, values) for i in range(1, len(f) + 1))
+
+
+@functools.lru_cache(maxsize=4)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for every name of the list: whole words, any case, any spaces between parts."""
+    alts = sorted((r"\s+".join(re.escape(p) for p in n.split(" ")) for n in names), key=len, reverse=True)
+    return re.compile(r"(?i)(?<![A-Za-z])(?:" + "|".join(alts) + r")(?![A-Za-z])")
+
+
+def _uk_phone(found: str) -> bool:
+    """Whether a phone-shaped run is a UK number: 9 or 10 digits after the country code or trunk 0,
+    starting 1, 2, 3, 5, 7, 8 or 9 (Ofcom's national numbering plan)."""
+    digits = re.sub(r"\D", "", found)
+    if found.startswith("+"):
+        digits = digits[2:]
+    elif digits.startswith("0044"):
+        digits = digits[4:]
+    elif not digits.startswith("0"):
+        return False
+    if digits.startswith("0"):
+        digits = digits[1:]
+    return len(digits) in (9, 10) and digits[0] in "1235789"
 
 
 def scan_text(text: str, ids: IdentifierSet | None = None) -> list[str]:
@@ -245,21 +318,26 @@ _GEOMETRY = re.compile(r"""\s(?:d|points|transform|viewBox|x|y|x1|x2|y1|y2|width
 
 
 def _strip_skipped(text: str, suffix: str) -> str:
-    """Remove embedded base64 images, style sheets and hash fields before scanning."""
+    """What a file shows a reader, for scanning: embedded base64 images, style sheets, drawing
+    coordinates and hash fields removed; in SVG files the text and comments (matplotlib writes each
+    label as a comment beside its glyphs); character references decoded (``&#64;`` is ``@``)."""
     text = _DATA_URI.sub(" ", text)
-    if suffix in (".html", ".htm", ".svg"):
+    if suffix in (".html", ".htm", ".svg", ".xml"):
         text = _STYLE.sub(" ", text)
         # drawing data (path coordinates, transforms) is numbers only, never text a person wrote
         text = _GEOMETRY.sub(" ", text)
-    if suffix == ".svg":
-        text = re.sub(r"<[^>]+>", " ", text)  # what an SVG shows is its text nodes
+    if suffix in (".svg", ".xml"):
+        text = re.sub(r"<!--|-->", " ", text)
+        text = re.sub(r"<[^>]+>", " ", text)  # what an SVG shows is its text nodes (and its comments)
+    if suffix in (".html", ".htm", ".svg", ".xml"):
+        return html.unescape(text)
     if suffix in (".ipynb", ".json"):
         try:
             doc = json.loads(text)
         except ValueError:
             return _HEX.sub(" ", text)
         return json.dumps(_drop_json(doc), ensure_ascii=False, indent=0)
-    return _HEX.sub(" ", text) if suffix in (".json", ".log", ".txt", ".yaml", ".yml", ".md") else text
+    return _HEX.sub(" ", text) if suffix in (".log", ".txt", ".yaml", ".yml", ".md") else text
 
 
 def _drop_json(doc: object) -> object:
@@ -289,12 +367,16 @@ def _file_text(path: Path) -> str | None:
     if suffix in _ZIP_SUFFIXES:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
+                # every XML part (cells, shared strings, properties), and the targets of hyperlinks,
+                # which are kept in the relationships
                 parts = [z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml")]
+                parts += [" ".join(re.findall(r'Target="([^"]*)"', z.read(n).decode("utf-8", "ignore")))
+                          for n in z.namelist() if n.endswith(".rels")]
         except zipfile.BadZipFile:
             parts = [data.decode("utf-8", "ignore")]
         text = "\n".join(parts)
         text = re.sub(r"<[^>]+>", " ", text)
-        return text
+        return html.unescape(text)
     if b"\x00" in data[:4096]:
         return None  # binary
     return _strip_skipped(data.decode("utf-8", "ignore"), suffix)
@@ -317,13 +399,30 @@ def scan_file(path: Path, ids: IdentifierSet | None = None, shown: str | None = 
 
 
 def scan_pack(root: Path, ids: IdentifierSet | None = None) -> list[Hit]:
-    """Guard hits in every file under ``root`` (a pack: ``internal/`` and ``shareable/``)."""
+    """Guard hits in every file under ``root`` (a pack folder: ``internal/``, ``shareable/``,
+    ``manifest.json`` and ``run.log``), hits named by their path relative to ``root``.
+
+    Every text-bearing file is read (HTML, CSV, Markdown, JSON, notebooks, logs, SVG text and
+    comments, every XML part of a workbook); only binary images are left out. Call it after the
+    last file of the pack (the manifest included) is written.
+    """
     root = Path(root)
     hits: list[Hit] = []
     for p in sorted(root.rglob("*")):
         if p.is_file():
-            hits += scan_file(p, ids, shown=str(p.relative_to(root)))
+            hits += scan_file(p, ids, shown=p.relative_to(root).as_posix())
     return hits
+
+
+def withdraw_shareable(pack: Path) -> bool:
+    """Remove ``shareable/`` from a refused run's folder, so that refused text is kept nowhere a
+    scrutineer's copy could be taken from; return whether there was one. ``internal/`` (the
+    executed notebooks showing why) and ``run.log`` stay for the analyst."""
+    share = Path(pack) / "shareable"
+    if not share.exists():
+        return False
+    shutil.rmtree(share, ignore_errors=True)
+    return True
 
 
 def guard_pack(root: Path, ids: IdentifierSet | None = None) -> None:

@@ -21,7 +21,7 @@ from .logs import drop_logging, log, setup_logging
 from .manifest import manifest, rel, write_manifest
 from .render import render_html
 from .runs import clean_partials, new_run_id, prune, write_latest
-from .scan import identifier_scan, safe_text
+from .scan import identifier_set, safe_text
 from .validation import Validation, validate
 
 __all__ = ["RunResult", "run"]
@@ -73,7 +73,7 @@ def _run_locked(val: Validation, period_dir: Path, started: dt.datetime, handler
             r.build_workbook()
             audit = r.audit_disclosure()
             r.build_front_page(audit)
-            r.check_identifiers()
+            r.check_identifiers(audit)
             log.info(f"  {'workbook, index, guards':<28} ok   {time.perf_counter() - t0:6.1f} s")
             return r.publish(audit)
         except _Failed as exc:
@@ -187,9 +187,12 @@ class _Run:
         draft = manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="ok", audit=audit)
         build_index(self.work, draft)
 
-    def check_identifiers(self) -> None:
-        """The identifier guard over every file of the pack."""
-        hits = identifier_scan(self.work, self.val)
+    def check_identifiers(self, audit: dict[str, Any]) -> None:
+        """The identifier guard over every file of the pack, the manifest included (written first)."""
+        from .. import disclosure
+
+        write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="ok", audit=audit)
+        hits = [str(h) for h in disclosure.scan_pack(self.work, identifier_set(self.val))]
         if hits:
             raise _Failed(EXIT_REFUSED, "Publication refused by the identifier guard:\n"
                           + "\n".join(f"  - {h}" for h in hits))
@@ -215,6 +218,10 @@ class _Run:
         """Keep the folder as ``<run-id>.failed`` with a manifest saying why; earlier packs are untouched."""
         failed = self.period_dir / f"{self.run_id}.failed"
         log.error(message)
+        if code == EXIT_REFUSED:
+            from .. import disclosure
+
+            disclosure.guard.withdraw_shareable(self.work)  # a refused run keeps no shareable copy of the text
         write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="failed", failure=message)
         drop_logging(self.file_handlers)
         os.replace(self.work, failed)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,8 @@ from .discovery import notebook_values
 from .identifiers import NAMES_PARAMETER, RunIdentifiers
 from .validation import Validation
 
-__all__ = ["identifier_set", "identifier_scan", "safe_text"]
+__all__ = ["identifier_set", "safe_text"]
 
-_IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif", ".parquet")
-_STYLE_SCRIPT = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 
 
 def identifier_set(val: Validation) -> Any:
@@ -37,37 +34,3 @@ def safe_text(text: str, val: Validation) -> str:
         return disclosure.redact(str(text), ids).text if disclosure.scan_text(str(text), ids) else str(text)
     except Exception:
         return "(message withheld: it could not be checked for identifiers)"
-
-
-def identifier_scan(pack: Path, val: Validation) -> list[str]:
-    """One line per file of ``pack`` that holds an identifier (naming the file and the kind, never the value)."""
-    from .. import disclosure
-
-    ids = identifier_set(val)
-    hits: list[str] = []
-    for p in sorted(pack.rglob("*")):
-        if not p.is_file() or p.suffix.lower() in _IMAGE_SUFFIXES:
-            continue
-        shown = str(p.relative_to(pack))
-        if p.suffix.lower() in (".html", ".htm"):
-            # Style sheets and scripts are the template's, not content: colour codes such as
-            # "A100: #ff80ab" must not read as postcodes. Everything else on the page is scanned.
-            text = _STYLE_SCRIPT.sub(" ", p.read_text(encoding="utf-8", errors="ignore"))
-            hits.extend(f"{shown}: contains {kind}" for kind in disclosure.scan_text(text, ids))
-        elif p.suffix.lower() == ".xlsx":
-            hits.extend(f"{shown}: contains {kind}" for kind in disclosure.scan_text(_xlsx_text(p), ids))
-        else:
-            hits.extend(str(h) for h in disclosure.scan_file(p, ids, shown=shown))
-    return hits
-
-
-def _xlsx_text(path: Path) -> str:
-    """Every cell of a workbook as text (the identifier guard scans workbooks too)."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return "\n".join(" ".join("" if v is None else str(v) for v in row)
-                         for ws in wb.worksheets for row in ws.iter_rows(values_only=True))
-    finally:
-        wb.close()
