@@ -12,7 +12,6 @@ disclosure or identifier guard.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import json
 import logging
@@ -32,107 +31,21 @@ import pandas as pd
 
 from . import __version__
 from .config import RunConfig, load_params, project_root, resolve_params, resolve_path
+from .nbparams import COMMON_PARAMETERS, NotebookInfo, NotebookParameter, discover_notebooks  # noqa: F401  (re-exported)
 from .errors import (EXIT_BAD_INPUT, EXIT_NOTEBOOK_FAILED, EXIT_OK, EXIT_REFUSED, InputError, Problem,
                      PublicationRefused)
 from .provenance import sha256_file
+from .run_inputs import (NAMES_PARAMETER, RunIdentifiers, collect_identifiers, input_identifier_values,  # noqa: F401
+                         notebook_values)
 
 __all__ = ["NotebookInfo", "discover_notebooks", "validate", "run", "RunResult", "render_html",
            "COMMON_PARAMETERS", "RUN_ID_RE"]
 
-COMMON_PARAMETERS = ("params_file", "run_dir")
-"""Parameters every notebook declares and the pipeline injects."""
 RUN_ID_RE = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
-_NB_RE = re.compile(r"^\d{2}_[a-z0-9_]+\.ipynb$")
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 INTERNAL_ONLY_TAG = "internal-only"
 
 log = logging.getLogger("assurance")
-
-
-# --------------------------------------------------------------------------- notebooks
-@dataclass(frozen=True, slots=True)
-class NotebookParameter:
-    """One parameter of a notebook's ``parameters`` cell."""
-
-    name: str
-    type_name: str
-    default: Any
-    help: str
-
-    @property
-    def types(self) -> tuple[type, ...]:
-        return {"str": (str,), "int": (int,), "float": (float, int), "bool": (bool,), "dict": (dict,),
-                "list": (list,)}.get(self.type_name, ())
-
-
-@dataclass(frozen=True, slots=True)
-class NotebookInfo:
-    """A notebook in run order with its parameters."""
-
-    name: str
-    path: Path
-    parameters: tuple[NotebookParameter, ...]
-
-    def param(self, name: str) -> NotebookParameter | None:
-        return next((p for p in self.parameters if p.name == name), None)
-
-    def defaults(self) -> dict[str, Any]:
-        return {p.name: p.default for p in self.parameters}
-
-
-def _parameters_cell(path: Path) -> str:
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if len(cells) != 1:
-        raise InputError(Problem(file=str(path.name), message=f"has {len(cells)} cells tagged 'parameters'",
-                                 expected="exactly one"))
-    return cells[0].source
-
-
-def _parse_parameters(source: str, file: str) -> tuple[NotebookParameter, ...]:
-    """Parse ``name = literal  # help`` lines; anything else is an error (literals only)."""
-    out = []
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise InputError(Problem(file=file, place=f"parameters cell, line {exc.lineno}", message="is not valid Python")) from None
-    lines = source.splitlines()
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            target, value = node.target.id, node.value
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            target, value = node.targets[0].id, node.value
-        else:
-            raise InputError(Problem(file=file, place=f"parameters cell, line {node.lineno}",
-                                     message="is not a simple assignment", expected="name = literal  # help"))
-        try:
-            default = ast.literal_eval(value) if value is not None else None
-        except ValueError:
-            raise InputError(Problem(file=file, place=f"parameters cell, line {node.lineno}", column=target,
-                                     message="is not a literal", expected="a literal value (text, number, true/false, list or dict)")) from None
-        line = lines[node.lineno - 1]
-        help_ = line.split("#", 1)[1].strip() if "#" in line else ""
-        tname = type(default).__name__ if default is not None else "None"
-        out.append(NotebookParameter(target, tname, default, help_))
-    return tuple(out)
-
-
-def discover_notebooks(folder: Path | None = None) -> list[NotebookInfo]:
-    """The notebooks ``NN_name.ipynb`` of ``folder`` (default ``notebooks/``) in run order."""
-    folder = Path(folder) if folder else project_root() / "notebooks"
-    out = []
-    for p in sorted(folder.glob("*.ipynb")):
-        if not _NB_RE.match(p.name):
-            continue
-        params = _parse_parameters(_parameters_cell(p), p.name)
-        missing = [c for c in COMMON_PARAMETERS if c not in {q.name for q in params}]
-        if missing:
-            raise InputError(Problem(file=p.name, message=f"parameters cell lacks {', '.join(missing)}",
-                                     expected="params_file and run_dir in every notebook"))
-        out.append(NotebookInfo(p.stem, p, params))
-    return out
 
 
 # --------------------------------------------------------------------------- validation
@@ -144,12 +57,6 @@ class Validation:
     notebooks: list[NotebookInfo]
     inputs: list[dict[str, Any]] = field(default_factory=list)
     identifier_values: dict[str, set[str]] = field(default_factory=dict)
-
-
-def _notebook_values(cfg: RunConfig, nb: NotebookInfo) -> dict[str, Any]:
-    values = nb.defaults()
-    values.update(cfg.notebook_params(nb.name))
-    return values
 
 
 def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path | None = None,
@@ -169,7 +76,7 @@ def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path 
         if c.notebook not in names:
             continue
         nb = next(n for n in notebooks if n.name == c.notebook)
-        raw = _notebook_values(cfg, nb).get(c.parameter)
+        raw = notebook_values(cfg, nb).get(c.parameter)
         if nb.param(c.parameter) is None:
             problems.append(Problem(file=f"notebooks/{nb.name}.ipynb", key=c.parameter,
                                     message=f"is read by input contract '{c.name}' but is not in the parameters cell"))
@@ -184,7 +91,7 @@ def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path 
             problems.append(Problem(file=readers.display_path(cfg.params_file), key=f"notebooks.{nb.name}.{c.parameter}",
                                     value=str(raw), expected="an existing file (relative paths start at the project root)"))
             continue
-        params = resolve_params(_notebook_values(cfg, nb), root)
+        params = resolve_params(notebook_values(cfg, nb), root)
         try:
             frame = c.read(path, params)
         except InputError as exc:
@@ -193,115 +100,12 @@ def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path 
         val.inputs.append({"contract": c.name, "notebook": c.notebook, "parameter": c.parameter,
                            "path": readers.display_path(path), "rows": int(len(frame)) if hasattr(frame, "__len__") else None,
                            "sha256": sha256_file(path)})
-        _collect_identifiers(c, frame, val.identifier_values)
+        collect_identifiers(c, frame, val.identifier_values)
     problems += _alternatives_missing(cfg, notebooks, readers.contracts())
     problems += _parameter_problems(cfg, notebooks)
     if problems:
         raise InputError(problems)
     return val
-
-
-def _collect_identifiers(c: Any, frame: Any, into: dict[str, set[str]]) -> None:
-    """Add the values of contract ``c``'s identifier columns in ``frame`` to ``into``."""
-    for col in c.identifier_columns:
-        if isinstance(frame, pd.DataFrame) and col in frame.columns:
-            vals = frame[col].dropna().astype(str).str.strip()
-            into.setdefault(col, set()).update(v for v in vals if v)
-
-
-NAMES_PARAMETER = "names_file"
-"""A notebook parameter of this name holds a names list (one a line, ``#`` comments): like the
-run's ``identifier_names_file``, its names are looked for in every notebook's free text."""
-
-
-@dataclass
-class RunIdentifiers:
-    """The identifiers of a run's inputs (see :func:`input_identifier_values`).
-
-    Attributes
-    ----------
-    values : dict of str to set of str
-        Identifier column name -> the values found.
-    names_files : list of Path
-        Names lists: the run's ``identifier_names_file`` and every notebook's ``names_file``.
-    unread : list of str
-        One line for each input that could not be read (absent, or failing its contract),
-        naming the contract and parameter, never a value.
-    """
-
-    values: dict[str, set[str]] = field(default_factory=dict)
-    names_files: list[Path] = field(default_factory=list)
-    unread: list[str] = field(default_factory=list)
-
-    def identifier_set(self) -> Any:
-        """An :class:`~assurance_lib.disclosure.IdentifierSet` of the values and the names."""
-        from . import disclosure
-
-        names: list[str] = []
-        for f in self.names_files:
-            if f.is_file():
-                names += [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines()
-                          if ln.strip() and not ln.lstrip().startswith("#")]
-        return disclosure.IdentifierSet.from_columns(self.values, names=names)
-
-
-def input_identifier_values(cfg: RunConfig, *, notebooks_dir: Path | None = None,
-                            own: tuple[str, Mapping[str, Any]] | None = None) -> RunIdentifiers:
-    """The identifier values and names lists of every input of a run, read as the run reads them.
-
-    Every registered input contract with identifier columns whose notebook is in
-    ``notebooks_dir`` (default ``notebooks/``) is read with the notebook's parameter values
-    (its defaults, overridden by the run's parameters file); every notebook's
-    :data:`NAMES_PARAMETER` file and the run's ``identifier_names_file`` are the names lists.
-
-    Parameters
-    ----------
-    cfg : RunConfig
-        The run's parameters.
-    notebooks_dir : Path, optional
-        Where the notebooks are.
-    own : (str, mapping), optional
-        A notebook's name and the parameter values it was actually given (a standalone run may
-        differ from the parameters file): used instead of the file's for that notebook, and its
-        contracts are read even when it is not in ``notebooks_dir``.
-
-    Returns
-    -------
-    RunIdentifiers
-    """
-    from . import readers
-
-    root = project_root()
-    try:
-        notebooks = {nb.name: nb for nb in discover_notebooks(notebooks_dir)}
-    except InputError:
-        notebooks = {}
-    values_of: dict[str, dict[str, Any]] = {name: _notebook_values(cfg, nb) for name, nb in notebooks.items()}
-    if own is not None:
-        values_of[own[0]] = dict(own[1])
-    resolved = {name: resolve_params(vals, root) for name, vals in values_of.items()}
-    out = RunIdentifiers()
-    if cfg.identifier_names_file:
-        out.names_files.append(Path(cfg.identifier_names_file))
-    out.names_files += [Path(v[NAMES_PARAMETER]) for v in resolved.values() if v.get(NAMES_PARAMETER)]
-    for c in readers.contracts():
-        if not c.identifier_columns or c.notebook not in resolved:
-            continue
-        params = resolved[c.notebook]
-        raw = params.get(c.parameter)
-        if not raw:
-            continue
-        path = Path(str(raw))
-        if not path.is_file():
-            out.unread.append(f"{c.name} ({c.notebook}, {c.parameter}): no such file")
-            continue
-        try:
-            frame = c.read(path, params)
-        except InputError:
-            out.unread.append(f"{c.name} ({c.notebook}, {c.parameter}): does not pass its input contract")
-            continue
-        _collect_identifiers(c, frame, out.values)
-    return out
 
 
 def _parameter_problems(cfg: RunConfig, notebooks: list[NotebookInfo]) -> list[Problem]:
@@ -310,7 +114,7 @@ def _parameter_problems(cfg: RunConfig, notebooks: list[NotebookInfo]) -> list[P
 
     out: list[Problem] = []
     for nb in notebooks:
-        values = _notebook_values(cfg, nb)
+        values = notebook_values(cfg, nb)
         for check in readers.parameter_checks(nb.name):
             for name, value, expected in check(values):
                 out.append(Problem(file=readers.display_path(cfg.params_file), key=f"notebooks.{nb.name}.{name}",
@@ -331,7 +135,7 @@ def _alternatives_missing(cfg: RunConfig, notebooks: list[NotebookInfo], contrac
         nb = next((n for n in notebooks if n.name == nb_name), None)
         if nb is None:
             continue
-        values = _notebook_values(cfg, nb)
+        values = notebook_values(cfg, nb)
         if not any(values.get(c.parameter) for c in members):
             names = " or ".join(c.parameter for c in members)
             out.append(Problem(file=readers.display_path(cfg.params_file), key=f"notebooks.{nb_name}",
@@ -699,7 +503,7 @@ def _identifier_set(val: Validation) -> Any:
     root = project_root()
     names = [Path(val.config.identifier_names_file)] if val.config.identifier_names_file else []
     for nb in val.notebooks:
-        f = _notebook_values(val.config, nb).get(NAMES_PARAMETER)
+        f = notebook_values(val.config, nb).get(NAMES_PARAMETER)
         if isinstance(f, str) and f:
             names.append(resolve_path(f, root))
     return RunIdentifiers(values=val.identifier_values, names_files=names).identifier_set()
