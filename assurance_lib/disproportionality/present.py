@@ -519,10 +519,10 @@ def show_findings_summary(flags: pd.DataFrame, *, top: int = 5) -> Any:
 
 def method_notes(ctx: Any, res: Results) -> Any:
     """The choices behind the numbers, for the "Method and caveats" section (for display)."""
-    return shown(method_table(ctx, res), "Method: the choices behind the numbers")
+    return shown(method_choices(ctx, res), "Method: the choices behind the numbers")
 
 
-def method_table(ctx: Any, res: Results) -> pd.DataFrame:
+def method_choices(ctx: Any, res: Results) -> pd.DataFrame:
     """The choices behind the numbers (a frame of ``choice, value``)."""
     s, result = res.settings, res.computed
     fmap = s.feeder_map()
