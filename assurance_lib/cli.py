@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``assurance`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
-    from . import pipeline
+    from . import pipeline, registry
 
     if args.command == "run":
         result = pipeline.run(args.params, output_root=args.output_root, notebooks_dir=args.notebooks, quiet=args.quiet)
@@ -69,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(exc.render(), file=sys.stderr)
             return EXIT_BAD_INPUT
         for i, nb in enumerate(notebooks, 1):
-            print(f"{i}. {nb.name}  ({nb.path.name})")
+            analysis = registry.by_notebook(nb.name)
+            print(f"{i}. {nb.name}  ({nb.path.name})" + (f": {analysis.title}" if analysis else ""))
             for p in nb.parameters:
                 print(f"     {p.name:<26} {p.type_name:<6} default {p.default!r}")
                 if p.help:

@@ -327,6 +327,25 @@ def load_params(
     root = (root or project_root()).resolve()
     file = resolve_path(path if path is not None else DEFAULT_PARAMS, root)
     shown = _display(file, root)
+    raw = _read_yaml(file, shown)
+    problems = _top_level_problems(raw, shown)
+    period, found = _period(raw, shown)
+    problems += found + _run_limit_problems(raw, shown)
+    disclosure, found = _disclosure(raw, shown)
+    problems += found
+    notebooks, found = _notebook_sections(raw, shown, root, notebook_params=notebook_params, check_files=check_files)
+    problems += found
+    names_file, found = _names_file(raw, shown, root, check_files=check_files)
+    problems += found
+    if problems:
+        raise InputError(problems)
+    assert period is not None
+    return _run_config(raw, file=file, root=root, period=period, disclosure=disclosure, notebooks=notebooks,
+                       names_file=names_file, output_root=output_root)
+
+
+def _read_yaml(file: Path, shown: str) -> dict[str, Any]:
+    """The parameters file's top-level mapping, read with ``yaml.safe_load``; an error if absent or not YAML."""
     if not file.is_file():
         raise InputError([Problem(file=shown, message="no such parameters file")])
     try:
@@ -337,90 +356,122 @@ def load_params(
         raise InputError([Problem(file=shown, place=where, message=f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
     if not isinstance(raw, dict):
         raise InputError([Problem(file=shown, message="expected a mapping of keys at the top level")])
+    return raw
 
+
+def _top_level_problems(raw: Mapping[str, Any], shown: str) -> list[Problem]:
+    """Unknown top-level keys, required ones missing, and values of the wrong type."""
     problems: list[Problem] = []
-
-    def bad(key: str, value: Any, expected: str) -> None:
-        problems.append(Problem(file=shown, key=key, value=value, expected=expected))
-
     for key in raw:
         if key not in _TOP_KEYS:
-            bad(key, None, f"a known key (one of: {', '.join(_TOP_KEYS)})")
+            problems.append(Problem(file=shown, key=key, expected=f"a known key (one of: {', '.join(_TOP_KEYS)})"))
     for key, (types, required, help_) in _TOP_KEYS.items():
         if key not in raw:
             if required:
                 problems.append(Problem(file=shown, key=key, message=f"missing (expected {help_})"))
             continue
         if not _is_type(raw[key], types):
-            bad(key, raw[key], f"{_type_name(types)}: {help_}")
+            problems.append(Problem(file=shown, key=key, value=raw[key], expected=f"{_type_name(types)}: {help_}"))
+    return problems
 
-    period: Period | None = None
-    if isinstance(raw.get("period"), str):
-        try:
-            period = Period.parse(raw["period"])
-            if raw["period"].strip() != period.label:
-                bad("period", raw["period"], f"the label form '{period.label}'")
-        except ValueError as exc:
-            bad("period", raw["period"], str(exc).split(": ", 1)[-1] if "expected" in str(exc) else str(exc))
 
+def _period(raw: Mapping[str, Any], shown: str) -> tuple[Period | None, list[Problem]]:
+    """The run's :class:`Period` from ``period`` (``None`` when absent or wrong), and any problem with it."""
+    if not isinstance(raw.get("period"), str):
+        return None, []
+    try:
+        period = Period.parse(raw["period"])
+    except ValueError as exc:
+        return None, [Problem(file=shown, key="period", value=raw["period"],
+                              expected=str(exc).split(": ", 1)[-1] if "expected" in str(exc) else str(exc))]
+    if raw["period"].strip() != period.label:
+        return period, [Problem(file=shown, key="period", value=raw["period"], expected=f"the label form '{period.label}'")]
+    return period, []
+
+
+def _run_limit_problems(raw: Mapping[str, Any], shown: str) -> list[Problem]:
+    """``retention`` and ``cell_timeout`` below 1."""
+    out: list[Problem] = []
     for key in ("retention", "cell_timeout"):
         v = raw.get(key)
         if _is_type(v, (int,)) and v < 1:
-            bad(key, v, "a whole number of 1 or more")
+            out.append(Problem(file=shown, key=key, value=v, expected="a whole number of 1 or more"))
+    return out
 
-    disclosure = DisclosureConfig()
+
+def _disclosure(raw: Mapping[str, Any], shown: str) -> tuple[DisclosureConfig, list[Problem]]:
+    """The :class:`DisclosureConfig` of the ``disclosure`` section (the defaults where it is absent or wrong)."""
+    problems: list[Problem] = []
     d_raw = raw.get("disclosure") or {}
-    if isinstance(d_raw, dict):
-        ok = True
-        for k, v in d_raw.items():
-            if k not in _DISCLOSURE_KEYS:
-                bad(f"disclosure.{k}", None, f"a known key (one of: {', '.join(_DISCLOSURE_KEYS)})")
-                ok = False
-            elif not _is_type(v, _DISCLOSURE_KEYS[k]):
-                bad(f"disclosure.{k}", v, _type_name(_DISCLOSURE_KEYS[k]))
-                ok = False
-        if ok:
-            try:
-                disclosure = DisclosureConfig(**d_raw)
-            except ValueError as exc:
-                problems.append(Problem(file=shown, key="disclosure", message=str(exc)))
+    if not isinstance(d_raw, dict):
+        return DisclosureConfig(), problems
+    for k, v in d_raw.items():
+        if k not in _DISCLOSURE_KEYS:
+            problems.append(Problem(file=shown, key=f"disclosure.{k}",
+                                    expected=f"a known key (one of: {', '.join(_DISCLOSURE_KEYS)})"))
+        elif not _is_type(v, _DISCLOSURE_KEYS[k]):
+            problems.append(Problem(file=shown, key=f"disclosure.{k}", value=v, expected=_type_name(_DISCLOSURE_KEYS[k])))
+    if problems:
+        return DisclosureConfig(), problems
+    try:
+        return DisclosureConfig(**d_raw), problems
+    except ValueError as exc:
+        return DisclosureConfig(), [Problem(file=shown, key="disclosure", message=str(exc))]
+
+
+def _notebook_sections(raw: Mapping[str, Any], shown: str, root: Path, *,
+                       notebook_params: Mapping[str, Mapping[str, tuple[type, ...]]] | None,
+                       check_files: bool) -> tuple[dict[str, Mapping[str, Any]], list[Problem]]:
+    """The ``notebooks`` section, checked against the notebooks' parameters (names and types) when given."""
+    problems: list[Problem] = []
+
+    def bad(key: str, value: Any, expected: str) -> None:
+        problems.append(Problem(file=shown, key=key, value=value, expected=expected))
 
     nb_raw = raw.get("notebooks") or {}
     notebooks: dict[str, Mapping[str, Any]] = {}
-    if isinstance(nb_raw, dict):
-        for nb, values in nb_raw.items():
-            if values is None:
-                values = {}
-            if not isinstance(values, dict):
-                bad(f"notebooks.{nb}", values, "a mapping of parameter names to values")
+    if not isinstance(nb_raw, dict):
+        return notebooks, problems
+    for nb, values in nb_raw.items():
+        if values is None:
+            values = {}
+        if not isinstance(values, dict):
+            bad(f"notebooks.{nb}", values, "a mapping of parameter names to values")
+            continue
+        if notebook_params is not None:
+            if nb not in notebook_params:
+                bad(f"notebooks.{nb}", None, f"a notebook name (one of: {', '.join(sorted(notebook_params))})")
                 continue
-            if notebook_params is not None:
-                if nb not in notebook_params:
-                    bad(f"notebooks.{nb}", None, f"a notebook name (one of: {', '.join(sorted(notebook_params))})")
-                    continue
-                known = notebook_params[nb]
-                for k, v in values.items():
-                    if k not in known:
-                        bad(f"notebooks.{nb}.{k}", None,
-                            f"a parameter of notebook {nb} (one of: {', '.join(sorted(known)) or 'none'})")
-                    elif known[k] and not _is_type(v, known[k]):
-                        bad(f"notebooks.{nb}.{k}", v, _type_name(known[k]))
-            if check_files:
-                for k, v in values.items():
-                    if (k.endswith("_path") or k.endswith("_file")) and isinstance(v, str) and v:
-                        if not resolve_path(v, root).exists():
-                            bad(f"notebooks.{nb}.{k}", v, "an existing file (relative paths start at the project root)")
-            notebooks[str(nb)] = MappingProxyType(dict(values))
+            known = notebook_params[nb]
+            for k, v in values.items():
+                if k not in known:
+                    bad(f"notebooks.{nb}.{k}", None, f"a parameter of notebook {nb} (one of: {', '.join(sorted(known)) or 'none'})")
+                elif known[k] and not _is_type(v, known[k]):
+                    bad(f"notebooks.{nb}.{k}", v, _type_name(known[k]))
+        if check_files:
+            for k, v in values.items():
+                if (k.endswith("_path") or k.endswith("_file")) and isinstance(v, str) and v:
+                    if not resolve_path(v, root).exists():
+                        bad(f"notebooks.{nb}.{k}", v, "an existing file (relative paths start at the project root)")
+        notebooks[str(nb)] = MappingProxyType(dict(values))
+    return notebooks, problems
 
-    names_file = None
-    if isinstance(raw.get("identifier_names_file"), str) and raw["identifier_names_file"]:
-        names_file = resolve_path(raw["identifier_names_file"], root)
-        if check_files and not names_file.is_file():
-            bad("identifier_names_file", raw["identifier_names_file"], "an existing text file")
 
-    if problems:
-        raise InputError(problems)
-    assert period is not None
+def _names_file(raw: Mapping[str, Any], shown: str, root: Path, *, check_files: bool) -> tuple[Path | None, list[Problem]]:
+    """The resolved ``identifier_names_file`` (``None`` when not given), and a problem if it is missing."""
+    if not (isinstance(raw.get("identifier_names_file"), str) and raw["identifier_names_file"]):
+        return None, []
+    names_file = resolve_path(raw["identifier_names_file"], root)
+    if check_files and not names_file.is_file():
+        return names_file, [Problem(file=shown, key="identifier_names_file", value=raw["identifier_names_file"],
+                                    expected="an existing text file")]
+    return names_file, []
+
+
+def _run_config(raw: Mapping[str, Any], *, file: Path, root: Path, period: Period, disclosure: DisclosureConfig,
+                notebooks: dict[str, Mapping[str, Any]], names_file: Path | None,
+                output_root: str | os.PathLike[str] | None) -> RunConfig:
+    """The :class:`RunConfig` of checked values (``output_root``: the argument, ``$ASSURANCE_OUTPUT_ROOT``, the file)."""
     out = output_root if output_root is not None else (os.environ.get("ASSURANCE_OUTPUT_ROOT") or raw.get("output_root", "outputs"))
     return RunConfig(
         params_file=file,

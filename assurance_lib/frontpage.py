@@ -17,19 +17,12 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from . import registry
+
 __all__ = ["NOTEBOOK_PAGES", "build_index", "render_index"]
 
-NOTEBOOK_PAGES: tuple[tuple[str, str, str], ...] = (
-    ("04_assurance_report", "Quarterly assurance report: how are we doing?",
-     "The partnership's quarterly report: main messages, what the data, quality assurance, practitioners and "
-     "children tell us, the flags register, what changed since the previous period, gaps and next steps."),
-    ("01_disproportionality", "Disproportionality in children's journeys",
-     "Rates and ratios of children at each stage of the safeguarding journey by ethnic group and other characteristics."),
-    ("02_section11", "Section 11 self-assessment",
-     "How partner agencies rate themselves against the Section 11 standards, with moderation and trends."),
-    ("03_audit_synthesis", "Multi-agency case audits",
-     "What the period's multi-agency case file audits found: grades, themes and actions."),
-)
+NOTEBOOK_PAGES: tuple[tuple[str, str, str], ...] = tuple(
+    (a.notebook, a.title, a.summary) for a in sorted(registry.ANALYSES, key=lambda a: a.name != "report"))
 """(notebook, title, description) of the pages linked from the front page, report first."""
 
 _CSS = """
@@ -141,7 +134,7 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
     for nb, t, desc in NOTEBOOK_PAGES:
         f = share / f"{nb}.html"
         if f.is_file():
-            cls = ' class="report-link"' if nb == "04_assurance_report" else ""
+            cls = ' class="report-link"' if nb == registry.by_name("report").notebook else ""
             page_items.append(f'<li><a{cls} href="{_e(f.name)}">{_e(t)}</a><br>{_e(desc)}</li>')
         else:
             page_items.append(f"<li><strong>{_e(t)}</strong>: not available in this pack (the page was not produced).<br>{_e(desc)}</li>")

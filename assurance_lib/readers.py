@@ -22,7 +22,6 @@ a pandera schema's failures into problems.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -48,8 +47,6 @@ __all__ = [
     "ROW_COLUMN",
     "SHEET_COLUMN",
     "FILE_COLUMNS_ATTR",
-    "ANALYSIS_MODULES",
-    "load_analysis_modules",
 ]
 
 ROW_COLUMN = "_row"
@@ -60,14 +57,6 @@ SHEET_COLUMN = "_sheet"
 FILE_COLUMNS_ATTR = "file_columns"
 """Key of ``DataFrame.attrs`` where :func:`read_table` (given ``columns``) lists every column the
 file has, read or not; :func:`require_columns` names them in its messages."""
-
-ANALYSIS_MODULES: tuple[str, ...] = (
-    "assurance_lib.disproportionality",
-    "assurance_lib.section11",
-    "assurance_lib.audits",
-    "assurance_lib.report",
-)
-"""Modules whose import registers their input contracts."""
 
 ReadFn = Callable[[Path, Mapping[str, Any]], pd.DataFrame]
 
@@ -148,27 +137,22 @@ def register_parameter_check(notebook: str, check: ParameterCheck) -> ParameterC
 
 
 def parameter_checks(notebook: str) -> list[ParameterCheck]:
-    """The registered parameter checks of one notebook, after loading every analysis."""
-    load_analysis_modules()
+    """The registered parameter checks of one notebook (import :mod:`assurance_lib.registry` first for every analysis's)."""
     return list(_PARAMETER_CHECKS.get(notebook, []))
 
 
-def load_analysis_modules() -> None:
-    """Import every analysis module so that their contracts are registered."""
-    for mod in ANALYSIS_MODULES:
-        importlib.import_module(mod)
-
-
 def contracts(notebook: str | None = None) -> list[InputContract]:
-    """The registered contracts (of one notebook, if given), after loading every analysis."""
-    load_analysis_modules()
+    """The registered contracts (of one notebook, if given).
+
+    An analysis registers its contracts when it is imported; :mod:`assurance_lib.registry`
+    imports every analysis, so import it first to have them all.
+    """
     out = list(_REGISTRY.values())
     return [c for c in out if notebook is None or c.notebook == notebook]
 
 
 def contract(name: str) -> InputContract:
     """One registered contract by name."""
-    load_analysis_modules()
     try:
         return _REGISTRY[name]
     except KeyError:

@@ -24,7 +24,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 from assurance_lib import charts  # noqa: E402
 from assurance_lib.config import DisclosureConfig  # noqa: E402
-from assurance_lib.disproportionality import views  # noqa: E402
+from assurance_lib.disproportionality import present  # noqa: E402
 
 # The meanings as the project documents them: docs/disclosure.md ("[c] suppressed, [low] rounds to
 # zero but is not zero, [x] not available, [z] not applicable"; the front page says "suppressed to
@@ -236,7 +236,7 @@ def test_show_heatmap_labels_suppressed_insufficient_and_missing_cells() -> None
     } for g, s, v, f, m in rows])
     ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()),
                           publish=SimpleNamespace(figure=lambda chart: chart))
-    chart = views.show_heatmap(ctx, published, measure="conversion_ratio")
+    chart = present.show_heatmap(ctx, SimpleNamespace(table=published), measure="conversion_ratio")
     _drawn(chart)
     ax = chart.fig.axes[0]
     # rows in order of appearance, columns Referral, plan: no child at the feeder stage (a zero
@@ -315,7 +315,7 @@ def test_forest_shows_major_groups_in_bold_above_their_parts_with_reasons_for_ga
         "group_type": t, "group": g, "group_label": lab, "count": "12", "value": v, "lower_95": lo, "upper_95": hi,
         "flag": f, "method": m, "reference_group": "White British (WBRI)"} for t, g, lab, v, lo, hi, f, m in rows])
     ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c))
-    chart = views.show_forest(ctx, published, stage="cpp_start")
+    chart = present.show_forest(ctx, SimpleNamespace(table=published), stage="cpp_start")
     _drawn(chart)
     ax = chart.fig.axes[0]
     # the reference group and "Refused" (no population) are left out; CHNE is in the Asian major group
@@ -342,7 +342,7 @@ def test_dsr_dot_plot_gives_intervals_and_says_why_a_rate_is_missing() -> None:
         "group_type": "ethnicity_major", "group": g, "group_label": g, "count": "9", "denominator": "", "value": v,
         "lower_95": lo, "upper_95": hi, "flag": "not compared", "method": m} for st, g, v, lo, hi, m in rows])
     ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c))
-    _, chart = views.show_dsr(ctx, published)
+    _, chart = present.show_dsr(ctx, SimpleNamespace(table=published))
     _drawn(chart)
     ax = chart.fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Child protection plan starts", "Black", "Other"]
@@ -372,7 +372,7 @@ def test_trend_ratios_chart_one_line_per_major_group_with_gaps_for_suppressed_qu
                          "group": g, "group_label": g, "value": v, "lower_95": v, "upper_95": v,
                          "method": "score", "reference_group": "White British (WBRI)"})
     ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c))
-    chart = views.show_trend_ratios(ctx, pd.DataFrame(rows), stage="referral")
+    chart = present.show_trend_ratios(ctx, SimpleNamespace(trends=pd.DataFrame(rows)), stage="referral")
     _drawn(chart)
     ax = chart.fig.axes[0]
     # White (the reference's own major group) and Not known are left out; Asian's label sits at its last shown quarter

@@ -40,7 +40,7 @@ def test_deprivation_view_has_plain_headings() -> None:
         "measure": ["conversion_ratio", "conversion_ratio_imd"], "stage": ["s47", "s47"],
         "group_type": ["ethnicity_minor"] * 2, "group_label": ["Indian", "Indian"],
         "value": [1.345, 1.3485], "lower_95": [1.1247, 0.817], "upper_95": [1.6083, 2.2256]})
-    v = dp.show_deprivation(pub, stage="s47")
+    v = dp.deprivation_data(pub, stage="s47")
     assert list(v.columns) == ["group", "ratio, crude", "95% CI lower, crude", "95% CI upper, crude",
                                "ratio, adjusted for deprivation", "95% CI lower, adjusted for deprivation",
                                "95% CI upper, adjusted for deprivation"]

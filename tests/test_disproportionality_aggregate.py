@@ -137,16 +137,16 @@ def test_validate_needs_events_or_an_aggregate(tmp_path, root, monkeypatch):
 def test_aggregate_only_views_say_what_is_not_available(tmp_path):
     ctx = setup("01_disproportionality", params_file="parameters/2026-27-Q2.yaml", run_dir=str(tmp_path), events_path="",
                 aggregate_path="data/synthetic/journey_aggregate.csv", population_path="data/synthetic/population_children.csv")
-    inputs = dp.load(ctx)
+    res = dp.analyse(ctx)
+    inputs = res.inputs
     assert inputs.from_aggregate
-    res = dp.analyse(ctx, inputs)
     assert res.window.label == "12 months to 30 September 2026"
-    summary = dict(zip(*dp.input_summary(inputs, res).T.to_numpy()))
+    summary = dict(zip(*dp.input_summary(res).T.to_numpy()))
     assert summary["Aggregate rows read"] == "2,556"   # 9 stages x 284 groups (every group type and intersection)
-    published = dp.publish_all(ctx, inputs, res)
+    published = res.tables
     assert set(published) == {"disproportionality", "disproportionality_benchmark"}
-    assert "not available from an aggregate input" in dp.show_trends(ctx, None)["note"].iloc[0]
-    assert "IMD decile" in dp.show_deprivation(published["disproportionality"])["note"].iloc[0]
+    assert "not available from an aggregate input" in dp.show_trends(ctx, res)["note"].iloc[0]
+    assert "IMD decile" in dp.deprivation_data(published["disproportionality"])["note"].iloc[0]
     # the benchmark's partnership rows are the aggregate's All children rows (12 months of flows)
     b = published["disproportionality_benchmark"]
     agg = inputs.aggregate
@@ -162,9 +162,9 @@ def test_quarter_aggregate_flows_are_not_benchmarked_against_years(tmp_path):
     ctx = setup("01_disproportionality", params_file="parameters/2026-27-Q2.yaml", run_dir=str(tmp_path), events_path="",
                 aggregate_path="data/synthetic/journey_aggregate.csv", population_path="data/synthetic/population_children.csv",
                 window="quarter")
-    inputs = dp.load(ctx)
-    res = dp.analyse(ctx, inputs)
-    b, _ = dp.benchmark_table(ctx, inputs, res)
+    res = dp.analyse(ctx)
+    b, _ = dp.benchmark_table(res.inputs, res.settings, res.computed, period=ctx.config.period,
+                              partnership=ctx.config.partnership)
     part = b[b["area_type"] == "Partnership"].set_index("stage")
     assert pd.isna(part.loc["referral", "count"]) and "cover a quarter" in part.loc["referral", "note"]
     assert part.loc["cpp_at_end", "count"] > 0   # stocks are comparable whatever the window

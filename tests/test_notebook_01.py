@@ -37,8 +37,7 @@ def test_notebook_is_thin_and_committed_without_outputs(root):
 def test_q1_parameters_run_and_report_later_events(root, tmp_path):
     ctx = setup("01_disproportionality", params_file="parameters/2026-27-Q1.yaml", run_dir=str(tmp_path),
                 events_path="data/synthetic/journey_events.csv", population_path="data/synthetic/population_children.csv")
-    inputs = dp.load(ctx)
-    res = dp.analyse(ctx, inputs)
+    res = dp.analyse(ctx)
     assert res.window.label == "12 months to 30 June 2026"
     assert len(res.quarantine) > 0 and (tmp_path / "internal" / "tables" / "disproportionality_quarantine.csv").is_file()
     allc = res.grid[(res.grid["group"] == "All children") & (res.grid["measure"] == "rate_per_10000")]

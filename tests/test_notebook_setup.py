@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assurance_lib import notebook, pipeline
+from assurance_lib import notebook, run_inputs
+from assurance_lib.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = "parameters/2026-27-Q2.yaml"
@@ -32,7 +33,7 @@ def _report_ctx(tmp_path: Path, **params: str) -> notebook.Context:
     base = {"commentary_path": "data/synthetic/commentary/2026-27-Q2.md", "children_feedback_path": "",
             "practitioner_survey_path": "", "oba_path": "", "previous_run_dir": ""}
     base.update(params)
-    return notebook.setup("04_assurance_report", params_file=PARAMS, run_dir=str(tmp_path / "pack"), **base)
+    return notebook.setup("04_assurance_report", {"params_file": PARAMS, "run_dir": str(tmp_path / "pack"), **base})
 
 
 def test_report_commentary_is_checked_against_other_notebooks_inputs(tmp_path: Path) -> None:
@@ -53,13 +54,13 @@ def test_report_commentary_is_checked_against_other_notebooks_inputs(tmp_path: P
 
 def test_identifiers_are_read_once_and_only_when_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple] = []
-    real = pipeline.input_identifier_values
+    real = run_inputs.input_identifier_values
 
     def counting(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "input_identifier_values", counting)
+    monkeypatch.setattr(run_inputs, "input_identifier_values", counting)
     ctx = _report_ctx(tmp_path)
     assert calls == []                       # setup alone reads no input
     ctx.publish.text("a", "No identifiers here.", free_text=True)
@@ -79,9 +80,8 @@ def test_a_standalone_runs_own_inputs_are_used(tmp_path: Path) -> None:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    ctx = notebook.setup("01_disproportionality", params_file=PARAMS, run_dir=str(tmp_path / "pack"),
-                         events_path=str(own), population_path="data/synthetic/population_children.csv",
-                         aggregate_path="")
+    ctx = notebook.setup("01_disproportionality", notebook.notebook_parameters("01_disproportionality")
+                         | {"params_file": PARAMS, "run_dir": str(tmp_path / "pack"), "events_path": str(own)})
     ids = ctx.publish.identifiers()
     assert "LOCALKID991" in ids.values
     out = ctx.publish.text("t", "Child LOCALKID991 was seen.", free_text=True)
@@ -109,3 +109,42 @@ def test_publisher_accepts_a_set_directly(tmp_path: Path) -> None:
     # a set given directly replaces the run's: the audits' case references are not in it
     case = _first(ROOT / "data/synthetic/audit_grades.csv", "case_ref")
     assert case not in ctx.publish.identifiers().values
+
+
+# setup(notebook, globals()): exactly the names of the notebook's own parameters cell
+NB04 = {"params_file": PARAMS, "commentary_path": "", "children_feedback_path": "", "practitioner_survey_path": "",
+        "oba_path": "", "previous_run_dir": ""}
+
+
+def test_setup_takes_exactly_the_parameters_cell_names(tmp_path: Path) -> None:
+    # notebook 04's parameters cell has these seven names; anything else in the namespace is ignored
+    ns = {**NB04, "run_dir": str(tmp_path / "pack"), "rep": object(), "In": [], "__name__": "__main__"}
+    ctx = notebook.setup("04_assurance_report", ns)
+    assert set(ctx.params) == {"commentary_path", "children_feedback_path", "practitioner_survey_path", "oba_path",
+                               "previous_run_dir"}
+    assert ctx.analysis is not None and (ctx.analysis.name, ctx.analysis.notebook) == ("report", "04_assurance_report")
+    assert ctx.run_dir == tmp_path / "pack"
+
+
+def test_setup_refuses_a_missing_parameter_naming_it(tmp_path: Path) -> None:
+    ns = {**NB04, "run_dir": str(tmp_path / "pack")}
+    del ns["oba_path"]
+    with pytest.raises(InputError) as exc:
+        notebook.setup("04_assurance_report", ns)
+    msg = exc.value.render()
+    assert "notebooks/04_assurance_report.ipynb" in msg and "oba_path" in msg
+    assert not (tmp_path / "pack").exists()          # nothing is created before the check
+
+
+def test_setup_keywords_refuse_an_unknown_parameter(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as exc:
+        notebook.setup("04_assurance_report", params_file=PARAMS, run_dir=str(tmp_path / "pack"), oba_pth="x.yaml")
+    msg = exc.value.render()
+    assert "notebooks/04_assurance_report.ipynb" in msg and "oba_pth" in msg and "oba_path" in msg
+
+
+def test_setup_keywords_take_the_other_values_from_the_parameters_cell(tmp_path: Path) -> None:
+    # notebook 01's cell: fdr = 0.05, window = "rolling12" (read here from the notebook file itself)
+    ctx = notebook.setup("01_disproportionality", params_file=PARAMS, run_dir=str(tmp_path / "pack"), fdr=0.01)
+    assert ctx.params["fdr"] == 0.01 and ctx.params["window"] == "rolling12"
+    assert "params_file" not in ctx.params and "run_dir" not in ctx.params

@@ -447,8 +447,11 @@ def _ctx(fixture: dict[str, str], **extra: object):  # a stand-in for the notebo
     from types import SimpleNamespace
 
     from assurance_lib.config import Period
+    from assurance_lib.notebook import notebook_parameters
 
-    params = {k: v for k, v in fixture.items() if k != "dir"}
+    # the notebook's own defaults (its parameters cell), then the fixture's inputs and choices
+    params = {k: v for k, v in notebook_parameters("02_section11").items() if k not in ("params_file", "run_dir")}
+    params.update({k: v for k, v in fixture.items() if k != "dir"})
     params.update({"survey_path": "", "cycle": "2026-27", "shortlist_size": 2})
     params.update(extra)
     cfg = SimpleNamespace(period=Period.parse("2026-27 Q2"), partnership="Test Partnership")

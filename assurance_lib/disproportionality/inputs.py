@@ -12,7 +12,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ from ..readers import (FILE_COLUMNS_ATTR, ROW_COLUMN, InputContract, display_pat
 from .cohort import _remember, factorize_children
 
 __all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", "PREBIRTH_DAYS",
-           "apply_mapping", "EVENTS_CONTRACT", "POPULATION_CONTRACT", "AGGREGATE_CONTRACT"]
+           "apply_mapping", "EVENTS_CONTRACT", "POPULATION_CONTRACT", "AGGREGATE_CONTRACT", "Inputs", "load"]
 
 PREBIRTH_DAYS = 280
 """An event up to 40 weeks before birth is a pre-birth event (counted as "unborn")."""
@@ -641,3 +641,51 @@ AGGREGATE_CONTRACT = register(InputContract(
     name="journey_aggregate", notebook="01_disproportionality", parameter="aggregate_path", read=read_aggregate,
     description="children by stage and group (aggregate input, instead of events)", optional=True, one_of="journey",
 ))
+
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The checked inputs of one run (identifiers stay inside the library).
+
+    ``events`` is ``None`` when the partnership gives only an ``aggregate`` (children by stage
+    and group): the grid is then computed from the aggregate, and the views that need
+    child-level events (trends, age standardisation without the intersections, deprivation)
+    say so instead of showing a number.
+    """
+
+    events: pd.DataFrame | None
+    population: pd.DataFrame
+    aggregate: pd.DataFrame | None = None
+
+    @property
+    def from_aggregate(self) -> bool:
+        """True when the grid comes from aggregate counts (no child-level events)."""
+        return self.events is None
+
+
+def load(settings: "Settings") -> Inputs:
+    """Read and check the events (or aggregate) and the population the settings name.
+
+    Raises
+    ------
+    InputError
+        Every problem in every input at once.
+    """
+    values = settings.values()
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem | str] = []
+    for fn, key in ((read_events, "events_path"), (read_aggregate, "aggregate_path"), (read_population, "population_path")):
+        if not values[key]:
+            continue
+        try:
+            frames[key] = fn(values[key], values)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return Inputs(events=frames.get("events_path"), population=frames["population_path"],
+                  aggregate=frames.get("aggregate_path"))

@@ -13,9 +13,7 @@ disclosure or identifier guard.
 
 The parts, one role each:
 
-- :mod:`.discovery`   the notebooks in run order and their parameters cells;
 - :mod:`.validation`  the parameters and every input checked before any notebook runs;
-- :mod:`.identifiers` the identifier values of the run's inputs, for the identifier guard;
 - :mod:`.scan`        the identifier guard over a built pack, and masked error texts;
 - :mod:`.render`      executed notebooks to HTML for the analyst and the scrutineer;
 - :mod:`.lock`        the period's lock;
@@ -23,12 +21,16 @@ The parts, one role each:
 - :mod:`.manifest`    the pack's ``manifest.json``;
 - :mod:`.logs`        the console and ``run.log``;
 - :mod:`.runner`      :func:`run` itself, as named steps.
+
+Below the pipeline (shared with the notebook context): :mod:`assurance_lib.nbparams` (the notebooks
+in run order and their parameters cells) and :mod:`assurance_lib.run_inputs` (the identifier values
+of the run's inputs, for the identifier guard).
 """
 
 from __future__ import annotations
 
-from .discovery import COMMON_PARAMETERS, NotebookInfo, NotebookParameter, discover_notebooks, notebook_values
-from .identifiers import NAMES_PARAMETER, RunIdentifiers, collect_identifiers, input_identifier_values
+from ..nbparams import COMMON_PARAMETERS, NotebookInfo, NotebookParameter, discover_notebooks
+from ..run_inputs import NAMES_PARAMETER, RunIdentifiers, collect_identifiers, input_identifier_values, notebook_values
 from .lock import RunLock, RunLocked
 from .logs import log
 from .render import INTERNAL_ONLY_TAG, render_html

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from .. import __version__
 from ..config import RunConfig
 from ..errors import EXIT_BAD_INPUT, EXIT_NOTEBOOK_FAILED, EXIT_OK, EXIT_REFUSED, InputError, PublicationRefused
-from .discovery import NotebookInfo
+from ..nbparams import NotebookInfo
 from .lock import RunLock, RunLocked
 from .logs import drop_logging, log, setup_logging
 from .manifest import manifest, rel, write_manifest

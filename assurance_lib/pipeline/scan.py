@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import project_root, resolve_path
-from .discovery import notebook_values
-from .identifiers import NAMES_PARAMETER, RunIdentifiers
+from ..run_inputs import NAMES_PARAMETER, RunIdentifiers, notebook_values
 from .validation import Validation
 
 __all__ = ["identifier_set", "safe_text"]

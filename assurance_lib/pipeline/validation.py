@@ -10,8 +10,8 @@ from typing import Any
 from ..config import RunConfig, load_params, project_root, resolve_params, resolve_path
 from ..errors import InputError, Problem
 from ..provenance import sha256_file
-from .discovery import COMMON_PARAMETERS, NotebookInfo, discover_notebooks, notebook_values
-from .identifiers import collect_identifiers
+from ..nbparams import COMMON_PARAMETERS, NotebookInfo, discover_notebooks
+from ..run_inputs import collect_identifiers, notebook_values
 
 __all__ = ["Validation", "validate"]
 

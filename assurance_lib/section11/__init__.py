@@ -11,46 +11,45 @@ inputs
 analysis
     Pure functions: tidy frame in, tidy frame out (ratings, moderation, evidence, trends,
     returns received, triangulation, risk ranking, action plan, flags).
+survey
+    The practitioner survey's reader and summary (shared with notebook 04 through
+    :mod:`assurance_lib.voice`).
+settings
+    ``Settings.from_params(ctx.params)``: the notebook's choices, checked, frozen.
+compute
+    ``load(settings)`` (the inputs) and ``compute(inputs, settings, period)`` (every result, pure).
 present
-    What notebook 02 calls: ``analyse(ctx)`` and the ``show_*`` functions that publish.
+    What notebook 02 calls: ``analyse(ctx)``, the ``show_*``/``chart_*`` functions that publish,
+    ``publish_flags`` and ``method_notes``.
 
 Importing this package registers the notebook's input contracts with the reader layer:
 ``section11_framework`` (``framework_path``), ``section11_register`` (``register_path``),
 ``section11_returns`` (``returns_path``) and the optional ``section11_practitioner_survey``
-(``survey_path``; the contract and reader live in :mod:`assurance_lib.voice`).
+(``survey_path``; the reader is :func:`.survey.read_practitioner_survey`).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
-from typing import Any, Mapping
-
-import pandas as pd
 
 from ..readers import InputContract, register
 from .framework import Framework, Standard, load_framework
 from .inputs import read_agency_register, read_framework_input, read_returns
 from .scales import Level, Rating, RatingScale, load_scales
 from . import analysis
-from .present import (Section11Results, analyse, chart_weakest_standards, method_parameters, scorecard_markdown,
+from .compute import Inputs, Section11Results, compute, load
+from .present import (analyse, chart_weakest_standards, method_notes, publish_flags, scorecard_markdown,
                       show_action_plan, show_evidence, show_heatmap, show_moderation, show_moderation_crosstab, show_ratings,
                       show_returns_received, show_shortlist, show_trends, show_triangulation, show_weakest_standards,
-                      write_flags, write_scorecards)
+                      write_scorecards)
+from .settings import Settings
+from .survey import read_practitioner_survey
 
 __all__ = ["Framework", "Standard", "load_framework", "read_agency_register", "read_returns", "Level", "Rating",
-           "RatingScale", "load_scales", "NOTEBOOK", "analysis", "Section11Results", "analyse",
-           "chart_weakest_standards", "method_parameters", "scorecard_markdown", "show_action_plan", "show_evidence",
+           "RatingScale", "load_scales", "NOTEBOOK", "analysis", "Inputs", "Section11Results", "Settings", "load",
+           "compute", "analyse", "chart_weakest_standards", "method_notes", "publish_flags", "scorecard_markdown", "show_action_plan", "show_evidence",
            "show_heatmap", "show_moderation", "show_moderation_crosstab", "show_ratings", "show_returns_received", "show_shortlist",
-           "show_trends", "show_triangulation", "show_weakest_standards", "write_flags", "write_scorecards"]
+           "show_trends", "show_triangulation", "show_weakest_standards", "write_scorecards"]
 
 NOTEBOOK = "02_section11"
-
-
-def _read_survey(path: Path, params: Mapping[str, Any]) -> pd.DataFrame:
-    """Contract reader for the practitioner survey (see :func:`assurance_lib.voice.read_practitioner_survey`)."""
-    from ..voice import read_practitioner_survey
-
-    return read_practitioner_survey(path, params)
 
 
 register(InputContract(name="section11_framework", notebook=NOTEBOOK, parameter="framework_path",
@@ -62,5 +61,5 @@ register(InputContract(name="section11_register", notebook=NOTEBOOK, parameter="
 register(InputContract(name="section11_returns", notebook=NOTEBOOK, parameter="returns_path", read=read_returns,
                        description="Section 11 returns: one row per cycle x agency x standard (CSV or Excel)"))
 register(InputContract(name="section11_practitioner_survey", notebook=NOTEBOOK, parameter="survey_path",
-                       read=_read_survey, optional=True, identifier_columns=("respondent",),
+                       read=read_practitioner_survey, optional=True, identifier_columns=("respondent",),
                        description="practitioner survey: one row per respondent x question (optional)"))

@@ -11,128 +11,36 @@ action owners reach ``shareable/`` only through the redaction guard.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
 from .. import charts
-from ..errors import InputError, Problem
-from ..readers import display_path
 from ..tables import TableSpec
 from . import analysis as A
-from .framework import Framework, load_framework
-from .inputs import read_agency_register, read_returns
+from .compute import Section11Results, compute, load, trend_summary
+from .settings import Settings
 
 __all__ = ["Section11Results", "analyse", "show_returns_received", "show_heatmap", "show_ratings",
            "show_weakest_standards", "chart_weakest_standards", "show_moderation", "show_moderation_crosstab", "show_evidence", "show_trends",
-           "show_triangulation", "show_shortlist", "show_action_plan", "write_scorecards", "write_flags",
-           "method_parameters", "scorecard_markdown", "slug", "styled"]
+           "show_triangulation", "show_shortlist", "show_action_plan", "write_scorecards", "publish_flags",
+           "method_notes", "scorecard_markdown", "slug", "styled"]
 
 _WITHHELD = "[withheld]"
 
 
-@dataclass
-class Section11Results:
-    """Everything notebook 02 shows, computed once by :func:`analyse` (true values, not yet published)."""
-
-    framework: Framework
-    register: pd.DataFrame
-    cycle: str
-    previous: str | None
-    ratings_all: pd.DataFrame
-    current: pd.DataFrame
-    ratings: pd.DataFrame
-    standards: pd.DataFrame
-    domains: pd.DataFrame
-    sectors: pd.DataFrame
-    agencies: pd.DataFrame
-    moderation: pd.DataFrame
-    crosstab: pd.DataFrame
-    evidence: pd.DataFrame
-    trends: pd.DataFrame
-    received: pd.DataFrame
-    ranking: pd.DataFrame
-    actions: pd.DataFrame
-    triangulation: pd.DataFrame | None
-    survey_summary: pd.DataFrame | None
-    flags: pd.DataFrame
-    settings: dict[str, Any] = field(default_factory=dict)
-    source: str = ""
-
-
-def _float(params: Mapping[str, Any], key: str, default: float) -> float:
-    v = params.get(key, default)
-    return float(default if v is None or v == "" else v)
-
-
 def analyse(ctx: Any) -> Section11Results:
-    """Read the inputs named by the notebook's parameters and compute every Section 11 result.
+    """Settings from the notebook's parameters, the inputs they name, and every Section 11 result.
 
-    Parameters used from ``ctx.params``: ``framework_path``, ``register_path``, ``returns_path``,
-    ``survey_path`` (empty = no survey), ``cycle``, ``weight_low_ratings``, ``weight_declines``,
-    ``weight_over_rating``, ``weight_missing_evidence``, ``weight_non_return``,
-    ``shortlist_size``, ``over_rating_threshold``, ``decline_threshold``,
-    ``survey_min_respondents``, ``low_agreement``, ``high_agreement``.
+    :class:`~.settings.Settings` -> :func:`~.compute.load` -> :func:`~.compute.compute`.
 
     Raises
     ------
     InputError
-        Bad inputs (every problem), or a ``cycle`` with no returns.
+        Bad parameters or inputs (every problem), or a ``cycle`` with no returns.
     """
-    p = ctx.params
-    framework = load_framework(p["framework_path"])
-    register = read_agency_register(p["register_path"], p)
-    returns = read_returns(p["returns_path"], p)
-    cycle = str(p.get("cycle") or "")
-    cycles = sorted(returns["cycle"].dropna().unique().tolist())
-    if not cycle:
-        cycle = cycles[-1] if cycles else ""
-    if cycle not in cycles:
-        raise InputError(Problem(file=display_path(p["returns_path"]), column="cycle", value=cycle,
-                                 message="has no returns for the cycle asked for",
-                                 expected=f"a cycle present in the returns (one of: {', '.join(cycles) or 'none'})"))
-    previous = A.previous_cycle(cycles, cycle)
-    ratings_all = A.standard_ratings(returns)
-    current = ratings_all[ratings_all["cycle"] == cycle].reset_index(drop=True)
-    weights = {k: _float(p, f"weight_{k}", A.DEFAULT_WEIGHTS[k]) for k in A.RISK_COMPONENTS}
-    settings = {
-        "cycle": cycle, "previous_cycle": previous or "none", "weights": weights,
-        "shortlist_size": int(p.get("shortlist_size", 8)),
-        "over_rating_threshold": _float(p, "over_rating_threshold", 0.5),
-        "decline_threshold": int(p.get("decline_threshold", 2)),
-        "survey_min_respondents": int(p.get("survey_min_respondents", 5)),
-        "low_agreement": _float(p, "low_agreement", 0.5), "high_agreement": _float(p, "high_agreement", 0.8),
-    }
-    trend = A.trends(ratings_all, cycle, register)
-    received = A.returns_received(register, current, len(framework.standards))
-    standards = A.standard_summary(current, framework)
-    moderation = A.moderation_summary(current, register)
-    triangulation = survey_summary = None
-    if p.get("survey_path"):
-        from ..voice import read_practitioner_survey, summarise_practitioner_survey
-
-        survey = read_practitioner_survey(p["survey_path"], p)
-        survey_summary = summarise_practitioner_survey(survey, min_respondents=settings["survey_min_respondents"])
-        by_agency = summarise_practitioner_survey(survey, by=("agency", "standard"),
-                                                  min_respondents=settings["survey_min_respondents"])
-        triangulation = A.triangulate(current, by_agency, low_agreement=settings["low_agreement"],
-                                      high_agreement=settings["high_agreement"])
-    flags = A.build_flags(standards=standards, moderation=moderation, trend=trend, received=received,
-                          over_rating_threshold=settings["over_rating_threshold"],
-                          decline_threshold=settings["decline_threshold"])
-    return Section11Results(
-        framework=framework, register=register, cycle=cycle, previous=previous, ratings_all=ratings_all,
-        current=current, ratings=A.ratings_table(current, framework, register), standards=standards,
-        domains=A.domain_summary(current, framework), sectors=A.sector_summary(current, register),
-        agencies=A.agency_summary(current, register), moderation=moderation, crosstab=A.moderation_crosstab(current),
-        evidence=A.evidence_summary(current, register), trends=trend, received=received,
-        ranking=A.risk_ranking(register, current, trend, received, weights, shortlist_size=settings["shortlist_size"],
-                               previous=previous),
-        actions=A.action_plan(current, framework, register, pd.Timestamp(ctx.config.period.end)),
-        triangulation=triangulation, survey_summary=survey_summary, flags=flags, settings=settings,
-        source=f"Section 11 self-assessment returns, cycle {cycle}, {ctx.config.partnership}",
-    )
+    settings = Settings.from_params(ctx.params)
+    return compute(load(settings), settings, ctx.config.period, partnership=ctx.config.partnership)
 
 
 def styled(frame: pd.DataFrame, caption: str) -> Any:
@@ -165,7 +73,10 @@ def show_returns_received(ctx: Any, res: Section11Results) -> Any:
 
 
 def show_heatmap(ctx: Any, res: Section11Results) -> Any:
-    """Publish the partnership heatmap (agency x standard, symbols as well as colour)."""
+    """Publish the partnership heatmap (agency x standard, symbols as well as colour).
+
+    Numbers: :func:`~.analysis.heatmap_matrix` (positions, labels and the data table beside the chart).
+    """
     pos, lab, data = A.heatmap_matrix(res.current, res.framework)
     missing = int((res.received["status"] == "missing").sum())
     legend = "; ".join(f"{lv.short} = {lv.label}" for sc in {res.framework.scale_of(s).id: res.framework.scale_of(s)
@@ -252,19 +163,15 @@ def show_evidence(ctx: Any, res: Section11Results) -> Any:
 
 
 def show_trends(ctx: Any, res: Section11Results) -> Any:
-    """Publish the trend per agency x standard and per agency; return the per-agency summary."""
+    """Publish the trend per agency x standard and per agency; return the per-agency summary.
+
+    Numbers: :func:`~.analysis.trends` (``res.trends``) and :func:`~.compute.trend_summary`.
+    """
     t = res.trends
     note = (f"Rating of record in {res.cycle} against {res.previous or 'no previous cycle'}, compared on the standard's "
             "own scale.")
     _pub(ctx, t, _spec(res, "section11_trends", f"Change since the previous cycle, {res.cycle}", note))
-    summary = (t.assign(n=1).pivot_table(index=["agency", "sector"], columns="trend", values="n", aggfunc="sum",
-                                         fill_value=0).reset_index())
-    summary.columns.name = None
-    for c in ("declined", "improved", "unchanged", "new standard", "no previous rating"):
-        if c not in summary.columns:
-            summary[c] = 0
-    summary = summary.sort_values(["declined", "agency"], ascending=[False, True]).reset_index(drop=True)
-    return _pub(ctx, summary, _spec(res, "section11_trend_summary",
+    return _pub(ctx, trend_summary(t), _spec(res, "section11_trend_summary",
                                             f"Standards improved and declined by agency, {res.cycle}", note))
 
 
@@ -273,7 +180,7 @@ def show_triangulation(ctx: Any, res: Section11Results) -> Any:
     if res.triangulation is None:
         return styled(pd.DataFrame({"note": ["No practitioner survey was given for this run (survey_path is empty)."]}),
                       "Practitioner survey")
-    s = res.settings
+    s = res.run_settings
     return _pub(ctx, res.triangulation, _spec(
         res, "section11_triangulation", f"Self-ratings against practitioners' answers, {res.cycle}",
         f"Agreement = share of answers agreeing, on the question's own scale, for agency x standard groups of at least "
@@ -284,7 +191,7 @@ def show_triangulation(ctx: Any, res: Section11Results) -> Any:
 
 def show_shortlist(ctx: Any, res: Section11Results) -> Any:
     """Publish the full risk ranking and return the assurance-visit shortlist with reasons."""
-    w = res.settings["weights"]
+    w = res.run_settings["weights"]
     note = ("Score = " + " + ".join(f"{v:g} x {k}" for k, v in w.items()) +
             ". Each component is 0 to 1: low_ratings = (not met + half partially met) / rated; declines = declined / "
             "compared with the previous cycle; over_rating = lowered at moderation / moderated; missing_evidence = "
@@ -407,7 +314,7 @@ def scorecard_markdown(res: Section11Results, agency: str, partnership: str) -> 
         lines += ["## Practitioner survey", ""]
         if tri.empty:
             lines += ["No standard where practitioners' answers contradict the self-rating "
-                      f"(groups of at least {res.settings['survey_min_respondents']} respondents).", ""]
+                      f"(groups of at least {res.run_settings['survey_min_respondents']} respondents).", ""]
         else:
             tt = tri[["standard", "self_rating", "respondents", "agreement", "contradiction"]].assign(
                 agreement=(tri["agreement"] * 100).round(0).astype(int).astype(str) + "%")
@@ -436,15 +343,15 @@ def write_scorecards(ctx: Any, res: Section11Results) -> Any:
     return styled(pd.DataFrame(rows), "Feedback scorecards written, one per agency")
 
 
-def write_flags(ctx: Any, res: Section11Results) -> Any:
+def publish_flags(ctx: Any, res: Section11Results) -> Any:
     """Write ``flags_section11.csv`` (standards not met, over-rating, declines, missing returns); return it styled."""
     return styled(ctx.publish.flags(res.flags, unit="agencies", source=res.source),
                   f"Flags raised by the Section 11 analysis, {res.cycle}")
 
 
-def method_parameters(res: Section11Results) -> Any:
+def method_notes(res: Section11Results) -> Any:
     """The settings this run used (cycle, weights, thresholds), for the method section (styled for display)."""
-    s = res.settings
+    s = res.run_settings
     rows = [("Cycle", s["cycle"]), ("Previous cycle compared", s["previous_cycle"]),
             ("Framework", f"{res.framework.title} ({len(res.framework.standards)} standards)")]
     rows += [(f"Weight: {k}", f"{v:g}") for k, v in s["weights"].items()]

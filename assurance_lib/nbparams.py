@@ -1,7 +1,11 @@
-"""Notebook discovery: the notebooks ``NN_name.ipynb`` in run order and their parameters cells.
+"""The notebooks' ``parameters`` cells: what each notebook takes, parsed from the notebook itself.
 
-Self-contained (it needs only the errors and config layers), so that it can move below the
-pipeline when the notebook setup needs it.
+A notebook's ``parameters`` cell is the one place where its parameters and their defaults are
+declared: one ``name = literal  # help`` line each. The pipeline reads it to type-check the
+parameters file and to list the notebooks (``assurance list``); the notebook context
+(:func:`assurance_lib.notebook.setup`) reads it to take exactly those names from the
+notebook's namespace. This module sits low (it needs only :mod:`errors` and :mod:`config`) so
+that both can use it.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import RunConfig, project_root
-from ..errors import InputError, Problem
+from .config import project_root
+from .errors import InputError, Problem
 
-__all__ = ["COMMON_PARAMETERS", "NotebookParameter", "NotebookInfo", "discover_notebooks", "notebook_values"]
+__all__ = ["COMMON_PARAMETERS", "NotebookParameter", "NotebookInfo", "discover_notebooks", "read_notebook",
+           "notebook_path"]
 
 COMMON_PARAMETERS = ("params_file", "run_dir")
 """Parameters every notebook declares and the pipeline injects."""
@@ -107,8 +112,23 @@ def discover_notebooks(folder: Path | None = None) -> list[NotebookInfo]:
     return out
 
 
-def notebook_values(cfg: RunConfig, nb: NotebookInfo) -> dict[str, Any]:
-    """A notebook's parameter values: its defaults, overridden by the run's parameters file."""
-    values = nb.defaults()
-    values.update(cfg.notebook_params(nb.name))
-    return values
+
+def notebook_path(notebook: str, folder: Path | None = None) -> Path:
+    """The file of a notebook by name (``notebooks/<notebook>.ipynb`` under the project root by default)."""
+    folder = Path(folder) if folder else project_root() / "notebooks"
+    return folder / f"{notebook}.ipynb"
+
+
+def read_notebook(notebook: str, folder: Path | None = None) -> NotebookInfo:
+    """One notebook and its parameters, read from its ``parameters`` cell.
+
+    Raises
+    ------
+    InputError
+        The notebook does not exist, or its parameters cell is not one cell of literals.
+    """
+    path = notebook_path(notebook, folder)
+    if not path.is_file():
+        raise InputError(Problem(file=f"{notebook}.ipynb", message="is not in the notebooks folder",
+                                 expected=f"a notebook {path.name} in {path.parent.name}/"))
+    return NotebookInfo(notebook, path, _parse_parameters(_parameters_cell(path), path.name))

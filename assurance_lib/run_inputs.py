@@ -1,7 +1,10 @@
-"""The identifier values of a run's inputs, read as the run reads them (for the identifier guard).
+"""The identifiers in every input of a run, read as the run reads them.
 
-Self-contained (it needs only the config, errors and readers layers and :mod:`.discovery`), so
-that it can move below the pipeline when the notebook setup needs it.
+Free text a notebook publishes is checked against the identifier values of *all* the run's
+inputs (a case reference from the audits or a child's id may turn up in commentary), and
+``assurance validate`` collects the same values for the identifier guard over the whole pack.
+Both the notebook context (:mod:`assurance_lib.notebook`) and the pipeline use this module; it
+imports the :mod:`registry` so that every analysis's input contracts are registered.
 """
 
 from __future__ import annotations
@@ -12,15 +15,19 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..config import RunConfig, project_root, resolve_params
-from ..errors import InputError
-from .discovery import discover_notebooks, notebook_values
+from . import readers, registry  # noqa: F401  (the registry registers every input contract)
+from .config import RunConfig, project_root, resolve_params
+from .errors import InputError
+from .nbparams import NotebookInfo, discover_notebooks
 
-__all__ = ["NAMES_PARAMETER", "RunIdentifiers", "collect_identifiers", "input_identifier_values"]
+__all__ = ["NAMES_PARAMETER", "RunIdentifiers", "input_identifier_values", "notebook_values", "collect_identifiers"]
 
-NAMES_PARAMETER = "names_file"
-"""A notebook parameter of this name holds a names list (one a line, ``#`` comments): like the
-run's ``identifier_names_file``, its names are looked for in every notebook's free text."""
+
+def notebook_values(cfg: RunConfig, nb: NotebookInfo) -> dict[str, Any]:
+    """A notebook's parameter values in a run: its parameters cell's defaults, overridden by the parameters file."""
+    values = nb.defaults()
+    values.update(cfg.notebook_params(nb.name))
+    return values
 
 
 def collect_identifiers(c: Any, frame: Any, into: dict[str, set[str]]) -> None:
@@ -29,6 +36,11 @@ def collect_identifiers(c: Any, frame: Any, into: dict[str, set[str]]) -> None:
         if isinstance(frame, pd.DataFrame) and col in frame.columns:
             vals = frame[col].dropna().astype(str).str.strip()
             into.setdefault(col, set()).update(v for v in vals if v)
+
+
+NAMES_PARAMETER = "names_file"
+"""A notebook parameter of this name holds a names list (one a line, ``#`` comments): like the
+run's ``identifier_names_file``, its names are looked for in every notebook's free text."""
 
 
 @dataclass
@@ -52,7 +64,7 @@ class RunIdentifiers:
 
     def identifier_set(self) -> Any:
         """An :class:`~assurance_lib.disclosure.IdentifierSet` of the values and the names."""
-        from .. import disclosure
+        from . import disclosure
 
         names: list[str] = []
         for f in self.names_files:
@@ -86,8 +98,6 @@ def input_identifier_values(cfg: RunConfig, *, notebooks_dir: Path | None = None
     -------
     RunIdentifiers
     """
-    from .. import readers
-
     root = project_root()
     try:
         notebooks = {nb.name: nb for nb in discover_notebooks(notebooks_dir)}
@@ -119,3 +129,5 @@ def input_identifier_values(cfg: RunConfig, *, notebooks_dir: Path | None = None
             continue
         collect_identifiers(c, frame, out.values)
     return out
+
+
