@@ -28,6 +28,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from .. import reference as ref
 from ..config import Period
@@ -133,7 +134,14 @@ def _by_child_and_date(ev: pd.DataFrame) -> pd.DataFrame:
         later |= date[1:] < date[:-1]
     if bool(np.all(child[1:] >= child[:-1])) and not bool(np.any(later & (child[1:] == child[:-1]))):
         return ev
-    return ev.sort_values(["child", "event_date"], kind="stable", na_position="last")
+    # np.lexsort is stable and sorts missing dates (NaT) last: the same order as
+    # ev.sort_values(["child", "event_date"], kind="stable"), without turning each key into categories
+    return ev.take(np.lexsort((date, child)))
+
+
+def _of_each_kind(ev: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The events of each kind (``reference.FLOW_EVENTS``), each in the order of ``ev``."""
+    return {e: ev[(ev["event"] == e).to_numpy(dtype=bool)] for e in ref.FLOW_EVENTS}
 
 
 # ------------------------------------------------------------------------------------------
@@ -208,16 +216,19 @@ def age_band_at(rows: pd.DataFrame, when: pd.Series) -> pd.Series:
     Returns
     -------
     Series
-        Age band labels (``reference.AGE_BANDS``), ``str`` dtype, aligned with ``rows``.
+        Age bands, categorical with the categories ``reference.AGE_BANDS``, aligned with ``rows``.
     """
     dob = rows["date_of_birth"]
-    years = ref.age_in_years(dob, when).astype("float64")
+    years = ref.age_in_years(dob, when).to_numpy(dtype="float64", na_value=np.nan)
     if "age_at_event" in rows and rows["age_at_event"].notna().any():
-        days = (when - rows["event_date"]).dt.days
-        from_age = np.floor(pd.to_numeric(rows["age_at_event"], errors="coerce").astype("float64") + days / 365.25)
-        years = years.where(dob.notna(), from_age)
-    band = ref.age_band(years.clip(0, 17), unborn=(when < dob))
-    return band.astype("str")
+        days = (when - rows["event_date"]).dt.days.to_numpy(dtype="float64", na_value=np.nan)
+        age = pd.to_numeric(rows["age_at_event"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        years = np.where(dob.notna().to_numpy(), years, np.floor(age + days / 365.25))
+    # as reference.age_band: under 1, 1 to 4, 5 to 9, 10 to 15, 16 to 17 (codes 1 to 5)
+    codes = np.searchsorted(ref._AGE_EDGES, np.clip(years, 0, 17), side="right")
+    codes[np.isnan(years)] = -1
+    codes[(when < dob).to_numpy(dtype=bool)] = 0          # before birth: unborn
+    return pd.Series(pd.Categorical.from_codes(codes, categories=list(ref.AGE_BANDS)), index=rows.index)
 
 
 def _uasc_children(ev: pd.DataFrame, attrs: pd.DataFrame | None) -> pd.Index:
@@ -244,17 +255,17 @@ def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = 
         From :func:`child_attributes` (computed when needed and not given).
     """
     uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
-    ev = _by_child_and_date(ev[_COUNTING_COLUMNS])
+    of_kind = _of_each_kind(_by_child_and_date(ev[_COUNTING_COLUMNS]))
     end = pd.Timestamp(window.end)
     parts = []
     for stage in ref.STAGES:
-        rows = children_at_stage(ev, stage, window)
+        rows = children_at_stage(of_kind[stage.event], stage, window)
         if uasc is not None and stage.code in LOOKED_AFTER_STAGES:
             rows = rows[~rows["child"].isin(uasc)]
         when = rows["event_date"] if stage.kind == "flow" else pd.Series(end, index=rows.index)
-        parts.append(pd.DataFrame({"child": rows["child"].to_numpy(), "stage": stage.code,
-                                   "age_band": age_band_at(rows, when).to_numpy()}))
-    return _stack(parts, {"child": np.int64, "stage": "str", "age_band": "str"})
+        parts.append(pd.DataFrame({"child": rows["child"].to_numpy(), "stage": _repeat(stage.code, len(rows)),
+                                   "age_band": age_band_at(rows, when).array}))
+    return _stack(parts)
 
 
 def feeder_cohort(ev: pd.DataFrame, feeder: str, window: Window, lookback_months: int) -> pd.DataFrame:
@@ -285,27 +296,43 @@ def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lo
     if not feeders:
         return pd.DataFrame(columns=["child", "stage", "feeder", "age_band", "converted"])
     uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
-    ev = _by_child_and_date(ev[_COUNTING_COLUMNS])
+    of_kind = _of_each_kind(_by_child_and_date(ev[_COUNTING_COLUMNS]))
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
     parts = []
+    cohorts: dict[str, tuple[pd.DataFrame, pd.Series]] = {}       # a feeder may serve several stages
     for stage, feeder in feeders.items():
-        cohort = feeder_cohort(ev, feeder, window, lookback_months)
-        of_stage = ev[ev["event"] == ref.stage(stage).event]
+        if feeder not in cohorts:
+            first = feeder_cohort(of_kind[feeder], feeder, window, lookback_months)
+            cohorts[feeder] = first, age_band_at(first, first["event_date"])
+        cohort, band = cohorts[feeder]
+        of_stage = of_kind[ref.stage(stage).event]
         at_stage = of_stage[(of_stage["event_date"] >= start) & (of_stage["event_date"] <= end)]
         latest_at_stage = at_stage.drop_duplicates("child", keep="last").set_index("child")["event_date"]
-        converted = cohort["child"].map(latest_at_stage) >= cohort["event_date"]    # never at the stage: False
+        reached = latest_at_stage.reindex(cohort["child"].to_numpy()).to_numpy()       # NaT: not at the stage
+        converted = pd.Series(reached >= cohort["event_date"].to_numpy(), index=cohort.index)
         if uasc is not None and stage == "cla_start":
             keep = ~cohort["child"].isin(uasc)
-            cohort, converted = cohort[keep], converted[keep]
-        parts.append(pd.DataFrame({"child": cohort["child"].to_numpy(), "stage": stage, "feeder": feeder,
-                                   "age_band": age_band_at(cohort, cohort["event_date"]).to_numpy(),
+            cohort, band, converted = cohort[keep], band[keep], converted[keep]
+        parts.append(pd.DataFrame({"child": cohort["child"].to_numpy(), "stage": _repeat(stage, len(cohort)),
+                                   "feeder": _repeat(feeder, len(cohort)), "age_band": band.array,
                                    "converted": converted.to_numpy(dtype=bool)}))
-    return _stack(parts, {"child": np.int64, "stage": "str", "feeder": "str", "age_band": "str", "converted": bool})
+    return _stack(parts)
 
 
-def _stack(parts: list[pd.DataFrame], dtypes: Mapping[str, Any]) -> pd.DataFrame:
-    """The parts one after the other, with these dtypes (also when every part is empty)."""
-    return pd.concat(parts, ignore_index=True).astype(dtypes)
+def _repeat(text: str, n: int) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
+
+
+def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts one after the other, their categorical columns as text (``str``)."""
+    out = {}
+    for c in parts[0].columns:
+        if isinstance(parts[0][c].dtype, pd.CategoricalDtype):
+            labels = union_categoricals([p[c].array for p in parts])
+            out[c] = pd.Index(labels.categories, dtype="str").take(labels.codes, allow_fill=True, fill_value=np.nan)
+        else:
+            out[c] = np.concatenate([p[c].to_numpy() for p in parts])
+    return pd.DataFrame(out)
 
 
 # ------------------------------------------------------------------------------------------
