@@ -100,8 +100,8 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     ev = prep.events
     has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
     attrs = child_attributes(ev, by)
-    members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
-    conv = conversions(ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
+    members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False)
+    conv = conversions(ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False)
     counts = count_groups(members, attrs, has_imd=has_imd, stages=list(ref.STAGE_CODES), by=by)
     conv_counts = count_groups(conv, attrs, value="converted", has_imd=has_imd, stages=list(fmap), by=by)
     grid = estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,

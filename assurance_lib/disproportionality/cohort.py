@@ -238,7 +238,7 @@ def _uasc_children(ev: pd.DataFrame, attrs: pd.DataFrame | None) -> pd.Index:
 
 
 def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = False,
-                  attrs: pd.DataFrame | None = None) -> pd.DataFrame:
+                  attrs: pd.DataFrame | None = None, as_text: bool = True) -> pd.DataFrame:
     """Children at each stage (:func:`children_at_stage`): ``child, stage, age_band``.
 
     One row per child per stage, stages in the order of ``reference.STAGES``. The age band is
@@ -253,6 +253,9 @@ def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = 
         Leave unaccompanied asylum-seeking children out of the two looked-after stages.
     attrs : DataFrame, optional
         From :func:`child_attributes` (computed when needed and not given).
+    as_text : bool
+        ``stage`` and ``age_band`` as text (``str``); ``False``: as categoricals (the same values,
+        quicker to count with :func:`count_groups`).
     """
     uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
     of_kind = _of_each_kind(_by_child_and_date(ev[_COUNTING_COLUMNS]))
@@ -265,7 +268,7 @@ def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = 
         when = rows["event_date"] if stage.kind == "flow" else pd.Series(end, index=rows.index)
         parts.append(pd.DataFrame({"child": rows["child"].to_numpy(), "stage": _repeat(stage.code, len(rows)),
                                    "age_band": age_band_at(rows, when).array}))
-    return _stack(parts)
+    return _stack(parts, as_text)
 
 
 def feeder_cohort(ev: pd.DataFrame, feeder: str, window: Window, lookback_months: int) -> pd.DataFrame:
@@ -279,7 +282,7 @@ def feeder_cohort(ev: pd.DataFrame, feeder: str, window: Window, lookback_months
 
 
 def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lookback_months: int = 3, *,
-                exclude_uasc_cla: bool = False, attrs: pd.DataFrame | None = None) -> pd.DataFrame:
+                exclude_uasc_cla: bool = False, attrs: pd.DataFrame | None = None, as_text: bool = True) -> pd.DataFrame:
     """Children at each stage's feeder stage and whether they reached the stage.
 
     The feeder cohort of stage ``s`` (feeder ``f``) is :func:`feeder_cohort`: the children with an
@@ -291,7 +294,8 @@ def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lo
     -------
     DataFrame
         ``child, stage, feeder, age_band`` (at the first feeder event), ``converted`` (bool); one
-        row per child per stage, stages in the order of ``feeders``.
+        row per child per stage, stages in the order of ``feeders``. ``as_text=False``: ``stage``,
+        ``feeder`` and ``age_band`` as categoricals (as :func:`stage_members`).
     """
     if not feeders:
         return pd.DataFrame(columns=["child", "stage", "feeder", "age_band", "converted"])
@@ -316,20 +320,21 @@ def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lo
         parts.append(pd.DataFrame({"child": cohort["child"].to_numpy(), "stage": _repeat(stage, len(cohort)),
                                    "feeder": _repeat(feeder, len(cohort)), "age_band": band.array,
                                    "converted": converted.to_numpy(dtype=bool)}))
-    return _stack(parts)
+    return _stack(parts, as_text)
 
 
 def _repeat(text: str, n: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
 
 
-def _stack(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The parts one after the other, their categorical columns as text (``str``)."""
-    out = {}
+def _stack(parts: list[pd.DataFrame], as_text: bool) -> pd.DataFrame:
+    """The parts one after the other, their categorical columns as text (``str``) when ``as_text``."""
+    out: dict[str, Any] = {}
     for c in parts[0].columns:
         if isinstance(parts[0][c].dtype, pd.CategoricalDtype):
             labels = union_categoricals([p[c].array for p in parts])
-            out[c] = pd.Index(labels.categories, dtype="str").take(labels.codes, allow_fill=True, fill_value=np.nan)
+            out[c] = (pd.Index(labels.categories, dtype="str").take(labels.codes, allow_fill=True, fill_value=np.nan)
+                      if as_text else labels)
         else:
             out[c] = np.concatenate([p[c].to_numpy() for p in parts])
     return pd.DataFrame(out)
