@@ -1,6 +1,6 @@
 """Benchmark of disclosure control (not collected by pytest; run by hand).
 
-    /work/venv/bin/python tests/benchmarks/bench_disclosure.py [--las 153] [--skip-default]
+    .venv/bin/python tests/benchmarks/bench_disclosure.py [--las 153] [--skip-default]
 
 Prints the time of suppression (``protect``) and of the independent audit (``audit_tables``)
 for
