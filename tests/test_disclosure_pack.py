@@ -227,7 +227,7 @@ def _cell_ranges(run: Path) -> list[tuple[str, int, int]]:
     for p in PERIODS:
         for stage in STAGES:
             for m in ("rate", "conversion") if stage in FEEDER else ("rate",):
-                c = lambda g: cell[(p, stage, m, g)]  # noqa: E731
+                c = lambda g, p=p, stage=stage, m=m: cell[(p, stage, m, g)]  # noqa: E731
                 eqs.append({c("All children"): 1, **{c(s): -1 for s in SEXES}})
                 eqs.append({c("All children"): 1, **{c(M): -1 for M in MAJORS}})
                 for M, ms in MAJORS.items():

@@ -75,3 +75,22 @@ def test_running_python_is_supported() -> None:
 def test_console_script_and_extras_declared() -> None:
     assert PYPROJECT["project"]["scripts"]["assurance"] == "assurance_lib.cli:main"
     assert {"test", "dev"} <= set(PYPROJECT["project"]["optional-dependencies"])
+
+
+def test_pre_commit_hooks_are_local_and_pinned_to_the_lock() -> None:
+    """CI reaches PyPI but not GitHub: every hook is local, its tool pinned to the locked version."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    lock = _lock()
+    env = {**default_environment(), "python_version": "3.11", "python_full_version": "3.11.0"}
+    hooks = [h for repo in config["repos"] for h in repo["hooks"]]
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    assert {h["id"] for h in hooks} >= {"ruff-format", "ruff-check", "nbstripout", "detect-secrets",
+                                          "check-added-large-files"}
+    for hook in hooks:
+        assert hook["language"] == "python", hook["id"]
+        for dep in hook["additional_dependencies"]:
+            req = Requirement(dep)
+            pinned = _locked_for(env, lock.get(canonicalize_name(req.name), []))
+            assert pinned and str(req.specifier) == f"=={pinned[0]}", \
+                f"{hook['id']}: {dep} is not the version in requirements/lock.txt ({pinned})"
+    assert (ROOT / ".secrets.baseline").is_file()

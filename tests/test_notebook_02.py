@@ -1,6 +1,8 @@
-"""Notebook 02 (Section 11) run with papermill on the synthetic data, and the CLI's exit code 2.
+"""Notebook 02 (Section 11) on the synthetic data, and the CLI's exit code 2.
 
-One run of the notebook (module fixture); the assertions read the files it wrote.
+The notebook is run once per session by the pipeline on its defaults (``synthetic_pack`` in
+conftest); the assertions read the files it wrote. One more run, standalone as an analyst runs it
+in JupyterLab (no parameter injected, no pack folder), must publish the same tables.
 """
 
 from __future__ import annotations
@@ -20,12 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import _run_notebook
-
-    run_dir = tmp_path_factory.mktemp("pack02")
-    _run_notebook("02_section11", run_dir)
-    return run_dir
+def pack(synthetic_pack: Path) -> Path:
+    return synthetic_pack
 
 
 def test_tables_are_declared_as_agency_organisation_tables(pack: Path) -> None:
@@ -77,6 +75,23 @@ def test_no_respondent_reference_or_evidence_narrative_in_the_pack(pack: Path) -
             assert not any(r in text for r in refs), f"respondent reference in {f.name}"
             if "shareable" in f.parts:
                 assert narrative not in text and notes not in text, f"free text in {f.name}"
+
+
+def test_runs_standalone_on_its_defaults_as_in_jupyterlab(pack: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The analyst's way: the committed notebook, nothing injected, run from notebooks/ into the
+    scratch folder ``$ASSURANCE_OUTPUT_ROOT/scratch/<period>/``; its tables are the pipeline's."""
+    import papermill as pm
+
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    pm.execute_notebook(str(ROOT / "notebooks" / "02_section11.ipynb"), str(tmp_path / "executed.ipynb"),
+                        kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False, log_output=False)
+    scratch = tmp_path / "outputs" / "scratch" / "2026-27-Q2"
+    written = sorted(p.name for p in (scratch / "shareable" / "tables").glob("*.csv"))
+    assert "section11_ratings.csv" in written and "flags_section11.csv" in written
+    for name in written:
+        assert (scratch / "shareable" / "tables" / name).read_bytes() == \
+            (pack / "shareable" / "tables" / name).read_bytes(), name
 
 
 def _bad_run_setup(tmp_path: Path) -> tuple[Path, Path]:

@@ -1,6 +1,6 @@
-"""Notebook 03 (audit synthesis): static checks of the committed notebook, then one papermill run on
-the synthetic defaults, asserting on the files it wrote and that no planted identifier reached
-any file of the pack (internal included)."""
+"""Notebook 03 (audit synthesis): static checks of the committed notebook, then the files its run on
+the synthetic defaults wrote (the session's pack, built once by the pipeline: ``synthetic_pack`` in
+conftest), and that no planted identifier reached any file of the pack (internal included)."""
 
 from __future__ import annotations
 
@@ -58,10 +58,8 @@ def test_committed_notebook_is_thin_and_clean():
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory, run_notebook):
-    run = tmp_path_factory.mktemp("nb03") / "pack"
-    run_notebook("03_audit_synthesis", run, n_boot=200)
-    return run
+def pack(synthetic_pack):
+    return synthetic_pack
 
 
 def test_tables_declared_with_units(pack):

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from assurance_lib import cli, pipeline
+
+import pack_contract
+import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from conftest import DEMO_NOTEBOOKS, ROOT, write_params
 
 pytestmark = pytest.mark.slow
-
-CHECKER = ROOT.parent / "shared" / "checks" / "pack_contract.py"
 
 
 def _sha(path: Path) -> str:
@@ -72,10 +72,8 @@ def test_shareable_html_has_no_code_and_keeps_alt_text(demo_pack: Path) -> None:
         assert "cdnjs" not in page and "require.min.js" not in page and "mathjax" not in page.lower()
 
 
-@pytest.mark.skipif(not CHECKER.is_file(), reason="shared/checks/pack_contract.py is not beside the project")
-def test_pack_meets_the_shared_contracts(demo_pack: Path) -> None:
-    out = subprocess.run([sys.executable, str(CHECKER), str(demo_pack)], capture_output=True, text=True)
-    assert out.returncode == 0, out.stdout + out.stderr
+def test_pack_meets_the_pack_contract(demo_pack: Path) -> None:
+    assert pack_contract.main(demo_pack) == []
 
 
 def test_small_count_is_not_visible_nor_recoverable(demo_pack: Path) -> None:
