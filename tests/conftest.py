@@ -37,8 +37,9 @@ def _isolated_outputs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("MPLBACKEND", "agg")
 
 
-def _run_notebook(name: str, run_dir: Path, *, params_file: str = "parameters/2026-27-Q2.yaml",
-                  timeout: int = 600, **params: Any) -> Path:
+def _run_notebook(
+    name: str, run_dir: Path, *, params_file: str = "parameters/2026-27-Q2.yaml", timeout: int = 600, **params: Any
+) -> Path:
     """Execute ``notebooks/<name>.ipynb`` with papermill into ``run_dir``; return the executed notebook."""
     import papermill as pm
 
@@ -46,10 +47,14 @@ def _run_notebook(name: str, run_dir: Path, *, params_file: str = "parameters/20
     out = run_dir / "internal" / "notebooks" / f"{name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(
-        str(ROOT / "notebooks" / f"{name}.ipynb"), str(out),
+        str(ROOT / "notebooks" / f"{name}.ipynb"),
+        str(out),
         parameters={"params_file": params_file, "run_dir": str(run_dir), **params},
-        kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False,
-        execution_timeout=timeout, log_output=False,
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        execution_timeout=timeout,
+        log_output=False,
     )
     return out
 
@@ -143,4 +148,3 @@ def synthetic_params(tmp_path: Path, notebook: str = "01_disproportionality", **
     p = tmp_path / "params.yaml"
     p.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return p
-

@@ -20,6 +20,13 @@ def read_demo_children(path: Path, params: Mapping[str, Any]) -> pd.DataFrame:
     return df
 
 
-DEMO = register(InputContract(name="demo_children", notebook="01_demo", parameter="child_ids_path",
-                              read=read_demo_children, description="demo child list",
-                              identifier_columns=("child_id",)))
+DEMO = register(
+    InputContract(
+        name="demo_children",
+        notebook="01_demo",
+        parameter="child_ids_path",
+        read=read_demo_children,
+        description="demo child list",
+        identifier_columns=("child_id",),
+    )
+)

@@ -22,8 +22,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("ASSURANCE_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -75,8 +82,13 @@ def _describe(vs: list[dict]) -> str:
 def test_every_shareable_page_has_no_serious_or_critical_axe_violation(browser, pack: Path) -> None:
     pages = sorted((pack / "shareable").rglob("*.html"))
     names = {p.name for p in pages}
-    assert {"index.html", "04_assurance_report.html", "01_disproportionality.html", "02_section11.html",
-            "03_audit_synthesis.html"} <= names
+    assert {
+        "index.html",
+        "04_assurance_report.html",
+        "01_disproportionality.html",
+        "02_section11.html",
+        "03_audit_synthesis.html",
+    } <= names
     page = browser.new_page()
     problems = {str(p.relative_to(pack)): _describe(vs) for p in pages if (vs := axe_violations(page, p))}
     page.close()
@@ -86,8 +98,9 @@ def test_every_shareable_page_has_no_serious_or_critical_axe_violation(browser, 
 def test_axe_does_find_a_planted_violation(browser, tmp_path: Path) -> None:
     """The check can fail: an image without alt text and an unlabelled input are caught."""
     bad = tmp_path / "bad.html"
-    bad.write_text("<!DOCTYPE html><html><head><title>x</title></head><body>"
-                   "<img src='x.png'><input type='text'></body></html>")
+    bad.write_text(
+        "<!DOCTYPE html><html><head><title>x</title></head><body><img src='x.png'><input type='text'></body></html>"
+    )
     page = browser.new_page()
     ids = {v["id"] for v in axe_violations(page, bad)}
     page.close()
@@ -124,5 +137,8 @@ def test_every_image_in_the_pack_pages_has_meaningful_alt_text(browser, pack: Pa
         page.goto(p.resolve().as_uri())
         alts = page.eval_on_selector_all("img", "els => els.map(e => (e.getAttribute('alt') || '').trim())")
         for a in alts:
-            assert len(a) >= 20 and not a.lower().startswith(("image", "chart", "figure", "no description")), (p.name, a)
+            assert len(a) >= 20 and not a.lower().startswith(("image", "chart", "figure", "no description")), (
+                p.name,
+                a,
+            )
     page.close()

@@ -32,8 +32,11 @@ def test_all_four_notebooks_ran(quarterly_packs) -> None:
     for pack, period in ((quarterly_packs.q1, "2026-27 Q1"), (quarterly_packs.q2, "2026-27 Q2")):
         m = json.loads((pack / "manifest.json").read_text())
         assert [(n["name"], n["status"]) for n in m["notebooks"]] == [
-            ("01_disproportionality", "ok"), ("02_section11", "ok"), ("03_audit_synthesis", "ok"),
-            ("04_assurance_report", "ok")]
+            ("01_disproportionality", "ok"),
+            ("02_section11", "ok"),
+            ("03_audit_synthesis", "ok"),
+            ("04_assurance_report", "ok"),
+        ]
         assert m["period"] == period and m["status"] == "ok"
         for nb in ("01_disproportionality", "02_section11", "03_audit_synthesis", "04_assurance_report"):
             assert (pack / "shareable" / f"{nb}.html").is_file()
@@ -54,9 +57,12 @@ def test_pack_contract_check_finds_a_broken_pack(tmp_path: Path) -> None:
     (share / "tables").mkdir(parents=True)
     (tmp_path / "internal").mkdir()
     (tmp_path / "manifest.json").write_text('{"sha256": 1, "parameters": 1, "python": 1, "disclosure": 1}')
-    (share / "index.html").write_text("<html><body><img src='a.png'><script src='https://cdn.example/x.js'></script></body></html>")
-    (share / "tables" / "index.json").write_text('{"tables": [{"name": "t", "title": "T", "unit": "pupils", '
-                                                  '"rule": "children-counts", "source": "s"}]}')
+    (share / "index.html").write_text(
+        "<html><body><img src='a.png'><script src='https://cdn.example/x.js'></script></body></html>"
+    )
+    (share / "tables" / "index.json").write_text(
+        '{"tables": [{"name": "t", "title": "T", "unit": "pupils", "rule": "children-counts", "source": "s"}]}'
+    )
     (share / "tables" / "t.csv").write_text("a,b\n1,2\n")
     (share / "tables" / "flags_x.csv").write_text("analysis,category\n")
     problems = pack_contract.main(tmp_path)
@@ -77,8 +83,12 @@ def test_manifest_hashes_every_input_and_output(synthetic_pack: Path) -> None:
     on_disk = {str(p.relative_to(synthetic_pack)) for p in synthetic_pack.rglob("*") if p.is_file()} - {"manifest.json"}
     assert listed == on_disk
     inputs = {i["path"]: i["sha256"] for i in m["inputs"]}
-    for rel in ("data/synthetic/journey_events.csv", "data/synthetic/section11_returns.csv",
-                "data/synthetic/audit_grades.csv", "parameters/2026-27-Q2.yaml"):
+    for rel in (
+        "data/synthetic/journey_events.csv",
+        "data/synthetic/section11_returns.csv",
+        "data/synthetic/audit_grades.csv",
+        "parameters/2026-27-Q2.yaml",
+    ):
         assert inputs.get(rel) == hashlib.sha256((ROOT / rel).read_bytes()).hexdigest(), rel
 
 
@@ -137,8 +147,19 @@ def test_no_identifier_anywhere_in_the_pack(synthetic_pack: Path) -> None:
 
 
 def test_flags_files_have_the_contract_columns_and_real_rows(synthetic_pack: Path) -> None:
-    cols = ["analysis", "category", "subject", "measure", "value", "lower", "upper", "severity", "statement",
-            "evidence_table", "evidence_key"]
+    cols = [
+        "analysis",
+        "category",
+        "subject",
+        "measure",
+        "value",
+        "lower",
+        "upper",
+        "severity",
+        "statement",
+        "evidence_table",
+        "evidence_key",
+    ]
     tables = {t["name"] for t in _declared(synthetic_pack)}
     for analysis in ("disproportionality", "section11", "audits"):
         f = synthetic_pack / "shareable" / "tables" / f"flags_{analysis}.csv"

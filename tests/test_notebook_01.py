@@ -13,9 +13,26 @@ import nbformat
 import pandas as pd
 import pytest
 
-DISPRO_COLUMNS = ["period", "stage", "measure", "group_type", "group", "reference_group", "count", "denominator",
-                  "value", "lower_95", "upper_95", "lower_998", "upper_998", "method", "p_value", "q_value", "flag",
-                  "denominator_source"]
+DISPRO_COLUMNS = [
+    "period",
+    "stage",
+    "measure",
+    "group_type",
+    "group",
+    "reference_group",
+    "count",
+    "denominator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "method",
+    "p_value",
+    "q_value",
+    "flag",
+    "denominator_source",
+]
 
 
 def test_notebook_is_thin_and_committed_without_outputs(root):
@@ -30,8 +47,17 @@ def test_notebook_is_thin_and_committed_without_outputs(root):
         assert not c.get("outputs") and c.get("execution_count") is None
         assert not re.search(r"^\s*(def|class) ", c.source, re.M)
     md = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for section in ("Data quality", "journey at a glance", "Intersections", "Age-standardised", "Trends",
-                    "Benchmarking", "Key findings", "Method and caveats", "Provenance"):
+    for section in (
+        "Data quality",
+        "journey at a glance",
+        "Intersections",
+        "Age-standardised",
+        "Trends",
+        "Benchmarking",
+        "Key findings",
+        "Method and caveats",
+        "Provenance",
+    ):
         assert section in md
 
 
@@ -50,7 +76,7 @@ def test_q1_run_reports_later_events_and_counts_the_12_months_to_june(q1_pack):
 
 @pytest.mark.slow
 def test_notebook_runs_and_publishes(synthetic_pack, root):
-    run_dir = synthetic_pack   # notebook 01 run by the pipeline on its defaults (2026-27 Q2)
+    run_dir = synthetic_pack  # notebook 01 run by the pipeline on its defaults (2026-27 Q2)
     tables = run_dir / "shareable" / "tables"
     t = pd.read_csv(tables / "disproportionality.csv", dtype=str, keep_default_na=False)
     assert all(c in t.columns for c in DISPRO_COLUMNS)
@@ -63,15 +89,17 @@ def test_notebook_runs_and_publishes(synthetic_pack, root):
     assert (t.loc[t["count"] == "[c]", "value"] == "[c]").all()
     index = json.loads((tables / "index.json").read_text())
     names = {e["name"]: e for e in index["tables"]}
-    assert names["disproportionality"]["unit"] == "children" and names["disproportionality"]["rule"] == "children-counts"
+    assert (
+        names["disproportionality"]["unit"] == "children" and names["disproportionality"]["rule"] == "children-counts"
+    )
     flags = pd.read_csv(tables / "flags_disproportionality.csv")
     assert len(flags) > 0 and flags["statement"].str.len().min() > 20
     assert flags["severity"].isin(["high", "medium", "low"]).all()
-    assert flags["statement"].str.contains("Black children were 1.").any()   # the planted contact effect (x1.5)
+    assert flags["statement"].str.contains("Black children were 1.").any()  # the planted contact effect (x1.5)
     # no identifier anywhere in the pack: no synthetic child id; no date of birth in the files of
     # notebook 01 (the other notebooks print dates of their own, which may fall on a birthday)
     events = pd.read_csv(root / "data" / "synthetic" / "journey_events.csv", dtype=str)
-    dobs = set(events["date_of_birth"]) - {"2026-09-30"}   # the population vintage date is printed on purpose
+    dobs = set(events["date_of_birth"]) - {"2026-09-30"}  # the population vintage date is printed on purpose
     scanned = 0
     for f in run_dir.rglob("*"):
         if f.is_file() and f.suffix in (".csv", ".json", ".md", ".html", ".svg", ".ipynb", ".log"):
@@ -90,13 +118,21 @@ def test_notebook_runs_and_publishes(synthetic_pack, root):
     # the 12 months are the union of the trend table's last four quarters: every shown quarter is
     # at most the shown 12-month count, and (all four shown) their sum at least it
     grid = names["disproportionality"]
-    assert any(h.get("parts_table") == "disproportionality_trends" and h["relation"] == "union" for h in grid["hierarchies"])
+    assert any(
+        h.get("parts_table") == "disproportionality_trends" and h["relation"] == "union" for h in grid["hierarchies"]
+    )
     tr = pd.read_csv(tables / "disproportionality_trends.csv", dtype=str, keep_default_na=False)
     last4 = sorted(tr["period"].unique())[-4:]
-    year = t[(t["measure"] == "rate_per_10000") & t["group_type"].isin(["all", "ethnicity_major"]) & (t["count_type"] == "flow")]
+    year = t[
+        (t["measure"] == "rate_per_10000")
+        & t["group_type"].isin(["all", "ethnicity_major"])
+        & (t["count_type"] == "flow")
+    ]
     checked = 0
     for (stage, gt, g), n in year.set_index(["stage", "group_type", "group"])["count"].items():
-        q = tr[(tr["stage"] == stage) & (tr["group_type"] == gt) & (tr["group"] == g) & tr["period"].isin(last4)]["count"]
+        q = tr[(tr["stage"] == stage) & (tr["group_type"] == gt) & (tr["group"] == g) & tr["period"].isin(last4)][
+            "count"
+        ]
         qn = pd.to_numeric(q, errors="coerce")
         if n == "[c]" or qn.isna().all():
             continue
@@ -105,5 +141,10 @@ def test_notebook_runs_and_publishes(synthetic_pack, root):
             assert qn.sum() >= int(n), (stage, g)
             checked += 1
     assert checked > 20
-    for fig in ("dispro_heatmap_rate_ratio", "dispro_forest_rate_ratio_cpp_start", "dispro_funnel_referral", "dispro_trends"):
+    for fig in (
+        "dispro_heatmap_rate_ratio",
+        "dispro_forest_rate_ratio_cpp_start",
+        "dispro_funnel_referral",
+        "dispro_trends",
+    ):
         assert (run_dir / "shareable" / "figures" / f"{fig}.png").is_file()

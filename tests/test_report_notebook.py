@@ -30,8 +30,9 @@ def _csv(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.slow
-def test_a_period_after_a_previous_pack_then_a_rerun(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     run_notebook) -> None:
+def test_a_period_after_a_previous_pack_then_a_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_notebook
+) -> None:
     out = tmp_path / "outputs"
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(out))
 
@@ -58,10 +59,15 @@ def test_a_period_after_a_previous_pack_then_a_rerun(tmp_path: Path, monkeypatch
 
     # changes against period 1 (by hand from FLAGS_Q1/Q2)
     fc = {(r["change"], r["analysis"], r["measure"]) for r in _csv(t2 / "report_flag_changes.csv")}
-    assert fc == {("new", "audits", "child's voice recorded"),
-                  ("new", "disproportionality", "child protection plan rate ratio"),
-                  ("resolved", "section11", "Leadership")}
-    nc = {(r["table"], r["key"], r["measure"]): (r["change"], r["direction"]) for r in _csv(t2 / "report_number_changes.csv")}
+    assert fc == {
+        ("new", "audits", "child's voice recorded"),
+        ("new", "disproportionality", "child protection plan rate ratio"),
+        ("resolved", "section11", "Leadership"),
+    }
+    nc = {
+        (r["table"], r["key"], r["measure"]): (r["change"], r["direction"])
+        for r in _csv(t2 / "report_number_changes.csv")
+    }
     assert nc[("dispro_rates", "stage=referral; group=Black", "children")] == ("+6", "up")
     assert nc[("dispro_rates", "stage=referral; group=White", "rate_per_10000")] == ("-8.3", "down")
     assert nc[("dispro_rates", "stage=cpp; group=Black", "children")] == ("[c]", "not comparable")
@@ -89,7 +95,10 @@ def test_a_period_after_a_previous_pack_then_a_rerun(tmp_path: Path, monkeypatch
     # ---- the scrutineer's page shows the report, the commentary and no code
     from assurance_lib.pipeline import render_html
 
-    page = render_html(q2 / "internal" / "notebooks" / "04_assurance_report.ipynb",
-                       q2 / "shareable" / "04_assurance_report.html", audience="shareable").read_text()
+    page = render_html(
+        q2 / "internal" / "notebooks" / "04_assurance_report.ipynb",
+        q2 / "shareable" / "04_assurance_report.html",
+        audience="shareable",
+    ).read_text()
     assert MARK in page and "Flags register" in page and not re.search(r"class=\"[^\"]*jp-InputArea", page)
     assert "Black children were referred at 1.96 times the rate of White children." in page

@@ -54,8 +54,9 @@ def test_first_period_has_no_previous_pack_and_reports_no_changes(two_periods) -
 def test_register_is_exactly_the_union_of_the_flags(two_periods) -> None:
     for pack in two_periods:
         reg = _csv(pack / "shareable" / "tables" / "report_flags_register.csv")
-        assert sorted(tuple(r[c] for c in FLAG_COLUMNS) for r in reg) == \
-            sorted(tuple(r[c] for c in FLAG_COLUMNS) for r in _flags(pack))
+        assert sorted(tuple(r[c] for c in FLAG_COLUMNS) for r in reg) == sorted(
+            tuple(r[c] for c in FLAG_COLUMNS) for r in _flags(pack)
+        )
 
 
 def test_second_report_lists_changes_against_the_first(two_periods) -> None:
@@ -73,8 +74,11 @@ def test_second_report_lists_changes_against_the_first(two_periods) -> None:
     for r in moved[:200]:
         key = dict(part.split("=", 1) for part in r["key"].split("; "))
         for pack, col in ((q1, "previous"), (q2, "current")):
-            rows = [x for x in _csv(pack / "shareable" / "tables" / f"{r['table']}.csv")
-                    if all(x.get(k) == v for k, v in key.items())]
+            rows = [
+                x
+                for x in _csv(pack / "shareable" / "tables" / f"{r['table']}.csv")
+                if all(x.get(k) == v for k, v in key.items())
+            ]
             assert len(rows) == 1 and rows[0][r["measure"]] == r[col], (r, pack.name)
         if "[c]" in (r["previous"], r["current"]):
             assert r["change"] == "[c]"
@@ -83,7 +87,9 @@ def test_second_report_lists_changes_against_the_first(two_periods) -> None:
 def test_commentary_appears_and_the_workbook_holds_every_table(two_periods) -> None:
     _, q2 = two_periods
     page = (q2 / "shareable" / "04_assurance_report.html").read_text()
-    assert "over-representation of Black children at referral has not moved" in page  # data/synthetic/commentary/2026-27-Q2.md
+    assert (
+        "over-representation of Black children at referral has not moved" in page
+    )  # data/synthetic/commentary/2026-27-Q2.md
     wb = openpyxl.load_workbook(q2 / "shareable" / "tables" / "assurance_tables.xlsx", read_only=True)
     csvs = sorted(p.stem for p in (q2 / "shareable" / "tables").glob("*.csv"))
     contents = [r[0] for r in wb["Contents"].iter_rows(values_only=True)]
