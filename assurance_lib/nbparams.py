@@ -114,9 +114,18 @@ def discover_notebooks(folder: Path | None = None) -> list[NotebookInfo]:
 
 
 def notebook_path(notebook: str, folder: Path | None = None) -> Path:
-    """The file of a notebook by name (``notebooks/<notebook>.ipynb`` under the project root by default)."""
-    folder = Path(folder) if folder else project_root() / "notebooks"
-    return folder / f"{notebook}.ipynb"
+    """The file of a notebook by name.
+
+    Without ``folder``: the current folder when it holds the notebook (a kernel runs in its
+    notebook's folder, under JupyterLab and under the pipeline, whose notebooks folder may be given
+    with ``--notebooks``), otherwise ``notebooks/`` under the project root.
+    """
+    if folder is None:
+        here = Path.cwd() / f"{notebook}.ipynb"
+        if here.is_file():
+            return here
+        folder = project_root() / "notebooks"
+    return Path(folder) / f"{notebook}.ipynb"
 
 
 def read_notebook(notebook: str, folder: Path | None = None) -> NotebookInfo:
