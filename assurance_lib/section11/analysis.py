@@ -684,10 +684,10 @@ def risk_ranking(register: pd.DataFrame, current: pd.DataFrame, trend: pd.DataFr
         reasons = [f"{texts[k]} ({pts[k]:g} points)" for k in order if pts[k] > 0]
         unknown = "" if mod else "over-rating unknown (not moderated this cycle)"
         rows.append({"agency": a, "sector": reg["sector"], "statutory_partner": partner, "return_status": st,
-                     **{k: counts[k] for k in RISK_REASONS}, "score": round(sum(pts.values()), 3),
+                     **{k: counts[k] for k in RISK_REASONS if k != "statutory_partner"}, "score": round(sum(pts.values()), 3),
                      "reasons": "; ".join(reasons) or "no reason found", "unknown": unknown})
-    cols = ["rank", "agency", "sector", "statutory_partner", "return_status", *RISK_REASONS, "score",
-            "shortlisted", "reasons", "unknown", "place"]
+    cols = ["rank", "agency", "sector", "statutory_partner", "return_status",
+            *[k for k in RISK_REASONS if k != "statutory_partner"], "score", "shortlisted", "reasons", "unknown", "place"]
     out = pd.DataFrame(rows)
     if out.empty:
         return pd.DataFrame(columns=cols)
