@@ -681,7 +681,7 @@ def risk_ranking(register: pd.DataFrame, current: pd.DataFrame, trend: pd.DataFr
                              if len(declined) else ""),
         }
         order = sorted(pts, key=lambda k: (-pts[k], RISK_REASONS.index(k)))
-        reasons = [f"{texts[k]} ({pts[k]:g} points)" for k in order if pts[k] > 0]
+        reasons = [f"{texts[k]} ({pts[k]:g} point{'' if pts[k] == 1 else 's'})" for k in order if pts[k] > 0]
         unknown = "" if mod else "over-rating unknown (not moderated this cycle)"
         rows.append({"agency": a, "sector": reg["sector"], "statutory_partner": partner, "return_status": st,
                      **{k: counts[k] for k in RISK_REASONS if k != "statutory_partner"}, "score": round(sum(pts.values()), 3),
