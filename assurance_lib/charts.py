@@ -504,6 +504,61 @@ def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, sourc
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=table)
 
 
+@_plain_text
+def category_heatmap(matrix: pd.DataFrame, *, categories: Sequence[tuple[str, str]], name: str, title: str,
+                     subtitle: str, source: str, alt: str, labels: pd.DataFrame | None = None,
+                     data: pd.DataFrame | None = None, legend_title: str = "") -> Chart:
+    """Heatmap of categories (a rating scale's levels), one colour per category and a legend of them.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        Rows x columns of category names (a name of ``categories``; empty or missing = no value).
+    categories : sequence of (name, colour)
+        The categories in legend order, each with its colour (give the most salient colour to
+        the category a reader must find, such as "Not met").
+    labels : DataFrame, optional
+        Text in each cell (default the category name); colour is never the only carrier.
+
+    A cell without a category is hatched grey and shows ``labels`` (or nothing). There is no
+    colour bar: the legend lists the categories by name, in order.
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch, Rectangle
+
+    names = [c for c, _ in categories]
+    code = matrix.map(lambda v: names.index(str(v)) if isinstance(v, str) and str(v) in names else np.nan)
+    values = code.to_numpy(dtype=float)
+    lab = (labels if labels is not None else matrix).reindex(index=matrix.index, columns=matrix.columns)
+    lab = lab.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).to_numpy(dtype=object)
+    fig, ax = plt.subplots(figsize=(max(6.5, 0.55 * matrix.shape[1] + 4), max(3, 0.32 * matrix.shape[0] + 2.2)))
+    cmap = ListedColormap([c for _, c in categories])
+    masked = np.ma.masked_invalid(values)
+    ax.pcolormesh(masked, cmap=cmap, vmin=-0.5, vmax=len(categories) - 0.5, edgecolors="white", linewidth=0.8)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            if np.isnan(values[i, j]):
+                ax.add_patch(Rectangle((j, i), 1, 1, facecolor=_NEUTRAL, edgecolor=_HATCH, hatch="///", linewidth=0,
+                                       gid="no-value"))
+            if lab[i, j]:
+                ax.text(j + 0.5, i + 0.5, lab[i, j], ha="center", va="center", fontsize=7, color=_INK)
+    ax.set_xlim(0, values.shape[1])
+    ax.set_ylim(values.shape[0], 0)
+    ax.set_xticks(np.arange(values.shape[1]) + 0.5)
+    ax.set_xticklabels([str(c) for c in matrix.columns], rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(np.arange(values.shape[0]) + 0.5)
+    ax.set_yticklabels([str(r) for r in matrix.index], fontsize=8)
+    ax.tick_params(length=0)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    handles = [Patch(facecolor=c, edgecolor=_HATCH, label=n) for n, c in categories]
+    ax.legend(handles=handles, title=legend_title or None, frameon=False, fontsize=8, title_fontsize=8,
+              loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0, ncol=len(handles))
+    _finish(fig, title=title, subtitle=subtitle, source=source)
+    table = data if data is not None else matrix.reset_index()
+    return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=table)
+
+
 def _plain_log_axis(axis: Any, lo: float, hi: float, center: float = 1.0) -> None:
     """Ticks of a log axis as plain numbers (0.5, 1, 2), doublings around ``center`` (or powers of ten)."""
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter

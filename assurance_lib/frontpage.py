@@ -173,6 +173,12 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
     doc_items = "".join(f'<li><a href="text/{_e(d.name)}">{_e(d.stem.replace("_", " "))} (Markdown text)</a></li>'
                         for d in docs)
     docs_html = f"<ul>{doc_items}</ul>" if docs else "<p>No text documents were published in this pack.</p>"
+    letterdir = share / "letters"
+    letters = sorted(letterdir.glob("*.html")) if letterdir.is_dir() else []
+    if letters:
+        docs_html += ("<p>Scorecards and feedback letters, one page per organisation (print to A4):</p><ul>"
+                      + "".join(f'<li><a href="letters/{_e(d.name)}">{_e(d.stem.replace("_", " "))} (web page)</a></li>'
+                                for d in letters) + "</ul>")
 
     # --- provenance
     prov = [

@@ -268,6 +268,17 @@ class Publisher:
         _atomic_write_text(self.shareable / "text" / f"{name}.md", markdown)
         return markdown
 
+    def document(self, name: str, html_page: str) -> Path:
+        """Write a finished HTML page (a scorecard, a feedback letter) to ``shareable/letters/<name>.html``.
+
+        The caller builds the page with every value from the inputs escaped
+        (:func:`~assurance_lib.safe_text.escape_text`); the identifier guard scans it with the
+        rest of the pack. The front page lists every page of ``letters/``.
+        """
+        path = self.shareable / "letters" / f"{name}.html"
+        _atomic_write_text(path, html_page)
+        return path
+
     def use_identifiers(self, ids: "disclosure.IdentifierSet | Callable[[], disclosure.IdentifierSet]") -> None:
         """Set the identifier values free text is checked against.
 

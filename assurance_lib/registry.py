@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import audits, disproportionality, report, section11  # noqa: F401  (importing them registers their input contracts)
+from . import audits, disproportionality, report, schools, section11  # noqa: F401  (importing them registers their input contracts)
 
 __all__ = ["Analysis", "ANALYSES", "by_name", "by_notebook", "notebook_names"]
 

@@ -43,7 +43,9 @@ def test_tables_are_declared_as_agency_organisation_tables(pack: Path) -> None:
         "section11_trend_summary",
         "section11_triangulation",
         "section11_risk_ranking",
+        "section11_risk_rules",
         "section11_action_plan",
+        "section11_action_history",
     }
     assert set(mine) == expected
     assert {(e["unit"], e["rule"]) for e in mine.values()} == {("agencies", "organisations")}
@@ -55,7 +57,7 @@ def test_shortlist_flags_and_scorecards(pack: Path) -> None:
     tables = pack / "shareable" / "tables"
     rk = pd.read_csv(tables / "section11_risk_ranking.csv")
     short = set(rk.loc[rk["shortlisted"], "agency"])
-    assert set(syn.PLANTED_OVER_RATERS) | set(syn.PLANTED_DECLINES) | set(syn.PLANTED_MISSING) <= short
+    assert {"Northshire Police", "Eastbank University Hospital Trust", *syn.PLANTED_DECLINES} <= short
     assert rk["reasons"].notna().all()
     flags = pd.read_csv(tables / "flags_section11.csv")
     assert list(flags.columns[: len(FLAG_COLUMNS)]) == list(FLAG_COLUMNS)
@@ -63,15 +65,19 @@ def test_shortlist_flags_and_scorecards(pack: Path) -> None:
     got = set(zip(flags["category"], flags["subject"]))
     for a in syn.PLANTED_MISSING:
         assert ("missing return", a) in got
-    for a in syn.PLANTED_OVER_RATERS:
-        assert ("over-rating", a) in got
+    assert ("over-rating at moderation", "Eastbank University Hospital Trust") in got
     for a in syn.PLANTED_DECLINES:
         assert ("decline", a) in got
-    cards = sorted((pack / "shareable" / "text").glob("section11_scorecard_*.md"))
-    assert len(cards) == 28  # one per agency in the register
-    eastbank = (pack / "shareable" / "text" / "section11_scorecard_eastbank_university_hospital_trust.md").read_text()
-    assert eastbank.startswith("# Section 11 feedback scorecard: Eastbank University Hospital Trust")
-    assert "Selected for an assurance visit: yes" in eastbank
+    named = flags[flags["category"].isin(["persistent not met", "same action again"])]
+    assert set(named.loc[named["category"].eq("same action again"), "agency"]) == {"Northshire Police"}
+    assert {"direction", "agency", "statutory_partner", "first_period"} <= set(flags.columns)
+    cards = sorted((pack / "shareable" / "letters").glob("section11_feedback_*.html"))
+    assert len(cards) == 24  # one per agency in the register
+    eastbank = (pack / "shareable" / "letters" / "section11_feedback_eastbank_university_hospital_trust.html").read_text()
+    assert "<h1>Section 11 feedback: Eastbank University Hospital Trust</h1>" in eastbank
+    assert "Selected for an assurance visit" in eastbank
+    assert len(list((pack / "shareable" / "letters").glob("schools_feedback_*.html"))) == 40
+    assert (tables / "schools_dip_sample.csv").is_file() and (tables / "schools_panel.csv").is_file()
     for f in ("section11_heatmap.png", "section11_heatmap.svg", "section11_heatmap.csv"):
         assert (pack / "shareable" / "figures" / f).is_file()
 
@@ -153,6 +159,7 @@ def test_validate_passes_on_the_synthetic_inputs(tmp_path: Path, capsys: pytest.
     )
     assert cli.main(["validate", str(params), "--notebooks", str(nbdir)]) == 0
     out = capsys.readouterr().out
-    # framework, register, the workbook of returns and the practitioner survey (notebook defaults)
-    assert "4 inputs checked against their contracts; no problems found." in out
+    # framework, register, the workbook of returns and the practitioner survey, and the schools audit's
+    # framework, register, returns and dip-sample history (notebook defaults)
+    assert "8 inputs checked against their contracts; no problems found." in out
     assert "section11_returns" in out and "33 rows" in out  # 3 agencies x 11 standards in the workbook

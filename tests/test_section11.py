@@ -258,31 +258,81 @@ def test_returns_received(worked: dict) -> None:
 
 
 def test_risk_ranking_scores_and_reasons(worked: dict) -> None:
-    cur, reg = worked["cur"], worked["reg"]
+    cur, reg, fw = worked["cur"], worked["reg"], worked["fw"]
     rec = A.returns_received(reg, cur, 3)
     t = A.trends(worked["all"], "2026-27")
-    rk = A.risk_ranking(reg, cur, t, rec, shortlist_size=2, previous="2025-26").set_index("agency")
-    # Default weights: low 3, declines 3, over-rating 2, evidence 1, non-return 3.
-    # Alpha: low (1 not + 0.5 x 2 partially)/3 = 2/3 -> 2.0; declines 3/3 -> 3.0; over 2/2 -> 2.0;
-    #        evidence 1/3 -> 0.333; total 7.333.
-    # Gamma: missing -> 3.0.  Beta: low 0.5/3 -> 0.5; evidence 1/3 -> 0.333; late 0.25 x 3 -> 0.75; 1.583.
-    assert rk.loc["Alpha Police", "score"] == pytest.approx(7.333, abs=1e-3)
-    assert rk.loc["Gamma School", "score"] == pytest.approx(3.0)
-    assert rk.loc["Beta Trust", "score"] == pytest.approx(1.583, abs=1e-3)
+    as_at = pd.Timestamp("2026-09-30")
+    hist = A.action_history(worked["all"], "2026-27", fw, reg, as_at)
+    acts = A.action_plan(cur, fw, reg, as_at)
+    rk = A.risk_ranking(reg, cur, t, rec, hist, acts, fw, shortlist_size=2, previous="2025-26").set_index("agency")
+    # The tiny framework has no risk block: the default points (persistent 3, statutory partner 2, over-rating 1,
+    # no evidence 0.5, non-return 4, overdue 1, repeated 1.5, own declines 1).
+    # Alpha (statutory partner): the panel lowered S1 (FM -> PM) and S2 (FM -> NM): 2 x 1 = 2; S2 without evidence
+    # (S2b has none): 0.5; S3's action due 1 Aug 2026 is overdue at 30 Sep 2026: 1; own declines: S1 FM -> FM,
+    # S2 FM -> FM, S3 4/4 -> 3/4: one standard, 1 (the panel's lowering of S1 and S2 is not a decline);
+    # a statutory partner with other reasons: 2. Total 6.5.
+    # Gamma: missing return, 4. Beta: late, 0.25 x 4 = 1; S1 without evidence, 0.5; not moderated; total 1.5.
+    assert rk.loc["Alpha Police", "score"] == pytest.approx(6.5)
+    assert rk.loc["Gamma School", "score"] == pytest.approx(4.0)
+    assert rk.loc["Beta Trust", "score"] == pytest.approx(1.5)
     assert rk["rank"].to_dict() == {"Alpha Police": 1, "Gamma School": 2, "Beta Trust": 3}
     assert "Delta Charity" not in rk.index  # not expected and no ratings: not ranked
     assert rk["shortlisted"].to_dict() == {"Alpha Police": True, "Gamma School": True, "Beta Trust": False}
     assert rk.loc["Alpha Police", "reasons"] == (
-        "3 of 3 standards declined since 2025-26; 1 of 3 standards not met and 2 partially met; "
-        "self-rating lowered at moderation on 2 of 2 moderated standards; 1 of 3 ratings without evidence")
-    assert rk.loc["Beta Trust", "reasons"] == (
-        "return late by 10 days; 0 of 3 standards not met and 1 partially met; 1 of 3 ratings without evidence")
-    # Weights are parameters: with declines weighted 0, Alpha's reasons no longer cite declines.
-    rk0 = A.risk_ranking(reg, cur, t, rec, {"declines": 0.0}).set_index("agency")
-    assert rk0.loc["Alpha Police", "score"] == pytest.approx(4.333, abs=1e-3)
-    assert "declined" not in rk0.loc["Alpha Police", "reasons"]
-    with pytest.raises(ValueError, match="unknown risk weight"):
-        A.risk_ranking(reg, cur, t, rec, {"popularity": 1.0})
+        "a statutory safeguarding partner (2 points); the panel lowered 2 of 2 moderated self-ratings (2 points); "
+        "1 action overdue (1 point); own rating lower than in 2025-26 on 1 standard (1 point); "
+        "1 rating without evidence (0.5 points)")
+    # Beta was not moderated: its over-rating is unknown (empty), not 0, and says so.
+    assert pd.isna(rk.loc["Beta Trust", "over_rating"])
+    assert rk.loc["Beta Trust", "unknown"] == "over-rating unknown (not moderated this cycle)"
+    assert rk.loc["Beta Trust", "place"] == "rank 3 of 3 with 1.5 points: below the shortlist (its lowest score is 4 points)"
+    assert rk.loc["Alpha Police", "own_declines"] == 1
+
+
+def test_actions_across_cycles_persistent_repeated_and_late(worked: dict) -> None:
+    fw, reg = worked["fw"], worked["reg"]
+
+    def row(cycle: str, agency: str, std: str, status: str, action: object = pd.NA, due: str = "",
+            done: str = "") -> dict:
+        return {"cycle": cycle, "agency": agency, "standard": std, "status": status, "action": action,
+                "action_due": pd.Timestamp(due) if due else pd.NaT,
+                "previous_action_completed": pd.Timestamp(done) if done else pd.NaT}
+
+    r = pd.DataFrame([
+        row("2024-25", "Alpha Police", "S1", "not met", "Refresh the whistleblowing policy.", "2025-03-31"),
+        row("2025-26", "Alpha Police", "S1", "not met", "refresh the  whistleblowing policy", "2026-03-31"),
+        row("2026-27", "Alpha Police", "S1", "not met", "Refresh the whistleblowing policy!", "2027-03-31"),
+        row("2025-26", "Alpha Police", "S2", "partially met", "Ask children", "2026-04-30"),
+        row("2026-27", "Alpha Police", "S2", "fully met", done="2026-05-10"),
+        row("2024-25", "Beta Trust", "S1", "not met"),
+        row("2025-26", "Beta Trust", "S1", "partially met", "Audit the files", "2026-09-01"),
+        row("2026-27", "Beta Trust", "S1", "not met", "Commission an independent audit of recruitment files", "2027-01-31"),
+    ])
+    h = A.action_history(r, "2026-27", fw, reg, pd.Timestamp("2026-09-30"), repeat_similarity=0.8)
+    a1 = _row(h, agency="Alpha Police", standard="S1")
+    # Not met in all three cycles; the same words (after lower case and punctuation are removed) three cycles running;
+    # the 2025-26 action was due 31 March 2026 and is not completed: 183 days overdue at 30 September 2026
+    # (April 30 + May 31 + June 30 + July 31 + August 31 + September 30).
+    assert (a1["not_met_cycles"], a1["since"], a1["similarity"], a1["same_action_again"], a1["times_promised"]) == (
+        3, "2024-25", 1.0, True, 3)
+    assert (a1["previous_action_outcome"], a1["days_late"]) == ("not completed, overdue", 183)
+    a2 = _row(h, agency="Alpha Police", standard="S2")  # due 30 April, completed 10 May: 10 days late
+    assert (a2["previous_action_outcome"], a2["days_late"], a2["same_action_again"]) == ("completed late", 10, False)
+    b1 = _row(h, agency="Beta Trust", standard="S1")  # partially met in 2025-26 breaks the run: 1 cycle
+    assert (b1["not_met_cycles"], b1["same_action_again"]) == (1, False)
+    assert b1["previous_action_outcome"] == "not completed, overdue"  # due 1 Sep 2026, still not met
+    # "Train managers on escalation" (28 characters) in "Train all managers on escalation" (32): matched blocks
+    # "train " (6) and "managers on escalation" (22): 2 x 28 / 60 = 0.933.
+    assert A.action_similarity("Train managers on escalation", "Train all managers on escalation") == pytest.approx(0.933)
+    f = A.build_flags(standards=A.standard_summary(worked["cur"], fw).iloc[0:0], moderation=pd.DataFrame(),
+                      trend=pd.DataFrame(), received=A.returns_received(reg, worked["cur"], 3).iloc[0:0], history=h,
+                      register=reg, persistent_cycles=2, cycle="2026-27")
+    got = {(x.category, x.agency, x.severity) for x in f.itertuples()}
+    assert got == {("persistent not met", "Alpha Police", "high"), ("same action again", "Alpha Police", "high"),
+                   ("completed late", "Alpha Police", "low")}
+    assert set(f["statutory_partner"]) == {"yes"} and set(f["direction"]) == {"concern"}
+    stmt = f.loc[f["category"].eq("same action again"), "statement"].iloc[0]
+    assert stmt.startswith("Alpha Police promised the same action on 'Accountability' again, 3 cycles running")
 
 
 def test_action_plan_extract(worked: dict) -> None:
@@ -316,13 +366,20 @@ def test_triangulation_flags_contradictions() -> None:
 def test_flags(worked: dict) -> None:
     cur, reg = worked["cur"], worked["reg"]
     f = A.build_flags(standards=A.standard_summary(cur, worked["fw"]), moderation=A.moderation_summary(cur, reg),
-                      trend=A.trends(worked["all"], "2026-27"), received=A.returns_received(reg, cur, 3))
+                      trend=A.trends(worked["all"], "2026-27"), received=A.returns_received(reg, cur, 3),
+                      register=reg, current=cur, cycle="2026-27")
     got = {(r.category, r.subject): r.severity for r in f.itertuples()}
-    # S2 not met by 1 agency (medium); Alpha over-rated 2 of 2 (high); Alpha 3 declines (>= 2: medium,
-    # high from 4); Gamma missing, not a statutory partner (medium).
-    assert got == {("standard not met", "S2 Listening to children"): "medium",
-                   ("over-rating", "Alpha Police"): "high", ("decline", "Alpha Police"): "medium",
+    # S2 not met by Alpha, a statutory partner (high); the panel lowered 2 of 2 of Alpha's (high); Alpha's own
+    # ratings fell on one standard only (S3), below the decline threshold of 2: no decline flag (the rating of
+    # record fell on all three, but two of those are the panel's); Gamma missing, not a statutory partner (medium).
+    assert got == {("standard not met", "S2 Listening to children"): "high",
+                   ("over-rating at moderation", "Alpha Police"): "high",
                    ("missing return", "Gamma School"): "medium"}
+    nm = f[f["category"].eq("standard not met")].iloc[0]
+    assert nm["statement"] == "1 of 2 agencies do not meet 'Listening to children': Alpha Police."
+    assert nm["agency"] == "Alpha Police" and nm["statutory_partner"] == "yes"
+    over = f[f["category"].eq("over-rating at moderation")].iloc[0]
+    assert over["statement"] == "The challenge panel lowered Alpha Police's self-rating on 2 of 2 standards it moderated."
 
 
 # --------------------------------------------------------------------------- bad input
@@ -460,6 +517,7 @@ def _ctx(fixture: dict[str, str], **extra: object):  # a stand-in for the notebo
 
 def test_analyse_without_survey_and_scorecards(fixture: dict[str, str]) -> None:
     from assurance_lib.section11 import analyse, scorecard_markdown
+    from assurance_lib.section11.present import scorecard_html
 
     res = analyse(_ctx(fixture))
     assert res.previous == "2025-26" and res.triangulation is None
@@ -475,6 +533,10 @@ def test_analyse_without_survey_and_scorecards(fixture: dict[str, str]) -> None:
     assert "- Return: missing (deadline 2026-06-30)" in gamma and "No ratings were received" in gamma
     delta = scorecard_markdown(res, "Delta Charity", "Test Partnership")
     assert "- Return: not expected\n" in delta  # no deadline, nothing received
+    page = scorecard_html(res, "Alpha Police", "Test <Partnership>")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page and "@page{size:A4" in page
+    assert "Test &lt;Partnership&gt;" in page and "<Partnership>" not in page  # every input value escaped
+    assert page.count("<h1>") == 1 and '<th scope="col">Your rating</th>' in page
 
 
 def test_analyse_refuses_a_cycle_without_returns(fixture: dict[str, str]) -> None:
@@ -486,14 +548,54 @@ def test_analyse_refuses_a_cycle_without_returns(fixture: dict[str, str]) -> Non
 
 
 def test_heatmap_cells_carry_symbols_as_well_as_colour(worked: dict) -> None:
-    pos, lab, data = A.heatmap_matrix(worked["cur"], worked["fw"])
+    levels, lab, data = A.heatmap_data(worked["cur"], worked["fw"])
     # Alpha: S1 moderated Partially met -> "PM*", S2 moderated Not met -> "NM*", S3 self 3 of 4 -> "3/4".
     # Beta: S1 "FM", S2 "PM", S3 4 of 4 (evidence requested, not moderated) -> "4/4".
     assert lab.loc["Alpha Police"].tolist() == ["PM*", "NM*", "3/4"]
     assert lab.loc["Beta Trust"].tolist() == ["FM", "PM", "4/4"]
-    assert pos.loc["Alpha Police"].tolist() == [0.5, 0.0, 0.75]
-    assert list(pos.columns) == ["S1", "S2", "S3"]  # framework order
+    assert levels.loc["Alpha Police"].tolist()[:2] == ["Partially met", "Not met"]
+    assert list(levels.columns) == ["Accountability", "Listening to children", "Safer recruitment checklist"]
     assert len(data) == 6
+
+
+def test_categorical_heatmap_legend_uses_the_scale_labels_and_not_met_stands_out() -> None:
+    from types import SimpleNamespace
+
+    import matplotlib.colors as mc
+
+    from assurance_lib import charts
+    from assurance_lib.section11.present import heatmap_categories
+
+    fw = load_framework(ROOT / "data" / "frameworks" / "section11_wt2023.yaml")
+    cats = heatmap_categories(SimpleNamespace(framework=fw))
+    assert [n for n, _ in cats] == ["Not met", "Partially met", "Fully met"]  # the rag3 scale's own labels, worst first
+    # "Not met" is the most saturated colour (HSV saturation), so it is the most salient cell on the page.
+    sat = {n: mc.rgb_to_hsv(mc.to_rgb(c))[1] for n, c in cats}
+    assert max(sat, key=sat.get) == "Not met"
+    m = pd.DataFrame({"Whistleblowing": ["Not met", "Fully met"], "Escalation": ["Partially met", None]},
+                     index=["Agency A", "Agency B"])
+    chart = charts.category_heatmap(m, categories=cats, name="t", title="T", subtitle="S", source="Src",
+                                    alt="Grid of two agencies by two standards coloured by rating.")
+    assert len(chart.fig.axes) == 1  # no colour bar
+    legend = chart.fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Not met", "Partially met", "Fully met"]
+    assert [t.get_text() for t in chart.fig.axes[0].get_xticklabels()] == ["Whistleblowing", "Escalation"]
+    assert fw.standard("WT11").label == "Allegations (LADO)"  # short labels from the framework
+
+
+def test_one_cycle_of_returns_runs_and_says_history_is_needed(fixture: dict[str, str]) -> None:
+    from assurance_lib.section11 import analyse
+    from assurance_lib.section11.compute import trend_summary
+
+    one = "\n".join(line for line in RETURNS.splitlines() if not line.startswith("2025-26")) + "\n"
+    Path(fixture["returns_path"]).write_text(one, encoding="utf-8")
+    res = analyse(_ctx(fixture))
+    assert res.previous is None
+    assert set(res.trends["own_trend"]) == {"no previous cycle"} and "sector" in res.trends.columns
+    ts = trend_summary(res.trends)  # the one-cycle KeyError: 'sector' of notebook 02
+    assert ts.set_index("agency").loc["Alpha Police", "no previous cycle"] == 3
+    assert res.history["not_met_cycles"].max() == 1 and not res.history["same_action_again"].any()
+    assert not res.flags["category"].isin(["decline", "persistent not met", "same action again"]).any()
 
 
 def test_excel_date_cells_are_read_as_dates(fixture: dict[str, str]) -> None:

@@ -43,21 +43,24 @@ def test_regenerating_gives_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_shape_of_the_synthetic_partnership(data: dict) -> None:
-    assert len(data["reg"]) == 28
+    assert len(data["reg"]) == 24  # schools and colleges are in the schools register (section 175/157), not here
     assert set(data["all"]["cycle"]) == {"2024-25", "2025-26", "2026-27"}
     assert {"Police", "Acute health trust", "Community health trust", "Primary care", "Local authority services",
-            "Education", "Probation", "Voluntary sector"} <= set(data["reg"]["sector"])
+            "Probation", "Voluntary sector"} <= set(data["reg"]["sector"])
+    assert "Education" not in set(data["reg"]["sector"])  # schools and colleges: see tests/test_schools.py
 
 
 def test_moderation_finds_the_planted_over_raters(data: dict) -> None:
     m = A.moderation_summary(data["cur"], data["reg"])
     ag = m[m["level"] == "agency"].set_index("agency")
     high = set(ag.index[ag["over_rating_rate"] >= 0.5])
-    assert high == set(syn.PLANTED_OVER_RATERS)
+    assert high == {"Eastbank University Hospital Trust"}  # 7 of 11 lowered (planted truth)
+    # the moderation effects vary: 7, 3 and 3 of 11 lowered (the planted truths against self-ratings of fully met)
+    assert ag.loc[list(syn.PLANTED_OVER_RATERS), "over_rated"].tolist() == [7, 3, 3]
 
 
 def test_trends_find_the_planted_declines(data: dict) -> None:
-    dec = data["trend"][data["trend"]["trend"] == "declined"].groupby("agency").size()
+    dec = data["trend"][data["trend"]["own_trend"] == "declined"].groupby("agency").size()
     for a in syn.PLANTED_DECLINES:
         assert dec.get(a, 0) >= 5  # planted: lower on five standards than in 2025-26
 
@@ -69,13 +72,25 @@ def test_returns_find_missing_and_late(data: dict) -> None:
     assert set(st[st == "not expected"].index) == set(syn.NOT_EXPECTED)
 
 
-def test_ranking_shortlists_every_planted_case(data: dict) -> None:
-    rk = A.risk_ranking(data["reg"], data["cur"], data["trend"], data["rec"], shortlist_size=8, previous="2025-26")
-    short = set(rk.loc[rk["shortlisted"], "agency"])
-    planted = set(syn.PLANTED_OVER_RATERS) | set(syn.PLANTED_DECLINES) | set(syn.PLANTED_MISSING)
-    assert planted <= short
-    top3 = set(rk.nsmallest(3, "rank")["agency"])
-    assert top3 == set(syn.PLANTED_OVER_RATERS)  # over-rating, declines and low ratings together
+def test_ranking_shortlists_the_police_persistent_non_compliance_with_its_reasons(data: dict) -> None:
+    from pandas import Timestamp
+
+    as_at = Timestamp("2026-09-30")
+    hist = A.action_history(data["all"], "2026-27", data["fw"], data["reg"], as_at)
+    acts = A.action_plan(data["cur"], data["fw"], data["reg"], as_at)
+    rk = A.risk_ranking(data["reg"], data["cur"], data["trend"], data["rec"], hist, acts, data["fw"], shortlist_size=8,
+                        previous="2025-26").set_index("agency")
+    police = rk.loc["Northshire Police"]
+    assert bool(police["shortlisted"]) and int(police["rank"]) == 1
+    # planted: whistleblowing and supervision not met in all three cycles, the same action promised each time
+    assert "not met 3 cycles running" in police["reasons"] and "Whistleblowing" in police["reasons"]
+    assert "a statutory safeguarding partner" in police["reasons"]
+    assert "the same action promised again on 2 standards (Whistleblowing, Supervision and training)" in police["reasons"]
+    short = set(rk.index[rk["shortlisted"]])
+    assert {"Eastbank University Hospital Trust", "Northshire Integrated Care Board", *syn.PLANTED_DECLINES} <= short
+    assert rk.loc["Northshire Youth Sports Network", "rank"] > 8  # over-rating on 3 of 11 alone is not a visit
+    late = hist[hist["previous_action_outcome"].eq("completed late")]["agency"]
+    assert set(late) <= set(syn.PLANTED_COMPLETED_LATE) and len(late) > 0
 
 
 def test_unevidenced_agency_and_survey_contradictions(data: dict) -> None:

@@ -37,7 +37,7 @@ from .scales import Level, Rating, RatingScale, load_scales
 from . import analysis
 from .compute import Inputs, Section11Results, compute, load
 from .present import (analyse, chart_weakest_standards, method_notes, publish_flags, scorecard_markdown,
-                      show_action_plan, show_evidence, show_heatmap, show_moderation, show_moderation_crosstab, show_ratings,
+                      show_action_history, show_action_plan, show_evidence, show_heatmap, show_moderation, show_moderation_crosstab, show_ratings,
                       show_returns_received, show_shortlist, show_trends, show_triangulation, show_weakest_standards,
                       write_scorecards)
 from .settings import Settings
@@ -45,7 +45,7 @@ from .survey import read_practitioner_survey
 
 __all__ = ["Framework", "Standard", "load_framework", "read_agency_register", "read_returns", "Level", "Rating",
            "RatingScale", "load_scales", "NOTEBOOK", "analysis", "Inputs", "Section11Results", "Settings", "load",
-           "compute", "analyse", "chart_weakest_standards", "method_notes", "publish_flags", "scorecard_markdown", "show_action_plan", "show_evidence",
+           "compute", "analyse", "chart_weakest_standards", "method_notes", "publish_flags", "scorecard_markdown", "show_action_history", "show_action_plan", "show_evidence",
            "show_heatmap", "show_moderation", "show_moderation_crosstab", "show_ratings", "show_returns_received", "show_shortlist",
            "show_trends", "show_triangulation", "show_weakest_standards", "write_scorecards"]
 

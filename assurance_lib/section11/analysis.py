@@ -12,16 +12,17 @@ standards is grouped by ``scale`` as well, so results from different scales are 
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .framework import Framework
+from .framework import RISK_REASONS, Framework, RiskRules
 
 __all__ = [
     "RISK_COMPONENTS",
-    "DEFAULT_WEIGHTS",
     "standard_ratings",
     "previous_cycle",
     "ratings_table",
@@ -36,15 +37,19 @@ __all__ = [
     "returns_received",
     "triangulate",
     "risk_ranking",
+    "not_met_runs",
+    "normalise_action",
+    "action_similarity",
+    "action_history",
     "action_plan",
-    "heatmap_matrix",
+    "heatmap_data",
+    "strengths",
     "build_flags",
+    "DEFAULT_RISK",
 ]
 
-RISK_COMPONENTS = ("low_ratings", "declines", "over_rating", "missing_evidence", "non_return")
-"""The components of the risk score, each scaled 0 to 1 (see :func:`risk_ranking`)."""
-DEFAULT_WEIGHTS: Mapping[str, float] = {"low_ratings": 3.0, "declines": 3.0, "over_rating": 2.0,
-                                        "missing_evidence": 1.0, "non_return": 3.0}
+RISK_COMPONENTS = RISK_REASONS
+"""The reasons of the risk ranking (see :func:`risk_ranking`); their weights live in the framework YAML."""
 
 _STATUS_ORDER = {"not met": 0, "partially met": 1, "fully met": 2}
 
@@ -96,8 +101,12 @@ def standard_ratings(returns: pd.DataFrame) -> pd.DataFrame:
     comb = _worst(d[d.groupby(_KEYS)["moderated"].transform("any")], "_cp", "_cl", "_cs",
                   ("moderated_label", "moderated_position", "moderated_status"))
     out = out.join(comb)
+    if "previous_action_completed" not in d.columns:
+        d["previous_action_completed"] = pd.NaT
     acts = d[d["action"].notna() | d["action_owner"].notna() | d["action_due"].notna()]
     out = out.join(acts.drop_duplicates(_KEYS, keep="first").set_index(_KEYS)[["action", "action_owner", "action_due"]])
+    done = d[d["previous_action_completed"].notna()].drop_duplicates(_KEYS, keep="first").set_index(_KEYS)
+    out = out.join(done[["previous_action_completed"]])
     out = out.reset_index()
     if out.empty:
         return out
@@ -110,6 +119,7 @@ def standard_ratings(returns: pd.DataFrame) -> pd.DataFrame:
         out[c] = out[c].astype(bool)
     out["sub_questions"] = out["sub_questions"].astype("int64")
     out["action_due"] = pd.to_datetime(out["action_due"])
+    out["previous_action_completed"] = pd.to_datetime(out["previous_action_completed"])
     for c in ("cycle", "agency", "standard", "scale", "self_label", "self_status", "moderated_label",
               "moderated_status", "label", "status", "rating_basis", "action", "action_owner"):
         out[c] = out[c].astype("string")
@@ -118,7 +128,7 @@ def standard_ratings(returns: pd.DataFrame) -> pd.DataFrame:
     cols = ["cycle", "agency", "standard", "scale", "sub_questions", "self_label", "self_position", "self_status",
             "moderated", "reviewed", "moderated_label", "moderated_position", "moderated_status",
             "evidence_requested", "has_evidence", "label", "position", "status", "rating_basis", "action",
-            "action_owner", "action_due"]
+            "action_owner", "action_due", "previous_action_completed"]
     return out[cols]
 
 
@@ -307,30 +317,51 @@ def trends(ratings: pd.DataFrame, cycle: str, register: pd.DataFrame | None = No
     scale), ``new standard`` when no agency was rated on the standard in the previous cycle,
     and ``no previous rating`` when others were but this agency was not.
 
+    ``own_trend`` compares the agency's **own** self-ratings of the two cycles (a decline is the
+    agency's own, never the panel's moderation); ``panel_effect`` says what the panel did to this
+    cycle's self-rating (``lowered``, ``raised``, ``agreed``, ``not moderated``): a change the panel
+    made is attributed to the panel, not counted as the agency's decline.
+
     Returns
     -------
     DataFrame
-        ``agency, standard, scale, previous_cycle, previous_rating, rating, trend``.
+        ``agency, sector`` (when ``register`` is given), ``standard, scale, previous_cycle,
+        previous_rating, rating, trend, previous_self_rating, self_rating, own_trend, panel_effect``.
     """
     prev = previous_cycle(ratings["cycle"].dropna().unique().tolist(), cycle)
     cur = ratings[ratings["cycle"] == cycle]
-    cols = ["agency", "standard", "scale", "previous_cycle", "previous_rating", "rating", "trend"]
+    cols = ["agency", "standard", "scale", "previous_cycle", "previous_rating", "rating", "trend",
+            "previous_self_rating", "self_rating", "own_trend", "panel_effect"]
+    mod = cur["moderated"].astype(bool)
+    cur = cur.assign(panel_effect=np.select(
+        [mod & (cur["moderated_position"] < cur["self_position"]), mod & (cur["moderated_position"] > cur["self_position"]),
+         mod], ["lowered", "raised", "agreed"], "not moderated"))
     if prev is None:
-        out = cur.assign(previous_cycle=pd.NA, previous_rating=pd.NA, rating=cur["label"], trend="no previous cycle")
-        return out[cols].reset_index(drop=True)
-    before = ratings[ratings["cycle"] == prev][["agency", "standard", "label", "position"]]
-    before = before.rename(columns={"label": "previous_rating", "position": "previous_position"})
+        out = cur.assign(previous_cycle=pd.NA, previous_rating=pd.NA, rating=cur["label"], trend="no previous cycle",
+                         previous_self_rating=pd.NA, self_rating=cur["self_label"], own_trend="no previous cycle")[cols]
+    else:
+        out = _trend_rows(ratings, cur, prev, cols)
+    if register is not None:
+        out = out.merge(register[["agency", "sector"]], on="agency", how="left")
+        out = out[["agency", "sector", *cols[1:]]]
+    return out.reset_index(drop=True)
+
+
+def _trend_rows(ratings: pd.DataFrame, cur: pd.DataFrame, prev: str, cols: list[str]) -> pd.DataFrame:
+    before = ratings[ratings["cycle"] == prev][["agency", "standard", "label", "position", "self_label", "self_position"]]
+    before = before.rename(columns={"label": "previous_rating", "position": "previous_position",
+                                    "self_label": "previous_self_rating", "self_position": "previous_self_position"})
     m = cur.merge(before, on=["agency", "standard"], how="left")
     rated_before = set(before["standard"])
     trend = np.select(
         [m["previous_position"].isna() & ~m["standard"].isin(sorted(rated_before)), m["previous_position"].isna(),
          m["position"] > m["previous_position"], m["position"] < m["previous_position"]],
         ["new standard", "no previous rating", "improved", "declined"], "unchanged")
-    out = m.assign(previous_cycle=prev, rating=m["label"], trend=trend)[cols]
-    if register is not None:
-        out = out.merge(register[["agency", "sector"]], on="agency", how="left")
-        out = out[["agency", "sector", *cols[1:]]]
-    return out.reset_index(drop=True)
+    own = np.select(
+        [m["previous_self_position"].isna() & ~m["standard"].isin(sorted(rated_before)), m["previous_self_position"].isna(),
+         m["self_position"] > m["previous_self_position"], m["self_position"] < m["previous_self_position"]],
+        ["new standard", "no previous rating", "improved", "declined"], "unchanged")
+    return m.assign(previous_cycle=prev, rating=m["label"], trend=trend, self_rating=m["self_label"], own_trend=own)[cols]
 
 
 def returns_received(register: pd.DataFrame, current: pd.DataFrame, n_standards: int) -> pd.DataFrame:
@@ -400,86 +431,310 @@ def triangulate(current: pd.DataFrame, survey_summary: pd.DataFrame, *, low_agre
     return m.sort_values(["contradiction", "agency", "standard"], ascending=[False, True, True]).reset_index(drop=True)
 
 
-def risk_ranking(register: pd.DataFrame, current: pd.DataFrame, trend: pd.DataFrame, received: pd.DataFrame,
-                 weights: Mapping[str, float] | None = None, *, shortlist_size: int = 6,
-                 previous: str | None = None) -> pd.DataFrame:
-    """A transparent ranking of agencies for assurance visits, with the reasons listed.
+def not_met_runs(ratings: pd.DataFrame, cycle: str) -> pd.DataFrame:
+    """How many cycles running each standard of ``cycle`` has been not met (rating of record).
 
-    Each component is scaled 0 to 1 and the score is the weighted sum:
-
-    - ``low_ratings`` = (standards not met + half the standards partially met) / standards rated
-      (rating of record);
-    - ``declines`` = standards declined since the previous cycle / standards rated in both;
-    - ``over_rating`` = ratings lowered at moderation / ratings moderated (0 when none moderated:
-      an unmoderated agency is not assumed to over-rate);
-    - ``missing_evidence`` = ratings without evidence / standards rated;
-    - ``non_return`` = 1 for a missing return, 0.25 for a late one, otherwise 0.
-
-    Agencies not expected to return and with no ratings are not ranked. Ties share a rank
-    (``min`` method); the shortlist is every agency ranked ``shortlist_size`` or better with a
-    score above zero.
+    The cycles are those present in the returns, in order; the run counts back from ``cycle``
+    while the agency's rating of record of the standard is not met, and stops at a cycle in
+    which it was met (fully or partially) or not rated.
 
     Returns
     -------
     DataFrame
-        ``rank, agency, sector, statutory_partner, return_status``, the five components, their
-        weighted ``score``, ``shortlisted`` and ``reasons`` (plain English, largest contribution first).
+        ``agency, standard, not_met_cycles`` (0 when not met this cycle), ``since`` (the first
+        cycle of the run, empty when 0), one row per agency x standard rated in ``cycle``.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"cycle": ["2024-25", "2025-26", "2026-27"], "agency": ["A"] * 3,
+    ...                   "standard": ["S1"] * 3, "status": ["not met", "not met", "not met"]})
+    >>> int(not_met_runs(r, "2026-27")["not_met_cycles"].iloc[0])
+    3
     """
-    w = dict(DEFAULT_WEIGHTS)
-    w.update(weights or {})
-    unknown = sorted(set(w) - set(RISK_COMPONENTS))
-    if unknown:
-        raise ValueError(f"unknown risk weight(s) {', '.join(unknown)} (expected: {', '.join(RISK_COMPONENTS)})")
-    if any(v < 0 for v in w.values()):
-        raise ValueError("risk weights must be 0 or more")
+    cycles = sorted(str(c) for c in ratings["cycle"].dropna().unique() if str(c) <= str(cycle))
+    status = ratings.set_index(["cycle", "agency", "standard"])["status"]
+    cur = ratings[ratings["cycle"] == cycle]
+    rows = []
+    for a, sid in zip(cur["agency"], cur["standard"]):
+        n, since = 0, pd.NA
+        for c in reversed(cycles):
+            st = status.get((c, a, sid), pd.NA)
+            if isinstance(st, str) and st == "not met":
+                n, since = n + 1, c
+            else:
+                break
+        rows.append({"agency": a, "standard": sid, "not_met_cycles": n, "since": since})
+    out = pd.DataFrame(rows, columns=["agency", "standard", "not_met_cycles", "since"])
+    out["not_met_cycles"] = out["not_met_cycles"].astype("int64")
+    out["since"] = out["since"].astype("string")
+    return out
+
+
+def normalise_action(text: object) -> str:
+    """An action's text for comparison: lower case, letters and digits only, single spaces.
+
+    >>> normalise_action("  Refresh the Whistleblowing policy! ")
+    'refresh the whistleblowing policy'
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text).lower()).split())
+
+
+def action_similarity(a: object, b: object) -> float:
+    """Similarity of two action texts, 0 to 1: :class:`difflib.SequenceMatcher` ratio of the normalised texts.
+
+    The ratio is 2M / T (M characters matched in the longest matching blocks, T the two lengths
+    together): 1 for the same words, about 0.5 for half the words in common.
+
+    >>> action_similarity("Refresh the whistleblowing policy.", "refresh the  whistleblowing policy")
+    1.0
+    >>> action_similarity("", "Refresh the policy")
+    0.0
+    """
+    x, y = normalise_action(a), normalise_action(b)
+    if not x or not y:
+        return 0.0
+    return round(difflib.SequenceMatcher(None, x, y, autojunk=False).ratio(), 3)
+
+
+def action_history(ratings: pd.DataFrame, cycle: str, framework: Framework, register: pd.DataFrame,
+                   as_at: pd.Timestamp, *, repeat_similarity: float = 0.8) -> pd.DataFrame:
+    """Each agency's previous-cycle actions carried forward and matched to this cycle (same agency and standard).
+
+    For every agency x standard rated in ``cycle`` that had an action in the previous cycle or
+    is not met this cycle:
+
+    - ``not_met_cycles``: cycles running the standard has been not met (:func:`not_met_runs`);
+    - ``same_action_again``: the action promised this cycle is the previous cycle's action
+      again (:func:`action_similarity` at least ``repeat_similarity``), and ``times_promised``
+      counts the cycles running the same action was promised;
+    - ``previous_action_outcome``: ``completed on time``, ``completed late`` (the agency's
+      ``previous_action_completed`` date after the previous action's due date), ``standard now
+      met, completion not recorded``, ``not completed, overdue`` (no completion date, the standard
+      still not fully met, due before ``as_at``), ``not completed, not yet due`` or ``no previous action``.
+
+    Returns
+    -------
+    DataFrame
+        ``agency, sector, standard, standard_title, cycle, status, not_met_cycles, since, previous_cycle,
+        previous_action, previous_due, previous_action_completed, previous_action_outcome,
+        days_late, action, similarity, same_action_again, times_promised``. The action texts are
+        the agencies' free text (the shareable copy passes the redaction guard).
+    """
+    cycles = sorted(str(c) for c in ratings["cycle"].dropna().unique() if str(c) <= str(cycle))
+    prev = cycles[-2] if len(cycles) > 1 and cycles[-1] == str(cycle) else None
+    cur = ratings[ratings["cycle"] == cycle]
+    runs_frame = not_met_runs(ratings, cycle).set_index(["agency", "standard"])
+    runs, since_of = runs_frame["not_met_cycles"], runs_frame["since"]
+    by = ratings.set_index(["cycle", "agency", "standard"])
+    titles = dict(zip(framework.standards_frame()["standard"], framework.standards_frame()["standard_title"]))
+    sectors = dict(zip(register["agency"], register["sector"]))
+    rows = []
+    for _, r in cur.iterrows():
+        a, sid = r["agency"], r["standard"]
+        p = by.loc[(prev, a, sid)] if prev is not None and (prev, a, sid) in by.index else None
+        p_action = p["action"] if p is not None else pd.NA
+        has_prev = p is not None and isinstance(p_action, str) and bool(p_action.strip())
+        n_run = int(runs.get((a, sid), 0))
+        if not has_prev and n_run == 0:
+            continue
+        p_due = p["action_due"] if has_prev else pd.NaT
+        done = r["previous_action_completed"]
+        if not has_prev:
+            outcome, late = "no previous action", pd.NA
+        elif pd.notna(done):
+            late_days = int((done - p_due).days) if pd.notna(p_due) else 0
+            outcome = "completed late" if late_days > 0 else "completed on time"
+            late = late_days if late_days > 0 else pd.NA
+        elif r["status"] == "fully met":
+            outcome, late = "standard now met, completion not recorded", pd.NA
+        elif pd.notna(p_due) and p_due < as_at:
+            outcome, late = "not completed, overdue", int((as_at - p_due).days)
+        else:
+            outcome, late = "not completed, not yet due", pd.NA
+        sim = action_similarity(p_action, r["action"]) if has_prev else 0.0
+        same = bool(has_prev and sim >= repeat_similarity)
+        times = 1
+        if same:  # walk back while the same action was promised in earlier cycles
+            times, text = 2, p_action
+            for c in reversed(cycles[:-2]):
+                q = by.loc[(c, a, sid)] if (c, a, sid) in by.index else None
+                if q is None or action_similarity(q["action"], text) < repeat_similarity:
+                    break
+                times, text = times + 1, q["action"]
+        rows.append({
+            "agency": a, "sector": sectors.get(a, pd.NA), "standard": sid, "standard_title": titles.get(sid, sid),
+            "cycle": cycle, "status": r["status"], "not_met_cycles": n_run, "since": since_of.get((a, sid), pd.NA),
+            "previous_cycle": prev if has_prev else pd.NA,
+            "previous_action": p_action if has_prev else pd.NA,
+            "previous_due": p_due.strftime("%Y-%m-%d") if has_prev and pd.notna(p_due) else pd.NA,
+            "previous_action_completed": done.strftime("%Y-%m-%d") if pd.notna(done) else pd.NA,
+            "previous_action_outcome": outcome, "days_late": late, "action": r["action"], "similarity": sim,
+            "same_action_again": same, "times_promised": times if same else (1 if isinstance(r["action"], str) else 0),
+        })
+    cols = ["agency", "sector", "standard", "standard_title", "cycle", "status", "not_met_cycles", "since", "previous_cycle",
+            "previous_action", "previous_due", "previous_action_completed", "previous_action_outcome", "days_late",
+            "action", "similarity", "same_action_again", "times_promised"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["days_late"] = out["days_late"].astype("Int64")
+    for c in ("not_met_cycles", "times_promised"):
+        out[c] = out[c].astype("int64")
+    out["same_action_again"] = out["same_action_again"].astype(bool)
+    order = {s: i for i, s in enumerate(framework.standard_ids)}
+    return out.sort_values(["agency", "standard"], key=lambda s: s.map(order) if s.name == "standard" else s,
+                           kind="stable").reset_index(drop=True)
+
+
+DEFAULT_RISK = RiskRules(
+    weights={"persistent_not_met": 3.0, "statutory_partner": 2.0, "over_rating": 1.0, "missing_evidence": 0.5,
+             "non_return": 4.0, "actions_overdue": 1.0, "actions_repeated": 1.5, "own_declines": 1.0},
+    rationale={k: "default weight (the framework file gives no risk block)" for k in RISK_REASONS},
+)
+"""The risk rules used when a framework file has no ``risk`` block (the WT2023 file has one)."""
+
+
+def _names(titles: Sequence[str], limit: int = 3) -> str:
+    t = [str(x) for x in titles]
+    return ", ".join(t[:limit]) + (f" and {len(t) - limit} more" if len(t) > limit else "")
+
+
+def risk_ranking(register: pd.DataFrame, current: pd.DataFrame, trend: pd.DataFrame, received: pd.DataFrame,
+                 history: pd.DataFrame, actions: pd.DataFrame, framework: Framework, *,
+                 rules: RiskRules | None = None, shortlist_size: int = 6, previous: str | None = None) -> pd.DataFrame:
+    """A ranking of agencies for assurance visits that states every reason and its points.
+
+    Points (weights from the framework's ``risk`` block, :class:`~.framework.RiskRules`):
+
+    - ``persistent_not_met``: per standard not met (rating of record) for at least
+      ``persistent_cycles`` cycles running;
+    - ``statutory_partner``: once, for a safeguarding partner's organisation (police, health, local
+      authority) that has at least one other reason (a concern there weighs on the whole partnership);
+    - ``over_rating``: per standard the challenge panel lowered this cycle; an agency the panel did
+      not moderate has over-rating **unknown** (no points, stated as unknown, never as 0);
+    - ``missing_evidence``: per rating without evidence;
+    - ``non_return``: 1 for a missing return, 0.25 for a late one (times the weight);
+    - ``actions_overdue``: per action overdue (this cycle's action plan, or the previous cycle's
+      action not completed by its due date);
+    - ``actions_repeated``: per standard whose previous action is promised again;
+    - ``own_declines``: per standard the agency's **own** rating fell since the previous cycle (the
+      panel's moderation is not a decline).
+
+    Agencies not expected to return and with no ratings are not ranked. Ties share a rank
+    (``min``); the shortlist is every agency ranked ``shortlist_size`` or better with points.
+
+    Returns
+    -------
+    DataFrame
+        ``rank, agency, sector, statutory_partner, return_status``, the count behind each reason
+        (``over_rating`` empty when unknown), ``score``, ``shortlisted``, ``reasons`` (each with
+        its points, largest first) and ``place`` (why the agency is where it is).
+    """
+    rules = rules or framework.risk or DEFAULT_RISK
+    w = rules.weights
     rec = received.set_index("agency")
+    title = {s.id: s.label for s in framework.standards}
     rows = []
     for _, reg in register.sort_values("agency").iterrows():
         a = reg["agency"]
         st = str(rec.at[a, "status"]) if a in rec.index else "missing"
         c = current[current["agency"] == a]
-        t = trend[trend["agency"] == a]
         if st == "not expected" and c.empty:
             continue
-        rated = len(c)
-        nm = int(c["status"].eq("not met").sum())
-        pm = int(c["status"].eq("partially met").sum())
-        comp = int(t["trend"].isin(["improved", "declined", "unchanged"]).sum())
-        dec = int(t["trend"].eq("declined").sum())
+        h = history[history["agency"] == a] if not history.empty else history
+        t = trend[trend["agency"] == a]
+        act = actions[actions["agency"] == a] if not actions.empty else actions
+        persistent = h[h["not_met_cycles"] >= rules.persistent_cycles] if not h.empty else h
         mod = int(c["moderated"].sum())
-        over = int((c["moderated"] & (c["moderated_position"] < c["self_position"])).sum())
+        lowered = c[c["moderated"] & (c["moderated_position"] < c["self_position"])]
         noev = int((~c["has_evidence"].astype(bool)).sum())
-        days = rec.at[a, "days_late"] if a in rec.index else pd.NA
-        comps = {
-            "low_ratings": (nm + 0.5 * pm) / rated if rated else 0.0,
-            "declines": dec / comp if comp else 0.0,
-            "over_rating": over / mod if mod else 0.0,
-            "missing_evidence": noev / rated if rated else 0.0,
-            "non_return": 1.0 if st == "missing" else (0.25 if st == "late" else 0.0),
+        overdue_now = int(act["overdue"].sum()) if not act.empty else 0
+        overdue_prev = int(h["previous_action_outcome"].eq("not completed, overdue").sum()) if not h.empty else 0
+        repeated = h[h["same_action_again"]] if not h.empty else h
+        declined = t[t["own_trend"].eq("declined")] if "own_trend" in t.columns else t.iloc[0:0]
+        counts = {
+            "persistent_not_met": len(persistent), "over_rating": len(lowered) if mod else pd.NA,
+            "missing_evidence": noev, "non_return": 1.0 if st == "missing" else (0.25 if st == "late" else 0.0),
+            "actions_overdue": overdue_now + overdue_prev, "actions_repeated": len(repeated),
+            "own_declines": len(declined),
         }
+        pts = {k: (0.0 if pd.isna(v) else float(v)) * w[k] for k, v in counts.items()}
+        partner = bool(reg["statutory_partner"])
+        counts["statutory_partner"] = 1 if partner else 0
+        pts["statutory_partner"] = w["statutory_partner"] if partner and sum(pts.values()) > 0 else 0.0
+        runs = persistent["not_met_cycles"].max() if len(persistent) else 0
+        days = rec.at[a, "days_late"] if a in rec.index else pd.NA
         texts = {
-            "low_ratings": f"{nm} of {rated} standards not met and {pm} partially met",
-            "declines": f"{dec} of {comp} standards declined since {previous or 'the previous cycle'}",
-            "over_rating": f"self-rating lowered at moderation on {over} of {mod} moderated standards",
-            "missing_evidence": f"{noev} of {rated} ratings without evidence",
+            "persistent_not_met": (f"not met {int(runs)} cycles running on {len(persistent)} standard"
+                                   f"{'s' if len(persistent) != 1 else ''} ({_names([title.get(x, x) for x in persistent['standard']])})"
+                                   if len(persistent) else ""),
+            "statutory_partner": "a statutory safeguarding partner",
+            "over_rating": f"the panel lowered {len(lowered)} of {mod} moderated self-ratings" if mod else "",
+            "missing_evidence": f"{noev} rating{'s' if noev != 1 else ''} without evidence",
             "non_return": "return missing" if st == "missing" else (
                 f"return late by {int(days)} days" if st == "late" and pd.notna(days) else "return late"),
+            "actions_overdue": f"{overdue_now + overdue_prev} action{'s' if overdue_now + overdue_prev != 1 else ''} overdue",
+            "actions_repeated": (f"the same action promised again on {len(repeated)} standard"
+                                 f"{'s' if len(repeated) != 1 else ''} ({_names([title.get(x, x) for x in repeated['standard']])})"
+                                 if len(repeated) else ""),
+            "own_declines": (f"own rating lower than in {previous} on {len(declined)} standard{'s' if len(declined) != 1 else ''}"
+                             if len(declined) else ""),
         }
-        contrib = {k: w[k] * v for k, v in comps.items()}
-        reasons = [texts[k] for k in sorted(contrib, key=lambda k: (-contrib[k], RISK_COMPONENTS.index(k)))
-                   if comps[k] > 0 and w[k] > 0]
-        rows.append({"agency": a, "sector": reg["sector"], "statutory_partner": bool(reg["statutory_partner"]),
-                     "return_status": st, **{k: round(v, 3) for k, v in comps.items()},
-                     "score": round(sum(contrib.values()), 3), "reasons": "; ".join(reasons) or "none"})
+        order = sorted(pts, key=lambda k: (-pts[k], RISK_REASONS.index(k)))
+        reasons = [f"{texts[k]} ({pts[k]:g} point{'' if pts[k] == 1 else 's'})" for k in order if pts[k] > 0]
+        unknown = "" if mod else "over-rating unknown (not moderated this cycle)"
+        rows.append({"agency": a, "sector": reg["sector"], "statutory_partner": partner, "return_status": st,
+                     **{k: counts[k] for k in RISK_REASONS if k != "statutory_partner"}, "score": round(sum(pts.values()), 3),
+                     "reasons": "; ".join(reasons) or "no reason found", "unknown": unknown})
+    cols = ["rank", "agency", "sector", "statutory_partner", "return_status",
+            *[k for k in RISK_REASONS if k != "statutory_partner"], "score", "shortlisted", "reasons", "unknown", "place"]
     out = pd.DataFrame(rows)
     if out.empty:
-        return out
+        return pd.DataFrame(columns=cols)
     out["rank"] = out["score"].rank(method="min", ascending=False).astype("int64")
     out["shortlisted"] = (out["rank"] <= shortlist_size) & (out["score"] > 0)
-    out = out.sort_values(["rank", "agency"], kind="stable")
-    cols = ["rank", "agency", "sector", "statutory_partner", "return_status", *RISK_COMPONENTS, "score",
-            "shortlisted", "reasons"]
-    return out[cols].reset_index(drop=True)
+    out["over_rating"] = out["over_rating"].astype("Int64")
+    out = out.sort_values(["rank", "agency"], kind="stable").reset_index(drop=True)
+    cut = out.loc[out["shortlisted"], "score"].min() if out["shortlisted"].any() else None
+    n = len(out)
+    out["place"] = [
+        (f"rank {r} of {n} with {sc:g} points: shortlisted" if sl else
+         (f"rank {r} of {n} with {sc:g} points: below the shortlist" + (f" (its lowest score is {cut:g} points)" if cut is not None else "")))
+        for r, sc, sl in zip(out["rank"], out["score"], out["shortlisted"])]
+    return out[cols]
+
+
+def heatmap_data(current: pd.DataFrame, framework: Framework,
+                 register: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Agency x standard matrices for the partnership heatmap, in the scale's own labels.
+
+    Returns
+    -------
+    (levels, labels, data)
+        ``levels``: the rating of record's level label (the categories of the chart); ``labels``:
+        the level's short form with ``*`` when the panel moderated it (colour is never the only
+        carrier); ``data``: the long table behind the chart. Columns are the standards' short
+        labels from the framework (``short``), in framework order.
+    """
+    order = [s for s in framework.standard_ids if s in set(current["standard"])]
+    label_of = {s.id: s.label for s in framework.standards}
+    d = current.copy()
+
+    def _short(scale: str, label: object) -> str:
+        if label is None or pd.isna(label):
+            return ""
+        r = framework.scales[scale].parse(label) if scale in framework.scales else None
+        return r.short if r is not None else str(label)
+
+    d["cell"] = [_short(s, l) + ("*" if m else "") for s, l, m in zip(d["scale"], d["label"], d["moderated"])]
+    levels = d.pivot(index="agency", columns="standard", values="label").reindex(columns=order)
+    lab = d.pivot(index="agency", columns="standard", values="cell").reindex(index=levels.index, columns=order).fillna("")
+    levels.columns = [label_of[s] for s in order]
+    lab.columns = levels.columns
+    data = d[["agency", "standard", "scale", "label", "rating_basis", "cell"]].rename(
+        columns={"label": "rating", "cell": "symbol"})
+    data.insert(2, "standard_label", data["standard"].map(label_of))
+    return levels, lab, data.sort_values(["agency", "standard"]).reset_index(drop=True)
 
 
 def action_plan(current: pd.DataFrame, framework: Framework, register: pd.DataFrame,
@@ -507,80 +762,140 @@ def action_plan(current: pd.DataFrame, framework: Framework, register: pd.DataFr
     return out.reset_index(drop=True)
 
 
-def heatmap_matrix(current: pd.DataFrame, framework: Framework) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Agency x standard matrices for the partnership heatmap.
+def strengths(current: pd.DataFrame) -> pd.DataFrame:
+    """Agencies fully meeting every standard they rated, and those the panel moderated and agreed on every one.
 
     Returns
     -------
-    (positions, labels, data)
-        ``positions``: the rating of record's position (0 worst to 1 best on the standard's
-        scale), ``labels``: the level's short form with ``*`` when moderated (so that colour is
-        not the only carrier of meaning), ``data``: the long table behind the chart.
+    DataFrame
+        ``agency, standards_rated, fully_met, moderated, agreed_at_moderation, strength``
+        (``fully met and accepted at moderation`` or ``fully met``), strengths only.
     """
-    order = list(framework.standard_ids)
-    d = current.copy()
+    rows = []
+    for a, c in current.groupby("agency", sort=True):
+        if not c["status"].eq("fully met").all():
+            continue
+        mod = int(c["moderated"].sum())
+        agreed = int((c["moderated"] & (c["moderated_position"] >= c["self_position"])).sum())
+        rows.append({"agency": a, "standards_rated": len(c), "fully_met": len(c), "moderated": mod,
+                     "agreed_at_moderation": agreed,
+                     "strength": "fully met and accepted at moderation" if mod == len(c) and agreed == mod else "fully met"})
+    return pd.DataFrame(rows, columns=["agency", "standards_rated", "fully_met", "moderated", "agreed_at_moderation",
+                                       "strength"])
 
-    def _short(scale: str, label: object) -> str:
-        if label is None or pd.isna(label):
-            return ""
-        r = framework.scales[scale].parse(label) if scale in framework.scales else None
-        return r.short if r is not None else str(label)
 
-    d["cell"] = [_short(s, l) + ("*" if m else "") for s, l, m in zip(d["scale"], d["label"], d["moderated"])]
-    pos = d.pivot(index="agency", columns="standard", values="position").reindex(columns=[s for s in order if s in set(d["standard"])])
-    lab = d.pivot(index="agency", columns="standard", values="cell").reindex(index=pos.index, columns=pos.columns).fillna("")
-    data = d[["agency", "standard", "scale", "label", "rating_basis", "position", "cell"]].rename(
-        columns={"label": "rating", "cell": "symbol"}).sort_values(["agency", "standard"]).reset_index(drop=True)
-    return pos, lab, data
+FLAG_V2_COLUMNS = ("direction", "effect", "effect_unit", "affected", "agency", "statutory_partner", "themes",
+                   "first_period")
+"""Version 2 flag columns written besides :data:`assurance_lib.tables.FLAG_COLUMNS` (see docs/section11.md)."""
 
 
 def build_flags(*, standards: pd.DataFrame, moderation: pd.DataFrame, trend: pd.DataFrame,
-                received: pd.DataFrame, over_rating_threshold: float = 0.5, min_moderated: int = 2,
-                decline_threshold: int = 2) -> pd.DataFrame:
-    """Flags for the quarterly report (columns of :data:`assurance_lib.tables.FLAG_COLUMNS` but ``analysis``).
+                received: pd.DataFrame, history: pd.DataFrame | None = None, register: pd.DataFrame | None = None,
+                current: pd.DataFrame | None = None, framework: Framework | None = None,
+                over_rating_threshold: float = 0.5, min_moderated: int = 2, decline_threshold: int = 2,
+                persistent_cycles: int = 2, cycle: str = "") -> pd.DataFrame:
+    """Flags for the quarterly report, each naming the agency (rule ``organisations``: agency ratings are not personal data).
 
-    - **standard not met**: each standard that at least one agency does not meet (high when
-      three or more agencies do not meet it);
-    - **over-rating**: agencies whose over-rating rate at moderation is at least
-      ``over_rating_threshold`` on ``min_moderated`` or more moderated ratings (high);
-    - **decline**: agencies with ``decline_threshold`` or more standards declined (medium; high
-      at twice the threshold);
-    - **missing return**: each agency expected to return that has not (high for a statutory
-      partner, otherwise medium).
+    Concerns:
+
+    - **standard not met**: each standard that at least one agency does not meet, naming them
+      (high when three or more agencies do not meet it, or one of them is a statutory partner);
+    - **persistent not met**: each agency x standard not met ``persistent_cycles`` or more cycles
+      running (high);
+    - **same action again**: each agency x standard whose previous action is promised again (medium;
+      high when promised three or more cycles running);
+    - **completed late**: each previous action completed after its due date (low);
+    - **over-rating at moderation**: agencies whose self-ratings the panel lowered on at least
+      ``over_rating_threshold`` of ``min_moderated`` or more moderated ratings: the panel's finding (high);
+    - **decline**: agencies whose **own** rating fell on ``decline_threshold`` or more standards
+      (medium; high at twice the threshold);
+    - **missing return**: each agency expected to return that has not (high for a statutory partner).
+
+    Strengths: each agency fully meeting every standard, accepted by the panel on every standard
+    when it moderated them all (direction ``strength``, severity low).
+
+    Besides the flag columns the frame has the version 2 columns :data:`FLAG_V2_COLUMNS`
+    (``first_period`` is the cycle the condition began, where the returns show it).
     """
-    rows = []
+    partner = {} if register is None else dict(zip(register["agency"], register["statutory_partner"].astype(bool)))
+    title = {} if framework is None else {s.id: s.title for s in framework.standards}
+    rows: list[dict] = []
+
+    def add(category: str, subject: str, measure: str, value: object, severity: str, statement: str, table: str,
+            key: str, *, direction: str = "concern", effect: object = pd.NA, unit: str = "", affected: object = 1,
+            agency: str = "", first: object = pd.NA, themes: str = "") -> None:
+        names = [x for x in agency.split("; ") if x]
+        rows.append({"category": category, "subject": subject, "measure": measure, "value": value, "lower": pd.NA,
+                     "upper": pd.NA, "severity": severity, "statement": statement, "evidence_table": table,
+                     "evidence_key": key, "direction": direction, "effect": effect, "effect_unit": unit,
+                     "affected": affected, "agency": agency,
+                     "statutory_partner": "yes" if any(partner.get(n, False) for n in names) else "no",
+                     "themes": themes, "first_period": first if pd.notna(first) else (cycle or pd.NA)})
+
     for _, r in standards[standards["not_met"] > 0].iterrows():
         n = int(r["not_met"])
-        rows.append({"category": "standard not met", "subject": f"{r['standard']} {r['standard_title']}",
-                     "measure": "agencies not meeting the standard", "value": n, "lower": pd.NA, "upper": pd.NA,
-                     "severity": "high" if n >= 3 else "medium",
-                     "statement": f"{n} of {int(r['agencies_rated'])} agencies rated '{r['standard_title']}' as not met.",
-                     "evidence_table": "section11_standards", "evidence_key": f"standard={r['standard']}"})
+        who = sorted(current.loc[(current["standard"] == r["standard"]) & current["status"].eq("not met"), "agency"]) \
+            if current is not None else []
+        sev = "high" if n >= 3 or any(partner.get(x, False) for x in who) else "medium"
+        named = f": {_names(who, 6)}" if who else ""
+        add("standard not met", f"{r['standard']} {r['standard_title']}", "agencies not meeting the standard", n, sev,
+            f"{n} of {int(r['agencies_rated'])} agencies do not meet '{r['standard_title']}'{named}.",
+            "section11_standards", f"standard={r['standard']}", effect=round(n / int(r["agencies_rated"]), 3),
+            unit="share of agencies rated", affected=n, agency="; ".join(who))
+    if history is not None and not history.empty:
+        for _, r in history[history["not_met_cycles"] >= persistent_cycles].iterrows():
+            add("persistent not met", f"{r['agency']}: {r['standard']} {r['standard_title']}", "cycles running not met",
+                int(r["not_met_cycles"]), "high",
+                f"{r['agency']} has not met '{r['standard_title']}' for {int(r['not_met_cycles'])} cycles running "
+                f"(since {r['cycle'] if pd.isna(r.get('since', pd.NA)) else r['since']}).",
+                "section11_action_history", f"agency={r['agency']};standard={r['standard']}",
+                effect=int(r["not_met_cycles"]), unit="cycles", agency=r["agency"], first=r.get("since", pd.NA))
+        for _, r in history[history["same_action_again"]].iterrows():
+            times = int(r["times_promised"])
+            add("same action again", f"{r['agency']}: {r['standard']} {r['standard_title']}", "cycles the same action was promised",
+                times, "high" if times >= 3 else "medium",
+                f"{r['agency']} promised the same action on '{r['standard_title']}' again, {times} cycles running "
+                f"(text similarity {r['similarity']:.2f} to the {r['previous_cycle']} action).",
+                "section11_action_history", f"agency={r['agency']};standard={r['standard']}", effect=times,
+                unit="cycles", agency=r["agency"], first=r["previous_cycle"])
+        for _, r in history[history["previous_action_outcome"].eq("completed late")].iterrows():
+            add("completed late", f"{r['agency']}: {r['standard']} {r['standard_title']}", "days late",
+                int(r["days_late"]), "low",
+                f"{r['agency']} completed its {r['previous_cycle']} action on '{r['standard_title']}' "
+                f"{int(r['days_late'])} days after it was due.",
+                "section11_action_history", f"agency={r['agency']};standard={r['standard']}",
+                effect=int(r["days_late"]), unit="days", agency=r["agency"], first=r["previous_cycle"])
     ag = moderation[moderation["level"] == "agency"] if not moderation.empty else moderation
     for _, r in ag.iterrows():
         if r["moderated_ratings"] >= min_moderated and pd.notna(r["over_rating_rate"]) and r["over_rating_rate"] >= over_rating_threshold:
-            rows.append({"category": "over-rating", "subject": r["agency"], "measure": "over-rating rate at moderation",
-                         "value": r["over_rating_rate"], "lower": pd.NA, "upper": pd.NA, "severity": "high",
-                         "statement": f"{r['agency']}'s self-rating was lowered at moderation on {int(r['over_rated'])} "
-                                      f"of {int(r['moderated_ratings'])} moderated standards.",
-                         "evidence_table": "section11_moderation", "evidence_key": f"level=agency;agency={r['agency']}"})
-    if not trend.empty:
-        dec = trend[trend["trend"] == "declined"].groupby("agency").size()
+            add("over-rating at moderation", r["agency"], "share of moderated self-ratings the panel lowered",
+                r["over_rating_rate"], "high",
+                f"The challenge panel lowered {r['agency']}'s self-rating on {int(r['over_rated'])} "
+                f"of {int(r['moderated_ratings'])} standards it moderated.",
+                "section11_moderation", f"level=agency;agency={r['agency']}", effect=r["over_rating_rate"],
+                unit="share of moderated ratings", affected=1, agency=r["agency"])
+    if not trend.empty and "own_trend" in trend.columns:
+        dec = trend[trend["own_trend"] == "declined"].groupby("agency").size()
         prev = trend["previous_cycle"].dropna()
-        since = f" since {prev.iloc[0]}" if len(prev) else ""
+        since = f" in {prev.iloc[0]}" if len(prev) else " in the previous cycle"
         for a, n in dec.items():
             if n >= decline_threshold:
-                rows.append({"category": "decline", "subject": a, "measure": "standards declined", "value": int(n),
-                             "lower": pd.NA, "upper": pd.NA, "severity": "high" if n >= 2 * decline_threshold else "medium",
-                             "statement": f"{a} rated {int(n)} standards lower than in the previous cycle{since}.",
-                             "evidence_table": "section11_trends", "evidence_key": f"agency={a};trend=declined"})
+                add("decline", a, "standards the agency rated lower than before", int(n),
+                    "high" if n >= 2 * decline_threshold else "medium",
+                    f"{a} rated {int(n)} standards lower than it rated them itself{since}.",
+                    "section11_trends", f"agency={a};own_trend=declined", effect=int(n), unit="standards", agency=a)
     for _, r in received[received["status"] == "missing"].iterrows():
-        rows.append({"category": "missing return", "subject": r["agency"], "measure": "Section 11 return",
-                     "value": 0, "lower": pd.NA, "upper": pd.NA,
-                     "severity": "high" if bool(r["statutory_partner"]) else "medium",
-                     "statement": f"{r['agency']} ({r['sector']}) has not returned its Section 11 self-assessment "
-                                  f"(deadline {r['deadline']}).",
-                     "evidence_table": "section11_returns_received", "evidence_key": f"agency={r['agency']}"})
+        add("missing return", r["agency"], "Section 11 return", 0, "high" if bool(r["statutory_partner"]) else "medium",
+            f"{r['agency']} ({r['sector']}) has not returned its Section 11 self-assessment (deadline {r['deadline']}).",
+            "section11_returns_received", f"agency={r['agency']}", agency=r["agency"])
+    if current is not None:
+        for _, r in strengths(current).iterrows():
+            accepted = r["strength"] == "fully met and accepted at moderation"
+            add("strength", r["agency"], "standards fully met", int(r["fully_met"]), "low",
+                f"{r['agency']} fully meets all {int(r['standards_rated'])} standards"
+                + (", and the challenge panel accepted every one." if accepted else " (self-rated; not all moderated)."),
+                "section11_ratings", f"agency={r['agency']}", direction="strength", effect=1.0,
+                unit="share of standards fully met", agency=r["agency"])
     cols = ["category", "subject", "measure", "value", "lower", "upper", "severity", "statement", "evidence_table",
-            "evidence_key"]
+            "evidence_key", *FLAG_V2_COLUMNS]
     return pd.DataFrame(rows, columns=cols)

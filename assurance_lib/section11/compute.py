@@ -71,6 +71,8 @@ class Section11Results:
     received: pd.DataFrame
     ranking: pd.DataFrame
     actions: pd.DataFrame
+    history: pd.DataFrame
+    strengths: pd.DataFrame
     triangulation: pd.DataFrame | None
     survey_summary: pd.DataFrame | None
     flags: pd.DataFrame
@@ -99,10 +101,13 @@ def compute(inputs: Inputs, settings: Settings, period: Period, *, partnership: 
     previous = A.previous_cycle(cycles, cycle)
     ratings_all = A.standard_ratings(returns)
     current = ratings_all[ratings_all["cycle"] == cycle].reset_index(drop=True)
-    weights = settings.weights
+    rules = framework.risk or A.DEFAULT_RISK
+    weights = dict(rules.weights)
     min_respondents = int(settings.survey_min_respondents)
     run_settings = {
-        "cycle": cycle, "previous_cycle": previous or "none", "weights": weights,
+        "cycle": cycle, "previous_cycle": previous or "none", "weights": weights, "rationale": dict(rules.rationale),
+        "persistent_cycles": rules.persistent_cycles, "repeat_similarity": rules.repeat_similarity,
+        "cycles_in_returns": len(cycles),
         "shortlist_size": int(settings.shortlist_size), "over_rating_threshold": float(settings.over_rating_threshold),
         "decline_threshold": int(settings.decline_threshold), "survey_min_respondents": min_respondents,
         "low_agreement": float(settings.low_agreement), "high_agreement": float(settings.high_agreement),
@@ -117,29 +122,42 @@ def compute(inputs: Inputs, settings: Settings, period: Period, *, partnership: 
         by_agency = summarise_practitioner_survey(inputs.survey, by=("agency", "standard"), min_respondents=min_respondents)
         triangulation = A.triangulate(current, by_agency, low_agreement=run_settings["low_agreement"],
                                       high_agreement=run_settings["high_agreement"])
-    flags = A.build_flags(standards=standards, moderation=moderation, trend=trend, received=received,
+    as_at = pd.Timestamp(period.end)
+    history = A.action_history(ratings_all, cycle, framework, register, as_at, repeat_similarity=rules.repeat_similarity)
+    actions = A.action_plan(current, framework, register, as_at)
+    flags = A.build_flags(standards=standards, moderation=moderation, trend=trend, received=received, history=history,
+                          register=register, current=current, framework=framework,
                           over_rating_threshold=run_settings["over_rating_threshold"],
-                          decline_threshold=run_settings["decline_threshold"])
+                          decline_threshold=run_settings["decline_threshold"],
+                          persistent_cycles=rules.persistent_cycles, cycle=cycle)
     return Section11Results(
         framework=framework, register=register, cycle=cycle, previous=previous, ratings_all=ratings_all,
         current=current, ratings=A.ratings_table(current, framework, register), standards=standards,
         domains=A.domain_summary(current, framework), sectors=A.sector_summary(current, register),
         agencies=A.agency_summary(current, register), moderation=moderation, crosstab=A.moderation_crosstab(current),
         evidence=A.evidence_summary(current, register), trends=trend, received=received,
-        ranking=A.risk_ranking(register, current, trend, received, weights, shortlist_size=run_settings["shortlist_size"],
-                               previous=previous),
-        actions=A.action_plan(current, framework, register, pd.Timestamp(period.end)),
+        ranking=A.risk_ranking(register, current, trend, received, history, actions, framework, rules=rules,
+                               shortlist_size=run_settings["shortlist_size"], previous=previous),
+        actions=actions, history=history, strengths=A.strengths(current),
         triangulation=triangulation, survey_summary=survey_summary, flags=flags, settings=settings,
         run_settings=run_settings, source=f"Section 11 self-assessment returns, cycle {cycle}, {partnership}",
     )
 
 
 def trend_summary(trends: pd.DataFrame) -> pd.DataFrame:
-    """Standards declined, improved and unchanged by agency (from :func:`~.analysis.trends`), most declines first."""
-    summary = (trends.assign(n=1).pivot_table(index=["agency", "sector"], columns="trend", values="n", aggfunc="sum",
+    """Standards the agency's own rating declined, improved or kept, by agency, and how often the panel lowered it.
+
+    Counts ``own_trend`` of :func:`~.analysis.trends` (the agency's own ratings: a decline is the
+    agency's, not the panel's) and ``panel_effect`` (``lowered_by_panel``); most declines first.
+    """
+    cols = ["declined", "improved", "unchanged", "new standard", "no previous rating", "no previous cycle"]
+    summary = (trends.assign(n=1).pivot_table(index=["agency", "sector"], columns="own_trend", values="n", aggfunc="sum",
                                               fill_value=0).reset_index())
     summary.columns.name = None
-    for c in ("declined", "improved", "unchanged", "new standard", "no previous rating"):
+    for c in cols:
         if c not in summary.columns:
             summary[c] = 0
+    lowered = trends[trends["panel_effect"].eq("lowered")].groupby("agency").size()
+    summary["lowered_by_panel"] = summary["agency"].map(lowered).fillna(0).astype("int64")
+    summary = summary[["agency", "sector", *cols, "lowered_by_panel"]]
     return summary.sort_values(["declined", "agency"], ascending=[False, True]).reset_index(drop=True)

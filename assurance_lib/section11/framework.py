@@ -34,7 +34,35 @@ import yaml
 from ..errors import InputError, Problem
 from .scales import RatingScale, load_scales
 
-__all__ = ["Standard", "Framework", "load_framework"]
+__all__ = ["Standard", "Framework", "RiskRules", "RISK_REASONS", "load_framework"]
+
+RISK_REASONS = ("persistent_not_met", "statutory_partner", "over_rating", "missing_evidence", "non_return",
+                "actions_overdue", "actions_repeated", "own_declines")
+"""The reasons of the risk ranking, each with a weight in the framework's ``risk`` block."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskRules:
+    """The risk ranking's rules from the framework YAML (``risk:``): a weight and rationale per reason.
+
+    Attributes
+    ----------
+    weights : mapping
+        Points per unit of each reason of :data:`RISK_REASONS` (see
+        :func:`assurance_lib.section11.analysis.risk_ranking` for each unit).
+    rationale : mapping
+        One sentence per reason: why it carries its weight (published with the ranking).
+    persistent_cycles : int
+        A standard not met this many cycles running (rating of record) counts as persistent.
+    repeat_similarity : float
+        Two action texts are "the same action" when their normalised similarity
+        (:func:`difflib.SequenceMatcher.ratio`) is at least this.
+    """
+
+    weights: Mapping[str, float]
+    rationale: Mapping[str, str]
+    persistent_cycles: int = 2
+    repeat_similarity: float = 0.8
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +75,12 @@ class Standard:
     domains: tuple[str, ...] = ()
     sub_questions: tuple[tuple[str, str], ...] = ()
     local: bool = False
+    short: str = ""
+
+    @property
+    def label(self) -> str:
+        """The short label for chart axes (``short``, else the title)."""
+        return self.short or self.title
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +94,7 @@ class Framework:
     domains: Mapping[str, str] = field(default_factory=dict)
     scales: Mapping[str, RatingScale] = field(default_factory=dict)
     file: str = ""
+    risk: "RiskRules | None" = None
 
     @property
     def standard_ids(self) -> tuple[str, ...]:
@@ -119,7 +154,7 @@ def _standards(items: Any, key: str, default_scale: str, local: bool, file: str,
             domains = [domains]
         out.append(Standard(id=str(it["id"]).strip(), title=str(it["title"]).strip(),
                             scale=str(it.get("scale") or default_scale), domains=tuple(str(d) for d in domains),
-                            sub_questions=tuple(subs), local=local))
+                            sub_questions=tuple(subs), local=local, short=str(it.get("short") or "").strip()))
     return out
 
 
@@ -181,7 +216,47 @@ def load_framework(path: Path | str, *, scales_path: Path | str | None = None) -
         if len(set(sq_ids)) != len(sq_ids):
             problems.append(Problem(file=shown, key=f"standard {s.id}", column="sub_questions",
                                     message="repeats a sub-question id", expected="unique sub-question ids"))
+    risk = _risk(raw.get("risk"), shown, problems)
     if problems:
         raise InputError(problems)
     return Framework(id=str(raw["id"]), title=str(raw["title"]), source=str(raw.get("source", raw["title"])),
-                     standards=tuple(standards), domains=domains, scales=scales, file=shown)
+                     standards=tuple(standards), domains=domains, scales=scales, file=shown, risk=risk)
+
+
+def _risk(raw: Any, shown: str, problems: list[Problem]) -> RiskRules | None:
+    """The ``risk`` block: ``persistent_cycles``, ``repeat_similarity`` and ``reasons`` (weight and rationale each)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("reasons"), Mapping):
+        problems.append(Problem(file=shown, key="risk", expected="a mapping with reasons: {reason: {weight, rationale}}"))
+        return None
+    weights: dict[str, float] = {}
+    rationale: dict[str, str] = {}
+    for name, item in raw["reasons"].items():
+        key = f"risk.reasons.{name}"
+        if name not in RISK_REASONS:
+            problems.append(Problem(file=shown, key=key, message="is not a known reason",
+                                    expected=f"one of: {', '.join(RISK_REASONS)}"))
+            continue
+        w = item.get("weight") if isinstance(item, Mapping) else None
+        if not isinstance(w, (int, float)) or isinstance(w, bool) or w < 0:
+            problems.append(Problem(file=shown, key=f"{key}.weight", value=w, expected="a number, 0 or more"))
+            continue
+        why = str(item.get("rationale") or "").strip()
+        if not why:
+            problems.append(Problem(file=shown, key=f"{key}.rationale", message="is missing",
+                                    expected="one sentence saying why the reason carries its weight"))
+        weights[str(name)] = float(w)
+        rationale[str(name)] = why
+    for name in RISK_REASONS:
+        if name not in weights and not any(p.key and p.key.startswith(f"risk.reasons.{name}") for p in problems):
+            problems.append(Problem(file=shown, key=f"risk.reasons.{name}", message="is missing",
+                                    expected="a weight and a rationale for every reason"))
+    pc, rs = raw.get("persistent_cycles", 2), raw.get("repeat_similarity", 0.8)
+    if not isinstance(pc, int) or isinstance(pc, bool) or pc < 2:
+        problems.append(Problem(file=shown, key="risk.persistent_cycles", value=pc, expected="a whole number, 2 or more"))
+        pc = 2
+    if not isinstance(rs, (int, float)) or isinstance(rs, bool) or not 0 < rs <= 1:
+        problems.append(Problem(file=shown, key="risk.repeat_similarity", value=rs, expected="a number above 0, at most 1"))
+        rs = 0.8
+    return RiskRules(weights=weights, rationale=rationale, persistent_cycles=int(pc), repeat_similarity=float(rs))

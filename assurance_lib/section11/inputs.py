@@ -29,6 +29,8 @@ moderation_note    the panel's note (free text: not read beyond whether one was 
 action             the agency's action for a standard not fully met (free text)
 action_owner       the role that owns the action (a job title, not a person's name)
 action_due         the action's due date, ``YYYY-MM-DD``
+previous_action_completed optional column: the date the previous cycle's action on this standard
+                   was completed (``YYYY-MM-DD``); empty = not completed or not recorded
 ================== ===========================================================================
 
 Every reader raises :class:`~assurance_lib.errors.InputError` listing every problem, naming the
@@ -63,7 +65,7 @@ __all__ = [
 REGISTER_COLUMNS = ("agency", "sector", "statutory_partner", "expected_return", "deadline", "date_received")
 RETURNS_COLUMNS = ("cycle", "agency", "standard", "self_rating", "evidence", "moderated_rating",
                    "moderation_outcome", "moderation_note", "action", "action_owner", "action_due")
-RETURNS_OPTIONAL_COLUMNS = ("sub_question", "evidence_refs")
+RETURNS_OPTIONAL_COLUMNS = ("sub_question", "evidence_refs", "previous_action_completed")
 MODERATION_OUTCOMES = ("accepted", "downgraded", "upgraded", "evidence requested")
 SKIPPED_SHEETS = ("Instructions", "Guidance", "Lists", "README")
 """Workbook sheets holding guidance or drop-down lists, not returns."""
@@ -152,11 +154,11 @@ def read_framework_input(path: Path | str, params: Mapping[str, Any] | None = No
     return load_framework(path).standards_frame()
 
 
-def _read_returns_table(p: Path, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _read_returns_table(p: Path, shown: str, columns: tuple[str, ...] = RETURNS_COLUMNS) -> tuple[pd.DataFrame, list[Problem]]:
     """Read a returns CSV or workbook; for a workbook, check each sheet's columns."""
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
         df = read_table(p)
-        return df, require_columns(df, RETURNS_COLUMNS, shown)
+        return df, require_columns(df, columns, shown)
     from openpyxl import load_workbook
 
     try:
@@ -177,7 +179,7 @@ def _read_returns_table(p: Path, shown: str) -> tuple[pd.DataFrame, list[Problem
                                  expected=f"at least one sheet other than {', '.join(SKIPPED_SHEETS)}"))
     for s in sheets:
         have = headers[s]
-        for c in RETURNS_COLUMNS:
+        for c in columns:
             if c not in have:
                 problems.append(Problem(file=shown, place=f"sheet '{s}'", column=c, message="is missing",
                                         expected=f"a column named '{c}' (the sheet has: {', '.join(have) or 'no columns'})"))
@@ -188,7 +190,8 @@ def _read_returns_table(p: Path, shown: str) -> tuple[pd.DataFrame, list[Problem
     return df, []
 
 
-def read_returns(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, org_column: str = "agency",
+                 register: pd.DataFrame | None = None, register_shown: str = "") -> pd.DataFrame:
     """Read and check the Section 11 returns against the framework and the agency register.
 
     Parameters
@@ -197,8 +200,15 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None) -> p
         Long CSV, or an Excel workbook (one sheet per agency, or one long sheet).
     params : mapping
         The notebook's resolved parameters: ``framework_path`` (required) and
-        ``register_path`` (required): the framework gives the standards and scales, the
-        register the agencies.
+        ``register_path`` (required unless ``register`` is given): the framework gives the
+        standards and scales, the register the agencies.
+    org_column : str
+        The column naming the organisation in the file (``agency``; the schools audit uses
+        ``urn``); it is returned as ``agency`` (the rating engine's organisation key) and named
+        as it is in the file in every message.
+    register, register_shown : DataFrame, str
+        An organisation register already read (its ``agency`` column holds the keys) and how to
+        name it in messages (the schools register).
 
     Returns
     -------
@@ -229,24 +239,30 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None) -> p
     if fw_path is None:
         setup_problems.append(Problem(file=shown, message="cannot be checked: no framework_path parameter",
                                       expected="the framework YAML the returns are rated against"))
-    if reg_path is None:
+    if reg_path is None and register is None:
         setup_problems.append(Problem(file=shown, message="cannot be checked: no register_path parameter",
                                       expected="the agency register"))
     if setup_problems:
         raise InputError(setup_problems)
-    assert fw_path is not None and reg_path is not None
+    assert fw_path is not None
     framework: Framework | None
     try:
         framework = load_framework(fw_path)
     except InputError:
         framework = None
-    try:
-        register = read_agency_register(reg_path, params)
-    except InputError:
-        register = None
-    df, problems = _read_returns_table(p, shown)
+    if register is None:
+        assert reg_path is not None
+        register_shown = display_path(reg_path)
+        try:
+            register = read_agency_register(reg_path, params)
+        except InputError:
+            register = None
+    columns = tuple(org_column if c == "agency" else c for c in RETURNS_COLUMNS)
+    df, problems = _read_returns_table(p, shown, columns)
     if problems:
         raise InputError(problems)
+    if org_column != "agency" and org_column in df.columns:
+        df["agency"] = df[org_column]
     if framework is None or register is None:
         which = " and ".join(n for n, v in (("framework", framework), ("agency register", register)) if v is None)
         raise InputError(Problem(file=shown, message=f"not checked: the {which} has problems (listed under its own input)"))
@@ -254,14 +270,16 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None) -> p
         if c not in df.columns:
             df[c] = pd.Series(pd.NA, index=df.index, dtype="string")
     df["action_due"] = _date_text(df["action_due"])
+    df["previous_action_completed"] = _date_text(df["previous_action_completed"])
 
-    for c in ("cycle", "agency", "standard", "self_rating"):
+    for c in ("cycle", org_column, "standard", "self_rating"):
         problems += row_problems(df, df[c].isna(), shown, c, "a value (the column may not be empty)")
     problems += row_problems(df, df["cycle"].notna() & ~df["cycle"].str.fullmatch(_CYCLE_RE.pattern).fillna(False),
                              shown, "cycle", "a cycle label like '2026-27'")
     agencies = sorted(register["agency"].astype(str))
-    problems += row_problems(df, df["agency"].notna() & ~df["agency"].isin(agencies), shown, "agency",
-                             f"an agency named in the agency register {display_path(reg_path)}")
+    problems += row_problems(df, df["agency"].notna() & ~df["agency"].isin(agencies), shown, org_column,
+                             f"an agency named in the agency register {register_shown}" if org_column == "agency"
+                             else f"a {org_column} listed in the register {register_shown}")
     std_ids = list(framework.standard_ids)
     unknown_std = df["standard"].notna() & ~df["standard"].isin(std_ids)
     problems += row_problems(df, unknown_std, shown, "standard",
@@ -321,7 +339,9 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None) -> p
                                          f"the self-rating '{df.at[i, 'self_rating']}'"))
     bad_due = df["action_due"].notna() & _dates(df["action_due"]).isna()
     problems += row_problems(df, bad_due, shown, "action_due", "a date written YYYY-MM-DD")
-    dup_keys = ["cycle", "agency", "standard", "sub_question"]
+    bad_done = df["previous_action_completed"].notna() & _dates(df["previous_action_completed"]).isna()
+    problems += row_problems(df, bad_done, shown, "previous_action_completed", "a date written YYYY-MM-DD")
+    dup_keys = ["cycle", org_column, "standard", "sub_question"]
     problems += duplicate_problems(df.assign(sub_question=df["sub_question"].fillna("")), dup_keys, shown)
     if problems:
         raise InputError(problems)
@@ -346,6 +366,7 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None) -> p
         "action": df["action"].astype("string"),
         "action_owner": df["action_owner"].astype("string"),
         "action_due": _dates(df["action_due"]),
+        "previous_action_completed": _dates(df["previous_action_completed"]),
     }, index=df.index)
     if SHEET_COLUMN in df.columns:
         out.insert(1, SHEET_COLUMN, df[SHEET_COLUMN].astype("string"))

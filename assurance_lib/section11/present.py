@@ -23,8 +23,9 @@ from .settings import Settings
 
 __all__ = ["Section11Results", "analyse", "show_returns_received", "show_heatmap", "show_ratings",
            "show_weakest_standards", "chart_weakest_standards", "show_moderation", "show_moderation_crosstab", "show_evidence", "show_trends",
-           "show_triangulation", "show_shortlist", "show_action_plan", "write_scorecards", "publish_flags",
-           "method_notes", "scorecard_markdown", "slug", "styled"]
+           "show_triangulation", "show_shortlist", "show_action_plan", "show_action_history", "write_scorecards",
+           "publish_flags", "method_notes", "scorecard_markdown", "scorecard_html", "heatmap_categories",
+           "risk_rules_data", "slug", "styled"]
 
 _WITHHELD = "[withheld]"
 
@@ -72,25 +73,41 @@ def show_returns_received(ctx: Any, res: Section11Results) -> Any:
                                                  f"Section 11 returns received, cycle {res.cycle}", note))
 
 
-def show_heatmap(ctx: Any, res: Section11Results) -> Any:
-    """Publish the partnership heatmap (agency x standard, symbols as well as colour).
+HEATMAP_COLOURS = {"not met": "#F46A25", "partially met": "#FBD0B9", "fully met": "#DCE7F1"}
+"""Colour of each status in the heatmap: "not met" the most salient (Analysis Function orange), met the palest."""
 
-    Numbers: :func:`~.analysis.heatmap_matrix` (positions, labels and the data table beside the chart).
+
+def heatmap_categories(res: Section11Results) -> list[tuple[str, str]]:
+    """The heatmap's legend: each level of the scales in use (worst first) with its status's colour."""
+    out: list[tuple[str, str]] = []
+    for sid in res.framework.standard_ids:
+        sc = res.framework.scale_of(sid)
+        for lv in sorted(sc.levels, key=lambda x: x.position):
+            if lv.label not in [n for n, _ in out]:
+                out.append((lv.label, HEATMAP_COLOURS.get(lv.status, "#FFFFFF")))
+    return out
+
+
+def show_heatmap(ctx: Any, res: Section11Results) -> Any:
+    """Publish the partnership heatmap: one colour per level of the scale, "not met" the most salient.
+
+    Numbers: :func:`~.analysis.heatmap_data` (levels, cell labels and the data table beside the chart).
     """
-    pos, lab, data = A.heatmap_matrix(res.current, res.framework)
+    levels, lab, data = A.heatmap_data(res.current, res.framework)
+    cats = heatmap_categories(res)
     missing = int((res.received["status"] == "missing").sum())
-    legend = "; ".join(f"{lv.short} = {lv.label}" for sc in {res.framework.scale_of(s).id: res.framework.scale_of(s)
-                                                               for s in pos.columns}.values() for lv in sc.levels)
-    chart = charts.heatmap(
-        pos, labels=lab, fmt="{:.1f}", data=data, name="section11_heatmap",
+    nm = data[data["rating"].isin([n for n, c in cats if c == HEATMAP_COLOURS["not met"]])]
+    worst = nm.groupby("agency").size().sort_values(ascending=False)
+    chart = charts.category_heatmap(
+        levels, categories=cats, labels=lab, data=data, name="section11_heatmap", legend_title="Rating of record",
         title=f"Section 11 ratings by agency and standard, cycle {res.cycle}",
-        subtitle=f"Rating of record (darker = better on the standard's scale); {legend}; * = moderated. "
-                 f"{missing} agencies with missing returns are not shown.",
-        source=res.source, config=ctx.config.disclosure,
-        alt=(f"Grid of {pos.shape[0]} agencies by {pos.shape[1]} standards. Each cell shows the agency's rating as a "
-             f"symbol ({legend}; an asterisk marks a rating set by the challenge panel). The weakest standard is "
-             f"{res.standards.iloc[0]['standard']} {res.standards.iloc[0]['standard_title']}, fully met by "
-             f"{int(res.standards.iloc[0]['fully_met'])} of {int(res.standards.iloc[0]['agencies_rated'])} agencies."),
+        subtitle=(f"Rating of record; orange = not met. Cells show the rating's short form; * = set by the challenge panel. "
+                  f"{missing} agencies with missing returns are not shown."),
+        source=res.source,
+        alt=(f"Grid of {levels.shape[0]} agencies by {levels.shape[1]} standards, each cell coloured by the rating "
+             f"({', '.join(n for n, _ in cats)}) and labelled with its short form; an asterisk marks a rating set by the "
+             f"challenge panel. {len(nm)} ratings are not met"
+             + (f", most of them at {worst.index[0]} ({int(worst.iloc[0])})" if len(worst) else "") + "."),
     )
     return ctx.publish.figure(chart)
 
@@ -168,7 +185,15 @@ def show_trends(ctx: Any, res: Section11Results) -> Any:
     Numbers: :func:`~.analysis.trends` (``res.trends``) and :func:`~.compute.trend_summary`.
     """
     t = res.trends
-    note = (f"Rating of record in {res.cycle} against {res.previous or 'no previous cycle'}, compared on the standard's "
+    if res.previous is None:
+        _pub(ctx, t, _spec(res, "section11_trends", f"Change since the previous cycle, {res.cycle}",
+                           "The returns hold no earlier cycle: there is no change to show yet."))
+        return styled(pd.DataFrame({"note": [f"The returns hold one cycle ({res.cycle}): change since the previous cycle, "
+                                             "declines and persistent non-compliance need an earlier cycle."]}),
+                      "Change since the previous cycle")
+    note = (f"Own trend = the agency's own self-rating in {res.cycle} against its own in {res.previous}; trend = the "
+            "rating of record (which the panel's moderation can move); panel effect = what the panel did to this cycle's "
+            "self-rating. A decline is counted on the agency's own ratings only. Rating of record in {res.cycle} against {res.previous or 'no previous cycle'}, compared on the standard's "
             "own scale.")
     _pub(ctx, t, _spec(res, "section11_trends", f"Change since the previous cycle, {res.cycle}", note))
     return _pub(ctx, trend_summary(t), _spec(res, "section11_trend_summary",
@@ -189,18 +214,63 @@ def show_triangulation(ctx: Any, res: Section11Results) -> Any:
         f"{s['high_agreement']:.0%} or more."))
 
 
+def risk_rules_data(res: Section11Results) -> pd.DataFrame:
+    """The risk ranking's rules: each reason, its points and why (from the framework file's ``risk`` block)."""
+    s = res.run_settings
+    units = {"persistent_not_met": f"per standard not met {s['persistent_cycles']} or more cycles running",
+             "statutory_partner": "once, for a statutory partner with at least one other reason",
+             "over_rating": "per standard the panel lowered (unknown, no points, when not moderated)",
+             "missing_evidence": "per rating without evidence", "non_return": "missing return (late: a quarter)",
+             "actions_overdue": "per action overdue", "actions_repeated": "per standard with the same action again",
+             "own_declines": "per standard the agency's own rating fell"}
+    return pd.DataFrame({"reason": list(s["weights"]), "points": [s["weights"][k] for k in s["weights"]],
+                         "counted": [units.get(k, "") for k in s["weights"]],
+                         "rationale": [s["rationale"].get(k, "") for k in s["weights"]]})
+
+
 def show_shortlist(ctx: Any, res: Section11Results) -> Any:
-    """Publish the full risk ranking and return the assurance-visit shortlist with reasons."""
-    w = res.run_settings["weights"]
-    note = ("Score = " + " + ".join(f"{v:g} x {k}" for k, v in w.items()) +
-            ". Each component is 0 to 1: low_ratings = (not met + half partially met) / rated; declines = declined / "
-            "compared with the previous cycle; over_rating = lowered at moderation / moderated; missing_evidence = "
-            "without evidence / rated; non_return = 1 missing, 0.25 late. Ties share a rank.")
+    """Publish the risk rules and the full risk ranking; return the shortlist with each agency's reasons and place.
+
+    Numbers: :func:`~.analysis.risk_ranking` and :func:`risk_rules_data`.
+    """
+    rules = ctx.publish.table(risk_rules_data(res), _spec(
+        res, "section11_risk_rules", "Risk ranking rules: points per reason and why",
+        "From the framework file's risk block; a reason found scores its points, the score is their sum."))
+    note = ("Score = the sum of each reason's points (section11_risk_rules). Columns persistent_not_met to own_declines "
+            "count what each reason found; over_rating is empty where the panel did not moderate the agency (unknown, "
+            "not zero). Declines are the agency's own ratings only; ratings the panel lowered count as over-rating. "
+            "Ties share a rank; 'place' says why the agency is where it is.")
     ranking = ctx.publish.table(res.ranking, _spec(res, "section11_risk_ranking",
                                                    f"Risk ranking of agencies for assurance visits, {res.cycle}", note))
     short = ranking[ranking["shortlisted"].astype(str).isin(["True", "true"])][
-        ["rank", "agency", "sector", "return_status", "score", "reasons"]].reset_index(drop=True)
+        ["rank", "agency", "sector", "score", "reasons", "place"]].reset_index(drop=True)
+    del rules
     return styled(short, f"Shortlist for assurance visits, {res.cycle} (from the published risk ranking)")
+
+
+def show_action_history(ctx: Any, res: Section11Results) -> Any:
+    """Publish last cycle's actions matched to this cycle's (same agency and standard) and return it.
+
+    Numbers: :func:`~.analysis.action_history`. Action texts are the agencies' free text: in
+    ``shareable/`` they pass the redaction guard (the full table is in ``internal/``).
+    """
+    h = res.history
+    if res.run_settings["cycles_in_returns"] < 2 or res.previous is None:
+        return styled(pd.DataFrame({"note": [f"The returns hold one cycle ({res.cycle}): actions across cycles need an "
+                                             "earlier cycle, so there is nothing to carry forward yet."]}),
+                      "Actions across cycles")
+    ctx.publish.internal_table(h, "section11_action_history_full")
+    shown = h.copy()
+    shown["previous_action"], n1 = _guard(h["previous_action"], ctx)
+    shown["action"], n2 = _guard(h["action"], ctx)
+    s = res.run_settings
+    note = (f"Each {res.previous} action matched to the {res.cycle} return (same agency and standard). Same action again = "
+            f"normalised text similarity (difflib ratio) at least {s['repeat_similarity']:g}. Completed late = the "
+            f"agency's completion date after the due date; overdue = not completed and due before "
+            f"{ctx.config.period.end:%d %B %Y}. {n1 + n2} action texts the redaction guard could not clear show as "
+            f"{_WITHHELD}.")
+    return _pub(ctx, shown, _spec(res, "section11_action_history", f"Actions across cycles, {res.previous} to {res.cycle}",
+                                  note))
 
 
 def _guard(texts: pd.Series, ctx: Any) -> tuple[pd.Series, int]:
@@ -332,15 +402,83 @@ def scorecard_markdown(res: Section11Results, agency: str, partnership: str) -> 
     return "\n".join(lines) + "\n"
 
 
+def scorecard_html(res: Section11Results, agency: str, partnership: str) -> str:
+    """One agency's feedback letter and scorecard as an accessible page (organisation ratings, no free text)."""
+    from . import letters as L
+
+    rec = res.received[res.received["agency"] == agency].iloc[0]
+    body = [L.paragraph(f"{partnership}. Section 11 self-assessment, cycle {res.cycle}; framework: {res.framework.title}.",
+                        "meta"),
+            L.heading("Feedback"),
+            L.paragraph(f"To the safeguarding lead of {agency}: thank you for your Section 11 self-assessment. This page "
+                        "sets out your ratings as the partnership holds them after the challenge panel's moderation, what "
+                        "changed since the previous cycle and the actions we will follow up."
+                        if int(rec["standards_rated"]) else
+                        f"To the safeguarding lead of {agency}: we have not received your Section 11 self-assessment for "
+                        f"this cycle" + _dates_note(rec) + ". Please send it, or tell us when it will arrive."),
+            L.bullets([f"Sector: {rec['sector']}", f"Return: {rec['status']}" + _dates_note(rec),
+                       f"Standards rated: {int(rec['standards_rated'])} of {int(rec['standards_in_framework'])}"])]
+    rk = res.ranking[res.ranking["agency"] == agency]
+    if len(rk):
+        r = rk.iloc[0]
+        body += [L.heading("Assurance visit"),
+                 L.paragraph(("Selected for an assurance visit" if bool(r["shortlisted"]) else "Not selected for an assurance "
+                              "visit this cycle") + f" ({r['place']})."),
+                 L.paragraph(f"Reasons considered: {r['reasons']}." + (f" Also: {r['unknown']}." if r["unknown"] else ""))]
+    c = res.ratings[res.ratings["agency"] == agency]
+    if c.empty:
+        return L.page(f"Section 11 feedback: {agency}", body + [L.paragraph("No ratings were received for this cycle.")])
+    t = res.trends[res.trends["agency"] == agency][["standard", "previous_self_rating", "own_trend"]]
+    tab = c.merge(t, on="standard", how="left")
+    tab = tab.assign(moderated_rating=tab["moderated_rating"].fillna(tab["moderation"]),
+                     evidence=tab["evidence"] + tab["unverified"].map({True: " (unverified)", False: ""}))
+    tab = tab[["standard_title", "self_rating", "moderated_rating", "rating", "evidence", "previous_self_rating", "own_trend"]]
+    tab.columns = ["Standard", "Your rating", "Panel", "Rating of record", "Evidence",
+                   f"Your rating {res.previous or 'previously'}", "Your trend"]
+    full = int((c["status"] == "fully met").sum())
+    body += [L.heading("Ratings"), L.paragraph(f"{full} of {len(c)} standards fully met (rating of record)."),
+             L.table_html(tab, f"Ratings of {agency}, cycle {res.cycle}")]
+    m = res.moderation[(res.moderation["level"] == "agency") & (res.moderation["agency"] == agency)]
+    body.append(L.heading("Moderation"))
+    if m.empty:
+        body.append(L.paragraph("The challenge panel did not review your return this cycle: how far your self-ratings "
+                                "would survive moderation is unknown."))
+    else:
+        mm = m.iloc[0]
+        body.append(L.paragraph(f"The challenge panel reviewed {int(mm['reviewed'])} ratings and gave {int(mm['moderated_ratings'])}: "
+                                f"it agreed {int(mm['agreed'])}, lowered {int(mm['over_rated'])} and raised "
+                                f"{int(mm['under_rated'])}; it asked for evidence on {int(mm['evidence_requested'])}."))
+    h = res.history[res.history["agency"] == agency] if not res.history.empty else res.history
+    if res.previous is not None and not h.empty:
+        hh = h[["standard_title", "not_met_cycles", "previous_action_outcome", "same_action_again"]].assign(
+            same_action_again=h["same_action_again"].map({True: "yes", False: "no"}))
+        hh.columns = ["Standard", "Cycles running not met", f"Your {res.previous} action", "Same action promised again"]
+        body += [L.heading("Actions carried forward"), L.table_html(hh, f"Actions of {agency} carried forward from {res.previous}")]
+    act = res.actions[res.actions["agency"] == agency]
+    body.append(L.heading("Actions this cycle"))
+    if act.empty:
+        body.append(L.paragraph("No standard is rated not met or partially met."))
+    else:
+        at = act[["standard_title", "rating", "action_recorded", "due_date", "overdue"]].assign(
+            action_recorded=act["action_recorded"].map({True: "yes", False: "no: please agree one"}),
+            overdue=act["overdue"].map({True: "yes", False: "no"}))
+        at.columns = ["Standard", "Rating", "Action recorded", "Due", "Overdue"]
+        body.append(L.table_html(at, f"Actions of {agency}, cycle {res.cycle}"))
+    return L.page(f"Section 11 feedback: {agency}", body)
+
+
 def write_scorecards(ctx: Any, res: Section11Results) -> Any:
-    """Write one feedback scorecard per agency in the register to ``shareable/text/``; return the index."""
+    """Write one feedback letter and scorecard page per agency to ``shareable/letters/``; return the list.
+
+    Numbers: :func:`scorecard_html` (from the published results of this run).
+    """
     rows = []
     for agency in sorted(res.register["agency"]):
-        name = f"section11_scorecard_{slug(agency)}"
-        ctx.publish.text(name, scorecard_markdown(res, agency, ctx.config.partnership))
+        name = f"section11_feedback_{slug(agency)}"
+        ctx.publish.document(name, scorecard_html(res, agency, ctx.config.partnership))
         st = res.received.loc[res.received["agency"] == agency, "status"].iloc[0]
-        rows.append({"agency": agency, "return_status": st, "scorecard": f"text/{name}.md"})
-    return styled(pd.DataFrame(rows), "Feedback scorecards written, one per agency")
+        rows.append({"agency": agency, "return_status": st, "page": f"letters/{name}.html"})
+    return styled(pd.DataFrame(rows), "Feedback letters and scorecards written, one page per agency")
 
 
 def publish_flags(ctx: Any, res: Section11Results) -> Any:
@@ -354,10 +492,12 @@ def method_notes(res: Section11Results) -> Any:
     s = res.run_settings
     rows = [("Cycle", s["cycle"]), ("Previous cycle compared", s["previous_cycle"]),
             ("Framework", f"{res.framework.title} ({len(res.framework.standards)} standards)")]
-    rows += [(f"Weight: {k}", f"{v:g}") for k, v in s["weights"].items()]
+    rows += [(f"Points: {k}", f"{v:g} ({s['rationale'].get(k, '')})") for k, v in s["weights"].items()]
+    rows += [("Persistent not met: cycles running", str(s["persistent_cycles"])),
+             ("Same action again: text similarity at least", f"{s['repeat_similarity']:g}")]
     rows += [("Shortlist size", str(s["shortlist_size"])),
              ("Over-rating flag threshold", f"{s['over_rating_threshold']:.0%}"),
-             ("Decline flag threshold (standards)", str(s["decline_threshold"])),
+             ("Decline flag threshold (standards the agency's own rating fell)", str(s["decline_threshold"])),
              ("Survey: minimum respondents per group", str(s["survey_min_respondents"])),
              ("Survey: low / high agreement", f"{s['low_agreement']:.0%} / {s['high_agreement']:.0%}")]
     return styled(pd.DataFrame(rows, columns=["setting", "value"]), "Settings of this run")

@@ -11,7 +11,6 @@ from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
 from ..errors import InputError, Problem
-from .analysis import RISK_COMPONENTS
 
 __all__ = ["Settings", "NOTEBOOK"]
 
@@ -34,14 +33,15 @@ class Settings:
         The practitioner survey; ``""`` for none.
     cycle : str
         The self-assessment cycle to report (``YYYY-YY``); ``""`` for the latest in the returns.
-    weight_low_ratings, weight_declines, weight_over_rating, weight_missing_evidence, weight_non_return : float
-        Risk weights of the components of an agency's risk score.
     shortlist_size : int
         Agencies shortlisted for assurance visits.
     over_rating_threshold : float
         Flag an agency whose over-rating rate at moderation is at least this (0 to 1).
     decline_threshold : int
-        Flag an agency with at least this many standards declined.
+        Flag an agency whose own rating fell on at least this many standards.
+
+    The risk ranking's weights are not parameters: they live, with their rationale, in the
+    framework file's ``risk`` block (:class:`~.framework.RiskRules`).
     survey_min_respondents : int
         Survey groups with fewer respondents are not compared or shown.
     low_agreement, high_agreement : float
@@ -54,11 +54,6 @@ class Settings:
     returns_path: str
     survey_path: str
     cycle: str
-    weight_low_ratings: float
-    weight_declines: float
-    weight_over_rating: float
-    weight_missing_evidence: float
-    weight_non_return: float
     shortlist_size: int
     over_rating_threshold: float
     decline_threshold: int
@@ -75,10 +70,6 @@ class Settings:
         for name in ("framework_path", "register_path", "returns_path"):
             if not self.path_given(name):
                 bad(name, "the path of the input (it may not be empty)")
-        for name in ("weight_low_ratings", "weight_declines", "weight_over_rating", "weight_missing_evidence",
-                     "weight_non_return"):
-            if not _is_number(getattr(self, name)) or getattr(self, name) < 0:
-                bad(name, "a number, 0 or more")
         for name, low in (("shortlist_size", 0), ("decline_threshold", 1), ("survey_min_respondents", 1)):
             v = getattr(self, name)
             if not _is_number(v) or v != int(v) or v < low:
@@ -112,7 +103,3 @@ class Settings:
             p[n] = str(p[n] or "")
         return cls(**p)
 
-    @property
-    def weights(self) -> dict[str, float]:
-        """The risk weights by component (in the order of the risk components)."""
-        return {k: float(getattr(self, f"weight_{k}")) for k in RISK_COMPONENTS}

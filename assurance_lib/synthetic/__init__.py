@@ -16,6 +16,7 @@ DEFAULT_SEED = 20260701
 GENERATORS = (
     "assurance_lib.synthetic.journey",
     "assurance_lib.synthetic.section11",
+    "assurance_lib.synthetic.schools",
     "assurance_lib.synthetic.audits",
     "assurance_lib.synthetic.voice",
 )

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["generate", "AGENCIES", "CYCLES", "PLANTED_OVER_RATERS", "PLANTED_DECLINES", "PLANTED_MISSING",
-           "PLANTED_LATE", "PLANTED_UNEVIDENCED", "NOT_EXPECTED", "WORKBOOK_AGENCIES"]
+           "PLANTED_LATE", "PLANTED_UNEVIDENCED", "NOT_EXPECTED", "WORKBOOK_AGENCIES", "PLANTED_PERSISTENT",
+           "PLANTED_NEW_NOT_MET", "PLANTED_COMPLETED_LATE"]
 
 # (agency, sector, statutory partner)
 AGENCIES: tuple[tuple[str, str, bool], ...] = (
@@ -53,11 +54,6 @@ AGENCIES: tuple[tuple[str, str, bool], ...] = (
     ("Northshire Council Adult Social Care", "Local authority services", False),
     ("Northshire Youth Justice Service", "Local authority services", False),
     ("Northshire Council Public Health", "Local authority services", False),
-    ("Oakfield Academy Trust", "Education", False),
-    ("Riverside Learning Partnership", "Education", False),
-    ("Northshire College", "Education", False),
-    ("St Anselm's Independent School", "Education", False),
-    ("Meadowbank Special School", "Education", False),
     ("Probation Service Northshire", "Probation", False),
     ("Northshire Young Carers", "Voluntary sector", False),
     ("Safe Families Northshire", "Voluntary sector", False),
@@ -65,6 +61,7 @@ AGENCIES: tuple[tuple[str, str, bool], ...] = (
     ("Harbour Domestic Abuse Service", "Voluntary sector", False),
     ("Northshire Faith Forum", "Voluntary sector", False),
     ("Northshire Fire and Rescue", "Local authority services", False),
+    ("Northshire Early Years Network", "Voluntary sector", False),
 )
 CYCLES = ("2024-25", "2025-26", "2026-27")
 STANDARDS = tuple(f"WT{i:02d}" for i in range(1, 12))
@@ -74,27 +71,76 @@ PLANTED_OVER_RATERS = ("Eastbank University Hospital Trust", "Northshire Youth S
                        "Riverside GP Federation")
 PLANTED_DECLINES = ("Northshire Council Housing", "Probation Service Northshire")
 PLANTED_MISSING = ("Northshire Integrated Care Board", "Northshire Faith Forum")
-PLANTED_LATE = ("Northshire College", "Harbour Domestic Abuse Service", "Transport Police Northshire Area")
+PLANTED_LATE = ("Northshire Youth Justice Service", "Harbour Domestic Abuse Service", "Transport Police Northshire Area")
 PLANTED_UNEVIDENCED = ("Northshire Council Public Health",)
-NOT_EXPECTED = ("St Anselm's Independent School",)
-WORKBOOK_AGENCIES = ("Northshire Police", "Oakfield Academy Trust", "Safe Families Northshire")
-_MODERATED_SAMPLE = 6  # agencies sampled for moderation each cycle, besides the planted over-raters
-
-_ACTIONS = {
-    "WT01": "Publish the safeguarding accountability structure to all staff",
-    "WT02": "Agree board-level safeguarding lead objectives and reporting",
-    "WT03": "Introduce a children's feedback mechanism in every service",
-    "WT04": "Refresh and relaunch the whistleblowing policy",
-    "WT05": "Train managers on the partnership escalation procedure",
-    "WT06": "Issue information sharing guidance and audit its use",
-    "WT07": "Ring-fence time for the designated safeguarding lead",
-    "WT08": "Audit recruitment files against safer recruitment standards",
-    "WT09": "Put safeguarding supervision in place for all front-line staff",
-    "WT10": "Review equality and safety culture through a staff survey",
-    "WT11": "Train managers on responding to allegations (LADO referrals)",
+NOT_EXPECTED = ("Northshire Early Years Network",)
+WORKBOOK_AGENCIES = ("Northshire Police", "Northshire Mental Health Trust", "Safe Families Northshire")
+PLANTED_PERSISTENT = {"Northshire Police": ("WT04", "WT09")}
+"""Not met in every cycle (the panel accepts it in 2026-27), with the same action promised each cycle."""
+PLANTED_NEW_NOT_MET = {"Northshire Police": ("WT11",)}
+"""Not met in 2026-27, accepted at moderation."""
+PLANTED_COMPLETED_LATE = ("Probation Service Northshire", "Northshire Mental Health Trust")
+"""Record that their previous cycle's actions were completed after the due date."""
+_OVER_RATER_TRUTH = {  # the truth the panel finds in 2026-27 (they self-rate fully met throughout)
+    "Eastbank University Hospital Trust": [2, 1, 1, 0, 0, 2, 1, 2, 1, 2, 1],
+    "Northshire Youth Sports Network": [2, 2, 1, 2, 0, 2, 2, 1, 2, 2, 2],
+    "Riverside GP Federation": [2, 2, 2, 1, 2, 2, 1, 2, 2, 1, 2],
 }
-_OWNERS = ("Head of safeguarding", "Designated safeguarding lead", "Named nurse for safeguarding",
-           "Director of operations", "Safeguarding manager")
+_MODERATED_SAMPLE = 6  # agencies sampled for moderation each cycle, besides the planted over-raters and the police
+
+_TOPIC = {"WT01": "safeguarding accountability", "WT02": "board-level safeguarding lead", "WT03": "children's views",
+          "WT04": "whistleblowing", "WT05": "escalation of concerns", "WT06": "information sharing",
+          "WT07": "designated safeguarding lead", "WT08": "safer recruitment", "WT09": "safeguarding supervision and training",
+          "WT10": "safety and equality culture", "WT11": "allegations management (LADO)"}
+_ACTION_PHRASES = (  # one wording per cycle, so that a new action reads differently from last cycle's
+    "Review {topic} arrangements and report to the {board}",
+    "Commission an independent audit of {topic} with findings to the {board} by year end",
+    "Deliver targeted improvement work on {topic}, tracked monthly by the {lead}",
+)
+_SECTOR = {  # the owners, board and evidence documents that fit each kind of agency
+    "Police": (("Detective Superintendent, Public Protection", "Head of Professional Standards",
+                "Chief Inspector, Safeguarding Hub"), "Force Executive Board",
+               ("Force safeguarding policy", "Professional Standards audit", "Public Protection performance report",
+                "HMICFRS action plan update")),
+    "Primary care": (("Designated nurse for safeguarding", "Named GP for safeguarding", "ICB Director of Nursing"),
+                     "Quality and Safety Committee",
+                     ("Practice safeguarding policy", "Safeguarding training compliance report", "Clinical audit summary")),
+    "Acute health trust": (("Named nurse for safeguarding children", "Named doctor for safeguarding",
+                            "Chief Nursing Officer"), "Trust Board",
+                           ("Safeguarding children policy", "Training compliance dashboard", "Safeguarding audit report",
+                            "Board safeguarding annual report")),
+    "Community health trust": (("Named nurse for safeguarding children", "Head of safeguarding", "Director of Nursing"),
+                               "Trust Board",
+                               ("Safeguarding supervision policy", "Case record audit", "Training compliance dashboard")),
+    "Local authority services": (("Head of Service", "Service safeguarding lead", "Assistant Director"),
+                                 "Directorate Management Team",
+                                 ("Service safeguarding procedure", "Quality assurance audit", "Workforce training report",
+                                  "Internal audit memo")),
+    "Probation": (("Head of Public Protection", "Senior Probation Officer, safeguarding"), "Regional leadership team",
+                  ("Public protection policy", "Case audit report", "Staff training records summary")),
+    "Voluntary sector": (("Designated safeguarding lead", "Chief executive", "Chair of trustees"), "Board of trustees",
+                         ("Safeguarding policy", "Volunteer training log", "Trustee safeguarding report",
+                          "DBS check register summary")),
+}
+
+
+def _fits(sector: str) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    return _SECTOR.get(sector, _SECTOR["Local authority services"])
+
+
+def _action(std: str, sector: str, k: int) -> str:
+    owners, board, _ = _fits(sector)
+    return _ACTION_PHRASES[k % len(_ACTION_PHRASES)].format(topic=_TOPIC[std], board=board, lead=owners[0].lower())
+
+
+def _evidence(std: str, sector: str, rng: np.random.Generator, cycle: str) -> str:
+    docs = _fits(sector)[2]
+    doc = docs[int(rng.integers(0, len(docs)))]
+    month = ("April", "May", "June", "September", "November", "January")[int(rng.integers(0, 6))]
+    year = int(cycle[:4]) + (1 if month == "January" else 0)
+    return f"{doc} covering {_TOPIC[std]}, {month} {year}"
+
+
 _SURVEY_QUESTIONS = (  # question id, standard, theme, scale
     ("PQ1", "WT03", "Voice of the child", "agree5"),
     ("PQ2", "WT04", "Speaking up", "agree5"),
@@ -124,8 +170,13 @@ def _true_levels(rng: np.random.Generator) -> dict[str, np.ndarray]:
         arr[2, :] = 2
         arr[2, drop] = [0, 1, 1, 1, 0]  # ... and lower on five standards now
     for name in PLANTED_OVER_RATERS:
-        arr = out[name]
-        arr[2, :] = np.array([2, 1, 1, 0, 0, 2, 1, 2, 1, 2, 1])  # the truth the panel finds
+        out[name][2, :] = np.array(_OVER_RATER_TRUTH[name])  # the truth the panel finds
+    for name, stds in PLANTED_PERSISTENT.items():
+        for sid in stds:
+            out[name][:, STANDARDS.index(sid)] = 0
+    for name, stds in PLANTED_NEW_NOT_MET.items():
+        for sid in stds:
+            out[name][2, STANDARDS.index(sid)] = 0
     for name in PLANTED_UNEVIDENCED:
         out[name][2, :] = 2
     return out
@@ -154,6 +205,7 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
     rng = np.random.default_rng(seed + 11)
     truth = _true_levels(rng)
     names = [a for a, _, _ in AGENCIES]
+    sector_of = {a: sec for a, sec, _ in AGENCIES}
 
     # --- register (current cycle 2026-27; deadline 30 June 2026)
     reg_rows = []
@@ -172,12 +224,14 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
 
     # --- returns
     rows = []
-    others = [a for a in names if a not in PLANTED_OVER_RATERS + PLANTED_MISSING + NOT_EXPECTED]
+    others = [a for a in names if a not in PLANTED_OVER_RATERS + PLANTED_MISSING + NOT_EXPECTED
+              and a not in PLANTED_PERSISTENT]
+    last_action: dict[tuple[str, str], tuple[str, str]] = {}
     for k, cycle in enumerate(CYCLES):
         current = k == len(CYCLES) - 1
         sample = list(rng.choice(others, size=_MODERATED_SAMPLE, replace=False))
         if current:
-            sample += list(PLANTED_OVER_RATERS)
+            sample += list(PLANTED_OVER_RATERS) + list(PLANTED_PERSISTENT)
         for name in names:
             if current and (name in PLANTED_MISSING or name in NOT_EXPECTED):
                 continue
@@ -186,7 +240,8 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
             for j, std in enumerate(STANDARDS):
                 true = int(truth[name][k, j])
                 self_lv = true
-                if rng.random() < 0.12 and not (current and name in PLANTED_DECLINES):  # ordinary optimism
+                planted = std in PLANTED_PERSISTENT.get(name, ()) + PLANTED_NEW_NOT_MET.get(name, ())
+                if rng.random() < 0.12 and not (current and name in PLANTED_DECLINES) and not planted:  # ordinary optimism
                     self_lv = min(2, true + 1)
                 if current and name in PLANTED_OVER_RATERS:
                     self_lv = 2
@@ -195,7 +250,7 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                     evidence = False
                 mod = out_note = outcome = ""
                 if name in sample:
-                    if rng.random() < 0.1 and not (current and name in PLANTED_OVER_RATERS):
+                    if rng.random() < 0.1 and not (current and (name in PLANTED_OVER_RATERS or name in PLANTED_PERSISTENT)):
                         outcome = "evidence requested"
                         out_note = "Panel asked for the audit report before rating."
                     else:
@@ -203,20 +258,31 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                         outcome = "accepted" if true == self_lv else ("downgraded" if true < self_lv else "upgraded")
                         out_note = "Panel reviewed the evidence."
                 final = LEVELS.index(mod) if mod else self_lv
-                act = owner = due = ""
+                act = owner = due = done = ""
+                owners = _fits(sector_of[name])[0]
                 if final < 2:
-                    act = _ACTIONS[std]
-                    owner = _OWNERS[int(rng.integers(0, len(_OWNERS)))]
+                    # the police promise the same action on their persistent gaps every cycle
+                    act = _action(std, sector_of[name], 0 if std in PLANTED_PERSISTENT.get(name, ()) else k)
+                    owner = owners[int(rng.integers(0, len(owners)))]
                     year = int(cycle[:4])
                     due = (pd.Timestamp(f"{year}-10-01") + pd.Timedelta(days=int(rng.integers(0, 240)))).strftime("%Y-%m-%d")
-                    if rng.random() < 0.1:
+                    if rng.random() < 0.1 and not planted:
                         act = owner = due = ""  # an action not recorded
+                prev_act = last_action.get((name, std))
+                if current and prev_act and name in PLANTED_COMPLETED_LATE:
+                    done = (pd.Timestamp(prev_act[1]) + pd.Timedelta(days=int(rng.integers(20, 90)))).strftime("%Y-%m-%d")
+                elif current and prev_act and final == 2 and rng.random() < 0.5:
+                    done = (pd.Timestamp(prev_act[1]) - pd.Timedelta(days=int(rng.integers(0, 60)))).strftime("%Y-%m-%d")
+                if act:
+                    last_action[(name, std)] = (act, due)
+                else:
+                    last_action.pop((name, std), None)
                 rows.append({
                     "cycle": cycle, "agency": name, "standard": std, "self_rating": LEVELS[self_lv],
-                    "evidence": f"Policy and audit evidence for {std}" if evidence else "",
+                    "evidence": _evidence(std, sector_of[name], rng, cycle) if evidence else "",
                     "evidence_refs": f"DOC-{std}-{k + 1}" if evidence and rng.random() < 0.7 else "",
                     "moderated_rating": mod, "moderation_outcome": outcome, "moderation_note": out_note,
-                    "action": act, "action_owner": owner, "action_due": due,
+                    "action": act, "action_owner": owner, "action_due": due, "previous_action_completed": done,
                 })
     returns = pd.DataFrame(rows)
 
@@ -231,7 +297,7 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
     # --- the workbook agencies fill in: Instructions, then one sheet per agency (2026-27 only)
     p = out_dir / "section11_returns_workbook.xlsx"
     cols = ["cycle", "agency", "standard", "self_rating", "evidence", "evidence_refs", "moderated_rating",
-            "moderation_outcome", "moderation_note", "action", "action_owner", "action_due"]
+            "moderation_outcome", "moderation_note", "action", "action_owner", "action_due", "previous_action_completed"]
     with pd.ExcelWriter(p, engine="openpyxl") as xw:
         pd.DataFrame({"Instructions": [
             "Rate each standard: Not met, Partially met or Fully met.",
