@@ -315,18 +315,18 @@ def trends(ratings: pd.DataFrame, cycle: str, register: pd.DataFrame | None = No
     prev = previous_cycle(ratings["cycle"].dropna().unique().tolist(), cycle)
     cur = ratings[ratings["cycle"] == cycle]
     cols = ["agency", "standard", "scale", "previous_cycle", "previous_rating", "rating", "trend"]
-    if prev is None:
-        out = cur.assign(previous_cycle=pd.NA, previous_rating=pd.NA, rating=cur["label"], trend="no previous cycle")
-        return out[cols].reset_index(drop=True)
-    before = ratings[ratings["cycle"] == prev][["agency", "standard", "label", "position"]]
-    before = before.rename(columns={"label": "previous_rating", "position": "previous_position"})
-    m = cur.merge(before, on=["agency", "standard"], how="left")
-    rated_before = set(before["standard"])
-    trend = np.select(
-        [m["previous_position"].isna() & ~m["standard"].isin(sorted(rated_before)), m["previous_position"].isna(),
-         m["position"] > m["previous_position"], m["position"] < m["previous_position"]],
-        ["new standard", "no previous rating", "improved", "declined"], "unchanged")
-    out = m.assign(previous_cycle=prev, rating=m["label"], trend=trend)[cols]
+    if prev is None:  # a partnership's first cycle: nothing to compare with, but the same columns
+        out = cur.assign(previous_cycle=pd.NA, previous_rating=pd.NA, rating=cur["label"], trend="no previous cycle")[cols]
+    else:
+        before = ratings[ratings["cycle"] == prev][["agency", "standard", "label", "position"]]
+        before = before.rename(columns={"label": "previous_rating", "position": "previous_position"})
+        m = cur.merge(before, on=["agency", "standard"], how="left")
+        rated_before = set(before["standard"])
+        trend = np.select(
+            [m["previous_position"].isna() & ~m["standard"].isin(sorted(rated_before)), m["previous_position"].isna(),
+             m["position"] > m["previous_position"], m["position"] < m["previous_position"]],
+            ["new standard", "no previous rating", "improved", "declined"], "unchanged")
+        out = m.assign(previous_cycle=prev, rating=m["label"], trend=trend)[cols]
     if register is not None:
         out = out.merge(register[["agency", "sector"]], on="agency", how="left")
         out = out[["agency", "sector", *cols[1:]]]
