@@ -5,8 +5,9 @@ file that gives no ``partnership_id`` is taken as the synthetic partnership too 
 test runs), but only while it reads nothing from ``data/local/``. Any other ``partnership_id``
 is a real partnership, and its file must then
 
-- name every input of every notebook (every input contract's parameter, and every path parameter
-  whose notebook default is in ``data/synthetic/``), giving ``none`` for an optional input it does
+- name every input of every notebook (every path parameter whose notebook default is in
+  ``data/synthetic/``, and every input contract's parameter that has no default, such as the
+  aggregate counts; a framework in ``data/frameworks/`` is configuration and keeps its default), giving ``none`` for an optional input it does
   not have this period (the report lists it among the gaps);
 - read nothing under ``data/synthetic/``.
 
@@ -132,7 +133,10 @@ def real_period_problems(cfg: RunConfig, notebooks: Iterable[Any], contracts: It
     for nb in notebooks:
         given = set(cfg.notebook_params(nb.name))
         defaults = nb.defaults()
-        needed = set(by_nb.get(nb.name, set()))
+        # every input contract's parameter (but shared configuration such as a framework in data/frameworks/,
+        # whose default is not data) and every path parameter whose default is the synthetic data
+        needed = {k for k in by_nb.get(nb.name, set()) if not (isinstance(defaults.get(k), str) and defaults[k]
+                                                               and not _under(cfg.root / defaults[k], synthetic))}
         needed |= {k for k, v in defaults.items() if _is_path_key(k) and isinstance(v, str) and v
                    and _under(cfg.root / v, synthetic)}
         for k in sorted(needed - given):

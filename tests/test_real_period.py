@@ -140,12 +140,12 @@ def test_first_real_quarter_runs_cleanly(period: tuple[Path, dict[str, str]], ca
                                                     "parameters": {"disclosure": {}}}), encoding="utf-8")
     (prev.parent / "LATEST").write_text(prev.name, encoding="utf-8")
     capfd.readouterr()
-    result = pipeline.run(params)
+    result = pipeline.run(params, output_root=tmp / "out")   # (the test session sets ASSURANCE_OUTPUT_ROOT)
     out, err = capfd.readouterr()
     assert result.code == 0, result.message
     assert not re.search(r"warn|deprecat", out + err, re.I), out + err          # a normal run prints no warning
     assert out.count(str(result.pack)) == 1                                     # the pack's path, once
-    report = (result.pack / "shareable" / "text" / "assurance_report.md").read_text(encoding="utf-8")
+    report = " ".join((result.pack / "shareable" / "text" / "assurance_report.md").read_text(encoding="utf-8").split())
     assert "the previous pack is of another partnership (synthetic, this one is testshire)" in report
     assert "No children feedback was given for notebook 04_assurance_report (named 'none'" in report
     s11 = (result.pack / "shareable" / "tables")
@@ -159,3 +159,18 @@ def test_first_real_quarter_runs_cleanly(period: tuple[Path, dict[str, str]], ca
     assert manifest["partnership_id"] == "testshire"
     events = next(i for i in manifest["inputs"] if i.get("contract") == "journey_events")
     assert events["last_date"] == "2026-09-30" and events["rows"] == 29672   # mixed-case headers read
+
+
+def test_section11_trends_of_a_first_cycle_keep_the_sector() -> None:
+    """The root of ``KeyError: 'sector'``: with one cycle, trends() returned no sector column."""
+    from assurance_lib.section11.analysis import trends
+    from assurance_lib.section11.compute import trend_summary
+
+    ratings = pd.DataFrame({"cycle": ["2026-27"] * 3, "agency": ["A", "A", "B"], "standard": ["S1", "S2", "S1"],
+                            "scale": ["rag3"] * 3, "label": ["Green", "Amber", "Red"], "position": [2, 1, 0]})
+    register = pd.DataFrame({"agency": ["A", "B"], "sector": ["Police", "Health"]})
+    t = trends(ratings, "2026-27", register)
+    assert list(t["sector"]) == ["Police", "Police", "Health"] and set(t["trend"]) == {"no previous cycle"}
+    s = trend_summary(t)
+    assert dict(zip(s["agency"], s["no previous cycle"])) == {"A": 2, "B": 1}   # 2 standards of A, 1 of B
+    assert s["declined"].tolist() == [0, 0]
