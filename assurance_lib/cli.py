@@ -5,6 +5,7 @@
     assurance run [PARAMS] [--output-root DIR]   # validate, run every notebook, publish the pack
     assurance validate PARAMS                    # check parameters and every input, run nothing
     assurance list                               # notebooks in run order with their parameters
+    assurance new-period PARAMS [--out FILE]     # the next quarter's parameters file, dates moved on
 
 Exit codes: 0 success; 1 a notebook failed; 2 bad parameters or input (found before any notebook
 runs); 3 publication refused by the disclosure or identifier guard.
@@ -37,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check the parameters and every input without running notebooks")
     v.add_argument("params", help="parameters file")
     v.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
+    np_ = sub.add_parser("new-period", help="write the next quarter's parameters file from the last one")
+    np_.add_argument("params", help="the last period's parameters file, e.g. parameters/2026-27-Q3.yaml")
+    np_.add_argument("--out", default=None, help="where to write it (default parameters/<next slug>.yaml)")
     lst = sub.add_parser("list", help="the notebooks in run order with their parameters")
     lst.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
     return ap
@@ -59,9 +63,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{val.config.params_file.name}: parameters valid for {val.config.partnership}, {val.config.period.label}")
         for i in val.inputs:
             rows = f"{i['rows']} rows" if i.get("rows") is not None else ""
-            print(f"  ok  {i['notebook']:<24} {i['contract']:<24} {i['path']} {rows}")
+            dates = f", dates {i['first_date']} to {i['last_date']}" if i.get("last_date") else ""
+            print(f"  ok  {i['notebook']:<24} {i['contract']:<24} {i['path']} {rows}{dates}")
+        for k in val.config.not_given:
+            print(f"  --  {k}: none this period (listed among the report's gaps)")
+        for note in val.currency_notes:
+            print(f"  note  {note}")
         print(f"{len(val.inputs)} inputs checked against their contracts; no problems found.")
         return EXIT_OK
+    if args.command == "new-period":
+        return _new_period(args.params, args.out)
     if args.command == "list":
         try:
             notebooks = pipeline.discover_notebooks(args.notebooks)
@@ -77,6 +88,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"     {'':<26} {p.help}")
         return EXIT_OK
     return EXIT_BAD_INPUT
+
+
+def _new_period(params: str, out: str | None) -> int:
+    """``assurance new-period``: write the next quarter's parameters file (never over an existing one)."""
+    from .config import project_root, resolve_path
+    from .periods import next_period_text
+
+    src = Path(params) if Path(params).is_file() else resolve_path(params)
+    try:
+        text, period, todo = next_period_text(src.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"{params}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    dest = Path(out) if out else project_root() / "parameters" / f"{period.slug}.yaml"
+    if dest.exists():
+        print(f"{dest.name} exists already: not overwritten (give --out to write elsewhere)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    dest.write_text(text, encoding="utf-8")
+    print(f"Wrote {dest.name} for {period.label}.")
+    for t in todo:
+        print(f"  TODO  {t}: check it, then remove the TODO comment (validate refuses the file until then)")
+    print(f"Put the new extracts in data/local/, then: assurance validate {out or 'parameters/' + dest.name}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

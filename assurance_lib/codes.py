@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
-from .readers import FILE_COLUMNS_ATTR
+from .readers import FILE_COLUMNS_ATTR, find_column
 
 __all__ = ["rename_columns", "recode", "apply_mapping"]
 
@@ -37,7 +37,7 @@ def rename_columns(df: pd.DataFrame, column_map: Mapping[str, str] | None, *, fi
         One problem per name in ``column_map`` that is not a column of the file, naming
         ``parameter`` and the file's columns.
     """
-    cmap = dict(column_map or {})
+    cmap = {find_column(df.columns, k) or k: v for k, v in dict(column_map or {}).items()}  # any case
     file_columns = df.attrs.get(FILE_COLUMNS_ATTR) or [c for c in df.columns if not c.startswith("_")]
     missing = [k for k in cmap if k not in df.columns]
     if missing:

@@ -33,6 +33,8 @@ from .errors import InputError, Problem
 
 __all__ = [
     "Period",
+    "SYNTHETIC_ID",
+    "NOT_GIVEN",
     "DisclosureConfig",
     "RunConfig",
     "project_root",
@@ -40,6 +42,12 @@ __all__ = [
     "load_params",
     "DEFAULT_PARAMS",
 ]
+
+SYNTHETIC_ID = "synthetic"
+"""The ``partnership_id`` of the bundled synthetic partnership (also assumed when a file gives none)."""
+NOT_GIVEN = "none"
+"""The value of an optional input parameter (``*_path``/``*_file``) that says "we have none this period"."""
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2}) Q([1-4])$")
 _SLUG_RE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
@@ -228,6 +236,14 @@ class RunConfig:
     disclosure: DisclosureConfig = field(default_factory=DisclosureConfig)
     identifier_names_file: Path | None = None
     notebooks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    partnership_id: str = ""
+    currency_tolerance_days: int = 14
+    not_given: tuple[str, ...] = ()
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True for the bundled synthetic partnership: ``partnership_id`` absent or :data:`SYNTHETIC_ID`."""
+        return self.partnership_id in ("", SYNTHETIC_ID)
 
     def notebook_params(self, notebook: str) -> dict[str, Any]:
         """The parameters the file gives one notebook (empty when it gives none)."""
@@ -238,6 +254,7 @@ class RunConfig:
         return {
             "params_file": str(self.params_file),
             "partnership": self.partnership,
+            "partnership_id": self.partnership_id or SYNTHETIC_ID,
             "period": self.period.label,
             "period_slug": self.period.slug,
             "period_start": self.period.start.isoformat(),
@@ -248,12 +265,17 @@ class RunConfig:
             "disclosure": {k: getattr(self.disclosure, k) for k in DisclosureConfig.__slots__},
             "identifier_names_file": str(self.identifier_names_file) if self.identifier_names_file else None,
             "notebooks": {k: dict(v) for k, v in self.notebooks.items()},
+            "currency_tolerance_days": self.currency_tolerance_days,
+            "not_given": list(self.not_given),
         }
 
 
 # key -> (type(s), required, help)
 _TOP_KEYS: dict[str, tuple[tuple[type, ...], bool, str]] = {
     "partnership": ((str,), True, "the partnership's name, as printed on the pack"),
+    "partnership_id": ((str,), False, "a short id of the partnership (letters, digits, '-'): packs of the same "
+                       "partnership are compared; 'synthetic' is the bundled synthetic partnership"),
+    "currency_tolerance_days": ((int,), False, "days an extract may end before the period end (0 or more)"),
     "period": ((str,), True, "a financial-year quarter label such as '2026-27 Q2'"),
     "output_root": ((str,), False, "folder for output packs (default 'outputs')"),
     "retention": ((int,), False, "how many good packs of the period to keep (1 or more)"),
@@ -396,6 +418,13 @@ def _run_limit_problems(raw: Mapping[str, Any], shown: str) -> list[Problem]:
         v = raw.get(key)
         if _is_type(v, (int,)) and v < 1:
             out.append(Problem(file=shown, key=key, value=v, expected="a whole number of 1 or more"))
+    v = raw.get("currency_tolerance_days")
+    if _is_type(v, (int,)) and v < 0:
+        out.append(Problem(file=shown, key="currency_tolerance_days", value=v, expected="a whole number of days, 0 or more"))
+    v = raw.get("partnership_id")
+    if isinstance(v, str) and not _ID_RE.match(v.strip()):
+        out.append(Problem(file=shown, key="partnership_id", value=v,
+                           expected="a short id in lower case: letters, digits and '-', e.g. 'northshire-lscp'"))
     return out
 
 
@@ -438,6 +467,7 @@ def _notebook_sections(raw: Mapping[str, Any], shown: str, root: Path, *,
         if not isinstance(values, dict):
             bad(f"notebooks.{nb}", values, "a mapping of parameter names to values")
             continue
+        values = {k: ("" if _is_not_given(k, v) else v) for k, v in values.items()}
         if notebook_params is not None:
             if nb not in notebook_params:
                 bad(f"notebooks.{nb}", None, f"a notebook name (one of: {', '.join(sorted(notebook_params))})")
@@ -455,6 +485,21 @@ def _notebook_sections(raw: Mapping[str, Any], shown: str, root: Path, *,
                         bad(f"notebooks.{nb}.{k}", v, "an existing file (relative paths start at the project root)")
         notebooks[str(nb)] = MappingProxyType(dict(values))
     return notebooks, problems
+
+
+def _is_not_given(key: Any, value: Any) -> bool:
+    """A path parameter given as ``none`` (any case): an input the partnership does not have this period."""
+    return (str(key).endswith(("_path", "_file", "_dir")) and isinstance(value, str)
+            and value.strip().lower() == NOT_GIVEN)
+
+
+def _not_given(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    """``notebook.parameter`` of every path parameter given as ``none``."""
+    nb_raw = raw.get("notebooks") or {}
+    if not isinstance(nb_raw, dict):
+        return ()
+    return tuple(f"{nb}.{k}" for nb, values in nb_raw.items() if isinstance(values, dict)
+                 for k, v in values.items() if _is_not_given(k, v))
 
 
 def _names_file(raw: Mapping[str, Any], shown: str, root: Path, *, check_files: bool) -> tuple[Path | None, list[Problem]]:
@@ -484,6 +529,9 @@ def _run_config(raw: Mapping[str, Any], *, file: Path, root: Path, period: Perio
         disclosure=disclosure,
         identifier_names_file=names_file,
         notebooks=MappingProxyType(notebooks),
+        partnership_id=str(raw.get("partnership_id") or "").strip(),
+        currency_tolerance_days=raw.get("currency_tolerance_days", 14),
+        not_given=_not_given(raw),
     )
 
 

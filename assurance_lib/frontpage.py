@@ -118,6 +118,29 @@ def _shorthand(manifest: Mapping[str, Any]) -> str:
             + "; in the disproportionality tables, insufficient: too few children or too wide an interval to estimate.")
 
 
+def _file_name(path: Any) -> str:
+    """A path as the scrutineer sees it: relative to the project when it was recorded so, else only the file name
+    (an absolute path names a person's machine and never reaches the shareable folder)."""
+    p = Path(str(path or ""))
+    return p.name if p.is_absolute() else str(p)
+
+
+def _day(v: Any) -> str:
+    try:
+        d = dt.date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return str(v)
+    return f"{d.day} {d:%B %Y}"
+
+
+def _period_dates(manifest: Mapping[str, Any], period: str) -> str:
+    params = manifest.get("parameters") if isinstance(manifest.get("parameters"), Mapping) else {}
+    start, end = params.get("period_start"), params.get("period_end")
+    if period and start and end:
+        return f"{period} ({_day(start)} to {_day(end)})"
+    return period or "not recorded"
+
+
 def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
     """The front page's HTML for a pack (see :func:`build_index`)."""
     pack_dir = Path(pack_dir)
@@ -180,24 +203,29 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
                       + "".join(f'<li><a href="letters/{_e(d.name)}">{_e(d.stem.replace("_", " "))} (web page)</a></li>'
                                 for d in letters) + "</ul>")
 
-    # --- provenance
+    # --- provenance, for people: what was read, by whom and when; the machine detail stays in manifest.json
+    pid = manifest.get("partnership_id")
     prov = [
-        ("Partnership", partnership), ("Period", period or "not recorded"),
+        ("Partnership", partnership + (f" (id {pid})" if pid else "")), ("Period", _period_dates(manifest, period)),
         ("Run identifier", manifest.get("run_id") or "not recorded"),
         ("Run started", _date(manifest.get("started"))), ("Run finished", _date(manifest.get("finished"))),
         ("Workbench version", version), ("Git commit", manifest.get("git_commit") or "not recorded"),
         ("Python", _python(manifest.get("python"))),
     ]
     prov_html = "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in prov) + "</dl>"
-    params = manifest.get("parameters") or {}
-    if isinstance(params, Mapping):
-        prow = [(str(k), v if isinstance(v, str) else json.dumps(v, default=str, sort_keys=True)) for k, v in params.items()]
-    else:
-        prow = [("parameters", str(params))]
-    prov_html += _table("Run parameters", ["Parameter", "Value"], prow)
-    inputs = manifest.get("inputs") or []
-    prov_html += _table("Input files and their SHA-256 fingerprints", ["File", "SHA-256"],
-                        [(str(i.get("path", "")), str(i.get("sha256", ""))) for i in inputs if isinstance(i, Mapping)])
+    inputs = [i for i in (manifest.get("inputs") or []) if isinstance(i, Mapping) and i.get("contract") != "reference"]
+    in_rows = []
+    for i in inputs:
+        first, last = i.get("first_date"), i.get("last_date")
+        in_rows.append((str(i.get("contract", "")).replace("_", " "), str(i.get("notebook") or "all"), _file_name(i.get("path")),
+                        "" if i.get("rows") is None else f"{int(i['rows']):,}",
+                        f"{_day(first)} to {_day(last)}" if first and last else "no dates"))
+    prov_html += _table("Inputs read, with their rows and the dates they cover",
+                        ["Input", "Notebook", "File", "Rows", "Dates"], in_rows)
+    not_given = [str(k) for k in (manifest.get("inputs_not_given") or [])]
+    if not_given:
+        prov_html += ("<p>Inputs the partnership did not have this period (named <code>none</code>): "
+                      + _e(", ".join(not_given)) + ". The report lists them among the gaps in knowledge.</p>")
     nbs = manifest.get("notebooks") or []
     nb_rows = []
     for n in nbs:
@@ -207,10 +235,8 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
         nb_rows.append((str(n.get("name", "")), str(n.get("status", "")),
                         f"{float(d):.1f}" if isinstance(d, (int, float)) else str(d or "")))
     prov_html += _table("Notebooks run", ["Notebook", "Status", "Duration (seconds)"], nb_rows)
-    pk = manifest.get("packages") or {}
-    pk_rows = sorted((str(k), str(v)) for k, v in pk.items()) if isinstance(pk, Mapping) else []
-    prov_html += _table("Software packages", ["Package", "Version"], pk_rows)
-    prov_html += ('<p>The complete record is in the pack\'s <code>manifest.json</code>, beside the '
+    prov_html += ('<p>The complete machine record (every parameter, the SHA-256 fingerprint of every input and output, '
+                  'the software versions) is in the pack\'s <a href="../manifest.json">manifest.json</a>, beside the '
                   '<code>shareable</code> folder.</p>')
 
     run_date = _date(manifest.get("finished") or manifest.get("started"))

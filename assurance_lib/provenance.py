@@ -24,6 +24,15 @@ def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+def _shown(path: Path | str) -> str:
+    """A path for a shareable page: relative to the project root when inside it, else only the file name
+    (an absolute path names someone's machine and folders; the manifest keeps the full detail)."""
+    from .readers import display_path
+
+    shown = display_path(path)
+    return Path(shown).name if Path(shown).is_absolute() else shown
+
+
 def provenance_table(ctx: Any) -> pd.DataFrame:
     """What this notebook ran on, one row per item: parameters file, inputs with SHA-256, versions.
 
@@ -37,14 +46,14 @@ def provenance_table(ctx: Any) -> pd.DataFrame:
         {"item": "Partnership", "value": ctx.config.partnership},
         {"item": "Period", "value": f"{ctx.config.period.label} ({ctx.config.period.start:%d %B %Y} to {ctx.config.period.end:%d %B %Y})"},
         {"item": "Notebook", "value": f"{ctx.notebook}.ipynb"},
-        {"item": "Parameters file", "value": f"{display_path(ctx.config.params_file)} (sha256 {sha256_file(ctx.config.params_file)})"},
+        {"item": "Parameters file", "value": f"{_shown(ctx.config.params_file)} (sha256 {sha256_file(ctx.config.params_file)})"},
         {"item": "assurance_lib version", "value": __version__},
         {"item": "Python", "value": f"{platform.python_version()} ({sys.platform})"},
         {"item": "pandas", "value": pd.__version__},
     ]
     for key, value in sorted(ctx.params.items()):
         if isinstance(value, str) and value and Path(value).is_file():
-            rows.append({"item": f"Input {key}", "value": f"{display_path(value)} (sha256 {sha256_file(value)})"})
+            rows.append({"item": f"Input {key}", "value": f"{_shown(value)} (sha256 {sha256_file(value)})"})
         elif key.endswith(("_path", "_file", "_dir")) and not value and key not in ("params_file", "run_dir"):
             rows.append({"item": f"Input {key}", "value": "(none)"})
         elif key not in ("params_file", "run_dir"):

@@ -22,6 +22,7 @@ a pandera schema's failures into problems.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -41,6 +42,8 @@ __all__ = [
     "read_table",
     "strip_text",
     "matching_columns",
+    "canonical_columns",
+    "find_column",
     "schema_problems",
     "require_columns",
     "display_path",
@@ -57,6 +60,11 @@ SHEET_COLUMN = "_sheet"
 FILE_COLUMNS_ATTR = "file_columns"
 """Key of ``DataFrame.attrs`` where :func:`read_table` (given ``columns``) lists every column the
 file has, read or not; :func:`require_columns` names them in its messages."""
+
+MISSING_COLUMN_HINT = ("Column names are matched ignoring case and surrounding spaces; if your extract calls this "
+                       "column something else, rename it in the file or, for an input with a column_map parameter, "
+                       "map it there (see docs/preparing-extracts.md)")
+"""Added to every message about a missing column."""
 
 ReadFn = Callable[[Path, Mapping[str, Any]], pd.DataFrame]
 
@@ -218,7 +226,8 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
             if wanted is not None:
                 file_columns = [str(c).strip() for c in
                                 pd.read_csv(p, dtype=str, nrows=0, encoding="utf-8-sig").columns]
-                usecols = lambda c: str(c).strip() in wanted  # noqa: E731 - pandas takes a callable
+                folded = {w.casefold() for w in wanted}
+                usecols = lambda c: str(c).strip().casefold() in folded  # noqa: E731 - pandas takes a callable
             df = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
                              usecols=usecols)
             df.insert(0, ROW_COLUMN, range(2, len(df) + 2))
@@ -250,13 +259,17 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
             raise InputError(Problem(file=shown, value=suffix, expected="a .csv, .xlsx or .parquet file"))
     except InputError:
         raise
+    except UnicodeDecodeError:  # not UTF-8 (e.g. Excel's Windows-1252): name the row and character, say how to fix
+        from .encoding import not_utf8_problem
+
+        raise InputError(not_utf8_problem(p, shown) or Problem(file=shown, message="is not UTF-8 text")) from None
     except Exception as exc:  # parser errors: name the file, not the data
         raise InputError(Problem(file=shown, message=f"could not be read ({type(exc).__name__}: {_short(exc)})")) from None
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = canonical_columns(df.columns, wanted)
     if wanted is not None:
         if file_columns is None:          # Excel: every column was read; keep the wanted ones
             file_columns = [c for c in df.columns if c not in (ROW_COLUMN, SHEET_COLUMN)]
-            df = df[[c for c in df.columns if c in (ROW_COLUMN, SHEET_COLUMN) or c in wanted]]
+            df = df[[c for c in df.columns if c in (ROW_COLUMN, SHEET_COLUMN) or c.casefold() in {w.casefold() for w in wanted}]]
         df.attrs[FILE_COLUMNS_ATTR] = file_columns
     for c in df.columns:
         if c == ROW_COLUMN:
@@ -270,6 +283,44 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
     return df
 
 
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def canonical_columns(names: Iterable[Any], wanted: Iterable[str] | None = None) -> list[str]:
+    """A file's column names as the contracts name them: surrounding spaces stripped and case ignored.
+
+    A name that matches one of ``wanted`` but for case becomes that name; otherwise a name whose
+    lower-case form is one of ours (``Child_ID`` -> ``child_id``, ``Event Date`` stays as it is)
+    is lower-cased, unless that would make two columns of the same name. Mixed-case names that
+    are not ours (``LAchildID``) are lower-cased too; :func:`find_column` finds a ``column_map``
+    name whatever its case.
+
+    >>> canonical_columns([" Child_ID ", "EVENT_DATE", "Event Date", "sex"])
+    ['child_id', 'event_date', 'Event Date', 'sex']
+    >>> canonical_columns(["LAchildID"], wanted=["LAchildID"])
+    ['LAchildID']
+    """
+    stripped = [str(c).strip() for c in names]
+    want = {w.strip().casefold(): w.strip() for w in (wanted or ())}
+    out = []
+    for c in stripped:
+        if c.casefold() in want:
+            out.append(want[c.casefold()])
+        elif c not in (ROW_COLUMN, SHEET_COLUMN) and _SNAKE.match(c.lower()):
+            out.append(c.lower())
+        else:
+            out.append(c)
+    if len(set(out)) != len(out):   # two columns differing only by case: keep the file's names
+        return stripped
+    return out
+
+
+def find_column(columns: Iterable[Any], name: str) -> str | None:
+    """The column of ``columns`` that is ``name`` ignoring case and surrounding spaces (None if none is)."""
+    key = str(name).strip().casefold()
+    return next((str(c) for c in columns if str(c).strip().casefold() == key), None)
+
+
 def strip_text(s: pd.Series) -> pd.Series:
     """Text with surrounding spaces stripped and empty text as ``<NA>`` (as :func:`read_table`)."""
     return s.astype("string").str.strip().replace("", pd.NA)
@@ -278,8 +329,8 @@ def strip_text(s: pd.Series) -> pd.Series:
 def matching_columns(names: Iterable[Any], wanted: Iterable[str]) -> list[Any]:
     """The names among ``names`` (a file's columns, as written) that are ``wanted`` once their
     surrounding spaces are stripped, as :func:`read_table` names columns."""
-    want = {str(c).strip() for c in wanted}
-    return [c for c in names if str(c).strip() in want]
+    want = {str(c).strip().casefold() for c in wanted}
+    return [c for c in names if str(c).strip().casefold() in want]
 
 
 def _parquet_text_columns(schema: Any, wanted: Sequence[str]) -> list[str]:
@@ -348,7 +399,7 @@ def require_columns(df: pd.DataFrame, required: Iterable[str], file: str) -> lis
     if not missing:
         return []
     return [Problem(file=file, column=c, message="is missing",
-                    expected=f"a column named '{c}' (the file has: {', '.join(have) or 'no columns'})")
+                    expected=f"a column named '{c}' (the file has: {', '.join(have) or 'no columns'}). {MISSING_COLUMN_HINT}")
             for c in missing]
 
 

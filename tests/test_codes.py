@@ -23,7 +23,7 @@ def test_columns_renamed_then_codes_recoded(tmp_path: Path) -> None:
     out = apply_mapping(df, {"column_map": {"LAchildID": "child_id", "Gender": "sex", "Ethnic": "ethnicity"},
                              "code_map": {"sex": {1: "male", "2": "female"}, "ethnicity": {"W1": "WBRI"}}},
                         "extract.csv")
-    assert list(out.columns) == ["_row", "child_id", "sex", "ethnicity", "Note"]
+    assert list(out.columns) == ["_row", "child_id", "sex", "ethnicity", "note"]  # names matched ignoring case
     assert out["sex"].tolist() == ["male", "female", "9"]             # 9 is not in the map: kept, for the contract to judge
     assert out["ethnicity"].tolist()[:2] == ["WBRI", "WBRI"] and pd.isna(out["ethnicity"].iloc[2])
     assert str(out["sex"].dtype) == "string"

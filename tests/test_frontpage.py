@@ -70,8 +70,8 @@ def test_front_page_links_report_first_then_analyses_workbook_tables_figures(tmp
     # text documents come after the figures
     assert files.index("text/assurance_report.md") > files.index("figures/dispro_chart.png")
     # every link resolves to a file of the pack
-    for h in files:
-        assert (pack / "shareable" / h).is_file(), h
+    for h in files:  # (the manifest, beside shareable/, is written by the pipeline after the front page)
+        assert (pack / "shareable" / h).is_file() or h == "../manifest.json", h
 
 
 def test_front_page_structure_and_provenance(tmp_path: Path) -> None:
@@ -87,9 +87,10 @@ def test_front_page_structure_and_provenance(tmp_path: Path) -> None:
     assert "2026-27 Q2" in html
     assert "1 October 2026, 05:04 UTC" in html  # run date from manifest["finished"]
     assert "20261001T050000Z-abc123" in html and "6c26a24" in html and "3.11.9" in html
-    assert "ab" * 32 in html and "data/synthetic/journey_events.csv" in html
-    assert "12.5" in html and "gptables" in html and "2.0.2" in html
-    assert "parameters/2026-27-Q2.yaml" in html
+    assert "data/synthetic/journey_events.csv" in html and "12.5" in html
+    # machine detail (fingerprints, package versions, raw parameters) stays in manifest.json, linked
+    assert "ab" * 32 not in html and "gptables" not in html and '{"threshold"' not in html
+    assert 'href="../manifest.json"' in html
     assert not re.search(r"<(script|img|link|iframe)\b", html)
 
 
@@ -131,3 +132,17 @@ def test_shorthand_sentence_uses_the_runs_own_symbols(tmp_path: Path) -> None:
     html = build_index(pack, m).read_text()
     assert "Shorthand in the tables: c suppressed to protect confidentiality, [z] not applicable" in html
     assert "low rounds to zero but is not zero" in html and "[c]" not in html.split("Shorthand")[1].split("</p>")[0]
+
+
+def test_provenance_shows_inputs_with_rows_and_dates_and_no_absolute_path(tmp_path: Path) -> None:
+    pack = make_pack(tmp_path / "pack")
+    m = {**manifest(), "partnership_id": "testshire",
+         "parameters": {"period_start": "2026-07-01", "period_end": "2026-09-30"},
+         "inputs": [{"contract": "journey_events", "notebook": "01_disproportionality", "path": "/home/someone/x/events.csv",
+                     "rows": 29672, "first_date": "2019-10-30", "last_date": "2026-09-30"}],
+         "inputs_not_given": ["04_assurance_report.children_feedback_path"]}
+    html = build_index(pack, m).read_text()
+    assert "2026-27 Q2 (1 July 2026 to 30 September 2026)" in html and "(id testshire)" in html
+    assert "journey events" in html and "29,672" in html and "30 October 2019 to 30 September 2026" in html
+    assert "events.csv" in html and "/home/someone" not in html
+    assert "04_assurance_report.children_feedback_path" in html

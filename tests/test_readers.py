@@ -60,7 +60,7 @@ def test_only_the_wanted_columns_are_read_and_every_column_is_named(tmp_path: Pa
     assert df.attrs[readers.FILE_COLUMNS_ATTR] == ["a", "notes", "b"]
     # a missing column's message names every column of the file, read or not
     probs = readers.require_columns(df, ["a", "c"], "wide")
-    assert [str(x) for x in probs] == ["wide, column 'c': is missing (expected a column named 'c' (the file has: a, notes, b))"]
+    assert [str(x) for x in probs] == ["wide, column 'c': is missing (expected a column named 'c' (the file has: a, notes, b). " + readers.MISSING_COLUMN_HINT + ")"]
 
 
 def test_unreadable_and_missing_files_are_named(tmp_path: Path) -> None:
@@ -92,8 +92,8 @@ def test_missing_columns_listed_with_what_the_file_has() -> None:
     df = pd.DataFrame({"agency": ["A"], readers.ROW_COLUMN: [2]})
     problems = readers.require_columns(df, ["agency", "standard", "self_rating"], "s11.csv")
     assert [str(p) for p in problems] == [
-        "s11.csv, column 'standard': is missing (expected a column named 'standard' (the file has: agency))",
-        "s11.csv, column 'self_rating': is missing (expected a column named 'self_rating' (the file has: agency))",
+        "s11.csv, column 'standard': is missing (expected a column named 'standard' (the file has: agency). " + readers.MISSING_COLUMN_HINT + ")",
+        "s11.csv, column 'self_rating': is missing (expected a column named 'self_rating' (the file has: agency). " + readers.MISSING_COLUMN_HINT + ")",
     ]
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import reference as ref
 from ..errors import InputError, Problem
-from ..readers import (FILE_COLUMNS_ATTR, ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
+from ..readers import (FILE_COLUMNS_ATTR, ROW_COLUMN, InputContract, display_path, duplicate_problems, find_column, read_table, register,
                        require_columns, row_problems)
 
 __all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", "PREBIRTH_DAYS",
@@ -54,7 +54,7 @@ def apply_mapping(df: pd.DataFrame, params: Mapping[str, Any], file: str) -> pd.
     InputError
         When ``column_map`` names a column the file does not have.
     """
-    cmap = dict(params.get("column_map") or {})
+    cmap = {find_column(df.columns, k) or k: v for k, v in dict(params.get("column_map") or {}).items()}  # any case
     missing = [k for k in cmap if k not in df.columns]
     file_columns = df.attrs.get(FILE_COLUMNS_ATTR) or [c for c in df.columns if not c.startswith("_")]
     if missing:

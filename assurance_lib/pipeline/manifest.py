@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .. import __version__
+from ..config import SYNTHETIC_ID
 from ..provenance import sha256_file
 from .runs import atomic_write
 from .validation import Validation
@@ -50,6 +51,7 @@ def manifest(pack: Path, val: Validation, run_id: str, started: dt.datetime, nbs
         "status": status,
         "failure": failure,
         "partnership": cfg.partnership,
+        "partnership_id": cfg.partnership_id or SYNTHETIC_ID,
         "period": cfg.period.label,
         "period_slug": cfg.period.slug,
         "version": __version__,
@@ -61,6 +63,9 @@ def manifest(pack: Path, val: Validation, run_id: str, started: dt.datetime, nbs
         "git_commit": (_git_commit(root) or {}).get("commit"),
         "parameters": cfg.as_dict(),
         "inputs": [*extra_inputs, *val.inputs],
+        "inputs_not_given": list(cfg.not_given),
+        "data_currency_notes": list(val.currency_notes),
+        "notebook_values": _relative_values(val.notebook_values, root),
         "notebooks": nbs,
         "tables": json.loads(tables_index.read_text(encoding="utf-8")).get("tables", []) if tables_index.is_file() else [],
         "disclosure": {"settings": cfg.as_dict()["disclosure"], "pack_audit": dict(audit or {}), "publish_audits": audits},
@@ -75,6 +80,31 @@ def write_manifest(pack: Path, val: Validation, run_id: str, started: dt.datetim
     m = manifest(pack, val, run_id, started, nbs, **kw)
     m["outputs"] = _outputs(pack)
     atomic_write(pack / "manifest.json", json.dumps(m, indent=2, default=str) + "\n")
+
+
+def run_inputs(val: Validation) -> dict[str, Any]:
+    """What the report reads at the start of a run (:data:`~assurance_lib.periods.RUN_INPUTS_FILE`): the
+    partnership id, version, parameters, inputs with their dates, inputs not given, currency notes, notebook values."""
+    cfg = val.config
+    return {"partnership_id": cfg.partnership_id or SYNTHETIC_ID, "period": cfg.period.label, "version": __version__,
+            "parameters": cfg.as_dict(), "inputs": val.inputs, "inputs_not_given": list(cfg.not_given),
+            "data_currency_notes": list(val.currency_notes),
+            "notebook_values": _relative_values(val.notebook_values, cfg.root)}
+
+
+def write_run_inputs(path: Path, val: Validation) -> None:
+    """Write :func:`run_inputs` as JSON to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, json.dumps(run_inputs(val), indent=2, default=str) + "\n")
+
+
+def _relative_values(values: Mapping[str, Mapping[str, Any]], root: Path) -> dict[str, dict[str, Any]]:
+    """Notebook parameter values with paths inside the project shown relative to it."""
+    out: dict[str, dict[str, Any]] = {}
+    for nb, vals in values.items():
+        out[nb] = {k: (rel(Path(v), root) if isinstance(v, str) and v and Path(v).is_absolute() else v)
+                   for k, v in vals.items()}
+    return out
 
 
 def _git_commit(root: Path) -> dict[str, Any] | None:

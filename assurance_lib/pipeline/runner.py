@@ -16,9 +16,10 @@ from .. import __version__
 from ..config import RunConfig
 from ..errors import EXIT_BAD_INPUT, EXIT_NOTEBOOK_FAILED, EXIT_OK, EXIT_REFUSED, InputError, PublicationRefused
 from ..nbparams import NotebookInfo
+from .kernels import ipc_kernel_config
 from .lock import RunLock, RunLocked
 from .logs import drop_logging, log, setup_logging
-from .manifest import manifest, rel, write_manifest
+from .manifest import manifest, rel, write_manifest, write_run_inputs
 from .render import render_html
 from .runs import clean_partials, new_run_id, prune, write_latest
 from .scan import identifier_set, safe_text
@@ -145,6 +146,11 @@ class _Run:
         log.info(f"Assurance pack for {self.cfg.partnership}, {self.cfg.period.label} (run {self.run_id}, "
                  f"assurance_lib {__version__})")
         log.info(f"Parameters: {rel(self.cfg.params_file, self.cfg.root)}; inputs checked: {len(self.val.inputs)}")
+        for note in self.val.currency_notes:
+            log.info(f"Data currency: {note}")
+        from ..periods import RUN_INPUTS_FILE
+
+        write_run_inputs(self.work / RUN_INPUTS_FILE, self.val)
         if left_over:
             log.info(f"Removed {len(left_over)} partial pack(s) left by a run that stopped: "
                      + ", ".join(p.name for p in left_over))
@@ -200,7 +206,7 @@ class _Run:
     def publish(self, audit: dict[str, Any]) -> RunResult:
         """Write the manifest, move the pack into place, name it in ``LATEST``, apply retention."""
         finished = dt.datetime.now(dt.timezone.utc)
-        log.info(f"Pack complete in {(finished - self.started).total_seconds():.1f} s: {self.period_dir / self.run_id}")
+        log.info(f"Pack complete in {(finished - self.started).total_seconds():.1f} s (run {self.run_id}).")
         drop_logging(self.file_handlers)
         write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="ok", audit=audit,
                        finished=finished)
@@ -211,7 +217,7 @@ class _Run:
         if removed and not self.quiet:
             print(f"Removed {len(removed)} old pack(s) beyond the retention of {self.cfg.retention}.")
         if not self.quiet:
-            print(f"Pack: {final}\nOpen: {final / 'shareable' / 'index.html'}")
+            print(f"Open the pack in a browser: {final / 'shareable' / 'index.html'}")
         return RunResult(EXIT_OK, final, "ok")
 
     def fail(self, code: int, message: str) -> RunResult:
@@ -236,10 +242,15 @@ class _Run:
         out_nb = self.work / "internal" / "notebooks" / f"{nb.name}.ipynb"
         params = {**self.cfg.notebook_params(nb.name), "params_file": str(self.cfg.params_file), "run_dir": str(self.work)}
         t0 = time.perf_counter()
+        if not self.quiet:
+            n = self.val.notebooks.index(nb) + 1
+            print(f"  [{n}/{len(self.val.notebooks)}] {nb.name} ... (started {time.time() - self.started.timestamp():.0f} s "
+                  "into the run)", flush=True)
         try:
-            pm.execute_notebook(str(nb.path), str(out_nb), parameters=params, kernel_name="python3",
-                                cwd=str(nb.path.parent), progress_bar=self.show_bar, log_output=False,
-                                execution_timeout=self.cfg.cell_timeout, report_mode=False)
+            with ipc_kernel_config() as kernel_kw:
+                pm.execute_notebook(str(nb.path), str(out_nb), parameters=params, kernel_name="python3",
+                                    cwd=str(nb.path.parent), progress_bar=self.show_bar, log_output=False,
+                                    execution_timeout=self.cfg.cell_timeout, report_mode=False, **kernel_kw)
         except PapermillExecutionError as exc:
             dur = time.perf_counter() - t0
             self.nb_records.append({"name": nb.name, "status": "failed", "duration_s": round(dur, 2),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import periods
 from ..config import RunConfig, load_params, project_root, resolve_params, resolve_path
 from ..errors import InputError, Problem
 from ..provenance import sha256_file
@@ -24,6 +25,8 @@ class Validation:
     notebooks: list[NotebookInfo]
     inputs: list[dict[str, Any]] = field(default_factory=list)
     identifier_values: dict[str, set[str]] = field(default_factory=dict)
+    currency_notes: list[str] = field(default_factory=list)
+    notebook_values: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path | None = None,
@@ -38,6 +41,8 @@ def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path 
     cfg = load_params(params_path, root=root, notebook_params=types, output_root=output_root)
     problems: list[Problem | str] = []
     val = Validation(cfg, notebooks)
+    val.notebook_values = {nb.name: notebook_values(cfg, nb) for nb in notebooks}
+    problems += periods.real_period_problems(cfg, notebooks, readers.contracts(), val.notebook_values)
     names = {nb.name for nb in notebooks}
     for c in readers.contracts():
         if c.notebook not in names:
@@ -67,9 +72,14 @@ def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path 
         val.inputs.append({"contract": c.name, "notebook": c.notebook, "parameter": c.parameter,
                            "path": readers.display_path(path), "rows": int(len(frame)) if hasattr(frame, "__len__") else None,
                            "sha256": sha256_file(path)})
+        dates = periods.date_range(c.name, frame)
+        if dates:
+            val.inputs[-1].update(first_date=dates[0], last_date=dates[1])
         collect_identifiers(c, frame, val.identifier_values)
     problems += _alternatives_missing(cfg, notebooks, readers.contracts())
     problems += _parameter_problems(cfg, notebooks)
+    stale, val.currency_notes = periods.currency(cfg, val.inputs)
+    problems += stale
     if problems:
         raise InputError(problems)
     return val

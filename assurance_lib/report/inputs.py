@@ -32,6 +32,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..config import Period
+from ..encoding import read_text
 from ..errors import InputError, Problem
 from ..readers import InputContract, ROW_COLUMN, SHEET_COLUMN, display_path, read_table, register, row_problems
 from ..tables import FLAG_COLUMNS, SEVERITIES
@@ -367,7 +368,7 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = read_text(p, display_path(p))
     except UnicodeDecodeError:
         raise InputError(Problem(file=shown, message="is not UTF-8 text")) from None
     if p.suffix.lower() in (".yaml", ".yml"):
@@ -562,6 +563,11 @@ class ReportInputs:
         Notebook 04's optional inputs as read by their contracts (None when not given).
     oba_spec : tuple of dict
         The outcomes-based accountability measures.
+    setting_changes : tuple of str
+        Settings (method or parameters) that changed since the compared pack, one sentence each.
+    data_notes : tuple of str
+        Inputs given as ``none`` and logs kept as at a date before the period end (from the run's
+        ``internal/run_inputs.json``), one sentence each, for the gaps in knowledge.
     """
 
     pack: PublishedPack
@@ -571,11 +577,53 @@ class ReportInputs:
     children_feedback: pd.DataFrame | None
     practitioner_survey: pd.DataFrame | None
     oba_spec: tuple[dict[str, Any], ...]
+    setting_changes: tuple[str, ...] = ()
+    data_notes: tuple[str, ...] = ()
 
 
-def _previous(settings: Settings, output_root: Path, period: Period) -> tuple[PublishedPack | None, str]:
-    """The previous pack (``previous_run_dir``, or the one ``outputs/<previous slug>/LATEST`` names) and a
-    sentence on what was found; a pack that cannot be read gives None and says why, never a failure."""
+def _previous(settings: Settings, output_root: Path, period: Period,
+              current: Mapping[str, Any] | None = None) -> tuple[PublishedPack | None, str, list[str]]:
+    """The previous pack (``previous_run_dir``, or the one ``outputs/<previous slug>/LATEST`` names), a
+    sentence on what was found and the settings that changed; a pack that cannot be read, or is not like
+    with like (:func:`~assurance_lib.periods.comparability`), gives None and says why, never a failure."""
+    prev, comparison = _previous_pack(settings, output_root, period)
+    if prev is None or current is None:
+        return prev, comparison, []
+    from ..periods import comparability
+
+    try:
+        manifest = json.loads((prev.run_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    ok, why, changes = comparability(current, manifest, period=period)
+    if not ok:
+        return None, f"{why}, so changes are not reported", []
+    return prev, comparison, changes
+
+
+def _run_inputs(run_dir: Path) -> dict[str, Any] | None:
+    """The run's ``internal/run_inputs.json`` (written by ``assurance run``; None in a standalone notebook run)."""
+    from ..periods import RUN_INPUTS_FILE
+
+    try:
+        return dict(json.loads((Path(run_dir) / RUN_INPUTS_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _data_notes(current: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Sentences for the gaps: inputs given as ``none`` and logs as at a date before the period end."""
+    if not current:
+        return ()
+    out = [f"No {k.split('.', 1)[-1].removesuffix('_path').removesuffix('_file').replace('_', ' ')} was given for "
+           f"notebook {k.split('.', 1)[0]} (named 'none' in the parameters file), so what it would show is missing "
+           "this period. Fill it by providing that input next period." for k in current.get("inputs_not_given") or ()]
+    out += [str(n) for n in current.get("data_currency_notes") or ()]
+    return tuple(out)
+
+
+def _previous_pack(settings: Settings, output_root: Path, period: Period) -> tuple[PublishedPack | None, str]:
+    """The previous pack as found, before the like-with-like check (see :func:`_previous`)."""
     if settings.previous_run_dir is not None:
         prev_dir: Path | None = settings.previous_run_dir
         comparison = f"compared with the pack {prev_dir.name}"
@@ -601,7 +649,8 @@ def load(settings: Settings, *, run_dir: Path, output_root: Path, period: Period
         An optional input given but failing its contract, or this pack's flags files malformed.
     """
     pack = read_pack(run_dir)
-    previous, comparison = _previous(settings, output_root, period)
+    current = _run_inputs(run_dir)
+    previous, comparison, changes = _previous(settings, output_root, period, current)
     s = settings
     return ReportInputs(
         pack=pack, previous=previous, comparison=comparison,
@@ -610,4 +659,5 @@ def load(settings: Settings, *, run_dir: Path, output_root: Path, period: Period
         practitioner_survey=(read_practitioner_survey_for_report(s.practitioner_survey_path)
                              if s.practitioner_survey_path else None),
         oba_spec=load_oba_spec(s.oba_path),
+        setting_changes=tuple(changes), data_notes=_data_notes(current),
     )

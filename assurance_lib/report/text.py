@@ -120,6 +120,7 @@ def gaps(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFrame | 
                    "evidenced here. Fill it with the practitioner survey of the Section 11 cycle (practitioner_survey_path).")
     if inputs.previous is None:
         out.append(f"No comparison with {prev_label}: {inputs.comparison}.")
+    out += list(inputs.data_notes)
     for n in res.number_notes:
         out.append(f"Change since {prev_label} not fully known: {n}.")
     small = []
@@ -267,7 +268,11 @@ def _changes(inputs: ReportInputs, res: ReportResults, oba_pub: pd.DataFrame, *,
     pack, sup = inputs.pack, suppressed
     moved = number_changes[number_changes["direction"].isin(["up", "down"])]
     nc = number_changes[number_changes["direction"].eq("not comparable")]
-    lines = [f"Changes {comparison}.\n", "### Flags\n"]
+    lines = [f"Changes {comparison}.\n"]
+    if inputs.setting_changes:  # so that a movement caused by a setting is not read as a movement in practice
+        lines += ["### Changes of method or settings since the previous period\n",
+                  *(f"- {c}" for c in inputs.setting_changes), ""]
+    lines.append("### Flags\n")
     for kind in ("new", "escalated", "resolved", "de-escalated"):
         sub = flag_changes[flag_changes["change"].eq(kind)]
         lines.append(f"- **{kind.capitalize()} flags: {len(sub)}**")
