@@ -147,10 +147,10 @@ def test_authority_as_categories_or_text_gives_the_same_grid(extract, national):
     as_cats = run_grid(events.assign(la_code=cats), population, period=Q2, by="la_code").grid
     pd.testing.assert_frame_equal(as_cats.assign(la_code=as_cats["la_code"].astype(national["la_code"].dtype)), national,
                                   check_exact=True)
-    codes, values = cohort._by_codes(pd.Series(pd.Categorical(["b", None, "a", "b"], categories=["z", "b", "a"])), None)
+    codes, values = cohort._by_codes(pd.Series(pd.Categorical(["b", None, "a", "b"], categories=["z", "b", "a"])))
     assert codes.tolist() == [1, -1, 0, 1] and list(values) == ["a", "b"]
-    codes, values = cohort._by_codes(pd.Series(["b", None, "a", "b"], dtype="string"), np.array([3, 1]))
-    assert codes.tolist() == [0, -1] and list(values) == ["b"]
+    codes, values = cohort._by_codes(pd.Series(["b", None, "a", "b"], dtype="string"))
+    assert codes.tolist() == [1, -1, 0, 1] and list(values) == ["a", "b"]
 
 
 def test_age_band_codes_from_birth_dates_ages_or_neither():

@@ -11,8 +11,8 @@ import pandas as pd
 from .. import reference as ref
 from .. import stats
 from ..config import Period
-from .cohort import (Window, child_attributes, conversions, count_groups, prepare_events, stage_members,
-                     window_for)
+from .cohort import (Window, child_attributes, conversions, count_groups, events_of_each_kind, prepare_events,
+                     stage_members, window_for)
 from .grid import GridOptions, estimate, population_by_group
 
 __all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label",
@@ -100,8 +100,10 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     ev = prep.events
     has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
     attrs = child_attributes(ev, by)
-    members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False)
-    conv = conversions(ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False)
+    of_kind = events_of_each_kind(ev)
+    members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False, of_kind=of_kind)
+    conv = conversions(ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False,
+                       of_kind=of_kind)
     counts = count_groups(members, attrs, has_imd=has_imd, stages=list(ref.STAGE_CODES), by=by)
     conv_counts = count_groups(conv, attrs, value="converted", has_imd=has_imd, stages=list(fmap), by=by)
     grid = estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,

@@ -33,7 +33,8 @@ from pandas.api.types import union_categoricals
 from .. import reference as ref
 from ..config import Period
 
-__all__ = ["Window", "window_for", "prepare_events", "child_attributes", "children_at_stage", "stage_members",
+__all__ = ["Window", "window_for", "prepare_events", "events_of_each_kind", "child_attributes", "children_at_stage",
+           "stage_members",
            "feeder_cohort", "conversions", "age_band_at", "SINGLE_TYPES", "INTERSECTION_TYPES", "group_values",
            "count_groups", "Prepared"]
 
@@ -139,9 +140,33 @@ def _by_child_and_date(ev: pd.DataFrame) -> pd.DataFrame:
     return ev.take(np.lexsort((date, child)))
 
 
-def _of_each_kind(ev: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The events of each kind (``reference.FLOW_EVENTS``), each in the order of ``ev``."""
+def events_of_each_kind(ev: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The events of each kind (``reference.FLOW_EVENTS``), by child and date: the columns the
+    counting rule reads (``child, event, event_date, end_date, date_of_birth, age_at_event``).
+
+    :func:`stage_members` and :func:`conversions` take it (``of_kind=``) so that the events are
+    split once for both.
+    """
+    ev = _by_child_and_date(ev[_COUNTING_COLUMNS])
     return {e: ev[(ev["event"] == e).to_numpy(dtype=bool)] for e in ref.FLOW_EVENTS}
+
+
+def _first_of_each_child(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each child's first row: ``rows.drop_duplicates("child", keep="first")`` for rows sorted by
+    child, found by comparing each row's child with the row before."""
+    child = rows["child"].to_numpy()
+    first = np.ones(len(child), dtype=bool)
+    first[1:] = child[1:] != child[:-1]
+    return rows[first]
+
+
+def _last_of_each_child(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each child's last row: ``rows.drop_duplicates("child", keep="last")`` for rows sorted by
+    child, found by comparing each row's child with the row after."""
+    child = rows["child"].to_numpy()
+    last = np.ones(len(child), dtype=bool)
+    last[:-1] = child[:-1] != child[1:]
+    return rows[last]
 
 
 # ------------------------------------------------------------------------------------------
@@ -165,7 +190,7 @@ def child_attributes(ev: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
         ``by``), and ``ethnicity_major`` (the DfE major group of ``ethnicity``).
     """
     cols = ["ethnicity", "sex", "disability", "uasc", "imd_decile", *([by] if by else [])]
-    latest = _by_child_and_date(ev[["child", "event_date", *cols]]).drop_duplicates("child", keep="last")
+    latest = _last_of_each_child(_by_child_and_date(ev[["child", "event_date", *cols]]))
     out = latest[cols].set_axis(pd.Index(latest["child"].to_numpy(), name="child"))
     out["ethnicity_major"] = out["ethnicity"].map(dict((x.code, x.major) for x in ref.ETHNICITY)).astype("string")
     return out
@@ -200,9 +225,9 @@ def children_at_stage(ev: pd.DataFrame, stage: ref.Stage, window: Window) -> pd.
     date = of_stage["event_date"]
     if stage.kind == "flow":
         in_window = of_stage[(date >= start) & (date <= end)]
-        return in_window.drop_duplicates("child", keep="first")
+        return _first_of_each_child(in_window)
     open_at_end = of_stage[(date <= end) & (of_stage["end_date"].isna() | (of_stage["end_date"] > end))]
-    return open_at_end.drop_duplicates("child", keep="last")
+    return _last_of_each_child(open_at_end)
 
 
 def age_band_at(rows: pd.DataFrame, when: pd.Series) -> pd.Series:
@@ -238,7 +263,8 @@ def _uasc_children(ev: pd.DataFrame, attrs: pd.DataFrame | None) -> pd.Index:
 
 
 def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = False,
-                  attrs: pd.DataFrame | None = None, as_text: bool = True) -> pd.DataFrame:
+                  attrs: pd.DataFrame | None = None, as_text: bool = True,
+                  of_kind: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Children at each stage (:func:`children_at_stage`): ``child, stage, age_band``.
 
     One row per child per stage, stages in the order of ``reference.STAGES``. The age band is
@@ -256,9 +282,11 @@ def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = 
     as_text : bool
         ``stage`` and ``age_band`` as text (``str``); ``False``: as categoricals (the same values,
         quicker to count with :func:`count_groups`).
+    of_kind : mapping, optional
+        From :func:`events_of_each_kind` (computed when not given).
     """
     uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
-    of_kind = _of_each_kind(_by_child_and_date(ev[_COUNTING_COLUMNS]))
+    of_kind = of_kind if of_kind is not None else events_of_each_kind(ev)
     end = pd.Timestamp(window.end)
     parts = []
     for stage in ref.STAGES:
@@ -278,11 +306,12 @@ def feeder_cohort(ev: pd.DataFrame, feeder: str, window: Window, lookback_months
     ev = _by_child_and_date(ev)
     of_feeder = ev[ev["event"] == feeder]
     date = of_feeder["event_date"]
-    return of_feeder[(date >= span_start) & (date <= pd.Timestamp(window.end))].drop_duplicates("child", keep="first")
+    return _first_of_each_child(of_feeder[(date >= span_start) & (date <= pd.Timestamp(window.end))])
 
 
 def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lookback_months: int = 3, *,
-                exclude_uasc_cla: bool = False, attrs: pd.DataFrame | None = None, as_text: bool = True) -> pd.DataFrame:
+                exclude_uasc_cla: bool = False, attrs: pd.DataFrame | None = None, as_text: bool = True,
+                of_kind: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Children at each stage's feeder stage and whether they reached the stage.
 
     The feeder cohort of stage ``s`` (feeder ``f``) is :func:`feeder_cohort`: the children with an
@@ -295,12 +324,13 @@ def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lo
     DataFrame
         ``child, stage, feeder, age_band`` (at the first feeder event), ``converted`` (bool); one
         row per child per stage, stages in the order of ``feeders``. ``as_text=False``: ``stage``,
-        ``feeder`` and ``age_band`` as categoricals (as :func:`stage_members`).
+        ``feeder`` and ``age_band`` as categoricals (as :func:`stage_members`). ``attrs`` and
+        ``of_kind`` as in :func:`stage_members`.
     """
     if not feeders:
         return pd.DataFrame(columns=["child", "stage", "feeder", "age_band", "converted"])
     uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
-    of_kind = _of_each_kind(_by_child_and_date(ev[_COUNTING_COLUMNS]))
+    of_kind = of_kind if of_kind is not None else events_of_each_kind(ev)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
     parts = []
     cohorts: dict[str, tuple[pd.DataFrame, pd.Series]] = {}       # a feeder may serve several stages
@@ -311,7 +341,7 @@ def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lo
         cohort, band = cohorts[feeder]
         of_stage = of_kind[ref.stage(stage).event]
         at_stage = of_stage[(of_stage["event_date"] >= start) & (of_stage["event_date"] <= end)]
-        latest_at_stage = at_stage.drop_duplicates("child", keep="last").set_index("child")["event_date"]
+        latest_at_stage = _last_of_each_child(at_stage).set_index("child")["event_date"]
         reached = latest_at_stage.reindex(cohort["child"].to_numpy()).to_numpy()       # NaT: not at the stage
         converted = pd.Series(reached >= cohort["event_date"].to_numpy(), index=cohort.index)
         if uasc is not None and stage == "cla_start":
@@ -345,29 +375,22 @@ def _stack(parts: list[pd.DataFrame], as_text: bool) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------
 
 def _codes_for(values: pd.Series | pd.Index, choices: Sequence[str], *, missing: int = -1,
-               dtype: Any = np.int64, rows: np.ndarray | None = None) -> np.ndarray:
-    """The index of each value's text in ``choices`` (``missing`` where absent, -1 where not listed),
-    of the values at positions ``rows`` when given.
+               dtype: Any = np.int64) -> np.ndarray:
+    """The index of each value's text in ``choices`` (``missing`` where absent, -1 where not listed).
 
     Values are compared as text (``astype("string")``), once per distinct value.
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(s.dtype, pd.CategoricalDtype):
-        codes = _category_codes(s, rows)
+        codes = s.cat.codes.to_numpy()
         uniques = pd.Series(s.cat.categories)
     else:
-        codes, uniq = pd.factorize(s.take(rows) if rows is not None else s, sort=False)
+        codes, uniq = pd.factorize(s, sort=False)
         uniques = pd.Series(uniq)
     pos = {c: i for i, c in enumerate(choices)}
     text = uniques.astype("string") if len(uniques) else pd.Series([], dtype="string")
     lut = np.array([pos.get(v, -1) if v is not pd.NA else missing for v in text.tolist()] + [missing], dtype=dtype)
     return lut[codes]          # code -1 (missing) reads the last entry
-
-
-def _category_codes(s: pd.Series, rows: np.ndarray | None) -> np.ndarray:
-    """The category codes of a categorical column (at positions ``rows`` when given; -1 missing)."""
-    codes = s.cat.codes.to_numpy()
-    return codes[rows] if rows is not None else codes
 
 
 def _index_of(index: pd.Index, values: pd.Series) -> np.ndarray:
@@ -394,24 +417,22 @@ _MAJOR_OF = np.array([ref.MAJOR_GROUPS.index(e.major) for e in ref.ETHNICITY] + 
 _IMD_VALUES = tuple(str(i) for i in range(1, 11)) + ("unknown",)
 
 
-def _attr_codes(frame: pd.DataFrame, by: str | None = None, rows: np.ndarray | None = None) -> _Attrs:
-    """Codes of the characteristics in ``frame`` (one row per child, in child order), or in the
-    rows ``rows`` of ``frame`` (one per child, in child order)."""
+def _attr_codes(frame: pd.DataFrame, by: str | None = None) -> _Attrs:
+    """Codes of the characteristics in ``frame`` (one row per child, in child order)."""
     by_codes = by_values = None
     if by:
-        by_codes, by_values = _by_codes(frame[by], rows)
-    return _Attrs(eth=_codes_for(frame["ethnicity"], ref.ETHNICITY_CODES, rows=rows),
-                  sex=_codes_for(frame["sex"], ref.SEXES, rows=rows),
-                  disability=_codes_for(frame["disability"], ref.DISABILITY, rows=rows),
-                  imd=_codes_for(frame["imd_decile"], _IMD_VALUES, missing=len(_IMD_VALUES) - 1, rows=rows),
-                  uasc=_codes_for(frame["uasc"], ("yes",), rows=rows) == 0, by=by_codes, by_values=by_values)
+        by_codes, by_values = _by_codes(frame[by])
+    return _Attrs(eth=_codes_for(frame["ethnicity"], ref.ETHNICITY_CODES),
+                  sex=_codes_for(frame["sex"], ref.SEXES),
+                  disability=_codes_for(frame["disability"], ref.DISABILITY),
+                  imd=_codes_for(frame["imd_decile"], _IMD_VALUES, missing=len(_IMD_VALUES) - 1),
+                  uasc=_codes_for(frame["uasc"], ("yes",)) == 0, by=by_codes, by_values=by_values)
 
 
-def _by_codes(vals: pd.Series, rows: np.ndarray | None) -> tuple[np.ndarray, pd.Index]:
-    """The distinct values of ``vals`` (at ``rows``), sorted, and each row's position among them
-    (-1 where missing)."""
+def _by_codes(vals: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """The distinct values of ``vals``, sorted, and each row's position among them (-1 where missing)."""
     if isinstance(vals.dtype, pd.CategoricalDtype):      # each category looked at once
-        codes = _category_codes(vals, rows)
+        codes = vals.cat.codes.to_numpy()
         n_cat = len(vals.cat.categories)
         used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=n_cat))
         names = list(vals.cat.categories[used])
@@ -419,9 +440,8 @@ def _by_codes(vals: pd.Series, rows: np.ndarray | None) -> tuple[np.ndarray, pd.
         lut = np.full(n_cat + 1, -1, dtype=np.int64)          # the last: missing (code -1)
         lut[used[order]] = np.arange(len(order))
         return lut[codes], pd.Index([names[i] for i in order])
-    taken = vals.take(rows) if rows is not None else vals
-    values = pd.Index(sorted(pd.unique(taken.dropna())))
-    return np.asarray(values.get_indexer(taken), dtype=np.int64), values
+    values = pd.Index(sorted(pd.unique(vals.dropna())))
+    return np.asarray(values.get_indexer(vals), dtype=np.int64), values
 
 
 def group_values(has_imd: bool) -> dict[str, list[str]]:
@@ -600,8 +620,12 @@ def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | Non
     a = _Attrs(eth=np.append(a.eth, -1), sex=np.append(a.sex, -1), disability=np.append(a.disability, -1),
                imd=np.append(a.imd, -1), uasc=np.append(a.uasc, False),
                by=np.append(a.by, -1) if a.by is not None else None, by_values=a.by_values)
-    pos = np.asarray(attrs.index.get_indexer(members["child"].to_numpy()), dtype=np.int64)
-    pos[pos < 0] = len(attrs)
+    child = members["child"].to_numpy()
+    if attrs.index.equals(pd.RangeIndex(len(attrs))) and (not len(child) or 0 <= child.min() <= child.max() < len(attrs)):
+        pos = child.astype(np.int64)      # the children of prepare_events: a child's code is their row in attrs
+    else:
+        pos = np.asarray(attrs.index.get_indexer(child), dtype=np.int64)
+        pos[pos < 0] = len(attrs)
     st = _index_of(pd.Index(list(stages)), members["stage"]) if len(stages) else np.full(len(members), -1)
     band = _codes_for(members["age_band"], ref.AGE_BANDS)
     keep = st >= 0
