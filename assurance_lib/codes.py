@@ -12,7 +12,8 @@ the file does not have is a problem naming the file's columns.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,7 +77,7 @@ def recode(df: pd.DataFrame, code_map: Mapping[str, Mapping[Any, Any]] | None) -
             df[col] = pd.Categorical.from_codes(lut[codes], categories=pd.Index(pd.array(new, dtype="str")))
         else:
             t = s.astype("string")
-            df[col] = t.map(lambda v: m.get(v, v) if v is not pd.NA else v).astype("string")
+            df[col] = t.map(lambda v, m=m: m.get(v, v) if v is not pd.NA else v).astype("string")
     return df
 
 

@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assurance_lib import agreement as ag
 
@@ -117,8 +119,6 @@ def test_krippendorff_undefined_without_pairable_units():
     assert math.isnan(ag.ordinal_alpha([[1, np.nan], [np.nan, 2]], k=4))
 
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 @settings(max_examples=60, deadline=None)

@@ -355,7 +355,7 @@ def test_bar_without_a_value_shows_its_symbol_and_the_axis_reads_in_thousands() 
     data = pd.DataFrame({"stage": ["Contacts", "Plan starts", "Looked after"], "rate": [1340.2, "[c]", 63.6]})
     chart = charts.bar(data, x="rate", y="stage", name="b", title="Journey", subtitle="per 10,000", source="Test data",
                        alt="Bar chart of three stages per 10,000 children.", value_format="{:,.1f}")
-    r = _drawn(chart)
+    _drawn(chart)
     ax = chart.fig.axes[0]
     assert [t.get_text().strip() for t in ax.texts] == ["1,340.2", "[c]", "63.6"]
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]

@@ -23,7 +23,7 @@ def events(spec):
     """spec: list of (ethnicity, n_children, [events in order]) -> typed events; all in the window."""
     rows = []
     k = 0
-    for eth, n, evs in spec:
+    for _eth, n, evs in spec:
         for _ in range(n):
             k += 1
             for j, e in enumerate(evs):

@@ -27,9 +27,10 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -152,7 +153,7 @@ def _keystr(values: Iterable[Any]) -> np.ndarray:
     return out
 
 
-def _match(t: "_Table", cond: Mapping[str, Any], where: str) -> np.ndarray:
+def _match(t: _Table, cond: Mapping[str, Any], where: str) -> np.ndarray:
     mask = np.ones(len(t.frame), dtype=bool)
     for col, val in cond.items():
         vals = val if isinstance(val, (tuple, list, set, frozenset)) else (val,)
@@ -288,7 +289,7 @@ class _Model:
                 tmask = _match(t, h.where, where) & (colv == _keystr([h.total])[0])
                 pmask = _match(pt, {**h.where, **(h.parts_where or {})}, where) & np.isin(pcolv, _keystr(h.parts))
 
-                def _gkey(tab_: "_Table") -> np.ndarray:
+                def _gkey(tab_: _Table, h: Any = h, where: str = where) -> np.ndarray:
                     if h.within:
                         return np.array(["\x1f".join(r) for r in zip(*(tab_.key(w, where) for w in h.within))], dtype=object)
                     return np.array([""] * len(tab_.frame), dtype=object)
@@ -390,7 +391,6 @@ class _Model:
         """(is_variable, lower, upper) for cells ``i`` given their states."""
         cfg = self.config
         st = self.state[i]
-        v = self.value[i]
         var = st != _SHOWN
         lo = np.zeros(len(i))
         hi = np.full(len(i), big)
@@ -1200,7 +1200,7 @@ def audit_tables(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: Disclo
         unrounded = shown & (np.mod(np.nan_to_num(v), config.rounding_base) != 0)
         for i in np.flatnonzero(unrounded)[:20].tolist():
             problems.append(f"{model.describe(i)}: a count is not rounded to base {config.rounding_base}")
-    for ti, t in enumerate(tables):
+    for t in tables:
         for d, sources in t.spec.derived.items():
             if d not in t.frame.columns:
                 continue

@@ -61,7 +61,7 @@ _ID_SPACE = frozenset(" \t\u00a0\u2007\u2009\u202f")
 value is never joined across a space (``100 234`` is two numbers in a table, not ``100234``)."""
 _SEP = r"[ \t\u00a0\u2007\u2009\u202f.\-\u2010-\u2013]"
 """Separators people put inside NHS numbers: spaces (no-break and narrow no-break too), dots, dashes."""
-_NHS = re.compile(rf"(?<![\w+])(?<!\d[.,])(?:\d{{3}}{_SEP}{{1,3}}\d{{3}}{_SEP}{{1,3}}\d{{4}}|\d{{10}})(?![\w]|[.,]\d)")
+_NHS = re.compile(rf"(?<![\w+])(?<!\d[.,])(?:\d{{3}}{_SEP}{{1,3}}\d{{3}}{_SEP}{{1,3}}\d{{4}}|\d{{10}})(?![\w]|[.,]\d|[-/]\d)")  # not the year of a date
 _NHS_LABELLED = re.compile(rf"(?i)\bnhs[\s_\-]*(?:no\b\.?|num\b\.?|number\b|#)?[\s:#=.\-]*"
                            rf"((?:\d(?:{_SEP}|\s){{0,3}}){{9}}\d)(?![\w]|[.,]\d)")
 _POSTCODE = re.compile(r"(?<![#\w\-])(?:GIR[^\S\r\n]{0,2}0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[^\S\r\n]{0,2}\d[ABD-HJLNP-UW-Z]{2})"
