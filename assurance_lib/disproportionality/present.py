@@ -539,10 +539,10 @@ def method_choices(ctx: Any, res: Results) -> pd.DataFrame:
                       "conversions as given by feeder_count and converted (" + supplied + ")",
                       supplied,
                       f"count or reference count below {s.min_count}, or 95% interval upper/lower above {s.max_ci_ratio}",
-                      "Benjamini-Hochberg within period x measure (single characteristics; intersections separately)",
+                      "Benjamini-Hochberg within period x measure (single characteristics; intersections separately), every test attempted (insufficient ones with p = 1)",
                       "per 10,000 children; Byar (10 or more) or exact Poisson",
                       "score interval and test for two Poisson rates (statsmodels)",
-                      "Wilson interval; ratio with Katz log interval, Pearson chi-square p-value",
+                      "Wilson interval; ratio with the Miettinen-Nurminen score interval and score test (statsmodels)",
                       "trends, deprivation-stratified ratios; groups absent from the aggregate (never taken as zero)"],
         })
     return pd.DataFrame({
@@ -555,10 +555,10 @@ def method_choices(ctx: Any, res: Results) -> pd.DataFrame:
                   f"{int(s.lookback_months)} months",
                   "left out of looked-after stages" if s.exclude_uasc_cla else "included",
                   f"count or reference count below {s.min_count}, or 95% interval upper/lower above {s.max_ci_ratio}",
-                  "Benjamini-Hochberg within period x measure (single characteristics; intersections separately)",
+                  "Benjamini-Hochberg within period x measure (single characteristics; intersections separately), every test attempted (insufficient ones with p = 1)",
                   "per 10,000 children; Byar (10 or more) or exact Poisson",
                   "score interval and test for two Poisson rates (statsmodels)",
-                  "Wilson interval; ratio with Katz log interval, Pearson chi-square p-value",
+                  "Wilson interval; ratio with the Miettinen-Nurminen score interval and score test (statsmodels)",
                   "observed / expected from population share; descriptive only",
                   "direct, to the partnership's child population by age band; Dobson interval"],
     })
