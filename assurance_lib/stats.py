@@ -15,14 +15,15 @@ Functions
 rate                        rate per ``multiplier``; Byar's method (count >= 10) or exact Poisson (< 10)
 proportion                  proportion (x ``multiplier``); Wilson score interval
 rate_ratio                  ratio of two Poisson rates; score interval and score test
-proportion_ratio            ratio of two proportions; Katz log interval and Pearson chi-square test
+proportion_ratio            ratio of two proportions; Miettinen-Nurminen score interval and score test
 representation_index        observed / expected; exact or Byar limits on the observed count
 bh_qvalues                  Benjamini-Hochberg q-values, NaN-safe
 significance_flags          Fingertips-style labels for a ratio against a reference value
 dsr                         directly standardised rate; Dobson interval
 funnel_limits               funnel-plot control limits (Poisson or binomial, Spiegelhalter 2005)
 overdispersion              Spiegelhalter's overdispersion estimate (phi, tau^2) and adjusted limits
-mantel_haenszel_rate_ratio  Mantel-Haenszel summary rate ratio; Greenland-Robins variance
+mantel_haenszel_rate_ratio  Mantel-Haenszel summary rate ratio (person-time); Greenland-Robins variance
+mantel_haenszel_risk_ratio  Mantel-Haenszel summary risk ratio (binomial); Greenland-Robins variance
 
 References
 ----------
@@ -34,8 +35,12 @@ References
 - Wilson EB (1927). J Am Stat Assoc 22:209-212; Newcombe RG (1998). Stat Med 17:857-872.
 - Gu K, Ng HKT, Tang ML, Schucany WR (2008). Testing the ratio of two Poisson rates.
   Biometrical Journal 50:283-298 (the score method used by statsmodels).
-- Katz D, Baptista J, Azen SP, Pike MC (1978). Obtaining confidence intervals for the risk ratio
-  in cohort studies. Biometrics 34:469-474.
+- Miettinen O, Nurminen M (1985). Comparative analysis of two rates. Stat Med 4:213-226;
+  Koopman PAR (1984). Biometrics 40:513-517; Nam J (1995). Biometrics 51:1508-1514.
+- Fagerland MW, Lydersen S, Laake P (2015). Recommended confidence intervals for two independent
+  binomial proportions. Stat Methods Med Res 24:224-254.
+- Greenland S, Robins JM (1985). Estimation of a common effect parameter from sparse follow-up
+  data. Biometrics 41:55-68.
 - Benjamini Y, Hochberg Y (1995). J R Stat Soc B 57:289-300.
 - Dobson AJ, Kuulasmaa K, Eberle E, Scherer J (1991). Confidence intervals for weighted sums of
   Poisson parameters. Stat Med 10:457-462.
