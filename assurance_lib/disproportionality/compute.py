@@ -13,12 +13,12 @@ from ..config import Period
 from ..tables import TableSpec
 from .analysis import GridResult, run_grid, run_grid_from_aggregate
 from .benchmark import benchmark_table
-from .cohort import window_for
+from .cohort import LOOKED_AFTER_STAGES, window_for
 from .grid_tables import BENCHMARK, TABLE, TRENDS, grid_spec, grid_table, rounded, trends_relations, trends_table, with_shares
 from .inputs import Inputs
 from .settings import Settings
 
-__all__ = ["compute", "build_tables"]
+__all__ = ["compute", "build_tables", "with_uasc_rows", "UASC_MEASURE"]
 
 
 def compute(inputs: Inputs, settings: Settings, period: Period) -> GridResult:
@@ -33,9 +33,36 @@ def compute(inputs: Inputs, settings: Settings, period: Period) -> GridResult:
                                       options=settings.grid_options(), window_label=win.label, feeders=settings.feeders)
         res.window = win
         return res
-    return run_grid(inputs.events, inputs.population, period=period, window=str(settings.window),
-                    options=settings.grid_options(), feeders=settings.feeders, lookback_months=int(settings.lookback_months),
-                    exclude_uasc_cla=bool(settings.exclude_uasc_cla))
+    res = run_grid(inputs.events, inputs.population, period=period, window=str(settings.window),
+                   options=settings.grid_options(), feeders=settings.feeders, lookback_months=int(settings.lookback_months),
+                   exclude_uasc_cla=bool(settings.exclude_uasc_cla))
+    if settings.exclude_uasc_cla:
+        res.grid = pd.concat([res.grid, with_uasc_rows(inputs, settings, period)], ignore_index=True)
+    return res
+
+
+UASC_MEASURE = "rate_ratio_with_uasc"
+"""Looked-after rate ratios with unaccompanied asylum-seeking children included (context rows)."""
+
+
+def with_uasc_rows(inputs: Inputs, settings: Settings, period: Period) -> pd.DataFrame:
+    """The looked-after rate ratios with unaccompanied asylum-seeking children included, as DfE shows both.
+
+    The findings use the resident children (UASC left out of the looked-after stages: they are
+    not in the resident population denominator); these rows (measure :data:`UASC_MEASURE`) give
+    the same ratios with them counted, so that each looked-after finding can say how many
+    unaccompanied children its group has (the difference of the counts) and what the ratio is
+    with them. They are context: no q-value, flag ``not compared``.
+    """
+    full = run_grid(inputs.events, inputs.population, period=period, window=str(settings.window),
+                    options=settings.grid_options(), feeders=settings.feeders,
+                    lookback_months=int(settings.lookback_months), exclude_uasc_cla=False).grid
+    rows = full[full["measure"].eq("rate_ratio") & full["stage"].isin(LOOKED_AFTER_STAGES)].copy()
+    rows["measure"] = UASC_MEASURE
+    rows["q_value"] = float("nan")
+    rows["flag"] = rows["flag"].where(rows["flag"].isin(["insufficient"]), "not compared")
+    rows["method"] = rows["method"].astype(str) + "; unaccompanied asylum-seeking children included"
+    return rows
 
 
 def build_tables(inputs: Inputs, settings: Settings, result: GridResult, *, period: Period,
