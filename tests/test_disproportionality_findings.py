@@ -136,6 +136,8 @@ def test_a_group_repeated_under_a_second_name_is_given_once_and_uasc_are_said():
         # with UASC: 14 + 8 = 22 children, ratio 7.0 (4.5 to 10.8)
         {**base, "measure": "rate_ratio_with_uasc", "group_type": "ethnicity_major", "group": "Other", "group_label": "Other",
          "count": 22, "value": 7.0, "lower_95": 4.5, "upper_95": 10.8, "q_value": "", "flag": "not compared"},
+        {**base, "measure": "uasc_children", "group_type": "ethnicity_major", "group": "Other", "group_label": "Other",
+         "count": 8, "value": "", "lower_95": "", "upper_95": "", "q_value": "", "flag": "not compared"},
     ]))
     assert len(f) == 1
     st = f.iloc[0]["statement"]

@@ -122,12 +122,19 @@ def _benchmark_shares(inputs: Inputs, settings: Settings, stages: list[str]) -> 
     """
     if str(settings.window) != "rolling12":
         return ()
-    same = [s for s in stages if not (bool(settings.exclude_uasc_cla) and not inputs.from_aggregate and s in _CLA_STAGES)]
-    if not same:
-        return ()
-    return (Share(table=TABLE, on={"stage": "stage"}, counts={"count": "count"},
-                  where={"area_type": "Partnership", "stage": tuple(same)},
-                  other_where={"measure": "rate_per_10000", "group_type": "all"}),)
+    apart = bool(settings.exclude_uasc_cla) and not inputs.from_aggregate
+    same = [s for s in stages if not (apart and s in _CLA_STAGES)]
+    out: tuple[Share, ...] = ()
+    if same:
+        out += (Share(table=TABLE, on={"stage": "stage"}, counts={"count": "count"},
+                      where={"area_type": "Partnership", "stage": tuple(same)},
+                      other_where={"measure": "rate_per_10000", "group_type": "all"}),)
+    cla = [s for s in stages if apart and s in _CLA_STAGES]
+    if cla:  # UASC reported apart: the benchmark's looked-after children are the grid's "with UASC" children
+        out += (Share(table=TABLE, on={"stage": "stage"}, counts={"count": "count"},
+                      where={"area_type": "Partnership", "stage": tuple(cla)},
+                      other_where={"measure": "rate_ratio_with_uasc", "group_type": "all"}),)
+    return out
 
 def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
     """The partnership, England and the region in the latest DfE year (published values)."""

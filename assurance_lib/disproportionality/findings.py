@@ -62,7 +62,7 @@ _THEME = {"contact": "front door", "referral": "front door", "assessment": "asse
           "icpc": "child protection", "cpp_start": "child protection", "cpp_at_end": "child protection",
           "cla_start": "children in care", "cla_at_end": "children in care"}
 _UASC_MEASURE = "rate_ratio_with_uasc"
-_DISCLOSE_MIN = 5        # a count of unaccompanied children below this is said as "fewer than 5"
+_UASC_COUNT = "uasc_children"
 
 
 def _count_phrase(n: float) -> str:
@@ -77,30 +77,36 @@ def _ratio_words(v: float, lo: float, hi: float, ref_phrase: str, what: str) -> 
     return f"less likely than {ref_phrase} {what}: {v:.2f} times as likely ({ci})"
 
 
-def _uasc_note(r: pd.Series, published: pd.DataFrame) -> tuple[str, float, float, float, float]:
-    """The UASC sentence of a looked-after rate-ratio finding, the number of UASC and the ratio with them."""
-    m = published[published["measure"].eq(_UASC_MEASURE) & published["stage"].eq(r["stage"])
-                  & published["group_type"].eq(r["group_type"]) & published["group"].eq(r["group"])]
-    if m.empty:
+def _uasc_note(r: pd.Series, published: pd.DataFrame, threshold: int) -> tuple[str, float, float, float, float]:
+    """The UASC sentence of a looked-after rate-ratio finding, the number of UASC and the ratio with them.
+
+    The number is read from the group's published ``uasc_children`` row, never worked out from
+    other rows: a suppressed count stays unsaid (disclosure control hides counts from 1 to
+    ``threshold`` and any cell from which one could be worked out).
+    """
+    def row(measure: str) -> pd.Series | None:
+        m = published[published["measure"].eq(measure) & published["stage"].eq(r["stage"])
+                      & published["group_type"].eq(r["group_type"]) & published["group"].eq(r["group"])]
+        return None if m.empty else m.iloc[0]
+
+    w = row(_UASC_MEASURE)
+    if w is None:
         return "", np.nan, np.nan, np.nan, np.nan
-    w = m.iloc[0]
-    n_with, n_without = _num(pd.Series([w["count"]])).iloc[0], _num(pd.Series([r["count"]])).iloc[0]
-    u = n_with - n_without if pd.notna(n_with) and pd.notna(n_without) else np.nan
     v, lo, hi = (_num(pd.Series([w[c]])).iloc[0] for c in ("value", "lower_95", "upper_95"))
-    if pd.isna(u):
-        many = "an unpublished number of"
-    elif u == 0:
+    c = row(_UASC_COUNT)
+    u = np.nan if c is None else _num(pd.Series([c["count"]])).iloc[0]
+    if u == 0:
         return (" None of the group's children here were unaccompanied asylum-seeking children.", 0.0, v, lo, hi)
-    else:
-        many = f"{int(u)}" if u >= _DISCLOSE_MIN else "fewer than 5"
+    many = (f"the group has {int(u)} more who were unaccompanied" if pd.notna(u) else
+            f"the number of the group's unaccompanied children is not published ([c]: counts of 1 to {threshold}, "
+            "and figures from which one could be worked out, are suppressed)")
     with_them = (f" With them included the ratio is {v:.1f} (95% CI {lo:.1f} to {hi:.1f})." if pd.notna(v) and pd.notna(lo)
                  else " With them included the ratio is not published (too few children or suppressed).")
-    text = (f" Unaccompanied asylum-seeking children are left out, as DfE reports resident children: the group has "
-            f"{many} more who were unaccompanied.{with_them}")
-    return text, (u if pd.isna(u) or u >= _DISCLOSE_MIN else np.nan), v, lo, hi
+    text = f" Unaccompanied asylum-seeking children are left out, as DfE reports resident children: {many}.{with_them}"
+    return text, u, v, lo, hi
 
 
-def findings(published: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
+def findings(published: pd.DataFrame, *, fdr: float = 0.05, threshold: int = 5) -> pd.DataFrame:
     """Plain-English findings from the published table's flags (flags columns of DESIGN.md, version 2).
 
     A ratio is a finding when its 95% interval excludes 1 **and** its q-value is below ``fdr``;
@@ -112,7 +118,9 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
     Each statement names the number of children behind it beside the ratio, says "less likely"
     for an under-representation, and carries the caveat that a difference in rates is not, by
     itself, evidence of bias. A looked-after finding says how many unaccompanied asylum-seeking
-    children the group has (left out, as DfE reports resident children) and the ratio with them.
+    children the group has (left out, as DfE reports resident children; the published
+    ``uasc_children`` row, unsaid when suppressed: ``threshold`` is the run's disclosure threshold)
+    and the ratio with them.
     A group that repeats another with identical numbers under a second name (DfE's "Any other
     ethnic group" is the whole "Other" major group) is given once, under its first name.
     Version 2 columns: ``evidence`` (strong: the 99.8% interval excludes 1; moderate: the 95% one),
@@ -146,7 +154,7 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
             stmt = f"{lead}: {_ratio_words(v, lo, hi, ref_phrase, st.phrase)}."
             meas = f"rate ratio: {st.label.lower()}"
             if r["stage"] in ("cla_start", "cla_at_end"):
-                uasc_text, uasc_n, uv, ulo, uhi = _uasc_note(r, published)
+                uasc_text, uasc_n, uv, ulo, uhi = _uasc_note(r, published, threshold)
         else:
             feeder = r["denominator_source"].split(" stage")[0].replace("children at the ", "")
             denom = _num(pd.Series([r["denominator"]])).iloc[0]

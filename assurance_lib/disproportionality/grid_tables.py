@@ -52,10 +52,10 @@ def _num(s: pd.Series) -> pd.Series:
 def _relation_measures(total_type: str, part_type: str) -> tuple[str, ...]:
     """The measures on whose rows a relation between groups holds (their counts are the stage's children)."""
     if total_type == "all" and part_type == "ethnicity_major":
-        return (*MEASURES, "dsr_per_10000", "conversion_ratio_imd", "rate_ratio_with_uasc")
+        return (*MEASURES, "dsr_per_10000", "conversion_ratio_imd", "rate_ratio_with_uasc", "uasc_children")
     if part_type == "ethnicity_minor":
-        return (*MEASURES, "conversion_ratio_imd", "rate_ratio_with_uasc")
-    return (*MEASURES, "rate_ratio_with_uasc")
+        return (*MEASURES, "conversion_ratio_imd", "rate_ratio_with_uasc", "uasc_children")
+    return (*MEASURES, "rate_ratio_with_uasc", "uasc_children")
 
 def grid_shares() -> tuple[Share, ...]:
     """Cells of ``disproportionality.csv`` that repeat other cells of the same table.

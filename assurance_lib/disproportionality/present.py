@@ -506,7 +506,7 @@ def publish_flags(ctx: Any, res: Results) -> pd.DataFrame:
 
     The flags are :func:`~.findings.findings` of the published grid at the ``fdr`` setting.
     """
-    f = findings(res.table, fdr=float(res.settings.fdr))
+    f = findings(res.table, fdr=float(res.settings.fdr), threshold=int(ctx.config.disclosure.threshold))
     return ctx.publish.flags(f, unit="children", source="disproportionality.csv of this pack")
 
 
