@@ -35,7 +35,7 @@ from .config import DisclosureConfig
 from .safe_text import escape_text, neutralise_frame
 
 __all__ = ["AF_PALETTE", "AF_SEQUENTIAL", "SYMBOL_MEANINGS", "symbol_meanings", "Chart", "make", "bar", "line", "heatmap",
-           "forest", "funnel", "FigureDisplay"]
+           "forest", "funnel", "small_multiples", "Figures", "FigureDisplay"]
 
 AF_PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 """Analysis Function categorical palette (dark blue, turquoise, dark pink, orange, dark grey, light purple)."""
@@ -618,16 +618,24 @@ def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str
 @_plain_text
 def funnel(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str,
            source: str, alt: str, highlight: str | None = None, label_col: str | None = None,
-           limit_cols: Sequence[tuple[str, str, str]] = (), xlabel: str = "", ylabel: str = "") -> Chart:
+           limit_cols: Sequence[tuple[str, str, str]] = (), xlabel: str = "", ylabel: str = "",
+           marked: str | None = None, marked_label: str = "") -> Chart:
     """Funnel plot: points (units) against control limits computed by the statistics module.
 
     ``limit_cols`` lists ``(lower_column, upper_column, label)`` of ``limits`` (indexed by ``x``).
-    The highlighted unit is drawn larger, in a second colour and labelled.
+    The highlighted unit is drawn larger, in a second colour and labelled. ``marked`` names a
+    boolean column of ``points``: those units (e.g. statistical neighbours) are drawn as open
+    triangles in a third colour, under ``marked_label`` in the legend.
     """
     fig, ax = plt.subplots(figsize=(8, 5))
     px = pd.to_numeric(points[x], errors="coerce")
     py = pd.to_numeric(points[y], errors="coerce")
     ax.scatter(px, py, s=12, color=AF_PALETTE[0], alpha=0.6, label="Local authorities")
+    if marked is not None and marked in points:
+        m = points[marked].fillna(False).astype(bool).to_numpy()
+        if m.any():
+            ax.scatter(px[m], py[m], s=40, marker="^", facecolor="white", edgecolor=AF_PALETTE[1], linewidth=1.5,
+                       label=marked_label or marked, zorder=4)
     styles = ["--", ":", "-."]
     for i, (lo, hi, lab) in enumerate(limit_cols):
         ax.plot(limits[x], limits[lo], color=_GREY, linestyle=styles[i % 3], linewidth=1, label=lab)
@@ -653,3 +661,50 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, name: 
     _style(ax)
     _finish(fig, title=title, subtitle=subtitle, source=source)
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=points)
+
+
+def small_multiples(data: pd.DataFrame, *, x: str, y: str, panel: str, name: str, title: str, subtitle: str,
+                    source: str, alt: str, ylabel: str = "", lower: str | None = None, upper: str | None = None,
+                    reference: float | None = None, ncols: int = 2) -> Chart:
+    """One small panel per value of ``panel`` (in order of appearance), sharing the x and y axes.
+
+    Each panel draws ``y`` over ``x`` (a value that is not a number, such as a suppressed ``[c]``,
+    leaves a gap) with its interval band ``lower``/``upper`` and the ``reference`` line (1 for
+    ratios): bands never overlap, unlike several series on one axis.
+    """
+    d = data.copy()
+    panels = list(dict.fromkeys(d[panel].astype(str)))
+    if not panels:
+        raise ValueError(f"chart {name}: no data to draw")
+    ncols = max(1, min(ncols, len(panels)))
+    nrows = int(np.ceil(len(panels) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(8, 2.6 * nrows + 0.8), sharex=True, sharey=True, squeeze=False)
+    xs_all = list(dict.fromkeys(d[x].astype(str)))
+    for k, ax in enumerate(axes.flat):
+        if k >= len(panels):
+            ax.set_visible(False)
+            continue
+        g = d[d[panel].astype(str).eq(panels[k])].set_index(d[x].astype(str)[d[panel].astype(str).eq(panels[k])])
+        g = g.reindex(xs_all)
+        ys = pd.to_numeric(g[y], errors="coerce")
+        if reference is not None:
+            ax.axhline(reference, color=_GREY, linestyle="--", linewidth=1)
+        if lower and upper:
+            ax.fill_between(xs_all, pd.to_numeric(g[lower], errors="coerce"), pd.to_numeric(g[upper], errors="coerce"),
+                            color=AF_PALETTE[0], alpha=0.2, linewidth=0)
+        ax.plot(xs_all, ys, color=AF_PALETTE[0], marker="o", markersize=4)
+        ax.set_title(panels[k], fontsize=9, loc="left")
+        ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
+        ax.spines[["top", "right"]].set_visible(False)
+        if k % ncols == 0:
+            ax.set_ylabel(ylabel or y, fontsize=8)
+        plt.setp(ax.get_xticklabels(), rotation=30, ha="right", fontsize=7)
+    _finish(fig, title=title, subtitle=subtitle, source=source)
+    return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=d)
+
+
+class Figures(list):
+    """Several published figures shown one after another (in JupyterLab and in the HTML page)."""
+
+    def _repr_html_(self) -> str:
+        return "".join(f._repr_html_() for f in self if hasattr(f, "_repr_html_"))

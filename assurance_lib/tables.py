@@ -66,6 +66,11 @@ class Hierarchy:
         trend table whose four quarters make up this table's rolling 12 months). ``within``,
         ``column`` and the count columns must exist in both; the relation applies to the count
         columns the two tables share. Empty: the parts are in this table.
+    hide_first : {'parts', 'total'}
+        Which side secondary suppression hides first when a cell of the relation must be
+        protected: ``parts`` (default) or ``total`` (e.g. a context figure "with unaccompanied
+        children" that is the sum of the main figure and their count: hide the context figure,
+        not the main one). Only the choice of cells changes, never what the audit requires.
 
     Examples
     --------
@@ -93,8 +98,12 @@ class Hierarchy:
     """``sum`` (total = sum of parts) or ``union`` (largest part <= total <= sum of parts)."""
     parts_table: str = ""
     """Another table of the pack holding the parts (empty: this table)."""
+    hide_first: str = "parts"
+    """Which side secondary suppression hides first: ``parts`` or ``total``."""
 
     def __post_init__(self) -> None:
+        if self.hide_first not in ("parts", "total"):
+            raise ValueError(f"hierarchy on {self.column!r}: hide_first {self.hide_first!r} is not one of parts, total")
         if self.relation not in RELATIONS:
             raise ValueError(f"hierarchy on {self.column!r}: relation {self.relation!r} is not one of {', '.join(RELATIONS)}")
         if not self.parts:
@@ -131,7 +140,8 @@ class Hierarchy:
         """A JSON-ready form (inverse of :meth:`from_declaration`)."""
         return {"column": self.column, "total": self.total, "parts": list(self.parts), "within": list(self.within),
                 "where": _plain(self.where), "parts_where": _plain(self.parts_where) if self.parts_where is not None else None,
-                "relation": self.relation, **({"parts_table": self.parts_table} if self.parts_table else {})}
+                "relation": self.relation, **({"parts_table": self.parts_table} if self.parts_table else {}),
+                **({"hide_first": self.hide_first} if self.hide_first != "parts" else {})}
 
     @classmethod
     def from_declaration(cls, h: Mapping[str, Any]) -> "Hierarchy":
@@ -139,7 +149,8 @@ class Hierarchy:
         return cls(column=h["column"], total=h["total"], parts=tuple(h["parts"]), within=tuple(h.get("within", ())),
                    where=_unplain(h.get("where") or {}),
                    parts_where=_unplain(h["parts_where"]) if h.get("parts_where") is not None else None,
-                   relation=h.get("relation", "sum"), parts_table=h.get("parts_table", ""))
+                   relation=h.get("relation", "sum"), parts_table=h.get("parts_table", ""),
+                   hide_first=h.get("hide_first", "parts"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -38,14 +38,18 @@ def test_sentence_severity_and_fdr():
          "count": 75},
     ])
     f = findings(pub)
-    assert list(f.columns) == [c for c in FLAG_COLUMNS if c != "analysis"]
+    assert list(f.columns)[:10] == [c for c in FLAG_COLUMNS if c != "analysis"]
+    assert {"evidence", "direction", "effect", "effect_unit", "affected", "themes"} <= set(f.columns)
     assert len(f) == 3
     first = f.iloc[0]
-    assert first["statement"] == ("White and Black Caribbean children were 2.3 times (95% CI 1.8 to 2.9) as likely as "
-                                  "White British children to start a child protection plan (12 months to 30 September 2026).")
+    assert first["statement"] == ("40 White and Black Caribbean children started a child protection plan (12 months to "
+                                  "30 September 2026): 2.3 times as likely as White British children to start a child "
+                                  "protection plan (95% CI 1.8 to 2.9). A difference in rates is not, by itself, evidence of bias.")
     assert first["severity"] == "high" and first["evidence_table"] == "disproportionality"
+    assert (first["evidence"], first["direction"], first["affected"], first["effect"]) == ("strong", "concern", 40, 2.3)
     assert "group=MWBC" in first["evidence_key"] and "stage=cpp_start" in first["evidence_key"]
-    assert f.iloc[1]["severity"] == "low" and f.iloc[1]["statement"].startswith("Babies under 1 were 3.0 times")
+    assert f.iloc[1]["severity"] == "low" and f.iloc[1]["statement"].startswith("50 babies under 1 started to be looked after")
+    assert f.iloc[1]["direction"] == "context" and "not, by itself" not in f.iloc[1]["statement"]
     dq = f.iloc[2]
     assert dq["category"] == "data quality" and dq["severity"] == "low" and "7.5%" in dq["statement"]
 
@@ -58,9 +62,10 @@ def test_any_other_group_starts_its_sentence_with_a_capital_and_reads_on_in_a_co
         {**base, "stage": "s47", "measure": "conversion_ratio", "denominator_source": "children at the assessment stage"},
     ])
     f = findings(pub)
-    assert f.iloc[0]["statement"] == ("Children of any other Black background were 1.7 times (95% CI 1.3 to 2.2) as likely as "
-                                      "White British children to be the subject of a contact (12 months to 30 September 2026).")
-    assert f.iloc[1]["statement"].startswith("Of the children at the assessment stage, children of any other Black background were 1.7 times")
+    assert f.iloc[0]["statement"].startswith("60 children of any other Black background were the subject of a contact "
+                                             "(12 months to 30 September 2026): 1.7 times as likely as White British children")
+    assert f.iloc[1]["statement"].startswith("Of 1,000 children of any other Black background at the assessment stage, 60 went on "
+                                             "to be the subject of a section 47 enquiry")
 
 
 def test_major_groups_phrased_in_lower_case_still_start_their_sentence_with_a_capital():
@@ -68,7 +73,8 @@ def test_major_groups_phrased_in_lower_case_still_start_their_sentence_with_a_ca
                       "group_label": "Mixed or Multiple ethnic groups", "value": 1.9, "lower_95": 1.5, "upper_95": 2.4,
                       "q_value": 0.001, "flag": "higher (99.8%)", "count": 80}])
     st = findings(pub).iloc[0]["statement"]
-    assert st.startswith("Children of Mixed or Multiple ethnic groups were 1.9 times (95% CI 1.5 to 2.4) as likely as White British children")
+    assert st.startswith("80 children of Mixed or Multiple ethnic groups were the subject of a section 47 enquiry")
+    assert "1.9 times as likely as White British children" in st
 
 
 def test_findings_summary_counts_and_quotes_the_largest_differences():
@@ -102,8 +108,11 @@ def test_findings_are_ordered_by_severity_then_largest_difference():
                      "group_label": label, "value": v, "lower_95": lo, "upper_95": hi, "q_value": 0.001,
                      "flag": flag, "count": 50})
     f = findings(published(rows))
-    assert f["subject"].tolist() == ["Pakistani children", "Black Caribbean children", "Indian children",
+    # within high: over-representations (concerns) first, largest first; Pakistani (0.4) is an
+    # under-representation, said in words that fit
+    assert f["subject"].tolist() == ["Black Caribbean children", "Indian children", "Pakistani children",
                                      "Black African children"]
+    assert "less likely than White British children to be referred" in f.iloc[2]["statement"]
     assert f["severity"].tolist() == ["high", "high", "high", "medium"]
 
 
@@ -116,3 +125,22 @@ def test_single_characteristics_come_before_intersections_of_the_same_severity()
         {**base, "group_type": "ethnicity_minor", "group": "BAFR", "group_label": "Black African", "value": 4.4},
     ]))
     assert f["category"].tolist() == ["disproportionality", "disproportionality (intersection)"]
+
+
+def test_a_group_repeated_under_a_second_name_is_given_once_and_uasc_are_said():
+    base = {"stage": "cla_start", "measure": "rate_ratio", "q_value": 0.001, "flag": "higher (99.8%)", "count": 14,
+            "value": 4.4, "lower_95": 2.5, "upper_95": 7.7}
+    f = findings(published([
+        {**base, "group_type": "ethnicity_major", "group": "Other", "group_label": "Other"},
+        {**base, "group_type": "ethnicity_minor", "group": "OOTH", "group_label": "Any other ethnic group"},
+        # with UASC: 14 + 8 = 22 children, ratio 7.0 (4.5 to 10.8)
+        {**base, "measure": "rate_ratio_with_uasc", "group_type": "ethnicity_major", "group": "Other", "group_label": "Other",
+         "count": 22, "value": 7.0, "lower_95": 4.5, "upper_95": 10.8, "q_value": "", "flag": "not compared"},
+        {**base, "measure": "uasc_children", "group_type": "ethnicity_major", "group": "Other", "group_label": "Other",
+         "count": 8, "value": "", "lower_95": "", "upper_95": "", "q_value": "", "flag": "not compared"},
+    ]))
+    assert len(f) == 1
+    st = f.iloc[0]["statement"]
+    assert st.startswith("14 children of other ethnic groups started to be looked after")
+    assert "the group has 8 more who were unaccompanied" in st and "ratio is 7.0 (95% CI 4.5 to 10.8)" in st
+    assert (f.iloc[0]["uasc_children"], f.iloc[0]["value_with_uasc"]) == (8, 7.0)

@@ -14,6 +14,7 @@ from statsmodels.stats.rates import confint_poisson_2indep
 
 from assurance_lib.config import Period
 from assurance_lib.disproportionality import GRID_COLUMNS, GridOptions, run_grid
+from independent_score import score_ratio_interval
 
 Q2 = Period.parse("2026-27 Q2")
 Z95 = sps.norm.ppf(0.975)
@@ -129,7 +130,7 @@ def test_rate_ratio_against_white_british_second_method(grid):
     assert pd.isna(ref["value"]) and ref["method"] == "reference group"
 
 
-def test_conversion_wilson_and_katz_by_hand(grid):
+def test_conversion_wilson_and_score_ratio_by_hand(grid):
     c = row(grid, "referral", "conversion", "MWBC")
     x, n = 30, 60
     p = x / n
@@ -139,10 +140,10 @@ def test_conversion_wilson_and_katz_by_hand(grid):
     assert c["lower_95"] == pytest.approx(100 * (centre - half)) and c["upper_95"] == pytest.approx(100 * (centre + half))
     assert c["denominator_kind"] == "children"
     r = row(grid, "referral", "conversion_ratio", "MWBC")
-    # (30/60) / (100/400) = 2; Katz: se = sqrt(1/30 - 1/60 + 1/100 - 1/400)
-    se = math.sqrt(1 / 30 - 1 / 60 + 1 / 100 - 1 / 400)
+    # (30/60) / (100/400) = 2; score interval solved independently (tests/independent_score.py)
+    lo, hi = score_ratio_interval(30, 60, 100, 400)
     assert r["value"] == pytest.approx(2.0)
-    assert r["lower_95"] == pytest.approx(2 * math.exp(-Z95 * se)) and r["upper_95"] == pytest.approx(2 * math.exp(Z95 * se))
+    assert r["lower_95"] == pytest.approx(lo, rel=1e-6) and r["upper_95"] == pytest.approx(hi, rel=1e-6)
 
 
 def test_representation_index_by_hand(grid):
@@ -171,8 +172,12 @@ def test_insufficient_by_count_not_by_population_share(grid):
 
 
 def test_benjamini_hochberg_within_family_by_hand(grid):
-    fam = grid[(grid["measure"] == "rate_ratio") & (grid["family"] == "single characteristics") & grid["p_value"].notna()]
-    p = fam["p_value"].to_numpy()
+    # the family is every test attempted: the estimated ratios and, with p = 1, those set aside as
+    # insufficient (which keep no q-value of their own)
+    fam = grid[(grid["measure"] == "rate_ratio") & (grid["family"] == "single characteristics")
+               & (grid["p_value"].notna() | grid["insufficient"])]
+    assert fam["insufficient"].any() and not fam["insufficient"].all()
+    p = np.where(fam["insufficient"], 1.0, fam["p_value"].to_numpy())
     m = len(p)
     order = np.argsort(p)
     q = np.empty(m)
@@ -181,7 +186,8 @@ def test_benjamini_hochberg_within_family_by_hand(grid):
         i = order[rank - 1]
         prev = min(prev, p[i] * m / rank)
         q[i] = prev
-    assert np.allclose(fam["q_value"].to_numpy(), q)
+    shown = ~fam["insufficient"].to_numpy()
+    assert np.allclose(fam["q_value"].to_numpy()[shown], q[shown]) and fam["q_value"][~shown].isna().all()
 
 
 def test_min_count_option_changes_insufficient():
@@ -355,10 +361,10 @@ def test_reference_of_an_unknown_group_is_every_child_whose_characteristic_is_kn
         assert unk["reference_group"] == "all other children whose disability is known"
         yes = row(gl, "referral", "conversion_ratio", "yes", "disability")
         assert (yes["reference_count"], yes["reference_denominator"]) == (10, 20)
-        # (8/10) / (10/20) = 1.6; Katz: se = sqrt(1/8 - 1/10 + 1/10 - 1/20) = sqrt(0.075)
-        se = math.sqrt(0.075)
+        # (8/10) / (10/20) = 1.6; score interval solved independently (tests/independent_score.py)
+        lo, hi = score_ratio_interval(8, 10, 10, 20)
         assert yes["value"] == pytest.approx(1.6)
-        assert yes["lower_95"] == pytest.approx(1.6 * math.exp(-Z95 * se)) and yes["upper_95"] == pytest.approx(1.6 * math.exp(Z95 * se))
+        assert yes["lower_95"] == pytest.approx(lo, rel=1e-6) and yes["upper_95"] == pytest.approx(hi, rel=1e-6)
         no = row(gl, "referral", "conversion_ratio", "no", "disability")
         assert (no["reference_count"], no["reference_denominator"]) == (8, 10) and no["value"] == pytest.approx(0.625)
         # ethnicity against all other children of known ethnicity: refused -> all 30 White British children (18 referred)

@@ -74,3 +74,18 @@ def test_null_groups_are_flagged_no_more_often_than_the_fdr_allows(grids):
         found_all += int(hit.sum())
     assert found_all > 0
     assert found_null / found_all <= 0.15
+
+
+def test_no_row_whose_interval_and_p_value_disagree(grids):
+    # On the synthetic grids: every ratio whose 95% interval excludes 1 has p < 0.05 and every
+    # one whose interval includes 1 has p >= 0.05 (crude ratios and the deprivation-adjusted one);
+    # and the flag names a direction exactly where there is a finding (interval excludes 1, q < 0.05).
+    for g in grids:
+        r = g[g["measure"].isin(["rate_ratio", "conversion_ratio", "conversion_ratio_imd"]) & g["p_value"].notna()]
+        r = r[(r["p_value"] - 0.05).abs() > 1e-9]
+        excludes = (r["lower_95"] > 1) | (r["upper_95"] < 1)
+        assert len(r) > 300
+        bad = r[excludes != (r["p_value"] < 0.05)]
+        assert bad.empty, bad[["stage", "measure", "group", "value", "lower_95", "upper_95", "p_value"]].head()
+        directional = r["flag"].astype(str).str.startswith(("higher", "lower"))
+        assert (directional == (excludes & (r["q_value"] < 0.05))).all()

@@ -17,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 from scipy import stats as sps
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from statsmodels.stats.rates import confint_poisson_2indep
 
 from assurance_lib import stats
+from independent_score import score_ratio_interval
 
 pytestmark = pytest.mark.filterwarnings("error")  # the module must never warn
 
@@ -262,52 +263,135 @@ def test_rate_ratio_zero_counts():
 
 
 # ------------------------------------------------------------------------------------------
-# proportion ratio: Katz log
+# proportion ratio: Miettinen-Nurminen score interval and test
 # ------------------------------------------------------------------------------------------
 
-def test_katz_log_by_hand():
-    # Katz et al. (1978): RR = (20/100) / (10/100) = 2; se(log RR) = sqrt(1/20 - 1/100 + 1/10 - 1/100)
-    # = sqrt(0.13) = 0.3605551; 95%: 2 exp(-/+ 1.959964 x 0.3605551) = 2 exp(-/+ 0.706675)
-    # = 2 x 0.4932816 to 2 x 2.0272396 = 0.986563 to 4.054479;
-    # 99.8%: 2 exp(-/+ 3.090232 x 0.3605551) = 2 exp(-/+ 1.114199) = 0.656356 to 6.094254.
-    df = pd.DataFrame({"x": [20], "n": [100], "rx": [10], "rn": [100]})
+def test_score_proportion_ratio_by_hand_and_by_a_second_method():
+    # 20/100 against 10/100: ratio 2. Score test at R = 1 (pooled p = 0.15):
+    # V = (0.15 x 0.85 / 100 + 0.15 x 0.85 / 100) x 200 / 199 = 0.00255 x 1.0050251 = 0.00256281,
+    # z = 0.1 / sqrt(0.00256281) = 1.975345, p = 2 (1 - Phi(1.975345)) = 0.048230.
+    # Limits: the roots of z(R) = +/- 1.959964, solved independently (tests/independent_score.py:
+    # numerical maximum likelihood under the constraint, brentq), and by statsmodels' Koopman cubic.
+    df = pd.DataFrame({"x": [20, 45, 3], "n": [100, 60, 40], "rx": [10, 300, 90], "rn": [100, 500, 800]})
     out = stats.proportion_ratio(df, "x", "n", "rx", "rn")
     assert out.loc[0, "value"] == pytest.approx(2.0)
-    assert out.loc[0, "lower_95"] == pytest.approx(0.986563, abs=2e-6)
-    assert out.loc[0, "upper_95"] == pytest.approx(4.054479, abs=2e-6)
-    assert out.loc[0, "lower_998"] == pytest.approx(0.656356, abs=2e-6)
-    assert out.loc[0, "upper_998"] == pytest.approx(6.094254, abs=2e-6)
+    assert out.loc[0, "p_value"] == pytest.approx(0.048230, abs=2e-6)
+    for i, (x1, n1, x0, n0) in enumerate(df.itertuples(index=False)):
+        for level, lo_col, hi_col in ((0.95, "lower_95", "upper_95"), (0.998, "lower_998", "upper_998")):
+            lo, hi = score_ratio_interval(x1, n1, x0, n0, level)
+            assert out.loc[i, lo_col] == pytest.approx(lo, rel=1e-6) and out.loc[i, hi_col] == pytest.approx(hi, rel=1e-6)
+        sm_lo, sm_hi = confint_proportions_2indep(x1, n1, x0, n0, compare="ratio", method="score")
+        assert out.loc[i, "lower_95"] == pytest.approx(sm_lo, rel=1e-6) and out.loc[i, "upper_95"] == pytest.approx(sm_hi, rel=1e-6)
+    assert "Miettinen-Nurminen" in out.loc[0, "method"]
 
 
-def test_proportion_ratio_p_value_is_pearson_chi_square():
-    # Second method: scipy.stats.chi2_contingency on the 2x2 table, no Yates correction.
-    # Hand for the first row: pbar = 0.15, z = 0.1 / sqrt(0.15 x 0.85 x 0.02) = 1.98030, p = 0.04767.
-    rows = [(20, 100, 10, 100), (45, 60, 300, 500), (3, 40, 90, 800)]
-    df = pd.DataFrame(rows, columns=["x", "n", "rx", "rn"])
+def test_score_proportion_ratio_at_100_percent_conversion():
+    # The issue's case, cpp_start Asian x 1 to 4: 6 of 6 against 34 of 48. Katz gave 1.18 to 1.69
+    # beside p = 0.13. Score test at R = 1: pooled p = 40/54, V = (40/54)(14/54)(1/6 + 1/48)(54/53)
+    # = 0.1920439 x 0.1875 x 1.0188679 = 0.0366878; z = (1 - 0.7083333) / sqrt(0.0366878) = 1.522789,
+    # p = 0.127823: not significant, so the interval must include 1.
+    df = pd.DataFrame({"x": [6], "n": [6], "rx": [34], "rn": [48]})
+    out = stats.proportion_ratio(df, "x", "n", "rx", "rn").loc[0]
+    assert out["p_value"] == pytest.approx(0.127823, abs=2e-6)
+    lo, hi = score_ratio_interval(6, 6, 34, 48)
+    assert out["lower_95"] == pytest.approx(lo, rel=1e-6) and out["upper_95"] == pytest.approx(hi, rel=1e-6)
+    assert out["lower_95"] < 1 < out["upper_95"]
+    assert out["lower_95"] == pytest.approx(0.83925, abs=1e-5)
+
+
+def test_score_proportion_ratio_zero_counts():
+    # x1 = 0 (0 of 10 against 5 of 40): ratio 0, lower 0, upper the root of z(R) = -1.96;
+    # x0 = 0: infinite ratio and upper limit; both zero: not estimable; all progressed: p = 1.
+    df = pd.DataFrame({"x": [0, 4, 0, 7], "n": [10, 50, 50, 7], "rx": [5, 0, 0, 20], "rn": [40, 100, 100, 20]})
     out = stats.proportion_ratio(df, "x", "n", "rx", "rn")
-    for i, (a, n1, c, n2) in enumerate(rows):
-        table = [[a, n1 - a], [c, n2 - c]]
-        expected = sps.chi2_contingency(table, correction=False).pvalue
-        assert out.loc[i, "p_value"] == pytest.approx(expected, rel=1e-9)
-    assert out.loc[0, "p_value"] == pytest.approx(0.04767, abs=1e-5)
-
-
-def test_proportion_ratio_zero_counts_use_half_correction():
-    # x1 = 0: 0.5 added to every count and denominator (statsmodels 'log-adjusted'):
-    # RR* = (0.5/50.5) / (10.5/100.5) = 0.0099010 / 0.1044776 = 0.0947666
-    # var = 1/0.5 - 1/50.5 + 1/10.5 - 1/100.5 = 2 - 0.0198020 + 0.0952381 - 0.0099502 = 2.0654859
-    # upper = 0.0947666 exp(1.959964 sqrt(2.0654859)) = 0.0947666 exp(2.8168207) = 1.58484
-    df = pd.DataFrame({"x": [0, 4, 0], "n": [50, 50, 50], "rx": [10, 0, 0], "rn": [100, 100, 100]})
-    out = stats.proportion_ratio(df, "x", "n", "rx", "rn")
-    rr = (0.5 / 50.5) / (10.5 / 100.5)
-    var = 1 / 0.5 - 1 / 50.5 + 1 / 10.5 - 1 / 100.5
     assert out.loc[0, "value"] == 0 and out.loc[0, "lower_95"] == 0
-    assert out.loc[0, "upper_95"] == pytest.approx(rr * math.exp(Z95 * math.sqrt(var)), rel=1e-9)
-    assert out.loc[0, "upper_95"] == pytest.approx(1.58484, abs=1e-5)
-    assert "0.5 added" in out.loc[0, "method"]
+    assert out.loc[0, "upper_95"] == pytest.approx(score_ratio_interval(0, 10, 5, 40)[1], rel=1e-6)
     assert np.isinf(out.loc[1, "value"]) and np.isinf(out.loc[1, "upper_998"])
-    assert 0 < out.loc[1, "lower_95"] < out.loc[1, "upper_95"]
+    assert out.loc[1, "lower_95"] == pytest.approx(score_ratio_interval(4, 50, 0, 100)[0], rel=1e-6)
     assert out.loc[2, "method"] == "not estimated: both counts are zero"
+    assert out.loc[3, "value"] == 1 and out.loc[3, "p_value"] == 1 and out.loc[3, "lower_95"] < 1 < out.loc[3, "upper_95"]
+
+
+def test_interval_and_p_value_agree_for_every_small_table():
+    # Every table with n1 in 1..15 and a reference of 12 or 40: the 95% interval excludes 1
+    # exactly when p < 0.05 (ratio of proportions), and likewise for the Poisson rate ratio.
+    rows = [(x1, n1, x0, n0) for n1 in range(1, 16) for x1 in range(n1 + 1) for n0 in (12, 40) for x0 in range(n0 + 1)]
+    df = pd.DataFrame(rows, columns=["x", "n", "rx", "rn"])
+    for fn in (stats.proportion_ratio, stats.rate_ratio):
+        out = fn(df, "x", "n", "rx", "rn")
+        ok = out["p_value"].notna() & (np.abs(out["p_value"] - 0.05) > 1e-6)
+        excludes = (out["lower_95"] > 1) | (out["upper_95"] < 1)
+        assert ok.sum() > 1000
+        assert (excludes[ok] == (out["p_value"][ok] < 0.05)).all(), fn.__name__
+
+
+def _covered(out: pd.DataFrame, true: float, level: str = "95") -> float:
+    return float(((out[f"lower_{level}"] <= true) & (out[f"upper_{level}"] >= true)).mean())
+
+
+def test_coverage_at_partnership_subgroup_sizes():
+    # Seeded simulation, 3,000 replicates per cell. Tolerance: at least 94% coverage of the 95%
+    # interval (3 standard errors of a 3,000-replicate estimate below 95% is 93.8%) at the
+    # documented minimum sizes (docs/disproportionality.md, "Intervals at the edges"):
+    # - ratio of proportions (score): comparison group n in {5, 10, 20, 50} x p in {0.1, 0.5,
+    #   0.9, 1.0} with n p >= 5 (the grid's min_count), reference 200 children at 30%, 50%, 90%;
+    # - rate ratio (score, Poisson): expected count >= 5 in populations of 100 to 2,000;
+    # - Mantel-Haenszel risk ratio (two strata): expected progressed and not progressed both >= 10
+    #   in the group, and at least 5 of each observed (the grid's rule for the adjusted ratio).
+    rng = np.random.default_rng(20260716)
+    reps = 3000
+    worst = []
+    for n1 in (5, 10, 20, 50):
+        for p1 in (0.1, 0.5, 0.9, 1.0):
+            if n1 * p1 < 5:
+                continue
+            for p0 in (0.3, 0.5, 0.9):
+                df = pd.DataFrame({"x": rng.binomial(n1, p1, reps), "n": n1, "rx": rng.binomial(200, p0, reps), "rn": 200})
+                worst.append((_covered(stats.proportion_ratio(df, "x", "n", "rx", "rn"), p1 / p0), "ratio", n1, p1, p0))
+    for pop in (100, 500, 2000):
+        for lam in (0.005, 0.02, 0.05, 0.1):
+            if pop * lam < 5:
+                continue
+            df = pd.DataFrame({"x": rng.poisson(pop * lam, reps), "n": pop, "rx": rng.poisson(400, reps), "rn": 20000})
+            worst.append((_covered(stats.rate_ratio(df, "x", "n", "rx", "rn"), lam / 0.02), "rate", pop, lam, 0.02))
+    for n1 in (20, 50, 100):
+        for p1 in (0.1, 0.5, 0.9):
+            if min(n1 * p1, n1 * (1 - p1)) < 10:
+                continue
+            for p0 in (0.3, 0.5, 0.9):
+                half = n1 // 2
+                a = np.c_[rng.binomial(half, p1, reps), rng.binomial(n1 - half, p1, reps)]
+                df = pd.DataFrame({"rep": np.repeat(np.arange(reps), 2), "s": np.tile([1, 2], reps), "a": a.ravel(),
+                                   "n1": np.tile([half, n1 - half], reps), "b": rng.binomial(100, p0, 2 * reps), "n0": 100})
+                out = stats.mantel_haenszel_risk_ratio(df, "a", "n1", "b", "n0", "s", groupby="rep")
+                total = a.sum(axis=1)
+                shown = ((total >= 5) & (n1 - total >= 5) & out["value"].notna()).to_numpy()
+                worst.append((_covered(out[shown], p1 / p0), "MH", n1, p1, p0))
+    low = [w for w in worst if w[0] < 0.94]
+    assert not low, low
+    assert len(worst) > 40
+
+
+def test_mantel_haenszel_risk_ratio_hand_worked():
+    # Greenland & Robins (1985); Rothman, Greenland & Lash ch. 15. By hand:
+    # stratum 1: a=10 of n1=50, b=20 of n0=200, N=250: a n0/N = 8, b n1/N = 4,
+    #            (n1 n0 M - a b N)/N^2 = (50x200x30 - 10x20x250)/62500 = 250000/62500 = 4.0
+    # stratum 2: a=15 of 30, b=30 of 120, N=150: a n0/N = 12, b n1/N = 6,
+    #            (30x120x45 - 15x30x150)/22500 = 94500/22500 = 4.2
+    # RR = 20/10 = 2; var(log RR) = 8.2 / (20 x 10) = 0.041, sd = 0.2024846
+    # 95%: 2 exp(-/+ 1.959964 x 0.2024846) = 2 exp(-/+ 0.396862) = 1.344853 to 2.974303
+    # p = 2 (1 - Phi(ln 2 / 0.2024846)) = 2 (1 - Phi(3.423236)) = 0.000619
+    df = pd.DataFrame({"imd": [1, 2], "a": [10, 15], "n1": [50, 30], "b": [20, 30], "n0": [200, 120]})
+    out = stats.mantel_haenszel_risk_ratio(df, "a", "n1", "b", "n0", "imd").loc[0]
+    assert out["value"] == pytest.approx(2.0)
+    assert out["lower_95"] == pytest.approx(2 * math.exp(-Z95 * math.sqrt(0.041)), rel=1e-9)
+    assert out["lower_95"] == pytest.approx(1.344853, abs=2e-6) and out["upper_95"] == pytest.approx(2.974303, abs=2e-6)
+    assert out["p_value"] == pytest.approx(2 * sps.norm.sf(math.log(2) / math.sqrt(0.041)), rel=1e-9)
+    assert out["p_value"] == pytest.approx(0.000619, abs=1e-6)
+    assert (out["strata"], out["count"], out["ref_count"]) == (2, 25, 50)
+    # the binomial variance is below the person-time (Poisson) one on the same counts
+    poisson = stats.mantel_haenszel_rate_ratio(df, "a", "n1", "b", "n0", "imd").loc[0]
+    assert poisson["upper_95"] / poisson["lower_95"] > out["upper_95"] / out["lower_95"]
 
 
 # ------------------------------------------------------------------------------------------

@@ -238,6 +238,7 @@ class _Model:
         self.rel_coef: list[np.ndarray] = []
         self.rel_sense: list[str] = []
         self.rel_role: list[np.ndarray] = []
+        self.rel_pick: list[np.ndarray] = []  # the order secondary suppression picks cells in (0 first)
         self._build_relations()
         self._index_relations()
 
@@ -262,11 +263,13 @@ class _Model:
         return v, st
 
     # -- relations
-    def _add(self, ids: Sequence[int], coefs: Sequence[float], sense: str, roles: Sequence[int]) -> None:
+    def _add(self, ids: Sequence[int], coefs: Sequence[float], sense: str, roles: Sequence[int],
+             total_first: bool = False) -> None:
         self.rel_ids.append(np.asarray(ids, dtype=np.int64))
         self.rel_coef.append(np.asarray(coefs, dtype=float))
         self.rel_sense.append(sense)
         self.rel_role.append(np.asarray(roles, dtype=np.int8))
+        self.rel_pick.append(1 - self.rel_role[-1] if total_first else self.rel_role[-1])
 
     def _build_relations(self) -> None:
         by_name = {t.spec.name: t for t in self.tables}
@@ -319,12 +322,13 @@ class _Model:
                         pids = pt.cell[c][parts]
                         if tid < 0 or (pids < 0).any():
                             continue
+                        tf = h.hide_first == "total"
                         if h.relation == "sum":
-                            self._add([tid, *pids], [1.0] + [-1.0] * len(pids), "E", [1] + [0] * len(pids))
+                            self._add([tid, *pids], [1.0] + [-1.0] * len(pids), "E", [1] + [0] * len(pids), tf)
                         else:  # union: total <= sum(parts), part <= total
-                            self._add([tid, *pids], [1.0] + [-1.0] * len(pids), "L", [1] + [0] * len(pids))
+                            self._add([tid, *pids], [1.0] + [-1.0] * len(pids), "L", [1] + [0] * len(pids), tf)
                             for p in pids:
-                                self._add([p, tid], [1.0, -1.0], "L", [0, 1])
+                                self._add([p, tid], [1.0, -1.0], "L", [0, 1], tf)
             for sh in spec.shares:
                 other = by_name.get(sh.table)
                 if other is None:
@@ -925,10 +929,11 @@ def _primary(model: _Model) -> None:
 
 
 def _candidate(model: _Model, rels: Iterable[int]) -> int | None:
-    """The smallest non-zero shown cell of the given relations that may still be hidden."""
+    """The smallest non-zero shown cell of the given relations that may still be hidden (parts before
+    totals, unless the relation was declared ``hide_first="total"``)."""
     best: tuple | None = None
     for r in rels:
-        ids, roles = model.rel_ids[r], model.rel_role[r]
+        ids, roles = model.rel_ids[r], model.rel_pick[r]
         ok = (model.state[ids] == _SHOWN) & ~model.frozen[ids] & (model.value[ids] > 0)
         for i, role in zip(ids[ok].tolist(), roles[ok].tolist()):
             key = (role, model.value[i], i)

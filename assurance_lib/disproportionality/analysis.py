@@ -13,7 +13,7 @@ from .. import stats
 from ..config import Period
 from .cohort import (Window, child_attributes, conversions, count_groups, events_of_each_kind, prepare_events,
                      stage_members, window_for)
-from .grid import GridOptions, estimate, population_by_group
+from .grid import GridOptions, estimate, finding_flags, population_by_group
 
 __all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label",
            "run_deprivation", "run_grid_from_aggregate"]
@@ -132,12 +132,26 @@ def _deprivation_rows(grid: pd.DataFrame, mh: pd.DataFrame, options: GridOptions
     base["method"] = np.where(has, m["method"].reindex(key).astype(str).to_numpy(), base["method"].astype(str))
     with np.errstate(all="ignore"):
         wide = (base["upper_95"] / base["lower_95"]) > options.max_ci_ratio
+    # the Greenland-Robins variance, like Katz's, shrinks as conversion nears 0% or 100%: an adjusted
+    # ratio needs min_count children who did not progress too (group and reference), the size at
+    # which its coverage holds (docs/disproportionality.md, tests/test_stats.py)
+    few_not = ((base["denominator"] - base["count"]) < options.min_count) | (
+        (base["reference_denominator"] - base["reference_count"]) < options.min_count)
+    wide = wide | (few_not & base["value"].notna())
+    attempted = base["p_value"].notna() | (base["insufficient"].astype(bool) & key.isin(m.index))
+    set_aside = (wide | base["insufficient"].astype(bool)) & attempted
     base.loc[wide, est_cols] = np.nan
-    base.loc[wide, "method"] = base.loc[wide, "method"] + f"; insufficient: 95% interval wider than {options.max_ci_ratio:g}-fold"
+    base.loc[wide, "method"] = base.loc[wide, "method"] + np.where(
+        few_not[wide], f"; insufficient: fewer than {options.min_count} children who did not progress",
+        f"; insufficient: 95% interval wider than {options.max_ci_ratio:g}-fold")
     base["insufficient"] = base["insufficient"] | wide
-    base["q_value"] = np.asarray(stats.bh_qvalues(base["p_value"].to_numpy(dtype=float)), dtype=float)
-    flag = pd.Series(stats.significance_flags(base["lower_95"].to_numpy(), base["upper_95"].to_numpy(),
-                                              base["lower_998"].to_numpy(), base["upper_998"].to_numpy()), index=base.index)
+    # the family is every adjusted ratio attempted: one set aside as insufficient counts with p = 1
+    p_family = np.where(set_aside, 1.0, np.where(attempted, base["p_value"].to_numpy(dtype=float), np.nan))
+    q = np.asarray(stats.bh_qvalues(p_family), dtype=float)
+    base["q_value"] = np.where(base["insufficient"], np.nan, q)
+    flag = finding_flags(base["lower_95"].to_numpy(dtype=float), base["upper_95"].to_numpy(dtype=float),
+                         base["lower_998"].to_numpy(dtype=float), base["upper_998"].to_numpy(dtype=float),
+                         base["q_value"].to_numpy(dtype=float), options.fdr)
     base["flag"] = np.where(base["insufficient"], "insufficient", flag.astype(str))
     base["reference_group"] = base["reference_group"].astype(str) + ", within the same IMD quintile"
     return base
@@ -180,10 +194,16 @@ def run_trends(events: pd.DataFrame, population: pd.DataFrame, *, period: Period
             (g["measure"] == "rate_ratio") & (g["group_type"] == "ethnicity_major"))
         out.append(g[keep])
     res = pd.concat(out, ignore_index=True)
-    # one family per measure over the whole trend table
+    # one family per measure over the whole trend table: every test attempted (insufficient: p = 1)
     for m in ("rate_ratio",):
-        idx = res["measure"] == m
-        res.loc[idx, "q_value"] = np.asarray(stats.bh_qvalues(res.loc[idx, "p_value"].to_numpy(dtype=float)), dtype=float)
+        idx = (res["measure"] == m).to_numpy()
+        short = res["insufficient"].to_numpy(dtype=bool)
+        p_family = np.where(short, 1.0, res["p_value"].to_numpy(dtype=float))[idx]
+        q = np.asarray(stats.bh_qvalues(p_family), dtype=float)
+        res.loc[idx, "q_value"] = np.where(short[idx], np.nan, q)
+        flag = finding_flags(*(res.loc[idx, c].to_numpy(dtype=float) for c in ("lower_95", "upper_95", "lower_998", "upper_998")),
+                             res.loc[idx, "q_value"].to_numpy(dtype=float), options.fdr)
+        res.loc[idx, "flag"] = np.where(short[idx], "insufficient", flag.astype(str))
     return res
 
 
@@ -238,8 +258,9 @@ def run_deprivation(conv: pd.DataFrame, attrs: pd.DataFrame, *, reference: str =
 
     For each stage with a feeder and each ethnic group, the conversions of the group and of the
     reference group are compared within IMD quintiles (deciles 1-2, 3-4, ...) and summarised by
-    the Mantel-Haenszel ratio with the Greenland-Robins interval (``stats.mantel_haenszel_rate_ratio``,
-    the feeder-stage children as the denominators). Children without an IMD decile are left out of
+    the Mantel-Haenszel risk ratio with the Greenland-Robins binomial variance
+    (``stats.mantel_haenszel_risk_ratio``: conversions are binomial, children of the feeder stage
+    who did or did not reach the stage). Children without an IMD decile are left out of
     this view (the crude conversion ratio keeps them).
 
     Returns
@@ -273,7 +294,7 @@ def run_deprivation(conv: pd.DataFrame, attrs: pd.DataFrame, *, reference: str =
         g = g[known & ~own_reference].fillna({"rn": 0, "rx": 0})
         if g.empty:
             continue
-        mh = stats.mantel_haenszel_rate_ratio(g[["stage", "group", "quintile", "x", "n", "rx", "rn"]], "x", "n", "rx", "rn",
+        mh = stats.mantel_haenszel_risk_ratio(g[["stage", "group", "quintile", "x", "n", "rx", "rn"]], "x", "n", "rx", "rn",
                                               "quintile", groupby=["stage", "group"])
         mh.insert(1, "group_type", gt)
         out.append(mh)

@@ -122,12 +122,19 @@ def _benchmark_shares(inputs: Inputs, settings: Settings, stages: list[str]) -> 
     """
     if str(settings.window) != "rolling12":
         return ()
-    same = [s for s in stages if not (bool(settings.exclude_uasc_cla) and not inputs.from_aggregate and s in _CLA_STAGES)]
-    if not same:
-        return ()
-    return (Share(table=TABLE, on={"stage": "stage"}, counts={"count": "count"},
-                  where={"area_type": "Partnership", "stage": tuple(same)},
-                  other_where={"measure": "rate_per_10000", "group_type": "all"}),)
+    apart = bool(settings.exclude_uasc_cla) and not inputs.from_aggregate
+    same = [s for s in stages if not (apart and s in _CLA_STAGES)]
+    out: tuple[Share, ...] = ()
+    if same:
+        out += (Share(table=TABLE, on={"stage": "stage"}, counts={"count": "count"},
+                      where={"area_type": "Partnership", "stage": tuple(same)},
+                      other_where={"measure": "rate_per_10000", "group_type": "all"}),)
+    cla = [s for s in stages if apart and s in _CLA_STAGES]
+    if cla:  # UASC reported apart: the benchmark's looked-after children are the grid's "with UASC" children
+        out += (Share(table=TABLE, on={"stage": "stage"}, counts={"count": "count"},
+                      where={"area_type": "Partnership", "stage": tuple(cla)},
+                      other_where={"measure": "rate_ratio_with_uasc", "group_type": "all"}),)
+    return out
 
 def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
     """The partnership, England and the region in the latest DfE year (published values)."""
@@ -149,7 +156,8 @@ class Funnel:
     target : float
         England's rate per 10,000 that year.
     points : DataFrame
-        ``area, population, rate``; the partnership is the row ``This partnership``.
+        ``area, population, rate, neighbour`` (a statistical neighbour of the partnership's comparator
+        authority, as published in the benchmark table); the partnership is the row ``This partnership``.
     limits : DataFrame
         ``population`` and the limit columns named in ``limit_cols``.
     limit_cols : list of (lower, upper, label)
@@ -180,9 +188,12 @@ def funnel_data(published_benchmark: pd.DataFrame, stage: str) -> Funnel:
     part = published_benchmark[(published_benchmark["area_type"] == "Partnership") & (published_benchmark["stage"] == s)]
     pts = pd.DataFrame({"area": las["area_name"].to_numpy(), "population": las["population"].to_numpy(),
                         "rate": las["rate_per_10000"].to_numpy()})
+    neighbours = set(published_benchmark.loc[published_benchmark["area_type"].eq("Statistical neighbour"), "area_name"])
+    pts["neighbour"] = pts["area"].isin(neighbours)
     if len(part) and pd.notna(_num(part["value"]).iloc[0]):
         pts = pd.concat([pts, pd.DataFrame({"area": ["This partnership"], "population": [float(_num(part["population"]).iloc[0])],
-                                            "rate": [float(_num(part["value"]).iloc[0])]})], ignore_index=True)
+                                            "rate": [float(_num(part["value"]).iloc[0])], "neighbour": [False]})],
+                        ignore_index=True)
     lims = stats.funnel_limits(pts["population"].to_numpy(dtype=float), target, kind="rate")
     od = stats.overdispersion(las["rate_per_10000"].to_numpy(dtype=float), las["population"].to_numpy(dtype=float), target, kind="rate")
     adj = od.limits(lims["denominator"].to_numpy(dtype=float)) if hasattr(od, "limits") else None

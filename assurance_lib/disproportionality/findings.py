@@ -52,65 +52,159 @@ def _severity(group_type: str, flag: str) -> str:
         return "low"
     return "high" if "99.8" in flag else "medium"
 
-def findings(published: pd.DataFrame, *, fdr: float = 0.05) -> pd.DataFrame:
-    """Plain-English findings from the published table's flags (flags columns of DESIGN.md).
+_CAVEAT = "A difference in rates is not, by itself, evidence of bias."
+_PAST = {"contact": "were the subject of a contact", "referral": "were referred to children's social care",
+         "assessment": "were assessed", "s47": "were the subject of a section 47 enquiry",
+         "icpc": "were the subject of an initial child protection conference", "cpp_start": "started a child protection plan",
+         "cla_start": "started to be looked after", "cpp_at_end": "were on a child protection plan at the period end",
+         "cla_at_end": "were looked after at the period end"}
+_THEME = {"contact": "front door", "referral": "front door", "assessment": "assessment", "s47": "child protection",
+          "icpc": "child protection", "cpp_start": "child protection", "cpp_at_end": "child protection",
+          "cla_start": "children in care", "cla_at_end": "children in care"}
+_UASC_MEASURE = "rate_ratio_with_uasc"
+_UASC_COUNT = "uasc_children"
+
+
+def _count_phrase(n: float) -> str:
+    return f"{int(n):,}" if pd.notna(n) else "an unpublished number of"
+
+
+def _ratio_words(v: float, lo: float, hi: float, ref_phrase: str, what: str) -> str:
+    """``4.4 times as likely as ...`` above 1; ``less likely than ... (0.8 times as likely)`` below."""
+    ci = f"95% CI {lo:.2f} to {hi:.2f}" if v < 1 else f"95% CI {lo:.1f} to {hi:.1f}"
+    if v >= 1:
+        return f"{v:.1f} times as likely as {ref_phrase} {what} ({ci})"
+    return f"less likely than {ref_phrase} {what}: {v:.2f} times as likely ({ci})"
+
+
+def _uasc_note(r: pd.Series, published: pd.DataFrame, threshold: int) -> tuple[str, float, float, float, float]:
+    """The UASC sentence of a looked-after rate-ratio finding, the number of UASC and the ratio with them.
+
+    The number is read from the group's published ``uasc_children`` row, never worked out from
+    other rows: a suppressed count stays unsaid (disclosure control hides counts from 1 to
+    ``threshold`` and any cell from which one could be worked out).
+    """
+    def row(measure: str) -> pd.Series | None:
+        m = published[published["measure"].eq(measure) & published["stage"].eq(r["stage"])
+                      & published["group_type"].eq(r["group_type"]) & published["group"].eq(r["group"])]
+        return None if m.empty else m.iloc[0]
+
+    w = row(_UASC_MEASURE)
+    if w is None:
+        return "", np.nan, np.nan, np.nan, np.nan
+    v, lo, hi = (_num(pd.Series([w[c]])).iloc[0] for c in ("value", "lower_95", "upper_95"))
+    c = row(_UASC_COUNT)
+    u = np.nan if c is None else _num(pd.Series([c["count"]])).iloc[0]
+    if u == 0:
+        return (" None of the group's children here were unaccompanied asylum-seeking children.", 0.0, v, lo, hi)
+    many = (f"the group has {int(u)} more who were unaccompanied" if pd.notna(u) else
+            f"the number of the group's unaccompanied children is not published ([c]: counts of 1 to {threshold}, "
+            "and figures from which one could be worked out, are suppressed)")
+    with_them = (f" With them included the ratio is {v:.1f} (95% CI {lo:.1f} to {hi:.1f})." if pd.notna(v) and pd.notna(lo)
+                 else " With them included the ratio is not published (too few children or suppressed).")
+    text = f" Unaccompanied asylum-seeking children are left out, as DfE reports resident children: {many}.{with_them}"
+    return text, u, v, lo, hi
+
+
+def findings(published: pd.DataFrame, *, fdr: float = 0.05, threshold: int = 5) -> pd.DataFrame:
+    """Plain-English findings from the published table's flags (flags columns of DESIGN.md, version 2).
 
     A ratio is a finding when its 95% interval excludes 1 **and** its q-value is below ``fdr``;
     severity ``high`` when the 99.8% interval also excludes 1, else ``medium`` (ethnicity,
     disability, intersections); differences by age, sex or deprivation are ``low`` (context). The share of
     children whose ethnicity was refused or not obtained is a ``low`` (data quality) finding at
-    each stage where it is 5% or more. Findings are ordered by severity and, within a severity,
-    single characteristics before intersections, each with the largest differences first
-    (distance of the ratio from 1 on the log scale), so that the quarterly report's summary,
-    which quotes the first ones, quotes the largest.
+    each stage where it is 5% or more.
+
+    Each statement names the number of children behind it beside the ratio, says "less likely"
+    for an under-representation, and carries the caveat that a difference in rates is not, by
+    itself, evidence of bias. A looked-after finding says how many unaccompanied asylum-seeking
+    children the group has (left out, as DfE reports resident children; the published
+    ``uasc_children`` row, unsaid when suppressed: ``threshold`` is the run's disclosure threshold)
+    and the ratio with them.
+    A group that repeats another with identical numbers under a second name (DfE's "Any other
+    ethnic group" is the whole "Other" major group) is given once, under its first name.
+    Version 2 columns: ``evidence`` (strong: the 99.8% interval excludes 1; moderate: the 95% one),
+    ``direction`` (concern: a higher ratio by ethnicity, disability or an intersection; context:
+    age, sex, deprivation, lower ratios and data quality), ``effect`` and ``effect_unit``,
+    ``affected`` (the children behind it), ``themes``, ``uasc_children``, ``value_with_uasc``.
+    Findings are ordered by severity and, within a severity, single characteristics before
+    intersections, each with the largest differences first (distance of the ratio from 1 on the
+    log scale), so that the quarterly report's summary, which quotes the first ones, quotes the largest.
     """
     d = published[published["measure"].isin(["rate_ratio", "conversion_ratio"])].copy()
     q = _num(d["q_value"])
     hit = d["flag"].astype(str).str.startswith(("higher", "lower")) & (q < fdr)
     d = d[hit]
+    # the same children under a second name: identical stage, measure, counts and estimates
+    same = ["stage", "measure", "count", "denominator", "value", "lower_95", "upper_95"]
+    d = d[~d[same].astype(str).duplicated(keep="first")]
     rows = []
     for _, r in d.iterrows():
         st = ref.stage(r["stage"])
         v, lo, hi = float(r["value"]), float(r["lower_95"]), float(r["upper_95"])
+        count = _num(pd.Series([r["count"]])).iloc[0]
         who = _subject(r["group_type"], r["group"], r["group_label"])
         who = who[:1].upper() + who[1:]  # it starts the sentence (and the subject column)
+        base_type = r["group_type"].split(" x ")[0]
+        context = base_type in ("age_band", "sex", "imd_decile")
+        ref_phrase = _ref_phrase(r["reference_group"])
+        uasc_text, uasc_n, uv, ulo, uhi = "", np.nan, np.nan, np.nan, np.nan
         if r["measure"] == "rate_ratio":
-            stmt = (f"{who} were {v:.1f} times (95% CI {lo:.1f} to {hi:.1f}) as likely as {_ref_phrase(r['reference_group'])} "
-                    f"{st.phrase} ({r['window']}).")
+            lead = f"{_count_phrase(count)} {who[0].lower() + who[1:] if who.startswith(('Children', 'Babies', 'Boys', 'Girls', 'Disabled')) else who} {_PAST.get(r['stage'], st.phrase)} ({r['window']})"
+            stmt = f"{lead}: {_ratio_words(v, lo, hi, ref_phrase, st.phrase)}."
             meas = f"rate ratio: {st.label.lower()}"
+            if r["stage"] in ("cla_start", "cla_at_end"):
+                uasc_text, uasc_n, uv, ulo, uhi = _uasc_note(r, published, threshold)
         else:
-            feeder = ref.DEFAULT_FEEDERS.get(r["stage"], "")
-            stmt = (f"Of the children at the {r['denominator_source'].split(' stage')[0].replace('children at the ', '')} stage, "
-                    f"{who[0].lower() + who[1:] if not who.startswith(('White', 'Black', 'Asian', 'Mixed', 'Gypsy', 'Indian', 'Pakistani', 'Bangladeshi', 'Chinese', 'Traveller')) else who} "
-                    f"were {v:.1f} times (95% CI {lo:.1f} to {hi:.1f}) as likely as {_ref_phrase(r['reference_group'])} "
-                    f"to go on {st.phrase} ({r['window']}).")
+            feeder = r["denominator_source"].split(" stage")[0].replace("children at the ", "")
+            denom = _num(pd.Series([r["denominator"]])).iloc[0]
+            lead = (f"Of {_count_phrase(denom)} {who[0].lower() + who[1:] if not who.startswith(('White', 'Black', 'Asian', 'Mixed', 'Gypsy', 'Indian', 'Pakistani', 'Bangladeshi', 'Chinese', 'Traveller')) else who} "
+                    f"at the {feeder} stage, {_count_phrase(count)} went on {st.phrase} ({r['window']})")
+            stmt = f"{lead}: {_ratio_words(v, lo, hi, ref_phrase, 'to go on ' + st.phrase)}."
             meas = f"conversion ratio: {st.label.lower()}"
+        stmt = stmt[:1].upper() + stmt[1:] + uasc_text
+        if not context:
+            stmt += " " + _CAVEAT
         rows.append({"category": "disproportionality" if " x " not in r["group_type"] else "disproportionality (intersection)",
                      "subject": who, "measure": meas, "value": round(v, 3), "lower": round(lo, 3), "upper": round(hi, 3),
                      "severity": _severity(r["group_type"], str(r["flag"])), "statement": stmt,
                      "evidence_table": TABLE,
-                     "evidence_key": f"period={r['period']}; stage={r['stage']}; measure={r['measure']}; group_type={r['group_type']}; group={r['group']}"})
+                     "evidence_key": f"period={r['period']}; stage={r['stage']}; measure={r['measure']}; group_type={r['group_type']}; group={r['group']}",
+                     "evidence": "strong" if "99.8" in str(r["flag"]) else "moderate",
+                     "direction": "concern" if (v > 1 and not context) else "context",
+                     "effect": round(v, 3), "effect_unit": "ratio to the reference group", "affected": count,
+                     "agency": "", "statutory_partner": "", "themes": f"disproportionality;{_THEME.get(r['stage'], '')}",
+                     "uasc_children": uasc_n, "value_with_uasc": None if pd.isna(uv) else round(float(uv), 3)})
     dq = published[(published["measure"] == "share") & (published["group_type"] == "ethnicity_major") & (published["group"] == "Not known")]
     for _, r in dq.iterrows():
         v = pd.to_numeric(r["value"], errors="coerce")
         if pd.notna(v) and v >= 5:
+            count = _num(pd.Series([r["count"]])).iloc[0]
             rows.append({"category": "data quality", "subject": "Ethnicity refused or not obtained",
                          "measure": f"share: {ref.stage(r['stage']).label.lower()}", "value": round(float(v), 2),
                          "lower": round(float(r["lower_95"]), 2), "upper": round(float(r["upper_95"]), 2), "severity": "low",
-                         "statement": (f"Ethnicity was refused or not yet obtained for {float(v):.1f}% (95% CI {float(r['lower_95']):.1f} "
+                         "statement": (f"Ethnicity was refused or not yet obtained for {_count_phrase(count)} children, "
+                                       f"{float(v):.1f}% (95% CI {float(r['lower_95']):.1f} "
                                        f"to {float(r['upper_95']):.1f}) of children at the stage '{ref.stage(r['stage']).label.lower()}' "
                                        f"({r['window']}), which weakens every comparison by ethnicity at that stage."),
                          "evidence_table": TABLE,
-                         "evidence_key": f"period={r['period']}; stage={r['stage']}; measure=share; group_type=ethnicity_major; group=Not known"})
-    cols = ["category", "subject", "measure", "value", "lower", "upper", "severity", "statement", "evidence_table", "evidence_key"]
+                         "evidence_key": f"period={r['period']}; stage={r['stage']}; measure=share; group_type=ethnicity_major; group=Not known",
+                         "evidence": "moderate", "direction": "context", "effect": round(float(v), 2),
+                         "effect_unit": "per cent of children at the stage", "affected": count, "agency": "",
+                         "statutory_partner": "", "themes": "data quality", "uasc_children": np.nan, "value_with_uasc": None})
+    cols = ["category", "subject", "measure", "value", "lower", "upper", "severity", "statement", "evidence_table", "evidence_key",
+            "evidence", "direction", "effect", "effect_unit", "affected", "agency", "statutory_partner", "themes",
+            "uasc_children", "value_with_uasc"]
     out = pd.DataFrame(rows, columns=cols)
     # within a severity, single characteristics before intersections (their own family, and
-    # noisier), each with the largest differences first (a ratio of 0.5 is as far from 1 as 2);
-    # data quality findings after the ratios (the flags writer keeps this order within severity)
+    # noisier), over-representation (concerns) before context, each with the largest differences
+    # first; data quality findings after the ratios (the flags writer keeps this order within severity)
     ratio = out["category"].str.startswith("disproportionality")
     distance = np.where(ratio, np.abs(np.log(pd.to_numeric(out["value"], errors="coerce").clip(lower=1e-12))), -1.0)
     intersection = out["category"].str.contains("intersection").to_numpy()
-    order = np.lexsort((-distance, intersection, out["severity"].map({"high": 0, "medium": 1, "low": 2}).fillna(3).to_numpy()))
+    not_concern = (~out["direction"].eq("concern")).to_numpy()
+    order = np.lexsort((-distance, not_concern, intersection,
+                        out["severity"].map({"high": 0, "medium": 1, "low": 2}).fillna(3).to_numpy()))
     return out.iloc[order].reset_index(drop=True)
 
 def findings_summary(flags: pd.DataFrame, *, top: int = 5) -> str:
@@ -141,10 +235,12 @@ def findings_summary(flags: pd.DataFrame, *, top: int = 5) -> str:
              f"which are context), {int(inter.sum())} about an intersection"
              + (f", and {int(dq.sum())} on data quality." if dq.any() else ".")]
     big = flags[single & flags["severity"].eq("high")].copy()
+    if "direction" in big:
+        big = big[big["direction"].eq("concern")]
     if len(big):
         big["distance"] = np.abs(np.log(pd.to_numeric(big["value"], errors="coerce")))
         big = big.sort_values("distance", ascending=False, kind="stable").head(top)
-        parts.append(f"\n\nThe {len(big)} largest differences (high severity, single characteristics):\n")
+        parts.append(f"\n\nThe {len(big)} largest over-representations (high severity, single characteristics):\n")
         parts += [f"- {st}" for st in big["statement"]]
     parts.append("\n\nThe whole list follows, most severe first; it is `flags_disproportionality.csv` in the pack.")
     return "\n".join(parts)

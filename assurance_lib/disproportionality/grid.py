@@ -13,14 +13,18 @@ add up to their totals):
 ``conversion``
     of the children at the feeder stage, the share reaching the stage (Wilson);
 ``conversion_ratio``
-    the group's conversion over the reference group's (Katz log interval);
+    the group's conversion over the reference group's (score interval and score test for a ratio
+    of two proportions, Miettinen-Nurminen: the interval excludes 1 exactly when p < 0.05);
 ``share``
     the group's share of all children at the stage (Wilson): the measure for characteristics
     without a population (disability, deprivation) and for data quality (ethnicity refused or
     not obtained).
 
 Benjamini-Hochberg q-values are computed within families (period x measure over all stages and
-single-characteristic groups; the intersections are a family of their own). An estimate whose
+single-characteristic groups; the intersections are a family of their own). A family holds every
+test attempted: an estimate later set aside as ``insufficient`` counts in it with p = 1 (its own
+q-value is not published). The ``flag`` names a direction ("higher", "lower") only for a finding:
+95% interval excluding 1 and q-value below ``fdr``. An estimate whose
 count (or reference count) is below ``min_count``, or whose 95% interval is too wide
 (upper / lower above ``max_ci_ratio``), is replaced by ``insufficient``; population share plays
 no part in that rule, so small groups (Gypsy, Roma and Irish Traveller children) stay visible.
@@ -43,7 +47,7 @@ from .. import stats
 from .cohort import INTERSECTION_TYPES, SINGLE_TYPES, _index_of
 
 __all__ = ["GridOptions", "population_by_group", "estimate", "MEASURES", "GRID_COLUMNS", "REFERENCE_LABELS",
-           "group_label"]
+           "group_label", "finding_flags", "FINDING_NOT_SIGNIFICANT"]
 
 MEASURES: tuple[str, ...] = ("rate_per_10000", "rate_ratio", "representation_index", "conversion",
                              "conversion_ratio", "share")
@@ -76,17 +80,43 @@ class GridOptions:
         Below this count (of the group or its reference) an estimate is ``insufficient``.
     max_ci_ratio : float
         A ratio whose 95% interval has upper / lower above this is ``insufficient``.
+    fdr : float
+        False discovery rate: a ratio's ``flag`` names a direction only when its 95% interval
+        excludes 1 and its q-value is below this (a finding).
     """
 
     reference: str = "WBRI"
     min_count: int = 5
     max_ci_ratio: float = 10.0
+    fdr: float = 0.05
 
     def __post_init__(self) -> None:
         if self.reference not in REFERENCE_LABELS:
             raise ValueError(f"reference_group={self.reference!r} (expected one of: WBRI, all_other)")
         if self.min_count < 0 or not self.max_ci_ratio > 1:
             raise ValueError("min_count must be 0 or more and max_ci_ratio above 1")
+        if not 0 < self.fdr < 1:
+            raise ValueError(f"fdr={self.fdr!r} (expected a false discovery rate between 0 and 1)")
+
+
+FINDING_NOT_SIGNIFICANT = "similar (interval excludes 1, not a finding after FDR control)"
+
+
+def finding_flags(lower_95: np.ndarray, upper_95: np.ndarray, lower_998: np.ndarray, upper_998: np.ndarray,
+                  q_value: np.ndarray, fdr: float) -> np.ndarray:
+    """The published ``flag`` of ratios: a direction only where there is a finding.
+
+    :func:`~assurance_lib.stats.significance_flags` ("higher (99.8%)", "higher (95%)", "similar",
+    "lower (95%)", "lower (99.8%)", "not compared") where the q-value is below ``fdr``; a ratio
+    whose 95% interval excludes 1 but whose q-value is not below ``fdr`` is
+    :data:`FINDING_NOT_SIGNIFICANT`, so that no row says "higher" or "lower" without being a finding.
+    """
+    base = np.asarray(stats.significance_flags(lower_95, upper_95, lower_998, upper_998), dtype=object)
+    q = np.asarray(q_value, dtype="float64")
+    directional = pd.Series(base, dtype="object").astype(str).str.startswith(("higher", "lower")).to_numpy()
+    out = base.copy()
+    out[directional & ~(q < fdr)] = FINDING_NOT_SIGNIFICANT
+    return out
 
 
 def group_label(group_type: str, group: str) -> str:
@@ -559,6 +589,7 @@ def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: Gri
     with np.errstate(all="ignore"):
         wide = is_ratio & ((est["upper_95"] / est["lower_95"]) > options.max_ci_ratio)
     insufficient = ~np.isnan(est["value"]) & (small | small_ref | wide)
+    p_attempted = est["p_value"].copy()
     for c in _ESTIMATE_COLS:
         est[c][insufficient] = np.nan
     if insufficient.any():
@@ -569,15 +600,19 @@ def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: Gri
         uniq, inv = np.unique(combo, return_inverse=True)
         method[insufficient] = labels.codes([f"{labels.texts[c // 3]}; insufficient: {whys[c % 3]}" for c in uniq])[inv.ravel()]
     # q-values: one family per (by, measure, singles or intersections) ----------------------
+    # The family is every test attempted: a ratio estimated (p-value known) and then set aside as
+    # insufficient counts with p = 1, so that setting small groups aside never shrinks the family.
     family = codes.per_type(t, lambda gt: " x " in gt, np.int64)          # 1: intersections
     q = np.full(size, np.nan)
     tested = np.isin(measure, [MEASURES.index("rate_ratio"), MEASURES.index("conversion_ratio")])
+    p_family = np.where(insufficient & np.isfinite(p_attempted), 1.0, est["p_value"])
     if tested.any():
-        q[tested] = stats.bh_qvalues(est["p_value"][tested],
+        q[tested] = stats.bh_qvalues(p_family[tested],
                                      groups=(b[tested] * len(MEASURES) + measure[tested]) * 2 + family[tested])
-    # flags ------------------------------------------------------------------------------
-    flag_text = np.asarray(stats.significance_flags(est["lower_95"], est["upper_95"], est["lower_998"], est["upper_998"]),
-                           dtype=object)
+    q[insufficient] = np.nan
+    # flags: a direction only for a finding (95% interval excludes 1 and q below the fdr) --------
+    flag_text = np.asarray(finding_flags(est["lower_95"], est["upper_95"], est["lower_998"], est["upper_998"], q,
+                                         options.fdr), dtype=object)
     flag_codes, flag_uniques = pd.factorize(flag_text)
     flag = labels.codes(list(flag_uniques))[flag_codes]
     flag = np.where(is_ratio, flag, labels.code("not compared"))

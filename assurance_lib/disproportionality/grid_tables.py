@@ -52,10 +52,10 @@ def _num(s: pd.Series) -> pd.Series:
 def _relation_measures(total_type: str, part_type: str) -> tuple[str, ...]:
     """The measures on whose rows a relation between groups holds (their counts are the stage's children)."""
     if total_type == "all" and part_type == "ethnicity_major":
-        return (*MEASURES, "dsr_per_10000", "conversion_ratio_imd")
+        return (*MEASURES, "dsr_per_10000", "conversion_ratio_imd", "rate_ratio_with_uasc", "uasc_children")
     if part_type == "ethnicity_minor":
-        return (*MEASURES, "conversion_ratio_imd")
-    return tuple(MEASURES)
+        return (*MEASURES, "conversion_ratio_imd", "rate_ratio_with_uasc", "uasc_children")
+    return (*MEASURES, "rate_ratio_with_uasc", "uasc_children")
 
 def grid_shares() -> tuple[Share, ...]:
     """Cells of ``disproportionality.csv`` that repeat other cells of the same table.
@@ -138,8 +138,8 @@ def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tupl
         notes=("Counts are children, not episodes: flows count children with the event in the window, stocks "
                "children on a plan or looked after at the period end. Rates per 10,000 children of the group "
                "(Byar's method for 10 or more, exact Poisson below); rate ratios against the reference group "
-               "(score method for two Poisson rates); conversions with Wilson intervals and ratios with Katz log "
-               "intervals; representation index descriptive only; dsr_per_10000: age-standardised rate (direct "
+               "(score method for two Poisson rates); conversions with Wilson intervals and ratios with score "
+               "intervals and tests (Miettinen-Nurminen); representation index descriptive only; dsr_per_10000: age-standardised rate (direct "
                "standardisation to the partnership's child population by age band, Dobson interval). q-values: Benjamini-Hochberg within each "
                "period and measure (single characteristics; intersections separately). 'insufficient': too few "
                "children or too wide an interval to estimate. [c] suppressed, [z] not applicable."),

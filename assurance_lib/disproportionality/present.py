@@ -443,8 +443,8 @@ def trend_ratios_data(published_trends: pd.DataFrame, *, stage: str) -> pd.DataF
 def show_trend_ratios(ctx: Any, res: Any, *, stage: str | None = None) -> Any:
     """Line chart of each major ethnic group's quarterly rate ratio at one stage (``trend_stage`` by default).
 
-    Numbers: :func:`trend_ratios_data`. One line per major group (at most four: White, the
-    reference's own major group, and Not known are left out), with its 95% interval band and a
+    Numbers: :func:`trend_ratios_data`. Small multiples: one panel per major group (White, the
+    reference's own major group, and Not known are left out), each with its 95% interval band and a
     dashed line at 1; a suppressed quarter leaves a gap. Quarterly counts are small: choose a
     stage with enough children (referrals).
     """
@@ -456,18 +456,18 @@ def show_trend_ratios(ctx: Any, res: Any, *, stage: str | None = None) -> Any:
         return _note(f"No quarterly rate ratios by major ethnic group at the {ref.stage(stage).label.lower()} stage.")
     st = ref.stage(stage)
     ref_group = d["reference_group"].iloc[0]
-    chart = charts.line(pd.DataFrame({"quarter": d["period"].to_numpy(), "group": d["group_label"].to_numpy(),
-                                      "ratio": d["value"].to_numpy(), "lower_95": d["lower_95"].to_numpy(),
-                                      "upper_95": d["upper_95"].to_numpy()}),
-                        x="quarter", y="ratio", series="group", lower="lower_95", upper="upper_95", reference=1.0,
-                        name=f"dispro_trend_ratios_{stage}",
-                        title=f"{st.label}: ratio against {ref_group} each quarter, by major ethnic group",
-                        subtitle=("Rate ratio of children with the event in the quarter, with 95% intervals (bands); "
-                                  "1 = same likelihood; a gap is a suppressed quarter [c]"),
-                        source=SOURCE, ylabel="rate ratio",
-                        alt=(f"Line chart of the quarterly rate ratio for {st.label.lower()} of each major ethnic group "
-                             f"against {ref_group} over the last eight quarters, with 95% interval bands and a dashed "
-                             "line at 1; the data table gives the values."))
+    chart = charts.small_multiples(pd.DataFrame({"quarter": d["period"].to_numpy(), "group": d["group_label"].to_numpy(),
+                                                 "ratio": d["value"].to_numpy(), "lower_95": d["lower_95"].to_numpy(),
+                                                 "upper_95": d["upper_95"].to_numpy()}),
+                                   x="quarter", y="ratio", panel="group", lower="lower_95", upper="upper_95", reference=1.0,
+                                   name=f"dispro_trend_ratios_{stage}",
+                                   title=f"{st.label}: ratio against {ref_group} each quarter, by major ethnic group",
+                                   subtitle=("Rate ratio of children with the event in the quarter, with its 95% interval "
+                                             "(band), one panel per group; 1 = same likelihood; a gap is a suppressed quarter [c]"),
+                                   source=SOURCE, ylabel="rate ratio",
+                                   alt=(f"Small multiples, one panel per major ethnic group, of the quarterly rate ratio for "
+                                        f"{st.label.lower()} against {ref_group} over the last eight quarters, with 95% interval "
+                                        "bands and a dashed line at 1; the data table gives the values."))
     return ctx.publish.figure(chart)
 
 
@@ -481,12 +481,14 @@ def show_benchmark(res: Results) -> Any:
                  "The partnership against England and its region, children per 10,000 aged 0 to 17", decimals=1)
 
 
-def show_funnels(ctx: Any, res: Results, *, stages: list[str] | None = None) -> list[Any]:
-    """Funnel plots of every local authority (latest DfE year) with the partnership marked.
+def show_funnels(ctx: Any, res: Results, *, stages: list[str] | None = None) -> Any:
+    """Funnel plots of every local authority (latest DfE year) with the partnership and its statistical neighbours marked.
 
     Numbers: :func:`~.benchmark.funnel_data` (points and limits) for each of the ``funnel_stages``.
+    Returns the published figures as one displayable list (:class:`~assurance_lib.charts.Figures`),
+    so that every plot shows in JupyterLab and on the HTML page.
     """
-    figs = []
+    figs = charts.Figures()
     for s in stages or list(res.settings.funnel_stages):
         f = funnel_data(res.benchmark, s)
         chart = charts.funnel(f.points, f.limits, x="population", y="rate", name=f"dispro_funnel_{s}",
@@ -494,9 +496,11 @@ def show_funnels(ctx: Any, res: Results, *, stages: list[str] | None = None) -> 
                               subtitle=f"Per 10,000 children, DfE {f.year} (year to 31 March); the partnership: 12 months to the period end",
                               source=ref.BENCHMARK_SOURCE, highlight="This partnership", label_col="area",
                               limit_cols=f.limit_cols, xlabel="children aged 0 to 17", ylabel="per 10,000 children",
+                              marked="neighbour", marked_label="Statistical neighbours",
                               alt=(f"Funnel plot of the rate per 10,000 children for {ref.stage(s).label.lower()} in every local "
                                    f"authority against its child population, with 95% and 99.8% limits around England's rate "
-                                   f"of {f.target:.1f}; the partnership is marked with a diamond."))
+                                   f"of {f.target:.1f}; the partnership is marked with a diamond and its statistical "
+                                   "neighbours with open triangles."))
         figs.append(ctx.publish.figure(chart))
     return figs
 
@@ -506,7 +510,7 @@ def publish_flags(ctx: Any, res: Results) -> pd.DataFrame:
 
     The flags are :func:`~.findings.findings` of the published grid at the ``fdr`` setting.
     """
-    f = findings(res.table, fdr=float(res.settings.fdr))
+    f = findings(res.table, fdr=float(res.settings.fdr), threshold=int(ctx.config.disclosure.threshold))
     return ctx.publish.flags(f, unit="children", source="disproportionality.csv of this pack")
 
 
@@ -539,10 +543,10 @@ def method_choices(ctx: Any, res: Results) -> pd.DataFrame:
                       "conversions as given by feeder_count and converted (" + supplied + ")",
                       supplied,
                       f"count or reference count below {s.min_count}, or 95% interval upper/lower above {s.max_ci_ratio}",
-                      "Benjamini-Hochberg within period x measure (single characteristics; intersections separately)",
+                      "Benjamini-Hochberg within period x measure (single characteristics; intersections separately), every test attempted (insufficient ones with p = 1)",
                       "per 10,000 children; Byar (10 or more) or exact Poisson",
                       "score interval and test for two Poisson rates (statsmodels)",
-                      "Wilson interval; ratio with Katz log interval, Pearson chi-square p-value",
+                      "Wilson interval; ratio with the Miettinen-Nurminen score interval and score test (statsmodels)",
                       "trends, deprivation-stratified ratios; groups absent from the aggregate (never taken as zero)"],
         })
     return pd.DataFrame({
@@ -555,10 +559,10 @@ def method_choices(ctx: Any, res: Results) -> pd.DataFrame:
                   f"{int(s.lookback_months)} months",
                   "left out of looked-after stages" if s.exclude_uasc_cla else "included",
                   f"count or reference count below {s.min_count}, or 95% interval upper/lower above {s.max_ci_ratio}",
-                  "Benjamini-Hochberg within period x measure (single characteristics; intersections separately)",
+                  "Benjamini-Hochberg within period x measure (single characteristics; intersections separately), every test attempted (insufficient ones with p = 1)",
                   "per 10,000 children; Byar (10 or more) or exact Poisson",
                   "score interval and test for two Poisson rates (statsmodels)",
-                  "Wilson interval; ratio with Katz log interval, Pearson chi-square p-value",
+                  "Wilson interval; ratio with the Miettinen-Nurminen score interval and score test (statsmodels)",
                   "observed / expected from population share; descriptive only",
                   "direct, to the partnership's child population by age band; Dobson interval"],
     })

@@ -207,7 +207,7 @@ class Settings:
     def grid_options(self) -> GridOptions:
         """The options of the grid (reference group, smallest count, widest interval)."""
         return GridOptions(reference=str(self.reference_group), min_count=int(self.min_count),
-                           max_ci_ratio=float(self.max_ci_ratio))
+                           max_ci_ratio=float(self.max_ci_ratio), fdr=float(self.fdr))
 
     def feeder_map(self) -> dict[str, str]:
         """Every stage's feeder stage (the defaults with this run's overrides)."""
