@@ -7,6 +7,7 @@ the chart shows (published beside it as its data table); ``chart_*`` draws it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,8 @@ __all__ = [
     "show_actions_attention",
     "publish_flags",
     "method_notes",
+    "method_notes_markdown",
+    "show_briefings",
 ]
 
 _SOURCE = "Multi-agency case file audits (agency self-grades and panel moderated grades)"
@@ -262,7 +265,26 @@ def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int = 1) -> Any:
     return styled(published, spec.title, decimals=decimals, uid="audit_" + spec.name)
 
 
-def method_notes(res: AuditResults) -> str:
+def method_notes(res: AuditResults) -> Any:
+    """The "Method and caveats" section for display (:func:`method_notes_markdown` through
+    :func:`assurance_lib.display.markdown`)."""
+    from ..display import markdown
+
+    return markdown(method_notes_markdown(res))
+
+
+def show_briefings(ctx: Any, res: AuditResults, which: str = "this period") -> Any:
+    """Write the seven-minute briefings (:func:`~.briefings.briefings`) and return them for display
+    (through :func:`assurance_lib.display.markdown`: links kept only to the pack's own files)."""
+    from ..display import markdown
+    from ..safe_text import pack_files
+    from .briefings import briefings
+
+    md = briefings(ctx, res, which)
+    return markdown(md, pack_files=pack_files(Path(ctx.run_dir) / "shareable"))
+
+
+def method_notes_markdown(res: AuditResults) -> str:
     """The "Method and caveats" section as Markdown (generated from the settings actually used)."""
     s = res.settings
     fw = res.inputs.framework

@@ -511,10 +511,11 @@ def publish_flags(ctx: Any, res: Results) -> pd.DataFrame:
 
 
 def show_findings_summary(flags: pd.DataFrame, *, top: int = 5) -> Any:
-    """:func:`~.findings.findings_summary` for display (IPython Markdown)."""
-    from IPython.display import Markdown
+    """:func:`~.findings.findings_summary` for display (through :func:`assurance_lib.display.markdown`:
+    any text from the inputs is shown as text)."""
+    from ..display import markdown
 
-    return Markdown(findings_summary(flags, top=top))
+    return markdown(findings_summary(flags, top=top))
 
 
 def method_notes(ctx: Any, res: Results) -> Any:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..config import Period
 from ..tables import FLAG_COLUMNS, SEVERITIES
-from .inputs import ANALYSES, SENTIMENTS, PublishedPack, ReportInputs
+from .inputs import SENTIMENTS, PublishedPack, ReportInputs
 from .settings import Settings
 
 __all__ = [
@@ -47,7 +47,8 @@ def _flag_keys(df: pd.DataFrame) -> pd.Series:
     return base + "|" + occ
 
 
-def flags_register(flags: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+def flags_register(flags: pd.DataFrame, previous: pd.DataFrame | None = None, *,
+                   order: Sequence[str] = ()) -> pd.DataFrame:
     """The flags register: every flag, grouped and ordered by severity, nothing lost or invented.
 
     Parameters
@@ -62,7 +63,7 @@ def flags_register(flags: pd.DataFrame, previous: pd.DataFrame | None = None) ->
     DataFrame
         ``ref`` (``H1``, ``H2``, ``M1`` ...), the :data:`FLAG_COLUMNS` exactly as published, and
         ``status`` (``new``, ``continuing`` or ``not compared``). Ordered high, medium, low; within
-        a severity by analysis (:data:`ANALYSES` order) and then as published.
+        a severity by analysis (in ``order``, the analyses' names in run order) and then as published.
 
     Examples
     --------
@@ -73,7 +74,7 @@ def flags_register(flags: pd.DataFrame, previous: pd.DataFrame | None = None) ->
     d = flags[list(FLAG_COLUMNS)].copy().astype(object).reset_index(drop=True)
     d["_order"] = range(len(d))
     d["_sev"] = d["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
-    d["_an"] = d["analysis"].map({a: i for i, a in enumerate(ANALYSES)}).fillna(len(ANALYSES))
+    d["_an"] = d["analysis"].map({a: i for i, a in enumerate(order)}).fillna(len(order))
     if previous is None:
         status = pd.Series("not compared", index=d.index, dtype=object)
     else:
@@ -398,6 +399,7 @@ def compute(inputs: ReportInputs, settings: Settings, period: Period, *, suppres
         children = summarise_children_feedback(inputs.children_feedback)
     if inputs.practitioner_survey is not None:
         practitioners = summarise_practitioner_survey(inputs.practitioner_survey, by=("theme",))
-    return ReportResults(register=flags_register(pack.flags, prev.flags if prev is not None else None),
+    return ReportResults(register=flags_register(pack.flags, prev.flags if prev is not None else None,
+                                                    order=[a.name for a in pack.analyses]),
                          flag_changes=flag_changes, number_changes=number_changes, number_notes=tuple(number_notes),
                          oba=oba, children=children, practitioners=practitioners)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..tables import SEVERITIES
 from .compute import ReportResults
-from .inputs import ANALYSES, ANALYSIS_PAGES, ANALYSIS_PREFIXES, ANALYSIS_TITLES, SECTIONS, PublishedPack, ReportInputs
+from .inputs import SECTIONS, PublishedPack, ReportInputs
 
 __all__ = ["gaps", "sections", "commentary_md"]
 
@@ -33,7 +33,7 @@ def _fmt_value(v: Any, suppressed: str) -> str:
 
 def _evidence_for(analysis: str, pack: PublishedPack) -> tuple[list[str], list[str]]:
     cited = set(pack.flags.loc[pack.flags["analysis"].eq(analysis), "evidence_table"].astype(str)) - {""}
-    prefixes = ANALYSIS_PREFIXES.get(analysis, (analysis,))
+    prefixes = pack.analysis(analysis).table_prefixes or (analysis,)
     tables = sorted(n for n in pack.declarations if (n in cited or n.startswith(prefixes)) and n != f"flags_{analysis}")
     if f"flags_{analysis}" in pack.declarations:
         tables.append(f"flags_{analysis}")
@@ -43,10 +43,10 @@ def _evidence_for(analysis: str, pack: PublishedPack) -> tuple[list[str], list[s
 
 def _evidence_md(analysis: str, pack: PublishedPack) -> str:
     tables, figs = _evidence_for(analysis, pack)
-    page = ANALYSIS_PAGES[analysis]
+    rec = pack.analysis(analysis)
     lines = []
-    if page in pack.pages:
-        lines.append(f"- The full analysis: [{ANALYSIS_TITLES[analysis]}]({page}.html)")
+    if rec.notebook in pack.pages:
+        lines.append(f"- The full analysis: [{rec.report_title}]({rec.notebook}.html)")
     for t in tables:
         lines.append(f"- Table: {_link_table(t, pack.declarations)}")
     for f in figs:
@@ -108,8 +108,9 @@ def gaps(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFrame | 
     pack, sup = inputs.pack, suppressed
     out: list[str] = []
     for a in pack.missing_flags:
-        out.append(f"The {ANALYSIS_TITLES[a]} analysis published no flags file this period: its findings are missing "
-                   f"from the register. Fill it by re-running notebook {ANALYSIS_PAGES[a]} with complete inputs.")
+        rec = pack.analysis(a)
+        out.append(f"The {rec.report_title} analysis published no flags file this period: its findings are missing "
+                   f"from the register. Fill it by re-running notebook {rec.notebook} with complete inputs.")
     if inputs.children_feedback is None:
         out.append("No children's and young people's feedback summary was given for this period, so the voice of the child "
                    "is not evidenced here. Fill it by asking the participation team for counts by theme and sentiment "
@@ -176,10 +177,9 @@ def _summary(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFram
     """Executive summary: flags by severity and analysis, the high ones, what changed, children's feedback, gaps."""
     flags = inputs.pack.flags
     n_by_sev = {s: int(flags["severity"].eq(s).sum()) for s in SEVERITIES}
-    n_by_an = {a: int(flags["analysis"].eq(a).sum()) for a in ANALYSES}
+    by_an = ", ".join(f"{a.short} {int(flags['analysis'].eq(a.name).sum())}" for a in inputs.pack.analyses)
     summary = [f"- **{len(flags)} flags** were raised this period: {n_by_sev['high']} high, {n_by_sev['medium']} medium "
-               f"and {n_by_sev['low']} low severity (disproportionality {n_by_an['disproportionality']}, Section 11 "
-               f"{n_by_an['section11']}, case audits {n_by_an['audits']})."]
+               f"and {n_by_sev['low']} low severity ({by_an})."]
     for _, r in res.register[res.register["severity"].eq("high")].head(5).iterrows():
         summary.append(f"- High ({r['ref']}): {r['statement']}")
     if res.flag_changes is not None:
@@ -202,7 +202,7 @@ def _summary(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFram
 
 def _data(pack: PublishedPack, sup: str) -> str:
     """What does the data tell us: the disproportionality flags and evidence."""
-    data_md = [f"What the {ANALYSIS_TITLES['disproportionality']} analysis found:\n",
+    data_md = [f"What the {pack.analysis('disproportionality').report_title} analysis found:\n",
                _flags_md(pack.flags[pack.flags["analysis"].eq("disproportionality")], pack, sup),
                _evidence_md("disproportionality", pack)]
     if "disproportionality" in pack.missing_flags:
@@ -214,7 +214,8 @@ def _quality_assurance(pack: PublishedPack, sup: str) -> str:
     """What does quality assurance tell us: the audit and Section 11 flags and evidence."""
     qa = []
     for a in ("audits", "section11"):
-        qa.append(f"### {ANALYSIS_TITLES[a][0].upper() + ANALYSIS_TITLES[a][1:]}\n")
+        title = pack.analysis(a).report_title
+        qa.append(f"### {title[0].upper() + title[1:]}\n")
         qa.append("The analysis published no flags file this period (see the gaps).\n" if a in pack.missing_flags
                   else _flags_md(pack.flags[pack.flags["analysis"].eq(a)], pack, sup))
         qa.append(_evidence_md(a, pack))
