@@ -60,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for i in val.inputs:
             rows = f"{i['rows']} rows" if i.get("rows") is not None else ""
             print(f"  ok  {i['notebook']:<24} {i['contract']:<24} {i['path']} {rows}")
+        for gap in val.gaps:
+            print(f"  gap {gap}")
         print(f"{len(val.inputs)} inputs checked against their contracts; no problems found.")
         return EXIT_OK
     if args.command == "list":

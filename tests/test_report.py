@@ -461,3 +461,19 @@ def test_the_four_steps_give_what_analyse_gives(tmp_path: Path, monkeypatch: pyt
     report.write(ctx, inputs, res, rep)
     assert rep.sections["summary"].startswith("- **4 flags** were raised this period: 2 high, 1 medium and 1 low")
     assert (pack / "shareable" / "text" / "assurance_report.md").read_text().count("## ") >= len(report.SECTIONS)
+
+
+def test_optional_inputs_with_no_rows_are_gaps_not_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: children's feedback and the survey with a header only, and an empty commentary, are gaps."""
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
+    (tmp_path / "feedback.csv").write_text("activity,theme,sentiment,children\n")
+    survey_header = Path("data/synthetic/practitioner_survey.csv").read_text(encoding="utf-8").splitlines()[0]
+    (tmp_path / "survey.csv").write_text(survey_header + "\n")
+    (tmp_path / "commentary.md").write_text("")
+    rep = report.analyse(_ctx(pack, children_feedback_path=str(tmp_path / "feedback.csv"),
+                              practitioner_survey_path=str(tmp_path / "survey.csv"),
+                              commentary_path=str(tmp_path / "commentary.md")))
+    assert "children" not in rep.tables and "practitioners" not in rep.tables
+    assert any("No children's and young people's feedback summary was given" in g for g in rep.gaps)
+    assert "The partnership has not added commentary to this section." in rep.commentary["summary"]

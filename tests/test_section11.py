@@ -532,3 +532,14 @@ def test_any_ordinal_scale_orders_worst_to_best_whatever_its_direction() -> None
         assert sc.parse("not a level") is None
 
     check()
+
+
+def test_a_survey_with_a_header_only_is_a_gap_not_a_crash(fixture: dict[str, str], tmp_path: Path) -> None:
+    """Issue 14: an optional input with no rows is treated as not given (the notebook says there is none)."""
+    from assurance_lib.section11 import analyse
+
+    empty = tmp_path / "survey.csv"
+    empty.write_text(Path("data/synthetic/practitioner_survey.csv").read_text(encoding="utf-8").splitlines()[0] + "\n",
+                     encoding="utf-8")
+    res = analyse(_ctx(fixture, survey_path=str(empty)))
+    assert res.triangulation is None and res.survey_summary is None

@@ -173,6 +173,8 @@ class _Run:
         log.info(f"Assurance pack for {self.cfg.partnership}, {self.cfg.period.label} (run {self.run_id}, "
                  f"assurance_lib {__version__})")
         log.info(f"Parameters: {rel(self.cfg.params_file, self.cfg.root)}; inputs checked: {len(self.val.inputs)}")
+        for gap in self.val.gaps:
+            log.info(f"Gap: {gap}")
         if left_over:
             log.info(f"Removed {len(left_over)} partial pack(s) left by a run that stopped: "
                      + ", ".join(p.name for p in left_over))

@@ -611,11 +611,16 @@ def load(settings: Settings, *, run_dir: Path, output_root: Path, period: Period
     pack = read_pack(run_dir, analyses)
     previous, comparison = _previous(settings, output_root, period, analyses)
     s = settings
+
+    def optional(read: Any, path: Path | None) -> pd.DataFrame | None:
+        """An optional input: None when not given or when it has no rows (a gap in knowledge, not a failure)."""
+        frame = read(path) if path else None
+        return None if frame is None or frame.empty else frame
+
     return ReportInputs(
         pack=pack, previous=previous, comparison=comparison,
-        commentary=read_commentary(s.commentary_path) if s.commentary_path else None,
-        children_feedback=read_children_feedback(s.children_feedback_path) if s.children_feedback_path else None,
-        practitioner_survey=(read_practitioner_survey_for_report(s.practitioner_survey_path)
-                             if s.practitioner_survey_path else None),
+        commentary=optional(read_commentary, s.commentary_path),
+        children_feedback=optional(read_children_feedback, s.children_feedback_path),
+        practitioner_survey=optional(read_practitioner_survey_for_report, s.practitioner_survey_path),
         oba_spec=load_oba_spec(s.oba_path),
     )

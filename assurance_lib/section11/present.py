@@ -174,7 +174,7 @@ def show_trends(ctx: Any, res: Section11Results) -> Any:
 def show_triangulation(ctx: Any, res: Section11Results) -> Any:
     """Publish the comparison of self-ratings with practitioner survey answers (when a survey was given)."""
     if res.triangulation is None:
-        return _styled(pd.DataFrame({"note": ["No practitioner survey was given for this run (survey_path is empty)."]}),
+        return _styled(pd.DataFrame({"note": ["No practitioner survey answers were given for this run (survey_path is empty or has no rows)."]}),
                       "Practitioner survey")
     s = res.run_settings
     return _pub(ctx, res.triangulation, _spec(
