@@ -514,3 +514,15 @@ def test_a_framework_missing_a_setting_names_every_key(tmp_path):
     for key, expected in (("audit_types", "a list"), ("finding_kinds", "a list"), ("action_log.amber_days", "a whole number")):
         assert f"key '{key}': missing or of the wrong type (expected {expected})" in msg
     assert len(ei.value.problems) == 3
+
+
+def test_the_runs_own_symbols_are_written(fixture) -> None:
+    """Symbols come from the run's DisclosureConfig: an open action has no closed date, an audit that
+    re-audits nothing has no previous audit (not applicable), whatever the run calls that."""
+    from assurance_lib.config import DisclosureConfig
+
+    r = audits.compute(_inputs(fixture), _settings(fixture, n_boot=0), Q2, symbols=DisclosureConfig(not_applicable="n/a"))
+    open_actions = r.actions[r.actions["status_at_period_end"].eq("open")]
+    assert len(open_actions) and open_actions["closed_date"].eq("n/a").all()
+    assert "[z]" not in set(r.actions["closed_date"]) | set(r.audits["previous_audit_id"])
+    assert r.audits["previous_audit_id"].eq("n/a").any()

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from assurance_lib import readers, registry, report
+from assurance_lib.config import DisclosureConfig
 from assurance_lib.errors import InputError
 from assurance_lib.tables import FLAG_COLUMNS
 
@@ -105,7 +106,7 @@ def test_missing_flags_file_is_reported(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- numbers that moved
 def test_compare_numbers_from_published_values_only(packs) -> None:
     cur, prev = packs
-    ch, notes = report.compare_numbers(cur, prev, suppressed="[c]")
+    ch, notes = report.compare_numbers(cur, prev, symbols=DisclosureConfig())
     got = {(r.table, r.key, r.measure): (r.previous, r.current, r.change, r.direction) for r in ch.itertuples()}
     assert got == {
         # dispro referral Black: 40 -> 46 children, 412.0 -> 474.2 per 10,000
@@ -136,7 +137,7 @@ def test_rows_are_matched_across_periods_without_the_period_key(tmp_path: Path) 
                               "source": "s", "keys": ["period", "stage"], "counts": ["count"]})
         (t / "index.json").write_text(json.dumps(idx))
         packs.append(report.read_pack(p, registry.ANALYSES))
-    ch, _ = report.compare_numbers(packs[1], packs[0], suppressed="[c]")
+    ch, _ = report.compare_numbers(packs[1], packs[0], symbols=DisclosureConfig())
     g = ch[ch["table"].eq("grid")]
     # referral 40 -> 46; cpp unchanged, so not listed
     assert [tuple(r) for r in g[["key", "measure", "change", "direction"]].itertuples(index=False)] == [
@@ -145,7 +146,7 @@ def test_rows_are_matched_across_periods_without_the_period_key(tmp_path: Path) 
 
 def test_value_suppressed_this_period_gives_suppressed_change(packs) -> None:
     cur, prev = packs
-    ch, _ = report.compare_numbers(prev, cur, suppressed="[c]")  # reversed: Q1 values are now "current"
+    ch, _ = report.compare_numbers(prev, cur, symbols=DisclosureConfig())  # reversed: Q1 values are now "current"
     row = ch[(ch["key"] == "stage=cpp; group=Black") & (ch["measure"] == "children")].iloc[0]
     assert (row["previous"], row["current"], row["change"]) == ("12", "[c]", "[c]")
 
@@ -420,6 +421,19 @@ def test_oba_with_previous_values(packs) -> None:
         ("40", "46", "+6", "up"), ("[c]", "12", "[c]", "not comparable"), ("[z]", "1", "[z]", "not applicable")]
 
 
+def test_the_report_writes_the_runs_own_symbols(packs) -> None:
+    """Symbols come from the run's DisclosureConfig, not from the report's code."""
+    cur, _ = packs
+    own = DisclosureConfig(not_available="n/a", not_applicable="-")
+    spec = [{"area": "J", "question": "How much did we do?", "label": "Missing", "table": "no_such_table",
+             "where": {}, "column": "children"},
+            {"area": "S", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"}]
+    v = report.oba_view(cur, spec, None, symbols=own)
+    assert list(v["value"]) == ["n/a", "n/a"]
+    w = report.oba_with_previous(v, v, suppressed="[c]", not_available="n/a", not_applicable="-")
+    assert list(w["change"]) == ["n/a", "-"]
+
+
 def test_unreadable_previous_pack_gives_no_comparison_not_a_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
     old = make_pack(tmp_path / "outputs" / "2026-27-Q1" / "20260701T050000Z", "Q1")
@@ -453,7 +467,7 @@ def test_the_four_steps_give_what_analyse_gives(tmp_path: Path, monkeypatch: pyt
     assert settings.previous_run_dir is None and settings.commentary_path is None
     inputs = report.load(settings, run_dir=ctx.run_dir, output_root=ctx.config.output_root, period=ctx.config.period,
                          analyses=ctx.analyses)
-    res = report.compute(inputs, settings, ctx.config.period, suppressed="[c]")
+    res = report.compute(inputs, settings, ctx.config.period, symbols=ctx.config.disclosure)
     # FLAGS_Q2 by hand: 4 flags (2 disproportionality, 2 audits); no previous pack, so no changes
     assert len(res.register) == 4 and res.flag_changes is None and res.number_changes is None
     rep = report.publish(ctx, inputs, res)

@@ -52,7 +52,7 @@ def analyse(ctx: Any) -> AuditResults:
     except (TypeError, ValueError) as exc:
         raise InputError(Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}",
                                  message=str(exc))) from None
-    return compute(load(settings), settings, ctx.config.period)
+    return compute(load(settings), settings, ctx.config.period, symbols=ctx.config.disclosure)
 
 
 def show_register(ctx: Any, res: AuditResults) -> Any:
@@ -169,6 +169,7 @@ def chart_reaudit(ctx: Any, res: AuditResults) -> Any | None:
 def show_agreement(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_agreement``: agencies' own grades against the panel's."""
     s = res.settings
+    na = ctx.config.disclosure.not_available
     spec = TableSpec(name="audit_agreement", title="Do agencies grade their practice as the panel does?", unit="cases",
                      rule="small-sample", source=_SOURCE, keys=("level", "subject"),
                      notes=(f"A unit is one agency's grade of one case in one domain. Exact: same grade; adjacent: "
@@ -176,9 +177,9 @@ def show_agreement(ctx: Any, res: AuditResults) -> Any:
                             f"{CONFIDENCE:.0%} interval resamples whole cases ({s.n_boot} resamples, seed {s.seed}) "
                             f"because grades cluster within cases. Indicative below {s.min_units} units or "
                             f"{s.min_cases} cases. alpha_moderators: Krippendorff's ordinal alpha across moderators' "
-                            "independent grades, where recorded ([x] otherwise)."))
+                            f"independent grades, where recorded ({na} otherwise)."))
     out = res.agreement.copy()
-    out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), "[x]")
+    out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), na)
     return _shown(ctx.publish.table(out, spec), spec, decimals=3)
 
 

@@ -110,7 +110,8 @@ def publish_tables(ctx: Any, inputs: Inputs, settings: Settings, computed: GridR
 
     The tables and their declarations are :func:`~.compute.build_tables`.
     """
-    items = build_tables(inputs, settings, computed, period=ctx.config.period, partnership=ctx.config.partnership)
+    items = build_tables(inputs, settings, computed, period=ctx.config.period, partnership=ctx.config.partnership,
+                         symbols=ctx.config.disclosure)
     shown = ctx.publish.tables(list(items.values()))
     return dict(zip(items, shown))
 

@@ -128,7 +128,7 @@ def analyse(ctx: Any) -> Report:
                                  message=str(exc))) from None
     cfg = ctx.config
     inputs = load(settings, run_dir=ctx.run_dir, output_root=cfg.output_root, period=cfg.period, analyses=ctx.analyses)
-    res = compute(inputs, settings, cfg.period, suppressed=cfg.disclosure.suppressed)
+    res = compute(inputs, settings, cfg.period, symbols=cfg.disclosure)
     rep = publish(ctx, inputs, res)
     write(ctx, inputs, res, rep)
     rep.pack_files = pack_files(Path(ctx.run_dir) / "shareable")
@@ -181,7 +181,7 @@ def publish(ctx: Any, inputs: ReportInputs, res: ReportResults) -> Report:
     rep.tables["oba"] = ctx.publish.table(res.oba, TableSpec(
         name="report_oba", title="How much did we do, how well did we do it, is anyone better off?",
         source="published tables and flags of this pack (and the previous period's flags)",
-        notes=REPORT_TABLE_NOTE + " [x]: the evidence for the measure is not in this pack.",
+        notes=REPORT_TABLE_NOTE + f" {cfg.disclosure.not_available}: the evidence for the measure is not in this pack.",
         keys=("area", "question", "measure"), **rule_kw))
     rep.captions["oba"] = "Outcomes-based accountability view"
 
@@ -214,8 +214,10 @@ def write(ctx: Any, inputs: ReportInputs, res: ReportResults, rep: Report) -> Re
     cfg = ctx.config
     sup = cfg.disclosure.suppressed
     prev_label = cfg.period.previous().label
-    rep.gaps = text.gaps(inputs, res, rep.tables.get("children"), prev_label=prev_label, suppressed=sup)
-    rep.sections = text.sections(inputs, res, rep.tables, rep.gaps, prev_label=prev_label, suppressed=sup)
+    na = cfg.disclosure.not_available
+    rep.gaps = text.gaps(inputs, res, rep.tables.get("children"), prev_label=prev_label, suppressed=sup, not_available=na)
+    rep.sections = text.sections(inputs, res, rep.tables, rep.gaps, prev_label=prev_label, suppressed=sup,
+                                 not_available=na)
     cleared = dict(rep.commentary)
     rep.commentary = {key: text.commentary_md(key, cleared, rep.withheld) for key, _ in SECTIONS}
     ctx.publish.text("assurance_report", f"# Quarterly assurance report, {cfg.period.label}\n\n"

@@ -99,7 +99,7 @@ def _pct(v: Any) -> str:
 
 
 def gaps(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFrame | None, *, prev_label: str,
-         suppressed: str) -> list[str]:
+         suppressed: str, not_available: str = "[x]") -> list[str]:
     """The gaps in knowledge, each with how to fill it: missing flags files and inputs, no comparison,
     tables not compared, suppressed values, flags resting on them, outcome measures not available.
 
@@ -135,7 +135,7 @@ def gaps(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFrame | 
     fsup = pack.flags[pack.flags["value"].astype(str).eq(sup)]
     for _, r in fsup.iterrows():
         out.append(f"A flag rests on a suppressed value ({r['analysis']}, {r['measure']}): {r['statement']}")
-    for _, r in res.oba[res.oba["value"].eq("[x]")].iterrows():
+    for _, r in res.oba[res.oba["value"].eq(not_available)].iterrows():
         out.append(f"Outcomes view: '{r['measure']}' is not available ({r['note']}).")
     if children_pub is not None:
         all_rows = children_pub[children_pub["sentiment"].eq("All sentiments")]
@@ -145,7 +145,7 @@ def gaps(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFrame | 
 
 
 def sections(inputs: ReportInputs, res: ReportResults, published: Mapping[str, pd.DataFrame], found_gaps: list[str], *,
-             prev_label: str, suppressed: str) -> dict[str, str]:
+             prev_label: str, suppressed: str, not_available: str = "[x]") -> dict[str, str]:
     """The Markdown of every report section (:data:`SECTIONS`), keyed by section.
 
     ``published`` holds the report's tables as published (``oba``, and ``children`` and
@@ -159,8 +159,8 @@ def sections(inputs: ReportInputs, res: ReportResults, published: Mapping[str, p
         "quality_assurance": _quality_assurance(pack, sup),
         "practitioners": _practitioners(pack, survey_pub),
         "children": _children(children_pub, sup),
-        "oba": ("Each measure reads one published value (or counts flags); [x] means the evidence is not in this "
-                "pack. Evidence: [report_oba](tables/report_oba.csv).\n"),
+        "oba": (f"Each measure reads one published value (or counts flags); {not_available} means the evidence is not in "
+                "this pack. Evidence: [report_oba](tables/report_oba.csv).\n"),
         "flags": (f"All {len(res.register)} flags raised by the three analyses, exactly as published in their flags "
                   "files, highest severity first. Severity is written out in words in every row. Evidence: "
                   "[report_flags_register](tables/report_flags_register.csv).\n"),
