@@ -171,8 +171,7 @@ def display_path(path: Path | str) -> str:
 
 
 def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: bool = False,
-               categories: Iterable[str] = (), columns: Iterable[str] | None = None,
-               unstripped: Iterable[str] = ()) -> pd.DataFrame:
+               categories: Iterable[str] = (), columns: Iterable[str] | None = None) -> pd.DataFrame:
     """Read a CSV, Excel or parquet file with every column as text.
 
     Values are stripped of surrounding spaces and empty cells become ``<NA>``. A ``_row``
@@ -199,10 +198,6 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
         does not read, strip and hold the others. The file's own columns, all of them, are then
         listed in ``df.attrs[FILE_COLUMNS_ATTR]``, so that a message about a missing column
         (:func:`require_columns`) still names every column the file has.
-    unstripped : iterable of str
-        Text columns returned exactly as read, without stripping or turning empty text into
-        ``<NA>``: for a caller that does it itself with :func:`strip_text` (e.g. on another
-        thread, for a column of millions of identifiers).
 
     Raises
     ------
@@ -216,7 +211,6 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
     suffix = p.suffix.lower()
     cats = list(dict.fromkeys(str(c) for c in categories))
     wanted = None if columns is None else {str(c).strip() for c in columns}
-    keep = {str(c) for c in unstripped}
     file_columns: list[str] | None = None
     try:
         if suffix in (".csv", ".txt"):
@@ -271,7 +265,7 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
         if isinstance(df[c].dtype, pd.CategoricalDtype) or (is_text and c in cats):
             # categories are read as text (``read_csv(dtype="category")`` would turn "007" into 7)
             df[c] = _strip_categories(df[c].astype("category"))
-        elif is_text and c not in keep:
+        elif is_text:
             df[c] = strip_text(df[c])
     return df
 

@@ -1,4 +1,4 @@
-"""How a published table declares itself (the contract in ``shared/DESIGN.md``).
+"""How a published table declares itself (the contract in ``docs/design.md``).
 
 Every table that enters ``shareable/tables/`` is published with a :class:`TableSpec`: its name,
 title, unit, disclosure rule, source and notes, and, for ``children-counts`` tables, which

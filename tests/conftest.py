@@ -1,18 +1,26 @@
-"""Shared fixtures: the project root, a notebook runner, and output isolation."""
+"""Shared fixtures: the project root, the session's quarterly packs, a notebook runner, output isolation.
+
+The real notebooks run once per session: ``quarterly_packs`` builds the packs of 2026-27 Q1 and
+then Q2 with the real pipeline on the bundled synthetic partnership, into one output folder (so
+the Q2 report compares with the Q1 pack). Every test of the notebooks, the pack, the report, the
+pages and the front page reads those packs; none of them may write into them. Tests that need
+other parameters (a failure, a missing input) run the small demo notebook in
+``tests/notebooks/pipeline`` (``demo_pack``, ``write_params``).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("MPLBACKEND", "agg")
-# Kernels started by nbval inherit this: standalone notebook runs write their scratch output to a
-# temporary folder rather than outputs/.
+# Kernels started by the tests inherit this: standalone notebook runs write their scratch output to
+# a temporary folder rather than outputs/.
 os.environ.setdefault("ASSURANCE_OUTPUT_ROOT", tempfile.mkdtemp(prefix="assurance-test-outputs-"))
 
 
@@ -29,8 +37,9 @@ def _isolated_outputs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("MPLBACKEND", "agg")
 
 
-def _run_notebook(name: str, run_dir: Path, *, params_file: str = "parameters/2026-27-Q2.yaml",
-                  timeout: int = 600, **params: Any) -> Path:
+def _run_notebook(
+    name: str, run_dir: Path, *, params_file: str = "parameters/2026-27-Q2.yaml", timeout: int = 600, **params: Any
+) -> Path:
     """Execute ``notebooks/<name>.ipynb`` with papermill into ``run_dir``; return the executed notebook."""
     import papermill as pm
 
@@ -38,10 +47,14 @@ def _run_notebook(name: str, run_dir: Path, *, params_file: str = "parameters/20
     out = run_dir / "internal" / "notebooks" / f"{name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(
-        str(ROOT / "notebooks" / f"{name}.ipynb"), str(out),
+        str(ROOT / "notebooks" / f"{name}.ipynb"),
+        str(out),
         parameters={"params_file": params_file, "run_dir": str(run_dir), **params},
-        kernel_name="python3", cwd=str(ROOT / "notebooks"), progress_bar=False,
-        execution_timeout=timeout, log_output=False,
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        execution_timeout=timeout,
+        log_output=False,
     )
     return out
 
@@ -52,8 +65,7 @@ def run_notebook():
     return _run_notebook
 
 
-# The pipeline's own test notebook lives in tests/notebooks/; it is run by the pipeline tests,
-# not collected by nbval.
+# The pipeline's own test notebook lives in tests/notebooks/; it is run by the pipeline tests.
 collect_ignore_glob = ["notebooks/*"]
 
 DEMO_NOTEBOOKS = ROOT / "tests" / "notebooks" / "pipeline"
@@ -72,8 +84,9 @@ def write_params(path: Path, **overrides: Any) -> Path:
 @pytest.fixture(scope="session")
 def demo_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A pack built by the pipeline from the demo notebook (session-wide, built once)."""
-    import pipeline_contracts  # noqa: F401  (registers the demo input contract)
     from assurance_lib import pipeline
+
+    import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 
     base = tmp_path_factory.mktemp("demo")
     params = write_params(base / "params.yaml")
@@ -83,16 +96,46 @@ def demo_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.pack
 
 
+class QuarterlyPacks(NamedTuple):
+    """The session's two packs of the synthetic partnership and the output folder that holds them."""
+
+    q1: Path
+    q2: Path
+    output_root: Path
+
+
 @pytest.fixture(scope="session")
-def synthetic_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real quarterly pack on the bundled synthetic partnership (default period), built once."""
+def quarterly_packs(tmp_path_factory: pytest.TempPathFactory) -> QuarterlyPacks:
+    """``assurance run`` for 2026-27 Q1 and then 2026-27 Q2 into one output folder, built once.
+
+    Each notebook runs on its defaults (``parameters/2026-27-Q2.yaml`` gives every notebook the
+    values of its parameters cell); Q1 differs in its period, commentary and feedback files and
+    has no practitioner survey. The pipeline writes ``<output root>/2026-27-Q1/LATEST``, which the
+    Q2 report reads for "what changed". Read only: a test that wrote here would break the
+    manifest checks of the others.
+    """
     from assurance_lib import pipeline
 
-    out = tmp_path_factory.mktemp("synthetic") / "out"
-    result = pipeline.run(None, output_root=out, quiet=True)
-    assert result.code == 0, result.message
-    assert result.pack is not None
-    return result.pack
+    out = tmp_path_factory.mktemp("quarterly") / "outputs"
+    q1 = pipeline.run("parameters/2026-27-Q1.yaml", output_root=out, quiet=True)
+    assert q1.code == 0, q1.message
+    assert q1.pack is not None
+    q2 = pipeline.run("parameters/2026-27-Q2.yaml", output_root=out, quiet=True)
+    assert q2.code == 0, q2.message
+    assert q2.pack is not None
+    return QuarterlyPacks(q1.pack, q2.pack, out)
+
+
+@pytest.fixture(scope="session")
+def synthetic_pack(quarterly_packs: QuarterlyPacks) -> Path:
+    """The real quarterly pack of the default period (2026-27 Q2) on the synthetic partnership."""
+    return quarterly_packs.q2
+
+
+@pytest.fixture(scope="session")
+def q1_pack(quarterly_packs: QuarterlyPacks) -> Path:
+    """The real quarterly pack of 2026-27 Q1 (no earlier pack: its report lists no changes)."""
+    return quarterly_packs.q1
 
 
 def synthetic_params(tmp_path: Path, notebook: str = "01_disproportionality", **values: Any) -> Path:
@@ -105,4 +148,3 @@ def synthetic_params(tmp_path: Path, notebook: str = "01_disproportionality", **
     p = tmp_path / "params.yaml"
     p.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return p
-

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -19,6 +20,13 @@ def read_demo_children(path: Path, params: Mapping[str, Any]) -> pd.DataFrame:
     return df
 
 
-DEMO = register(InputContract(name="demo_children", notebook="01_demo", parameter="child_ids_path",
-                              read=read_demo_children, description="demo child list",
-                              identifier_columns=("child_id",)))
+DEMO = register(
+    InputContract(
+        name="demo_children",
+        notebook="01_demo",
+        parameter="child_ids_path",
+        read=read_demo_children,
+        description="demo child list",
+        identifier_columns=("child_id",),
+    )
+)

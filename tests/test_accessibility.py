@@ -2,8 +2,10 @@
 
 axe-core (``node_modules/axe-core``, installed by ``npm ci`` from package.json) runs inside
 headless Chromium against every HTML page of a pack's ``shareable/`` folder: no violation of
-serious or critical impact is allowed. The front page is also checked by keyboard: Tab from
-the top reaches every link in document order, the skip link first. Pages are opened as
+serious or critical impact is allowed. The pages are those of the session's real pack
+(``synthetic_pack`` in conftest: ``assurance run`` on the synthetic partnership, 2026-27 Q2): the
+front page, the report and the three analyses. The front page is also checked by keyboard: Tab
+from the top reaches every link in document order, the skip link first. Pages are opened as
 ``file://`` URLs; nothing is served over the network.
 
 The tests skip only when Chromium or axe-core is missing on a developer's machine; with the
@@ -17,17 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from assurance_lib.config import DisclosureConfig
-from assurance_lib.frontpage import build_index
-from assurance_lib.workbook import build_workbook
-
-from test_report_fixtures import make_pack, manifest
-
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("ASSURANCE_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -59,18 +62,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fixture pack with the front page, the workbook and (when it renders) the report page."""
-    run = make_pack(tmp_path_factory.mktemp("a11y") / "pack")
-    build_workbook(run, partnership="Test Partnership", period_label="2026-27 Q2", config=DisclosureConfig())
-    try:
-        from test_report import render_report_page
-    except ImportError:  # the report page test helper is part of tests/test_report.py
-        render_report_page = None
-    if render_report_page is not None:
-        render_report_page(run)
-    build_index(run, manifest())
-    return run
+def pack(synthetic_pack: Path) -> Path:
+    """The real pack of the session (read only)."""
+    return synthetic_pack
 
 
 def axe_violations(page, path: Path) -> list[dict]:
@@ -87,13 +81,16 @@ def _describe(vs: list[dict]) -> str:
 
 def test_every_shareable_page_has_no_serious_or_critical_axe_violation(browser, pack: Path) -> None:
     pages = sorted((pack / "shareable").rglob("*.html"))
-    assert (pack / "shareable" / "index.html") in pages
+    names = {p.name for p in pages}
+    assert {
+        "index.html",
+        "04_assurance_report.html",
+        "01_disproportionality.html",
+        "02_section11.html",
+        "03_audit_synthesis.html",
+    } <= names
     page = browser.new_page()
-    problems = {}
-    for p in pages:
-        vs = axe_violations(page, p)
-        if vs:
-            problems[str(p.relative_to(pack))] = _describe(vs)
+    problems = {str(p.relative_to(pack)): _describe(vs) for p in pages if (vs := axe_violations(page, p))}
     page.close()
     assert not problems, problems
 
@@ -101,8 +98,9 @@ def test_every_shareable_page_has_no_serious_or_critical_axe_violation(browser, 
 def test_axe_does_find_a_planted_violation(browser, tmp_path: Path) -> None:
     """The check can fail: an image without alt text and an unlabelled input are caught."""
     bad = tmp_path / "bad.html"
-    bad.write_text("<!DOCTYPE html><html><head><title>x</title></head><body>"
-                   "<img src='x.png'><input type='text'></body></html>")
+    bad.write_text(
+        "<!DOCTYPE html><html><head><title>x</title></head><body><img src='x.png'><input type='text'></body></html>"
+    )
     page = browser.new_page()
     ids = {v["id"] for v in axe_violations(page, bad)}
     page.close()
@@ -139,17 +137,8 @@ def test_every_image_in_the_pack_pages_has_meaningful_alt_text(browser, pack: Pa
         page.goto(p.resolve().as_uri())
         alts = page.eval_on_selector_all("img", "els => els.map(e => (e.getAttribute('alt') || '').trim())")
         for a in alts:
-            assert len(a) >= 20 and not a.lower().startswith(("image", "chart", "figure", "no description")), (p.name, a)
+            assert len(a) >= 20 and not a.lower().startswith(("image", "chart", "figure", "no description")), (
+                p.name,
+                a,
+            )
     page.close()
-
-
-@pytest.mark.slow
-def test_real_synthetic_pack_has_no_serious_or_critical_axe_violation(browser, synthetic_pack: Path) -> None:
-    """The pack ``assurance run`` builds on the synthetic partnership (conftest ``synthetic_pack``)."""
-    pages = sorted((synthetic_pack / "shareable").rglob("*.html"))
-    names = {p.name for p in pages}
-    assert {"index.html", "04_assurance_report.html", "01_disproportionality.html"} <= names
-    page = browser.new_page()
-    problems = {str(p.relative_to(synthetic_pack)): _describe(vs) for p in pages if (vs := axe_violations(page, p))}
-    page.close()
-    assert not problems, problems

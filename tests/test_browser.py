@@ -16,8 +16,16 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path(os.environ.get("ASSURANCE_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CODE_SELECTOR = ".jp-InputArea, .jp-CodeMirrorEditor, .jp-InputPrompt, .hl-ipython3"
 
 
@@ -46,16 +54,28 @@ def _check_pages(browser, pack: Path) -> dict[str, list[str]]:
     for path in pages:
         problems: list[str] = []
         page = browser.new_page()
-        page.on("console", lambda m, pr=problems: pr.append(f"console {m.type}: {m.text[:200]}") if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m, pr=problems: pr.append(f"console {m.type}: {m.text[:200]}") if m.type == "error" else None,
+        )
         page.on("pageerror", lambda e, pr=problems: pr.append(f"page error: {str(e)[:200]}"))
-        page.on("request", lambda r, pr=problems: None if r.url.startswith(("file:", "data:")) else pr.append(f"request to {r.url[:120]}"))
+        page.on(
+            "request",
+            lambda r, pr=problems: (
+                None if r.url.startswith(("file:", "data:")) else pr.append(f"request to {r.url[:120]}")
+            ),
+        )
         page.goto(path.resolve().as_uri(), wait_until="load")
         page.wait_for_timeout(200)
         if page.locator(CODE_SELECTOR).count():
             problems.append(f"shows code ({page.locator(CODE_SELECTOR).count()} code elements)")
         alts = page.eval_on_selector_all("img", "els => els.map(e => e.getAttribute('alt'))")
         for alt in alts:
-            if alt is None or len(alt.strip()) < 15 or alt.strip().lower().startswith(("no description", "image", "chart")):
+            if (
+                alt is None
+                or len(alt.strip()) < 15
+                or alt.strip().lower().startswith(("no description", "image", "chart"))
+            ):
                 problems.append(f"image without meaningful alt text: {alt!r}")
         if not page.title().strip():
             problems.append("no <title>")

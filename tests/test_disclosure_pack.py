@@ -21,8 +21,13 @@ from assurance_lib.disclosure import IdentifierSet, audit_pack
 from assurance_lib.publish import Publisher
 from assurance_lib.tables import Hierarchy, Share, TableSpec
 
-MAJORS = {"White": ("WBRI", "WIRI", "WOTH"), "Mixed": ("MWBC", "MOTH"), "Asian": ("AIND", "APKN", "AOTH"),
-          "Black": ("BAFR", "BCRB"), "Other": ("CHNE", "OOTH")}
+MAJORS = {
+    "White": ("WBRI", "WIRI", "WOTH"),
+    "Mixed": ("MWBC", "MOTH"),
+    "Asian": ("AIND", "APKN", "AOTH"),
+    "Black": ("BAFR", "BCRB"),
+    "Other": ("CHNE", "OOTH"),
+}
 SEXES = ("Male", "Female")
 PERIODS = ("2026-27 Q1", "2026-27 Q2")
 STAGES = ("referral", "cpp", "cla")
@@ -44,12 +49,14 @@ def children(seed: int = 7, n: int = 900) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     minors = [m for ms in MAJORS.values() for m in ms]
     weights = np.array([40, 1, 3, 2, 1, 2, 2, 1, 2, 2, 1, 1.0])
-    df = pd.DataFrame({
-        "child_id": [f"CH{100000 + i}" for i in range(n)],
-        "nhs_number": [nhs_number(rng) for _ in range(n)],
-        "minor": rng.choice(minors, n, p=weights / weights.sum()),
-        "sex": rng.choice(SEXES, n),
-    })
+    df = pd.DataFrame(
+        {
+            "child_id": [f"CH{100000 + i}" for i in range(n)],
+            "nhs_number": [nhs_number(rng) for _ in range(n)],
+            "minor": rng.choice(minors, n, p=weights / weights.sum()),
+            "sex": rng.choice(SEXES, n),
+        }
+    )
     for p in PERIODS:
         ref = rng.random(n) < 0.5
         cpp = ref & (rng.random(n) < 0.3)
@@ -77,13 +84,36 @@ def dispro_table(kids: pd.DataFrame) -> pd.DataFrame:
             for gt, g, q in groups():
                 sub = kids.query(q)
                 n = int(sub[f"{stage}|{p}"].sum())
-                rows.append(dict(period=p, stage=stage, measure="rate", group_type=gt, group=g, feeder="", count=n,
-                                 denominator=pop[g], denominator_kind="population", value=round(1e4 * n / pop[g], 1)))
+                rows.append(
+                    dict(
+                        period=p,
+                        stage=stage,
+                        measure="rate",
+                        group_type=gt,
+                        group=g,
+                        feeder="",
+                        count=n,
+                        denominator=pop[g],
+                        denominator_kind="population",
+                        value=round(1e4 * n / pop[g], 1),
+                    )
+                )
                 if stage in FEEDER:
                     d = int(sub[f"{FEEDER[stage]}|{p}"].sum())
-                    rows.append(dict(period=p, stage=stage, measure="conversion", group_type=gt, group=g,
-                                     feeder=FEEDER[stage], count=n, denominator=d, denominator_kind="children",
-                                     value=round(100 * n / d, 1) if d else np.nan))
+                    rows.append(
+                        dict(
+                            period=p,
+                            stage=stage,
+                            measure="conversion",
+                            group_type=gt,
+                            group=g,
+                            feeder=FEEDER[stage],
+                            count=n,
+                            denominator=d,
+                            denominator_kind="children",
+                            value=round(100 * n / d, 1) if d else np.nan,
+                        )
+                    )
     df = pd.DataFrame(rows)
     df["lower_95"] = df["value"] * 0.8
     df["upper_95"] = df["value"] * 1.25
@@ -95,28 +125,73 @@ def dispro_spec() -> TableSpec:
     majors_sex = {M: tuple(f"{M} x {s}" for s in SEXES) for M in MAJORS}
     sex_majors = {s: tuple(f"{M} x {s}" for M in MAJORS) for s in SEXES}
     hs = (
-        Hierarchy(column="group", total="All children", parts=SEXES, within=WITHIN, where={"group_type": "all"},
-                  parts_where={"group_type": "sex"}),
-        Hierarchy(column="group", total="All children", parts=tuple(MAJORS), within=WITHIN, where={"group_type": "all"},
-                  parts_where={"group_type": "ethnicity_major"}),
-        *Hierarchy.each("group", MAJORS, within=WITHIN, where={"group_type": "ethnicity_major"},
-                        parts_where={"group_type": "ethnicity_minor"}),
-        *Hierarchy.each("group", majors_sex, within=WITHIN, where={"group_type": "ethnicity_major"},
-                        parts_where={"group_type": "ethnicity_major x sex"}),
-        *Hierarchy.each("group", sex_majors, within=WITHIN, where={"group_type": "sex"},
-                        parts_where={"group_type": "ethnicity_major x sex"}),
+        Hierarchy(
+            column="group",
+            total="All children",
+            parts=SEXES,
+            within=WITHIN,
+            where={"group_type": "all"},
+            parts_where={"group_type": "sex"},
+        ),
+        Hierarchy(
+            column="group",
+            total="All children",
+            parts=tuple(MAJORS),
+            within=WITHIN,
+            where={"group_type": "all"},
+            parts_where={"group_type": "ethnicity_major"},
+        ),
+        *Hierarchy.each(
+            "group",
+            MAJORS,
+            within=WITHIN,
+            where={"group_type": "ethnicity_major"},
+            parts_where={"group_type": "ethnicity_minor"},
+        ),
+        *Hierarchy.each(
+            "group",
+            majors_sex,
+            within=WITHIN,
+            where={"group_type": "ethnicity_major"},
+            parts_where={"group_type": "ethnicity_major x sex"},
+        ),
+        *Hierarchy.each(
+            "group",
+            sex_majors,
+            within=WITHIN,
+            where={"group_type": "sex"},
+            parts_where={"group_type": "ethnicity_major x sex"},
+        ),
     )
     same_group = {"period": "period", "group_type": "group_type", "group": "group"}
     return TableSpec(
-        name="dispro", title="Children by stage and group", unit="children", rule="children-counts", source="synthetic",
-        keys=("period", "stage", "measure", "group_type", "group"), counts=("count",),
+        name="dispro",
+        title="Children by stage and group",
+        unit="children",
+        rule="children-counts",
+        source="synthetic",
+        keys=("period", "stage", "measure", "group_type", "group"),
+        counts=("count",),
         count_where={"denominator": ("denominator_kind", ("children",))},
         derived={c: ("count", "denominator") for c in ("value", "lower_95", "upper_95", "p_value")},
         hierarchies=hs,
-        shares=(Share(table="dispro", on={**same_group, "stage": "stage"}, counts={"count": "count"},
-                      where={"measure": "conversion"}, other_where={"measure": "rate"}),
-                Share(table="dispro", on={**same_group, "feeder": "stage"}, counts={"denominator": "count"},
-                      where={"measure": "conversion"}, other_where={"measure": "rate"})))
+        shares=(
+            Share(
+                table="dispro",
+                on={**same_group, "stage": "stage"},
+                counts={"count": "count"},
+                where={"measure": "conversion"},
+                other_where={"measure": "rate"},
+            ),
+            Share(
+                table="dispro",
+                on={**same_group, "feeder": "stage"},
+                counts={"denominator": "count"},
+                where={"measure": "conversion"},
+                other_where={"measure": "rate"},
+            ),
+        ),
+    )
 
 
 def headline_table(kids: pd.DataFrame) -> tuple[pd.DataFrame, TableSpec]:
@@ -125,36 +200,80 @@ def headline_table(kids: pd.DataFrame) -> tuple[pd.DataFrame, TableSpec]:
         for stage in STAGES:
             now = int(kids[f"{stage}|{p}"].sum())
             prev = int(kids[f"{stage}|{PERIODS[k - 1]}"].sum()) if k else np.nan
-            rows.append(dict(period=p, previous_period=PERIODS[k - 1] if k else "", stage=stage, children=now,
-                             previous=prev, change=now - prev if k else np.nan))
-    spec = TableSpec(name="headline", title="Children at each stage", unit="children", rule="children-counts",
-                     source="synthetic", keys=("period", "stage"), counts=("children", "previous"),
-                     derived={"change": ("children", "previous")},
-                     shares=(Share(table="dispro", on={"period": "period", "stage": "stage"}, counts={"children": "count"},
-                                   other_where={"group": "All children", "measure": "rate"}),
-                             Share(table="dispro", on={"previous_period": "period", "stage": "stage"},
-                                   counts={"previous": "count"}, other_where={"group": "All children", "measure": "rate"})))
+            rows.append(
+                dict(
+                    period=p,
+                    previous_period=PERIODS[k - 1] if k else "",
+                    stage=stage,
+                    children=now,
+                    previous=prev,
+                    change=now - prev if k else np.nan,
+                )
+            )
+    spec = TableSpec(
+        name="headline",
+        title="Children at each stage",
+        unit="children",
+        rule="children-counts",
+        source="synthetic",
+        keys=("period", "stage"),
+        counts=("children", "previous"),
+        derived={"change": ("children", "previous")},
+        shares=(
+            Share(
+                table="dispro",
+                on={"period": "period", "stage": "stage"},
+                counts={"children": "count"},
+                other_where={"group": "All children", "measure": "rate"},
+            ),
+            Share(
+                table="dispro",
+                on={"previous_period": "period", "stage": "stage"},
+                counts={"previous": "count"},
+                other_where={"group": "All children", "measure": "rate"},
+            ),
+        ),
+    )
     return pd.DataFrame(rows), spec
 
 
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory):
     run = tmp_path_factory.mktemp("pack")
-    cfg = RunConfig(params_file=run / "p.yaml", root=run, partnership="Synthetic", period=Period.parse("2026-27 Q2"),
-                    output_root=run)
+    cfg = RunConfig(
+        params_file=run / "p.yaml",
+        root=run,
+        partnership="Synthetic",
+        period=Period.parse("2026-27 Q2"),
+        output_root=run,
+    )
     kids = children()
-    pub = Publisher(run_dir=run, config=cfg, analysis="disproportionality", identifier_columns=("child_id", "nhs_number"))
+    pub = Publisher(
+        run_dir=run, config=cfg, analysis="disproportionality", identifier_columns=("child_id", "nhs_number")
+    )
     pub._identifiers = IdentifierSet.from_columns({"child_id": kids["child_id"], "nhs_number": kids["nhs_number"]})
     dispro = dispro_table(kids)
     pub.table(dispro, dispro_spec())
     head, head_spec = headline_table(kids)
-    pub.tables([(head, head_spec),
-                (pd.DataFrame({"agency": ["Police", "Health"], "rating": ["Good", "Requires improvement"]}),
-                 TableSpec(name="agencies", title="Ratings", unit="agencies", rule="organisations", source="s11"))])
+    pub.tables(
+        [
+            (head, head_spec),
+            (
+                pd.DataFrame({"agency": ["Police", "Health"], "rating": ["Good", "Requires improvement"]}),
+                TableSpec(name="agencies", title="Ratings", unit="agencies", rule="organisations", source="s11"),
+            ),
+        ]
+    )
     first = kids.iloc[3]
-    pub.text("commentary", (f"Good practice noted.\n\nChild {first['child_id']} (NHS {first['nhs_number'][:3]} "
-                            f"{first['nhs_number'][3:6]} {first['nhs_number'][6:]}) was discussed; "
-                            "contact social.worker@example.org.\n\nChild ID: Q7 was unknown."), free_text=True)
+    pub.text(
+        "commentary",
+        (
+            f"Good practice noted.\n\nChild {first['child_id']} (NHS {first['nhs_number'][:3]} "
+            f"{first['nhs_number'][3:6]} {first['nhs_number'][6:]}) was discussed; "
+            "contact social.worker@example.org.\n\nChild ID: Q7 was unknown."
+        ),
+        free_text=True,
+    )
     pub.internal_table(dispro.groupby(["period", "stage"], as_index=False)["count"].sum(), "working")
     return run, kids, dispro, head
 
@@ -227,7 +346,7 @@ def _cell_ranges(run: Path) -> list[tuple[str, int, int]]:
     for p in PERIODS:
         for stage in STAGES:
             for m in ("rate", "conversion") if stage in FEEDER else ("rate",):
-                c = lambda g: cell[(p, stage, m, g)]  # noqa: E731
+                c = lambda g, p=p, stage=stage, m=m: cell[(p, stage, m, g)]  # noqa: E731
                 eqs.append({c("All children"): 1, **{c(s): -1 for s in SEXES}})
                 eqs.append({c("All children"): 1, **{c(M): -1 for M in MAJORS}})
                 for M, ms in MAJORS.items():

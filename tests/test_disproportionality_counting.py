@@ -1,9 +1,21 @@
-"""Counting children, not episodes: flows, stocks, age bands, conversions (hand-built cases)."""
+"""Counting children, not episodes: flows, stocks, age bands, conversions.
+
+Hand-built cases worked out by hand, then the library's rule (``cohort.children_at_stage``,
+``feeder_cohort``, ``conversions``, ``child_attributes``) against a second method written
+independently: an explicit loop over each child's rows, on random events (hypothesis).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assurance_lib import reference as ref
 
 from assurance_lib.config import Period
 from assurance_lib.disproportionality.cohort import (child_attributes, conversions, count_groups, prepare_events,
@@ -83,11 +95,39 @@ def test_age_bands_prebirth_and_turning_18():
 
 
 def test_latest_recorded_characteristics_are_used():
-    e = ev([("A", "contact", "2025-11-01", "", "2015-01-01", "NOBT", "unknown", "no"),
-            ("A", "referral", "2026-01-01", "", "2015-01-01", "MWBC", "female", "no")])
+    # The later row is first in the file: the latest row is by date, not by position.
+    e = ev([("A", "referral", "2026-01-01", "", "2015-01-01", "MWBC", "female", "no"),
+            ("A", "contact", "2025-11-01", "", "2015-01-01", "NOBT", "unknown", "no"),
+            ("A", "contact", "2026-10-20", "", "2015-01-01", "WBRI", "male", "no")])   # after the period: not used
     prep = prepare_events(e, Q2.end)
     a = child_attributes(prep.events)
     assert a.loc[0, "ethnicity"] == "MWBC" and a.loc[0, "sex"] == "female" and a.loc[0, "ethnicity_major"] == "Mixed"
+    # the child is counted once, in the latest group, at both stages (the contact was recorded as NOBT)
+    m = stage_members(prep.events, window_for(Q2), attrs=a)
+    c = count_groups(m, a, stages=["contact", "referral"]).set_index(["stage", "group_type", "group"])["n"]
+    for stage in ("contact", "referral"):
+        assert c[(stage, "ethnicity_minor", "MWBC")] == 1 and c[(stage, "ethnicity_minor", "NOBT")] == 0
+        assert c[(stage, "sex", "female")] == 1 and c[(stage, "sex", "unknown")] == 0
+
+
+def test_same_day_rows_the_last_in_the_file_is_the_latest():
+    e = ev([("A", "contact", "2026-01-01", "", "2015-01-01", "NOBT", "unknown", "no"),
+            ("A", "referral", "2026-01-01", "", "2015-01-01", "BCRB", "male", "no")])
+    a = child_attributes(prepare_events(e, Q2.end).events)
+    assert a.loc[0, "ethnicity"] == "BCRB" and a.loc[0, "sex"] == "male"
+
+
+def test_duplicate_events_count_the_child_once():
+    # The same referral twice (as a second extract appended to the first would give), with the
+    # first copy's date of birth used for the age band (the first row of the child's first day).
+    m, _ = members([
+        ("A", "referral", "2026-02-01", "", "2015-01-01", "WBRI", "female", "no"),
+        ("A", "referral", "2026-02-01", "", "2015-01-01", "WBRI", "female", "no"),
+        ("B", "cpp_start", "2026-01-01", "", "2020-01-01", "WBRI", "male", "no"),
+        ("B", "cpp_start", "2026-01-01", "", "2020-01-01", "WBRI", "male", "no"),
+    ])
+    assert m[m["stage"] == "referral"][["child", "age_band"]].values.tolist() == [[0, "10 to 15"]]
+    assert m[m["stage"] == "cpp_start"]["child"].tolist() == [1] and m[m["stage"] == "cpp_at_end"]["child"].tolist() == [1]
 
 
 def test_uasc_switch_leaves_them_out_of_looked_after_stages_only():
@@ -119,6 +159,25 @@ def test_conversions_with_lookback():
     assert set(c0["child"]) == {2, 3}
 
 
+def test_feeder_before_the_window_converts_only_at_the_stage_in_the_window():
+    rows = [
+        ("A", "referral", "2025-09-01", "", "2015-01-01", "WBRI", "female", "no"),   # look-back: in the cohort
+        ("A", "s47", "2025-09-10", "", "2015-01-01", "WBRI", "female", "no"),        # before the window: not counted
+        ("B", "referral", "2025-09-01", "", "2015-01-01", "WBRI", "female", "no"),   # look-back
+        ("B", "referral", "2026-03-01", "", "2015-01-01", "WBRI", "female", "no"),   # again in the window
+        ("B", "s47", "2026-01-05", "", "2015-01-01", "WBRI", "female", "no"),        # after the first referral: converted
+    ]
+    prep = prepare_events(ev(rows), Q2.end)
+    c = conversions(prep.events, window_for(Q2), {"s47": "referral"}, lookback_months=3)
+    assert dict(zip(c["child"], c["converted"])) == {0: False, 1: True}
+    # the age band is at the first referral of the span (1 September 2025: 10 years old)
+    assert c["age_band"].tolist() == ["10 to 15", "10 to 15"]
+    # a child is in the cohort of each stage their feeder serves, once
+    both = conversions(prep.events, window_for(Q2), {"s47": "referral", "assessment": "referral"})
+    assert both[["child", "stage"]].values.tolist() == [[0, "s47"], [1, "s47"], [0, "assessment"], [1, "assessment"]]
+    assert both["converted"].tolist() == [False, True, False, False]
+
+
 def test_counts_are_zero_filled_and_parts_add_up():
     rows = [("A", "referral", "2026-01-01", "", "2015-01-01", "WBRI", "female", "no"),
             ("B", "referral", "2026-01-01", "", "2015-01-01", "REFU", "male", "no"),
@@ -134,3 +193,118 @@ def test_counts_are_zero_filled_and_parts_add_up():
     assert r[("ethnicity_minor", "MWBC")] == 0 and r[("age_band", "unborn")] == 1
     assert r[("ethnicity_major", "Not known")] == 1 and r[("ethnicity_major x sex", "Black x unknown")] == 1
     assert c[c["stage"] == "s47"]["n"].sum() == 0
+
+
+# ------------------------------------------------------------------------------------------
+# the rule against a second method: an explicit loop over each child's rows
+# ------------------------------------------------------------------------------------------
+
+_BASE = dt.date(2025, 5, 1)          # dates from May 2025 (before the look-back) to October 2026 (after)
+
+
+def _band_by_hand(dob: dt.date | None, age: float | None, event_day: dt.date, when: dt.date) -> str | None:
+    """The age band on ``when``: calendar age from the date of birth, else the age at the event moved on."""
+    if dob is not None:
+        if when < dob:
+            return "unborn"
+        years = when.year - dob.year - ((when.month, when.day) < (dob.month, dob.day))
+    elif age is not None:
+        years = math.floor(age + (when - event_day).days / 365.25)
+    else:
+        return None
+    years = min(max(years, 0), 17)
+    return "under 1" if years < 1 else "1 to 4" if years < 5 else "5 to 9" if years < 10 else "10 to 15" if years < 16 else "16 to 17"
+
+
+def _by_hand(rows: list[dict], window, feeders: dict[str, str], lookback_start: dt.date, exclude_uasc: bool):
+    """Members ``{(child_id, stage): age_band}``, conversions ``{(child_id, stage): (age_band, converted)}``
+    and characteristics ``{child_id: (ethnicity, sex, uasc)}``, child by child."""
+    start, end = window.start, window.end
+    members, conv, attrs = {}, {}, {}
+    for child in dict.fromkeys(r["child_id"] for r in rows):
+        mine = [(i, r) for i, r in enumerate(rows) if r["child_id"] == child and r["event_date"] <= end]
+        if not mine:
+            continue
+        _, latest = max(mine, key=lambda ir: (ir[1]["event_date"], ir[0]))       # same day: the last row
+        attrs[child] = (latest["ethnicity"], latest["sex"], latest["uasc"])
+        uasc = exclude_uasc and latest["uasc"] == "yes"
+        for s in ref.STAGES:
+            if uasc and s.code in ("cla_start", "cla_at_end"):
+                continue
+            if s.kind == "flow":
+                hits = [(i, r) for i, r in mine if r["event"] == s.event and start <= r["event_date"] <= end]
+                if hits:
+                    _, r = min(hits, key=lambda ir: (ir[1]["event_date"], ir[0]))   # same day: the first row
+                    members[(child, s.code)] = _band_by_hand(r["dob"], r["age"], r["event_date"], r["event_date"])
+            else:
+                hits = [(i, r) for i, r in mine if r["event"] == s.event
+                        and (r["end_date"] is None or r["end_date"] > end)]
+                if hits:
+                    _, r = max(hits, key=lambda ir: (ir[1]["event_date"], ir[0]))
+                    members[(child, s.code)] = _band_by_hand(r["dob"], r["age"], r["event_date"], end)
+        for stage, feeder in feeders.items():
+            if uasc and stage == "cla_start":
+                continue
+            span = [(i, r) for i, r in mine if r["event"] == feeder and lookback_start <= r["event_date"] <= end]
+            if not span:
+                continue
+            _, first = min(span, key=lambda ir: (ir[1]["event_date"], ir[0]))
+            converted = any(r["event"] == stage and start <= r["event_date"] <= end
+                            and r["event_date"] >= first["event_date"] for _, r in mine)
+            conv[(child, stage)] = (_band_by_hand(first["dob"], first["age"], first["event_date"], first["event_date"]),
+                                    converted)
+    return members, conv, attrs
+
+
+_row = st.fixed_dictionaries({
+    "child_id": st.sampled_from(["c1", "c2", "c3", "c4", "c5"]),
+    "event": st.sampled_from(ref.FLOW_EVENTS),
+    "event_date": st.integers(0, 540).map(lambda d: _BASE + dt.timedelta(days=d)),
+    "ends": st.one_of(st.none(), st.integers(0, 400)),
+    "dob": st.one_of(st.none(), st.integers(-7000, 900).map(lambda d: dt.date(2025, 1, 1) + dt.timedelta(days=d))),
+    "age": st.one_of(st.none(), st.integers(0, 17).map(float), st.just(0.5)),
+    "ethnicity": st.sampled_from(["WBRI", "MWBC", "BAFR", "REFU"]),
+    "sex": st.sampled_from(["female", "male"]),
+    "uasc": st.sampled_from(["no", "no", "yes"]),
+})
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.lists(_row, min_size=1, max_size=30), quarter=st.booleans(), exclude_uasc=st.booleans(),
+       lookback=st.sampled_from([0, 3]))
+def test_rule_equals_an_explicit_loop_over_each_child(rows, quarter, exclude_uasc, lookback):
+    for r in rows:   # an end date only on plans and care episodes
+        r["end_date"] = (r["event_date"] + dt.timedelta(days=r["ends"])
+                         if r["ends"] is not None and r["event"] in ref.EVENTS_WITH_END else None)
+    window = window_for(Q2, "quarter" if quarter else "rolling12")
+    feeders = dict(ref.DEFAULT_FEEDERS)
+    lookback_start = (pd.Timestamp(window.start) - pd.DateOffset(months=lookback)).date()
+    want_members, want_conv, want_attrs = _by_hand(rows, window, feeders, lookback_start, exclude_uasc)
+
+    frame = pd.DataFrame({
+        "child_id": pd.array([r["child_id"] for r in rows], dtype="string"),
+        "event": pd.Categorical([r["event"] for r in rows], categories=list(ref.FLOW_EVENTS)),
+        "event_date": pd.to_datetime([r["event_date"] for r in rows]),
+        "end_date": pd.to_datetime([r["end_date"] for r in rows]),
+        "date_of_birth": pd.to_datetime([r["dob"] for r in rows]),
+        "age_at_event": [float("nan") if r["age"] is None else r["age"] for r in rows],
+        "ethnicity": pd.array([r["ethnicity"] for r in rows], dtype="string"),
+        "sex": pd.array([r["sex"] for r in rows], dtype="string"),
+        "disability": pd.array(["no"] * len(rows), dtype="string"),
+        "uasc": pd.array([r["uasc"] for r in rows], dtype="string"),
+        "imd_decile": pd.array([pd.NA] * len(rows), dtype="Int64"),
+        "_row": range(2, len(rows) + 2),
+    })
+    ids = list(pd.unique(frame["child_id"]))          # child codes: order of first appearance
+    prep = prepare_events(frame, Q2.end)
+    attrs = child_attributes(prep.events)
+    got_attrs = {ids[c]: (a.ethnicity, a.sex, a.uasc) for c, a in attrs.iterrows()}
+    assert got_attrs == want_attrs
+    m = stage_members(prep.events, window, exclude_uasc_cla=exclude_uasc, attrs=attrs)
+    got_members = {(ids[r.child], r.stage): (None if pd.isna(r.age_band) else r.age_band) for r in m.itertuples()}
+    assert got_members == want_members
+    assert m["child"].is_unique if len(m) == 0 else not m.duplicated(["child", "stage"]).any()
+    c = conversions(prep.events, window, feeders, lookback, exclude_uasc_cla=exclude_uasc, attrs=attrs)
+    got_conv = {(ids[r.child], r.stage): (None if pd.isna(r.age_band) else r.age_band, bool(r.converted))
+                for r in c.itertuples()}
+    assert got_conv == want_conv

@@ -10,7 +10,6 @@ import pytest
 from assurance_lib import readers
 from assurance_lib.config import Period
 from assurance_lib.disproportionality import read_aggregate, read_events, read_population
-from assurance_lib.disproportionality import cohort
 from assurance_lib.disproportionality.cohort import prepare_events
 from assurance_lib.errors import InputError
 
@@ -82,7 +81,6 @@ def test_missing_columns_named_with_what_the_file_has(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_blank_child_id_is_reported_first_without_reading_other_columns(tmp_path, suffix):
-    # parquet: the ids are read and factorised on a second thread from the start (CSV: after reading)
     def write(text):
         p = _write(tmp_path, text)
         if suffix == ".parquet":
@@ -108,7 +106,7 @@ def test_blank_child_id_is_reported_first_without_reading_other_columns(tmp_path
         read_events(write(text), {})
     good = read_events(write(text.replace("SECRET2,referral", "SECRET2,assessment")), {})
     assert good["child_id"].tolist() == ["SECRET2", "SECRET2"] and "worker_name" not in good.columns
-    assert cohort.factorize_children(good["child_id"])[0].tolist() == [0, 0]
+    assert prepare_events(good, dt.date(2026, 9, 30)).events["child"].tolist() == [0, 0]     # one child
 
 
 def test_column_map_names_every_column_of_the_file(tmp_path):
@@ -130,7 +128,7 @@ def test_column_and_code_mapping_reads_a_local_extract_unchanged(tmp_path):
               "code_map": {"ethnicity": {"A1": "AIND"}}}
     df = read_events(_write(tmp_path, text), params)
     assert df.loc[0, ["event", "sex", "ethnicity", "disability", "uasc"]].tolist() == ["referral", "male", "AIND", "no", "no"]
-    # the same extract as parquet (its ids read on the second thread under their own name)
+    # the same extract as parquet (its ids under their own name)
     pd.read_csv(_write(tmp_path, text), dtype=str).to_parquet(tmp_path / "extract.parquet", index=False)
     as_parquet = read_events(tmp_path / "extract.parquet", params)
     pd.testing.assert_frame_equal(as_parquet.drop(columns="_row"), df.drop(columns="_row"))

@@ -1,16 +1,13 @@
-"""The fast path of the disproportionality grid at national scale (issue 4, Performance).
+"""The disproportionality grid at national scale (issue 4, Performance).
 
-The grid for many authorities is computed on integer codes (events read as categories, counts by
-``np.bincount``, one vectorised pass over every authority). These tests check it against
-straightforward computations done here with plain pandas (sort, drop duplicates, group and
-count: the way the counts were first written), against one authority at a time, and with text
-columns in place of categoricals; and the pieces it relies on (the cached child codes, grouped
-Benjamini-Hochberg, distinct-value reading) against their definitions.
+The grid for many authorities is computed in one vectorised pass (events read as categories,
+counts by ``np.bincount``). These tests check it against computations done here on the text
+columns (merges, group and count), against one authority at a time, and with text columns in
+place of categoricals; and the pieces it relies on (age bands, grouped Benjamini-Hochberg,
+distinct-value reading) against their definitions.
 """
 
 from __future__ import annotations
-
-import gc
 
 import numpy as np
 import pandas as pd
@@ -22,8 +19,7 @@ from assurance_lib import readers, stats
 from assurance_lib import reference as ref
 from assurance_lib.config import Period
 from assurance_lib.disproportionality import GRID_COLUMNS, GridOptions, read_events, run_grid
-from assurance_lib.disproportionality import analysis, cohort
-from assurance_lib.disproportionality.cohort import factorize_children
+from assurance_lib.disproportionality import cohort
 from assurance_lib.reference import DEFAULT_FEEDERS, load_crosswalk
 from assurance_lib.synthetic import journey
 
@@ -157,21 +153,6 @@ def test_authority_as_categories_or_text_gives_the_same_grid(extract, national):
     assert codes.tolist() == [0, -1] and list(values) == ["b"]
 
 
-@pytest.mark.parametrize("span", [50, 2 ** 60])     # keys over a few values (one pass) or very many (two)
-@pytest.mark.parametrize("last", [False, True])
-def test_pick_equals_a_stable_sort_keeping_the_first_or_last_row(span, last):
-    rng = np.random.default_rng(11)
-    n, kids = 5000, 700
-    child = rng.integers(0, kids, n)
-    key = rng.integers(0, span, n, dtype=np.int64) - span // 2
-    key[::7] = key[3]                                  # ties
-    got_kids, got_pos = cohort._pick(child, key.copy(), cohort._Scratch(kids), last=last)
-    frame = pd.DataFrame({"child": child, "key": key, "pos": np.arange(n)})
-    expected = frame.sort_values(["child", "key"], kind="stable").drop_duplicates("child", keep="last" if last else "first")
-    assert got_kids.tolist() == expected["child"].tolist()
-    assert got_pos.tolist() == expected["pos"].tolist()
-
-
 def test_age_band_codes_from_birth_dates_ages_or_neither():
     # Hand-worked: event on 2026-03-01. Born 2016-03-01: 10 today (10 to 15). Born 2016-03-02: 9
     # (5 to 9). Born 2026-06-01: unborn. Born 2008-02-29: 18 on 2026-03-01, clipped to 17 (16 to
@@ -185,77 +166,12 @@ def test_age_band_codes_from_birth_dates_ages_or_neither():
         "date_of_birth": pd.to_datetime(["2016-03-01", "2016-03-02", "2026-06-01", "2008-02-29", None, None, None]),
         "age_at_event": [np.nan] * 4 + [0.5, 4.0, np.nan],
     })
-    e = cohort._event_arrays(ev)
-    when = np.full(7, cohort._ts_us(pd.Timestamp("2026-03-01")), dtype=np.int64)
-    bands = cohort._band_codes(e, np.arange(7), when)
-    names = [ref.AGE_BANDS[b] if b >= 0 else None for b in bands]
-    assert names == ["10 to 15", "5 to 9", "unborn", "16 to 17", "under 1", "1 to 4", None]
-    # every row with a date of birth (the quick path) gives the same as the general one
-    assert cohort._band_codes(e, np.arange(4), when[:4]).tolist() == bands[:4].tolist()
-
-
-def test_day_rank_orders_rows_as_their_dates():
-    dates = pd.to_datetime(pd.Series(["2026-01-02", None, "2025-12-31", "2026-01-02"])).to_numpy().astype("datetime64[us]")
-    us = dates.view(np.int64)
-    rank = cohort._day_rank(us.copy())
-    assert rank.tolist() == [20455, cohort._NAT, 20453, 20455]        # days since 1 January 1970
-    with_time = us.copy()
-    with_time[0] += 3_600_000_000                                     # 01:00 on one day: dates kept as they are
-    assert cohort._day_rank(with_time).tolist() == with_time.tolist()
-
-
-@pytest.mark.parametrize("exclude_uasc_cla", [False, True])
-def test_a_failure_on_either_thread_of_the_grid_is_raised(extract, exclude_uasc_cla, monkeypatch):
-    # The grid works on two threads that wait for each other's results: a failure on either is
-    # raised here (run on a daemon thread, so that a wait that never ends fails the test instead
-    # of hanging it).
-    import threading
-
-    events, population = extract
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("broken on purpose")
-
-    for name in ("_child_attrs", "_member_arrays"):
-        with monkeypatch.context() as m:
-            m.setattr(analysis, name, broken)
-            outcome: list[BaseException] = []
-
-            def run() -> None:
-                try:
-                    run_grid(events, population, period=Q2, by="la_code", exclude_uasc_cla=exclude_uasc_cla)
-                except BaseException as exc:      # noqa: BLE001 - collected for the assertion
-                    outcome.append(exc)
-
-            t = threading.Thread(target=run, daemon=True)
-            t.start()
-            t.join(timeout=120)
-            assert not t.is_alive(), f"the grid hung when {name} failed"
-            assert len(outcome) == 1 and "broken on purpose" in str(outcome[0]), name
-
-
-def test_child_codes_are_cached_for_the_same_data_only():
-    a = pd.Series(["B7", "A1", "B7", "C3"], dtype="string")
-    codes, n = factorize_children(a)
-    assert codes.tolist() == [0, 1, 0, 2] and n == 3            # first appearance order
-    again, _ = factorize_children(a)
-    assert again is codes and not codes.flags.writeable          # the same (read-only) array: computed once
-    other = pd.Series(["X", "Y", "Y", "Z"], dtype="string")      # same length, other data
-    assert factorize_children(other)[0].tolist() == [0, 1, 1, 2]
-    edited = a.copy()
-    edited.iloc[2] = "D9"                                        # an edited copy is other data
-    assert factorize_children(edited)[0].tolist() == [0, 1, 2, 3]
-    assert factorize_children(a[1:])[0].tolist() == [0, 1, 2]   # a slice is other data
-    as_objects = pd.Series(np.array(["q", "r", "q"], dtype=object), dtype=object)
-    assert factorize_children(as_objects)[0].tolist() == [0, 1, 0]
-    del a, again, codes
-    gc.collect()
-    fresh = pd.Series(["M", "M", "N", "O"], dtype="string")      # new data after the old is gone
-    assert factorize_children(fresh)[0].tolist() == [0, 0, 1, 2]
-    assert any(ref_() is fresh.array.__arrow_array__() for ref_, *_ in cohort._FACTORIZED)
-    del fresh
-    gc.collect()
-    assert all(ref_() is not None for ref_, *_ in cohort._FACTORIZED)   # the codes of data gone are dropped
+    when = pd.Series(pd.Timestamp("2026-03-01"), index=ev.index)
+    bands = cohort.age_band_at(ev, when)
+    assert bands.tolist()[:6] == ["10 to 15", "5 to 9", "unborn", "16 to 17", "under 1", "1 to 4"]
+    assert pd.isna(bands.iloc[6])
+    # every row with a date of birth (no age at the event read) gives the same
+    assert cohort.age_band_at(ev.iloc[:4].drop(columns="age_at_event"), when[:4]).tolist() == bands.tolist()[:4]
 
 
 def test_grouped_benjamini_hochberg_equals_one_family_at_a_time():

@@ -42,10 +42,14 @@ def test_every_dependency_is_locked_within_its_range() -> None:
         env = {**default_environment(), "python_version": minor, "python_full_version": f"{minor}.0"}
         for req in reqs:
             name = canonicalize_name(req.name)
-            assert name in lock, f"{req.name} is in pyproject.toml but not in requirements/lock.txt: regenerate the lock"
+            assert name in lock, (
+                f"{req.name} is in pyproject.toml but not in requirements/lock.txt: regenerate the lock"
+            )
             versions = _locked_for(env, lock[name])
             assert len(versions) == 1, f"{req.name}: {len(versions)} pins apply to Python {minor}"
-            assert versions[0] in req.specifier, f"{req.name}=={versions[0]} is outside {req.specifier}: regenerate the lock"
+            assert versions[0] in req.specifier, (
+                f"{req.name}=={versions[0]} is outside {req.specifier}: regenerate the lock"
+            )
 
 
 def test_lock_header_names_the_generating_command() -> None:
@@ -59,10 +63,13 @@ def test_environment_yml_follows_pyproject_and_lock() -> None:
     deps = env["dependencies"]
     python = next(d for d in deps if isinstance(d, str) and d.startswith("python"))
     version = python.split("=", 1)[1]
-    assert Version(version + ".0") in SpecifierSet(PYPROJECT["project"]["requires-python"]), \
+    assert Version(version + ".0") in SpecifierSet(PYPROJECT["project"]["requires-python"]), (
         f"environment.yml pins python {version}, outside requires-python {PYPROJECT['project']['requires-python']}"
+    )
     lock_python = re.search(r"--python-version (\d+\.\d+)", (ROOT / "requirements" / "lock.txt").read_text())
-    assert lock_python and lock_python.group(1) == version, "the lock is generated for the python environment.yml installs"
+    assert lock_python and lock_python.group(1) == version, (
+        "the lock is generated for the python environment.yml installs"
+    )
     assert any(isinstance(d, str) and d.startswith("pip") for d in deps)
     pip = next(d["pip"] for d in deps if isinstance(d, dict) and "pip" in d)
     assert pip == ["-r requirements/lock.txt", "-e ."], "conda installs the locked versions, then the project"
@@ -75,3 +82,28 @@ def test_running_python_is_supported() -> None:
 def test_console_script_and_extras_declared() -> None:
     assert PYPROJECT["project"]["scripts"]["assurance"] == "assurance_lib.cli:main"
     assert {"test", "dev"} <= set(PYPROJECT["project"]["optional-dependencies"])
+
+
+def test_pre_commit_hooks_are_local_and_pinned_to_the_lock() -> None:
+    """CI reaches PyPI but not GitHub: every hook is local, its tool pinned to the locked version."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    lock = _lock()
+    env = {**default_environment(), "python_version": "3.11", "python_full_version": "3.11.0"}
+    hooks = [h for repo in config["repos"] for h in repo["hooks"]]
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    assert {h["id"] for h in hooks} >= {
+        "ruff-format",
+        "ruff-check",
+        "nbstripout",
+        "detect-secrets",
+        "check-added-large-files",
+    }
+    for hook in hooks:
+        assert hook["language"] == "python", hook["id"]
+        for dep in hook["additional_dependencies"]:
+            req = Requirement(dep)
+            pinned = _locked_for(env, lock.get(canonicalize_name(req.name), []))
+            assert pinned and str(req.specifier) == f"=={pinned[0]}", (
+                f"{hook['id']}: {dep} is not the version in requirements/lock.txt ({pinned})"
+            )
+    assert (ROOT / ".secrets.baseline").is_file()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,9 +10,8 @@ from assurance_lib.config import DisclosureConfig
 from assurance_lib.frontpage import build_index
 from assurance_lib.workbook import build_workbook
 
+import pack_contract
 from test_report_fixtures import make_pack, manifest
-
-CONTRACT = Path("/work/shared/checks/pack_contract.py")
 
 
 class _Links(HTMLParser):
@@ -37,7 +35,9 @@ def _page(tmp_path: Path, with_report: bool = True) -> tuple[Path, str]:
     (pack / "shareable" / "text").mkdir(parents=True, exist_ok=True)
     (pack / "shareable" / "text" / "assurance_report.md").write_text("# Report\n")
     if with_report:
-        (pack / "shareable" / "04_assurance_report.html").write_text("<!DOCTYPE html><html lang='en'><title>r</title></html>")
+        (pack / "shareable" / "04_assurance_report.html").write_text(
+            "<!DOCTYPE html><html lang='en'><title>r</title></html>"
+        )
     build_workbook(pack, partnership="P", period_label="2026-27 Q2", config=DisclosureConfig())
     out = build_index(pack, manifest())
     return pack, out.read_text(encoding="utf-8")
@@ -48,11 +48,22 @@ def test_front_page_links_report_first_then_analyses_workbook_tables_figures(tmp
     p = _Links()
     p.feed(html)
     files = [h for h in p.hrefs if not h.startswith("#")]
-    assert files[:4] == ["04_assurance_report.html", "01_disproportionality.html", "02_section11.html",
-                         "03_audit_synthesis.html"]
+    assert files[:4] == [
+        "04_assurance_report.html",
+        "01_disproportionality.html",
+        "02_section11.html",
+        "03_audit_synthesis.html",
+    ]
     assert files[4] == "tables/assurance_tables.xlsx"
     # every CSV table of the fixture pack (3 tables + 3 flags files) and every figure file
-    for name in ("audit_grades", "dispro_rates", "s11_ratings", "flags_disproportionality", "flags_section11", "flags_audits"):
+    for name in (
+        "audit_grades",
+        "dispro_rates",
+        "s11_ratings",
+        "flags_disproportionality",
+        "flags_section11",
+        "flags_audits",
+    ):
         assert f"tables/{name}.csv" in files
     for ext in ("png", "svg", "csv"):
         assert f"figures/dispro_chart.{ext}" in files
@@ -103,10 +114,7 @@ def test_missing_manifest_values_say_not_recorded(tmp_path: Path) -> None:
 
 def test_front_page_passes_the_pack_contract_page_checks(tmp_path: Path) -> None:
     pack, _ = _page(tmp_path)
-    spec = importlib.util.spec_from_file_location("pack_contract", CONTRACT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    scan = mod.PageScan()
+    scan = pack_contract.PageScan()
     scan.feed((pack / "shareable" / "index.html").read_text())
     assert scan.external == [] and scan.bad_alt == 0 and scan.code == 0
 
@@ -114,8 +122,10 @@ def test_front_page_passes_the_pack_contract_page_checks(tmp_path: Path) -> None
 def test_shorthand_sentence_uses_the_runs_own_symbols(tmp_path: Path) -> None:
     pack = make_pack(tmp_path / "pack")
     html = build_index(pack, manifest()).read_text()
-    assert ("Shorthand in the tables: [c] suppressed to protect confidentiality, [z] not applicable, [x] not available, "
-            "[low] rounds to zero but is not zero; in the disproportionality tables, insufficient: ") in html
+    assert (
+        "Shorthand in the tables: [c] suppressed to protect confidentiality, [z] not applicable, [x] not available, "
+        "[low] rounds to zero but is not zero; in the disproportionality tables, insufficient: "
+    ) in html
     m = manifest()
     m["parameters"] = {**m["parameters"], "disclosure": {"threshold": 5, "suppressed": "c", "low": "low"}}
     html = build_index(pack, m).read_text()

@@ -1,6 +1,8 @@
-"""Notebook 02 (Section 11) run with papermill on the synthetic data, and the CLI's exit code 2.
+"""Notebook 02 (Section 11) on the synthetic data, and the CLI's exit code 2.
 
-One run of the notebook (module fixture); the assertions read the files it wrote.
+The notebook is run once per session by the pipeline on its defaults (``synthetic_pack`` in
+conftest); the assertions read the files it wrote. One more run, standalone as an analyst runs it
+in JupyterLab (no parameter injected, no pack folder), must publish the same tables.
 """
 
 from __future__ import annotations
@@ -20,21 +22,29 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import _run_notebook
-
-    run_dir = tmp_path_factory.mktemp("pack02")
-    _run_notebook("02_section11", run_dir)
-    return run_dir
+def pack(synthetic_pack: Path) -> Path:
+    return synthetic_pack
 
 
 def test_tables_are_declared_as_agency_organisation_tables(pack: Path) -> None:
     index = json.loads((pack / "shareable" / "tables" / "index.json").read_text())["tables"]
     mine = {e["name"]: e for e in index if e["name"].startswith("section11_")}
-    expected = {"section11_returns_received", "section11_ratings", "section11_agencies", "section11_sectors",
-                "section11_domains", "section11_standards", "section11_moderation", "section11_moderation_crosstab",
-                "section11_evidence", "section11_trends", "section11_trend_summary", "section11_triangulation",
-                "section11_risk_ranking", "section11_action_plan"}
+    expected = {
+        "section11_returns_received",
+        "section11_ratings",
+        "section11_agencies",
+        "section11_sectors",
+        "section11_domains",
+        "section11_standards",
+        "section11_moderation",
+        "section11_moderation_crosstab",
+        "section11_evidence",
+        "section11_trends",
+        "section11_trend_summary",
+        "section11_triangulation",
+        "section11_risk_ranking",
+        "section11_action_plan",
+    }
     assert set(mine) == expected
     assert {(e["unit"], e["rule"]) for e in mine.values()} == {("agencies", "organisations")}
     for name in expected:
@@ -79,6 +89,31 @@ def test_no_respondent_reference_or_evidence_narrative_in_the_pack(pack: Path) -
                 assert narrative not in text and notes not in text, f"free text in {f.name}"
 
 
+def test_runs_standalone_on_its_defaults_as_in_jupyterlab(
+    pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The analyst's way: the committed notebook, nothing injected, run from notebooks/ into the
+    scratch folder ``$ASSURANCE_OUTPUT_ROOT/scratch/<period>/``; its tables are the pipeline's."""
+    import papermill as pm
+
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "02_section11.ipynb"),
+        str(tmp_path / "executed.ipynb"),
+        kernel_name="python3",
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        log_output=False,
+    )
+    scratch = tmp_path / "outputs" / "scratch" / "2026-27-Q2"
+    written = sorted(p.name for p in (scratch / "shareable" / "tables").glob("*.csv"))
+    assert "section11_ratings.csv" in written and "flags_section11.csv" in written
+    for name in written:
+        assert (scratch / "shareable" / "tables" / name).read_bytes() == (
+            pack / "shareable" / "tables" / name
+        ).read_bytes(), name
+
+
 def _bad_run_setup(tmp_path: Path) -> tuple[Path, Path]:
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
@@ -92,7 +127,8 @@ def _bad_run_setup(tmp_path: Path) -> tuple[Path, Path]:
         "partnership: Test\nperiod: 2026-27 Q2\nnotebooks:\n  02_section11:\n"
         f"    returns_path: {bad}\n"
         f"    register_path: {ROOT / 'data/synthetic/section11_register.csv'}\n"
-        f"    framework_path: {ROOT / 'data/frameworks/section11_wt2023.yaml'}\n")
+        f"    framework_path: {ROOT / 'data/frameworks/section11_wt2023.yaml'}\n"
+    )
     return nbdir, params
 
 
@@ -111,8 +147,10 @@ def test_validate_passes_on_the_synthetic_inputs(tmp_path: Path, capsys: pytest.
     nbdir.mkdir()
     shutil.copy(ROOT / "notebooks" / "02_section11.ipynb", nbdir)
     params = tmp_path / "params.yaml"
-    params.write_text("partnership: Test\nperiod: 2026-27 Q2\nnotebooks:\n  02_section11:\n"
-                      "    returns_path: data/synthetic/section11_returns_workbook.xlsx\n")
+    params.write_text(
+        "partnership: Test\nperiod: 2026-27 Q2\nnotebooks:\n  02_section11:\n"
+        "    returns_path: data/synthetic/section11_returns_workbook.xlsx\n"
+    )
     assert cli.main(["validate", str(params), "--notebooks", str(nbdir)]) == 0
     out = capsys.readouterr().out
     # framework, register, the workbook of returns and the practitioner survey (notebook defaults)

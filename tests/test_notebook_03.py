@@ -1,6 +1,6 @@
-"""Notebook 03 (audit synthesis): static checks of the committed notebook, then one papermill run on
-the synthetic defaults, asserting on the files it wrote and that no planted identifier reached
-any file of the pack (internal included)."""
+"""Notebook 03 (audit synthesis): static checks of the committed notebook, then the files its run on
+the synthetic defaults wrote (the session's pack, built once by the pipeline: ``synthetic_pack`` in
+conftest), and that no planted identifier reached any file of the pack (internal included)."""
 
 from __future__ import annotations
 
@@ -21,20 +21,25 @@ SYN = ROOT / "data" / "synthetic"
 
 # Kinds of identifier planted by assurance_lib.synthetic.audits in the free text.
 _PATTERNS = [
-    r"\b999 \d{3} \d{4}\b",                   # NHS numbers (test range, valid check digit)
-    r"\b\d{2}/\d{2}/\d{4}\b",                 # dates
-    r"\b[A-Z]{1,2}\d{1,2} \d[A-Z]{2}\b",      # postcodes
-    r"\b07700 900\d{3}\b",                    # phone numbers
-    r"\b[\w.]+@example\.org\b",               # email addresses
-    r"\bC-\d{6}\b",                           # case references
+    r"\b999 \d{3} \d{4}\b",  # NHS numbers (test range, valid check digit)
+    r"\b\d{2}/\d{2}/\d{4}\b",  # dates
+    r"\b[A-Z]{1,2}\d{1,2} \d[A-Z]{2}\b",  # postcodes
+    r"\b07700 900\d{3}\b",  # phone numbers
+    r"\b[\w.]+@example\.org\b",  # email addresses
+    r"\bC-\d{6}\b",  # case references
 ]
 
 
 def _planted() -> set[str]:
-    text = " ".join(pd.read_csv(SYN / "audit_findings.csv", dtype=str)["text"]) + " " + \
-        " ".join(pd.read_csv(SYN / "audit_actions.csv", dtype=str)["action"])
+    text = (
+        " ".join(pd.read_csv(SYN / "audit_findings.csv", dtype=str)["text"])
+        + " "
+        + " ".join(pd.read_csv(SYN / "audit_actions.csv", dtype=str)["action"])
+    )
     found = {m for p in _PATTERNS for m in re.findall(p, text)}
-    names = [ln.strip() for ln in (SYN / "audit_names.txt").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    names = [
+        ln.strip() for ln in (SYN / "audit_names.txt").read_text().splitlines() if ln.strip() and not ln.startswith("#")
+    ]
     refs = set(pd.read_csv(SYN / "audit_grades.csv", dtype=str)["case_ref"])
     return found | set(names) | refs
 
@@ -58,16 +63,20 @@ def test_committed_notebook_is_thin_and_clean():
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory, run_notebook):
-    run = tmp_path_factory.mktemp("nb03") / "pack"
-    run_notebook("03_audit_synthesis", run, n_boot=200)
-    return run
+def pack(synthetic_pack):
+    return synthetic_pack
 
 
 def test_tables_declared_with_units(pack):
     index = {e["name"]: e for e in json.loads((pack / "shareable/tables/index.json").read_text())["tables"]}
-    for name in ("audit_register", "audit_grades_domain", "audit_grades_agency", "audit_reaudit",
-                 "audit_agreement", "audit_themes"):
+    for name in (
+        "audit_register",
+        "audit_grades_domain",
+        "audit_grades_agency",
+        "audit_reaudit",
+        "audit_agreement",
+        "audit_themes",
+    ):
         assert index[name]["unit"] == "cases" and index[name]["rule"] == "small-sample", name
         assert (pack / "shareable/tables" / f"{name}.csv").is_file()
     for name in ("audit_actions", "audit_actions_summary"):

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from assurance_lib import cli, pipeline
+
+import pack_contract
+import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from conftest import DEMO_NOTEBOOKS, ROOT, write_params
 
 pytestmark = pytest.mark.slow
-
-CHECKER = ROOT.parent / "shared" / "checks" / "pack_contract.py"
 
 
 def _sha(path: Path) -> str:
@@ -35,10 +35,20 @@ def test_pack_layout_and_latest(demo_pack: Path) -> None:
     period_dir = demo_pack.parent
     assert pipeline.RUN_ID_RE.match(demo_pack.name)
     assert (period_dir / "LATEST").read_text().strip() == demo_pack.name
-    for rel in ("manifest.json", "run.log", "internal/notebooks/01_demo.ipynb", "internal/html/01_demo.html",
-                "shareable/01_demo.html", "shareable/index.html", "shareable/tables/index.json",
-                "shareable/tables/demo_counts.csv", "shareable/tables/flags_demo.csv",
-                "shareable/figures/demo_bar.png", "shareable/figures/demo_bar.svg", "shareable/figures/demo_bar.csv"):
+    for rel in (
+        "manifest.json",
+        "run.log",
+        "internal/notebooks/01_demo.ipynb",
+        "internal/html/01_demo.html",
+        "shareable/01_demo.html",
+        "shareable/index.html",
+        "shareable/tables/index.json",
+        "shareable/tables/demo_counts.csv",
+        "shareable/tables/flags_demo.csv",
+        "shareable/figures/demo_bar.png",
+        "shareable/figures/demo_bar.svg",
+        "shareable/figures/demo_bar.csv",
+    ):
         assert (demo_pack / rel).is_file(), rel
     assert not list(period_dir.glob(".*.partial")), "no half-built folder is left behind"
     assert not (period_dir / ".lock").exists(), "the lock is released"
@@ -64,18 +74,16 @@ def test_manifest_hashes_match_the_files(demo_pack: Path) -> None:
 def test_shareable_html_has_no_code_and_keeps_alt_text(demo_pack: Path) -> None:
     share = (demo_pack / "shareable" / "01_demo.html").read_text()
     internal = (demo_pack / "internal" / "html" / "01_demo.html").read_text()
-    assert internal.count('class="jp-InputArea') >= 8   # the analyst's page shows every code cell
-    assert 'class="jp-InputArea' not in share            # the scrutineer's page shows none
+    assert internal.count('class="jp-InputArea') >= 8  # the analyst's page shows every code cell
+    assert 'class="jp-InputArea' not in share  # the scrutineer's page shows none
     assert "TableSpec" in internal and "TableSpec" not in share  # a name used only in code
     assert "Bar chart: Police scores 3 and Health scores 2" in share
     for page in (share, internal):
         assert "cdnjs" not in page and "require.min.js" not in page and "mathjax" not in page.lower()
 
 
-@pytest.mark.skipif(not CHECKER.is_file(), reason="shared/checks/pack_contract.py is not beside the project")
-def test_pack_meets_the_shared_contracts(demo_pack: Path) -> None:
-    out = subprocess.run([sys.executable, str(CHECKER), str(demo_pack)], capture_output=True, text=True)
-    assert out.returncode == 0, out.stdout + out.stderr
+def test_pack_meets_the_pack_contract(demo_pack: Path) -> None:
+    assert pack_contract.main(demo_pack) == []
 
 
 def test_small_count_is_not_visible_nor_recoverable(demo_pack: Path) -> None:
@@ -93,8 +101,12 @@ def test_notebook_failure_keeps_failed_folder_and_earlier_pack(tmp_path: Path) -
     good = pipeline.run(write_params(tmp_path / "ok.yaml"), output_root=out, notebooks_dir=DEMO_NOTEBOOKS, quiet=True)
     assert good.code == 0 and good.pack is not None
     before = _tree_hashes(good.pack)
-    bad = pipeline.run(write_params(tmp_path / "bad.yaml", notebooks={"01_demo": {"fail": True}}),
-                       output_root=out, notebooks_dir=DEMO_NOTEBOOKS, quiet=True)
+    bad = pipeline.run(
+        write_params(tmp_path / "bad.yaml", notebooks={"01_demo": {"fail": True}}),
+        output_root=out,
+        notebooks_dir=DEMO_NOTEBOOKS,
+        quiet=True,
+    )
     assert bad.code == 1
     assert bad.pack is not None and bad.pack.name.endswith(".failed")
     assert "01_demo failed in cell" in bad.message and "AssertionError" in bad.message
@@ -125,7 +137,9 @@ def test_bad_input_data_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "column 'child_id': is missing" in err and "the file has: kid, note" in err
 
 
-def test_identifier_guard_refuses_with_exit_3_without_printing_the_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_identifier_guard_refuses_with_exit_3_without_printing_the_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     params = write_params(tmp_path / "p.yaml", notebooks={"01_demo": {"leak": True}})
     result = pipeline.run(params, output_root=tmp_path / "out", notebooks_dir=DEMO_NOTEBOOKS)
     assert result.code == 3

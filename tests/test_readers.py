@@ -52,12 +52,11 @@ def test_only_the_wanted_columns_are_read_and_every_column_is_named(tmp_path: Pa
         frame.to_parquet(p, index=False)
     else:
         frame.to_excel(p, index=False)
-    df = readers.read_table(p, columns=["a", "b", "missing"], unstripped=["b"])
+    df = readers.read_table(p, columns=["a", "b", "missing"])
     assert [c for c in df.columns if not c.startswith("_")] == ["a", "b"]
     assert df[readers.ROW_COLUMN].tolist() == ([2, 3] if suffix != ".parquet" else [1, 2])
     assert df["a"].tolist() == ["1", "2"]                  # stripped
-    # "b" is as read: the empty text is kept as text (CSV and Excel read it as missing anyway)
-    assert df["b"].iloc[0] == "p" and (df["b"].iloc[1] == "" if suffix == ".parquet" else pd.isna(df["b"].iloc[1]))
+    assert df["b"].iloc[0] == "p" and pd.isna(df["b"].iloc[1])           # empty text as missing
     assert df.attrs[readers.FILE_COLUMNS_ATTR] == ["a", "notes", "b"]
     # a missing column's message names every column of the file, read or not
     probs = readers.require_columns(df, ["a", "c"], "wide")

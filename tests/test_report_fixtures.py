@@ -1,6 +1,6 @@
 """Hand-built fixture packs for the report, workbook, front page and accessibility tests.
 
-The packs follow the contracts in ``shared/DESIGN.md`` (flags CSVs with the flag columns,
+The packs follow the contracts in ``docs/design.md`` (flags CSVs with the flag columns,
 published tables declared in ``shareable/tables/index.json``, figures with their data table,
 scrutineer pages). Every value is written here by hand, so the tests can assert on values
 worked out independently of the code under test.

@@ -1,8 +1,10 @@
-"""Notebook 04 end to end on hand-built packs: two consecutive periods, commentary, rerun.
+"""Notebook 04 end to end on hand-built packs: a period with a previous pack, commentary, rerun.
 
 The packs of 2026-27 Q1 and Q2 are written by tests/test_report_fixtures.py as notebooks 01-03
-would leave them; notebook 04 runs into each (Q1 first, then LATEST is written, then Q2) and
-is then rerun into the Q2 pack. Expected values are worked out by hand from the fixtures.
+would leave them; the Q1 pack is named by LATEST (the report reads only the analyses' published
+tables of the previous pack, never its report), notebook 04 runs into the Q2 pack and is then
+rerun into it. Expected values are worked out by hand from the fixtures. A first period with no
+previous pack is checked on the session's real Q1 pack (tests/test_report_pipeline.py).
 """
 
 from __future__ import annotations
@@ -28,19 +30,14 @@ def _csv(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.slow
-def test_two_periods_in_sequence_then_a_rerun(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_notebook) -> None:
+def test_a_period_after_a_previous_pack_then_a_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_notebook
+) -> None:
     out = tmp_path / "outputs"
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(out))
 
-    # ---- period 1: no earlier pack, so no changes
-    q1 = make_pack(out / "2026-27-Q1" / "20260701T050000Z", "Q1")
-    run_notebook("04_assurance_report", q1, params_file="parameters/2026-27-Q1.yaml",
-                 commentary_path="data/synthetic/commentary/2026-27-Q1.md",
-                 children_feedback_path="data/synthetic/children_feedback_2026-27-Q1.csv")
-    t1 = q1 / "shareable" / "tables"
-    assert not (t1 / "report_flag_changes.csv").exists()
-    text1 = (q1 / "shareable" / "text" / "assurance_report.md").read_text()
-    assert "Changes are not reported: no pack of the previous period (2025-26-Q4) was found" in text1
+    # ---- period 1: the pack notebooks 01-03 left, named by LATEST
+    make_pack(out / "2026-27-Q1" / "20260701T050000Z", "Q1")
     (out / "2026-27-Q1" / "LATEST").write_text("20260701T050000Z\n")
 
     # ---- period 2, with the analyst's commentary in a file of its own
@@ -62,10 +59,15 @@ def test_two_periods_in_sequence_then_a_rerun(tmp_path: Path, monkeypatch: pytes
 
     # changes against period 1 (by hand from FLAGS_Q1/Q2)
     fc = {(r["change"], r["analysis"], r["measure"]) for r in _csv(t2 / "report_flag_changes.csv")}
-    assert fc == {("new", "audits", "child's voice recorded"),
-                  ("new", "disproportionality", "child protection plan rate ratio"),
-                  ("resolved", "section11", "Leadership")}
-    nc = {(r["table"], r["key"], r["measure"]): (r["change"], r["direction"]) for r in _csv(t2 / "report_number_changes.csv")}
+    assert fc == {
+        ("new", "audits", "child's voice recorded"),
+        ("new", "disproportionality", "child protection plan rate ratio"),
+        ("resolved", "section11", "Leadership"),
+    }
+    nc = {
+        (r["table"], r["key"], r["measure"]): (r["change"], r["direction"])
+        for r in _csv(t2 / "report_number_changes.csv")
+    }
     assert nc[("dispro_rates", "stage=referral; group=Black", "children")] == ("+6", "up")
     assert nc[("dispro_rates", "stage=referral; group=White", "rate_per_10000")] == ("-8.3", "down")
     assert nc[("dispro_rates", "stage=cpp; group=Black", "children")] == ("[c]", "not comparable")
@@ -93,7 +95,10 @@ def test_two_periods_in_sequence_then_a_rerun(tmp_path: Path, monkeypatch: pytes
     # ---- the scrutineer's page shows the report, the commentary and no code
     from assurance_lib.pipeline import render_html
 
-    page = render_html(q2 / "internal" / "notebooks" / "04_assurance_report.ipynb",
-                       q2 / "shareable" / "04_assurance_report.html", audience="shareable").read_text()
+    page = render_html(
+        q2 / "internal" / "notebooks" / "04_assurance_report.ipynb",
+        q2 / "shareable" / "04_assurance_report.html",
+        audience="shareable",
+    ).read_text()
     assert MARK in page and "Flags register" in page and not re.search(r"class=\"[^\"]*jp-InputArea", page)
     assert "Black children were referred at 1.96 times the rate of White children." in page

@@ -1,7 +1,8 @@
 """The whole pipeline over two consecutive synthetic periods: the Q2 report lists changes against Q1.
 
-``assurance run`` for 2026-27 Q1 and then 2026-27 Q2 into one output folder (the pipeline writes
-``outputs/2026-27-Q1/LATEST``, which the Q2 report reads). Checked against the published files
+``assurance run`` for 2026-27 Q1 and then 2026-27 Q2 into one output folder (the session's
+``quarterly_packs`` in conftest; the pipeline writes ``outputs/2026-27-Q1/LATEST``, which the Q2
+report reads). Checked against the published files
 of the two packs, independently of the report's code: the register is exactly the union of the
 flags files, and every new or resolved flag is a flag present in one period and not the other.
 """
@@ -35,23 +36,27 @@ def _key(r: dict[str, str]) -> tuple[str, ...]:
 
 
 @pytest.fixture(scope="module")
-def two_periods(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from assurance_lib import pipeline
+def two_periods(quarterly_packs) -> tuple[Path, Path]:
+    out = quarterly_packs.output_root
+    assert (out / "2026-27-Q1" / "LATEST").read_text().strip() == quarterly_packs.q1.name
+    assert (out / "2026-27-Q2" / "LATEST").read_text().strip() == quarterly_packs.q2.name
+    return quarterly_packs.q1, quarterly_packs.q2
 
-    out = tmp_path_factory.mktemp("two-periods") / "outputs"
-    q1 = pipeline.run("parameters/2026-27-Q1.yaml", output_root=out, quiet=True)
-    assert q1.code == 0, q1.message
-    assert (out / "2026-27-Q1" / "LATEST").read_text().strip() == q1.pack.name
-    q2 = pipeline.run("parameters/2026-27-Q2.yaml", output_root=out, quiet=True)
-    assert q2.code == 0, q2.message
-    return q1.pack, q2.pack
+
+def test_first_period_has_no_previous_pack_and_reports_no_changes(two_periods) -> None:
+    q1, _ = two_periods
+    assert not (q1 / "shareable" / "tables" / "report_flag_changes.csv").exists()
+    assert not (q1 / "shareable" / "tables" / "report_number_changes.csv").exists()
+    text = (q1 / "shareable" / "text" / "assurance_report.md").read_text()
+    assert "Changes are not reported: no pack of the previous period (2025-26-Q4) was found" in text
 
 
 def test_register_is_exactly_the_union_of_the_flags(two_periods) -> None:
     for pack in two_periods:
         reg = _csv(pack / "shareable" / "tables" / "report_flags_register.csv")
-        assert sorted(tuple(r[c] for c in FLAG_COLUMNS) for r in reg) == \
-            sorted(tuple(r[c] for c in FLAG_COLUMNS) for r in _flags(pack))
+        assert sorted(tuple(r[c] for c in FLAG_COLUMNS) for r in reg) == sorted(
+            tuple(r[c] for c in FLAG_COLUMNS) for r in _flags(pack)
+        )
 
 
 def test_second_report_lists_changes_against_the_first(two_periods) -> None:
@@ -69,8 +74,11 @@ def test_second_report_lists_changes_against_the_first(two_periods) -> None:
     for r in moved[:200]:
         key = dict(part.split("=", 1) for part in r["key"].split("; "))
         for pack, col in ((q1, "previous"), (q2, "current")):
-            rows = [x for x in _csv(pack / "shareable" / "tables" / f"{r['table']}.csv")
-                    if all(x.get(k) == v for k, v in key.items())]
+            rows = [
+                x
+                for x in _csv(pack / "shareable" / "tables" / f"{r['table']}.csv")
+                if all(x.get(k) == v for k, v in key.items())
+            ]
             assert len(rows) == 1 and rows[0][r["measure"]] == r[col], (r, pack.name)
         if "[c]" in (r["previous"], r["current"]):
             assert r["change"] == "[c]"
@@ -79,7 +87,9 @@ def test_second_report_lists_changes_against_the_first(two_periods) -> None:
 def test_commentary_appears_and_the_workbook_holds_every_table(two_periods) -> None:
     _, q2 = two_periods
     page = (q2 / "shareable" / "04_assurance_report.html").read_text()
-    assert "over-representation of Black children at referral has not moved" in page  # data/synthetic/commentary/2026-27-Q2.md
+    assert (
+        "over-representation of Black children at referral has not moved" in page
+    )  # data/synthetic/commentary/2026-27-Q2.md
     wb = openpyxl.load_workbook(q2 / "shareable" / "tables" / "assurance_tables.xlsx", read_only=True)
     csvs = sorted(p.stem for p in (q2 / "shareable" / "tables").glob("*.csv"))
     contents = [r[0] for r in wb["Contents"].iter_rows(values_only=True)]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command: set up .venv (first time only) and run the whole test suite.
 # Browser tests need Debian's chromium (and node/npm for axe-core); without them they skip with a
-# reason, except under CI (CI=true), where they are required.
+# reason, except under CI (CI=true), where they are required. CI (.ci/run) also runs the pre-commit
+# checks first: `.venv/bin/pre-commit run --all-files` (docs/developing.md, "Testing").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup-venv.sh

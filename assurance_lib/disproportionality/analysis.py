@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -12,11 +11,9 @@ import pandas as pd
 from .. import reference as ref
 from .. import stats
 from ..config import Period
-from .cohort import (Window, _Attrs, _child_attrs, _conversion_parts, _event_arrays, _Events, _join_conversions,
-                     _member_arrays, _split_by_feeder, _tally, child_attributes, count_groups, prepare_events, stage_members, window_for)
+from .cohort import (Window, child_attributes, conversions, count_groups, prepare_events, stage_members,
+                     window_for)
 from .grid import GridOptions, estimate, population_by_group
-
-T = TypeVar("T")
 
 __all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label",
            "run_deprivation", "run_grid_from_aggregate"]
@@ -89,10 +86,12 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
 
     Notes
     -----
-    The events are turned into integer arrays once (child codes, event codes, dates); children
-    are picked per stage with ``np.minimum.at``/``np.maximum.at`` and counted by every group type
-    from one ``np.bincount`` (``cohort._member_arrays``, ``cohort._tally``), then the grid is
-    estimated on codes (:func:`~.grid.estimate`). Categorical or text columns give the same grid.
+    Who is counted is defined in :mod:`.cohort`: each child's characteristics on their latest row
+    (:func:`~.cohort.child_attributes`), the children at each stage in the window
+    (:func:`~.cohort.stage_members`), the children at each feeder stage and whether they
+    converted (:func:`~.cohort.conversions`). They are counted by stage and group
+    (:func:`~.cohort.count_groups`) and every measure is estimated (:func:`~.grid.estimate`).
+    Categorical or text columns give the same grid.
     """
     options = options or GridOptions()
     fmap = resolve_feeders(feeders)
@@ -100,88 +99,18 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     prep = prepared if prepared is not None else prepare_events(events, period.end)
     ev = prep.events
     has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
-    # the events as integer arrays; then the work on two threads (numpy releases the GIL in most
-    # of it), each with its own work arrays:
-    #   second thread: each child's characteristics (their latest row), the conversions of half
-    #                  the feeder stages and their counts, then the counts of children at each stage;
-    #   this thread:   the children at each stage, the conversions of the other feeder stages and
-    #                  their counts.
-    # A stage's conversions are in one half only: the two halves' counts (every stage, zero where
-    # the half has none) add up to the counts of all.
-    e = _event_arrays(ev)
-    attrs_ready: Future[_Attrs] = Future()
-    members_ready: Future[tuple[np.ndarray, np.ndarray, np.ndarray]] = Future()
-    halves = _split_by_feeder(fmap, e)
-
-    def conversions(own: _Events, a: _Attrs, only: set[str]) -> tuple[dict, pd.DataFrame]:
-        parts = _conversion_parts(own, win, fmap, lookback_months, a.uasc if exclude_uasc_cla else None, only=only)
-        c_child, c_stage, c_band, converted = _join_conversions(parts, len(fmap))
-        return parts, _tally(c_child, c_stage, c_band, a, list(fmap), value=converted.astype(np.int64),
-                             has_imd=has_imd, by=by, value_name="converted")
-
-    def second_thread() -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-        own = e.with_own_scratch()
-        a = _fulfil(attrs_ready, _child_attrs, ev, own, by)
-        parts, conv_counts = conversions(own, a, halves[1])
-        child, stage, band = members_ready.result()
-        return parts, conv_counts, _tally(child, stage, band, a, ref.STAGE_CODES, has_imd=has_imd, by=by)
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        lane = pool.submit(second_thread)
-        # the looked-after stages without UASC need each child's status first
-        _fulfil(members_ready, lambda: _member_arrays(e, win, attrs_ready.result().uasc if exclude_uasc_cla else None))
-        a = attrs_ready.result()
-        parts, conv_counts = conversions(e, a, halves[0])
-        first_parts, first_counts, counts = lane.result()
-    if len(first_counts) != len(conv_counts):       # pragma: no cover - the same layout by construction
-        raise AssertionError("the two halves of the conversion counts differ in layout")
-    for c in ("n", "converted"):
-        conv_counts[c] = conv_counts[c].to_numpy() + first_counts[c].to_numpy()
-    grid = _estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
-                     window=win.label, population_source=population_label(population), feeders=fmap,
-                     lookback_months=lookback_months, by=by)
+    attrs = child_attributes(ev, by)
+    members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False)
+    conv = conversions(ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False)
+    counts = count_groups(members, attrs, has_imd=has_imd, stages=list(ref.STAGE_CODES), by=by)
+    conv_counts = count_groups(conv, attrs, value="converted", has_imd=has_imd, stages=list(fmap), by=by)
+    grid = estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
+                    window=win.label, population_source=population_label(population), feeders=fmap,
+                    lookback_months=lookback_months, by=by)
     if has_imd and not by:
-        c_child, c_stage, _, converted = _join_conversions({**first_parts, **parts}, len(fmap))
-        conv = pd.DataFrame({"child": c_child, "stage": pd.Index(list(fmap)).take(c_stage), "converted": converted})
-        attrs = child_attributes(ev)
         grid = pd.concat([grid, _deprivation_rows(grid, run_deprivation(conv, attrs, reference=options.reference), options)],
                          ignore_index=True)
     return GridResult(grid=grid, window=win, quarantine=prep.quarantine, counts=counts)
-
-
-def _fulfil(future: Future, fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)``, its result or its failure also set on ``future`` (so that a thread waiting for
-    it never waits for ever), then returned or raised."""
-    try:
-        result = fn(*args)
-    except BaseException as exc:
-        future.set_exception(exc)
-        raise
-    future.set_result(result)
-    return result
-
-
-def _estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame, options: GridOptions, *,
-              by: str | None, **labels: object) -> pd.DataFrame:
-    """:func:`~.grid.estimate`; with ``by``, for the lower and the upper half of the ``by`` values on
-    two threads, one after the other in the result (the grid is sorted by ``by`` value first, and
-    every estimate, reference, share and q-value family is within one value)."""
-    values = sorted(pd.unique(counts[by].dropna())) if by else []
-    if len(values) < 2:
-        return estimate(counts, conv, population, options, by=by, **labels)  # type: ignore[arg-type]
-    lower = set(values[:len(values) // 2])
-
-    def half(upper: bool) -> pd.DataFrame:
-        def part(frame: pd.DataFrame) -> pd.DataFrame:
-            if not len(frame):
-                return frame
-            return frame[frame[by].isin(lower).to_numpy() != upper].reset_index(drop=True)
-        return estimate(part(counts), part(conv), part(population), options, by=by, **labels)  # type: ignore[arg-type]
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        upper = pool.submit(half, True)
-        first = half(False)
-        return pd.concat([first, upper.result()], ignore_index=True)
 
 
 def _deprivation_rows(grid: pd.DataFrame, mh: pd.DataFrame, options: GridOptions) -> pd.DataFrame:

@@ -1,39 +1,41 @@
 """From journey events to counts of children by stage and group (children, not episodes).
 
-- **Flows** (contacts, referrals, ... starts to be looked after) count the children with at least
-  one such event in the window (a quarter or the 12 months to the period end); the child's age
-  band is taken at their first such event in the window.
-- **Stocks** (on a child protection plan, looked after) count the children whose plan or care
-  episode started on or before the period end and had not ended by it; age at the period end.
-- **Conversions**: of the children with a feeder-stage event in the window or the look-back
-  before it, those with the stage's event in the window on or after their first such feeder
-  event.
+The counting rule, as the method note states it (``docs/disproportionality.md``, "Counting
+children, not episodes"), is defined once, here, in plain pandas:
 
-A child's ethnicity, sex, disability, UASC status and IMD decile are those recorded on their
-latest row on or before the period end. Child identifiers are replaced by integer codes here
-and never leave this module.
+- :func:`children_at_stage`: **a child at a stage in the window**. Flows (contacts, referrals, ...
+  starts to be looked after): the child has at least one such event in the window; their first
+  such event gives their age band. Stocks (on a child protection plan, looked after): the child's
+  plan or care episode started on or before the period end and had not ended by it; age at the
+  period end.
+- :func:`feeder_cohort` and :func:`conversions`: **a child who converted from a feeder stage**. Of
+  the children with a feeder-stage event in the window or the look-back before it, those with the
+  stage's event in the window on or after their first such feeder event.
+- :func:`child_attributes`: **each child's characteristics** (ethnicity, sex, disability, UASC
+  status, IMD decile) are those recorded on their latest row on or before the period end.
 
-Speed at national scale: the events are turned once into integer arrays (child codes, event
-codes, dates as integers) and every count is a pass of numpy over them (``np.minimum.at`` for the
-first event of each child, ``np.bincount`` for the counts by group) instead of sorting and
-grouping frames of text. The frames the public functions return are the same as before.
+Each rule is "sort the events by child and date, keep each child's first (or last) row":
+:func:`prepare_events` sorts them once (a stable sort, so rows of one child on one day keep the
+file's order). Child identifiers are replaced by integer codes there and never leave this
+module. :func:`count_groups` then counts the children by stage and every group type.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import weakref
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from .. import reference as ref
 from ..config import Period
 
-__all__ = ["Window", "window_for", "prepare_events", "child_attributes", "stage_members", "conversions",
-           "SINGLE_TYPES", "INTERSECTION_TYPES", "group_values", "count_groups", "Prepared", "factorize_children"]
+__all__ = ["Window", "window_for", "prepare_events", "child_attributes", "children_at_stage", "stage_members",
+           "feeder_cohort", "conversions", "age_band_at", "SINGLE_TYPES", "INTERSECTION_TYPES", "group_values",
+           "count_groups", "Prepared"]
 
 SINGLE_TYPES: tuple[str, ...] = ("all", "ethnicity_major", "ethnicity_minor", "sex", "age_band", "disability",
                                  "imd_decile")
@@ -43,9 +45,10 @@ INTERSECTION_TYPES: tuple[str, ...] = ("ethnicity_major x sex", "ethnicity_major
 _INTERNAL_TYPES: tuple[str, ...] = ("ethnicity_minor x sex", "ethnicity_minor x age_band")
 """Used only for the White British reference of intersections; not published."""
 
-_NAT = np.iinfo(np.int64).min          # numpy's integer view of NaT
-_MAX = np.iinfo(np.int64).max
-_DAY_US = 86_400_000_000
+LOOKED_AFTER_STAGES: tuple[str, ...] = ("cla_start", "cla_at_end")
+"""The stages ``exclude_uasc_cla`` leaves unaccompanied asylum-seeking children out of."""
+_COUNTING_COLUMNS = ["child", "event", "event_date", "end_date", "date_of_birth", "age_at_event"]
+"""The columns of the events the counting rule reads (characteristics come from :func:`child_attributes`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,102 +91,22 @@ class Prepared:
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["place", "reason"]))
 
 
-# ------------------------------------------------------------------------------------------
-# child codes, computed once per column of ids
-# ------------------------------------------------------------------------------------------
-
-_FACTORIZED: list[tuple[Any, tuple[int, ...], np.ndarray, int]] = []
-_CACHE_SIZE = 2
-
-
-def _data_key(ids: pd.Series) -> tuple[Any, tuple[int, ...]] | None:
-    """The object holding a column's data, and where its values start, or ``None`` if unknown.
-
-    Arrow-backed columns (pandas' default text) hold an immutable ``pyarrow.ChunkedArray``: the
-    same object means the same values. NumPy-backed columns are keyed on their base array, the
-    data address, length and stride (pandas hands out read-only views of shared data).
-    """
-    arr = ids.array
-    if hasattr(arr, "__arrow_array__") and not isinstance(arr, pd.Categorical):
-        try:
-            data = arr.__arrow_array__()
-        except Exception:  # pragma: no cover - an arrow array that cannot say
-            return None
-        return data, (len(arr),)
-    values = getattr(arr, "_ndarray", None)
-    if isinstance(values, np.ndarray):
-        base = values
-        while isinstance(base.base, np.ndarray):
-            base = base.base
-        return base, (values.__array_interface__["data"][0], len(values), *values.strides)
-    return None
-
-
-def factorize_children(ids: pd.Series) -> tuple[np.ndarray, int]:
-    """Integer codes of child identifiers, in order of first appearance, and how many children.
-
-    The codes of the last two columns factorised are kept (keyed on the identity of the
-    column's underlying pyarrow or numpy data, held by a weak reference), so that reading,
-    preparing and the several views of one run factorise the identifiers once. A different
-    frame, a filtered or edited copy, has other data and is factorised afresh.
-
-    Parameters
-    ----------
-    ids : Series
-        Child identifiers (text or categorical); missing identifiers get code -1.
-
-    Returns
-    -------
-    codes : ndarray of int64
-        Read-only; equal identifiers have equal codes, 0, 1, 2 ... in order of first appearance.
-    n : int
-        The number of distinct identifiers.
-
-    Examples
-    --------
-    >>> codes, n = factorize_children(pd.Series(["B", "A", "B"], dtype="string"))
-    >>> codes.tolist(), n
-    ([0, 1, 0], 2)
-    """
-    key = _data_key(ids)
-    if key is not None:
-        for ref_, shape, codes, n in _FACTORIZED:
-            if ref_() is key[0] and shape == key[1]:
-                return codes, n
-    codes, uniques = pd.factorize(ids, sort=False)
-    return _remember(ids, codes, len(uniques), key)
-
-
-def _remember(ids: pd.Series, codes: np.ndarray, n: int, key: "tuple[Any, tuple[int, ...]] | None" = None
-              ) -> tuple[np.ndarray, int]:
-    """Keep ``codes`` (from ``pd.factorize(ids, sort=False)``) as the codes of ``ids``' data (see
-    :func:`factorize_children`) and return them read-only, with the number of children."""
-    key = key if key is not None else _data_key(ids)
-    codes = np.asarray(codes, dtype=np.int64)
-    codes.setflags(write=False)
-    if key is not None:
-        try:
-            wr = weakref.ref(key[0], _forget)
-        except TypeError:  # pragma: no cover - data that cannot be weakly referenced
-            return codes, n
-        _FACTORIZED.insert(0, (wr, key[1], codes, n))
-        del _FACTORIZED[_CACHE_SIZE:]
-    return codes, n
-
-
-def _forget(dead: "weakref.ref[Any]") -> None:
-    """Drop the codes of a column whose data no longer exists (their memory is freed with it)."""
-    _FACTORIZED[:] = [entry for entry in _FACTORIZED if entry[0] is not dead]
-
-
 def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
-    """Replace child ids by integer codes and set aside events dated after the period end.
+    """Replace child ids by integer codes, set aside events dated after the period end, and sort
+    the events by child and date.
 
     Rows after the period end are reported in the quarantine (row number and reason), never
     counted and never silently dropped: an extract taken after the period legitimately holds
-    them.
+    them. An end date after the period end means open at the period end (it is blanked).
+
+    Returns
+    -------
+    Prepared
+        ``events``: the columns of ``events`` with ``child`` (0, 1, 2 ... in order of first
+        appearance in the file) in place of ``child_id``, sorted by child and event date (a
+        stable sort: rows of one child on one day keep the file's order; missing dates last).
     """
-    codes, _ = factorize_children(events["child_id"])
+    codes, _ = pd.factorize(events["child_id"], sort=False)
     ev = events.drop(columns=["child_id"])
     ev["child"] = codes.astype(np.int64, copy=False)
     after = ev["event_date"] > pd.Timestamp(period_end)
@@ -198,11 +121,227 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
     late = end > pd.Timestamp(period_end)
     if late.any():
         ev["end_date"] = end.where(~late)
-    return Prepared(events=ev.reset_index(drop=True), quarantine=q.reset_index(drop=True))
+    return Prepared(events=_by_child_and_date(ev).reset_index(drop=True), quarantine=q.reset_index(drop=True))
+
+
+def _by_child_and_date(ev: pd.DataFrame) -> pd.DataFrame:
+    """``ev`` sorted by child and event date (stable; missing dates last): as it is when it already
+    is (the events from :func:`prepare_events`, and any selection of their rows)."""
+    child = ev["child"].to_numpy()
+    date = ev["event_date"].to_numpy()
+    later = np.isnat(date[:-1]) & ~np.isnat(date[1:])        # a missing date before a known one
+    with np.errstate(invalid="ignore"):
+        later |= date[1:] < date[:-1]
+    if bool(np.all(child[1:] >= child[:-1])) and not bool(np.any(later & (child[1:] == child[:-1]))):
+        return ev
+    # np.lexsort is stable and sorts missing dates (NaT) last: the same order as
+    # ev.sort_values(["child", "event_date"], kind="stable"), without turning each key into categories
+    return ev.take(np.lexsort((date, child)))
+
+
+def _of_each_kind(ev: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The events of each kind (``reference.FLOW_EVENTS``), each in the order of ``ev``."""
+    return {e: ev[(ev["event"] == e).to_numpy(dtype=bool)] for e in ref.FLOW_EVENTS}
 
 
 # ------------------------------------------------------------------------------------------
-# events as integer arrays
+# the counting rule
+# ------------------------------------------------------------------------------------------
+
+def child_attributes(ev: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Each child's characteristics: those on the child's latest row (same day: the last row).
+
+    Parameters
+    ----------
+    ev : DataFrame
+        From :func:`prepare_events`.
+    by : str, optional
+        A further column to take from the latest row (e.g. ``la_code``).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``child`` (ascending): ``ethnicity, sex, disability, uasc, imd_decile`` (and
+        ``by``), and ``ethnicity_major`` (the DfE major group of ``ethnicity``).
+    """
+    cols = ["ethnicity", "sex", "disability", "uasc", "imd_decile", *([by] if by else [])]
+    latest = _by_child_and_date(ev[["child", "event_date", *cols]]).drop_duplicates("child", keep="last")
+    out = latest[cols].set_axis(pd.Index(latest["child"].to_numpy(), name="child"))
+    out["ethnicity_major"] = out["ethnicity"].map(dict((x.code, x.major) for x in ref.ETHNICITY)).astype("string")
+    return out
+
+
+def children_at_stage(ev: pd.DataFrame, stage: ref.Stage, window: Window) -> pd.DataFrame:
+    """The children at one stage in the window: one row per child, the event row that puts them there.
+
+    - A **flow** stage (contact, referral, ... start to be looked after): the children with at least
+      one event of the stage from the window start to the window end (both inclusive); the row is
+      each child's **first** such event (a child referred twice counts once).
+    - A **stock** stage (on a plan, looked after at the end): the children whose plan or care
+      episode started on or before the window end and had not ended by it (no end date, or one
+      after the window end); the row is each child's **latest** such start.
+
+    Parameters
+    ----------
+    ev : DataFrame
+        From :func:`prepare_events` (any columns; ``child``, ``event``, ``event_date``,
+        ``end_date`` are used).
+    stage : reference.Stage
+    window : Window
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``ev``, one per child, in order of child.
+    """
+    start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    ev = _by_child_and_date(ev)
+    of_stage = ev[ev["event"] == stage.event]
+    date = of_stage["event_date"]
+    if stage.kind == "flow":
+        in_window = of_stage[(date >= start) & (date <= end)]
+        return in_window.drop_duplicates("child", keep="first")
+    open_at_end = of_stage[(date <= end) & (of_stage["end_date"].isna() | (of_stage["end_date"] > end))]
+    return open_at_end.drop_duplicates("child", keep="last")
+
+
+def age_band_at(rows: pd.DataFrame, when: pd.Series) -> pd.Series:
+    """The age band of the child of each row on the date ``when`` (calendar age).
+
+    From the date of birth when the row has one (a date before birth: ``unborn``); otherwise
+    from the age at the event moved on to ``when`` (whole years: ``floor(age + days / 365.25)``);
+    neither: missing. Ages are clipped to 0-17 (a child who turns 18 while on a plan or looked
+    after is in ``16 to 17``).
+
+    Returns
+    -------
+    Series
+        Age bands, categorical with the categories ``reference.AGE_BANDS``, aligned with ``rows``.
+    """
+    dob = rows["date_of_birth"]
+    years = ref.age_in_years(dob, when).to_numpy(dtype="float64", na_value=np.nan)
+    if "age_at_event" in rows and rows["age_at_event"].notna().any():
+        days = (when - rows["event_date"]).dt.days.to_numpy(dtype="float64", na_value=np.nan)
+        age = pd.to_numeric(rows["age_at_event"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        years = np.where(dob.notna().to_numpy(), years, np.floor(age + days / 365.25))
+    # as reference.age_band: under 1, 1 to 4, 5 to 9, 10 to 15, 16 to 17 (codes 1 to 5)
+    codes = np.searchsorted(ref._AGE_EDGES, np.clip(years, 0, 17), side="right")
+    codes[np.isnan(years)] = -1
+    codes[(when < dob).to_numpy(dtype=bool)] = 0          # before birth: unborn
+    return pd.Series(pd.Categorical.from_codes(codes, categories=list(ref.AGE_BANDS)), index=rows.index)
+
+
+def _uasc_children(ev: pd.DataFrame, attrs: pd.DataFrame | None) -> pd.Index:
+    """The children recorded as unaccompanied asylum-seeking children (on their latest row)."""
+    a = attrs if attrs is not None else child_attributes(ev)
+    return a.index[a["uasc"].eq("yes").fillna(False).to_numpy(dtype=bool)]
+
+
+def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = False,
+                  attrs: pd.DataFrame | None = None, as_text: bool = True) -> pd.DataFrame:
+    """Children at each stage (:func:`children_at_stage`): ``child, stage, age_band``.
+
+    One row per child per stage, stages in the order of ``reference.STAGES``. The age band is
+    taken at the child's first event of a flow stage in the window, at the window end for stocks.
+
+    Parameters
+    ----------
+    ev : DataFrame
+        From :func:`prepare_events`.
+    window : Window
+    exclude_uasc_cla : bool
+        Leave unaccompanied asylum-seeking children out of the two looked-after stages.
+    attrs : DataFrame, optional
+        From :func:`child_attributes` (computed when needed and not given).
+    as_text : bool
+        ``stage`` and ``age_band`` as text (``str``); ``False``: as categoricals (the same values,
+        quicker to count with :func:`count_groups`).
+    """
+    uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
+    of_kind = _of_each_kind(_by_child_and_date(ev[_COUNTING_COLUMNS]))
+    end = pd.Timestamp(window.end)
+    parts = []
+    for stage in ref.STAGES:
+        rows = children_at_stage(of_kind[stage.event], stage, window)
+        if uasc is not None and stage.code in LOOKED_AFTER_STAGES:
+            rows = rows[~rows["child"].isin(uasc)]
+        when = rows["event_date"] if stage.kind == "flow" else pd.Series(end, index=rows.index)
+        parts.append(pd.DataFrame({"child": rows["child"].to_numpy(), "stage": _repeat(stage.code, len(rows)),
+                                   "age_band": age_band_at(rows, when).array}))
+    return _stack(parts, as_text)
+
+
+def feeder_cohort(ev: pd.DataFrame, feeder: str, window: Window, lookback_months: int) -> pd.DataFrame:
+    """The children at a feeder stage: those with a ``feeder`` event from ``lookback_months`` before
+    the window start to the window end; one row per child, their **first** such event."""
+    span_start = pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months))
+    ev = _by_child_and_date(ev)
+    of_feeder = ev[ev["event"] == feeder]
+    date = of_feeder["event_date"]
+    return of_feeder[(date >= span_start) & (date <= pd.Timestamp(window.end))].drop_duplicates("child", keep="first")
+
+
+def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lookback_months: int = 3, *,
+                exclude_uasc_cla: bool = False, attrs: pd.DataFrame | None = None, as_text: bool = True) -> pd.DataFrame:
+    """Children at each stage's feeder stage and whether they reached the stage.
+
+    The feeder cohort of stage ``s`` (feeder ``f``) is :func:`feeder_cohort`: the children with an
+    ``f`` event from ``lookback_months`` before the window start to the window end. A child
+    *converted* when they have an ``s`` event in the window on or after their first ``f`` event of
+    that span.
+
+    Returns
+    -------
+    DataFrame
+        ``child, stage, feeder, age_band`` (at the first feeder event), ``converted`` (bool); one
+        row per child per stage, stages in the order of ``feeders``. ``as_text=False``: ``stage``,
+        ``feeder`` and ``age_band`` as categoricals (as :func:`stage_members`).
+    """
+    if not feeders:
+        return pd.DataFrame(columns=["child", "stage", "feeder", "age_band", "converted"])
+    uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
+    of_kind = _of_each_kind(_by_child_and_date(ev[_COUNTING_COLUMNS]))
+    start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
+    parts = []
+    cohorts: dict[str, tuple[pd.DataFrame, pd.Series]] = {}       # a feeder may serve several stages
+    for stage, feeder in feeders.items():
+        if feeder not in cohorts:
+            first = feeder_cohort(of_kind[feeder], feeder, window, lookback_months)
+            cohorts[feeder] = first, age_band_at(first, first["event_date"])
+        cohort, band = cohorts[feeder]
+        of_stage = of_kind[ref.stage(stage).event]
+        at_stage = of_stage[(of_stage["event_date"] >= start) & (of_stage["event_date"] <= end)]
+        latest_at_stage = at_stage.drop_duplicates("child", keep="last").set_index("child")["event_date"]
+        reached = latest_at_stage.reindex(cohort["child"].to_numpy()).to_numpy()       # NaT: not at the stage
+        converted = pd.Series(reached >= cohort["event_date"].to_numpy(), index=cohort.index)
+        if uasc is not None and stage == "cla_start":
+            keep = ~cohort["child"].isin(uasc)
+            cohort, band, converted = cohort[keep], band[keep], converted[keep]
+        parts.append(pd.DataFrame({"child": cohort["child"].to_numpy(), "stage": _repeat(stage, len(cohort)),
+                                   "feeder": _repeat(feeder, len(cohort)), "age_band": band.array,
+                                   "converted": converted.to_numpy(dtype=bool)}))
+    return _stack(parts, as_text)
+
+
+def _repeat(text: str, n: int) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
+
+
+def _stack(parts: list[pd.DataFrame], as_text: bool) -> pd.DataFrame:
+    """The parts one after the other, their categorical columns as text (``str``) when ``as_text``."""
+    out: dict[str, Any] = {}
+    for c in parts[0].columns:
+        if isinstance(parts[0][c].dtype, pd.CategoricalDtype):
+            labels = union_categoricals([p[c].array for p in parts])
+            out[c] = (pd.Index(labels.categories, dtype="str").take(labels.codes, allow_fill=True, fill_value=np.nan)
+                      if as_text else labels)
+        else:
+            out[c] = np.concatenate([p[c].to_numpy() for p in parts])
+    return pd.DataFrame(out)
+
+
+# ------------------------------------------------------------------------------------------
+# counting by group
 # ------------------------------------------------------------------------------------------
 
 def _codes_for(values: pd.Series | pd.Index, choices: Sequence[str], *, missing: int = -1,
@@ -237,285 +376,6 @@ def _index_of(index: pd.Index, values: pd.Series) -> np.ndarray:
     lut = np.append(np.asarray(index.get_indexer(uniques), dtype=np.int64), -1)
     return lut[codes]
 
-
-def _us(s: pd.Series) -> np.ndarray:
-    """Datetimes as int64 microseconds (NaT as ``_NAT``)."""
-    if not (isinstance(s.dtype, np.dtype) and s.dtype.kind == "M"):
-        s = pd.to_datetime(s)
-    a = s.to_numpy()
-    if a.dtype != np.dtype("datetime64[us]"):
-        a = a.astype("datetime64[us]")
-    return a.view(np.int64)
-
-
-def _ts_us(when: dt.date | pd.Timestamp) -> int:
-    return int(np.datetime64(pd.Timestamp(when).to_datetime64(), "us").view(np.int64))
-
-
-@dataclass(frozen=True, slots=True)
-class _Events:
-    """Prepared events as arrays (one entry per row), and the rows of each event."""
-
-    n_children: int
-    child: np.ndarray
-    event: np.ndarray      # index in ref.FLOW_EVENTS, -1 otherwise
-    date: np.ndarray       # int64 microseconds, _NAT when missing
-    end: np.ndarray
-    dob: np.ndarray
-    age: np.ndarray | None  # float64, NaN when missing; None when every age is missing
-    rank: np.ndarray       # orders the rows' dates as ``date`` does: day numbers when every date is a
-                           # whole day (a few thousand values, see _pick), else ``date``; _NAT when missing
-    by_event: np.ndarray   # row positions grouped by event, ascending within each event
-    bounds: np.ndarray     # rows of event k: by_event[bounds[k]:bounds[k + 1]]
-    scratch: _Scratch      # work arrays of one entry per child
-
-    def with_own_scratch(self) -> "_Events":
-        """The same events with work arrays of their own (for use on another thread)."""
-        return replace(self, scratch=_Scratch(self.n_children))
-
-    def rows_of(self, event: str) -> np.ndarray:
-        """The rows of one event (ascending)."""
-        k = ref.FLOW_EVENTS.index(event)
-        return self.by_event[self.bounds[k]:self.bounds[k + 1]]
-
-
-def _event_arrays(ev: pd.DataFrame) -> _Events:
-    child = ev["child"].to_numpy(dtype=np.int64)
-    n = int(child.max()) + 1 if len(child) else 0
-    age = None
-    if "age_at_event" in ev and ev["age_at_event"].notna().any():
-        age = pd.to_numeric(ev["age_at_event"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    event = _codes_for(ev["event"], ref.FLOW_EVENTS, dtype=np.int8)
-    by_event = np.argsort(event, kind="stable")          # a radix sort of small codes
-    bounds = np.searchsorted(event[by_event], np.arange(-1, len(ref.FLOW_EVENTS) + 1), side="left")[1:]
-    date = _us(ev["event_date"])
-    return _Events(n_children=n, child=child, event=event, date=date, end=_us(ev["end_date"]),
-                   dob=_us(ev["date_of_birth"]), age=age, rank=_day_rank(date), by_event=by_event, bounds=bounds,
-                   scratch=_Scratch(n))
-
-
-def _day_rank(date: np.ndarray) -> np.ndarray:
-    """Day numbers of ``date`` (int64 microseconds) when every date is a whole day, else ``date``
-    itself (missing stays ``_NAT``): the same order, over a range small enough for :func:`_pick`."""
-    valid = date != _NAT
-    every = bool(valid.all())
-    rank = np.remainder(date, _DAY_US)
-    if np.any(rank, where=True if every else valid):
-        return date
-    np.floor_divide(date, _DAY_US, out=rank)
-    if not every:
-        rank[~valid] = _NAT
-    return rank
-
-
-class _Scratch:
-    """Work arrays of one entry per child, kept filled with their sentinel between uses (a national
-    extract has millions of children: allocating them afresh for every stage is slow)."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self._free: dict[int, list[np.ndarray]] = {}
-
-    def get(self, fill: int) -> np.ndarray:
-        """An array of ``n`` entries, all ``fill``."""
-        free = self._free.setdefault(fill, [])
-        return free.pop() if free else np.full(self.n, fill, dtype=np.int64)
-
-    def put(self, arr: np.ndarray, touched: np.ndarray, fill: int) -> None:
-        """Give an array back, after setting the entries at ``touched`` to ``fill`` again."""
-        arr[touched] = fill
-        self._free.setdefault(fill, []).append(arr)
-
-
-def _pick(child: np.ndarray, key: np.ndarray, scratch: _Scratch, *, last: bool = False,
-          overwrite_key: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """For each child among ``child``, the position of its row with the smallest ``key`` (the first
-    such row on ties), or with the largest (the last such row) when ``last``.
-
-    Returns the children (ascending) and the positions. The same rows as a stable sort by
-    (child, key) followed by ``drop_duplicates`` keeping the first (last) row of each child.
-
-    When the keys span few values (day numbers, see :func:`_day_rank`), key and position are
-    combined into one integer (``(key - min) * rows + position``) and each child's best is found
-    in one pass; otherwise in two (the best key, then the first or last row holding it).
-    ``overwrite_key``: ``key`` is a work array the combined keys may be written into.
-    """
-    fill, at = (_NAT, np.maximum.at) if last else (_MAX, np.minimum.at)
-    m = len(child)
-    if m:
-        lo, hi = int(key.min()), int(key.max())
-        if (hi - lo + 1) * m < 2 ** 62:
-            combined = np.subtract(key, lo, out=key if overwrite_key else None)
-            combined *= m
-            combined += np.arange(m)
-            best = scratch.get(fill)
-            at(best, child, combined)
-            kids = np.flatnonzero(best != fill)
-            out = np.remainder(best[kids], m)
-            scratch.put(best, kids, fill)
-            return kids, out
-    best = scratch.get(fill)
-    at(best, child, key)
-    hit = np.flatnonzero(key == best[child])
-    pos = scratch.get(fill)
-    at(pos, child[hit], hit)
-    kids = np.flatnonzero(pos != fill)
-    out = pos[kids]
-    scratch.put(best, child, fill)
-    scratch.put(pos, kids, fill)
-    return kids, out
-
-
-def _calendar_age(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
-    """Completed years from ``dob`` to ``when`` (int64 microseconds, both valid), as
-    :func:`~assurance_lib.reference.age_in_years`: the year, month and day of each calendar day
-    are looked up in a table over the days spanned."""
-    b = np.floor_divide(dob, _DAY_US)
-    w = np.floor_divide(when, _DAY_US)
-    if not len(b):
-        return np.zeros(0, dtype=np.int64)
-    lo, hi = int(min(b.min(), w.min())), int(max(b.max(), w.max()))
-    if hi - lo > 5_000_000:      # dates over more than 13,000 years: convert them one by one
-        return np.asarray(ref.age_in_years(pd.Series(dob.astype("datetime64[us]")),
-                                           pd.Series(when.astype("datetime64[us]"))), dtype=np.int64)
-    days = np.arange(lo, hi + 1).astype("datetime64[D]")
-    months = days.astype("datetime64[M]")
-    year = days.astype("datetime64[Y]").astype(np.int64)
-    month_day = (months - days.astype("datetime64[Y]").astype("datetime64[M]")).astype(np.int64) * 32 + \
-        (days - months).astype(np.int64)
-    b, w = b - lo, w - lo
-    return year[w] - year[b] - (month_day[w] < month_day[b])
-
-
-_BAND_OF_YEARS = np.searchsorted(ref._AGE_EDGES, np.arange(18), side="right").astype(np.int8)
-"""Age band (index in ``ref.AGE_BANDS``) of each completed age from 0 to 17 (ages are clipped to it)."""
-
-
-def _band_codes(e: _Events, rows: np.ndarray, when: np.ndarray) -> np.ndarray:
-    """Age band (int8 index in ``ref.AGE_BANDS``, -1 unknown) of ``rows`` at ``when`` (as
-    ``_age_band_at``): from the date of birth, else from the age at the event."""
-    dob = e.dob[rows]
-    has_dob = dob != _NAT
-    if has_dob.all():
-        band = _BAND_OF_YEARS[np.clip(_calendar_age(dob, when), 0, 17)]
-        band[when < dob] = 0                  # a negative number of days since birth: unborn
-        return band
-    band = np.full(len(rows), -1, dtype=np.int8)
-    if has_dob.any():
-        band[has_dob] = _BAND_OF_YEARS[np.clip(_calendar_age(dob[has_dob], when[has_dob]), 0, 17)]
-    no_dob = np.flatnonzero(~has_dob)
-    if len(no_dob) and e.age is not None:
-        days = np.floor_divide(when[no_dob] - e.date[rows[no_dob]], _DAY_US)
-        years = np.floor(e.age[rows[no_dob]] + days / 365.25)
-        known = ~np.isnan(years)
-        band[no_dob[known]] = _BAND_OF_YEARS[np.clip(years[known], 0, 17).astype(np.int64)]
-    band[has_dob & (when < dob)] = 0
-    return band
-
-
-def _member_arrays(e: _Events, window: Window, uasc: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Children at each stage: (child, stage index in ``ref.STAGES``, age band code)."""
-    ws, we = _ts_us(window.start), _ts_us(window.end)
-    kids_all, stage_all, band_all = [], [], []
-    for i, st in enumerate(ref.STAGES):
-        idx = e.rows_of(st.event)
-        d = e.date[idx]
-        if st.kind == "flow":
-            idx = idx[(d != _NAT) & (d >= ws) & (d <= we)]
-            kids, pos = _pick(e.child[idx], e.rank[idx], e.scratch)
-            rows = idx[pos]
-            when = e.date[rows]
-        else:
-            end = e.end[idx]
-            idx = idx[(d != _NAT) & (d <= we) & ((end == _NAT) | (end > we))]
-            kids, pos = _pick(e.child[idx], e.rank[idx], e.scratch, last=True)
-            rows = idx[pos]
-            when = np.full(len(rows), we, dtype=np.int64)
-        if uasc is not None and st.code in ("cla_start", "cla_at_end"):
-            keep = ~uasc[kids]
-            kids, rows, when = kids[keep], rows[keep], when[keep]
-        kids_all.append(kids)
-        stage_all.append(np.full(len(kids), i, dtype=np.int8))
-        band_all.append(_band_codes(e, rows, when))
-    return np.concatenate(kids_all), np.concatenate(stage_all), np.concatenate(band_all)
-
-
-def _conversion_arrays(e: _Events, window: Window, feeders: Mapping[str, str], lookback_months: int,
-                       uasc: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Feeder cohorts: (child, index of the stage in ``feeders``, age band code, converted)."""
-    return _join_conversions(_conversion_parts(e, window, feeders, lookback_months, uasc), len(feeders))
-
-
-_ConversionPart = tuple[np.ndarray, np.ndarray, np.ndarray]     # children, age band codes, converted
-
-
-def _conversion_parts(e: _Events, window: Window, feeders: Mapping[str, str], lookback_months: int,
-                      uasc: np.ndarray | None, only: "set[str] | None" = None) -> dict[int, _ConversionPart]:
-    """The feeder cohort of each stage of ``feeders`` (of those in ``only`` when given), by the
-    stage's index in ``feeders``: its children, their age band codes and whether they converted."""
-    ws, we = _ts_us(window.start), _ts_us(window.end)
-    lb = _ts_us(pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months)))
-    parts: dict[int, _ConversionPart] = {}
-    cohorts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}     # a feeder's cohort serves several stages
-    for i, (s, f) in enumerate(feeders.items()):
-        if only is not None and s not in only:
-            continue
-        if f not in cohorts:
-            fidx = e.rows_of(f)
-            d = e.date[fidx]
-            fidx = fidx[(d != _NAT) & (d >= lb) & (d <= we)]
-            kids, pos = _pick(e.child[fidx], e.rank[fidx], e.scratch)
-            rows = fidx[pos]
-            cohorts[f] = (kids, e.date[rows], _band_codes(e, rows, e.date[rows]))
-        kids, first, band = cohorts[f]
-        sidx = e.rows_of(ref.stage(s).event)
-        d = e.date[sidx]
-        sidx = sidx[(d != _NAT) & (d >= ws) & (d <= we)]
-        latest = e.scratch.get(_NAT)
-        np.maximum.at(latest, e.child[sidx], e.date[sidx])
-        converted = (latest[kids] != _NAT) & (latest[kids] >= first)
-        e.scratch.put(latest, e.child[sidx], _NAT)
-        if uasc is not None and s == "cla_start":
-            keep = ~uasc[kids]
-            kids, band, converted = kids[keep], band[keep], converted[keep]
-        parts[i] = (kids, band, converted)
-    return parts
-
-
-def _join_conversions(parts: Mapping[int, _ConversionPart], n_stages: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The parts of :func:`_conversion_parts` as (child, stage index, age band code, converted), in
-    the order of the stages (a stage without a part has no rows)."""
-    ordered = [(i, parts[i]) for i in range(n_stages) if i in parts]
-    if not ordered:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, z, np.zeros(0, dtype=bool)
-    return (np.concatenate([k for _, (k, _, _) in ordered]),
-            np.concatenate([np.full(len(k), i, dtype=np.int8) for i, (k, _, _) in ordered]),
-            np.concatenate([b for _, (_, b, _) in ordered]), np.concatenate([c for _, (_, _, c) in ordered]))
-
-
-def _split_by_feeder(feeders: Mapping[str, str], e: _Events) -> tuple[set[str], set[str]]:
-    """The stages of ``feeders`` in two sets of about equal work, stages sharing a feeder together
-    (each feeder's cohort is picked once). The work of a feeder is the number of rows of its event
-    and of its stages' events; the largest is given first to the set with less."""
-    def rows(event: str) -> int:
-        k = ref.FLOW_EVENTS.index(event)
-        return int(e.bounds[k + 1] - e.bounds[k])
-    work: dict[str, int] = {}
-    for s, f in feeders.items():
-        work[f] = work.get(f, rows(f)) + rows(ref.stage(s).event)
-    sets: tuple[set[str], set[str]] = (set(), set())
-    load = [0, 0]
-    for f in sorted(work, key=lambda x: -work[x]):      # (a stable sort: ties in order of appearance)
-        i = 0 if load[0] <= load[1] else 1
-        sets[i].update(s for s, g in feeders.items() if g == f)
-        load[i] += work[f]
-    return sets
-
-
-# ------------------------------------------------------------------------------------------
-# characteristics of each child
-# ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class _Attrs:
@@ -563,104 +423,6 @@ def _by_codes(vals: pd.Series, rows: np.ndarray | None) -> tuple[np.ndarray, pd.
     values = pd.Index(sorted(pd.unique(taken.dropna())))
     return np.asarray(values.get_indexer(taken), dtype=np.int64), values
 
-
-def _latest_rows(ev: pd.DataFrame, e: _Events) -> tuple[np.ndarray, np.ndarray]:
-    """Children and the position of each child's latest row (ties and missing dates: the last row)."""
-    missing = e.rank == _NAT
-    if not missing.any():
-        return _pick(e.child, e.rank, e.scratch, last=True)
-    later = int(e.rank.max()) + 1 if not missing.all() else 0     # after every known date (_NAT is the least)
-    return _pick(e.child, np.where(missing, later, e.rank), e.scratch, last=True, overwrite_key=True)
-
-
-def _child_attrs(ev: pd.DataFrame, e: _Events, by: str | None = None) -> _Attrs:
-    """Each child's characteristics (on their latest row) as codes, indexed by child code."""
-    kids, rows = _latest_rows(ev, e)
-    a = _attr_codes(ev, by, rows=rows)
-    if len(kids) == e.n_children:     # every child has a row (kids are then 0, 1, 2 ...)
-        return a
-
-    def scatter(x: np.ndarray | None, fill: Any) -> np.ndarray | None:
-        if x is None:
-            return None
-        out = np.full(e.n_children, fill, dtype=x.dtype)
-        out[kids] = x
-        return out
-    return _Attrs(eth=scatter(a.eth, -1), sex=scatter(a.sex, -1),
-                  disability=scatter(a.disability, -1), imd=scatter(a.imd, -1), uasc=scatter(a.uasc, False),
-                  by=scatter(a.by, -1), by_values=a.by_values)
-
-
-def child_attributes(ev: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """One row per child: the characteristics on the child's latest row (ties: the last row)."""
-    cols = ["ethnicity", "sex", "disability", "uasc", "imd_decile", *([by] if by else [])]
-    e = _event_arrays(ev)
-    kids, rows = _latest_rows(ev, e)
-    last = ev[cols].take(rows)
-    last.index = pd.Index(kids, name="child")
-    last["ethnicity_major"] = last["ethnicity"].map(dict((x.code, x.major) for x in ref.ETHNICITY)).astype("string")
-    return last
-
-
-# ------------------------------------------------------------------------------------------
-# public frames of members and conversions
-# ------------------------------------------------------------------------------------------
-
-_BAND_LABELS = np.array(list(ref.AGE_BANDS) + [np.nan], dtype=object)
-
-
-def _uasc_of(ev: pd.DataFrame, e: _Events, attrs: pd.DataFrame | None) -> np.ndarray:
-    a = attrs if attrs is not None else child_attributes(ev)
-    u = a["uasc"].reindex(np.arange(e.n_children))
-    return u.eq("yes").fillna(False).to_numpy(dtype=bool)
-
-
-def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = False,
-                  attrs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Children at each stage: ``child, stage, age_band`` (one row per child per stage).
-
-    Parameters
-    ----------
-    ev : DataFrame
-        From :func:`prepare_events`.
-    window : Window
-    exclude_uasc_cla : bool
-        Leave unaccompanied asylum-seeking children out of the two looked-after stages.
-    attrs : DataFrame, optional
-        From :func:`child_attributes` (computed when not given).
-    """
-    e = _event_arrays(ev)
-    kids, stage, band = _member_arrays(e, window, _uasc_of(ev, e, attrs) if exclude_uasc_cla else None)
-    return pd.DataFrame({"child": kids, "stage": pd.Index(ref.STAGE_CODES).take(stage),
-                         "age_band": pd.Series(_BAND_LABELS[band], dtype="str")})
-
-
-def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lookback_months: int = 3, *,
-                exclude_uasc_cla: bool = False, attrs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Children at each stage's feeder stage and whether they reached the stage.
-
-    The feeder cohort of stage ``s`` (feeder ``f``) is the children with an ``f`` event from
-    ``lookback_months`` before the window start to the window end; a child *converted* when they
-    have an ``s`` event in the window on or after their first ``f`` event of that span.
-
-    Returns
-    -------
-    DataFrame
-        ``child, stage, feeder, age_band`` (at the first feeder event), ``converted`` (bool).
-    """
-    if not feeders:
-        return pd.DataFrame(columns=["child", "stage", "feeder", "age_band", "converted"])
-    e = _event_arrays(ev)
-    kids, st, band, conv = _conversion_arrays(e, window, feeders, lookback_months,
-                                              _uasc_of(ev, e, attrs) if exclude_uasc_cla else None)
-    return pd.DataFrame({"child": kids, "stage": pd.Index(list(feeders)).take(st),
-                         "feeder": pd.Index(list(feeders.values())).take(st),
-                         "age_band": pd.Series(_BAND_LABELS[band], dtype="str"), "converted": conv})
-
-
-# ------------------------------------------------------------------------------------------
-# counting by group
-# ------------------------------------------------------------------------------------------
 
 def group_values(has_imd: bool) -> dict[str, list[str]]:
     """Every group of each group type (so that zero counts are rows, and parts add up)."""

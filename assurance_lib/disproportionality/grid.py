@@ -135,28 +135,13 @@ _NOT_APPLICABLE = "not applicable"
 _NO_POP = "not estimated: no population for this group (count only)"
 
 
-def _text_pool() -> Any:
-    """The memory pool for the grid's text columns: jemalloc where pyarrow has it.
-
-    The text columns of a national grid are hundreds of megabytes written once; with pyarrow's
-    default pool (mimalloc) on Linux, writing them in a fresh process took several times as long
-    as with jemalloc (freshly mapped memory). Only these arrays come from it: nothing global is
-    changed."""
-    import pyarrow as pa
-
-    try:
-        return pa.jemalloc_memory_pool()
-    except (NotImplementedError, AttributeError):  # a pyarrow built without jemalloc
-        return pa.default_memory_pool()
-
-
 def _text(labels: "Sequence[str | None]", codes: np.ndarray, dtype: str = "str") -> Any:
     """A text column from a few labels and each row's code into them (``None`` labels are missing)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     dictionary = pa.array([None if v is None else str(v) for v in labels], type=pa.large_string())
-    taken = pc.take(dictionary, pa.array(np.asarray(codes, dtype=np.int64)), memory_pool=_text_pool())
+    taken = pc.take(dictionary, pa.array(np.asarray(codes, dtype=np.int64)))
     return pd.array(taken, dtype=dtype)
 
 

@@ -9,7 +9,6 @@ in a message: the row and column are named instead.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -20,8 +19,7 @@ import pandas as pd
 from .. import reference as ref
 from ..errors import InputError, Problem
 from ..readers import (FILE_COLUMNS_ATTR, ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
-                       matching_columns, require_columns, row_problems, strip_text)
-from .cohort import _remember, factorize_children
+                       require_columns, row_problems)
 
 __all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", "PREBIRTH_DAYS",
            "apply_mapping", "EVENTS_CONTRACT", "POPULATION_CONTRACT", "AGGREGATE_CONTRACT", "Inputs", "load"]
@@ -175,24 +173,10 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     then spread to the rows by its code.
     """
     params = params or {}
-    cmap = dict(params.get("column_map") or {})
-    in_file = {v: k for k, v in cmap.items()}
-    # the child ids are stripped and factorised (by pyarrow, which releases the GIL) on a second
-    # thread, while the file is read and the other columns are checked on this one: from a
-    # parquet file the second thread reads the ids itself from the start; the codes are cached
-    # for the grid
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        early = (pool.submit(_parquet_child_ids, Path(path), in_file.get("child_id", "child_id"))
-                 if Path(path).suffix.lower() == ".parquet" else None)
-        return _read_events(path, params, in_file, pool, early)
-
-
-def _read_events(path: Path | str, params: Mapping[str, Any], in_file: Mapping[str, str], pool: ThreadPoolExecutor,
-                 early: "Future[tuple[Any, np.ndarray] | None] | None") -> pd.DataFrame:
-    """:func:`read_events`, with the second thread ``pool`` and the child ids it may be reading."""
+    in_file = {v: k for k, v in dict(params.get("column_map") or {}).items()}
     file = display_path(path)
     raw = read_table(path, categories=[in_file.get(c, c) for c in _CATEGORY_COLUMNS],
-                     columns=[in_file.get(c, c) for c in EVENT_COLUMNS], unstripped=[in_file.get("child_id", "child_id")])
+                     columns=[in_file.get(c, c) for c in EVENT_COLUMNS])
     df = apply_mapping(raw, params, file)
     problems: list[Problem] = []
     problems += require_columns(df, ["child_id", "event", "event_date", "sex", "ethnicity", "disability", "uasc"], file)
@@ -212,17 +196,11 @@ def _read_events(path: Path | str, params: Mapping[str, Any], in_file: Mapping[s
             problems.extend(row_problems(df, pd.Series(m, index=df.index), file, column, expected, **kw))
 
     out: dict[str, Any] = {ROW_COLUMN: df[ROW_COLUMN].to_numpy()}
-    ids = early if early is not None else pool.submit(_child_ids, df["child_id"])
-    at = len(problems)
+    ids = df["child_id"].astype("string")          # stripped, empty as missing (read_table)
+    flag(ids.isna(), "child_id", "a pseudonymous child identifier", show_value=False)
+    out["child_id"] = ids.array
     checked = _check_columns(df, raw, out, flag)
-    got = ids.result()
-    if got is None or len(got[1]) != len(df):      # the ids as this thread read them
-        got = _child_ids(df["child_id"])
-    out["child_id"], children = got
-    missing_ids = np.asarray(out["child_id"].isna(), dtype=bool)
-    if missing_ids.any():       # reported first, as the first column checked
-        problems[at:at] = row_problems(df, pd.Series(missing_ids, index=df.index), file, "child_id",
-                                       "a pseudonymous child identifier", show_value=False)
+    children = pd.factorize(ids)[0]                # for the duplicate check (-1: missing)
     result = pd.DataFrame(out, copy=False)      # no copy: each column stays the array made above
     event_rows = checked.event.rows()
     if _duplicate_rows(children, event_rows, checked.same_date):
@@ -237,39 +215,6 @@ def _read_events(path: Path | str, params: Mapping[str, Any], in_file: Mapping[s
     cols = [ROW_COLUMN, "child_id", "event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex",
             "ethnicity", "disability", "uasc", "imd_decile"]
     return pd.DataFrame({c: coded[c] if c in coded else out[c] for c in cols}, copy=False)
-
-
-def _parquet_child_ids(path: Path, column: str) -> "tuple[Any, np.ndarray] | None":
-    """:func:`_child_ids` of the column ``column`` of a parquet file, read as :func:`read_table`
-    reads it (text); ``None`` when the file has no such column or cannot be read (the reading on
-    the other thread then reports it)."""
-    try:
-        import pyarrow.parquet as pq
-
-        names = matching_columns(pq.read_schema(path).names, [column])
-        if len(names) != 1:
-            return None
-        return _child_ids(pd.read_parquet(path, columns=names)[names[0]].astype("string"))
-    except Exception:  # noqa: BLE001 - whatever it is, the main reading meets it and reports it
-        return None
-
-
-def _child_ids(raw: pd.Series) -> tuple[Any, np.ndarray]:
-    """The child ids as stripped text (empty as missing) and their codes (:func:`factorize_children`,
-    which keeps them for the grid).
-
-    The ids are factorised as read and their distinct values stripped (one per child, not one
-    per row); only when stripping changes one of them is the whole column stripped and
-    factorised again.
-    """
-    ids = raw.astype("string")
-    codes, uniques = pd.factorize(ids, sort=False)
-    distinct = pd.Series(uniques, dtype="string")
-    stripped = strip_text(distinct)
-    if stripped.notna().all() and stripped.eq(distinct).all():     # (neither has missing values here)
-        return ids.array, _remember(ids, codes, len(distinct))[0]
-    ids = strip_text(raw)
-    return ids.array, factorize_children(ids)[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Benchmark of disclosure control (not collected by pytest; run by hand).
 
-    /work/venv/bin/python tests/benchmarks/bench_disclosure.py [--las 153] [--skip-default]
+    .venv/bin/python tests/benchmarks/bench_disclosure.py [--las 153] [--skip-default]
 
 Prints the time of suppression (``protect``) and of the independent audit (``audit_tables``)
 for
@@ -31,17 +31,24 @@ from assurance_lib.config import DisclosureConfig  # noqa: E402
 from assurance_lib.disclosure import audit_tables, protect  # noqa: E402
 from assurance_lib.tables import Hierarchy, TableSpec  # noqa: E402
 
-MAJORS = {"White": ("WBRI", "WIRI", "WIRT", "WROM", "WOTH"), "Mixed": ("MWBC", "MWBA", "MWAS", "MOTH"),
-          "Asian": ("AIND", "APKN", "ABAN", "AOTH"), "Black": ("BCRB", "BAFR", "BOTH"), "Other": ("CHNE", "OOTH")}
+MAJORS = {
+    "White": ("WBRI", "WIRI", "WIRT", "WROM", "WOTH"),
+    "Mixed": ("MWBC", "MWBA", "MWAS", "MOTH"),
+    "Asian": ("AIND", "APKN", "ABAN", "AOTH"),
+    "Black": ("BCRB", "BAFR", "BOTH"),
+    "Other": ("CHNE", "OOTH"),
+}
 SEXES = ("Male", "Female")
 STAGES = ("referral", "assessment", "s47", "cpp_start", "cpp_end", "cla_start")
 
 
 def _report(label: str, audit: dict, seconds: float) -> None:
     cs = audit["component_sizes"]
-    print(f"  {label}: {seconds:8.2f} s  components {audit['components']:>6}  largest {cs['largest']:>6}  "
-          f"median {cs['median']:>6}  unknowns {cs['total_unknowns']:>7}  LP solves {audit['lp_solves']:>6}  "
-          f"min range {audit['min_feasible_range']}")
+    print(
+        f"  {label}: {seconds:8.2f} s  components {audit['components']:>6}  largest {cs['largest']:>6}  "
+        f"median {cs['median']:>6}  unknowns {cs['total_unknowns']:>7}  LP solves {audit['lp_solves']:>6}  "
+        f"min range {audit['min_feasible_range']}"
+    )
 
 
 def _run(items: list[tuple[pd.DataFrame, TableSpec]], cfg: DisclosureConfig) -> None:
@@ -50,8 +57,10 @@ def _run(items: list[tuple[pd.DataFrame, TableSpec]], cfg: DisclosureConfig) -> 
     t = time.perf_counter()
     out = protect(items, cfg)
     t_protect = time.perf_counter() - t
-    print(f"  primary {out.audit['primary_suppressed']:,}, secondary {out.audit['secondary_suppressed']:,} "
-          f"of {out.audit['cells']:,} cells")
+    print(
+        f"  primary {out.audit['primary_suppressed']:,}, secondary {out.audit['secondary_suppressed']:,} "
+        f"of {out.audit['cells']:,} cells"
+    )
     _report("protect (suppression + audit)", out.audit, t_protect)
     published = [(f.astype(str).replace({"nan": "", "None": ""}), sp) for f, (_, sp) in zip(out.frames, items)]
     t = time.perf_counter()
@@ -65,9 +74,13 @@ def default_pack() -> list[tuple[pd.DataFrame, TableSpec]]:
     from assurance_lib.notebook import setup
 
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = setup("01_disproportionality", params_file="parameters/2026-27-Q2.yaml", run_dir=tmp,
-                    events_path="data/synthetic/journey_events.csv",
-                    population_path="data/synthetic/population_children.csv")
+        ctx = setup(
+            "01_disproportionality",
+            params_file="parameters/2026-27-Q2.yaml",
+            run_dir=tmp,
+            events_path="data/synthetic/journey_events.csv",
+            population_path="data/synthetic/population_children.csv",
+        )
         inputs = D.load(ctx)
         result = D.analyse(ctx, inputs)
         return list(D.build_tables(ctx, inputs, result).values())
@@ -79,7 +92,14 @@ def national(las: int, seed: int = 2026) -> list[tuple[pd.DataFrame, TableSpec]]
     minors = [m for ms in MAJORS.values() for m in ms]
     share = rng.dirichlet(np.r_[60, np.ones(len(minors) - 1) * 2.5], size=las)  # ethnic mix per LA
     size = rng.lognormal(np.log(40_000), 0.6, size=las)  # children per LA
-    rate = {"referral": 0.05, "assessment": 0.045, "s47": 0.015, "cpp_start": 0.004, "cpp_end": 0.004, "cla_start": 0.0025}
+    rate = {
+        "referral": 0.05,
+        "assessment": 0.045,
+        "s47": 0.015,
+        "cpp_start": 0.004,
+        "cpp_end": 0.004,
+        "cla_start": 0.0025,
+    }
     rows = []
     for stage in STAGES:
         # finest cells: LA x minor x sex
@@ -103,22 +123,61 @@ def national(las: int, seed: int = 2026) -> list[tuple[pd.DataFrame, TableSpec]]
     df["value"] = df["count"] / 100.0
     within = ("la", "stage")
     hs = (
-        Hierarchy(column="group", total="All children", parts=SEXES, within=within, where={"group_type": "all"},
-                  parts_where={"group_type": "sex"}),
-        Hierarchy(column="group", total="All children", parts=tuple(MAJORS), within=within,
-                  where={"group_type": "all"}, parts_where={"group_type": "ethnicity_major"}),
-        *Hierarchy.each("group", MAJORS, within=within, where={"group_type": "ethnicity_major"},
-                        parts_where={"group_type": "ethnicity_minor"}),
-        *Hierarchy.each("group", {M: tuple(f"{M} x {s}" for s in SEXES) for M in MAJORS}, within=within,
-                        where={"group_type": "ethnicity_major"}, parts_where={"group_type": "ethnicity_major x sex"}),
-        *Hierarchy.each("group", {s: tuple(f"{M} x {s}" for M in MAJORS) for s in SEXES}, within=within,
-                        where={"group_type": "sex"}, parts_where={"group_type": "ethnicity_major x sex"}),
-        Hierarchy(column="la", total="England", parts=tuple(f"E{a:05d}" for a in range(las)),
-                  within=("stage", "group_type", "group")),
+        Hierarchy(
+            column="group",
+            total="All children",
+            parts=SEXES,
+            within=within,
+            where={"group_type": "all"},
+            parts_where={"group_type": "sex"},
+        ),
+        Hierarchy(
+            column="group",
+            total="All children",
+            parts=tuple(MAJORS),
+            within=within,
+            where={"group_type": "all"},
+            parts_where={"group_type": "ethnicity_major"},
+        ),
+        *Hierarchy.each(
+            "group",
+            MAJORS,
+            within=within,
+            where={"group_type": "ethnicity_major"},
+            parts_where={"group_type": "ethnicity_minor"},
+        ),
+        *Hierarchy.each(
+            "group",
+            {M: tuple(f"{M} x {s}" for s in SEXES) for M in MAJORS},
+            within=within,
+            where={"group_type": "ethnicity_major"},
+            parts_where={"group_type": "ethnicity_major x sex"},
+        ),
+        *Hierarchy.each(
+            "group",
+            {s: tuple(f"{M} x {s}" for M in MAJORS) for s in SEXES},
+            within=within,
+            where={"group_type": "sex"},
+            parts_where={"group_type": "ethnicity_major x sex"},
+        ),
+        Hierarchy(
+            column="la",
+            total="England",
+            parts=tuple(f"E{a:05d}" for a in range(las)),
+            within=("stage", "group_type", "group"),
+        ),
     )
-    spec = TableSpec(name="national", title="Children by LA, stage and group", unit="children", rule="children-counts",
-                     source="synthetic", keys=("la", "stage", "group_type", "group"), counts=("count",),
-                     derived={"value": ("count",)}, hierarchies=hs)
+    spec = TableSpec(
+        name="national",
+        title="Children by LA, stage and group",
+        unit="children",
+        rule="children-counts",
+        source="synthetic",
+        keys=("la", "stage", "group_type", "group"),
+        counts=("count",),
+        derived={"value": ("count",)},
+        hierarchies=hs,
+    )
     return [(df, spec)]
 
 
