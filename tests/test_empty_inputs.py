@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from assurance_lib import pipeline
 from assurance_lib.errors import InputError
+
+import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from conftest import DEMO_NOTEBOOKS, ROOT, write_params
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from assurance_lib import pipeline
 from assurance_lib.pipeline import runner, runs
+
+import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from conftest import DEMO_NOTEBOOKS, write_params
 
 

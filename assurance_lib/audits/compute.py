@@ -442,9 +442,10 @@ def build_flags(res: "AuditResults") -> pd.DataFrame:
 
 
 def compute(inputs: AuditInputs, settings: Settings, period: Period, *,
-            symbols: DisclosureConfig = DisclosureConfig()) -> AuditResults:
+            symbols: DisclosureConfig | None = None) -> AuditResults:
     """All the analyses, as pure functions of the validated inputs (no publishing); ``symbols`` is the
     run's :class:`~assurance_lib.config.DisclosureConfig` (its not-applicable and not-available symbols)."""
+    symbols = symbols or DisclosureConfig()
     fw = inputs.framework
     start, end = window(period, settings.window_months)
     audits = audits_in_window(inputs.register, inputs.grades, period, settings.window_months, fw,

@@ -39,13 +39,14 @@ def compute(inputs: Inputs, settings: Settings, period: Period) -> GridResult:
 
 
 def build_tables(inputs: Inputs, settings: Settings, result: GridResult, *, period: Period,
-                 partnership: str, symbols: DisclosureConfig = DisclosureConfig()) -> dict[str, tuple[pd.DataFrame, TableSpec]]:
+                 partnership: str, symbols: DisclosureConfig | None = None) -> dict[str, tuple[pd.DataFrame, TableSpec]]:
     """The children tables of notebook 01 with their declarations (true values, rounded for publication).
 
     ``disproportionality`` and ``disproportionality_benchmark`` always; ``disproportionality_trends``
     only from child-level events. The declarations tie the tables together (shared cells, the
     quarters within the 12-month window) so that one disclosure pass protects them jointly.
     """
+    symbols = symbols or DisclosureConfig()
     g = grid_table(inputs, result, period)
     has_imd = bool((g["group_type"] == "imd_decile").any())
     out: dict[str, tuple[pd.DataFrame, TableSpec]] = {}

@@ -101,7 +101,7 @@ def trends_relations(period: Any, *, window: str, quarters: int) -> tuple[tuple[
     return hier, shares
 
 def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tuple[Hierarchy, ...] = (),
-              symbols: DisclosureConfig = DisclosureConfig()) -> TableSpec:
+              symbols: DisclosureConfig | None = None) -> TableSpec:
     """The declaration of ``disproportionality.csv`` (keys, counts, derived values, hierarchies, shares);
     its notes name the run's symbols (``symbols``, the run's :class:`~assurance_lib.config.DisclosureConfig`).
 
@@ -133,6 +133,7 @@ def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tupl
             where["stage"] = stages
         hs.append(Hierarchy(column="group", total=r.total, parts=r.parts, within=within, where=where,
                             parts_where={"group_type": r.part_type}))
+    symbols = symbols or DisclosureConfig()
     derived_cols = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value", "q_value", "flag")
     return TableSpec(
         name=TABLE, title="Disproportionality across the child's journey: rates, ratios and conversions by group",

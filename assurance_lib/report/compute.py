@@ -214,7 +214,7 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *,
 
 # =========================================================================== OBA view
 def oba_view(pack: PublishedPack, spec: Sequence[Mapping[str, Any]], changes: pd.DataFrame | None, *,
-             symbols: DisclosureConfig = DisclosureConfig()) -> pd.DataFrame:
+             symbols: DisclosureConfig | None = None) -> pd.DataFrame:
     """The outcomes-based accountability view (see :data:`DEFAULT_OBA`).
 
     Returns
@@ -224,6 +224,7 @@ def oba_view(pack: PublishedPack, spec: Sequence[Mapping[str, Any]], changes: pd
         published values (or counts of flags); the not-available symbol of ``symbols`` (the run's
         :class:`~assurance_lib.config.DisclosureConfig`, ``[x]`` by default) where the evidence is not in the pack.
     """
+    symbols = symbols or DisclosureConfig()
     na = symbols.not_available
     rows = []
     for e in spec:

@@ -9,16 +9,17 @@ published pack, the previous one and the optional inputs), :func:`~assurance_lib
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 
 from .. import display
 from ..errors import InputError, Problem
-from ..safe_text import pack_files
 from ..readers import display_path
+from ..safe_text import pack_files
 from ..tables import SEVERITIES, Hierarchy, TableSpec
 from . import text
 from .compute import ReportResults, compute
