@@ -11,6 +11,7 @@ that both can use it.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,9 +115,13 @@ def discover_notebooks(folder: Path | None = None) -> list[NotebookInfo]:
 
 
 def notebook_path(notebook: str, folder: Path | None = None) -> Path:
-    """The file of a notebook by name (``notebooks/<notebook>.ipynb`` under the project root by default)."""
-    folder = Path(folder) if folder else project_root() / "notebooks"
-    return folder / f"{notebook}.ipynb"
+    """The file of a notebook by name: in ``folder``, else in the folder the pipeline is running
+    notebooks from (``ASSURANCE_NOTEBOOKS``, set for the kernels), else ``notebooks/`` under the
+    project root."""
+    if not folder:
+        env = os.environ.get("ASSURANCE_NOTEBOOKS")
+        folder = Path(env) if env else project_root() / "notebooks"
+    return Path(folder) / f"{notebook}.ipynb"
 
 
 def read_notebook(notebook: str, folder: Path | None = None) -> NotebookInfo:

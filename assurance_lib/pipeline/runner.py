@@ -66,7 +66,8 @@ def _run_locked(val: Validation, period_dir: Path, started: dt.datetime, handler
                 quiet: bool, progress_bar: bool | None) -> RunResult:
     """The run, holding the period's lock. A step that cannot go on raises :class:`_Failed`."""
     r = _Run(val, period_dir, started, quiet=quiet, progress_bar=progress_bar)
-    with _notebook_environment(val.config):
+    notebooks_dir = val.notebooks[0].path.parent if val.notebooks else val.config.root / "notebooks"
+    with _notebook_environment(val.config, notebooks_dir):
         try:
             r.start(handlers)
             r.execute_notebooks()
@@ -116,15 +117,16 @@ def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in _DISK_FULL
 
 
-_NOTEBOOK_ENVIRONMENT = ("MPLBACKEND", "ASSURANCE_OUTPUT_ROOT", "ASSURANCE_ROOT", "PYTHONHASHSEED")
+_NOTEBOOK_ENVIRONMENT = ("MPLBACKEND", "ASSURANCE_OUTPUT_ROOT", "ASSURANCE_ROOT", "ASSURANCE_NOTEBOOKS", "PYTHONHASHSEED")
 
 
 @contextmanager
-def _notebook_environment(cfg: RunConfig) -> Iterator[None]:
-    """The environment the notebook kernels inherit (restored afterwards)."""
+def _notebook_environment(cfg: RunConfig, notebooks_dir: Path) -> Iterator[None]:
+    """The environment the notebook kernels inherit (restored afterwards); ``ASSURANCE_NOTEBOOKS`` lets
+    ``setup`` read the parameters cell of the notebook being run, wherever the run takes it from."""
     before = {k: os.environ.get(k) for k in _NOTEBOOK_ENVIRONMENT}
     os.environ.update({"MPLBACKEND": "agg", "ASSURANCE_OUTPUT_ROOT": str(cfg.output_root), "ASSURANCE_ROOT": str(cfg.root),
-                       "PYTHONHASHSEED": "0"})
+                       "ASSURANCE_NOTEBOOKS": str(notebooks_dir), "PYTHONHASHSEED": "0"})
     try:
         yield
     finally:
