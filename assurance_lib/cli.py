@@ -69,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  --  {k}: none this period (listed among the report's gaps)")
         for note in val.currency_notes:
             print(f"  note  {note}")
+        for gap in val.gaps:
+            print(f"  gap {gap}")
         print(f"{len(val.inputs)} inputs checked against their contracts; no problems found.")
         return EXIT_OK
     if args.command == "new-period":

@@ -11,6 +11,7 @@ that both can use it.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,17 +115,14 @@ def discover_notebooks(folder: Path | None = None) -> list[NotebookInfo]:
 
 
 def notebook_path(notebook: str, folder: Path | None = None) -> Path:
-    """The file of a notebook by name.
-
-    Without ``folder``: the current folder when it holds the notebook (a kernel runs in its
-    notebook's folder, under JupyterLab and under the pipeline, whose notebooks folder may be given
-    with ``--notebooks``), otherwise ``notebooks/`` under the project root.
-    """
-    if folder is None:
+    """The file of a notebook by name: in ``folder``; else in the folder the pipeline is running
+    notebooks from (``ASSURANCE_NOTEBOOKS``, set for the kernels); else the current folder when it
+    holds the notebook (a kernel started by JupyterLab runs in its notebook's folder); else
+    ``notebooks/`` under the project root."""
+    if not folder:
+        env = os.environ.get("ASSURANCE_NOTEBOOKS")
         here = Path.cwd() / f"{notebook}.ipynb"
-        if here.is_file():
-            return here
-        folder = project_root() / "notebooks"
+        folder = Path(env) if env else (Path.cwd() if here.is_file() else project_root() / "notebooks")
     return Path(folder) / f"{notebook}.ipynb"
 
 

@@ -48,6 +48,14 @@ class Analysis:
         The prefix of the names of its published tables and figures.
     summary : str
         One sentence under the title on the front page.
+    short : str
+        A short label (the report's chart of flags by analysis).
+    report_title : str
+        How the report names it in a sentence ("the Section 11 self-assessment").
+    table_prefixes : tuple of str
+        Every prefix of its published tables and figures (the report lists them as its evidence).
+    raises_flags : bool
+        Whether it publishes ``flags_<name>.csv`` (the report reads those files).
     """
 
     name: str
@@ -56,23 +64,32 @@ class Analysis:
     title: str
     table_prefix: str
     summary: str = ""
+    short: str = ""
+    report_title: str = ""
+    table_prefixes: tuple[str, ...] = ()
+    raises_flags: bool = True
 
 
 ANALYSES: tuple[Analysis, ...] = (
     Analysis(name="disproportionality", notebook="01_disproportionality", module="assurance_lib.disproportionality",
              title="Disproportionality in children's journeys", table_prefix="disproportionality",
              summary="Rates and ratios of children at each stage of the safeguarding journey by ethnic group and "
-                     "other characteristics."),
+                     "other characteristics.",
+             short="Disproportionality", report_title="disproportionality in children's journeys",
+             table_prefixes=("disproportionality", "dispro", "journey")),
     Analysis(name="section11", notebook="02_section11", module="assurance_lib.section11",
              title="Section 11 self-assessment", table_prefix="section11",
-             summary="How partner agencies rate themselves against the Section 11 standards, with moderation and trends."),
+             summary="How partner agencies rate themselves against the Section 11 standards, with moderation and trends.",
+             short="Section 11", report_title="the Section 11 self-assessment", table_prefixes=("section11", "s11")),
     Analysis(name="audits", notebook="03_audit_synthesis", module="assurance_lib.audits",
              title="Multi-agency case audits", table_prefix="audit",
-             summary="What the period's multi-agency case file audits found: grades, themes and actions."),
+             summary="What the period's multi-agency case file audits found: grades, themes and actions.",
+             short="Case audits", report_title="multi-agency case audits", table_prefixes=("audit",)),
     Analysis(name="report", notebook="04_assurance_report", module="assurance_lib.report",
              title="Quarterly assurance report: how are we doing?", table_prefix="report",
              summary="The partnership's quarterly report: main messages, what the data, quality assurance, practitioners "
-                     "and children tell us, the flags register, what changed since the previous period, gaps and next steps."),
+                     "and children tell us, the flags register, what changed since the previous period, gaps and next steps.",
+             short="Report", report_title="the quarterly assurance report", table_prefixes=("report",), raises_flags=False),
 )
 """The analyses in run order (the order of their notebooks)."""
 

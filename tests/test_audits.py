@@ -337,7 +337,7 @@ X4,review,R1,,CSC,PSW,Update policy.,2026-01-01,2026-03-31,completed,Published.,
         audits.read_actions(bad, p)
     msg = _messages(ei.value)
     assert "bad_actions.csv, row 2, column 'due': '2026-07-01' is before the action was created" in msg
-    assert "row 3, column 'created': '31/02/2026' (expected a date in the form YYYY-MM-DD" in msg
+    assert "row 3, column 'created': '31/02/2026' is not a real date (expected a date written yyyy-mm-dd" in msg
     assert "row 4, column 'status': 'done' (expected one of: not started, in progress, completed)" in msg
     assert "row 5, column 'closed_date': is empty (expected the date the action was completed" in msg
     assert len(ei.value.problems) == 4
@@ -351,7 +351,7 @@ A3,exploitation,Spotlight,2026-05-01,1,A2
     with pytest.raises(InputError) as ei:
         audits.read_register(reg, p)
     msg = _messages(ei.value)
-    assert "row 2, column 'audit_date': '2025-13-10' (expected a date in the form YYYY-MM-DD" in msg
+    assert "row 2, column 'audit_date': '2025-13-10' is not a real date (expected a date written yyyy-mm-dd" in msg
     assert "row 3, column 'audit_type': 'Deep dive' (expected one of: Case file deep dive, Spotlight, JTAI preparation)" in msg
     assert "row 3, column 'n_cases': 'two'" in msg
     assert "row 4, column 'previous_audit_id': 'A2' is not earlier than this audit" in msg
@@ -514,3 +514,35 @@ def test_a_framework_missing_a_setting_names_every_key(tmp_path):
     for key, expected in (("audit_types", "a list"), ("finding_kinds", "a list"), ("action_log.amber_days", "a whole number")):
         assert f"key '{key}': missing or of the wrong type (expected {expected})" in msg
     assert len(ei.value.problems) == 3
+
+
+def test_the_runs_own_symbols_are_written(fixture) -> None:
+    """Symbols come from the run's DisclosureConfig: an open action has no closed date, an audit that
+    re-audits nothing has no previous audit (not applicable), whatever the run calls that."""
+    from assurance_lib.config import DisclosureConfig
+
+    r = audits.compute(_inputs(fixture), _settings(fixture, n_boot=0), Q2, symbols=DisclosureConfig(not_applicable="n/a"))
+    open_actions = r.actions[r.actions["status_at_period_end"].eq("open")]
+    assert len(open_actions) and open_actions["closed_date"].eq("n/a").all()
+    assert "[z]" not in set(r.actions["closed_date"]) | set(r.audits["previous_audit_id"])
+    assert r.audits["previous_audit_id"].eq("n/a").any()
+
+
+def test_audit_dates_follow_the_one_date_rule(fixture, tmp_path):
+    """Day-first dates are read as the other inputs read them; a US-order column is refused (dates.parse_dates)."""
+    reg = tmp_path / "register.csv"
+    _write(reg, """
+audit_id,theme,audit_type,audit_date,n_cases,previous_audit_id
+A1,neglect,Case file deep dive,10/12/2025,2,
+A2,neglect,Case file deep dive,15/7/2026,2,A1
+""")
+    df = audits.read_register(reg, dict(fixture))
+    assert [d.strftime("%Y-%m-%d") for d in df["audit_date"]] == ["2025-12-10", "2026-07-15"]
+    _write(reg, """
+audit_id,theme,audit_type,audit_date,n_cases,previous_audit_id
+A1,neglect,Case file deep dive,12/10/2025,2,
+A2,neglect,Case file deep dive,07/15/2026,2,A1
+""")
+    with pytest.raises(InputError) as ei:
+        audits.read_register(reg, dict(fixture))
+    assert "row 3, column 'audit_date': '07/15/2026' is in month/day/year (US) order" in _messages(ei.value)

@@ -61,7 +61,7 @@ def test_every_problem_is_listed_with_file_row_column_value_and_expectation(tmp_
     assert any("row 6" in p and "18 or over" in p for p in probs)
     assert any("row 7" in p and "column 'end_date'" in p and "ends before it starts" in p for p in probs)
     assert any("row 8" in p and "duplicates an earlier row" in p and "first at row 2" in p for p in probs)
-    assert any("row 9" in p and "column 'event_date'" in p and "YYYY-MM-DD" in p for p in probs)
+    assert any("row 9" in p and "column 'event_date'" in p and "a date written yyyy-mm-dd (e.g. 2026-07-01) or dd/mm/yyyy" in p for p in probs)
     assert any("row 10" in p and "column 'sex'" in p for p in probs)
     assert any("row 10" in p and "column 'disability'" in p for p in probs)
     assert any("row 10" in p and "column 'imd_decile'" in p for p in probs)
@@ -201,3 +201,19 @@ def test_aggregate_input(tmp_path):
     assert any("row 4" in p and "column 'count'" in p for p in probs)
     ok = read_aggregate(_write(tmp_path, text.rsplit("nope", 1)[0], "agg2.csv"), {})
     assert ok["count"].tolist() == [120, 7]
+
+
+def test_event_dates_follow_the_one_date_rule(tmp_path):
+    """Day-first dates read as ISO ones (dates.parse_dates); a column in US order is refused whole."""
+    iso = ("child_id,event,event_date,end_date,date_of_birth,sex,ethnicity,disability,uasc\n"
+           "C1,referral,2026-07-01,,2015-03-02,female,WBRI,no,no\n"
+           "C2,referral,2026-07-20,,2016-12-25,male,WBRI,no,no\n")
+    dmy = iso.replace("2026-07-01", "1/7/2026").replace("2026-07-20", "20/07/2026").replace("2016-12-25", "25/12/2016")
+    a, b = read_events(_write(tmp_path, iso)), read_events(_write(tmp_path, dmy, "dmy.csv"))
+    pd.testing.assert_frame_equal(a, b)
+    us = iso.replace("2026-07-01", "07/01/2026").replace("2026-07-20", "07/20/2026")
+    with pytest.raises(InputError) as ei:
+        read_events(_write(tmp_path, us, "us.csv"))
+    probs = [str(p) for p in ei.value.problems]
+    assert [p for p in probs if "column 'event_date'" in p and "'07/01/2026'" in p]   # even its day-first-looking date
+    assert [p for p in probs if "column 'event_date'" in p and "'07/20/2026'" in p]

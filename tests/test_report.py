@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assurance_lib import readers, report
+from assurance_lib import readers, registry, report
+from assurance_lib.config import DisclosureConfig
 from assurance_lib.errors import InputError
 from assurance_lib.tables import FLAG_COLUMNS
 
@@ -33,7 +34,7 @@ def render_report_page(run_dir: Path, **params) -> Path:
 def packs(tmp_path: Path) -> tuple[report.PublishedPack, report.PublishedPack]:
     q1 = make_pack(tmp_path / "q1", "Q1")
     q2 = make_pack(tmp_path / "q2", "Q2")
-    return report.read_pack(q2), report.read_pack(q1)
+    return report.read_pack(q2, registry.ANALYSES), report.read_pack(q1, registry.ANALYSES)
 
 
 def _rows(d: dict[str, list[list[str]]]) -> list[tuple[str, ...]]:
@@ -91,21 +92,21 @@ def test_read_flags_refuses_a_malformed_flags_file(tmp_path: Path) -> None:
     g = pack / "shareable" / "tables" / "flags_section11.csv"
     g.write_text("analysis,category\n")
     with pytest.raises(InputError) as e:
-        report.read_flags(pack / "shareable")
+        report.read_flags(pack / "shareable", registry.ANALYSES)
     msg = str(e.value)
     assert "flags_audits.csv, row 2, column 'severity': 'urgent' (expected one of: high, medium, low)" in msg
     assert "flags_section11.csv, column 'subject': is missing" in msg
 
 
 def test_missing_flags_file_is_reported(tmp_path: Path) -> None:
-    pack = report.read_pack(make_pack(tmp_path / "p", analyses=("disproportionality", "audits")))
+    pack = report.read_pack(make_pack(tmp_path / "p", analyses=("disproportionality", "audits")), registry.ANALYSES)
     assert pack.missing_flags == ("section11",)
 
 
 # ----------------------------------------------------------------------------- numbers that moved
 def test_compare_numbers_from_published_values_only(packs) -> None:
     cur, prev = packs
-    ch, notes = report.compare_numbers(cur, prev, suppressed="[c]")
+    ch, notes = report.compare_numbers(cur, prev, symbols=DisclosureConfig())
     got = {(r.table, r.key, r.measure): (r.previous, r.current, r.change, r.direction) for r in ch.itertuples()}
     assert got == {
         # dispro referral Black: 40 -> 46 children, 412.0 -> 474.2 per 10,000
@@ -135,8 +136,8 @@ def test_rows_are_matched_across_periods_without_the_period_key(tmp_path: Path) 
         idx["tables"].append({"name": "grid", "file": "grid.csv", "title": "g", "unit": "children", "rule": "children-counts",
                               "source": "s", "keys": ["period", "stage"], "counts": ["count"]})
         (t / "index.json").write_text(json.dumps(idx))
-        packs.append(report.read_pack(p))
-    ch, _ = report.compare_numbers(packs[1], packs[0], suppressed="[c]")
+        packs.append(report.read_pack(p, registry.ANALYSES))
+    ch, _ = report.compare_numbers(packs[1], packs[0], symbols=DisclosureConfig())
     g = ch[ch["table"].eq("grid")]
     # referral 40 -> 46; cpp unchanged, so not listed
     assert [tuple(r) for r in g[["key", "measure", "change", "direction"]].itertuples(index=False)] == [
@@ -145,7 +146,7 @@ def test_rows_are_matched_across_periods_without_the_period_key(tmp_path: Path) 
 
 def test_value_suppressed_this_period_gives_suppressed_change(packs) -> None:
     cur, prev = packs
-    ch, _ = report.compare_numbers(prev, cur, suppressed="[c]")  # reversed: Q1 values are now "current"
+    ch, _ = report.compare_numbers(prev, cur, symbols=DisclosureConfig())  # reversed: Q1 values are now "current"
     row = ch[(ch["key"] == "stage=cpp; group=Black") & (ch["measure"] == "children")].iloc[0]
     assert (row["previous"], row["current"], row["change"]) == ("12", "[c]", "[c]")
 
@@ -160,7 +161,7 @@ def test_report_tables_of_an_earlier_run_are_not_read_back(tmp_path: Path) -> No
     idx["tables"].append({"name": "report_oba", "file": "report_oba.csv", "title": "t", "unit": "children",
                           "rule": "children-counts", "source": "s"})
     (t / "index.json").write_text(json.dumps(idx))
-    assert "report_oba" not in report.read_pack(pack).tables
+    assert "report_oba" not in report.read_pack(pack, registry.ANALYSES).tables
 
 
 def test_previous_pack_from_latest(tmp_path: Path) -> None:
@@ -174,6 +175,28 @@ def test_previous_pack_from_latest(tmp_path: Path) -> None:
     make_pack(root / "2026-27-Q1" / "20260701T050000Z", "Q1")
     pack, why = report.previous_pack_dir(root, "2026-27-Q1")
     assert pack == root / "2026-27-Q1" / "20260701T050000Z"
+
+
+@pytest.mark.parametrize("latest", ["../../etc", "/etc", "../2026-27-Q2/20260701T050000Z", "20260701T050000Z/../.."])
+def test_previous_pack_refuses_a_latest_pointing_outside_outputs(tmp_path: Path, latest: str) -> None:
+    """Issue 14: the previous pack is read only through a validated run id inside outputs/."""
+    root = tmp_path / "outputs"
+    make_pack(root / "2026-27-Q1" / "20260701T050000Z", "Q1")
+    make_pack(root / "2026-27-Q2" / "20260701T050000Z", "Q1")
+    (tmp_path / "etc" / "shareable").mkdir(parents=True)
+    (root / "2026-27-Q1" / "LATEST").write_text(latest + "\n")
+    pack, why = report.previous_pack_dir(root, "2026-27-Q1")
+    assert pack is None and "does not hold a run id naming a pack inside the outputs folder" in why
+
+
+def test_previous_pack_refuses_a_period_folder_linked_out_of_outputs(tmp_path: Path) -> None:
+    root = tmp_path / "outputs"
+    make_pack(tmp_path / "elsewhere" / "20260701T050000Z", "Q1")
+    (tmp_path / "elsewhere" / "LATEST").write_text("20260701T050000Z\n")
+    root.mkdir()
+    (root / "2026-27-Q1").symlink_to(tmp_path / "elsewhere")
+    pack, why = report.previous_pack_dir(root, "2026-27-Q1")
+    assert pack is None
 
 
 # ----------------------------------------------------------------------------- OBA
@@ -364,9 +387,10 @@ def test_show_and_show_table_render_accessible_html(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
     pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
     rep = report.analyse(_ctx(pack))
-    html = report.show_table(rep, "register").data
-    assert html.startswith('<table class="assurance-table"><caption>Flags register, 2026-27 Q2 (4 flags')
-    assert html.count('<th scope="col"') == 13  # ref, 11 flag columns, status
+    html = report.show_table(rep, "register").to_html()
+    assert "<caption>Flags register, 2026-27 Q2 (4 flags" in html
+    assert html.count('class="col_heading') == 13  # ref, 11 flag columns, status
+    assert ">Finding</th>" in html and ">statement</th>" not in html  # plain headings (display.COLUMN_LABELS)
     assert 'style="text-decoration:underline" href="tables/dispro_rates.csv"' in report.show(rep, "data").data
     assert "no table this period" in report.show_table(rep, "children").data
     with pytest.raises(KeyError):
@@ -374,7 +398,7 @@ def test_show_and_show_table_render_accessible_html(tmp_path: Path, monkeypatch:
 
 
 def test_flags_chart_counts_and_alt_text(packs) -> None:
-    chart = report.flags_chart(packs[0].flags, "2026-27 Q2")
+    chart = report.flags_chart(packs[0].flags, "2026-27 Q2", registry.ANALYSES)
     # FLAGS_Q2 by hand: disproportionality 1 high + 1 medium; Section 11 none; audits 1 high + 1 low
     assert chart.alt == ("Bar chart of the number of flags raised this period by analysis and severity: "
                          "Disproportionality 1 high, 1 medium, 0 low; Section 11 0 high, 0 medium, 0 low; "
@@ -397,15 +421,28 @@ def test_oba_with_previous_values(packs) -> None:
         ("40", "46", "+6", "up"), ("[c]", "12", "[c]", "not comparable"), ("[z]", "1", "[z]", "not applicable")]
 
 
+def test_the_report_writes_the_runs_own_symbols(packs) -> None:
+    """Symbols come from the run's DisclosureConfig, not from the report's code."""
+    cur, _ = packs
+    own = DisclosureConfig(not_available="n/a", not_applicable="-")
+    spec = [{"area": "J", "question": "How much did we do?", "label": "Missing", "table": "no_such_table",
+             "where": {}, "column": "children"},
+            {"area": "S", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"}]
+    v = report.oba_view(cur, spec, None, symbols=own)
+    assert list(v["value"]) == ["n/a", "n/a"]
+    w = report.oba_with_previous(v, v, suppressed="[c]", not_available="n/a", not_applicable="-")
+    assert list(w["change"]) == ["n/a", "-"]
+
+
 def test_unreadable_previous_pack_gives_no_comparison_not_a_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
-    old = make_pack(tmp_path / "outputs" / "2026-27-Q1" / "r1", "Q1")
+    old = make_pack(tmp_path / "outputs" / "2026-27-Q1" / "20260701T050000Z", "Q1")
     (old / "shareable" / "tables" / "flags_audits.csv").write_text("analysis\naudits\n")
-    (tmp_path / "outputs" / "2026-27-Q1" / "LATEST").write_text("r1\n")
+    (tmp_path / "outputs" / "2026-27-Q1" / "LATEST").write_text("20260701T050000Z\n")
     pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r2")
     rep = report.analyse(_ctx(pack))
     assert "flag_changes" not in rep.tables
-    assert rep.comparison.startswith("the previous pack r1 could not be read (")
+    assert rep.comparison.startswith("the previous pack 20260701T050000Z could not be read (")
     assert "flags_audits.csv, column 'category': is missing" in rep.comparison
 
 
@@ -428,8 +465,9 @@ def test_the_four_steps_give_what_analyse_gives(tmp_path: Path, monkeypatch: pyt
     ctx = _ctx(pack)
     settings = report.Settings.from_params(ctx.params)
     assert settings.previous_run_dir is None and settings.commentary_path is None
-    inputs = report.load(settings, run_dir=ctx.run_dir, output_root=ctx.config.output_root, period=ctx.config.period)
-    res = report.compute(inputs, settings, ctx.config.period, suppressed="[c]")
+    inputs = report.load(settings, run_dir=ctx.run_dir, output_root=ctx.config.output_root, period=ctx.config.period,
+                         analyses=ctx.analyses)
+    res = report.compute(inputs, settings, ctx.config.period, symbols=ctx.config.disclosure)
     # FLAGS_Q2 by hand: 4 flags (2 disproportionality, 2 audits); no previous pack, so no changes
     assert len(res.register) == 4 and res.flag_changes is None and res.number_changes is None
     rep = report.publish(ctx, inputs, res)
@@ -437,3 +475,19 @@ def test_the_four_steps_give_what_analyse_gives(tmp_path: Path, monkeypatch: pyt
     report.write(ctx, inputs, res, rep)
     assert rep.sections["summary"].startswith("- **4 flags** were raised this period: 2 high, 1 medium and 1 low")
     assert (pack / "shareable" / "text" / "assurance_report.md").read_text().count("## ") >= len(report.SECTIONS)
+
+
+def test_optional_inputs_with_no_rows_are_gaps_not_failures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: children's feedback and the survey with a header only, and an empty commentary, are gaps."""
+    monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
+    pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
+    (tmp_path / "feedback.csv").write_text("activity,theme,sentiment,children\n")
+    survey_header = Path("data/synthetic/practitioner_survey.csv").read_text(encoding="utf-8").splitlines()[0]
+    (tmp_path / "survey.csv").write_text(survey_header + "\n")
+    (tmp_path / "commentary.md").write_text("")
+    rep = report.analyse(_ctx(pack, children_feedback_path=str(tmp_path / "feedback.csv"),
+                              practitioner_survey_path=str(tmp_path / "survey.csv"),
+                              commentary_path=str(tmp_path / "commentary.md")))
+    assert "children" not in rep.tables and "practitioners" not in rep.tables
+    assert any("No children's and young people's feedback summary was given" in g for g in rep.gaps)
+    assert "The partnership has not added commentary to this section." in rep.commentary["summary"]

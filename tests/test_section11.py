@@ -423,7 +423,7 @@ def test_duplicates_and_moderation_contradictions(fixture: dict[str, str]) -> No
     assert "row 5, column 'moderation_outcome': is empty (expected an outcome for a moderated rating" in msg
     assert "row 6, column 'moderation_outcome': 'approved' (expected one of: accepted, downgraded, upgraded, evidence requested" in msg
     assert "row 7, column 'cycle': '26-27' (expected a cycle label like '2026-27')" in msg
-    assert "row 7, column 'action_due': '2026-13-01' (expected a date written YYYY-MM-DD)" in msg
+    assert "row 7, column 'action_due': '2026-13-01' is not a real date (expected a date written yyyy-mm-dd (e.g. 2026-07-01) or dd/mm/yyyy" in msg
 
 
 def test_missing_column_in_csv(fixture: dict[str, str]) -> None:
@@ -487,8 +487,8 @@ def test_register_problems(tmp_path: Path) -> None:
         read_agency_register(p)
     msg = str(err.value)
     assert "row 3, column 'statutory_partner': 'maybe'" in msg
-    assert "row 3, column 'date_received': '2026-07-32' (expected a real calendar date (YYYY-MM-DD))" in msg
-    assert "row 3, column 'deadline': is empty (expected a deadline (YYYY-MM-DD) for an agency expected to return)" in msg
+    assert "row 3, column 'date_received': '2026-07-32' is not a real date (expected a date written yyyy-mm-dd" in msg
+    assert "row 3, column 'deadline': is empty (expected a deadline (a date written yyyy-mm-dd or dd/mm/yyyy) for an agency expected to return)" in msg
     assert "row 6: duplicates an earlier row (agency=Alpha Police), first at row 2" in msg
 
 
@@ -634,3 +634,30 @@ def test_any_ordinal_scale_orders_worst_to_best_whatever_its_direction() -> None
         assert sc.parse("not a level") is None
 
     check()
+
+
+def test_a_survey_with_a_header_only_is_a_gap_not_a_crash(fixture: dict[str, str], tmp_path: Path) -> None:
+    """Issue 14: an optional input with no rows is treated as not given (the notebook says there is none)."""
+    from assurance_lib.section11 import analyse
+
+    empty = tmp_path / "survey.csv"
+    empty.write_text(Path("data/synthetic/practitioner_survey.csv").read_text(encoding="utf-8").splitlines()[0] + "\n",
+                     encoding="utf-8")
+    res = analyse(_ctx(fixture, survey_path=str(empty)))
+    assert res.triangulation is None and res.survey_summary is None
+
+
+def test_register_dates_follow_the_one_date_rule(tmp_path: Path) -> None:
+    """dd/mm/yyyy and Excel's midnight times read as the ISO dates they are (dates.parse_dates); US order is refused."""
+    iso = tmp_path / "iso.csv"
+    iso.write_text(REGISTER, encoding="utf-8")
+    day_first = tmp_path / "dmy.csv"
+    day_first.write_text(REGISTER.replace("2026-06-30", "30/06/2026").replace("2026-07-10", "2026-07-10 00:00:00"),
+                         encoding="utf-8")
+    assert "30/06/2026" in day_first.read_text()
+    pd.testing.assert_frame_equal(read_agency_register(day_first), read_agency_register(iso))
+    us = tmp_path / "us.csv"
+    us.write_text(REGISTER.replace("2026-06-30", "06/30/2026"), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_agency_register(us)
+    assert "column 'deadline': '06/30/2026' is in month/day/year (US) order" in str(err.value)

@@ -23,8 +23,8 @@ from .compute import (ALL, CONFIDENCE, AuditResults, action_status, action_summa
 from .inputs import (MODERATOR_PREFIX, NOTEBOOK, AuditFramework, AuditInputs, Grade, Theme, load, load_framework,
                      read_actions, read_findings, read_grades, read_register)
 from .present import (agreement_chart_data, analyse, chart_agreement, chart_grades, chart_reaudit, grades_chart_data,
-                      method_notes, publish_flags, reaudit_chart_data, show_actions, show_actions_attention,
-                      show_agreement, show_grades, show_reaudit, show_register, show_themes)
+                      method_notes, method_notes_markdown, publish_flags, reaudit_chart_data, show_actions,
+                      show_actions_attention, show_agreement, show_briefings, show_grades, show_reaudit, show_register, show_themes)
 from .settings import Settings
 
 __all__ = [
@@ -74,4 +74,6 @@ __all__ = [
     "show_actions_attention",
     "publish_flags",
     "method_notes",
+    "method_notes_markdown",
+    "show_briefings",
 ]

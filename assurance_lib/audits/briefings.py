@@ -68,7 +68,7 @@ class _Guard:
         return " ".join(r.text.split())
 
 
-def briefing_markdown(audit_id: str, res: AuditResults, guard: Any) -> str:
+def briefing_markdown(audit_id: str, res: AuditResults, guard: Any, *, not_available: str = "[x]") -> str:
     """A draft seven-minute briefing for one audit, as Markdown.
 
     The structure (headings, counts, domain names, grades) is generated from the data; every
@@ -159,7 +159,7 @@ def briefing_markdown(audit_id: str, res: AuditResults, guard: Any) -> str:
     left = 0
     for _, act in acts.iterrows():
         text = guard.clear(act["action"])
-        rag = st.at[act["action_id"], "rag"] if act["action_id"] in st.index else "[x]"
+        rag = st.at[act["action_id"], "rag"] if act["action_id"] in st.index else not_available
         head = f"- **{act['action_id']}** ({act['agency']}, {act['owner_role']}; due {act['due']:%d %B %Y}; {rag})"
         if text is None:
             left += 1
@@ -190,7 +190,7 @@ def briefings(ctx: Any, res: AuditResults, which: str = "this period") -> str:
     ids = list(res.audits.loc[res.audits["role"].eq(which), "audit_id"]) if which else list(res.audits["audit_id"])
     parts = []
     for a in ids:
-        md = briefing_markdown(a, res, guard)
+        md = briefing_markdown(a, res, guard, not_available=ctx.config.disclosure.not_available)
         md = ctx.publish.text(f"briefing_{re.sub(r'[^A-Za-z0-9_-]+', '_', a)}", md, free_text=True)
         parts.append(md)
     if guard.withheld:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import agreement
-from ..config import Period
+from ..config import DisclosureConfig, Period
 from .inputs import MODERATOR_PREFIX, AuditFramework, AuditInputs
 from .settings import Settings
 
@@ -80,7 +80,7 @@ def window(period: Period, months: int) -> tuple[dt.date, dt.date]:
 
 
 def audits_in_window(register: pd.DataFrame, grades: pd.DataFrame, period: Period, months: int,
-                     framework: AuditFramework) -> pd.DataFrame:
+                     framework: AuditFramework, *, not_applicable: str = "[z]") -> pd.DataFrame:
     """The audits analysed: those dated in the window, plus the earlier audits they re-audit.
 
     Returns
@@ -88,7 +88,8 @@ def audits_in_window(register: pd.DataFrame, grades: pd.DataFrame, period: Perio
     DataFrame
         ``audit_id, theme, audit_type, audit_date, n_cases, n_agencies, n_gradings,
         previous_audit_id, role`` where role is ``this period``, ``earlier in the window`` or
-        ``earlier audit of a re-audited theme``; sorted by date.
+        ``earlier audit of a re-audited theme``; sorted by date. An audit that re-audits nothing
+        has ``previous_audit_id`` ``not_applicable`` (the run's symbol).
     """
     start, end = window(period, months)
     d = register["audit_date"].dt.date
@@ -104,7 +105,7 @@ def audits_in_window(register: pd.DataFrame, grades: pd.DataFrame, period: Perio
     out["n_gradings"] = out["audit_id"].map(g.size()).fillna(0).astype(int)
     out["theme"] = out["theme"].map(framework.theme_label)
     out["audit_date"] = out["audit_date"].dt.strftime("%Y-%m-%d")
-    out["previous_audit_id"] = out["previous_audit_id"].astype("string").fillna("[z]")
+    out["previous_audit_id"] = out["previous_audit_id"].astype("string").fillna(not_applicable)
     return out[["audit_id", "theme", "audit_type", "audit_date", "n_cases", "n_agencies", "n_gradings",
                 "previous_audit_id", "role"]].reset_index(drop=True)
 
@@ -186,7 +187,7 @@ def grade_distribution(grades: pd.DataFrame, framework: AuditFramework, by: Sequ
 
 
 def reaudit_change(grades: pd.DataFrame, register: pd.DataFrame, audit_ids: Sequence[str],
-                   framework: AuditFramework, *, min_cases: int) -> pd.DataFrame:
+                   framework: AuditFramework, *, min_cases: int, not_available: str = "[x]") -> pd.DataFrame:
     """Change in the share of panel grades good or better between an audit and its earlier audit.
 
     Returns
@@ -196,7 +197,8 @@ def reaudit_change(grades: pd.DataFrame, register: pd.DataFrame, audit_ids: Sequ
         all domains): ``audit_id, earlier_audit_id, theme, domain, n_cases_earlier,
         n_cases_later, pct_good_or_better_earlier, pct_good_or_better_later, change_pp``
         (later minus earlier, percentage points), ``direction`` (improved, fell, no change)
-        and ``indicative`` (either audit with fewer than ``min_cases`` cases).
+        (``not_available``, the run's symbol, when either share is missing) and ``indicative``
+        (either audit with fewer than ``min_cases`` cases).
     """
     reg = register.set_index("audit_id")
     rows = []
@@ -217,7 +219,7 @@ def reaudit_change(grades: pd.DataFrame, register: pd.DataFrame, audit_ids: Sequ
                 "pct_good_or_better_earlier": r["pct_good_or_better_earlier"],
                 "pct_good_or_better_later": r["pct_good_or_better_later"],
                 "change_pp": round(float(ch), 1) if pd.notna(ch) else np.nan,
-                "direction": "[x]" if pd.isna(ch) else ("improved" if ch > 0 else ("fell" if ch < 0 else "no change")),
+                "direction": not_available if pd.isna(ch) else ("improved" if ch > 0 else ("fell" if ch < 0 else "no change")),
                 "indicative": "yes" if (min(r["n_cases_earlier"], r["n_cases_later"]) < min_cases) else "no",
             })
     cols = ["audit_id", "earlier_audit_id", "theme", "domain", "n_cases_earlier", "n_cases_later",
@@ -314,7 +316,8 @@ def theme_counts(findings: pd.DataFrame, audit_ids: Sequence[str], framework: Au
                            kind="stable").reset_index(drop=True)
 
 
-def action_status(actions: pd.DataFrame, as_at: dt.date, framework: AuditFramework) -> pd.DataFrame:
+def action_status(actions: pd.DataFrame, as_at: dt.date, framework: AuditFramework, *,
+                  not_applicable: str = "[z]") -> pd.DataFrame:
     """Each action's status and RAG as at a date (the period end), derived, never typed in.
 
     Rules (documented in ``docs/audits.md``): actions created after ``as_at`` are not counted.
@@ -328,7 +331,8 @@ def action_status(actions: pd.DataFrame, as_at: dt.date, framework: AuditFramewo
     DataFrame
         ``action_id, source, source_ref, theme, agency, owner_role, created, due,
         status_at_period_end`` (complete/open), ``rag, days_overdue, evidence_of_completion,
-        evidence_of_impact`` (yes/no), ``closed_date, complete_without_impact`` (yes/no).
+        evidence_of_impact`` (yes/no), ``closed_date, complete_without_impact`` (yes/no); an open
+        action's ``closed_date`` and an action without a theme show ``not_applicable`` (the run's symbol).
     """
     t = pd.Timestamp(as_at)
     a = actions[actions["created"] <= t].copy()
@@ -344,8 +348,8 @@ def action_status(actions: pd.DataFrame, as_at: dt.date, framework: AuditFramewo
     a["complete_without_impact"] = np.where(complete & (a["evidence_of_impact"] == "no"), "yes", "no")
     for c in ("created", "due"):
         a[c] = a[c].dt.strftime("%Y-%m-%d")
-    a["closed_date"] = np.where(complete, a["closed_date"].dt.strftime("%Y-%m-%d"), "[z]")
-    a["theme"] = a["theme"].astype("string").fillna("[z]")
+    a["closed_date"] = np.where(complete, a["closed_date"].dt.strftime("%Y-%m-%d"), not_applicable)
+    a["theme"] = a["theme"].astype("string").fillna(not_applicable)
     cols = ["action_id", "source", "source_ref", "theme", "agency", "owner_role", "created", "due",
             "status_at_period_end", "rag", "days_overdue", "evidence_of_completion", "evidence_of_impact",
             "closed_date", "complete_without_impact"]
@@ -437,19 +441,24 @@ def build_flags(res: "AuditResults") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def compute(inputs: AuditInputs, settings: Settings, period: Period) -> AuditResults:
-    """All the analyses, as pure functions of the validated inputs (no publishing)."""
+def compute(inputs: AuditInputs, settings: Settings, period: Period, *,
+            symbols: DisclosureConfig | None = None) -> AuditResults:
+    """All the analyses, as pure functions of the validated inputs (no publishing); ``symbols`` is the
+    run's :class:`~assurance_lib.config.DisclosureConfig` (its not-applicable and not-available symbols)."""
+    symbols = symbols or DisclosureConfig()
     fw = inputs.framework
     start, end = window(period, settings.window_months)
-    audits = audits_in_window(inputs.register, inputs.grades, period, settings.window_months, fw)
+    audits = audits_in_window(inputs.register, inputs.grades, period, settings.window_months, fw,
+                              not_applicable=symbols.not_applicable)
     in_window = list(audits.loc[audits["role"].ne("earlier audit of a re-audited theme"), "audit_id"])
     g = inputs.grades[inputs.grades["audit_id"].isin(in_window)]
     gd = grade_distribution(g, fw, ["audit_id", "domain"], min_cases=settings.min_cases, totals=["audit_id", "domain"])
     ga = grade_distribution(g, fw, ["agency", "domain"], min_cases=settings.min_cases, totals=["domain"])
-    ra = reaudit_change(inputs.grades, inputs.register, in_window, fw, min_cases=settings.min_cases)
+    ra = reaudit_change(inputs.grades, inputs.register, in_window, fw, min_cases=settings.min_cases,
+                        not_available=symbols.not_available)
     agr = agreement_table(inputs.grades, fw, settings, in_window)
     th = theme_counts(inputs.findings, in_window, fw)
-    st = action_status(inputs.actions, period.end, fw)
+    st = action_status(inputs.actions, period.end, fw, not_applicable=symbols.not_applicable)
     notes: list[str] = []
     n_later = int((inputs.actions["created"] > pd.Timestamp(period.end)).sum())
     if n_later:

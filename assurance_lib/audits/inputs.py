@@ -37,9 +37,10 @@ import pandas as pd
 import yaml
 
 from ..config import project_root, resolve_path
+from ..dates import parse_dates
 from ..errors import InputError, Problem
-from ..readers import (ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
-                       require_columns, row_problems, schema_problems)
+from ..readers import (ROW_COLUMN, SHEET_COLUMN, InputContract, display_path, duplicate_problems, read_table,
+                       register, require_columns, row_problems, schema_problems)
 from .settings import NOTEBOOK, Settings, required
 
 __all__ = [
@@ -273,14 +274,10 @@ def _vocab(df: pd.DataFrame, col: str, allowed: Mapping[str, str], file: str, ex
 
 
 def _dates(df: pd.DataFrame, col: str, file: str, problems: list[Problem], *, required: bool) -> pd.Series:
-    raw = df[col].astype("string").str.replace(r"[ T]00:00:00$", "", regex=True)
-    parsed = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
-    bad = raw.notna() & parsed.isna()
-    problems.extend(row_problems(df, bad, file, col, "a date in the form YYYY-MM-DD, e.g. 2026-07-01"))
-    if required:
-        problems.extend(row_problems(df, raw.isna() & ~bad, file, col, "a date in the form YYYY-MM-DD "
-                                     "(the column may not be empty)"))
-    return parsed
+    """A date column read by the workbench's one date rule (:func:`assurance_lib.dates.parse_dates`)."""
+    return parse_dates(df[col], file=file, column=col, rows=df[ROW_COLUMN] if ROW_COLUMN in df.columns else None,
+                       sheets=df[SHEET_COLUMN] if SHEET_COLUMN in df.columns else None, required=required,
+                       problems=problems)
 
 
 def _optional(df: pd.DataFrame, col: str) -> pd.Series:

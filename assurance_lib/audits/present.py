@@ -7,6 +7,7 @@ the chart shows (published beside it as its data table); ``chart_*`` draws it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,8 @@ __all__ = [
     "show_actions_attention",
     "publish_flags",
     "method_notes",
+    "method_notes_markdown",
+    "show_briefings",
 ]
 
 _SOURCE = "Multi-agency case file audits (agency self-grades and panel moderated grades)"
@@ -49,7 +52,7 @@ def analyse(ctx: Any) -> AuditResults:
     except (TypeError, ValueError) as exc:
         raise InputError(Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}",
                                  message=str(exc))) from None
-    return compute(load(settings), settings, ctx.config.period)
+    return compute(load(settings), settings, ctx.config.period, symbols=ctx.config.disclosure)
 
 
 def show_register(ctx: Any, res: AuditResults) -> Any:
@@ -166,6 +169,7 @@ def chart_reaudit(ctx: Any, res: AuditResults) -> Any | None:
 def show_agreement(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_agreement``: agencies' own grades against the panel's."""
     s = res.settings
+    na = ctx.config.disclosure.not_available
     spec = TableSpec(name="audit_agreement", title="Do agencies grade their practice as the panel does?", unit="cases",
                      rule="small-sample", source=_SOURCE, keys=("level", "subject"),
                      notes=(f"A unit is one agency's grade of one case in one domain. Exact: same grade; adjacent: "
@@ -173,9 +177,9 @@ def show_agreement(ctx: Any, res: AuditResults) -> Any:
                             f"{CONFIDENCE:.0%} interval resamples whole cases ({s.n_boot} resamples, seed {s.seed}) "
                             f"because grades cluster within cases. Indicative below {s.min_units} units or "
                             f"{s.min_cases} cases. alpha_moderators: Krippendorff's ordinal alpha across moderators' "
-                            "independent grades, where recorded ([x] otherwise)."))
+                            f"independent grades, where recorded ({na} otherwise)."))
     out = res.agreement.copy()
-    out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), "[x]")
+    out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), na)
     return _shown(ctx.publish.table(out, spec), spec, decimals=3)
 
 
@@ -262,7 +266,26 @@ def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int = 1) -> Any:
     return styled(published, spec.title, decimals=decimals, uid="audit_" + spec.name)
 
 
-def method_notes(res: AuditResults) -> str:
+def method_notes(res: AuditResults) -> Any:
+    """The "Method and caveats" section for display (:func:`method_notes_markdown` through
+    :func:`assurance_lib.display.markdown`)."""
+    from ..display import markdown
+
+    return markdown(method_notes_markdown(res))
+
+
+def show_briefings(ctx: Any, res: AuditResults, which: str = "this period") -> Any:
+    """Write the seven-minute briefings (:func:`~.briefings.briefings`) and return them for display
+    (through :func:`assurance_lib.display.markdown`: links kept only to the pack's own files)."""
+    from ..display import markdown
+    from ..safe_text import pack_files
+    from .briefings import briefings
+
+    md = briefings(ctx, res, which)
+    return markdown(md, pack_files=pack_files(Path(ctx.run_dir) / "shareable"))
+
+
+def method_notes_markdown(res: AuditResults) -> str:
     """The "Method and caveats" section as Markdown (generated from the settings actually used)."""
     s = res.settings
     fw = res.inputs.framework

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..config import Period
+from ..config import DisclosureConfig, Period
 from ..tables import Hierarchy, TableSpec
 from .analysis import GridResult, run_grid, run_grid_from_aggregate
 from .benchmark import benchmark_table
@@ -100,23 +100,24 @@ def with_uasc_rows(inputs: Inputs, settings: Settings, period: Period, resident:
 
 
 def build_tables(inputs: Inputs, settings: Settings, result: GridResult, *, period: Period,
-                 partnership: str) -> dict[str, tuple[pd.DataFrame, TableSpec]]:
+                 partnership: str, symbols: DisclosureConfig | None = None) -> dict[str, tuple[pd.DataFrame, TableSpec]]:
     """The children tables of notebook 01 with their declarations (true values, rounded for publication).
 
     ``disproportionality`` and ``disproportionality_benchmark`` always; ``disproportionality_trends``
     only from child-level events. The declarations tie the tables together (shared cells, the
     quarters within the 12-month window) so that one disclosure pass protects them jointly.
     """
+    symbols = symbols or DisclosureConfig()
     g = grid_table(inputs, result, period)
     has_imd = bool((g["group_type"] == "imd_decile").any())
     out: dict[str, tuple[pd.DataFrame, TableSpec]] = {}
     if inputs.from_aggregate:
-        out[TABLE] = (g, grid_spec(has_imd, present=g))
+        out[TABLE] = (g, grid_spec(has_imd, present=g, symbols=symbols))
     else:
         hier, trend_shares = trends_relations(period, window=str(settings.window), quarters=int(settings.trend_quarters))
         if g["measure"].eq(UASC_COUNT).any():
             hier = (*hier, uasc_relation())
-        out[TABLE] = (g, grid_spec(has_imd, extra=hier))
+        out[TABLE] = (g, grid_spec(has_imd, extra=hier, symbols=symbols))
         t, tspec = trends_table(inputs, settings, period)
         out[TRENDS] = (t, with_shares(tspec, trend_shares))
     out[BENCHMARK] = benchmark_table(inputs, settings, result, period=period, partnership=partnership)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import reference as ref
 from .. import stats
-from ..config import Period
+from ..config import DisclosureConfig, Period
 from ..tables import Hierarchy, Share, TableSpec
 from .analysis import GridResult, run_dsr, run_trends
 from .grid import GRID_COLUMNS, MEASURES
@@ -100,8 +100,10 @@ def trends_relations(period: Any, *, window: str, quarters: int) -> tuple[tuple[
                           parts_where={"measure": ("rate_per_10000", "rate_ratio")}),)
     return hier, shares
 
-def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tuple[Hierarchy, ...] = ()) -> TableSpec:
-    """The declaration of ``disproportionality.csv`` (keys, counts, derived values, hierarchies, shares).
+def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tuple[Hierarchy, ...] = (),
+              symbols: DisclosureConfig | None = None) -> TableSpec:
+    """The declaration of ``disproportionality.csv`` (keys, counts, derived values, hierarchies, shares);
+    its notes name the run's symbols (``symbols``, the run's :class:`~assurance_lib.config.DisclosureConfig`).
 
     Parameters
     ----------
@@ -131,6 +133,7 @@ def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tupl
             where["stage"] = stages
         hs.append(Hierarchy(column="group", total=r.total, parts=r.parts, within=within, where=where,
                             parts_where={"group_type": r.part_type}))
+    symbols = symbols or DisclosureConfig()
     derived_cols = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value", "q_value", "flag")
     return TableSpec(
         name=TABLE, title="Disproportionality across the child's journey: rates, ratios and conversions by group",
@@ -142,7 +145,8 @@ def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tupl
                "intervals and tests (Miettinen-Nurminen); representation index descriptive only; dsr_per_10000: age-standardised rate (direct "
                "standardisation to the partnership's child population by age band, Dobson interval). q-values: Benjamini-Hochberg within each "
                "period and measure (single characteristics; intersections separately). 'insufficient': too few "
-               "children or too wide an interval to estimate. [c] suppressed, [z] not applicable."),
+               f"children or too wide an interval to estimate. {symbols.suppressed} suppressed, "
+               f"{symbols.not_applicable} not applicable."),
         keys=("period", "stage", "measure", "group_type", "group"),
         counts=("count",),
         derived={c: ("count", "denominator") for c in derived_cols},

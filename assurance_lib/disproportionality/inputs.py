@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from .. import reference as ref
+from ..codes import apply_mapping, rename_columns
+from ..dates import DATE_FORMS, parse_dates
 from ..errors import InputError, Problem
-from ..readers import (FILE_COLUMNS_ATTR, ROW_COLUMN, InputContract, display_path, duplicate_problems, find_column, read_table, register,
+from ..readers import (ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
                        require_columns, row_problems)
 
 __all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", "PREBIRTH_DAYS",
-           "apply_mapping", "EVENTS_CONTRACT", "POPULATION_CONTRACT", "AGGREGATE_CONTRACT", "Inputs", "load"]
+           "EVENTS_CONTRACT", "POPULATION_CONTRACT", "AGGREGATE_CONTRACT", "Inputs", "load"]
 
 PREBIRTH_DAYS = 280
 """An event up to 40 weeks before birth is a pre-birth event (counted as "unborn")."""
@@ -40,43 +42,6 @@ _YES_NO = {"y": "yes", "yes": "yes", "true": "yes", "1": "yes", "n": "no", "no":
 _DISABILITY = {**_YES_NO, "u": "unknown", "unknown": "unknown", "not known": "unknown", "not recorded": "unknown"}
 _EVENT_CODES = {e: e for e in ref.FLOW_EVENTS} | {"s47_enquiry": "s47", "section47": "s47", "section_47": "s47",
                                                   "cpp": "cpp_start", "cla": "cla_start", "icpc_held": "icpc"}
-
-
-def apply_mapping(df: pd.DataFrame, params: Mapping[str, Any], file: str) -> pd.DataFrame:
-    """Rename columns (``column_map``: extract name -> contract name) and recode values
-    (``code_map``: contract column -> {extract value: contract value}).
-
-    A categorical column (see ``read_table(..., categories=...)``) is recoded once per category
-    and stays categorical.
-
-    Raises
-    ------
-    InputError
-        When ``column_map`` names a column the file does not have.
-    """
-    cmap = {find_column(df.columns, k) or k: v for k, v in dict(params.get("column_map") or {}).items()}  # any case
-    missing = [k for k in cmap if k not in df.columns]
-    file_columns = df.attrs.get(FILE_COLUMNS_ATTR) or [c for c in df.columns if not c.startswith("_")]
-    if missing:
-        raise InputError([Problem(file=file, column=k, message="is named in the parameter column_map but not in the file",
-                                  expected=f"one of the file's columns ({', '.join(file_columns)})")
-                          for k in missing])
-    df = df.rename(columns=cmap)
-    if FILE_COLUMNS_ATTR in df.attrs:      # name the mapped columns as the contract does from here on
-        df.attrs[FILE_COLUMNS_ATTR] = [cmap.get(c, c) for c in file_columns]
-    for col, mapping in dict(params.get("code_map") or {}).items():
-        if col in df.columns and mapping:
-            m = {str(k): str(v) for k, v in dict(mapping).items()}
-            if isinstance(df[col].dtype, pd.CategoricalDtype):
-                codes, uniques = _distinct(df[col])
-                mapped = pd.Series([m.get(v, v) if v is not pd.NA else v for v in uniques.tolist()], dtype="string")
-                inverse, new = pd.factorize(mapped, use_na_sentinel=True)
-                lut = np.append(np.asarray(inverse, dtype=np.int64), -1)
-                df[col] = pd.Categorical.from_codes(lut[codes], categories=pd.Index(pd.array(new, dtype="str")))
-                continue
-            s = df[col].astype("string")
-            df[col] = s.map(lambda v: m.get(v, v) if v is not pd.NA else v).astype("string")
-    return df
 
 
 def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -125,14 +90,8 @@ def _code_of(uniques: pd.Series, table: Mapping[str, str], choices: "tuple[str, 
     return np.array([pos[table[v]] if (v is not pd.NA and v in table) else -1 for v in low.tolist()], dtype=np.int64)
 
 
-def _dates(s: pd.Series) -> pd.Series:
-    s = s.astype("string").str.strip()
-    out = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-    bad = out.isna() & s.notna()
-    if bad.any():  # accept dd/mm/yyyy as written by Excel exports
-        out = out.where(~bad, pd.to_datetime(s.where(bad), format="%d/%m/%Y", errors="coerce"))
-    return out
-
+_DATE_RULE = DATE_FORMS + " (a column in month/day/year order is refused whole)"
+"""What a date cell of the events may hold (:mod:`assurance_lib.dates`)."""
 
 _CATEGORY_COLUMNS = ("event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex", "ethnicity",
                      "disability", "uasc", "imd_decile")
@@ -177,7 +136,7 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     file = display_path(path)
     raw = read_table(path, categories=[in_file.get(c, c) for c in _CATEGORY_COLUMNS],
                      columns=[in_file.get(c, c) for c in EVENT_COLUMNS])
-    df = apply_mapping(raw, params, file)
+    df = apply_mapping(raw, params, file)      # codes.apply_mapping: column_map, then code_map
     problems: list[Problem] = []
     problems += require_columns(df, ["child_id", "event", "event_date", "sex", "ethnicity", "disability", "uasc"], file)
     if "date_of_birth" not in df.columns and "age_at_event" not in df.columns:
@@ -199,7 +158,7 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     ids = df["child_id"].astype("string")          # stripped, empty as missing (read_table)
     flag(ids.isna(), "child_id", "a pseudonymous child identifier", show_value=False)
     out["child_id"] = ids.array
-    checked = _check_columns(df, raw, out, flag)
+    checked = _check_columns(df, raw, out, flag, file)
     children = pd.factorize(ids)[0]                # for the duplicate check (-1: missing)
     result = pd.DataFrame(out, copy=False)      # no copy: each column stays the array made above
     event_rows = checked.event.rows()
@@ -229,24 +188,28 @@ class _Checked:
         return self.codes["event"]
 
 
-def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], flag: Any) -> _Checked:
+def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], flag: Any, file: str) -> _Checked:
     """Check and convert every column of the events but the child ids (see :func:`read_events`).
 
     Bad rows are reported through ``flag``; the converted dates, ages and deciles are put in
     ``out``; the codes of the coded columns are returned. Each distinct value of a column is
-    checked and converted once, then spread to the rows.
+    checked and converted once, then spread to the rows. Dates follow the workbench's one rule
+    (:func:`assurance_lib.dates.parse_dates`, applied to the distinct values of each column: a
+    column in US month/day/year order is refused whole); their rows are reported through ``flag``.
     """
     col = {c: _Distinct.of(df[c]) for c in _CATEGORY_COLUMNS}
     event = col["event"].codes_in(_code_of(col["event"].values, _EVENT_CODES, ref.FLOW_EVENTS))
     col["event"].flag(event.per_value < 0, flag, "event", f"one of: {', '.join(ref.FLOW_EVENTS)}")
-    parsed = {c: _dates(col[c].values) for c in ("event_date", "end_date", "date_of_birth")}
+    # each date column's distinct values by the one date rule; what it refuses is NaT, reported row by row below
+    parsed = {c: parse_dates(col[c].values, file=file, column=c, problems=[])
+              for c in ("event_date", "end_date", "date_of_birth")}
     for c, v in parsed.items():
         out[c] = col[c].spread(v.to_numpy())
     ed, end, dob = col["event_date"], col["end_date"], col["date_of_birth"]
     ed_missing = parsed["event_date"].isna().to_numpy()
-    ed.flag(ed_missing, flag, "event_date", "a date written YYYY-MM-DD")
+    ed.flag(ed_missing, flag, "event_date", _DATE_RULE)
     end.flag((parsed["end_date"].isna() & end.values.notna()).to_numpy(), flag, "end_date",
-             "a date written YYYY-MM-DD, or blank while the plan or episode is open")
+             _DATE_RULE + ", or blank while the plan or episode is open")
     # an end date is on few rows: look at those rows only
     with_end = np.flatnonzero(end.spread(parsed["end_date"].notna().to_numpy()))
     if len(with_end):
@@ -265,7 +228,7 @@ def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], fla
     age_parsed = pd.to_numeric(age_col.values, errors="coerce")
     out["age_at_event"] = age_col.spread(age_parsed.array)
     dob_bad = (parsed["date_of_birth"].isna() & dob.values.notna()).to_numpy()
-    dob.flag(dob_bad, flag, "date_of_birth", "a date written YYYY-MM-DD", show_value=False, message="is not a date")
+    dob.flag(dob_bad, flag, "date_of_birth", _DATE_RULE, show_value=False, message="is not a date")
     age_bad = (age_parsed.isna() & age_col.values.notna()).to_numpy()
     age_col.flag(age_bad, flag, "age_at_event", "a number of years from 0 to 17")
     dob_missing = parsed["date_of_birth"].isna().to_numpy()
@@ -432,7 +395,8 @@ def read_population(path: Path | str, params: Mapping[str, Any] | None = None) -
     """
     params = params or {}
     file = display_path(path)
-    df = apply_mapping(read_table(path), {"column_map": params.get("population_column_map") or {}}, file)
+    df = rename_columns(read_table(path), params.get("population_column_map"), file=file,
+                        parameter="population_column_map")    # the population has no code map of its own
     problems = require_columns(df, ["ethnicity", "sex", "age_band", "population", "source", "vintage"], file)
     if problems:
         raise InputError(problems)

@@ -110,7 +110,8 @@ def publish_tables(ctx: Any, inputs: Inputs, settings: Settings, computed: GridR
 
     The tables and their declarations are :func:`~.compute.build_tables`.
     """
-    items = build_tables(inputs, settings, computed, period=ctx.config.period, partnership=ctx.config.partnership)
+    items = build_tables(inputs, settings, computed, period=ctx.config.period, partnership=ctx.config.partnership,
+                         symbols=ctx.config.disclosure)
     shown = ctx.publish.tables(list(items.values()))
     return dict(zip(items, shown))
 
@@ -515,10 +516,11 @@ def publish_flags(ctx: Any, res: Results) -> pd.DataFrame:
 
 
 def show_findings_summary(flags: pd.DataFrame, *, top: int = 5) -> Any:
-    """:func:`~.findings.findings_summary` for display (IPython Markdown)."""
-    from IPython.display import Markdown
+    """:func:`~.findings.findings_summary` for display (through :func:`assurance_lib.display.markdown`:
+    any text from the inputs is shown as text)."""
+    from ..display import markdown
 
-    return Markdown(findings_summary(flags, top=top))
+    return markdown(findings_summary(flags, top=top))
 
 
 def method_notes(ctx: Any, res: Results) -> Any:

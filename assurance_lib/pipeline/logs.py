@@ -23,7 +23,7 @@ def setup_logging(log_file: Path | None, quiet: bool) -> list[logging.Handler]:
         handlers.append(h)
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        fh = logging.FileHandler(log_file, encoding="utf-8")
+        fh = _RunLogHandler(log_file, encoding="utf-8")
         fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
         handlers.append(fh)
     for h in handlers:
@@ -31,8 +31,19 @@ def setup_logging(log_file: Path | None, quiet: bool) -> list[logging.Handler]:
     return handlers
 
 
+class _RunLogHandler(logging.FileHandler):
+    """``run.log``: a line that cannot be written (a full disk) is lost quietly, never printed as a
+    traceback; the step that then fails to write says what could not be written."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        pass
+
+
 def drop_logging(handlers: Iterable[logging.Handler]) -> None:
-    """Detach and close ``handlers``."""
+    """Detach and close ``handlers`` (a handler that cannot flush, on a full disk, is closed all the same)."""
     for h in handlers:
         log.removeHandler(h)
-        h.close()
+        try:
+            h.close()
+        except OSError:
+            pass

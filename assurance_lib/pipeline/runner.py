@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import os
+import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -65,9 +67,10 @@ def _run_locked(val: Validation, period_dir: Path, started: dt.datetime, handler
                 quiet: bool, progress_bar: bool | None) -> RunResult:
     """The run, holding the period's lock. A step that cannot go on raises :class:`_Failed`."""
     r = _Run(val, period_dir, started, quiet=quiet, progress_bar=progress_bar)
-    r.start(handlers)
-    with _notebook_environment(val.config):
+    notebooks_dir = val.notebooks[0].path.parent if val.notebooks else val.config.root / "notebooks"
+    with _notebook_environment(val.config, notebooks_dir):
         try:
+            r.start(handlers)
             r.execute_notebooks()
             r.render_pages()
             t0 = time.perf_counter()
@@ -81,6 +84,12 @@ def _run_locked(val: Validation, period_dir: Path, started: dt.datetime, handler
             return r.fail(exc.code, exc.message)
         except PublicationRefused as exc:
             return r.fail(EXIT_REFUSED, f"Publication refused: {exc}")
+        except _DiskFull as exc:
+            return r.disk_full(exc.what)
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            return r.disk_full(r.writing(exc))
 
 
 class _Failed(Exception):
@@ -92,15 +101,33 @@ class _Failed(Exception):
         self.message = message
 
 
-_NOTEBOOK_ENVIRONMENT = ("MPLBACKEND", "ASSURANCE_OUTPUT_ROOT", "ASSURANCE_ROOT", "PYTHONHASHSEED")
+class _DiskFull(Exception):
+    """The disk (or the user's quota) is full: ``what`` could not be written."""
+
+    def __init__(self, what: str):
+        super().__init__(what)
+        self.what = what
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+_DISK_FULL_TEXT = ("No space left on device", "Disk quota exceeded", "[Errno 28]", "[Errno 122]")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk (or the quota) is full."""
+    return isinstance(exc, OSError) and exc.errno in _DISK_FULL
+
+
+_NOTEBOOK_ENVIRONMENT = ("MPLBACKEND", "ASSURANCE_OUTPUT_ROOT", "ASSURANCE_ROOT", "ASSURANCE_NOTEBOOKS", "PYTHONHASHSEED")
 
 
 @contextmanager
-def _notebook_environment(cfg: RunConfig) -> Iterator[None]:
-    """The environment the notebook kernels inherit (restored afterwards)."""
+def _notebook_environment(cfg: RunConfig, notebooks_dir: Path) -> Iterator[None]:
+    """The environment the notebook kernels inherit (restored afterwards); ``ASSURANCE_NOTEBOOKS`` lets
+    ``setup`` read the parameters cell of the notebook being run, wherever the run takes it from."""
     before = {k: os.environ.get(k) for k in _NOTEBOOK_ENVIRONMENT}
     os.environ.update({"MPLBACKEND": "agg", "ASSURANCE_OUTPUT_ROOT": str(cfg.output_root), "ASSURANCE_ROOT": str(cfg.root),
-                       "PYTHONHASHSEED": "0"})
+                       "ASSURANCE_NOTEBOOKS": str(notebooks_dir), "PYTHONHASHSEED": "0"})
     try:
         yield
     finally:
@@ -132,12 +159,15 @@ class _Run:
         self.work = period_dir
         self.file_handlers: list[logging.Handler] = []
         self.nb_records: list[dict[str, Any]] = []
+        self.step = "the pack's folder"
+        self.final: Path | None = None
 
     # ------------------------------------------------------------------ steps
     def start(self, handlers: list[logging.Handler]) -> None:
         """Remove partial packs left by runs that stopped, choose the run id, make the hidden folder, open run.log."""
         left_over = clean_partials(self.period_dir)
         self.run_id = new_run_id(self.period_dir)
+        self.step = "the pack's folder and run log"
         self.work = self.period_dir / f".{self.run_id}.partial"
         (self.work / "internal" / "notebooks").mkdir(parents=True)
         (self.work / "shareable" / "tables").mkdir(parents=True)
@@ -151,6 +181,8 @@ class _Run:
         from ..periods import RUN_INPUTS_FILE
 
         write_run_inputs(self.work / RUN_INPUTS_FILE, self.val)
+        for gap in self.val.gaps:
+            log.info(f"Gap: {gap}")
         if left_over:
             log.info(f"Removed {len(left_over)} partial pack(s) left by a run that stopped: "
                      + ", ".join(p.name for p in left_over))
@@ -163,6 +195,7 @@ class _Run:
     def render_pages(self) -> None:
         """Render each executed notebook for the analyst (``internal/html``) and the scrutineer (``shareable``)."""
         t0 = time.perf_counter()
+        self.step = "the notebooks' HTML pages"
         for nb in self.val.notebooks:
             executed = self.work / "internal" / "notebooks" / f"{nb.name}.ipynb"
             render_html(executed, self.work / "internal" / "html" / f"{nb.name}.html", audience="internal")
@@ -173,6 +206,7 @@ class _Run:
         """The accessible Excel workbook of every published table (when any table was published)."""
         from ..workbook import build_workbook
 
+        self.step = "the workbook"
         if (self.work / "shareable" / "tables" / "index.json").is_file():
             build_workbook(self.work, partnership=self.cfg.partnership, period_label=self.cfg.period.label,
                            config=self.cfg.disclosure)
@@ -190,6 +224,7 @@ class _Run:
         """``shareable/index.html``, from a draft of the manifest."""
         from ..frontpage import build_index
 
+        self.step = "the front page"
         draft = manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="ok", audit=audit)
         build_index(self.work, draft)
 
@@ -197,6 +232,7 @@ class _Run:
         """The identifier guard over every file of the pack, the manifest included (written first)."""
         from .. import disclosure
 
+        self.step = "the manifest"
         write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="ok", audit=audit)
         hits = [str(h) for h in disclosure.scan_pack(self.work, identifier_set(self.val))]
         if hits:
@@ -208,11 +244,17 @@ class _Run:
         finished = dt.datetime.now(dt.timezone.utc)
         log.info(f"Pack complete in {(finished - self.started).total_seconds():.1f} s (run {self.run_id}).")
         drop_logging(self.file_handlers)
+        self.step = "the manifest"
         write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="ok", audit=audit,
                        finished=finished)
         final = self.period_dir / self.run_id
+        self.step = "the pack's move into place"
         os.replace(self.work, final)
+        self.final = final
+        self.step = "LATEST"
         write_latest(self.period_dir, self.run_id)
+        self.final = None
+        self.step = "retention"
         removed = prune(self.period_dir, self.cfg.retention)
         if removed and not self.quiet:
             print(f"Removed {len(removed)} old pack(s) beyond the retention of {self.cfg.retention}.")
@@ -228,11 +270,47 @@ class _Run:
             from .. import disclosure
 
             disclosure.guard.withdraw_shareable(self.work)  # a refused run keeps no shareable copy of the text
-        write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="failed", failure=message)
-        drop_logging(self.file_handlers)
-        os.replace(self.work, failed)
+        try:
+            write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="failed",
+                           failure=message)
+            drop_logging(self.file_handlers)
+            os.replace(self.work, failed)
+        except OSError as exc:
+            if is_disk_full(exc):
+                return self.disk_full("the failed run's manifest")
+            raise
         print(f"The run failed; its folder is kept as {failed}. Earlier packs are untouched.", file=sys.stderr)
         return RunResult(code, failed, message)
+
+    def writing(self, exc: OSError) -> str:
+        """What the step that raised ``exc`` could not write (the step, and the file when known)."""
+        name = ""
+        if exc.filename:
+            try:
+                name = Path(str(exc.filename)).resolve().relative_to(self.period_dir.resolve()).as_posix()
+            except (ValueError, OSError):
+                name = Path(str(exc.filename)).name
+        return f"{self.step} ({name})" if name else self.step
+
+    def disk_full(self, what: str) -> RunResult:
+        """The disk is full: remove the partial pack (not kept as ``.failed``: it would keep the disk
+        full), leave earlier packs and ``LATEST`` as they were, say in one line what could not be
+        written; exit 1. Never raises: every clean-up step is tried on its own."""
+        message = (f"Disk full: could not write {what}. The partial pack was removed; earlier packs and LATEST are "
+                   "untouched. Free some space and run again.")
+        for step in (lambda: drop_logging(self.file_handlers),
+                     lambda: shutil.rmtree(self.work, ignore_errors=True) if self.work != self.period_dir else None,
+                     lambda: shutil.rmtree(self.final, ignore_errors=True) if self.final is not None else None,
+                     lambda: (self.period_dir / ".LATEST.tmp").unlink(missing_ok=True)):
+            try:
+                step()
+            except Exception:  # the handler must finish: each clean-up is best effort
+                pass
+        try:
+            print(message, file=sys.stderr)
+        except Exception:
+            pass
+        return RunResult(EXIT_NOTEBOOK_FAILED, None, message)
 
     # ------------------------------------------------------------------ one notebook
     def _execute(self, nb: NotebookInfo) -> None:
@@ -246,6 +324,7 @@ class _Run:
             n = self.val.notebooks.index(nb) + 1
             print(f"  [{n}/{len(self.val.notebooks)}] {nb.name} ... (started {time.time() - self.started.timestamp():.0f} s "
                   "into the run)", flush=True)
+        self.step = f"the executed notebook {nb.name}"
         try:
             with ipc_kernel_config() as kernel_kw:
                 pm.execute_notebook(str(nb.path), str(out_nb), parameters=params, kernel_name="python3",
@@ -255,6 +334,8 @@ class _Run:
             dur = time.perf_counter() - t0
             self.nb_records.append({"name": nb.name, "status": "failed", "duration_s": round(dur, 2),
                                     "failed_cell": exc.cell_index, "error": exc.ename})
+            if exc.ename == "OSError" and any(t in str(exc.evalue) for t in _DISK_FULL_TEXT):
+                raise _DiskFull(f"what notebook {nb.name} writes (cell {exc.cell_index})") from None
             self._try_render(out_nb, self.work / "internal" / "html" / f"{nb.name}.html")
             evalue = safe_text(exc.evalue, self.val)
             if exc.ename == "PublicationRefused":
@@ -263,7 +344,9 @@ class _Run:
                 raise _Failed(EXIT_BAD_INPUT, f"{nb.name}: bad input found in cell {exc.cell_index}: {evalue}") from None
             raise _Failed(EXIT_NOTEBOOK_FAILED, f"{nb.name} failed in cell {exc.cell_index} (execution count "
                           f"{exc.exec_count}): {exc.ename}: {evalue}") from None
-        except Exception as exc:  # kernel died, timeout, missing kernel
+        except Exception as exc:  # kernel died, timeout, missing kernel, a full disk
+            if is_disk_full(exc):
+                raise _DiskFull(self.writing(exc)) from None  # type: ignore[arg-type]
             dur = time.perf_counter() - t0
             self.nb_records.append({"name": nb.name, "status": "failed", "duration_s": round(dur, 2),
                                     "error": type(exc).__name__})

@@ -3,7 +3,7 @@
 A period's folder ``outputs/<slug>/`` holds good packs named by run id (``20261122T044439Z``,
 suffixed ``-2`` and on when taken), failed runs (``<run-id>.failed``), the pack being built
 (``.<run-id>.partial``, hidden) and ``LATEST``, which names the last good pack. ``LATEST`` is
-only ever followed through :func:`read_latest`, which accepts nothing but a run id naming a
+only ever followed through :func:`assurance_lib.packs.read_latest`, which accepts nothing but a run id naming a
 folder directly inside the period's folder.
 """
 
@@ -15,12 +15,11 @@ import re
 import shutil
 from pathlib import Path
 
+from ..packs import RUN_ID_RE, read_latest
+
 __all__ = ["RUN_ID_RE", "new_run_id", "read_latest", "write_latest", "prune", "clean_partials", "atomic_write"]
 
-RUN_ID_RE = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
-"""A run id: the UTC start time, e.g. ``20261122T044439Z``, with ``-2``, ``-3``... when taken."""
 _PARTIAL_RE = re.compile(r"^\.\d{8}T\d{6}Z(-\d+)?\.partial$")
-_LATEST_MAX_BYTES = 64
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -39,32 +38,6 @@ def new_run_id(period_dir: Path, now: dt.datetime | None = None) -> str:
         n += 1
         rid = f"{base}-{n}"
     return rid
-
-
-def read_latest(period_dir: Path) -> Path | None:
-    """The last good pack of a period (named by ``LATEST``), or None.
-
-    ``LATEST`` must hold a run id and nothing else (see :data:`RUN_ID_RE`), and that id must name
-    a folder directly inside ``period_dir`` (not a symbolic link). Anything else (``../../etc``,
-    an absolute path, a link out of the folder, an unreadable file) gives None: the previous
-    pack is then treated as absent.
-    """
-    p = Path(period_dir) / "LATEST"
-    if not p.is_file():
-        return None
-    try:
-        with open(p, "rb") as fh:
-            rid = fh.read(_LATEST_MAX_BYTES + 1).decode("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(rid) > _LATEST_MAX_BYTES or not RUN_ID_RE.fullmatch(rid):
-        return None
-    pack = Path(period_dir) / rid
-    if pack.is_symlink() or not pack.is_dir():
-        return None
-    if pack.resolve().parent != Path(period_dir).resolve():
-        return None
-    return pack
 
 
 def write_latest(period_dir: Path, run_id: str) -> None:

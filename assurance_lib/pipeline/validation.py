@@ -19,7 +19,8 @@ __all__ = ["Validation", "validate"]
 
 @dataclass
 class Validation:
-    """What validation found: the config, the inputs read, and the identifier values to guard."""
+    """What validation found: the config, the inputs read, the identifier values to guard, and the
+    gaps (optional inputs given with no rows: the analyses treat them as not given)."""
 
     config: RunConfig
     notebooks: list[NotebookInfo]
@@ -27,11 +28,18 @@ class Validation:
     identifier_values: dict[str, set[str]] = field(default_factory=dict)
     currency_notes: list[str] = field(default_factory=list)
     notebook_values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
 
 
 def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path | None = None,
              output_root: str | os.PathLike[str] | None = None) -> Validation:
-    """Check the parameters and every input any notebook will read; raise :class:`InputError` listing all problems."""
+    """Check the parameters and every input any notebook will read; raise :class:`InputError` listing all problems.
+
+    An input given with no rows (a header alone) is a problem when the notebook needs it (its
+    contract is not optional, or it is one of a group of alternatives such as the journey events
+    and the aggregate): a pack built on it would report zero children. An optional input with no
+    rows is recorded in :attr:`Validation.gaps`; the analysis treats it as not given.
+    """
     from .. import readers
 
     root = project_root()
@@ -69,9 +77,17 @@ def validate(params_path: str | os.PathLike[str] | None, *, notebooks_dir: Path 
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        rows = int(len(frame)) if hasattr(frame, "__len__") else None
+        if rows == 0:
+            if not c.optional or c.one_of:
+                problems.append(Problem(file=readers.display_path(path), message="has no rows",
+                                        expected=f"at least one row of the {c.description or c.name} "
+                                                 "(a header alone gives no figures for the period)"))
+                continue
+            val.gaps.append(f"{readers.display_path(path)} ({c.description or c.name}) has no rows: "
+                            f"notebook {c.notebook} treats it as not given and reports the gap")
         val.inputs.append({"contract": c.name, "notebook": c.notebook, "parameter": c.parameter,
-                           "path": readers.display_path(path), "rows": int(len(frame)) if hasattr(frame, "__len__") else None,
-                           "sha256": sha256_file(path)})
+                           "path": readers.display_path(path), "rows": rows, "sha256": sha256_file(path)})
         dates = periods.date_range(c.name, frame)
         if dates:
             val.inputs[-1].update(first_date=dates[0], last_date=dates[1])

@@ -22,19 +22,15 @@ The parts, in the order :func:`analyse` runs them:
 
 from .compute import (ReportResults, compare_flags, compare_numbers, compute, flags_register, oba_view,
                       oba_with_previous, summarise_children_feedback)
-from .inputs import (ANALYSES, ANALYSIS_PAGES, ANALYSIS_PREFIXES, ANALYSIS_TITLES, CHILDREN_FEEDBACK_COLUMNS,
-                     DEFAULT_OBA, SECTIONS, SENTIMENTS, PublishedPack, ReportInputs, load, load_oba_spec,
+from .inputs import (CHILDREN_FEEDBACK_COLUMNS,
+                     DEFAULT_OBA, SECTIONS, SENTIMENTS, PublishedPack, ReportInputs, flagging, load, load_oba_spec,
                      previous_pack_dir, read_children_feedback, read_commentary, read_flags, read_pack,
                      read_practitioner_survey_for_report)
 from .present import (CHILDREN_FEEDBACK_SPEC, REPORT_TABLE_NOTE, Report, analyse, flags_chart, flags_chart_data,
-                      html_table, markdown_html, publish, show, show_commentary, show_figure, show_table, write)
+                      publish, show, show_commentary, show_figure, show_table, write)
 from .settings import Settings
 
 __all__ = [
-    "ANALYSES",
-    "ANALYSIS_PAGES",
-    "ANALYSIS_PREFIXES",
-    "ANALYSIS_TITLES",
     "SECTIONS",
     "SENTIMENTS",
     "CHILDREN_FEEDBACK_COLUMNS",
@@ -48,6 +44,7 @@ __all__ = [
     "Settings",
     "read_pack",
     "read_flags",
+    "flagging",
     "previous_pack_dir",
     "load_oba_spec",
     "read_commentary",
@@ -70,6 +67,4 @@ __all__ = [
     "show_table",
     "show_figure",
     "show_commentary",
-    "markdown_html",
-    "html_table",
 ]

@@ -15,13 +15,12 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from ..config import Period
+from ..config import DisclosureConfig, Period
 from ..tables import FLAG_COLUMNS, SEVERITIES
-from .inputs import ANALYSES, SENTIMENTS, PublishedPack, ReportInputs
+from .inputs import SENTIMENTS, PublishedPack, ReportInputs
 from .settings import Settings
 
 __all__ = [
-    "SHORTHAND",
     "ReportResults",
     "compute",
     "flags_register",
@@ -33,7 +32,6 @@ __all__ = [
     "is_number",
 ]
 
-SHORTHAND = ("[c]", "[z]", "[x]", "[low]")
 _NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 _NOT_COMPARED = re.compile(r"(^|_)(lower|upper|lcl|ucl|ci|p|q|p_value|q_value|se|z|method|indicative|shown|flag)(_|$)|_95$|_998$")
 
@@ -47,7 +45,8 @@ def _flag_keys(df: pd.DataFrame) -> pd.Series:
     return base + "|" + occ
 
 
-def flags_register(flags: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+def flags_register(flags: pd.DataFrame, previous: pd.DataFrame | None = None, *,
+                   order: Sequence[str] = ()) -> pd.DataFrame:
     """The flags register: every flag, grouped and ordered by severity, nothing lost or invented.
 
     Parameters
@@ -62,7 +61,7 @@ def flags_register(flags: pd.DataFrame, previous: pd.DataFrame | None = None) ->
     DataFrame
         ``ref`` (``H1``, ``H2``, ``M1`` ...), the :data:`FLAG_COLUMNS` exactly as published, and
         ``status`` (``new``, ``continuing`` or ``not compared``). Ordered high, medium, low; within
-        a severity by analysis (:data:`ANALYSES` order) and then as published.
+        a severity by analysis (in ``order``, the analyses' names in run order) and then as published.
 
     Examples
     --------
@@ -73,7 +72,7 @@ def flags_register(flags: pd.DataFrame, previous: pd.DataFrame | None = None) ->
     d = flags[list(FLAG_COLUMNS)].copy().astype(object).reset_index(drop=True)
     d["_order"] = range(len(d))
     d["_sev"] = d["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
-    d["_an"] = d["analysis"].map({a: i for i, a in enumerate(ANALYSES)}).fillna(len(ANALYSES))
+    d["_an"] = d["analysis"].map({a: i for i, a in enumerate(order)}).fillna(len(order))
     if previous is None:
         status = pd.Series("not compared", index=d.index, dtype=object)
     else:
@@ -127,7 +126,8 @@ def _decimals(v: str) -> int:
     return len(v.split(".", 1)[1]) if "." in v and "e" not in v.lower() else 0
 
 
-def _compared_columns(decl: Mapping[str, Any], cur: pd.DataFrame, prev: pd.DataFrame) -> list[str]:
+def _compared_columns(decl: Mapping[str, Any], cur: pd.DataFrame, prev: pd.DataFrame,
+                      shorthand: Sequence[str]) -> list[str]:
     keys = list(decl.get("keys") or [])
     counts = [c for c in (decl.get("counts") or []) if c in cur.columns and c in prev.columns]
     out = list(counts)
@@ -135,7 +135,7 @@ def _compared_columns(decl: Mapping[str, Any], cur: pd.DataFrame, prev: pd.DataF
         if c in keys or c in out or c not in prev.columns or _NOT_COMPARED.search(c.lower()):
             continue
         vals = [v for v in (*cur[c], *prev[c]) if isinstance(v, str) and v.strip() != ""]
-        if vals and all(is_number(v) or v in SHORTHAND for v in vals) and any(is_number(v) for v in vals):
+        if vals and all(is_number(v) or v in shorthand for v in vals) and any(is_number(v) for v in vals):
             out.append(c)
     return out
 
@@ -144,14 +144,16 @@ def _key_text(keys: Sequence[str], row: Mapping[str, Any]) -> str:
     return "; ".join(f"{k}={row[k]}" for k in keys)
 
 
-def compare_numbers(current: PublishedPack, previous: PublishedPack, *, suppressed: str) -> tuple[pd.DataFrame, list[str]]:
+def compare_numbers(current: PublishedPack, previous: PublishedPack, *,
+                    symbols: DisclosureConfig) -> tuple[pd.DataFrame, list[str]]:
     """Published numbers that moved between two packs, with direction.
 
     Only published values are compared: tables of the same name in both packs, rows matched on
     the declared ``keys`` (leaving out a key column whose values the two periods never share,
     such as ``period``), in the declared count columns and every other numeric column except
     interval bounds, p- and q-values. A value suppressed (or otherwise not a number) in either
-    period gives a change of ``[c]`` (or ``[x]``), never a number.
+    period gives a change of the suppressed symbol (or the not-available one) of ``symbols`` (the run's
+    :class:`~assurance_lib.config.DisclosureConfig`), never a number.
 
     Returns
     -------
@@ -160,6 +162,7 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *, suppress
         cell whose value changed or could not be compared (direction ``up``, ``down`` or
         ``not comparable``), and sentences naming tables that could not be compared.
     """
+    suppressed, not_available, shorthand = symbols.suppressed, symbols.not_available, tuple(symbols.symbol_meanings())
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     for name in sorted(set(current.tables) & set(previous.tables)):
@@ -180,7 +183,7 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *, suppress
         if cur.duplicated(keys).any() or prev.duplicated(keys).any():
             notes.append(f"table {name}: its key columns do not identify one row, so its numbers were not compared")
             continue
-        cols = _compared_columns(decl, cur, prev)
+        cols = _compared_columns(decl, cur, prev, shorthand)
         m = cur.merge(prev, on=keys, how="inner", suffixes=("__cur", "__prev"))
         only_new = len(cur) - len(m)
         only_old = len(prev) - len(m)
@@ -201,7 +204,7 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *, suppress
                 else:
                     if a == b:
                         continue
-                    change = suppressed if suppressed in (a, b) else "[x]"
+                    change = suppressed if suppressed in (a, b) else not_available
                     direction = "not comparable"
                 rows.append({"table": name, "key": key, "measure": c, "previous": a, "current": b,
                              "change": change, "direction": direction})
@@ -210,15 +213,19 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *, suppress
 
 
 # =========================================================================== OBA view
-def oba_view(pack: PublishedPack, spec: Sequence[Mapping[str, Any]], changes: pd.DataFrame | None) -> pd.DataFrame:
+def oba_view(pack: PublishedPack, spec: Sequence[Mapping[str, Any]], changes: pd.DataFrame | None, *,
+             symbols: DisclosureConfig | None = None) -> pd.DataFrame:
     """The outcomes-based accountability view (see :data:`DEFAULT_OBA`).
 
     Returns
     -------
     DataFrame
         ``area, question, measure, value, evidence_table, evidence_key, note``; values are
-        published values (or counts of flags); ``[x]`` where the evidence is not in the pack.
+        published values (or counts of flags); the not-available symbol of ``symbols`` (the run's
+        :class:`~assurance_lib.config.DisclosureConfig`, ``[x]`` by default) where the evidence is not in the pack.
     """
+    symbols = symbols or DisclosureConfig()
+    na = symbols.not_available
     rows = []
     for e in spec:
         base = {"area": e["area"], "question": e["question"], "measure": e["label"]}
@@ -227,26 +234,27 @@ def oba_view(pack: PublishedPack, spec: Sequence[Mapping[str, Any]], changes: pd
             if e.get("severity"):
                 f = f[f["severity"].eq(e["severity"])]
             if e["flags"] in pack.missing_flags:
-                rows.append({**base, "value": "[x]", "evidence_table": f"flags_{e['flags']}", "evidence_key": "",
+                rows.append({**base, "value": na, "evidence_table": f"flags_{e['flags']}", "evidence_key": "",
                              "note": "the analysis published no flags file this period"})
             else:
                 rows.append({**base, "value": str(len(f)), "evidence_table": f"flags_{e['flags']}",
                              "evidence_key": f"severity={e['severity']}" if e.get("severity") else "", "note": ""})
         elif "resolved" in e:
             if changes is None:
-                rows.append({**base, "value": "[x]", "evidence_table": "report_flag_changes", "evidence_key": "",
+                rows.append({**base, "value": na, "evidence_table": "report_flag_changes", "evidence_key": "",
                              "note": "no previous pack to compare with"})
             else:
                 n = int((changes["change"].eq("resolved") & changes["analysis"].eq(e["resolved"])).sum())
                 rows.append({**base, "value": str(n), "evidence_table": "report_flag_changes",
                              "evidence_key": f"change=resolved; analysis={e['resolved']}", "note": ""})
         else:
-            rows.append({**base, **_oba_cell(pack, e)})
+            rows.append({**base, **_oba_cell(pack, e, symbols)})
     return pd.DataFrame(rows, columns=["area", "question", "measure", "value", "evidence_table", "evidence_key", "note"]).astype(object)
 
 
-def _oba_cell(pack: PublishedPack, e: Mapping[str, Any]) -> dict[str, str]:
+def _oba_cell(pack: PublishedPack, e: Mapping[str, Any], symbols: DisclosureConfig) -> dict[str, str]:
     """One table-based OBA measure: ``value`` (one row), ``sum`` or ``rows`` of the matching rows."""
+    na = symbols.not_available
     t = pack.tables.get(e["table"])
     where = dict(e.get("where") or {})
     how = e.get("aggregate", "value")
@@ -254,7 +262,7 @@ def _oba_cell(pack: PublishedPack, e: Mapping[str, Any]) -> dict[str, str]:
     out = {"evidence_table": e["table"], "evidence_key": key}
     need = [k for k in where] + ([e["column"]] if how != "rows" else [])
     if t is None or any(c not in t.columns for c in need):
-        return {**out, "value": "[x]", "note": "this table or column is not in the pack"}
+        return {**out, "value": na, "note": "this table or column is not in the pack"}
     sel = t
     for k, v in where.items():
         allowed = [str(x) for x in v] if isinstance(v, list) else [str(v)]
@@ -262,25 +270,26 @@ def _oba_cell(pack: PublishedPack, e: Mapping[str, Any]) -> dict[str, str]:
     if how == "rows":
         return {**out, "value": str(len(sel)), "note": "number of matching rows of the published table"}
     if len(sel) == 0:
-        return {**out, "value": "[x]", "note": "no row of the table matches"}
+        return {**out, "value": na, "note": "no row of the table matches"}
     vals = [str(v) for v in sel[e["column"]]]
     if how == "sum":
         if not all(is_number(v) for v in vals):
-            sup = next((v for v in vals if v in SHORTHAND), "[x]")
+            sup = next((v for v in vals if v in symbols.symbol_meanings()), na)
             return {**out, "value": sup, "note": f"a value to add up is not published as a number ({sup})"}
         total = sum(float(v) for v in vals)
         return {**out, "value": f"{total:g}", "note": f"sum of {len(vals)} published values"}
     if len(sel) > 1:
-        return {**out, "value": "[x]", "note": f"{len(sel)} rows match; the measure needs exactly one"}
+        return {**out, "value": na, "note": f"{len(sel)} rows match; the measure needs exactly one"}
     return {**out, "value": vals[0], "note": ""}
 
 
-def oba_with_previous(current: pd.DataFrame, previous: pd.DataFrame, *, suppressed: str) -> pd.DataFrame:
+def oba_with_previous(current: pd.DataFrame, previous: pd.DataFrame, *, suppressed: str, not_available: str = "[x]",
+                      not_applicable: str = "[z]") -> pd.DataFrame:
     """Add the previous period's value, the change and its direction to the OBA view.
 
-    Measures "resolved since the previous period" have no previous value (``[z]``). A value not
-    published as a number in either period gives no numeric change: ``[c]`` when one of them
-    is suppressed, otherwise ``[x]``.
+    Measures "resolved since the previous period" have no previous value (``not_applicable``). A
+    value not published as a number in either period gives no numeric change: ``suppressed`` when
+    one of them is suppressed, otherwise ``not_available`` (pass the run's symbols).
 
     Examples
     --------
@@ -293,9 +302,9 @@ def oba_with_previous(current: pd.DataFrame, previous: pd.DataFrame, *, suppress
     pv = dict(zip(previous["measure"], previous["value"]))
     prevs, changes, dirs = [], [], []
     for m, v, resolved in zip(out["measure"], out["value"], out.get("evidence_table", pd.Series([""] * len(out)))):
-        a = str(pv.get(m, "[x]"))
+        a = str(pv.get(m, not_available))
         if resolved == "report_flag_changes":
-            prevs.append("[z]"); changes.append("[z]"); dirs.append("not applicable")
+            prevs.append(not_applicable); changes.append(not_applicable); dirs.append("not applicable")
             continue
         b = str(v)
         prevs.append(a)
@@ -305,7 +314,7 @@ def oba_with_previous(current: pd.DataFrame, previous: pd.DataFrame, *, suppress
             changes.append(f"{d:+.{dec}f}" if d else "0")
             dirs.append("up" if d > 0 else ("down" if d < 0 else "no change"))
         else:
-            changes.append(suppressed if suppressed in (a, b) else "[x]")
+            changes.append(suppressed if suppressed in (a, b) else not_available)
             dirs.append("not comparable")
     out.insert(out.columns.get_loc("value"), "previous", prevs)
     out.insert(out.columns.get_loc("value") + 1, "change", changes)
@@ -368,7 +377,7 @@ class ReportResults:
     practitioners: pd.DataFrame | None
 
 
-def compute(inputs: ReportInputs, settings: Settings, period: Period, *, suppressed: str) -> ReportResults:
+def compute(inputs: ReportInputs, settings: Settings, period: Period, *, symbols: DisclosureConfig) -> ReportResults:
     """Every figure of the report, from what the packs published and notebook 04's own inputs.
 
     Parameters
@@ -379,8 +388,9 @@ def compute(inputs: ReportInputs, settings: Settings, period: Period, *, suppres
         The notebook's parameters (they name the inputs, already read: no figure depends on them further).
     period : Period
         The period reported on (likewise: the packs read are already this period's and the previous one's).
-    suppressed : str
-        The run's symbol for a suppressed value (e.g. ``[c]``): a change involving it is not a number.
+    symbols : DisclosureConfig
+        The run's disclosure settings, for its symbols (suppressed, not available, not applicable):
+        a change involving a symbol is not a number.
     """
     from ..voice import summarise_practitioner_survey
 
@@ -389,15 +399,17 @@ def compute(inputs: ReportInputs, settings: Settings, period: Period, *, suppres
     number_notes: list[str] = []
     if prev is not None:
         flag_changes = compare_flags(pack.flags, prev.flags)
-        number_changes, number_notes = compare_numbers(pack, prev, suppressed=suppressed)
-    oba = oba_view(pack, inputs.oba_spec, flag_changes)
+        number_changes, number_notes = compare_numbers(pack, prev, symbols=symbols)
+    oba = oba_view(pack, inputs.oba_spec, flag_changes, symbols=symbols)
     if prev is not None:
-        oba = oba_with_previous(oba, oba_view(prev, inputs.oba_spec, None), suppressed=suppressed)
+        oba = oba_with_previous(oba, oba_view(prev, inputs.oba_spec, None, symbols=symbols), suppressed=symbols.suppressed,
+                                not_available=symbols.not_available, not_applicable=symbols.not_applicable)
     children = practitioners = None
     if inputs.children_feedback is not None:
         children = summarise_children_feedback(inputs.children_feedback)
     if inputs.practitioner_survey is not None:
         practitioners = summarise_practitioner_survey(inputs.practitioner_survey, by=("theme",))
-    return ReportResults(register=flags_register(pack.flags, prev.flags if prev is not None else None),
+    return ReportResults(register=flags_register(pack.flags, prev.flags if prev is not None else None,
+                                                    order=[a.name for a in pack.analyses]),
                          flag_changes=flag_changes, number_changes=number_changes, number_notes=tuple(number_notes),
                          oba=oba, children=children, practitioners=practitioners)

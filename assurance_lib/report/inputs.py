@@ -27,22 +27,19 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from ..config import Period
 from ..encoding import read_text
 from ..errors import InputError, Problem
+from ..packs import RUN_ID_RE, read_latest
 from ..readers import InputContract, ROW_COLUMN, SHEET_COLUMN, display_path, read_table, register, row_problems
 from ..tables import FLAG_COLUMNS, SEVERITIES
 from .settings import NOTEBOOK, Settings
 
 __all__ = [
-    "ANALYSES",
-    "ANALYSIS_PAGES",
-    "ANALYSIS_TITLES",
-    "ANALYSIS_PREFIXES",
     "SECTIONS",
     "SENTIMENTS",
     "CHILDREN_FEEDBACK_COLUMNS",
@@ -51,6 +48,7 @@ __all__ = [
     "ReportInputs",
     "read_pack",
     "read_flags",
+    "flagging",
     "previous_pack_dir",
     "load_oba_spec",
     "read_commentary",
@@ -58,26 +56,6 @@ __all__ = [
     "read_practitioner_survey_for_report",
     "load",
 ]
-
-ANALYSES: tuple[str, ...] = ("disproportionality", "section11", "audits")
-"""The analyses whose ``flags_<analysis>.csv`` the report reads, in report order."""
-
-ANALYSIS_PAGES: dict[str, str] = {
-    "disproportionality": "01_disproportionality",
-    "section11": "02_section11",
-    "audits": "03_audit_synthesis",
-}
-ANALYSIS_TITLES: dict[str, str] = {
-    "disproportionality": "disproportionality in children's journeys",
-    "section11": "the Section 11 self-assessment",
-    "audits": "multi-agency case audits",
-}
-ANALYSIS_PREFIXES: dict[str, tuple[str, ...]] = {
-    "disproportionality": ("disproportionality", "dispro", "journey"),
-    "section11": ("section11", "s11"),
-    "audits": ("audit",),
-}
-"""Table and figure name prefixes by analysis (plus every table a flag cites as evidence)."""
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("summary", "Executive summary"),
@@ -169,13 +147,16 @@ class PublishedPack:
         Table name -> the published frame (every column as text, empty cells as ``""``).
     flags : DataFrame
         Every row of every ``flags_<analysis>.csv`` (columns :data:`FLAG_COLUMNS`), in file
-        order, analyses in :data:`ANALYSES` order.
+        order, analyses in the order of ``analyses``.
     missing_flags : tuple of str
         Analyses whose flags file is not in the pack.
     figures : tuple of str
         Figure names (``shareable/figures/<name>.png``).
     pages : tuple of str
         Scrutineer pages present (``shareable/<notebook>.html``).
+    analyses : tuple
+        The registry records (:class:`assurance_lib.registry.Analysis`, from ``ctx.analyses``) of the
+        analyses that raise flags, in run order: the report reads them, never its own list.
     """
 
     run_dir: Path
@@ -185,6 +166,11 @@ class PublishedPack:
     missing_flags: tuple[str, ...]
     figures: tuple[str, ...]
     pages: tuple[str, ...]
+    analyses: tuple[Any, ...] = ()
+
+    def analysis(self, name: str) -> Any:
+        """The registry record of the analysis ``name``."""
+        return next(a for a in self.analyses if a.name == name)
 
 
 def _read_csv_text(path: Path) -> pd.DataFrame:
@@ -192,19 +178,26 @@ def _read_csv_text(path: Path) -> pd.DataFrame:
     return df.astype(object)
 
 
-def read_flags(shareable: Path) -> tuple[pd.DataFrame, tuple[str, ...]]:
+def flagging(analyses: Sequence[Any]) -> tuple[Any, ...]:
+    """The analyses (registry records, ``ctx.analyses``) that publish a flags file, in run order."""
+    return tuple(a for a in analyses if getattr(a, "raises_flags", True))
+
+
+def read_flags(shareable: Path, analyses: Sequence[Any]) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Read every analysis's flags file, exactly as published.
 
     Parameters
     ----------
     shareable : Path
         A pack's ``shareable/`` folder.
+    analyses : sequence
+        The registry records of the analyses (``ctx.analyses``); those that raise flags are read.
 
     Returns
     -------
     (DataFrame, tuple of str)
         The union of the flags (columns :data:`FLAG_COLUMNS`, every value as text, file order,
-        analyses in :data:`ANALYSES` order) and the analyses whose flags file is absent.
+        analyses in the order given) and the analyses whose flags file is absent.
 
     Raises
     ------
@@ -215,7 +208,7 @@ def read_flags(shareable: Path) -> tuple[pd.DataFrame, tuple[str, ...]]:
     frames: list[pd.DataFrame] = []
     missing: list[str] = []
     problems: list[Problem] = []
-    for a in ANALYSES:
+    for a in (an.name for an in flagging(analyses)):
         f = shareable / "tables" / f"flags_{a}.csv"
         if not f.is_file():
             missing.append(a)
@@ -240,8 +233,9 @@ def read_flags(shareable: Path) -> tuple[pd.DataFrame, tuple[str, ...]]:
     return flags.astype(object).reset_index(drop=True), tuple(missing)
 
 
-def read_pack(run_dir: Path | str) -> PublishedPack:
-    """Read back what a pack published (see :class:`PublishedPack`).
+def read_pack(run_dir: Path | str, analyses: Sequence[Any]) -> PublishedPack:
+    """Read back what a pack published (see :class:`PublishedPack`); ``analyses`` are the registry
+    records of the analyses (``ctx.analyses``).
 
     The report's own tables (names starting ``report_``) are left out, so a rerun of notebook
     04 into the same pack reads exactly what notebooks 01-03 published.
@@ -260,29 +254,38 @@ def read_pack(run_dir: Path | str) -> PublishedPack:
         f = share / "tables" / str(d.get("file") or f"{name}.csv")
         if f.is_file():
             tables[name] = _read_csv_text(f)
-    flags, missing = read_flags(share)
+    flags, missing = read_flags(share, analyses)
     figs = tuple(sorted(p.stem for p in (share / "figures").glob("*.png"))) if (share / "figures").is_dir() else ()
-    pages = tuple(nb for nb in ANALYSIS_PAGES.values() if (share / f"{nb}.html").is_file())
-    return PublishedPack(run_dir, decls, tables, flags, missing, figs, pages)
+    pages = tuple(a.notebook for a in flagging(analyses) if (share / f"{a.notebook}.html").is_file())
+    return PublishedPack(run_dir, decls, tables, flags, missing, figs, pages, flagging(analyses))
 
 
 def previous_pack_dir(output_root: Path, previous_slug: str) -> tuple[Path | None, str]:
     """The previous period's last good pack, named by ``outputs/<slug>/LATEST``.
+
+    Followed only through :func:`assurance_lib.packs.read_latest`: ``LATEST`` must hold a run id
+    naming a pack folder directly inside ``outputs/<slug>/``. A ``LATEST`` naming anything else
+    (``../../etc``, an absolute path, a link out of ``outputs/``) is treated as no previous pack.
 
     Returns
     -------
     (Path or None, str)
         The pack folder (or None) and a sentence saying what was found.
     """
-    latest = Path(output_root) / previous_slug / "LATEST"
+    period_dir = Path(output_root) / previous_slug
+    latest = period_dir / "LATEST"
     if not latest.is_file():
         return None, f"no pack of the previous period ({previous_slug}) was found, so changes are not reported"
-    run_id = latest.read_text(encoding="utf-8").strip()
-    pack = latest.parent / run_id
-    if not run_id or not (pack / "shareable").is_dir():
-        return None, (f"the previous period's LATEST file names a pack ({run_id or 'empty'}) that is not there, "
+    pack = read_latest(period_dir, output_root=Path(output_root))
+    if pack is None:
+        text = latest.read_bytes()[:65].decode("ascii", "replace").strip()
+        if RUN_ID_RE.fullmatch(text):
+            return None, f"the previous period's LATEST file names a pack ({text}) that is not there, so changes are not reported"
+        return None, ("the previous period's LATEST file does not hold a run id naming a pack inside the outputs folder, "
                       "so changes are not reported")
-    return pack, f"compared with the previous period's pack {previous_slug}/{run_id}"
+    if not (pack / "shareable").is_dir():
+        return None, f"the previous period's pack {pack.name} has no shareable folder, so changes are not reported"
+    return pack, f"compared with the previous period's pack {previous_slug}/{pack.name}"
 
 
 def load_oba_spec(path: Path | None) -> tuple[dict[str, Any], ...]:
@@ -582,11 +585,11 @@ class ReportInputs:
 
 
 def _previous(settings: Settings, output_root: Path, period: Period,
-              current: Mapping[str, Any] | None = None) -> tuple[PublishedPack | None, str, list[str]]:
+              analyses: Sequence[Any], current: Mapping[str, Any] | None = None) -> tuple[PublishedPack | None, str, list[str]]:
     """The previous pack (``previous_run_dir``, or the one ``outputs/<previous slug>/LATEST`` names), a
     sentence on what was found and the settings that changed; a pack that cannot be read, or is not like
     with like (:func:`~assurance_lib.periods.comparability`), gives None and says why, never a failure."""
-    prev, comparison = _previous_pack(settings, output_root, period)
+    prev, comparison = _previous_pack(settings, output_root, period, analyses)
     if prev is None or current is None:
         return prev, comparison, []
     from ..periods import comparability
@@ -622,7 +625,8 @@ def _data_notes(current: Mapping[str, Any] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _previous_pack(settings: Settings, output_root: Path, period: Period) -> tuple[PublishedPack | None, str]:
+def _previous_pack(settings: Settings, output_root: Path, period: Period,
+                   analyses: Sequence[Any]) -> tuple[PublishedPack | None, str]:
     """The previous pack as found, before the like-with-like check (see :func:`_previous`)."""
     if settings.previous_run_dir is not None:
         prev_dir: Path | None = settings.previous_run_dir
@@ -634,30 +638,39 @@ def _previous_pack(settings: Settings, output_root: Path, period: Period) -> tup
     if prev_dir is None:
         return None, comparison
     try:
-        return read_pack(prev_dir), comparison
+        return read_pack(prev_dir, analyses), comparison
     except InputError as exc:  # a damaged earlier pack must not stop this period's report
         return None, (f"the previous pack {prev_dir.name} could not be read ({exc.problems[0]}), "
                       "so changes are not reported")
 
 
-def load(settings: Settings, *, run_dir: Path, output_root: Path, period: Period) -> ReportInputs:
+def load(settings: Settings, *, run_dir: Path, output_root: Path, period: Period,
+         analyses: Sequence[Any]) -> ReportInputs:
     """Read the pack in ``run_dir``, the previous period's pack and notebook 04's optional inputs.
+
+    ``analyses`` are the registry records of the workbench's analyses (``ctx.analyses``): the
+    report never declares its own list.
 
     Raises
     ------
     InputError
         An optional input given but failing its contract, or this pack's flags files malformed.
     """
-    pack = read_pack(run_dir)
+    pack = read_pack(run_dir, analyses)
     current = _run_inputs(run_dir)
-    previous, comparison, changes = _previous(settings, output_root, period, current)
+    previous, comparison, changes = _previous(settings, output_root, period, analyses, current)
     s = settings
+
+    def optional(read: Any, path: Path | None) -> pd.DataFrame | None:
+        """An optional input: None when not given or when it has no rows (a gap in knowledge, not a failure)."""
+        frame = read(path) if path else None
+        return None if frame is None or frame.empty else frame
+
     return ReportInputs(
         pack=pack, previous=previous, comparison=comparison,
-        commentary=read_commentary(s.commentary_path) if s.commentary_path else None,
-        children_feedback=read_children_feedback(s.children_feedback_path) if s.children_feedback_path else None,
-        practitioner_survey=(read_practitioner_survey_for_report(s.practitioner_survey_path)
-                             if s.practitioner_survey_path else None),
+        commentary=optional(read_commentary, s.commentary_path),
+        children_feedback=optional(read_children_feedback, s.children_feedback_path),
+        practitioner_survey=optional(read_practitioner_survey_for_report, s.practitioner_survey_path),
         oba_spec=load_oba_spec(s.oba_path),
         setting_changes=tuple(changes), data_notes=_data_notes(current),
     )

@@ -9,18 +9,21 @@ published pack, the previous one and the optional inputs), :func:`~assurance_lib
 
 from __future__ import annotations
 
-import html as _html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .. import display
 from ..errors import InputError, Problem
 from ..readers import display_path
+from ..safe_text import pack_files
 from ..tables import SEVERITIES, Hierarchy, TableSpec
 from . import text
-from .compute import SHORTHAND, ReportResults, compute, is_number
-from .inputs import ANALYSES, SECTIONS, SENTIMENTS, ReportInputs, load
+from .compute import ReportResults, compute
+from .inputs import SECTIONS, SENTIMENTS, ReportInputs, flagging, load
 from .settings import NOTEBOOK, Settings
 
 __all__ = [
@@ -36,8 +39,6 @@ __all__ = [
     "show_table",
     "show_figure",
     "show_commentary",
-    "markdown_html",
-    "html_table",
 ]
 
 REPORT_TABLE_NOTE = ("Every value here was read from a table already published (and protected) in this pack or the "
@@ -64,6 +65,9 @@ class Report:
         A sentence on what the changes were computed against.
     withheld : set of str
         Sections whose commentary the redaction guard could not clear.
+    pack_files : frozenset of str
+        The files of this pack's ``shareable/`` folder when the report was written: the only
+        targets a displayed link keeps.
     """
 
     sections: dict[str, str]
@@ -74,6 +78,7 @@ class Report:
     gaps: list[str] = field(default_factory=list)
     comparison: str = ""
     withheld: set[str] = field(default_factory=set)
+    pack_files: frozenset[str] = frozenset()
 
     @property
     def markdown(self) -> str:
@@ -123,10 +128,11 @@ def analyse(ctx: Any) -> Report:
         raise InputError(Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}",
                                  message=str(exc))) from None
     cfg = ctx.config
-    inputs = load(settings, run_dir=ctx.run_dir, output_root=cfg.output_root, period=cfg.period)
-    res = compute(inputs, settings, cfg.period, suppressed=cfg.disclosure.suppressed)
+    inputs = load(settings, run_dir=ctx.run_dir, output_root=cfg.output_root, period=cfg.period, analyses=ctx.analyses)
+    res = compute(inputs, settings, cfg.period, symbols=cfg.disclosure)
     rep = publish(ctx, inputs, res)
     write(ctx, inputs, res, rep)
+    rep.pack_files = pack_files(Path(ctx.run_dir) / "shareable")
     return rep
 
 
@@ -171,12 +177,12 @@ def publish(ctx: Any, inputs: ReportInputs, res: ReportResults) -> Report:
         rep.captions["number_changes"] = f"Published numbers that moved since {prev_label}"
 
     # a chart of the flags by analysis and severity (counts of flags, not of children)
-    rep.figure = ctx.publish.figure(flags_chart(inputs.pack.flags, cfg.period.label))
+    rep.figure = ctx.publish.figure(flags_chart(inputs.pack.flags, cfg.period.label, inputs.pack.analyses))
 
     rep.tables["oba"] = ctx.publish.table(res.oba, TableSpec(
         name="report_oba", title="How much did we do, how well did we do it, is anyone better off?",
         source="published tables and flags of this pack (and the previous period's flags)",
-        notes=REPORT_TABLE_NOTE + " [x]: the evidence for the measure is not in this pack.",
+        notes=REPORT_TABLE_NOTE + f" {cfg.disclosure.not_available}: the evidence for the measure is not in this pack.",
         keys=("area", "question", "measure"), **rule_kw))
     rep.captions["oba"] = "Outcomes-based accountability view"
 
@@ -209,8 +215,10 @@ def write(ctx: Any, inputs: ReportInputs, res: ReportResults, rep: Report) -> Re
     cfg = ctx.config
     sup = cfg.disclosure.suppressed
     prev_label = cfg.period.previous().label
-    rep.gaps = text.gaps(inputs, res, rep.tables.get("children"), prev_label=prev_label, suppressed=sup)
-    rep.sections = text.sections(inputs, res, rep.tables, rep.gaps, prev_label=prev_label, suppressed=sup)
+    na = cfg.disclosure.not_available
+    rep.gaps = text.gaps(inputs, res, rep.tables.get("children"), prev_label=prev_label, suppressed=sup, not_available=na)
+    rep.sections = text.sections(inputs, res, rep.tables, rep.gaps, prev_label=prev_label, suppressed=sup,
+                                 not_available=na)
     cleared = dict(rep.commentary)
     rep.commentary = {key: text.commentary_md(key, cleared, rep.withheld) for key, _ in SECTIONS}
     ctx.publish.text("assurance_report", f"# Quarterly assurance report, {cfg.period.label}\n\n"
@@ -218,26 +226,24 @@ def write(ctx: Any, inputs: ReportInputs, res: ReportResults, rep: Report) -> Re
     return rep
 
 
-_ANALYSIS_SHORT = {"disproportionality": "Disproportionality", "section11": "Section 11", "audits": "Case audits"}
-
-
-def flags_chart_data(flags: pd.DataFrame) -> pd.DataFrame:
+def flags_chart_data(flags: pd.DataFrame, analyses: Sequence[Any]) -> pd.DataFrame:
     """The data of the flags chart: the number of flags by analysis and severity (``analysis, severity, flags``;
-    every analysis and severity, zeros included)."""
-    rows = [(_ANALYSIS_SHORT[a], s, int((flags["analysis"].eq(a) & flags["severity"].eq(s)).sum()))
-            for s in SEVERITIES for a in ANALYSES]
+    every analysis that raises flags (``analyses``: the registry records, ``ctx.analyses``) and every severity,
+    zeros included; an analysis is named by its short label)."""
+    rows = [(a.short, s, int((flags["analysis"].eq(a.name) & flags["severity"].eq(s)).sum()))
+            for s in SEVERITIES for a in flagging(analyses)]
     return pd.DataFrame(rows, columns=["analysis", "severity", "flags"])
 
 
-def flags_chart(flags: pd.DataFrame, period_label: str) -> Any:
+def flags_chart(flags: pd.DataFrame, period_label: str, analyses: Sequence[Any]) -> Any:
     """A bar chart of the number of flags by analysis and severity (:func:`flags_chart_data`; values labelled,
     hatched by severity)."""
     from .. import charts
 
-    data = flags_chart_data(flags)
+    data = flags_chart_data(flags, analyses)
     rows = list(data.itertuples(index=False, name=None))
     alt = ("Bar chart of the number of flags raised this period by analysis and severity: " + "; ".join(
-        f"{_ANALYSIS_SHORT[a]} {', '.join(f'{n} {s}' for (aa, s, n) in rows if aa == _ANALYSIS_SHORT[a])}" for a in ANALYSES)
+        f"{a.short} {', '.join(f'{n} {s}' for (aa, s, n) in rows if aa == a.short)}" for a in flagging(analyses))
         + ".")
     return charts.bar(data, x="flags", y="analysis", hue="severity", name="report_flags_by_severity",
                       title="Flags raised this period, by analysis and severity",
@@ -250,71 +256,32 @@ def show_figure(rep: Report) -> Any:
     return rep.figure
 
 def show(rep: Report, section: str) -> Any:
-    """One section of the report for display (IPython HTML converted from its Markdown).
-
-    Converted here (raw HTML in the text is escaped) so that links are underlined whatever the
-    page's style sheet does: a link must not be told apart from text by colour alone.
-    """
-    from IPython.display import HTML
-
+    """One section of the report for display, through :func:`assurance_lib.display.markdown`: raw HTML
+    in the text is shown as text, links are kept only to the pack's own files (``rep.pack_files``)
+    and underlined, so that a link is not told apart from text by colour alone."""
     if section not in rep.sections:
         raise KeyError(f"no report section {section!r} (one of: {', '.join(k for k, _ in SECTIONS)})")
-    return HTML(markdown_html(rep.sections[section]))
+    return display.markdown(rep.sections[section], pack_files=rep.pack_files, css_class="assurance-report-section")
 
 
 def show_commentary(rep: Report, section: str) -> Any:
-    """The partnership's commentary on one section (or the sentence saying there is none)."""
-    from IPython.display import HTML
-
+    """The partnership's commentary on one section (or the sentence saying there is none), as :func:`show`."""
     if section not in rep.commentary:
         raise KeyError(f"no report section {section!r} (one of: {', '.join(k for k, _ in SECTIONS)})")
-    return HTML(markdown_html(rep.commentary[section]))
-
-
-def markdown_html(md: str) -> str:
-    """Markdown to an HTML fragment: raw HTML escaped, links underlined.
-
-    Examples
-    --------
-    >>> markdown_html("See [the table](tables/t.csv) <b>x</b>").splitlines()[0]
-    '<div class="assurance-report-section"><p>See <a style="text-decoration:underline" href="tables/t.csv">the table</a> &lt;b&gt;x&lt;/b&gt;</p>'
-    """
-    import mistune
-
-    body = mistune.create_markdown(escape=True)(md)
-    body = body.replace("<a href=", '<a style="text-decoration:underline" href=')
-    return f'<div class="assurance-report-section">{body}</div>'
-
-
-def html_table(df: pd.DataFrame, caption: str) -> str:
-    """An accessible HTML table: caption, column header scopes, no index column."""
-    e = _html.escape
-
-    def cell(v: Any) -> str:
-        t = "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-        align = "right" if (is_number(t) or t in SHORTHAND) else "left"
-        return f'<td style="text-align:{align}">{e(t)}</td>'
-
-    head = "".join(f'<th scope="col" style="text-align:left">{e(str(c))}</th>' for c in df.columns)
-    body = "".join("<tr>" + "".join(cell(v) for v in r) + "</tr>" for r in df.itertuples(index=False))
-    if not len(df):
-        body = f'<tr><td colspan="{max(1, len(df.columns))}">No rows this period.</td></tr>'
-    return (f'<table class="assurance-table"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    return display.markdown(rep.commentary[section], pack_files=rep.pack_files, css_class="assurance-report-section")
 
 
 def show_table(rep: Report, name: str, *, limit: int | None = 200) -> Any:
-    """A published table of the report for display (IPython HTML with a caption).
+    """A published table of the report for display (:func:`assurance_lib.display.styled`: caption, plain
+    headings, every cell escaped).
 
     ``limit`` rows at most are shown; the caption then says where the whole table is.
     """
-    from IPython.display import HTML, Markdown
-
     if name not in rep.tables:
-        return Markdown(f"*This part of the report has no table this period ({name}).*")
+        return display.markdown(f"*This part of the report has no table this period ({name}).*")
     df = rep.tables[name]
     cap = rep.captions.get(name, name)
     if limit is not None and len(df) > limit:
         cap += f" (first {limit} of {len(df)} rows; the whole table is in the pack's tables)"
         df = df.head(limit)
-    return HTML(html_table(df, cap))
+    return display.styled(df, cap, uid="report_" + name)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..tables import SEVERITIES
 from .compute import ReportResults
-from .inputs import ANALYSES, ANALYSIS_PAGES, ANALYSIS_PREFIXES, ANALYSIS_TITLES, SECTIONS, PublishedPack, ReportInputs
+from .inputs import SECTIONS, PublishedPack, ReportInputs
 
 __all__ = ["gaps", "sections", "commentary_md"]
 
@@ -33,7 +33,7 @@ def _fmt_value(v: Any, suppressed: str) -> str:
 
 def _evidence_for(analysis: str, pack: PublishedPack) -> tuple[list[str], list[str]]:
     cited = set(pack.flags.loc[pack.flags["analysis"].eq(analysis), "evidence_table"].astype(str)) - {""}
-    prefixes = ANALYSIS_PREFIXES.get(analysis, (analysis,))
+    prefixes = pack.analysis(analysis).table_prefixes or (analysis,)
     tables = sorted(n for n in pack.declarations if (n in cited or n.startswith(prefixes)) and n != f"flags_{analysis}")
     if f"flags_{analysis}" in pack.declarations:
         tables.append(f"flags_{analysis}")
@@ -43,10 +43,10 @@ def _evidence_for(analysis: str, pack: PublishedPack) -> tuple[list[str], list[s
 
 def _evidence_md(analysis: str, pack: PublishedPack) -> str:
     tables, figs = _evidence_for(analysis, pack)
-    page = ANALYSIS_PAGES[analysis]
+    rec = pack.analysis(analysis)
     lines = []
-    if page in pack.pages:
-        lines.append(f"- The full analysis: [{ANALYSIS_TITLES[analysis]}]({page}.html)")
+    if rec.notebook in pack.pages:
+        lines.append(f"- The full analysis: [{rec.report_title}]({rec.notebook}.html)")
     for t in tables:
         lines.append(f"- Table: {_link_table(t, pack.declarations)}")
     for f in figs:
@@ -99,7 +99,7 @@ def _pct(v: Any) -> str:
 
 
 def gaps(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFrame | None, *, prev_label: str,
-         suppressed: str) -> list[str]:
+         suppressed: str, not_available: str = "[x]") -> list[str]:
     """The gaps in knowledge, each with how to fill it: missing flags files and inputs, no comparison,
     tables not compared, suppressed values, flags resting on them, outcome measures not available.
 
@@ -108,8 +108,9 @@ def gaps(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFrame | 
     pack, sup = inputs.pack, suppressed
     out: list[str] = []
     for a in pack.missing_flags:
-        out.append(f"The {ANALYSIS_TITLES[a]} analysis published no flags file this period: its findings are missing "
-                   f"from the register. Fill it by re-running notebook {ANALYSIS_PAGES[a]} with complete inputs.")
+        rec = pack.analysis(a)
+        out.append(f"The {rec.report_title} analysis published no flags file this period: its findings are missing "
+                   f"from the register. Fill it by re-running notebook {rec.notebook} with complete inputs.")
     if inputs.children_feedback is None:
         out.append("No children's and young people's feedback summary was given for this period, so the voice of the child "
                    "is not evidenced here. Fill it by asking the participation team for counts by theme and sentiment "
@@ -135,7 +136,7 @@ def gaps(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFrame | 
     fsup = pack.flags[pack.flags["value"].astype(str).eq(sup)]
     for _, r in fsup.iterrows():
         out.append(f"A flag rests on a suppressed value ({r['analysis']}, {r['measure']}): {r['statement']}")
-    for _, r in res.oba[res.oba["value"].eq("[x]")].iterrows():
+    for _, r in res.oba[res.oba["value"].eq(not_available)].iterrows():
         out.append(f"Outcomes view: '{r['measure']}' is not available ({r['note']}).")
     if children_pub is not None:
         all_rows = children_pub[children_pub["sentiment"].eq("All sentiments")]
@@ -145,7 +146,7 @@ def gaps(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFrame | 
 
 
 def sections(inputs: ReportInputs, res: ReportResults, published: Mapping[str, pd.DataFrame], found_gaps: list[str], *,
-             prev_label: str, suppressed: str) -> dict[str, str]:
+             prev_label: str, suppressed: str, not_available: str = "[x]") -> dict[str, str]:
     """The Markdown of every report section (:data:`SECTIONS`), keyed by section.
 
     ``published`` holds the report's tables as published (``oba``, and ``children`` and
@@ -159,8 +160,8 @@ def sections(inputs: ReportInputs, res: ReportResults, published: Mapping[str, p
         "quality_assurance": _quality_assurance(pack, sup),
         "practitioners": _practitioners(pack, survey_pub),
         "children": _children(children_pub, sup),
-        "oba": ("Each measure reads one published value (or counts flags); [x] means the evidence is not in this "
-                "pack. Evidence: [report_oba](tables/report_oba.csv).\n"),
+        "oba": (f"Each measure reads one published value (or counts flags); {not_available} means the evidence is not in "
+                "this pack. Evidence: [report_oba](tables/report_oba.csv).\n"),
         "flags": (f"All {len(res.register)} flags raised by the three analyses, exactly as published in their flags "
                   "files, highest severity first. Severity is written out in words in every row. Evidence: "
                   "[report_flags_register](tables/report_flags_register.csv).\n"),
@@ -177,10 +178,9 @@ def _summary(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFram
     """Executive summary: flags by severity and analysis, the high ones, what changed, children's feedback, gaps."""
     flags = inputs.pack.flags
     n_by_sev = {s: int(flags["severity"].eq(s).sum()) for s in SEVERITIES}
-    n_by_an = {a: int(flags["analysis"].eq(a).sum()) for a in ANALYSES}
+    by_an = ", ".join(f"{a.short} {int(flags['analysis'].eq(a.name).sum())}" for a in inputs.pack.analyses)
     summary = [f"- **{len(flags)} flags** were raised this period: {n_by_sev['high']} high, {n_by_sev['medium']} medium "
-               f"and {n_by_sev['low']} low severity (disproportionality {n_by_an['disproportionality']}, Section 11 "
-               f"{n_by_an['section11']}, case audits {n_by_an['audits']})."]
+               f"and {n_by_sev['low']} low severity ({by_an})."]
     for _, r in res.register[res.register["severity"].eq("high")].head(5).iterrows():
         summary.append(f"- High ({r['ref']}): {r['statement']}")
     if res.flag_changes is not None:
@@ -203,7 +203,7 @@ def _summary(inputs: ReportInputs, res: ReportResults, children_pub: pd.DataFram
 
 def _data(pack: PublishedPack, sup: str) -> str:
     """What does the data tell us: the disproportionality flags and evidence."""
-    data_md = [f"What the {ANALYSIS_TITLES['disproportionality']} analysis found:\n",
+    data_md = [f"What the {pack.analysis('disproportionality').report_title} analysis found:\n",
                _flags_md(pack.flags[pack.flags["analysis"].eq("disproportionality")], pack, sup),
                _evidence_md("disproportionality", pack)]
     if "disproportionality" in pack.missing_flags:
@@ -215,7 +215,8 @@ def _quality_assurance(pack: PublishedPack, sup: str) -> str:
     """What does quality assurance tell us: the audit and Section 11 flags and evidence."""
     qa = []
     for a in ("audits", "section11"):
-        qa.append(f"### {ANALYSIS_TITLES[a][0].upper() + ANALYSIS_TITLES[a][1:]}\n")
+        title = pack.analysis(a).report_title
+        qa.append(f"### {title[0].upper() + title[1:]}\n")
         qa.append("The analysis published no flags file this period (see the gaps).\n" if a in pack.missing_flags
                   else _flags_md(pack.flags[pack.flags["analysis"].eq(a)], pack, sup))
         qa.append(_evidence_md(a, pack))

@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..tables import TableSpec
 from ..section11 import letters as L
-from ..section11.present import slug, styled
+from .. import display
+from ..section11.present import slug
 from .compute import SchoolsResults, compute, load
 from .settings import Settings
 
@@ -33,7 +34,7 @@ def _spec(res: SchoolsResults, name: str, title: str, notes: str = "") -> TableS
 
 
 def _none() -> Any:
-    return styled(pd.DataFrame({"note": ["No schools audit returns were given (schools_returns_path is empty)."]}),
+    return display.styled(pd.DataFrame({"note": ["No schools audit returns were given (schools_returns_path is empty)."]}),
                   "Schools and colleges")
 
 
@@ -49,7 +50,7 @@ def show_schools_returns(ctx: Any, res: SchoolsResults | None) -> Any:
         res, "schools_status", f"Schools and colleges: audit returned and compliance, {res.cycle}",
         "Compliant = every standard fully met; partly compliant = none not met, some partially met; not compliant = "
         "at least one standard not met (rating of record)."))
-    return styled(shown, f"Schools and colleges: audit returned and compliance, {res.cycle}")
+    return display.styled(shown, f"Schools and colleges: audit returned and compliance, {res.cycle}")
 
 
 def show_schools_compliance(ctx: Any, res: SchoolsResults | None) -> Any:
@@ -62,7 +63,7 @@ def show_schools_compliance(ctx: Any, res: SchoolsResults | None) -> Any:
     shown = ctx.publish.table(res.compliance, _spec(
         res, "schools_compliance", f"Schools compliance by phase, type and trust, {res.cycle}",
         "share_compliant is of the schools that returned the audit."))
-    return styled(shown, f"Schools compliance by phase, type and trust, {res.cycle}")
+    return display.styled(shown, f"Schools compliance by phase, type and trust, {res.cycle}")
 
 
 def show_schools_panel(ctx: Any, res: SchoolsResults | None) -> Any:
@@ -72,7 +73,7 @@ def show_schools_panel(ctx: Any, res: SchoolsResults | None) -> Any:
     shown = ctx.publish.table(res.panel, _spec(
         res, "schools_panel", f"Schools for the non-compliance panel, {res.cycle}",
         "Schools that did not complete the audit, or with at least one standard not met (rating of record)."))
-    return styled(shown, f"Schools for the non-compliance panel, {res.cycle}")
+    return display.styled(shown, f"Schools for the non-compliance panel, {res.cycle}")
 
 
 def show_dip_sample(ctx: Any, res: SchoolsResults | None) -> Any:
@@ -99,7 +100,7 @@ def show_dip_sample(ctx: Any, res: SchoolsResults | None) -> Any:
         res, "schools_dip_history_next", f"Dip-sample history with the {d.year} draw",
         "After this pack is published, replace the dip-sample history file with this table and commit it "
         "(see docs/schools.md); the run never writes to the history itself."))
-    return styled(shown, f"Dip sample of schools and colleges, {d.year}")
+    return display.styled(shown, f"Dip sample of schools and colleges, {d.year}")
 
 
 def school_letter_html(res: SchoolsResults, urn: str, partnership: str) -> str:
@@ -133,4 +134,4 @@ def write_school_letters(ctx: Any, res: SchoolsResults | None) -> Any:
         page = f"schools_feedback_{urn}_{slug(name)}"
         ctx.publish.document(page, school_letter_html(res, urn, ctx.config.partnership))
         rows.append({"urn": urn, "school": name, "page": f"letters/{page}.html"})
-    return styled(pd.DataFrame(rows), "School feedback letters written, one page per school")
+    return display.styled(pd.DataFrame(rows), "School feedback letters written, one page per school")

@@ -46,6 +46,8 @@ def load(settings: Settings) -> Inputs:
     register = read_agency_register(settings.register_path, p)
     returns = read_returns(settings.returns_path, p)
     survey = read_practitioner_survey(settings.survey_path, p) if settings.survey_path else None
+    if survey is not None and survey.empty:  # an optional input with no rows is a gap, as if not given
+        survey = None
     return Inputs(framework=framework, register=register, returns=returns, survey=survey)
 
 

@@ -46,6 +46,7 @@ from typing import Any, Mapping
 import pandas as pd
 import pandera.pandas as pa
 
+from ..dates import parse_dates
 from ..errors import InputError, Problem
 from ..readers import (ROW_COLUMN, SHEET_COLUMN, display_path, duplicate_problems, read_table, require_columns,
                        row_problems, schema_problems)
@@ -72,7 +73,6 @@ SKIPPED_SHEETS = ("Instructions", "Guidance", "Lists", "README")
 
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
-_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 _CYCLE_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 _REGISTER_SCHEMA = pa.DataFrameSchema(
@@ -81,20 +81,16 @@ _REGISTER_SCHEMA = pa.DataFrameSchema(
         "sector": pa.Column("string", nullable=False),
         "statutory_partner": pa.Column("string", pa.Check.isin(sorted(_YES | _NO)), nullable=False),
         "expected_return": pa.Column("string", pa.Check.isin(sorted(_YES | _NO)), nullable=False),
-        "deadline": pa.Column("string", pa.Check.str_matches(_DATE_RE), nullable=True),
-        "date_received": pa.Column("string", pa.Check.str_matches(_DATE_RE), nullable=True),
     },
     strict=False, coerce=False,
 )
 
 
-def _dates(s: pd.Series) -> pd.Series:
-    return pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-
-
-def _date_text(s: pd.Series) -> pd.Series:
-    """Excel date cells arrive as ``2026-08-01 00:00:00``: keep the date part of a midnight time."""
-    return s.astype("string").str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", r"\1", regex=True)
+def _dates(df: pd.DataFrame, col: str, file: str, problems: list[Problem]) -> pd.Series:
+    """A date column read by the workbench's one date rule (:func:`assurance_lib.dates.parse_dates`);
+    a blank cell is no date (``NaT``)."""
+    return parse_dates(df[col], file=file, column=col, rows=df[ROW_COLUMN],
+                       sheets=df[SHEET_COLUMN] if SHEET_COLUMN in df.columns else None, problems=problems)
 
 
 def _param(params: Mapping[str, Any] | None, key: str) -> Path | None:
@@ -118,8 +114,8 @@ def read_agency_register(path: Path | str, params: Mapping[str, Any] | None = No
     Raises
     ------
     InputError
-        Missing columns, empty or invalid values, dates not ``YYYY-MM-DD`` (or not a real
-        date), a missing deadline for an expected return, repeated agencies.
+        Missing columns, empty or invalid values, dates not written as the date rule says
+        (:mod:`assurance_lib.dates`), a missing deadline for an expected return, repeated agencies.
     """
     p = Path(path)
     shown = display_path(p)
@@ -129,15 +125,11 @@ def read_agency_register(path: Path | str, params: Mapping[str, Any] | None = No
         raise InputError(problems)
     for c in ("statutory_partner", "expected_return"):
         df[c] = df[c].str.lower()
-    for c in ("deadline", "date_received"):
-        df[c] = _date_text(df[c])
     _, problems = schema_problems(df, _REGISTER_SCHEMA, shown)
-    for c in ("deadline", "date_received"):
-        bad_date = df[c].notna() & df[c].str.fullmatch(_DATE_RE).fillna(False) & _dates(df[c]).isna()
-        problems += row_problems(df, bad_date, shown, c, "a real calendar date (YYYY-MM-DD)")
+    dates = {c: _dates(df, c, shown, problems) for c in ("deadline", "date_received")}
     expected = df["expected_return"].isin(sorted(_YES))
     problems += row_problems(df, expected & df["deadline"].isna(), shown, "deadline",
-                             "a deadline (YYYY-MM-DD) for an agency expected to return")
+                             "a deadline (a date written yyyy-mm-dd or dd/mm/yyyy) for an agency expected to return")
     problems += duplicate_problems(df, ["agency"], shown)
     if problems:
         raise InputError(problems)
@@ -145,7 +137,7 @@ def read_agency_register(path: Path | str, params: Mapping[str, Any] | None = No
     for c in ("statutory_partner", "expected_return"):
         out[c] = out[c].isin(sorted(_YES))
     for c in ("deadline", "date_received"):
-        out[c] = _dates(out[c])
+        out[c] = dates[c]
     return out.reset_index(drop=True)
 
 
@@ -269,8 +261,6 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, o
     for c in RETURNS_OPTIONAL_COLUMNS:
         if c not in df.columns:
             df[c] = pd.Series(pd.NA, index=df.index, dtype="string")
-    df["action_due"] = _date_text(df["action_due"])
-    df["previous_action_completed"] = _date_text(df["previous_action_completed"])
 
     for c in ("cycle", org_column, "standard", "self_rating"):
         problems += row_problems(df, df[c].isna(), shown, c, "a value (the column may not be empty)")
@@ -337,10 +327,8 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, o
                                 expected=f"'{implied[i]}', since the moderated rating '{df.at[i, 'moderated_rating']}' "
                                          f"{'equals' if implied[i] == 'accepted' else ('is lower than' if implied[i] == 'downgraded' else 'is higher than')} "
                                          f"the self-rating '{df.at[i, 'self_rating']}'"))
-    bad_due = df["action_due"].notna() & _dates(df["action_due"]).isna()
-    problems += row_problems(df, bad_due, shown, "action_due", "a date written YYYY-MM-DD")
-    bad_done = df["previous_action_completed"].notna() & _dates(df["previous_action_completed"]).isna()
-    problems += row_problems(df, bad_done, shown, "previous_action_completed", "a date written YYYY-MM-DD")
+    action_due = _dates(df, "action_due", shown, problems)
+    previous_action_completed = _dates(df, "previous_action_completed", shown, problems)
     dup_keys = ["cycle", org_column, "standard", "sub_question"]
     problems += duplicate_problems(df.assign(sub_question=df["sub_question"].fillna("")), dup_keys, shown)
     if problems:
@@ -365,8 +353,8 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, o
         "has_moderation_note": df["moderation_note"].notna().to_numpy(),
         "action": df["action"].astype("string"),
         "action_owner": df["action_owner"].astype("string"),
-        "action_due": _dates(df["action_due"]),
-        "previous_action_completed": _dates(df["previous_action_completed"]),
+        "action_due": action_due,
+        "previous_action_completed": previous_action_completed,
     }, index=df.index)
     if SHEET_COLUMN in df.columns:
         out.insert(1, SHEET_COLUMN, df[SHEET_COLUMN].astype("string"))

@@ -2,7 +2,7 @@
 
 Every ``show_*`` function publishes through ``ctx.publish`` (tables ``section11_*``, unit
 ``agencies``, rule ``organisations``: agency ratings are not personal data and are not
-suppressed) and returns what the notebook displays: the published frame (styled by :func:`styled`:
+suppressed) and returns what the notebook displays: the published frame (through :func:`assurance_lib.display.styled`:
 captioned, cells in full) or the published chart.
 Free text (agencies' evidence narratives, moderation notes) is never published; action text and
 action owners reach ``shareable/`` only through the redaction guard.
@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import charts
+from .. import charts, display
 from ..tables import TableSpec
 from . import analysis as A
 from .compute import Section11Results, compute, load, trend_summary
@@ -25,7 +25,7 @@ __all__ = ["Section11Results", "analyse", "show_returns_received", "show_heatmap
            "show_weakest_standards", "chart_weakest_standards", "show_moderation", "show_moderation_crosstab", "show_evidence", "show_trends",
            "show_triangulation", "show_shortlist", "show_action_plan", "show_action_history", "write_scorecards",
            "publish_flags", "method_notes", "scorecard_markdown", "scorecard_html", "heatmap_categories",
-           "risk_rules_data", "slug", "styled"]
+           "risk_rules_data", "slug"]
 
 _WITHHELD = "[withheld]"
 
@@ -44,19 +44,15 @@ def analyse(ctx: Any) -> Section11Results:
     return compute(load(settings), settings, ctx.config.period, partnership=ctx.config.partnership)
 
 
-def styled(frame: pd.DataFrame, caption: str) -> Any:
-    """A frame for display: captioned, no index, every cell in full, empty cells blank, 3 decimals.
-
-    Returns a pandas ``Styler`` (its ``.data`` is the frame); pandas' own display would cut long
-    cells such as the ranking's reasons.
-    """
-    uid = "s11_" + re.sub(r"[^a-z0-9]+", "_", caption.lower())[:40]
-    return frame.style.set_uuid(uid).hide(axis="index").set_caption(caption).format(precision=3, na_rep="")
+def _styled(frame: pd.DataFrame, caption: str) -> Any:
+    """A frame for display through the one table renderer, :func:`assurance_lib.display.styled`:
+    captioned, plain headings, no index, every cell in full and escaped, 3 decimals."""
+    return display.styled(frame, caption, decimals=3, uid="s11_" + re.sub(r"[^a-z0-9]+", "_", caption.lower())[:40])
 
 
 def _pub(ctx: Any, df: pd.DataFrame, spec: TableSpec, **kw: Any) -> Any:
     """Publish ``df`` and return the published frame styled for display (see :func:`styled`)."""
-    return styled(ctx.publish.table(df, spec, **kw), spec.title)
+    return _styled(ctx.publish.table(df, spec, **kw), spec.title)
 
 
 def _spec(res: Section11Results, name: str, title: str, notes: str = "") -> TableSpec:
@@ -188,7 +184,7 @@ def show_trends(ctx: Any, res: Section11Results) -> Any:
     if res.previous is None:
         _pub(ctx, t, _spec(res, "section11_trends", f"Change since the previous cycle, {res.cycle}",
                            "The returns hold no earlier cycle: there is no change to show yet."))
-        return styled(pd.DataFrame({"note": [f"The returns hold one cycle ({res.cycle}): change since the previous cycle, "
+        return _styled(pd.DataFrame({"note": [f"The returns hold one cycle ({res.cycle}): change since the previous cycle, "
                                              "declines and persistent non-compliance need an earlier cycle."]}),
                       "Change since the previous cycle")
     note = (f"Own trend = the agency's own self-rating in {res.cycle} against its own in {res.previous}; trend = the "
@@ -203,7 +199,7 @@ def show_trends(ctx: Any, res: Section11Results) -> Any:
 def show_triangulation(ctx: Any, res: Section11Results) -> Any:
     """Publish the comparison of self-ratings with practitioner survey answers (when a survey was given)."""
     if res.triangulation is None:
-        return styled(pd.DataFrame({"note": ["No practitioner survey was given for this run (survey_path is empty)."]}),
+        return _styled(pd.DataFrame({"note": ["No practitioner survey answers were given for this run (survey_path is empty or has no rows)."]}),
                       "Practitioner survey")
     s = res.run_settings
     return _pub(ctx, res.triangulation, _spec(
@@ -245,7 +241,7 @@ def show_shortlist(ctx: Any, res: Section11Results) -> Any:
     short = ranking[ranking["shortlisted"].astype(str).isin(["True", "true"])][
         ["rank", "agency", "sector", "score", "reasons", "place"]].reset_index(drop=True)
     del rules
-    return styled(short, f"Shortlist for assurance visits, {res.cycle} (from the published risk ranking)")
+    return _styled(short, f"Shortlist for assurance visits, {res.cycle} (from the published risk ranking)")
 
 
 def show_action_history(ctx: Any, res: Section11Results) -> Any:
@@ -256,7 +252,7 @@ def show_action_history(ctx: Any, res: Section11Results) -> Any:
     """
     h = res.history
     if res.run_settings["cycles_in_returns"] < 2 or res.previous is None:
-        return styled(pd.DataFrame({"note": [f"The returns hold one cycle ({res.cycle}): actions across cycles need an "
+        return _styled(pd.DataFrame({"note": [f"The returns hold one cycle ({res.cycle}): actions across cycles need an "
                                              "earlier cycle, so there is nothing to carry forward yet."]}),
                       "Actions across cycles")
     ctx.publish.internal_table(h, "section11_action_history_full")
@@ -478,12 +474,12 @@ def write_scorecards(ctx: Any, res: Section11Results) -> Any:
         ctx.publish.document(name, scorecard_html(res, agency, ctx.config.partnership))
         st = res.received.loc[res.received["agency"] == agency, "status"].iloc[0]
         rows.append({"agency": agency, "return_status": st, "page": f"letters/{name}.html"})
-    return styled(pd.DataFrame(rows), "Feedback letters and scorecards written, one page per agency")
+    return _styled(pd.DataFrame(rows), "Feedback letters and scorecards written, one page per agency")
 
 
 def publish_flags(ctx: Any, res: Section11Results) -> Any:
     """Write ``flags_section11.csv`` (standards not met, over-rating, declines, missing returns); return it styled."""
-    return styled(ctx.publish.flags(res.flags, unit="agencies", source=res.source),
+    return _styled(ctx.publish.flags(res.flags, unit="agencies", source=res.source),
                   f"Flags raised by the Section 11 analysis, {res.cycle}")
 
 
@@ -500,4 +496,4 @@ def method_notes(res: Section11Results) -> Any:
              ("Decline flag threshold (standards the agency's own rating fell)", str(s["decline_threshold"])),
              ("Survey: minimum respondents per group", str(s["survey_min_respondents"])),
              ("Survey: low / high agreement", f"{s['low_agreement']:.0%} / {s['high_agreement']:.0%}")]
-    return styled(pd.DataFrame(rows, columns=["setting", "value"]), "Settings of this run")
+    return _styled(pd.DataFrame(rows, columns=["setting", "value"]), "Settings of this run")
