@@ -197,11 +197,15 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
                         for d in docs)
     docs_html = f"<ul>{doc_items}</ul>" if docs else "<p>No text documents were published in this pack.</p>"
     letterdir = share / "letters"
-    letters = sorted(letterdir.glob("*.html")) if letterdir.is_dir() else []
+    letters = sorted({p.stem for p in letterdir.iterdir() if p.suffix.lower() in (".html", ".docx")}) if letterdir.is_dir() else []
     if letters:
-        docs_html += ("<p>Scorecards and feedback letters, one page per organisation (print to A4):</p><ul>"
-                      + "".join(f'<li><a href="letters/{_e(d.name)}">{_e(d.stem.replace("_", " "))} (web page)</a></li>'
-                                for d in letters) + "</ul>")
+        items = []
+        for s in letters:
+            links = [f'<a href="letters/{_e(s + ext)}">{_e(s.replace("_", " "))} ({label})</a>'
+                     for ext, label in ((".html", "web page"), (".docx", "Word document")) if (letterdir / f"{s}{ext}").is_file()]
+            items.append(f"<li>{', '.join(links)}</li>")
+        docs_html += ("<p>Scorecards and feedback letters, one per organisation, as a web page (print to A4) and a "
+                      "Word document:</p><ul>" + "".join(items) + "</ul>")
 
     # --- provenance, for people: what was read, by whom and when; the machine detail stays in manifest.json
     pid = manifest.get("partnership_id")

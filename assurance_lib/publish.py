@@ -11,6 +11,7 @@ through it:
   data table, displayed with its alt text.
 - :meth:`Publisher.flags`: ``flags_<analysis>.csv`` with the columns the quarterly report reads.
 - :meth:`Publisher.text`: Markdown (free text only after the redaction guard cleared it).
+- :meth:`Publisher.document`: a feedback letter as a web page and a Word document in ``shareable/letters/``.
 
 Nothing here writes an identifier: tables with an identifier column are refused, and the
 pipeline scans every file of the pack before it is moved into place. Nothing here writes a live
@@ -268,15 +269,25 @@ class Publisher:
         _atomic_write_text(self.shareable / "text" / f"{name}.md", markdown)
         return markdown
 
-    def document(self, name: str, html_page: str) -> Path:
-        """Write a finished HTML page (a scorecard, a feedback letter) to ``shareable/letters/<name>.html``.
+    def document(self, name: str, html_page: str, *, word: bytes | None = None) -> Path:
+        """Write a finished HTML page (a scorecard, a feedback letter) to ``shareable/letters/<name>.html``,
+        and the same letter as a Word document to ``shareable/letters/<name>.docx`` when ``word`` is given.
 
         The caller builds the page with every value from the inputs escaped
-        (:func:`~assurance_lib.safe_text.escape_text`); the identifier guard scans it with the
-        rest of the pack. The front page lists every page of ``letters/``.
+        (:func:`~assurance_lib.safe_text.escape_text`) and the Word document with every value a
+        plain text run (:func:`assurance_lib.section11.letters.word`); the identifier guard scans
+        both (the Word document through its XML parts) with the rest of the pack. The front page
+        lists every letter of ``letters/``. Returns the HTML page's path.
         """
+        if word is not None and not word.startswith(b"PK"):
+            raise ValueError(f"letter {name}: the Word document is not a .docx (zip) file")
         path = self.shareable / "letters" / f"{name}.html"
         _atomic_write_text(path, html_page)
+        if word is not None:
+            doc = path.with_suffix(".docx")
+            tmp = doc.with_name(f".{doc.name}.tmp")
+            tmp.write_bytes(word)
+            os.replace(tmp, doc)
         return path
 
     def use_identifiers(self, ids: "disclosure.IdentifierSet | Callable[[], disclosure.IdentifierSet]") -> None:

@@ -119,3 +119,30 @@ def test_synthetic_schools_audit_runs_on_the_section11_engine() -> None:
     assert len(res.history) == len(hist) + 6
     with pytest.raises(InputError, match="dip_sample_size"):
         Settings(**{**{f: getattr(st, f) for f in st.__slots__}, "dip_sample_size": 12})
+
+
+def test_school_letter_as_a_word_document() -> None:
+    import io
+
+    import docx
+
+    from assurance_lib.schools import Settings, compute, load
+    from assurance_lib.schools.present import school_letter_word
+
+    st = Settings(schools_framework_path=str(ROOT / "data/frameworks/schools_kcsie2024.yaml"),
+                  schools_register_path=str(ROOT / "data/synthetic/schools_register.csv"),
+                  schools_returns_path=str(ROOT / "data/synthetic/schools_returns.csv"),
+                  dip_history_path=str(ROOT / "data/synthetic/schools_dip_history.csv"), cycle="2026-27",
+                  dip_sample_size=6, dip_seed=2026)
+    res = compute(load(st), st, partnership="Test")
+    doc = docx.Document(io.BytesIO(school_letter_word(res, "140100", "Test")))
+    heads = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert heads == [("Heading 1", "Safeguarding audit feedback: Oakfield Primary Academy"), ("Heading 2", "Ratings")]
+    # data/synthetic/schools_returns.csv, 2026-27, URN 140100: KC04 (online safety) and KC06 self-rated Partially
+    # met, the other six Fully met, none moderated -> no standard not met, some partially met: partly compliant.
+    bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert "Compliance: partly compliant" in bullets and "Type: academy" in bullets
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in doc.tables[0].rows[1:]}
+    assert len(rows) == 8
+    online = rows["Online safety, with appropriate filtering and monitoring reviewed at least annually"]
+    assert (online[1], online[3]) == ("Partially met", "Partially met")

@@ -118,7 +118,9 @@ def test_scales_positions_direction_and_aliases() -> None:
 
 def test_bundled_frameworks_load_with_the_crosswalk() -> None:
     wt = load_framework(ROOT / "data" / "frameworks" / "section11_wt2023.yaml")
-    assert len(wt.standards) == 11  # the eleven arrangements of Working Together 2023 chapter 2
+    assert len(wt.standards) == 11  # the eleven arrangements of Working Together 2023 chapter 4
+    # section 11 duties are in chapter 4 of the 2023 edition (chapter 2 in 2013 and 2018)
+    assert wt.source.startswith("Working Together to Safeguard Children 2023, chapter 4 (Organisational responsibilities)")
     assert set(wt.domains.values()) == {"Leadership and governance", "Performance and outcomes",
                                         "Commissioning and quality", "Priorities and partnerships",
                                         "Resource and workforce management", "Culture and challenge"}
@@ -537,6 +539,111 @@ def test_analyse_without_survey_and_scorecards(fixture: dict[str, str]) -> None:
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page and "@page{size:A4" in page
     assert "Test &lt;Partnership&gt;" in page and "<Partnership>" not in page  # every input value escaped
     assert page.count("<h1>") == 1 and '<th scope="col">Your rating</th>' in page
+
+
+def _word(data: bytes):
+    import io
+
+    import docx  # python-docx, a core dependency
+
+    return docx.Document(io.BytesIO(data))
+
+
+def test_scorecard_word_document_has_the_letters_headings_and_ratings(fixture: dict[str, str]) -> None:
+    from assurance_lib.section11 import analyse
+    from assurance_lib.section11.present import scorecard_word
+
+    res = analyse(_ctx(fixture))
+    doc = _word(scorecard_word(res, "Alpha Police", "Test Partnership"))
+    heads = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    # the letter's parts, as on the web page: Alpha has a previous cycle (2025-26), so actions carried forward
+    assert heads == [("Heading 1", "Section 11 feedback: Alpha Police"), ("Heading 2", "Feedback"),
+                     ("Heading 2", "Assurance visit"), ("Heading 2", "Ratings"), ("Heading 2", "Moderation"),
+                     ("Heading 2", "Actions carried forward"), ("Heading 2", "Actions this cycle")]
+    ratings = doc.tables[0]
+    assert [c.text for c in ratings.rows[0].cells] == ["Standard", "Your rating", "Panel", "Rating of record", "Evidence",
+                                                      "Your rating 2025-26", "Your trend"]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in ratings.rows[1:]}
+    # S2 "Listening to children" by hand: S2a and S2b self-rated Fully met -> Fully met; the panel gave S2a Fully
+    # met and S2b Not met -> the standard's worst, Not met, which is the rating of record; S2b has no evidence and
+    # the self-rating is fully met -> "none (unverified)"; 2025-26 both Fully met -> Fully met, own trend unchanged.
+    assert rows["Listening to children"] == ["Listening to children", "Fully met", "Not met", "Not met",
+                                             "none (unverified)", "Fully met", "unchanged"]
+    # S3 checklist: 3 of 4, not moderated (no panel outcome); 4 of 4 in 2025-26 -> the agency's own decline.
+    assert rows["Safer recruitment checklist"][1:4] == ["3 of 4", "not reviewed", "3 of 4"]
+    assert rows["Safer recruitment checklist"][-1] == "declined"
+    # "Not met" cells stand out in print (bold), and the header row repeats on each page
+    nm = ratings.rows[2].cells[3].paragraphs[0].runs[0]
+    assert nm.text == "Not met" and nm.bold
+    assert ratings.rows[0]._tr.trPr.xml.count("tblHeader") == 1
+    sec = doc.sections[0]
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)  # A4
+    # the reasons as on the web page: 6.5 points worked by hand in test_risk_ranking_scores_and_reasons
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Selected for an assurance visit (rank 1 of 3 with 6.5 points: shortlisted)." in text
+    assert "Reasons considered: a statutory safeguarding partner (2 points);" in text
+    # the actions this cycle: S3's action was due 1 August 2026, overdue at 30 September 2026
+    acts = {r.cells[0].text: [c.text for c in r.cells] for r in doc.tables[2].rows[1:]}
+    assert acts["Safer recruitment checklist"] == ["Safer recruitment checklist", "3 of 4", "yes", "2026-08-01", "yes"]
+
+
+HOSTILE = ('=HYPERLINK("https://evil.example/x","click")', "<script>alert(1)</script>")
+
+
+def test_word_letters_show_hostile_agency_names_as_literal_text(fixture: dict[str, str]) -> None:
+    import io
+    import zipfile
+
+    from assurance_lib.section11 import analyse
+    from assurance_lib.section11.present import scorecard_word
+
+    def quoted(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    d = Path(fixture["dir"])
+    for path in (d / "register.csv", d / "returns.csv"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("Beta Trust", quoted(HOSTILE[0])).replace("Gamma School", quoted(HOSTILE[1]))
+        path.write_text(text, encoding="utf-8")
+    res = analyse(_ctx(fixture))
+    for name in HOSTILE:
+        data = scorecard_word(res, name, "Test Partnership")
+        doc = _word(data)
+        assert doc.paragraphs[0].text == f"Section 11 feedback: {name}"  # the name as it reads
+        assert f"To the safeguarding lead of {name}:" in doc.paragraphs[3].text
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            body = z.read("word/document.xml").decode("utf-8")
+            rels = z.read("word/_rels/document.xml.rels").decode("utf-8")
+        # plain text runs only: no field, no hyperlink, no markup from the input
+        assert "<w:fldSimple" not in body and "<w:instrText" not in body and "<w:hyperlink" not in body
+        assert "evil.example" not in rels and "<script>" not in body
+    beta = _word(scorecard_word(res, HOSTILE[0], "Test Partnership"))
+    assert beta.tables[0].rows[1].cells[0].text == "Accountability"  # Beta's ratings are there, as for any agency
+
+
+def test_word_letters_are_published_beside_the_pages_listed_and_scanned(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from assurance_lib.disclosure import IdentifierSet, scan_file
+    from assurance_lib.frontpage import build_index
+    from assurance_lib.publish import Publisher
+    from assurance_lib.section11 import letters as L
+
+    title, body = "Section 11 feedback: Alpha Police", [L.paragraph("Contact jo@example.org"),
+                                                          L.table(pd.DataFrame({"Standard": ["S1"], "Rating": ["Not met"]}), "R")]
+    pub = Publisher(run_dir=tmp_path, config=SimpleNamespace(), analysis="section11")
+    page = pub.document("section11_feedback_alpha_police", L.page(title, body), word=L.word(title, body))
+    word = page.with_suffix(".docx")
+    assert page.is_file() and word.is_file() and word.parent.name == "letters"
+    # the identifier guard reads the Word document's XML parts (an email address in a paragraph)
+    assert [h.kind for h in scan_file(word, IdentifierSet())] == ["an email address"]
+    with pytest.raises(ValueError, match="not a .docx"):
+        pub.document("bad", "<p>x</p>", word=b"<html>")
+    assert not (tmp_path / "shareable" / "letters" / "bad.html").exists()  # refused before anything is written
+    index = build_index(tmp_path, {}).read_text(encoding="utf-8")
+    assert ('<li><a href="letters/section11_feedback_alpha_police.html">section11 feedback alpha police (web page)</a>, '
+            '<a href="letters/section11_feedback_alpha_police.docx">section11 feedback alpha police (Word document)</a>'
+            "</li>") in index
 
 
 def test_analyse_refuses_a_cycle_without_returns(fixture: dict[str, str]) -> None:

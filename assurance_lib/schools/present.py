@@ -1,7 +1,7 @@
 """What notebook 02's schools section calls: read and compute once, then publish one part per call.
 
 Tables ``schools_*`` (unit ``agencies``, rule ``organisations``: a school's audit ratings are
-not personal data); one feedback page per school in ``shareable/letters/``.
+not personal data); one feedback letter per school in ``shareable/letters/``, as a web page and a Word document.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .compute import SchoolsResults, compute, load
 from .settings import Settings
 
 __all__ = ["analyse", "show_schools_returns", "show_schools_compliance", "show_schools_panel", "show_dip_sample",
-           "write_school_letters", "school_letter_html"]
+           "write_school_letters", "school_letter", "school_letter_html", "school_letter_word"]
 
 
 def analyse(ctx: Any) -> SchoolsResults | None:
@@ -103,8 +103,11 @@ def show_dip_sample(ctx: Any, res: SchoolsResults | None) -> Any:
     return display.styled(shown, f"Dip sample of schools and colleges, {d.year}")
 
 
-def school_letter_html(res: SchoolsResults, urn: str, partnership: str) -> str:
-    """One school's feedback letter (ratings, compliance, dip sample) as an accessible page."""
+def school_letter(res: SchoolsResults, urn: str, partnership: str) -> tuple[str, list[L.Block]]:
+    """One school's feedback letter (ratings, compliance, dip sample): its title and blocks.
+
+    Rendered by :func:`school_letter_html` (the web page) and :func:`school_letter_word` (the Word document).
+    """
     s = res.schools[res.schools["urn"] == urn].iloc[0]
     title = f"Safeguarding audit feedback: {s['school']}"
     body = [L.paragraph(f"{partnership}. Schools and colleges safeguarding audit {res.cycle} (URN {urn}); framework: "
@@ -119,19 +122,30 @@ def school_letter_html(res: SchoolsResults, urn: str, partnership: str) -> str:
     else:
         t = r[["standard_title", "self_rating", "moderated_rating", "rating", "evidence"]].copy()
         t.columns = ["Standard", "Your rating", "Panel", "Rating of record", "Evidence"]
-        body += [L.heading("Ratings"), L.table_html(t, f"Audit ratings of {s['school']}, {res.cycle}")]
+        body += [L.heading("Ratings"), L.table(t, f"Audit ratings of {s['school']}, {res.cycle}")]
         if s["compliance"] == "not compliant":
             body.append(L.paragraph("At least one standard is not met: the school is referred to the non-compliance panel."))
-    return L.page(title, body)
+    return title, body
+
+
+def school_letter_html(res: SchoolsResults, urn: str, partnership: str) -> str:
+    """One school's feedback letter as an accessible web page (see :func:`school_letter`)."""
+    return L.page(*school_letter(res, urn, partnership))
+
+
+def school_letter_word(res: SchoolsResults, urn: str, partnership: str) -> bytes:
+    """One school's feedback letter as a Word document (see :func:`school_letter`)."""
+    return L.word(*school_letter(res, urn, partnership))
 
 
 def write_school_letters(ctx: Any, res: SchoolsResults | None) -> Any:
-    """Write one feedback page per school to ``shareable/letters/``; return the list."""
+    """Write one feedback letter per school to ``shareable/letters/``, as a web page and a Word document; return the list."""
     if res is None:
         return _none()
     rows = []
     for urn, name in zip(res.schools["urn"], res.schools["school"]):
         page = f"schools_feedback_{urn}_{slug(name)}"
-        ctx.publish.document(page, school_letter_html(res, urn, ctx.config.partnership))
-        rows.append({"urn": urn, "school": name, "page": f"letters/{page}.html"})
+        title, body = school_letter(res, urn, ctx.config.partnership)
+        ctx.publish.document(page, L.page(title, body), word=L.word(title, body))
+        rows.append({"urn": urn, "school": name, "page": f"letters/{page}.html", "word": f"letters/{page}.docx"})
     return display.styled(pd.DataFrame(rows), "School feedback letters written, one page per school")

@@ -3,8 +3,8 @@
 A framework file (``data/frameworks/section11_*.yaml``)::
 
     id: wt2023
-    title: Working Together 2023, chapter 2 organisational arrangements
-    source: Working Together to Safeguard Children 2023, chapter 2
+    title: Working Together 2023 organisational arrangements (section 11)
+    source: Working Together to Safeguard Children 2023, chapter 4 (Organisational responsibilities)
     scales_file: scales_section11.yaml     # relative to this file
     scale: rag3                            # default scale of every standard
     domains:                               # the risk domains (id: title)

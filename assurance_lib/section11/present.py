@@ -398,8 +398,11 @@ def scorecard_markdown(res: Section11Results, agency: str, partnership: str) -> 
     return "\n".join(lines) + "\n"
 
 
-def scorecard_html(res: Section11Results, agency: str, partnership: str) -> str:
-    """One agency's feedback letter and scorecard as an accessible page (organisation ratings, no free text)."""
+def scorecard_letter(res: Section11Results, agency: str, partnership: str) -> tuple[str, list[Any]]:
+    """One agency's feedback letter and scorecard: its title and blocks (organisation ratings, no free text).
+
+    Rendered by :func:`scorecard_html` (the web page) and :func:`scorecard_word` (the Word document).
+    """
     from . import letters as L
 
     rec = res.received[res.received["agency"] == agency].iloc[0]
@@ -423,7 +426,7 @@ def scorecard_html(res: Section11Results, agency: str, partnership: str) -> str:
                  L.paragraph(f"Reasons considered: {r['reasons']}." + (f" Also: {r['unknown']}." if r["unknown"] else ""))]
     c = res.ratings[res.ratings["agency"] == agency]
     if c.empty:
-        return L.page(f"Section 11 feedback: {agency}", body + [L.paragraph("No ratings were received for this cycle.")])
+        return f"Section 11 feedback: {agency}", body + [L.paragraph("No ratings were received for this cycle.")]
     t = res.trends[res.trends["agency"] == agency][["standard", "previous_self_rating", "own_trend"]]
     tab = c.merge(t, on="standard", how="left")
     tab = tab.assign(moderated_rating=tab["moderated_rating"].fillna(tab["moderation"]),
@@ -433,7 +436,7 @@ def scorecard_html(res: Section11Results, agency: str, partnership: str) -> str:
                    f"Your rating {res.previous or 'previously'}", "Your trend"]
     full = int((c["status"] == "fully met").sum())
     body += [L.heading("Ratings"), L.paragraph(f"{full} of {len(c)} standards fully met (rating of record)."),
-             L.table_html(tab, f"Ratings of {agency}, cycle {res.cycle}")]
+             L.table(tab, f"Ratings of {agency}, cycle {res.cycle}")]
     m = res.moderation[(res.moderation["level"] == "agency") & (res.moderation["agency"] == agency)]
     body.append(L.heading("Moderation"))
     if m.empty:
@@ -449,7 +452,7 @@ def scorecard_html(res: Section11Results, agency: str, partnership: str) -> str:
         hh = h[["standard_title", "not_met_cycles", "previous_action_outcome", "same_action_again"]].assign(
             same_action_again=h["same_action_again"].map({True: "yes", False: "no"}))
         hh.columns = ["Standard", "Cycles running not met", f"Your {res.previous} action", "Same action promised again"]
-        body += [L.heading("Actions carried forward"), L.table_html(hh, f"Actions of {agency} carried forward from {res.previous}")]
+        body += [L.heading("Actions carried forward"), L.table(hh, f"Actions of {agency} carried forward from {res.previous}")]
     act = res.actions[res.actions["agency"] == agency]
     body.append(L.heading("Actions this cycle"))
     if act.empty:
@@ -459,21 +462,39 @@ def scorecard_html(res: Section11Results, agency: str, partnership: str) -> str:
             action_recorded=act["action_recorded"].map({True: "yes", False: "no: please agree one"}),
             overdue=act["overdue"].map({True: "yes", False: "no"}))
         at.columns = ["Standard", "Rating", "Action recorded", "Due", "Overdue"]
-        body.append(L.table_html(at, f"Actions of {agency}, cycle {res.cycle}"))
-    return L.page(f"Section 11 feedback: {agency}", body)
+        body.append(L.table(at, f"Actions of {agency}, cycle {res.cycle}"))
+    return f"Section 11 feedback: {agency}", body
+
+
+def scorecard_html(res: Section11Results, agency: str, partnership: str) -> str:
+    """One agency's feedback letter and scorecard as an accessible web page (see :func:`scorecard_letter`)."""
+    from . import letters as L
+
+    return L.page(*scorecard_letter(res, agency, partnership))
+
+
+def scorecard_word(res: Section11Results, agency: str, partnership: str) -> bytes:
+    """One agency's feedback letter and scorecard as a Word document (see :func:`scorecard_letter`)."""
+    from . import letters as L
+
+    return L.word(*scorecard_letter(res, agency, partnership))
 
 
 def write_scorecards(ctx: Any, res: Section11Results) -> Any:
-    """Write one feedback letter and scorecard page per agency to ``shareable/letters/``; return the list.
+    """Write one feedback letter and scorecard per agency to ``shareable/letters/``, as a web page and a Word document.
 
-    Numbers: :func:`scorecard_html` (from the published results of this run).
+    Numbers: :func:`scorecard_letter` (from the published results of this run). Returns the list.
     """
+    from . import letters as L
+
     rows = []
     for agency in sorted(res.register["agency"]):
         name = f"section11_feedback_{slug(agency)}"
-        ctx.publish.document(name, scorecard_html(res, agency, ctx.config.partnership))
+        title, body = scorecard_letter(res, agency, ctx.config.partnership)
+        ctx.publish.document(name, L.page(title, body), word=L.word(title, body))
         st = res.received.loc[res.received["agency"] == agency, "status"].iloc[0]
-        rows.append({"agency": agency, "return_status": st, "page": f"letters/{name}.html"})
+        rows.append({"agency": agency, "return_status": st, "page": f"letters/{name}.html",
+                     "word": f"letters/{name}.docx"})
     return _styled(pd.DataFrame(rows), "Feedback letters and scorecards written, one page per agency")
 
 
