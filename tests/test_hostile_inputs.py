@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_browser import browser  # noqa: F401  (the headless Chromium fixture)
 import yaml
 from bs4 import BeautifulSoup
 
@@ -177,3 +178,28 @@ def test_hostile_text_fully_escaped_after_wiring(hostile_run) -> None:
     proc, period = hostile_run
     live = {p.name: _live(p) for p in sorted((_pack(period) / "shareable").glob("*.html"))}
     assert {k: v for k, v in live.items() if v} == {}
+
+
+@pytest.mark.browser
+def test_no_planted_script_runs_in_chromium(hostile_run, browser) -> None:
+    """Every page of the hostile pack opened in headless Chromium: the planted ``<script>``,
+    ``onerror`` and ``javascript:`` strings must stay text. Loading fires any live script or
+    ``onerror`` handler (``src=x`` fails to load at once); no link may carry a ``javascript:`` target."""
+    _, period = hostile_run
+    pack = _pack(period)
+    pages = sorted((pack / "shareable").rglob("*.html"))
+    assert len(pages) >= 5
+    ran: dict[str, str] = {}
+    for path in pages:
+        page = browser.new_page()
+        page.goto(path.resolve().as_uri(), wait_until="load")
+        page.wait_for_timeout(100)
+        pwned = page.evaluate("() => window.__pwned === undefined ? null : String(window.__pwned)")
+        js_links = page.eval_on_selector_all(
+            "a[href]", "els => els.filter(e => e.href.trim().toLowerCase().startsWith('javascript:')).length")
+        shown = page.evaluate("() => document.body.innerText.includes('window.__pwned')")
+        page.close()
+        if pwned is not None or js_links:
+            ran[str(path.relative_to(pack))] = f"__pwned={pwned}, javascript: links={js_links}"
+        assert shown or path.name != "02_section11.html", "the planted text should be shown as text"
+    assert ran == {}
