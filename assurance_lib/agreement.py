@@ -25,8 +25,9 @@ categories the weighted kappa equals the unweighted one:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -96,7 +97,7 @@ def disagreement_weights(k: int, weights: Weights = "linear") -> np.ndarray:
         raise ValueError(f"a scale needs at least two categories, got {k}")
     i = np.arange(k)
     d = np.abs(i[:, None] - i[None, :]) / (k - 1)
-    return d if weights == "linear" else d ** 2
+    return d if weights == "linear" else d**2
 
 
 def _kappa_from_tables(tables: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -206,9 +207,17 @@ class KappaResult:
     method: str
 
 
-def bootstrap_kappa(a: npt.ArrayLike, b: npt.ArrayLike, clusters: Sequence[object] | npt.ArrayLike, *, k: int,
-                    weights: Weights = "linear", n_boot: int = 1000, confidence: float = 0.95,
-                    seed: int = 20260701) -> KappaResult:
+def bootstrap_kappa(
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    clusters: Sequence[object] | npt.ArrayLike,
+    *,
+    k: int,
+    weights: Weights = "linear",
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 20260701,
+) -> KappaResult:
     """Weighted kappa with a percentile interval from resampling whole clusters.
 
     Parameters
@@ -267,10 +276,22 @@ def bootstrap_kappa(a: npt.ArrayLike, b: npt.ArrayLike, clusters: Sequence[objec
         if used:
             alpha = (1 - confidence) / 2
             lower, upper = (float(v) for v in np.quantile(ok, [alpha, 1 - alpha]))
-    method = (f"Cohen's weighted kappa ({weights} weights); {confidence:.0%} percentile interval from "
-              f"{n_boot} bootstrap resamples of whole cases")
-    return KappaResult(kappa=kappa, lower=lower, upper=upper, n_units=int(len(x)), n_clusters=int(n_cl),
-                       weights=weights, confidence=confidence, n_boot=int(n_boot), n_boot_used=used, method=method)
+    method = (
+        f"Cohen's weighted kappa ({weights} weights); {confidence:.0%} percentile interval from "
+        f"{n_boot} bootstrap resamples of whole cases"
+    )
+    return KappaResult(
+        kappa=kappa,
+        lower=lower,
+        upper=upper,
+        n_units=int(len(x)),
+        n_clusters=int(n_cl),
+        weights=weights,
+        confidence=confidence,
+        n_boot=int(n_boot),
+        n_boot_used=used,
+        method=method,
+    )
 
 
 def ordinal_alpha(reliability: npt.ArrayLike, *, k: int) -> float:
@@ -302,5 +323,6 @@ def ordinal_alpha(reliability: npt.ArrayLike, *, k: int) -> float:
     pairable = (np.isfinite(data).sum(axis=0) >= 2).sum()
     if pairable == 0 or np.unique(finite).size < 2:
         return float("nan")
-    return float(krippendorff.alpha(reliability_data=data, value_domain=list(range(1, k + 1)),
-                                     level_of_measurement="ordinal"))
+    return float(
+        krippendorff.alpha(reliability_data=data, value_domain=list(range(1, k + 1)), level_of_measurement="ordinal")
+    )

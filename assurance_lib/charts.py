@@ -22,10 +22,11 @@ from __future__ import annotations
 import base64
 import functools
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -34,8 +35,22 @@ import pandas as pd
 from .config import DisclosureConfig
 from .safe_text import escape_text, neutralise_frame
 
-__all__ = ["AF_PALETTE", "AF_SEQUENTIAL", "SYMBOL_MEANINGS", "symbol_meanings", "Chart", "make", "bar", "line", "heatmap",
-           "forest", "funnel", "small_multiples", "Figures", "FigureDisplay"]
+__all__ = [
+    "AF_PALETTE",
+    "AF_SEQUENTIAL",
+    "SYMBOL_MEANINGS",
+    "symbol_meanings",
+    "Chart",
+    "make",
+    "bar",
+    "line",
+    "heatmap",
+    "forest",
+    "funnel",
+    "small_multiples",
+    "Figures",
+    "FigureDisplay",
+]
 
 AF_PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 """Analysis Function categorical palette (dark blue, turquoise, dark pink, orange, dark grey, light purple)."""
@@ -139,7 +154,9 @@ class Chart:
         for f_ in ("name", "title", "subtitle", "source", "alt"):
             if not str(getattr(self, f_) or "").strip():
                 raise ValueError(f"chart {self.name or '?'}: {f_} is required")
-        if len(self.alt.strip()) < 20 or self.alt.strip().lower().startswith(("chart", "image", "figure", "no description")):
+        if len(self.alt.strip()) < 20 or self.alt.strip().lower().startswith(
+            ("chart", "image", "figure", "no description")
+        ):
             raise ValueError(f"chart {self.name}: alt text must describe what the chart shows (got {self.alt!r})")
 
     @_plain_text
@@ -162,7 +179,9 @@ class Chart:
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
         plt.close(self.fig)
-        return FigureDisplay(self.name, self.title, self.subtitle, self.source, self.alt, base64.b64encode(buf.getvalue()).decode())
+        return FigureDisplay(
+            self.name, self.title, self.subtitle, self.source, self.alt, base64.b64encode(buf.getvalue()).decode()
+        )
 
 
 def _style(ax: Any) -> None:
@@ -224,17 +243,62 @@ def _finish(fig: Any, *, title: str, subtitle: str, source: str, note: str = "",
     width = fig.get_figwidth() * 72 - 2 * _EDGE
     at_top = fig.transFigure + ScaledTranslation(_EDGE / 72, -_EDGE / 72, fig.dpi_scale_trans)
     at_bottom = fig.transFigure + ScaledTranslation(_EDGE / 72, _EDGE / 72, fig.dpi_scale_trans)
-    head = fig.text(0, 1, _wrap(title, width, _TITLE_SIZE, "bold"), transform=at_top, ha="left", va="top",
-                    fontsize=_TITLE_SIZE, fontweight="bold", color=_INK, gid="title")
-    sub = fig.add_artist(Annotation(_wrap(subtitle, width, _SUBTITLE_SIZE), xy=(0, 0), xycoords=head,
-                                    xytext=(0, -_GAP), textcoords="offset points", ha="left", va="top",
-                                    fontsize=_SUBTITLE_SIZE, color=_GREY, gid="subtitle"))
-    foot = [fig.text(0, 0, _wrap(f"Source: {source}", width, _SOURCE_SIZE), transform=at_bottom, ha="left",
-                     va="bottom", fontsize=_SOURCE_SIZE, color=_GREY, gid="source")]
+    head = fig.text(
+        0,
+        1,
+        _wrap(title, width, _TITLE_SIZE, "bold"),
+        transform=at_top,
+        ha="left",
+        va="top",
+        fontsize=_TITLE_SIZE,
+        fontweight="bold",
+        color=_INK,
+        gid="title",
+    )
+    sub = fig.add_artist(
+        Annotation(
+            _wrap(subtitle, width, _SUBTITLE_SIZE),
+            xy=(0, 0),
+            xycoords=head,
+            xytext=(0, -_GAP),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=_SUBTITLE_SIZE,
+            color=_GREY,
+            gid="subtitle",
+        )
+    )
+    foot = [
+        fig.text(
+            0,
+            0,
+            _wrap(f"Source: {source}", width, _SOURCE_SIZE),
+            transform=at_bottom,
+            ha="left",
+            va="bottom",
+            fontsize=_SOURCE_SIZE,
+            color=_GREY,
+            gid="source",
+        )
+    ]
     if note:
-        foot.append(fig.add_artist(Annotation(_wrap(note, width, _SOURCE_SIZE), xy=(0, 1), xycoords=foot[0],
-                                              xytext=(0, _GAP), textcoords="offset points", ha="left", va="bottom",
-                                              fontsize=_SOURCE_SIZE, color=_INK, gid="note")))
+        foot.append(
+            fig.add_artist(
+                Annotation(
+                    _wrap(note, width, _SOURCE_SIZE),
+                    xy=(0, 1),
+                    xycoords=foot[0],
+                    xytext=(0, _GAP),
+                    textcoords="offset points",
+                    ha="left",
+                    va="bottom",
+                    fontsize=_SOURCE_SIZE,
+                    color=_INK,
+                    gid="note",
+                )
+            )
+        )
 
     def points(texts: list[Any]) -> float:
         return _EDGE + sum(t.get_window_extent().height * 72 / fig.dpi + _GAP for t in texts)
@@ -260,14 +324,27 @@ def _legend_above(ax: Any, labels: Sequence[str], size: float = 8) -> None:
     widths = [_text_width(str(lab), size, "normal") + 4.8 * size for lab in labels]
     room = 0.6 * ax.figure.get_figwidth() * 72
     ncol = len(widths)
-    while ncol > 1 and max(sum(widths[i:i + ncol]) for i in range(0, len(widths), ncol)) > room:
+    while ncol > 1 and max(sum(widths[i : i + ncol]) for i in range(0, len(widths), ncol)) > room:
         ncol -= 1
     ax.legend(frameon=False, fontsize=size, loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0, ncol=ncol)
 
 
 @_plain_text
-def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str, source: str, alt: str,
-        hue: str | None = None, xlabel: str = "", label_values: bool = True, value_format: str = "{:,.0f}") -> Chart:
+def bar(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    name: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    alt: str,
+    hue: str | None = None,
+    xlabel: str = "",
+    label_values: bool = True,
+    value_format: str = "{:,.0f}",
+) -> Chart:
     """Horizontal bar chart of ``x`` (value) by ``y`` (category), labelled with values.
 
     A bar whose value is not a number shows its text (a symbol such as ``[c]``) where the bar
@@ -316,9 +393,22 @@ def bar(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: 
 
 
 @_plain_text
-def line(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str, source: str, alt: str,
-         series: str | None = None, ylabel: str = "", lower: str | None = None, upper: str | None = None,
-         reference: float | None = None) -> Chart:
+def line(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    name: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    alt: str,
+    series: str | None = None,
+    ylabel: str = "",
+    lower: str | None = None,
+    upper: str | None = None,
+    reference: float | None = None,
+) -> Chart:
     """Line chart of ``y`` over ``x``, one line per ``series`` (at most four), labelled at its last value.
 
     A value that is not a number (a suppressed ``[c]``) leaves a gap. ``lower``/``upper`` draw an
@@ -335,8 +425,13 @@ def line(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle:
         ys = pd.to_numeric(g[y], errors="coerce")
         ax.plot(xs, ys, color=AF_PALETTE[i], marker=markers[i], label=label)
         if lower and upper:
-            ax.fill_between(xs, pd.to_numeric(g[lower], errors="coerce"), pd.to_numeric(g[upper], errors="coerce"),
-                            color=AF_PALETTE[i], alpha=0.12)
+            ax.fill_between(
+                xs,
+                pd.to_numeric(g[lower], errors="coerce"),
+                pd.to_numeric(g[upper], errors="coerce"),
+                color=AF_PALETTE[i],
+                alpha=0.12,
+            )
     ends = []
     for i, (label, g) in enumerate(groups):
         ys = pd.to_numeric(g[y], errors="coerce").to_numpy(dtype=float)
@@ -347,9 +442,18 @@ def line(data: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle:
         lo, hi = ax.get_ylim()
         placed = _spread([e[2] for e in ends], gap=0.07 * (hi - lo))
         for (text, last, end, colour), at in zip(ends, placed):
-            ax.annotate(text, (last, end), xytext=(last + 0.12, at), textcoords="data", fontsize=8, color=colour,
-                        va="center", arrowprops=None if abs(at - end) < 1e-12 else
-                        {"arrowstyle": "-", "color": colour, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2})
+            ax.annotate(
+                text,
+                (last, end),
+                xytext=(last + 0.12, at),
+                textcoords="data",
+                fontsize=8,
+                color=colour,
+                va="center",
+                arrowprops=None
+                if abs(at - end) < 1e-12
+                else {"arrowstyle": "-", "color": colour, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2},
+            )
     ax.set_ylabel(ylabel or y)
     ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
@@ -415,10 +519,10 @@ def _norm(shown: np.ndarray, center: float | None, log: bool) -> Any:
 def _log_ticks(lo: float, hi: float, center: float, *, outward: bool) -> list[float]:
     """Doublings of ``center`` (powers of ten over a range wider than 2^8) from ``lo`` to ``hi``:
     the ticks inside the range, or (``outward``) the ticks that just cover it."""
-    step = 2.0 if hi / lo <= 2.0 ** 8 else 10.0
+    step = 2.0 if hi / lo <= 2.0**8 else 10.0
     a, b = np.log(lo / center) / np.log(step), np.log(hi / center) / np.log(step)
     k0, k1 = (np.floor(a + 1e-9), np.ceil(b - 1e-9)) if outward else (np.ceil(a - 1e-9), np.floor(b + 1e-9))
-    return [center * step ** k for k in range(int(k0), int(k1) + 1)]
+    return [center * step**k for k in range(int(k0), int(k1) + 1)]
 
 
 def _plain_log_ticks(colorbar: Any, norm: Any, center: float) -> None:
@@ -431,10 +535,22 @@ def _plain_log_ticks(colorbar: Any, norm: Any, center: float) -> None:
 
 
 @_plain_text
-def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, source: str, alt: str,
-            labels: pd.DataFrame | None = None, center: float | None = None, cmap: str | None = None,
-            fmt: str = "{:.2f}", data: pd.DataFrame | None = None, log: bool = False,
-            config: DisclosureConfig | None = None) -> Chart:
+def heatmap(
+    matrix: pd.DataFrame,
+    *,
+    name: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    alt: str,
+    labels: pd.DataFrame | None = None,
+    center: float | None = None,
+    cmap: str | None = None,
+    fmt: str = "{:.2f}",
+    data: pd.DataFrame | None = None,
+    log: bool = False,
+    config: DisclosureConfig | None = None,
+) -> Chart:
     """Heatmap of a rows x columns matrix, every cell labelled with its value (or ``labels``).
 
     A cell has no value when its ``matrix`` entry is not a number (a published symbol such as
@@ -459,13 +575,18 @@ def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, sourc
     lab = np.vectorize(_cell_text, otypes=[object])(np.asarray(labels.to_numpy(dtype=object), dtype=object))
     raw = np.vectorize(_cell_text, otypes=[object])(np.asarray(matrix.to_numpy(dtype=object), dtype=object))
     if lab.shape != values.shape:
-        raise ValueError(f"chart {name}: labels are {lab.shape[0]} x {lab.shape[1]}, the matrix {values.shape[0]} x {values.shape[1]}")
+        raise ValueError(
+            f"chart {name}: labels are {lab.shape[0]} x {lab.shape[1]}, the matrix {values.shape[0]} x {values.shape[1]}"
+        )
     is_symbol = np.vectorize(meanings.__contains__, otypes=[bool])
     hidden = ~np.isfinite(values) | is_symbol(lab) | is_symbol(raw)
     # what a cell without a value shows: its label's symbol, the matrix's symbol, the caller's own
     # text, else "not available"
-    symbols = np.where(is_symbol(lab), lab, np.where(is_symbol(raw), raw, np.where(
-        lab != "", lab, (config or DisclosureConfig()).not_available)))
+    symbols = np.where(
+        is_symbol(lab),
+        lab,
+        np.where(is_symbol(raw), raw, np.where(lab != "", lab, (config or DisclosureConfig()).not_available)),
+    )
     shown = np.where(hidden, np.nan, values)
     norm = _norm(shown, center, log)
 
@@ -476,18 +597,41 @@ def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, sourc
     else:
         cm = cmap or LinearSegmentedColormap.from_list("af_seq", list(reversed(AF_SEQUENTIAL)))
         annot_kws = {"fontsize": 8}
-    sns.heatmap(pd.DataFrame(shown, index=m.index, columns=m.columns), mask=hidden, ax=ax, cmap=cm, norm=norm,
-                vmin=norm.vmin, vmax=norm.vmax,  # seaborn would otherwise look for limits in an all-hidden matrix
-                annot=np.where(hidden, "", lab), fmt="", linewidths=0.5, linecolor="white", cbar_kws={"shrink": 0.6},
-                annot_kws=annot_kws)
+    sns.heatmap(
+        pd.DataFrame(shown, index=m.index, columns=m.columns),
+        mask=hidden,
+        ax=ax,
+        cmap=cm,
+        norm=norm,
+        vmin=norm.vmin,
+        vmax=norm.vmax,  # seaborn would otherwise look for limits in an all-hidden matrix
+        annot=np.where(hidden, "", lab),
+        fmt="",
+        linewidths=0.5,
+        linecolor="white",
+        cbar_kws={"shrink": 0.6},
+        annot_kws=annot_kws,
+    )
     if isinstance(norm, LogNorm):
         _plain_log_ticks(ax.collections[0].colorbar, norm, center or 1.0)
     for i, j in zip(*np.nonzero(hidden)):
         # below the (transparent) masked cell of the mesh, whose white grid lines stay on top
-        ax.add_patch(Rectangle((j, i), 1, 1, facecolor=_NEUTRAL, edgecolor=_HATCH, hatch="///", linewidth=0,
-                               zorder=0.5, gid="no-value"))
-        ax.text(j + 0.5, i + 0.5, symbols[i, j], ha="center", va="center", fontsize=8, color=_INK, gid="symbol",
-                bbox={"boxstyle": "square,pad=0.15", "facecolor": _NEUTRAL, "edgecolor": "none"})
+        ax.add_patch(
+            Rectangle(
+                (j, i), 1, 1, facecolor=_NEUTRAL, edgecolor=_HATCH, hatch="///", linewidth=0, zorder=0.5, gid="no-value"
+            )
+        )
+        ax.text(
+            j + 0.5,
+            i + 0.5,
+            symbols[i, j],
+            ha="center",
+            va="center",
+            fontsize=8,
+            color=_INK,
+            gid="symbol",
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": _NEUTRAL, "edgecolor": "none"},
+        )
     ax.set_xlabel("")
     ax.set_ylabel("")
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", fontsize=8)
@@ -496,8 +640,9 @@ def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, sourc
     note = ""
     if present:
         note = "Hatched cells have no value: " + "; ".join(f"{sym} = {meanings[sym]}" for sym in present) + "."
-        cells = "; ".join(f"{n} {'cell shows' if n == 1 else 'cells show'} {sym}, {meanings[sym]}"
-                          for sym, n in present.items())
+        cells = "; ".join(
+            f"{n} {'cell shows' if n == 1 else 'cells show'} {sym}, {meanings[sym]}" for sym, n in present.items()
+        )
         alt = f"{alt.rstrip()} Cells without a value are hatched and show a symbol instead: {cells}."
     _finish(fig, title=title, subtitle=subtitle, source=source, note=note)
     table = data if data is not None else m.reset_index()
@@ -505,9 +650,19 @@ def heatmap(matrix: pd.DataFrame, *, name: str, title: str, subtitle: str, sourc
 
 
 @_plain_text
-def category_heatmap(matrix: pd.DataFrame, *, categories: Sequence[tuple[str, str]], name: str, title: str,
-                     subtitle: str, source: str, alt: str, labels: pd.DataFrame | None = None,
-                     data: pd.DataFrame | None = None, legend_title: str = "") -> Chart:
+def category_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    categories: Sequence[tuple[str, str]],
+    name: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    alt: str,
+    labels: pd.DataFrame | None = None,
+    data: pd.DataFrame | None = None,
+    legend_title: str = "",
+) -> Chart:
     """Heatmap of categories (a rating scale's levels), one colour per category and a legend of them.
 
     Parameters
@@ -530,7 +685,9 @@ def category_heatmap(matrix: pd.DataFrame, *, categories: Sequence[tuple[str, st
     code = matrix.map(lambda v: names.index(str(v)) if isinstance(v, str) and str(v) in names else np.nan)
     values = code.to_numpy(dtype=float)
     lab = (labels if labels is not None else matrix).reindex(index=matrix.index, columns=matrix.columns)
-    lab = lab.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).to_numpy(dtype=object)
+    lab = lab.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).to_numpy(
+        dtype=object
+    )
     fig, ax = plt.subplots(figsize=(max(6.5, 0.55 * matrix.shape[1] + 4), max(3, 0.32 * matrix.shape[0] + 2.2)))
     cmap = ListedColormap([c for _, c in categories])
     masked = np.ma.masked_invalid(values)
@@ -538,8 +695,11 @@ def category_heatmap(matrix: pd.DataFrame, *, categories: Sequence[tuple[str, st
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             if np.isnan(values[i, j]):
-                ax.add_patch(Rectangle((j, i), 1, 1, facecolor=_NEUTRAL, edgecolor=_HATCH, hatch="///", linewidth=0,
-                                       gid="no-value"))
+                ax.add_patch(
+                    Rectangle(
+                        (j, i), 1, 1, facecolor=_NEUTRAL, edgecolor=_HATCH, hatch="///", linewidth=0, gid="no-value"
+                    )
+                )
             if lab[i, j]:
                 ax.text(j + 0.5, i + 0.5, lab[i, j], ha="center", va="center", fontsize=7, color=_INK)
     ax.set_xlim(0, values.shape[1])
@@ -552,8 +712,17 @@ def category_heatmap(matrix: pd.DataFrame, *, categories: Sequence[tuple[str, st
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     handles = [Patch(facecolor=c, edgecolor=_HATCH, label=n) for n, c in categories]
-    ax.legend(handles=handles, title=legend_title or None, frameon=False, fontsize=8, title_fontsize=8,
-              loc="lower left", bbox_to_anchor=(0, 1.01), borderaxespad=0, ncol=len(handles))
+    ax.legend(
+        handles=handles,
+        title=legend_title or None,
+        frameon=False,
+        fontsize=8,
+        title_fontsize=8,
+        loc="lower left",
+        bbox_to_anchor=(0, 1.01),
+        borderaxespad=0,
+        ncol=len(handles),
+    )
     _finish(fig, title=title, subtitle=subtitle, source=source)
     table = data if data is not None else matrix.reset_index()
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=table)
@@ -569,9 +738,24 @@ def _plain_log_axis(axis: Any, lo: float, hi: float, center: float = 1.0) -> Non
 
 
 @_plain_text
-def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str, name: str, title: str,
-           subtitle: str, source: str, alt: str, reference: float | None = 1.0, log: bool = True, xlabel: str = "",
-           bold: Sequence[bool] | None = None, decimals: int = 2) -> Chart:
+def forest(
+    data: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    lower: str,
+    upper: str,
+    name: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    alt: str,
+    reference: float | None = 1.0,
+    log: bool = True,
+    xlabel: str = "",
+    bold: Sequence[bool] | None = None,
+    decimals: int = 2,
+) -> Chart:
     """Forest plot: point estimates with intervals, a reference line, each labelled with its value.
 
     A row without a number shows its published symbol (``[c]``, ``insufficient``) where the value
@@ -588,15 +772,32 @@ def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.35 * n + 1.3)))
     ys = np.arange(n)
     ok = v.notna() & lo.notna() & hi.notna()
-    ax.errorbar(v[ok], ys[ok.to_numpy()], xerr=[(v - lo)[ok], (hi - v)[ok]], fmt="s", color=AF_PALETTE[0],
-                ecolor=AF_PALETTE[0], capsize=2, markersize=4)
+    ax.errorbar(
+        v[ok],
+        ys[ok.to_numpy()],
+        xerr=[(v - lo)[ok], (hi - v)[ok]],
+        fmt="s",
+        color=AF_PALETTE[0],
+        ecolor=AF_PALETTE[0],
+        capsize=2,
+        markersize=4,
+    )
     if reference is not None:
         ax.axvline(reference, color=_GREY, linestyle="--", linewidth=1)
     for y_, (raw, val, l_, h_) in enumerate(zip(d[value], v, lo, hi)):
-        text = (f"{val:,.{decimals}f} ({l_:,.{decimals}f} to {h_:,.{decimals}f})" if not pd.isna(val)
-                else (_cell_text(raw) or "not shown"))
-        ax.annotate(text, (1.01, y_), xycoords=("axes fraction", "data"), fontsize=7, va="center",
-                    color=_INK if not pd.isna(val) else _GREY)
+        text = (
+            f"{val:,.{decimals}f} ({l_:,.{decimals}f} to {h_:,.{decimals}f})"
+            if not pd.isna(val)
+            else (_cell_text(raw) or "not shown")
+        )
+        ax.annotate(
+            text,
+            (1.01, y_),
+            xycoords=("axes fraction", "data"),
+            fontsize=7,
+            va="center",
+            color=_INK if not pd.isna(val) else _GREY,
+        )
     ax.set_yticks(ys, d[label].astype(str))
     if bold is not None:
         for tick, b in zip(ax.get_yticklabels(), bold):
@@ -605,8 +806,12 @@ def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str
     ax.invert_yaxis()
     if log and (lo[ok] > 0).all() and ok.any():
         ax.set_xscale("log")
-        _plain_log_axis(ax.xaxis, float(lo[ok].min()), float(hi[ok].max()),
-                        center=reference if reference is not None and reference > 0 else 1.0)
+        _plain_log_axis(
+            ax.xaxis,
+            float(lo[ok].min()),
+            float(hi[ok].max()),
+            center=reference if reference is not None and reference > 0 else 1.0,
+        )
     elif not log and ok.any() and (lo[ok] >= 0).all():
         ax.set_xlim(left=0)
     ax.set_xlabel(xlabel or value)
@@ -616,10 +821,25 @@ def forest(data: pd.DataFrame, *, label: str, value: str, lower: str, upper: str
 
 
 @_plain_text
-def funnel(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, name: str, title: str, subtitle: str,
-           source: str, alt: str, highlight: str | None = None, label_col: str | None = None,
-           limit_cols: Sequence[tuple[str, str, str]] = (), xlabel: str = "", ylabel: str = "",
-           marked: str | None = None, marked_label: str = "") -> Chart:
+def funnel(
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    name: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    alt: str,
+    highlight: str | None = None,
+    label_col: str | None = None,
+    limit_cols: Sequence[tuple[str, str, str]] = (),
+    xlabel: str = "",
+    ylabel: str = "",
+    marked: str | None = None,
+    marked_label: str = "",
+) -> Chart:
     """Funnel plot: points (units) against control limits computed by the statistics module.
 
     ``limit_cols`` lists ``(lower_column, upper_column, label)`` of ``limits`` (indexed by ``x``).
@@ -634,8 +854,17 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, name: 
     if marked is not None and marked in points:
         m = points[marked].fillna(False).astype(bool).to_numpy()
         if m.any():
-            ax.scatter(px[m], py[m], s=40, marker="^", facecolor="white", edgecolor=AF_PALETTE[1], linewidth=1.5,
-                       label=marked_label or marked, zorder=4)
+            ax.scatter(
+                px[m],
+                py[m],
+                s=40,
+                marker="^",
+                facecolor="white",
+                edgecolor=AF_PALETTE[1],
+                linewidth=1.5,
+                label=marked_label or marked,
+                zorder=4,
+            )
     styles = ["--", ":", "-."]
     for i, (lo, hi, lab) in enumerate(limit_cols):
         ax.plot(limits[x], limits[lo], color=_GREY, linestyle=styles[i % 3], linewidth=1, label=lab)
@@ -645,11 +874,26 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, name: 
         if len(h):
             from matplotlib import patheffects
 
-            ax.scatter(pd.to_numeric(h[x]), pd.to_numeric(h[y]), s=70, color=AF_PALETTE[3], marker="D",
-                       edgecolor="black", label=str(highlight), zorder=5)
-            ax.annotate(str(highlight), (float(pd.to_numeric(h[x]).iloc[0]), float(pd.to_numeric(h[y]).iloc[0])),
-                        xytext=(8, 8), textcoords="offset points", fontsize=9, fontweight="bold", zorder=6,
-                        path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
+            ax.scatter(
+                pd.to_numeric(h[x]),
+                pd.to_numeric(h[y]),
+                s=70,
+                color=AF_PALETTE[3],
+                marker="D",
+                edgecolor="black",
+                label=str(highlight),
+                zorder=5,
+            )
+            ax.annotate(
+                str(highlight),
+                (float(pd.to_numeric(h[x]).iloc[0]), float(pd.to_numeric(h[y]).iloc[0])),
+                xytext=(8, 8),
+                textcoords="offset points",
+                fontsize=9,
+                fontweight="bold",
+                zorder=6,
+                path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
+            )
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or y)
     from matplotlib.ticker import FuncFormatter
@@ -663,9 +907,23 @@ def funnel(points: pd.DataFrame, limits: pd.DataFrame, *, x: str, y: str, name: 
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=points)
 
 
-def small_multiples(data: pd.DataFrame, *, x: str, y: str, panel: str, name: str, title: str, subtitle: str,
-                    source: str, alt: str, ylabel: str = "", lower: str | None = None, upper: str | None = None,
-                    reference: float | None = None, ncols: int = 2) -> Chart:
+def small_multiples(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    panel: str,
+    name: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    alt: str,
+    ylabel: str = "",
+    lower: str | None = None,
+    upper: str | None = None,
+    reference: float | None = None,
+    ncols: int = 2,
+) -> Chart:
     """One small panel per value of ``panel`` (in order of appearance), sharing the x and y axes.
 
     Each panel draws ``y`` over ``x`` (a value that is not a number, such as a suppressed ``[c]``,
@@ -690,8 +948,14 @@ def small_multiples(data: pd.DataFrame, *, x: str, y: str, panel: str, name: str
         if reference is not None:
             ax.axhline(reference, color=_GREY, linestyle="--", linewidth=1)
         if lower and upper:
-            ax.fill_between(xs_all, pd.to_numeric(g[lower], errors="coerce"), pd.to_numeric(g[upper], errors="coerce"),
-                            color=AF_PALETTE[0], alpha=0.2, linewidth=0)
+            ax.fill_between(
+                xs_all,
+                pd.to_numeric(g[lower], errors="coerce"),
+                pd.to_numeric(g[upper], errors="coerce"),
+                color=AF_PALETTE[0],
+                alpha=0.2,
+                linewidth=0,
+            )
         ax.plot(xs_all, ys, color=AF_PALETTE[0], marker="o", markersize=4)
         ax.set_title(panels[k], fontsize=9, loc="left")
         ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, EXIT_OK, InputError
@@ -25,9 +25,12 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="assurance", description="Safeguarding assurance workbench: the quarterly pack.",
-                                 epilog="Exit codes: 0 success; 1 a notebook failed; 2 bad parameters or input; "
-                                        "3 publication refused by the disclosure or identifier guard.")
+    ap = argparse.ArgumentParser(
+        prog="assurance",
+        description="Safeguarding assurance workbench: the quarterly pack.",
+        epilog="Exit codes: 0 success; 1 a notebook failed; 2 bad parameters or input; "
+        "3 publication refused by the disclosure or identifier guard.",
+    )
     ap.add_argument("--version", action="version", version=f"assurance_lib {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run the quarterly pack (default: the synthetic partnership, 2026-27 Q2)")
@@ -60,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except InputError as exc:
             print(exc.render(), file=sys.stderr)
             return EXIT_BAD_INPUT
-        print(f"{val.config.params_file.name}: parameters valid for {val.config.partnership}, {val.config.period.label}")
+        print(
+            f"{val.config.params_file.name}: parameters valid for {val.config.partnership}, {val.config.period.label}"
+        )
         for i in val.inputs:
             rows = f"{i['rows']} rows" if i.get("rows") is not None else ""
             dates = f", dates {i['first_date']} to {i['last_date']}" if i.get("last_date") else ""

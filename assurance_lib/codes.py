@@ -24,8 +24,9 @@ from .readers import FILE_COLUMNS_ATTR, find_column
 __all__ = ["rename_columns", "recode", "apply_mapping"]
 
 
-def rename_columns(df: pd.DataFrame, column_map: Mapping[str, str] | None, *, file: str,
-                   parameter: str = "column_map") -> pd.DataFrame:
+def rename_columns(
+    df: pd.DataFrame, column_map: Mapping[str, str] | None, *, file: str, parameter: str = "column_map"
+) -> pd.DataFrame:
     """Rename the extract's columns to the contract's (``column_map``: extract name -> contract name).
 
     The list of the file's columns kept by :func:`~assurance_lib.readers.read_table` (see
@@ -42,9 +43,17 @@ def rename_columns(df: pd.DataFrame, column_map: Mapping[str, str] | None, *, fi
     file_columns = df.attrs.get(FILE_COLUMNS_ATTR) or [c for c in df.columns if not c.startswith("_")]
     missing = [k for k in cmap if k not in df.columns]
     if missing:
-        raise InputError([Problem(file=file, column=k, message=f"is named in the parameter {parameter} but not in the file",
-                                  expected=f"one of the file's columns ({', '.join(file_columns)})")
-                          for k in missing])
+        raise InputError(
+            [
+                Problem(
+                    file=file,
+                    column=k,
+                    message=f"is named in the parameter {parameter} but not in the file",
+                    expected=f"one of the file's columns ({', '.join(file_columns)})",
+                )
+                for k in missing
+            ]
+        )
     df = df.rename(columns=cmap)
     if FILE_COLUMNS_ATTR in df.attrs:
         df.attrs[FILE_COLUMNS_ATTR] = [cmap.get(c, c) for c in file_columns]
@@ -69,8 +78,9 @@ def recode(df: pd.DataFrame, code_map: Mapping[str, Mapping[Any, Any]] | None) -
             used = np.zeros(len(s.cat.categories), dtype=bool)
             used[codes[codes >= 0]] = True
             keep = np.flatnonzero(used)
-            mapped = pd.Series([m.get(v, v) for v in pd.Series(s.cat.categories[keep], dtype="string").tolist()],
-                               dtype="string")
+            mapped = pd.Series(
+                [m.get(v, v) for v in pd.Series(s.cat.categories[keep], dtype="string").tolist()], dtype="string"
+            )
             inverse, new = pd.factorize(mapped, use_na_sentinel=True)
             lut = np.full(len(s.cat.categories) + 1, -1, dtype=np.int64)  # the last: a missing value stays missing
             lut[keep] = inverse
@@ -81,8 +91,14 @@ def recode(df: pd.DataFrame, code_map: Mapping[str, Mapping[Any, Any]] | None) -
     return df
 
 
-def apply_mapping(df: pd.DataFrame, params: Mapping[str, Any], file: str, *, column_map: str = "column_map",
-                  code_map: str = "code_map") -> pd.DataFrame:
+def apply_mapping(
+    df: pd.DataFrame,
+    params: Mapping[str, Any],
+    file: str,
+    *,
+    column_map: str = "column_map",
+    code_map: str = "code_map",
+) -> pd.DataFrame:
     """:func:`rename_columns` with ``params[column_map]``, then :func:`recode` with ``params[code_map]``.
 
     Parameters

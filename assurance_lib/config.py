@@ -22,10 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -79,8 +80,10 @@ def resolve_path(value: str | os.PathLike[str], root: Path | None = None) -> Pat
 def resolve_params(values: Mapping[str, Any], root: Path | None = None) -> dict[str, Any]:
     """Notebook parameter values with every non-empty ``*_path``/``*_file``/``*_dir`` string
     resolved by :func:`resolve_path` (empty strings stay empty: an absent optional input)."""
-    return {k: (str(resolve_path(v, root)) if isinstance(v, str) and v and k.endswith(("_path", "_file", "_dir")) else v)
-            for k, v in values.items()}
+    return {
+        k: (str(resolve_path(v, root)) if isinstance(v, str) and v and k.endswith(("_path", "_file", "_dir")) else v)
+        for k, v in values.items()
+    }
 
 
 DEFAULT_PARAMS = Path("parameters") / "2026-27-Q2.yaml"
@@ -112,14 +115,12 @@ class Period:
             raise ValueError(f"financial year must start between 2000 and 2100, got {self.fy_start}")
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         """Parse a label (``2026-27 Q2``) or a folder slug (``2026-27-Q2``)."""
         s = str(text).strip()
         m = _PERIOD_RE.match(s) or _SLUG_RE.match(s)
         if not m:
-            raise ValueError(
-                f"{text!r} is not a financial-year quarter (expected a label like '2026-27 Q2')"
-            )
+            raise ValueError(f"{text!r} is not a financial-year quarter (expected a label like '2026-27 Q2')")
         y1, y2, q = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if (y1 + 1) % 100 != y2:
             raise ValueError(
@@ -148,13 +149,13 @@ class Period:
     @property
     def end(self) -> dt.date:
         """Last day of the quarter."""
-        return (self.next().start - dt.timedelta(days=1))
+        return self.next().start - dt.timedelta(days=1)
 
-    def next(self) -> "Period":
+    def next(self) -> Period:
         """The following quarter."""
         return Period(self.fy_start + (self.quarter == 4), self.quarter % 4 + 1)
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The preceding quarter."""
         return Period(self.fy_start - (self.quarter == 1), (self.quarter - 2) % 4 + 1)
 
@@ -273,8 +274,12 @@ class RunConfig:
 # key -> (type(s), required, help)
 _TOP_KEYS: dict[str, tuple[tuple[type, ...], bool, str]] = {
     "partnership": ((str,), True, "the partnership's name, as printed on the pack"),
-    "partnership_id": ((str,), False, "a short id of the partnership (letters, digits, '-'): packs of the same "
-                       "partnership are compared; 'synthetic' is the bundled synthetic partnership"),
+    "partnership_id": (
+        (str,),
+        False,
+        "a short id of the partnership (letters, digits, '-'): packs of the same "
+        "partnership are compared; 'synthetic' is the bundled synthetic partnership",
+    ),
     "currency_tolerance_days": ((int,), False, "days an extract may end before the period end (0 or more)"),
     "period": ((str,), True, "a financial-year quarter label such as '2026-27 Q2'"),
     "output_root": ((str,), False, "folder for output packs (default 'outputs')"),
@@ -297,8 +302,14 @@ _DISCLOSURE_KEYS: dict[str, tuple[type, ...]] = {
 
 
 def _type_name(types: tuple[type, ...]) -> str:
-    names = {int: "a whole number", str: "text", bool: "true or false", dict: "a mapping",
-             float: "a number", list: "a list"}
+    names = {
+        int: "a whole number",
+        str: "text",
+        bool: "true or false",
+        dict: "a mapping",
+        float: "a number",
+        list: "a list",
+    }
     return " or ".join(names.get(t, t.__name__) for t in types)
 
 
@@ -362,8 +373,16 @@ def load_params(
     if problems:
         raise InputError(problems)
     assert period is not None
-    return _run_config(raw, file=file, root=root, period=period, disclosure=disclosure, notebooks=notebooks,
-                       names_file=names_file, output_root=output_root)
+    return _run_config(
+        raw,
+        file=file,
+        root=root,
+        period=period,
+        disclosure=disclosure,
+        notebooks=notebooks,
+        names_file=names_file,
+        output_root=output_root,
+    )
 
 
 def _read_yaml(file: Path, shown: str) -> dict[str, Any]:
@@ -375,7 +394,9 @@ def _read_yaml(file: Path, shown: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
-        raise InputError([Problem(file=shown, place=where, message=f"not valid YAML ({getattr(exc, 'problem', exc)})")]) from None
+        raise InputError(
+            [Problem(file=shown, place=where, message=f"not valid YAML ({getattr(exc, 'problem', exc)})")]
+        ) from None
     if not isinstance(raw, dict):
         raise InputError([Problem(file=shown, message="expected a mapping of keys at the top level")])
     return raw
@@ -404,10 +425,18 @@ def _period(raw: Mapping[str, Any], shown: str) -> tuple[Period | None, list[Pro
     try:
         period = Period.parse(raw["period"])
     except ValueError as exc:
-        return None, [Problem(file=shown, key="period", value=raw["period"],
-                              expected=str(exc).split(": ", 1)[-1] if "expected" in str(exc) else str(exc))]
+        return None, [
+            Problem(
+                file=shown,
+                key="period",
+                value=raw["period"],
+                expected=str(exc).split(": ", 1)[-1] if "expected" in str(exc) else str(exc),
+            )
+        ]
     if raw["period"].strip() != period.label:
-        return period, [Problem(file=shown, key="period", value=raw["period"], expected=f"the label form '{period.label}'")]
+        return period, [
+            Problem(file=shown, key="period", value=raw["period"], expected=f"the label form '{period.label}'")
+        ]
     return period, []
 
 
@@ -420,11 +449,19 @@ def _run_limit_problems(raw: Mapping[str, Any], shown: str) -> list[Problem]:
             out.append(Problem(file=shown, key=key, value=v, expected="a whole number of 1 or more"))
     v = raw.get("currency_tolerance_days")
     if _is_type(v, (int,)) and v < 0:
-        out.append(Problem(file=shown, key="currency_tolerance_days", value=v, expected="a whole number of days, 0 or more"))
+        out.append(
+            Problem(file=shown, key="currency_tolerance_days", value=v, expected="a whole number of days, 0 or more")
+        )
     v = raw.get("partnership_id")
     if isinstance(v, str) and not _ID_RE.match(v.strip()):
-        out.append(Problem(file=shown, key="partnership_id", value=v,
-                           expected="a short id in lower case: letters, digits and '-', e.g. 'northshire-lscp'"))
+        out.append(
+            Problem(
+                file=shown,
+                key="partnership_id",
+                value=v,
+                expected="a short id in lower case: letters, digits and '-', e.g. 'northshire-lscp'",
+            )
+        )
     return out
 
 
@@ -436,10 +473,15 @@ def _disclosure(raw: Mapping[str, Any], shown: str) -> tuple[DisclosureConfig, l
         return DisclosureConfig(), problems
     for k, v in d_raw.items():
         if k not in _DISCLOSURE_KEYS:
-            problems.append(Problem(file=shown, key=f"disclosure.{k}",
-                                    expected=f"a known key (one of: {', '.join(_DISCLOSURE_KEYS)})"))
+            problems.append(
+                Problem(
+                    file=shown, key=f"disclosure.{k}", expected=f"a known key (one of: {', '.join(_DISCLOSURE_KEYS)})"
+                )
+            )
         elif not _is_type(v, _DISCLOSURE_KEYS[k]):
-            problems.append(Problem(file=shown, key=f"disclosure.{k}", value=v, expected=_type_name(_DISCLOSURE_KEYS[k])))
+            problems.append(
+                Problem(file=shown, key=f"disclosure.{k}", value=v, expected=_type_name(_DISCLOSURE_KEYS[k]))
+            )
     if problems:
         return DisclosureConfig(), problems
     try:
@@ -448,9 +490,14 @@ def _disclosure(raw: Mapping[str, Any], shown: str) -> tuple[DisclosureConfig, l
         return DisclosureConfig(), [Problem(file=shown, key="disclosure", message=str(exc))]
 
 
-def _notebook_sections(raw: Mapping[str, Any], shown: str, root: Path, *,
-                       notebook_params: Mapping[str, Mapping[str, tuple[type, ...]]] | None,
-                       check_files: bool) -> tuple[dict[str, Mapping[str, Any]], list[Problem]]:
+def _notebook_sections(
+    raw: Mapping[str, Any],
+    shown: str,
+    root: Path,
+    *,
+    notebook_params: Mapping[str, Mapping[str, tuple[type, ...]]] | None,
+    check_files: bool,
+) -> tuple[dict[str, Mapping[str, Any]], list[Problem]]:
     """The ``notebooks`` section, checked against the notebooks' parameters (names and types) when given."""
     problems: list[Problem] = []
 
@@ -475,7 +522,11 @@ def _notebook_sections(raw: Mapping[str, Any], shown: str, root: Path, *,
             known = notebook_params[nb]
             for k, v in values.items():
                 if k not in known:
-                    bad(f"notebooks.{nb}.{k}", None, f"a parameter of notebook {nb} (one of: {', '.join(sorted(known)) or 'none'})")
+                    bad(
+                        f"notebooks.{nb}.{k}",
+                        None,
+                        f"a parameter of notebook {nb} (one of: {', '.join(sorted(known)) or 'none'})",
+                    )
                 elif known[k] and not _is_type(v, known[k]):
                     bad(f"notebooks.{nb}.{k}", v, _type_name(known[k]))
         if check_files:
@@ -489,8 +540,9 @@ def _notebook_sections(raw: Mapping[str, Any], shown: str, root: Path, *,
 
 def _is_not_given(key: Any, value: Any) -> bool:
     """A path parameter given as ``none`` (any case): an input the partnership does not have this period."""
-    return (str(key).endswith(("_path", "_file", "_dir")) and isinstance(value, str)
-            and value.strip().lower() == NOT_GIVEN)
+    return (
+        str(key).endswith(("_path", "_file", "_dir")) and isinstance(value, str) and value.strip().lower() == NOT_GIVEN
+    )
 
 
 def _not_given(raw: Mapping[str, Any]) -> tuple[str, ...]:
@@ -498,26 +550,51 @@ def _not_given(raw: Mapping[str, Any]) -> tuple[str, ...]:
     nb_raw = raw.get("notebooks") or {}
     if not isinstance(nb_raw, dict):
         return ()
-    return tuple(f"{nb}.{k}" for nb, values in nb_raw.items() if isinstance(values, dict)
-                 for k, v in values.items() if _is_not_given(k, v))
+    return tuple(
+        f"{nb}.{k}"
+        for nb, values in nb_raw.items()
+        if isinstance(values, dict)
+        for k, v in values.items()
+        if _is_not_given(k, v)
+    )
 
 
-def _names_file(raw: Mapping[str, Any], shown: str, root: Path, *, check_files: bool) -> tuple[Path | None, list[Problem]]:
+def _names_file(
+    raw: Mapping[str, Any], shown: str, root: Path, *, check_files: bool
+) -> tuple[Path | None, list[Problem]]:
     """The resolved ``identifier_names_file`` (``None`` when not given), and a problem if it is missing."""
     if not (isinstance(raw.get("identifier_names_file"), str) and raw["identifier_names_file"]):
         return None, []
     names_file = resolve_path(raw["identifier_names_file"], root)
     if check_files and not names_file.is_file():
-        return names_file, [Problem(file=shown, key="identifier_names_file", value=raw["identifier_names_file"],
-                                    expected="an existing text file")]
+        return names_file, [
+            Problem(
+                file=shown,
+                key="identifier_names_file",
+                value=raw["identifier_names_file"],
+                expected="an existing text file",
+            )
+        ]
     return names_file, []
 
 
-def _run_config(raw: Mapping[str, Any], *, file: Path, root: Path, period: Period, disclosure: DisclosureConfig,
-                notebooks: dict[str, Mapping[str, Any]], names_file: Path | None,
-                output_root: str | os.PathLike[str] | None) -> RunConfig:
+def _run_config(
+    raw: Mapping[str, Any],
+    *,
+    file: Path,
+    root: Path,
+    period: Period,
+    disclosure: DisclosureConfig,
+    notebooks: dict[str, Mapping[str, Any]],
+    names_file: Path | None,
+    output_root: str | os.PathLike[str] | None,
+) -> RunConfig:
     """The :class:`RunConfig` of checked values (``output_root``: the argument, ``$ASSURANCE_OUTPUT_ROOT``, the file)."""
-    out = output_root if output_root is not None else (os.environ.get("ASSURANCE_OUTPUT_ROOT") or raw.get("output_root", "outputs"))
+    out = (
+        output_root
+        if output_root is not None
+        else (os.environ.get("ASSURANCE_OUTPUT_ROOT") or raw.get("output_root", "outputs"))
+    )
     return RunConfig(
         params_file=file,
         root=root,

@@ -21,7 +21,7 @@ is one whose values must not be shown) and the forms expected.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,9 +39,18 @@ _DMY = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})" + _TIME)
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?:[ T].*)?")
 
 
-def parse_dates(values: pd.Series, *, file: str, column: str, rows: pd.Series | Sequence[int] | None = None,
-                sheets: pd.Series | Sequence[str] | None = None, required: bool = False, show_value: bool = True,
-                problems: list[Problem] | None = None, limit: int = 50) -> pd.Series:
+def parse_dates(
+    values: pd.Series,
+    *,
+    file: str,
+    column: str,
+    rows: pd.Series | Sequence[int] | None = None,
+    sheets: pd.Series | Sequence[str] | None = None,
+    required: bool = False,
+    show_value: bool = True,
+    problems: list[Problem] | None = None,
+    limit: int = 50,
+) -> pd.Series:
     """Read a column of dates by the rule of this module's docstring.
 
     Parameters
@@ -98,15 +107,20 @@ def parse_dates(values: pd.Series, *, file: str, column: str, rows: pd.Series | 
     # a US date: the middle number is a day (13 to 31) and the first a month (1 to 12)
     us_order = [w == "dmy" and 12 < p[1] <= 31 and 1 <= p[2] <= 12 for w, p in zip(why, iso_parts)]
     column_is_us = any(us_order)
-    ok = np.array([w in ("iso", "dmy") and p is not None and not (column_is_us and w == "dmy")
-                   for w, p in zip(why, iso_parts)], dtype=bool)
-    iso = pd.Series([f"{p[0]}-{p[1]:02d}-{p[2]:02d}" if good else pd.NA for p, good in zip(iso_parts, ok)],
-                    dtype="string")
+    ok = np.array(
+        [w in ("iso", "dmy") and p is not None and not (column_is_us and w == "dmy") for w, p in zip(why, iso_parts)],
+        dtype=bool,
+    )
+    iso = pd.Series(
+        [f"{p[0]}-{p[1]:02d}-{p[2]:02d}" if good else pd.NA for p, good in zip(iso_parts, ok)], dtype="string"
+    )
     parsed_distinct = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     real = parsed_distinct.notna().to_numpy()
     # a date that matched a form but does not exist (29/02/2027), or a time that does not (25:00)
-    why = [("unreal" if (w in ("iso", "dmy") and not r and not (column_is_us and w == "dmy")) else w)
-           for w, r in zip(why, real)]
+    why = [
+        ("unreal" if (w in ("iso", "dmy") and not r and not (column_is_us and w == "dmy")) else w)
+        for w, r in zip(why, real)
+    ]
     lut = np.append(parsed_distinct.to_numpy(), np.datetime64("NaT"))
     out = pd.Series(lut[codes], index=text.index, dtype=parsed_distinct.dtype)
 
@@ -115,17 +129,31 @@ def parse_dates(values: pd.Series, *, file: str, column: str, rows: pd.Series | 
         "form": ("", DATE_FORMS),
         "two_digit_year": ("has a two-digit year", DATE_FORMS + ", with a four-digit year"),
         "unreal": ("is not a real date", DATE_FORMS),
-        "us": ("is in month/day/year (US) order: its middle number is over 12, so no day-first date of this "
-               "column can be trusted", "every date of the column rewritten as yyyy-mm-dd or dd/mm/yyyy"),
+        "us": (
+            "is in month/day/year (US) order: its middle number is over 12, so no day-first date of this "
+            "column can be trusted",
+            "every date of the column rewritten as yyyy-mm-dd or dd/mm/yyyy",
+        ),
     }
-    per_value = np.array([("us" if (column_is_us and us) else w) for w, us in zip(why, us_order)] + ["blank"],
-                         dtype=object)
+    per_value = np.array(
+        [("us" if (column_is_us and us) else w) for w, us in zip(why, us_order)] + ["blank"], dtype=object
+    )
     kind_of_row = per_value[codes]
     for kind, (message, expected) in kinds.items():
         found += _problems(kind_of_row == kind, text, file, column, rows, sheets, message, expected, show_value, limit)
     if required:
-        found += _problems(kind_of_row == "blank", text, file, column, rows, sheets, "is empty",
-                           DATE_FORMS + " (the column may not be empty)", False, limit)
+        found += _problems(
+            kind_of_row == "blank",
+            text,
+            file,
+            column,
+            rows,
+            sheets,
+            "is empty",
+            DATE_FORMS + " (the column may not be empty)",
+            False,
+            limit,
+        )
     if problems is not None:
         problems.extend(found)
     elif found:
@@ -142,7 +170,7 @@ def _parts(distinct: list[str]) -> tuple[list[tuple[int, int, int] | None], list
             m = rx.fullmatch(v)
             if m:
                 if not _time_ok(m):
-                    parts.append((0, 0, 0))     # matched a form, but the time does not exist
+                    parts.append((0, 0, 0))  # matched a form, but the time does not exist
                     why.append("unreal_time")
                 else:
                     parts.append((int(m["y"]), int(m["m"]), int(m["d"])))
@@ -161,9 +189,18 @@ def _time_ok(m: re.Match[str]) -> bool:
     return int(m["hh"]) <= 23 and int(m["mi"]) <= 59 and (m["ss"] is None or int(m["ss"]) <= 59)
 
 
-def _problems(mask: np.ndarray, text: pd.Series, file: str, column: str, rows: pd.Series | Sequence[int] | None,
-              sheets: pd.Series | Sequence[str] | None, message: str, expected: str, show_value: bool,
-              limit: int) -> list[Problem]:
+def _problems(
+    mask: np.ndarray,
+    text: pd.Series,
+    file: str,
+    column: str,
+    rows: pd.Series | Sequence[int] | None,
+    sheets: pd.Series | Sequence[str] | None,
+    message: str,
+    expected: str,
+    show_value: bool,
+    limit: int,
+) -> list[Problem]:
     at = np.flatnonzero(mask)
     out = []
     for i in at[:limit].tolist():
@@ -176,8 +213,9 @@ def _problems(mask: np.ndarray, text: pd.Series, file: str, column: str, rows: p
             msg = f"{message} (value not shown)" if message else "is not valid (value not shown)"
         out.append(Problem(file=file, place=place, column=column, value=shown, message=msg, expected=expected))
     if len(at) > limit:
-        out.append(Problem(file=file, column=column, message=f"and {len(at) - limit} more rows like these",
-                           expected=expected))
+        out.append(
+            Problem(file=file, column=column, message=f"and {len(at) - limit} more rows like these", expected=expected)
+        )
     return out
 
 

@@ -15,7 +15,8 @@ agency or auditor wrote is shown as text, never run as markup (see :mod:`assuran
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -109,8 +110,14 @@ def _formatter(column: str, decimals: int, whole: bool):
     return fmt
 
 
-def styled(frame: pd.DataFrame, caption: str, *, labels: Mapping[str, str] | None = None,
-           decimals: int | Mapping[str, int] = 3, uid: str | None = None) -> Any:
+def styled(
+    frame: pd.DataFrame,
+    caption: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    decimals: int | Mapping[str, int] = 3,
+    uid: str | None = None,
+) -> Any:
     """A frame for display: captioned, plain headings, no index, every cell in full.
 
     Parameters
@@ -141,9 +148,13 @@ def styled(frame: pd.DataFrame, caption: str, *, labels: Mapping[str, str] | Non
     default = decimals if isinstance(decimals, int) else 3
     formats = {c: _formatter(str(c), int(per.get(str(c), default)), _whole(shown[c])) for c in shown.columns}
     heads = {c: column_label(c, labels) for c in shown.columns}
-    return (shown.style.set_uuid(uid).hide(axis="index").set_caption(escape_text(caption))
-            .format(formats, escape="html")
-            .format_index(lambda c: heads.get(c, str(c)), axis="columns", escape="html"))
+    return (
+        shown.style.set_uuid(uid)
+        .hide(axis="index")
+        .set_caption(escape_text(caption))
+        .format(formats, escape="html")
+        .format_index(lambda c: heads.get(c, str(c)), axis="columns", escape="html")
+    )
 
 
 def markdown(md: str, *, pack_files: Iterable[str] = (), css_class: str = "assurance-text") -> Any:

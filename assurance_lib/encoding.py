@@ -21,8 +21,10 @@ from .errors import InputError, Problem
 
 __all__ = ["EXCEL_ADVICE", "not_utf8_problem", "read_text"]
 
-EXCEL_ADVICE = ("open it in Excel and choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)' "
-                "(for a text file: Notepad > Save As > Encoding 'UTF-8'), then run again")
+EXCEL_ADVICE = (
+    "open it in Excel and choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)' "
+    "(for a text file: Notepad > Save As > Encoding 'UTF-8'), then run again"
+)
 """How to save a file as UTF-8, for the messages."""
 
 _CHUNK = 1 << 20
@@ -39,12 +41,12 @@ def _first_bad_byte(path: Path) -> tuple[int, int, int, bytes] | None:
             try:
                 text = dec.decode(chunk, final=final)
             except UnicodeDecodeError as exc:
-                good = chunk[:exc.start]
+                good = chunk[: exc.start]
                 # the characters before the bad byte in this chunk (an earlier partial sequence is in the decoder)
                 before = good.decode("utf-8", errors="replace")
                 line += before.count("\n")
                 col = (len(before) - before.rfind("\n")) if "\n" in before else col + len(before)
-                return line, col, offset + exc.start, chunk[exc.start:exc.start + 4]
+                return line, col, offset + exc.start, chunk[exc.start : exc.start + 4]
             line += text.count("\n")
             col = (len(text) - text.rfind("\n")) if "\n" in text else col + len(text)
             offset += len(chunk)
@@ -78,8 +80,11 @@ def not_utf8_problem(path: Path | str, shown: str | None = None) -> Problem | No
         what = f"the character '{char}' in Windows-1252, as saved by Excel's 'CSV (Comma delimited)'"
     except UnicodeDecodeError:
         what = "not a character in UTF-8 or Windows-1252: perhaps another encoding"
-    return Problem(file=shown or str(p), place=f"row {line}, character {col}",
-                   message=f"is not UTF-8 text: byte 0x{byte.hex().upper()} ({what}); {EXCEL_ADVICE}")
+    return Problem(
+        file=shown or str(p),
+        place=f"row {line}, character {col}",
+        message=f"is not UTF-8 text: byte 0x{byte.hex().upper()} ({what}); {EXCEL_ADVICE}",
+    )
 
 
 def read_text(path: Path | str, shown: str | None = None) -> str:

@@ -9,11 +9,19 @@ traceback and exits with code 2. A guard refusing publication raises :class:`Pub
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-__all__ = ["Problem", "InputError", "PublicationRefused", "EXIT_OK", "EXIT_NOTEBOOK_FAILED",
-           "EXIT_BAD_INPUT", "EXIT_REFUSED"]
+__all__ = [
+    "Problem",
+    "InputError",
+    "PublicationRefused",
+    "EXIT_OK",
+    "EXIT_NOTEBOOK_FAILED",
+    "EXIT_BAD_INPUT",
+    "EXIT_REFUSED",
+]
 
 EXIT_OK = 0
 EXIT_NOTEBOOK_FAILED = 1

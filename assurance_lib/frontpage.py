@@ -14,15 +14,17 @@ import datetime as dt
 import html
 import json
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from . import registry
 
 __all__ = ["NOTEBOOK_PAGES", "build_index", "render_index"]
 
 NOTEBOOK_PAGES: tuple[tuple[str, str, str], ...] = tuple(
-    (a.notebook, a.title, a.summary) for a in sorted(registry.ANALYSES, key=lambda a: a.name != "report"))
+    (a.notebook, a.title, a.summary) for a in sorted(registry.ANALYSES, key=lambda a: a.name != "report")
+)
 """(notebook, title, description) of the pages linked from the front page, report first."""
 
 _CSS = """
@@ -61,7 +63,7 @@ def _date(v: Any) -> str:
     except ValueError:
         return str(v)
     if t.tzinfo is not None:
-        t = t.astimezone(dt.timezone.utc)
+        t = t.astimezone(dt.UTC)
     return f"{t.day} {t:%B %Y, %H:%M} UTC" if t.tzinfo is not None else f"{t.day} {t:%B %Y, %H:%M}"
 
 
@@ -85,8 +87,9 @@ def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]], 
     if not body:
         return f"<p>{_e(caption)}: none recorded.</p>"
     head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
-    return (f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (
+        f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _declared_tables(share: Path) -> list[dict[str, Any]]:
@@ -98,7 +101,9 @@ def _declared_tables(share: Path) -> list[dict[str, Any]]:
     known = {str(d.get("file") or f"{d.get('name')}.csv") for d in decls}
     for f in sorted((share / "tables").glob("*.csv")) if (share / "tables").is_dir() else []:
         if f.name not in known:
-            decls.append({"name": f.stem, "file": f.name, "title": "(not declared in index.json)", "unit": "", "rule": ""})
+            decls.append(
+                {"name": f.stem, "file": f.name, "title": "(not declared in index.json)", "unit": "", "rule": ""}
+            )
     return decls
 
 
@@ -114,8 +119,11 @@ def _shorthand(manifest: Mapping[str, Any]) -> str:
         cfg = DisclosureConfig()
     meanings = cfg.symbol_meanings()
     order = (cfg.suppressed, cfg.not_applicable, cfg.not_available, cfg.low)
-    return ("Shorthand in the tables: " + ", ".join(f"{sym} {meanings[sym]}" for sym in order)
-            + "; in the disproportionality tables, insufficient: too few children or too wide an interval to estimate.")
+    return (
+        "Shorthand in the tables: "
+        + ", ".join(f"{sym} {meanings[sym]}" for sym in order)
+        + "; in the disproportionality tables, insufficient: too few children or too wide an interval to estimate."
+    )
 
 
 def _file_name(path: Any) -> str:
@@ -160,15 +168,19 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
             cls = ' class="report-link"' if nb == registry.by_name("report").notebook else ""
             page_items.append(f'<li><a{cls} href="{_e(f.name)}">{_e(t)}</a><br>{_e(desc)}</li>')
         else:
-            page_items.append(f"<li><strong>{_e(t)}</strong>: not available in this pack (the page was not produced).<br>{_e(desc)}</li>")
+            page_items.append(
+                f"<li><strong>{_e(t)}</strong>: not available in this pack (the page was not produced).<br>{_e(desc)}</li>"
+            )
     report_item, analyses_items = page_items[0], page_items[1:]
 
     # --- workbook and tables
     wb = share / "tables" / "assurance_tables.xlsx"
     if wb.is_file():
-        wb_html = (f'<p><a href="tables/assurance_tables.xlsx">Download every table in one accessible Excel '
-                   f'workbook (assurance_tables.xlsx, {max(1, wb.stat().st_size // 1024)} KB)</a>, with a cover sheet, '
-                   f'contents and notes.</p>')
+        wb_html = (
+            f'<p><a href="tables/assurance_tables.xlsx">Download every table in one accessible Excel '
+            f"workbook (assurance_tables.xlsx, {max(1, wb.stat().st_size // 1024)} KB)</a>, with a cover sheet, "
+            f"contents and notes.</p>"
+        )
     else:
         wb_html = "<p>The Excel workbook was not produced for this pack.</p>"
     rows = []
@@ -181,7 +193,11 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
     # --- figures
     fig_rows = []
     figdir = share / "figures"
-    stems = sorted({p.stem for p in figdir.iterdir() if p.suffix.lower() in (".png", ".svg", ".csv")}) if figdir.is_dir() else []
+    stems = (
+        sorted({p.stem for p in figdir.iterdir() if p.suffix.lower() in (".png", ".svg", ".csv")})
+        if figdir.is_dir()
+        else []
+    )
     for s in stems:
         links = []
         for ext, label in ((".png", "PNG image"), (".svg", "SVG image"), (".csv", "data table, CSV")):
@@ -193,27 +209,40 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
     # --- text documents (briefings, scorecards, the report's text and the partnership's commentary)
     textdir = share / "text"
     docs = sorted(textdir.glob("*.md")) if textdir.is_dir() else []
-    doc_items = "".join(f'<li><a href="text/{_e(d.name)}">{_e(d.stem.replace("_", " "))} (Markdown text)</a></li>'
-                        for d in docs)
+    doc_items = "".join(
+        f'<li><a href="text/{_e(d.name)}">{_e(d.stem.replace("_", " "))} (Markdown text)</a></li>' for d in docs
+    )
     docs_html = f"<ul>{doc_items}</ul>" if docs else "<p>No text documents were published in this pack.</p>"
     letterdir = share / "letters"
-    letters = sorted({p.stem for p in letterdir.iterdir() if p.suffix.lower() in (".html", ".docx")}) if letterdir.is_dir() else []
+    letters = (
+        sorted({p.stem for p in letterdir.iterdir() if p.suffix.lower() in (".html", ".docx")})
+        if letterdir.is_dir()
+        else []
+    )
     if letters:
         items = []
         for s in letters:
-            links = [f'<a href="letters/{_e(s + ext)}">{_e(s.replace("_", " "))} ({label})</a>'
-                     for ext, label in ((".html", "web page"), (".docx", "Word document")) if (letterdir / f"{s}{ext}").is_file()]
+            links = [
+                f'<a href="letters/{_e(s + ext)}">{_e(s.replace("_", " "))} ({label})</a>'
+                for ext, label in ((".html", "web page"), (".docx", "Word document"))
+                if (letterdir / f"{s}{ext}").is_file()
+            ]
             items.append(f"<li>{', '.join(links)}</li>")
-        docs_html += ("<p>Scorecards and feedback letters, one per organisation, as a web page (print to A4) and a "
-                      "Word document:</p><ul>" + "".join(items) + "</ul>")
+        docs_html += (
+            "<p>Scorecards and feedback letters, one per organisation, as a web page (print to A4) and a "
+            "Word document:</p><ul>" + "".join(items) + "</ul>"
+        )
 
     # --- provenance, for people: what was read, by whom and when; the machine detail stays in manifest.json
     pid = manifest.get("partnership_id")
     prov = [
-        ("Partnership", partnership + (f" (id {pid})" if pid else "")), ("Period", _period_dates(manifest, period)),
+        ("Partnership", partnership + (f" (id {pid})" if pid else "")),
+        ("Period", _period_dates(manifest, period)),
         ("Run identifier", manifest.get("run_id") or "not recorded"),
-        ("Run started", _date(manifest.get("started"))), ("Run finished", _date(manifest.get("finished"))),
-        ("Workbench version", version), ("Git commit", manifest.get("git_commit") or "not recorded"),
+        ("Run started", _date(manifest.get("started"))),
+        ("Run finished", _date(manifest.get("finished"))),
+        ("Workbench version", version),
+        ("Git commit", manifest.get("git_commit") or "not recorded"),
         ("Python", _python(manifest.get("python"))),
     ]
     prov_html = "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in prov) + "</dl>"
@@ -221,27 +250,44 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
     in_rows = []
     for i in inputs:
         first, last = i.get("first_date"), i.get("last_date")
-        in_rows.append((str(i.get("contract", "")).replace("_", " "), str(i.get("notebook") or "all"), _file_name(i.get("path")),
-                        "" if i.get("rows") is None else f"{int(i['rows']):,}",
-                        f"{_day(first)} to {_day(last)}" if first and last else "no dates"))
-    prov_html += _table("Inputs read, with their rows and the dates they cover",
-                        ["Input", "Notebook", "File", "Rows", "Dates"], in_rows)
+        in_rows.append(
+            (
+                str(i.get("contract", "")).replace("_", " "),
+                str(i.get("notebook") or "all"),
+                _file_name(i.get("path")),
+                "" if i.get("rows") is None else f"{int(i['rows']):,}",
+                f"{_day(first)} to {_day(last)}" if first and last else "no dates",
+            )
+        )
+    prov_html += _table(
+        "Inputs read, with their rows and the dates they cover", ["Input", "Notebook", "File", "Rows", "Dates"], in_rows
+    )
     not_given = [str(k) for k in (manifest.get("inputs_not_given") or [])]
     if not_given:
-        prov_html += ("<p>Inputs the partnership did not have this period (named <code>none</code>): "
-                      + _e(", ".join(not_given)) + ". The report lists them among the gaps in knowledge.</p>")
+        prov_html += (
+            "<p>Inputs the partnership did not have this period (named <code>none</code>): "
+            + _e(", ".join(not_given))
+            + ". The report lists them among the gaps in knowledge.</p>"
+        )
     nbs = manifest.get("notebooks") or []
     nb_rows = []
     for n in nbs:
         if not isinstance(n, Mapping):
             continue
         d = n.get("duration_s")
-        nb_rows.append((str(n.get("name", "")), str(n.get("status", "")),
-                        f"{float(d):.1f}" if isinstance(d, (int, float)) else str(d or "")))
+        nb_rows.append(
+            (
+                str(n.get("name", "")),
+                str(n.get("status", "")),
+                f"{float(d):.1f}" if isinstance(d, (int, float)) else str(d or ""),
+            )
+        )
     prov_html += _table("Notebooks run", ["Notebook", "Status", "Duration (seconds)"], nb_rows)
-    prov_html += ('<p>The complete machine record (every parameter, the SHA-256 fingerprint of every input and output, '
-                  'the software versions) is in the pack\'s <a href="../manifest.json">manifest.json</a>, beside the '
-                  '<code>shareable</code> folder.</p>')
+    prov_html += (
+        "<p>The complete machine record (every parameter, the SHA-256 fingerprint of every input and output, "
+        'the software versions) is in the pack\'s <a href="../manifest.json">manifest.json</a>, beside the '
+        "<code>shareable</code> folder.</p>"
+    )
 
     run_date = _date(manifest.get("finished") or manifest.get("started"))
     return f"""<!DOCTYPE html>
@@ -282,7 +328,7 @@ def render_index(pack_dir: Path, manifest: Mapping[str, Any]) -> str:
 </section>
 <section aria-labelledby="analyses">
 <h2 id="analyses">The three analyses</h2>
-<ul>{''.join(analyses_items)}</ul>
+<ul>{"".join(analyses_items)}</ul>
 </section>
 <section aria-labelledby="tables">
 <h2 id="tables">Tables and the Excel workbook</h2>

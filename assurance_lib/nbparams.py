@@ -20,8 +20,14 @@ from typing import Any
 from .config import project_root
 from .errors import InputError, Problem
 
-__all__ = ["COMMON_PARAMETERS", "NotebookParameter", "NotebookInfo", "discover_notebooks", "read_notebook",
-           "notebook_path"]
+__all__ = [
+    "COMMON_PARAMETERS",
+    "NotebookParameter",
+    "NotebookInfo",
+    "discover_notebooks",
+    "read_notebook",
+    "notebook_path",
+]
 
 COMMON_PARAMETERS = ("params_file", "run_dir")
 """Parameters every notebook declares and the pipeline injects."""
@@ -39,8 +45,14 @@ class NotebookParameter:
 
     @property
     def types(self) -> tuple[type, ...]:
-        return {"str": (str,), "int": (int,), "float": (float, int), "bool": (bool,), "dict": (dict,),
-                "list": (list,)}.get(self.type_name, ())
+        return {
+            "str": (str,),
+            "int": (int,),
+            "float": (float, int),
+            "bool": (bool,),
+            "dict": (dict,),
+            "list": (list,),
+        }.get(self.type_name, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +76,9 @@ def _parameters_cell(path: Path) -> str:
     nb = nbformat.read(path, as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
-        raise InputError(Problem(file=str(path.name), message=f"has {len(cells)} cells tagged 'parameters'",
-                                 expected="exactly one"))
+        raise InputError(
+            Problem(file=str(path.name), message=f"has {len(cells)} cells tagged 'parameters'", expected="exactly one")
+        )
     return cells[0].source
 
 
@@ -75,7 +88,9 @@ def _parse_parameters(source: str, file: str) -> tuple[NotebookParameter, ...]:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise InputError(Problem(file=file, place=f"parameters cell, line {exc.lineno}", message="is not valid Python")) from None
+        raise InputError(
+            Problem(file=file, place=f"parameters cell, line {exc.lineno}", message="is not valid Python")
+        ) from None
     lines = source.splitlines()
     for node in tree.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -83,13 +98,26 @@ def _parse_parameters(source: str, file: str) -> tuple[NotebookParameter, ...]:
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target, value = node.targets[0].id, node.value
         else:
-            raise InputError(Problem(file=file, place=f"parameters cell, line {node.lineno}",
-                                     message="is not a simple assignment", expected="name = literal  # help"))
+            raise InputError(
+                Problem(
+                    file=file,
+                    place=f"parameters cell, line {node.lineno}",
+                    message="is not a simple assignment",
+                    expected="name = literal  # help",
+                )
+            )
         try:
             default = ast.literal_eval(value) if value is not None else None
         except ValueError:
-            raise InputError(Problem(file=file, place=f"parameters cell, line {node.lineno}", column=target,
-                                     message="is not a literal", expected="a literal value (text, number, true/false, list or dict)")) from None
+            raise InputError(
+                Problem(
+                    file=file,
+                    place=f"parameters cell, line {node.lineno}",
+                    column=target,
+                    message="is not a literal",
+                    expected="a literal value (text, number, true/false, list or dict)",
+                )
+            ) from None
         line = lines[node.lineno - 1]
         help_ = line.split("#", 1)[1].strip() if "#" in line else ""
         tname = type(default).__name__ if default is not None else "None"
@@ -107,11 +135,15 @@ def discover_notebooks(folder: Path | None = None) -> list[NotebookInfo]:
         params = _parse_parameters(_parameters_cell(p), p.name)
         missing = [c for c in COMMON_PARAMETERS if c not in {q.name for q in params}]
         if missing:
-            raise InputError(Problem(file=p.name, message=f"parameters cell lacks {', '.join(missing)}",
-                                     expected="params_file and run_dir in every notebook"))
+            raise InputError(
+                Problem(
+                    file=p.name,
+                    message=f"parameters cell lacks {', '.join(missing)}",
+                    expected="params_file and run_dir in every notebook",
+                )
+            )
         out.append(NotebookInfo(p.stem, p, params))
     return out
-
 
 
 def notebook_path(notebook: str, folder: Path | None = None) -> Path:
@@ -136,6 +168,11 @@ def read_notebook(notebook: str, folder: Path | None = None) -> NotebookInfo:
     """
     path = notebook_path(notebook, folder)
     if not path.is_file():
-        raise InputError(Problem(file=f"{notebook}.ipynb", message="is not in the notebooks folder",
-                                 expected=f"a notebook {path.name} in {path.parent.name}/"))
+        raise InputError(
+            Problem(
+                file=f"{notebook}.ipynb",
+                message="is not in the notebooks folder",
+                expected=f"a notebook {path.name} in {path.parent.name}/",
+            )
+        )
     return NotebookInfo(notebook, path, _parse_parameters(_parameters_cell(path), path.name))

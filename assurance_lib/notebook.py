@@ -16,9 +16,10 @@ with a :class:`~assurance_lib.publish.Publisher`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from . import readers, registry, run_inputs
 from .config import RunConfig, load_params, project_root, resolve_params
@@ -69,9 +70,13 @@ class Context:
         return Path(v) if v else None
 
 
-def input_identifiers(cfg: RunConfig, publisher: Publisher | None = None, *,
-                      own: tuple[str, Mapping[str, Any]] | None = None,
-                      notebooks_dir: Path | None = None) -> "disclosure.IdentifierSet":
+def input_identifiers(
+    cfg: RunConfig,
+    publisher: Publisher | None = None,
+    *,
+    own: tuple[str, Mapping[str, Any]] | None = None,
+    notebooks_dir: Path | None = None,
+) -> disclosure.IdentifierSet:
     """The identifier values of every input of the run, and its names list.
 
     Free text a notebook publishes (audit comments, report commentary) is checked against the
@@ -97,7 +102,9 @@ def input_identifiers(cfg: RunConfig, publisher: Publisher | None = None, *,
     found = run_inputs.input_identifier_values(cfg, notebooks_dir=notebooks_dir, own=own)
     if publisher is not None:
         for line in found.unread:
-            publisher.note(f"identifiers not read from {line}; free text is checked against the other inputs' identifiers")
+            publisher.note(
+                f"identifiers not read from {line}; free text is checked against the other inputs' identifiers"
+            )
     return found.identifier_set()
 
 
@@ -114,15 +121,29 @@ def _take(notebook: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
     names = [p.name for p in read_notebook(notebook).parameters]
     missing = [n for n in names if n not in namespace]
     if missing:
-        raise InputError([Problem(file=f"notebooks/{notebook}.ipynb", key=n,
-                                  message="is in the parameters cell but was not given to setup",
-                                  expected="setup(notebook, globals()) after the parameters cell has run")
-                          for n in missing])
+        raise InputError(
+            [
+                Problem(
+                    file=f"notebooks/{notebook}.ipynb",
+                    key=n,
+                    message="is in the parameters cell but was not given to setup",
+                    expected="setup(notebook, globals()) after the parameters cell has run",
+                )
+                for n in missing
+            ]
+        )
     return {n: namespace[n] for n in names}
 
 
-def setup(notebook: str, namespace: Mapping[str, Any] | None = None, /, *, params_file: str | None = None,
-          run_dir: str | None = None, **params: Any) -> Context:
+def setup(
+    notebook: str,
+    namespace: Mapping[str, Any] | None = None,
+    /,
+    *,
+    params_file: str | None = None,
+    run_dir: str | None = None,
+    **params: Any,
+) -> Context:
     """Load the run parameters and prepare the pack folder for one notebook.
 
     Parameters
@@ -163,14 +184,28 @@ def setup(notebook: str, namespace: Mapping[str, Any] | None = None, /, *, param
         if defaults is not None:
             unknown = [k for k in params if k not in defaults]
             if unknown:
-                raise InputError([Problem(file=f"notebooks/{notebook}.ipynb", key=k, value=params[k],
-                                          message="is not a parameter of this notebook",
-                                          expected="one of: " + ", ".join(d for d in defaults if d not in COMMON_PARAMETERS))
-                                  for k in unknown])
+                raise InputError(
+                    [
+                        Problem(
+                            file=f"notebooks/{notebook}.ipynb",
+                            key=k,
+                            value=params[k],
+                            message="is not a parameter of this notebook",
+                            expected="one of: " + ", ".join(d for d in defaults if d not in COMMON_PARAMETERS),
+                        )
+                        for k in unknown
+                    ]
+                )
             values = {**defaults, **{k: v for k, v in values.items() if v is not None}}
         if not values.get("params_file"):
-            raise InputError(Problem(file=f"notebooks/{notebook}.ipynb", key="params_file", message="is not given",
-                                     expected="the run's parameters file"))
+            raise InputError(
+                Problem(
+                    file=f"notebooks/{notebook}.ipynb",
+                    key="params_file",
+                    message="is not given",
+                    expected="the run's parameters file",
+                )
+            )
     own = {k: v for k, v in values.items() if k not in COMMON_PARAMETERS}
     root = project_root()
     cfg = load_params(values["params_file"], root=root, check_files=False)
@@ -180,7 +215,11 @@ def setup(notebook: str, namespace: Mapping[str, Any] | None = None, /, *, param
     resolved = resolve_params(own, root)
     analysis = registry.by_notebook(notebook)
     id_cols = tuple(sorted({c for con in readers.contracts(notebook) for c in con.identifier_columns}))
-    pub = Publisher(run_dir=rd, config=cfg, analysis=analysis.name if analysis else notebook.split("_", 1)[-1],
-                    identifier_columns=id_cols)
+    pub = Publisher(
+        run_dir=rd,
+        config=cfg,
+        analysis=analysis.name if analysis else notebook.split("_", 1)[-1],
+        identifier_columns=id_cols,
+    )
     pub.use_identifiers(lambda: input_identifiers(cfg, pub, own=(notebook, resolved)))
     return Context(notebook=notebook, config=cfg, run_dir=rd, params=resolved, publish=pub, analysis=analysis)

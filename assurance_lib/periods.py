@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -94,8 +95,9 @@ def _under(path: Path, folder: Path) -> bool:
         return False
 
 
-def real_period_problems(cfg: RunConfig, notebooks: Iterable[Any], contracts: Iterable[Any],
-                         values_of: Mapping[str, Mapping[str, Any]]) -> list[Problem]:
+def real_period_problems(
+    cfg: RunConfig, notebooks: Iterable[Any], contracts: Iterable[Any], values_of: Mapping[str, Mapping[str, Any]]
+) -> list[Problem]:
     """What a real partnership's parameters file must not do (see the module docstring).
 
     Parameters
@@ -115,8 +117,14 @@ def real_period_problems(cfg: RunConfig, notebooks: Iterable[Any], contracts: It
     for n, line in enumerate(text.splitlines(), 1):
         comment = line.partition("#")[2].strip()
         if comment.startswith(TODO_MARK):
-            out.append(Problem(file=shown, place=f"line {n}", message=f"is marked {comment}",
-                               expected="the value checked and the TODO comment removed"))
+            out.append(
+                Problem(
+                    file=shown,
+                    place=f"line {n}",
+                    message=f"is marked {comment}",
+                    expected="the value checked and the TODO comment removed",
+                )
+            )
     by_nb: dict[str, set[str]] = {}
     for c in contracts:
         by_nb.setdefault(c.notebook, set()).add(c.parameter)
@@ -125,9 +133,15 @@ def real_period_problems(cfg: RunConfig, notebooks: Iterable[Any], contracts: It
             for nb, values in values_of.items():
                 for k, v in values.items():
                     if _is_path_key(k) and isinstance(v, str) and v and _under(cfg.root / v, local):
-                        out.append(Problem(file=shown, key="partnership_id", message="is missing",
-                                           expected=f"a partnership_id for a real partnership (notebooks.{nb}.{k} reads "
-                                                    f"{v}); without one the file is taken as the synthetic partnership's"))
+                        out.append(
+                            Problem(
+                                file=shown,
+                                key="partnership_id",
+                                message="is missing",
+                                expected=f"a partnership_id for a real partnership (notebooks.{nb}.{k} reads "
+                                f"{v}); without one the file is taken as the synthetic partnership's",
+                            )
+                        )
                         return out
         return out
     for nb in notebooks:
@@ -135,22 +149,45 @@ def real_period_problems(cfg: RunConfig, notebooks: Iterable[Any], contracts: It
         defaults = nb.defaults()
         # every input contract's parameter (but shared configuration such as a framework in data/frameworks/,
         # whose default is not data) and every path parameter whose default is the synthetic data
-        needed = {k for k in by_nb.get(nb.name, set()) if not (isinstance(defaults.get(k), str) and defaults[k]
-                                                               and not _under(cfg.root / defaults[k], synthetic))}
-        needed |= {k for k, v in defaults.items() if _is_path_key(k) and isinstance(v, str) and v
-                   and _under(cfg.root / v, synthetic)}
+        needed = {
+            k
+            for k in by_nb.get(nb.name, set())
+            if not (isinstance(defaults.get(k), str) and defaults[k] and not _under(cfg.root / defaults[k], synthetic))
+        }
+        needed |= {
+            k
+            for k, v in defaults.items()
+            if _is_path_key(k) and isinstance(v, str) and v and _under(cfg.root / v, synthetic)
+        }
         for k in sorted(needed - given):
-            out.append(Problem(file=shown, key=f"notebooks.{nb.name}.{k}", message="is not named",
-                               expected=f"the path of this input for {cfg.partnership}, or '{NOT_GIVEN}' when you "
-                                        "do not have it this period (a real period never falls back to the synthetic data)"))
+            out.append(
+                Problem(
+                    file=shown,
+                    key=f"notebooks.{nb.name}.{k}",
+                    message="is not named",
+                    expected=f"the path of this input for {cfg.partnership}, or '{NOT_GIVEN}' when you "
+                    "do not have it this period (a real period never falls back to the synthetic data)",
+                )
+            )
         for k, v in sorted(values_of.get(nb.name, {}).items()):
             if k in given and _is_path_key(k) and isinstance(v, str) and v and _under(cfg.root / v, synthetic):
-                out.append(Problem(file=shown, key=f"notebooks.{nb.name}.{k}", value=v,
-                                   expected=f"an extract of {cfg.partnership} (in {LOCAL_DIR}/), not the bundled "
-                                            "synthetic data"))
+                out.append(
+                    Problem(
+                        file=shown,
+                        key=f"notebooks.{nb.name}.{k}",
+                        value=v,
+                        expected=f"an extract of {cfg.partnership} (in {LOCAL_DIR}/), not the bundled synthetic data",
+                    )
+                )
     if cfg.identifier_names_file and _under(cfg.identifier_names_file, synthetic):
-        out.append(Problem(file=shown, key="identifier_names_file", value=str(cfg.identifier_names_file.name),
-                           expected="the partnership's own names list, not the synthetic one"))
+        out.append(
+            Problem(
+                file=shown,
+                key="identifier_names_file",
+                value=str(cfg.identifier_names_file.name),
+                expected="the partnership's own names list, not the synthetic one",
+            )
+        )
     return out
 
 
@@ -207,15 +244,22 @@ def currency(cfg: RunConfig, inputs: Iterable[Mapping[str, Any]]) -> tuple[list[
             continue
         last_d = dt.date.fromisoformat(str(last))
         if spec.kind == "extract" and last_d < floor:
-            problems.append(Problem(
-                file=str(i.get("path")), column=", ".join(spec.columns), value=last_d.isoformat(),
-                message=f"ends on {last_d:%d %B %Y}, before the period {cfg.period.label} ends on {end:%d %B %Y}",
-                expected=f"an extract reaching the period end (within currency_tolerance_days = "
-                         f"{cfg.currency_tolerance_days}, i.e. on or after {floor:%d %B %Y}): export it again after the period end"))
+            problems.append(
+                Problem(
+                    file=str(i.get("path")),
+                    column=", ".join(spec.columns),
+                    value=last_d.isoformat(),
+                    message=f"ends on {last_d:%d %B %Y}, before the period {cfg.period.label} ends on {end:%d %B %Y}",
+                    expected=f"an extract reaching the period end (within currency_tolerance_days = "
+                    f"{cfg.currency_tolerance_days}, i.e. on or after {floor:%d %B %Y}): export it again after the period end",
+                )
+            )
         elif spec.kind == "as_at" and last_d < end:
-            notes.append(f"The {str(i.get('contract')).replace('_', ' ')} ({i.get('notebook')}) is as at "
-                         f"{last_d:%d %B %Y}, its latest entry, before the period end ({end:%d %B %Y}): actions shown as "
-                         "overdue or open may since have moved on. Fill it by exporting the log at the period end.")
+            notes.append(
+                f"The {str(i.get('contract')).replace('_', ' ')} ({i.get('notebook')}) is as at "
+                f"{last_d:%d %B %Y}, its latest entry, before the period end ({end:%d %B %Y}): actions shown as "
+                "overdue or open may since have moved on. Fill it by exporting the log at the period end."
+            )
     return problems, notes
 
 
@@ -224,7 +268,9 @@ _COMPARED_SETTINGS = ("disclosure",)
 """Settings that must be equal for two packs' numbers to be compared."""
 
 
-def comparability(current: Mapping[str, Any], previous: Mapping[str, Any], *, period: Period) -> tuple[bool, str, list[str]]:
+def comparability(
+    current: Mapping[str, Any], previous: Mapping[str, Any], *, period: Period
+) -> tuple[bool, str, list[str]]:
     """Whether the previous pack (its ``manifest.json``) may be compared with this period's run.
 
     Parameters
@@ -256,7 +302,11 @@ def comparability(current: Mapping[str, Any], previous: Mapping[str, Any], *, pe
     prev_id = str(previous.get("partnership_id") or prev_params.get("partnership_id") or "")
     cur_id = str(current.get("partnership_id") or SYNTHETIC_ID)
     if not prev_id:
-        return False, "the previous pack does not record which partnership it is of (it was made by an older version)", []
+        return (
+            False,
+            "the previous pack does not record which partnership it is of (it was made by an older version)",
+            [],
+        )
     if prev_id != cur_id:
         return False, f"the previous pack is of another partnership ({prev_id}, this one is {cur_id})", []
     want = period.previous().label
@@ -265,14 +315,29 @@ def comparability(current: Mapping[str, Any], previous: Mapping[str, Any], *, pe
     for key in _COMPARED_SETTINGS:
         a, b = prev_params.get(key), (current.get("parameters") or {}).get(key)
         if a != b:
-            diff = ", ".join(f"{k} {a.get(k)!r} then, {b.get(k)!r} now" for k in sorted(set(a or {}) | set(b or {}))
-                             if (a or {}).get(k) != (b or {}).get(k)) if isinstance(a, dict) and isinstance(b, dict) else ""
-            return False, (f"the {key} settings changed between the two periods ({diff}), so the published numbers "
-                           "are not on the same footing"), []
+            diff = (
+                ", ".join(
+                    f"{k} {a.get(k)!r} then, {b.get(k)!r} now"
+                    for k in sorted(set(a or {}) | set(b or {}))
+                    if (a or {}).get(k) != (b or {}).get(k)
+                )
+                if isinstance(a, dict) and isinstance(b, dict)
+                else ""
+            )
+            return (
+                False,
+                (
+                    f"the {key} settings changed between the two periods ({diff}), so the published numbers "
+                    "are not on the same footing"
+                ),
+                [],
+            )
     changes: list[str] = []
     if previous.get("version") and current.get("version") and previous.get("version") != current.get("version"):
-        changes.append(f"The workbench version changed from {previous['version']} to {current['version']} "
-                       "(see CHANGELOG.md for changes of method).")
+        changes.append(
+            f"The workbench version changed from {previous['version']} to {current['version']} "
+            "(see CHANGELOG.md for changes of method)."
+        )
     prev_values = previous.get("notebook_values") or {}
     for nb, values in sorted((current.get("notebook_values") or {}).items()):
         before = prev_values.get(nb)
@@ -282,8 +347,10 @@ def comparability(current: Mapping[str, Any], previous: Mapping[str, Any], *, pe
             if _is_path_key(k) or k.endswith("_dir") or k in ("params_file", "run_dir"):
                 continue
             if values.get(k) != before.get(k):
-                changes.append(f"{nb}: the setting {k} was {_show(before.get(k))} in {want} and is "
-                               f"{_show(values.get(k))} now, so a movement in the measures it shapes may come from the setting.")
+                changes.append(
+                    f"{nb}: the setting {k} was {_show(before.get(k))} in {want} and is "
+                    f"{_show(values.get(k))} now, so a movement in the measures it shapes may come from the setting."
+                )
     return True, "", changes
 
 
@@ -337,13 +404,22 @@ def next_period_text(text: str) -> tuple[str, Period, list[str]]:
         moved = _QUARTER_TOKEN.sub(move, code)
         km = re.match(r"^\s*([A-Za-z0-9_]+):\s*(.*?)\s*$", code)
         key, value = (km.group(1), km.group(2).strip("'\"")) if km else ("", "")
-        if (moved == code and key.endswith(("_path", "_file")) and value and value.lower() != NOT_GIVEN
-                and re.search(r"(19|20)\d\d|Q[1-4]|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", value, re.I)):
-            comment = f" {TODO_MARK}: check this file is the one for {new.label}" + (f" ({comment.strip()})" if comment.strip() else "")
+        if (
+            moved == code
+            and key.endswith(("_path", "_file"))
+            and value
+            and value.lower() != NOT_GIVEN
+            and re.search(r"(19|20)\d\d|Q[1-4]|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", value, re.I)
+        ):
+            comment = f" {TODO_MARK}: check this file is the one for {new.label}" + (
+                f" ({comment.strip()})" if comment.strip() else ""
+            )
             sep = "#"
             todo.append(f"{key}: {value}")
         if key == "cycle" and new.quarter == 1 and old.quarter == 4:
-            moved = re.sub(r"(\d{4})-(\d{2})", lambda c: f"{int(c.group(1)) + 1}-{(int(c.group(2)) + 1) % 100:02d}", moved)
+            moved = re.sub(
+                r"(\d{4})-(\d{2})", lambda c: f"{int(c.group(1)) + 1}-{(int(c.group(2)) + 1) % 100:02d}", moved
+            )
             comment = f" {TODO_MARK}: a new financial year: check the Section 11 cycle"
             sep = "#"
             todo.append(f"{key}: moved to the new financial year")

@@ -40,13 +40,18 @@ def provenance_table(ctx: Any) -> pd.DataFrame:
     ``manifest.json`` (which also holds every package version, the git commit and the outputs).
     An empty input path is an input not given (``(none)``).
     """
-    from .readers import display_path
 
     rows: list[dict[str, str]] = [
         {"item": "Partnership", "value": ctx.config.partnership},
-        {"item": "Period", "value": f"{ctx.config.period.label} ({ctx.config.period.start:%d %B %Y} to {ctx.config.period.end:%d %B %Y})"},
+        {
+            "item": "Period",
+            "value": f"{ctx.config.period.label} ({ctx.config.period.start:%d %B %Y} to {ctx.config.period.end:%d %B %Y})",
+        },
         {"item": "Notebook", "value": f"{ctx.notebook}.ipynb"},
-        {"item": "Parameters file", "value": f"{_shown(ctx.config.params_file)} (sha256 {sha256_file(ctx.config.params_file)})"},
+        {
+            "item": "Parameters file",
+            "value": f"{_shown(ctx.config.params_file)} (sha256 {sha256_file(ctx.config.params_file)})",
+        },
         {"item": "assurance_lib version", "value": __version__},
         {"item": "Python", "value": f"{platform.python_version()} ({sys.platform})"},
         {"item": "pandas", "value": pd.__version__},
@@ -65,6 +70,10 @@ def provenance(ctx: Any) -> Any:
     """The "Provenance" table for display (see :func:`provenance_table`), captioned, in full."""
     from .display import styled
 
-    return styled(provenance_table(ctx), f"Provenance of {ctx.notebook}: inputs, parameters and versions "
-                                        "(every file and package version is also in the pack's manifest.json)",
-                  labels={"item": "Item", "value": "Value"}, uid="provenance")
+    return styled(
+        provenance_table(ctx),
+        f"Provenance of {ctx.notebook}: inputs, parameters and versions "
+        "(every file and package version is also in the pack's manifest.json)",
+        labels={"item": "Item", "value": "Value"},
+        uid="provenance",
+    )

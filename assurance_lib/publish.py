@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -42,11 +43,30 @@ __all__ = ["Publisher", "IDENTIFIER_COLUMN_NAMES", "SHAREABLE", "INTERNAL"]
 SHAREABLE = "shareable"
 INTERNAL = "internal"
 
-IDENTIFIER_COLUMN_NAMES = frozenset({
-    "child_id", "person_id", "case_id", "case_ref", "case_reference", "nhs_number", "upn",
-    "date_of_birth", "dob", "name", "first_name", "surname", "last_name", "full_name",
-    "postcode", "address", "email", "phone", "telephone", "respondent_id",
-})
+IDENTIFIER_COLUMN_NAMES = frozenset(
+    {
+        "child_id",
+        "person_id",
+        "case_id",
+        "case_ref",
+        "case_reference",
+        "nhs_number",
+        "upn",
+        "date_of_birth",
+        "dob",
+        "name",
+        "first_name",
+        "surname",
+        "last_name",
+        "full_name",
+        "postcode",
+        "address",
+        "email",
+        "phone",
+        "telephone",
+        "respondent_id",
+    }
+)
 """Column names that always mean an identifier; a table holding one is never written."""
 
 
@@ -161,8 +181,11 @@ class Publisher:
         children = [(df, spec) for df, spec in items if spec.rule == "children-counts"]
         protected: dict[str, pd.DataFrame] = {}
         if children:
-            earlier = [(d, s) for d, s in self.published_tables(rule="children-counts")
-                       if s.name not in {sp.name for _, sp in children}]
+            earlier = [
+                (d, s)
+                for d, s in self.published_tables(rule="children-counts")
+                if s.name not in {sp.name for _, sp in children}
+            ]
             result = disclosure.protect(children, self.config.disclosure, published=earlier)
             for (_, spec), frame in zip(children, result.frames):
                 protected[spec.name] = frame
@@ -222,7 +245,9 @@ class Publisher:
         df["analysis"] = self.analysis
         bad = ~df["severity"].isin(SEVERITIES)
         if bad.any():
-            raise ValueError(f"flags for {self.analysis}: severity {df.loc[bad, 'severity'].iloc[0]!r} is not one of {', '.join(SEVERITIES)}")
+            raise ValueError(
+                f"flags for {self.analysis}: severity {df.loc[bad, 'severity'].iloc[0]!r} is not one of {', '.join(SEVERITIES)}"
+            )
         if df["statement"].isna().any() or (df["statement"].astype(str).str.strip() == "").any():
             raise ValueError(f"flags for {self.analysis}: every flag needs a statement")
         order = {s: i for i, s in enumerate(SEVERITIES)}
@@ -230,8 +255,12 @@ class Publisher:
         extra = [c for c in df.columns if c not in FLAG_COLUMNS]
         df = neutralise_frame(df[list(FLAG_COLUMNS) + extra])
         spec = TableSpec(
-            name=f"flags_{self.analysis}", title=f"Flags raised by the {self.analysis} analysis",
-            unit=unit, rule="organisations" if unit == "agencies" else ("small-sample" if unit in ("cases", "actions") else "children-counts"),
+            name=f"flags_{self.analysis}",
+            title=f"Flags raised by the {self.analysis} analysis",
+            unit=unit,
+            rule="organisations"
+            if unit == "agencies"
+            else ("small-sample" if unit in ("cases", "actions") else "children-counts"),
             source=source or f"{self.analysis} analysis of this pack's published tables",
             notes="Each flag cites its evidence table and key; values are taken from published (protected) tables.",
         )
@@ -290,7 +319,7 @@ class Publisher:
             os.replace(tmp, doc)
         return path
 
-    def use_identifiers(self, ids: "disclosure.IdentifierSet | Callable[[], disclosure.IdentifierSet]") -> None:
+    def use_identifiers(self, ids: disclosure.IdentifierSet | Callable[[], disclosure.IdentifierSet]) -> None:
         """Set the identifier values free text is checked against.
 
         Parameters
@@ -307,7 +336,7 @@ class Publisher:
             self._identifier_loader = None
             self._identifiers = ids
 
-    def identifiers(self) -> "disclosure.IdentifierSet":
+    def identifiers(self) -> disclosure.IdentifierSet:
         """The identifier values of this run's inputs and its names list (set by the notebook context)."""
         loader = getattr(self, "_identifier_loader", None)
         if getattr(self, "_identifiers", None) is None and loader is not None:

@@ -23,9 +23,10 @@ a pandera schema's failures into problems.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,9 +62,11 @@ FILE_COLUMNS_ATTR = "file_columns"
 """Key of ``DataFrame.attrs`` where :func:`read_table` (given ``columns``) lists every column the
 file has, read or not; :func:`require_columns` names them in its messages."""
 
-MISSING_COLUMN_HINT = ("Column names are matched ignoring case and surrounding spaces; if your extract calls this "
-                       "column something else, rename it in the file or, for an input with a column_map parameter, "
-                       "map it there (see docs/preparing-extracts.md)")
+MISSING_COLUMN_HINT = (
+    "Column names are matched ignoring case and surrounding spaces; if your extract calls this "
+    "column something else, rename it in the file or, for an input with a column_map parameter, "
+    "map it there (see docs/preparing-extracts.md)"
+)
 """Added to every message about a missing column."""
 
 ReadFn = Callable[[Path, Mapping[str, Any]], pd.DataFrame]
@@ -178,8 +181,14 @@ def display_path(path: Path | str) -> str:
         return str(p)
 
 
-def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: bool = False,
-               categories: Iterable[str] = (), columns: Iterable[str] | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path | str,
+    *,
+    sheet: str | int | None = None,
+    all_sheets: bool = False,
+    categories: Iterable[str] = (),
+    columns: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """Read a CSV, Excel or parquet file with every column as text.
 
     Values are stripped of surrounding spaces and empty cells become ``<NA>``. A ``_row``
@@ -224,16 +233,22 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
         if suffix in (".csv", ".txt"):
             usecols = None
             if wanted is not None:
-                file_columns = [str(c).strip() for c in
-                                pd.read_csv(p, dtype=str, nrows=0, encoding="utf-8-sig").columns]
+                file_columns = [
+                    str(c).strip() for c in pd.read_csv(p, dtype=str, nrows=0, encoding="utf-8-sig").columns
+                ]
                 folded = {w.casefold() for w in wanted}
                 usecols = lambda c: str(c).strip().casefold() in folded  # noqa: E731 - pandas takes a callable
-            df = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
-                             usecols=usecols)
+            df = pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig", usecols=usecols)
             df.insert(0, ROW_COLUMN, range(2, len(df) + 2))
         elif suffix in (".xlsx", ".xlsm"):
-            frames = pd.read_excel(p, sheet_name=None if all_sheets else (sheet if sheet is not None else 0),
-                                   dtype=str, keep_default_na=False, na_values=[""], engine="openpyxl")
+            frames = pd.read_excel(
+                p,
+                sheet_name=None if all_sheets else (sheet if sheet is not None else 0),
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                engine="openpyxl",
+            )
             if not isinstance(frames, dict):
                 frames = {sheet if sheet is not None else _first_sheet(p): frames}
             parts = []
@@ -264,12 +279,20 @@ def read_table(path: Path | str, *, sheet: str | int | None = None, all_sheets: 
 
         raise InputError(not_utf8_problem(p, shown) or Problem(file=shown, message="is not UTF-8 text")) from None
     except Exception as exc:  # parser errors: name the file, not the data
-        raise InputError(Problem(file=shown, message=f"could not be read ({type(exc).__name__}: {_short(exc)})")) from None
+        raise InputError(
+            Problem(file=shown, message=f"could not be read ({type(exc).__name__}: {_short(exc)})")
+        ) from None
     df.columns = canonical_columns(df.columns, wanted)
     if wanted is not None:
-        if file_columns is None:          # Excel: every column was read; keep the wanted ones
+        if file_columns is None:  # Excel: every column was read; keep the wanted ones
             file_columns = [c for c in df.columns if c not in (ROW_COLUMN, SHEET_COLUMN)]
-            df = df[[c for c in df.columns if c in (ROW_COLUMN, SHEET_COLUMN) or c.casefold() in {w.casefold() for w in wanted}]]
+            df = df[
+                [
+                    c
+                    for c in df.columns
+                    if c in (ROW_COLUMN, SHEET_COLUMN) or c.casefold() in {w.casefold() for w in wanted}
+                ]
+            ]
         df.attrs[FILE_COLUMNS_ATTR] = file_columns
     for c in df.columns:
         if c == ROW_COLUMN:
@@ -310,7 +333,7 @@ def canonical_columns(names: Iterable[Any], wanted: Iterable[str] | None = None)
             out.append(c.lower())
         else:
             out.append(c)
-    if len(set(out)) != len(out):   # two columns differing only by case: keep the file's names
+    if len(set(out)) != len(out):  # two columns differing only by case: keep the file's names
         return stripped
     return out
 
@@ -355,7 +378,7 @@ def _strip_categories(s: pd.Series) -> pd.Series:
     original = pd.Series(s.cat.categories).astype("string")
     cats = original.str.strip().replace("", pd.NA)
     if cats.notna().all() and (cats == original).all() and original.is_unique and s.cat.categories.dtype == "str":
-        return s                 # nothing to strip: the column as read
+        return s  # nothing to strip: the column as read
     inverse, uniques = pd.factorize(cats, use_na_sentinel=True)
     codes = s.cat.codes.to_numpy()
     new_codes = np.append(np.asarray(inverse, dtype=np.int64), -1)[codes]
@@ -398,13 +421,28 @@ def require_columns(df: pd.DataFrame, required: Iterable[str], file: str) -> lis
     missing = [c for c in required if c not in df.columns]
     if not missing:
         return []
-    return [Problem(file=file, column=c, message="is missing",
-                    expected=f"a column named '{c}' (the file has: {', '.join(have) or 'no columns'}). {MISSING_COLUMN_HINT}")
-            for c in missing]
+    return [
+        Problem(
+            file=file,
+            column=c,
+            message="is missing",
+            expected=f"a column named '{c}' (the file has: {', '.join(have) or 'no columns'}). {MISSING_COLUMN_HINT}",
+        )
+        for c in missing
+    ]
 
 
-def row_problems(df: pd.DataFrame, mask: pd.Series, file: str, column: str, expected: str,
-                 *, message: str = "", show_value: bool = True, limit: int = 50) -> list[Problem]:
+def row_problems(
+    df: pd.DataFrame,
+    mask: pd.Series,
+    file: str,
+    column: str,
+    expected: str,
+    *,
+    message: str = "",
+    show_value: bool = True,
+    limit: int = 50,
+) -> list[Problem]:
     """One problem per row where ``mask`` is true (at most ``limit``, then a count).
 
     Set ``show_value=False`` for columns holding identifiers: the message then names the row
@@ -415,16 +453,31 @@ def row_problems(df: pd.DataFrame, mask: pd.Series, file: str, column: str, expe
     for i in idx[:limit]:
         v = df.at[i, column] if (show_value and column in df.columns) else None
         v = None if (v is None or (not isinstance(v, str) and pd.isna(v))) else v
-        out.append(Problem(file=file, place=_place(df, i), column=column,
-                           value=v if show_value else None,
-                           message=message or ("" if v is not None else ("is empty" if show_value else "is not valid (value not shown: an identifier)")),
-                           expected=expected))
+        out.append(
+            Problem(
+                file=file,
+                place=_place(df, i),
+                column=column,
+                value=v if show_value else None,
+                message=message
+                or (
+                    ""
+                    if v is not None
+                    else ("is empty" if show_value else "is not valid (value not shown: an identifier)")
+                ),
+                expected=expected,
+            )
+        )
     if len(idx) > limit:
-        out.append(Problem(file=file, column=column, message=f"and {len(idx) - limit} more rows like these", expected=expected))
+        out.append(
+            Problem(file=file, column=column, message=f"and {len(idx) - limit} more rows like these", expected=expected)
+        )
     return out
 
 
-def schema_problems(df: pd.DataFrame, schema: Any, file: str, *, hide_values: Sequence[str] = ()) -> tuple[pd.DataFrame | None, list[Problem]]:
+def schema_problems(
+    df: pd.DataFrame, schema: Any, file: str, *, hide_values: Sequence[str] = ()
+) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Validate ``df`` against a pandera ``DataFrameSchema`` lazily and translate every failure.
 
     Parameters
@@ -465,24 +518,31 @@ def schema_problems(df: pd.DataFrame, schema: Any, file: str, *, hide_values: Se
                 problems.extend(require_columns(df, [str(case)], file))
                 continue
             expected = _explain_check(check)
-            problems.append(Problem(file=file, place=place, column=col or "", value=value,
-                                    message="" if value is not None else ("is empty" if not hidden else "is not valid"),
-                                    expected=expected))
+            problems.append(
+                Problem(
+                    file=file,
+                    place=place,
+                    column=col or "",
+                    value=value,
+                    message="" if value is not None else ("is empty" if not hidden else "is not valid"),
+                    expected=expected,
+                )
+            )
         return None, problems
 
 
 def _explain_check(check: str) -> str:
     if check.startswith("isin("):
-        inner = check[len("isin("):-1]
+        inner = check[len("isin(") : -1]
         return f"one of: {inner.strip('[]{}')}"
     if check.startswith("coerce_dtype("):
-        return f"a value of type {check[len('coerce_dtype('):-1].strip(chr(39))}"
+        return f"a value of type {check[len('coerce_dtype(') : -1].strip(chr(39))}"
     if check == "not_nullable":
         return "a value (the column may not be empty)"
     if check.startswith("field_uniqueness") or check == "unique":
         return "unique values"
     if check.startswith("str_matches("):
-        return f"text matching {check[len('str_matches('):-1]}"
+        return f"text matching {check[len('str_matches(') : -1]}"
     if check.startswith("in_range(") or check.startswith("greater_than") or check.startswith("less_than"):
         return f"a value {check}"
     return check
@@ -495,7 +555,11 @@ def duplicate_problems(df: pd.DataFrame, keys: Sequence[str], file: str, *, hide
         return []
     dup = df.duplicated(subset=list(keys), keep="first")
     out = []
-    first = df.drop_duplicates(subset=list(keys), keep="first").set_index(list(keys))[ROW_COLUMN] if ROW_COLUMN in df.columns else None
+    first = (
+        df.drop_duplicates(subset=list(keys), keep="first").set_index(list(keys))[ROW_COLUMN]
+        if ROW_COLUMN in df.columns
+        else None
+    )
     for i in df.index[dup][:50]:
         key = tuple(df.loc[i, list(keys)])
         shown = ", ".join(f"{k}={'[hidden]' if k in hide else v}" for k, v in zip(keys, key))
@@ -508,7 +572,9 @@ def duplicate_problems(df: pd.DataFrame, keys: Sequence[str], file: str, *, hide
         out.append(Problem(file=file, place=_place(df, i), message=msg, expected=f"one row per {', '.join(keys)}"))
     n = int(dup.sum())
     if n > 50:
-        out.append(Problem(file=file, message=f"and {n - 50} more duplicate rows", expected=f"one row per {', '.join(keys)}"))
+        out.append(
+            Problem(file=file, message=f"and {n - 50} more duplicate rows", expected=f"one row per {', '.join(keys)}")
+        )
     return out
 
 

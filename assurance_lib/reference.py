@@ -30,10 +30,31 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "Stage", "STAGES", "STAGE_CODES", "FLOW_EVENTS", "STOCK_STAGES", "stage", "DEFAULT_FEEDERS",
-    "Ethnicity", "ETHNICITY", "ETHNICITY_CODES", "MAJOR_GROUPS", "NO_POPULATION_CODES", "major_group",
-    "AGE_BANDS", "age_band", "age_in_years", "SEXES", "DISABILITY", "UASC", "reference_dir", "load_crosswalk",
-    "load_benchmarks", "load_neighbours", "BENCHMARK_SOURCE", "POPULATION_SOURCE",
+    "Stage",
+    "STAGES",
+    "STAGE_CODES",
+    "FLOW_EVENTS",
+    "STOCK_STAGES",
+    "stage",
+    "DEFAULT_FEEDERS",
+    "Ethnicity",
+    "ETHNICITY",
+    "ETHNICITY_CODES",
+    "MAJOR_GROUPS",
+    "NO_POPULATION_CODES",
+    "major_group",
+    "AGE_BANDS",
+    "age_band",
+    "age_in_years",
+    "SEXES",
+    "DISABILITY",
+    "UASC",
+    "reference_dir",
+    "load_crosswalk",
+    "load_benchmarks",
+    "load_neighbours",
+    "BENCHMARK_SOURCE",
+    "POPULATION_SOURCE",
 ]
 
 
@@ -65,19 +86,56 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage(code="contact", label="Contacts", kind="flow", event="contact", phrase="to be the subject of a contact"),
-    Stage(code="referral", label="Referrals", kind="flow", event="referral", phrase="to be referred to children's social care"),
+    Stage(
+        code="referral",
+        label="Referrals",
+        kind="flow",
+        event="referral",
+        phrase="to be referred to children's social care",
+    ),
     Stage(code="assessment", label="Assessments", kind="flow", event="assessment", phrase="to be assessed"),
-    Stage(code="s47", label="Section 47 enquiries", kind="flow", event="s47", phrase="to be the subject of a section 47 enquiry"),
-    Stage(code="icpc", label="Initial child protection conferences", kind="flow", event="icpc",
-          phrase="to be the subject of an initial child protection conference"),
-    Stage(code="cpp_start", label="Child protection plan starts", kind="flow", event="cpp_start",
-          phrase="to start a child protection plan"),
-    Stage(code="cla_start", label="Starts to be looked after", kind="flow", event="cla_start",
-          phrase="to start to be looked after"),
-    Stage(code="cpp_at_end", label="On a child protection plan at the period end", kind="stock", event="cpp_start",
-          phrase="to be on a child protection plan at the period end"),
-    Stage(code="cla_at_end", label="Looked after at the period end", kind="stock", event="cla_start",
-          phrase="to be looked after at the period end"),
+    Stage(
+        code="s47",
+        label="Section 47 enquiries",
+        kind="flow",
+        event="s47",
+        phrase="to be the subject of a section 47 enquiry",
+    ),
+    Stage(
+        code="icpc",
+        label="Initial child protection conferences",
+        kind="flow",
+        event="icpc",
+        phrase="to be the subject of an initial child protection conference",
+    ),
+    Stage(
+        code="cpp_start",
+        label="Child protection plan starts",
+        kind="flow",
+        event="cpp_start",
+        phrase="to start a child protection plan",
+    ),
+    Stage(
+        code="cla_start",
+        label="Starts to be looked after",
+        kind="flow",
+        event="cla_start",
+        phrase="to start to be looked after",
+    ),
+    Stage(
+        code="cpp_at_end",
+        label="On a child protection plan at the period end",
+        kind="stock",
+        event="cpp_start",
+        phrase="to be on a child protection plan at the period end",
+    ),
+    Stage(
+        code="cla_at_end",
+        label="Looked after at the period end",
+        kind="stock",
+        event="cla_start",
+        phrase="to be looked after at the period end",
+    ),
 )
 """The journey in order: seven flows, then two stocks."""
 
@@ -174,7 +232,7 @@ AGE_BANDS: tuple[str, ...] = ("unborn", "under 1", "1 to 4", "5 to 9", "10 to 15
 _AGE_EDGES = np.array([0, 1, 5, 10, 16, 18])
 
 
-def age_band(age_years: "np.ndarray | pd.Series", unborn: "np.ndarray | pd.Series | None" = None) -> pd.Series:
+def age_band(age_years: np.ndarray | pd.Series, unborn: np.ndarray | pd.Series | None = None) -> pd.Series:
     """Age band of whole years of age (0-17); ``unborn`` marks events before birth.
 
     Ages outside 0-17 give ``<NA>``.
@@ -212,9 +270,11 @@ SEXES: tuple[str, ...] = ("female", "male", "unknown")
 DISABILITY: tuple[str, ...] = ("yes", "no", "unknown")
 UASC: tuple[str, ...] = ("yes", "no")
 
-BENCHMARK_SOURCE = ("Department for Education, Children in need and Children looked after in England statistics "
-                    "(reporting years to 31 March); ONS mid-year population estimates of children aged 0 to 17 "
-                    "(year before the reporting year)")
+BENCHMARK_SOURCE = (
+    "Department for Education, Children in need and Children looked after in England statistics "
+    "(reporting years to 31 March); ONS mid-year population estimates of children aged 0 to 17 "
+    "(year before the reporting year)"
+)
 POPULATION_SOURCE = "ONS mid-year population estimates, children aged 0 to 17"
 
 
@@ -246,20 +306,48 @@ _LA_CODE = re.compile(r"^E\d{8}$")
 
 # stage -> (file, filter (column, value) or None, count column, unit note)
 _BENCH_FILES: dict[str, tuple[str, tuple[str, str] | None, str, str]] = {
-    "referral": ("c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv", None, "referral_child_count",
-                 "children referred in the year"),
-    "s47": ("c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv", None, "Section47_child",
-            "children subject to a section 47 enquiry in the year"),
-    "icpc": ("c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv", None, "ICPC_child",
-             "children subject to an initial child protection conference in the year"),
-    "cpp_start": ("d3_cpps_subsequent_plan_2013_to_2025.csv", None, "CPP_start",
-                  "child protection plans started in the year (plans; a child rarely starts two in a year)"),
-    "cla_start": ("cla_number_and_rate_per_10k_children.csv", ("population_type", "Children starting to be looked after each year"),
-                  "children_count", "children starting to be looked after in the year"),
-    "cpp_at_end": ("d5_cpps_at31march_by_duration_2013_to_2025.csv", None, "CPP_At31",
-                   "children on a child protection plan at 31 March"),
-    "cla_at_end": ("cla_number_and_rate_per_10k_children.csv", ("population_type", "Children looked after on 31 March each year"),
-                   "children_count", "children looked after at 31 March"),
+    "referral": (
+        "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+        None,
+        "referral_child_count",
+        "children referred in the year",
+    ),
+    "s47": (
+        "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
+        None,
+        "Section47_child",
+        "children subject to a section 47 enquiry in the year",
+    ),
+    "icpc": (
+        "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
+        None,
+        "ICPC_child",
+        "children subject to an initial child protection conference in the year",
+    ),
+    "cpp_start": (
+        "d3_cpps_subsequent_plan_2013_to_2025.csv",
+        None,
+        "CPP_start",
+        "child protection plans started in the year (plans; a child rarely starts two in a year)",
+    ),
+    "cla_start": (
+        "cla_number_and_rate_per_10k_children.csv",
+        ("population_type", "Children starting to be looked after each year"),
+        "children_count",
+        "children starting to be looked after in the year",
+    ),
+    "cpp_at_end": (
+        "d5_cpps_at31march_by_duration_2013_to_2025.csv",
+        None,
+        "CPP_At31",
+        "children on a child protection plan at 31 March",
+    ),
+    "cla_at_end": (
+        "cla_number_and_rate_per_10k_children.csv",
+        ("population_type", "Children looked after on 31 March each year"),
+        "children_count",
+        "children looked after at 31 March",
+    ),
 }
 
 
@@ -268,7 +356,9 @@ def _read_dfe(path: Path) -> pd.DataFrame:
     df.columns = [c.strip() for c in df.columns]
     # some releases swap la_name and new_la_code: recover the code by its pattern
     if "new_la_code" in df.columns and "la_name" in df.columns:
-        swapped = ~df["new_la_code"].fillna("").str.match(_LA_CODE.pattern) & df["la_name"].fillna("").str.match(_LA_CODE.pattern)
+        swapped = ~df["new_la_code"].fillna("").str.match(_LA_CODE.pattern) & df["la_name"].fillna("").str.match(
+            _LA_CODE.pattern
+        )
         if swapped.any():
             code = df.loc[swapped, "la_name"]
             df.loc[swapped, "la_name"] = df.loc[swapped, "new_la_code"]
@@ -278,47 +368,63 @@ def _read_dfe(path: Path) -> pd.DataFrame:
 
 def _area_code(df: pd.DataFrame) -> pd.Series:
     level = df["geographic_level"]
-    return (df["new_la_code"].where(level.eq("Local authority"))
-            .fillna(df["region_code"].where(level.eq("Regional")))
-            .fillna(df["country_code"].where(level.eq("National"))))
+    return (
+        df["new_la_code"]
+        .where(level.eq("Local authority"))
+        .fillna(df["region_code"].where(level.eq("Regional")))
+        .fillna(df["country_code"].where(level.eq("National")))
+    )
 
 
 def _area_name(df: pd.DataFrame) -> pd.Series:
     level = df["geographic_level"]
-    return (df["la_name"].where(level.eq("Local authority"))
-            .fillna(df["region_name"].where(level.eq("Regional")))
-            .fillna(df["country_name"].where(level.eq("National"))))
+    return (
+        df["la_name"]
+        .where(level.eq("Local authority"))
+        .fillna(df["region_name"].where(level.eq("Regional")))
+        .fillna(df["country_name"].where(level.eq("National")))
+    )
 
 
 @lru_cache(maxsize=4)
 def _benchmarks_cached(folder: str) -> pd.DataFrame:
     d = Path(folder)
     pop = _read_dfe(d / "ons_mid-year_population_estimates_2012_to_2024.csv")
-    pop = pd.DataFrame({
-        "pop_year": _num(pop["time_period"]).astype("Int64"),
-        "area_code": _area_code(pop),
-        "population": _num(pop["population_estimate"]),
-    }).dropna(subset=["area_code"]).drop_duplicates(["pop_year", "area_code"])
+    pop = (
+        pd.DataFrame(
+            {
+                "pop_year": _num(pop["time_period"]).astype("Int64"),
+                "area_code": _area_code(pop),
+                "population": _num(pop["population_estimate"]),
+            }
+        )
+        .dropna(subset=["area_code"])
+        .drop_duplicates(["pop_year", "area_code"])
+    )
     frames = []
     for code, (file, filt, col, unit) in _BENCH_FILES.items():
         df = _read_dfe(d / file)
         if filt is not None:
             df = df[df[filt[0]].eq(filt[1])]
         df = df[df["time_identifier"].eq("Reporting year")]
-        out = pd.DataFrame({
-            "year": _num(df["time_period"]).astype("Int64"),
-            "level": df["geographic_level"].map({"National": "England", "Regional": "Region", "Local authority": "Local authority"}),
-            "area_code": _area_code(df),
-            "area_name": _area_name(df),
-            "region_code": df["region_code"].replace("", pd.NA),
-            "region_name": df["region_name"].replace("", pd.NA),
-            "old_la_code": df["old_la_code"].replace("", pd.NA),
-            "stage": code,
-            "kind": "stock" if code.endswith("_at_end") else "flow",
-            "count_raw": df[col],
-            "count": _num(df[col]),
-            "unit_note": unit,
-        })
+        out = pd.DataFrame(
+            {
+                "year": _num(df["time_period"]).astype("Int64"),
+                "level": df["geographic_level"].map(
+                    {"National": "England", "Regional": "Region", "Local authority": "Local authority"}
+                ),
+                "area_code": _area_code(df),
+                "area_name": _area_name(df),
+                "region_code": df["region_code"].replace("", pd.NA),
+                "region_name": df["region_name"].replace("", pd.NA),
+                "old_la_code": df["old_la_code"].replace("", pd.NA),
+                "stage": code,
+                "kind": "stock" if code.endswith("_at_end") else "flow",
+                "count_raw": df[col],
+                "count": _num(df[col]),
+                "unit_note": unit,
+            }
+        )
         frames.append(out)
     bench = pd.concat(frames, ignore_index=True)
     bench["pop_year"] = (bench["year"] - 1).astype("Int64")
@@ -361,11 +467,21 @@ def load_neighbours(folder: Path | str | None = None) -> pd.DataFrame:
         reference data (authorities reorganised since 2021).
     """
     d = Path(folder) if folder else reference_dir() / "dfe"
-    raw = pd.read_csv(d / "New_Statistical_Neighbour_Groupings_April_2021.csv", dtype="string", header=None,
-                      skiprows=1, keep_default_na=False, encoding="utf-8-sig")
+    raw = pd.read_csv(
+        d / "New_Statistical_Neighbour_Groupings_April_2021.csv",
+        dtype="string",
+        header=None,
+        skiprows=1,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+    )
     bench = load_benchmarks(d)
     la = bench[bench["level"].eq("Local authority")].sort_values("year")
-    old_to_new = la.dropna(subset=["old_la_code"]).drop_duplicates("old_la_code", keep="last").set_index("old_la_code")["area_code"]
+    old_to_new = (
+        la.dropna(subset=["old_la_code"])
+        .drop_duplicates("old_la_code", keep="last")
+        .set_index("old_la_code")["area_code"]
+    )
     rows = []
     for _, r in raw.iterrows():
         old = str(r[0]).strip()
@@ -373,8 +489,15 @@ def load_neighbours(folder: Path | str | None = None) -> pd.DataFrame:
             continue
         for k in range(10):
             nb = str(r[5 + 2 * k]).strip()
-            rows.append({"la_old_code": old, "la_name": str(r[1]).strip(), "rank": k + 1, "neighbour_old_code": nb,
-                         "closeness": str(r[6 + 2 * k]).strip()})
+            rows.append(
+                {
+                    "la_old_code": old,
+                    "la_name": str(r[1]).strip(),
+                    "rank": k + 1,
+                    "neighbour_old_code": nb,
+                    "closeness": str(r[6 + 2 * k]).strip(),
+                }
+            )
     out = pd.DataFrame(rows)
     out["la_code"] = out["la_old_code"].map(old_to_new).astype("string")
     out["neighbour_code"] = out["neighbour_old_code"].map(old_to_new).astype("string")

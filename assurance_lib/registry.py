@@ -25,7 +25,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import audits, disproportionality, report, schools, section11  # noqa: F401  (importing them registers their input contracts)
+from . import (  # noqa: F401  (importing them registers their input contracts)
+    audits,
+    disproportionality,
+    report,
+    schools,
+    section11,
+)
 
 __all__ = ["Analysis", "ANALYSES", "by_name", "by_notebook", "notebook_names"]
 
@@ -71,25 +77,53 @@ class Analysis:
 
 
 ANALYSES: tuple[Analysis, ...] = (
-    Analysis(name="disproportionality", notebook="01_disproportionality", module="assurance_lib.disproportionality",
-             title="Disproportionality in children's journeys", table_prefix="disproportionality",
-             summary="Rates and ratios of children at each stage of the safeguarding journey by ethnic group and "
-                     "other characteristics.",
-             short="Disproportionality", report_title="disproportionality in children's journeys",
-             table_prefixes=("disproportionality", "dispro", "journey")),
-    Analysis(name="section11", notebook="02_section11", module="assurance_lib.section11",
-             title="Section 11 self-assessment", table_prefix="section11",
-             summary="How partner agencies rate themselves against the Section 11 standards, with moderation and trends.",
-             short="Section 11", report_title="the Section 11 self-assessment", table_prefixes=("section11", "s11")),
-    Analysis(name="audits", notebook="03_audit_synthesis", module="assurance_lib.audits",
-             title="Multi-agency case audits", table_prefix="audit",
-             summary="What the period's multi-agency case file audits found: grades, themes and actions.",
-             short="Case audits", report_title="multi-agency case audits", table_prefixes=("audit",)),
-    Analysis(name="report", notebook="04_assurance_report", module="assurance_lib.report",
-             title="Quarterly assurance report: how are we doing?", table_prefix="report",
-             summary="The partnership's quarterly report: main messages, what the data, quality assurance, practitioners "
-                     "and children tell us, the flags register, what changed since the previous period, gaps and next steps.",
-             short="Report", report_title="the quarterly assurance report", table_prefixes=("report",), raises_flags=False),
+    Analysis(
+        name="disproportionality",
+        notebook="01_disproportionality",
+        module="assurance_lib.disproportionality",
+        title="Disproportionality in children's journeys",
+        table_prefix="disproportionality",
+        summary="Rates and ratios of children at each stage of the safeguarding journey by ethnic group and "
+        "other characteristics.",
+        short="Disproportionality",
+        report_title="disproportionality in children's journeys",
+        table_prefixes=("disproportionality", "dispro", "journey"),
+    ),
+    Analysis(
+        name="section11",
+        notebook="02_section11",
+        module="assurance_lib.section11",
+        title="Section 11 self-assessment",
+        table_prefix="section11",
+        summary="How partner agencies rate themselves against the Section 11 standards, with moderation and trends.",
+        short="Section 11",
+        report_title="the Section 11 self-assessment",
+        table_prefixes=("section11", "s11"),
+    ),
+    Analysis(
+        name="audits",
+        notebook="03_audit_synthesis",
+        module="assurance_lib.audits",
+        title="Multi-agency case audits",
+        table_prefix="audit",
+        summary="What the period's multi-agency case file audits found: grades, themes and actions.",
+        short="Case audits",
+        report_title="multi-agency case audits",
+        table_prefixes=("audit",),
+    ),
+    Analysis(
+        name="report",
+        notebook="04_assurance_report",
+        module="assurance_lib.report",
+        title="Quarterly assurance report: how are we doing?",
+        table_prefix="report",
+        summary="The partnership's quarterly report: main messages, what the data, quality assurance, practitioners "
+        "and children tell us, the flags register, what changed since the previous period, gaps and next steps.",
+        short="Report",
+        report_title="the quarterly assurance report",
+        table_prefixes=("report",),
+        raises_flags=False,
+    ),
 )
 """The analyses in run order (the order of their notebooks)."""
 

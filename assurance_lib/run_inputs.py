@@ -9,9 +9,10 @@ imports the :mod:`registry` so that every analysis's input contracts are registe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -69,13 +70,17 @@ class RunIdentifiers:
         names: list[str] = []
         for f in self.names_files:
             if f.is_file():
-                names += [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines()
-                          if ln.strip() and not ln.lstrip().startswith("#")]
+                names += [
+                    ln.strip()
+                    for ln in f.read_text(encoding="utf-8").splitlines()
+                    if ln.strip() and not ln.lstrip().startswith("#")
+                ]
         return disclosure.IdentifierSet.from_columns(self.values, names=names)
 
 
-def input_identifier_values(cfg: RunConfig, *, notebooks_dir: Path | None = None,
-                            own: tuple[str, Mapping[str, Any]] | None = None) -> RunIdentifiers:
+def input_identifier_values(
+    cfg: RunConfig, *, notebooks_dir: Path | None = None, own: tuple[str, Mapping[str, Any]] | None = None
+) -> RunIdentifiers:
     """The identifier values and names lists of every input of a run, read as the run reads them.
 
     Every registered input contract with identifier columns whose notebook is in
@@ -129,5 +134,3 @@ def input_identifier_values(cfg: RunConfig, *, notebooks_dir: Path | None = None
             continue
         collect_identifiers(c, frame, out.values)
     return out
-
-

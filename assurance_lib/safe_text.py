@@ -25,12 +25,20 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
-__all__ = ["escape_text", "markdown_html", "markdown_text", "neutralise_cell", "neutralise_frame",
-           "FORMULA_TRIGGERS", "pack_files"]
+__all__ = [
+    "escape_text",
+    "markdown_html",
+    "markdown_text",
+    "neutralise_cell",
+    "neutralise_frame",
+    "FORMULA_TRIGGERS",
+    "pack_files",
+]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection")."""
@@ -38,8 +46,37 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf")
 """A plain number as pandas writes one (``-0.25``, ``+3``, ``1e-07``, ``-inf``)."""
 
-_TAGS = frozenset({"p", "em", "strong", "b", "i", "a", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-                   "code", "pre", "blockquote", "br", "hr", "table", "thead", "tbody", "tr", "th", "td", "del"})
+_TAGS = frozenset(
+    {
+        "p",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "code",
+        "pre",
+        "blockquote",
+        "br",
+        "hr",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "del",
+    }
+)
 """What Markdown makes (images left out: a pack loads nothing, and an image is not text)."""
 
 _SAFE_SCHEMES = ("http", "https", "mailto")
@@ -107,9 +144,16 @@ def markdown_html(md: str, *, pack_files: Iterable[str] = (), css_class: str = "
             return value if value.split("#", 1)[0] in allowed else None
         return value
 
-    body = nh3.clean(body, tags=set(_TAGS), attributes={"a": {"href"}, "th": {"align"}, "td": {"align"}},
-                     attribute_filter=keep, url_schemes=set(), link_rel=None, strip_comments=True,
-                     clean_content_tags={"script", "style"})
+    body = nh3.clean(
+        body,
+        tags=set(_TAGS),
+        attributes={"a": {"href"}, "th": {"align"}, "td": {"align"}},
+        attribute_filter=keep,
+        url_schemes=set(),
+        link_rel=None,
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+    )
     # a link that lost its target is plain text; a kept one is underlined
     body = re.sub(r"<a>(.*?)</a>", r"\1", body, flags=re.S)
     body = body.replace("<a href=", '<a style="text-decoration:underline" href=')
@@ -135,8 +179,11 @@ def markdown_text(md: str) -> str:
 
     def ref(m: re.Match[str]) -> str:
         scheme = _SCHEME.match(m.group(3))
-        return f"{m.group(1)}\\{m.group(0)[len(m.group(1)):]}" if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES \
+        return (
+            f"{m.group(1)}\\{m.group(0)[len(m.group(1)) :]}"
+            if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES
             else m.group(0)
+        )
 
     return _MD_REF.sub(ref, _MD_LINK.sub(link, text))
 

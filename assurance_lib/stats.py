@@ -53,15 +53,16 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
+from statsmodels.stats import rates as _sm_rates
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
-from statsmodels.stats import rates as _sm_rates
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -80,7 +81,8 @@ __all__ = [
     "funnel_limits",
     "overdispersion",
     "Overdispersion",
-    "mantel_haenszel_rate_ratio", "mantel_haenszel_risk_ratio",
+    "mantel_haenszel_rate_ratio",
+    "mantel_haenszel_risk_ratio",
 ]
 
 DEFAULT_CONFIDENCE: tuple[float, ...] = (0.95, 0.998)
@@ -89,8 +91,7 @@ DEFAULT_CONFIDENCE: tuple[float, ...] = (0.95, 0.998)
 BYAR_MIN_COUNT = 10
 """Counts at or above this use Byar's approximation; below it the exact Poisson limits (PHE)."""
 
-FLAG_LABELS = ("higher (99.8%)", "higher (95%)", "similar", "lower (95%)", "lower (99.8%)",
-               "not compared")
+FLAG_LABELS = ("higher (99.8%)", "higher (95%)", "similar", "lower (95%)", "lower (99.8%)", "not compared")
 """Labels returned by :func:`significance_flags` (the last for rows without an interval)."""
 
 M_BYAR = "Byar"
@@ -98,15 +99,17 @@ M_EXACT = "Exact Poisson"
 M_WILSON = "Wilson score"
 M_DENOM_ZERO = "denominator is zero"
 M_MISSING = "missing input"
-M_SCORE = ("score (statsmodels confint_poisson_2indep/test_poisson_2indep, "
-           "compare='ratio', method='score')")
-M_SCORE_PROPORTIONS = ("score, Miettinen-Nurminen (statsmodels confint_proportions_2indep/test_proportions_2indep, "
-                       "compare='ratio', method='score')")
+M_SCORE = "score (statsmodels confint_poisson_2indep/test_poisson_2indep, compare='ratio', method='score')"
+M_SCORE_PROPORTIONS = (
+    "score, Miettinen-Nurminen (statsmodels confint_proportions_2indep/test_proportions_2indep, "
+    "compare='ratio', method='score')"
+)
 
 
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
+
 
 def _label(level: float) -> str:
     """Column suffix for a confidence level: 0.95 -> '95', 0.998 -> '998', 0.9 -> '90'."""
@@ -139,8 +142,9 @@ def _check_confidence(confidence: Sequence[float] | float) -> tuple[float, ...]:
         raise ValueError("confidence must hold at least one level, e.g. (0.95, 0.998)")
     for c in levels:
         if not 0.5 <= c < 1:
-            raise ValueError(f"confidence level {c!r} is not between 0.5 and 1 "
-                             "(expected a fraction such as 0.95 or 0.998)")
+            raise ValueError(
+                f"confidence level {c!r} is not between 0.5 and 1 (expected a fraction such as 0.95 or 0.998)"
+            )
     if len(set(_label(c) for c in levels)) != len(levels):
         raise ValueError(f"confidence levels {levels!r} are repeated")
     return levels
@@ -158,8 +162,9 @@ def _column(df: pd.DataFrame, col: str, what: str, *, function: str) -> np.ndarr
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"{function}: expected a pandas DataFrame, got {type(df).__name__}")
     if col not in df.columns:
-        raise ValueError(f"{function}: column {col!r} ({what}) is not in the frame "
-                         f"(columns: {', '.join(map(str, df.columns))})")
+        raise ValueError(
+            f"{function}: column {col!r} ({what}) is not in the frame (columns: {', '.join(map(str, df.columns))})"
+        )
     s = df[col]
     if not (pd.api.types.is_numeric_dtype(s) or s.isna().all()):
         raise ValueError(f"{function}: column {col!r} ({what}) is not numeric (dtype {s.dtype})")
@@ -167,18 +172,21 @@ def _column(df: pd.DataFrame, col: str, what: str, *, function: str) -> np.ndarr
     bad = np.isfinite(arr) & (arr < 0) | np.isinf(arr)
     if bad.any():
         rows = list(df.index[bad][:5])
-        raise ValueError(f"{function}: column {col!r} ({what}) has negative or infinite values "
-                         f"at rows {rows} (expected a count or population of 0 or more)")
+        raise ValueError(
+            f"{function}: column {col!r} ({what}) has negative or infinite values "
+            f"at rows {rows} (expected a count or population of 0 or more)"
+        )
     return arr
 
 
-def _not_above(num: np.ndarray, den: np.ndarray, df: pd.DataFrame, num_col: str, den_col: str,
-               function: str) -> None:
+def _not_above(num: np.ndarray, den: np.ndarray, df: pd.DataFrame, num_col: str, den_col: str, function: str) -> None:
     bad = np.isfinite(num) & np.isfinite(den) & (num > den)
     if bad.any():
         rows = list(df.index[bad][:5])
-        raise ValueError(f"{function}: {num_col!r} exceeds {den_col!r} at rows {rows} "
-                         "(expected a count no larger than its denominator)")
+        raise ValueError(
+            f"{function}: {num_col!r} exceeds {den_col!r} at rows {rows} "
+            "(expected a count no larger than its denominator)"
+        )
 
 
 def _as_float(values: object) -> np.ndarray:
@@ -194,8 +202,9 @@ def _z(level: float) -> float:
     return float(sps.norm.isf((1 - level) / 2))
 
 
-def poisson_limits(count: np.ndarray | float, level: float = 0.95, *,
-                   byar_min: float = BYAR_MIN_COUNT) -> tuple[np.ndarray, np.ndarray]:
+def poisson_limits(
+    count: np.ndarray | float, level: float = 0.95, *, byar_min: float = BYAR_MIN_COUNT
+) -> tuple[np.ndarray, np.ndarray]:
     """Confidence limits for a Poisson count: Byar's method at ``byar_min`` or more, exact below.
 
     As PHEindicatormethods ``byars_lower``/``byars_upper`` and the PHE/OHID technical guide:
@@ -254,16 +263,25 @@ def poisson_limits(count: np.ndarray | float, level: float = 0.95, *,
     return lower, upper
 
 
-def _frame(df: pd.DataFrame, value: np.ndarray, limits: dict[float, tuple[np.ndarray, np.ndarray]],
-           method: np.ndarray, extra: dict[str, np.ndarray] | None = None,
-           after_value: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+def _frame(
+    df: pd.DataFrame,
+    value: np.ndarray,
+    limits: dict[float, tuple[np.ndarray, np.ndarray]],
+    method: np.ndarray,
+    extra: dict[str, np.ndarray] | None = None,
+    after_value: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """The input columns plus value, (extra columns), intervals, (extra), method."""
     out = df.copy()
-    for name in ("value", *(after_value or {}), *(f"{s}_{_label(c)}" for c in limits for s in ("lower", "upper")),
-                 *(extra or {}), "method"):
+    for name in (
+        "value",
+        *(after_value or {}),
+        *(f"{s}_{_label(c)}" for c in limits for s in ("lower", "upper")),
+        *(extra or {}),
+        "method",
+    ):
         if name in out.columns:
-            raise ValueError(f"the input already has a column named {name!r}, which the output uses; "
-                             "rename it first")
+            raise ValueError(f"the input already has a column named {name!r}, which the output uses; rename it first")
     cols: dict[str, np.ndarray] = {"value": value}
     cols.update(after_value or {})
     for c, (lo, hi) in limits.items():
@@ -283,8 +301,15 @@ def _frame(df: pd.DataFrame, value: np.ndarray, limits: dict[float, tuple[np.nda
 # rate, proportion
 # --------------------------------------------------------------------------------------------
 
-def rate(df: pd.DataFrame, count: str, denominator: str, *, multiplier: float = 10000,
-         confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+
+def rate(
+    df: pd.DataFrame,
+    count: str,
+    denominator: str,
+    *,
+    multiplier: float = 10000,
+    confidence: Sequence[float] = DEFAULT_CONFIDENCE,
+) -> pd.DataFrame:
     """Rate per ``multiplier`` with Byar's (count >= 10) or exact Poisson (count < 10) limits.
 
     As PHEindicatormethods ``phe_rate`` and the PHE/OHID technical guide *Confidence intervals*
@@ -354,8 +379,14 @@ def _wilson(x: np.ndarray, n: np.ndarray, level: float) -> tuple[np.ndarray, np.
     return lo, hi
 
 
-def proportion(df: pd.DataFrame, count: str, denominator: str, *, multiplier: float = 100,
-               confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+def proportion(
+    df: pd.DataFrame,
+    count: str,
+    denominator: str,
+    *,
+    multiplier: float = 100,
+    confidence: Sequence[float] = DEFAULT_CONFIDENCE,
+) -> pd.DataFrame:
     """Proportion (times ``multiplier``) with the Wilson score interval.
 
     As PHEindicatormethods ``phe_proportion``; limits from statsmodels
@@ -410,8 +441,10 @@ def proportion(df: pd.DataFrame, count: str, denominator: str, *, multiplier: fl
 # rate ratio (score), proportion ratio (score)
 # --------------------------------------------------------------------------------------------
 
-def _score_ratio_limits(y1: np.ndarray, n1: np.ndarray, y2: np.ndarray, n2: np.ndarray,
-                        level: float) -> tuple[np.ndarray, np.ndarray]:
+
+def _score_ratio_limits(
+    y1: np.ndarray, n1: np.ndarray, y2: np.ndarray, n2: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Score interval for the ratio of two Poisson rates, in closed form.
 
     The score statistic of statsmodels ``test_poisson_2indep(method="score", compare="ratio")``
@@ -427,7 +460,7 @@ def _score_ratio_limits(y1: np.ndarray, n1: np.ndarray, y2: np.ndarray, n2: np.n
     b = 2 * y1 * y2 + k2 * big_n
     with np.errstate(all="ignore"):
         root = np.sqrt(k2 * big_n * (4 * y1 * y2 + k2 * big_n))
-        c_lo = 2 * y1 ** 2 / (b + root)              # stable form of the smaller root
+        c_lo = 2 * y1**2 / (b + root)  # stable form of the smaller root
         c_hi = np.where(y2 > 0, (b + root) / (2 * np.where(y2 > 0, y2, 1.0) ** 2), np.inf)
         d = n2 / n1
         lo = np.where(y1 > 0, c_lo * d, 0.0)
@@ -435,8 +468,15 @@ def _score_ratio_limits(y1: np.ndarray, n1: np.ndarray, y2: np.ndarray, n2: np.n
     return lo, hi
 
 
-def rate_ratio(df: pd.DataFrame, count: str, denominator: str, ref_count: str, ref_denominator: str,
-               *, confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+def rate_ratio(
+    df: pd.DataFrame,
+    count: str,
+    denominator: str,
+    ref_count: str,
+    ref_denominator: str,
+    *,
+    confidence: Sequence[float] = DEFAULT_CONFIDENCE,
+) -> pd.DataFrame:
     """Ratio of two Poisson rates (group / reference) with score interval and score-test p-value.
 
     The score method for two independent Poisson rates (Gu et al. 2008), as statsmodels
@@ -490,14 +530,16 @@ def rate_ratio(df: pd.DataFrame, count: str, denominator: str, ref_count: str, r
     value[ok & (y2 == 0)] = np.inf
     limits = {}
     for c in levels:
-        lo, hi = _score_ratio_limits(np.where(ok, y1, 1.0), np.where(ok, n1, 1.0),
-                                     np.where(ok, y2, 1.0), np.where(ok, n2, 1.0), c)
+        lo, hi = _score_ratio_limits(
+            np.where(ok, y1, 1.0), np.where(ok, n1, 1.0), np.where(ok, y2, 1.0), np.where(ok, n2, 1.0), c
+        )
         limits[c] = (np.where(ok, lo, np.nan), np.where(ok, hi, np.nan))
     p = np.full(y1.shape, np.nan)
     if ok.any():
         with np.errstate(all="ignore"):
-            res = _sm_rates.test_poisson_2indep(y1[ok], n1[ok], y2[ok], n2[ok], value=1, method="score",
-                                      compare="ratio")
+            res = _sm_rates.test_poisson_2indep(
+                y1[ok], n1[ok], y2[ok], n2[ok], value=1, method="score", compare="ratio"
+            )
         p[ok] = np.clip(np.asarray(res.pvalue, dtype="float64"), 0, 1)
     method = np.full(y1.shape, M_SCORE, dtype=object)
     method[ok & (y1 == 0)] = M_SCORE + "; group count is zero (ratio 0, lower limit 0)"
@@ -526,13 +568,14 @@ def _mn_score_z(x1: np.ndarray, n1: np.ndarray, x0: np.ndarray, n0: np.ndarray, 
     with np.errstate(all="ignore"):
         q0 = (-b - np.sqrt(np.maximum(b * b - 4 * a * c, 0.0))) / (2 * a)
         q1 = q0 * ratio
-        var = (q1 * (1 - q1) / n1 + ratio ** 2 * q0 * (1 - q0) / n0) * big_n / (big_n - 1)
+        var = (q1 * (1 - q1) / n1 + ratio**2 * q0 * (1 - q0) / n0) * big_n / (big_n - 1)
         z = (x1 / n1 - ratio * x0 / n0) / np.sqrt(var)
     return np.where(var > 0, z, 0.0)
 
 
-def _score_proportion_ratio_limits(x1: np.ndarray, n1: np.ndarray, x0: np.ndarray, n0: np.ndarray,
-                                   level: float, *, steps: int = 64) -> tuple[np.ndarray, np.ndarray]:
+def _score_proportion_ratio_limits(
+    x1: np.ndarray, n1: np.ndarray, x0: np.ndarray, n0: np.ndarray, level: float, *, steps: int = 64
+) -> tuple[np.ndarray, np.ndarray]:
     """The score interval for p1 / p0: {R : |z(R)| <= z_level}, z from :func:`_mn_score_z`.
 
     The limits are the roots of z(R) = +k and z(R) = -k, found by bisection on log R in
@@ -548,7 +591,7 @@ def _score_proportion_ratio_limits(x1: np.ndarray, n1: np.ndarray, x0: np.ndarra
         hi = np.full(x1.shape, 25.0)
         for _ in range(steps):
             mid = (lo + hi) / 2
-            above = _mn_score_z(x1, n1, x0, n0, np.exp(mid)) > target   # the root is above mid
+            above = _mn_score_z(x1, n1, x0, n0, np.exp(mid)) > target  # the root is above mid
             lo = np.where(above, mid, lo)
             hi = np.where(above, hi, mid)
         return np.exp((lo + hi) / 2)
@@ -558,8 +601,9 @@ def _score_proportion_ratio_limits(x1: np.ndarray, n1: np.ndarray, x0: np.ndarra
     return lower, upper
 
 
-def proportion_ratio(df: pd.DataFrame, x: str, n: str, ref_x: str, ref_n: str, *,
-                     confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+def proportion_ratio(
+    df: pd.DataFrame, x: str, n: str, ref_x: str, ref_n: str, *, confidence: Sequence[float] = DEFAULT_CONFIDENCE
+) -> pd.DataFrame:
     """Ratio of two proportions (group / reference): score interval and score test, which agree.
 
     For a stage-to-stage conversion (children reaching a stage / children at the previous stage)
@@ -627,10 +671,11 @@ def proportion_ratio(df: pd.DataFrame, x: str, n: str, ref_x: str, ref_n: str, *
     p = np.full(x1.shape, np.nan)
     if ok.any():
         with np.errstate(all="ignore"):
-            res = test_proportions_2indep(x1[ok], m1[ok], x2[ok], m2[ok], value=1, method="score", compare="ratio",
-                                          correction=True)
+            res = test_proportions_2indep(
+                x1[ok], m1[ok], x2[ok], m2[ok], value=1, method="score", compare="ratio", correction=True
+            )
         pv = np.asarray(res.pvalue, dtype="float64")
-        p[ok] = np.clip(np.where(np.isnan(pv), 1.0, pv), 0, 1)     # NaN: every child of both groups progressed
+        p[ok] = np.clip(np.where(np.isnan(pv), 1.0, pv), 0, 1)  # NaN: every child of both groups progressed
     method = np.full(x1.shape, M_SCORE_PROPORTIONS, dtype=object)
     method[ok & (x1 == 0)] = M_SCORE_PROPORTIONS + "; group count is zero (ratio 0, lower limit 0)"
     method[ok & (x2 == 0)] = M_SCORE_PROPORTIONS + "; reference count is zero (ratio infinite, upper limit infinite)"
@@ -644,9 +689,16 @@ def proportion_ratio(df: pd.DataFrame, x: str, n: str, ref_x: str, ref_n: str, *
 # representation index
 # --------------------------------------------------------------------------------------------
 
-def representation_index(df: pd.DataFrame, count: str, total: str, population: str,
-                         population_total: str, *,
-                         confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+
+def representation_index(
+    df: pd.DataFrame,
+    count: str,
+    total: str,
+    population: str,
+    population_total: str,
+    *,
+    confidence: Sequence[float] = DEFAULT_CONFIDENCE,
+) -> pd.DataFrame:
     """Representation index: observed / expected, expected = total x population / population_total.
 
     For example the children of one ethnic group on child protection plans (``count``) against
@@ -712,8 +764,10 @@ def representation_index(df: pd.DataFrame, count: str, total: str, population: s
 # multiple testing, flags
 # --------------------------------------------------------------------------------------------
 
-def bh_qvalues(p_values: Sequence[float] | np.ndarray | pd.Series,
-               groups: Sequence[object] | np.ndarray | pd.Series | None = None) -> np.ndarray | pd.Series:
+
+def bh_qvalues(
+    p_values: Sequence[float] | np.ndarray | pd.Series, groups: Sequence[object] | np.ndarray | pd.Series | None = None
+) -> np.ndarray | pd.Series:
     """Benjamini-Hochberg adjusted p-values (q-values), NaN-safe, optionally within groups.
 
     statsmodels ``multipletests(method="fdr_bh")`` on the non-missing p-values: NaNs stay NaN and
@@ -778,9 +832,13 @@ def _bh_within(p: np.ndarray, g: np.ndarray) -> np.ndarray:
     return out
 
 
-def significance_flags(lower_95: Sequence[float] | pd.Series, upper_95: Sequence[float] | pd.Series,
-                       lower_998: Sequence[float] | pd.Series, upper_998: Sequence[float] | pd.Series,
-                       reference: float = 1.0) -> np.ndarray | pd.Series:
+def significance_flags(
+    lower_95: Sequence[float] | pd.Series,
+    upper_95: Sequence[float] | pd.Series,
+    lower_998: Sequence[float] | pd.Series,
+    upper_998: Sequence[float] | pd.Series,
+    reference: float = 1.0,
+) -> np.ndarray | pd.Series:
     """Fingertips-style comparison labels for a ratio (or value) against ``reference``.
 
     "higher (99.8%)" when the 99.8% interval lies wholly above the reference, else "higher (95%)"
@@ -803,7 +861,8 @@ def significance_flags(lower_95: Sequence[float] | pd.Series, upper_95: Sequence
     out = np.select(
         [~known, l998 > reference, l95 > reference, u998 < reference, u95 < reference],
         ["not compared", "higher (99.8%)", "higher (95%)", "lower (99.8%)", "lower (95%)"],
-        default="similar").astype(object)
+        default="similar",
+    ).astype(object)
     if isinstance(lower_95, pd.Series):
         return pd.Series(out, index=lower_95.index, dtype="string")
     return out
@@ -813,9 +872,18 @@ def significance_flags(lower_95: Sequence[float] | pd.Series, upper_95: Sequence
 # directly standardised rate (Dobson)
 # --------------------------------------------------------------------------------------------
 
-def dsr(df: pd.DataFrame, count: str, population: str, standard_population: str, *,
-        groupby: str | Sequence[str], multiplier: float = 10000,
-        confidence: Sequence[float] = DEFAULT_CONFIDENCE, min_count: float = 10) -> pd.DataFrame:
+
+def dsr(
+    df: pd.DataFrame,
+    count: str,
+    population: str,
+    standard_population: str,
+    *,
+    groupby: str | Sequence[str],
+    multiplier: float = 10000,
+    confidence: Sequence[float] = DEFAULT_CONFIDENCE,
+    min_count: float = 10,
+) -> pd.DataFrame:
     """Directly standardised rate per ``multiplier`` with the Dobson interval.
 
     As PHEindicatormethods ``calculate_dsr`` and the OHID technical guide *Direct
@@ -870,8 +938,10 @@ def dsr(df: pd.DataFrame, count: str, population: str, standard_population: str,
     keys = [groupby] if isinstance(groupby, str) else list(groupby)
     missing = [k for k in keys if k not in df.columns]
     if missing or not keys:
-        raise ValueError(f"dsr: groupby columns {missing or keys!r} are not in the frame "
-                         f"(columns: {', '.join(map(str, df.columns))})")
+        raise ValueError(
+            f"dsr: groupby columns {missing or keys!r} are not in the frame "
+            f"(columns: {', '.join(map(str, df.columns))})"
+        )
     if not min_count >= 1:
         raise ValueError(f"dsr: min_count={min_count!r} (expected 1 or more; PHE uses 10)")
     x = _column(df, count, "count", function=f)
@@ -880,12 +950,17 @@ def dsr(df: pd.DataFrame, count: str, population: str, standard_population: str,
     bad = ~(np.isfinite(x) & np.isfinite(n) & np.isfinite(w)) | (n == 0)
     with np.errstate(all="ignore"):
         safe_n = np.where(n > 0, n, 1.0)
-        work = pd.DataFrame({
-            "_x": x, "_n": n, "_w": w,
-            "_wr": np.where(bad, 0.0, w * x / safe_n),
-            "_wv": np.where(bad, 0.0, w ** 2 * x / safe_n ** 2),
-            "_bad": bad.astype("int64"),
-        }, index=df.index)
+        work = pd.DataFrame(
+            {
+                "_x": x,
+                "_n": n,
+                "_w": w,
+                "_wr": np.where(bad, 0.0, w * x / safe_n),
+                "_wv": np.where(bad, 0.0, w**2 * x / safe_n**2),
+                "_bad": bad.astype("int64"),
+            },
+            index=df.index,
+        )
     for k in keys:
         work[k] = df[k]
     g = work.groupby(keys, sort=True, dropna=False, observed=True)
@@ -896,13 +971,15 @@ def dsr(df: pd.DataFrame, count: str, population: str, standard_population: str,
     ok = ~s_bad & (wsum > 0) & (o >= min_count)
     with np.errstate(all="ignore"):
         value = np.where(ok, s["_wr"].to_numpy() / wsum * multiplier, np.nan)
-        var = s["_wv"].to_numpy() / wsum ** 2
+        var = s["_wv"].to_numpy() / wsum**2
         root = np.sqrt(var / np.where(o > 0, o, 1.0))
         limits = {}
         for c in levels:
             lo, hi = poisson_limits(o, c)
-            limits[c] = (np.where(ok, value + root * (lo - o) * multiplier, np.nan),
-                         np.where(ok, value + root * (hi - o) * multiplier, np.nan))
+            limits[c] = (
+                np.where(ok, value + root * (lo - o) * multiplier, np.nan),
+                np.where(ok, value + root * (hi - o) * multiplier, np.nan),
+            )
     method = np.where(o >= BYAR_MIN_COUNT, "Dobson (Byar)", "Dobson (Exact Poisson)").astype(object)
     method[~s_bad & (o < min_count)] = f"not calculated: total count below {min_count:g}"
     method[~s_bad & (wsum <= 0)] = "not calculated: standard population is zero"
@@ -958,10 +1035,15 @@ def _interpolated_quantile(p: float, cdf, ppf) -> np.ndarray:
     return y - alpha
 
 
-def funnel_limits(denominators: Sequence[float] | np.ndarray, target: float, *,
-                  kind: Kind = "rate", multiplier: float | None = None,
-                  levels: Sequence[float] = DEFAULT_CONFIDENCE,
-                  n_points: int | None = 200) -> pd.DataFrame:
+def funnel_limits(
+    denominators: Sequence[float] | np.ndarray,
+    target: float,
+    *,
+    kind: Kind = "rate",
+    multiplier: float | None = None,
+    levels: Sequence[float] = DEFAULT_CONFIDENCE,
+    n_points: int | None = 200,
+) -> pd.DataFrame:
     """Control limits for a funnel plot around ``target`` (exact Poisson or binomial).
 
     Spiegelhalter DJ (2005), *Funnel plots for comparing institutional performance*, Stat Med
@@ -1011,8 +1093,10 @@ def funnel_limits(denominators: Sequence[float] | np.ndarray, target: float, *,
     m = _default_multiplier(kind, multiplier)
     grid = _grid(denominators, n_points)
     if not np.isfinite(target) or target < 0 or (kind == "proportion" and target > m):
-        raise ValueError(f"funnel_limits: target={target!r} (expected a value from 0"
-                         f"{' to ' + format(m, 'g') if kind == 'proportion' else ' up'} in indicator units)")
+        raise ValueError(
+            f"funnel_limits: target={target!r} (expected a value from 0"
+            f"{' to ' + format(m, 'g') if kind == 'proportion' else ' up'} in indicator units)"
+        )
     theta = target / m
     limits = {}
     for c in levels_:
@@ -1030,8 +1114,11 @@ def funnel_limits(denominators: Sequence[float] | np.ndarray, target: float, *,
             hi = _interpolated_quantile(1 - a, dist.cdf, dist.ppf)
             lo, hi = np.clip(lo, 0, nn), np.clip(hi, 0, nn)
         limits[c] = (lo / grid * m, hi / grid * m)
-    method = ("exact Poisson limits, interpolated (Spiegelhalter 2005)" if kind == "rate"
-              else "exact binomial limits, interpolated (Spiegelhalter 2005)")
+    method = (
+        "exact Poisson limits, interpolated (Spiegelhalter 2005)"
+        if kind == "rate"
+        else "exact binomial limits, interpolated (Spiegelhalter 2005)"
+    )
     base = pd.DataFrame({"denominator": grid, "target": np.full(grid.shape, float(target))})
     out = _frame(base, np.full(grid.shape, float(target)), limits, np.full(grid.shape, method, dtype=object))
     return out.drop(columns="value")
@@ -1071,9 +1158,14 @@ class Overdispersion:
     winsor: float
     method: str
 
-    def limits(self, denominators: Sequence[float] | np.ndarray, *,
-               levels: Sequence[float] = DEFAULT_CONFIDENCE, n_points: int | None = 200,
-               scale: Literal["additive", "multiplicative"] = "additive") -> pd.DataFrame:
+    def limits(
+        self,
+        denominators: Sequence[float] | np.ndarray,
+        *,
+        levels: Sequence[float] = DEFAULT_CONFIDENCE,
+        n_points: int | None = 200,
+        scale: Literal["additive", "multiplicative"] = "additive",
+    ) -> pd.DataFrame:
         """Overdispersed funnel limits (normal approximation) over a denominator grid.
 
         ``additive``: target +/- z sqrt(s^2 + tau2) (random effects, Spiegelhalter 2005 section
@@ -1102,8 +1194,7 @@ class Overdispersion:
             limits[c] = (np.clip(self.target - zc * sd, 0, None), hi)
         meth = f"{self.method}; {scale} adjustment, normal limits"
         base = pd.DataFrame({"denominator": grid, "target": np.full(grid.shape, self.target)})
-        out = _frame(base, np.full(grid.shape, self.target), limits,
-                     np.full(grid.shape, meth, dtype=object))
+        out = _frame(base, np.full(grid.shape, self.target), limits, np.full(grid.shape, meth, dtype=object))
         return out.drop(columns="value")
 
 
@@ -1117,12 +1208,18 @@ def _null_variance(kind: str, target: float, multiplier: float, n: np.ndarray) -
         if kind == "rate":
             return multiplier * target / n
         p = target / multiplier
-        return multiplier ** 2 * p * (1 - p) / n
+        return multiplier**2 * p * (1 - p) / n
 
 
-def overdispersion(values: Sequence[float] | np.ndarray, denominators: Sequence[float] | np.ndarray,
-                   target: float, *, kind: Kind = "rate", multiplier: float | None = None,
-                   winsor: float = 0.1) -> Overdispersion:
+def overdispersion(
+    values: Sequence[float] | np.ndarray,
+    denominators: Sequence[float] | np.ndarray,
+    target: float,
+    *,
+    kind: Kind = "rate",
+    multiplier: float | None = None,
+    winsor: float = 0.1,
+) -> Overdispersion:
     """Spiegelhalter's overdispersion estimate and adjusted funnel limits.
 
     Spiegelhalter DJ (2005), *Funnel plots for comparing institutional performance*, Stat Med
@@ -1177,36 +1274,60 @@ def overdispersion(values: Sequence[float] | np.ndarray, denominators: Sequence[
     if y.shape != n.shape:
         raise ValueError(f"overdispersion: {y.size} values but {n.size} denominators")
     if not (np.isfinite(target) and target > 0 and (kind == "rate" or target < m)):
-        raise ValueError(f"overdispersion: target={target!r} (expected a positive value"
-                         f"{' below ' + format(m, 'g') if kind == 'proportion' else ''} in indicator units)")
+        raise ValueError(
+            f"overdispersion: target={target!r} (expected a positive value"
+            f"{' below ' + format(m, 'g') if kind == 'proportion' else ''} in indicator units)"
+        )
     use = np.isfinite(y) & np.isfinite(n) & (n > 0)
     s2 = _null_variance(kind, target, m, np.where(use, n, 1.0))
     z = np.where(use, (y - target) / np.sqrt(s2), np.nan)
     zw = np.full(z.shape, np.nan)
     k = int(use.sum())
     if k < 2:
-        raise ValueError(f"overdispersion: {k} usable unit(s) (expected at least 2 with a value and a positive denominator)")
+        raise ValueError(
+            f"overdispersion: {k} usable unit(s) (expected at least 2 with a value and a positive denominator)"
+        )
     lo_q, hi_q = np.quantile(z[use], [winsor, 1 - winsor])
     zw[use] = np.clip(z[use], lo_q, hi_q)
     phi = float(np.mean(zw[use] ** 2))
     w = 1 / s2[use]
-    denom = w.sum() - (w ** 2).sum() / w.sum()
+    denom = w.sum() - (w**2).sum() / w.sum()
     excess = k * phi - (k - 1)
     tau2 = float(excess / denom) if excess > 0 and denom > 0 else 0.0
-    method = (f"Spiegelhalter (2005) overdispersion: z-scores winsorised at {winsor:.0%}/{1 - winsor:.0%}, "
-              f"phi = {phi:.3g}, tau^2 = {tau2:.3g} over {k} units")
-    return Overdispersion(phi=phi, tau2=tau2, n_units=k, z=z, z_winsorised=zw, target=float(target),
-                          kind=kind, multiplier=m, winsor=winsor, method=method)
+    method = (
+        f"Spiegelhalter (2005) overdispersion: z-scores winsorised at {winsor:.0%}/{1 - winsor:.0%}, "
+        f"phi = {phi:.3g}, tau^2 = {tau2:.3g} over {k} units"
+    )
+    return Overdispersion(
+        phi=phi,
+        tau2=tau2,
+        n_units=k,
+        z=z,
+        z_winsorised=zw,
+        target=float(target),
+        kind=kind,
+        multiplier=m,
+        winsor=winsor,
+        method=method,
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Mantel-Haenszel rate ratio
 # --------------------------------------------------------------------------------------------
 
-def mantel_haenszel_rate_ratio(df: pd.DataFrame, count: str, denominator: str, ref_count: str,
-                               ref_denominator: str, stratum: str, *,
-                               groupby: str | Sequence[str] | None = None,
-                               confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+
+def mantel_haenszel_rate_ratio(
+    df: pd.DataFrame,
+    count: str,
+    denominator: str,
+    ref_count: str,
+    ref_denominator: str,
+    stratum: str,
+    *,
+    groupby: str | Sequence[str] | None = None,
+    confidence: Sequence[float] = DEFAULT_CONFIDENCE,
+) -> pd.DataFrame:
     """Mantel-Haenszel summary rate ratio across strata, Greenland-Robins interval.
 
     For strata i (e.g. IMD deciles) with group events a_i over population T1_i and reference
@@ -1261,8 +1382,10 @@ def mantel_haenszel_rate_ratio(df: pd.DataFrame, count: str, denominator: str, r
             raise ValueError(f"{f}: column {k!r} is not in the frame (columns: {', '.join(map(str, df.columns))})")
     if df.duplicated([*keys, stratum]).any():
         rows = list(df.index[df.duplicated([*keys, stratum], keep=False)][:5])
-        raise ValueError(f"{f}: stratum {stratum!r} repeats within a group at rows {rows} "
-                         "(expected one row per stratum; sum them first)")
+        raise ValueError(
+            f"{f}: stratum {stratum!r} repeats within a group at rows {rows} "
+            "(expected one row per stratum; sum them first)"
+        )
     a = _column(df, count, "count", function=f)
     t1 = _column(df, denominator, "denominator", function=f)
     b = _column(df, ref_count, "reference count", function=f)
@@ -1274,7 +1397,7 @@ def mantel_haenszel_rate_ratio(df: pd.DataFrame, count: str, denominator: str, r
         cols = {
             "_r": np.where(info, a * t0 / t, 0.0),
             "_s": np.where(info, b * t1 / t, 0.0),
-            "_v": np.where(info, (a + b) * t1 * t0 / t ** 2, 0.0),
+            "_v": np.where(info, (a + b) * t1 * t0 / t**2, 0.0),
             "_e": np.where(info, (a + b) * t1 / t, 0.0),
             "_a": np.where(info, a, 0.0),
             "_b": np.where(info, b, 0.0),
@@ -1297,12 +1420,17 @@ def mantel_haenszel_rate_ratio(df: pd.DataFrame, count: str, denominator: str, r
     with np.errstate(all="ignore"):
         value = np.where(ok, r / sv, np.nan)
         sd = np.sqrt(v / (r * sv))
-        limits = {c: (np.where(ok, value * np.exp(-_z(c) * sd), np.nan),
-                      np.where(ok, value * np.exp(_z(c) * sd), np.nan)) for c in levels}
+        limits = {
+            c: (np.where(ok, value * np.exp(-_z(c) * sd), np.nan), np.where(ok, value * np.exp(_z(c) * sd), np.nan))
+            for c in levels
+        }
         zstat = (asum - e) / np.sqrt(v)
         p = np.where(~miss & (v > 0), 2 * sps.norm.sf(np.abs(zstat)), np.nan)
-    method = np.full(value.shape, "Mantel-Haenszel rate ratio, Greenland-Robins variance; "
-                     "p: Mantel-Haenszel chi-square", dtype=object)
+    method = np.full(
+        value.shape,
+        "Mantel-Haenszel rate ratio, Greenland-Robins variance; p: Mantel-Haenszel chi-square",
+        dtype=object,
+    )
     method[~miss & ~ok] = "not estimated: no events in the group or the reference in the informative strata"
     method[miss] = M_MISSING
     base["strata"] = s["_k"].to_numpy(dtype="float64")
@@ -1311,9 +1439,17 @@ def mantel_haenszel_rate_ratio(df: pd.DataFrame, count: str, denominator: str, r
     return _frame(base, value, limits, method, extra={"p_value": p})
 
 
-def mantel_haenszel_risk_ratio(df: pd.DataFrame, x: str, n: str, ref_x: str, ref_n: str, stratum: str, *,
-                               groupby: str | Sequence[str] | None = None,
-                               confidence: Sequence[float] = DEFAULT_CONFIDENCE) -> pd.DataFrame:
+def mantel_haenszel_risk_ratio(
+    df: pd.DataFrame,
+    x: str,
+    n: str,
+    ref_x: str,
+    ref_n: str,
+    stratum: str,
+    *,
+    groupby: str | Sequence[str] | None = None,
+    confidence: Sequence[float] = DEFAULT_CONFIDENCE,
+) -> pd.DataFrame:
     """Mantel-Haenszel summary ratio of proportions (risk ratio) across strata, Greenland-Robins variance.
 
     For binomial data (e.g. conversions: children reaching a stage out of the children at the
@@ -1369,8 +1505,10 @@ def mantel_haenszel_risk_ratio(df: pd.DataFrame, x: str, n: str, ref_x: str, ref
             raise ValueError(f"{f}: column {k!r} is not in the frame (columns: {', '.join(map(str, df.columns))})")
     if df.duplicated([*keys, stratum]).any():
         rows = list(df.index[df.duplicated([*keys, stratum], keep=False)][:5])
-        raise ValueError(f"{f}: stratum {stratum!r} repeats within a group at rows {rows} "
-                         "(expected one row per stratum; sum them first)")
+        raise ValueError(
+            f"{f}: stratum {stratum!r} repeats within a group at rows {rows} "
+            "(expected one row per stratum; sum them first)"
+        )
     a = _column(df, x, "count", function=f)
     n1 = _column(df, n, "denominator", function=f)
     b = _column(df, ref_x, "reference count", function=f)
@@ -1384,7 +1522,7 @@ def mantel_haenszel_risk_ratio(df: pd.DataFrame, x: str, n: str, ref_x: str, ref
         cols = {
             "_r": np.where(info, a * n0 / t, 0.0),
             "_s": np.where(info, b * n1 / t, 0.0),
-            "_v": np.where(info, (n1 * n0 * (a + b) - a * b * t) / t ** 2, 0.0),
+            "_v": np.where(info, (n1 * n0 * (a + b) - a * b * t) / t**2, 0.0),
             "_a": np.where(info, a, 0.0),
             "_b": np.where(info, b, 0.0),
             "_k": info.astype("int64"),
@@ -1405,13 +1543,20 @@ def mantel_haenszel_risk_ratio(df: pd.DataFrame, x: str, n: str, ref_x: str, ref
     with np.errstate(all="ignore"):
         value = np.where(ok, r / sv, np.nan)
         sd = np.sqrt(v / (r * sv))
-        limits = {c: (np.where(ok, value * np.exp(-_z(c) * sd), np.nan),
-                      np.where(ok, value * np.exp(_z(c) * sd), np.nan)) for c in levels}
+        limits = {
+            c: (np.where(ok, value * np.exp(-_z(c) * sd), np.nan), np.where(ok, value * np.exp(_z(c) * sd), np.nan))
+            for c in levels
+        }
         z = np.log(value) / sd
         p = np.where(ok, np.where(sd > 0, 2 * sps.norm.sf(np.abs(z)), np.where(value == 1, 1.0, 0.0)), np.nan)
-    method = np.full(value.shape, "Mantel-Haenszel risk ratio, Greenland-Robins (1985) binomial variance; "
-                     "p: the same statistic, log RR / se", dtype=object)
-    method[~miss & ~ok] = "not estimated: no children progressed in the group or the reference in the informative strata"
+    method = np.full(
+        value.shape,
+        "Mantel-Haenszel risk ratio, Greenland-Robins (1985) binomial variance; p: the same statistic, log RR / se",
+        dtype=object,
+    )
+    method[~miss & ~ok] = (
+        "not estimated: no children progressed in the group or the reference in the informative strata"
+    )
     method[miss] = M_MISSING
     base["strata"] = s["_k"].to_numpy(dtype="float64")
     base["count"] = s["_a"].to_numpy(dtype="float64")

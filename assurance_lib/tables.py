@@ -9,15 +9,27 @@ it never guesses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 __all__ = ["TableSpec", "Hierarchy", "Share", "RELATIONS", "UNITS", "RULES", "FLAG_COLUMNS", "SEVERITIES"]
 
 UNITS = ("children", "episodes", "cases", "agencies", "actions")
 RULES = ("children-counts", "organisations", "small-sample")
-FLAG_COLUMNS = ("analysis", "category", "subject", "measure", "value", "lower", "upper",
-                "severity", "statement", "evidence_table", "evidence_key")
+FLAG_COLUMNS = (
+    "analysis",
+    "category",
+    "subject",
+    "measure",
+    "value",
+    "lower",
+    "upper",
+    "severity",
+    "statement",
+    "evidence_table",
+    "evidence_key",
+)
 SEVERITIES = ("high", "medium", "low")
 RELATIONS = ("sum", "union")
 """How a hierarchy's total relates to its parts: ``sum`` (total = sum of parts: each child is in
@@ -105,7 +117,9 @@ class Hierarchy:
         if self.hide_first not in ("parts", "total"):
             raise ValueError(f"hierarchy on {self.column!r}: hide_first {self.hide_first!r} is not one of parts, total")
         if self.relation not in RELATIONS:
-            raise ValueError(f"hierarchy on {self.column!r}: relation {self.relation!r} is not one of {', '.join(RELATIONS)}")
+            raise ValueError(
+                f"hierarchy on {self.column!r}: relation {self.relation!r} is not one of {', '.join(RELATIONS)}"
+            )
         if not self.parts:
             raise ValueError(f"hierarchy on {self.column!r}: parts are required")
         object.__setattr__(self, "parts", tuple(self.parts))
@@ -115,9 +129,16 @@ class Hierarchy:
             object.__setattr__(self, "parts_where", _unplain(self.parts_where))
 
     @classmethod
-    def each(cls, column: str, tree: Mapping[Any, Sequence[Any]], *, within: Sequence[str] = (),
-             where: Mapping[str, Any] | None = None, parts_where: Mapping[str, Any] | None = None,
-             relation: str = "sum") -> tuple["Hierarchy", ...]:
+    def each(
+        cls,
+        column: str,
+        tree: Mapping[Any, Sequence[Any]],
+        *,
+        within: Sequence[str] = (),
+        where: Mapping[str, Any] | None = None,
+        parts_where: Mapping[str, Any] | None = None,
+        relation: str = "sum",
+    ) -> tuple[Hierarchy, ...]:
         """One hierarchy per ``total -> parts`` entry of ``tree``, sharing the other settings.
 
         Examples
@@ -132,25 +153,47 @@ class Hierarchy:
         >>> len(Hierarchy.each("g", {"A": ("a1", "a2"), "B": ("b1", "b2")}))
         2
         """
-        return tuple(cls(column=column, total=total, parts=tuple(parts), within=tuple(within), where=dict(where or {}),
-                         parts_where=dict(parts_where) if parts_where is not None else None, relation=relation)
-                     for total, parts in tree.items())
+        return tuple(
+            cls(
+                column=column,
+                total=total,
+                parts=tuple(parts),
+                within=tuple(within),
+                where=dict(where or {}),
+                parts_where=dict(parts_where) if parts_where is not None else None,
+                relation=relation,
+            )
+            for total, parts in tree.items()
+        )
 
     def declaration(self) -> dict[str, Any]:
         """A JSON-ready form (inverse of :meth:`from_declaration`)."""
-        return {"column": self.column, "total": self.total, "parts": list(self.parts), "within": list(self.within),
-                "where": _plain(self.where), "parts_where": _plain(self.parts_where) if self.parts_where is not None else None,
-                "relation": self.relation, **({"parts_table": self.parts_table} if self.parts_table else {}),
-                **({"hide_first": self.hide_first} if self.hide_first != "parts" else {})}
+        return {
+            "column": self.column,
+            "total": self.total,
+            "parts": list(self.parts),
+            "within": list(self.within),
+            "where": _plain(self.where),
+            "parts_where": _plain(self.parts_where) if self.parts_where is not None else None,
+            "relation": self.relation,
+            **({"parts_table": self.parts_table} if self.parts_table else {}),
+            **({"hide_first": self.hide_first} if self.hide_first != "parts" else {}),
+        }
 
     @classmethod
-    def from_declaration(cls, h: Mapping[str, Any]) -> "Hierarchy":
+    def from_declaration(cls, h: Mapping[str, Any]) -> Hierarchy:
         """Rebuild a hierarchy from :meth:`declaration`."""
-        return cls(column=h["column"], total=h["total"], parts=tuple(h["parts"]), within=tuple(h.get("within", ())),
-                   where=_unplain(h.get("where") or {}),
-                   parts_where=_unplain(h["parts_where"]) if h.get("parts_where") is not None else None,
-                   relation=h.get("relation", "sum"), parts_table=h.get("parts_table", ""),
-                   hide_first=h.get("hide_first", "parts"))
+        return cls(
+            column=h["column"],
+            total=h["total"],
+            parts=tuple(h["parts"]),
+            within=tuple(h.get("within", ())),
+            where=_unplain(h.get("where") or {}),
+            parts_where=_unplain(h["parts_where"]) if h.get("parts_where") is not None else None,
+            relation=h.get("relation", "sum"),
+            parts_table=h.get("parts_table", ""),
+            hide_first=h.get("hide_first", "parts"),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -199,14 +242,24 @@ class Share:
 
     def declaration(self) -> dict[str, Any]:
         """A JSON-ready form (inverse of :meth:`from_declaration`)."""
-        return {"table": self.table, "on": dict(self.on), "counts": dict(self.counts),
-                "where": _plain(self.where), "other_where": _plain(self.other_where)}
+        return {
+            "table": self.table,
+            "on": dict(self.on),
+            "counts": dict(self.counts),
+            "where": _plain(self.where),
+            "other_where": _plain(self.other_where),
+        }
 
     @classmethod
-    def from_declaration(cls, d: Mapping[str, Any]) -> "Share":
+    def from_declaration(cls, d: Mapping[str, Any]) -> Share:
         """Rebuild a share from :meth:`declaration`."""
-        return cls(table=d["table"], on=dict(d["on"]), counts=dict(d["counts"]),
-                   where=_unplain(d.get("where") or {}), other_where=_unplain(d.get("other_where") or {}))
+        return cls(
+            table=d["table"],
+            on=dict(d["on"]),
+            counts=dict(d["counts"]),
+            where=_unplain(d.get("where") or {}),
+            other_where=_unplain(d.get("other_where") or {}),
+        )
 
 
 def _plain(m: Mapping[str, Any]) -> dict[str, Any]:
@@ -311,11 +364,17 @@ class TableSpec:
         }
 
     @classmethod
-    def from_declaration(cls, d: Mapping[str, Any]) -> "TableSpec":
+    def from_declaration(cls, d: Mapping[str, Any]) -> TableSpec:
         """Rebuild a spec from its ``index.json`` entry."""
         return cls(
-            name=d["name"], title=d["title"], unit=d["unit"], rule=d["rule"], source=d["source"],
-            notes=d.get("notes", ""), keys=tuple(d.get("keys", ())), counts=tuple(d.get("counts", ())),
+            name=d["name"],
+            title=d["title"],
+            unit=d["unit"],
+            rule=d["rule"],
+            source=d["source"],
+            notes=d.get("notes", ""),
+            keys=tuple(d.get("keys", ())),
+            counts=tuple(d.get("counts", ())),
             derived={k: tuple(v) for k, v in (d.get("derived") or {}).items()},
             count_where={k: (v[0], tuple(v[1])) for k, v in (d.get("count_where") or {}).items()},
             hierarchies=tuple(Hierarchy.from_declaration(h) for h in d.get("hierarchies", ())),

@@ -8,8 +8,18 @@ goes one way: ``voice`` imports ``section11``, never the other way round.
 
 from __future__ import annotations
 
-from .section11.survey import (DEFAULT_SURVEY_SCALES, PRACTITIONER_SURVEY_COLUMNS, SURVEY_IDENTIFIER_COLUMNS,
-                               read_practitioner_survey, summarise_practitioner_survey)
+from .section11.survey import (
+    DEFAULT_SURVEY_SCALES,
+    PRACTITIONER_SURVEY_COLUMNS,
+    SURVEY_IDENTIFIER_COLUMNS,
+    read_practitioner_survey,
+    summarise_practitioner_survey,
+)
 
-__all__ = ["PRACTITIONER_SURVEY_COLUMNS", "SURVEY_IDENTIFIER_COLUMNS", "DEFAULT_SURVEY_SCALES", "read_practitioner_survey",
-           "summarise_practitioner_survey"]
+__all__ = [
+    "PRACTITIONER_SURVEY_COLUMNS",
+    "SURVEY_IDENTIFIER_COLUMNS",
+    "DEFAULT_SURVEY_SCALES",
+    "read_practitioner_survey",
+    "summarise_practitioner_survey",
+]

@@ -165,8 +165,10 @@ def _check_cells(name: str, df: pd.DataFrame) -> None:
     """Refuse (naming the table, row and column, never the value) a cell Excel cannot hold."""
     for c in df.columns:
         if len(str(c).encode("utf-16-le")) // 2 > _EXCEL_CELL_MAX:
-            raise PublicationRefused(f"workbook: table {name}: a column heading is longer than the "
-                                     f"{_EXCEL_CELL_MAX:,} characters an Excel cell can hold")
+            raise PublicationRefused(
+                f"workbook: table {name}: a column heading is longer than the "
+                f"{_EXCEL_CELL_MAX:,} characters an Excel cell can hold"
+            )
         s = df[c].astype(str)
         long_ = s.str.len() > _EXCEL_CELL_MAX // 2
         for i in s.index[long_]:
@@ -175,7 +177,8 @@ def _check_cells(name: str, df: pd.DataFrame) -> None:
                 raise PublicationRefused(
                     f"workbook: table {name}, row {int(i) + 1} (line {int(i) + 2} of {name}.csv), column {c!r}: the text "
                     f"is {n:,} characters long, more than the {_EXCEL_CELL_MAX:,} an Excel cell can hold; "
-                    "shorten it in the input")
+                    "shorten it in the input"
+                )
 
 
 def _to_cells(df: pd.DataFrame) -> pd.DataFrame:
@@ -264,8 +267,9 @@ def build_workbook(pack_dir: Path, *, partnership: str, period_label: str, confi
             if rule not in rule_refs:
                 rule_refs[rule] = add_note(f"rule{len(rule_refs)}", rule_note(rule, config))
             markers += f"$${rule_refs[rule]}$$"
-        subtitles = [_no_note_refs(f"Period: {period_label}. Unit: {e.decl.get('unit') or 'not stated'}. "
-                                   f"File: {e.file.name}.")]
+        subtitles = [
+            _no_note_refs(f"Period: {period_label}. Unit: {e.decl.get('unit') or 'not stated'}. File: {e.file.name}.")
+        ]
         if e.decl.get("keys"):
             subtitles.append(_no_note_refs("Each row is identified by: " + ", ".join(map(str, e.decl["keys"])) + "."))
         if df.empty or not len(df.columns):
@@ -275,11 +279,15 @@ def build_workbook(pack_dir: Path, *, partnership: str, period_label: str, confi
             cells = _to_cells(df)
         used = [s for s in symbols if df.isin([s]).any().any()] if not df.empty else []
         table_legend = [line for s, line in zip(symbols, legend) if s in used]
-        instructions = ("This worksheet contains one table. Some cells may refer to notes, which can be found "
-                        "on the notes worksheet.")
+        instructions = (
+            "This worksheet contains one table. Some cells may refer to notes, which can be found "
+            "on the notes worksheet."
+        )
         if (cells.astype(str) == "").any().any():
-            instructions += (" Blank cells mean the analysis produced no value for that cell (for example a flag "
-                             "that has no confidence interval).")
+            instructions += (
+                " Blank cells mean the analysis produced no value for that cell (for example a flag "
+                "that has no confidence interval)."
+            )
         sheets[sheet] = gpt.GPTable(
             table=cells,
             instructions=instructions,
@@ -294,7 +302,10 @@ def build_workbook(pack_dir: Path, *, partnership: str, period_label: str, confi
     if not sheets:
         sheets["no_tables"] = gpt.GPTable(
             table=pd.DataFrame({"Contents": pd.Series(["This pack has no published tables."], dtype=object)}),
-            table_name="table_1", title="No tables", source="Source: this pack", index_columns={},
+            table_name="table_1",
+            title="No tables",
+            source="Source: this pack",
+            index_columns={},
         )
 
     partnership, period_label = _no_note_refs(partnership), _no_note_refs(period_label)
@@ -332,7 +343,10 @@ def build_workbook(pack_dir: Path, *, partnership: str, period_label: str, confi
         warnings.filterwarnings("ignore", module=r"gptables(\..*)?$", category=FutureWarning)
         with _no_markdown_links():
             gpt.write_workbook(
-                filename=str(tmp), sheets=sheets, cover=cover, notes_table=notes_table,
+                filename=str(tmp),
+                sheets=sheets,
+                cover=cover,
+                notes_table=notes_table,
                 contentsheet_options={"additional_elements": ["subtitles", "source"]},
                 workbook_options=dict(_WRITER_OPTIONS),
             )

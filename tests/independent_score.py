@@ -29,8 +29,9 @@ def _constrained_p0(x1: int, n1: int, x0: int, n0: int, ratio: float) -> float:
                 ll += (n - x) * math.log(max(1 - p, 1e-300))
         return -ll
 
-    return optimize.minimize_scalar(neg_loglik, bounds=(1e-12, top * (1 - 1e-12)), method="bounded",
-                                    options={"xatol": 1e-13}).x
+    return optimize.minimize_scalar(
+        neg_loglik, bounds=(1e-12, top * (1 - 1e-12)), method="bounded", options={"xatol": 1e-13}
+    ).x
 
 
 def score_z(x1: int, n1: int, x0: int, n0: int, ratio: float) -> float:
@@ -38,15 +39,21 @@ def score_z(x1: int, n1: int, x0: int, n0: int, ratio: float) -> float:
     p0 = _constrained_p0(x1, n1, x0, n0, ratio)
     p1 = ratio * p0
     big_n = n1 + n0
-    var = (p1 * (1 - p1) / n1 + ratio ** 2 * p0 * (1 - p0) / n0) * big_n / (big_n - 1)
+    var = (p1 * (1 - p1) / n1 + ratio**2 * p0 * (1 - p0) / n0) * big_n / (big_n - 1)
     return (x1 / n1 - ratio * x0 / n0) / math.sqrt(var)
 
 
 def score_ratio_interval(x1: int, n1: int, x0: int, n0: int, level: float = 0.95) -> tuple[float, float]:
     """Lower and upper limits {R : |z(R)| <= z_level} (0 / inf at a zero count)."""
     k = sps.norm.isf((1 - level) / 2)
-    lo = 0.0 if x1 == 0 else math.exp(optimize.brentq(lambda t: score_z(x1, n1, x0, n0, math.exp(t)) - k, -20, 20,
-                                                      xtol=1e-12))
-    hi = math.inf if x0 == 0 else math.exp(optimize.brentq(lambda t: score_z(x1, n1, x0, n0, math.exp(t)) + k, -20, 20,
-                                                           xtol=1e-12))
+    lo = (
+        0.0
+        if x1 == 0
+        else math.exp(optimize.brentq(lambda t: score_z(x1, n1, x0, n0, math.exp(t)) - k, -20, 20, xtol=1e-12))
+    )
+    hi = (
+        math.inf
+        if x0 == 0
+        else math.exp(optimize.brentq(lambda t: score_z(x1, n1, x0, n0, math.exp(t)) + k, -20, 20, xtol=1e-12))
+    )
     return lo, hi

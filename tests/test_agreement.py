@@ -108,10 +108,12 @@ def test_bootstrap_resamples_whole_cases():
 
 def test_krippendorff_worked_example_ordinal():
     nan = np.nan
-    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
-            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
-            [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
-            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    data = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+        [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
+    ]
     assert round(ag.ordinal_alpha(data, k=5), 3) == 0.815
 
 
@@ -119,11 +121,11 @@ def test_krippendorff_undefined_without_pairable_units():
     assert math.isnan(ag.ordinal_alpha([[1, np.nan], [np.nan, 2]], k=4))
 
 
-
-
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)), min_size=2, max_size=40),
-       st.sampled_from(["linear", "quadratic"]))
+@given(
+    st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)), min_size=2, max_size=40),
+    st.sampled_from(["linear", "quadratic"]),
+)
 def test_bootstrap_table_arithmetic_agrees_with_statsmodels(pairs, weights):
     """Second method: the vectorised kappa used for bootstrap replicates equals statsmodels' cohens_kappa."""
     from statsmodels.stats.inter_rater import cohens_kappa

@@ -59,8 +59,17 @@ FRAMEWORK = "data/frameworks/audit_framework.yaml"
 Q2 = Period.parse("2026-27 Q2")
 G = {1: "Outstanding", 2: "Good", 3: "Requires improvement to be good", 4: "Inadequate"}
 CASES = {"c1": "C-100001", "c2": "C-100002", "c3": "C-100003", "c4": "C-100004", "c5": "C-100005"}
-PLANTED = ["Amelia Hartley", "Jayden", "943 476 5919", "03/04/2019", "LS6 2QT", "07700 900123",
-           "family77@example.org", "14 March 2018", *CASES.values()]
+PLANTED = [
+    "Amelia Hartley",
+    "Jayden",
+    "943 476 5919",
+    "03/04/2019",
+    "LS6 2QT",
+    "07700 900123",
+    "family77@example.org",
+    "14 March 2018",
+    *CASES.values(),
+]
 
 GRADE_ROWS = [
     # audit, case, agency, domain, self, panel, moderator_1, moderator_2
@@ -94,17 +103,22 @@ def _write(path: Path, text: str) -> Path:
 def fixture(tmp_path: Path) -> dict[str, str]:
     d = tmp_path / "in"
     d.mkdir()
-    _write(d / "register.csv", """
+    _write(
+        d / "register.csv",
+        """
 audit_id,theme,audit_type,audit_date,n_cases,previous_audit_id
 A1,neglect,Case file deep dive,2025-06-10,2,
 A2,Neglect,Case file deep dive,2026-07-15,2,A1
 A3,exploitation,Spotlight,2026-05-01,1,
-""")
+""",
+    )
     lines = ["audit_id,case_ref,agency,domain,agency_grade,panel_grade,moderator_1,moderator_2"]
     for a, c, ag, dom, s, p, m1, m2 in GRADE_ROWS:
         lines.append(",".join([a, CASES[c], ag, dom, G[s], G[p], G.get(m1, ""), G.get(m2, "")]))
     _write(d / "grades.csv", "\n".join(lines))
-    _write(d / "findings.csv", """
+    _write(
+        d / "findings.csv",
+        """
 audit_id,domain,theme_code,kind,text
 A2,voice,voice_of_child,strength,Amelia Hartley told her teacher what home was like.
 A2,planning,information_sharing,area for development,"Police did not share the incident of 03/04/2019 at LS6 2QT; mum on 07700 900123; NHS 943 476 5919."
@@ -112,8 +126,11 @@ A2,escalation,escalation,area for development,Case C-100001: no escalation when 
 A3,planning,information_sharing,area for development,Email to family77@example.org was not answered; case C-100005.
 A3,voice,voice_of_child,strength,Jayden's wishes were recorded at every visit.
 A1,voice,information_sharing,area for development,Referral not shared.
-""")
-    _write(d / "actions.csv", """
+""",
+    )
+    _write(
+        d / "actions.csv",
+        """
 action_id,source,source_ref,theme,agency,owner_role,action,created,due,status,evidence_of_completion,evidence_of_impact,closed_date
 X1,audit,A2,neglect,Police,Inspector,Share incidents with Jayden's school within a day.,2026-07-20,2026-09-29,in progress,,,
 X2,audit,A2,neglect,CSC,Team manager,Review plans monthly.,2026-07-20,2026-09-30,in progress,,,
@@ -122,10 +139,15 @@ X4,section11,S11,,Police,Safeguarding lead,Safer recruitment audit.,2026-01-01,2
 X5,review,R1,,CSC,Principal social worker,Update the escalation policy.,2026-01-01,2026-03-31,completed,Policy published.,,2026-03-15
 X6,review,R1,,Police,Inspector,Audit record transfers.,2026-01-01,2026-06-30,completed,Report.,Transfers faster.,2026-10-05
 X7,audit,A2,neglect,CSC,Team manager,Not yet in scope.,2026-10-02,2026-12-31,not started,,,
-""")
-    return {"register_path": str(d / "register.csv"), "grades_path": str(d / "grades.csv"),
-            "findings_path": str(d / "findings.csv"), "actions_path": str(d / "actions.csv"),
-            "framework_path": FRAMEWORK}
+""",
+    )
+    return {
+        "register_path": str(d / "register.csv"),
+        "grades_path": str(d / "grades.csv"),
+        "findings_path": str(d / "findings.csv"),
+        "actions_path": str(d / "actions.csv"),
+        "framework_path": FRAMEWORK,
+    }
 
 
 def _notebook_defaults() -> dict[str, object]:
@@ -146,16 +168,22 @@ def _ctx(run: Path, p: dict[str, str], **changes: object):
     """Notebook 03's context on the fixture, every parameter given (the notebook's defaults, then ``p`` and ``changes``)."""
     from assurance_lib.notebook import setup
 
-    return setup("03_audit_synthesis", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run),
-                 **{**_notebook_defaults(), **p, **changes})
+    return setup(
+        "03_audit_synthesis",
+        params_file="parameters/2026-27-Q2.yaml",
+        run_dir=str(run),
+        **{**_notebook_defaults(), **p, **changes},
+    )
 
 
 def _inputs(p: dict[str, str]) -> audits.AuditInputs:
-    return audits.AuditInputs(framework=audits.load_framework(FRAMEWORK),
-                              register=audits.read_register(p["register_path"], p),
-                              grades=audits.read_grades(p["grades_path"], p),
-                              findings=audits.read_findings(p["findings_path"], p),
-                              actions=audits.read_actions(p["actions_path"], p))
+    return audits.AuditInputs(
+        framework=audits.load_framework(FRAMEWORK),
+        register=audits.read_register(p["register_path"], p),
+        grades=audits.read_grades(p["grades_path"], p),
+        findings=audits.read_findings(p["findings_path"], p),
+        actions=audits.read_actions(p["actions_path"], p),
+    )
 
 
 @pytest.fixture()
@@ -173,8 +201,11 @@ def _row(df: pd.DataFrame, **keys) -> pd.Series:
 
 def test_contracts_registered_with_case_ref_as_identifier():
     assert contract("audit_grades").identifier_columns == ("case_ref",)
-    for name, param in (("audit_register", "register_path"), ("audit_findings", "findings_path"),
-                        ("audit_actions", "actions_path")):
+    for name, param in (
+        ("audit_register", "register_path"),
+        ("audit_findings", "findings_path"),
+        ("audit_actions", "actions_path"),
+    ):
         c = contract(name)
         assert (c.notebook, c.parameter) == ("03_audit_synthesis", param)
 
@@ -191,13 +222,23 @@ def test_audits_in_window_and_roles(res):
 def test_grade_distribution_by_audit_and_domain_hand_values(res):
     gd = res.grades_domain
     voice = _row(gd, audit_id="A2", domain="Voice and lived experience of the child")
-    assert (voice["n_cases"], voice["n_gradings"], voice["n_good"], voice["n_requires_improvement_to_be_good"]) == (2, 4, 2, 2)
+    assert (voice["n_cases"], voice["n_gradings"], voice["n_good"], voice["n_requires_improvement_to_be_good"]) == (
+        2,
+        4,
+        2,
+        2,
+    )
     assert voice["pct_good_or_better"] == 50.0 and voice["pct_good_or_better_self"] == 75.0
     plan = _row(gd, audit_id="A2", domain="Planning")
     assert (plan["n_good"], plan["n_requires_improvement_to_be_good"], plan["n_inadequate"]) == (1, 1, 2)
     assert plan["pct_good_or_better"] == 25.0
     total = _row(gd, audit_id="A2", domain=audits.ALL)
-    assert (total["n_outstanding"], total["n_good"], total["n_requires_improvement_to_be_good"], total["n_inadequate"]) == (0, 3, 3, 2)
+    assert (
+        total["n_outstanding"],
+        total["n_good"],
+        total["n_requires_improvement_to_be_good"],
+        total["n_inadequate"],
+    ) == (0, 3, 3, 2)
     assert total["pct_good_or_better"] == 37.5 and total["pct_good_or_better_self"] == 75.0
     assert total["indicative"] == "yes"  # 2 cases < 10
     assert "A1" not in set(gd["audit_id"])  # outside the window
@@ -220,9 +261,19 @@ def test_reaudit_change_hand_values(res):
     r = res.reaudit
     v = _row(r, domain="Voice and lived experience of the child")
     assert (v["audit_id"], v["earlier_audit_id"]) == ("A2", "A1")
-    assert (v["pct_good_or_better_earlier"], v["pct_good_or_better_later"], v["change_pp"], v["direction"]) == (0.0, 50.0, 50.0, "improved")
+    assert (v["pct_good_or_better_earlier"], v["pct_good_or_better_later"], v["change_pp"], v["direction"]) == (
+        0.0,
+        50.0,
+        50.0,
+        "improved",
+    )
     p = _row(r, domain="Planning")
-    assert (p["pct_good_or_better_earlier"], p["pct_good_or_better_later"], p["change_pp"], p["direction"]) == (75.0, 25.0, -50.0, "fell")
+    assert (p["pct_good_or_better_earlier"], p["pct_good_or_better_later"], p["change_pp"], p["direction"]) == (
+        75.0,
+        25.0,
+        -50.0,
+        "fell",
+    )
     t = _row(r, domain=audits.ALL)
     assert (t["change_pp"], t["direction"]) == (0.0, "no change")
 
@@ -249,7 +300,10 @@ def test_agreement_quadratic_weights(fixture):
 def test_theme_counts_and_recurrence(res):
     t = res.themes.set_index("theme_code")
     # A1 is outside the window: its information-sharing finding is not counted.
-    assert (t.loc["information_sharing", "n_strengths"], t.loc["information_sharing", "n_areas_for_development"]) == (0, 2)
+    assert (t.loc["information_sharing", "n_strengths"], t.loc["information_sharing", "n_areas_for_development"]) == (
+        0,
+        2,
+    )
     assert t.loc["information_sharing", "n_audits"] == 2 and t.loc["information_sharing", "recurring"] == "yes"
     assert (t.loc["voice_of_child", "n_strengths"], t.loc["voice_of_child", "recurring"]) == (2, "yes")
     assert (t.loc["escalation", "n_audits"], t.loc["escalation", "recurring"]) == (1, "no")
@@ -269,8 +323,14 @@ def test_action_log_rag(res):
     assert a["complete_without_impact"].eq("yes").sum() == 1 and a.loc["X5", "complete_without_impact"] == "yes"
     s = res.action_summary
     tot = _row(s, by="all")
-    assert (tot["n_actions"], tot["n_complete"], tot["n_complete_without_impact"], tot["n_overdue"],
-            tot["n_amber"], tot["n_green"]) == (6, 1, 1, 2, 2, 1)
+    assert (
+        tot["n_actions"],
+        tot["n_complete"],
+        tot["n_complete_without_impact"],
+        tot["n_overdue"],
+        tot["n_amber"],
+        tot["n_green"],
+    ) == (6, 1, 1, 2, 2, 1)
     assert tot["pct_complete"] == 16.7
     aud = _row(s, by="source", subject="audit")
     assert (aud["n_actions"], aud["n_overdue"], aud["n_amber"]) == (3, 1, 2)
@@ -301,22 +361,30 @@ def _messages(exc: InputError) -> str:
 def test_bad_grades_are_all_reported_without_case_references(fixture, tmp_path):
     p = dict(fixture)
     bad = tmp_path / "bad_grades.csv"
-    _write(bad, f"""
+    _write(
+        bad,
+        f"""
 audit_id,case_ref,agency,domain,agency_grade,panel_grade
-A2,{CASES['c1']},CSC,voice,Good,Good
-A2,{CASES['c1']},CSC,planning,Good,Mostly good
-A2,{CASES['c1']},Police,safety,Good,Good
-A2,{CASES['c1']},CSC,voice,Good,Requires improvement to be good
-A2,{CASES['c2']},Police,voice,Good,Good
-A9,{CASES['c5']},CSC,voice,Good,Good
-""")
+A2,{CASES["c1"]},CSC,voice,Good,Good
+A2,{CASES["c1"]},CSC,planning,Good,Mostly good
+A2,{CASES["c1"]},Police,safety,Good,Good
+A2,{CASES["c1"]},CSC,voice,Good,Requires improvement to be good
+A2,{CASES["c2"]},Police,voice,Good,Good
+A9,{CASES["c5"]},CSC,voice,Good,Good
+""",
+    )
     with pytest.raises(InputError) as ei:
         audits.read_grades(bad, p)
     msg = _messages(ei.value)
-    assert "bad_grades.csv, row 3, column 'panel_grade': 'Mostly good' (expected one of: Outstanding, Good, " \
-           "Requires improvement to be good, Inadequate)" in msg
+    assert (
+        "bad_grades.csv, row 3, column 'panel_grade': 'Mostly good' (expected one of: Outstanding, Good, "
+        "Requires improvement to be good, Inadequate)" in msg
+    )
     assert "row 4, column 'domain': 'safety' (expected one of: voice, recognition" in msg
-    assert re.search(r"row 5: duplicates an earlier row \(audit_id=A2, case_ref=\[hidden\], agency=CSC, domain=voice\), first at row 2", msg)
+    assert re.search(
+        r"row 5: duplicates an earlier row \(audit_id=A2, case_ref=\[hidden\], agency=CSC, domain=voice\), first at row 2",
+        msg,
+    )
     assert "row 7, column 'audit_id': 'A9' (expected an audit_id of the audit register)" in msg
     for ref in CASES.values():
         assert ref not in msg and ref not in str(ei.value)
@@ -326,13 +394,16 @@ A9,{CASES['c5']},CSC,voice,Good,Good
 def test_bad_actions_and_register_dates(fixture, tmp_path):
     p = dict(fixture)
     bad = tmp_path / "bad_actions.csv"
-    _write(bad, """
+    _write(
+        bad,
+        """
 action_id,source,source_ref,theme,agency,owner_role,action,created,due,status,evidence_of_completion,evidence_of_impact,closed_date
 X1,audit,A2,neglect,Police,Inspector,Share incidents.,2026-07-20,2026-07-01,in progress,,,
 X2,audit,A2,neglect,CSC,Team manager,Review plans.,31/02/2026,2026-09-30,in progress,,,
 X3,audit,A2,neglect,CSC,Team manager,Record.,2026-07-20,2026-10-30,done,,,
 X4,review,R1,,CSC,PSW,Update policy.,2026-01-01,2026-03-31,completed,Published.,,
-""")
+""",
+    )
     with pytest.raises(InputError) as ei:
         audits.read_actions(bad, p)
     msg = _messages(ei.value)
@@ -342,17 +413,23 @@ X4,review,R1,,CSC,PSW,Update policy.,2026-01-01,2026-03-31,completed,Published.,
     assert "row 5, column 'closed_date': is empty (expected the date the action was completed" in msg
     assert len(ei.value.problems) == 4
     reg = tmp_path / "bad_register.csv"
-    _write(reg, """
+    _write(
+        reg,
+        """
 audit_id,theme,audit_type,audit_date,n_cases,previous_audit_id
 A1,neglect,Case file deep dive,2025-13-10,2,
 A2,neglect,Deep dive,2026-07-15,two,A1
 A3,exploitation,Spotlight,2026-05-01,1,A2
-""")
+""",
+    )
     with pytest.raises(InputError) as ei:
         audits.read_register(reg, p)
     msg = _messages(ei.value)
     assert "row 2, column 'audit_date': '2025-13-10' is not a real date (expected a date written yyyy-mm-dd" in msg
-    assert "row 3, column 'audit_type': 'Deep dive' (expected one of: Case file deep dive, Spotlight, JTAI preparation)" in msg
+    assert (
+        "row 3, column 'audit_type': 'Deep dive' (expected one of: Case file deep dive, Spotlight, JTAI preparation)"
+        in msg
+    )
     assert "row 3, column 'n_cases': 'two'" in msg
     assert "row 4, column 'previous_audit_id': 'A2' is not earlier than this audit" in msg
 
@@ -360,12 +437,19 @@ A3,exploitation,Spotlight,2026-05-01,1,A2
 def test_case_count_must_match_register(fixture, tmp_path):
     p = dict(fixture)
     reg = tmp_path / "reg.csv"
-    _write(reg, Path(fixture["register_path"]).read_text().replace("A2,Neglect,Case file deep dive,2026-07-15,2,A1",
-                                                                    "A2,Neglect,Case file deep dive,2026-07-15,3,A1"))
+    _write(
+        reg,
+        Path(fixture["register_path"])
+        .read_text()
+        .replace("A2,Neglect,Case file deep dive,2026-07-15,2,A1", "A2,Neglect,Case file deep dive,2026-07-15,3,A1"),
+    )
     p["register_path"] = str(reg)
     with pytest.raises(InputError) as ei:
         audits.read_grades(fixture["grades_path"], p)
-    assert "key 'audit_id=A2', column 'case_ref': has 2 distinct cases (expected 3 cases, as the audit register says)" in _messages(ei.value)
+    assert (
+        "key 'audit_id=A2', column 'case_ref': has 2 distinct cases (expected 3 cases, as the audit register says)"
+        in _messages(ei.value)
+    )
 
 
 def test_published_pack_has_no_planted_identifier(fixture, tmp_path, monkeypatch):
@@ -390,8 +474,15 @@ def test_published_pack_has_no_planted_identifier(fixture, tmp_path, monkeypatch
     md = audits.briefings(ctx, r)
     assert "Seven-minute briefing" in md and "## 7. Questions for reflection" in md
     brief = (run / "shareable" / "text" / "briefing_A2.md").read_text(encoding="utf-8")
-    for heading in ("1. Background", "2. Why it matters", "3. What we found", "4. Strengths",
-                    "5. Areas for development", "6. What to do", "7. Questions for reflection"):
+    for heading in (
+        "1. Background",
+        "2. Why it matters",
+        "3. What we found",
+        "4. Strengths",
+        "5. Areas for development",
+        "6. What to do",
+        "7. Questions for reflection",
+    ):
         assert f"## {heading}" in brief
     assert "37%" in brief or "38%" in brief  # 37.5% good or better, formatted without decimals
     files = [f for f in run.rglob("*") if f.is_file() and f.suffix != ".png"]
@@ -401,6 +492,7 @@ def test_published_pack_has_no_planted_identifier(fixture, tmp_path, monkeypatch
         for planted in PLANTED:
             assert planted.lower() not in text.lower(), f"{planted!r} reached {f.relative_to(run)}"
     import json
+
     index = {e["name"]: e for e in json.loads((run / "shareable" / "tables" / "index.json").read_text())["tables"]}
     assert index["audit_grades_domain"]["unit"] == "cases" and index["audit_grades_domain"]["rule"] == "small-sample"
     assert index["audit_actions"]["unit"] == "actions"
@@ -472,8 +564,9 @@ def test_validate_reports_bad_grades_before_any_notebook_runs(tmp_path):
     nbs.mkdir()
     shutil.copy(root / "notebooks/03_audit_synthesis.ipynb", nbs)
     params = tmp_path / "params.yaml"
-    params.write_text("partnership: Test\nperiod: 2026-27 Q2\nnotebooks:\n  03_audit_synthesis:\n"
-                      f"    grades_path: {bad}\n")
+    params.write_text(
+        f"partnership: Test\nperiod: 2026-27 Q2\nnotebooks:\n  03_audit_synthesis:\n    grades_path: {bad}\n"
+    )
     with pytest.raises(InputError) as ei:
         pipeline.validate(str(params), notebooks_dir=nbs)
     msg = _messages(ei.value)
@@ -495,7 +588,9 @@ def test_a_missing_parameter_is_an_error_naming_it(fixture, tmp_path):
 
 
 def test_a_wrong_setting_names_the_parameter_and_value(fixture):
-    with pytest.raises(ValueError, match=r"window_months must be a whole number of quarters \(3, 6, 9, 12 ...\), got 7"):
+    with pytest.raises(
+        ValueError, match=r"window_months must be a whole number of quarters \(3, 6, 9, 12 ...\), got 7"
+    ):
         _settings(fixture, window_months=7)
     with pytest.raises(ValueError, match=r"kappa_weights 'cubic' is not one of: linear, quadratic"):
         _settings(fixture, kappa_weights="cubic")
@@ -504,14 +599,20 @@ def test_a_wrong_setting_names_the_parameter_and_value(fixture):
 def test_a_framework_missing_a_setting_names_every_key(tmp_path):
     """The framework's settings live in its YAML: none is filled in by the code."""
     text = (ROOT / FRAMEWORK).read_text(encoding="utf-8")
-    text = text.replace("  amber_days: 30\n", "").replace("finding_kinds:\n  - strength\n  - area for development\n", "")
+    text = text.replace("  amber_days: 30\n", "").replace(
+        "finding_kinds:\n  - strength\n  - area for development\n", ""
+    )
     text = text.replace("audit_types:", "audit_types_misspelt:")
     f = tmp_path / "framework.yaml"
     f.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as ei:
         audits.load_framework(f)
     msg = _messages(ei.value)
-    for key, expected in (("audit_types", "a list"), ("finding_kinds", "a list"), ("action_log.amber_days", "a whole number")):
+    for key, expected in (
+        ("audit_types", "a list"),
+        ("finding_kinds", "a list"),
+        ("action_log.amber_days", "a whole number"),
+    ):
         assert f"key '{key}': missing or of the wrong type (expected {expected})" in msg
     assert len(ei.value.problems) == 3
 
@@ -521,7 +622,9 @@ def test_the_runs_own_symbols_are_written(fixture) -> None:
     re-audits nothing has no previous audit (not applicable), whatever the run calls that."""
     from assurance_lib.config import DisclosureConfig
 
-    r = audits.compute(_inputs(fixture), _settings(fixture, n_boot=0), Q2, symbols=DisclosureConfig(not_applicable="n/a"))
+    r = audits.compute(
+        _inputs(fixture), _settings(fixture, n_boot=0), Q2, symbols=DisclosureConfig(not_applicable="n/a")
+    )
     open_actions = r.actions[r.actions["status_at_period_end"].eq("open")]
     assert len(open_actions) and open_actions["closed_date"].eq("n/a").all()
     assert "[z]" not in set(r.actions["closed_date"]) | set(r.audits["previous_audit_id"])
@@ -531,18 +634,24 @@ def test_the_runs_own_symbols_are_written(fixture) -> None:
 def test_audit_dates_follow_the_one_date_rule(fixture, tmp_path):
     """Day-first dates are read as the other inputs read them; a US-order column is refused (dates.parse_dates)."""
     reg = tmp_path / "register.csv"
-    _write(reg, """
+    _write(
+        reg,
+        """
 audit_id,theme,audit_type,audit_date,n_cases,previous_audit_id
 A1,neglect,Case file deep dive,10/12/2025,2,
 A2,neglect,Case file deep dive,15/7/2026,2,A1
-""")
+""",
+    )
     df = audits.read_register(reg, dict(fixture))
     assert [d.strftime("%Y-%m-%d") for d in df["audit_date"]] == ["2025-12-10", "2026-07-15"]
-    _write(reg, """
+    _write(
+        reg,
+        """
 audit_id,theme,audit_type,audit_date,n_cases,previous_audit_id
 A1,neglect,Case file deep dive,12/10/2025,2,
 A2,neglect,Case file deep dive,07/15/2026,2,A1
-""")
+""",
+    )
     with pytest.raises(InputError) as ei:
         audits.read_register(reg, dict(fixture))
     assert "row 3, column 'audit_date': '07/15/2026' is in month/day/year (US) order" in _messages(ei.value)

@@ -38,12 +38,22 @@ def test_shape_of_the_synthetic_audits():
 
 
 def test_every_finding_carries_a_planted_identifier():
-    names = [ln.strip() for ln in (SYN / "audit_names.txt").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
-    kinds = {"nhs": r"\b999 \d{3} \d{4}\b", "date": r"\b\d{2}/\d{2}/\d{4}\b", "postcode": r"\b[A-Z]{1,2}\d{1,2} \d[A-Z]{2}\b",
-             "phone": r"\b07700 900\d{3}\b", "email": r"@example\.org\b", "case": r"\bC-\d{6}\b"}
+    names = [
+        ln.strip() for ln in (SYN / "audit_names.txt").read_text().splitlines() if ln.strip() and not ln.startswith("#")
+    ]
+    kinds = {
+        "nhs": r"\b999 \d{3} \d{4}\b",
+        "date": r"\b\d{2}/\d{2}/\d{4}\b",
+        "postcode": r"\b[A-Z]{1,2}\d{1,2} \d[A-Z]{2}\b",
+        "phone": r"\b07700 900\d{3}\b",
+        "email": r"@example\.org\b",
+        "case": r"\bC-\d{6}\b",
+    }
     seen = set()
     for text in pd.read_csv(SYN / "audit_findings.csv", dtype=str)["text"]:
-        hit = {k for k, p in kinds.items() if re.search(p, text)} | ({"name"} if any(n in text for n in names) else set())
+        hit = {k for k, p in kinds.items() if re.search(p, text)} | (
+            {"name"} if any(n in text for n in names) else set()
+        )
         assert hit, "a finding without a planted identifier"
         seen |= hit
     assert seen == set(kinds) | {"name"}

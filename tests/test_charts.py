@@ -38,8 +38,12 @@ DOCUMENTED = {
 }
 NEUTRAL = to_rgba("#F3F2F1")  # GOV.UK light grey: the background of a cell without a value
 
-TEXT = dict(title="Rate ratios", subtitle="Against the reference group", source="Test data",
-            alt="Heatmap of test ratios by group and stage; values are in the table.")
+TEXT = dict(
+    title="Rate ratios",
+    subtitle="Against the reference group",
+    source="Test data",
+    alt="Heatmap of test ratios by group and stage; values are in the table.",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -76,8 +80,9 @@ def test_symbol_meanings_are_the_documented_shorthand() -> None:
 
 def test_diverging_heatmap_cells_without_a_value_show_their_symbol_and_take_no_colour() -> None:
     matrix = pd.DataFrame({"contact": [0.5, 2.0, np.nan], "plan": ["[c]", 8.0, 4.0]}, index=["A", "B", "C"])
-    labels = pd.DataFrame({"contact": ["0.50", "2.00", ""], "plan": ["[c]", "insufficient", "4.00"]},
-                          index=matrix.index)
+    labels = pd.DataFrame(
+        {"contact": ["0.50", "2.00", ""], "plan": ["[c]", "insufficient", "4.00"]}, index=matrix.index
+    )
     chart = charts.heatmap(matrix, labels=labels, center=1.0, log=True, name="t", **TEXT)
     _drawn(chart)
     ax = chart.fig.axes[0]
@@ -116,8 +121,10 @@ def test_heatmap_key_and_alt_text_explain_the_symbols_present() -> None:
     matrix = pd.DataFrame({"s1": ["[c]", "[c]", 1.5], "s2": [np.nan, 0.8, 1.2]}, index=["A", "B", "C"])
     chart = charts.heatmap(matrix, center=1.0, name="t", **TEXT)
     # two [c] cells and one cell with nothing: in the order of the shorthand ([c] before [x])
-    assert chart.alt == (TEXT["alt"] + " Cells without a value are hatched and show a symbol instead: 2 cells show [c], "
-                         "suppressed to protect confidentiality; 1 cell shows [x], not available.")
+    assert chart.alt == (
+        TEXT["alt"] + " Cells without a value are hatched and show a symbol instead: 2 cells show [c], "
+        "suppressed to protect confidentiality; 1 cell shows [x], not available."
+    )
     note = _part(chart.fig, "note").get_text().replace("\n", " ")
     assert note == "Hatched cells have no value: [c] = suppressed to protect confidentiality; [x] = not available."
     shown = chart.display()
@@ -152,18 +159,41 @@ def _disjoint(a, b) -> bool:
     return a.x1 <= b.x0 or b.x1 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0
 
 
-@pytest.mark.parametrize("hues", [["earlier", "later"],
-                                  ["Audit A-2026-03 (earlier audit)", "Audit A-2026-07 (re-audit of the same theme)",
-                                   "Audit A-2026-09 (second re-audit)", "Audit A-2026-11 (third re-audit)"]])
+@pytest.mark.parametrize(
+    "hues",
+    [
+        ["earlier", "later"],
+        [
+            "Audit A-2026-03 (earlier audit)",
+            "Audit A-2026-07 (re-audit of the same theme)",
+            "Audit A-2026-09 (second re-audit)",
+            "Audit A-2026-11 (third re-audit)",
+        ],
+    ],
+)
 def test_grouped_bar_legend_stands_above_the_plot_area(hues: list[str]) -> None:
     # the longest bar (100) reaches the right-hand edge of the data area, where a legend in a
     # corner of the axes would cover it
     cats = ["Voice of the child", "Risk assessment", "Planning"]
-    data = pd.DataFrame([(c, h, 100 if (c, h) == (cats[0], hues[-1]) else 10 * (i + j + 1))
-                         for i, c in enumerate(cats) for j, h in enumerate(hues)], columns=["domain", "audit", "pct"])
-    chart = charts.bar(data, x="pct", y="domain", hue="audit", name="b", title="Grades by domain",
-                       subtitle="Percentage good or better", source="Test data",
-                       alt="Grouped bar chart of the percentage good or better by domain and audit.")
+    data = pd.DataFrame(
+        [
+            (c, h, 100 if (c, h) == (cats[0], hues[-1]) else 10 * (i + j + 1))
+            for i, c in enumerate(cats)
+            for j, h in enumerate(hues)
+        ],
+        columns=["domain", "audit", "pct"],
+    )
+    chart = charts.bar(
+        data,
+        x="pct",
+        y="domain",
+        hue="audit",
+        name="b",
+        title="Grades by domain",
+        subtitle="Percentage good or better",
+        source="Test data",
+        alt="Grouped bar chart of the percentage good or better by domain and audit.",
+    )
     r = _drawn(chart)
     ax = chart.fig.axes[0]
     legend = ax.get_legend()
@@ -178,18 +208,29 @@ def test_grouped_bar_legend_stands_above_the_plot_area(hues: list[str]) -> None:
     assert box.x0 >= 0 and box.x1 <= chart.fig.bbox.x1
 
 
-LONG_TITLE = ("Children of some ethnic groups are more likely than White British children to be on a child "
-              "protection plan")  # 104 characters: about 760 points at 12 pt bold, wider than 6 inches
-LONG_SUBTITLE = ("Rate ratio against White British children; 2026-27 Q2; 1 = same likelihood; a hatched cell has no "
-                 "ratio and shows why: suppressed, insufficient or not estimated (key below)")
+LONG_TITLE = (
+    "Children of some ethnic groups are more likely than White British children to be on a child "
+    "protection plan"
+)  # 104 characters: about 760 points at 12 pt bold, wider than 6 inches
+LONG_SUBTITLE = (
+    "Rate ratio against White British children; 2026-27 Q2; 1 = same likelihood; a hatched cell has no "
+    "ratio and shows why: suppressed, insufficient or not estimated (key below)"
+)
 
 
 @pytest.mark.parametrize("columns, wraps", [(1, True), (14, False)])  # 6 inches wide; 0.9 x 14 + 3 = 15.6 inches
 def test_title_subtitle_and_source_never_overlap(columns: int, wraps: bool) -> None:
     matrix = pd.DataFrame({f"stage {j}": [0.5 + j / 10, "[c]", 2.0] for j in range(columns)}, index=["A", "B", "C"])
-    chart = charts.heatmap(matrix, center=1.0, log=True, name="t", title=LONG_TITLE, subtitle=LONG_SUBTITLE,
-                           source="Journey events extract of the partnership; child population file (source and "
-                                  "vintage on each row)", alt=TEXT["alt"])
+    chart = charts.heatmap(
+        matrix,
+        center=1.0,
+        log=True,
+        name="t",
+        title=LONG_TITLE,
+        subtitle=LONG_SUBTITLE,
+        source="Journey events extract of the partnership; child population file (source and vintage on each row)",
+        alt=TEXT["alt"],
+    )
     r = _drawn(chart)
     fig = chart.fig
     parts = {gid: _bbox(_part(fig, gid), r) for gid in ("title", "subtitle", "note", "source")}
@@ -206,11 +247,23 @@ def test_title_subtitle_and_source_never_overlap(columns: int, wraps: bool) -> N
 @pytest.mark.parametrize("rows", [1, 12])
 def test_short_and_tall_forest_plots_keep_the_subtitle_clear_of_the_title(rows: int) -> None:
     # a one-row forest plot is 2.5 inches before its text: the case that put the subtitle over the title
-    d = pd.DataFrame({"subject": [f"Audit {i}" for i in range(rows)], "kappa": [0.4] * rows,
-                      "lo": [0.2] * rows, "hi": [0.6] * rows})
-    chart = charts.forest(d, label="subject", value="kappa", lower="lo", upper="hi", name="f", title=LONG_TITLE,
-                          subtitle=LONG_SUBTITLE, source="Test data", reference=0.0, log=False,
-                          alt="Forest plot of weighted kappa by audit with 95% intervals.")
+    d = pd.DataFrame(
+        {"subject": [f"Audit {i}" for i in range(rows)], "kappa": [0.4] * rows, "lo": [0.2] * rows, "hi": [0.6] * rows}
+    )
+    chart = charts.forest(
+        d,
+        label="subject",
+        value="kappa",
+        lower="lo",
+        upper="hi",
+        name="f",
+        title=LONG_TITLE,
+        subtitle=LONG_SUBTITLE,
+        source="Test data",
+        reference=0.0,
+        log=False,
+        alt="Forest plot of weighted kappa by audit with 95% intervals.",
+    )
     r = _drawn(chart)
     title, sub, src = (_bbox(_part(chart.fig, g), r) for g in ("title", "subtitle", "source"))
     plot = chart.fig.axes[0].get_window_extent(r)
@@ -221,21 +274,40 @@ def test_short_and_tall_forest_plots_keep_the_subtitle_clear_of_the_title(rows: 
 def test_show_heatmap_labels_suppressed_insufficient_and_missing_cells() -> None:
     """The disproportionality heatmap from a hand-made published table (values as published: text)."""
     rows = [  # group, stage, value, flag, method
-        ("BCRB", "referral", "0.8", "similar", "Katz log"), ("BCRB", "cpp_start", "[c]", "[c]", "Katz log"),
+        ("BCRB", "referral", "0.8", "similar", "Katz log"),
+        ("BCRB", "cpp_start", "[c]", "[c]", "Katz log"),
         ("BAFR", "referral", "2.5", "higher (95%)", "Katz log"),
         ("BAFR", "cpp_start", "", "insufficient", "Katz log; insufficient: count below 5"),
-        ("AIND", "referral", "", "not compared", "denominator is zero"), ("AIND", "cpp_start", "1.6", "similar", "Katz log"),
-        ("CHNE", "referral", "1.2", "similar", "Katz log"), ("CHNE", "cpp_start", "", "not compared", "Katz log"),
+        ("AIND", "referral", "", "not compared", "denominator is zero"),
+        ("AIND", "cpp_start", "1.6", "similar", "Katz log"),
+        ("CHNE", "referral", "1.2", "similar", "Katz log"),
+        ("CHNE", "cpp_start", "", "not compared", "Katz log"),
     ]
     labels = {"BCRB": "Black Caribbean", "BAFR": "Black African", "AIND": "Indian", "CHNE": "Chinese"}
-    published = pd.DataFrame([{
-        "period": "2026-27 Q2", "measure": "conversion_ratio", "group_type": "ethnicity_minor", "method": m,
-        "group": g, "group_label": labels[g], "stage": s,
-        "stage_label": {"referral": "Referral", "cpp_start": "Child protection plan"}[s],
-        "count": "12", "value": v, "lower_95": "", "upper_95": "", "flag": f, "reference_group": "White British",
-    } for g, s, v, f, m in rows])
-    ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()),
-                          publish=SimpleNamespace(figure=lambda chart: chart))
+    published = pd.DataFrame(
+        [
+            {
+                "period": "2026-27 Q2",
+                "measure": "conversion_ratio",
+                "group_type": "ethnicity_minor",
+                "method": m,
+                "group": g,
+                "group_label": labels[g],
+                "stage": s,
+                "stage_label": {"referral": "Referral", "cpp_start": "Child protection plan"}[s],
+                "count": "12",
+                "value": v,
+                "lower_95": "",
+                "upper_95": "",
+                "flag": f,
+                "reference_group": "White British",
+            }
+            for g, s, v, f, m in rows
+        ]
+    )
+    ctx = SimpleNamespace(
+        config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda chart: chart)
+    )
     chart = present.show_heatmap(ctx, SimpleNamespace(table=published), measure="conversion_ratio")
     _drawn(chart)
     ax = chart.fig.axes[0]
@@ -246,11 +318,24 @@ def test_show_heatmap_labels_suppressed_insufficient_and_missing_cells() -> None
     norm = ax.collections[0].norm
     assert norm.vmin == pytest.approx(0.4) and norm.vmax == pytest.approx(2.5)
     assert "blank" not in chart.subtitle and "hatched" in chart.subtitle
-    for meaning in ("suppressed to protect confidentiality", "not applicable", "not available",
-                    "too few children or too wide an interval to estimate"):
+    for meaning in (
+        "suppressed to protect confidentiality",
+        "not applicable",
+        "not available",
+        "too few children or too wide an interval to estimate",
+    ):
         assert meaning in chart.alt
     # the data table is the published rows, as before
-    assert chart.data.columns.tolist() == ["stage", "group", "group_label", "count", "value", "lower_95", "upper_95", "flag"]
+    assert chart.data.columns.tolist() == [
+        "stage",
+        "group",
+        "group_label",
+        "count",
+        "value",
+        "lower_95",
+        "upper_95",
+        "flag",
+    ]
     assert chart.data["value"].tolist() == [r[2] for r in rows]
 
 
@@ -267,11 +352,24 @@ def test_spread_keeps_labels_apart_and_as_near_their_values_as_it_can() -> None:
 def test_trend_line_end_labels_do_not_overlap() -> None:
     # two series ending 0.3 apart on a 0-60 scale: their labels would sit on one another
     q = ["2024-25 Q3", "2024-25 Q4", "2025-26 Q1", "2025-26 Q2"]
-    data = pd.DataFrame({"quarter": q * 3,
-                         "stage": ["Child protection plan starts"] * 4 + ["Starts to be looked after"] * 4 + ["Referrals"] * 4,
-                         "rate": [10, 11, 12, 12.0, 9, 10, 11, 12.3, 50, 52, 55, 60]})
-    chart = charts.line(data, x="quarter", y="rate", series="stage", name="t", title="Trends", subtitle="per 10,000",
-                        source="Test data", alt="Line chart of three stages over four quarters.")
+    data = pd.DataFrame(
+        {
+            "quarter": q * 3,
+            "stage": ["Child protection plan starts"] * 4 + ["Starts to be looked after"] * 4 + ["Referrals"] * 4,
+            "rate": [10, 11, 12, 12.0, 9, 10, 11, 12.3, 50, 52, 55, 60],
+        }
+    )
+    chart = charts.line(
+        data,
+        x="quarter",
+        y="rate",
+        series="stage",
+        name="t",
+        title="Trends",
+        subtitle="per 10,000",
+        source="Test data",
+        alt="Line chart of three stages over four quarters.",
+    )
     r = _drawn(chart)
     ax = chart.fig.axes[0]
     labels = {t.get_text(): _bbox(t, r) for t in ax.texts}
@@ -283,21 +381,38 @@ def test_trend_line_end_labels_do_not_overlap() -> None:
 
 
 def test_funnel_legend_stands_above_the_plot_and_axes_read_in_thousands() -> None:
-    pts = pd.DataFrame({"area": [f"LA {i}" for i in range(40)] + ["This partnership"],
-                        "population": [20000 + 8000 * i for i in range(40)] + [55000],
-                        "rate": [450 + (i % 7 - 3) * 20 for i in range(40)] + [455.0]})
+    pts = pd.DataFrame(
+        {
+            "area": [f"LA {i}" for i in range(40)] + ["This partnership"],
+            "population": [20000 + 8000 * i for i in range(40)] + [55000],
+            "rate": [450 + (i % 7 - 3) * 20 for i in range(40)] + [455.0],
+        }
+    )
     pop = np.linspace(10000, 340000, 50)
     lims = pd.DataFrame({"population": pop, "lo": 450 - 2000 / np.sqrt(pop) * 10, "hi": 450 + 2000 / np.sqrt(pop) * 10})
-    chart = charts.funnel(pts, lims, x="population", y="rate", name="f", title="Referrals", subtitle="per 10,000",
-                          source="Test data", alt="Funnel plot of 40 areas against control limits.", highlight="This partnership", label_col="area",
-                          limit_cols=[("lo", "hi", "95% limits")], xlabel="children", ylabel="per 10,000")
+    chart = charts.funnel(
+        pts,
+        lims,
+        x="population",
+        y="rate",
+        name="f",
+        title="Referrals",
+        subtitle="per 10,000",
+        source="Test data",
+        alt="Funnel plot of 40 areas against control limits.",
+        highlight="This partnership",
+        label_col="area",
+        limit_cols=[("lo", "hi", "95% limits")],
+        xlabel="children",
+        ylabel="per 10,000",
+    )
     r = _drawn(chart)
     ax = chart.fig.axes[0]
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["Local authorities", "95% limits", "This partnership"]
     assert _bbox(legend, r).y0 >= ax.get_window_extent(r).y1
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
-    assert any("," in t for t in ticks), ticks   # 100,000 rather than 100000
+    assert any("," in t for t in ticks), ticks  # 100,000 rather than 100000
 
 
 def test_forest_shows_major_groups_in_bold_above_their_parts_with_reasons_for_gaps() -> None:
@@ -310,11 +425,30 @@ def test_forest_shows_major_groups_in_bold_above_their_parts_with_reasons_for_ga
         ("ethnicity_minor", "CHNE", "Chinese", "[c]", "[c]", "[c]", "[c]", "score"),
         ("ethnicity_minor", "REFU", "Refused", "[c]", "[c]", "[c]", "[c]", "score"),
     ]
-    published = pd.DataFrame([{
-        "period": "2026-27 Q2", "measure": "rate_ratio", "stage": "cpp_start", "stage_label": "Child protection plan starts",
-        "group_type": t, "group": g, "group_label": lab, "count": "12", "value": v, "lower_95": lo, "upper_95": hi,
-        "flag": f, "method": m, "reference_group": "White British (WBRI)"} for t, g, lab, v, lo, hi, f, m in rows])
-    ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c))
+    published = pd.DataFrame(
+        [
+            {
+                "period": "2026-27 Q2",
+                "measure": "rate_ratio",
+                "stage": "cpp_start",
+                "stage_label": "Child protection plan starts",
+                "group_type": t,
+                "group": g,
+                "group_label": lab,
+                "count": "12",
+                "value": v,
+                "lower_95": lo,
+                "upper_95": hi,
+                "flag": f,
+                "method": m,
+                "reference_group": "White British (WBRI)",
+            }
+            for t, g, lab, v, lo, hi, f, m in rows
+        ]
+    )
+    ctx = SimpleNamespace(
+        config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c)
+    )
     chart = present.show_forest(ctx, SimpleNamespace(table=published), stage="cpp_start")
     _drawn(chart)
     ax = chart.fig.axes[0]
@@ -322,8 +456,13 @@ def test_forest_shows_major_groups_in_bold_above_their_parts_with_reasons_for_ga
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["White (all)", "Traveller of Irish heritage", "Asian (all)", "Indian", "Chinese"]
     assert [t.get_fontweight() == "bold" for t in ax.get_yticklabels()] == [True, False, True, False, False]
-    assert [t.get_text() for t in ax.texts] == ["1.03 (0.84 to 1.28)", "insufficient", "0.86 (0.59 to 1.26)",
-                                              "1.48 (0.90 to 2.43)", "[c]"]
+    assert [t.get_text() for t in ax.texts] == [
+        "1.03 (0.84 to 1.28)",
+        "insufficient",
+        "0.86 (0.59 to 1.26)",
+        "1.48 (0.90 to 2.43)",
+        "[c]",
+    ]
     # plain ticks on the log axis: the shown intervals 0.59 to 2.43 are covered by 0.5, 1, 2, 4
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert ticks == ["0.5", "1", "2", "4"]
@@ -337,11 +476,30 @@ def test_dsr_dot_plot_gives_intervals_and_says_why_a_rate_is_missing() -> None:
         ("cpp_start", "Other", "[c]", "[c]", "[c]", "not calculated: total count below 10; " + std),
         ("cpp_start", "Not known", "[c]", "[c]", "[c]", "not estimated: no population for this group (count only)"),
     ]
-    published = pd.DataFrame([{
-        "period": "2026-27 Q2", "measure": "dsr_per_10000", "stage": st, "stage_label": "Child protection plan starts",
-        "group_type": "ethnicity_major", "group": g, "group_label": g, "count": "9", "denominator": "", "value": v,
-        "lower_95": lo, "upper_95": hi, "flag": "not compared", "method": m} for st, g, v, lo, hi, m in rows])
-    ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c))
+    published = pd.DataFrame(
+        [
+            {
+                "period": "2026-27 Q2",
+                "measure": "dsr_per_10000",
+                "stage": st,
+                "stage_label": "Child protection plan starts",
+                "group_type": "ethnicity_major",
+                "group": g,
+                "group_label": g,
+                "count": "9",
+                "denominator": "",
+                "value": v,
+                "lower_95": lo,
+                "upper_95": hi,
+                "flag": "not compared",
+                "method": m,
+            }
+            for st, g, v, lo, hi, m in rows
+        ]
+    )
+    ctx = SimpleNamespace(
+        config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c)
+    )
     _, chart = present.show_dsr(ctx, SimpleNamespace(table=published))
     _drawn(chart)
     ax = chart.fig.axes[0]
@@ -353,32 +511,60 @@ def test_dsr_dot_plot_gives_intervals_and_says_why_a_rate_is_missing() -> None:
 
 def test_bar_without_a_value_shows_its_symbol_and_the_axis_reads_in_thousands() -> None:
     data = pd.DataFrame({"stage": ["Contacts", "Plan starts", "Looked after"], "rate": [1340.2, "[c]", 63.6]})
-    chart = charts.bar(data, x="rate", y="stage", name="b", title="Journey", subtitle="per 10,000", source="Test data",
-                       alt="Bar chart of three stages per 10,000 children.", value_format="{:,.1f}")
+    chart = charts.bar(
+        data,
+        x="rate",
+        y="stage",
+        name="b",
+        title="Journey",
+        subtitle="per 10,000",
+        source="Test data",
+        alt="Bar chart of three stages per 10,000 children.",
+        value_format="{:,.1f}",
+    )
     _drawn(chart)
     ax = chart.fig.axes[0]
     assert [t.get_text().strip() for t in ax.texts] == ["1,340.2", "[c]", "63.6"]
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert "1,000" in ticks
-    assert chart.data["rate"].tolist() == [1340.2, "[c]", 63.6]   # the data table keeps the symbol
+    assert chart.data["rate"].tolist() == [1340.2, "[c]", 63.6]  # the data table keeps the symbol
 
 
 def test_trend_ratios_chart_one_panel_per_major_group_with_gaps_for_suppressed_quarters() -> None:
     quarters = ["2026-27 Q1", "2026-27 Q2"]
     rows = []
-    for g, vals in {"White": ["1.0", "1.0"], "Black": ["1.8", "1.6"], "Asian": ["0.8", "[c]"], "Not known": ["[c]", "[c]"]}.items():
+    for g, vals in {
+        "White": ["1.0", "1.0"],
+        "Black": ["1.8", "1.6"],
+        "Asian": ["0.8", "[c]"],
+        "Not known": ["[c]", "[c]"],
+    }.items():
         for q, v in zip(quarters, vals):
-            rows.append({"period": q, "measure": "rate_ratio", "group_type": "ethnicity_major", "stage": "referral",
-                         "group": g, "group_label": g, "value": v, "lower_95": v, "upper_95": v,
-                         "method": "score", "reference_group": "White British (WBRI)"})
-    ctx = SimpleNamespace(config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c))
+            rows.append(
+                {
+                    "period": q,
+                    "measure": "rate_ratio",
+                    "group_type": "ethnicity_major",
+                    "stage": "referral",
+                    "group": g,
+                    "group_label": g,
+                    "value": v,
+                    "lower_95": v,
+                    "upper_95": v,
+                    "method": "score",
+                    "reference_group": "White British (WBRI)",
+                }
+            )
+    ctx = SimpleNamespace(
+        config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda c: c)
+    )
     chart = present.show_trend_ratios(ctx, SimpleNamespace(trends=pd.DataFrame(rows)), stage="referral")
     _drawn(chart)
     # small multiples: White (the reference's own major group) and Not known are left out; one panel each
     panels = [a for a in chart.fig.axes if a.get_visible()]
     assert [a.get_title(loc="left") for a in panels] == ["Black", "Asian"]
     asian = panels[1].lines[-1].get_ydata()
-    assert asian[0] == 0.8 and np.isnan(asian[1])   # the suppressed quarter is a gap
+    assert asian[0] == 0.8 and np.isnan(asian[1])  # the suppressed quarter is a gap
     for ax in panels:
         assert any(list(ln.get_ydata()) == [1.0, 1.0] and ln.get_linestyle() == "--" for ln in ax.get_lines())
     assert "each quarter" in chart.title and "Referrals" in chart.title
@@ -386,13 +572,27 @@ def test_trend_ratios_chart_one_panel_per_major_group_with_gaps_for_suppressed_q
 
 @pytest.mark.parametrize("hue", [None, "audit"])
 def test_value_labels_of_the_longest_bars_stay_inside_the_plot_area(hue) -> None:
-    data = pd.DataFrame({"domain": ["Voice", "Planning"] * 2, "audit": ["earlier"] * 2 + ["later"] * 2,
-                         "pct": [100.0, 45.0, 100.0, 60.0]})
+    data = pd.DataFrame(
+        {
+            "domain": ["Voice", "Planning"] * 2,
+            "audit": ["earlier"] * 2 + ["later"] * 2,
+            "pct": [100.0, 45.0, 100.0, 60.0],
+        }
+    )
     if hue is None:
         data = data[data["audit"].eq("earlier")]
-    chart = charts.bar(data, x="pct", y="domain", hue=hue, name="b", title="Grades", subtitle="Percentage good",
-                       source="Test data", alt="Bar chart of the percentage good or better by domain.",
-                       value_format="{:.0f}%")
+    chart = charts.bar(
+        data,
+        x="pct",
+        y="domain",
+        hue=hue,
+        name="b",
+        title="Grades",
+        subtitle="Percentage good",
+        source="Test data",
+        alt="Bar chart of the percentage good or better by domain.",
+        value_format="{:.0f}%",
+    )
     r = _drawn(chart)
     ax = chart.fig.axes[0]
     area = ax.get_window_extent(r)

@@ -13,13 +13,16 @@ from assurance_lib.errors import InputError
 
 
 # Financial-year quarters (worked by hand from the DfE convention: the year runs 1 April to 31 March).
-@pytest.mark.parametrize("label, start, end, slug", [
-    ("2026-27 Q1", dt.date(2026, 4, 1), dt.date(2026, 6, 30), "2026-27-Q1"),
-    ("2026-27 Q2", dt.date(2026, 7, 1), dt.date(2026, 9, 30), "2026-27-Q2"),
-    ("2026-27 Q3", dt.date(2026, 10, 1), dt.date(2026, 12, 31), "2026-27-Q3"),
-    ("2026-27 Q4", dt.date(2027, 1, 1), dt.date(2027, 3, 31), "2026-27-Q4"),
-    ("2099-00 Q4", dt.date(2100, 1, 1), dt.date(2100, 3, 31), "2099-00-Q4"),
-])
+@pytest.mark.parametrize(
+    "label, start, end, slug",
+    [
+        ("2026-27 Q1", dt.date(2026, 4, 1), dt.date(2026, 6, 30), "2026-27-Q1"),
+        ("2026-27 Q2", dt.date(2026, 7, 1), dt.date(2026, 9, 30), "2026-27-Q2"),
+        ("2026-27 Q3", dt.date(2026, 10, 1), dt.date(2026, 12, 31), "2026-27-Q3"),
+        ("2026-27 Q4", dt.date(2027, 1, 1), dt.date(2027, 3, 31), "2026-27-Q4"),
+        ("2099-00 Q4", dt.date(2100, 1, 1), dt.date(2100, 3, 31), "2099-00-Q4"),
+    ],
+)
 def test_period_dates(label: str, start: dt.date, end: dt.date, slug: str) -> None:
     p = Period.parse(label)
     assert (p.start, p.end, p.slug, p.label) == (start, end, slug, label)
@@ -61,7 +64,9 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_every_problem_is_listed_with_file_key_and_expectation(tmp_path: Path, root: Path) -> None:
-    p = _write(tmp_path, """
+    p = _write(
+        tmp_path,
+        """
 partnership: 12
 period: 2026-27 Q7
 retention: "five"
@@ -73,7 +78,8 @@ notebooks:
   01_demo:
     events_path: data/nowhere.csv
     mystery: 1
-""")
+""",
+    )
     with pytest.raises(InputError) as err:
         load_params(p, root=root, notebook_params={"01_demo": {"events_path": (str,)}})
     text = err.value.render()

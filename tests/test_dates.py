@@ -18,45 +18,65 @@ T = pd.Timestamp
 
 def _read(values: list[str | None], **kw: object) -> tuple[list[object], list[Problem]]:
     problems: list[Problem] = []
-    out = parse_dates(pd.Series(values, dtype="string"), file="data/local/events.csv", column="event_date",
-                      problems=problems, **kw)
+    out = parse_dates(
+        pd.Series(values, dtype="string"), file="data/local/events.csv", column="event_date", problems=problems, **kw
+    )
     return out.tolist(), problems
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026-07-01", T(2026, 7, 1)),
-    ("2026-7-1", T(2026, 7, 1)),
-    ("01/07/2026", T(2026, 7, 1)),           # 1 July (day first), not 7 January
-    ("1/7/2026", T(2026, 7, 1)),
-    ("31/12/2026", T(2026, 12, 31)),
-    ("13/07/2026", T(2026, 7, 13)),
-    (" 2026-07-01 ", T(2026, 7, 1)),         # spaces around a cell are not part of it
-    ("2026-07-01 00:00:00", T(2026, 7, 1)),  # an Excel date cell read as text
-    ("2026-07-01T14:30", T(2026, 7, 1)),     # a time is dropped: only the date is kept
-    ("01/07/2026 09:15:00", T(2026, 7, 1)),
-    ("2026-07-01 23:59:59.5", T(2026, 7, 1)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-07-01", T(2026, 7, 1)),
+        ("2026-7-1", T(2026, 7, 1)),
+        ("01/07/2026", T(2026, 7, 1)),  # 1 July (day first), not 7 January
+        ("1/7/2026", T(2026, 7, 1)),
+        ("31/12/2026", T(2026, 12, 31)),
+        ("13/07/2026", T(2026, 7, 13)),
+        (" 2026-07-01 ", T(2026, 7, 1)),  # spaces around a cell are not part of it
+        ("2026-07-01 00:00:00", T(2026, 7, 1)),  # an Excel date cell read as text
+        ("2026-07-01T14:30", T(2026, 7, 1)),  # a time is dropped: only the date is kept
+        ("01/07/2026 09:15:00", T(2026, 7, 1)),
+        ("2026-07-01 23:59:59.5", T(2026, 7, 1)),
+    ],
+)
 def test_accepted_forms(text: str, expected: pd.Timestamp) -> None:
     got, problems = _read([text])
     assert problems == [] and got == [expected]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("29/02/2028", T(2028, 2, 29)),  # 2028 is divisible by 4
-    ("2024-02-29", T(2024, 2, 29)),
-    ("2000-02-29", T(2000, 2, 29)),  # a century divisible by 400
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("29/02/2028", T(2028, 2, 29)),  # 2028 is divisible by 4
+        ("2024-02-29", T(2024, 2, 29)),
+        ("2000-02-29", T(2000, 2, 29)),  # a century divisible by 400
+    ],
+)
 def test_29_february_in_a_leap_year(text: str, expected: pd.Timestamp) -> None:
     assert _read([text]) == ([expected], [])
 
 
-@pytest.mark.parametrize("text", ["29/02/2027", "2027-02-29", "2100-02-29", "2026-04-31", "31/04/2026",
-                                  "2026-13-01", "00/07/2026", "2026-07-00", "2026-07-01 25:00:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "29/02/2027",
+        "2027-02-29",
+        "2100-02-29",
+        "2026-04-31",
+        "31/04/2026",
+        "2026-13-01",
+        "00/07/2026",
+        "2026-07-00",
+        "2026-07-01 25:00:00",
+    ],
+)
 def test_dates_that_do_not_exist_are_refused(text: str) -> None:
     got, problems = _read([text], rows=[7])
     assert pd.isna(got[0])
     assert [str(p) for p in problems] == [
-        f"data/local/events.csv, row 7, column 'event_date': '{text}' is not a real date (expected {DATE_FORMS})"]
+        f"data/local/events.csv, row 7, column 'event_date': '{text}' is not a real date (expected {DATE_FORMS})"
+    ]
 
 
 @pytest.mark.parametrize("text", ["01/07/26", "1/7/26", "26-07-01", "01.07.26"])
@@ -68,13 +88,26 @@ def test_two_digit_years_are_refused(text: str) -> None:
     assert "four-digit year" in problems[0].expected
 
 
-@pytest.mark.parametrize("text", ["01-07-2026", "01.07.2026", "2026/07/01", "1 July 2026", "July 1, 2026",
-                                  "20260701", "2026-07", "yesterday", "45474"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "01-07-2026",
+        "01.07.2026",
+        "2026/07/01",
+        "1 July 2026",
+        "July 1, 2026",
+        "20260701",
+        "2026-07",
+        "yesterday",
+        "45474",
+    ],
+)
 def test_other_forms_are_refused_naming_the_forms_expected(text: str) -> None:
     got, problems = _read(["2026-07-01", text], rows=[2, 3])
     assert got[0] == T(2026, 7, 1) and pd.isna(got[1])
     assert [str(p) for p in problems] == [
-        f"data/local/events.csv, row 3, column 'event_date': '{text}' (expected {DATE_FORMS})"]
+        f"data/local/events.csv, row 3, column 'event_date': '{text}' (expected {DATE_FORMS})"
+    ]
 
 
 def test_a_column_in_us_order_is_refused_naming_the_row_and_value() -> None:
@@ -134,9 +167,11 @@ def test_a_hidden_value_is_never_shown() -> None:
     assert all(p.value is None for p in problems)
     text = " ".join(str(p) for p in problems)
     assert "01/07/26" not in text and "2026-02-30" not in text and "'x'" not in text
-    assert [p.message for p in problems] == ["is not valid (value not shown)",
-                                             "has a two-digit year (value not shown)",
-                                             "is not a real date (value not shown)"]
+    assert [p.message for p in problems] == [
+        "is not valid (value not shown)",
+        "has a two-digit year (value not shown)",
+        "is not a real date (value not shown)",
+    ]
 
 
 def test_problems_stop_at_the_limit_with_a_count_of_the_rest() -> None:

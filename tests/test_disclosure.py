@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -32,8 +31,12 @@ def spec(name: str, **kw) -> TableSpec:
 
 def one_way(values: dict[str, int], total: str = "All") -> tuple[pd.DataFrame, TableSpec]:
     df = pd.DataFrame({"group": [*values, total], "count": [*values.values(), sum(values.values())]})
-    return df, spec("one_way", keys=("group",), counts=("count",),
-                    hierarchies=(Hierarchy(column="group", total=total, parts=tuple(values)),))
+    return df, spec(
+        "one_way",
+        keys=("group",),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="group", total=total, parts=tuple(values)),),
+    )
 
 
 def shown(frame: pd.DataFrame, col: str = "count") -> list:
@@ -91,9 +94,17 @@ def test_small_total_hides_everything_in_it():
 
 # ----------------------------------------------------------------------------- 2-D with margins
 def two_way() -> tuple[pd.DataFrame, TableSpec]:
-    grid = {("r1", "c1"): 2, ("r1", "c2"): 10, ("r1", "c3"): 15,
-            ("r2", "c1"): 8, ("r2", "c2"): 12, ("r2", "c3"): 20,
-            ("r3", "c1"): 9, ("r3", "c2"): 14, ("r3", "c3"): 30}
+    grid = {
+        ("r1", "c1"): 2,
+        ("r1", "c2"): 10,
+        ("r1", "c3"): 15,
+        ("r2", "c1"): 8,
+        ("r2", "c2"): 12,
+        ("r2", "c3"): 20,
+        ("r3", "c1"): 9,
+        ("r3", "c2"): 14,
+        ("r3", "c3"): 30,
+    }
     rows = [(r, c, v) for (r, c), v in grid.items()]
     for r in ("r1", "r2", "r3"):
         rows.append((r, "All", sum(v for (rr, _), v in grid.items() if rr == r)))
@@ -101,10 +112,15 @@ def two_way() -> tuple[pd.DataFrame, TableSpec]:
         rows.append(("All", c, sum(v for (_, cc), v in grid.items() if cc == c)))
     rows.append(("All", "All", sum(grid.values())))
     df = pd.DataFrame(rows, columns=["row", "col", "count"])
-    sp = spec("two_way", keys=("row", "col"), counts=("count",), hierarchies=(
-        Hierarchy(column="col", total="All", parts=("c1", "c2", "c3"), within=("row",)),
-        Hierarchy(column="row", total="All", parts=("r1", "r2", "r3"), within=("col",)),
-    ))
+    sp = spec(
+        "two_way",
+        keys=("row", "col"),
+        counts=("count",),
+        hierarchies=(
+            Hierarchy(column="col", total="All", parts=("c1", "c2", "c3"), within=("row",)),
+            Hierarchy(column="row", total="All", parts=("r1", "r2", "r3"), within=("col",)),
+        ),
+    )
     return df, sp
 
 
@@ -124,19 +140,36 @@ def test_two_way_table_with_margins_hides_a_rectangle():
 
 # ----------------------------------------------------------------------------- two-level hierarchy
 def ethnicity() -> tuple[pd.DataFrame, TableSpec]:
-    minors = {"White": {"WBRI": 50, "WIRI": 4, "WOTH": 6},
-              "Black": {"BAFR": 12, "BCRB": 23},
-              "Asian": {"AIND": 2, "APKN": 3}}
+    minors = {
+        "White": {"WBRI": 50, "WIRI": 4, "WOTH": 6},
+        "Black": {"BAFR": 12, "BCRB": 23},
+        "Asian": {"AIND": 2, "APKN": 3},
+    }
     rows = []
     for major, parts in minors.items():
         rows.append(("major", major, sum(parts.values())))
         rows += [("minor", m, v) for m, v in parts.items()]
     rows.append(("all", "All children", sum(v for p in minors.values() for v in p.values())))
     df = pd.DataFrame(rows, columns=["group_type", "group", "count"])
-    hier = [Hierarchy(column="group", total="All children", parts=tuple(minors), where={"group_type": "all"},
-                      parts_where={"group_type": "major"})]
-    hier += [Hierarchy(column="group", total=major, parts=tuple(parts), where={"group_type": "major"},
-                       parts_where={"group_type": "minor"}) for major, parts in minors.items()]
+    hier = [
+        Hierarchy(
+            column="group",
+            total="All children",
+            parts=tuple(minors),
+            where={"group_type": "all"},
+            parts_where={"group_type": "major"},
+        )
+    ]
+    hier += [
+        Hierarchy(
+            column="group",
+            total=major,
+            parts=tuple(parts),
+            where={"group_type": "major"},
+            parts_where={"group_type": "minor"},
+        )
+        for major, parts in minors.items()
+    ]
     return df, spec("ethnicity", keys=("group_type", "group"), counts=("count",), hierarchies=tuple(hier))
 
 
@@ -146,8 +179,19 @@ def test_two_level_hierarchy():
     got = dict(zip(out.frames[0]["group"], out.frames[0]["count"]))
     # Primary: WIRI 4, Asian 5, AIND 2, APKN 3. All children = White + Black + Asian has Asian
     # alone hidden -> Black (35 < 60); White -> WOTH (6); Black (hidden total) -> BAFR (12).
-    assert got == {"White": 60, "WBRI": 50, "WIRI": C, "WOTH": C, "Black": C, "BAFR": C, "BCRB": 23,
-                   "Asian": C, "AIND": C, "APKN": C, "All children": 100}
+    assert got == {
+        "White": 60,
+        "WBRI": 50,
+        "WIRI": C,
+        "WOTH": C,
+        "Black": C,
+        "BAFR": C,
+        "BCRB": 23,
+        "Asian": C,
+        "AIND": C,
+        "APKN": C,
+        "All children": 100,
+    }
     assert out.audit["primary_suppressed"] == 4 and out.audit["secondary_suppressed"] == 3
     # By hand: WIRI + WOTH = 10 -> WIRI in 1..9; Black + Asian = 40, Asian >= 2, BAFR = Black - 23 >= 1
     # -> Black in 24..38 (15 values), Asian in 2..16, AIND in 1..15, BAFR in 1..15. Smallest: 9.
@@ -157,13 +201,24 @@ def test_two_level_hierarchy():
 # ----------------------------------------------------------------------------- linked tables
 def test_cell_shared_with_a_table_published_earlier_is_hidden_too():
     earlier = pd.DataFrame({"stage": ["CPP"] * 3, "group": ["Male", "Female", "All"], "count": ["[c]", "[c]", "30"]})
-    e_spec = spec("by_sex", keys=("stage", "group"), counts=("count",),
-                  hierarchies=(Hierarchy(column="group", total="All", parts=("Male", "Female"), within=("stage",)),))
+    e_spec = spec(
+        "by_sex",
+        keys=("stage", "group"),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="group", total="All", parts=("Male", "Female"), within=("stage",)),),
+    )
     headline = pd.DataFrame({"stage": ["CPP"], "boys": [26], "all_children": [30]})
-    h_spec = spec("headline", keys=("stage",), counts=("boys", "all_children"), shares=(
-        Share(table="by_sex", on={"stage": "stage"}, counts={"boys": "count"}, other_where={"group": "Male"}),
-        Share(table="by_sex", on={"stage": "stage"}, counts={"all_children": "count"}, other_where={"group": "All"}),
-    ))
+    h_spec = spec(
+        "headline",
+        keys=("stage",),
+        counts=("boys", "all_children"),
+        shares=(
+            Share(table="by_sex", on={"stage": "stage"}, counts={"boys": "count"}, other_where={"group": "Male"}),
+            Share(
+                table="by_sex", on={"stage": "stage"}, counts={"all_children": "count"}, other_where={"group": "All"}
+            ),
+        ),
+    )
     out = protect([(headline, h_spec)], CFG, published=[(earlier, e_spec)])
     # Showing 26 boys beside the earlier 30 would give away the 4 girls: the boys cell is hidden.
     assert out.frames[0]["boys"].tolist() == [C]
@@ -173,14 +228,28 @@ def test_cell_shared_with_a_table_published_earlier_is_hidden_too():
 
 def test_linked_tables_protected_jointly():
     by_eth = pd.DataFrame({"group": ["X", "Y", "Z", "All"], "count": [3, 12, 15, 30]})
-    eth = spec("by_eth", keys=("group",), counts=("count",),
-               hierarchies=(Hierarchy(column="group", total="All", parts=("X", "Y", "Z")),))
+    eth = spec(
+        "by_eth",
+        keys=("group",),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="group", total="All", parts=("X", "Y", "Z")),),
+    )
     # A second table repeats X's and Z's counts: hiding X in one table must hide it in the other, and
     # the partner of the secondary cell (Y) is not repeated, so the share forces nothing else.
     summary = pd.DataFrame({"measure": ["x_children", "z_children"], "children": [3, 15]})
-    summ = spec("summary", keys=("measure",), counts=("children",), shares=(
-        Share(table="by_eth", on={"measure": "group"}, counts={"children": "count"},
-              where={"measure": ("x_children", "z_children")}),))
+    summ = spec(
+        "summary",
+        keys=("measure",),
+        counts=("children",),
+        shares=(
+            Share(
+                table="by_eth",
+                on={"measure": "group"},
+                counts={"children": "count"},
+                where={"measure": ("x_children", "z_children")},
+            ),
+        ),
+    )
     summary = summary.assign(measure=["X", "Z"])
     out = protect([(by_eth, eth), (summary, summ)], CFG)
     assert out.frames[0]["count"].tolist() == [C, C, 15, 30]
@@ -189,11 +258,19 @@ def test_linked_tables_protected_jointly():
 
 def test_share_forces_secondary_cell_into_the_linked_table():
     by_eth = pd.DataFrame({"group": ["X", "Y", "Z", "All"], "count": [3, 12, 15, 30]})
-    eth = spec("by_eth", keys=("group",), counts=("count",),
-               hierarchies=(Hierarchy(column="group", total="All", parts=("X", "Y", "Z")),))
+    eth = spec(
+        "by_eth",
+        keys=("group",),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="group", total="All", parts=("X", "Y", "Z")),),
+    )
     summary = pd.DataFrame({"group": ["Y"], "children": [12]})
-    summ = spec("summary", keys=("group",), counts=("children",),
-                shares=(Share(table="by_eth", on={"group": "group"}, counts={"children": "count"}),))
+    summ = spec(
+        "summary",
+        keys=("group",),
+        counts=("children",),
+        shares=(Share(table="by_eth", on={"group": "group"}, counts={"children": "count"}),),
+    )
     out = protect([(by_eth, eth), (summary, summ)], CFG)
     # Y (12) becomes the secondary cell of by_eth, so its copy in the summary is hidden too.
     assert out.frames[1]["children"].tolist() == [C]
@@ -202,12 +279,20 @@ def test_share_forces_secondary_cell_into_the_linked_table():
 # ----------------------------------------------------------------------------- overlapping periods
 def test_overlapping_rolling_windows_of_episodes():
     q = {"Q1": 20, "Q2": 3, "Q3": 15, "Q4": 12, "Q5": 18}
-    df = pd.DataFrame({"period": [*q, "Y1", "Y2"],
-                       "count": [*q.values(), 20 + 3 + 15 + 12, 3 + 15 + 12 + 18]})
-    sp = TableSpec(name="rolling", title="t", unit="episodes", rule="children-counts", source="s",
-                   keys=("period",), counts=("count",), hierarchies=(
-                       Hierarchy(column="period", total="Y1", parts=("Q1", "Q2", "Q3", "Q4")),
-                       Hierarchy(column="period", total="Y2", parts=("Q2", "Q3", "Q4", "Q5"))))
+    df = pd.DataFrame({"period": [*q, "Y1", "Y2"], "count": [*q.values(), 20 + 3 + 15 + 12, 3 + 15 + 12 + 18]})
+    sp = TableSpec(
+        name="rolling",
+        title="t",
+        unit="episodes",
+        rule="children-counts",
+        source="s",
+        keys=("period",),
+        counts=("count",),
+        hierarchies=(
+            Hierarchy(column="period", total="Y1", parts=("Q1", "Q2", "Q3", "Q4")),
+            Hierarchy(column="period", total="Y2", parts=("Q2", "Q3", "Q4", "Q5")),
+        ),
+    )
     out = protect([(df, sp)], CFG)
     # Q2 small; Y1 has Q2 alone hidden -> its smallest other part Q4 (12); then Y2 holds Q2 and Q4
     # with 48 - 15 - 18 = 15 between them: Q2 in 1..14.
@@ -219,8 +304,12 @@ def test_union_relation_for_children_over_overlapping_periods():
     # 10 children in Q1, 3 in Q2, 12 in the half year (one child in both). A reader knows only
     # max(Q1, Q2) <= H <= Q1 + Q2, so Q2 lies in 2..12: nothing more needs hiding.
     df = pd.DataFrame({"period": ["Q1", "Q2", "H1"], "count": [10, 3, 12]})
-    sp = spec("halfyear", keys=("period",), counts=("count",), hierarchies=(
-        Hierarchy(column="period", total="H1", parts=("Q1", "Q2"), relation="union"),))
+    sp = spec(
+        "halfyear",
+        keys=("period",),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="period", total="H1", parts=("Q1", "Q2"), relation="union"),),
+    )
     out = protect([(df, sp)], CFG)
     assert out.frames[0]["count"].tolist() == [10, C, 12]
     assert out.audit["min_feasible_range"] == 11
@@ -232,8 +321,14 @@ def test_union_across_tables_quarters_in_a_trend_table():
     # across the tables, so Q2 (3, hidden) lies in 2..12 and nothing more needs hiding.
     half = pd.DataFrame({"period": ["H1"], "count": [12]})
     quarters = pd.DataFrame({"period": ["Q1", "Q2"], "count": [10, 3]})
-    hs = spec("half", keys=("period",), counts=("count",), hierarchies=(
-        Hierarchy(column="period", total="H1", parts=("Q1", "Q2"), relation="union", parts_table="quarters"),))
+    hs = spec(
+        "half",
+        keys=("period",),
+        counts=("count",),
+        hierarchies=(
+            Hierarchy(column="period", total="H1", parts=("Q1", "Q2"), relation="union", parts_table="quarters"),
+        ),
+    )
     qs = spec("quarters", keys=("period",), counts=("count",))
     out = protect([(half, hs), (quarters, qs)], CFG)
     assert out.frames[0]["count"].tolist() == [12] and out.frames[1]["count"].tolist() == [10, C]
@@ -245,11 +340,25 @@ def test_sum_across_tables_hides_the_complement():
     # it away, so a second cell must go, exactly as when the three rows share one table.
     half = pd.DataFrame({"period": ["H1"], "count": [15]})
     quarters = pd.DataFrame({"period": ["Q1", "Q2"], "count": [12, 3]})
-    hs = TableSpec(name="half", title="t", unit="episodes", rule="children-counts", source="s", keys=("period",),
-                   counts=("count",), hierarchies=(Hierarchy(column="period", total="H1", parts=("Q1", "Q2"),
-                                                             parts_table="quarters"),))
-    qs = TableSpec(name="quarters", title="t", unit="episodes", rule="children-counts", source="s", keys=("period",),
-                   counts=("count",))
+    hs = TableSpec(
+        name="half",
+        title="t",
+        unit="episodes",
+        rule="children-counts",
+        source="s",
+        keys=("period",),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="period", total="H1", parts=("Q1", "Q2"), parts_table="quarters"),),
+    )
+    qs = TableSpec(
+        name="quarters",
+        title="t",
+        unit="episodes",
+        rule="children-counts",
+        source="s",
+        keys=("period",),
+        counts=("count",),
+    )
     out = protect([(half, hs), (quarters, qs)], CFG)
     shown = out.frames[0]["count"].tolist() + out.frames[1]["count"].tolist()
     assert shown.count(C) == 2 and shown[2] == C
@@ -262,8 +371,14 @@ def test_cross_table_union_that_does_not_hold_is_refused():
     # 30 children in the half year cannot be the union of 10 and 3 (at most 13).
     half = pd.DataFrame({"period": ["H1"], "count": [30]})
     quarters = pd.DataFrame({"period": ["Q1", "Q2"], "count": [10, 3]})
-    hs = spec("half", keys=("period",), counts=("count",), hierarchies=(
-        Hierarchy(column="period", total="H1", parts=("Q1", "Q2"), relation="union", parts_table="quarters"),))
+    hs = spec(
+        "half",
+        keys=("period",),
+        counts=("count",),
+        hierarchies=(
+            Hierarchy(column="period", total="H1", parts=("Q1", "Q2"), relation="union", parts_table="quarters"),
+        ),
+    )
     with pytest.raises(ValueError, match="do not add up"):
         protect([(half, hs), (quarters, spec("quarters", keys=("period",), counts=("count",)))], CFG)
     assert Hierarchy.from_declaration(hs.hierarchies[0].declaration()).parts_table == "quarters"
@@ -279,42 +394,62 @@ def test_an_earlier_tables_hidden_cells_are_solved_not_guessed():
     from assurance_lib.disclosure import engine
 
     earlier = pd.DataFrame({"group": ["A", "B", "C", "All"], "count": [C, C, C, "9"]})
-    espec = spec("earlier", keys=("group",), counts=("count",),
-                 hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B", "C")),))
+    espec = spec(
+        "earlier",
+        keys=("group",),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B", "C")),),
+    )
     model = engine._Model([engine._Table(earlier, espec, True, {})], CFG)
-    comps, results = engine._Auditor(model, model.value.copy()).run(local=True)   # as during secondary suppression
+    comps, results = engine._Auditor(model, model.value.copy()).run(local=True)  # as during secondary suppression
     assert [r.failing for r in results] == [[]]
-    out = protect([(pd.DataFrame({"group": ["X", "Y"], "count": [40, 50]}), spec("new", keys=("group",), counts=("count",)))],
-                  CFG, published=[(earlier, espec)])
+    out = protect(
+        [(pd.DataFrame({"group": ["X", "Y"], "count": [40, 50]}), spec("new", keys=("group",), counts=("count",)))],
+        CFG,
+        published=[(earlier, espec)],
+    )
     assert out.frames[0]["count"].tolist() == [40, 50] and out.audit["min_feasible_range"] == 7
 
 
 def test_two_halves_of_a_sum_hide_together():
     # Episodes: H1 = Q1 + Q2 (disjoint quarters). Q2 = 3 is small and H1 - Q1 would give it away.
     df = pd.DataFrame({"period": ["Q1", "Q2", "H1"], "count": [12, 3, 15]})
-    sp = TableSpec(name="halfyear", title="t", unit="episodes", rule="children-counts", source="s",
-                   keys=("period",), counts=("count",),
-                   hierarchies=(Hierarchy(column="period", total="H1", parts=("Q1", "Q2")),))
+    sp = TableSpec(
+        name="halfyear",
+        title="t",
+        unit="episodes",
+        rule="children-counts",
+        source="s",
+        keys=("period",),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="period", total="H1", parts=("Q1", "Q2")),),
+    )
     out = protect([(df, sp)], CFG)
     assert out.frames[0]["count"].tolist() == [C, C, 15]
 
 
 # ----------------------------------------------------------------------------- derived values
 def test_derived_values_and_count_where():
-    df = pd.DataFrame({
-        "group": ["A", "B", "C", "All", "A", "B", "C", "All"],
-        "measure": ["rate"] * 4 + ["conversion"] * 4,
-        "count": [3, 10, 12, 25, 2, 9, 11, 22],
-        "denominator": [1000, 2000, 3000, 6000, 3, 10, 12, 25],
-        "denominator_kind": ["population"] * 4 + ["children"] * 4,
-        "value": [3.0, 5.0, 4.0, 4.17, 66.7, 90.0, 91.7, 88.0],
-        "lower_95": [0.6, 2.4, 2.1, 2.7, 9.4, 55.5, 61.5, 68.8],
-        "note": ["n"] * 8,
-    })
-    sp = spec("dispro", keys=("measure", "group"), counts=("count",),
-              count_where={"denominator": ("denominator_kind", ("children",))},
-              derived={"value": ("count", "denominator"), "lower_95": ("count", "denominator")},
-              hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B", "C"), within=("measure",)),))
+    df = pd.DataFrame(
+        {
+            "group": ["A", "B", "C", "All", "A", "B", "C", "All"],
+            "measure": ["rate"] * 4 + ["conversion"] * 4,
+            "count": [3, 10, 12, 25, 2, 9, 11, 22],
+            "denominator": [1000, 2000, 3000, 6000, 3, 10, 12, 25],
+            "denominator_kind": ["population"] * 4 + ["children"] * 4,
+            "value": [3.0, 5.0, 4.0, 4.17, 66.7, 90.0, 91.7, 88.0],
+            "lower_95": [0.6, 2.4, 2.1, 2.7, 9.4, 55.5, 61.5, 68.8],
+            "note": ["n"] * 8,
+        }
+    )
+    sp = spec(
+        "dispro",
+        keys=("measure", "group"),
+        counts=("count",),
+        count_where={"denominator": ("denominator_kind", ("children",))},
+        derived={"value": ("count", "denominator"), "lower_95": ("count", "denominator")},
+        hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B", "C"), within=("measure",)),),
+    )
     out = protect([(df, sp)], CFG).frames[0]
     # rate rows: A (3) small, B (10) secondary. Populations are not counts and stay shown.
     # conversion rows: counts A (2) small -> B (9) secondary; the denominators (children at the
@@ -327,10 +462,14 @@ def test_derived_values_and_count_where():
 
 
 def test_period_on_period_change_is_hidden_with_either_count():
-    df = pd.DataFrame({"group": ["A", "B", "All"], "count": [8, 30, 38], "previous": [4, 31, 35],
-                       "change": [4, -1, 3]})
-    sp = spec("change", keys=("group",), counts=("count", "previous"), derived={"change": ("count", "previous")},
-              hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B")),))
+    df = pd.DataFrame({"group": ["A", "B", "All"], "count": [8, 30, 38], "previous": [4, 31, 35], "change": [4, -1, 3]})
+    sp = spec(
+        "change",
+        keys=("group",),
+        counts=("count", "previous"),
+        derived={"change": ("count", "previous")},
+        hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B")),),
+    )
     out = protect([(df, sp)], CFG).frames[0]
     # previous A (4) is small -> previous B (31) secondary; changes of both rows go with them,
     # otherwise A's previous count would be 8 - 4.
@@ -366,16 +505,26 @@ def test_rounding_to_ten():
 # ----------------------------------------------------------------------------- errors
 def test_totals_that_do_not_add_up_are_a_declaration_error():
     df = pd.DataFrame({"group": ["A", "B", "All"], "count": [10, 12, 30]})
-    sp = spec("bad", keys=("group",), counts=("count",), hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B")),))
+    sp = spec(
+        "bad",
+        keys=("group",),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B")),),
+    )
     with pytest.raises(ValueError, match="do not add up"):
         protect([(df, sp)], CFG)
 
 
 def test_ambiguous_groups_are_a_declaration_error():
-    df = pd.DataFrame({"stage": ["s1", "s1", "s1", "s2", "s2", "s2"], "group": ["A", "B", "All"] * 2,
-                       "count": [10, 12, 22, 7, 8, 15]})
-    sp = spec("amb", keys=("stage", "group"), counts=("count",),
-              hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B")),))
+    df = pd.DataFrame(
+        {"stage": ["s1", "s1", "s1", "s2", "s2", "s2"], "group": ["A", "B", "All"] * 2, "count": [10, 12, 22, 7, 8, 15]}
+    )
+    sp = spec(
+        "amb",
+        keys=("stage", "group"),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B")),),
+    )
     with pytest.raises(ValueError, match="within"):
         protect([(df, sp)], CFG)
 
@@ -388,12 +537,20 @@ def test_non_count_values_are_refused():
 
 def test_cell_repeating_an_earlier_hidden_partner_is_hidden():
     earlier = pd.DataFrame({"group": ["A", "B", "All"], "count": ["[c]", "[c]", "20"]})
-    e_spec = spec("earlier", keys=("group",), counts=("count",),
-                  hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B")),))
+    e_spec = spec(
+        "earlier",
+        keys=("group",),
+        counts=("count",),
+        hierarchies=(Hierarchy(column="group", total="All", parts=("A", "B")),),
+    )
     # Showing B = 17 would give A = 20 - 17 = 3 away: B is hidden in the new table.
     new = pd.DataFrame({"group": ["B"], "n": [17]})
-    n_spec = spec("later", keys=("group",), counts=("n",),
-                  shares=(Share(table="earlier", on={"group": "group"}, counts={"n": "count"}),))
+    n_spec = spec(
+        "later",
+        keys=("group",),
+        counts=("n",),
+        shares=(Share(table="earlier", on={"group": "group"}, counts={"n": "count"}),),
+    )
     assert protect([(new, n_spec)], CFG, published=[(earlier, e_spec)]).frames[0]["n"].tolist() == [C]
 
 
@@ -402,7 +559,9 @@ def test_refused_when_an_earlier_table_gives_a_cell_away_and_message_has_no_valu
     earlier = pd.DataFrame({"group": ["A", "B", "C", "All"], "count": ["[c]", "10", "12", "25"]})
     _, e_spec = one_way({"A": 3, "B": 10, "C": 12})
     new = pd.DataFrame({"group": ["X", "Y", "All"], "n": [30, 40, 70]})
-    n_spec = spec("later", keys=("group",), counts=("n",), hierarchies=(Hierarchy(column="group", total="All", parts=("X", "Y")),))
+    n_spec = spec(
+        "later", keys=("group",), counts=("n",), hierarchies=(Hierarchy(column="group", total="All", parts=("X", "Y")),)
+    )
     with pytest.raises(PublicationRefused) as exc:
         protect([(new, n_spec)], CFG, published=[(earlier, e_spec)])
     msg = str(exc.value)
@@ -448,8 +607,9 @@ def test_audit_pack_refuses_recoverable_cell_without_naming_a_value(tmp_path):
 
 
 def test_audit_pack_refuses_small_shown_count_and_derived_leak(tmp_path):
-    df = pd.DataFrame({"group": ["A", "B", "C", "All"], "count": ["4", "[c]", "[c]", "40"],
-                       "rate": ["1.0", "2.0", "[c]", "3.0"]})
+    df = pd.DataFrame(
+        {"group": ["A", "B", "C", "All"], "count": ["4", "[c]", "[c]", "40"], "rate": ["1.0", "2.0", "[c]", "3.0"]}
+    )
     _, sp = one_way({"A": 4, "B": 10, "C": 26})
     sp = spec("one_way", keys=sp.keys, counts=sp.counts, hierarchies=sp.hierarchies, derived={"rate": ("count",)})
     share = write_pack(tmp_path, [(df, sp)])
@@ -473,18 +633,39 @@ def test_audit_tables_with_rounding_intervals():
 def test_audit_dict_is_json_ready_and_timed():
     out = protect([ethnicity()], CFG)
     again = json.loads(json.dumps(out.audit))
-    for key in ("method", "heuristic", "primary_suppressed", "secondary_suppressed", "components",
-                "component_sizes", "min_feasible_range", "seconds", "lp_solves"):
+    for key in (
+        "method",
+        "heuristic",
+        "primary_suppressed",
+        "secondary_suppressed",
+        "components",
+        "component_sizes",
+        "min_feasible_range",
+        "seconds",
+        "lp_solves",
+    ):
         assert key in again
 
 
 def test_declaration_round_trips_shares_and_union():
-    sp = spec("rt", keys=("period", "group"), counts=("count",), count_where={"den": ("kind", ("children",))},
-              derived={"rate": ("count", "den")},
-              hierarchies=(*Hierarchy.each("group", {"A": ("a1", "a2"), "B": ("b1",)}, within=("period",),
-                                           where={"level": ["major", "all"]}, parts_where={"level": "minor"}),
-                           Hierarchy(column="period", total="Y", parts=("Q1", "Q2"), relation="union")),
-              shares=(Share(table="other", on={"period": "p"}, counts={"count": "n"}, other_where={"g": "All"}),))
+    sp = spec(
+        "rt",
+        keys=("period", "group"),
+        counts=("count",),
+        count_where={"den": ("kind", ("children",))},
+        derived={"rate": ("count", "den")},
+        hierarchies=(
+            *Hierarchy.each(
+                "group",
+                {"A": ("a1", "a2"), "B": ("b1",)},
+                within=("period",),
+                where={"level": ["major", "all"]},
+                parts_where={"level": "minor"},
+            ),
+            Hierarchy(column="period", total="Y", parts=("Q1", "Q2"), relation="union"),
+        ),
+        shares=(Share(table="other", on={"period": "p"}, counts={"count": "n"}, other_where={"g": "All"}),),
+    )
     back = TableSpec.from_declaration(json.loads(json.dumps(sp.declaration())))
     assert back == sp and back.declaration() == sp.declaration()
     assert back.hierarchies[0].where == {"level": ("major", "all")} and back.hierarchies[2].relation == "union"

@@ -8,42 +8,56 @@ numbers and postcodes are Ofcom / Royal Mail examples reserved for drama and doc
 from __future__ import annotations
 
 import base64
-import json
 import dataclasses
+import json
 
 import pytest
 
-from assurance_lib.disclosure import (IdentifierSet, Hit, guard_pack, nhs_number_valid, redact, scan_file,
-                                      scan_pack, scan_text)
+from assurance_lib.disclosure import (
+    Hit,
+    IdentifierSet,
+    guard_pack,
+    nhs_number_valid,
+    redact,
+    scan_file,
+    scan_pack,
+    scan_text,
+)
 from assurance_lib.disclosure.guard import withdraw_shareable
 from assurance_lib.errors import PublicationRefused
 
-IDS = IdentifierSet.from_columns({"child_id": ["CH000123", "CH000456", "77"], "case_ref": ["AUD-2026-0042"]},
-                                 names=["Jordan Smith", "Keziah"])
+IDS = IdentifierSet.from_columns(
+    {"child_id": ["CH000123", "CH000456", "77"], "case_ref": ["AUD-2026-0042"]}, names=["Jordan Smith", "Keziah"]
+)
 ID = "an identifier value from the inputs"
 
 
-@pytest.mark.parametrize("digits, valid", [("9434765919", True), ("9434765918", False), ("4010232137", True),
-                                           ("1234567890", False), ("943476591", False)])
+@pytest.mark.parametrize(
+    "digits, valid",
+    [("9434765919", True), ("9434765918", False), ("4010232137", True), ("1234567890", False), ("943476591", False)],
+)
 def test_nhs_check_digit(digits, valid):
     # 4010232137: 4*10+0+1*8+0+2*6+3*5+2*4+1*3+3*2 = 92, 92 mod 11 = 4, 11 - 4 = 7 = last digit
     assert nhs_number_valid(digits) is valid
 
 
-@pytest.mark.parametrize("text, kinds", [
-    ("NHS 943 476 5919 on file", ["an NHS number"]),
-    ("NHS 9434765919.", ["an NHS number"]),
-    ("number 943-476-5918 is not valid", []),
-    ("lives at SW1A 1AA", ["a full postcode"]),
-    ("moved to b33 8th last year", ["a full postcode"]),
-    ("call 020 7946 0000", ["a phone number"]),
-    ("mobile 07700 900123", ["a phone number"]),
-    ("mobile +44 7700 900123", ["a phone number"]),
-    ("mail jo.bloggs@example.org now", ["an email address"]),
-    ("born 12/03/2015", ["a date of birth"]),
-    ("2026-27 Q2: rate 12.5 per 10,000 (95% CI 10.1 to 15.3), p = 0.0123456789, n = 1234567", []),
-    ("Outward code SW1A only; district B33", []),
-])
+@pytest.mark.parametrize(
+    "text, kinds",
+    [
+        ("NHS 943 476 5919 on file", ["an NHS number"]),
+        ("NHS 9434765919.", ["an NHS number"]),
+        ("number 943-476-5918 is not valid", []),
+        ("lives at SW1A 1AA", ["a full postcode"]),
+        ("moved to b33 8th last year", ["a full postcode"]),
+        ("call 020 7946 0000", ["a phone number"]),
+        ("mobile 07700 900123", ["a phone number"]),
+        ("mobile +44 7700 900123", ["a phone number"]),
+        ("mail jo.bloggs@example.org now", ["an email address"]),
+        ("born 12/03/2015", ["a date of birth"]),
+        ("2026-27 Q2: rate 12.5 per 10,000 (95% CI 10.1 to 15.3), p = 0.0123456789, n = 1234567", []),
+        ("Outward code SW1A only; district B33", []),
+    ],
+)
 def test_scan_text_finds_each_kind_and_nothing_in_statistics(text, kinds):
     assert scan_text(text) == kinds
 
@@ -86,8 +100,11 @@ def test_scan_file_skips_embedded_images_and_hashes(tmp_path):
     html.write_text(f'<p>Counts only</p><img alt="chart" src="data:image/png;base64,{payload}CH000123">')
     assert scan_file(html, IDS) == []
     nb = tmp_path / "nb.ipynb"
-    nb.write_text(json.dumps({"cells": [{"outputs": [{"data": {"image/png": "CH000123" + payload,
-                                                                "text/plain": "12 children"}}]}]}))
+    nb.write_text(
+        json.dumps(
+            {"cells": [{"outputs": [{"data": {"image/png": "CH000123" + payload, "text/plain": "12 children"}}]}]}
+        )
+    )
     assert scan_file(nb, IDS) == []
     manifest = tmp_path / "manifest.json"
     digest = "9434765919" + "ab" * 27  # 64 hex characters
@@ -114,19 +131,21 @@ def test_guard_pack_refuses_naming_file_and_kind_not_value(tmp_path):
     (tmp_path / "internal").mkdir()
     (tmp_path / "shareable" / "ok.md").write_text("Rates rose in 2026-27 Q2.")
     (tmp_path / "internal" / "run.log").write_text("row 4: CH000456 quarantined")
-    assert [str(h) for h in scan_pack(tmp_path, IDS)] == ["internal/run.log: contains an identifier value from the inputs"]
+    assert [str(h) for h in scan_pack(tmp_path, IDS)] == [
+        "internal/run.log: contains an identifier value from the inputs"
+    ]
     with pytest.raises(PublicationRefused) as exc:
         guard_pack(tmp_path, IDS)
     assert "internal/run.log" in str(exc.value) and "CH000456" not in str(exc.value)
 
 
 def test_redact_replaces_what_the_guard_finds():
-    text = ("Jordan Smith (CH000123) was visited; mum on 07700 900123, jo@example.org.\n\n"
-            "The plan was reviewed on time.")
+    text = "Jordan Smith (CH000123) was visited; mum on 07700 900123, jo@example.org.\n\nThe plan was reviewed on time."
     r = redact(text, IDS)
     assert r.withheld == 0 and r.replaced == 4
-    assert r.text == ("[redacted] ([redacted]) was visited; mum on [redacted], [redacted].\n\n"
-                      "The plan was reviewed on time.")
+    assert r.text == (
+        "[redacted] ([redacted]) was visited; mum on [redacted], [redacted].\n\nThe plan was reviewed on time."
+    )
     assert scan_text(r.text, IDS) == []
 
 
@@ -147,12 +166,16 @@ def test_no_false_hits_in_style_sheets_and_drawing_data(tmp_path):
     # nbconvert's CSS holds colours such as #e040fb (E04 0FB reads like a postcode) and matplotlib's
     # SVG path data holds runs like "513 384 1019" (a valid NHS check digit by chance).
     html = tmp_path / "page.html"
-    html.write_text("<style>:root { --md-purple-A200: #e040fb; }</style><p style='color:#e040fb'>Counts</p>"
-                    '<svg><path d="M 513 384 1019 L 2 3"/></svg>')
+    html.write_text(
+        "<style>:root { --md-purple-A200: #e040fb; }</style><p style='color:#e040fb'>Counts</p>"
+        '<svg><path d="M 513 384 1019 L 2 3"/></svg>'
+    )
     assert scan_file(html) == []
     svg = tmp_path / "fig.svg"
-    svg.write_text('<svg><path d="Q 384 513 384 1019 Q 1175"/><g transform="translate(943 476 5919)"/>'
-                   "<text>Children per 10,000</text></svg>")
+    svg.write_text(
+        '<svg><path d="Q 384 513 384 1019 Q 1175"/><g transform="translate(943 476 5919)"/>'
+        "<text>Children per 10,000</text></svg>"
+    )
     assert scan_file(svg) == []
     svg.write_text("<svg><text>jo@example.org</text></svg>")
     assert [h.kind for h in scan_file(svg)] == ["an email address"]
@@ -177,19 +200,38 @@ POSTCODE = "a full postcode"
 PHONE = "a phone number"
 
 
-@pytest.mark.parametrize("text", [
-    "lives at sw1a1aa", "lives at Sw1A 1aa", "lives at SW1A\u00a01AA", "lives at sw1a  1aa", "moved to b338th",
-    "moved to B33 8TH.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lives at sw1a1aa",
+        "lives at Sw1A 1aa",
+        "lives at SW1A\u00a01AA",
+        "lives at sw1a  1aa",
+        "moved to b338th",
+        "moved to B33 8TH.",
+    ],
+)
 def test_postcodes_in_any_case_with_or_without_the_space(text):
     assert scan_text(text) == [POSTCODE]
 
 
-@pytest.mark.parametrize("text", [
-    "943 476 5919", "943\u00a0476\u00a05919", "943\u202f476\u202f5919", "943.476.5919", "943-476-5919",
-    "943 - 476 - 5919", "(9434765919)", "NHS No.943 476 5919", "NHS no: 943-476-5919", "NHS number 9434765919",
-    "NHS No.943\n4765919", "nhs#9434765919",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "943 476 5919",
+        "943\u00a0476\u00a05919",
+        "943\u202f476\u202f5919",
+        "943.476.5919",
+        "943-476-5919",
+        "943 - 476 - 5919",
+        "(9434765919)",
+        "NHS No.943 476 5919",
+        "NHS no: 943-476-5919",
+        "NHS number 9434765919",
+        "NHS No.943\n4765919",
+        "nhs#9434765919",
+    ],
+)
 def test_nhs_numbers_with_any_separator_and_label(text):
     assert scan_text(text) == [NHS]
 
@@ -202,11 +244,24 @@ def test_nhs_numbers_failing_the_check_digit_are_caught_only_when_labelled():
     assert scan_text("NHS No. 943.476.5918") == [NHS]
 
 
-@pytest.mark.parametrize("text", [
-    "020 7946 0000", "(020) 7946 0000", "+44 20 7946 0000", "+44 (0)20 7946 0000", "0044 20 7946 0000",
-    "+442079460000", "07700 900123", "07700-900-123", "+44 7700 900123", "0044 (0)7700 900123", "+447700900123",
-    "0161 496 0000", "0113\u00a0496\u00a00000",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "020 7946 0000",
+        "(020) 7946 0000",
+        "+44 20 7946 0000",
+        "+44 (0)20 7946 0000",
+        "0044 20 7946 0000",
+        "+442079460000",
+        "07700 900123",
+        "07700-900-123",
+        "+44 7700 900123",
+        "0044 (0)7700 900123",
+        "+447700900123",
+        "0161 496 0000",
+        "0113\u00a0496\u00a00000",
+    ],
+)
 def test_uk_phone_numbers_national_and_international(text):
     assert scan_text(f"call {text} today") == [PHONE]
 
@@ -222,12 +277,18 @@ def test_child_ids_with_separators_or_case_changed():
     assert scan_text("100 234 and 100-234", ids) == []
 
 
-@pytest.mark.parametrize("text", [
-    "sha256 " + "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-    "run 20261122T044439Z started 2026-11-22T04:44:39+00:00, finished 2026-11-22T05:10:02.123456Z",
-    "E10000014 E06000001 873 100234 URN 137452", "12,345 children; 1234567; rate 0.0123456789; -0.25; 1.5e-07",
-    "2026-27 Q2, 2025-26 Q4, 01/04/2026 to 30/06/2026", "version 3.11.2, git 6c057dd",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sha256 "
+        + "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",  # pragma: allowlist secret (a digest: the guard must not read it as an identifier)
+        "run 20261122T044439Z started 2026-11-22T04:44:39+00:00, finished 2026-11-22T05:10:02.123456Z",
+        "E10000014 E06000001 873 100234 URN 137452",
+        "12,345 children; 1234567; rate 0.0123456789; -0.25; 1.5e-07",
+        "2026-27 Q2, 2025-26 Q4, 01/04/2026 to 30/06/2026",
+        "version 3.11.2, git 6c057dd",
+    ],
+)
 def test_no_hits_on_digests_dates_run_ids_codes_and_numbers(text):
     assert scan_text(text, IDS) == []
 
@@ -259,8 +320,10 @@ def test_scan_pack_reads_every_file_manifest_and_svg_included(tmp_path):
     (tmp_path / "shareable" / "figures" / "f.svg").write_text("<svg><!-- sw1a1aa --></svg>")
     (tmp_path / "manifest.json").write_text(json.dumps({"partnership": "Call 0044 20 7946 0000"}))
     (tmp_path / "shareable" / "figures" / "f.png").write_bytes(b"\x89PNG\r\n\x1a\nSW1A 1AA")
-    assert [str(h) for h in scan_pack(tmp_path, IDS)] == ["manifest.json: contains a phone number",
-                                                         "shareable/figures/f.svg: contains a full postcode"]
+    assert [str(h) for h in scan_pack(tmp_path, IDS)] == [
+        "manifest.json: contains a phone number",
+        "shareable/figures/f.svg: contains a full postcode",
+    ]
 
 
 def test_withdraw_shareable_leaves_internal(tmp_path):

@@ -43,10 +43,19 @@ def grid_table(g: np.ndarray) -> tuple[pd.DataFrame, TableSpec]:
     rows += [("All", f"c{j}", int(g[:, j].sum())) for j in range(c)]
     rows.append(("All", "All", int(g.sum())))
     df = pd.DataFrame(rows, columns=["row", "col", "count"])
-    spec = TableSpec(name="grid", title="grid", unit="children", rule="children-counts", source="test",
-                     keys=("row", "col"), counts=("count",), hierarchies=(
-                         Hierarchy(column="col", total="All", parts=tuple(f"c{j}" for j in range(c)), within=("row",)),
-                         Hierarchy(column="row", total="All", parts=tuple(f"r{i}" for i in range(r)), within=("col",))))
+    spec = TableSpec(
+        name="grid",
+        title="grid",
+        unit="children",
+        rule="children-counts",
+        source="test",
+        keys=("row", "col"),
+        counts=("count",),
+        hierarchies=(
+            Hierarchy(column="col", total="All", parts=tuple(f"c{j}" for j in range(c)), within=("row",)),
+            Hierarchy(column="row", total="All", parts=tuple(f"r{i}" for i in range(r)), within=("col",)),
+        ),
+    )
     return df, spec
 
 
@@ -172,12 +181,35 @@ def test_two_level_hierarchies_are_protected(h):
         rows.append(("major", f"M{a}", sum(minors)))
         rows += [("minor", f"M{a}m{b}", v) for b, v in enumerate(minors)]
     df = pd.DataFrame(rows, columns=["level", "group", "count"])
-    hier = [Hierarchy(column="group", total="All", parts=tuple(f"M{a}" for a in range(len(h))),
-                      where={"level": "all"}, parts_where={"level": "major"})]
-    hier += [Hierarchy(column="group", total=f"M{a}", parts=tuple(f"M{a}m{b}" for b in range(len(m))),
-                       where={"level": "major"}, parts_where={"level": "minor"}) for a, m in enumerate(h)]
-    spec = TableSpec(name="eth", title="t", unit="children", rule="children-counts", source="s",
-                     keys=("level", "group"), counts=("count",), hierarchies=tuple(hier))
+    hier = [
+        Hierarchy(
+            column="group",
+            total="All",
+            parts=tuple(f"M{a}" for a in range(len(h))),
+            where={"level": "all"},
+            parts_where={"level": "major"},
+        )
+    ]
+    hier += [
+        Hierarchy(
+            column="group",
+            total=f"M{a}",
+            parts=tuple(f"M{a}m{b}" for b in range(len(m))),
+            where={"level": "major"},
+            parts_where={"level": "minor"},
+        )
+        for a, m in enumerate(h)
+    ]
+    spec = TableSpec(
+        name="eth",
+        title="t",
+        unit="children",
+        rule="children-counts",
+        source="s",
+        keys=("level", "group"),
+        counts=("count",),
+        hierarchies=tuple(hier),
+    )
     frame = protect([(df, spec)], DisclosureConfig()).frames[0]
     names = list(frame["group"])
     pos = {n: k for k, n in enumerate(names)}
@@ -273,7 +305,6 @@ def test_exhaustive_small_tables_recover_nothing():
 # number is worked out here by the published modulus-11 rule (NHS Data Dictionary, "NHS number").
 
 
-
 GUARD = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SPACES = ["", " ", "\u00a0", "\u202f"]
 NHS_SEPS = [" ", "\u00a0", "\u202f", ".", "-", " - "]
@@ -293,8 +324,15 @@ def postcodes(draw):
     # Royal Mail formats A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA (letters from the allowed sets)
     first = draw(st.sampled_from("ABCDEFGHIJKLMNOPRSTUWYZ"))
     second = draw(st.sampled_from(["", *"ABCDEFGHKLMNOPQRSTUVWXY"]))
-    district = draw(st.sampled_from([str(draw(st.integers(1, 9))), str(draw(st.integers(10, 99))),
-                                     str(draw(st.integers(1, 9))) + draw(st.sampled_from("ABEHMNPRVWXY"))]))
+    district = draw(
+        st.sampled_from(
+            [
+                str(draw(st.integers(1, 9))),
+                str(draw(st.integers(10, 99))),
+                str(draw(st.integers(1, 9))) + draw(st.sampled_from("ABEHMNPRVWXY")),
+            ]
+        )
+    )
     inward = str(draw(st.integers(0, 9))) + "".join(draw(st.sampled_from("ABDEFGHJLNPQRSTUWXYZ")) for _ in range(2))
     return _mixed_case(draw, first + second + district) + draw(st.sampled_from(SPACES)) + _mixed_case(draw, inward)
 
@@ -314,12 +352,21 @@ def nhs_numbers(draw):
 
 @st.composite
 def phones(draw):
-    national = draw(st.sampled_from(["20" + draw(st.text("0123456789", min_size=8, max_size=8)),
-                                     "7" + draw(st.text("0123456789", min_size=9, max_size=9)),
-                                     "1" + draw(st.text("0123456789", min_size=9, max_size=9))]))
+    national = draw(
+        st.sampled_from(
+            [
+                "20" + draw(st.text("0123456789", min_size=8, max_size=8)),
+                "7" + draw(st.text("0123456789", min_size=9, max_size=9)),
+                "1" + draw(st.text("0123456789", min_size=9, max_size=9)),
+            ]
+        )
+    )
     sep = draw(st.sampled_from(["", " ", "-", "\u00a0"]))
-    body = f"{national[:-7]}{sep}{national[-7:-4]}{sep}{national[-4:]}" if national.startswith("2") else \
-        f"{national[:-6]}{sep}{national[-6:]}"
+    body = (
+        f"{national[:-7]}{sep}{national[-7:-4]}{sep}{national[-4:]}"
+        if national.startswith("2")
+        else f"{national[:-6]}{sep}{national[-6:]}"
+    )
     prefix = draw(st.sampled_from(["0", "+44 ", "+44", "0044 ", "+44 (0)", "0044 (0)"]))
     return prefix + body
 
@@ -372,8 +419,9 @@ def statistics_text(draw):
     """A line of what a pack is made of: digests, dates, run ids, counts, codes and decimals."""
     parts = []
     for _ in range(draw(st.integers(1, 8))):
-        kind = draw(st.sampled_from(["sha", "date", "stamp", "runid", "count", "code", "la", "urn", "decimal",
-                                     "period"]))
+        kind = draw(
+            st.sampled_from(["sha", "date", "stamp", "runid", "count", "code", "la", "urn", "decimal", "period"])
+        )
         if kind == "sha":
             parts.append(hashlib.sha256(draw(st.binary(max_size=16))).hexdigest())
         elif kind == "date":
@@ -382,12 +430,17 @@ def statistics_text(draw):
             t = draw(st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 12, 31), timezones=st.just(dt.UTC)))
             parts.append(t.isoformat())
         elif kind == "runid":
-            parts.append(draw(st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 12, 31))).strftime("%Y%m%dT%H%M%SZ"))
+            parts.append(
+                draw(st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 12, 31))).strftime("%Y%m%dT%H%M%SZ")
+            )
         elif kind == "count":
             n = draw(st.integers(0, 99_999_999))
             parts.append(draw(st.sampled_from([f"{n}", f"{n:,}"])))
         elif kind == "code":
-            parts.append(draw(st.sampled_from(["E06", "E08", "E09", "E10", "E12", "E92"])) + f"{draw(st.integers(0, 999_999)):06d}")
+            parts.append(
+                draw(st.sampled_from(["E06", "E08", "E09", "E10", "E12", "E92"]))
+                + f"{draw(st.integers(0, 999_999)):06d}"
+            )
         elif kind == "la":
             parts.append(str(draw(st.integers(200, 999))))
         elif kind == "urn":

@@ -14,6 +14,7 @@ from statsmodels.stats.rates import confint_poisson_2indep
 
 from assurance_lib.config import Period
 from assurance_lib.disproportionality import GRID_COLUMNS, GridOptions, run_grid
+
 from independent_score import score_ratio_interval
 
 Q2 = Period.parse("2026-27 Q2")
@@ -28,7 +29,9 @@ def events(spec):
         for _ in range(n):
             k += 1
             for j, e in enumerate(evs):
-                rows.append({"child_id": f"C{k}", "event": e, "event_date": pd.Timestamp("2026-01-01") + pd.Timedelta(days=j)})
+                rows.append(
+                    {"child_id": f"C{k}", "event": e, "event_date": pd.Timestamp("2026-01-01") + pd.Timedelta(days=j)}
+                )
     df = pd.DataFrame(rows)
     df["ethnicity"] = [s for s in df["child_id"].map(_eth_of(spec))]
     return _typed(df)
@@ -61,12 +64,25 @@ def _eth_of(spec):
 
 
 def population(sizes):
-    return pd.DataFrame({"ethnicity": list(sizes), "sex": "female", "age_band": "5 to 9",
-                         "population": list(sizes.values()), "source": "test", "vintage": "2026"})
+    return pd.DataFrame(
+        {
+            "ethnicity": list(sizes),
+            "sex": "female",
+            "age_band": "5 to 9",
+            "population": list(sizes.values()),
+            "source": "test",
+            "vintage": "2026",
+        }
+    )
 
 
 def row(grid, stage, measure, group, group_type="ethnicity_minor"):
-    r = grid[(grid["stage"] == stage) & (grid["measure"] == measure) & (grid["group"] == group) & (grid["group_type"] == group_type)]
+    r = grid[
+        (grid["stage"] == stage)
+        & (grid["measure"] == measure)
+        & (grid["group"] == group)
+        & (grid["group_type"] == group_type)
+    ]
     assert len(r) == 1, (stage, measure, group)
     return r.iloc[0]
 
@@ -75,20 +91,31 @@ def row(grid, stage, measure, group, group_type="ethnicity_minor"):
 def grid():
     # WBRI: 400 children contacted, 100 of them referred; MWBC: 60 contacted, 30 referred;
     # WROM: 3 contacted, 3 referred (tiny group); REFU: 10 contacted (no population).
-    spec = [("WBRI", 100, ["contact", "referral"]), ("WBRI", 300, ["contact"]),
-            ("MWBC", 30, ["contact", "referral"]), ("MWBC", 30, ["contact"]),
-            ("WROM", 3, ["contact", "referral"]), ("REFU", 10, ["contact"])]
+    spec = [
+        ("WBRI", 100, ["contact", "referral"]),
+        ("WBRI", 300, ["contact"]),
+        ("MWBC", 30, ["contact", "referral"]),
+        ("MWBC", 30, ["contact"]),
+        ("WROM", 3, ["contact", "referral"]),
+        ("REFU", 10, ["contact"]),
+    ]
     pop = population({"WBRI": 10000, "MWBC": 1000, "WROM": 50})
     return run_grid(events(spec), pop, period=Q2, lookback_months=0).grid
 
 
 def test_columns_and_all_children_rows(grid):
-    assert list(grid.columns[:len(GRID_COLUMNS)]) == list(GRID_COLUMNS)
+    assert list(grid.columns[: len(GRID_COLUMNS)]) == list(GRID_COLUMNS)
     allrows = grid[grid["group"] == "All children"]
     # one All children row per period, stage and measure
     assert not allrows.duplicated(["period", "stage", "measure"]).any()
-    assert set(allrows["measure"]) == {"rate_per_10000", "rate_ratio", "representation_index", "conversion",
-                                       "conversion_ratio", "share"}
+    assert set(allrows["measure"]) == {
+        "rate_per_10000",
+        "rate_ratio",
+        "representation_index",
+        "conversion",
+        "conversion_ratio",
+        "share",
+    }
     assert grid["method"].notna().all() and (grid["method"].astype(str) != "").all()
     assert set(grid["count_type"]) == {"flow", "stock"}
 
@@ -109,7 +136,9 @@ def test_rate_byar_by_hand(grid):
 def test_rate_exact_poisson_below_ten():
     # WROM: 3 children of 50; exact limits chi2(0.025, 6)/2 and chi2(0.975, 8)/2 (Armitage, Berry, Matthews).
     spec = [("WBRI", 100, ["referral"]), ("WROM", 3, ["referral"])]
-    g = run_grid(events(spec), population({"WBRI": 10000, "WROM": 50}), period=Q2, options=GridOptions(min_count=0)).grid
+    g = run_grid(
+        events(spec), population({"WBRI": 10000, "WROM": 50}), period=Q2, options=GridOptions(min_count=0)
+    ).grid
     r = row(g, "referral", "rate_per_10000", "WROM")
     assert r["method"] == "Exact Poisson"
     assert r["value"] == pytest.approx(600.0)
@@ -134,10 +163,12 @@ def test_conversion_wilson_and_score_ratio_by_hand(grid):
     c = row(grid, "referral", "conversion", "MWBC")
     x, n = 30, 60
     p = x / n
-    centre = (p + Z95 ** 2 / (2 * n)) / (1 + Z95 ** 2 / n)
-    half = Z95 / (1 + Z95 ** 2 / n) * math.sqrt(p * (1 - p) / n + Z95 ** 2 / (4 * n * n))
+    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 / (1 + Z95**2 / n) * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n))
     assert (c["count"], c["denominator"], c["value"]) == (30, 60, pytest.approx(50.0))
-    assert c["lower_95"] == pytest.approx(100 * (centre - half)) and c["upper_95"] == pytest.approx(100 * (centre + half))
+    assert c["lower_95"] == pytest.approx(100 * (centre - half)) and c["upper_95"] == pytest.approx(
+        100 * (centre + half)
+    )
     assert c["denominator_kind"] == "children"
     r = row(grid, "referral", "conversion_ratio", "MWBC")
     # (30/60) / (100/400) = 2; score interval solved independently (tests/independent_score.py)
@@ -174,15 +205,18 @@ def test_insufficient_by_count_not_by_population_share(grid):
 def test_benjamini_hochberg_within_family_by_hand(grid):
     # the family is every test attempted: the estimated ratios and, with p = 1, those set aside as
     # insufficient (which keep no q-value of their own)
-    fam = grid[(grid["measure"] == "rate_ratio") & (grid["family"] == "single characteristics")
-               & (grid["p_value"].notna() | grid["insufficient"])]
+    fam = grid[
+        (grid["measure"] == "rate_ratio")
+        & (grid["family"] == "single characteristics")
+        & (grid["p_value"].notna() | grid["insufficient"])
+    ]
     assert fam["insufficient"].any() and not fam["insufficient"].all()
     p = np.where(fam["insufficient"], 1.0, fam["p_value"].to_numpy())
     m = len(p)
     order = np.argsort(p)
     q = np.empty(m)
     prev = 1.0
-    for rank in range(m, 0, -1):              # step-up: q_(i) = min_{j >= i} p_(j) m / j
+    for rank in range(m, 0, -1):  # step-up: q_(i) = min_{j >= i} p_(j) m / j
         i = order[rank - 1]
         prev = min(prev, p[i] * m / rank)
         q[i] = prev
@@ -192,8 +226,13 @@ def test_benjamini_hochberg_within_family_by_hand(grid):
 
 def test_min_count_option_changes_insufficient():
     spec = [("WBRI", 100, ["contact", "referral"]), ("WROM", 3, ["contact", "referral"])]
-    g = run_grid(events(spec), population({"WBRI": 10000, "WROM": 50}), period=Q2,
-                 options=GridOptions(min_count=3), lookback_months=0).grid
+    g = run_grid(
+        events(spec),
+        population({"WBRI": 10000, "WROM": 50}),
+        period=Q2,
+        options=GridOptions(min_count=3),
+        lookback_months=0,
+    ).grid
     assert row(g, "referral", "rate_ratio", "WROM")["flag"] != "insufficient"
 
 
@@ -208,8 +247,10 @@ def test_reference_all_other_children():
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.integers(min_value=1, max_value=40), min_size=5, max_size=5),
-       st.lists(st.integers(min_value=1, max_value=40), min_size=5, max_size=5))
+@given(
+    st.lists(st.integers(min_value=1, max_value=40), min_size=5, max_size=5),
+    st.lists(st.integers(min_value=1, max_value=40), min_size=5, max_size=5),
+)
 def test_nested_cohort_stage_ratios_multiply_to_the_cumulative_ratio(a, b):
     # Strictly nested cohorts: every child at a stage was at its feeder stage (contact ->
     # referral -> s47 -> icpc -> cpp_start). Then
@@ -217,12 +258,14 @@ def test_nested_cohort_stage_ratios_multiply_to_the_cumulative_ratio(a, b):
     chain = ["contact", "referral", "s47", "icpc", "cpp_start"]
 
     def cohort(eth, sizes):
-        n = np.cumsum(sorted(sizes, reverse=True)[::-1])[::-1]       # decreasing stage sizes
-        return [(eth, int(n[i] - (n[i + 1] if i + 1 < len(n) else 0)), chain[:i + 1]) for i in range(len(n))]
+        n = np.cumsum(sorted(sizes, reverse=True)[::-1])[::-1]  # decreasing stage sizes
+        return [(eth, int(n[i] - (n[i + 1] if i + 1 < len(n) else 0)), chain[: i + 1]) for i in range(len(n))]
 
     spec = cohort("WBRI", a) + cohort("MWBC", b)
     pop = population({"WBRI": 5000, "MWBC": 700})
-    g = run_grid(events(spec), pop, period=Q2, lookback_months=0, options=GridOptions(min_count=0, max_ci_ratio=1e12)).grid
+    g = run_grid(
+        events(spec), pop, period=Q2, lookback_months=0, options=GridOptions(min_count=0, max_ci_ratio=1e12)
+    ).grid
     cumulative = row(g, "cpp_start", "rate_ratio", "MWBC")["value"]
     product = row(g, "contact", "rate_ratio", "MWBC")["value"]
     for s in chain[1:]:
@@ -234,10 +277,16 @@ def test_deprivation_stratified_conversion_ratio_removes_confounding_by_hand():
     # Within each IMD quintile MWBC and WBRI convert equally (50% in quintile 1, 10% in quintile 5),
     # but MWBC children are concentrated in the deprived quintile. Crude ratio (21/50)/(9/50) = 2.33;
     # Mantel-Haenszel: sum(a t0/t) = 20*10/50 + 1*40/50 = 4.8 = sum(b t1/t) = 5*40/50 + 4*10/50 -> 1.0.
-    spec = [("MWBC", 20, ["contact", "referral"]), ("MWBC", 20, ["contact"]),      # quintile 1
-            ("WBRI", 5, ["contact", "referral"]), ("WBRI", 5, ["contact"]),        # quintile 1
-            ("MWBC", 1, ["contact", "referral"]), ("MWBC", 9, ["contact"]),        # quintile 5
-            ("WBRI", 4, ["contact", "referral"]), ("WBRI", 36, ["contact"])]       # quintile 5
+    spec = [
+        ("MWBC", 20, ["contact", "referral"]),
+        ("MWBC", 20, ["contact"]),  # quintile 1
+        ("WBRI", 5, ["contact", "referral"]),
+        ("WBRI", 5, ["contact"]),  # quintile 1
+        ("MWBC", 1, ["contact", "referral"]),
+        ("MWBC", 9, ["contact"]),  # quintile 5
+        ("WBRI", 4, ["contact", "referral"]),
+        ("WBRI", 36, ["contact"]),
+    ]  # quintile 5
     e = events(spec)
     kid = e["child_id"].str[1:].astype(int)
     e["imd_decile"] = pd.array(np.where(kid <= 50, 1, 10), dtype="Int64")
@@ -260,13 +309,19 @@ def test_aggregate_input_gives_the_same_estimates_as_the_events(tmp_path):
         "referral,ethnicity_minor,WBRI,100,400,100\n"
         "referral,ethnicity_minor,MWBC,30,60,30\n"
         "referral,ethnicity_minor,WROM,3,3,3\n"
-        "referral,ethnicity_minor,REFU,0,10,0\n")
+        "referral,ethnicity_minor,REFU,0,10,0\n"
+    )
     agg = read_aggregate(tmp_path / "agg.csv", {})
     pop = population({"WBRI": 10000, "MWBC": 1000, "WROM": 50})
     g = run_grid_from_aggregate(agg, pop, period=Q2).grid
-    spec = [("WBRI", 100, ["contact", "referral"]), ("WBRI", 300, ["contact"]),
-            ("MWBC", 30, ["contact", "referral"]), ("MWBC", 30, ["contact"]),
-            ("WROM", 3, ["contact", "referral"]), ("REFU", 10, ["contact"])]
+    spec = [
+        ("WBRI", 100, ["contact", "referral"]),
+        ("WBRI", 300, ["contact"]),
+        ("MWBC", 30, ["contact", "referral"]),
+        ("MWBC", 30, ["contact"]),
+        ("WROM", 3, ["contact", "referral"]),
+        ("REFU", 10, ["contact"]),
+    ]
     e = run_grid(events(spec), pop, period=Q2, lookback_months=0).grid
     for measure in ("rate_per_10000", "rate_ratio", "conversion", "conversion_ratio"):
         a, b = row(g, "referral", measure, "MWBC"), row(e, "referral", measure, "MWBC")
@@ -279,8 +334,9 @@ def test_zero_count_and_tiny_denominator_exact_limits():
     # Zero children of 50: rate 0, exact upper limit chi2(0.975, 2)/2 = 3.689 children (Garwood).
     # One child of a population of 2: rate 5,000 per 10,000, limits chi2(0.025, 2)/2 and chi2(0.975, 4)/2.
     spec = [("WBRI", 100, ["referral"]), ("MWBC", 1, ["referral"])]
-    g = run_grid(events(spec), population({"WBRI": 10000, "WROM": 50, "MWBC": 2}), period=Q2,
-                 options=GridOptions(min_count=0)).grid
+    g = run_grid(
+        events(spec), population({"WBRI": 10000, "WROM": 50, "MWBC": 2}), period=Q2, options=GridOptions(min_count=0)
+    ).grid
     z = row(g, "referral", "rate_per_10000", "WROM")
     assert (z["count"], z["value"], z["lower_95"]) == (0, 0.0, 0.0)
     assert z["upper_95"] == pytest.approx(3.6889 / 50 * 10000, rel=1e-4)
@@ -295,25 +351,40 @@ def test_zero_count_and_tiny_denominator_exact_limits():
 
 def test_intersections_are_their_own_fdr_family(grid):
     fam = grid[(grid["measure"] == "rate_ratio") & (grid["family"] == "intersections") & grid["p_value"].notna()]
-    single = grid[(grid["measure"] == "rate_ratio") & (grid["family"] == "single characteristics") & grid["p_value"].notna()]
+    single = grid[
+        (grid["measure"] == "rate_ratio") & (grid["family"] == "single characteristics") & grid["p_value"].notna()
+    ]
     assert len(fam) and len(single)
     from statsmodels.stats.multitest import multipletests
+
     assert np.allclose(fam["q_value"], multipletests(fam["p_value"], method="fdr_bh")[1])
     assert fam["group_type"].str.contains(" x ").all() and not single["group_type"].str.contains(" x ").any()
 
 
 def test_one_pass_over_authorities_equals_one_grid_per_authority():
     # Second method: the vectorised grid over two authorities (by="la_code") equals two separate grids.
-    spec_a = [("WBRI", 100, ["contact", "referral"]), ("WBRI", 300, ["contact"]), ("MWBC", 30, ["contact", "referral"]),
-              ("MWBC", 30, ["contact"])]
-    spec_b = [("WBRI", 50, ["contact", "referral", "s47"]), ("AIND", 20, ["contact", "referral"]), ("MWBC", 7, ["contact"])]
+    spec_a = [
+        ("WBRI", 100, ["contact", "referral"]),
+        ("WBRI", 300, ["contact"]),
+        ("MWBC", 30, ["contact", "referral"]),
+        ("MWBC", 30, ["contact"]),
+    ]
+    spec_b = [
+        ("WBRI", 50, ["contact", "referral", "s47"]),
+        ("AIND", 20, ["contact", "referral"]),
+        ("MWBC", 7, ["contact"]),
+    ]
     ea, eb = events(spec_a), events(spec_b)
     eb["child_id"] = ("B" + eb["child_id"]).astype("string")
     pa = population({"WBRI": 10000, "MWBC": 1000})
     pb = population({"WBRI": 8000, "AIND": 900, "MWBC": 300})
-    both = run_grid(pd.concat([ea.assign(la_code="A"), eb.assign(la_code="B")], ignore_index=True),
-                    pd.concat([pa.assign(la_code="A"), pb.assign(la_code="B")], ignore_index=True),
-                    period=Q2, lookback_months=0, by="la_code").grid
+    both = run_grid(
+        pd.concat([ea.assign(la_code="A"), eb.assign(la_code="B")], ignore_index=True),
+        pd.concat([pa.assign(la_code="A"), pb.assign(la_code="B")], ignore_index=True),
+        period=Q2,
+        lookback_months=0,
+        by="la_code",
+    ).grid
     for la, (e, p) in {"A": (ea, pa), "B": (eb, pb)}.items():
         one = run_grid(e, p, period=Q2, lookback_months=0).grid
         one = one[one["measure"] != "conversion_ratio_imd"].reset_index(drop=True)
@@ -327,10 +398,25 @@ def _journeys(groups, prefix="C"):
     for eth, dis, n, referred in groups:
         for i in range(n):
             k += 1
-            rows.append({"child_id": f"{prefix}{k}", "event": "contact", "event_date": "2026-01-01", "ethnicity": eth, "disability": dis})
+            rows.append(
+                {
+                    "child_id": f"{prefix}{k}",
+                    "event": "contact",
+                    "event_date": "2026-01-01",
+                    "ethnicity": eth,
+                    "disability": dis,
+                }
+            )
             if i < referred:
-                rows.append({"child_id": f"{prefix}{k}", "event": "referral", "event_date": "2026-01-02", "ethnicity": eth,
-                             "disability": dis})
+                rows.append(
+                    {
+                        "child_id": f"{prefix}{k}",
+                        "event": "referral",
+                        "event_date": "2026-01-02",
+                        "ethnicity": eth,
+                        "disability": dis,
+                    }
+                )
     df = pd.DataFrame(rows)
     df["event_date"] = pd.to_datetime(df["event_date"])
     return _typed(df)
@@ -345,18 +431,25 @@ def test_reference_of_an_unknown_group_is_every_child_whose_characteristic_is_kn
     # and the grid raised ValueError.) The known groups are each other's reference: yes -> no (10 of 20).
     groups = [("WBRI", "no", 20, 10), ("WBRI", "yes", 10, 8), ("REFU", "unknown", 40, 30)]
     pop = population({"WBRI": 1000})
-    if by:   # two authorities with the same children: each gets the same references
-        ev = pd.concat([_journeys(groups, "A").assign(la_code="E1"), _journeys(groups, "B").assign(la_code="E2")],
-                       ignore_index=True)
+    if by:  # two authorities with the same children: each gets the same references
+        ev = pd.concat(
+            [_journeys(groups, "A").assign(la_code="E1"), _journeys(groups, "B").assign(la_code="E2")],
+            ignore_index=True,
+        )
         pop = pd.concat([pop.assign(la_code="E1"), pop.assign(la_code="E2")], ignore_index=True)
     else:
         ev = _journeys(groups)
     g = run_grid(ev, pop, period=Q2, lookback_months=0, options=GridOptions(reference="all_other"), by=by).grid
     assert len(g)
-    for la in (["E1", "E2"] if by else [None]):
+    for la in ["E1", "E2"] if by else [None]:
         gl = g[g[by] == la] if by else g
         unk = row(gl, "referral", "conversion_ratio", "unknown", "disability")
-        assert (unk["count"], unk["denominator"], unk["reference_count"], unk["reference_denominator"]) == (30, 40, 18, 30)
+        assert (unk["count"], unk["denominator"], unk["reference_count"], unk["reference_denominator"]) == (
+            30,
+            40,
+            18,
+            30,
+        )
         assert unk["method"] == "not compared: characteristic not known" and pd.isna(unk["value"])
         assert unk["reference_group"] == "all other children whose disability is known"
         yes = row(gl, "referral", "conversion_ratio", "yes", "disability")
@@ -390,9 +483,17 @@ def test_deprivation_view_against_all_other_children_compares_white_british_too(
     # them converted; 10 Indian children, 6 converted. Against all other children of known
     # ethnicity, White British: (4/10) / (6/10) = 0.6667; Indian: (6/10) / (4/10) = 1.5.
     kids = [f"c{i}" for i in range(20)]
-    attrs = pd.DataFrame({"ethnicity": ["WBRI"] * 10 + ["AIND"] * 10, "ethnicity_major": ["White"] * 10 + ["Asian"] * 10,
-                          "imd_decile": [1, 2] * 10}, index=kids)
-    conv = pd.DataFrame({"child": kids, "stage": "s47", "converted": [True] * 4 + [False] * 6 + [True] * 6 + [False] * 4})
+    attrs = pd.DataFrame(
+        {
+            "ethnicity": ["WBRI"] * 10 + ["AIND"] * 10,
+            "ethnicity_major": ["White"] * 10 + ["Asian"] * 10,
+            "imd_decile": [1, 2] * 10,
+        },
+        index=kids,
+    )
+    conv = pd.DataFrame(
+        {"child": kids, "stage": "s47", "converted": [True] * 4 + [False] * 6 + [True] * 6 + [False] * 4}
+    )
     res = run_deprivation(conv, attrs, reference="all_other")
     minor = res[res["group_type"].eq("ethnicity_minor")].set_index("group")["value"]
     assert minor["WBRI"] == pytest.approx(4 / 6)

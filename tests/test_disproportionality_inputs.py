@@ -41,15 +41,15 @@ def test_good_file_is_typed(tmp_path):
 
 def test_every_problem_is_listed_with_file_row_column_value_and_expectation(tmp_path):
     rows = [
-        GOOD,                                                                     # row 2 fine
-        "SECRET002,referal,2026-05-01,,2015-03-02,female,WBRI,no,no,3\n",         # row 3 unknown event
-        "SECRET003,referral,2026-05-01,,2015-03-02,female,XXXX,no,no,3\n",        # row 4 unknown ethnicity code
-        "SECRET004,referral,2014-01-01,,2015-03-02,female,WBRI,no,no,3\n",        # row 5 > 40 weeks before birth
-        "SECRET005,referral,2026-05-01,,2007-03-02,female,WBRI,no,no,3\n",        # row 6 aged 19 at the event
+        GOOD,  # row 2 fine
+        "SECRET002,referal,2026-05-01,,2015-03-02,female,WBRI,no,no,3\n",  # row 3 unknown event
+        "SECRET003,referral,2026-05-01,,2015-03-02,female,XXXX,no,no,3\n",  # row 4 unknown ethnicity code
+        "SECRET004,referral,2014-01-01,,2015-03-02,female,WBRI,no,no,3\n",  # row 5 > 40 weeks before birth
+        "SECRET005,referral,2026-05-01,,2007-03-02,female,WBRI,no,no,3\n",  # row 6 aged 19 at the event
         "SECRET006,cpp_start,2026-05-01,2026-04-01,2015-03-02,female,WBRI,no,no,3\n",  # row 7 ends before start
-        GOOD,                                                                     # row 8 duplicates row 2
-        "SECRET008,referral,01/13/2026,,2015-03-02,female,WBRI,no,no,3\n",        # row 9 not a date
-        "SECRET009,referral,2026-05-01,,2015-03-02,x,WBRI,maybe,no,11\n",         # row 10 sex, disability, imd
+        GOOD,  # row 8 duplicates row 2
+        "SECRET008,referral,01/13/2026,,2015-03-02,female,WBRI,no,no,3\n",  # row 9 not a date
+        "SECRET009,referral,2026-05-01,,2015-03-02,x,WBRI,maybe,no,11\n",  # row 10 sex, disability, imd
     ]
     with pytest.raises(InputError) as err:
         read_events(_write(tmp_path, HEADER + "".join(rows)), {})
@@ -61,7 +61,10 @@ def test_every_problem_is_listed_with_file_row_column_value_and_expectation(tmp_
     assert any("row 6" in p and "18 or over" in p for p in probs)
     assert any("row 7" in p and "column 'end_date'" in p and "ends before it starts" in p for p in probs)
     assert any("row 8" in p and "duplicates an earlier row" in p and "first at row 2" in p for p in probs)
-    assert any("row 9" in p and "column 'event_date'" in p and "a date written yyyy-mm-dd (e.g. 2026-07-01) or dd/mm/yyyy" in p for p in probs)
+    assert any(
+        "row 9" in p and "column 'event_date'" in p and "a date written yyyy-mm-dd (e.g. 2026-07-01) or dd/mm/yyyy" in p
+        for p in probs
+    )
     assert any("row 10" in p and "column 'sex'" in p for p in probs)
     assert any("row 10" in p and "column 'disability'" in p for p in probs)
     assert any("row 10" in p and "column 'imd_decile'" in p for p in probs)
@@ -88,29 +91,36 @@ def test_blank_child_id_is_reported_first_without_reading_other_columns(tmp_path
             p = tmp_path / "events.parquet"
             frame.to_parquet(p, index=False)
         return p
-    first = 2 if suffix == ".csv" else 1      # the row numbers a person finds: CSV counts the header
+
+    first = 2 if suffix == ".csv" else 1  # the row numbers a person finds: CSV counts the header
     header = "child_id,event,event_date,end_date,date_of_birth,sex,ethnicity,disability,uasc,worker_name\n"
-    text = (header + "  ,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"        # blank id
-            "SECRET2,referral,2026-05-01,,2015-03-02,female,XXXX,no,no,Jo Bloggs\n")         # unknown code
+    text = (
+        header + "  ,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"  # blank id
+        "SECRET2,referral,2026-05-01,,2015-03-02,female,XXXX,no,no,Jo Bloggs\n"
+    )  # unknown code
     with pytest.raises(InputError) as err:
         read_events(write(text), {})
     probs = [str(p) for p in err.value.problems]
     assert len(probs) == 2
-    assert probs[0].endswith(f"events{suffix}, row {first}, column 'child_id': is not valid (value not shown: an "
-                             "identifier) (expected a pseudonymous child identifier)")
+    assert probs[0].endswith(
+        f"events{suffix}, row {first}, column 'child_id': is not valid (value not shown: an "
+        "identifier) (expected a pseudonymous child identifier)"
+    )
     assert f"row {first + 1}" in probs[1] and "column 'ethnicity'" in probs[1]
     # an id with spaces around it is the same child as without: the second row repeats the first
-    text = (header + " SECRET2 ,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"
-            "SECRET2,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n")
+    text = (
+        header + " SECRET2 ,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"
+        "SECRET2,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,Jo Bloggs\n"
+    )
     with pytest.raises(InputError, match=f"row {first + 1}.*duplicates an earlier row.*first at row {first}"):
         read_events(write(text), {})
     good = read_events(write(text.replace("SECRET2,referral", "SECRET2,assessment")), {})
     assert good["child_id"].tolist() == ["SECRET2", "SECRET2"] and "worker_name" not in good.columns
-    assert prepare_events(good, dt.date(2026, 9, 30)).events["child"].tolist() == [0, 0]     # one child
+    assert prepare_events(good, dt.date(2026, 9, 30)).events["child"].tolist() == [0, 0]  # one child
 
 
 def test_column_map_names_every_column_of_the_file(tmp_path):
-    text = ("PersonID,EventType,Notes\nP1,Referral,x\n")
+    text = "PersonID,EventType,Notes\nP1,Referral,x\n"
     with pytest.raises(InputError) as err:
         read_events(_write(tmp_path, text), {"column_map": {"Nope": "child_id"}})
     assert "one of the file's columns (PersonID, EventType, Notes)" in str(err.value)
@@ -120,14 +130,29 @@ def test_column_map_names_every_column_of_the_file(tmp_path):
 
 
 def test_column_and_code_mapping_reads_a_local_extract_unchanged(tmp_path):
-    text = ("PersonID,EventType,Date,End,DOB,Gender,Ethnic,Disabled,UASC\n"
-            "P1,Referral,2026-05-01,,2015-03-02,M,A1,N,N\n")
-    params = {"column_map": {"PersonID": "child_id", "EventType": "event", "Date": "event_date", "End": "end_date",
-                             "DOB": "date_of_birth", "Gender": "sex", "Ethnic": "ethnicity", "Disabled": "disability",
-                             "UASC": "uasc"},
-              "code_map": {"ethnicity": {"A1": "AIND"}}}
+    text = "PersonID,EventType,Date,End,DOB,Gender,Ethnic,Disabled,UASC\nP1,Referral,2026-05-01,,2015-03-02,M,A1,N,N\n"
+    params = {
+        "column_map": {
+            "PersonID": "child_id",
+            "EventType": "event",
+            "Date": "event_date",
+            "End": "end_date",
+            "DOB": "date_of_birth",
+            "Gender": "sex",
+            "Ethnic": "ethnicity",
+            "Disabled": "disability",
+            "UASC": "uasc",
+        },
+        "code_map": {"ethnicity": {"A1": "AIND"}},
+    }
     df = read_events(_write(tmp_path, text), params)
-    assert df.loc[0, ["event", "sex", "ethnicity", "disability", "uasc"]].tolist() == ["referral", "male", "AIND", "no", "no"]
+    assert df.loc[0, ["event", "sex", "ethnicity", "disability", "uasc"]].tolist() == [
+        "referral",
+        "male",
+        "AIND",
+        "no",
+        "no",
+    ]
     # the same extract as parquet (its ids under their own name)
     pd.read_csv(_write(tmp_path, text), dtype=str).to_parquet(tmp_path / "extract.parquet", index=False)
     as_parquet = read_events(tmp_path / "extract.parquet", params)
@@ -166,22 +191,26 @@ def test_events_after_the_period_are_quarantined_and_reported_not_dropped(tmp_pa
 
 
 def test_population_crosswalk_merges_arab_into_ooth(tmp_path):
-    text = ("ethnicity,sex,age_band,population,source,vintage\n"
-            "Other ethnic group: Arab,female,5 to 9,10,ONS,2021\n"
-            "Other ethnic group: Any other ethnic group,female,5 to 9,32,ONS,2021\n"
-            "WBRI,male,under 1,100,ONS,2021\n"
-            "White: Roma,male,under 1,7,ONS,2021\n")
+    text = (
+        "ethnicity,sex,age_band,population,source,vintage\n"
+        "Other ethnic group: Arab,female,5 to 9,10,ONS,2021\n"
+        "Other ethnic group: Any other ethnic group,female,5 to 9,32,ONS,2021\n"
+        "WBRI,male,under 1,100,ONS,2021\n"
+        "White: Roma,male,under 1,7,ONS,2021\n"
+    )
     pop = read_population(_write(tmp_path, text, "pop.csv"), {})
     got = {(r.ethnicity, r.sex, r.age_band): r.population for r in pop.itertuples()}
     assert got == {("OOTH", "female", "5 to 9"): 42, ("WBRI", "male", "under 1"): 100, ("WROM", "male", "under 1"): 7}
 
 
 def test_population_problems(tmp_path):
-    text = ("ethnicity,sex,age_band,population,source,vintage\n"
-            "Martian,female,5 to 9,10,ONS,2021\n"
-            "REFU,female,5 to 9,10,ONS,2021\n"
-            "WBRI,unknown,5 to 9,1.5,ONS,2021\n"
-            "WBRI,male,18 plus,-1,ONS,2021\n")
+    text = (
+        "ethnicity,sex,age_band,population,source,vintage\n"
+        "Martian,female,5 to 9,10,ONS,2021\n"
+        "REFU,female,5 to 9,10,ONS,2021\n"
+        "WBRI,unknown,5 to 9,1.5,ONS,2021\n"
+        "WBRI,male,18 plus,-1,ONS,2021\n"
+    )
     with pytest.raises(InputError) as err:
         read_population(_write(tmp_path, text, "pop.csv"), {})
     probs = [str(p) for p in err.value.problems]
@@ -205,9 +234,11 @@ def test_aggregate_input(tmp_path):
 
 def test_event_dates_follow_the_one_date_rule(tmp_path):
     """Day-first dates read as ISO ones (dates.parse_dates); a column in US order is refused whole."""
-    iso = ("child_id,event,event_date,end_date,date_of_birth,sex,ethnicity,disability,uasc\n"
-           "C1,referral,2026-07-01,,2015-03-02,female,WBRI,no,no\n"
-           "C2,referral,2026-07-20,,2016-12-25,male,WBRI,no,no\n")
+    iso = (
+        "child_id,event,event_date,end_date,date_of_birth,sex,ethnicity,disability,uasc\n"
+        "C1,referral,2026-07-01,,2015-03-02,female,WBRI,no,no\n"
+        "C2,referral,2026-07-20,,2016-12-25,male,WBRI,no,no\n"
+    )
     dmy = iso.replace("2026-07-01", "1/7/2026").replace("2026-07-20", "20/07/2026").replace("2016-12-25", "25/12/2016")
     a, b = read_events(_write(tmp_path, iso)), read_events(_write(tmp_path, dmy, "dmy.csv"))
     pd.testing.assert_frame_equal(a, b)
@@ -215,5 +246,5 @@ def test_event_dates_follow_the_one_date_rule(tmp_path):
     with pytest.raises(InputError) as ei:
         read_events(_write(tmp_path, us, "us.csv"))
     probs = [str(p) for p in ei.value.problems]
-    assert [p for p in probs if "column 'event_date'" in p and "'07/01/2026'" in p]   # even its day-first-looking date
+    assert [p for p in probs if "column 'event_date'" in p and "'07/01/2026'" in p]  # even its day-first-looking date
     assert [p for p in probs if "column 'event_date'" in p and "'07/20/2026'" in p]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import synthetic_params
-
 from assurance_lib import cli
 from assurance_lib.disproportionality import check_parameters
+
+from conftest import synthetic_params
 
 
 def _params(tmp_path, root, **nb01):
@@ -19,14 +19,32 @@ def test_defaults_of_the_notebook_and_the_synthetic_run_are_valid(root, tmp_path
 
 def test_wrong_choices_stop_validation_naming_key_value_and_expectation(root, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(root)
-    p = _params(tmp_path, root, window="annual", fdr=5, forest_stage="cp_start", trend_stage="referrals",
-                funnel_stages=["referral", "contact"], feeders={"cla_start": "cla_start"}, benchmark_la="E99999999",
-                min_count=0, reference_group="White British")
+    p = _params(
+        tmp_path,
+        root,
+        window="annual",
+        fdr=5,
+        forest_stage="cp_start",
+        trend_stage="referrals",
+        funnel_stages=["referral", "contact"],
+        feeders={"cla_start": "cla_start"},
+        benchmark_la="E99999999",
+        min_count=0,
+        reference_group="White British",
+    )
     assert cli.main(["validate", str(p)]) == 2
     err = capsys.readouterr().err
-    for key, value in [("window", "'annual'"), ("fdr", "5"), ("forest_stage", "'cp_start'"), ("trend_stage", "'referrals'"),
-                       ("funnel_stages", "contact"), ("feeders.cla_start", "'cla_start'"), ("benchmark_la", "'E99999999'"),
-                       ("min_count", "0"), ("reference_group", "'White British'")]:
+    for key, value in [
+        ("window", "'annual'"),
+        ("fdr", "5"),
+        ("forest_stage", "'cp_start'"),
+        ("trend_stage", "'referrals'"),
+        ("funnel_stages", "contact"),
+        ("feeders.cla_start", "'cla_start'"),
+        ("benchmark_la", "'E99999999'"),
+        ("min_count", "0"),
+        ("reference_group", "'White British'"),
+    ]:
         line = next((ln for ln in err.splitlines() if f"notebooks.01_disproportionality.{key}'" in ln), "")
         assert value in line, (key, err)
     # nothing was created

@@ -32,14 +32,23 @@ def grids(tmp_path_factory):
         events, kids = journey.make_events(seed)
         events.to_csv(d / "events.csv", index=False)
         journey.make_population(kids).to_csv(d / "pop.csv", index=False)
-        g = run_grid(read_events(d / "events.csv", {}), read_population(d / "pop.csv", {}),
-                     period=Period.parse("2026-27 Q2"), exclude_uasc_cla=True).grid
+        g = run_grid(
+            read_events(d / "events.csv", {}),
+            read_population(d / "pop.csv", {}),
+            period=Period.parse("2026-27 Q2"),
+            exclude_uasc_cla=True,
+        ).grid
         out.append(g)
     return out
 
 
 def _row(g, p):
-    r = g[(g["measure"] == p["measure"]) & (g["stage"] == p["stage"]) & (g["group_type"] == p["group_type"]) & (g["group"] == p["group"])]
+    r = g[
+        (g["measure"] == p["measure"])
+        & (g["stage"] == p["stage"])
+        & (g["group_type"] == p["group_type"])
+        & (g["group"] == p["group"])
+    ]
     assert len(r) == 1
     return r.iloc[0]
 
@@ -65,8 +74,11 @@ def test_strong_planted_effects_are_found(grids):
 def test_null_groups_are_flagged_no_more_often_than_the_fdr_allows(grids):
     found_null = found_all = 0
     for g in grids:
-        f = g[g["measure"].isin(["rate_ratio", "conversion_ratio"]) & (g["group_type"] == "ethnicity_minor")
-              & ~g["stage"].isin(["cla_start", "cla_at_end"])]
+        f = g[
+            g["measure"].isin(["rate_ratio", "conversion_ratio"])
+            & (g["group_type"] == "ethnicity_minor")
+            & ~g["stage"].isin(["cla_start", "cla_at_end"])
+        ]
         hit = f["flag"].astype(str).str.startswith(("higher", "lower")) & (f["q_value"] < 0.05)
         null_hits = int((hit & f["group"].isin(journey.NULL_GROUPS)).sum())
         assert null_hits <= 4

@@ -22,7 +22,7 @@ from assurance_lib.disproportionality.settings import Settings
 from assurance_lib.nbparams import read_notebook
 
 Q2 = Period.parse("2026-27 Q2")
-CFG = DisclosureConfig()   # DfE: counts of 1 to 5 suppressed
+CFG = DisclosureConfig()  # DfE: counts of 1 to 5 suppressed
 
 
 def _events(spec):
@@ -32,8 +32,15 @@ def _events(spec):
         for _ in range(n):
             k += 1
             for j, e in enumerate(evs):
-                rows.append({"child_id": f"C{k}", "event": e, "event_date": pd.Timestamp("2026-05-01") + pd.Timedelta(days=j),
-                             "ethnicity": eth, "uasc": uasc})
+                rows.append(
+                    {
+                        "child_id": f"C{k}",
+                        "event": e,
+                        "event_date": pd.Timestamp("2026-05-01") + pd.Timedelta(days=j),
+                        "ethnicity": eth,
+                        "uasc": uasc,
+                    }
+                )
     df = pd.DataFrame(rows)
     df["end_date"] = pd.NaT
     df["date_of_birth"] = pd.Timestamp("2012-06-01")
@@ -51,13 +58,31 @@ def _published():
     # BAFR: 40 resident children started to be looked after and 2 unaccompanied ones (42 with UASC);
     # AIND 30 resident and 9 unaccompanied; WBRI 200 resident, none unaccompanied.
     la = ["referral", "cla_start"]
-    spec = [("WBRI", "no", 200, la), ("WBRI", "no", 300, ["referral"]),
-            ("BAFR", "no", 40, la), ("BAFR", "yes", 2, la), ("BAFR", "no", 60, ["referral"]),
-            ("AIND", "no", 30, la), ("AIND", "yes", 9, la), ("AIND", "no", 50, ["referral"])]
-    pop = pd.DataFrame({"ethnicity": ["WBRI", "BAFR", "AIND"], "sex": "female", "age_band": "10 to 15",
-                        "population": [40000, 3000, 4000], "source": "test", "vintage": "2026"})
-    params = {k: v for k, v in read_notebook("01_disproportionality").defaults().items()
-              if k not in ("params_file", "run_dir")}
+    spec = [
+        ("WBRI", "no", 200, la),
+        ("WBRI", "no", 300, ["referral"]),
+        ("BAFR", "no", 40, la),
+        ("BAFR", "yes", 2, la),
+        ("BAFR", "no", 60, ["referral"]),
+        ("AIND", "no", 30, la),
+        ("AIND", "yes", 9, la),
+        ("AIND", "no", 50, ["referral"]),
+    ]
+    pop = pd.DataFrame(
+        {
+            "ethnicity": ["WBRI", "BAFR", "AIND"],
+            "sex": "female",
+            "age_band": "10 to 15",
+            "population": [40000, 3000, 4000],
+            "source": "test",
+            "vintage": "2026",
+        }
+    )
+    params = {
+        k: v
+        for k, v in read_notebook("01_disproportionality").defaults().items()
+        if k not in ("params_file", "run_dir")
+    }
     settings = Settings.from_params({**params, "events_path": "events.csv", "population_path": "population.csv"})
     assert settings.exclude_uasc_cla  # the default: looked-after figures are of resident children
     inputs = Inputs(events=_events(spec), population=pop)
@@ -74,8 +99,12 @@ def published():
 
 
 def _cell(table, measure, group, stage="cla_start", group_type="ethnicity_minor"):
-    r = table[(table["stage"] == stage) & (table["measure"] == measure) & (table["group"] == group)
-              & (table["group_type"] == group_type)]
+    r = table[
+        (table["stage"] == stage)
+        & (table["measure"] == measure)
+        & (table["group"] == group)
+        & (table["group_type"] == group_type)
+    ]
     assert len(r) == 1, (measure, group)
     return r.iloc[0]
 
@@ -105,7 +134,11 @@ def test_two_unaccompanied_children_cannot_be_recovered_by_subtraction(published
     # resident count differ by 1 to 5
     for (st, gt, g), rows in t[t["stage"].isin(["cla_start", "cla_at_end"])].groupby(["stage", "group_type", "group"]):
         by = rows.set_index("measure")["count"]
-        if "rate_ratio_with_uasc" in by and not is_suppressed(by["rate_ratio_with_uasc"]) and not is_suppressed(by["rate_ratio"]):
+        if (
+            "rate_ratio_with_uasc" in by
+            and not is_suppressed(by["rate_ratio_with_uasc"])
+            and not is_suppressed(by["rate_ratio"])
+        ):
             d = float(by["rate_ratio_with_uasc"]) - float(by["rate_ratio"])
             assert not 1 <= d <= CFG.threshold, (st, gt, g)
     # the partnership's 11 unaccompanied children are published on their own row; AIND's 9 (above the
@@ -125,10 +158,15 @@ def test_without_the_declared_relation_the_audit_would_not_see_the_hole(publishe
     # count shown (as before this fix) is refused by the audit
     items, _ = published
     t = items[0][0].copy()
-    sel = (t["stage"] == "cla_start") & (t["group"] == "BAFR") & (t["group_type"] == "ethnicity_minor") \
+    sel = (
+        (t["stage"] == "cla_start")
+        & (t["group"] == "BAFR")
+        & (t["group_type"] == "ethnicity_minor")
         & (t["measure"] == "rate_ratio_with_uasc")
+    )
     t.loc[sel, "count"] = "42"
     from assurance_lib.errors import PublicationRefused
+
     with pytest.raises(PublicationRefused, match="narrowed"):
         audit_tables([(t, items[0][1]), *items[1:]], CFG)
 
@@ -156,6 +194,6 @@ def test_the_relation_travels_in_index_json():
     h = uasc_relation()
     assert h.declaration()["hide_first"] == "total" and Hierarchy.from_declaration(h.declaration()) == h
     plain = Hierarchy(column="group", total="All", parts=("A", "B"))
-    assert "hide_first" not in plain.declaration()   # other tables' index.json entries are unchanged
+    assert "hide_first" not in plain.declaration()  # other tables' index.json entries are unchanged
     with pytest.raises(ValueError, match="hide_first"):
         Hierarchy(column="group", total="All", parts=("A",), hide_first="sides")

@@ -136,11 +136,22 @@ def test_shorthand_sentence_uses_the_runs_own_symbols(tmp_path: Path) -> None:
 
 def test_provenance_shows_inputs_with_rows_and_dates_and_no_absolute_path(tmp_path: Path) -> None:
     pack = make_pack(tmp_path / "pack")
-    m = {**manifest(), "partnership_id": "testshire",
-         "parameters": {"period_start": "2026-07-01", "period_end": "2026-09-30"},
-         "inputs": [{"contract": "journey_events", "notebook": "01_disproportionality", "path": "/home/someone/x/events.csv",
-                     "rows": 29672, "first_date": "2019-10-30", "last_date": "2026-09-30"}],
-         "inputs_not_given": ["04_assurance_report.children_feedback_path"]}
+    m = {
+        **manifest(),
+        "partnership_id": "testshire",
+        "parameters": {"period_start": "2026-07-01", "period_end": "2026-09-30"},
+        "inputs": [
+            {
+                "contract": "journey_events",
+                "notebook": "01_disproportionality",
+                "path": "/home/someone/x/events.csv",
+                "rows": 29672,
+                "first_date": "2019-10-30",
+                "last_date": "2026-09-30",
+            }
+        ],
+        "inputs_not_given": ["04_assurance_report.children_feedback_path"],
+    }
     html = build_index(pack, m).read_text()
     assert "2026-27 Q2 (1 July 2026 to 30 September 2026)" in html and "(id testshire)" in html
     assert "journey events" in html and "29,672" in html and "30 October 2019 to 30 September 2026" in html

@@ -27,15 +27,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_browser import browser  # noqa: F401  (the headless Chromium fixture)
 import yaml
 from bs4 import BeautifulSoup
 
+from test_browser import browser  # noqa: F401  (the headless Chromium fixture)
+
 ROOT = Path(__file__).resolve().parent.parent
 
-HOSTILE = ["<script>window.__pwned=1</script>", "<img src=x onerror=window.__pwned=1>",
-           "[click](javascript:window.__pwned=1)", '=HYPERLINK("http://x","y")', "+SUM(1)", "@cmd",
-           "[label](not a url)"]
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=window.__pwned=1>",
+    "[click](javascript:window.__pwned=1)",
+    '=HYPERLINK("http://x","y")',
+    "+SUM(1)",
+    "@cmd",
+    "[label](not a url)",
+]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf")
 
@@ -83,9 +90,25 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Co
     params["partnership"] = PARTNERSHIP
     (root / "parameters" / "2026-27-Q2.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     env = {**os.environ, "ASSURANCE_ROOT": str(root), "MPLBACKEND": "agg"}
-    proc = subprocess.run([sys.executable, "-m", "assurance_lib.cli", "run", "parameters/2026-27-Q2.yaml",
-                           "--output-root", str(root / "outputs"), "--notebooks", str(ROOT / "notebooks"), "--quiet"],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assurance_lib.cli",
+            "run",
+            "parameters/2026-27-Q2.yaml",
+            "--output-root",
+            str(root / "outputs"),
+            "--notebooks",
+            str(ROOT / "notebooks"),
+            "--quiet",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     return proc, root / "outputs" / "2026-27-Q2"
 
 
@@ -131,8 +154,9 @@ def test_no_workbook_cell_is_a_formula_or_link_from_the_inputs(hostile_run) -> N
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     assert [c.hyperlink.target for c in cells if c.hyperlink is not None and c.hyperlink.target] == []
-    assert [(c.parent.title, c.coordinate) for c in cells
-            if isinstance(c.value, str) and c.value.startswith(TRIGGERS)] == []
+    assert [
+        (c.parent.title, c.coordinate) for c in cells if isinstance(c.value, str) and c.value.startswith(TRIGGERS)
+    ] == []
     assert any(isinstance(c.value, str) and "'=HYPERLINK" in c.value for c in cells)
 
 
@@ -155,8 +179,13 @@ def _live(page: Path) -> list[str]:
             text = " ".join(value) if isinstance(value, list) else str(value)
             if attr.lower().startswith("on"):
                 found.append(f"<{tag.name} {attr}=...>")
-            if attr.lower() in ("href", "src", "action", "formaction", "xlink:href") and \
-                    text.strip().lower().startswith(("javascript:", "vbscript:", "data:text")):
+            if attr.lower() in (
+                "href",
+                "src",
+                "action",
+                "formaction",
+                "xlink:href",
+            ) and text.strip().lower().startswith(("javascript:", "vbscript:", "data:text")):
                 found.append(f"<{tag.name} {attr}={text[:30]!r}>")
     return found
 
@@ -181,7 +210,7 @@ def test_hostile_text_fully_escaped_after_wiring(hostile_run) -> None:
 
 
 @pytest.mark.browser
-def test_no_planted_script_runs_in_chromium(hostile_run, browser) -> None:
+def test_no_planted_script_runs_in_chromium(hostile_run, browser) -> None:  # noqa: F811
     """Every page of the hostile pack opened in headless Chromium: the planted ``<script>``,
     ``onerror`` and ``javascript:`` strings must stay text. Loading fires any live script or
     ``onerror`` handler (``src=x`` fails to load at once); no link may carry a ``javascript:`` target."""
@@ -196,7 +225,8 @@ def test_no_planted_script_runs_in_chromium(hostile_run, browser) -> None:
         page.wait_for_timeout(100)
         pwned = page.evaluate("() => window.__pwned === undefined ? null : String(window.__pwned)")
         js_links = page.eval_on_selector_all(
-            "a[href]", "els => els.filter(e => e.href.trim().toLowerCase().startsWith('javascript:')).length")
+            "a[href]", "els => els.filter(e => e.href.trim().toLowerCase().startsWith('javascript:')).length"
+        )
         shown = page.evaluate("() => document.body.innerText.includes('window.__pwned')")
         page.close()
         if pwned is not None or js_links:

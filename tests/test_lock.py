@@ -37,16 +37,16 @@ def _contend(lock_path: str, dead_pid: int, barrier, held, index: int) -> None:
     """One of the racing runs: in each trial, try the lock once while the others try too."""
     path = Path(lock_path)
     for t in range(TRIALS):
-        barrier.wait()                  # all ready, the stale lock in place
+        barrier.wait()  # all ready, the stale lock in place
         lock = RunLock(path)
         try:
             lock.acquire()
         except RunLocked:
             pass
-        barrier.wait()                  # every process has tried while any holder still holds
+        barrier.wait()  # every process has tried while any holder still holds
         held[t * PROCESSES + index] = int(lock.held)
         lock.release()
-        barrier.wait()                  # all released
+        barrier.wait()  # all released
         if index == 0:
             _leave_stale_lock(path, dead_pid)
 
@@ -65,7 +65,7 @@ def test_racing_runs_with_a_stale_lock_have_exactly_one_holder_each_time(tmp_pat
     for p in procs:
         p.join(timeout=300)
     assert all(p.exitcode == 0 for p in procs), [p.exitcode for p in procs]
-    holders = [sum(held[t * PROCESSES:(t + 1) * PROCESSES]) for t in range(TRIALS)]
+    holders = [sum(held[t * PROCESSES : (t + 1) * PROCESSES]) for t in range(TRIALS)]
     assert holders == [1] * TRIALS  # never two holders, and the stale lock never stops every run
 
 

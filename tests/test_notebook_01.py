@@ -96,8 +96,16 @@ def test_notebook_runs_and_publishes(synthetic_pack, root):
     assert len(flags) > 0 and flags["statement"].str.len().min() > 20
     assert flags["severity"].isin(["high", "medium", "low"]).all()
     # the planted contact effect (x1.5), with the children counted beside the ratio
-    assert flags["statement"].str.contains(r"^[\d,]+ Black children were the subject of a contact .*: 1\.\d times as likely").any()
-    assert flags["statement"].str.match(r"^([\d,]+ |Of [\d,]+ |Ethnicity was refused or not yet obtained for [\d,]+ )").all()
+    assert (
+        flags["statement"]
+        .str.contains(r"^[\d,]+ Black children were the subject of a contact .*: 1\.\d times as likely")
+        .any()
+    )
+    assert (
+        flags["statement"]
+        .str.match(r"^([\d,]+ |Of [\d,]+ |Ethnicity was refused or not yet obtained for [\d,]+ )")
+        .all()
+    )
     assert {"evidence", "direction", "affected", "themes", "uasc_children"} <= set(flags.columns)
     # no identifier anywhere in the pack: no synthetic child id; no date of birth in the files of
     # notebook 01 (the other notebooks print dates of their own, which may fall on a birthday)

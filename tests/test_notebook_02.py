@@ -73,7 +73,9 @@ def test_shortlist_flags_and_scorecards(pack: Path) -> None:
     assert {"direction", "agency", "statutory_partner", "first_period"} <= set(flags.columns)
     cards = sorted((pack / "shareable" / "letters").glob("section11_feedback_*.html"))
     assert len(cards) == 24  # one per agency in the register
-    eastbank = (pack / "shareable" / "letters" / "section11_feedback_eastbank_university_hospital_trust.html").read_text()
+    eastbank = (
+        pack / "shareable" / "letters" / "section11_feedback_eastbank_university_hospital_trust.html"
+    ).read_text()
     assert "<h1>Section 11 feedback: Eastbank University Hospital Trust</h1>" in eastbank
     assert "Selected for an assurance visit" in eastbank
     assert len(list((pack / "shareable" / "letters").glob("schools_feedback_*.html"))) == 40

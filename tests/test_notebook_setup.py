@@ -30,19 +30,26 @@ def _names(path: Path) -> list[str]:
 
 
 def _report_ctx(tmp_path: Path, **params: str) -> notebook.Context:
-    base = {"commentary_path": "data/synthetic/commentary/2026-27-Q2.md", "children_feedback_path": "",
-            "practitioner_survey_path": "", "oba_path": "", "previous_run_dir": ""}
+    base = {
+        "commentary_path": "data/synthetic/commentary/2026-27-Q2.md",
+        "children_feedback_path": "",
+        "practitioner_survey_path": "",
+        "oba_path": "",
+        "previous_run_dir": "",
+    }
     base.update(params)
     return notebook.setup("04_assurance_report", {"params_file": PARAMS, "run_dir": str(tmp_path / "pack"), **base})
 
 
 def test_report_commentary_is_checked_against_other_notebooks_inputs(tmp_path: Path) -> None:
-    child = _first(ROOT / "data/synthetic/journey_events.csv", "child_id")      # notebook 01's input
-    case = _first(ROOT / "data/synthetic/audit_grades.csv", "case_ref")         # notebook 03's input
-    name = _names(ROOT / "data/synthetic/audit_names.txt")[0]                   # notebook 03's names_file
+    child = _first(ROOT / "data/synthetic/journey_events.csv", "child_id")  # notebook 01's input
+    case = _first(ROOT / "data/synthetic/audit_grades.csv", "case_ref")  # notebook 03's input
+    name = _names(ROOT / "data/synthetic/audit_names.txt")[0]  # notebook 03's names_file
     ctx = _report_ctx(tmp_path)
-    text = (f"The panel discussed {child} at length. Case {case} was escalated. "
-            f"{name} attended. Timeliness of strategy discussions improved this quarter.")
+    text = (
+        f"The panel discussed {child} at length. Case {case} was escalated. "
+        f"{name} attended. Timeliness of strategy discussions improved this quarter."
+    )
     out = ctx.publish.text("commentary_test", text, free_text=True)
     for secret in (child, case, name):
         assert secret.lower() not in out.lower()
@@ -62,7 +69,7 @@ def test_identifiers_are_read_once_and_only_when_needed(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(run_inputs, "input_identifier_values", counting)
     ctx = _report_ctx(tmp_path)
-    assert calls == []                       # setup alone reads no input
+    assert calls == []  # setup alone reads no input
     ctx.publish.text("a", "No identifiers here.", free_text=True)
     ctx.publish.text("b", "Nor here.", free_text=True)
     ctx.publish.identifiers()
@@ -80,8 +87,11 @@ def test_a_standalone_runs_own_inputs_are_used(tmp_path: Path) -> None:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    ctx = notebook.setup("01_disproportionality", notebook.notebook_parameters("01_disproportionality")
-                         | {"params_file": PARAMS, "run_dir": str(tmp_path / "pack"), "events_path": str(own)})
+    ctx = notebook.setup(
+        "01_disproportionality",
+        notebook.notebook_parameters("01_disproportionality")
+        | {"params_file": PARAMS, "run_dir": str(tmp_path / "pack"), "events_path": str(own)},
+    )
     ids = ctx.publish.identifiers()
     assert "LOCALKID991" in ids.values
     out = ctx.publish.text("t", "Child LOCALKID991 was seen.", free_text=True)
@@ -89,12 +99,17 @@ def test_a_standalone_runs_own_inputs_are_used(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_input_is_noted_by_name_never_by_value(tmp_path: Path) -> None:
-    ctx = notebook.setup("01_disproportionality", params_file=PARAMS, run_dir=str(tmp_path / "pack"),
-                         events_path=str(tmp_path / "missing.csv"),
-                         population_path="data/synthetic/population_children.csv", aggregate_path="")
+    ctx = notebook.setup(
+        "01_disproportionality",
+        params_file=PARAMS,
+        run_dir=str(tmp_path / "pack"),
+        events_path=str(tmp_path / "missing.csv"),
+        population_path="data/synthetic/population_children.csv",
+        aggregate_path="",
+    )
     case = _first(ROOT / "data/synthetic/audit_grades.csv", "case_ref")
     out = ctx.publish.text("t", f"Case {case} was escalated.", free_text=True)
-    assert case not in out                   # the other notebooks' identifiers still apply
+    assert case not in out  # the other notebooks' identifiers still apply
     log = (tmp_path / "pack/internal/publish.log").read_text(encoding="utf-8")
     assert "journey_events (01_disproportionality, events_path): no such file" in log
     assert case not in log
@@ -112,16 +127,27 @@ def test_publisher_accepts_a_set_directly(tmp_path: Path) -> None:
 
 
 # setup(notebook, globals()): exactly the names of the notebook's own parameters cell
-NB04 = {"params_file": PARAMS, "commentary_path": "", "children_feedback_path": "", "practitioner_survey_path": "",
-        "oba_path": "", "previous_run_dir": ""}
+NB04 = {
+    "params_file": PARAMS,
+    "commentary_path": "",
+    "children_feedback_path": "",
+    "practitioner_survey_path": "",
+    "oba_path": "",
+    "previous_run_dir": "",
+}
 
 
 def test_setup_takes_exactly_the_parameters_cell_names(tmp_path: Path) -> None:
     # notebook 04's parameters cell has these seven names; anything else in the namespace is ignored
     ns = {**NB04, "run_dir": str(tmp_path / "pack"), "rep": object(), "In": [], "__name__": "__main__"}
     ctx = notebook.setup("04_assurance_report", ns)
-    assert set(ctx.params) == {"commentary_path", "children_feedback_path", "practitioner_survey_path", "oba_path",
-                               "previous_run_dir"}
+    assert set(ctx.params) == {
+        "commentary_path",
+        "children_feedback_path",
+        "practitioner_survey_path",
+        "oba_path",
+        "previous_run_dir",
+    }
     assert ctx.analysis is not None and (ctx.analysis.name, ctx.analysis.notebook) == ("report", "04_assurance_report")
     assert ctx.run_dir == tmp_path / "pack"
 
@@ -133,7 +159,7 @@ def test_setup_refuses_a_missing_parameter_naming_it(tmp_path: Path) -> None:
         notebook.setup("04_assurance_report", ns)
     msg = exc.value.render()
     assert "notebooks/04_assurance_report.ipynb" in msg and "oba_path" in msg
-    assert not (tmp_path / "pack").exists()          # nothing is created before the check
+    assert not (tmp_path / "pack").exists()  # nothing is created before the check
 
 
 def test_setup_keywords_refuse_an_unknown_parameter(tmp_path: Path) -> None:

@@ -28,8 +28,11 @@ def _full(path: Any = None) -> OSError:
 
 def _snapshot(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (the lock file aside, which is the lock's own business) with its bytes."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".lock"}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +59,14 @@ def _kernel_write(monkeypatch: pytest.MonkeyPatch) -> None:
     from papermill.exceptions import PapermillExecutionError
 
     def execute(*_a: Any, **_kw: Any) -> None:  # the notebook's own write (a table) fails inside the kernel
-        raise PapermillExecutionError(cell_index=6, exec_count=6, source="", ename="OSError",
-                                      evalue="[Errno 28] No space left on device: 'tables/demo_counts.csv'",
-                                      traceback=[])
+        raise PapermillExecutionError(
+            cell_index=6,
+            exec_count=6,
+            source="",
+            ename="OSError",
+            evalue="[Errno 28] No space left on device: 'tables/demo_counts.csv'",
+            traceback=[],
+        )
 
     monkeypatch.setattr(pm, "execute_notebook", execute)
 
@@ -107,8 +115,9 @@ FAULTS: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_disk_full_leaves_earlier_packs_untouched(fault: str, earlier: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_disk_full_leaves_earlier_packs_untouched(
+    fault: str, earlier: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     params, out = earlier
     before = _snapshot(out)
     inject, what = FAULTS[fault]
@@ -119,14 +128,15 @@ def test_disk_full_leaves_earlier_packs_untouched(fault: str, earlier: tuple[Pat
     assert result.code == 1 and result.pack is None
     assert result.message.startswith(f"Disk full: could not write {what}")
     assert "\n" not in result.message
-    assert err.strip().splitlines() == [result.message]           # one line, no traceback
-    assert _snapshot(out) == before                                # earlier pack, LATEST: byte-identical
+    assert err.strip().splitlines() == [result.message]  # one line, no traceback
+    assert _snapshot(out) == before  # earlier pack, LATEST: byte-identical
     period = out / "2026-27-Q2"
     assert not list(period.glob("*.failed")) and not list(period.glob(".*.partial")) and not list(period.glob(".*.tmp"))
 
 
-def test_the_failure_handler_survives_a_disk_full_while_failing(earlier: tuple[Path, Path],
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_failure_handler_survives_a_disk_full_while_failing(
+    earlier: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A notebook fails, and then the failed run's manifest cannot be written either."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -135,7 +145,9 @@ def test_the_failure_handler_survives_a_disk_full_while_failing(earlier: tuple[P
     before = _snapshot(out)
 
     def execute(*_a: Any, **_kw: Any) -> None:
-        raise PapermillExecutionError(cell_index=6, exec_count=6, source="", ename="ValueError", evalue="x", traceback=[])
+        raise PapermillExecutionError(
+            cell_index=6, exec_count=6, source="", ename="ValueError", evalue="x", traceback=[]
+        )
 
     def write(pack: Path, *_a: Any, **_kw: Any) -> None:
         raise _full(pack / "manifest.json")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from assurance_lib import pipeline
+
+import pipeline_contracts  # noqa: F401  (registers the demo input contract)
 from conftest import DEMO_NOTEBOOKS, write_params
 
 GOOD = "20260701T090000Z"
@@ -25,28 +26,31 @@ def period(tmp_path: Path) -> Path:
 def test_latest_naming_a_good_pack_is_followed(period: Path) -> None:
     (period / "LATEST").write_text(GOOD + "\n")
     assert pipeline.read_latest(period) == period / GOOD
-    (period / "LATEST").write_text(f"{GOOD}-2")      # a suffixed id is a run id too, but this pack is not there
+    (period / "LATEST").write_text(f"{GOOD}-2")  # a suffixed id is a run id too, but this pack is not there
     assert pipeline.read_latest(period) is None
 
 
-@pytest.mark.parametrize("content", [
-    "../../etc",                 # climbs out of the period folder and outputs/
-    "../../etc\n",
-    "/etc",                      # an absolute path
-    "",                          # empty
-    f"{GOOD}/../../../etc",      # starts like a run id
-    f"../2026-27-Q1/{GOOD}",     # resolves to the good pack, but is not a run id
-    f" {GOOD} extra",
-    "2026070T090000Z",           # one digit short
-    GOOD * 10,                   # long
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "../../etc",  # climbs out of the period folder and outputs/
+        "../../etc\n",
+        "/etc",  # an absolute path
+        "",  # empty
+        f"{GOOD}/../../../etc",  # starts like a run id
+        f"../2026-27-Q1/{GOOD}",  # resolves to the good pack, but is not a run id
+        f" {GOOD} extra",
+        "2026070T090000Z",  # one digit short
+        GOOD * 10,  # long
+    ],
+)
 def test_latest_that_is_not_a_run_id_is_refused(period: Path, content: str) -> None:
     (period / "LATEST").write_text(content)
     assert pipeline.read_latest(period) is None
 
 
 def test_latest_absolute_path_to_a_real_folder_is_refused(period: Path) -> None:
-    (period / "LATEST").write_text(str(period / GOOD))   # exists, but is a path, not a run id
+    (period / "LATEST").write_text(str(period / GOOD))  # exists, but is a path, not a run id
     assert pipeline.read_latest(period) is None
 
 
@@ -84,19 +88,27 @@ def test_clean_partials_removes_only_half_built_packs(period: Path) -> None:
     (period / ".lock").write_text("")
     removed = {p.name for p in pipeline.clean_partials(period)}
     assert removed == {f".{GOOD}.partial", ".20260703T000000Z-2.partial"}
-    assert sorted(p.name for p in period.iterdir()) == [".lock", ".notes.partial", GOOD, "20260704T000000Z.failed", "LATEST"]
+    assert sorted(p.name for p in period.iterdir()) == [
+        ".lock",
+        ".notes.partial",
+        GOOD,
+        "20260704T000000Z.failed",
+        "LATEST",
+    ]
 
 
 @pytest.mark.slow
 def test_the_next_run_removes_partial_packs_left_by_a_crash(tmp_path: Path) -> None:
     out = tmp_path / "out"
     period = out / "2026-27-Q2"
-    crashed = period / ".20260101T000000Z.partial"          # a run killed while building its pack
+    crashed = period / ".20260101T000000Z.partial"  # a run killed while building its pack
     (crashed / "shareable" / "tables").mkdir(parents=True)
     (crashed / "shareable" / "tables" / "half.csv").write_text("group,count\nA,3\n")
     result = pipeline.run(write_params(tmp_path / "p.yaml"), output_root=out, notebooks_dir=DEMO_NOTEBOOKS, quiet=True)
     assert result.code == 0 and result.pack is not None
     assert not crashed.exists()
     assert not list(period.glob(".*.partial"))
-    assert "Removed 1 partial pack(s) left by a run that stopped: .20260101T000000Z.partial" in \
-        (result.pack / "run.log").read_text()
+    assert (
+        "Removed 1 partial pack(s) left by a run that stopped: .20260101T000000Z.partial"
+        in (result.pack / "run.log").read_text()
+    )

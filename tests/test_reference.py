@@ -35,10 +35,29 @@ def test_crosswalk_covers_census_2021_and_merges_arab():
 
 
 def test_age_bands_by_hand():
-    got = list(ref.age_band(pd.Series([0, 0.9, 1, 4.99, 5, 9, 10, 15, 16, 17, 17.9, 18, -1]),
-                            unborn=pd.Series([False, False, False, False, False, False, False, False, False, False, False, False, False])))
-    assert got == ["under 1", "under 1", "1 to 4", "1 to 4", "5 to 9", "5 to 9", "10 to 15", "10 to 15",
-                   "16 to 17", "16 to 17", "16 to 17", pd.NA, pd.NA]
+    got = list(
+        ref.age_band(
+            pd.Series([0, 0.9, 1, 4.99, 5, 9, 10, 15, 16, 17, 17.9, 18, -1]),
+            unborn=pd.Series(
+                [False, False, False, False, False, False, False, False, False, False, False, False, False]
+            ),
+        )
+    )
+    assert got == [
+        "under 1",
+        "under 1",
+        "1 to 4",
+        "1 to 4",
+        "5 to 9",
+        "5 to 9",
+        "10 to 15",
+        "10 to 15",
+        "16 to 17",
+        "16 to 17",
+        "16 to 17",
+        pd.NA,
+        pd.NA,
+    ]
     assert list(ref.age_band(pd.Series([0]), unborn=pd.Series([True]))) == ["unborn"]
 
 
@@ -57,7 +76,11 @@ def test_benchmark_rates_reproduce_published_dfe_rates():
     ours = ours.set_index("area_code")["rate_per_10000"]
     pub = {}
     for r in _published_cla_rates():
-        if r["time_period"] == "2025" and r["geographic_level"] == "Local authority" and r["population_type"].startswith("Children looked after on 31"):
+        if (
+            r["time_period"] == "2025"
+            and r["geographic_level"] == "Local authority"
+            and r["population_type"].startswith("Children looked after on 31")
+        ):
             code = r["new_la_code"] if r["new_la_code"].startswith("E") else r["la_name"]
             if r["rate_per_10000"].isdigit():
                 pub[code] = int(r["rate_per_10000"])
@@ -65,7 +88,9 @@ def test_benchmark_rates_reproduce_published_dfe_rates():
     assert len(matched) >= 140
     assert sum(matched) / len(matched) >= 0.98
     # Derby, 2025: 545 children looked after, 62,113 children (ONS mid-2024) -> 87.7, published 88.
-    derby = bench[(bench["area_code"] == "E06000015") & (bench["year"] == 2025) & (bench["stage"] == "cla_at_end")].iloc[0]
+    derby = bench[
+        (bench["area_code"] == "E06000015") & (bench["year"] == 2025) & (bench["stage"] == "cla_at_end")
+    ].iloc[0]
     assert derby["count"] == 545 and derby["population"] == 62113
     assert derby["rate_per_10000"] == pytest.approx(545 / 62113 * 10000)
 

@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def render_report_page(run_dir: Path, **params) -> Path:
     """Run notebook 04 into ``run_dir`` and render its scrutineer page (used by the browser test)."""
-    from conftest import _run_notebook
     from assurance_lib.pipeline import render_html
+
+    from conftest import _run_notebook
 
     executed = _run_notebook("04_assurance_report", run_dir, **params)
     return render_html(executed, run_dir / "shareable" / "04_assurance_report.html", audience="shareable")
@@ -57,8 +58,12 @@ def test_register_holds_exactly_the_flags_ordered_by_severity(packs) -> None:
     # by hand: high = dispro referral (1.96), audits voice ([c]); medium = dispro cpp; low = audits inadequate
     assert list(reg["severity"]) == ["high", "high", "medium", "low"]
     assert list(reg["ref"]) == ["H1", "H2", "M1", "L1"]
-    assert list(reg["measure"]) == ["referral rate ratio", "child's voice recorded", "child protection plan rate ratio",
-                                    "inadequate grades"]
+    assert list(reg["measure"]) == [
+        "referral rate ratio",
+        "child's voice recorded",
+        "child protection plan rate ratio",
+        "inadequate grades",
+    ]
     # the referral flag and the inadequate-grade flag were raised in Q1 too
     assert list(reg["status"]) == ["continuing", "new", "new", "continuing"]
 
@@ -72,9 +77,11 @@ def test_compare_flags_new_resolved_and_escalated(packs) -> None:
     cur, prev = packs
     ch = report.compare_flags(cur.flags, prev.flags)
     got = {(r.change, r.analysis, r.measure) for r in ch.itertuples()}
-    assert got == {("new", "audits", "child's voice recorded"),
-                   ("new", "disproportionality", "child protection plan rate ratio"),
-                   ("resolved", "section11", "Leadership")}
+    assert got == {
+        ("new", "audits", "child's voice recorded"),
+        ("new", "disproportionality", "child protection plan rate ratio"),
+        ("resolved", "section11", "Leadership"),
+    }
     # a severity change of the same flag is escalation, not new + resolved
     prev2 = prev.flags.copy()
     prev2.loc[prev2["analysis"].eq("disproportionality"), "severity"] = "medium"
@@ -128,20 +135,34 @@ def test_rows_are_matched_across_periods_without_the_period_key(tmp_path: Path) 
     import json
 
     packs = []
-    for label, rows in (("2026-27 Q1", [("referral", "40"), ("cpp", "9")]), ("2026-27 Q2", [("referral", "46"), ("cpp", "9")])):
+    for label, rows in (
+        ("2026-27 Q1", [("referral", "40"), ("cpp", "9")]),
+        ("2026-27 Q2", [("referral", "46"), ("cpp", "9")]),
+    ):
         p = make_pack(tmp_path / label.replace(" ", "-"))
         t = p / "shareable" / "tables"
         (t / "grid.csv").write_text("period,stage,count\n" + "".join(f"{label},{s},{n}\n" for s, n in rows))
         idx = json.loads((t / "index.json").read_text())
-        idx["tables"].append({"name": "grid", "file": "grid.csv", "title": "g", "unit": "children", "rule": "children-counts",
-                              "source": "s", "keys": ["period", "stage"], "counts": ["count"]})
+        idx["tables"].append(
+            {
+                "name": "grid",
+                "file": "grid.csv",
+                "title": "g",
+                "unit": "children",
+                "rule": "children-counts",
+                "source": "s",
+                "keys": ["period", "stage"],
+                "counts": ["count"],
+            }
+        )
         (t / "index.json").write_text(json.dumps(idx))
         packs.append(report.read_pack(p, registry.ANALYSES))
     ch, _ = report.compare_numbers(packs[1], packs[0], symbols=DisclosureConfig())
     g = ch[ch["table"].eq("grid")]
     # referral 40 -> 46; cpp unchanged, so not listed
     assert [tuple(r) for r in g[["key", "measure", "change", "direction"]].itertuples(index=False)] == [
-        ("stage=referral", "count", "+6", "up")]
+        ("stage=referral", "count", "+6", "up")
+    ]
 
 
 def test_value_suppressed_this_period_gives_suppressed_change(packs) -> None:
@@ -158,8 +179,16 @@ def test_report_tables_of_an_earlier_run_are_not_read_back(tmp_path: Path) -> No
     import json
 
     idx = json.loads((t / "index.json").read_text())
-    idx["tables"].append({"name": "report_oba", "file": "report_oba.csv", "title": "t", "unit": "children",
-                          "rule": "children-counts", "source": "s"})
+    idx["tables"].append(
+        {
+            "name": "report_oba",
+            "file": "report_oba.csv",
+            "title": "t",
+            "unit": "children",
+            "rule": "children-counts",
+            "source": "s",
+        }
+    )
     (t / "index.json").write_text(json.dumps(idx))
     assert "report_oba" not in report.read_pack(pack, registry.ANALYSES).tables
 
@@ -203,20 +232,56 @@ def test_previous_pack_refuses_a_period_folder_linked_out_of_outputs(tmp_path: P
 def test_oba_view_reads_published_cells_and_counts_flags(packs) -> None:
     cur, prev = packs
     spec = [
-        {"area": "Journey", "question": "How much did we do?", "label": "Black children referred",
-         "table": "dispro_rates", "where": {"stage": "referral", "group": "Black"}, "column": "children"},
-        {"area": "Journey", "question": "How much did we do?", "label": "Plans", "table": "dispro_rates",
-         "where": {"stage": "cpp"}, "column": "children"},
-        {"area": "Audits", "question": "How well did we do it?", "label": "High audit flags", "flags": "audits",
-         "severity": "high"},
+        {
+            "area": "Journey",
+            "question": "How much did we do?",
+            "label": "Black children referred",
+            "table": "dispro_rates",
+            "where": {"stage": "referral", "group": "Black"},
+            "column": "children",
+        },
+        {
+            "area": "Journey",
+            "question": "How much did we do?",
+            "label": "Plans",
+            "table": "dispro_rates",
+            "where": {"stage": "cpp"},
+            "column": "children",
+        },
+        {
+            "area": "Audits",
+            "question": "How well did we do it?",
+            "label": "High audit flags",
+            "flags": "audits",
+            "severity": "high",
+        },
         {"area": "Section 11", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"},
         {"area": "Audits", "question": "How much did we do?", "label": "Missing", "table": "nope", "column": "x"},
-        {"area": "Audits", "question": "How much did we do?", "label": "Cases", "table": "audit_grades",
-         "column": "cases", "aggregate": "sum"},
-        {"area": "Journey", "question": "How much did we do?", "label": "Referrals", "table": "dispro_rates",
-         "where": {"stage": ["referral"]}, "column": "children", "aggregate": "sum"},
-        {"area": "Section 11", "question": "How much did we do?", "label": "Agencies", "table": "s11_ratings",
-         "where": {"agency": ["Police", "Health", "Fire"]}, "aggregate": "rows"},
+        {
+            "area": "Audits",
+            "question": "How much did we do?",
+            "label": "Cases",
+            "table": "audit_grades",
+            "column": "cases",
+            "aggregate": "sum",
+        },
+        {
+            "area": "Journey",
+            "question": "How much did we do?",
+            "label": "Referrals",
+            "table": "dispro_rates",
+            "where": {"stage": ["referral"]},
+            "column": "children",
+            "aggregate": "sum",
+        },
+        {
+            "area": "Section 11",
+            "question": "How much did we do?",
+            "label": "Agencies",
+            "table": "s11_ratings",
+            "where": {"agency": ["Police", "Health", "Fire"]},
+            "aggregate": "rows",
+        },
     ]
     v = report.oba_view(cur, spec, report.compare_flags(cur.flags, prev.flags))
     # 46 from DISPRO_Q2; cpp matches two rows -> [x]; one high audit flag; one resolved Section 11 flag
@@ -240,8 +305,10 @@ def test_oba_spec_file_is_checked(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- commentary
 def test_commentary_markdown_by_section(tmp_path: Path) -> None:
     f = tmp_path / "c.md"
-    f.write_text("# Title\n\n<!-- guidance\nspanning lines -->\n## What does the data tell us?\nOur words.\n\nMore.\n"
-                 "## 11. next steps\nDo it.\n## Areas for development\n\n")
+    f.write_text(
+        "# Title\n\n<!-- guidance\nspanning lines -->\n## What does the data tell us?\nOur words.\n\nMore.\n"
+        "## 11. next steps\nDo it.\n## Areas for development\n\n"
+    )
     c = report.read_commentary(f)
     assert list(c["section"]) == ["data", "next_steps"]
     assert c.loc[0, "text"] == "Our words.\n\nMore." and c.loc[1, "text"] == "Do it."
@@ -257,7 +324,10 @@ def test_commentary_problems_are_all_listed(tmp_path: Path) -> None:
     assert "3 problems" in msg
     assert "c.md, line 1: text before the first section heading" in msg
     assert "c.md, line 2: 'What the data says' (expected a report section heading (one of: Executive summary;" in msg
-    assert "c.md, line 6: 'Next steps' repeats the section first given (expected each section once (first at line 4))" in msg
+    assert (
+        "c.md, line 6: 'Next steps' repeats the section first given (expected each section once (first at line 4))"
+        in msg
+    )
 
 
 def test_commentary_yaml(tmp_path: Path) -> None:
@@ -280,14 +350,20 @@ def test_committed_commentary_examples_are_valid() -> None:
 # ----------------------------------------------------------------------------- children's feedback
 def test_children_feedback_summary(tmp_path: Path) -> None:
     f = tmp_path / "cf.csv"
-    f.write_text("activity,theme,sentiment,children\nForum,Feeling safe,Positive,7\nSurvey,Feeling safe,positive,5\n"
-                 "Forum,Feeling safe,negative,2\nForum,School,neutral,10\n")
+    f.write_text(
+        "activity,theme,sentiment,children\nForum,Feeling safe,Positive,7\nSurvey,Feeling safe,positive,5\n"
+        "Forum,Feeling safe,negative,2\nForum,School,neutral,10\n"
+    )
     df = report.read_children_feedback(f)
     s = report.summarise_children_feedback(df)
     # Feeling safe: 7 + 5 positive, 2 negative, 14 in all; School: 10 neutral
     assert [tuple(r) for r in s.itertuples(index=False)] == [
-        ("Feeling safe", "All sentiments", 14), ("Feeling safe", "positive", 12), ("Feeling safe", "negative", 2),
-        ("School", "All sentiments", 10), ("School", "neutral", 10)]
+        ("Feeling safe", "All sentiments", 14),
+        ("Feeling safe", "positive", 12),
+        ("Feeling safe", "negative", 2),
+        ("School", "All sentiments", 10),
+        ("School", "neutral", 10),
+    ]
 
 
 def test_children_feedback_problems_are_all_listed(tmp_path: Path) -> None:
@@ -295,13 +371,18 @@ def test_children_feedback_problems_are_all_listed(tmp_path: Path) -> None:
     f.write_text("activity,theme,sentiment,children,comment\nForum,Safe,positive,3,she said\n")
     with pytest.raises(InputError) as e:
         report.read_children_feedback(f)
-    assert "column 'comment': is not part of the summary (expected only the columns activity, theme, sentiment, children" in str(e.value)
-    f.write_text("activity,theme,sentiment,children\n"
-                 "Forum,I don't feel safe when my mum's boyfriend comes round at night,positive,3\n"
-                 "Forum,School,happy,3\n"
-                 "Forum,Online,negative,-1\n"
-                 "Forum,School,happy,2.5\n"
-                 "Forum,Home,positive,1\nForum,Home,Positive,2\n")
+    assert (
+        "column 'comment': is not part of the summary (expected only the columns activity, theme, sentiment, children"
+        in str(e.value)
+    )
+    f.write_text(
+        "activity,theme,sentiment,children\n"
+        "Forum,I don't feel safe when my mum's boyfriend comes round at night,positive,3\n"
+        "Forum,School,happy,3\n"
+        "Forum,Online,negative,-1\n"
+        "Forum,School,happy,2.5\n"
+        "Forum,Home,positive,1\nForum,Home,Positive,2\n"
+    )
     with pytest.raises(InputError) as e:
         report.read_children_feedback(f)
     msg = str(e.value)
@@ -340,9 +421,16 @@ def test_contracts_register_for_notebook_04() -> None:
 def _ctx(run_dir: Path, **params):
     from assurance_lib.notebook import setup
 
-    base = {"commentary_path": "", "children_feedback_path": "", "practitioner_survey_path": "", "oba_path": "",
-            "previous_run_dir": ""}
-    return setup("04_assurance_report", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run_dir), **{**base, **params})
+    base = {
+        "commentary_path": "",
+        "children_feedback_path": "",
+        "practitioner_survey_path": "",
+        "oba_path": "",
+        "previous_run_dir": "",
+    }
+    return setup(
+        "04_assurance_report", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run_dir), **{**base, **params}
+    )
 
 
 def test_analyse_without_optional_inputs_lists_the_gaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -350,7 +438,9 @@ def test_analyse_without_optional_inputs_lists_the_gaps(tmp_path: Path, monkeypa
     pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r", analyses=("disproportionality", "audits"))
     rep = report.analyse(_ctx(pack))
     gaps = "\n".join(rep.gaps)
-    assert "The Section 11 self-assessment analysis published no flags file" in gaps.replace("the Section 11", "The Section 11")
+    assert "The Section 11 self-assessment analysis published no flags file" in gaps.replace(
+        "the Section 11", "The Section 11"
+    )
     assert "No children's and young people's feedback summary was given" in gaps
     assert "No practitioner survey was given" in gaps
     assert "No comparison with 2026-27 Q1: no pack of the previous period (2026-27-Q1) was found" in gaps
@@ -364,7 +454,9 @@ def test_analyse_without_optional_inputs_lists_the_gaps(tmp_path: Path, monkeypa
     assert len(rep.tables["register"]) == 4  # FLAGS_Q2: 2 disproportionality + 2 audits
 
 
-def test_commentary_the_guard_cannot_clear_is_left_out_and_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_commentary_the_guard_cannot_clear_is_left_out_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
     pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
     c = tmp_path / "c.md"
@@ -400,41 +492,73 @@ def test_show_and_show_table_render_accessible_html(tmp_path: Path, monkeypatch:
 def test_flags_chart_counts_and_alt_text(packs) -> None:
     chart = report.flags_chart(packs[0].flags, "2026-27 Q2", registry.ANALYSES)
     # FLAGS_Q2 by hand: disproportionality 1 high + 1 medium; Section 11 none; audits 1 high + 1 low
-    assert chart.alt == ("Bar chart of the number of flags raised this period by analysis and severity: "
-                         "Disproportionality 1 high, 1 medium, 0 low; Section 11 0 high, 0 medium, 0 low; "
-                         "Case audits 1 high, 0 medium, 1 low.")
+    assert chart.alt == (
+        "Bar chart of the number of flags raised this period by analysis and severity: "
+        "Disproportionality 1 high, 1 medium, 0 low; Section 11 0 high, 0 medium, 0 low; "
+        "Case audits 1 high, 0 medium, 1 low."
+    )
     got = {(r.analysis, r.severity): r.flags for r in chart.data.itertuples()}
     assert got[("Case audits", "low")] == 1 and got[("Section 11", "high")] == 0 and sum(got.values()) == 4
 
 
 def test_oba_with_previous_values(packs) -> None:
     cur, prev = packs
-    spec = [{"area": "J", "question": "How much did we do?", "label": "Black referrals", "table": "dispro_rates",
-             "where": {"stage": "referral", "group": "Black"}, "column": "children"},
-            {"area": "J", "question": "How much did we do?", "label": "Black plans", "table": "dispro_rates",
-             "where": {"stage": "cpp", "group": "Black"}, "column": "children"},
-            {"area": "S", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"}]
-    v = report.oba_with_previous(report.oba_view(cur, spec, report.compare_flags(cur.flags, prev.flags)),
-                                 report.oba_view(prev, spec, None), suppressed="[c]")
+    spec = [
+        {
+            "area": "J",
+            "question": "How much did we do?",
+            "label": "Black referrals",
+            "table": "dispro_rates",
+            "where": {"stage": "referral", "group": "Black"},
+            "column": "children",
+        },
+        {
+            "area": "J",
+            "question": "How much did we do?",
+            "label": "Black plans",
+            "table": "dispro_rates",
+            "where": {"stage": "cpp", "group": "Black"},
+            "column": "children",
+        },
+        {"area": "S", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"},
+    ]
+    v = report.oba_with_previous(
+        report.oba_view(cur, spec, report.compare_flags(cur.flags, prev.flags)),
+        report.oba_view(prev, spec, None),
+        suppressed="[c]",
+    )
     # 40 -> 46; [c] -> 12 is suppressed; "resolved" has no previous value
     assert [tuple(r) for r in v[["previous", "value", "change", "direction"]].itertuples(index=False)] == [
-        ("40", "46", "+6", "up"), ("[c]", "12", "[c]", "not comparable"), ("[z]", "1", "[z]", "not applicable")]
+        ("40", "46", "+6", "up"),
+        ("[c]", "12", "[c]", "not comparable"),
+        ("[z]", "1", "[z]", "not applicable"),
+    ]
 
 
 def test_the_report_writes_the_runs_own_symbols(packs) -> None:
     """Symbols come from the run's DisclosureConfig, not from the report's code."""
     cur, _ = packs
     own = DisclosureConfig(not_available="n/a", not_applicable="-")
-    spec = [{"area": "J", "question": "How much did we do?", "label": "Missing", "table": "no_such_table",
-             "where": {}, "column": "children"},
-            {"area": "S", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"}]
+    spec = [
+        {
+            "area": "J",
+            "question": "How much did we do?",
+            "label": "Missing",
+            "table": "no_such_table",
+            "where": {},
+            "column": "children",
+        },
+        {"area": "S", "question": "Is anyone better off?", "label": "Resolved", "resolved": "section11"},
+    ]
     v = report.oba_view(cur, spec, None, symbols=own)
     assert list(v["value"]) == ["n/a", "n/a"]
     w = report.oba_with_previous(v, v, suppressed="[c]", not_available="n/a", not_applicable="-")
     assert list(w["change"]) == ["n/a", "-"]
 
 
-def test_unreadable_previous_pack_gives_no_comparison_not_a_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_previous_pack_gives_no_comparison_not_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
     old = make_pack(tmp_path / "outputs" / "2026-27-Q1" / "20260701T050000Z", "Q1")
     (old / "shareable" / "tables" / "flags_audits.csv").write_text("analysis\naudits\n")
@@ -465,8 +589,13 @@ def test_the_four_steps_give_what_analyse_gives(tmp_path: Path, monkeypatch: pyt
     ctx = _ctx(pack)
     settings = report.Settings.from_params(ctx.params)
     assert settings.previous_run_dir is None and settings.commentary_path is None
-    inputs = report.load(settings, run_dir=ctx.run_dir, output_root=ctx.config.output_root, period=ctx.config.period,
-                         analyses=ctx.analyses)
+    inputs = report.load(
+        settings,
+        run_dir=ctx.run_dir,
+        output_root=ctx.config.output_root,
+        period=ctx.config.period,
+        analyses=ctx.analyses,
+    )
     res = report.compute(inputs, settings, ctx.config.period, symbols=ctx.config.disclosure)
     # FLAGS_Q2 by hand: 4 flags (2 disproportionality, 2 audits); no previous pack, so no changes
     assert len(res.register) == 4 and res.flag_changes is None and res.number_changes is None
@@ -485,9 +614,14 @@ def test_optional_inputs_with_no_rows_are_gaps_not_failures(tmp_path: Path, monk
     survey_header = Path("data/synthetic/practitioner_survey.csv").read_text(encoding="utf-8").splitlines()[0]
     (tmp_path / "survey.csv").write_text(survey_header + "\n")
     (tmp_path / "commentary.md").write_text("")
-    rep = report.analyse(_ctx(pack, children_feedback_path=str(tmp_path / "feedback.csv"),
-                              practitioner_survey_path=str(tmp_path / "survey.csv"),
-                              commentary_path=str(tmp_path / "commentary.md")))
+    rep = report.analyse(
+        _ctx(
+            pack,
+            children_feedback_path=str(tmp_path / "feedback.csv"),
+            practitioner_survey_path=str(tmp_path / "survey.csv"),
+            commentary_path=str(tmp_path / "commentary.md"),
+        )
+    )
     assert "children" not in rep.tables and "practitioners" not in rep.tables
     assert any("No children's and young people's feedback summary was given" in g for g in rep.gaps)
     assert "The partnership has not added commentary to this section." in rep.commentary["summary"]

@@ -11,11 +11,23 @@ from __future__ import annotations
 import base64
 import csv
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-FLAG_COLUMNS = ["analysis", "category", "subject", "measure", "value", "lower", "upper",
-                "severity", "statement", "evidence_table", "evidence_key"]
+FLAG_COLUMNS = [
+    "analysis",
+    "category",
+    "subject",
+    "measure",
+    "value",
+    "lower",
+    "upper",
+    "severity",
+    "statement",
+    "evidence_table",
+    "evidence_key",
+]
 
 # A 1x1 transparent PNG (a valid image file for the figure fixtures).
 PNG_1X1 = base64.b64decode(
@@ -30,10 +42,10 @@ DISPRO_Q1 = [  # stage, group, children, rate_per_10000
     ("cpp", "White", "60", "50.0"),
 ]
 DISPRO_Q2 = [
-    ("referral", "Black", "46", "474.2"),   # up 6 children, rate up 62.2
+    ("referral", "Black", "46", "474.2"),  # up 6 children, rate up 62.2
     ("referral", "White", "290", "241.7"),  # down 10, rate down 8.3
-    ("cpp", "Black", "12", "123.7"),        # suppressed in Q1 -> change suppressed
-    ("cpp", "White", "60", "50.0"),         # no change
+    ("cpp", "Black", "12", "123.7"),  # suppressed in Q1 -> change suppressed
+    ("cpp", "White", "60", "50.0"),  # no change
 ]
 S11_Q1 = [("Police", "Leadership", "3"), ("Health", "Leadership", "2")]
 S11_Q2 = [("Police", "Leadership", "3"), ("Health", "Leadership", "4")]  # Health up 2
@@ -42,31 +54,108 @@ AUDIT_Q2 = [("Good", "6"), ("Requires improvement", "3"), ("Inadequate", "1")]
 
 FLAGS_Q1 = {
     "disproportionality": [
-        ["disproportionality", "over-representation", "Black", "referral rate ratio", "1.65", "1.2", "2.2", "high",
-         "Black children were referred at 1.65 times the rate of White children.", "dispro_rates", "stage=referral; group=Black"],
+        [
+            "disproportionality",
+            "over-representation",
+            "Black",
+            "referral rate ratio",
+            "1.65",
+            "1.2",
+            "2.2",
+            "high",
+            "Black children were referred at 1.65 times the rate of White children.",
+            "dispro_rates",
+            "stage=referral; group=Black",
+        ],
     ],
     "section11": [
-        ["section11", "self-assessment", "Health", "Leadership", "2", "", "", "medium",
-         "Health rated itself 2 of 4 on leadership.", "s11_ratings", "agency=Health; standard=Leadership"],
+        [
+            "section11",
+            "self-assessment",
+            "Health",
+            "Leadership",
+            "2",
+            "",
+            "",
+            "medium",
+            "Health rated itself 2 of 4 on leadership.",
+            "s11_ratings",
+            "agency=Health; standard=Leadership",
+        ],
     ],
     "audits": [
-        ["audits", "practice quality", "All audited cases", "inadequate grades", "1", "", "", "low",
-         "One audited case was graded inadequate.", "audit_grades", "grade=Inadequate"],
+        [
+            "audits",
+            "practice quality",
+            "All audited cases",
+            "inadequate grades",
+            "1",
+            "",
+            "",
+            "low",
+            "One audited case was graded inadequate.",
+            "audit_grades",
+            "grade=Inadequate",
+        ],
     ],
 }
 FLAGS_Q2 = {
     "disproportionality": [
-        ["disproportionality", "over-representation", "Black", "referral rate ratio", "1.96", "1.4", "2.6", "high",
-         "Black children were referred at 1.96 times the rate of White children.", "dispro_rates", "stage=referral; group=Black"],
-        ["disproportionality", "over-representation", "Black", "child protection plan rate ratio", "2.47", "1.3", "4.6", "medium",
-         "Black children were on plans at 2.47 times the rate of White children.", "dispro_rates", "stage=cpp; group=Black"],
+        [
+            "disproportionality",
+            "over-representation",
+            "Black",
+            "referral rate ratio",
+            "1.96",
+            "1.4",
+            "2.6",
+            "high",
+            "Black children were referred at 1.96 times the rate of White children.",
+            "dispro_rates",
+            "stage=referral; group=Black",
+        ],
+        [
+            "disproportionality",
+            "over-representation",
+            "Black",
+            "child protection plan rate ratio",
+            "2.47",
+            "1.3",
+            "4.6",
+            "medium",
+            "Black children were on plans at 2.47 times the rate of White children.",
+            "dispro_rates",
+            "stage=cpp; group=Black",
+        ],
     ],
     "section11": [],  # the Health flag of Q1 is resolved
     "audits": [
-        ["audits", "practice quality", "All audited cases", "inadequate grades", "1", "", "", "low",
-         "One audited case was graded inadequate.", "audit_grades", "grade=Inadequate"],
-        ["audits", "voice of the child", "All audited cases", "child's voice recorded", "[c]", "", "", "high",
-         "The child's voice was recorded in too few audited cases to report.", "audit_grades", ""],
+        [
+            "audits",
+            "practice quality",
+            "All audited cases",
+            "inadequate grades",
+            "1",
+            "",
+            "",
+            "low",
+            "One audited case was graded inadequate.",
+            "audit_grades",
+            "grade=Inadequate",
+        ],
+        [
+            "audits",
+            "voice of the child",
+            "All audited cases",
+            "child's voice recorded",
+            "[c]",
+            "",
+            "",
+            "high",
+            "The child's voice was recorded in too few audited cases to report.",
+            "audit_grades",
+            "",
+        ],
     ],
 }
 
@@ -86,8 +175,13 @@ def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]])
         w.writerows(rows)
 
 
-def make_pack(run_dir: Path, period: str = "Q2", *, analyses: Sequence[str] = ("disproportionality", "section11", "audits"),
-              pages: bool = True) -> Path:
+def make_pack(
+    run_dir: Path,
+    period: str = "Q2",
+    *,
+    analyses: Sequence[str] = ("disproportionality", "section11", "audits"),
+    pages: bool = True,
+) -> Path:
     """Write a pack as notebooks 01-03 would leave it; return ``run_dir``.
 
     ``period`` is ``"Q1"`` or ``"Q2"`` (the hand-written values above); ``analyses`` limits
@@ -96,28 +190,72 @@ def make_pack(run_dir: Path, period: str = "Q2", *, analyses: Sequence[str] = ("
     q2 = period == "Q2"
     share = run_dir / "shareable"
     tables = share / "tables"
-    _write_csv(tables / "dispro_rates.csv", ["stage", "group", "children", "rate_per_10000"], DISPRO_Q2 if q2 else DISPRO_Q1)
+    _write_csv(
+        tables / "dispro_rates.csv", ["stage", "group", "children", "rate_per_10000"], DISPRO_Q2 if q2 else DISPRO_Q1
+    )
     _write_csv(tables / "s11_ratings.csv", ["agency", "standard", "rating"], S11_Q2 if q2 else S11_Q1)
-    _write_csv(tables / "audit_grades.csv", ["grade", "cases", "indicative"],
-               [(g, n, "yes") for g, n in (AUDIT_Q2 if q2 else AUDIT_Q1)])
+    _write_csv(
+        tables / "audit_grades.csv",
+        ["grade", "cases", "indicative"],
+        [(g, n, "yes") for g, n in (AUDIT_Q2 if q2 else AUDIT_Q1)],
+    )
     decls = [
-        {"name": "audit_grades", "file": "audit_grades.csv", "title": "Audit grades", "unit": "cases", "rule": "small-sample",
-         "source": "Multi-agency audits", "notes": "Eleven cases were audited.", "keys": ["grade"], "counts": [], "derived": {}},
-        {"name": "dispro_rates", "file": "dispro_rates.csv", "title": "Children referred and on plans by ethnic group",
-         "unit": "children", "rule": "children-counts", "source": "Journey events extract",
-         "notes": "Rates per 10,000 children aged 0 to 17.", "keys": ["stage", "group"], "counts": ["children"],
-         "derived": {"rate_per_10000": ["children"]}},
-        {"name": "s11_ratings", "file": "s11_ratings.csv", "title": "Section 11 self-ratings", "unit": "agencies",
-         "rule": "organisations", "source": "Section 11 returns", "notes": "", "keys": ["agency", "standard"], "counts": [],
-         "derived": {}},
+        {
+            "name": "audit_grades",
+            "file": "audit_grades.csv",
+            "title": "Audit grades",
+            "unit": "cases",
+            "rule": "small-sample",
+            "source": "Multi-agency audits",
+            "notes": "Eleven cases were audited.",
+            "keys": ["grade"],
+            "counts": [],
+            "derived": {},
+        },
+        {
+            "name": "dispro_rates",
+            "file": "dispro_rates.csv",
+            "title": "Children referred and on plans by ethnic group",
+            "unit": "children",
+            "rule": "children-counts",
+            "source": "Journey events extract",
+            "notes": "Rates per 10,000 children aged 0 to 17.",
+            "keys": ["stage", "group"],
+            "counts": ["children"],
+            "derived": {"rate_per_10000": ["children"]},
+        },
+        {
+            "name": "s11_ratings",
+            "file": "s11_ratings.csv",
+            "title": "Section 11 self-ratings",
+            "unit": "agencies",
+            "rule": "organisations",
+            "source": "Section 11 returns",
+            "notes": "",
+            "keys": ["agency", "standard"],
+            "counts": [],
+            "derived": {},
+        },
     ]
     flags = FLAGS_Q2 if q2 else FLAGS_Q1
     for a in analyses:
         _write_csv(tables / f"flags_{a}.csv", FLAG_COLUMNS, flags[a])
-        decls.append({"name": f"flags_{a}", "file": f"flags_{a}.csv", "title": f"Flags raised by the {a} analysis",
-                      "unit": "agencies" if a == "section11" else ("cases" if a == "audits" else "children"),
-                      "rule": "organisations" if a == "section11" else ("small-sample" if a == "audits" else "children-counts"),
-                      "source": f"{a} analysis", "notes": "", "keys": [], "counts": [], "derived": {}})
+        decls.append(
+            {
+                "name": f"flags_{a}",
+                "file": f"flags_{a}.csv",
+                "title": f"Flags raised by the {a} analysis",
+                "unit": "agencies" if a == "section11" else ("cases" if a == "audits" else "children"),
+                "rule": "organisations"
+                if a == "section11"
+                else ("small-sample" if a == "audits" else "children-counts"),
+                "source": f"{a} analysis",
+                "notes": "",
+                "keys": [],
+                "counts": [],
+                "derived": {},
+            }
+        )
     (tables / "index.json").write_text(json.dumps({"tables": sorted(decls, key=lambda d: d["name"])}, indent=2))
     figs = share / "figures"
     figs.mkdir(parents=True, exist_ok=True)
@@ -125,8 +263,11 @@ def make_pack(run_dir: Path, period: str = "Q2", *, analyses: Sequence[str] = ("
     (figs / "dispro_chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>')
     _write_csv(figs / "dispro_chart.csv", ["group", "rate_per_10000"], [("Black", "474.2"), ("White", "241.7")])
     if pages:
-        for nb, title in (("01_disproportionality", "Disproportionality"), ("02_section11", "Section 11"),
-                          ("03_audit_synthesis", "Audits")):
+        for nb, title in (
+            ("01_disproportionality", "Disproportionality"),
+            ("02_section11", "Section 11"),
+            ("03_audit_synthesis", "Audits"),
+        ):
             (share / f"{nb}.html").write_text(PAGE.format(title=title), encoding="utf-8")
     (run_dir / "internal").mkdir(parents=True, exist_ok=True)
     return run_dir
@@ -144,8 +285,10 @@ def manifest(run_id: str = "20261001T050000Z-abc123") -> dict[str, Any]:
         "git_commit": "6c26a24",
         "parameters": {"params_file": "parameters/2026-27-Q2.yaml", "disclosure": {"threshold": 5}},
         "inputs": [{"path": "data/synthetic/journey_events.csv", "sha256": "ab" * 32}],
-        "notebooks": [{"name": "01_disproportionality", "status": "ok", "duration_s": 12.5},
-                      {"name": "04_assurance_report", "status": "ok", "duration_s": 3.25}],
+        "notebooks": [
+            {"name": "01_disproportionality", "status": "ok", "duration_s": 12.5},
+            {"name": "04_assurance_report", "status": "ok", "duration_s": 3.25},
+        ],
         "packages": {"pandas": "3.1.0", "gptables": "2.0.2"},
         "python": "3.11.9",
     }

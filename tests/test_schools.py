@@ -22,7 +22,9 @@ URNS = [str(100000 + i) for i in range(1, 21)]  # 20 providers
 
 
 def _history(rows: list[tuple[str, str]]) -> pd.DataFrame:
-    return pd.DataFrame({"year": [y for y, _ in rows], "urn": [u for _, u in rows], "seed": ["1"] * len(rows)}, dtype="string")
+    return pd.DataFrame(
+        {"year": [y for y, _ in rows], "urn": [u for _, u in rows], "seed": ["1"] * len(rows)}, dtype="string"
+    )
 
 
 def test_exclusion_covers_exactly_the_previous_three_years() -> None:
@@ -30,7 +32,10 @@ def test_exclusion_covers_exactly_the_previous_three_years() -> None:
     h = _history([("2022-23", URNS[0]), ("2023-24", URNS[1]), ("2025-26", URNS[2])])
     ok, excluded = eligible(URNS, h, "2026-27")
     # sampled in 2023-24 and 2025-26: excluded; 2022-23 is four years back: eligible again
-    assert excluded["urn"].tolist() == [URNS[1], URNS[2]] and excluded["last_sampled"].tolist() == ["2023-24", "2025-26"]
+    assert excluded["urn"].tolist() == [URNS[1], URNS[2]] and excluded["last_sampled"].tolist() == [
+        "2023-24",
+        "2025-26",
+    ]
     assert URNS[0] in ok and len(ok) == 18
 
 
@@ -75,10 +80,16 @@ def test_bad_schools_returns_are_refused_with_file_row_and_column(tmp_path: Path
     shutil.copy(ROOT / "data" / "frameworks" / "schools_kcsie2024.yaml", tmp_path / "fw.yaml")
     shutil.copy(ROOT / "data" / "frameworks" / "scales_section11.yaml", tmp_path / "scales_section11.yaml")
     head = "cycle,urn,standard,self_rating,evidence,moderated_rating,moderation_outcome,moderation_note,action,action_owner,action_due\n"
-    (tmp_path / "bad.csv").write_text(head + "2026-27,140100,KC01,Fully met,Seen,,,,,,\n"
-                                      "2026-27,999999,KC01,Fully met,Seen,,,,,,\n"
-                                      "2026-27,140100,KC02,Mostly met,Seen,,,,,,\n", encoding="utf-8")
-    params = {"schools_register_path": str(tmp_path / "register.csv"), "schools_framework_path": str(tmp_path / "fw.yaml")}
+    (tmp_path / "bad.csv").write_text(
+        head + "2026-27,140100,KC01,Fully met,Seen,,,,,,\n"
+        "2026-27,999999,KC01,Fully met,Seen,,,,,,\n"
+        "2026-27,140100,KC02,Mostly met,Seen,,,,,,\n",
+        encoding="utf-8",
+    )
+    params = {
+        "schools_register_path": str(tmp_path / "register.csv"),
+        "schools_framework_path": str(tmp_path / "fw.yaml"),
+    }
     with pytest.raises(InputError) as err:
         read_schools_returns(tmp_path / "bad.csv", params)
     msg = str(err.value)
@@ -91,9 +102,14 @@ def test_bad_schools_returns_are_refused_with_file_row_and_column(tmp_path: Path
 
 
 def test_compliance_by_phase_counts_by_hand() -> None:
-    s = pd.DataFrame({"phase": ["Primary", "Primary", "Primary", "Special"], "type": ["maintained"] * 4,
-                      "trust": [pd.NA, "T1", "T1", pd.NA],
-                      "compliance": ["compliant", "not compliant", "not returned", "partly compliant"]})
+    s = pd.DataFrame(
+        {
+            "phase": ["Primary", "Primary", "Primary", "Special"],
+            "type": ["maintained"] * 4,
+            "trust": [pd.NA, "T1", "T1", pd.NA],
+            "compliance": ["compliant", "not compliant", "not returned", "partly compliant"],
+        }
+    )
     by = compliance_by(s, "phase").set_index("group")
     # Primary: 3 schools, 2 returned, 1 compliant -> 1/2 = 0.5; Special: 1 returned, partly compliant -> 0.
     assert by.loc["Primary", ["schools", "returned", "compliant", "not_compliant"]].tolist() == [3, 2, 1, 1]
@@ -105,11 +121,15 @@ def test_synthetic_schools_audit_runs_on_the_section11_engine() -> None:
     from assurance_lib.schools import Settings, compute, load
     from assurance_lib.synthetic import schools as syn
 
-    st = Settings(schools_framework_path=str(ROOT / "data/frameworks/schools_kcsie2024.yaml"),
-                  schools_register_path=str(ROOT / "data/synthetic/schools_register.csv"),
-                  schools_returns_path=str(ROOT / "data/synthetic/schools_returns.csv"),
-                  dip_history_path=str(ROOT / "data/synthetic/schools_dip_history.csv"), cycle="2026-27",
-                  dip_sample_size=6, dip_seed=2026)
+    st = Settings(
+        schools_framework_path=str(ROOT / "data/frameworks/schools_kcsie2024.yaml"),
+        schools_register_path=str(ROOT / "data/synthetic/schools_register.csv"),
+        schools_returns_path=str(ROOT / "data/synthetic/schools_returns.csv"),
+        dip_history_path=str(ROOT / "data/synthetic/schools_dip_history.csv"),
+        cycle="2026-27",
+        dip_sample_size=6,
+        dip_seed=2026,
+    )
     res = compute(load(st), st, partnership="Test")
     panel = set(res.panel["school"])
     assert set(syn.PLANTED_NOT_RETURNED) | set(syn.PLANTED_NON_COMPLIANT) <= panel
@@ -129,11 +149,15 @@ def test_school_letter_as_a_word_document() -> None:
     from assurance_lib.schools import Settings, compute, load
     from assurance_lib.schools.present import school_letter_word
 
-    st = Settings(schools_framework_path=str(ROOT / "data/frameworks/schools_kcsie2024.yaml"),
-                  schools_register_path=str(ROOT / "data/synthetic/schools_register.csv"),
-                  schools_returns_path=str(ROOT / "data/synthetic/schools_returns.csv"),
-                  dip_history_path=str(ROOT / "data/synthetic/schools_dip_history.csv"), cycle="2026-27",
-                  dip_sample_size=6, dip_seed=2026)
+    st = Settings(
+        schools_framework_path=str(ROOT / "data/frameworks/schools_kcsie2024.yaml"),
+        schools_register_path=str(ROOT / "data/synthetic/schools_register.csv"),
+        schools_returns_path=str(ROOT / "data/synthetic/schools_returns.csv"),
+        dip_history_path=str(ROOT / "data/synthetic/schools_dip_history.csv"),
+        cycle="2026-27",
+        dip_sample_size=6,
+        dip_seed=2026,
+    )
     res = compute(load(st), st, partnership="Test")
     doc = docx.Document(io.BytesIO(school_letter_word(res, "140100", "Test")))
     heads = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]

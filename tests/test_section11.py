@@ -49,9 +49,13 @@ Gamma School,Education,no,yes,2026-06-30,
 Delta Charity,Voluntary,no,no,,
 """
 
-HEAD = ("cycle,agency,standard,sub_question,self_rating,evidence,moderated_rating,moderation_outcome,"
-        "moderation_note,action,action_owner,action_due\n")
-RETURNS = HEAD + """\
+HEAD = (
+    "cycle,agency,standard,sub_question,self_rating,evidence,moderated_rating,moderation_outcome,"
+    "moderation_note,action,action_owner,action_due\n"
+)
+RETURNS = (
+    HEAD
+    + """\
 2025-26,Alpha Police,S1,,Fully met,Policy,,,,,,
 2025-26,Alpha Police,S2,S2a,Fully met,Policy,,,,,,
 2025-26,Alpha Police,S2,S2b,Fully met,Policy,,,,,,
@@ -70,6 +74,7 @@ RETURNS = HEAD + """\
 2026-27,Beta Trust,S2,S2b,Amber,Survey,,,,Train staff,Designated safeguarding lead,2027-01-31
 2026-27,Beta Trust,S3,,4/4,Checklist,,evidence requested,Send the audit,,,
 """
+)
 
 
 @pytest.fixture()
@@ -78,8 +83,12 @@ def fixture(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "framework.yaml").write_text(FRAMEWORK, encoding="utf-8")
     (tmp_path / "register.csv").write_text(REGISTER, encoding="utf-8")
     (tmp_path / "returns.csv").write_text(RETURNS, encoding="utf-8")
-    return {"framework_path": str(tmp_path / "framework.yaml"), "register_path": str(tmp_path / "register.csv"),
-            "returns_path": str(tmp_path / "returns.csv"), "dir": str(tmp_path)}
+    return {
+        "framework_path": str(tmp_path / "framework.yaml"),
+        "register_path": str(tmp_path / "register.csv"),
+        "returns_path": str(tmp_path / "returns.csv"),
+        "dir": str(tmp_path),
+    }
 
 
 @pytest.fixture()
@@ -120,10 +129,17 @@ def test_bundled_frameworks_load_with_the_crosswalk() -> None:
     wt = load_framework(ROOT / "data" / "frameworks" / "section11_wt2023.yaml")
     assert len(wt.standards) == 11  # the eleven arrangements of Working Together 2023 chapter 4
     # section 11 duties are in chapter 4 of the 2023 edition (chapter 2 in 2013 and 2018)
-    assert wt.source.startswith("Working Together to Safeguard Children 2023, chapter 4 (Organisational responsibilities)")
-    assert set(wt.domains.values()) == {"Leadership and governance", "Performance and outcomes",
-                                        "Commissioning and quality", "Priorities and partnerships",
-                                        "Resource and workforce management", "Culture and challenge"}
+    assert wt.source.startswith(
+        "Working Together to Safeguard Children 2023, chapter 4 (Organisational responsibilities)"
+    )
+    assert set(wt.domains.values()) == {
+        "Leadership and governance",
+        "Performance and outcomes",
+        "Commissioning and quality",
+        "Priorities and partnerships",
+        "Resource and workforce management",
+        "Culture and challenge",
+    }
     assert all(s.domains for s in wt.standards)  # every standard is crosswalked to a domain
     ekf = load_framework(ROOT / "data" / "frameworks" / "section11_eight_key_features.yaml")
     assert len(ekf.standards) == 8
@@ -131,10 +147,15 @@ def test_bundled_frameworks_load_with_the_crosswalk() -> None:
 
 def test_partnership_adds_its_own_standard_and_sub_questions(tmp_path: Path) -> None:
     shutil.copy(ROOT / "data" / "frameworks" / "scales_section11.yaml", tmp_path / "scales_section11.yaml")
-    (tmp_path / "f.yaml").write_text(FRAMEWORK + (
-        "local_standards:\n"
-        "  - id: L1\n    title: Online safety\n    domains: [CC]\n    scale: ofsted4_1best\n"
-        "    sub_questions:\n      - {id: L1a, text: Filtering in place}\n"), encoding="utf-8")
+    (tmp_path / "f.yaml").write_text(
+        FRAMEWORK
+        + (
+            "local_standards:\n"
+            "  - id: L1\n    title: Online safety\n    domains: [CC]\n    scale: ofsted4_1best\n"
+            "    sub_questions:\n      - {id: L1a, text: Filtering in place}\n"
+        ),
+        encoding="utf-8",
+    )
     fw = load_framework(tmp_path / "f.yaml")
     assert fw.standard_ids == ("S1", "S2", "S3", "L1")
     assert fw.standard("L1").local and fw.standard("L1").sub_questions == (("L1a", "Filtering in place"),)
@@ -144,9 +165,11 @@ def test_partnership_adds_its_own_standard_and_sub_questions(tmp_path: Path) -> 
 
 def test_framework_problems_are_all_listed(tmp_path: Path) -> None:
     shutil.copy(ROOT / "data" / "frameworks" / "scales_section11.yaml", tmp_path / "scales_section11.yaml")
-    (tmp_path / "f.yaml").write_text(FRAMEWORK.replace("scale: checklist", "scale: fivepoint")
-                                     .replace("domains: [LG]}", "domains: [XX]}") + "local_standards:\n  - {id: S1, title: Again}\n",
-                                     encoding="utf-8")
+    (tmp_path / "f.yaml").write_text(
+        FRAMEWORK.replace("scale: checklist", "scale: fivepoint").replace("domains: [LG]}", "domains: [XX]}")
+        + "local_standards:\n  - {id: S1, title: Again}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as err:
         load_framework(tmp_path / "f.yaml")
     msg = str(err.value)
@@ -178,9 +201,13 @@ def test_ratings_table_moderation_and_unverified(worked: dict) -> None:
     r = A.ratings_table(worked["cur"], worked["fw"], worked["reg"]).set_index(["agency", "standard"])
     # Alpha S1, S2 lowered by the panel; S3 not reviewed; Beta S3 evidence requested; Beta S1 "Green" no evidence.
     assert r["moderation"].to_dict() == {
-        ("Alpha Police", "S1"): "lowered", ("Alpha Police", "S2"): "lowered", ("Alpha Police", "S3"): "not reviewed",
-        ("Beta Trust", "S1"): "not reviewed", ("Beta Trust", "S2"): "not reviewed",
-        ("Beta Trust", "S3"): "evidence requested"}
+        ("Alpha Police", "S1"): "lowered",
+        ("Alpha Police", "S2"): "lowered",
+        ("Alpha Police", "S3"): "not reviewed",
+        ("Beta Trust", "S1"): "not reviewed",
+        ("Beta Trust", "S2"): "not reviewed",
+        ("Beta Trust", "S3"): "evidence requested",
+    }
     assert r.index[r["unverified"]].tolist() == [("Alpha Police", "S2"), ("Beta Trust", "S1")]
 
 
@@ -234,17 +261,25 @@ def test_trends_against_previous_cycle(worked: dict) -> None:
     got = {(r.agency, r.standard): r.trend for r in t.itertuples()}
     # Alpha: S1 Fully->Partially, S2 Fully->Not, S3 4/4->3/4: all declined.
     # Beta: S1 Partially->Fully improved, S2 Partially->Partially unchanged, S3 2/4->4/4 improved.
-    assert got == {("Alpha Police", "S1"): "declined", ("Alpha Police", "S2"): "declined",
-                   ("Alpha Police", "S3"): "declined", ("Beta Trust", "S1"): "improved",
-                   ("Beta Trust", "S2"): "unchanged", ("Beta Trust", "S3"): "improved"}
+    assert got == {
+        ("Alpha Police", "S1"): "declined",
+        ("Alpha Police", "S2"): "declined",
+        ("Alpha Police", "S3"): "declined",
+        ("Beta Trust", "S1"): "improved",
+        ("Beta Trust", "S2"): "unchanged",
+        ("Beta Trust", "S3"): "improved",
+    }
     assert set(t["previous_cycle"]) == {"2025-26"}
 
 
 def test_new_standard_and_no_previous_rating(worked: dict) -> None:
     allr = worked["all"]
     # Drop S3 from the previous cycle entirely, and Beta's S1 from it.
-    older = allr[(allr["cycle"] == "2025-26") & (allr["standard"] != "S3")
-                 & ~((allr["agency"] == "Beta Trust") & (allr["standard"] == "S1"))]
+    older = allr[
+        (allr["cycle"] == "2025-26")
+        & (allr["standard"] != "S3")
+        & ~((allr["agency"] == "Beta Trust") & (allr["standard"] == "S1"))
+    ]
     t = A.trends(pd.concat([older, allr[allr["cycle"] == "2026-27"]]), "2026-27")
     got = {(r.agency, r.standard): r.trend for r in t.itertuples()}
     assert got[("Alpha Police", "S3")] == "new standard" and got[("Beta Trust", "S3")] == "new standard"
@@ -253,8 +288,12 @@ def test_new_standard_and_no_previous_rating(worked: dict) -> None:
 
 def test_returns_received(worked: dict) -> None:
     r = A.returns_received(worked["reg"], worked["cur"], 3).set_index("agency")
-    assert r["status"].to_dict() == {"Alpha Police": "on time", "Beta Trust": "late", "Gamma School": "missing",
-                                     "Delta Charity": "not expected"}
+    assert r["status"].to_dict() == {
+        "Alpha Police": "on time",
+        "Beta Trust": "late",
+        "Gamma School": "missing",
+        "Delta Charity": "not expected",
+    }
     assert r.loc["Beta Trust", "days_late"] == 10  # 30 June to 10 July
     assert r.loc["Alpha Police", "standards_rated"] == 3 and bool(r.loc["Alpha Police", "complete"])
 
@@ -283,40 +322,65 @@ def test_risk_ranking_scores_and_reasons(worked: dict) -> None:
     assert rk.loc["Alpha Police", "reasons"] == (
         "a statutory safeguarding partner (2 points); the panel lowered 2 of 2 moderated self-ratings (2 points); "
         "1 action overdue (1 point); own rating lower than in 2025-26 on 1 standard (1 point); "
-        "1 rating without evidence (0.5 points)")
+        "1 rating without evidence (0.5 points)"
+    )
     # Beta was not moderated: its over-rating is unknown (empty), not 0, and says so.
     assert pd.isna(rk.loc["Beta Trust", "over_rating"])
     assert rk.loc["Beta Trust", "unknown"] == "over-rating unknown (not moderated this cycle)"
-    assert rk.loc["Beta Trust", "place"] == "rank 3 of 3 with 1.5 points: below the shortlist (its lowest score is 4 points)"
+    assert (
+        rk.loc["Beta Trust", "place"]
+        == "rank 3 of 3 with 1.5 points: below the shortlist (its lowest score is 4 points)"
+    )
     assert rk.loc["Alpha Police", "own_declines"] == 1
 
 
 def test_actions_across_cycles_persistent_repeated_and_late(worked: dict) -> None:
     fw, reg = worked["fw"], worked["reg"]
 
-    def row(cycle: str, agency: str, std: str, status: str, action: object = pd.NA, due: str = "",
-            done: str = "") -> dict:
-        return {"cycle": cycle, "agency": agency, "standard": std, "status": status, "action": action,
-                "action_due": pd.Timestamp(due) if due else pd.NaT,
-                "previous_action_completed": pd.Timestamp(done) if done else pd.NaT}
+    def row(
+        cycle: str, agency: str, std: str, status: str, action: object = pd.NA, due: str = "", done: str = ""
+    ) -> dict:
+        return {
+            "cycle": cycle,
+            "agency": agency,
+            "standard": std,
+            "status": status,
+            "action": action,
+            "action_due": pd.Timestamp(due) if due else pd.NaT,
+            "previous_action_completed": pd.Timestamp(done) if done else pd.NaT,
+        }
 
-    r = pd.DataFrame([
-        row("2024-25", "Alpha Police", "S1", "not met", "Refresh the whistleblowing policy.", "2025-03-31"),
-        row("2025-26", "Alpha Police", "S1", "not met", "refresh the  whistleblowing policy", "2026-03-31"),
-        row("2026-27", "Alpha Police", "S1", "not met", "Refresh the whistleblowing policy!", "2027-03-31"),
-        row("2025-26", "Alpha Police", "S2", "partially met", "Ask children", "2026-04-30"),
-        row("2026-27", "Alpha Police", "S2", "fully met", done="2026-05-10"),
-        row("2024-25", "Beta Trust", "S1", "not met"),
-        row("2025-26", "Beta Trust", "S1", "partially met", "Audit the files", "2026-09-01"),
-        row("2026-27", "Beta Trust", "S1", "not met", "Commission an independent audit of recruitment files", "2027-01-31"),
-    ])
+    r = pd.DataFrame(
+        [
+            row("2024-25", "Alpha Police", "S1", "not met", "Refresh the whistleblowing policy.", "2025-03-31"),
+            row("2025-26", "Alpha Police", "S1", "not met", "refresh the  whistleblowing policy", "2026-03-31"),
+            row("2026-27", "Alpha Police", "S1", "not met", "Refresh the whistleblowing policy!", "2027-03-31"),
+            row("2025-26", "Alpha Police", "S2", "partially met", "Ask children", "2026-04-30"),
+            row("2026-27", "Alpha Police", "S2", "fully met", done="2026-05-10"),
+            row("2024-25", "Beta Trust", "S1", "not met"),
+            row("2025-26", "Beta Trust", "S1", "partially met", "Audit the files", "2026-09-01"),
+            row(
+                "2026-27",
+                "Beta Trust",
+                "S1",
+                "not met",
+                "Commission an independent audit of recruitment files",
+                "2027-01-31",
+            ),
+        ]
+    )
     h = A.action_history(r, "2026-27", fw, reg, pd.Timestamp("2026-09-30"), repeat_similarity=0.8)
     a1 = _row(h, agency="Alpha Police", standard="S1")
     # Not met in all three cycles; the same words (after lower case and punctuation are removed) three cycles running;
     # the 2025-26 action was due 31 March 2026 and is not completed: 183 days overdue at 30 September 2026
     # (April 30 + May 31 + June 30 + July 31 + August 31 + September 30).
     assert (a1["not_met_cycles"], a1["since"], a1["similarity"], a1["same_action_again"], a1["times_promised"]) == (
-        3, "2024-25", 1.0, True, 3)
+        3,
+        "2024-25",
+        1.0,
+        True,
+        3,
+    )
     assert (a1["previous_action_outcome"], a1["days_late"]) == ("not completed, overdue", 183)
     a2 = _row(h, agency="Alpha Police", standard="S2")  # due 30 April, completed 10 May: 10 days late
     assert (a2["previous_action_outcome"], a2["days_late"], a2["same_action_again"]) == ("completed late", 10, False)
@@ -325,13 +389,25 @@ def test_actions_across_cycles_persistent_repeated_and_late(worked: dict) -> Non
     assert b1["previous_action_outcome"] == "not completed, overdue"  # due 1 Sep 2026, still not met
     # "Train managers on escalation" (28 characters) in "Train all managers on escalation" (32): matched blocks
     # "train " (6) and "managers on escalation" (22): 2 x 28 / 60 = 0.933.
-    assert A.action_similarity("Train managers on escalation", "Train all managers on escalation") == pytest.approx(0.933)
-    f = A.build_flags(standards=A.standard_summary(worked["cur"], fw).iloc[0:0], moderation=pd.DataFrame(),
-                      trend=pd.DataFrame(), received=A.returns_received(reg, worked["cur"], 3).iloc[0:0], history=h,
-                      register=reg, persistent_cycles=2, cycle="2026-27")
+    assert A.action_similarity("Train managers on escalation", "Train all managers on escalation") == pytest.approx(
+        0.933
+    )
+    f = A.build_flags(
+        standards=A.standard_summary(worked["cur"], fw).iloc[0:0],
+        moderation=pd.DataFrame(),
+        trend=pd.DataFrame(),
+        received=A.returns_received(reg, worked["cur"], 3).iloc[0:0],
+        history=h,
+        register=reg,
+        persistent_cycles=2,
+        cycle="2026-27",
+    )
     got = {(x.category, x.agency, x.severity) for x in f.itertuples()}
-    assert got == {("persistent not met", "Alpha Police", "high"), ("same action again", "Alpha Police", "high"),
-                   ("completed late", "Alpha Police", "low")}
+    assert got == {
+        ("persistent not met", "Alpha Police", "high"),
+        ("same action again", "Alpha Police", "high"),
+        ("completed late", "Alpha Police", "low"),
+    }
     assert set(f["statutory_partner"]) == {"yes"} and set(f["direction"]) == {"concern"}
     stmt = f.loc[f["category"].eq("same action again"), "statement"].iloc[0]
     assert stmt.startswith("Alpha Police promised the same action on 'Accountability' again, 3 cycles running")
@@ -340,23 +416,43 @@ def test_actions_across_cycles_persistent_repeated_and_late(worked: dict) -> Non
 def test_action_plan_extract(worked: dict) -> None:
     ap = A.action_plan(worked["cur"], worked["fw"], worked["reg"], pd.Timestamp("2026-09-30"))
     # Not or partially met: Alpha S1, S2, S3 and Beta S2 (Beta S1 and S3 fully met).
-    assert list(zip(ap["agency"], ap["standard"])) == [("Alpha Police", "S1"), ("Alpha Police", "S2"),
-                                                       ("Alpha Police", "S3"), ("Beta Trust", "S2")]
+    assert list(zip(ap["agency"], ap["standard"])) == [
+        ("Alpha Police", "S1"),
+        ("Alpha Police", "S2"),
+        ("Alpha Police", "S3"),
+        ("Beta Trust", "S2"),
+    ]
     a3 = _row(ap, agency="Alpha Police", standard="S3")
     assert (a3["action"], a3["owner"], a3["due_date"], a3["overdue"]) == (
-        "Finish the checklist", "Head of safeguarding", "2026-08-01", True)  # due before 30 Sept 2026
+        "Finish the checklist",
+        "Head of safeguarding",
+        "2026-08-01",
+        True,
+    )  # due before 30 Sept 2026
     b2 = _row(ap, agency="Beta Trust", standard="S2")  # action given on sub-question S2b
     assert (b2["action"], b2["due_date"], b2["overdue"]) == ("Train staff", "2027-01-31", False)
     assert ap["action_recorded"].tolist() == [False, False, True, True]
 
 
 def test_triangulation_flags_contradictions() -> None:
-    cur = pd.DataFrame({"agency": ["A", "A", "B"], "standard": ["S1", "S2", "S1"],
-                        "self_label": ["Fully met", "Not met", "Fully met"],
-                        "self_status": ["fully met", "not met", "fully met"]})
-    summ = pd.DataFrame({"agency": ["A", "A", "B", "B"], "standard": ["S1", "S2", "S1", pd.NA],
-                         "scale": ["agree5"] * 4, "respondents": [6, 8, 3, 9], "agreement": [0.4, 0.9, pd.NA, 0.1],
-                         "shown": [True, True, False, True]})
+    cur = pd.DataFrame(
+        {
+            "agency": ["A", "A", "B"],
+            "standard": ["S1", "S2", "S1"],
+            "self_label": ["Fully met", "Not met", "Fully met"],
+            "self_status": ["fully met", "not met", "fully met"],
+        }
+    )
+    summ = pd.DataFrame(
+        {
+            "agency": ["A", "A", "B", "B"],
+            "standard": ["S1", "S2", "S1", pd.NA],
+            "scale": ["agree5"] * 4,
+            "respondents": [6, 8, 3, 9],
+            "agreement": [0.4, 0.9, pd.NA, 0.1],
+            "shown": [True, True, False, True],
+        }
+    )
     t = A.triangulate(cur, summ).set_index(["agency", "standard"])
     # A/S1 fully met vs 40% agreement (< 50%) -> contradiction; A/S2 not met vs 90% (>= 80%) -> contradiction;
     # B/S1 has only 3 respondents (not shown) -> not compared.
@@ -367,21 +463,31 @@ def test_triangulation_flags_contradictions() -> None:
 
 def test_flags(worked: dict) -> None:
     cur, reg = worked["cur"], worked["reg"]
-    f = A.build_flags(standards=A.standard_summary(cur, worked["fw"]), moderation=A.moderation_summary(cur, reg),
-                      trend=A.trends(worked["all"], "2026-27"), received=A.returns_received(reg, cur, 3),
-                      register=reg, current=cur, cycle="2026-27")
+    f = A.build_flags(
+        standards=A.standard_summary(cur, worked["fw"]),
+        moderation=A.moderation_summary(cur, reg),
+        trend=A.trends(worked["all"], "2026-27"),
+        received=A.returns_received(reg, cur, 3),
+        register=reg,
+        current=cur,
+        cycle="2026-27",
+    )
     got = {(r.category, r.subject): r.severity for r in f.itertuples()}
     # S2 not met by Alpha, a statutory partner (high); the panel lowered 2 of 2 of Alpha's (high); Alpha's own
     # ratings fell on one standard only (S3), below the decline threshold of 2: no decline flag (the rating of
     # record fell on all three, but two of those are the panel's); Gamma missing, not a statutory partner (medium).
-    assert got == {("standard not met", "S2 Listening to children"): "high",
-                   ("over-rating at moderation", "Alpha Police"): "high",
-                   ("missing return", "Gamma School"): "medium"}
+    assert got == {
+        ("standard not met", "S2 Listening to children"): "high",
+        ("over-rating at moderation", "Alpha Police"): "high",
+        ("missing return", "Gamma School"): "medium",
+    }
     nm = f[f["category"].eq("standard not met")].iloc[0]
     assert nm["statement"] == "1 of 2 agencies do not meet 'Listening to children': Alpha Police."
     assert nm["agency"] == "Alpha Police" and nm["statutory_partner"] == "yes"
     over = f[f["category"].eq("over-rating at moderation")].iloc[0]
-    assert over["statement"] == "The challenge panel lowered Alpha Police's self-rating on 2 of 2 standards it moderated."
+    assert (
+        over["statement"] == "The challenge panel lowered Alpha Police's self-rating on 2 of 2 standards it moderated."
+    )
 
 
 # --------------------------------------------------------------------------- bad input
@@ -394,15 +500,21 @@ def _problems(fixture: dict[str, str], text: str, name: str = "bad.csv") -> str:
 
 
 def test_rating_not_on_scale_standard_not_in_framework_and_unknown_agency(fixture: dict[str, str]) -> None:
-    msg = _problems(fixture, HEAD + (
-        "2026-27,Alpha Police,S1,,Mostly met,x,,,,,,\n"      # row 2
-        "2026-27,Alpha Police,S3,,5/4,x,,,,,,\n"             # row 3
-        "2026-27,Alpha Police,S9,,Fully met,x,,,,,,\n"       # row 4
-        "2026-27,Omega Trust,S1,,Fully met,x,,,,,,\n"        # row 5
-        "2026-27,Alpha Police,S1,S1z,Fully met,x,,,,,,\n"    # row 6
-    ))
-    assert ("bad.csv, row 2, column 'self_rating': 'Mostly met' (expected a rating on the scale 'rag3' of standard S1 "
-            "(one of: Not met, Partially met, Fully met (scale 'rag3')))") in msg
+    msg = _problems(
+        fixture,
+        HEAD
+        + (
+            "2026-27,Alpha Police,S1,,Mostly met,x,,,,,,\n"  # row 2
+            "2026-27,Alpha Police,S3,,5/4,x,,,,,,\n"  # row 3
+            "2026-27,Alpha Police,S9,,Fully met,x,,,,,,\n"  # row 4
+            "2026-27,Omega Trust,S1,,Fully met,x,,,,,,\n"  # row 5
+            "2026-27,Alpha Police,S1,S1z,Fully met,x,,,,,,\n"  # row 6
+        ),
+    )
+    assert (
+        "bad.csv, row 2, column 'self_rating': 'Mostly met' (expected a rating on the scale 'rag3' of standard S1 "
+        "(one of: Not met, Partially met, Fully met (scale 'rag3')))"
+    ) in msg
     assert "row 3, column 'self_rating': '5/4' (expected a rating on the scale 'checklist'" in msg
     assert "row 4, column 'standard': 'S9' (expected a standard of the framework 'tiny' (one of: S1, S2, S3))" in msg
     assert "row 5, column 'agency': 'Omega Trust' (expected an agency named in the agency register" in msg
@@ -411,21 +523,36 @@ def test_rating_not_on_scale_standard_not_in_framework_and_unknown_agency(fixtur
 
 
 def test_duplicates_and_moderation_contradictions(fixture: dict[str, str]) -> None:
-    msg = _problems(fixture, HEAD + (
-        "2026-27,Alpha Police,S1,,Fully met,x,,,,,,\n"                          # row 2
-        "2026-27,Alpha Police,S1,,Partially met,x,,,,,,\n"                      # row 3 duplicate of row 2
-        "2026-27,Beta Trust,S1,,Fully met,x,Not met,accepted,,,,\n"              # row 4 outcome contradicts
-        "2026-27,Beta Trust,S3,,2/4,x,3/4,,,,,\n"                               # row 5 no outcome
-        "2026-27,Gamma School,S1,,Fully met,x,,approved,,,,\n"                  # row 6 unknown outcome
-        "26-27,Gamma School,S2,S2a,Fully met,x,,,,,,2026-13-01\n"               # row 7 cycle and date
-    ))
-    assert "row 3: duplicates an earlier row (cycle=2026-27, agency=Alpha Police, standard=S1, sub_question=), first at row 2" in msg
-    assert ("row 4, column 'moderation_outcome': 'accepted' (expected 'downgraded', since the moderated rating "
-            "'Not met' is lower than the self-rating 'Fully met')") in msg
+    msg = _problems(
+        fixture,
+        HEAD
+        + (
+            "2026-27,Alpha Police,S1,,Fully met,x,,,,,,\n"  # row 2
+            "2026-27,Alpha Police,S1,,Partially met,x,,,,,,\n"  # row 3 duplicate of row 2
+            "2026-27,Beta Trust,S1,,Fully met,x,Not met,accepted,,,,\n"  # row 4 outcome contradicts
+            "2026-27,Beta Trust,S3,,2/4,x,3/4,,,,,\n"  # row 5 no outcome
+            "2026-27,Gamma School,S1,,Fully met,x,,approved,,,,\n"  # row 6 unknown outcome
+            "26-27,Gamma School,S2,S2a,Fully met,x,,,,,,2026-13-01\n"  # row 7 cycle and date
+        ),
+    )
+    assert (
+        "row 3: duplicates an earlier row (cycle=2026-27, agency=Alpha Police, standard=S1, sub_question=), first at row 2"
+        in msg
+    )
+    assert (
+        "row 4, column 'moderation_outcome': 'accepted' (expected 'downgraded', since the moderated rating "
+        "'Not met' is lower than the self-rating 'Fully met')"
+    ) in msg
     assert "row 5, column 'moderation_outcome': is empty (expected an outcome for a moderated rating" in msg
-    assert "row 6, column 'moderation_outcome': 'approved' (expected one of: accepted, downgraded, upgraded, evidence requested" in msg
+    assert (
+        "row 6, column 'moderation_outcome': 'approved' (expected one of: accepted, downgraded, upgraded, evidence requested"
+        in msg
+    )
     assert "row 7, column 'cycle': '26-27' (expected a cycle label like '2026-27')" in msg
-    assert "row 7, column 'action_due': '2026-13-01' is not a real date (expected a date written yyyy-mm-dd (e.g. 2026-07-01) or dd/mm/yyyy" in msg
+    assert (
+        "row 7, column 'action_due': '2026-13-01' is not a real date (expected a date written yyyy-mm-dd (e.g. 2026-07-01) or dd/mm/yyyy"
+        in msg
+    )
 
 
 def test_missing_column_in_csv(fixture: dict[str, str]) -> None:
@@ -446,10 +573,15 @@ def _fixture_frame() -> pd.DataFrame:
 
 def test_workbook_one_sheet_per_agency(fixture: dict[str, str]) -> None:
     df = _fixture_frame()
-    p = _workbook(Path(fixture["dir"]) / "returns.xlsx", {
-        "Instructions": pd.DataFrame({"Instructions": ["Rate every standard."]}),
-        "Alpha": df[df["agency"] == "Alpha Police"], "Beta": df[df["agency"] == "Beta Trust"],
-        "Gamma": df[df["agency"] == "Gamma School"]})
+    p = _workbook(
+        Path(fixture["dir"]) / "returns.xlsx",
+        {
+            "Instructions": pd.DataFrame({"Instructions": ["Rate every standard."]}),
+            "Alpha": df[df["agency"] == "Alpha Police"],
+            "Beta": df[df["agency"] == "Beta Trust"],
+            "Gamma": df[df["agency"] == "Gamma School"],
+        },
+    )
     got = read_returns(p, fixture)
     assert len(got) == len(df)  # 17 rows, none dropped; the Instructions sheet is not read
     assert sorted(got["_sheet"].unique()) == ["Alpha", "Beta", "Gamma"]
@@ -459,13 +591,20 @@ def test_workbook_one_sheet_per_agency(fixture: dict[str, str]) -> None:
 
 def test_workbook_renamed_and_missing_columns_name_the_sheet(fixture: dict[str, str]) -> None:
     df = _fixture_frame()
-    p = _workbook(Path(fixture["dir"]) / "bad.xlsx", {
-        "Alpha": df[df["agency"] == "Alpha Police"].rename(columns={"self_rating": "Self rating"}),
-        "Beta": df[df["agency"] == "Beta Trust"].drop(columns=["evidence"])})
+    p = _workbook(
+        Path(fixture["dir"]) / "bad.xlsx",
+        {
+            "Alpha": df[df["agency"] == "Alpha Police"].rename(columns={"self_rating": "Self rating"}),
+            "Beta": df[df["agency"] == "Beta Trust"].drop(columns=["evidence"]),
+        },
+    )
     with pytest.raises(InputError) as err:
         read_returns(p, fixture)
     msg = str(err.value)
-    assert "bad.xlsx, sheet 'Alpha', column 'self_rating': is missing (expected a column named 'self_rating' (the sheet has:" in msg
+    assert (
+        "bad.xlsx, sheet 'Alpha', column 'self_rating': is missing (expected a column named 'self_rating' (the sheet has:"
+        in msg
+    )
     assert "Self rating" in msg
     assert "bad.xlsx, sheet 'Beta', column 'evidence': is missing" in msg
 
@@ -473,7 +612,7 @@ def test_workbook_renamed_and_missing_columns_name_the_sheet(fixture: dict[str, 
 def test_workbook_bad_rating_names_sheet_and_row(fixture: dict[str, str]) -> None:
     df = _fixture_frame()
     beta = df[df["agency"] == "Beta Trust"].copy()
-    beta.iloc[2, beta.columns.get_loc("self_rating")] = "Mostly met"   # third data row: sheet row 4
+    beta.iloc[2, beta.columns.get_loc("self_rating")] = "Mostly met"  # third data row: sheet row 4
     p = _workbook(Path(fixture["dir"]) / "bad2.xlsx", {"Beta": beta})
     with pytest.raises(InputError) as err:
         read_returns(p, fixture)
@@ -482,15 +621,20 @@ def test_workbook_bad_rating_names_sheet_and_row(fixture: dict[str, str]) -> Non
 
 def test_register_problems(tmp_path: Path) -> None:
     p = tmp_path / "reg.csv"
-    p.write_text(REGISTER.replace("Beta Trust,Health,no,yes,2026-06-30,2026-07-10",
-                                  "Beta Trust,Health,maybe,yes,,2026-07-32") + "Alpha Police,Police,yes,yes,2026-06-30,\n",
-                 encoding="utf-8")
+    p.write_text(
+        REGISTER.replace("Beta Trust,Health,no,yes,2026-06-30,2026-07-10", "Beta Trust,Health,maybe,yes,,2026-07-32")
+        + "Alpha Police,Police,yes,yes,2026-06-30,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as err:
         read_agency_register(p)
     msg = str(err.value)
     assert "row 3, column 'statutory_partner': 'maybe'" in msg
     assert "row 3, column 'date_received': '2026-07-32' is not a real date (expected a date written yyyy-mm-dd" in msg
-    assert "row 3, column 'deadline': is empty (expected a deadline (a date written yyyy-mm-dd or dd/mm/yyyy) for an agency expected to return)" in msg
+    assert (
+        "row 3, column 'deadline': is empty (expected a deadline (a date written yyyy-mm-dd or dd/mm/yyyy) for an agency expected to return)"
+        in msg
+    )
     assert "row 6: duplicates an earlier row (agency=Alpha Police), first at row 2" in msg
 
 
@@ -527,9 +671,13 @@ def test_analyse_without_survey_and_scorecards(fixture: dict[str, str]) -> None:
     assert _row(res.actions, agency="Alpha Police", standard="S3")["overdue"]
     alpha = scorecard_markdown(res, "Alpha Police", "Test Partnership")
     assert "0 of 3 standards fully met (rating of record)." in alpha  # S1 partially, S2 not, S3 3 of 4
-    assert ("The panel reviewed 2 ratings and gave 2 ratings: 0 agreed, 2 lowered, 0 raised; "
-            "evidence was requested on 0.") in alpha
-    assert "| S2 | Listening to children | Fully met | Not met | Not met | none (unverified) | Fully met | declined |" in alpha
+    assert (
+        "The panel reviewed 2 ratings and gave 2 ratings: 0 agreed, 2 lowered, 0 raised; evidence was requested on 0."
+    ) in alpha
+    assert (
+        "| S2 | Listening to children | Fully met | Not met | Not met | none (unverified) | Fully met | declined |"
+        in alpha
+    )
     assert "Practitioner survey" not in alpha  # no survey given
     gamma = scorecard_markdown(res, "Gamma School", "Test Partnership")
     assert "- Return: missing (deadline 2026-06-30)" in gamma and "No ratings were received" in gamma
@@ -557,18 +705,38 @@ def test_scorecard_word_document_has_the_letters_headings_and_ratings(fixture: d
     doc = _word(scorecard_word(res, "Alpha Police", "Test Partnership"))
     heads = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
     # the letter's parts, as on the web page: Alpha has a previous cycle (2025-26), so actions carried forward
-    assert heads == [("Heading 1", "Section 11 feedback: Alpha Police"), ("Heading 2", "Feedback"),
-                     ("Heading 2", "Assurance visit"), ("Heading 2", "Ratings"), ("Heading 2", "Moderation"),
-                     ("Heading 2", "Actions carried forward"), ("Heading 2", "Actions this cycle")]
+    assert heads == [
+        ("Heading 1", "Section 11 feedback: Alpha Police"),
+        ("Heading 2", "Feedback"),
+        ("Heading 2", "Assurance visit"),
+        ("Heading 2", "Ratings"),
+        ("Heading 2", "Moderation"),
+        ("Heading 2", "Actions carried forward"),
+        ("Heading 2", "Actions this cycle"),
+    ]
     ratings = doc.tables[0]
-    assert [c.text for c in ratings.rows[0].cells] == ["Standard", "Your rating", "Panel", "Rating of record", "Evidence",
-                                                      "Your rating 2025-26", "Your trend"]
+    assert [c.text for c in ratings.rows[0].cells] == [
+        "Standard",
+        "Your rating",
+        "Panel",
+        "Rating of record",
+        "Evidence",
+        "Your rating 2025-26",
+        "Your trend",
+    ]
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in ratings.rows[1:]}
     # S2 "Listening to children" by hand: S2a and S2b self-rated Fully met -> Fully met; the panel gave S2a Fully
     # met and S2b Not met -> the standard's worst, Not met, which is the rating of record; S2b has no evidence and
     # the self-rating is fully met -> "none (unverified)"; 2025-26 both Fully met -> Fully met, own trend unchanged.
-    assert rows["Listening to children"] == ["Listening to children", "Fully met", "Not met", "Not met",
-                                             "none (unverified)", "Fully met", "unchanged"]
+    assert rows["Listening to children"] == [
+        "Listening to children",
+        "Fully met",
+        "Not met",
+        "Not met",
+        "none (unverified)",
+        "Fully met",
+        "unchanged",
+    ]
     # S3 checklist: 3 of 4, not moderated (no panel outcome); 4 of 4 in 2025-26 -> the agency's own decline.
     assert rows["Safer recruitment checklist"][1:4] == ["3 of 4", "not reviewed", "3 of 4"]
     assert rows["Safer recruitment checklist"][-1] == "declined"
@@ -629,8 +797,13 @@ def test_word_letters_are_published_beside_the_pages_listed_and_scanned(tmp_path
     from assurance_lib.publish import Publisher
     from assurance_lib.section11 import letters as L
 
-    title, body = "Section 11 feedback: Alpha Police", [L.paragraph("Contact jo@example.org"),
-                                                          L.table(pd.DataFrame({"Standard": ["S1"], "Rating": ["Not met"]}), "R")]
+    title, body = (
+        "Section 11 feedback: Alpha Police",
+        [
+            L.paragraph("Contact jo@example.org"),
+            L.table(pd.DataFrame({"Standard": ["S1"], "Rating": ["Not met"]}), "R"),
+        ],
+    )
     pub = Publisher(run_dir=tmp_path, config=SimpleNamespace(), analysis="section11")
     page = pub.document("section11_feedback_alpha_police", L.page(title, body), word=L.word(title, body))
     word = page.with_suffix(".docx")
@@ -641,9 +814,11 @@ def test_word_letters_are_published_beside_the_pages_listed_and_scanned(tmp_path
         pub.document("bad", "<p>x</p>", word=b"<html>")
     assert not (tmp_path / "shareable" / "letters" / "bad.html").exists()  # refused before anything is written
     index = build_index(tmp_path, {}).read_text(encoding="utf-8")
-    assert ('<li><a href="letters/section11_feedback_alpha_police.html">section11 feedback alpha police (web page)</a>, '
-            '<a href="letters/section11_feedback_alpha_police.docx">section11 feedback alpha police (Word document)</a>'
-            "</li>") in index
+    assert (
+        '<li><a href="letters/section11_feedback_alpha_police.html">section11 feedback alpha police (web page)</a>, '
+        '<a href="letters/section11_feedback_alpha_police.docx">section11 feedback alpha police (Word document)</a>'
+        "</li>"
+    ) in index
 
 
 def test_analyse_refuses_a_cycle_without_returns(fixture: dict[str, str]) -> None:
@@ -651,7 +826,10 @@ def test_analyse_refuses_a_cycle_without_returns(fixture: dict[str, str]) -> Non
 
     with pytest.raises(InputError) as err:
         analyse(_ctx(fixture, cycle="2027-28"))
-    assert "column 'cycle': '2027-28' has no returns for the cycle asked for (expected a cycle present in the returns (one of: 2025-26, 2026-27))" in str(err.value)
+    assert (
+        "column 'cycle': '2027-28' has no returns for the cycle asked for (expected a cycle present in the returns (one of: 2025-26, 2026-27))"
+        in str(err.value)
+    )
 
 
 def test_heatmap_cells_carry_symbols_as_well_as_colour(worked: dict) -> None:
@@ -679,10 +857,19 @@ def test_categorical_heatmap_legend_uses_the_scale_labels_and_not_met_stands_out
     # "Not met" is the most saturated colour (HSV saturation), so it is the most salient cell on the page.
     sat = {n: mc.rgb_to_hsv(mc.to_rgb(c))[1] for n, c in cats}
     assert max(sat, key=sat.get) == "Not met"
-    m = pd.DataFrame({"Whistleblowing": ["Not met", "Fully met"], "Escalation": ["Partially met", None]},
-                     index=["Agency A", "Agency B"])
-    chart = charts.category_heatmap(m, categories=cats, name="t", title="T", subtitle="S", source="Src",
-                                    alt="Grid of two agencies by two standards coloured by rating.")
+    m = pd.DataFrame(
+        {"Whistleblowing": ["Not met", "Fully met"], "Escalation": ["Partially met", None]},
+        index=["Agency A", "Agency B"],
+    )
+    chart = charts.category_heatmap(
+        m,
+        categories=cats,
+        name="t",
+        title="T",
+        subtitle="S",
+        source="Src",
+        alt="Grid of two agencies by two standards coloured by rating.",
+    )
     assert len(chart.fig.axes) == 1  # no colour bar
     legend = chart.fig.axes[0].get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["Not met", "Partially met", "Fully met"]
@@ -727,11 +914,20 @@ def test_any_ordinal_scale_orders_worst_to_best_whatever_its_direction() -> None
     from assurance_lib.section11.scales import scales_from_mapping
 
     @settings(max_examples=40, deadline=None)
-    @given(labels=st.lists(st.text(alphabet="abcdefgh", min_size=1, max_size=6), min_size=2, max_size=6, unique=True),
-           best_first=st.booleans())
+    @given(
+        labels=st.lists(st.text(alphabet="abcdefgh", min_size=1, max_size=6), min_size=2, max_size=6, unique=True),
+        best_first=st.booleans(),
+    )
     def check(labels: list[str], best_first: bool) -> None:
-        raw = {"scales": {"s": {"kind": "ordinal", "order": "best_first" if best_first else "worst_first",
-                                "levels": [{"label": f"L{lab}"} for lab in labels]}}}
+        raw = {
+            "scales": {
+                "s": {
+                    "kind": "ordinal",
+                    "order": "best_first" if best_first else "worst_first",
+                    "levels": [{"label": f"L{lab}"} for lab in labels],
+                }
+            }
+        }
         sc = scales_from_mapping(raw, "test.yaml")["s"]
         worst_to_best = list(reversed(labels)) if best_first else labels
         # Positions are evenly spaced from 0 (worst) to 1 (best), i / (n - 1).
@@ -748,8 +944,10 @@ def test_a_survey_with_a_header_only_is_a_gap_not_a_crash(fixture: dict[str, str
     from assurance_lib.section11 import analyse
 
     empty = tmp_path / "survey.csv"
-    empty.write_text(Path("data/synthetic/practitioner_survey.csv").read_text(encoding="utf-8").splitlines()[0] + "\n",
-                     encoding="utf-8")
+    empty.write_text(
+        Path("data/synthetic/practitioner_survey.csv").read_text(encoding="utf-8").splitlines()[0] + "\n",
+        encoding="utf-8",
+    )
     res = analyse(_ctx(fixture, survey_path=str(empty)))
     assert res.triangulation is None and res.survey_summary is None
 
@@ -759,8 +957,9 @@ def test_register_dates_follow_the_one_date_rule(tmp_path: Path) -> None:
     iso = tmp_path / "iso.csv"
     iso.write_text(REGISTER, encoding="utf-8")
     day_first = tmp_path / "dmy.csv"
-    day_first.write_text(REGISTER.replace("2026-06-30", "30/06/2026").replace("2026-07-10", "2026-07-10 00:00:00"),
-                         encoding="utf-8")
+    day_first.write_text(
+        REGISTER.replace("2026-06-30", "30/06/2026").replace("2026-07-10", "2026-07-10 00:00:00"), encoding="utf-8"
+    )
     assert "30/06/2026" in day_first.read_text()
     pd.testing.assert_frame_equal(read_agency_register(day_first), read_agency_register(iso))
     us = tmp_path / "us.csv"

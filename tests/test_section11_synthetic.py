@@ -19,8 +19,10 @@ from assurance_lib.voice import read_practitioner_survey, summarise_practitioner
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "synthetic"
-PARAMS = {"framework_path": str(ROOT / "data/frameworks/section11_wt2023.yaml"),
-          "register_path": str(DATA / "section11_register.csv")}
+PARAMS = {
+    "framework_path": str(ROOT / "data/frameworks/section11_wt2023.yaml"),
+    "register_path": str(DATA / "section11_register.csv"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -36,17 +38,30 @@ def data() -> dict:
 
 def test_regenerating_gives_the_same_bytes(tmp_path: Path) -> None:
     written = syn.generate(tmp_path, DEFAULT_SEED)
-    assert {p.name for p in written} == {"section11_register.csv", "section11_returns.csv",
-                                         "section11_returns_workbook.xlsx", "practitioner_survey.csv"}
+    assert {p.name for p in written} == {
+        "section11_register.csv",
+        "section11_returns.csv",
+        "section11_returns_workbook.xlsx",
+        "practitioner_survey.csv",
+    }
     for p in written:
-        assert p.read_bytes() == (DATA / p.name).read_bytes(), f"{p.name} differs: run python -m assurance_lib.synthetic"
+        assert p.read_bytes() == (DATA / p.name).read_bytes(), (
+            f"{p.name} differs: run python -m assurance_lib.synthetic"
+        )
 
 
 def test_shape_of_the_synthetic_partnership(data: dict) -> None:
     assert len(data["reg"]) == 24  # schools and colleges are in the schools register (section 175/157), not here
     assert set(data["all"]["cycle"]) == {"2024-25", "2025-26", "2026-27"}
-    assert {"Police", "Acute health trust", "Community health trust", "Primary care", "Local authority services",
-            "Probation", "Voluntary sector"} <= set(data["reg"]["sector"])
+    assert {
+        "Police",
+        "Acute health trust",
+        "Community health trust",
+        "Primary care",
+        "Local authority services",
+        "Probation",
+        "Voluntary sector",
+    } <= set(data["reg"]["sector"])
     assert "Education" not in set(data["reg"]["sector"])  # schools and colleges: see tests/test_schools.py
 
 
@@ -78,14 +93,25 @@ def test_ranking_shortlists_the_police_persistent_non_compliance_with_its_reason
     as_at = Timestamp("2026-09-30")
     hist = A.action_history(data["all"], "2026-27", data["fw"], data["reg"], as_at)
     acts = A.action_plan(data["cur"], data["fw"], data["reg"], as_at)
-    rk = A.risk_ranking(data["reg"], data["cur"], data["trend"], data["rec"], hist, acts, data["fw"], shortlist_size=8,
-                        previous="2025-26").set_index("agency")
+    rk = A.risk_ranking(
+        data["reg"],
+        data["cur"],
+        data["trend"],
+        data["rec"],
+        hist,
+        acts,
+        data["fw"],
+        shortlist_size=8,
+        previous="2025-26",
+    ).set_index("agency")
     police = rk.loc["Northshire Police"]
     assert bool(police["shortlisted"]) and int(police["rank"]) == 1
     # planted: whistleblowing and supervision not met in all three cycles, the same action promised each time
     assert "not met 3 cycles running" in police["reasons"] and "Whistleblowing" in police["reasons"]
     assert "a statutory safeguarding partner" in police["reasons"]
-    assert "the same action promised again on 2 standards (Whistleblowing, Supervision and training)" in police["reasons"]
+    assert (
+        "the same action promised again on 2 standards (Whistleblowing, Supervision and training)" in police["reasons"]
+    )
     short = set(rk.index[rk["shortlisted"]])
     assert {"Eastbank University Hospital Trust", "Northshire Integrated Care Board", *syn.PLANTED_DECLINES} <= short
     assert rk.loc["Northshire Youth Sports Network", "rank"] > 8  # over-rating on 3 of 11 alone is not a visit

@@ -8,7 +8,6 @@ method (a different scipy/statsmodels routine or a root search on the defining e
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -21,12 +20,13 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 from statsmodels.stats.rates import confint_poisson_2indep
 
 from assurance_lib import stats
+
 from independent_score import score_ratio_interval
 
 pytestmark = pytest.mark.filterwarnings("error")  # the module must never warn
 
-Z95 = 1.959963984540054      # norm.isf(0.025), standard tables: 1.95996
-Z998 = 3.090232306167813     # norm.isf(0.001), standard tables: 3.09023
+Z95 = 1.959963984540054  # norm.isf(0.025), standard tables: 1.95996
+Z998 = 3.090232306167813  # norm.isf(0.001), standard tables: 3.09023
 OUT = ["value", "lower_95", "upper_95", "lower_998", "upper_998", "method"]
 
 
@@ -38,8 +38,14 @@ OUT = ["value", "lower_95", "upper_95", "lower_998", "upper_998", "method"]
 # vol. II, Appendix; Geigy Scientific Tables; Armitage, Berry & Matthews 2002, Table A?):
 # O=0: 0 to 3.689; 1: 0.0253 to 5.572; 2: 0.242 to 7.225; 3: 0.619 to 8.767; 5: 1.623 to 11.668;
 # 9: 4.115 to 17.085.
-PUBLISHED_EXACT_95 = [(0, 0.0, 3.689), (1, 0.0253, 5.572), (2, 0.242, 7.225), (3, 0.619, 8.767),
-                      (5, 1.623, 11.668), (9, 4.115, 17.085)]
+PUBLISHED_EXACT_95 = [
+    (0, 0.0, 3.689),
+    (1, 0.0253, 5.572),
+    (2, 0.242, 7.225),
+    (3, 0.619, 8.767),
+    (5, 1.623, 11.668),
+    (9, 4.115, 17.085),
+]
 
 
 @pytest.mark.parametrize("o, lo, hi", PUBLISHED_EXACT_95)
@@ -129,8 +135,12 @@ def test_rate_rejects_bad_input():
 
 def test_custom_confidence_levels_name_columns():
     out = stats.rate(pd.DataFrame({"x": [5], "n": [100]}), "x", "n", confidence=(0.9, 0.99))
-    assert [c for c in out.columns if c.startswith(("lower", "upper"))] == \
-        ["lower_90", "upper_90", "lower_99", "upper_99"]
+    assert [c for c in out.columns if c.startswith(("lower", "upper"))] == [
+        "lower_90",
+        "upper_90",
+        "lower_99",
+        "upper_99",
+    ]
     assert stats.interval_columns() == ["lower_95", "upper_95", "lower_998", "upper_998"]
 
 
@@ -142,8 +152,7 @@ def test_custom_confidence_levels_name_columns():
 # seven methods", Stat Med 17:857-872, Table II, method 3 (score method, no continuity
 # correction): (i) 81/263: 0.2553-0.3662; (ii) 15/148: 0.0624-0.1605; (iii) 0/20: 0-0.1611;
 # (iv) 1/29: 0.0061-0.1718. (Also Altman et al., Statistics with Confidence, 2nd edn, ch. 6.)
-NEWCOMBE = [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611),
-            (1, 29, 0.0061, 0.1718)]
+NEWCOMBE = [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718)]
 
 
 def test_wilson_matches_newcombe_1998():
@@ -181,8 +190,13 @@ def test_proportion_edges():
 # rate ratio: score method
 # ------------------------------------------------------------------------------------------
 
-RR_CASES = [(30, 1000.0, 100, 10000.0), (7, 450.0, 60, 5200.0), (12, 800.0, 3, 900.0),
-            (250, 2.1e4, 1800, 1.9e5), (1, 30.0, 40, 2000.0)]
+RR_CASES = [
+    (30, 1000.0, 100, 10000.0),
+    (7, 450.0, 60, 5200.0),
+    (12, 800.0, 3, 900.0),
+    (250, 2.1e4, 1800, 1.9e5),
+    (1, 30.0, 40, 2000.0),
+]
 
 
 @pytest.mark.parametrize("y1, n1, y2, n2", RR_CASES)
@@ -241,8 +255,7 @@ def test_rate_ratio_converges_to_wald_log_for_large_counts():
 
 
 def test_rate_ratio_zero_counts():
-    df = pd.DataFrame({"a": [0, 5, 0, 3], "b": [1000, 1000, 1000, 0],
-                       "c": [10, 0, 0, 3], "d": [1000, 1000, 1000, 100]})
+    df = pd.DataFrame({"a": [0, 5, 0, 3], "b": [1000, 1000, 1000, 0], "c": [10, 0, 0, 3], "d": [1000, 1000, 1000, 100]})
     out = stats.rate_ratio(df, "a", "b", "c", "d")
     # y1 = 0: the quadratic y2^2 c^2 - k^2 y2 c = 0 has roots 0 and k^2 / y2, so the upper limit
     # is k^2 / y2 x n2 / n1 = 3.841459 / 10 = 0.3841459 (hand), the lower 0.
@@ -266,6 +279,7 @@ def test_rate_ratio_zero_counts():
 # proportion ratio: Miettinen-Nurminen score interval and test
 # ------------------------------------------------------------------------------------------
 
+
 def test_score_proportion_ratio_by_hand_and_by_a_second_method():
     # 20/100 against 10/100: ratio 2. Score test at R = 1 (pooled p = 0.15):
     # V = (0.15 x 0.85 / 100 + 0.15 x 0.85 / 100) x 200 / 199 = 0.00255 x 1.0050251 = 0.00256281,
@@ -279,9 +293,13 @@ def test_score_proportion_ratio_by_hand_and_by_a_second_method():
     for i, (x1, n1, x0, n0) in enumerate(df.itertuples(index=False)):
         for level, lo_col, hi_col in ((0.95, "lower_95", "upper_95"), (0.998, "lower_998", "upper_998")):
             lo, hi = score_ratio_interval(x1, n1, x0, n0, level)
-            assert out.loc[i, lo_col] == pytest.approx(lo, rel=1e-6) and out.loc[i, hi_col] == pytest.approx(hi, rel=1e-6)
+            assert out.loc[i, lo_col] == pytest.approx(lo, rel=1e-6) and out.loc[i, hi_col] == pytest.approx(
+                hi, rel=1e-6
+            )
         sm_lo, sm_hi = confint_proportions_2indep(x1, n1, x0, n0, compare="ratio", method="score")
-        assert out.loc[i, "lower_95"] == pytest.approx(sm_lo, rel=1e-6) and out.loc[i, "upper_95"] == pytest.approx(sm_hi, rel=1e-6)
+        assert out.loc[i, "lower_95"] == pytest.approx(sm_lo, rel=1e-6) and out.loc[i, "upper_95"] == pytest.approx(
+            sm_hi, rel=1e-6
+        )
     assert "Miettinen-Nurminen" in out.loc[0, "method"]
 
 
@@ -309,7 +327,9 @@ def test_score_proportion_ratio_zero_counts():
     assert np.isinf(out.loc[1, "value"]) and np.isinf(out.loc[1, "upper_998"])
     assert out.loc[1, "lower_95"] == pytest.approx(score_ratio_interval(4, 50, 0, 100)[0], rel=1e-6)
     assert out.loc[2, "method"] == "not estimated: both counts are zero"
-    assert out.loc[3, "value"] == 1 and out.loc[3, "p_value"] == 1 and out.loc[3, "lower_95"] < 1 < out.loc[3, "upper_95"]
+    assert (
+        out.loc[3, "value"] == 1 and out.loc[3, "p_value"] == 1 and out.loc[3, "lower_95"] < 1 < out.loc[3, "upper_95"]
+    )
 
 
 def test_interval_and_p_value_agree_for_every_small_table():
@@ -346,7 +366,9 @@ def test_coverage_at_partnership_subgroup_sizes():
             if n1 * p1 < 5:
                 continue
             for p0 in (0.3, 0.5, 0.9):
-                df = pd.DataFrame({"x": rng.binomial(n1, p1, reps), "n": n1, "rx": rng.binomial(200, p0, reps), "rn": 200})
+                df = pd.DataFrame(
+                    {"x": rng.binomial(n1, p1, reps), "n": n1, "rx": rng.binomial(200, p0, reps), "rn": 200}
+                )
                 worst.append((_covered(stats.proportion_ratio(df, "x", "n", "rx", "rn"), p1 / p0), "ratio", n1, p1, p0))
     for pop in (100, 500, 2000):
         for lam in (0.005, 0.02, 0.05, 0.1):
@@ -361,8 +383,16 @@ def test_coverage_at_partnership_subgroup_sizes():
             for p0 in (0.3, 0.5, 0.9):
                 half = n1 // 2
                 a = np.c_[rng.binomial(half, p1, reps), rng.binomial(n1 - half, p1, reps)]
-                df = pd.DataFrame({"rep": np.repeat(np.arange(reps), 2), "s": np.tile([1, 2], reps), "a": a.ravel(),
-                                   "n1": np.tile([half, n1 - half], reps), "b": rng.binomial(100, p0, 2 * reps), "n0": 100})
+                df = pd.DataFrame(
+                    {
+                        "rep": np.repeat(np.arange(reps), 2),
+                        "s": np.tile([1, 2], reps),
+                        "a": a.ravel(),
+                        "n1": np.tile([half, n1 - half], reps),
+                        "b": rng.binomial(100, p0, 2 * reps),
+                        "n0": 100,
+                    }
+                )
                 out = stats.mantel_haenszel_risk_ratio(df, "a", "n1", "b", "n0", "s", groupby="rep")
                 total = a.sum(axis=1)
                 shown = ((total >= 5) & (n1 - total >= 5) & out["value"].notna()).to_numpy()
@@ -398,6 +428,7 @@ def test_mantel_haenszel_risk_ratio_hand_worked():
 # representation index
 # ------------------------------------------------------------------------------------------
 
+
 def test_representation_index_by_hand():
     # expected = 200 x 300 / 10,000 = 6; index = 12 / 6 = 2;
     # Byar lower for 12: 12 (1 - 1/108 - 1.959964 / (3 sqrt 12))^3 = 12 (1 - 0.0092593 - 0.1886001)^3
@@ -419,8 +450,23 @@ def test_representation_index_by_hand():
 
 # Benjamini & Hochberg (1995), J R Stat Soc B 57:289-300, section 4.1: the 15 p-values of the
 # myocardial infarction example; at q = 0.05 the procedure rejects the four smallest.
-BH_P = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240,
-        0.4262, 0.5719, 0.6528, 0.7590, 1.0000]
+BH_P = [
+    0.0001,
+    0.0004,
+    0.0019,
+    0.0095,
+    0.0201,
+    0.0278,
+    0.0298,
+    0.0344,
+    0.0459,
+    0.3240,
+    0.4262,
+    0.5719,
+    0.6528,
+    0.7590,
+    1.0000,
+]
 
 
 def test_bh_qvalues_benjamini_hochberg_1995():
@@ -429,9 +475,10 @@ def test_bh_qvalues_benjamini_hochberg_1995():
     # 0.0001 x 15 = 0.0015; 0.0004 x 7.5 = 0.003; 0.0019 x 5 = 0.0095; 0.0095 x 3.75 = 0.035625;
     # 0.0201 x 3 = 0.0603; rank 6: min(0.0278 x 2.5 = 0.0695, 0.0298 x 15/7 = 0.0638571, ...)
     # = 0.0638571; rank 7: 0.0638571; rank 8: 0.0344 x 15/8 = 0.0645; rank 9: 0.0459 x 15/9 = 0.0765.
-    assert q[:9] == pytest.approx([0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.0638571, 0.0638571,
-                                   0.0645, 0.0765], abs=1e-7)
-    assert int((q <= 0.05).sum()) == 4   # the paper's four rejections
+    assert q[:9] == pytest.approx(
+        [0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.0638571, 0.0638571, 0.0645, 0.0765], abs=1e-7
+    )
+    assert int((q <= 0.05).sum()) == 4  # the paper's four rejections
     assert q[-1] == 1.0
 
 
@@ -457,8 +504,15 @@ def test_significance_flags():
     lo998 = [1.01, 0.95, 0.8, 0.5, 0.2, np.nan, 0.9]
     hi998 = [2.3, 1.9, 1.4, 1.05, 0.99, np.nan, 1.5]
     flags = stats.significance_flags(lo95, hi95, lo998, hi998)
-    assert list(flags) == ["higher (99.8%)", "higher (95%)", "similar", "lower (95%)",
-                           "lower (99.8%)", "not compared", "similar"]
+    assert list(flags) == [
+        "higher (99.8%)",
+        "higher (95%)",
+        "similar",
+        "lower (95%)",
+        "lower (99.8%)",
+        "not compared",
+        "similar",
+    ]
     s = stats.significance_flags(pd.Series(lo95, index=range(10, 17)), hi95, lo998, hi998)
     assert list(s.index) == list(range(10, 17))
     # against a different reference value (e.g. a rate against the England rate of 1.0 -> 0.85)
@@ -510,8 +564,9 @@ def test_property_rate_ratio(rows):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(counts, counts, counts, counts), min_size=1, max_size=8))
 def test_property_proportion_ratio(rows):
-    df = pd.DataFrame([(min(a, b), max(a, b, 1), min(c, d), max(c, d, 1)) for a, b, c, d in rows],
-                      columns=["x", "n", "rx", "rn"])
+    df = pd.DataFrame(
+        [(min(a, b), max(a, b, 1), min(c, d), max(c, d, 1)) for a, b, c, d in rows], columns=["x", "n", "rx", "rn"]
+    )
     _nested(stats.proportion_ratio(df, "x", "n", "rx", "rn"))
 
 
@@ -519,14 +574,17 @@ def test_property_proportion_ratio(rows):
 # DSR (Dobson)
 # ------------------------------------------------------------------------------------------
 
+
 def _dsr_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "la": ["A", "A", "A", "B", "B", "B"],
-        "band": ["0-4", "5-9", "10-17"] * 2,
-        "x": [5, 20, 15, 1, 4, 2],
-        "n": [1000, 4000, 2000, 500, 1500, 1000],
-        "std": [2000, 5000, 3000] * 2,
-    })
+    return pd.DataFrame(
+        {
+            "la": ["A", "A", "A", "B", "B", "B"],
+            "band": ["0-4", "5-9", "10-17"] * 2,
+            "x": [5, 20, 15, 1, 4, 2],
+            "n": [1000, 4000, 2000, 500, 1500, 1000],
+            "std": [2000, 5000, 3000] * 2,
+        }
+    )
 
 
 def test_dsr_dobson_hand_worked():
@@ -580,7 +638,7 @@ def test_dsr_identities():
     r = stats.rate(one, "x", "n")
     assert d.loc[0, "lower_95"] == pytest.approx(r.loc[0, "lower_95"], rel=1e-12)
     assert d.loc[0, "upper_998"] == pytest.approx(r.loc[0, "upper_998"], rel=1e-12)
-    assert np.isnan(d.loc[1, "value"])   # a zero total count is below any min_count >= 1
+    assert np.isnan(d.loc[1, "value"])  # a zero total count is below any min_count >= 1
 
 
 def test_dsr_zero_population_band_and_multiple_keys():
@@ -596,6 +654,7 @@ def test_dsr_zero_population_band_and_multiple_keys():
 # ------------------------------------------------------------------------------------------
 # funnel limits, overdispersion
 # ------------------------------------------------------------------------------------------
+
 
 def test_funnel_poisson_limits_hand_worked():
     # Spiegelhalter (2005) appendix A.1 by hand. Target 40 per 10,000, population 1,000:
@@ -686,6 +745,7 @@ def test_overdispersion_none_and_rates():
 # Mantel-Haenszel rate ratio
 # ------------------------------------------------------------------------------------------
 
+
 def test_mantel_haenszel_hand_worked_two_strata():
     # Hand (Rothman, Greenland & Lash, Modern Epidemiology 3rd edn, ch. 15 formulas):
     # stratum 1: a=10, T1=1000, b=40, T0=8000, T=9000: a T0/T = 8.888889, b T1/T = 4.444444,
@@ -709,8 +769,9 @@ def test_mantel_haenszel_hand_worked_two_strata():
 def test_mantel_haenszel_one_stratum_is_crude_and_groups():
     # With one stratum RR_MH is the crude ratio and var(log RR) = (a+b) T1 T0 / T^2 /
     # (a T0/T x b T1/T) = 1/a + 1/b (Wald log interval, Rothman ch. 14).
-    df = pd.DataFrame({"grp": ["x", "y"], "s": [1, 1], "a": [30, 0], "t1": [1000, 500],
-                       "b": [100, 100], "t0": [10000, 10000]})
+    df = pd.DataFrame(
+        {"grp": ["x", "y"], "s": [1, 1], "a": [30, 0], "t1": [1000, 500], "b": [100, 100], "t0": [10000, 10000]}
+    )
     out = stats.mantel_haenszel_rate_ratio(df, "a", "t1", "b", "t0", "s", groupby="grp").set_index("grp")
     se = math.sqrt(1 / 30 + 1 / 100)
     assert out.loc["x", "value"] == pytest.approx(3.0)
@@ -721,8 +782,15 @@ def test_mantel_haenszel_one_stratum_is_crude_and_groups():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 300), st.integers(1, 5000), st.integers(0, 300),
-                          st.integers(1, 5000), st.integers(1, 5000)), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 300), st.integers(1, 5000), st.integers(0, 300), st.integers(1, 5000), st.integers(1, 5000)
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_property_dsr_and_representation(rows):
     df = pd.DataFrame(rows, columns=["x", "n", "rx", "rn", "w"])
     df["x"] = np.minimum(df["x"], df["n"])

@@ -7,8 +7,7 @@ import filecmp
 import pandas as pd
 import pytest
 
-from assurance_lib.synthetic import DEFAULT_SEED
-from assurance_lib.synthetic import journey
+from assurance_lib.synthetic import DEFAULT_SEED, journey
 
 
 @pytest.fixture(scope="module")

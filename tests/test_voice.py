@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from assurance_lib.errors import InputError
-from assurance_lib.voice import (PRACTITIONER_SURVEY_COLUMNS, read_practitioner_survey,
-                                 summarise_practitioner_survey)
+from assurance_lib.voice import PRACTITIONER_SURVEY_COLUMNS, read_practitioner_survey, summarise_practitioner_survey
 
 HEADER = "respondent,agency,sector,question_id,answer,scale,standard,theme,comment\n"
 # Three respondents (pseudonymous references that must never appear in output or messages).
@@ -23,9 +22,11 @@ GOOD = HEADER + (
     "PX-K2M9,Northtown Police,Police,Q2,No,yes_no,,Supervision,\n"
     "PX-B4T8,Southvale School,Education,Q1,Strongly agree,agree5,WT03,Voice of the child,\n"
 )
-REGISTER = ("agency,sector,statutory_partner,expected_return,deadline,date_received\n"
-            "Northtown Police,Police,yes,yes,2026-06-30,2026-06-20\n"
-            "Southvale School,Education,no,yes,2026-06-30,\n")
+REGISTER = (
+    "agency,sector,statutory_partner,expected_return,deadline,date_received\n"
+    "Northtown Police,Police,yes,yes,2026-06-30,2026-06-20\n"
+    "Southvale School,Education,no,yes,2026-06-30,\n"
+)
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -47,23 +48,30 @@ def test_reads_answers_on_their_own_scales_and_drops_free_text(tmp_path: Path) -
 
 
 def test_every_problem_is_listed_without_respondent_references(tmp_path: Path) -> None:
-    text = HEADER + (
-        "PX-Q7Z1,Northtown Police,Police,Q1,Mostly,agree5,WT03,Voice of the child,\n"      # row 2: not on scale
-        "PX-Q7Z1,Northtown Police,Police,Q1,Agree,agree5,WT03,Voice of the child,\n"       # row 3: duplicate
-        "PX-K2M9,Northtown Police,Police,Q1,Agree,agree7,WT03,Voice of the child,\n"       # row 4: unknown scale + Q1 scale differs
-        "PX-B4T8,Westfield Trust,Health,Q3,Agree,agree5,WT99,Listening,\n"                 # row 5: agency, standard
-        "PX-C5U2,Northtown Police,Police,Q3,,agree5,WT99,Listening,\n"                     # row 6: empty answer + standard
+    text = (
+        HEADER
+        + (
+            "PX-Q7Z1,Northtown Police,Police,Q1,Mostly,agree5,WT03,Voice of the child,\n"  # row 2: not on scale
+            "PX-Q7Z1,Northtown Police,Police,Q1,Agree,agree5,WT03,Voice of the child,\n"  # row 3: duplicate
+            "PX-K2M9,Northtown Police,Police,Q1,Agree,agree7,WT03,Voice of the child,\n"  # row 4: unknown scale + Q1 scale differs
+            "PX-B4T8,Westfield Trust,Health,Q3,Agree,agree5,WT99,Listening,\n"  # row 5: agency, standard
+            "PX-C5U2,Northtown Police,Police,Q3,,agree5,WT99,Listening,\n"  # row 6: empty answer + standard
+        )
     )
     reg = _write(tmp_path, "register.csv", REGISTER)
     with pytest.raises(InputError) as err:
-        read_practitioner_survey(_write(tmp_path, "bad.csv", text),
-                                 {"register_path": str(reg),
-                                  "framework_path": str(Path("data/frameworks/section11_wt2023.yaml").resolve())})
+        read_practitioner_survey(
+            _write(tmp_path, "bad.csv", text),
+            {"register_path": str(reg), "framework_path": str(Path("data/frameworks/section11_wt2023.yaml").resolve())},
+        )
     msg = str(err.value)
     assert "row 2, column 'answer': 'Mostly' (expected one of: Strongly disagree, Disagree" in msg
     assert "row 3: duplicates an earlier row (respondent=[hidden], question_id=Q1), first at row 2" in msg
     assert "row 4, column 'scale': 'agree7' (expected an answer scale defined in" in msg
-    assert "row 4, column 'scale': 'agree7' (expected the scale given for question 'Q1' on its first row ('agree5'))" in msg
+    assert (
+        "row 4, column 'scale': 'agree7' (expected the scale given for question 'Q1' on its first row ('agree5'))"
+        in msg
+    )
     assert "row 5, column 'agency': 'Westfield Trust' (expected an agency named in the agency register" in msg
     assert "row 5, column 'standard': 'WT99' (expected a standard id of the framework" in msg
     assert "row 6, column 'answer': is empty" in msg
@@ -96,8 +104,13 @@ def test_summary_agreement_by_theme_and_standard(tmp_path: Path) -> None:
     q1 = s[s["theme"] == "Voice of the child"].iloc[0]
     # By hand: Q1 answered by 3 respondents: Agree, Strongly disagree, Strongly agree -> 2 of 3 agree;
     # mean position (0.75 + 0 + 1) / 3.
-    assert (q1["standard"], q1["scale"], q1["respondents"], q1["answers"], q1["positive_answers"]) == \
-        ("WT03", "agree5", 3, 3, 2)
+    assert (q1["standard"], q1["scale"], q1["respondents"], q1["answers"], q1["positive_answers"]) == (
+        "WT03",
+        "agree5",
+        3,
+        3,
+        2,
+    )
     assert q1["agreement"] == pytest.approx(2 / 3)
     assert q1["mean_position"] == pytest.approx(1.75 / 3)
     sup = s[s["theme"] == "Supervision"].iloc[0]

@@ -30,8 +30,15 @@ def test_workbook_has_cover_contents_notes_and_one_sheet_per_csv(workbook: Path)
     assert workbook.name == "assurance_tables.xlsx"
     wb = openpyxl.load_workbook(workbook)
     # 3 declared data tables + 3 flags tables (fixture) + 1 undeclared CSV = 7 table sheets
-    expected = ["audit_grades", "dispro_rates", "flags_audits", "flags_disproportionality", "flags_section11",
-                "s11_ratings", "stray_counts"]
+    expected = [
+        "audit_grades",
+        "dispro_rates",
+        "flags_audits",
+        "flags_disproportionality",
+        "flags_section11",
+        "s11_ratings",
+        "stray_counts",
+    ]
     assert wb.sheetnames == ["Cover", "Contents", "Notes", *expected]
     for ws in wb:
         assert not ws.merged_cells.ranges, f"merged cells on {ws.title}"
@@ -43,17 +50,23 @@ def test_table_values_are_as_published_numbers_as_numbers_shorthand_as_text(work
     ws = openpyxl.load_workbook(workbook)["dispro_rates"]
     rows = _cells(ws)
     header = rows.index(("stage", "group", "children", "rate_per_10000"))
-    data = rows[header + 1:]
+    data = rows[header + 1 :]
     # the fixture's Q2 rows, in order (tests/test_report_fixtures.py DISPRO_Q2)
-    assert data == [("referral", "Black", 46, 474.2), ("referral", "White", 290, 241.7),
-                    ("cpp", "Black", 12, 123.7), ("cpp", "White", 60, 50)]
+    assert data == [
+        ("referral", "Black", 46, 474.2),
+        ("referral", "White", 290, 241.7),
+        ("cpp", "Black", 12, 123.7),
+        ("cpp", "White", 60, 50),
+    ]
     assert rows[0][0].startswith("Children referred and on plans by ethnic group")
     assert any(r[0] == "Source: Journey events extract" for r in rows)
 
 
 def test_suppressed_values_stay_as_shorthand_and_legend_explains_it(tmp_path: Path) -> None:
     pack = make_pack(tmp_path / "pack", "Q1")
-    wb = openpyxl.load_workbook(build_workbook(pack, partnership="P", period_label="2026-27 Q1", config=DisclosureConfig()))
+    wb = openpyxl.load_workbook(
+        build_workbook(pack, partnership="P", period_label="2026-27 Q1", config=DisclosureConfig())
+    )
     rows = _cells(wb["dispro_rates"])
     assert ("cpp", "Black", "[c]", "[c]") in rows
     assert any(r[0] and str(r[0]).startswith("[c] = suppressed") for r in rows)
@@ -92,7 +105,9 @@ def test_empty_table_is_shown_with_a_sentence(workbook: Path) -> None:
 def test_every_index_entry_is_in_the_workbook(tmp_path: Path) -> None:
     pack = make_pack(tmp_path / "pack")
     idx = json.loads((pack / "shareable" / "tables" / "index.json").read_text())["tables"]
-    wb = openpyxl.load_workbook(build_workbook(pack, partnership="P", period_label="2026-27 Q2", config=DisclosureConfig()))
+    wb = openpyxl.load_workbook(
+        build_workbook(pack, partnership="P", period_label="2026-27 Q2", config=DisclosureConfig())
+    )
     titles = {str(_cells(ws)[0][0]).split("[note")[0] for ws in wb.worksheets[3:]}
     assert {e["title"] for e in idx} <= titles
 
@@ -102,8 +117,18 @@ def test_sheet_names_are_safe_and_unique() -> None:
 
 
 # --------------------------------------------------------------------------- text from the inputs
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+SUM(1)", "@cmd", "-cmd|' /C calc'!A0", "[label](not a url)",
-           "[a](http://x) and [b](http://y)", "<script>window.__pwned=1</script>", "$$tn0$$ note", "\tTAB", "\rCR"]
+HOSTILE = [
+    '=HYPERLINK("http://x","y")',
+    "+SUM(1)",
+    "@cmd",
+    "-cmd|' /C calc'!A0",
+    "[label](not a url)",
+    "[a](http://x) and [b](http://y)",
+    "<script>window.__pwned=1</script>",
+    "$$tn0$$ note",
+    "\tTAB",
+    "\rCR",
+]
 
 
 def _hostile_pack(tmp_path: Path) -> Path:
@@ -116,21 +141,40 @@ def _hostile_pack(tmp_path: Path) -> Path:
     tables.mkdir(parents=True)
     frame = pd.DataFrame({"agency": HOSTILE, "score": [-0.25, 1, 2, 3, 4, 5, 6, 7, 8, 9]})
     neutralise_frame(frame).to_csv(tables / "s11_actions.csv", index=False)
-    (tables / "index.json").write_text(json.dumps({"tables": [{
-        "name": "s11_actions", "title": "Actions [see](javascript:x) $$x$$", "unit": "agencies", "rule": "organisations",
-        "source": "Returns [src](not a url)", "notes": "Notes with $$y$$ and [n](http://z)"}]}))
+    (tables / "index.json").write_text(
+        json.dumps(
+            {
+                "tables": [
+                    {
+                        "name": "s11_actions",
+                        "title": "Actions [see](javascript:x) $$x$$",
+                        "unit": "agencies",
+                        "rule": "organisations",
+                        "source": "Returns [src](not a url)",
+                        "notes": "Notes with $$y$$ and [n](http://z)",
+                    }
+                ]
+            }
+        )
+    )
     return tmp_path / "pack"
 
 
 def test_input_text_is_never_a_formula_or_link_and_numbers_stay_numbers(tmp_path: Path) -> None:
     pack = _hostile_pack(tmp_path)
-    out = build_workbook(pack, partnership="Northshire [click](javascript:x) $$z$$ =1+1", period_label="2026-27 Q2",
-                         config=DisclosureConfig())
+    out = build_workbook(
+        pack,
+        partnership="Northshire [click](javascript:x) $$z$$ =1+1",
+        period_label="2026-27 Q2",
+        config=DisclosureConfig(),
+    )
     wb = openpyxl.load_workbook(out)  # formulas kept as formulas: data_type 'f' would show one
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     # the only links are gptables' own, from the contents sheet to each table's sheet
-    links = [(c.parent.title, c.value, c.hyperlink.target, c.hyperlink.location) for c in cells if c.hyperlink is not None]
+    links = [
+        (c.parent.title, c.value, c.hyperlink.target, c.hyperlink.location) for c in cells if c.hyperlink is not None
+    ]
     assert links == [("Contents", "s11_actions", None, "'s11_actions'!A1")]
     ws = wb["s11_actions"]
     values = {c.value for c in cells if c.parent.title == "s11_actions"}

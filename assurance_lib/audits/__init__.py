@@ -17,14 +17,56 @@ Free text (findings, actions, evidence) reaches the pack only through
 """
 
 from .briefings import QUOTES_PER_POINT, briefing_markdown, briefings
-from .compute import (ALL, CONFIDENCE, AuditResults, action_status, action_summary, agreement_table,
-                      audits_in_window, build_flags, compute, grade_distribution, reaudit_change, theme_counts,
-                      window, window_text)
-from .inputs import (MODERATOR_PREFIX, NOTEBOOK, AuditFramework, AuditInputs, Grade, Theme, load, load_framework,
-                     read_actions, read_findings, read_grades, read_register)
-from .present import (agreement_chart_data, analyse, chart_agreement, chart_grades, chart_reaudit, grades_chart_data,
-                      method_notes, method_notes_markdown, publish_flags, reaudit_chart_data, show_actions,
-                      show_actions_attention, show_agreement, show_briefings, show_grades, show_reaudit, show_register, show_themes)
+from .compute import (
+    ALL,
+    CONFIDENCE,
+    AuditResults,
+    action_status,
+    action_summary,
+    agreement_table,
+    audits_in_window,
+    build_flags,
+    compute,
+    grade_distribution,
+    reaudit_change,
+    theme_counts,
+    window,
+    window_text,
+)
+from .inputs import (
+    MODERATOR_PREFIX,
+    NOTEBOOK,
+    AuditFramework,
+    AuditInputs,
+    Grade,
+    Theme,
+    load,
+    load_framework,
+    read_actions,
+    read_findings,
+    read_grades,
+    read_register,
+)
+from .present import (
+    agreement_chart_data,
+    analyse,
+    chart_agreement,
+    chart_grades,
+    chart_reaudit,
+    grades_chart_data,
+    method_notes,
+    method_notes_markdown,
+    publish_flags,
+    reaudit_chart_data,
+    show_actions,
+    show_actions_attention,
+    show_agreement,
+    show_briefings,
+    show_grades,
+    show_reaudit,
+    show_register,
+    show_themes,
+)
 from .settings import Settings
 
 __all__ = [

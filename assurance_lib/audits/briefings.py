@@ -36,12 +36,15 @@ def _identifiers(ctx: Any, inputs: AuditInputs) -> Any:
         return base
 
 
-_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 _FREE_TEXT_DATE = re.compile(
     r"\b(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\.?,?\s+\d{{4}}|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 """Dates in free text (any date, not only a date of birth): removed before the shared guard runs."""
 
 
@@ -92,42 +95,65 @@ def briefing_markdown(audit_id: str, res: AuditResults, guard: Any, *, not_avail
     overall = dist[dist["domain"].eq(ALL)].iloc[0]
     doms = dist[dist["domain"].ne(ALL)].sort_values("pct_good_or_better", kind="stable")
     n_ag = int(g["agency"].nunique())
-    lines = [f"# Seven-minute briefing: {theme_label} ({audit_id})", "",
-             f"*Draft generated from the audit data for the partnership to edit. {r['audit_type']}, "
-             f"{pd.Timestamp(r['audit_date']):%B %Y}.*", ""]
-    lines += ["## 1. Background", "",
-              f"The partnership audited the multi-agency response to {int(r['n_cases'])} children's cases on the theme of "
-              f"{theme_label.lower()} ({r['audit_type'].lower()}). {n_ag} agencies graded their own involvement in "
-              f"{len(doms)} practice domains and a multi-agency panel moderated the grades "
-              f"({int(overall['n_gradings'])} gradings in all)."]
+    lines = [
+        f"# Seven-minute briefing: {theme_label} ({audit_id})",
+        "",
+        f"*Draft generated from the audit data for the partnership to edit. {r['audit_type']}, "
+        f"{pd.Timestamp(r['audit_date']):%B %Y}.*",
+        "",
+    ]
+    lines += [
+        "## 1. Background",
+        "",
+        f"The partnership audited the multi-agency response to {int(r['n_cases'])} children's cases on the theme of "
+        f"{theme_label.lower()} ({r['audit_type'].lower()}). {n_ag} agencies graded their own involvement in "
+        f"{len(doms)} practice domains and a multi-agency panel moderated the grades "
+        f"({int(overall['n_gradings'])} gradings in all).",
+    ]
     prev = r["previous_audit_id"]
     if pd.notna(prev):
         lines += [f"The theme was last audited in {prev} ({pd.Timestamp(reg.at[prev, 'audit_date']):%B %Y})."]
-    lines += ["", "## 2. Why it matters", "",
-              (theme.why_it_matters if theme and theme.why_it_matters else
-               f"The partnership chose {theme_label.lower()} as a priority for assurance this year."), ""]
-    lines += ["## 3. What we found", "",
-              f"- {overall['pct_good_or_better']:.0f}% of panel grades were good or better "
-              f"(agencies' own grades: {overall['pct_good_or_better_self']:.0f}%)."
-              + (" These figures come from few cases and are indicative." if overall["indicative"] == "yes" else "")]
+    lines += [
+        "",
+        "## 2. Why it matters",
+        "",
+        (
+            theme.why_it_matters
+            if theme and theme.why_it_matters
+            else f"The partnership chose {theme_label.lower()} as a priority for assurance this year."
+        ),
+        "",
+    ]
+    lines += [
+        "## 3. What we found",
+        "",
+        f"- {overall['pct_good_or_better']:.0f}% of panel grades were good or better "
+        f"(agencies' own grades: {overall['pct_good_or_better_self']:.0f}%)."
+        + (" These figures come from few cases and are indicative." if overall["indicative"] == "yes" else ""),
+    ]
     if len(doms):
         best, worst = doms.iloc[-1], doms.iloc[0]
-        lines += [f"- Strongest domain: {best['domain']} ({best['pct_good_or_better']:.0f}% good or better).",
-                  f"- Weakest domain: {worst['domain']} ({worst['pct_good_or_better']:.0f}% good or better)."]
+        lines += [
+            f"- Strongest domain: {best['domain']} ({best['pct_good_or_better']:.0f}% good or better).",
+            f"- Weakest domain: {worst['domain']} ({worst['pct_good_or_better']:.0f}% good or better).",
+        ]
     ch = res.reaudit[res.reaudit["audit_id"].eq(audit_id) & res.reaudit["domain"].eq(ALL)]
     if len(ch):
         c = ch.iloc[0]
-        lines += [f"- Since {c['earlier_audit_id']}, the share good or better {c['direction']} "
-                  f"({c['pct_good_or_better_earlier']:.0f}% to {c['pct_good_or_better_later']:.0f}%)."]
+        lines += [
+            f"- Since {c['earlier_audit_id']}, the share good or better {c['direction']} "
+            f"({c['pct_good_or_better_earlier']:.0f}% to {c['pct_good_or_better_later']:.0f}%)."
+        ]
     ag = res.agreement[res.agreement["level"].eq("audit") & res.agreement["subject"].eq(audit_id)]
     if len(ag):
         a = ag.iloc[0]
-        lines += [f"- Agencies and the panel gave the same grade in {a['pct_exact']:.0f}% of gradings; agencies graded "
-                  f"themselves higher in {a['pct_self_higher']:.0f}% (weighted kappa {a['kappa']:.2f})."]
+        lines += [
+            f"- Agencies and the panel gave the same grade in {a['pct_exact']:.0f}% of gradings; agencies graded "
+            f"themselves higher in {a['pct_self_higher']:.0f}% (weighted kappa {a['kappa']:.2f})."
+        ]
     lines += [""]
     f = res.inputs.findings[res.inputs.findings["audit_id"] == audit_id]
-    for num, kind, title in ((4, fw.finding_kinds[0], "Strengths"),
-                             (5, fw.finding_kinds[-1], "Areas for development")):
+    for num, kind, title in ((4, fw.finding_kinds[0], "Strengths"), (5, fw.finding_kinds[-1], "Areas for development")):
         fk = f[f["kind"] == kind]
         lines += [f"## {num}. {title}", ""]
         if fk.empty:
@@ -148,10 +174,16 @@ def briefing_markdown(audit_id: str, res: AuditResults, guard: Any, *, not_avail
         for q in quotes:
             lines += [f"> {q}", ""]
         if left:
-            lines += [f"*{left} quotation{'s' if left != 1 else ''} left out: the redaction guard could not clear "
-                      f"{'them' if left != 1 else 'it'}.*", ""]
-    acts = res.inputs.actions[res.inputs.actions["source"].eq("audit") & res.inputs.actions["source_ref"].eq(audit_id)
-                              & (res.inputs.actions["created"] <= pd.Timestamp(res.period.end))]
+            lines += [
+                f"*{left} quotation{'s' if left != 1 else ''} left out: the redaction guard could not clear "
+                f"{'them' if left != 1 else 'it'}.*",
+                "",
+            ]
+    acts = res.inputs.actions[
+        res.inputs.actions["source"].eq("audit")
+        & res.inputs.actions["source_ref"].eq(audit_id)
+        & (res.inputs.actions["created"] <= pd.Timestamp(res.period.end))
+    ]
     st = res.actions.set_index("action_id")
     lines += ["## 6. What to do", ""]
     if acts.empty:
@@ -167,8 +199,11 @@ def briefing_markdown(audit_id: str, res: AuditResults, guard: Any, *, not_avail
         else:
             lines += [head + f": {text}"]
     if left:
-        lines += ["", f"*The text of {left} action{'s' if left != 1 else ''} was left out: the redaction guard could "
-                      "not clear it.*"]
+        lines += [
+            "",
+            f"*The text of {left} action{'s' if left != 1 else ''} was left out: the redaction guard could "
+            "not clear it.*",
+        ]
     lines += ["", "## 7. Questions for reflection", ""]
     qs = list(theme.questions) if theme else []
     for _, d in doms.head(2).iterrows():
@@ -195,8 +230,10 @@ def briefings(ctx: Any, res: AuditResults, which: str = "this period") -> str:
         parts.append(md)
     if guard.withheld:
         # counted in the run log (the text itself never is)
-        ctx.publish._log(f"audits: {guard.withheld} free-text passage(s) in the seven-minute briefings could not be "
-                         "cleared by the redaction guard and were left out")
+        ctx.publish._log(
+            f"audits: {guard.withheld} free-text passage(s) in the seven-minute briefings could not be "
+            "cleared by the redaction guard and were left out"
+        )
     if not parts:
         return "No audit is dated in this period, so there is no briefing."
     return "\n---\n\n".join(parts)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,8 +80,15 @@ def window(period: Period, months: int) -> tuple[dt.date, dt.date]:
     return period.rolling_start(months), period.end
 
 
-def audits_in_window(register: pd.DataFrame, grades: pd.DataFrame, period: Period, months: int,
-                     framework: AuditFramework, *, not_applicable: str = "[z]") -> pd.DataFrame:
+def audits_in_window(
+    register: pd.DataFrame,
+    grades: pd.DataFrame,
+    period: Period,
+    months: int,
+    framework: AuditFramework,
+    *,
+    not_applicable: str = "[z]",
+) -> pd.DataFrame:
     """The audits analysed: those dated in the window, plus the earlier audits they re-audit.
 
     Returns
@@ -106,8 +114,19 @@ def audits_in_window(register: pd.DataFrame, grades: pd.DataFrame, period: Perio
     out["theme"] = out["theme"].map(framework.theme_label)
     out["audit_date"] = out["audit_date"].dt.strftime("%Y-%m-%d")
     out["previous_audit_id"] = out["previous_audit_id"].astype("string").fillna(not_applicable)
-    return out[["audit_id", "theme", "audit_type", "audit_date", "n_cases", "n_agencies", "n_gradings",
-                "previous_audit_id", "role"]].reset_index(drop=True)
+    return out[
+        [
+            "audit_id",
+            "theme",
+            "audit_type",
+            "audit_date",
+            "n_cases",
+            "n_agencies",
+            "n_gradings",
+            "previous_audit_id",
+            "role",
+        ]
+    ].reset_index(drop=True)
 
 
 def _pct(num: float, den: float) -> float:
@@ -127,8 +146,9 @@ def _distribution_row(g: pd.DataFrame, fw: AuditFramework, min_cases: int) -> di
     return row
 
 
-def grade_distribution(grades: pd.DataFrame, framework: AuditFramework, by: Sequence[str], *,
-                       min_cases: int, totals: Sequence[str] = ()) -> pd.DataFrame:
+def grade_distribution(
+    grades: pd.DataFrame, framework: AuditFramework, by: Sequence[str], *, min_cases: int, totals: Sequence[str] = ()
+) -> pd.DataFrame:
     """Panel (moderated) grades by the columns ``by``: cases, gradings, counts by grade, share good or better.
 
     Parameters
@@ -167,8 +187,18 @@ def grade_distribution(grades: pd.DataFrame, framework: AuditFramework, by: Sequ
             r.update(dict(zip(combo, key)))
             r.update(_distribution_row(g, framework, min_cases))
             rows.append(r)
-    out = pd.DataFrame(rows, columns=[*by, "n_cases", "n_gradings", *(framework.grade_column(g.label) for g in framework.grades),
-                                      "pct_good_or_better", "pct_good_or_better_self", "indicative"])
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            *by,
+            "n_cases",
+            "n_gradings",
+            *(framework.grade_column(g.label) for g in framework.grades),
+            "pct_good_or_better",
+            "pct_good_or_better_self",
+            "indicative",
+        ],
+    )
     if grades.empty:
         return out.iloc[0:0]
     order = {c: i for i, c in enumerate(framework.domains)}
@@ -186,8 +216,15 @@ def grade_distribution(grades: pd.DataFrame, framework: AuditFramework, by: Sequ
     return out.reset_index(drop=True)
 
 
-def reaudit_change(grades: pd.DataFrame, register: pd.DataFrame, audit_ids: Sequence[str],
-                   framework: AuditFramework, *, min_cases: int, not_available: str = "[x]") -> pd.DataFrame:
+def reaudit_change(
+    grades: pd.DataFrame,
+    register: pd.DataFrame,
+    audit_ids: Sequence[str],
+    framework: AuditFramework,
+    *,
+    min_cases: int,
+    not_available: str = "[x]",
+) -> pd.DataFrame:
     """Change in the share of panel grades good or better between an audit and its earlier audit.
 
     Returns
@@ -206,24 +243,45 @@ def reaudit_change(grades: pd.DataFrame, register: pd.DataFrame, audit_ids: Sequ
         prev = reg.at[a, "previous_audit_id"] if a in reg.index else pd.NA
         if pd.isna(prev):
             continue
-        later = grade_distribution(grades[grades["audit_id"] == a], framework, ["domain"], min_cases=min_cases,
-                                   totals=["domain"])
-        earlier = grade_distribution(grades[grades["audit_id"] == prev], framework, ["domain"], min_cases=min_cases,
-                                     totals=["domain"])
+        later = grade_distribution(
+            grades[grades["audit_id"] == a], framework, ["domain"], min_cases=min_cases, totals=["domain"]
+        )
+        earlier = grade_distribution(
+            grades[grades["audit_id"] == prev], framework, ["domain"], min_cases=min_cases, totals=["domain"]
+        )
         m = later.merge(earlier, on="domain", how="outer", suffixes=("_later", "_earlier"))
         for _, r in m.iterrows():
             ch = r["pct_good_or_better_later"] - r["pct_good_or_better_earlier"]
-            rows.append({
-                "audit_id": a, "earlier_audit_id": prev, "theme": framework.theme_label(reg.at[a, "theme"]),
-                "domain": r["domain"], "n_cases_earlier": r["n_cases_earlier"], "n_cases_later": r["n_cases_later"],
-                "pct_good_or_better_earlier": r["pct_good_or_better_earlier"],
-                "pct_good_or_better_later": r["pct_good_or_better_later"],
-                "change_pp": round(float(ch), 1) if pd.notna(ch) else np.nan,
-                "direction": not_available if pd.isna(ch) else ("improved" if ch > 0 else ("fell" if ch < 0 else "no change")),
-                "indicative": "yes" if (min(r["n_cases_earlier"], r["n_cases_later"]) < min_cases) else "no",
-            })
-    cols = ["audit_id", "earlier_audit_id", "theme", "domain", "n_cases_earlier", "n_cases_later",
-            "pct_good_or_better_earlier", "pct_good_or_better_later", "change_pp", "direction", "indicative"]
+            rows.append(
+                {
+                    "audit_id": a,
+                    "earlier_audit_id": prev,
+                    "theme": framework.theme_label(reg.at[a, "theme"]),
+                    "domain": r["domain"],
+                    "n_cases_earlier": r["n_cases_earlier"],
+                    "n_cases_later": r["n_cases_later"],
+                    "pct_good_or_better_earlier": r["pct_good_or_better_earlier"],
+                    "pct_good_or_better_later": r["pct_good_or_better_later"],
+                    "change_pp": round(float(ch), 1) if pd.notna(ch) else np.nan,
+                    "direction": not_available
+                    if pd.isna(ch)
+                    else ("improved" if ch > 0 else ("fell" if ch < 0 else "no change")),
+                    "indicative": "yes" if (min(r["n_cases_earlier"], r["n_cases_later"]) < min_cases) else "no",
+                }
+            )
+    cols = [
+        "audit_id",
+        "earlier_audit_id",
+        "theme",
+        "domain",
+        "n_cases_earlier",
+        "n_cases_later",
+        "pct_good_or_better_earlier",
+        "pct_good_or_better_later",
+        "change_pp",
+        "direction",
+        "indicative",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     if not out.empty:
         order = {lab: i for i, lab in enumerate(framework.domains.values())}
@@ -238,15 +296,24 @@ def _agreement_row(g: pd.DataFrame, fw: AuditFramework, s: Settings, moderator_c
     a = g["agency_score"].to_numpy(dtype=int)
     b = g["panel_score"].to_numpy(dtype=int)
     clusters = (g["audit_id"].astype(str) + "\x1f" + g["case_ref"].astype(str)).to_numpy()
-    r = agreement.bootstrap_kappa(a, b, clusters, k=fw.k, weights=s.kappa_weights,  # type: ignore[arg-type]
-                                  n_boot=s.n_boot, confidence=CONFIDENCE, seed=s.seed)
+    r = agreement.bootstrap_kappa(
+        a,
+        b,
+        clusters,
+        k=fw.k,
+        weights=s.kappa_weights,  # type: ignore[arg-type]
+        n_boot=s.n_boot,
+        confidence=CONFIDENCE,
+        seed=s.seed,
+    )
     used = [c for c in moderator_cols if g[c].notna().any()]
     alpha = float("nan")
     if len(used) >= 2:
         alpha = agreement.ordinal_alpha(g[used].to_numpy(dtype=float).T, k=fw.k)
     n = len(g)
     return {
-        "n_cases": r.n_clusters, "n_units": r.n_units,
+        "n_cases": r.n_clusters,
+        "n_units": r.n_units,
         "pct_exact": _pct(float((a == b).sum()), n),
         "pct_adjacent": _pct(float((np.abs(a - b) <= 1).sum()), n),
         "pct_self_higher": _pct(float((a < b).sum()), n),
@@ -257,14 +324,15 @@ def _agreement_row(g: pd.DataFrame, fw: AuditFramework, s: Settings, moderator_c
         "weights": s.kappa_weights,
         "n_moderators": len(used),
         "alpha_moderators": round(alpha, 3) if np.isfinite(alpha) else np.nan,
-        "method": r.method + ("; Krippendorff's ordinal alpha across the moderators' independent grades"
-                              if len(used) >= 2 else ""),
+        "method": r.method
+        + ("; Krippendorff's ordinal alpha across the moderators' independent grades" if len(used) >= 2 else ""),
         "indicative": "yes" if (r.n_units < s.min_units or r.n_clusters < s.min_cases) else "no",
     }
 
 
-def agreement_table(grades: pd.DataFrame, framework: AuditFramework, settings: Settings,
-                    audit_ids: Sequence[str]) -> pd.DataFrame:
+def agreement_table(
+    grades: pd.DataFrame, framework: AuditFramework, settings: Settings, audit_ids: Sequence[str]
+) -> pd.DataFrame:
     """Agreement between agencies' own grades and the panel's moderated grades.
 
     Rows: each audit of ``audit_ids``; each agency across those audits; all of them together.
@@ -284,8 +352,24 @@ def agreement_table(grades: pd.DataFrame, framework: AuditFramework, settings: S
         rows.append({"level": "agency", "subject": ag_name, **_agreement_row(sub, framework, settings, mods)})
     if len(g):
         rows.append({"level": "all", "subject": f"{ALL} audits", **_agreement_row(g, framework, settings, mods)})
-    cols = ["level", "subject", "n_cases", "n_units", "pct_exact", "pct_adjacent", "pct_self_higher", "pct_self_lower",
-            "kappa", "kappa_lower", "kappa_upper", "weights", "n_moderators", "alpha_moderators", "method", "indicative"]
+    cols = [
+        "level",
+        "subject",
+        "n_cases",
+        "n_units",
+        "pct_exact",
+        "pct_adjacent",
+        "pct_self_higher",
+        "pct_self_lower",
+        "kappa",
+        "kappa_lower",
+        "kappa_upper",
+        "weights",
+        "n_moderators",
+        "alpha_moderators",
+        "method",
+        "indicative",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -303,21 +387,27 @@ def theme_counts(findings: pd.DataFrame, audit_ids: Sequence[str], framework: Au
     rows = []
     for code, g in f.groupby("theme_code"):
         n_aud = int(g["audit_id"].nunique())
-        rows.append({
-            "theme_code": code, "theme": framework.finding_codes.get(str(code), str(code)),
-            "n_strengths": int(g["kind"].eq(kinds[0]).sum()),
-            "n_areas_for_development": int(g["kind"].eq(kinds[1]).sum()) if len(kinds) > 1 else 0,
-            "n_audits": n_aud, "audits": "; ".join(sorted(g["audit_id"].unique())),
-            "recurring": "yes" if n_aud >= 2 else "no",
-        })
+        rows.append(
+            {
+                "theme_code": code,
+                "theme": framework.finding_codes.get(str(code), str(code)),
+                "n_strengths": int(g["kind"].eq(kinds[0]).sum()),
+                "n_areas_for_development": int(g["kind"].eq(kinds[1]).sum()) if len(kinds) > 1 else 0,
+                "n_audits": n_aud,
+                "audits": "; ".join(sorted(g["audit_id"].unique())),
+                "recurring": "yes" if n_aud >= 2 else "no",
+            }
+        )
     cols = ["theme_code", "theme", "n_strengths", "n_areas_for_development", "n_audits", "audits", "recurring"]
     out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["n_audits", "n_areas_for_development", "theme_code"], ascending=[False, False, True],
-                           kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["n_audits", "n_areas_for_development", "theme_code"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
-def action_status(actions: pd.DataFrame, as_at: dt.date, framework: AuditFramework, *,
-                  not_applicable: str = "[z]") -> pd.DataFrame:
+def action_status(
+    actions: pd.DataFrame, as_at: dt.date, framework: AuditFramework, *, not_applicable: str = "[z]"
+) -> pd.DataFrame:
     """Each action's status and RAG as at a date (the period end), derived, never typed in.
 
     Rules (documented in ``docs/audits.md``): actions created after ``as_at`` are not counted.
@@ -350,9 +440,23 @@ def action_status(actions: pd.DataFrame, as_at: dt.date, framework: AuditFramewo
         a[c] = a[c].dt.strftime("%Y-%m-%d")
     a["closed_date"] = np.where(complete, a["closed_date"].dt.strftime("%Y-%m-%d"), not_applicable)
     a["theme"] = a["theme"].astype("string").fillna(not_applicable)
-    cols = ["action_id", "source", "source_ref", "theme", "agency", "owner_role", "created", "due",
-            "status_at_period_end", "rag", "days_overdue", "evidence_of_completion", "evidence_of_impact",
-            "closed_date", "complete_without_impact"]
+    cols = [
+        "action_id",
+        "source",
+        "source_ref",
+        "theme",
+        "agency",
+        "owner_role",
+        "created",
+        "due",
+        "status_at_period_end",
+        "rag",
+        "days_overdue",
+        "evidence_of_completion",
+        "evidence_of_impact",
+        "closed_date",
+        "complete_without_impact",
+    ]
     return a[cols].sort_values(["action_id"]).reset_index(drop=True)
 
 
@@ -370,12 +474,18 @@ def action_summary(status: pd.DataFrame) -> pd.DataFrame:
     def summ(by: str, subject: str, g: pd.DataFrame) -> dict[str, Any]:
         n = len(g)
         done = g["status_at_period_end"].eq("complete")
-        return {"by": by, "subject": subject, "n_actions": n, "n_complete": int(done.sum()),
-                "pct_complete": _pct(float(done.sum()), n),
-                "n_complete_with_impact": int((done & g["evidence_of_impact"].eq("yes")).sum()),
-                "n_complete_without_impact": int(g["complete_without_impact"].eq("yes").sum()),
-                "n_overdue": int(g["rag"].eq("Red").sum()), "n_amber": int(g["rag"].eq("Amber").sum()),
-                "n_green": int(g["rag"].eq("Green").sum())}
+        return {
+            "by": by,
+            "subject": subject,
+            "n_actions": n,
+            "n_complete": int(done.sum()),
+            "pct_complete": _pct(float(done.sum()), n),
+            "n_complete_with_impact": int((done & g["evidence_of_impact"].eq("yes")).sum()),
+            "n_complete_without_impact": int(g["complete_without_impact"].eq("yes").sum()),
+            "n_overdue": int(g["rag"].eq("Red").sum()),
+            "n_amber": int(g["rag"].eq("Amber").sum()),
+            "n_green": int(g["rag"].eq("Green").sum()),
+        }
 
     for by in ("agency", "source"):
         for key, g in status.groupby(by, sort=True):
@@ -384,7 +494,7 @@ def action_summary(status: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_flags(res: "AuditResults") -> pd.DataFrame:
+def build_flags(res: AuditResults) -> pd.DataFrame:
     """Flags: domains graded below good, falling grades on re-audit, agencies grading themselves
     above the panel, overdue actions and completed actions without evidence of impact."""
     s = res.settings
@@ -394,68 +504,125 @@ def build_flags(res: "AuditResults") -> pd.DataFrame:
     for _, r in gd[gd["audit_id"].isin(this_period | {ALL}) & gd["domain"].ne(ALL)].iterrows():
         v = r["pct_good_or_better"]
         if pd.notna(v) and v < s.below_good_threshold:
-            scope = (f"across the audits of {window_text(res)}" if r["audit_id"] == ALL else f"in audit {r['audit_id']}")
-            rows.append({"category": "grades below good", "subject": f"{r['domain']} ({'all audits' if r['audit_id'] == ALL else r['audit_id']})",
-                         "measure": "percentage of panel grades good or better", "value": v, "lower": np.nan,
-                         "upper": np.nan, "severity": "high" if v < s.below_good_threshold / 2 else "medium",
-                         "statement": f"{r['domain']} was graded good or better in {v:.0f}% of gradings {scope} "
-                                      f"({r['n_cases']} cases{', indicative' if r['indicative'] == 'yes' else ''}).",
-                         "evidence_table": "audit_grades_domain",
-                         "evidence_key": f"audit_id={r['audit_id']}; domain={r['domain']}"})
+            scope = f"across the audits of {window_text(res)}" if r["audit_id"] == ALL else f"in audit {r['audit_id']}"
+            rows.append(
+                {
+                    "category": "grades below good",
+                    "subject": f"{r['domain']} ({'all audits' if r['audit_id'] == ALL else r['audit_id']})",
+                    "measure": "percentage of panel grades good or better",
+                    "value": v,
+                    "lower": np.nan,
+                    "upper": np.nan,
+                    "severity": "high" if v < s.below_good_threshold / 2 else "medium",
+                    "statement": f"{r['domain']} was graded good or better in {v:.0f}% of gradings {scope} "
+                    f"({r['n_cases']} cases{', indicative' if r['indicative'] == 'yes' else ''}).",
+                    "evidence_table": "audit_grades_domain",
+                    "evidence_key": f"audit_id={r['audit_id']}; domain={r['domain']}",
+                }
+            )
     for _, r in res.reaudit.iterrows():
         ch = r["change_pp"]
         if pd.notna(ch) and ch <= -s.fall_threshold:
-            rows.append({"category": "falling grades on re-audit", "subject": f"{r['domain']} ({r['theme']})",
-                         "measure": "change in percentage of panel grades good or better (points)", "value": ch,
-                         "lower": np.nan, "upper": np.nan, "severity": "high" if r["domain"] == ALL else "medium",
-                         "statement": f"On re-audit of {r['theme'].lower()} ({r['audit_id']} against {r['earlier_audit_id']}), "
-                                      f"{'all domains' if r['domain'] == ALL else r['domain']} fell from "
-                                      f"{r['pct_good_or_better_earlier']:.0f}% to {r['pct_good_or_better_later']:.0f}% good or better.",
-                         "evidence_table": "audit_reaudit", "evidence_key": f"audit_id={r['audit_id']}; domain={r['domain']}"})
+            rows.append(
+                {
+                    "category": "falling grades on re-audit",
+                    "subject": f"{r['domain']} ({r['theme']})",
+                    "measure": "change in percentage of panel grades good or better (points)",
+                    "value": ch,
+                    "lower": np.nan,
+                    "upper": np.nan,
+                    "severity": "high" if r["domain"] == ALL else "medium",
+                    "statement": f"On re-audit of {r['theme'].lower()} ({r['audit_id']} against {r['earlier_audit_id']}), "
+                    f"{'all domains' if r['domain'] == ALL else r['domain']} fell from "
+                    f"{r['pct_good_or_better_earlier']:.0f}% to {r['pct_good_or_better_later']:.0f}% good or better.",
+                    "evidence_table": "audit_reaudit",
+                    "evidence_key": f"audit_id={r['audit_id']}; domain={r['domain']}",
+                }
+            )
     for _, r in res.agreement[res.agreement["level"].eq("agency")].iterrows():
         v = r["pct_self_higher"]
         if pd.notna(v) and v >= s.self_higher_threshold and r["n_units"] >= s.min_units:
-            rows.append({"category": "self-grading above the panel", "subject": r["subject"],
-                         "measure": "percentage of units graded higher by the agency than by the panel", "value": v,
-                         "lower": np.nan, "upper": np.nan, "severity": "low",
-                         "statement": f"{r['subject']} graded its own practice above the panel's moderated grade in "
-                                      f"{v:.0f}% of {r['n_units']} gradings.",
-                         "evidence_table": "audit_agreement", "evidence_key": f"level=agency; subject={r['subject']}"})
+            rows.append(
+                {
+                    "category": "self-grading above the panel",
+                    "subject": r["subject"],
+                    "measure": "percentage of units graded higher by the agency than by the panel",
+                    "value": v,
+                    "lower": np.nan,
+                    "upper": np.nan,
+                    "severity": "low",
+                    "statement": f"{r['subject']} graded its own practice above the panel's moderated grade in "
+                    f"{v:.0f}% of {r['n_units']} gradings.",
+                    "evidence_table": "audit_agreement",
+                    "evidence_key": f"level=agency; subject={r['subject']}",
+                }
+            )
     for _, r in res.actions.iterrows():
         if r["rag"] == "Red":
-            rows.append({"category": "overdue action", "subject": f"action {r['action_id']} ({r['agency']})",
-                         "measure": "days overdue at the period end", "value": r["days_overdue"], "lower": np.nan,
-                         "upper": np.nan, "severity": "high" if r["days_overdue"] > 90 else "medium",
-                         "statement": f"Action {r['action_id']} ({r['source']}, {r['agency']}) was due on {r['due']} and "
-                                      f"was {r['days_overdue']} days overdue at the period end.",
-                         "evidence_table": "audit_actions", "evidence_key": f"action_id={r['action_id']}"})
+            rows.append(
+                {
+                    "category": "overdue action",
+                    "subject": f"action {r['action_id']} ({r['agency']})",
+                    "measure": "days overdue at the period end",
+                    "value": r["days_overdue"],
+                    "lower": np.nan,
+                    "upper": np.nan,
+                    "severity": "high" if r["days_overdue"] > 90 else "medium",
+                    "statement": f"Action {r['action_id']} ({r['source']}, {r['agency']}) was due on {r['due']} and "
+                    f"was {r['days_overdue']} days overdue at the period end.",
+                    "evidence_table": "audit_actions",
+                    "evidence_key": f"action_id={r['action_id']}",
+                }
+            )
         elif r["complete_without_impact"] == "yes":
-            rows.append({"category": "completed without evidence of impact", "subject": f"action {r['action_id']} ({r['agency']})",
-                         "measure": "completed action with no evidence of impact recorded", "value": 1, "lower": np.nan,
-                         "upper": np.nan, "severity": "low",
-                         "statement": f"Action {r['action_id']} ({r['source']}, {r['agency']}) was completed on "
-                                      f"{r['closed_date']} with no evidence of its impact recorded.",
-                         "evidence_table": "audit_actions", "evidence_key": f"action_id={r['action_id']}"})
-    cols = ["category", "subject", "measure", "value", "lower", "upper", "severity", "statement",
-            "evidence_table", "evidence_key"]
+            rows.append(
+                {
+                    "category": "completed without evidence of impact",
+                    "subject": f"action {r['action_id']} ({r['agency']})",
+                    "measure": "completed action with no evidence of impact recorded",
+                    "value": 1,
+                    "lower": np.nan,
+                    "upper": np.nan,
+                    "severity": "low",
+                    "statement": f"Action {r['action_id']} ({r['source']}, {r['agency']}) was completed on "
+                    f"{r['closed_date']} with no evidence of its impact recorded.",
+                    "evidence_table": "audit_actions",
+                    "evidence_key": f"action_id={r['action_id']}",
+                }
+            )
+    cols = [
+        "category",
+        "subject",
+        "measure",
+        "value",
+        "lower",
+        "upper",
+        "severity",
+        "statement",
+        "evidence_table",
+        "evidence_key",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
-def compute(inputs: AuditInputs, settings: Settings, period: Period, *,
-            symbols: DisclosureConfig | None = None) -> AuditResults:
+def compute(
+    inputs: AuditInputs, settings: Settings, period: Period, *, symbols: DisclosureConfig | None = None
+) -> AuditResults:
     """All the analyses, as pure functions of the validated inputs (no publishing); ``symbols`` is the
     run's :class:`~assurance_lib.config.DisclosureConfig` (its not-applicable and not-available symbols)."""
     symbols = symbols or DisclosureConfig()
     fw = inputs.framework
     start, end = window(period, settings.window_months)
-    audits = audits_in_window(inputs.register, inputs.grades, period, settings.window_months, fw,
-                              not_applicable=symbols.not_applicable)
+    audits = audits_in_window(
+        inputs.register, inputs.grades, period, settings.window_months, fw, not_applicable=symbols.not_applicable
+    )
     in_window = list(audits.loc[audits["role"].ne("earlier audit of a re-audited theme"), "audit_id"])
     g = inputs.grades[inputs.grades["audit_id"].isin(in_window)]
     gd = grade_distribution(g, fw, ["audit_id", "domain"], min_cases=settings.min_cases, totals=["audit_id", "domain"])
     ga = grade_distribution(g, fw, ["agency", "domain"], min_cases=settings.min_cases, totals=["domain"])
-    ra = reaudit_change(inputs.grades, inputs.register, in_window, fw, min_cases=settings.min_cases,
-                        not_available=symbols.not_available)
+    ra = reaudit_change(
+        inputs.grades, inputs.register, in_window, fw, min_cases=settings.min_cases, not_available=symbols.not_available
+    )
     agr = agreement_table(inputs.grades, fw, settings, in_window)
     th = theme_counts(inputs.findings, in_window, fw)
     st = action_status(inputs.actions, period.end, fw, not_applicable=symbols.not_applicable)
@@ -466,8 +633,20 @@ def compute(inputs: AuditInputs, settings: Settings, period: Period, *,
     n_future = int((inputs.register["audit_date"].dt.date > end).sum())
     if n_future:
         notes.append(f"{n_future} audit(s) dated after the period end are not included.")
-    res = AuditResults(inputs=inputs, settings=settings, period=period, window_start=start, audits=audits,
-                       grades_domain=gd, grades_agency=ga, reaudit=ra, agreement=agr, themes=th, actions=st,
-                       action_summary=action_summary(st), flags=pd.DataFrame(), notes=tuple(notes))
+    res = AuditResults(
+        inputs=inputs,
+        settings=settings,
+        period=period,
+        window_start=start,
+        audits=audits,
+        grades_domain=gd,
+        grades_agency=ga,
+        reaudit=ra,
+        agreement=agr,
+        themes=th,
+        actions=st,
+        action_summary=action_summary(st),
+        flags=pd.DataFrame(),
+        notes=tuple(notes),
+    )
     return dataclasses.replace(res, flags=build_flags(res))
-

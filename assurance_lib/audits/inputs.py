@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,8 +40,18 @@ import yaml
 from ..config import project_root, resolve_path
 from ..dates import parse_dates
 from ..errors import InputError, Problem
-from ..readers import (ROW_COLUMN, SHEET_COLUMN, InputContract, display_path, duplicate_problems, read_table,
-                       register, require_columns, row_problems, schema_problems)
+from ..readers import (
+    ROW_COLUMN,
+    SHEET_COLUMN,
+    InputContract,
+    display_path,
+    duplicate_problems,
+    read_table,
+    register,
+    require_columns,
+    row_problems,
+    schema_problems,
+)
 from .settings import NOTEBOOK, Settings, required
 
 __all__ = [
@@ -57,6 +68,7 @@ __all__ = [
     "MODERATOR_PREFIX",
     "NOTEBOOK",
 ]
+
 
 # --------------------------------------------------------------------------- framework
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,8 +180,9 @@ def _load_framework_cached(path: str, mtime: float) -> AuditFramework:
         src = raw if within is None else within
         v = src.get(key) if isinstance(src, dict) else None
         if not isinstance(v, kind) or isinstance(v, bool):
-            problems.append(Problem(file=shown, key=prefix + key, message="missing or of the wrong type",
-                                    expected=kinds[kind]))
+            problems.append(
+                Problem(file=shown, key=prefix + key, message="missing or of the wrong type", expected=kinds[kind])
+            )
             return kind()
         return v
 
@@ -179,11 +192,21 @@ def _load_framework_cached(path: str, mtime: float) -> AuditFramework:
     grades: list[Grade] = []
     for i, g in enumerate(scale.get("grades", []) if isinstance(scale, dict) else []):
         try:
-            grades.append(Grade(label=str(g["label"]).strip(), score=int(g["score"]),
-                                good_or_better=bool(g.get("good_or_better", False))))
+            grades.append(
+                Grade(
+                    label=str(g["label"]).strip(),
+                    score=int(g["score"]),
+                    good_or_better=bool(g.get("good_or_better", False)),
+                )
+            )
         except (KeyError, TypeError, ValueError):
-            problems.append(Problem(file=shown, key=f"grade_scale.grades[{i}]",
-                                    expected="a mapping with label, score and good_or_better"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    key=f"grade_scale.grades[{i}]",
+                    expected="a mapping with label, score and good_or_better",
+                )
+            )
     domains: dict[str, str] = {}
     questions: dict[str, str] = {}
     for i, d in enumerate(need("domains", list)):
@@ -197,9 +220,12 @@ def _load_framework_cached(path: str, mtime: float) -> AuditFramework:
         if not isinstance(t, dict) or "label" not in t:
             problems.append(Problem(file=shown, key=f"audit_themes.{code}", expected="a mapping with a label"))
             continue
-        themes[str(code)] = Theme(code=str(code), label=str(t["label"]).strip(),
-                                  why_it_matters=" ".join(str(t.get("why_it_matters", "")).split()),
-                                  questions=tuple(str(q).strip() for q in t.get("questions", []) or []))
+        themes[str(code)] = Theme(
+            code=str(code),
+            label=str(t["label"]).strip(),
+            why_it_matters=" ".join(str(t.get("why_it_matters", "")).split()),
+            questions=tuple(str(q).strip() for q in t.get("questions", []) or []),
+        )
     audit_types = need("audit_types", list)
     finding_kinds = need("finding_kinds", list)
     finding_codes = need("finding_codes", dict)
@@ -213,8 +239,13 @@ def _load_framework_cached(path: str, mtime: float) -> AuditFramework:
         raise InputError(problems)
     try:
         return AuditFramework(
-            file=shown, name=name.strip(), grades=tuple(grades), domains=domains,
-            domain_questions=questions, audit_types=tuple(str(t) for t in audit_types), themes=themes,
+            file=shown,
+            name=name.strip(),
+            grades=tuple(grades),
+            domains=domains,
+            domain_questions=questions,
+            audit_types=tuple(str(t) for t in audit_types),
+            themes=themes,
             finding_kinds=tuple(str(k) for k in finding_kinds),
             finding_codes={str(k): str(v) for k, v in finding_codes.items()},
             sources=tuple(str(s) for s in sources),
@@ -257,14 +288,20 @@ def _schema(required: Sequence[str], patterns: Mapping[str, tuple[str, str]] = {
     return pa.DataFrameSchema(cols, strict=False, coerce=True)
 
 
-def _validate_required(df: pd.DataFrame, required: Sequence[str], file: str, hide: Sequence[str] = (),
-                       patterns: Mapping[str, tuple[str, str]] = {}) -> list[Problem]:
+def _validate_required(
+    df: pd.DataFrame,
+    required: Sequence[str],
+    file: str,
+    hide: Sequence[str] = (),
+    patterns: Mapping[str, tuple[str, str]] = {},
+) -> list[Problem]:
     _, problems = schema_problems(df, _schema(required, patterns), file, hide_values=hide)
     return problems
 
 
-def _vocab(df: pd.DataFrame, col: str, allowed: Mapping[str, str], file: str, expected: Sequence[str],
-           problems: list[Problem]) -> pd.Series:
+def _vocab(
+    df: pd.DataFrame, col: str, allowed: Mapping[str, str], file: str, expected: Sequence[str], problems: list[Problem]
+) -> pd.Series:
     """Map a column through ``allowed`` (normalised text -> canonical); report unknown values."""
     s = df[col].astype("string")
     mapped = s.map(lambda v: allowed.get(_norm(v)) if pd.notna(v) else pd.NA).astype("string")
@@ -275,9 +312,15 @@ def _vocab(df: pd.DataFrame, col: str, allowed: Mapping[str, str], file: str, ex
 
 def _dates(df: pd.DataFrame, col: str, file: str, problems: list[Problem], *, required: bool) -> pd.Series:
     """A date column read by the workbench's one date rule (:func:`assurance_lib.dates.parse_dates`)."""
-    return parse_dates(df[col], file=file, column=col, rows=df[ROW_COLUMN] if ROW_COLUMN in df.columns else None,
-                       sheets=df[SHEET_COLUMN] if SHEET_COLUMN in df.columns else None, required=required,
-                       problems=problems)
+    return parse_dates(
+        df[col],
+        file=file,
+        column=col,
+        rows=df[ROW_COLUMN] if ROW_COLUMN in df.columns else None,
+        sheets=df[SHEET_COLUMN] if SHEET_COLUMN in df.columns else None,
+        required=required,
+        problems=problems,
+    )
 
 
 def _optional(df: pd.DataFrame, col: str) -> pd.Series:
@@ -316,8 +359,9 @@ def read_register(path: Path | str, params: Mapping[str, Any]) -> pd.DataFrame:
     problems = require_columns(df, REGISTER_COLUMNS, file)
     if problems:
         raise InputError(problems)
-    problems += _validate_required(df, REGISTER_COLUMNS, file,
-                                   patterns={"n_cases": (r"^[0-9]+$", "a whole number of cases")})
+    problems += _validate_required(
+        df, REGISTER_COLUMNS, file, patterns={"n_cases": (r"^[0-9]+$", "a whole number of cases")}
+    )
     themes = {_norm(c): c for c in fw.themes} | {_norm(t.label): c for c, t in fw.themes.items()}
     theme = _vocab(df, "theme", themes, file, list(fw.themes), problems)
     types = {_norm(t): t for t in fw.audit_types}
@@ -331,25 +375,54 @@ def read_register(path: Path | str, params: Mapping[str, Any]) -> pd.DataFrame:
     for i in df.index[prev.notna()]:
         p = prev[i]
         if p not in ids:
-            problems += row_problems(df, pd.Series(df.index == i, index=df.index), file, "previous_audit_id",
-                                     "empty or the audit_id of another audit in this register")
+            problems += row_problems(
+                df,
+                pd.Series(df.index == i, index=df.index),
+                file,
+                "previous_audit_id",
+                "empty or the audit_id of another audit in this register",
+            )
             continue
         j = ids[p]
         if p == df.at[i, "audit_id"]:
-            problems += row_problems(df, pd.Series(df.index == i, index=df.index), file, "previous_audit_id", "an earlier audit, not the audit itself")
+            problems += row_problems(
+                df,
+                pd.Series(df.index == i, index=df.index),
+                file,
+                "previous_audit_id",
+                "an earlier audit, not the audit itself",
+            )
         elif pd.notna(date[i]) and pd.notna(date[j]) and date[j] >= date[i]:
-            problems += row_problems(df, pd.Series(df.index == i, index=df.index), file, "previous_audit_id",
-                                     "an audit dated before this one", message="is not earlier than this audit")
+            problems += row_problems(
+                df,
+                pd.Series(df.index == i, index=df.index),
+                file,
+                "previous_audit_id",
+                "an audit dated before this one",
+                message="is not earlier than this audit",
+            )
         elif pd.notna(theme[i]) and pd.notna(theme[j]) and theme[i] != theme[j]:
-            problems += row_problems(df, pd.Series(df.index == i, index=df.index), file, "previous_audit_id",
-                                     f"an earlier audit on the same theme ({theme[i]})",
-                                     message=f"is an audit on another theme ({theme[j]})")
+            problems += row_problems(
+                df,
+                pd.Series(df.index == i, index=df.index),
+                file,
+                "previous_audit_id",
+                f"an earlier audit on the same theme ({theme[i]})",
+                message=f"is an audit on another theme ({theme[j]})",
+            )
     if problems:
         raise InputError(problems)
-    out = pd.DataFrame({
-        ROW_COLUMN: df[ROW_COLUMN], "audit_id": df["audit_id"].astype("string"), "theme": theme,
-        "audit_type": atype, "audit_date": date, "n_cases": n.astype(int), "previous_audit_id": prev,
-    })
+    out = pd.DataFrame(
+        {
+            ROW_COLUMN: df[ROW_COLUMN],
+            "audit_id": df["audit_id"].astype("string"),
+            "theme": theme,
+            "audit_type": atype,
+            "audit_date": date,
+            "n_cases": n.astype(int),
+            "previous_audit_id": prev,
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -390,30 +463,50 @@ def read_grades(path: Path | str, params: Mapping[str, Any]) -> pd.DataFrame:
     domain = _vocab(df, "domain", domains, file, list(fw.domains), problems)
     grade_map = {_norm(g.label): g.label for g in fw.grades}
     score = {g.label: g.score for g in fw.grades}
-    out = pd.DataFrame({ROW_COLUMN: df[ROW_COLUMN], "audit_id": df["audit_id"].astype("string"),
-                        "case_ref": df["case_ref"].astype("string"), "agency": df["agency"].astype("string"),
-                        "domain": domain})
+    out = pd.DataFrame(
+        {
+            ROW_COLUMN: df[ROW_COLUMN],
+            "audit_id": df["audit_id"].astype("string"),
+            "case_ref": df["case_ref"].astype("string"),
+            "agency": df["agency"].astype("string"),
+            "domain": domain,
+        }
+    )
     for col in ("agency_grade", "panel_grade"):
         lab = _vocab(df, col, grade_map, file, fw.grade_labels, problems)
         out[col] = lab
-        out[col.replace("_grade", "_score")] = lab.map(lambda v: score.get(v, np.nan) if pd.notna(v) else np.nan).astype(float)
+        out[col.replace("_grade", "_score")] = lab.map(
+            lambda v: score.get(v, np.nan) if pd.notna(v) else np.nan
+        ).astype(float)
     for col in [c for c in df.columns if c.startswith(MODERATOR_PREFIX)]:
         lab = _vocab(df, col, grade_map, file, fw.grade_labels, problems)
         out[col] = lab.map(lambda v: score.get(v, np.nan) if pd.notna(v) else np.nan).astype(float)
-    problems += duplicate_problems(df.assign(domain=domain), ["audit_id", "case_ref", "agency", "domain"], file,
-                                   hide=("case_ref",))
+    problems += duplicate_problems(
+        df.assign(domain=domain), ["audit_id", "case_ref", "agency", "domain"], file, hide=("case_ref",)
+    )
     reg = _try_register(params)
     if reg is not None:
         known = set(reg["audit_id"])
-        problems += row_problems(df, df["audit_id"].notna() & ~df["audit_id"].isin(known), file, "audit_id",
-                                 "an audit_id of the audit register")
+        problems += row_problems(
+            df,
+            df["audit_id"].notna() & ~df["audit_id"].isin(known),
+            file,
+            "audit_id",
+            "an audit_id of the audit register",
+        )
         cases = out.dropna(subset=["audit_id", "case_ref"]).groupby("audit_id")["case_ref"].nunique()
         for _, r in reg.iterrows():
             got = int(cases.get(r["audit_id"], 0))
             if got and got != int(r["n_cases"]):
-                problems.append(Problem(file=file, key=f"audit_id={r['audit_id']}", column="case_ref",
-                                        message=f"has {got} distinct cases",
-                                        expected=f"{int(r['n_cases'])} cases, as the audit register says"))
+                problems.append(
+                    Problem(
+                        file=file,
+                        key=f"audit_id={r['audit_id']}",
+                        column="case_ref",
+                        message=f"has {got} distinct cases",
+                        expected=f"{int(r['n_cases'])} cases, as the audit register says",
+                    )
+                )
     if problems:
         raise InputError(problems)
     return out.reset_index(drop=True)
@@ -440,12 +533,25 @@ def read_findings(path: Path | str, params: Mapping[str, Any]) -> pd.DataFrame:
     kind = _vocab(df, "kind", {_norm(k): k for k in fw.finding_kinds}, file, fw.finding_kinds, problems)
     reg = _try_register(params)
     if reg is not None:
-        problems += row_problems(df, df["audit_id"].notna() & ~df["audit_id"].isin(set(reg["audit_id"])), file,
-                                 "audit_id", "an audit_id of the audit register")
+        problems += row_problems(
+            df,
+            df["audit_id"].notna() & ~df["audit_id"].isin(set(reg["audit_id"])),
+            file,
+            "audit_id",
+            "an audit_id of the audit register",
+        )
     if problems:
         raise InputError(problems)
-    return pd.DataFrame({ROW_COLUMN: df[ROW_COLUMN], "audit_id": df["audit_id"].astype("string"), "domain": domain,
-                         "theme_code": code, "kind": kind, "text": df["text"].astype("string")}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            ROW_COLUMN: df[ROW_COLUMN],
+            "audit_id": df["audit_id"].astype("string"),
+            "domain": domain,
+            "theme_code": code,
+            "kind": kind,
+            "text": df["text"].astype("string"),
+        }
+    ).reset_index(drop=True)
 
 
 def read_actions(path: Path | str, params: Mapping[str, Any]) -> pd.DataFrame:
@@ -470,49 +576,117 @@ def read_actions(path: Path | str, params: Mapping[str, Any]) -> pd.DataFrame:
     status = _vocab(df, "status", {_norm(s): s for s in statuses}, file, statuses, problems)
     created = _dates(df, "created", file, problems, required=False)
     due = _dates(df, "due", file, problems, required=False)
-    closed = _dates(df, "closed_date", file, problems, required=False) if "closed_date" in df.columns \
+    closed = (
+        _dates(df, "closed_date", file, problems, required=False)
+        if "closed_date" in df.columns
         else pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
-    problems += row_problems(df, due < created, file, "due", "a due date on or after the date the action was created",
-                             message="is before the action was created")
-    problems += row_problems(df, closed < created, file, "closed_date", "a date on or after the date the action was created",
-                             message="is before the action was created")
+    )
+    problems += row_problems(
+        df,
+        due < created,
+        file,
+        "due",
+        "a due date on or after the date the action was created",
+        message="is before the action was created",
+    )
+    problems += row_problems(
+        df,
+        closed < created,
+        file,
+        "closed_date",
+        "a date on or after the date the action was created",
+        message="is before the action was created",
+    )
     complete = status.isin(fw.complete_statuses)
     is_open = status.isin(fw.open_statuses)
     if "closed_date" in df.columns:
         raw_closed = df["closed_date"]
-        problems += row_problems(df, complete & raw_closed.isna(), file, "closed_date",
-                                 f"the date the action was completed (status is {', '.join(fw.complete_statuses)})")
-        problems += row_problems(df, is_open & raw_closed.notna(), file, "closed_date",
-                                 f"empty while the status is open ({', '.join(fw.open_statuses)})")
+        problems += row_problems(
+            df,
+            complete & raw_closed.isna(),
+            file,
+            "closed_date",
+            f"the date the action was completed (status is {', '.join(fw.complete_statuses)})",
+        )
+        problems += row_problems(
+            df,
+            is_open & raw_closed.notna(),
+            file,
+            "closed_date",
+            f"empty while the status is open ({', '.join(fw.open_statuses)})",
+        )
     else:
-        problems += row_problems(df, complete, file, "closed_date", "a closed_date column giving when the action was completed",
-                                 message="is missing")
+        problems += row_problems(
+            df,
+            complete,
+            file,
+            "closed_date",
+            "a closed_date column giving when the action was completed",
+            message="is missing",
+        )
     reg = _try_register(params)
     if reg is not None:
         bad = source.eq("audit").fillna(False) & df["source_ref"].notna() & ~df["source_ref"].isin(set(reg["audit_id"]))
         problems += row_problems(df, bad, file, "source_ref", "an audit_id of the audit register (source is audit)")
     if problems:
         raise InputError(problems)
-    return pd.DataFrame({
-        ROW_COLUMN: df[ROW_COLUMN], "action_id": df["action_id"].astype("string"), "source": source,
-        "source_ref": df["source_ref"].astype("string"), "theme": _optional(df, "theme"),
-        "agency": df["agency"].astype("string"), "owner_role": df["owner_role"].astype("string"),
-        "action": df["action"].astype("string"), "created": created, "due": due, "status": status,
-        "evidence_of_completion": _optional(df, "evidence_of_completion"),
-        "evidence_of_impact": _optional(df, "evidence_of_impact"), "closed_date": closed,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            ROW_COLUMN: df[ROW_COLUMN],
+            "action_id": df["action_id"].astype("string"),
+            "source": source,
+            "source_ref": df["source_ref"].astype("string"),
+            "theme": _optional(df, "theme"),
+            "agency": df["agency"].astype("string"),
+            "owner_role": df["owner_role"].astype("string"),
+            "action": df["action"].astype("string"),
+            "created": created,
+            "due": due,
+            "status": status,
+            "evidence_of_completion": _optional(df, "evidence_of_completion"),
+            "evidence_of_impact": _optional(df, "evidence_of_impact"),
+            "closed_date": closed,
+        }
+    ).reset_index(drop=True)
 
 
-register(InputContract(name="audit_register", notebook=NOTEBOOK, parameter="register_path", read=read_register,
-                       description="one row per multi-agency audit: theme, type, date, cases, earlier audit"))
-register(InputContract(name="audit_grades", notebook=NOTEBOOK, parameter="grades_path", read=read_grades,
-                       description="one row per audit x case x agency x domain: agency and panel grades",
-                       identifier_columns=("case_ref",)))
-register(InputContract(name="audit_findings", notebook=NOTEBOOK, parameter="findings_path", read=read_findings,
-                       description="coded strengths and areas for development with free text"))
-register(InputContract(name="audit_actions", notebook=NOTEBOOK, parameter="actions_path", read=read_actions,
-                       description="the partnership action log (audit, Section 11 and review actions)"))
-
+register(
+    InputContract(
+        name="audit_register",
+        notebook=NOTEBOOK,
+        parameter="register_path",
+        read=read_register,
+        description="one row per multi-agency audit: theme, type, date, cases, earlier audit",
+    )
+)
+register(
+    InputContract(
+        name="audit_grades",
+        notebook=NOTEBOOK,
+        parameter="grades_path",
+        read=read_grades,
+        description="one row per audit x case x agency x domain: agency and panel grades",
+        identifier_columns=("case_ref",),
+    )
+)
+register(
+    InputContract(
+        name="audit_findings",
+        notebook=NOTEBOOK,
+        parameter="findings_path",
+        read=read_findings,
+        description="coded strengths and areas for development with free text",
+    )
+)
+register(
+    InputContract(
+        name="audit_actions",
+        notebook=NOTEBOOK,
+        parameter="actions_path",
+        read=read_actions,
+        description="the partnership action log (audit, Section 11 and review actions)",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -538,10 +712,12 @@ def load(settings: Settings) -> AuditInputs:
     framework = load_framework(settings.framework_path)
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem | str] = []
-    for name, path, fn in (("register", settings.register_path, read_register),
-                           ("grades", settings.grades_path, read_grades),
-                           ("findings", settings.findings_path, read_findings),
-                           ("actions", settings.actions_path, read_actions)):
+    for name, path, fn in (
+        ("register", settings.register_path, read_register),
+        ("grades", settings.grades_path, read_grades),
+        ("findings", settings.findings_path, read_findings),
+        ("actions", settings.actions_path, read_actions),
+    ):
         try:
             frames[name] = fn(path, params)
         except InputError as exc:

@@ -50,34 +50,54 @@ def analyse(ctx: Any) -> AuditResults:
     try:
         settings = Settings.from_params(ctx.params)
     except (TypeError, ValueError) as exc:
-        raise InputError(Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}",
-                                 message=str(exc))) from None
+        raise InputError(
+            Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}", message=str(exc))
+        ) from None
     return compute(load(settings), settings, ctx.config.period, symbols=ctx.config.disclosure)
 
 
 def show_register(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_register``: the audits analysed, with their role in this pack."""
-    spec = TableSpec(name="audit_register", title="Multi-agency audits analysed in this pack", unit="cases",
-                     rule="small-sample", source="Partnership audit register",
-                     notes=f"Audits dated {window_text(res)}, and the earlier audits of re-audited themes. "
-                           "n_cases: audited cases; n_gradings: agency x case x domain grades. " + " ".join(res.notes))
+    spec = TableSpec(
+        name="audit_register",
+        title="Multi-agency audits analysed in this pack",
+        unit="cases",
+        rule="small-sample",
+        source="Partnership audit register",
+        notes=f"Audits dated {window_text(res)}, and the earlier audits of re-audited themes. "
+        "n_cases: audited cases; n_gradings: agency x case x domain grades. " + " ".join(res.notes),
+    )
     return _shown(ctx.publish.table(res.audits, spec), spec)
 
 
 def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> Any:
     """Publish ``audit_grades_domain`` (by audit and domain) or ``audit_grades_agency`` (by agency and domain)."""
-    common = ("Panel (moderated) grades; a grading is one agency's grade of one case in one domain. "
-              "pct_good_or_better_self uses the agencies' own grades. Rows from fewer than "
-              f"{res.settings.min_cases} cases are indicative (small samples are shown, not suppressed).")
+    common = (
+        "Panel (moderated) grades; a grading is one agency's grade of one case in one domain. "
+        "pct_good_or_better_self uses the agencies' own grades. Rows from fewer than "
+        f"{res.settings.min_cases} cases are indicative (small samples are shown, not suppressed)."
+    )
     if by == "domain":
-        spec = TableSpec(name="audit_grades_domain", title="Audit grades by domain and audit", unit="cases",
-                         rule="small-sample", source=_SOURCE, keys=("audit_id", "domain"),
-                         notes=f"Audits dated {window_text(res)}. " + common)
+        spec = TableSpec(
+            name="audit_grades_domain",
+            title="Audit grades by domain and audit",
+            unit="cases",
+            rule="small-sample",
+            source=_SOURCE,
+            keys=("audit_id", "domain"),
+            notes=f"Audits dated {window_text(res)}. " + common,
+        )
         return _shown(ctx.publish.table(res.grades_domain, spec), spec)
     if by == "agency":
-        spec = TableSpec(name="audit_grades_agency", title="Audit grades by agency and domain", unit="cases",
-                         rule="small-sample", source=_SOURCE, keys=("agency", "domain"),
-                         notes=f"All audits dated {window_text(res)}. " + common)
+        spec = TableSpec(
+            name="audit_grades_agency",
+            title="Audit grades by agency and domain",
+            unit="cases",
+            rule="small-sample",
+            source=_SOURCE,
+            keys=("agency", "domain"),
+            notes=f"All audits dated {window_text(res)}. " + common,
+        )
         return _shown(ctx.publish.table(res.grades_agency, spec), spec)
     raise ValueError(f"by {by!r} is not one of: domain, agency")
 
@@ -100,25 +120,39 @@ def chart_grades(ctx: Any, res: AuditResults) -> Any:
     m = m.reindex([d for d in list(res.inputs.framework.domains.values()) + [ALL] if d in m.index])
     m = m.rename(index={ALL: "All domains"})
     worst = ga[ga["domain"].ne(ALL)].sort_values("pct_good_or_better").head(1)
-    alt = (f"Heatmap of the percentage of panel grades good or better for {m.shape[0] - 1} practice domains "
-           f"(rows) and {m.shape[1]} agencies (columns), audits of {window_text(res)}. ")
+    alt = (
+        f"Heatmap of the percentage of panel grades good or better for {m.shape[0] - 1} practice domains "
+        f"(rows) and {m.shape[1]} agencies (columns), audits of {window_text(res)}. "
+    )
     if len(worst):
         w = worst.iloc[0]
         alt += f"The lowest is {w['domain']} for {w['agency']} at {w['pct_good_or_better']:.0f}%."
-    chart = charts.heatmap(m, name="audit_grades_heatmap",
-                           title="Where practice was graded good or better, by domain and agency",
-                           subtitle=f"Percentage of panel moderated grades good or better, audits {window_text(res)} (indicative: few cases)",
-                           source=_SOURCE, alt=alt, fmt="{:.0f}%", config=ctx.config.disclosure,
-                           data=ga)
+    chart = charts.heatmap(
+        m,
+        name="audit_grades_heatmap",
+        title="Where practice was graded good or better, by domain and agency",
+        subtitle=f"Percentage of panel moderated grades good or better, audits {window_text(res)} (indicative: few cases)",
+        source=_SOURCE,
+        alt=alt,
+        fmt="{:.0f}%",
+        config=ctx.config.disclosure,
+        data=ga,
+    )
     return ctx.publish.figure(chart)
 
 
 def show_reaudit(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_reaudit``: change in grades on re-audited themes."""
-    spec = TableSpec(name="audit_reaudit", title="Change in grades when a theme is re-audited", unit="cases",
-                     rule="small-sample", source=_SOURCE, keys=("audit_id", "domain"),
-                     notes="change_pp: later minus earlier percentage of panel grades good or better, in percentage "
-                           "points. Different children are audited each time, so a change is indicative, not a trend.")
+    spec = TableSpec(
+        name="audit_reaudit",
+        title="Change in grades when a theme is re-audited",
+        unit="cases",
+        rule="small-sample",
+        source=_SOURCE,
+        keys=("audit_id", "domain"),
+        notes="change_pp: later minus earlier percentage of panel grades good or better, in percentage "
+        "points. Different children are audited each time, so a change is indicative, not a trend.",
+    )
     return _shown(ctx.publish.table(res.reaudit, spec), spec)
 
 
@@ -136,12 +170,25 @@ def reaudit_chart_data(res: AuditResults) -> pd.DataFrame:
     if r.empty:
         return pd.DataFrame(columns=["domain", "audit", "pct_good_or_better"])
     first, prev = r["audit_id"].iloc[0], r["earlier_audit_id"].iloc[0]
-    return pd.concat([
-        pd.DataFrame({"domain": r["domain"].replace({ALL: "All domains"}), "audit": f"{prev} (earlier)",
-                      "pct_good_or_better": r["pct_good_or_better_earlier"]}),
-        pd.DataFrame({"domain": r["domain"].replace({ALL: "All domains"}), "audit": f"{first} (re-audit)",
-                      "pct_good_or_better": r["pct_good_or_better_later"]}),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "domain": r["domain"].replace({ALL: "All domains"}),
+                    "audit": f"{prev} (earlier)",
+                    "pct_good_or_better": r["pct_good_or_better_earlier"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "domain": r["domain"].replace({ALL: "All domains"}),
+                    "audit": f"{first} (re-audit)",
+                    "pct_good_or_better": r["pct_good_or_better_later"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 def chart_reaudit(ctx: Any, res: AuditResults) -> Any | None:
@@ -156,13 +203,24 @@ def chart_reaudit(ctx: Any, res: AuditResults) -> Any | None:
     long = reaudit_chart_data(res)
     fell = r[r["direction"].eq("fell") & r["domain"].ne(ALL)]["domain"].tolist()
     rose = r[r["direction"].eq("improved") & r["domain"].ne(ALL)]["domain"].tolist()
-    alt = (f"Grouped bar chart comparing, for each domain, the percentage of panel grades good or better in audit "
-           f"{prev} and in the re-audit {first} ({r['theme'].iloc[0]}). {len(rose)} domains improved and "
-           f"{len(fell)} fell" + (f", including {', '.join(fell[:3])}." if fell else "."))
-    chart = charts.bar(long, x="pct_good_or_better", y="domain", hue="audit", name="audit_reaudit",
-                       title=f"Re-audit of {r['theme'].iloc[0].lower()}: how grades changed by domain",
-                       subtitle="Percentage of panel moderated grades good or better (indicative: few cases)",
-                       source=_SOURCE, alt=alt, xlabel="% good or better", value_format="{:.0f}%")
+    alt = (
+        f"Grouped bar chart comparing, for each domain, the percentage of panel grades good or better in audit "
+        f"{prev} and in the re-audit {first} ({r['theme'].iloc[0]}). {len(rose)} domains improved and "
+        f"{len(fell)} fell" + (f", including {', '.join(fell[:3])}." if fell else ".")
+    )
+    chart = charts.bar(
+        long,
+        x="pct_good_or_better",
+        y="domain",
+        hue="audit",
+        name="audit_reaudit",
+        title=f"Re-audit of {r['theme'].iloc[0].lower()}: how grades changed by domain",
+        subtitle="Percentage of panel moderated grades good or better (indicative: few cases)",
+        source=_SOURCE,
+        alt=alt,
+        xlabel="% good or better",
+        value_format="{:.0f}%",
+    )
     return ctx.publish.figure(chart)
 
 
@@ -170,14 +228,22 @@ def show_agreement(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_agreement``: agencies' own grades against the panel's."""
     s = res.settings
     na = ctx.config.disclosure.not_available
-    spec = TableSpec(name="audit_agreement", title="Do agencies grade their practice as the panel does?", unit="cases",
-                     rule="small-sample", source=_SOURCE, keys=("level", "subject"),
-                     notes=(f"A unit is one agency's grade of one case in one domain. Exact: same grade; adjacent: "
-                            f"within one grade. Weighted kappa uses {s.kappa_weights} weights; its "
-                            f"{CONFIDENCE:.0%} interval resamples whole cases ({s.n_boot} resamples, seed {s.seed}) "
-                            f"because grades cluster within cases. Indicative below {s.min_units} units or "
-                            f"{s.min_cases} cases. alpha_moderators: Krippendorff's ordinal alpha across moderators' "
-                            f"independent grades, where recorded ({na} otherwise)."))
+    spec = TableSpec(
+        name="audit_agreement",
+        title="Do agencies grade their practice as the panel does?",
+        unit="cases",
+        rule="small-sample",
+        source=_SOURCE,
+        keys=("level", "subject"),
+        notes=(
+            f"A unit is one agency's grade of one case in one domain. Exact: same grade; adjacent: "
+            f"within one grade. Weighted kappa uses {s.kappa_weights} weights; its "
+            f"{CONFIDENCE:.0%} interval resamples whole cases ({s.n_boot} resamples, seed {s.seed}) "
+            f"because grades cluster within cases. Indicative below {s.min_units} units or "
+            f"{s.min_cases} cases. alpha_moderators: Krippendorff's ordinal alpha across moderators' "
+            f"independent grades, where recorded ({na} otherwise)."
+        ),
+    )
     out = res.agreement.copy()
     out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), na)
     return _shown(ctx.publish.table(out, spec), spec, decimals=3)
@@ -196,22 +262,41 @@ def chart_agreement(ctx: Any, res: AuditResults) -> Any | None:
     if d.empty or d["kappa"].isna().all():
         return None
     lowest = d.sort_values("kappa").iloc[0]
-    alt = (f"Forest plot of weighted kappa ({res.settings.kappa_weights} weights) between agencies' own grades and "
-           f"the panel's, for {len(d) - 1} audits and all together, with {CONFIDENCE:.0%} intervals "
-           f"from resampling cases. The lowest is {lowest['subject']} at {lowest['kappa']:.2f}.")
-    chart = charts.forest(d, label="subject", value="kappa", lower="kappa_lower", upper="kappa_upper",
-                          name="audit_agreement", title="Agreement between agencies' self-grades and the panel",
-                          subtitle=f"Weighted kappa ({res.settings.kappa_weights} weights), {CONFIDENCE:.0%} "
-                                   "interval bootstrapped by case; 0 = chance agreement, 1 = perfect",
-                          source=_SOURCE, alt=alt, reference=0.0, log=False, xlabel="weighted kappa")
+    alt = (
+        f"Forest plot of weighted kappa ({res.settings.kappa_weights} weights) between agencies' own grades and "
+        f"the panel's, for {len(d) - 1} audits and all together, with {CONFIDENCE:.0%} intervals "
+        f"from resampling cases. The lowest is {lowest['subject']} at {lowest['kappa']:.2f}."
+    )
+    chart = charts.forest(
+        d,
+        label="subject",
+        value="kappa",
+        lower="kappa_lower",
+        upper="kappa_upper",
+        name="audit_agreement",
+        title="Agreement between agencies' self-grades and the panel",
+        subtitle=f"Weighted kappa ({res.settings.kappa_weights} weights), {CONFIDENCE:.0%} "
+        "interval bootstrapped by case; 0 = chance agreement, 1 = perfect",
+        source=_SOURCE,
+        alt=alt,
+        reference=0.0,
+        log=False,
+        xlabel="weighted kappa",
+    )
     return ctx.publish.figure(chart)
 
 
 def show_themes(ctx: Any, res: AuditResults) -> Any:
     """Publish ``audit_themes``: coded strengths and areas for development by theme code."""
-    spec = TableSpec(name="audit_themes", title="Recurring themes in audit findings", unit="cases", rule="small-sample",
-                     source="Coded audit findings", keys=("theme_code",),
-                     notes=f"Audits dated {window_text(res)}. A theme recurs when it is coded in two or more audits.")
+    spec = TableSpec(
+        name="audit_themes",
+        title="Recurring themes in audit findings",
+        unit="cases",
+        rule="small-sample",
+        source="Coded audit findings",
+        keys=("theme_code",),
+        notes=f"Audits dated {window_text(res)}. A theme recurs when it is coded in two or more audits.",
+    )
     return _shown(ctx.publish.table(res.themes, spec), spec)
 
 
@@ -219,19 +304,41 @@ def show_actions(ctx: Any, res: AuditResults, summary: bool = True) -> Any:
     """Publish ``audit_actions`` (one row per action) and ``audit_actions_summary``; return the summary
     (or the action-level table with ``summary=False``)."""
     as_at = f"{res.period.end:%d %B %Y}"
-    detail = ctx.publish.table(res.actions.drop(columns=["source_ref"]), TableSpec(
-        name="audit_actions", title=f"Action log as at {as_at}", unit="actions", rule="organisations",
-        source=_ACTION_SOURCE, keys=("action_id",),
-        notes=(f"RAG derived from status and due date as at {as_at}: Blue complete; Red open and past its due date; "
-               f"Amber open and due within {res.inputs.framework.amber_days} days; Green open and due later. "
-               "An action closed after the period end counts as open. Action text is not published. " + " ".join(res.notes))))
+    detail = ctx.publish.table(
+        res.actions.drop(columns=["source_ref"]),
+        TableSpec(
+            name="audit_actions",
+            title=f"Action log as at {as_at}",
+            unit="actions",
+            rule="organisations",
+            source=_ACTION_SOURCE,
+            keys=("action_id",),
+            notes=(
+                f"RAG derived from status and due date as at {as_at}: Blue complete; Red open and past its due date; "
+                f"Amber open and due within {res.inputs.framework.amber_days} days; Green open and due later. "
+                "An action closed after the period end counts as open. Action text is not published. "
+                + " ".join(res.notes)
+            ),
+        ),
+    )
     summ_spec = TableSpec(
-        name="audit_actions_summary", title=f"Action completion by agency and by source, as at {as_at}", unit="actions",
-        rule="organisations", source=_ACTION_SOURCE, keys=("by", "subject"),
-        notes="n_complete_without_impact: completed actions with no evidence of impact recorded.")
+        name="audit_actions_summary",
+        title=f"Action completion by agency and by source, as at {as_at}",
+        unit="actions",
+        rule="organisations",
+        source=_ACTION_SOURCE,
+        keys=("by", "subject"),
+        notes="n_complete_without_impact: completed actions with no evidence of impact recorded.",
+    )
     summ = ctx.publish.table(res.action_summary, summ_spec)
-    return _shown(summ, summ_spec) if summary else _shown(detail, TableSpec(
-        name="audit_actions", title=f"Action log as at {as_at}", unit="actions", rule="organisations"))
+    return (
+        _shown(summ, summ_spec)
+        if summary
+        else _shown(
+            detail,
+            TableSpec(name="audit_actions", title=f"Action log as at {as_at}", unit="actions", rule="organisations"),
+        )
+    )
 
 
 def show_actions_attention(ctx: Any, res: AuditResults) -> Any:
@@ -241,13 +348,29 @@ def show_actions_attention(ctx: Any, res: AuditResults) -> Any:
         show_actions(ctx, res)
         a = ctx.publish.published["audit_actions"]
     keep = a["rag"].eq("Red") | a["complete_without_impact"].eq("yes")
-    out = a.loc[keep, ["action_id", "source", "agency", "owner_role", "due", "rag", "days_overdue",
-                       "evidence_of_impact", "closed_date"]].copy()
+    out = a.loc[
+        keep,
+        [
+            "action_id",
+            "source",
+            "agency",
+            "owner_role",
+            "due",
+            "rag",
+            "days_overdue",
+            "evidence_of_impact",
+            "closed_date",
+        ],
+    ].copy()
     out.insert(1, "reason", np.where(a.loc[keep, "rag"].eq("Red"), "overdue", "complete without evidence of impact"))
     from ..display import styled
 
-    return styled(out, f"Actions needing attention as at {res.period.end:%d %B %Y}: overdue, or complete without "
-                       "evidence of impact (from the published action log)", decimals=1)
+    return styled(
+        out,
+        f"Actions needing attention as at {res.period.end:%d %B %Y}: overdue, or complete without "
+        "evidence of impact (from the published action log)",
+        decimals=1,
+    )
 
 
 def publish_flags(ctx: Any, res: AuditResults) -> Any:
@@ -290,21 +413,27 @@ def method_notes_markdown(res: AuditResults) -> str:
     s = res.settings
     fw = res.inputs.framework
     good = ", ".join(g.label for g in fw.grades if g.good_or_better)
-    return "\n".join([
-        f"- **Window.** Audits dated {window_text(res)} ({s.window_months} months to the period end); re-audits are "
-        "compared with their earlier audit wherever it falls.",
-        f"- **Grades.** {fw.k}-point scale ({', '.join(fw.grade_labels)}); good or better means {good}. Shares use the "
-        "panel's moderated grade unless labelled self. A grading is one agency's grade of one case in one domain; "
-        "gradings within a case are not independent.",
-        f"- **Small samples.** Audits look at few children: any figure from fewer than {s.min_cases} cases "
-        f"(or, for agreement, fewer than {s.min_units} rated units) is labelled indicative. Figures are shown, not "
-        "suppressed: they count cases, not children in the population, and contain no identifiers.",
-        f"- **Agreement.** Exact and adjacent (within one grade) agreement; Cohen's weighted kappa with {s.kappa_weights} "
-        f"weights (statsmodels); {CONFIDENCE:.0%} percentile interval from {s.n_boot} bootstrap resamples of whole "
-        f"cases (seed {s.seed}). Krippendorff's ordinal alpha across moderators where the grades file records two or more.",
-        "- **Re-audit.** Different children are audited each time; a change is a prompt for questions, not a trend.",
-        f"- **Action log.** RAG is derived as at the period end from status and due date (Amber: due within "
-        f"{fw.amber_days} days), never typed in. An action completed after the period end counts as open.",
-        "- **Free text.** Quotations pass the redaction guard; what it cannot clear is left out and counted in the run "
-        "log. Case references never leave the analysis.",
-    ] + [f"- {n}" for n in res.notes]) + "\n"
+    return (
+        "\n".join(
+            [
+                f"- **Window.** Audits dated {window_text(res)} ({s.window_months} months to the period end); re-audits are "
+                "compared with their earlier audit wherever it falls.",
+                f"- **Grades.** {fw.k}-point scale ({', '.join(fw.grade_labels)}); good or better means {good}. Shares use the "
+                "panel's moderated grade unless labelled self. A grading is one agency's grade of one case in one domain; "
+                "gradings within a case are not independent.",
+                f"- **Small samples.** Audits look at few children: any figure from fewer than {s.min_cases} cases "
+                f"(or, for agreement, fewer than {s.min_units} rated units) is labelled indicative. Figures are shown, not "
+                "suppressed: they count cases, not children in the population, and contain no identifiers.",
+                f"- **Agreement.** Exact and adjacent (within one grade) agreement; Cohen's weighted kappa with {s.kappa_weights} "
+                f"weights (statsmodels); {CONFIDENCE:.0%} percentile interval from {s.n_boot} bootstrap resamples of whole "
+                f"cases (seed {s.seed}). Krippendorff's ordinal alpha across moderators where the grades file records two or more.",
+                "- **Re-audit.** Different children are audited each time; a change is a prompt for questions, not a trend.",
+                f"- **Action log.** RAG is derived as at the period end from status and due date (Amber: due within "
+                f"{fw.amber_days} days), never typed in. An action completed after the period end counts as open.",
+                "- **Free text.** Quotations pass the redaction guard; what it cannot clear is left out and counted in the run "
+                "log. Case references never leave the analysis.",
+            ]
+            + [f"- {n}" for n in res.notes]
+        )
+        + "\n"
+    )

@@ -8,8 +8,9 @@ naming it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from .. import agreement
 from ..errors import InputError, Problem
@@ -27,8 +28,14 @@ def required(params: Mapping[str, Any], key: str) -> Any:
     parameters were not passed whole.
     """
     if key not in params:
-        raise InputError(Problem(file=f"notebooks/{NOTEBOOK}.ipynb", key=key, message="is missing from the parameters given",
-                                 expected="every parameter of the notebook's parameters cell"))
+        raise InputError(
+            Problem(
+                file=f"notebooks/{NOTEBOOK}.ipynb",
+                key=key,
+                message="is missing from the parameters given",
+                expected="every parameter of the notebook's parameters cell",
+            )
+        )
     return params[key]
 
 
@@ -80,12 +87,14 @@ class Settings:
         if self.kappa_weights not in agreement.WEIGHTS:
             raise ValueError(f"kappa_weights {self.kappa_weights!r} is not one of: {', '.join(agreement.WEIGHTS)}")
         if self.window_months < 3 or self.window_months % 3:
-            raise ValueError(f"window_months must be a whole number of quarters (3, 6, 9, 12 ...), got {self.window_months}")
+            raise ValueError(
+                f"window_months must be a whole number of quarters (3, 6, 9, 12 ...), got {self.window_months}"
+            )
         if self.n_boot < 0 or self.min_cases < 1 or self.min_units < 1:
             raise ValueError("n_boot must be 0 or more; min_cases and min_units 1 or more")
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> "Settings":
+    def from_params(cls, params: Mapping[str, Any]) -> Settings:
         """Settings from the notebook's parameters (its other parameters, such as ``names_file``, are not settings).
 
         Raises
@@ -96,6 +105,8 @@ class Settings:
         names = [f.name for f in dataclasses.fields(cls)]
         missing = [n for n in names if n not in params]
         if missing:
-            raise ValueError(f"missing parameter{'s' if len(missing) != 1 else ''} {', '.join(missing)} "
-                             "(expected every parameter of the notebook's parameters cell)")
+            raise ValueError(
+                f"missing parameter{'s' if len(missing) != 1 else ''} {', '.join(missing)} "
+                "(expected every parameter of the notebook's parameters cell)"
+            )
         return cls(**{n: params[n] for n in names})

@@ -13,9 +13,38 @@ Method notes: ``docs/disclosure.md``.
 """
 
 from .engine import HEURISTIC, Protected, audit_pack, audit_tables, is_suppressed, is_symbol, numeric, protect
-from .guard import (KINDS, MIN_ID_LENGTH, Hit, IdentifierSet, Redaction, guard_pack, nhs_number_valid, redact,
-                    scan_file, scan_pack, scan_text)
+from .guard import (
+    KINDS,
+    MIN_ID_LENGTH,
+    Hit,
+    IdentifierSet,
+    Redaction,
+    guard_pack,
+    nhs_number_valid,
+    redact,
+    scan_file,
+    scan_pack,
+    scan_text,
+)
 
-__all__ = ["Protected", "protect", "audit_pack", "audit_tables", "is_suppressed", "is_symbol", "numeric",
-           "HEURISTIC", "IdentifierSet", "Hit", "Redaction", "scan_text", "scan_file", "scan_pack", "guard_pack",
-           "redact", "nhs_number_valid", "KINDS", "MIN_ID_LENGTH"]
+__all__ = [
+    "Protected",
+    "protect",
+    "audit_pack",
+    "audit_tables",
+    "is_suppressed",
+    "is_symbol",
+    "numeric",
+    "HEURISTIC",
+    "IdentifierSet",
+    "Hit",
+    "Redaction",
+    "scan_text",
+    "scan_file",
+    "scan_pack",
+    "guard_pack",
+    "redact",
+    "nhs_number_valid",
+    "KINDS",
+    "MIN_ID_LENGTH",
+]

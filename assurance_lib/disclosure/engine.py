@@ -41,8 +41,7 @@ from ..config import DisclosureConfig
 from ..errors import PublicationRefused
 from ..tables import TableSpec
 
-__all__ = ["Protected", "protect", "audit_pack", "audit_tables", "is_suppressed", "is_symbol",
-           "numeric", "HEURISTIC"]
+__all__ = ["Protected", "protect", "audit_pack", "audit_tables", "is_suppressed", "is_symbol", "numeric", "HEURISTIC"]
 
 HEURISTIC = (
     "Primary: counts 1..threshold hidden (zeros shown unless suppress_zeros). Secondary, repeated "
@@ -95,8 +94,12 @@ def is_symbol(value: Any, config: DisclosureConfig | None = None) -> bool:
     (True, False)
     """
     config = config or DisclosureConfig()
-    return isinstance(value, str) and value.strip() in (config.suppressed, config.low, config.not_available,
-                                                        config.not_applicable)
+    return isinstance(value, str) and value.strip() in (
+        config.suppressed,
+        config.low,
+        config.not_available,
+        config.not_applicable,
+    )
 
 
 def numeric(values: pd.Series) -> pd.Series:
@@ -257,14 +260,17 @@ class _Model:
         v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         bad = ~np.isnan(v) & ((v < 0) | (v != np.round(v)))
         if bad.any():
-            raise ValueError(f"table {t.spec.name}: column {c!r} holds {int(bad.sum())} value(s) that are not "
-                             "whole numbers of 0 or more (a count column must hold counts)")
+            raise ValueError(
+                f"table {t.spec.name}: column {c!r} holds {int(bad.sum())} value(s) that are not "
+                "whole numbers of 0 or more (a count column must hold counts)"
+            )
         st[np.isnan(v)] = _UNKNOWN
         return v, st
 
     # -- relations
-    def _add(self, ids: Sequence[int], coefs: Sequence[float], sense: str, roles: Sequence[int],
-             total_first: bool = False) -> None:
+    def _add(
+        self, ids: Sequence[int], coefs: Sequence[float], sense: str, roles: Sequence[int], total_first: bool = False
+    ) -> None:
         self.rel_ids.append(np.asarray(ids, dtype=np.int64))
         self.rel_coef.append(np.asarray(coefs, dtype=float))
         self.rel_sense.append(sense)
@@ -294,20 +300,24 @@ class _Model:
 
                 def _gkey(tab_: _Table, h: Any = h, where: str = where) -> np.ndarray:
                     if h.within:
-                        return np.array(["\x1f".join(r) for r in zip(*(tab_.key(w, where) for w in h.within))], dtype=object)
+                        return np.array(
+                            ["\x1f".join(r) for r in zip(*(tab_.key(w, where) for w in h.within))], dtype=object
+                        )
                     return np.array([""] * len(tab_.frame), dtype=object)
 
                 trows = np.flatnonzero(tmask)
                 prows = np.flatnonzero(pmask)
                 tk = _gkey(t)[trows]
                 if len(set(tk)) != len(tk):
-                    raise ValueError(f"{where}: a group has more than one total row; add the distinguishing "
-                                     "column(s) to 'within'")
+                    raise ValueError(
+                        f"{where}: a group has more than one total row; add the distinguishing column(s) to 'within'"
+                    )
                 pk = _gkey(pt)[prows]
                 pairs = pd.Series([f"{a}\x1e{b}" for a, b in zip(pk, pcolv[prows])], dtype=object)
                 if pairs.duplicated().any():
-                    raise ValueError(f"{where}: a part appears twice in a group; add the distinguishing "
-                                     "column(s) to 'within'")
+                    raise ValueError(
+                        f"{where}: a part appears twice in a group; add the distinguishing column(s) to 'within'"
+                    )
                 groups: dict[str, list[int]] = {}
                 for r, k in zip(prows.tolist(), pk.tolist()):
                     groups.setdefault(k, []).append(r)
@@ -379,8 +389,10 @@ class _Model:
                 bad[name] = bad.get(name, 0) + 1
         if bad:
             what = "; ".join(f"table {k}: {v} relation(s)" for k, v in bad.items())
-            raise ValueError(f"declared totals do not add up ({what}); check the hierarchies and shares, or "
-                             "declare relation='union' for overlapping parts")
+            raise ValueError(
+                f"declared totals do not add up ({what}); check the hierarchies and shares, or "
+                "declare relation='union' for overlapping parts"
+            )
 
     # -- description of a cell, without its value
     def describe(self, i: int) -> str:
@@ -467,9 +479,18 @@ def _components(model: _Model, var: np.ndarray) -> list[np.ndarray]:
     return [c for c in np.split(cells, splits) if len(c)]
 
 
-def _audit_batch(model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
-                 big: float, x_true: np.ndarray | None, exact_min: bool = False,
-                 skip: np.ndarray | None = None, local: bool = False) -> list[_CompResult]:
+def _audit_batch(
+    model: _Model,
+    comps: list[np.ndarray],
+    var: np.ndarray,
+    lo_b: np.ndarray,
+    hi_b: np.ndarray,
+    big: float,
+    x_true: np.ndarray | None,
+    exact_min: bool = False,
+    skip: np.ndarray | None = None,
+    local: bool = False,
+) -> list[_CompResult]:
     """Feasible range of every hidden cell of a batch of independent components (see :class:`_BatchAudit`)."""
     return _BatchAudit(model, comps, var, lo_b, hi_b, big, x_true, exact_min=exact_min, skip=skip, local=local).run()
 
@@ -503,9 +524,20 @@ class _BatchAudit:
     otherwise), and ``*_int`` whether that end is attained by a whole-number point.
     """
 
-    def __init__(self, model: _Model, comps: list[np.ndarray], var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
-                 big: float, x_true: np.ndarray | None, *, exact_min: bool = False, skip: np.ndarray | None = None,
-                 local: bool = False):
+    def __init__(
+        self,
+        model: _Model,
+        comps: list[np.ndarray],
+        var: np.ndarray,
+        lo_b: np.ndarray,
+        hi_b: np.ndarray,
+        big: float,
+        x_true: np.ndarray | None,
+        *,
+        exact_min: bool = False,
+        skip: np.ndarray | None = None,
+        local: bool = False,
+    ):
         self.model = model
         self.comps = comps
         self.var = var
@@ -530,7 +562,7 @@ class _BatchAudit:
         self.ex_lo_int = np.zeros(n, dtype=bool)
         self.ex_hi_int = np.zeros(n, dtype=bool)
         self.bad = np.ones(len(comps), dtype=bool)  # components with no true point to start from
-        self.open_ = np.zeros(0, dtype=np.int64)    # targets not yet shown wide enough
+        self.open_ = np.zeros(0, dtype=np.int64)  # targets not yet shown wide enough
 
     # ------------------------------------------------------------------ the steps
     def run(self) -> list[_CompResult]:
@@ -570,7 +602,9 @@ class _BatchAudit:
             isvar = var[ids]
             const = ids[~isvar]
             rhs = -float(coef[~isvar] @ model.fixed_values(const)) if len(const) else 0.0
-            rows, cols, vals, b = (rows_eq, cols_eq, vals_eq, b_eq) if model.rel_sense[r] == "E" else (rows_ub, cols_ub, vals_ub, b_ub)
+            rows, cols, vals, b = (
+                (rows_eq, cols_eq, vals_eq, b_eq) if model.rel_sense[r] == "E" else (rows_ub, cols_ub, vals_ub, b_ub)
+            )
             k = len(b)
             vi = at[ids[isvar]]
             rows.extend([k] * len(vi))
@@ -583,10 +617,16 @@ class _BatchAudit:
         self.bub = np.asarray(b_ub, dtype=float) if b_ub else None
         self.has_constraints = self.A_eq is not None or self.A_ub is not None
         # the component of each constraint row (rows never span components)
-        self.row_eq = (self.comp_of[np.asarray(cols_eq, dtype=np.int64)[np.unique(rows_eq, return_index=True)[1]]]
-                       if b_eq else None)
-        self.row_ub = (self.comp_of[np.asarray(cols_ub, dtype=np.int64)[np.unique(rows_ub, return_index=True)[1]]]
-                       if b_ub else None)
+        self.row_eq = (
+            self.comp_of[np.asarray(cols_eq, dtype=np.int64)[np.unique(rows_eq, return_index=True)[1]]]
+            if b_eq
+            else None
+        )
+        self.row_ub = (
+            self.comp_of[np.asarray(cols_ub, dtype=np.int64)[np.unique(rows_ub, return_index=True)[1]]]
+            if b_ub
+            else None
+        )
         self.bounds = np.column_stack([self.lo_b[cells], self.hi_b[cells]])
         skip = self.skip
         self.targets = np.flatnonzero((model.state[cells] == _HIDDEN) & (True if skip is None else ~skip[cells]))
@@ -603,12 +643,19 @@ class _BatchAudit:
     def _split_infeasible(self) -> list[_CompResult]:
         """No point satisfies the batch: audit each component alone to find the contradictory one(s)."""
         if len(self.comps) > 1:
-            return [r for comp in self.comps
-                    for r in _audit_batch(self.model, [comp], self.var, self.lo_b, self.hi_b, self.big, self.x_true,
-                                          self.exact_min, self.skip)]
+            return [
+                r
+                for comp in self.comps
+                for r in _audit_batch(
+                    self.model, [comp], self.var, self.lo_b, self.hi_b, self.big, self.x_true, self.exact_min, self.skip
+                )
+            ]
         targets = self.targets
-        return [_CompResult(self.n, len(targets), self.solves, {}, {}, [int(self.cells[t]) for t in targets.tolist()],
-                            0.0, True)]
+        return [
+            _CompResult(
+                self.n, len(targets), self.solves, {}, {}, [int(self.cells[t]) for t in targets.tolist()], 0.0, True
+            )
+        ]
 
     def _widen(self) -> None:
         """Solves that widen many ranges at once: every open target up, then down, then a few mixed signs."""
@@ -722,8 +769,9 @@ class _BatchAudit:
         that are not too large are solved again as integer programmes (milp)."""
         targets, comp_of = self.targets, self.comp_of
         w_all = self._width(targets)
-        ends_int = (np.where(np.isnan(self.ex_lo[targets]), self.lo_int[targets], self.ex_lo_int[targets])
-                    & np.where(np.isnan(self.ex_hi[targets]), self.hi_int[targets], self.ex_hi_int[targets]))
+        ends_int = np.where(np.isnan(self.ex_lo[targets]), self.lo_int[targets], self.ex_lo_int[targets]) & np.where(
+            np.isnan(self.ex_hi[targets]), self.hi_int[targets], self.ex_hi_int[targets]
+        )
         border = targets[np.isfinite(w_all) & (w_all < self.P + _MILP_MARGIN) & ~ends_int]
         for k in np.unique(comp_of[border]).tolist():
             if len(self.comps[k]) > _MILP_MAX:
@@ -762,8 +810,17 @@ class _BatchAudit:
             failing = [int(cells[t]) for t, wt in zip(tt.tolist(), w.tolist()) if wt < self.P]
             lo = {int(cells[t]): float(self.ex_lo[t]) for t in tt.tolist() if not np.isnan(self.ex_lo[t])}
             hi = {int(cells[t]): float(self.ex_hi[t]) for t in tt.tolist() if not np.isnan(self.ex_hi[t])}
-            results.append(_CompResult(len(comp), len(tt), self.solves if k == 0 else 0, lo, hi, failing,
-                                       float(w.min()) if len(w) else math.inf))
+            results.append(
+                _CompResult(
+                    len(comp),
+                    len(tt),
+                    self.solves if k == 0 else 0,
+                    lo,
+                    hi,
+                    failing,
+                    float(w.min()) if len(w) else math.inf,
+                )
+            )
         return results
 
     # ------------------------------------------------------------------ solving and seeing points
@@ -771,8 +828,16 @@ class _BatchAudit:
         """Solve over every component, or only the ``active`` ones (NaN elsewhere)."""
         self.solves += 1
         if active is None or len(active) == len(self.comps):
-            res = linprog(c, A_ub=self.A_ub, b_ub=self.bub, A_eq=self.A_eq, b_eq=self.beq,
-                          bounds=self.bounds, method="highs", options=_HIGHS)
+            res = linprog(
+                c,
+                A_ub=self.A_ub,
+                b_ub=self.bub,
+                A_eq=self.A_eq,
+                b_eq=self.beq,
+                bounds=self.bounds,
+                method="highs",
+                options=_HIGHS,
+            )
             return res.x if res.status == 0 else None
         cols = np.isin(self.comp_of, active)
         kw: dict[str, Any] = {}
@@ -801,8 +866,10 @@ class _BatchAudit:
             comp_frac = np.zeros(len(self.comps), dtype=bool)
             np.logical_or.at(comp_frac, comp_of, frac)
             cint = ~comp_frac[comp_of]
-            for obs, flag, better in ((self.obs_lo, self.lo_int, xm < self.obs_lo - 1e-9),
-                                      (self.obs_hi, self.hi_int, xm > self.obs_hi + 1e-9)):
+            for obs, flag, better in (
+                (self.obs_lo, self.lo_int, xm < self.obs_lo - 1e-9),
+                (self.obs_hi, self.hi_int, xm > self.obs_hi + 1e-9),
+            ):
                 same = np.abs(xm - obs) <= 1e-9
                 obs[better] = xm[better]
                 flag[better] = cint[better]
@@ -817,8 +884,16 @@ class _BatchAudit:
         return np.where(b >= self.big * (1 - 1e-9), np.inf, w)
 
 
-def _local_points(model: _Model, cell: int, var: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
-                  base: np.ndarray, radius: int = 2, cap: int = 60) -> list[np.ndarray]:
+def _local_points(
+    model: _Model,
+    cell: int,
+    var: np.ndarray,
+    lo_b: np.ndarray,
+    hi_b: np.ndarray,
+    base: np.ndarray,
+    radius: int = 2,
+    cap: int = 60,
+) -> list[np.ndarray]:
     """Points a reader cannot rule out, with ``cell`` at its smallest and largest value when only
     the unknowns near it move: those within ``radius`` relations, nearest first, at most
     ``cap`` of them. ``base`` holds every cell's value in a point a reader cannot rule out (the
@@ -886,13 +961,16 @@ class _Auditor:
         self.solves = 0
         self.batch_cells = batch_cells
 
-    def run(self, exact_min: bool = False, skip: np.ndarray | None = None,
-            local: bool = False) -> tuple[list[np.ndarray], list[_CompResult]]:
+    def run(
+        self, exact_min: bool = False, skip: np.ndarray | None = None, local: bool = False
+    ) -> tuple[list[np.ndarray], list[_CompResult]]:
         m = self.model
         var, lo, hi = m.bounds(np.arange(m.n), self.big)
         comps = [c for c in _components(m, var) if (m.state[c] == _HIDDEN).any()]
-        keys = [(c.tobytes(), m.state[c].tobytes(), exact_min, local, None if skip is None else skip[c].tobytes())
-                for c in comps]
+        keys = [
+            (c.tobytes(), m.state[c].tobytes(), exact_min, local, None if skip is None else skip[c].tobytes())
+            for c in comps
+        ]
         todo = sorted((k for k in range(len(comps)) if keys[k] not in self.cache), key=lambda k: len(comps[k]))
         batch: list[int] = []
         size = 0
@@ -902,8 +980,18 @@ class _Auditor:
                 size += len(comps[k])
                 continue
             if batch:
-                res = _audit_batch(m, [comps[j] for j in batch], var, lo, hi, self.big, self.x_true, exact_min, skip,
-                                   local and any(len(comps[j]) >= _LOCAL_FROM for j in batch))
+                res = _audit_batch(
+                    m,
+                    [comps[j] for j in batch],
+                    var,
+                    lo,
+                    hi,
+                    self.big,
+                    self.x_true,
+                    exact_min,
+                    skip,
+                    local and any(len(comps[j]) >= _LOCAL_FROM for j in batch),
+                )
                 for j, r in zip(batch, res):
                     self.cache[keys[j]] = r
                     self.solves += r.solves
@@ -996,10 +1084,13 @@ def _top_up(model: _Model, comps: list[np.ndarray], failing: list[int]) -> None:
     if not progressed:
         raise PublicationRefused(
             f"{model.describe(failing[0])}: a suppressed cell could be worked out from what is published "
-            f"alongside it and no further cell can be suppressed to protect it ({len(failing)} cell(s) in all)")
+            f"alongside it and no further cell can be suppressed to protect it ({len(failing)} cell(s) in all)"
+        )
 
 
-def _secondary(model: _Model, auditor: _Auditor, max_rounds: int = 10_000) -> tuple[list[np.ndarray], list[_CompResult]]:
+def _secondary(
+    model: _Model, auditor: _Auditor, max_rounds: int = 10_000
+) -> tuple[list[np.ndarray], list[_CompResult]]:
     exact = not model.config.rounding_base
     # Hiding one more cell only relaxes what a reader knows (a fixed cell becomes an unknown whose
     # bounds hold its old value), so a hidden cell once shown to be wide enough stays so: later
@@ -1057,16 +1148,20 @@ def _publish_frame(model: _Model, ti: int) -> pd.DataFrame:
     return out
 
 
-def _summary(model: _Model, comps: list[np.ndarray], results: list[_CompResult], seconds: float,
-             solves: int) -> dict[str, Any]:
+def _summary(
+    model: _Model, comps: list[np.ndarray], results: list[_CompResult], seconds: float, solves: int
+) -> dict[str, Any]:
     cfg = model.config
     sizes = sorted((len(c) for c in comps), reverse=True)
     new = ~model.frozen
     hidden = (model.state == _HIDDEN) & new
     ranges = [r.min_range for r in results]
     return {
-        "method": ("primary and secondary suppression" + (f", rounding to base {cfg.rounding_base}" if cfg.rounding_base else "")
-                   + "; recoverability audit by linear programming (scipy.optimize.linprog, HiGHS) per component"),
+        "method": (
+            "primary and secondary suppression"
+            + (f", rounding to base {cfg.rounding_base}" if cfg.rounding_base else "")
+            + "; recoverability audit by linear programming (scipy.optimize.linprog, HiGHS) per component"
+        ),
         "heuristic": HEURISTIC,
         "threshold": cfg.threshold,
         "suppress_zeros": cfg.suppress_zeros,
@@ -1080,8 +1175,11 @@ def _summary(model: _Model, comps: list[np.ndarray], results: list[_CompResult],
         "secondary_suppressed": int((hidden & ~model.primary).sum()),
         "low": int(((model.state == _LOW) & new).sum()),
         "components": len(comps),
-        "component_sizes": {"largest": sizes[0] if sizes else 0, "median": float(np.median(sizes)) if sizes else 0.0,
-                            "total_unknowns": int(sum(sizes))},
+        "component_sizes": {
+            "largest": sizes[0] if sizes else 0,
+            "median": float(np.median(sizes)) if sizes else 0.0,
+            "total_unknowns": int(sum(sizes)),
+        },
         "min_feasible_range": (None if not ranges else ("unbounded" if math.isinf(min(ranges)) else min(ranges))),
         "lp_solves": solves,
         "seconds": round(seconds, 3),
@@ -1106,8 +1204,11 @@ class Protected:
     audit: dict[str, Any]
 
 
-def protect(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: DisclosureConfig,
-            published: Sequence[tuple[pd.DataFrame, TableSpec]] = ()) -> Protected:
+def protect(
+    items: Sequence[tuple[pd.DataFrame, TableSpec]],
+    config: DisclosureConfig,
+    published: Sequence[tuple[pd.DataFrame, TableSpec]] = (),
+) -> Protected:
     """Protect children-counts tables jointly: primary and secondary suppression, rounding, audit.
 
     Parameters
@@ -1146,8 +1247,9 @@ def protect(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: DisclosureC
     ['[c]', '[c]', 12, 25]
     """
     start = time.perf_counter()
-    tables = [_Table(df.reset_index(drop=True), spec, True, {}) for df, spec in published
-              if spec.rule == "children-counts"]
+    tables = [
+        _Table(df.reset_index(drop=True), spec, True, {}) for df, spec in published if spec.rule == "children-counts"
+    ]
     tables += [_Table(df.reset_index(drop=True), spec, False, {}) for df, spec in items]
     names = [t.spec.name for t in tables]
     if len(set(names)) != len(names):
@@ -1190,8 +1292,11 @@ def audit_tables(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: Disclo
         Naming each table, cell key and kind of problem (never a value).
     """
     start = time.perf_counter()
-    tables = [_Table(df.reset_index(drop=True).astype(str).replace({"nan": ""}), spec, True, {})
-              for df, spec in items if spec.rule == "children-counts"]
+    tables = [
+        _Table(df.reset_index(drop=True).astype(str).replace({"nan": ""}), spec, True, {})
+        for df, spec in items
+        if spec.rule == "children-counts"
+    ]
     model = _Model(tables, config)
     problems: list[str] = []
     shown = model.state == _SHOWN
@@ -1220,19 +1325,29 @@ def audit_tables(items: Sequence[tuple[pd.DataFrame, TableSpec]], config: Disclo
                 st[has] = model.state[ids[has]]
                 leak = visible & ((st == _HIDDEN) | (st == _LOW))
                 for r in np.flatnonzero(leak)[:5].tolist():
-                    problems.append(f"{model.describe(int(ids[r]))}: derived column {d!r} is shown beside a suppressed count")
+                    problems.append(
+                        f"{model.describe(int(ids[r]))}: derived column {d!r} is shown beside a suppressed count"
+                    )
     auditor = _Auditor(model, None)
     comps, results = auditor.run(exact_min=True)
     for res in results:
-        kind = "the published figures contradict each other" if res.infeasible else \
-            f"a suppressed cell can be narrowed to fewer than {config.protection_range} values"
+        kind = (
+            "the published figures contradict each other"
+            if res.infeasible
+            else f"a suppressed cell can be narrowed to fewer than {config.protection_range} values"
+        )
         for i in res.failing[:20]:
             problems.append(f"{model.describe(i)}: {kind}")
     audit = _summary(model, comps, results, time.perf_counter() - start, auditor.solves)
-    audit.update({"tables": [t.spec.name for t in tables], "linked_earlier_tables": [],
-                  "suppressed_cells": int((model.state == _HIDDEN).sum()),
-                  "method": "independent recoverability audit of the published CSVs by linear programming "
-                            "(scipy.optimize.linprog, HiGHS), per component of linked unknown cells"})
+    audit.update(
+        {
+            "tables": [t.spec.name for t in tables],
+            "linked_earlier_tables": [],
+            "suppressed_cells": int((model.state == _HIDDEN).sum()),
+            "method": "independent recoverability audit of the published CSVs by linear programming "
+            "(scipy.optimize.linprog, HiGHS), per component of linked unknown cells",
+        }
+    )
     for k in ("primary_suppressed", "secondary_suppressed", "cells"):
         audit.pop(k, None)
     audit["published_cells"] = int(model.n)

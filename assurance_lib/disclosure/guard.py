@@ -31,12 +31,24 @@ import json
 import re
 import shutil
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
-__all__ = ["IdentifierSet", "Hit", "Redaction", "scan_text", "scan_file", "scan_pack", "guard_pack", "redact",
-           "nhs_number_valid", "withdraw_shareable", "KINDS", "MIN_ID_LENGTH"]
+__all__ = [
+    "IdentifierSet",
+    "Hit",
+    "Redaction",
+    "scan_text",
+    "scan_file",
+    "scan_pack",
+    "guard_pack",
+    "redact",
+    "nhs_number_valid",
+    "withdraw_shareable",
+    "KINDS",
+    "MIN_ID_LENGTH",
+]
 
 MIN_ID_LENGTH = 6
 """Identifier values at least this long are looked for on their own; shorter ones only beside
@@ -61,21 +73,34 @@ _ID_SPACE = frozenset(" \t\u00a0\u2007\u2009\u202f")
 value is never joined across a space (``100 234`` is two numbers in a table, not ``100234``)."""
 _SEP = r"[ \t\u00a0\u2007\u2009\u202f.\-\u2010-\u2013]"
 """Separators people put inside NHS numbers: spaces (no-break and narrow no-break too), dots, dashes."""
-_NHS = re.compile(rf"(?<![\w+])(?<!\d[.,])(?:\d{{3}}{_SEP}{{1,3}}\d{{3}}{_SEP}{{1,3}}\d{{4}}|\d{{10}})(?![\w]|[.,]\d|[-/]\d)")  # not the year of a date
-_NHS_LABELLED = re.compile(rf"(?i)\bnhs[\s_\-]*(?:no\b\.?|num\b\.?|number\b|#)?[\s:#=.\-]*"
-                           rf"((?:\d(?:{_SEP}|\s){{0,3}}){{9}}\d)(?![\w]|[.,]\d)")
-_POSTCODE = re.compile(r"(?<![#\w\-])(?:GIR[^\S\r\n]{0,2}0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[^\S\r\n]{0,2}\d[ABD-HJLNP-UW-Z]{2})"
-                       r"(?![\w])", re.IGNORECASE)
+_NHS = re.compile(
+    rf"(?<![\w+])(?<!\d[.,])(?:\d{{3}}{_SEP}{{1,3}}\d{{3}}{_SEP}{{1,3}}\d{{4}}|\d{{10}})(?![\w]|[.,]\d|[-/]\d)"
+)  # not the year of a date
+_NHS_LABELLED = re.compile(
+    rf"(?i)\bnhs[\s_\-]*(?:no\b\.?|num\b\.?|number\b|#)?[\s:#=.\-]*"
+    rf"((?:\d(?:{_SEP}|\s){{0,3}}){{9}}\d)(?![\w]|[.,]\d)"
+)
+_POSTCODE = re.compile(
+    r"(?<![#\w\-])(?:GIR[^\S\r\n]{0,2}0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[^\S\r\n]{0,2}\d[ABD-HJLNP-UW-Z]{2})"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
 _PH_SEP = r"[ \u00a0\u2007\u2009\u202f\-]"
-_PHONE = re.compile(rf"(?<![\w+])(?<!\d[.,])(?:(?:\+|00)44{_PH_SEP}?(?:\(0\){_PH_SEP}?)?|\(?(?=0))"
-                    rf"\(?\d{{2,5}}\)?{_PH_SEP}?\d{{3,4}}{_PH_SEP}?\d{{3,4}}(?![\w]|[.,]\d)")
+_PHONE = re.compile(
+    rf"(?<![\w+])(?<!\d[.,])(?:(?:\+|00)44{_PH_SEP}?(?:\(0\){_PH_SEP}?)?|\(?(?=0))"
+    rf"\(?\d{{2,5}}\)?{_PH_SEP}?\d{{3,4}}{_PH_SEP}?\d{{3,4}}(?![\w]|[.,]\d)"
+)
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
-_DOB = re.compile(r"\b(?:born|d\.?o\.?b\.?|date of birth)\b[:\s]*(?:on\s+)?"
-                  r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4})",
-                  re.IGNORECASE)
-_LABELLED = re.compile(r"(?i)\b(?:nhs\s*(?:no|number)|child[\s_\-]?id|case[\s_\-]?ref(?:erence)?|person[\s_\-]?id"
-                       r"|d\.?o\.?b|date of birth|post\s?code|(?:home\s)?address|surname|full name)\b\s*[:=#]?\s*"
-                       r"(?!\[redacted\])[A-Za-z0-9]")
+_DOB = re.compile(
+    r"\b(?:born|d\.?o\.?b\.?|date of birth)\b[:\s]*(?:on\s+)?"
+    r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4})",
+    re.IGNORECASE,
+)
+_LABELLED = re.compile(
+    r"(?i)\b(?:nhs\s*(?:no|number)|child[\s_\-]?id|case[\s_\-]?ref(?:erence)?|person[\s_\-]?id"
+    r"|d\.?o\.?b|date of birth|post\s?code|(?:home\s)?address|surname|full name)\b\s*[:=#]?\s*"
+    r"(?!\[redacted\])[A-Za-z0-9]"
+)
 """A labelled identifier the guard could not recognise (e.g. an id not in the inputs): free text
 holding one cannot be cleared."""
 _DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s\\n]+")
@@ -140,7 +165,7 @@ class IdentifierSet:
     from ``values`` (never given)."""
 
     @classmethod
-    def from_columns(cls, columns: Mapping[str, Iterable[object]], names: Iterable[str] = ()) -> "IdentifierSet":
+    def from_columns(cls, columns: Mapping[str, Iterable[object]], names: Iterable[str] = ()) -> IdentifierSet:
         """Build from ``{column_name: values}`` (missing values ignored) and a list of names."""
         long_, short = set(), set()
         for col, vals in columns.items():
@@ -170,11 +195,13 @@ class IdentifierSet:
             elif t:
                 short.add(("", t))
         object.__setattr__(self, "values", frozenset(long_))
-        object.__setattr__(self, "folded", frozenset(f for f in map(_fold, long_)
-                                                     if len(f) >= MIN_ID_LENGTH and not f.isdigit()))
+        object.__setattr__(
+            self, "folded", frozenset(f for f in map(_fold, long_) if len(f) >= MIN_ID_LENGTH and not f.isdigit())
+        )
         object.__setattr__(self, "short", frozenset((_norm_col(c) if c else "", str(v).upper()) for c, v in short))
-        object.__setattr__(self, "names", frozenset(re.sub(r"\s+", " ", str(n).strip()).lower()
-                                                    for n in self.names if str(n).strip()))
+        object.__setattr__(
+            self, "names", frozenset(re.sub(r"\s+", " ", str(n).strip()).lower() for n in self.names if str(n).strip())
+        )
 
     def __bool__(self) -> bool:
         return bool(self.values or self.names or self.short)
@@ -217,8 +244,11 @@ def _spans(text: str, ids: IdentifierSet) -> list[tuple[int, int, str]]:
     if ids.values:
         out += _id_spans(text, ids)
     for col, val in ids.short:
-        col_rx = (re.escape(col).replace("_", r"[\s_\-]?") if col else
-                  r"(?:child[\s_\-]?id|case[\s_\-]?ref(?:erence)?|person[\s_\-]?id|id|ref(?:erence)?)")
+        col_rx = (
+            re.escape(col).replace("_", r"[\s_\-]?")
+            if col
+            else r"(?:child[\s_\-]?id|case[\s_\-]?ref(?:erence)?|person[\s_\-]?id|id|ref(?:erence)?)"
+        )
         rx = re.compile(rf"(?i)\b{col_rx}\b\W{{0,3}}({re.escape(val)})(?![A-Za-z0-9])")
         for m in rx.finditer(text):
             out.append((m.start(1), m.end(1), "id"))
@@ -254,11 +284,11 @@ def _id_spans(text: str, ids: IdentifierSet) -> list[tuple[int, int, str]]:
         spaced = False
         for b in range(a, len(chunks)):
             if b > a:
-                gap = text[chunks[b - 1][1]:chunks[b][0]]
+                gap = text[chunks[b - 1][1] : chunks[b][0]]
                 if not gap or len(gap) > 2 or not set(gap) <= (_ID_PUNCT | _ID_SPACE):
                     break
                 spaced = spaced or bool(set(gap) & _ID_SPACE)
-                folded += text[chunks[b][0]:chunks[b][1]].upper()
+                folded += text[chunks[b][0] : chunks[b][1]].upper()
                 if folded not in prefixes:
                     break
             end = chunks[b][1]
@@ -347,8 +377,11 @@ def _drop_json(doc: object) -> object:
             ks = str(k).lower()
             if ks.startswith("image/") or ks in ("application/pdf",):
                 continue
-            if isinstance(v, str) and ("sha" in ks or "hash" in ks or "digest" in ks or "md5" in ks) \
-                    and _HASH_VALUE.fullmatch(v.strip()):
+            if (
+                isinstance(v, str)
+                and ("sha" in ks or "hash" in ks or "digest" in ks or "md5" in ks)
+                and _HASH_VALUE.fullmatch(v.strip())
+            ):
                 continue
             out[k] = _drop_json(v)
         return out
@@ -370,8 +403,11 @@ def _file_text(path: Path) -> str | None:
                 # every XML part (cells, shared strings, properties), and the targets of hyperlinks,
                 # which are kept in the relationships
                 parts = [z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml")]
-                parts += [" ".join(re.findall(r'Target="([^"]*)"', z.read(n).decode("utf-8", "ignore")))
-                          for n in z.namelist() if n.endswith(".rels")]
+                parts += [
+                    " ".join(re.findall(r'Target="([^"]*)"', z.read(n).decode("utf-8", "ignore")))
+                    for n in z.namelist()
+                    if n.endswith(".rels")
+                ]
         except zipfile.BadZipFile:
             parts = [data.decode("utf-8", "ignore")]
         text = "\n".join(parts)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -11,12 +11,28 @@ import pandas as pd
 from .. import reference as ref
 from .. import stats
 from ..config import Period
-from .cohort import (Window, child_attributes, conversions, count_groups, events_of_each_kind, prepare_events,
-                     stage_members, window_for)
+from .cohort import (
+    Window,
+    child_attributes,
+    conversions,
+    count_groups,
+    events_of_each_kind,
+    prepare_events,
+    stage_members,
+    window_for,
+)
 from .grid import GridOptions, estimate, finding_flags, population_by_group
 
-__all__ = ["GridResult", "run_grid", "resolve_feeders", "run_trends", "run_dsr", "population_label",
-           "run_deprivation", "run_grid_from_aggregate"]
+__all__ = [
+    "GridResult",
+    "run_grid",
+    "resolve_feeders",
+    "run_trends",
+    "run_dsr",
+    "population_label",
+    "run_deprivation",
+    "run_grid_from_aggregate",
+]
 
 
 @dataclass(slots=True)
@@ -40,22 +56,33 @@ def resolve_feeders(feeders: Mapping[str, str] | None) -> dict[str, str]:
     out = dict(ref.DEFAULT_FEEDERS)
     for s, f in dict(feeders or {}).items():
         if s not in ref.FLOW_EVENTS or f not in ref.FLOW_EVENTS or s == f:
-            raise ValueError(f"feeders: {s!r} <- {f!r} (expected two different flow stages among: {', '.join(ref.FLOW_EVENTS)})")
+            raise ValueError(
+                f"feeders: {s!r} <- {f!r} (expected two different flow stages among: {', '.join(ref.FLOW_EVENTS)})"
+            )
         out[s] = f
     return out
 
 
 def population_label(population: pd.DataFrame) -> str:
     """``source (vintage)`` of a population frame."""
-    src = "; ".join(pd.unique(population["source"].astype(str)))       # in order of first appearance
+    src = "; ".join(pd.unique(population["source"].astype(str)))  # in order of first appearance
     vin = "; ".join(pd.unique(population["vintage"].astype(str)))
     return f"{src} (vintage {vin})"
 
 
-def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, window: str = "rolling12",
-             options: GridOptions | None = None, feeders: Mapping[str, str] | None = None,
-             lookback_months: int = 3, exclude_uasc_cla: bool = False,
-             prepared: "object | None" = None, by: str | None = None) -> GridResult:
+def run_grid(
+    events: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    period: Period,
+    window: str = "rolling12",
+    options: GridOptions | None = None,
+    feeders: Mapping[str, str] | None = None,
+    lookback_months: int = 3,
+    exclude_uasc_cla: bool = False,
+    prepared: object | None = None,
+    by: str | None = None,
+) -> GridResult:
     """Count children by stage and group and estimate every measure.
 
     Parameters
@@ -102,22 +129,36 @@ def run_grid(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, 
     attrs = child_attributes(ev, by)
     of_kind = events_of_each_kind(ev)
     members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False, of_kind=of_kind)
-    conv = conversions(ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False,
-                       of_kind=of_kind)
+    conv = conversions(
+        ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False, of_kind=of_kind
+    )
     counts = count_groups(members, attrs, has_imd=has_imd, stages=list(ref.STAGE_CODES), by=by)
     conv_counts = count_groups(conv, attrs, value="converted", has_imd=has_imd, stages=list(fmap), by=by)
-    grid = estimate(counts, conv_counts, population_by_group(population, by), options, period=period.label,
-                    window=win.label, population_source=population_label(population), feeders=fmap,
-                    lookback_months=lookback_months, by=by)
+    grid = estimate(
+        counts,
+        conv_counts,
+        population_by_group(population, by),
+        options,
+        period=period.label,
+        window=win.label,
+        population_source=population_label(population),
+        feeders=fmap,
+        lookback_months=lookback_months,
+        by=by,
+    )
     if has_imd and not by:
-        grid = pd.concat([grid, _deprivation_rows(grid, run_deprivation(conv, attrs, reference=options.reference), options)],
-                         ignore_index=True)
+        grid = pd.concat(
+            [grid, _deprivation_rows(grid, run_deprivation(conv, attrs, reference=options.reference), options)],
+            ignore_index=True,
+        )
     return GridResult(grid=grid, window=win, quarantine=prep.quarantine, counts=counts)
 
 
 def _deprivation_rows(grid: pd.DataFrame, mh: pd.DataFrame, options: GridOptions) -> pd.DataFrame:
     """Grid rows of measure ``conversion_ratio_imd`` (counts as on the conversion rows)."""
-    base = grid[(grid["measure"] == "conversion_ratio") & grid["group_type"].isin(["all", "ethnicity_major", "ethnicity_minor"])].copy()
+    base = grid[
+        (grid["measure"] == "conversion_ratio") & grid["group_type"].isin(["all", "ethnicity_major", "ethnicity_minor"])
+    ].copy()
     base["measure"] = "conversion_ratio_imd"
     est_cols = ["value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value"]
     if mh.empty:
@@ -136,30 +177,45 @@ def _deprivation_rows(grid: pd.DataFrame, mh: pd.DataFrame, options: GridOptions
     # ratio needs min_count children who did not progress too (group and reference), the size at
     # which its coverage holds (docs/disproportionality.md, tests/test_stats.py)
     few_not = ((base["denominator"] - base["count"]) < options.min_count) | (
-        (base["reference_denominator"] - base["reference_count"]) < options.min_count)
+        (base["reference_denominator"] - base["reference_count"]) < options.min_count
+    )
     wide = wide | (few_not & base["value"].notna())
     attempted = base["p_value"].notna() | (base["insufficient"].astype(bool) & key.isin(m.index))
     set_aside = (wide | base["insufficient"].astype(bool)) & attempted
     base.loc[wide, est_cols] = np.nan
     base.loc[wide, "method"] = base.loc[wide, "method"] + np.where(
-        few_not[wide], f"; insufficient: fewer than {options.min_count} children who did not progress",
-        f"; insufficient: 95% interval wider than {options.max_ci_ratio:g}-fold")
+        few_not[wide],
+        f"; insufficient: fewer than {options.min_count} children who did not progress",
+        f"; insufficient: 95% interval wider than {options.max_ci_ratio:g}-fold",
+    )
     base["insufficient"] = base["insufficient"] | wide
     # the family is every adjusted ratio attempted: one set aside as insufficient counts with p = 1
     p_family = np.where(set_aside, 1.0, np.where(attempted, base["p_value"].to_numpy(dtype=float), np.nan))
     q = np.asarray(stats.bh_qvalues(p_family), dtype=float)
     base["q_value"] = np.where(base["insufficient"], np.nan, q)
-    flag = finding_flags(base["lower_95"].to_numpy(dtype=float), base["upper_95"].to_numpy(dtype=float),
-                         base["lower_998"].to_numpy(dtype=float), base["upper_998"].to_numpy(dtype=float),
-                         base["q_value"].to_numpy(dtype=float), options.fdr)
+    flag = finding_flags(
+        base["lower_95"].to_numpy(dtype=float),
+        base["upper_95"].to_numpy(dtype=float),
+        base["lower_998"].to_numpy(dtype=float),
+        base["upper_998"].to_numpy(dtype=float),
+        base["q_value"].to_numpy(dtype=float),
+        options.fdr,
+    )
     base["flag"] = np.where(base["insufficient"], "insufficient", flag.astype(str))
     base["reference_group"] = base["reference_group"].astype(str) + ", within the same IMD quintile"
     return base
 
 
-def run_trends(events: pd.DataFrame, population: pd.DataFrame, *, period: Period, quarters: int = 8,
-               options: GridOptions | None = None, exclude_uasc_cla: bool = False,
-               prepared: "object | None" = None) -> pd.DataFrame:
+def run_trends(
+    events: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    period: Period,
+    quarters: int = 8,
+    options: GridOptions | None = None,
+    exclude_uasc_cla: bool = False,
+    prepared: object | None = None,
+) -> pd.DataFrame:
     """Quarterly rates (all children) and rate ratios (DfE major ethnic groups) over ``quarters``.
 
     Each quarter counts the children with the event in that quarter (flows) or on a plan or
@@ -188,10 +244,20 @@ def run_trends(events: pd.DataFrame, population: pd.DataFrame, *, period: Period
         members = stage_members(sub, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs)
         counts = count_groups(members, attrs, stages=list(ref.STAGE_CODES), internal=False)
         counts = counts[counts["group_type"].isin(["all", "ethnicity_major", "ethnicity_minor"])]
-        g = estimate(counts, pd.DataFrame(), pops, options, period=p.label, window=win.label,
-                     population_source=label, feeders={}, lookback_months=0)
+        g = estimate(
+            counts,
+            pd.DataFrame(),
+            pops,
+            options,
+            period=p.label,
+            window=win.label,
+            population_source=label,
+            feeders={},
+            lookback_months=0,
+        )
         keep = ((g["measure"] == "rate_per_10000") & (g["group_type"] == "all")) | (
-            (g["measure"] == "rate_ratio") & (g["group_type"] == "ethnicity_major"))
+            (g["measure"] == "rate_ratio") & (g["group_type"] == "ethnicity_major")
+        )
         out.append(g[keep])
     res = pd.concat(out, ignore_index=True)
     # one family per measure over the whole trend table: every test attempted (insufficient: p = 1)
@@ -201,14 +267,18 @@ def run_trends(events: pd.DataFrame, population: pd.DataFrame, *, period: Period
         p_family = np.where(short, 1.0, res["p_value"].to_numpy(dtype=float))[idx]
         q = np.asarray(stats.bh_qvalues(p_family), dtype=float)
         res.loc[idx, "q_value"] = np.where(short[idx], np.nan, q)
-        flag = finding_flags(*(res.loc[idx, c].to_numpy(dtype=float) for c in ("lower_95", "upper_95", "lower_998", "upper_998")),
-                             res.loc[idx, "q_value"].to_numpy(dtype=float), options.fdr)
+        flag = finding_flags(
+            *(res.loc[idx, c].to_numpy(dtype=float) for c in ("lower_95", "upper_95", "lower_998", "upper_998")),
+            res.loc[idx, "q_value"].to_numpy(dtype=float),
+            options.fdr,
+        )
         res.loc[idx, "flag"] = np.where(short[idx], "insufficient", flag.astype(str))
     return res
 
 
-def run_dsr(counts: pd.DataFrame, population: pd.DataFrame, *, period: str, window: str,
-            group_type: str = "ethnicity_major") -> pd.DataFrame:
+def run_dsr(
+    counts: pd.DataFrame, population: pd.DataFrame, *, period: str, window: str, group_type: str = "ethnicity_major"
+) -> pd.DataFrame:
     """Age-standardised rates per 10,000 by ethnic group (direct standardisation, Dobson interval).
 
     The standard is the partnership's own child population by age band (all groups together),
@@ -272,9 +342,15 @@ def run_deprivation(conv: pd.DataFrame, attrs: pd.DataFrame, *, reference: str =
     if conv.empty:
         return pd.DataFrame()
     a = attrs.reindex(conv["child"].to_numpy())
-    c = pd.DataFrame({"stage": conv["stage"].to_numpy(), "converted": conv["converted"].to_numpy().astype(int),
-                      "ethnicity_minor": a["ethnicity"].to_numpy(), "ethnicity_major": a["ethnicity_major"].to_numpy(),
-                      "imd": a["imd_decile"].to_numpy()})
+    c = pd.DataFrame(
+        {
+            "stage": conv["stage"].to_numpy(),
+            "converted": conv["converted"].to_numpy().astype(int),
+            "ethnicity_minor": a["ethnicity"].to_numpy(),
+            "ethnicity_major": a["ethnicity_major"].to_numpy(),
+            "imd": a["imd_decile"].to_numpy(),
+        }
+    )
     c = c[pd.notna(c["imd"])]
     c["quintile"] = ((c["imd"].astype(int) + 1) // 2).astype(int)
     out = []
@@ -283,7 +359,11 @@ def run_deprivation(conv: pd.DataFrame, attrs: pd.DataFrame, *, reference: str =
         g = g.rename(columns={gt: "group"})
         known = ~g["group"].isin(["Not known", *ref.NO_POPULATION_CODES])
         if reference == "WBRI":
-            r = c[c["ethnicity_minor"] == "WBRI"].groupby(["stage", "quintile"]).agg(rn=("converted", "size"), rx=("converted", "sum"))
+            r = (
+                c[c["ethnicity_minor"] == "WBRI"]
+                .groupby(["stage", "quintile"])
+                .agg(rn=("converted", "size"), rx=("converted", "sum"))
+            )
             g = g.join(r, on=["stage", "quintile"])
         else:
             tot = g[known].groupby(["stage", "quintile"])[["n", "x"]].sum().rename(columns={"n": "tn", "x": "tx"})
@@ -294,8 +374,15 @@ def run_deprivation(conv: pd.DataFrame, attrs: pd.DataFrame, *, reference: str =
         g = g[known & ~own_reference].fillna({"rn": 0, "rx": 0})
         if g.empty:
             continue
-        mh = stats.mantel_haenszel_risk_ratio(g[["stage", "group", "quintile", "x", "n", "rx", "rn"]], "x", "n", "rx", "rn",
-                                              "quintile", groupby=["stage", "group"])
+        mh = stats.mantel_haenszel_risk_ratio(
+            g[["stage", "group", "quintile", "x", "n", "rx", "rn"]],
+            "x",
+            "n",
+            "rx",
+            "rn",
+            "quintile",
+            groupby=["stage", "group"],
+        )
         mh.insert(1, "group_type", gt)
         out.append(mh)
     if not out:
@@ -305,9 +392,15 @@ def run_deprivation(conv: pd.DataFrame, attrs: pd.DataFrame, *, reference: str =
     return res
 
 
-def run_grid_from_aggregate(aggregate: pd.DataFrame, population: pd.DataFrame, *, period: Period,
-                            options: GridOptions | None = None, window_label: str = "as supplied in the aggregate input",
-                            feeders: Mapping[str, str] | None = None) -> GridResult:
+def run_grid_from_aggregate(
+    aggregate: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    period: Period,
+    options: GridOptions | None = None,
+    window_label: str = "as supplied in the aggregate input",
+    feeders: Mapping[str, str] | None = None,
+) -> GridResult:
     """The grid from aggregate counts of children (for partnerships that receive only aggregates).
 
     Parameters
@@ -333,9 +426,25 @@ def run_grid_from_aggregate(aggregate: pd.DataFrame, population: pd.DataFrame, *
     conv = pd.DataFrame()
     if {"feeder_count", "converted"} <= set(aggregate.columns):
         c = aggregate.dropna(subset=["feeder_count", "converted"])
-        conv = pd.DataFrame({"stage": c["stage"], "group_type": c["group_type"], "group": c["group"],
-                             "n": c["feeder_count"].astype("int64"), "converted": c["converted"].astype("int64")})
-    grid = estimate(counts, conv, population_by_group(population), options, period=period.label, window=window_label,
-                    population_source=population_label(population), feeders=fmap, lookback_months=0)
+        conv = pd.DataFrame(
+            {
+                "stage": c["stage"],
+                "group_type": c["group_type"],
+                "group": c["group"],
+                "n": c["feeder_count"].astype("int64"),
+                "converted": c["converted"].astype("int64"),
+            }
+        )
+    grid = estimate(
+        counts,
+        conv,
+        population_by_group(population),
+        options,
+        period=period.label,
+        window=window_label,
+        population_source=population_label(population),
+        feeders=fmap,
+        lookback_months=0,
+    )
     win = window_for(period, "rolling12")
     return GridResult(grid=grid, window=win, quarantine=pd.DataFrame(columns=["place", "reason"]), counts=counts)

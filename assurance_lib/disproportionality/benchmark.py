@@ -27,8 +27,10 @@ from .settings import Settings
 
 __all__ = ["benchmark_table", "benchmark_view", "Funnel", "funnel_data"]
 
-def _partnership_counts(inputs: Inputs, settings: Settings, result: GridResult | None, period: Period,
-                        stages: list[str]) -> tuple[dict[str, float], dict[str, str]]:
+
+def _partnership_counts(
+    inputs: Inputs, settings: Settings, result: GridResult | None, period: Period, stages: list[str]
+) -> tuple[dict[str, float], dict[str, str]]:
     """The partnership's children at each benchmark stage, like with like (and a note where not).
 
     Child-level events: children in the 12 months to the period end (flows) and on a plan or
@@ -56,8 +58,10 @@ def _partnership_counts(inputs: Inputs, settings: Settings, result: GridResult |
             out[s] = float(allc[s])
     return out, notes
 
-def benchmark_table(inputs: Inputs, settings: Settings, result: GridResult | None, *, period: Period,
-                    partnership: str) -> tuple[pd.DataFrame, TableSpec]:
+
+def benchmark_table(
+    inputs: Inputs, settings: Settings, result: GridResult | None, *, period: Period, partnership: str
+) -> tuple[pd.DataFrame, TableSpec]:
     """The partnership against England, its region and statistical neighbours (DfE reference data).
 
     Like with like: flows are children in the 12 months to the period end (whatever the window
@@ -72,27 +76,48 @@ def benchmark_table(inputs: Inputs, settings: Settings, result: GridResult | Non
     popn = float(inputs.population["population"].sum())
     stages = list(dict.fromkeys(bench["stage"]))
     ours, why = _partnership_counts(inputs, settings, result, period, stages)
-    part = pd.DataFrame({"area_type": "Partnership", "area_code": "", "area_name": partnership,
-                         "year": win.label, "stage": stages, "count": [ours[s] for s in stages],
-                         "population": popn, "source": population_label(inputs.population),
-                         "note": [why.get(s, "") for s in stages]})
+    part = pd.DataFrame(
+        {
+            "area_type": "Partnership",
+            "area_code": "",
+            "area_name": partnership,
+            "year": win.label,
+            "stage": stages,
+            "count": [ours[s] for s in stages],
+            "population": popn,
+            "source": population_label(inputs.population),
+            "note": [why.get(s, "") for s in stages],
+        }
+    )
     la_rows = bench[bench["area_code"].eq(la)]
     if la_rows.empty:
-        raise InputError(f"benchmark_la={la!r} is not a local authority code in data/reference/dfe (expected e.g. 'E06000015')")
+        raise InputError(
+            f"benchmark_la={la!r} is not a local authority code in data/reference/dfe (expected e.g. 'E06000015')"
+        )
     region = la_rows["region_code"].dropna().iloc[0]
     neigh = nb[nb["la_code"].eq(la)]
-    rows = [bench[bench["level"].eq("England")].assign(area_type="England"),
-            bench[bench["area_code"].eq(region)].assign(area_type="Region"),
-            la_rows.assign(area_type="Comparator local authority")]
+    rows = [
+        bench[bench["level"].eq("England")].assign(area_type="England"),
+        bench[bench["area_code"].eq(region)].assign(area_type="Region"),
+        la_rows.assign(area_type="Comparator local authority"),
+    ]
     notes = []
     for _, n in neigh.iterrows():
         if pd.isna(n["neighbour_code"]) or not bench["area_code"].eq(n["neighbour_code"]).any():
-            notes.append(f"statistical neighbour {n['neighbour_old_code']} has no current local authority in the reference data")
+            notes.append(
+                f"statistical neighbour {n['neighbour_old_code']} has no current local authority in the reference data"
+            )
         else:
             rows.append(bench[bench["area_code"].eq(n["neighbour_code"])].assign(area_type="Statistical neighbour"))
     b = pd.concat(rows, ignore_index=True)
-    b = b.assign(year=b["year"].astype(str),
-                 note=np.where(b["count"].isna(), "count suppressed or not available in the DfE release (" + b["count_raw"].astype(str) + ")", ""))
+    b = b.assign(
+        year=b["year"].astype(str),
+        note=np.where(
+            b["count"].isna(),
+            "count suppressed or not available in the DfE release (" + b["count_raw"].astype(str) + ")",
+            "",
+        ),
+    )
     b = b[["area_type", "area_code", "area_name", "year", "stage", "count", "population", "source", "note"]]
     allb = pd.concat([part, b], ignore_index=True)
     allb["count"] = _num(allb["count"])
@@ -101,18 +126,30 @@ def benchmark_table(inputs: Inputs, settings: Settings, result: GridResult | Non
     out["count_type"] = out["stage"].map(lambda s: ref.stage(s).kind)
     if notes:
         joined = "; ".join(notes)
-        out["note"] = np.where(out["area_type"].eq("Partnership"),
-                               [f"{n}; {joined}" if n else joined for n in out["note"].astype(str)], out["note"])
-    spec = TableSpec(name="disproportionality_benchmark", title="Rates per 10,000 children against England, region and statistical neighbours",
-                     unit="children", rule="children-counts",
-                     source=f"Partnership: {SOURCE}. Comparators: {ref.BENCHMARK_SOURCE}. Contains public sector information licensed under the Open Government Licence v3.0.",
-                     notes=("Flows: the partnership's children in the 12 months to the period end against DfE reporting "
-                            "years to 31 March (children; plan starts count plans). Stocks: at the period end against 31 March. "
-                            "Statistical neighbours: DfE April 2021 groupings, which predate the newest local authorities."),
-                     keys=("area_type", "area_code", "area_name", "year", "stage"), counts=("count",),
-                     derived={c: ("count",) for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998")},
-                     links=(TABLE,), shares=_benchmark_shares(inputs, settings, stages))
+        out["note"] = np.where(
+            out["area_type"].eq("Partnership"),
+            [f"{n}; {joined}" if n else joined for n in out["note"].astype(str)],
+            out["note"],
+        )
+    spec = TableSpec(
+        name="disproportionality_benchmark",
+        title="Rates per 10,000 children against England, region and statistical neighbours",
+        unit="children",
+        rule="children-counts",
+        source=f"Partnership: {SOURCE}. Comparators: {ref.BENCHMARK_SOURCE}. Contains public sector information licensed under the Open Government Licence v3.0.",
+        notes=(
+            "Flows: the partnership's children in the 12 months to the period end against DfE reporting "
+            "years to 31 March (children; plan starts count plans). Stocks: at the period end against 31 March. "
+            "Statistical neighbours: DfE April 2021 groupings, which predate the newest local authorities."
+        ),
+        keys=("area_type", "area_code", "area_name", "year", "stage"),
+        counts=("count",),
+        derived={c: ("count",) for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998")},
+        links=(TABLE,),
+        shares=_benchmark_shares(inputs, settings, stages),
+    )
     return out, spec
+
 
 def _benchmark_shares(inputs: Inputs, settings: Settings, stages: list[str]) -> tuple[Share, ...]:
     """The partnership's benchmark rows that repeat the grid's ``All children`` rate rows.
@@ -126,21 +163,38 @@ def _benchmark_shares(inputs: Inputs, settings: Settings, stages: list[str]) -> 
     same = [s for s in stages if not (apart and s in _CLA_STAGES)]
     out: tuple[Share, ...] = ()
     if same:
-        out += (Share(table=TABLE, on={"stage": "stage"}, counts={"count": "count"},
-                      where={"area_type": "Partnership", "stage": tuple(same)},
-                      other_where={"measure": "rate_per_10000", "group_type": "all"}),)
+        out += (
+            Share(
+                table=TABLE,
+                on={"stage": "stage"},
+                counts={"count": "count"},
+                where={"area_type": "Partnership", "stage": tuple(same)},
+                other_where={"measure": "rate_per_10000", "group_type": "all"},
+            ),
+        )
     cla = [s for s in stages if apart and s in _CLA_STAGES]
     if cla:  # UASC reported apart: the benchmark's looked-after children are the grid's "with UASC" children
-        out += (Share(table=TABLE, on={"stage": "stage"}, counts={"count": "count"},
-                      where={"area_type": "Partnership", "stage": tuple(cla)},
-                      other_where={"measure": "rate_ratio_with_uasc", "group_type": "all"}),)
+        out += (
+            Share(
+                table=TABLE,
+                on={"stage": "stage"},
+                counts={"count": "count"},
+                where={"area_type": "Partnership", "stage": tuple(cla)},
+                other_where={"measure": "rate_ratio_with_uasc", "group_type": "all"},
+            ),
+        )
     return out
+
 
 def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
     """The partnership, England and the region in the latest DfE year (published values)."""
     latest = published.loc[published["area_type"].eq("England"), "year"].max()
-    keep = published["area_type"].eq("Partnership") | (published["area_type"].isin(["England", "Region"]) & published["year"].eq(latest))
-    return published.loc[keep, ["area_type", "area_name", "year", "stage_label", "count", "population", "value", "lower_95", "upper_95"]].reset_index(drop=True)
+    keep = published["area_type"].eq("Partnership") | (
+        published["area_type"].isin(["England", "Region"]) & published["year"].eq(latest)
+    )
+    return published.loc[
+        keep, ["area_type", "area_name", "year", "stage_label", "count", "population", "value", "lower_95", "upper_95"]
+    ].reset_index(drop=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,17 +239,37 @@ def funnel_data(published_benchmark: pd.DataFrame, stage: str) -> Funnel:
     las = b[b["level"].eq("Local authority") & b["year"].eq(year) & b["count"].notna() & b["population"].notna()]
     eng = b[b["level"].eq("England") & b["year"].eq(year)].iloc[0]
     target = float(eng["count"] / eng["population"] * 10000)
-    part = published_benchmark[(published_benchmark["area_type"] == "Partnership") & (published_benchmark["stage"] == s)]
-    pts = pd.DataFrame({"area": las["area_name"].to_numpy(), "population": las["population"].to_numpy(),
-                        "rate": las["rate_per_10000"].to_numpy()})
+    part = published_benchmark[
+        (published_benchmark["area_type"] == "Partnership") & (published_benchmark["stage"] == s)
+    ]
+    pts = pd.DataFrame(
+        {
+            "area": las["area_name"].to_numpy(),
+            "population": las["population"].to_numpy(),
+            "rate": las["rate_per_10000"].to_numpy(),
+        }
+    )
     neighbours = set(published_benchmark.loc[published_benchmark["area_type"].eq("Statistical neighbour"), "area_name"])
     pts["neighbour"] = pts["area"].isin(neighbours)
     if len(part) and pd.notna(_num(part["value"]).iloc[0]):
-        pts = pd.concat([pts, pd.DataFrame({"area": ["This partnership"], "population": [float(_num(part["population"]).iloc[0])],
-                                            "rate": [float(_num(part["value"]).iloc[0])], "neighbour": [False]})],
-                        ignore_index=True)
+        pts = pd.concat(
+            [
+                pts,
+                pd.DataFrame(
+                    {
+                        "area": ["This partnership"],
+                        "population": [float(_num(part["population"]).iloc[0])],
+                        "rate": [float(_num(part["value"]).iloc[0])],
+                        "neighbour": [False],
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     lims = stats.funnel_limits(pts["population"].to_numpy(dtype=float), target, kind="rate")
-    od = stats.overdispersion(las["rate_per_10000"].to_numpy(dtype=float), las["population"].to_numpy(dtype=float), target, kind="rate")
+    od = stats.overdispersion(
+        las["rate_per_10000"].to_numpy(dtype=float), las["population"].to_numpy(dtype=float), target, kind="rate"
+    )
     adj = od.limits(lims["denominator"].to_numpy(dtype=float)) if hasattr(od, "limits") else None
     lim = lims.rename(columns={"denominator": "population"})
     cols = [("lower_95", "upper_95", "95% limits"), ("lower_998", "upper_998", "99.8% limits")]
@@ -205,6 +279,11 @@ def funnel_data(published_benchmark: pd.DataFrame, stage: str) -> Funnel:
             if c in a:
                 lim[c] = a[c].to_numpy()
         if "od_lower_998" in lim:
-            cols.append(("od_lower_998", "od_upper_998",
-                         f"99.8% limits allowing for overdispersion (random effects; phi = {od.phi:.0f})"))
+            cols.append(
+                (
+                    "od_lower_998",
+                    "od_upper_998",
+                    f"99.8% limits allowing for overdispersion (random effects; phi = {od.phi:.0f})",
+                )
+            )
     return Funnel(stage=s, year=year, target=target, points=pts, limits=lim, limit_cols=cols)

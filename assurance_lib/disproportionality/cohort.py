@@ -23,8 +23,9 @@ module. :func:`count_groups` then counts the children by stage and every group t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,13 +34,33 @@ from pandas.api.types import union_categoricals
 from .. import reference as ref
 from ..config import Period
 
-__all__ = ["Window", "window_for", "prepare_events", "events_of_each_kind", "child_attributes", "children_at_stage",
-           "stage_members",
-           "feeder_cohort", "conversions", "age_band_at", "SINGLE_TYPES", "INTERSECTION_TYPES", "group_values",
-           "count_groups", "Prepared"]
+__all__ = [
+    "Window",
+    "window_for",
+    "prepare_events",
+    "events_of_each_kind",
+    "child_attributes",
+    "children_at_stage",
+    "stage_members",
+    "feeder_cohort",
+    "conversions",
+    "age_band_at",
+    "SINGLE_TYPES",
+    "INTERSECTION_TYPES",
+    "group_values",
+    "count_groups",
+    "Prepared",
+]
 
-SINGLE_TYPES: tuple[str, ...] = ("all", "ethnicity_major", "ethnicity_minor", "sex", "age_band", "disability",
-                                 "imd_decile")
+SINGLE_TYPES: tuple[str, ...] = (
+    "all",
+    "ethnicity_major",
+    "ethnicity_minor",
+    "sex",
+    "age_band",
+    "disability",
+    "imd_decile",
+)
 """Single-characteristic group types (``imd_decile`` only when the input has it)."""
 INTERSECTION_TYPES: tuple[str, ...] = ("ethnicity_major x sex", "ethnicity_major x age_band")
 """Intersections published (ethnicity by sex, ethnicity by age band)."""
@@ -112,9 +133,13 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
     ev["child"] = codes.astype(np.int64, copy=False)
     after = ev["event_date"] > pd.Timestamp(period_end)
     rows = ev.loc[after, "_row"] if "_row" in ev else pd.Series(ev.index[after] + 1, index=ev.index[after])
-    q = pd.DataFrame({"place": "row " + rows.astype("string"),
-                      "reason": f"event dated after the period end ({period_end:%d %B %Y}): not counted in this period"},
-                     index=rows.index)
+    q = pd.DataFrame(
+        {
+            "place": "row " + rows.astype("string"),
+            "reason": f"event dated after the period end ({period_end:%d %B %Y}): not counted in this period",
+        },
+        index=rows.index,
+    )
     if after.any():
         ev = ev[~after]
     # an end after the period end means still open at the period end
@@ -130,7 +155,7 @@ def _by_child_and_date(ev: pd.DataFrame) -> pd.DataFrame:
     is (the events from :func:`prepare_events`, and any selection of their rows)."""
     child = ev["child"].to_numpy()
     date = ev["event_date"].to_numpy()
-    later = np.isnat(date[:-1]) & ~np.isnat(date[1:])        # a missing date before a known one
+    later = np.isnat(date[:-1]) & ~np.isnat(date[1:])  # a missing date before a known one
     with np.errstate(invalid="ignore"):
         later |= date[1:] < date[:-1]
     if bool(np.all(child[1:] >= child[:-1])) and not bool(np.any(later & (child[1:] == child[:-1]))):
@@ -172,6 +197,7 @@ def _last_of_each_child(rows: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------
 # the counting rule
 # ------------------------------------------------------------------------------------------
+
 
 def child_attributes(ev: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Each child's characteristics: those on the child's latest row (same day: the last row).
@@ -252,7 +278,7 @@ def age_band_at(rows: pd.DataFrame, when: pd.Series) -> pd.Series:
     # as reference.age_band: under 1, 1 to 4, 5 to 9, 10 to 15, 16 to 17 (codes 1 to 5)
     codes = np.searchsorted(ref._AGE_EDGES, np.clip(years, 0, 17), side="right")
     codes[np.isnan(years)] = -1
-    codes[(when < dob).to_numpy(dtype=bool)] = 0          # before birth: unborn
+    codes[(when < dob).to_numpy(dtype=bool)] = 0  # before birth: unborn
     return pd.Series(pd.Categorical.from_codes(codes, categories=list(ref.AGE_BANDS)), index=rows.index)
 
 
@@ -262,9 +288,15 @@ def _uasc_children(ev: pd.DataFrame, attrs: pd.DataFrame | None) -> pd.Index:
     return a.index[a["uasc"].eq("yes").fillna(False).to_numpy(dtype=bool)]
 
 
-def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = False,
-                  attrs: pd.DataFrame | None = None, as_text: bool = True,
-                  of_kind: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+def stage_members(
+    ev: pd.DataFrame,
+    window: Window,
+    *,
+    exclude_uasc_cla: bool = False,
+    attrs: pd.DataFrame | None = None,
+    as_text: bool = True,
+    of_kind: Mapping[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Children at each stage (:func:`children_at_stage`): ``child, stage, age_band``.
 
     One row per child per stage, stages in the order of ``reference.STAGES``. The age band is
@@ -294,8 +326,15 @@ def stage_members(ev: pd.DataFrame, window: Window, *, exclude_uasc_cla: bool = 
         if uasc is not None and stage.code in LOOKED_AFTER_STAGES:
             rows = rows[~rows["child"].isin(uasc)]
         when = rows["event_date"] if stage.kind == "flow" else pd.Series(end, index=rows.index)
-        parts.append(pd.DataFrame({"child": rows["child"].to_numpy(), "stage": _repeat(stage.code, len(rows)),
-                                   "age_band": age_band_at(rows, when).array}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "child": rows["child"].to_numpy(),
+                    "stage": _repeat(stage.code, len(rows)),
+                    "age_band": age_band_at(rows, when).array,
+                }
+            )
+        )
     return _stack(parts, as_text)
 
 
@@ -309,9 +348,17 @@ def feeder_cohort(ev: pd.DataFrame, feeder: str, window: Window, lookback_months
     return _first_of_each_child(of_feeder[(date >= span_start) & (date <= pd.Timestamp(window.end))])
 
 
-def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lookback_months: int = 3, *,
-                exclude_uasc_cla: bool = False, attrs: pd.DataFrame | None = None, as_text: bool = True,
-                of_kind: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+def conversions(
+    ev: pd.DataFrame,
+    window: Window,
+    feeders: Mapping[str, str],
+    lookback_months: int = 3,
+    *,
+    exclude_uasc_cla: bool = False,
+    attrs: pd.DataFrame | None = None,
+    as_text: bool = True,
+    of_kind: Mapping[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Children at each stage's feeder stage and whether they reached the stage.
 
     The feeder cohort of stage ``s`` (feeder ``f``) is :func:`feeder_cohort`: the children with an
@@ -333,7 +380,7 @@ def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lo
     of_kind = of_kind if of_kind is not None else events_of_each_kind(ev)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
     parts = []
-    cohorts: dict[str, tuple[pd.DataFrame, pd.Series]] = {}       # a feeder may serve several stages
+    cohorts: dict[str, tuple[pd.DataFrame, pd.Series]] = {}  # a feeder may serve several stages
     for stage, feeder in feeders.items():
         if feeder not in cohorts:
             first = feeder_cohort(of_kind[feeder], feeder, window, lookback_months)
@@ -342,14 +389,22 @@ def conversions(ev: pd.DataFrame, window: Window, feeders: Mapping[str, str], lo
         of_stage = of_kind[ref.stage(stage).event]
         at_stage = of_stage[(of_stage["event_date"] >= start) & (of_stage["event_date"] <= end)]
         latest_at_stage = _last_of_each_child(at_stage).set_index("child")["event_date"]
-        reached = latest_at_stage.reindex(cohort["child"].to_numpy()).to_numpy()       # NaT: not at the stage
+        reached = latest_at_stage.reindex(cohort["child"].to_numpy()).to_numpy()  # NaT: not at the stage
         converted = pd.Series(reached >= cohort["event_date"].to_numpy(), index=cohort.index)
         if uasc is not None and stage == "cla_start":
             keep = ~cohort["child"].isin(uasc)
             cohort, band, converted = cohort[keep], band[keep], converted[keep]
-        parts.append(pd.DataFrame({"child": cohort["child"].to_numpy(), "stage": _repeat(stage, len(cohort)),
-                                   "feeder": _repeat(feeder, len(cohort)), "age_band": band.array,
-                                   "converted": converted.to_numpy(dtype=bool)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "child": cohort["child"].to_numpy(),
+                    "stage": _repeat(stage, len(cohort)),
+                    "feeder": _repeat(feeder, len(cohort)),
+                    "age_band": band.array,
+                    "converted": converted.to_numpy(dtype=bool),
+                }
+            )
+        )
     return _stack(parts, as_text)
 
 
@@ -363,8 +418,11 @@ def _stack(parts: list[pd.DataFrame], as_text: bool) -> pd.DataFrame:
     for c in parts[0].columns:
         if isinstance(parts[0][c].dtype, pd.CategoricalDtype):
             labels = union_categoricals([p[c].array for p in parts])
-            out[c] = (pd.Index(labels.categories, dtype="str").take(labels.codes, allow_fill=True, fill_value=np.nan)
-                      if as_text else labels)
+            out[c] = (
+                pd.Index(labels.categories, dtype="str").take(labels.codes, allow_fill=True, fill_value=np.nan)
+                if as_text
+                else labels
+            )
         else:
             out[c] = np.concatenate([p[c].to_numpy() for p in parts])
     return pd.DataFrame(out)
@@ -374,8 +432,10 @@ def _stack(parts: list[pd.DataFrame], as_text: bool) -> pd.DataFrame:
 # counting by group
 # ------------------------------------------------------------------------------------------
 
-def _codes_for(values: pd.Series | pd.Index, choices: Sequence[str], *, missing: int = -1,
-               dtype: Any = np.int64) -> np.ndarray:
+
+def _codes_for(
+    values: pd.Series | pd.Index, choices: Sequence[str], *, missing: int = -1, dtype: Any = np.int64
+) -> np.ndarray:
     """The index of each value's text in ``choices`` (``missing`` where absent, -1 where not listed).
 
     Values are compared as text (``astype("string")``), once per distinct value.
@@ -390,7 +450,7 @@ def _codes_for(values: pd.Series | pd.Index, choices: Sequence[str], *, missing:
     pos = {c: i for i, c in enumerate(choices)}
     text = uniques.astype("string") if len(uniques) else pd.Series([], dtype="string")
     lut = np.array([pos.get(v, -1) if v is not pd.NA else missing for v in text.tolist()] + [missing], dtype=dtype)
-    return lut[codes]          # code -1 (missing) reads the last entry
+    return lut[codes]  # code -1 (missing) reads the last entry
 
 
 def _index_of(index: pd.Index, values: pd.Series) -> np.ndarray:
@@ -404,11 +464,11 @@ def _index_of(index: pd.Index, values: pd.Series) -> np.ndarray:
 class _Attrs:
     """Each child's characteristics as codes (index in the group values; -1 not counted)."""
 
-    eth: np.ndarray          # major groups follow from it (``_MAJOR_MATRIX``)
+    eth: np.ndarray  # major groups follow from it (``_MAJOR_MATRIX``)
     sex: np.ndarray
     disability: np.ndarray
-    imd: np.ndarray          # 0-9 deciles 1-10, 10 unknown
-    uasc: np.ndarray         # bool
+    imd: np.ndarray  # 0-9 deciles 1-10, 10 unknown
+    uasc: np.ndarray  # bool
     by: np.ndarray | None = None
     by_values: pd.Index | None = None
 
@@ -422,22 +482,26 @@ def _attr_codes(frame: pd.DataFrame, by: str | None = None) -> _Attrs:
     by_codes = by_values = None
     if by:
         by_codes, by_values = _by_codes(frame[by])
-    return _Attrs(eth=_codes_for(frame["ethnicity"], ref.ETHNICITY_CODES),
-                  sex=_codes_for(frame["sex"], ref.SEXES),
-                  disability=_codes_for(frame["disability"], ref.DISABILITY),
-                  imd=_codes_for(frame["imd_decile"], _IMD_VALUES, missing=len(_IMD_VALUES) - 1),
-                  uasc=_codes_for(frame["uasc"], ("yes",)) == 0, by=by_codes, by_values=by_values)
+    return _Attrs(
+        eth=_codes_for(frame["ethnicity"], ref.ETHNICITY_CODES),
+        sex=_codes_for(frame["sex"], ref.SEXES),
+        disability=_codes_for(frame["disability"], ref.DISABILITY),
+        imd=_codes_for(frame["imd_decile"], _IMD_VALUES, missing=len(_IMD_VALUES) - 1),
+        uasc=_codes_for(frame["uasc"], ("yes",)) == 0,
+        by=by_codes,
+        by_values=by_values,
+    )
 
 
 def _by_codes(vals: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """The distinct values of ``vals``, sorted, and each row's position among them (-1 where missing)."""
-    if isinstance(vals.dtype, pd.CategoricalDtype):      # each category looked at once
+    if isinstance(vals.dtype, pd.CategoricalDtype):  # each category looked at once
         codes = vals.cat.codes.to_numpy()
         n_cat = len(vals.cat.categories)
         used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=n_cat))
         names = list(vals.cat.categories[used])
         order = sorted(range(len(names)), key=names.__getitem__)
-        lut = np.full(n_cat + 1, -1, dtype=np.int64)          # the last: missing (code -1)
+        lut = np.full(n_cat + 1, -1, dtype=np.int64)  # the last: missing (code -1)
         lut[used[order]] = np.arange(len(order))
         return lut[codes], pd.Index([names[i] for i in order])
     values = pd.Index(sorted(pd.unique(vals.dropna())))
@@ -474,16 +538,18 @@ _CUBE_SIZES = (len(ref.ETHNICITY_CODES) + 1, len(ref.SEXES) + 1, len(ref.DISABIL
 """Slots of the characteristic axes of :func:`_cube` (each with one more for "missing or not listed")."""
 
 
-def _cube(child: np.ndarray, cell: np.ndarray, band: np.ndarray, a: _Attrs, n_cells: int,
-          value: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _cube(
+    child: np.ndarray, cell: np.ndarray, band: np.ndarray, a: _Attrs, n_cells: int, value: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Members counted by cell x ethnicity x sex x disability x age band (x ``value``, 0 or 1,
     when given), and by cell x IMD decile (x ``value``). The last axis is the value's (size 1
     without). A cell is (``by`` value, stage) = ``cell``; each child's ethnicity, sex and
     disability are combined into one code first, so that each member needs one look-up."""
     n_eth, n_sex, n_dis, n_age = _CUBE_SIZES
     n_val = 1 if value is None else 2
-    profile = ((np.where(a.eth >= 0, a.eth, n_eth - 1).astype(np.int32) * n_sex
-                + np.where(a.sex >= 0, a.sex, n_sex - 1)) * n_dis + np.where(a.disability >= 0, a.disability, n_dis - 1))
+    profile = (
+        np.where(a.eth >= 0, a.eth, n_eth - 1).astype(np.int32) * n_sex + np.where(a.sex >= 0, a.sex, n_sex - 1)
+    ) * n_dis + np.where(a.disability >= 0, a.disability, n_dis - 1)
     n_imd = len(_IMD_VALUES) + 1
     imd = np.where(a.imd >= 0, a.imd, n_imd - 1).astype(np.int32)
     idx = (cell * (n_eth * n_sex * n_dis) + profile[child]) * n_age + np.where(band >= 0, band, n_age - 1)
@@ -521,21 +587,31 @@ class _Sums:
     def counts(self, gt: str) -> np.ndarray:
         """(cells, groups in :func:`group_values` order, value) for one group type."""
         if gt == "imd_decile":
-            return self.by_imd[:, :len(_IMD_VALUES)]
+            return self.by_imd[:, : len(_IMD_VALUES)]
         if gt == "all":
             return self.keep((1,)).sum(axis=1)[:, None, :]
         parts = gt.split(" x ")
         names = [p.replace("ethnicity_major", "ethnicity").replace("ethnicity_minor", "ethnicity") for p in parts]
         axes = tuple(sorted(self._AXES[n] for n in names))
-        summed = self.keep(axes)[(slice(None), *(slice(0, self._WIDTHS[ax]) for ax in axes))]   # drop "missing" slots
-        if parts[0] == "ethnicity_major":      # (cells, minor, [second], value) -> (cells, major, [second], value)
+        summed = self.keep(axes)[(slice(None), *(slice(0, self._WIDTHS[ax]) for ax in axes))]  # drop "missing" slots
+        if parts[0] == "ethnicity_major":  # (cells, minor, [second], value) -> (cells, major, [second], value)
             summed = np.moveaxis(np.tensordot(summed, _MAJOR_MATRIX, axes=([1], [0])), -1, 1)
         return summed.reshape(len(summed), -1, summed.shape[-1])
 
 
-def _tally(child: np.ndarray, stage: np.ndarray, band: np.ndarray, a: _Attrs, stages: Sequence[str], *,
-           value: np.ndarray | None = None, has_imd: bool = False, internal: bool = True,
-           by: str | None = None, value_name: str | None = None) -> pd.DataFrame:
+def _tally(
+    child: np.ndarray,
+    stage: np.ndarray,
+    band: np.ndarray,
+    a: _Attrs,
+    stages: Sequence[str],
+    *,
+    value: np.ndarray | None = None,
+    has_imd: bool = False,
+    internal: bool = True,
+    by: str | None = None,
+    value_name: str | None = None,
+) -> pd.DataFrame:
     """Members counted by (``by``), stage and group for every group type, zero-filled.
 
     ``child`` indexes the arrays of ``a``; ``stage`` indexes ``stages``; ``band`` is the age band
@@ -580,14 +656,24 @@ def _tally(child: np.ndarray, stage: np.ndarray, band: np.ndarray, a: _Attrs, st
     cols["group"] = pd.array(pd.Index(labels, dtype="str").take(cat(g_idx)))
     cols["n"] = cat([counts[gt].sum(axis=-1).ravel() for gt in types]).astype(np.int64)
     if value_name:
-        cols[value_name] = (cat([counts[gt][..., 1].ravel() for gt in types]).astype(np.int64) if value is not None
-                            else np.zeros(len(cols["n"]), dtype=np.int64))
+        cols[value_name] = (
+            cat([counts[gt][..., 1].ravel() for gt in types]).astype(np.int64)
+            if value is not None
+            else np.zeros(len(cols["n"]), dtype=np.int64)
+        )
     return pd.DataFrame(cols, copy=False)
 
 
-def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | None = None,
-                 has_imd: bool = False, internal: bool = True, stages: "list[str] | None" = None,
-                 by: str | None = None) -> pd.DataFrame:
+def count_groups(
+    members: pd.DataFrame,
+    attrs: pd.DataFrame,
+    *,
+    value: str | None = None,
+    has_imd: bool = False,
+    internal: bool = True,
+    stages: list[str] | None = None,
+    by: str | None = None,
+) -> pd.DataFrame:
     """Count children by stage and group for every group type (zero-filled).
 
     Parameters
@@ -614,15 +700,23 @@ def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | Non
         ``stage, group_type, group, n`` (+ ``value``).
     """
     if stages is None:
-        stages = list(pd.unique(members["stage"])) if len(members) else []      # in order of appearance
+        stages = list(pd.unique(members["stage"])) if len(members) else []  # in order of appearance
     # each child's codes once (one more "child" with every code missing, for members not in attrs)
     a = _attr_codes(attrs.reset_index(drop=True), by)
-    a = _Attrs(eth=np.append(a.eth, -1), sex=np.append(a.sex, -1), disability=np.append(a.disability, -1),
-               imd=np.append(a.imd, -1), uasc=np.append(a.uasc, False),
-               by=np.append(a.by, -1) if a.by is not None else None, by_values=a.by_values)
+    a = _Attrs(
+        eth=np.append(a.eth, -1),
+        sex=np.append(a.sex, -1),
+        disability=np.append(a.disability, -1),
+        imd=np.append(a.imd, -1),
+        uasc=np.append(a.uasc, False),
+        by=np.append(a.by, -1) if a.by is not None else None,
+        by_values=a.by_values,
+    )
     child = members["child"].to_numpy()
-    if attrs.index.equals(pd.RangeIndex(len(attrs))) and (not len(child) or 0 <= child.min() <= child.max() < len(attrs)):
-        pos = child.astype(np.int64)      # the children of prepare_events: a child's code is their row in attrs
+    if attrs.index.equals(pd.RangeIndex(len(attrs))) and (
+        not len(child) or 0 <= child.min() <= child.max() < len(attrs)
+    ):
+        pos = child.astype(np.int64)  # the children of prepare_events: a child's code is their row in attrs
     else:
         pos = np.asarray(attrs.index.get_indexer(child), dtype=np.int64)
         pos[pos < 0] = len(attrs)
@@ -630,5 +724,15 @@ def count_groups(members: pd.DataFrame, attrs: pd.DataFrame, *, value: str | Non
     band = _codes_for(members["age_band"], ref.AGE_BANDS)
     keep = st >= 0
     vals = members[value].to_numpy().astype(np.int64)[keep] if value else None
-    return _tally(pos[keep], st[keep], band[keep], a, stages, value=vals, has_imd=has_imd, internal=internal,
-                  by=by, value_name=value)
+    return _tally(
+        pos[keep],
+        st[keep],
+        band[keep],
+        a,
+        stages,
+        value=vals,
+        has_imd=has_imd,
+        internal=internal,
+        by=by,
+        value_name=value,
+    )

@@ -14,7 +14,17 @@ from ..tables import Hierarchy, TableSpec
 from .analysis import GridResult, run_grid, run_grid_from_aggregate
 from .benchmark import benchmark_table
 from .cohort import LOOKED_AFTER_STAGES, window_for
-from .grid_tables import BENCHMARK, TABLE, TRENDS, grid_spec, grid_table, rounded, trends_relations, trends_table, with_shares
+from .grid_tables import (
+    BENCHMARK,
+    TABLE,
+    TRENDS,
+    grid_spec,
+    grid_table,
+    rounded,
+    trends_relations,
+    trends_table,
+    with_shares,
+)
 from .inputs import Inputs
 from .settings import Settings
 
@@ -29,13 +39,26 @@ def compute(inputs: Inputs, settings: Settings, period: Period) -> GridResult:
     """
     if inputs.from_aggregate:
         win = window_for(period, str(settings.window))
-        res = run_grid_from_aggregate(inputs.aggregate, inputs.population, period=period,
-                                      options=settings.grid_options(), window_label=win.label, feeders=settings.feeders)
+        res = run_grid_from_aggregate(
+            inputs.aggregate,
+            inputs.population,
+            period=period,
+            options=settings.grid_options(),
+            window_label=win.label,
+            feeders=settings.feeders,
+        )
         res.window = win
         return res
-    res = run_grid(inputs.events, inputs.population, period=period, window=str(settings.window),
-                   options=settings.grid_options(), feeders=settings.feeders, lookback_months=int(settings.lookback_months),
-                   exclude_uasc_cla=bool(settings.exclude_uasc_cla))
+    res = run_grid(
+        inputs.events,
+        inputs.population,
+        period=period,
+        window=str(settings.window),
+        options=settings.grid_options(),
+        feeders=settings.feeders,
+        lookback_months=int(settings.lookback_months),
+        exclude_uasc_cla=bool(settings.exclude_uasc_cla),
+    )
     if settings.exclude_uasc_cla:
         res.grid = pd.concat([res.grid, with_uasc_rows(inputs, settings, period, res.grid)], ignore_index=True)
     return res
@@ -57,9 +80,14 @@ def uasc_relation() -> Hierarchy:
     through the group totals. ``hide_first="total"``: where a further cell must be hidden, the
     with-UASC context figure is hidden before the resident figure the findings rest on.
     """
-    return Hierarchy(column="measure", total=UASC_MEASURE, parts=("rate_ratio", UASC_COUNT),
-                     within=("period", "stage", "group_type", "group"), where={"stage": LOOKED_AFTER_STAGES},
-                     hide_first="total")
+    return Hierarchy(
+        column="measure",
+        total=UASC_MEASURE,
+        parts=("rate_ratio", UASC_COUNT),
+        within=("period", "stage", "group_type", "group"),
+        where={"stage": LOOKED_AFTER_STAGES},
+        hide_first="total",
+    )
 
 
 def with_uasc_rows(inputs: Inputs, settings: Settings, period: Period, resident: pd.DataFrame) -> pd.DataFrame:
@@ -75,9 +103,16 @@ def with_uasc_rows(inputs: Inputs, settings: Settings, period: Period, resident:
     (``count``; the with-UASC count less the resident count of ``resident``'s ``rate_ratio``
     rows), no estimate. :func:`uasc_relation` declares the relation between the three.
     """
-    full = run_grid(inputs.events, inputs.population, period=period, window=str(settings.window),
-                    options=settings.grid_options(), feeders=settings.feeders,
-                    lookback_months=int(settings.lookback_months), exclude_uasc_cla=False).grid
+    full = run_grid(
+        inputs.events,
+        inputs.population,
+        period=period,
+        window=str(settings.window),
+        options=settings.grid_options(),
+        feeders=settings.feeders,
+        lookback_months=int(settings.lookback_months),
+        exclude_uasc_cla=False,
+    ).grid
     rows = full[full["measure"].eq("rate_ratio") & full["stage"].isin(LOOKED_AFTER_STAGES)].copy()
     rows["measure"] = UASC_MEASURE
     rows["q_value"] = float("nan")
@@ -99,8 +134,15 @@ def with_uasc_rows(inputs: Inputs, settings: Settings, period: Period, resident:
     return pd.concat([rows, uasc], ignore_index=True)
 
 
-def build_tables(inputs: Inputs, settings: Settings, result: GridResult, *, period: Period,
-                 partnership: str, symbols: DisclosureConfig | None = None) -> dict[str, tuple[pd.DataFrame, TableSpec]]:
+def build_tables(
+    inputs: Inputs,
+    settings: Settings,
+    result: GridResult,
+    *,
+    period: Period,
+    partnership: str,
+    symbols: DisclosureConfig | None = None,
+) -> dict[str, tuple[pd.DataFrame, TableSpec]]:
     """The children tables of notebook 01 with their declarations (true values, rounded for publication).
 
     ``disproportionality`` and ``disproportionality_benchmark`` always; ``disproportionality_trends``
@@ -114,7 +156,9 @@ def build_tables(inputs: Inputs, settings: Settings, result: GridResult, *, peri
     if inputs.from_aggregate:
         out[TABLE] = (g, grid_spec(has_imd, present=g, symbols=symbols))
     else:
-        hier, trend_shares = trends_relations(period, window=str(settings.window), quarters=int(settings.trend_quarters))
+        hier, trend_shares = trends_relations(
+            period, window=str(settings.window), quarters=int(settings.trend_quarters)
+        )
         if g["measure"].eq(UASC_COUNT).any():
             hier = (*hier, uasc_relation())
         out[TABLE] = (g, grid_spec(has_imd, extra=hier, symbols=symbols))

@@ -15,12 +15,22 @@ from .grid_tables import TABLE, _num
 
 __all__ = ["findings", "findings_summary"]
 
-_MAJOR_PHRASE = {"White": "White children", "Mixed": "children of Mixed or Multiple ethnic groups", "Asian": "Asian children",
-                 "Black": "Black children", "Other": "children of other ethnic groups"}
+_MAJOR_PHRASE = {
+    "White": "White children",
+    "Mixed": "children of Mixed or Multiple ethnic groups",
+    "Asian": "Asian children",
+    "Black": "Black children",
+    "Other": "children of other ethnic groups",
+}
+
 
 def _subject(group_type: str, group: str, label: str) -> str:
     if group_type == "ethnicity_minor":
-        return f"{label} children" if not label.lower().startswith("any other") else f"Children of {label[0].lower() + label[1:]}"
+        return (
+            f"{label} children"
+            if not label.lower().startswith("any other")
+            else f"Children of {label[0].lower() + label[1:]}"
+        )
     if group_type == "ethnicity_major":
         return _MAJOR_PHRASE.get(group, f"{group} children")
     if group_type == "sex":
@@ -39,11 +49,15 @@ def _subject(group_type: str, group: str, label: str) -> str:
         return f"{first} aged {b}" if b != "under 1" else f"{first} under 1"
     return group
 
+
 def _ref_phrase(reference_group: str) -> str:
     r = str(reference_group)
     if r.startswith("White British"):
-        return "White British children" + (r[len("White British (WBRI)"):] if len(r) > len("White British (WBRI)") else "")
+        return "White British children" + (
+            r[len("White British (WBRI)") :] if len(r) > len("White British (WBRI)") else ""
+        )
     return r
+
 
 def _severity(group_type: str, flag: str) -> str:
     """``high`` (99.8%) or ``medium`` (95%) for ethnicity, disability and intersections; ``low`` for
@@ -52,15 +66,30 @@ def _severity(group_type: str, flag: str) -> str:
         return "low"
     return "high" if "99.8" in flag else "medium"
 
+
 _CAVEAT = "A difference in rates is not, by itself, evidence of bias."
-_PAST = {"contact": "were the subject of a contact", "referral": "were referred to children's social care",
-         "assessment": "were assessed", "s47": "were the subject of a section 47 enquiry",
-         "icpc": "were the subject of an initial child protection conference", "cpp_start": "started a child protection plan",
-         "cla_start": "started to be looked after", "cpp_at_end": "were on a child protection plan at the period end",
-         "cla_at_end": "were looked after at the period end"}
-_THEME = {"contact": "front door", "referral": "front door", "assessment": "assessment", "s47": "child protection",
-          "icpc": "child protection", "cpp_start": "child protection", "cpp_at_end": "child protection",
-          "cla_start": "children in care", "cla_at_end": "children in care"}
+_PAST = {
+    "contact": "were the subject of a contact",
+    "referral": "were referred to children's social care",
+    "assessment": "were assessed",
+    "s47": "were the subject of a section 47 enquiry",
+    "icpc": "were the subject of an initial child protection conference",
+    "cpp_start": "started a child protection plan",
+    "cla_start": "started to be looked after",
+    "cpp_at_end": "were on a child protection plan at the period end",
+    "cla_at_end": "were looked after at the period end",
+}
+_THEME = {
+    "contact": "front door",
+    "referral": "front door",
+    "assessment": "assessment",
+    "s47": "child protection",
+    "icpc": "child protection",
+    "cpp_start": "child protection",
+    "cpp_at_end": "child protection",
+    "cla_start": "children in care",
+    "cla_at_end": "children in care",
+}
 _UASC_MEASURE = "rate_ratio_with_uasc"
 _UASC_COUNT = "uasc_children"
 
@@ -84,9 +113,14 @@ def _uasc_note(r: pd.Series, published: pd.DataFrame, threshold: int) -> tuple[s
     other rows: a suppressed count stays unsaid (disclosure control hides counts from 1 to
     ``threshold`` and any cell from which one could be worked out).
     """
+
     def row(measure: str) -> pd.Series | None:
-        m = published[published["measure"].eq(measure) & published["stage"].eq(r["stage"])
-                      & published["group_type"].eq(r["group_type"]) & published["group"].eq(r["group"])]
+        m = published[
+            published["measure"].eq(measure)
+            & published["stage"].eq(r["stage"])
+            & published["group_type"].eq(r["group_type"])
+            & published["group"].eq(r["group"])
+        ]
         return None if m.empty else m.iloc[0]
 
     w = row(_UASC_MEASURE)
@@ -97,11 +131,17 @@ def _uasc_note(r: pd.Series, published: pd.DataFrame, threshold: int) -> tuple[s
     u = np.nan if c is None else _num(pd.Series([c["count"]])).iloc[0]
     if u == 0:
         return (" None of the group's children here were unaccompanied asylum-seeking children.", 0.0, v, lo, hi)
-    many = (f"the group has {int(u)} more who were unaccompanied" if pd.notna(u) else
-            f"the number of the group's unaccompanied children is not published ([c]: counts of 1 to {threshold}, "
-            "and figures from which one could be worked out, are suppressed)")
-    with_them = (f" With them included the ratio is {v:.1f} (95% CI {lo:.1f} to {hi:.1f})." if pd.notna(v) and pd.notna(lo)
-                 else " With them included the ratio is not published (too few children or suppressed).")
+    many = (
+        f"the group has {int(u)} more who were unaccompanied"
+        if pd.notna(u)
+        else f"the number of the group's unaccompanied children is not published ([c]: counts of 1 to {threshold}, "
+        "and figures from which one could be worked out, are suppressed)"
+    )
+    with_them = (
+        f" With them included the ratio is {v:.1f} (95% CI {lo:.1f} to {hi:.1f})."
+        if pd.notna(v) and pd.notna(lo)
+        else " With them included the ratio is not published (too few children or suppressed)."
+    )
     text = f" Unaccompanied asylum-seeking children are left out, as DfE reports resident children: {many}.{with_them}"
     return text, u, v, lo, hi
 
@@ -158,43 +198,101 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05, threshold: int = 5) 
         else:
             feeder = r["denominator_source"].split(" stage")[0].replace("children at the ", "")
             denom = _num(pd.Series([r["denominator"]])).iloc[0]
-            lead = (f"Of {_count_phrase(denom)} {who[0].lower() + who[1:] if not who.startswith(('White', 'Black', 'Asian', 'Mixed', 'Gypsy', 'Indian', 'Pakistani', 'Bangladeshi', 'Chinese', 'Traveller')) else who} "
-                    f"at the {feeder} stage, {_count_phrase(count)} went on {st.phrase} ({r['window']})")
+            lead = (
+                f"Of {_count_phrase(denom)} {who[0].lower() + who[1:] if not who.startswith(('White', 'Black', 'Asian', 'Mixed', 'Gypsy', 'Indian', 'Pakistani', 'Bangladeshi', 'Chinese', 'Traveller')) else who} "
+                f"at the {feeder} stage, {_count_phrase(count)} went on {st.phrase} ({r['window']})"
+            )
             stmt = f"{lead}: {_ratio_words(v, lo, hi, ref_phrase, 'to go on ' + st.phrase)}."
             meas = f"conversion ratio: {st.label.lower()}"
         stmt = stmt[:1].upper() + stmt[1:] + uasc_text
         if not context:
             stmt += " " + _CAVEAT
-        rows.append({"category": "disproportionality" if " x " not in r["group_type"] else "disproportionality (intersection)",
-                     "subject": who, "measure": meas, "value": round(v, 3), "lower": round(lo, 3), "upper": round(hi, 3),
-                     "severity": _severity(r["group_type"], str(r["flag"])), "statement": stmt,
-                     "evidence_table": TABLE,
-                     "evidence_key": f"period={r['period']}; stage={r['stage']}; measure={r['measure']}; group_type={r['group_type']}; group={r['group']}",
-                     "evidence": "strong" if "99.8" in str(r["flag"]) else "moderate",
-                     "direction": "concern" if (v > 1 and not context) else "context",
-                     "effect": round(v, 3), "effect_unit": "ratio to the reference group", "affected": count,
-                     "agency": "", "statutory_partner": "", "themes": f"disproportionality;{_THEME.get(r['stage'], '')}",
-                     "uasc_children": uasc_n, "value_with_uasc": None if pd.isna(uv) else round(float(uv), 3)})
-    dq = published[(published["measure"] == "share") & (published["group_type"] == "ethnicity_major") & (published["group"] == "Not known")]
+        rows.append(
+            {
+                "category": "disproportionality"
+                if " x " not in r["group_type"]
+                else "disproportionality (intersection)",
+                "subject": who,
+                "measure": meas,
+                "value": round(v, 3),
+                "lower": round(lo, 3),
+                "upper": round(hi, 3),
+                "severity": _severity(r["group_type"], str(r["flag"])),
+                "statement": stmt,
+                "evidence_table": TABLE,
+                "evidence_key": f"period={r['period']}; stage={r['stage']}; measure={r['measure']}; group_type={r['group_type']}; group={r['group']}",
+                "evidence": "strong" if "99.8" in str(r["flag"]) else "moderate",
+                "direction": "concern" if (v > 1 and not context) else "context",
+                "effect": round(v, 3),
+                "effect_unit": "ratio to the reference group",
+                "affected": count,
+                "agency": "",
+                "statutory_partner": "",
+                "themes": f"disproportionality;{_THEME.get(r['stage'], '')}",
+                "uasc_children": uasc_n,
+                "value_with_uasc": None if pd.isna(uv) else round(float(uv), 3),
+            }
+        )
+    dq = published[
+        (published["measure"] == "share")
+        & (published["group_type"] == "ethnicity_major")
+        & (published["group"] == "Not known")
+    ]
     for _, r in dq.iterrows():
         v = pd.to_numeric(r["value"], errors="coerce")
         if pd.notna(v) and v >= 5:
             count = _num(pd.Series([r["count"]])).iloc[0]
-            rows.append({"category": "data quality", "subject": "Ethnicity refused or not obtained",
-                         "measure": f"share: {ref.stage(r['stage']).label.lower()}", "value": round(float(v), 2),
-                         "lower": round(float(r["lower_95"]), 2), "upper": round(float(r["upper_95"]), 2), "severity": "low",
-                         "statement": (f"Ethnicity was refused or not yet obtained for {_count_phrase(count)} children, "
-                                       f"{float(v):.1f}% (95% CI {float(r['lower_95']):.1f} "
-                                       f"to {float(r['upper_95']):.1f}) of children at the stage '{ref.stage(r['stage']).label.lower()}' "
-                                       f"({r['window']}), which weakens every comparison by ethnicity at that stage."),
-                         "evidence_table": TABLE,
-                         "evidence_key": f"period={r['period']}; stage={r['stage']}; measure=share; group_type=ethnicity_major; group=Not known",
-                         "evidence": "moderate", "direction": "context", "effect": round(float(v), 2),
-                         "effect_unit": "per cent of children at the stage", "affected": count, "agency": "",
-                         "statutory_partner": "", "themes": "data quality", "uasc_children": np.nan, "value_with_uasc": None})
-    cols = ["category", "subject", "measure", "value", "lower", "upper", "severity", "statement", "evidence_table", "evidence_key",
-            "evidence", "direction", "effect", "effect_unit", "affected", "agency", "statutory_partner", "themes",
-            "uasc_children", "value_with_uasc"]
+            rows.append(
+                {
+                    "category": "data quality",
+                    "subject": "Ethnicity refused or not obtained",
+                    "measure": f"share: {ref.stage(r['stage']).label.lower()}",
+                    "value": round(float(v), 2),
+                    "lower": round(float(r["lower_95"]), 2),
+                    "upper": round(float(r["upper_95"]), 2),
+                    "severity": "low",
+                    "statement": (
+                        f"Ethnicity was refused or not yet obtained for {_count_phrase(count)} children, "
+                        f"{float(v):.1f}% (95% CI {float(r['lower_95']):.1f} "
+                        f"to {float(r['upper_95']):.1f}) of children at the stage '{ref.stage(r['stage']).label.lower()}' "
+                        f"({r['window']}), which weakens every comparison by ethnicity at that stage."
+                    ),
+                    "evidence_table": TABLE,
+                    "evidence_key": f"period={r['period']}; stage={r['stage']}; measure=share; group_type=ethnicity_major; group=Not known",
+                    "evidence": "moderate",
+                    "direction": "context",
+                    "effect": round(float(v), 2),
+                    "effect_unit": "per cent of children at the stage",
+                    "affected": count,
+                    "agency": "",
+                    "statutory_partner": "",
+                    "themes": "data quality",
+                    "uasc_children": np.nan,
+                    "value_with_uasc": None,
+                }
+            )
+    cols = [
+        "category",
+        "subject",
+        "measure",
+        "value",
+        "lower",
+        "upper",
+        "severity",
+        "statement",
+        "evidence_table",
+        "evidence_key",
+        "evidence",
+        "direction",
+        "effect",
+        "effect_unit",
+        "affected",
+        "agency",
+        "statutory_partner",
+        "themes",
+        "uasc_children",
+        "value_with_uasc",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     # within a severity, single characteristics before intersections (their own family, and
     # noisier), over-representation (concerns) before context, each with the largest differences
@@ -203,9 +301,16 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05, threshold: int = 5) 
     distance = np.where(ratio, np.abs(np.log(pd.to_numeric(out["value"], errors="coerce").clip(lower=1e-12))), -1.0)
     intersection = out["category"].str.contains("intersection").to_numpy()
     not_concern = (~out["direction"].eq("concern")).to_numpy()
-    order = np.lexsort((-distance, not_concern, intersection,
-                        out["severity"].map({"high": 0, "medium": 1, "low": 2}).fillna(3).to_numpy()))
+    order = np.lexsort(
+        (
+            -distance,
+            not_concern,
+            intersection,
+            out["severity"].map({"high": 0, "medium": 1, "low": 2}).fillna(3).to_numpy(),
+        )
+    )
     return out.iloc[order].reset_index(drop=True)
+
 
 def findings_summary(flags: pd.DataFrame, *, top: int = 5) -> str:
     """A short Markdown summary of the findings: how many of each kind, and the largest differences.
@@ -230,10 +335,12 @@ def findings_summary(flags: pd.DataFrame, *, top: int = 5) -> str:
     inter = flags["category"].eq("disproportionality (intersection)")
     dq = ~(single | inter)
     sev = {k: int((single & flags["severity"].eq(k)).sum()) for k in ("high", "medium", "low")}
-    parts = [f"**{len(flags)} findings** this period: {int(single.sum())} about a single characteristic "
-             f"({sev['high']} high, {sev['medium']} medium, {sev['low']} low: differences by age, sex or deprivation, "
-             f"which are context), {int(inter.sum())} about an intersection"
-             + (f", and {int(dq.sum())} on data quality." if dq.any() else ".")]
+    parts = [
+        f"**{len(flags)} findings** this period: {int(single.sum())} about a single characteristic "
+        f"({sev['high']} high, {sev['medium']} medium, {sev['low']} low: differences by age, sex or deprivation, "
+        f"which are context), {int(inter.sum())} about an intersection"
+        + (f", and {int(dq.sum())} on data quality." if dq.any() else ".")
+    ]
     big = flags[single & flags["severity"].eq("high")].copy()
     if "direction" in big:
         big = big[big["direction"].eq("concern")]

@@ -36,8 +36,9 @@ text columns are written once at the end from their few distinct values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,21 +47,63 @@ from .. import reference as ref
 from .. import stats
 from .cohort import INTERSECTION_TYPES, SINGLE_TYPES, _index_of
 
-__all__ = ["GridOptions", "population_by_group", "estimate", "MEASURES", "GRID_COLUMNS", "REFERENCE_LABELS",
-           "group_label", "finding_flags", "FINDING_NOT_SIGNIFICANT"]
+__all__ = [
+    "GridOptions",
+    "population_by_group",
+    "estimate",
+    "MEASURES",
+    "GRID_COLUMNS",
+    "REFERENCE_LABELS",
+    "group_label",
+    "finding_flags",
+    "FINDING_NOT_SIGNIFICANT",
+]
 
-MEASURES: tuple[str, ...] = ("rate_per_10000", "rate_ratio", "representation_index", "conversion",
-                             "conversion_ratio", "share")
+MEASURES: tuple[str, ...] = (
+    "rate_per_10000",
+    "rate_ratio",
+    "representation_index",
+    "conversion",
+    "conversion_ratio",
+    "share",
+)
 GRID_COLUMNS: tuple[str, ...] = (
-    "period", "window", "stage", "stage_label", "count_type", "measure", "group_type", "group", "group_label",
-    "reference_group", "count", "denominator", "denominator_kind", "value", "lower_95", "upper_95", "lower_998",
-    "upper_998", "method", "p_value", "q_value", "flag", "denominator_source",
+    "period",
+    "window",
+    "stage",
+    "stage_label",
+    "count_type",
+    "measure",
+    "group_type",
+    "group",
+    "group_label",
+    "reference_group",
+    "count",
+    "denominator",
+    "denominator_kind",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "method",
+    "p_value",
+    "q_value",
+    "flag",
+    "denominator_source",
 )
 REFERENCE_LABELS = {"WBRI": "White British (WBRI)", "all_other": "all other children"}
 _ESTIMATE_COLS = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value")
 
-_UNKNOWN = {"ethnicity_major": {"Not known"}, "ethnicity_minor": set(ref.NO_POPULATION_CODES), "sex": {"unknown"},
-            "age_band": {"unborn"}, "disability": {"unknown"}, "imd_decile": {"unknown"}, "all": set()}
+_UNKNOWN = {
+    "ethnicity_major": {"Not known"},
+    "ethnicity_minor": set(ref.NO_POPULATION_CODES),
+    "sex": {"unknown"},
+    "age_band": {"unborn"},
+    "disability": {"unknown"},
+    "imd_decile": {"unknown"},
+    "all": set(),
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,8 +145,14 @@ class GridOptions:
 FINDING_NOT_SIGNIFICANT = "similar (interval excludes 1, not a finding after FDR control)"
 
 
-def finding_flags(lower_95: np.ndarray, upper_95: np.ndarray, lower_998: np.ndarray, upper_998: np.ndarray,
-                  q_value: np.ndarray, fdr: float) -> np.ndarray:
+def finding_flags(
+    lower_95: np.ndarray,
+    upper_95: np.ndarray,
+    lower_998: np.ndarray,
+    upper_998: np.ndarray,
+    q_value: np.ndarray,
+    fdr: float,
+) -> np.ndarray:
     """The published ``flag`` of ratios: a direction only where there is a finding.
 
     :func:`~assurance_lib.stats.significance_flags` ("higher (99.8%)", "higher (95%)", "similar",
@@ -135,10 +184,18 @@ def population_by_group(pop: pd.DataFrame, by: str | None = None) -> pd.DataFram
     p["ethnicity_major"] = p["ethnicity"].map(ref.major_group)
     B = [by] if by else []
     out = []
-    for gt, cols in (("all", []), ("ethnicity_minor", ["ethnicity"]), ("ethnicity_major", ["ethnicity_major"]),
-                     ("sex", ["sex"]), ("age_band", ["age_band"]),
-                     *((f"{a} x {b}", [acol, b]) for a, acol in (("ethnicity_major", "ethnicity_major"), ("ethnicity_minor", "ethnicity"))
-                       for b in ("sex", "age_band"))):
+    for gt, cols in (
+        ("all", []),
+        ("ethnicity_minor", ["ethnicity"]),
+        ("ethnicity_major", ["ethnicity_major"]),
+        ("sex", ["sex"]),
+        ("age_band", ["age_band"]),
+        *(
+            (f"{a} x {b}", [acol, b])
+            for a, acol in (("ethnicity_major", "ethnicity_major"), ("ethnicity_minor", "ethnicity"))
+            for b in ("sex", "age_band")
+        ),
+    ):
         if not B and not cols:
             g = pd.DataFrame({"population": [p["population"].sum()]})
         else:
@@ -165,7 +222,7 @@ _NOT_APPLICABLE = "not applicable"
 _NO_POP = "not estimated: no population for this group (count only)"
 
 
-def _text(labels: "Sequence[str | None]", codes: np.ndarray, dtype: str = "str") -> Any:
+def _text(labels: Sequence[str | None], codes: np.ndarray, dtype: str = "str") -> Any:
     """A text column from a few labels and each row's code into them (``None`` labels are missing)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -179,7 +236,7 @@ def _take_text(index: pd.Index, codes: np.ndarray, dtype: Any) -> Any:
     """``index.take(codes)`` as a column of ``dtype``: through :func:`_text` when that is text."""
     if dtype == "str" or dtype == "string":
         return _text([str(v) for v in index], codes, dtype=str(dtype))
-    return pd.Series(index.take(codes), dtype=dtype, copy=False)   # a Series keeps an object dtype as it is
+    return pd.Series(index.take(codes), dtype=dtype, copy=False)  # a Series keeps an object dtype as it is
 
 
 def _key_dtypes(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame, by: str | None) -> dict[str, Any]:
@@ -207,7 +264,7 @@ class _Labels:
             self.texts.append(text)
         return self._code[text]
 
-    def codes(self, texts: "Sequence[str | None]") -> np.ndarray:
+    def codes(self, texts: Sequence[str | None]) -> np.ndarray:
         """The codes of several texts."""
         return np.array([self.code(t) for t in texts], dtype=np.int64)
 
@@ -234,11 +291,11 @@ class _Labels:
 class _Source:
     """A counts table (``counts`` or ``conv``) as codes shared with the other tables of one grid."""
 
-    b: np.ndarray        # index into _Codes.by (0 without ``by``)
-    s: np.ndarray        # index into _Codes.stages
-    t: np.ndarray        # index into _Codes.types
-    u: np.ndarray        # index into _Codes.groups
-    index: pd.Index      # the key (b, s, t, u) of each row
+    b: np.ndarray  # index into _Codes.by (0 without ``by``)
+    s: np.ndarray  # index into _Codes.stages
+    t: np.ndarray  # index into _Codes.types
+    u: np.ndarray  # index into _Codes.groups
+    index: pd.Index  # the key (b, s, t, u) of each row
 
     def lookup(self, key: np.ndarray) -> np.ndarray:
         """Row positions of the keys (-1 where absent)."""
@@ -255,16 +312,22 @@ class _Codes:
     groups: pd.Index
 
     @classmethod
-    def of(cls, tables: "list[pd.DataFrame]", population: pd.DataFrame, by: str | None) -> "_Codes":
+    def of(cls, tables: list[pd.DataFrame], population: pd.DataFrame, by: str | None) -> _Codes:
         """Codes over the counts tables (``by`` values sorted, as the grid is) and the population."""
-        def union(frames: "list[pd.DataFrame]", col: str) -> pd.Index:
+
+        def union(frames: list[pd.DataFrame], col: str) -> pd.Index:
             parts = [pd.Series(pd.unique(f[col])) for f in frames if len(f) and col in f]
             if not parts:
                 return pd.Index([], dtype="str")
             return pd.Index(pd.unique(pd.concat(parts, ignore_index=True)))
+
         by_index = union(tables, by).sort_values() if by else pd.Index([""])
-        return cls(by=by_index, stages=union(tables, "stage"), types=union([*tables, population], "group_type"),
-                   groups=union([*tables, population], "group"))
+        return cls(
+            by=by_index,
+            stages=union(tables, "stage"),
+            types=union([*tables, population], "group_type"),
+            groups=union([*tables, population], "group"),
+        )
 
     def key(self, b: np.ndarray, s: np.ndarray, t: np.ndarray, u: np.ndarray) -> np.ndarray:
         """One integer per (by, stage, group type, group)."""
@@ -324,11 +387,12 @@ class _Reference:
     den: np.ndarray
     known: np.ndarray
     is_ref: np.ndarray
-    label: np.ndarray    # codes into the grid's labels
+    label: np.ndarray  # codes into the grid's labels
 
 
-def _reference(src: _Source, rows: np.ndarray, num: np.ndarray, den: np.ndarray, reference: str,
-               codes: _Codes, labels: _Labels) -> _Reference:
+def _reference(
+    src: _Source, rows: np.ndarray, num: np.ndarray, den: np.ndarray, reference: str, codes: _Codes, labels: _Labels
+) -> _Reference:
     """The reference of each of ``rows`` (positions in ``src``): its counts, whether the group's
     characteristic is known, whether it is the reference group itself, and the reference's label.
 
@@ -352,20 +416,23 @@ def _reference(src: _Source, rows: np.ndarray, num: np.ndarray, den: np.ndarray,
     other = ~is_all & ~wbri
     nu = len(codes.groups) + 1
     if wbri.any():
+
         def target(gt: str, g: str) -> int:
             base, _, second_type = gt.partition(" x ")
             second = _parts(gt, g)[1]
             ti = codes.types.get_indexer(["ethnicity_minor" + (" x " + second_type if second_type else "")])[0]
             ui = codes.groups.get_indexer(["WBRI" + (f" x {second}" if second else "")])[0]
             return -1 if ti < 0 or ui < 0 else int(ti * nu + ui)
+
         w = np.flatnonzero(wbri)
         tgt = codes.per_pair(t[w], u[w], target, np.int64)
         pos = np.where(tgt >= 0, src.lookup(codes.key(b[w], s[w], tgt // nu, tgt % nu)), -1)
         found = pos >= 0
         ref_num[w[found]] = num[pos[found]]
         ref_den[w[found]] = den[pos[found]]
-        is_ref[w] = codes.per_pair(t[w], u[w], lambda gt, g: gt.startswith("ethnicity_minor") and _parts(gt, g)[0] == "WBRI",
-                                   bool)
+        is_ref[w] = codes.per_pair(
+            t[w], u[w], lambda gt, g: gt.startswith("ethnicity_minor") and _parts(gt, g)[0] == "WBRI", bool
+        )
     if other.any():
         o = np.flatnonzero(other)
         second = codes.per_pair(t[o], u[o], lambda gt, g: _parts(gt, g)[1], object)
@@ -391,10 +458,10 @@ class _Block:
     rows: np.ndarray
     count: np.ndarray
     denominator: np.ndarray
-    est: dict[str, np.ndarray]            # value, limits, p_value, expected; method as label codes
-    reference_group: np.ndarray           # label codes
-    denominator_kind: np.ndarray          # label codes
-    denominator_source: np.ndarray        # label codes
+    est: dict[str, np.ndarray]  # value, limits, p_value, expected; method as label codes
+    reference_group: np.ndarray  # label codes
+    denominator_kind: np.ndarray  # label codes
+    denominator_source: np.ndarray  # label codes
     reference_count: np.ndarray | None = None
     reference_denominator: np.ndarray | None = None
 
@@ -432,21 +499,47 @@ def _population_of(src: _Source, population: pd.DataFrame, codes: _Codes, by: st
     return np.where(pos >= 0, values[np.maximum(pos, 0)] if len(values) else np.nan, np.nan)
 
 
-def _ratio(fn: Any, src: _Source, rows: np.ndarray, num: np.ndarray, den: np.ndarray, reference: str,
-           codes: _Codes, labels: _Labels) -> tuple[_Reference, dict[str, np.ndarray], np.ndarray]:
+def _ratio(
+    fn: Any,
+    src: _Source,
+    rows: np.ndarray,
+    num: np.ndarray,
+    den: np.ndarray,
+    reference: str,
+    codes: _Codes,
+    labels: _Labels,
+) -> tuple[_Reference, dict[str, np.ndarray], np.ndarray]:
     """A ratio measure (``stats.rate_ratio`` or ``stats.proportion_ratio``) of ``rows`` against
     their reference; the ``All children`` rows blanked (not applicable)."""
     rf = _reference(src, rows, num, den, reference, codes, labels)
-    est = _estimates(fn(pd.DataFrame({"count": num[rows], "denominator": den[rows], "ref_num": rf.num,
-                                      "ref_den": rf.den}), "count", "denominator", "ref_num", "ref_den"), labels)
+    est = _estimates(
+        fn(
+            pd.DataFrame({"count": num[rows], "denominator": den[rows], "ref_num": rf.num, "ref_den": rf.den}),
+            "count",
+            "denominator",
+            "ref_num",
+            "ref_den",
+        ),
+        labels,
+    )
     is_all = codes.per_type(src.t[rows], lambda gt: gt == "all", bool)
     _blank(est, is_all, "not applicable: all children", labels)
     return rf, est, is_all
 
 
-def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame, options: GridOptions, *,
-             period: str, window: str, population_source: str, feeders: Mapping[str, str],
-             lookback_months: int, by: str | None = None) -> pd.DataFrame:
+def estimate(
+    counts: pd.DataFrame,
+    conv: pd.DataFrame,
+    population: pd.DataFrame,
+    options: GridOptions,
+    *,
+    period: str,
+    window: str,
+    population_source: str,
+    feeders: Mapping[str, str],
+    lookback_months: int,
+    by: str | None = None,
+) -> pd.DataFrame:
     """Every measure for every stage and group.
 
     Parameters
@@ -499,29 +592,61 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
     blocks: list[_Block] = []
 
     # rates ------------------------------------------------------------------------------
-    est = _estimates(stats.rate(pd.DataFrame({"count": count_c, "denominator": pop_pc}), "count", "denominator"), labels)
+    est = _estimates(
+        stats.rate(pd.DataFrame({"count": count_c, "denominator": pop_pc}), "count", "denominator"), labels
+    )
     _blank(est, nopop, _NO_POP, labels)
-    blocks.append(_Block("rate_per_10000", csrc, pc, count_c, pop_pc, est, labels.full(len(pc), _NOT_APPLICABLE),
-                         on_population, pop_source))
+    blocks.append(
+        _Block(
+            "rate_per_10000",
+            csrc,
+            pc,
+            count_c,
+            pop_pc,
+            est,
+            labels.full(len(pc), _NOT_APPLICABLE),
+            on_population,
+            pop_source,
+        )
+    )
 
     # rate ratios ------------------------------------------------------------------------
     rf, est, is_all = _ratio(stats.rate_ratio, csrc, pc, n_c, pop_c, options.reference, codes, labels)
     _blank(est, nopop & ~is_all, _NO_POP, labels)
     _blank(est, rf.is_ref, "reference group", labels)
-    blocks.append(_Block("rate_ratio", csrc, pc, count_c, pop_pc, est, rf.label, on_population, pop_source, rf.num, rf.den))
+    blocks.append(
+        _Block("rate_ratio", csrc, pc, count_c, pop_pc, est, rf.label, on_population, pop_source, rf.num, rf.den)
+    )
 
     # representation index (single characteristics with a population) -----------------
     ro = _reference(csrc, pc, n_c, pop_c, "all_other", codes, labels)
     ok = ro.known & ~nopop & ~is_all & ~inter[pc]
     total = np.where(ok, ro.num + count_c, np.nan)
     pop_total = np.where(ok, ro.den + pop_pc, np.nan)
-    est = _estimates(stats.representation_index(pd.DataFrame({"count": count_c, "total": total, "denominator": pop_pc,
-                                                               "pop_total": pop_total}),
-                                                "count", "total", "denominator", "pop_total"), labels)
+    est = _estimates(
+        stats.representation_index(
+            pd.DataFrame({"count": count_c, "total": total, "denominator": pop_pc, "pop_total": pop_total}),
+            "count",
+            "total",
+            "denominator",
+            "pop_total",
+        ),
+        labels,
+    )
     _blank(est, ~ok, "not estimated: group without a population, all children or an intersection", labels)
-    blocks.append(_Block("representation_index", csrc, pc, count_c, pop_pc, est,
-                         labels.where(ok, "expected from the group's share of the child population (known groups)",
-                                      _NOT_APPLICABLE), on_population, pop_source))
+    blocks.append(
+        _Block(
+            "representation_index",
+            csrc,
+            pc,
+            count_c,
+            pop_pc,
+            est,
+            labels.where(ok, "expected from the group's share of the child population (known groups)", _NOT_APPLICABLE),
+            on_population,
+            pop_source,
+        )
+    )
 
     # shares ---------------------------------------------------------------------------
     all_rows = np.flatnonzero(codes.per_type(csrc.t, lambda gt: gt == "all", bool))
@@ -530,13 +655,24 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
     share_den = np.full(len(pc), np.nan)
     share_den[apos >= 0] = n_c[all_rows[apos[apos >= 0]]]
     share_den[inter[pc]] = np.nan
-    est = _estimates(stats.proportion(pd.DataFrame({"count": count_c, "denominator": share_den}), "count", "denominator"),
-                     labels)
+    est = _estimates(
+        stats.proportion(pd.DataFrame({"count": count_c, "denominator": share_den}), "count", "denominator"), labels
+    )
     no_den = np.isnan(share_den)
     _blank(est, no_den, "not estimated for intersections (see the single characteristics)", labels)
-    blocks.append(_Block("share", csrc, pc, count_c, share_den, est, labels.full(len(pc), _NOT_APPLICABLE),
-                         labels.where(no_den, "none", "children"),
-                         labels.full(len(pc), "all children at the stage in the window")))
+    blocks.append(
+        _Block(
+            "share",
+            csrc,
+            pc,
+            count_c,
+            share_den,
+            est,
+            labels.full(len(pc), _NOT_APPLICABLE),
+            labels.where(no_den, "none", "children"),
+            labels.full(len(pc), "all children at the stage in the window"),
+        )
+    )
 
     # conversions ------------------------------------------------------------------------
     if has_conv:
@@ -544,24 +680,48 @@ def estimate(counts: pd.DataFrame, conv: pd.DataFrame, population: pd.DataFrame,
         x_v = conv["converted"].to_numpy(dtype="float64")
         n_v = conv["n"].to_numpy(dtype="float64")
         pv = np.flatnonzero(codes.per_type(vsrc.t, lambda gt: gt in pub_types, bool))
-        src_label = {s: f"children at the {ref.stage(f).label.lower()} stage in the window or the {lookback_months} months before it"
-                     for s, f in feeders.items()}
+        src_label = {
+            s: f"children at the {ref.stage(f).label.lower()} stage in the window or the {lookback_months} months before it"
+            for s, f in feeders.items()
+        }
         stage_src = labels.codes([src_label.get(str(s)) for s in codes.stages] + [None])[vsrc.s[pv]]
         cx, cn = x_v[pv], n_v[pv]
         on_children = labels.full(len(pv), "children")
-        est = _estimates(stats.proportion(pd.DataFrame({"count": cx, "denominator": cn}), "count", "denominator"), labels)
-        blocks.append(_Block("conversion", vsrc, pv, cx, cn, est, labels.full(len(pv), _NOT_APPLICABLE), on_children,
-                             stage_src))
+        est = _estimates(
+            stats.proportion(pd.DataFrame({"count": cx, "denominator": cn}), "count", "denominator"), labels
+        )
+        blocks.append(
+            _Block("conversion", vsrc, pv, cx, cn, est, labels.full(len(pv), _NOT_APPLICABLE), on_children, stage_src)
+        )
         rc, est, v_all = _ratio(stats.proportion_ratio, vsrc, pv, x_v, n_v, options.reference, codes, labels)
         _blank(est, rc.is_ref, "reference group", labels)
         _blank(est, ~rc.known & ~v_all, "not compared: characteristic not known", labels)
-        blocks.append(_Block("conversion_ratio", vsrc, pv, cx, cn, est, rc.label, on_children, stage_src, rc.num, rc.den))
-    return _assemble(blocks, codes, labels, options, by=by, period=period, window=window,
-                     dtypes=_key_dtypes(counts, conv, population, by))
+        blocks.append(
+            _Block("conversion_ratio", vsrc, pv, cx, cn, est, rc.label, on_children, stage_src, rc.num, rc.den)
+        )
+    return _assemble(
+        blocks,
+        codes,
+        labels,
+        options,
+        by=by,
+        period=period,
+        window=window,
+        dtypes=_key_dtypes(counts, conv, population, by),
+    )
 
 
-def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: GridOptions, *, by: str | None,
-              period: str, window: str, dtypes: dict[str, Any]) -> pd.DataFrame:
+def _assemble(
+    blocks: list[_Block],
+    codes: _Codes,
+    labels: _Labels,
+    options: GridOptions,
+    *,
+    by: str | None,
+    period: str,
+    window: str,
+    dtypes: dict[str, Any],
+) -> pd.DataFrame:
     """The blocks as one grid: insufficient estimates, q-values, flags, labels, in the grid's order."""
     cat = np.concatenate
 
@@ -593,33 +753,43 @@ def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: Gri
     for c in _ESTIMATE_COLS:
         est[c][insufficient] = np.nan
     if insufficient.any():
-        whys = (f"count below {options.min_count}", f"reference count below {options.min_count}",
-                f"95% interval wider than {options.max_ci_ratio:g}-fold")
+        whys = (
+            f"count below {options.min_count}",
+            f"reference count below {options.min_count}",
+            f"95% interval wider than {options.max_ci_ratio:g}-fold",
+        )
         why = np.where(small, 0, np.where(small_ref, 1, 2))[insufficient]
         combo = method[insufficient] * 3 + why
         uniq, inv = np.unique(combo, return_inverse=True)
-        method[insufficient] = labels.codes([f"{labels.texts[c // 3]}; insufficient: {whys[c % 3]}" for c in uniq])[inv.ravel()]
+        method[insufficient] = labels.codes([f"{labels.texts[c // 3]}; insufficient: {whys[c % 3]}" for c in uniq])[
+            inv.ravel()
+        ]
     # q-values: one family per (by, measure, singles or intersections) ----------------------
     # The family is every test attempted: a ratio estimated (p-value known) and then set aside as
     # insufficient counts with p = 1, so that setting small groups aside never shrinks the family.
-    family = codes.per_type(t, lambda gt: " x " in gt, np.int64)          # 1: intersections
+    family = codes.per_type(t, lambda gt: " x " in gt, np.int64)  # 1: intersections
     q = np.full(size, np.nan)
     tested = np.isin(measure, [MEASURES.index("rate_ratio"), MEASURES.index("conversion_ratio")])
     p_family = np.where(insufficient & np.isfinite(p_attempted), 1.0, est["p_value"])
     if tested.any():
-        q[tested] = stats.bh_qvalues(p_family[tested],
-                                     groups=(b[tested] * len(MEASURES) + measure[tested]) * 2 + family[tested])
+        q[tested] = stats.bh_qvalues(
+            p_family[tested], groups=(b[tested] * len(MEASURES) + measure[tested]) * 2 + family[tested]
+        )
     q[insufficient] = np.nan
     # flags: a direction only for a finding (95% interval excludes 1 and q below the fdr) --------
-    flag_text = np.asarray(finding_flags(est["lower_95"], est["upper_95"], est["lower_998"], est["upper_998"], q,
-                                         options.fdr), dtype=object)
+    flag_text = np.asarray(
+        finding_flags(est["lower_95"], est["upper_95"], est["lower_998"], est["upper_998"], q, options.fdr),
+        dtype=object,
+    )
     flag_codes, flag_uniques = pd.factorize(flag_text)
     flag = labels.codes(list(flag_uniques))[flag_codes]
     flag = np.where(is_ratio, flag, labels.code("not compared"))
     flag[insufficient] = labels.code("insufficient")
     # order: by, measure, stage, group type, then the order of the source tables --------
-    stage_order = np.array([ref.STAGE_CODES.index(x) if x in ref.STAGE_CODES else len(ref.STAGE_CODES)
-                            for x in codes.stages] + [len(ref.STAGE_CODES)])[s]
+    stage_order = np.array(
+        [ref.STAGE_CODES.index(x) if x in ref.STAGE_CODES else len(ref.STAGE_CODES) for x in codes.stages]
+        + [len(ref.STAGE_CODES)]
+    )[s]
     pub_order = {x: i for i, x in enumerate((*SINGLE_TYPES, *INTERSECTION_TYPES))}
     type_order = codes.per_type(t, lambda gt: pub_order.get(gt, len(pub_order)), np.int64)
     order = np.lexsort((np.arange(size), type_order, stage_order, measure, b))
@@ -632,16 +802,19 @@ def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: Gri
     if by:
         out[by] = _take_text(codes.by, b, dtypes[by])
     out["period"] = _text([period], np.zeros(size, dtype=np.int64))
-    out["window"] = _text([window, f"at {window.split(' to ')[-1]}"],
-                          np.array([x in info and info[x].kind == "stock" for x in stage_list], dtype=np.int64)[s])
+    out["window"] = _text(
+        [window, f"at {window.split(' to ')[-1]}"],
+        np.array([x in info and info[x].kind == "stock" for x in stage_list], dtype=np.int64)[s],
+    )
     out["stage"] = _take_text(codes.stages, s, dtypes["stage"])
     out["stage_label"] = _text([info[x].label if x in info else None for x in stage_list], s)
     out["count_type"] = _text([info[x].kind if x in info else None for x in stage_list], s)
     out["measure"] = _text(list(MEASURES), measure)
     out["group_type"] = _take_text(codes.types, t, dtypes["group_type"])
     out["group"] = _take_text(codes.groups, u, dtypes["group"])
-    out["group_label"] = _text([group_label(str(codes.types[p // nu]), str(codes.groups[p % nu])) for p in uniq_pair],
-                               inv_pair.ravel())
+    out["group_label"] = _text(
+        [group_label(str(codes.types[p // nu]), str(codes.groups[p % nu])) for p in uniq_pair], inv_pair.ravel()
+    )
     out["reference_group"] = labels.column(col(lambda bl: bl.reference_group)[order])
     out["count"] = count[order].astype("int64")
     out["denominator"] = denominator[order]
@@ -658,4 +831,4 @@ def _assemble(blocks: list[_Block], codes: _Codes, labels: _Labels, options: Gri
     out["expected"] = est["expected"][order]
     out["insufficient"] = insufficient[order]
     out["family"] = _text(["single characteristics", "intersections"], family[order])
-    return pd.DataFrame(out, copy=False)      # the arrays above, not copied into blocks
+    return pd.DataFrame(out, copy=False)  # the arrays above, not copied into blocks

@@ -25,8 +25,20 @@ from .groups import group_relations
 from .inputs import Inputs
 from .settings import Settings
 
-__all__ = ["TABLE", "TRENDS", "BENCHMARK", "SOURCE", "AGGREGATE_ONLY", "grid_shares", "trends_relations", "grid_spec",
-           "dsr_rows", "trends_table", "grid_table", "rounded"]
+__all__ = [
+    "TABLE",
+    "TRENDS",
+    "BENCHMARK",
+    "SOURCE",
+    "AGGREGATE_ONLY",
+    "grid_shares",
+    "trends_relations",
+    "grid_spec",
+    "dsr_rows",
+    "trends_table",
+    "grid_table",
+    "rounded",
+]
 
 TABLE = "disproportionality"
 
@@ -42,12 +54,15 @@ _CLA_STAGES = ("cla_start", "cla_at_end")
 
 _GRID_ON = {"period": "period", "stage": "stage", "group_type": "group_type", "group": "group"}
 
+
 def _note(text: str) -> pd.DataFrame:
     """A one-row table that says why a view is empty (displayed in its place)."""
     return pd.DataFrame({"note": [text]})
 
+
 def _num(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce")
+
 
 def _relation_measures(total_type: str, part_type: str) -> tuple[str, ...]:
     """The measures on whose rows a relation between groups holds (their counts are the stage's children)."""
@@ -56,6 +71,7 @@ def _relation_measures(total_type: str, part_type: str) -> tuple[str, ...]:
     if part_type == "ethnicity_minor":
         return (*MEASURES, "conversion_ratio_imd", "rate_ratio_with_uasc", "uasc_children")
     return (*MEASURES, "rate_ratio_with_uasc", "uasc_children")
+
 
 def grid_shares() -> tuple[Share, ...]:
     """Cells of ``disproportionality.csv`` that repeat other cells of the same table.
@@ -66,12 +82,22 @@ def grid_shares() -> tuple[Share, ...]:
     Declared so that disclosure control treats them as one cell, not as independent counts.
     """
     return (
-        Share(table=TABLE, on=_GRID_ON, counts={"count": "count"},
-              where={"measure": ("rate_ratio", "representation_index", "share", "dsr_per_10000")},
-              other_where={"measure": "rate_per_10000"}),
-        Share(table=TABLE, on=_GRID_ON, counts={"count": "count", "denominator": "denominator"},
-              where={"measure": ("conversion_ratio", "conversion_ratio_imd")}, other_where={"measure": "conversion"}),
+        Share(
+            table=TABLE,
+            on=_GRID_ON,
+            counts={"count": "count"},
+            where={"measure": ("rate_ratio", "representation_index", "share", "dsr_per_10000")},
+            other_where={"measure": "rate_per_10000"},
+        ),
+        Share(
+            table=TABLE,
+            on=_GRID_ON,
+            counts={"count": "count", "denominator": "denominator"},
+            where={"measure": ("conversion_ratio", "conversion_ratio_imd")},
+            other_where={"measure": "conversion"},
+        ),
     )
+
 
 def trends_relations(period: Any, *, window: str, quarters: int) -> tuple[tuple[Hierarchy, ...], tuple[Share, ...]]:
     """How the trend table's quarters relate to the grid's window (for disclosure control).
@@ -87,21 +113,42 @@ def trends_relations(period: Any, *, window: str, quarters: int) -> tuple[tuple[
     """
     flows = tuple(s.code for s in ref.STAGES if s.kind == "flow")
     equal_stages = ref.STOCK_STAGES + (flows if window == "quarter" else ())
-    shares = (Share(table=TABLE, on=_GRID_ON, counts={"count": "count"},
-                    where={"period": period.label, "stage": equal_stages}, other_where={"measure": "rate_per_10000"}),)
+    shares = (
+        Share(
+            table=TABLE,
+            on=_GRID_ON,
+            counts={"count": "count"},
+            where={"period": period.label, "stage": equal_stages},
+            other_where={"measure": "rate_per_10000"},
+        ),
+    )
     hier: tuple[Hierarchy, ...] = ()
     if window == "rolling12" and quarters >= 4:
         labels = [period]
         for _ in range(3):
             labels.append(labels[-1].previous())
-        hier = (Hierarchy(column="period", total=period.label, parts=tuple(q.label for q in reversed(labels)),
-                          within=("stage", "group_type", "group"), relation="union", parts_table=TRENDS,
-                          where={"stage": flows, "group_type": ("all", "ethnicity_major"), "measure": "rate_per_10000"},
-                          parts_where={"measure": ("rate_per_10000", "rate_ratio")}),)
+        hier = (
+            Hierarchy(
+                column="period",
+                total=period.label,
+                parts=tuple(q.label for q in reversed(labels)),
+                within=("stage", "group_type", "group"),
+                relation="union",
+                parts_table=TRENDS,
+                where={"stage": flows, "group_type": ("all", "ethnicity_major"), "measure": "rate_per_10000"},
+                parts_where={"measure": ("rate_per_10000", "rate_ratio")},
+            ),
+        )
     return hier, shares
 
-def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tuple[Hierarchy, ...] = (),
-              symbols: DisclosureConfig | None = None) -> TableSpec:
+
+def grid_spec(
+    has_imd: bool,
+    present: pd.DataFrame | None = None,
+    *,
+    extra: tuple[Hierarchy, ...] = (),
+    symbols: DisclosureConfig | None = None,
+) -> TableSpec:
     """The declaration of ``disproportionality.csv`` (keys, counts, derived values, hierarchies, shares);
     its notes name the run's symbols (``symbols``, the run's :class:`~assurance_lib.config.DisclosureConfig`).
 
@@ -126,27 +173,45 @@ def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tupl
     for r in group_relations(has_imd):
         where: dict[str, Any] = {"group_type": r.total_type, "measure": _relation_measures(r.total_type, r.part_type)}
         if have is not None:
-            stages = tuple(st for st in ref.STAGE_CODES if st in have and (r.total_type, r.total) in have[st]
-                           and all((r.part_type, q) in have[st] for q in r.parts))
+            stages = tuple(
+                st
+                for st in ref.STAGE_CODES
+                if st in have
+                and (r.total_type, r.total) in have[st]
+                and all((r.part_type, q) in have[st] for q in r.parts)
+            )
             if not stages:
                 continue
             where["stage"] = stages
-        hs.append(Hierarchy(column="group", total=r.total, parts=r.parts, within=within, where=where,
-                            parts_where={"group_type": r.part_type}))
+        hs.append(
+            Hierarchy(
+                column="group",
+                total=r.total,
+                parts=r.parts,
+                within=within,
+                where=where,
+                parts_where={"group_type": r.part_type},
+            )
+        )
     symbols = symbols or DisclosureConfig()
     derived_cols = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value", "q_value", "flag")
     return TableSpec(
-        name=TABLE, title="Disproportionality across the child's journey: rates, ratios and conversions by group",
-        unit="children", rule="children-counts", source=SOURCE,
-        notes=("Counts are children, not episodes: flows count children with the event in the window, stocks "
-               "children on a plan or looked after at the period end. Rates per 10,000 children of the group "
-               "(Byar's method for 10 or more, exact Poisson below); rate ratios against the reference group "
-               "(score method for two Poisson rates); conversions with Wilson intervals and ratios with score "
-               "intervals and tests (Miettinen-Nurminen); representation index descriptive only; dsr_per_10000: age-standardised rate (direct "
-               "standardisation to the partnership's child population by age band, Dobson interval). q-values: Benjamini-Hochberg within each "
-               "period and measure (single characteristics; intersections separately). 'insufficient': too few "
-               f"children or too wide an interval to estimate. {symbols.suppressed} suppressed, "
-               f"{symbols.not_applicable} not applicable."),
+        name=TABLE,
+        title="Disproportionality across the child's journey: rates, ratios and conversions by group",
+        unit="children",
+        rule="children-counts",
+        source=SOURCE,
+        notes=(
+            "Counts are children, not episodes: flows count children with the event in the window, stocks "
+            "children on a plan or looked after at the period end. Rates per 10,000 children of the group "
+            "(Byar's method for 10 or more, exact Poisson below); rate ratios against the reference group "
+            "(score method for two Poisson rates); conversions with Wilson intervals and ratios with score "
+            "intervals and tests (Miettinen-Nurminen); representation index descriptive only; dsr_per_10000: age-standardised rate (direct "
+            "standardisation to the partnership's child population by age band, Dobson interval). q-values: Benjamini-Hochberg within each "
+            "period and measure (single characteristics; intersections separately). 'insufficient': too few "
+            f"children or too wide an interval to estimate. {symbols.suppressed} suppressed, "
+            f"{symbols.not_applicable} not applicable."
+        ),
         keys=("period", "stage", "measure", "group_type", "group"),
         counts=("count",),
         derived={c: ("count", "denominator") for c in derived_cols},
@@ -155,6 +220,7 @@ def grid_spec(has_imd: bool, present: pd.DataFrame | None = None, *, extra: tupl
         links=(TRENDS, BENCHMARK),
         shares=grid_shares(),
     )
+
 
 def dsr_rows(inputs: Inputs, result: GridResult, period: str) -> pd.DataFrame:
     """Age-standardised rates (``dsr_per_10000``) by DfE major ethnic group and for all children, as grid rows.
@@ -165,16 +231,20 @@ def dsr_rows(inputs: Inputs, result: GridResult, period: str) -> pd.DataFrame:
     """
     counts = result.counts
     if not {"age_band", "ethnicity_major x age_band"} <= set(counts["group_type"]):
-        return result.grid.iloc[0:0]   # an aggregate without ethnicity by age band: no standardisation
+        return result.grid.iloc[0:0]  # an aggregate without ethnicity by age band: no standardisation
     d = run_dsr(counts, inputs.population, period=period, window=result.window.label)
-    ab = counts[counts["group_type"] == "age_band"].assign(group_type="all x age_band",
-                                                           group="All children x " + counts.loc[counts["group_type"] == "age_band", "group"])
+    ab = counts[counts["group_type"] == "age_band"].assign(
+        group_type="all x age_band", group="All children x " + counts.loc[counts["group_type"] == "age_band", "group"]
+    )
     # all children: the same standard, so the DSR is the crude rate of born children with the Dobson interval
     allc = ab.assign(group="All children", age_band=ab["group"].str.split(" x ").str[1])
     allc = allc[allc["age_band"] != "unborn"]
     popb = inputs.population.groupby("age_band")["population"].sum()
-    allc = allc.assign(population=allc["age_band"].map(popb).astype(float), standard=allc["age_band"].map(popb).astype(float),
-                       events=allc["n"])
+    allc = allc.assign(
+        population=allc["age_band"].map(popb).astype(float),
+        standard=allc["age_band"].map(popb).astype(float),
+        events=allc["n"],
+    )
     da = stats.dsr(allc, "events", "population", "standard", groupby=["stage", "group"])
     da["group_type"] = "all"
     d = pd.concat([d.drop(columns=["period", "window", "standard"]), da], ignore_index=True)
@@ -185,8 +255,11 @@ def dsr_rows(inputs: Inputs, result: GridResult, period: str) -> pd.DataFrame:
     out = base.merge(est, on=["stage", "group_type", "group"], how="left")
     out["measure"] = "dsr_per_10000"
     out["method"] = out["method"].fillna("not estimated: no population for this group (count only)")
-    out["method"] = out["method"].astype(str) + np.where(out["value"].notna() | out["method"].str.startswith("not calc"),
-                                                         "; direct standardisation over born age bands to the partnership's child population", "")
+    out["method"] = out["method"].astype(str) + np.where(
+        out["value"].notna() | out["method"].str.startswith("not calc"),
+        "; direct standardisation over born age bands to the partnership's child population",
+        "",
+    )
     out["flag"] = "not compared"
     return out[list(g.columns)]
 
@@ -206,21 +279,45 @@ def grid_table(inputs: Inputs, result: GridResult, period: Period) -> pd.DataFra
 
 def trends_table(inputs: Inputs, settings: Settings, period: Period) -> tuple[pd.DataFrame, TableSpec]:
     """Quarterly rates and ratios over the last ``trend_quarters`` quarters, with its declaration."""
-    t = run_trends(inputs.events, inputs.population, period=period, quarters=int(settings.trend_quarters),
-                   options=settings.grid_options(), exclude_uasc_cla=bool(settings.exclude_uasc_cla))
+    t = run_trends(
+        inputs.events,
+        inputs.population,
+        period=period,
+        quarters=int(settings.trend_quarters),
+        options=settings.grid_options(),
+        exclude_uasc_cla=bool(settings.exclude_uasc_cla),
+    )
     t = t[list(GRID_COLUMNS)]
-    spec = TableSpec(name="disproportionality_trends", title="Quarterly trends: rates and rate ratios by major ethnic group",
-                     unit="children", rule="children-counts", source=SOURCE,
-                     notes="Each quarter counts children with the event in the quarter (flows) or at its end (stocks).",
-                     keys=("period", "stage", "measure", "group_type", "group"), counts=("count",),
-                     derived={c: ("count",) for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value", "q_value", "flag")},
-                     hierarchies=(Hierarchy(column="group", total="All children", parts=ref.MAJOR_GROUPS,
-                                            within=("period", "stage"), where={"group_type": "all", "measure": "rate_per_10000"},
-                                            parts_where={"group_type": "ethnicity_major", "measure": "rate_ratio"}),))
+    spec = TableSpec(
+        name="disproportionality_trends",
+        title="Quarterly trends: rates and rate ratios by major ethnic group",
+        unit="children",
+        rule="children-counts",
+        source=SOURCE,
+        notes="Each quarter counts children with the event in the quarter (flows) or at its end (stocks).",
+        keys=("period", "stage", "measure", "group_type", "group"),
+        counts=("count",),
+        derived={
+            c: ("count",)
+            for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998", "p_value", "q_value", "flag")
+        },
+        hierarchies=(
+            Hierarchy(
+                column="group",
+                total="All children",
+                parts=ref.MAJOR_GROUPS,
+                within=("period", "stage"),
+                where={"group_type": "all", "measure": "rate_per_10000"},
+                parts_where={"group_type": "ethnicity_major", "measure": "rate_ratio"},
+            ),
+        ),
+    )
     return t, spec
+
 
 def with_shares(spec: TableSpec, shares: tuple[Share, ...]) -> TableSpec:
     return dataclasses.replace(spec, shares=(*spec.shares, *shares), links=tuple(dict.fromkeys((*spec.links, TABLE))))
+
 
 def rounded(frame: pd.DataFrame) -> pd.DataFrame:
     """Estimates to 4 decimal places and p/q-values to 4 significant figures, for publication."""

@@ -15,8 +15,18 @@ from .. import reference as ref
 __all__ = ["Relation", "AGGREGATE_GROUP_TYPES", "group_relations", "aggregate_group_values"]
 
 AGGREGATE_GROUP_TYPES: tuple[str, ...] = (
-    "all", "ethnicity_major", "ethnicity_minor", "sex", "age_band", "disability", "imd_decile",
-    "ethnicity_major x sex", "ethnicity_major x age_band", "ethnicity_minor x sex", "ethnicity_minor x age_band")
+    "all",
+    "ethnicity_major",
+    "ethnicity_minor",
+    "sex",
+    "age_band",
+    "disability",
+    "imd_decile",
+    "ethnicity_major x sex",
+    "ethnicity_major x age_band",
+    "ethnicity_minor x sex",
+    "ethnicity_minor x age_band",
+)
 """Group types an aggregate input may give (the minor-group intersections only serve as the
 White British reference of the published major-group intersections)."""
 
@@ -72,17 +82,38 @@ def group_relations(has_imd: bool = True, *, minor_intersections: bool = False) 
     ('BCRB', 'BAFR', 'BOTH')
     """
     vals = aggregate_group_values(has_imd)
-    out = [Relation(total_type="all", total="All children", part_type=gt, parts=vals[gt])
-           for gt in ("ethnicity_major", "ethnicity_minor", "sex", "age_band", "disability", *(("imd_decile",) if has_imd else ()))]
+    out = [
+        Relation(total_type="all", total="All children", part_type=gt, parts=vals[gt])
+        for gt in (
+            "ethnicity_major",
+            "ethnicity_minor",
+            "sex",
+            "age_band",
+            "disability",
+            *(("imd_decile",) if has_imd else ()),
+        )
+    ]
     for major in ref.MAJOR_GROUPS:
-        out.append(Relation(total_type="ethnicity_major", total=major, part_type="ethnicity_minor",
-                            parts=tuple(e.code for e in ref.ETHNICITY if e.major == major)))
-    firsts = [("ethnicity_major", ref.MAJOR_GROUPS)] + ([("ethnicity_minor", ref.ETHNICITY_CODES)] if minor_intersections else [])
+        out.append(
+            Relation(
+                total_type="ethnicity_major",
+                total=major,
+                part_type="ethnicity_minor",
+                parts=tuple(e.code for e in ref.ETHNICITY if e.major == major),
+            )
+        )
+    firsts = [("ethnicity_major", ref.MAJOR_GROUPS)] + (
+        [("ethnicity_minor", ref.ETHNICITY_CODES)] if minor_intersections else []
+    )
     for first, values in firsts:
         for second in ("sex", "age_band"):
             it = f"{first} x {second}"
             for a in values:
-                out.append(Relation(total_type=first, total=a, part_type=it, parts=tuple(f"{a} x {b}" for b in vals[second])))
+                out.append(
+                    Relation(total_type=first, total=a, part_type=it, parts=tuple(f"{a} x {b}" for b in vals[second]))
+                )
             for b in vals[second]:
-                out.append(Relation(total_type=second, total=b, part_type=it, parts=tuple(f"{a} x {b}" for a in values)))
+                out.append(
+                    Relation(total_type=second, total=b, part_type=it, parts=tuple(f"{a} x {b}" for a in values))
+                )
     return out

@@ -9,9 +9,10 @@ in a message: the row and column are named instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,28 +21,77 @@ from .. import reference as ref
 from ..codes import apply_mapping, rename_columns
 from ..dates import DATE_FORMS, parse_dates
 from ..errors import InputError, Problem
-from ..readers import (ROW_COLUMN, InputContract, display_path, duplicate_problems, read_table, register,
-                       require_columns, row_problems)
+from ..readers import (
+    ROW_COLUMN,
+    InputContract,
+    display_path,
+    duplicate_problems,
+    read_table,
+    register,
+    require_columns,
+    row_problems,
+)
 
-__all__ = ["read_events", "read_population", "read_aggregate", "EVENT_COLUMNS", "PREBIRTH_DAYS",
-           "EVENTS_CONTRACT", "POPULATION_CONTRACT", "AGGREGATE_CONTRACT", "Inputs", "load"]
+__all__ = [
+    "read_events",
+    "read_population",
+    "read_aggregate",
+    "EVENT_COLUMNS",
+    "PREBIRTH_DAYS",
+    "EVENTS_CONTRACT",
+    "POPULATION_CONTRACT",
+    "AGGREGATE_CONTRACT",
+    "Inputs",
+    "load",
+]
 
 PREBIRTH_DAYS = 280
 """An event up to 40 weeks before birth is a pre-birth event (counted as "unborn")."""
 MIN_DAYS_TO_18 = 18 * 365 + 4
 """The fewest days from a birth to the 18th birthday (18 years hold at least four 29 Februaries)."""
 
-EVENT_COLUMNS = ("child_id", "event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex",
-                 "ethnicity", "disability", "uasc", "imd_decile")
+EVENT_COLUMNS = (
+    "child_id",
+    "event",
+    "event_date",
+    "end_date",
+    "date_of_birth",
+    "age_at_event",
+    "sex",
+    "ethnicity",
+    "disability",
+    "uasc",
+    "imd_decile",
+)
 
-_SEX_CODES = {"m": "male", "male": "male", "1": "male", "boy": "male",
-              "f": "female", "female": "female", "2": "female", "girl": "female",
-              "u": "unknown", "unknown": "unknown", "0": "unknown", "9": "unknown", "not known": "unknown",
-              "not stated": "unknown", "indeterminate": "unknown", "other": "unknown"}
+_SEX_CODES = {
+    "m": "male",
+    "male": "male",
+    "1": "male",
+    "boy": "male",
+    "f": "female",
+    "female": "female",
+    "2": "female",
+    "girl": "female",
+    "u": "unknown",
+    "unknown": "unknown",
+    "0": "unknown",
+    "9": "unknown",
+    "not known": "unknown",
+    "not stated": "unknown",
+    "indeterminate": "unknown",
+    "other": "unknown",
+}
 _YES_NO = {"y": "yes", "yes": "yes", "true": "yes", "1": "yes", "n": "no", "no": "no", "false": "no", "0": "no"}
 _DISABILITY = {**_YES_NO, "u": "unknown", "unknown": "unknown", "not known": "unknown", "not recorded": "unknown"}
-_EVENT_CODES = {e: e for e in ref.FLOW_EVENTS} | {"s47_enquiry": "s47", "section47": "s47", "section_47": "s47",
-                                                  "cpp": "cpp_start", "cla": "cla_start", "icpc_held": "icpc"}
+_EVENT_CODES = {e: e for e in ref.FLOW_EVENTS} | {
+    "s47_enquiry": "s47",
+    "section47": "s47",
+    "section_47": "s47",
+    "cpp": "cpp_start",
+    "cla": "cla_start",
+    "icpc_held": "icpc",
+}
 
 
 def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -55,14 +105,14 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
         codes = s.cat.codes.to_numpy()
         n_cat = len(s.cat.categories)
         used = np.zeros(n_cat + 1, dtype=bool)
-        used[codes] = True       # code -1 marks the last slot: a missing value
+        used[codes] = True  # code -1 marks the last slot: a missing value
         has_na = bool(used[-1])
         if used[:-1].all():
             uniques = pd.Series(s.cat.categories, dtype="string")
-        else:                    # categories no row uses are left out
+        else:  # categories no row uses are left out
             keep = np.flatnonzero(used[:-1])
             uniques = pd.Series(s.cat.categories[keep], dtype="string")
-            remap = np.full(n_cat + 1, -1, dtype=np.int64)   # the last: missing stays -1
+            remap = np.full(n_cat + 1, -1, dtype=np.int64)  # the last: missing stays -1
             remap[keep] = np.arange(len(keep))
             codes = remap[codes]
     else:
@@ -74,7 +124,7 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, uniques
 
 
-def _category(codes: np.ndarray, choices: "tuple[str, ...]") -> pd.Categorical:
+def _category(codes: np.ndarray, choices: tuple[str, ...]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(list(choices), dtype="str"))
 
 
@@ -83,7 +133,7 @@ def _recode(s: pd.Series, table: Mapping[str, str]) -> pd.Series:
     return low.map(lambda v: table.get(v, pd.NA) if v is not pd.NA else pd.NA).astype("string")
 
 
-def _code_of(uniques: pd.Series, table: Mapping[str, str], choices: "tuple[str, ...]") -> np.ndarray:
+def _code_of(uniques: pd.Series, table: Mapping[str, str], choices: tuple[str, ...]) -> np.ndarray:
     """The code (index in ``choices``) of each distinct value, -1 for a missing or unknown one."""
     low = uniques.astype("string").str.strip().str.lower()
     pos = {c: i for i, c in enumerate(choices)}
@@ -93,8 +143,18 @@ def _code_of(uniques: pd.Series, table: Mapping[str, str], choices: "tuple[str, 
 _DATE_RULE = DATE_FORMS + " (a column in month/day/year order is refused whole)"
 """What a date cell of the events may hold (:mod:`assurance_lib.dates`)."""
 
-_CATEGORY_COLUMNS = ("event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex", "ethnicity",
-                     "disability", "uasc", "imd_decile")
+_CATEGORY_COLUMNS = (
+    "event",
+    "event_date",
+    "end_date",
+    "date_of_birth",
+    "age_at_event",
+    "sex",
+    "ethnicity",
+    "disability",
+    "uasc",
+    "imd_decile",
+)
 """Columns of the events read as categories: few distinct values, each checked once."""
 
 
@@ -134,20 +194,31 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     params = params or {}
     in_file = {v: k for k, v in dict(params.get("column_map") or {}).items()}
     file = display_path(path)
-    raw = read_table(path, categories=[in_file.get(c, c) for c in _CATEGORY_COLUMNS],
-                     columns=[in_file.get(c, c) for c in EVENT_COLUMNS])
-    df = apply_mapping(raw, params, file)      # codes.apply_mapping: column_map, then code_map
+    raw = read_table(
+        path,
+        categories=[in_file.get(c, c) for c in _CATEGORY_COLUMNS],
+        columns=[in_file.get(c, c) for c in EVENT_COLUMNS],
+    )
+    df = apply_mapping(raw, params, file)  # codes.apply_mapping: column_map, then code_map
     problems: list[Problem] = []
     problems += require_columns(df, ["child_id", "event", "event_date", "sex", "ethnicity", "disability", "uasc"], file)
     if "date_of_birth" not in df.columns and "age_at_event" not in df.columns:
-        problems.append(Problem(file=file, column="date_of_birth", message="is missing",
-                                expected="a date_of_birth or an age_at_event column"))
+        problems.append(
+            Problem(
+                file=file,
+                column="date_of_birth",
+                message="is missing",
+                expected="a date_of_birth or an age_at_event column",
+            )
+        )
     if problems:
         raise InputError(problems)
     for c in ("end_date", "date_of_birth", "age_at_event", "imd_decile"):
-        if c not in df.columns:      # an absent optional column: every value missing
-            df[c] = pd.Series(pd.Categorical.from_codes(np.full(len(df), -1, dtype=np.int8),
-                                                        categories=pd.Index([], dtype="str")), index=df.index)
+        if c not in df.columns:  # an absent optional column: every value missing
+            df[c] = pd.Series(
+                pd.Categorical.from_codes(np.full(len(df), -1, dtype=np.int8), categories=pd.Index([], dtype="str")),
+                index=df.index,
+            )
 
     def flag(mask: np.ndarray | pd.Series, column: str, expected: str, **kw: Any) -> None:
         m = np.asarray(mask, dtype=bool)
@@ -155,24 +226,44 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
             problems.extend(row_problems(df, pd.Series(m, index=df.index), file, column, expected, **kw))
 
     out: dict[str, Any] = {ROW_COLUMN: df[ROW_COLUMN].to_numpy()}
-    ids = df["child_id"].astype("string")          # stripped, empty as missing (read_table)
+    ids = df["child_id"].astype("string")  # stripped, empty as missing (read_table)
     flag(ids.isna(), "child_id", "a pseudonymous child identifier", show_value=False)
     out["child_id"] = ids.array
     checked = _check_columns(df, raw, out, flag, file)
-    children = pd.factorize(ids)[0]                # for the duplicate check (-1: missing)
-    result = pd.DataFrame(out, copy=False)      # no copy: each column stays the array made above
+    children = pd.factorize(ids)[0]  # for the duplicate check (-1: missing)
+    result = pd.DataFrame(out, copy=False)  # no copy: each column stays the array made above
     event_rows = checked.event.rows()
     if _duplicate_rows(children, event_rows, checked.same_date):
         dup_frame = result[[ROW_COLUMN, "child_id"]].assign(
-            event=pd.Series(_category(event_rows, ref.FLOW_EVENTS)).astype("string"), event_date=result["event_date"])
+            event=pd.Series(_category(event_rows, ref.FLOW_EVENTS)).astype("string"), event_date=result["event_date"]
+        )
         problems += duplicate_problems(dup_frame, ["child_id", "event", "event_date"], file, hide=["child_id"])
     if problems:
         raise InputError(problems)
-    coded = {c: _category(checked.codes[c].rows(np.int8), choices) for c, choices in
-             (("event", ref.FLOW_EVENTS), ("sex", ref.SEXES), ("ethnicity", ref.ETHNICITY_CODES),
-              ("disability", ref.DISABILITY), ("uasc", ref.UASC))}
-    cols = [ROW_COLUMN, "child_id", "event", "event_date", "end_date", "date_of_birth", "age_at_event", "sex",
-            "ethnicity", "disability", "uasc", "imd_decile"]
+    coded = {
+        c: _category(checked.codes[c].rows(np.int8), choices)
+        for c, choices in (
+            ("event", ref.FLOW_EVENTS),
+            ("sex", ref.SEXES),
+            ("ethnicity", ref.ETHNICITY_CODES),
+            ("disability", ref.DISABILITY),
+            ("uasc", ref.UASC),
+        )
+    }
+    cols = [
+        ROW_COLUMN,
+        "child_id",
+        "event",
+        "event_date",
+        "end_date",
+        "date_of_birth",
+        "age_at_event",
+        "sex",
+        "ethnicity",
+        "disability",
+        "uasc",
+        "imd_decile",
+    ]
     return pd.DataFrame({c: coded[c] if c in coded else out[c] for c in cols}, copy=False)
 
 
@@ -180,11 +271,11 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
 class _Checked:
     """What :func:`_check_columns` leaves for the duplicate check and the coded columns."""
 
-    codes: dict[str, "_Recoded"]     # event, sex, ethnicity, disability, uasc
-    same_date: np.ndarray            # equal event dates, equal codes (-1 missing)
+    codes: dict[str, _Recoded]  # event, sex, ethnicity, disability, uasc
+    same_date: np.ndarray  # equal event dates, equal codes (-1 missing)
 
     @property
-    def event(self) -> "_Recoded":
+    def event(self) -> _Recoded:
         return self.codes["event"]
 
 
@@ -201,29 +292,41 @@ def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], fla
     event = col["event"].codes_in(_code_of(col["event"].values, _EVENT_CODES, ref.FLOW_EVENTS))
     col["event"].flag(event.per_value < 0, flag, "event", f"one of: {', '.join(ref.FLOW_EVENTS)}")
     # each date column's distinct values by the one date rule; what it refuses is NaT, reported row by row below
-    parsed = {c: parse_dates(col[c].values, file=file, column=c, problems=[])
-              for c in ("event_date", "end_date", "date_of_birth")}
+    parsed = {
+        c: parse_dates(col[c].values, file=file, column=c, problems=[])
+        for c in ("event_date", "end_date", "date_of_birth")
+    }
     for c, v in parsed.items():
         out[c] = col[c].spread(v.to_numpy())
     ed, end, dob = col["event_date"], col["end_date"], col["date_of_birth"]
     ed_missing = parsed["event_date"].isna().to_numpy()
     ed.flag(ed_missing, flag, "event_date", _DATE_RULE)
-    end.flag((parsed["end_date"].isna() & end.values.notna()).to_numpy(), flag, "end_date",
-             _DATE_RULE + ", or blank while the plan or episode is open")
+    end.flag(
+        (parsed["end_date"].isna() & end.values.notna()).to_numpy(),
+        flag,
+        "end_date",
+        _DATE_RULE + ", or blank while the plan or episode is open",
+    )
     # an end date is on few rows: look at those rows only
     with_end = np.flatnonzero(end.spread(parsed["end_date"].notna().to_numpy()))
     if len(with_end):
         before = np.zeros(len(df), dtype=bool)
         with np.errstate(invalid="ignore"):
-            before[with_end] = ~ed_missing[ed.codes[with_end]] & (out["end_date"][with_end] < out["event_date"][with_end])
+            before[with_end] = ~ed_missing[ed.codes[with_end]] & (
+                out["end_date"][with_end] < out["event_date"][with_end]
+            )
         flag(before, "end_date", "an end on or after the event_date", message="ends before it starts")
         opens = np.zeros(len(ref.FLOW_EVENTS) + 1, dtype=bool)
         opens[[ref.FLOW_EVENTS.index(e) for e in ref.EVENTS_WITH_END]] = True
         no_end = np.zeros(len(df), dtype=bool)
         ev_rows = event.per_value[event.source.codes[with_end]]
         no_end[with_end] = (ev_rows >= 0) & ~opens[ev_rows]
-        flag(no_end, "end_date", "blank: only cpp_start and cla_start rows have an end_date",
-             message="is given for an event that has no end")
+        flag(
+            no_end,
+            "end_date",
+            "blank: only cpp_start and cla_start rows have an end_date",
+            message="is given for an event that has no end",
+        )
     age_col = col["age_at_event"]
     age_parsed = pd.to_numeric(age_col.values, errors="coerce")
     out["age_at_event"] = age_col.spread(age_parsed.array)
@@ -234,37 +337,56 @@ def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], fla
     dob_missing = parsed["date_of_birth"].isna().to_numpy()
     age_missing = age_parsed.isna().to_numpy()
     if (dob_missing & ~dob_bad).any() and (age_missing & ~age_bad).any():
-        flag(dob.spread(dob_missing & ~dob_bad) & age_col.spread(age_missing & ~age_bad), "date_of_birth",
-             "a date of birth or an age_at_event", show_value=False, message="is empty")
+        flag(
+            dob.spread(dob_missing & ~dob_bad) & age_col.spread(age_missing & ~age_bad),
+            "date_of_birth",
+            "a date of birth or an age_at_event",
+            show_value=False,
+            message="is empty",
+        )
     # age at the event from the distinct dates: days since birth, and the 18th birthday
     earliest, adult_from = _age_limits(parsed["date_of_birth"])
     # day numbers per row as float32: exact for whole numbers of days up to 2**24 (45,000 years)
     day = ed.spread(_day_number(parsed["event_date"]).astype(np.float32))
     with np.errstate(invalid="ignore"):
         since = dob.spread(earliest.astype(np.float32))
-        np.subtract(day, since, out=since)    # days since the earliest valid day (NaN when unknown)
-        prebirth = since < 0                  # more than 40 weeks before birth
+        np.subtract(day, since, out=since)  # days since the earliest valid day (NaN when unknown)
+        prebirth = since < 0  # more than 40 weeks before birth
         # on or after the 18th birthday: looked at only where at least MIN_DAYS_TO_18 after birth
         adult = np.zeros(len(day), dtype=bool)
         near = np.flatnonzero(since >= PREBIRTH_DAYS + MIN_DAYS_TO_18)
         adult[near] = day[near] >= adult_from[dob.codes[near]]
         age_values = age_parsed.to_numpy(dtype="float64", na_value=np.nan)
         adult_age, negative_age = age_values >= 18, age_values < 0
-    flag(prebirth, "event_date", "no more than 40 weeks (280 days) before the date of birth",
-         message="is more than 40 weeks before the child's date of birth")
+    flag(
+        prebirth,
+        "event_date",
+        "no more than 40 weeks (280 days) before the date of birth",
+        message="is more than 40 weeks before the child's date of birth",
+    )
     if adult.any() or adult_age.any():
-        flag(adult | age_col.spread(adult_age),
-             "event_date" if "date_of_birth" in raw.columns or "date_of_birth" in df.columns else "age_at_event",
-             "a child under 18 at the event", message="the child was 18 or over at this event")
-    age_col.flag(negative_age, flag, "age_at_event", "a number of years from 0 to 17 (use date_of_birth for pre-birth events)")
+        flag(
+            adult | age_col.spread(adult_age),
+            "event_date" if "date_of_birth" in raw.columns or "date_of_birth" in df.columns else "age_at_event",
+            "a child under 18 at the event",
+            message="the child was 18 or over at this event",
+        )
+    age_col.flag(
+        negative_age, flag, "age_at_event", "a number of years from 0 to 17 (use date_of_birth for pre-birth events)"
+    )
     sex = col["sex"].codes_in(_code_of(col["sex"].values, _SEX_CODES, ref.SEXES))
     col["sex"].flag(sex.per_value < 0, flag, "sex", "one of: female, male, unknown")
     eth_pos = {c: i for i, c in enumerate(ref.ETHNICITY_CODES)}
     eth_text = col["ethnicity"].values.astype("string").str.strip().str.upper()
-    ethnicity = col["ethnicity"].codes_in(np.array([eth_pos.get(v, -1) if v is not pd.NA else -1 for v in eth_text.tolist()],
-                                                   dtype=np.int64))
-    col["ethnicity"].flag(ethnicity.per_value < 0, flag, "ethnicity",
-                          f"a DfE ethnicity code, one of: {' '.join(ref.ETHNICITY_CODES)} (map local codes with code_map)")
+    ethnicity = col["ethnicity"].codes_in(
+        np.array([eth_pos.get(v, -1) if v is not pd.NA else -1 for v in eth_text.tolist()], dtype=np.int64)
+    )
+    col["ethnicity"].flag(
+        ethnicity.per_value < 0,
+        flag,
+        "ethnicity",
+        f"a DfE ethnicity code, one of: {' '.join(ref.ETHNICITY_CODES)} (map local codes with code_map)",
+    )
     disability = col["disability"].codes_in(_code_of(col["disability"].values, _DISABILITY, ref.DISABILITY))
     col["disability"].flag(disability.per_value < 0, flag, "disability", "one of: yes, no, unknown")
     uasc = col["uasc"].codes_in(_code_of(col["uasc"].values, _YES_NO, ref.UASC))
@@ -281,8 +403,10 @@ def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], fla
         same_date = ed.codes
     else:
         same_date = ed.spread(date_codes)
-    return _Checked(codes={"event": event, "sex": sex, "ethnicity": ethnicity, "disability": disability, "uasc": uasc},
-                    same_date=same_date)
+    return _Checked(
+        codes={"event": event, "sex": sex, "ethnicity": ethnicity, "disability": disability, "uasc": uasc},
+        same_date=same_date,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +417,7 @@ class _Distinct:
     values: pd.Series
 
     @classmethod
-    def of(cls, s: pd.Series) -> "_Distinct":
+    def of(cls, s: pd.Series) -> _Distinct:
         return cls(*_distinct(s))
 
     def spread(self, per_value: Any) -> Any:
@@ -303,7 +427,7 @@ class _Distinct:
             return per_value[self.codes]
         if isinstance(per_value, (pd.arrays.IntegerArray, pd.arrays.FloatingArray)):
             mask = np.asarray(per_value.isna(), dtype=bool)
-            if mask.all():         # every value missing (an absent column): zeros not written to
+            if mask.all():  # every value missing (an absent column): zeros not written to
                 n = len(self.codes)
                 return type(per_value)(np.zeros(n, dtype=per_value.dtype.numpy_dtype), np.ones(n, dtype=bool))
             values = per_value.to_numpy(dtype=per_value.dtype.numpy_dtype, na_value=0)
@@ -316,7 +440,7 @@ class _Distinct:
         if bad.any():
             flag(bad[self.codes], column, expected, **kw)
 
-    def codes_in(self, per_value: np.ndarray) -> "_Recoded":
+    def codes_in(self, per_value: np.ndarray) -> _Recoded:
         """Each distinct value's code in a code list (-1 for none)."""
         return _Recoded(self, np.asarray(per_value, dtype=np.int64))
 
@@ -348,8 +472,9 @@ def _age_limits(dob: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ok = dob.notna().to_numpy()
     if ok.any():
         d = dob[ok]
-        birthday = pd.to_datetime(pd.DataFrame({"year": d.dt.year + 18, "month": d.dt.month, "day": d.dt.day}),
-                                  errors="coerce")
+        birthday = pd.to_datetime(
+            pd.DataFrame({"year": d.dt.year + 18, "month": d.dt.month, "day": d.dt.day}), errors="coerce"
+        )
         leap = pd.to_datetime(pd.DataFrame({"year": d.dt.year + 18, "month": 3, "day": 1}), errors="coerce")
         adult[ok] = _day_number(birthday.fillna(leap))
     return born - PREBIRTH_DAYS, adult
@@ -362,8 +487,8 @@ def _duplicate_rows(children: np.ndarray, event: np.ndarray, date: np.ndarray) -
         return False
     width = len(ref.FLOW_EVENTS) + 1
     span = int(date.max()) + 2
-    if (int(children.max()) + 2) * width * span < 2 ** 62:
-        key = children + 1                  # ((child + 1) * width + event + 1) * span + date + 1, in place
+    if (int(children.max()) + 2) * width * span < 2**62:
+        key = children + 1  # ((child + 1) * width + event + 1) * span + date + 1, in place
         key *= width
         key += event
         key += 1
@@ -395,36 +520,67 @@ def read_population(path: Path | str, params: Mapping[str, Any] | None = None) -
     """
     params = params or {}
     file = display_path(path)
-    df = rename_columns(read_table(path), params.get("population_column_map"), file=file,
-                        parameter="population_column_map")    # the population has no code map of its own
+    df = rename_columns(
+        read_table(path), params.get("population_column_map"), file=file, parameter="population_column_map"
+    )  # the population has no code map of its own
     problems = require_columns(df, ["ethnicity", "sex", "age_band", "population", "source", "vintage"], file)
     if problems:
         raise InputError(problems)
     cw = ref.load_crosswalk()
-    lookup = {**{c: c for c in ref.ETHNICITY_CODES}, **dict(zip(cw["census2021_name"], cw["dfe_code"])),
-              **dict(zip(cw["census2021_code"], cw["dfe_code"]))}
+    lookup = {
+        **{c: c for c in ref.ETHNICITY_CODES},
+        **dict(zip(cw["census2021_name"], cw["dfe_code"])),
+        **dict(zip(cw["census2021_code"], cw["dfe_code"])),
+    }
     eth = df["ethnicity"].astype("string").str.strip()
-    code = eth.map(lambda v: lookup.get(v, lookup.get(str(v).upper(), pd.NA)) if v is not pd.NA else pd.NA).astype("string")
-    problems += row_problems(df, code.isna(), file, "ethnicity",
-                             "a DfE ethnicity code or a Census 2021 ethnic group (see data/reference/ethnicity_crosswalk.csv)")
-    problems += row_problems(df, code.isin(ref.NO_POPULATION_CODES), file, "ethnicity",
-                             "an ethnic group with a population (refused and not obtained have none)")
+    code = eth.map(lambda v: lookup.get(v, lookup.get(str(v).upper(), pd.NA)) if v is not pd.NA else pd.NA).astype(
+        "string"
+    )
+    problems += row_problems(
+        df,
+        code.isna(),
+        file,
+        "ethnicity",
+        "a DfE ethnicity code or a Census 2021 ethnic group (see data/reference/ethnicity_crosswalk.csv)",
+    )
+    problems += row_problems(
+        df,
+        code.isin(ref.NO_POPULATION_CODES),
+        file,
+        "ethnicity",
+        "an ethnic group with a population (refused and not obtained have none)",
+    )
     sex = _recode(df["sex"], _SEX_CODES)
     problems += row_problems(df, ~sex.isin(["female", "male"]).fillna(False), file, "sex", "one of: female, male")
     band = df["age_band"].astype("string").str.strip().str.lower()
-    problems += row_problems(df, ~band.isin(ref.AGE_BANDS[1:]).fillna(False), file, "age_band",
-                             f"one of: {', '.join(ref.AGE_BANDS[1:])}")
+    problems += row_problems(
+        df, ~band.isin(ref.AGE_BANDS[1:]).fillna(False), file, "age_band", f"one of: {', '.join(ref.AGE_BANDS[1:])}"
+    )
     pop = pd.to_numeric(df["population"].astype("string").str.replace(",", "", regex=False), errors="coerce")
-    problems += row_problems(df, ~((pop >= 0) & (pop == np.floor(pop))).fillna(False), file, "population",
-                             "a whole number of children, 0 or more")
+    problems += row_problems(
+        df,
+        ~((pop >= 0) & (pop == np.floor(pop))).fillna(False),
+        file,
+        "population",
+        "a whole number of children, 0 or more",
+    )
     raw = pd.DataFrame({ROW_COLUMN: df[ROW_COLUMN], "ethnicity": eth, "sex": sex, "age_band": band})
     problems += duplicate_problems(raw, ["ethnicity", "sex", "age_band"], file)
     if problems:
         raise InputError(problems)
-    out = pd.DataFrame({"ethnicity": code, "sex": sex, "age_band": band, "population": pop.astype("int64"),
-                        "source": df["source"].astype("string"), "vintage": df["vintage"].astype("string")})
+    out = pd.DataFrame(
+        {
+            "ethnicity": code,
+            "sex": sex,
+            "age_band": band,
+            "population": pop.astype("int64"),
+            "source": df["source"].astype("string"),
+            "vintage": df["vintage"].astype("string"),
+        }
+    )
     agg = out.groupby(["ethnicity", "sex", "age_band"], as_index=False).agg(
-        population=("population", "sum"), source=("source", "first"), vintage=("vintage", "first"))
+        population=("population", "sum"), source=("source", "first"), vintage=("vintage", "first")
+    )
     return agg
 
 
@@ -455,16 +611,28 @@ def read_aggregate(path: Path | str, params: Mapping[str, Any] | None = None) ->
     if problems:
         raise InputError(problems)
     st = df["stage"].astype("string").str.strip().str.lower()
-    problems += row_problems(df, ~st.isin(ref.STAGE_CODES).fillna(False), file, "stage",
-                             f"one of: {', '.join(ref.STAGE_CODES)}")
+    problems += row_problems(
+        df, ~st.isin(ref.STAGE_CODES).fillna(False), file, "stage", f"one of: {', '.join(ref.STAGE_CODES)}"
+    )
     gt = df["group_type"].astype("string").str.strip().str.lower()
-    problems += row_problems(df, ~gt.isin(AGGREGATE_GROUP_TYPES).fillna(False), file, "group_type",
-                             f"one of: {', '.join(AGGREGATE_GROUP_TYPES)}")
+    problems += row_problems(
+        df,
+        ~gt.isin(AGGREGATE_GROUP_TYPES).fillna(False),
+        file,
+        "group_type",
+        f"one of: {', '.join(AGGREGATE_GROUP_TYPES)}",
+    )
     values = aggregate_group_values(has_imd=True)
     canon = {(t, v.casefold()): v for t, vs in values.items() for v in vs}
     raw_group = df["group"].astype("string").str.strip()
-    group = pd.Series([canon.get((t, str(g).casefold()), pd.NA) if t is not pd.NA and g is not pd.NA else pd.NA
-                       for t, g in zip(gt, raw_group)], index=df.index, dtype="string")
+    group = pd.Series(
+        [
+            canon.get((t, str(g).casefold()), pd.NA) if t is not pd.NA and g is not pd.NA else pd.NA
+            for t, g in zip(gt, raw_group)
+        ],
+        index=df.index,
+        dtype="string",
+    )
     bad_group = group.isna() & gt.isin(AGGREGATE_GROUP_TYPES).fillna(False)
     for t in pd.unique(gt[bad_group]):
         shown = values[str(t)]
@@ -476,26 +644,54 @@ def read_aggregate(path: Path | str, params: Mapping[str, Any] | None = None) ->
             v = pd.to_numeric(df[c].astype("string").str.replace(",", "", regex=False), errors="coerce")
             whole = ((v >= 0) & (v == np.floor(v))).fillna(False)
             blank_ok = df[c].isna() & (c != "count")
-            problems += row_problems(df, ~whole & ~blank_ok, file, c, "a whole number of children, 0 or more"
-                                     + (", or blank" if c != "count" else ""))
+            problems += row_problems(
+                df,
+                ~whole & ~blank_ok,
+                file,
+                c,
+                "a whole number of children, 0 or more" + (", or blank" if c != "count" else ""),
+            )
             out[c] = v.where(whole).astype("Int64")
     if "converted" in out or "feeder_count" in out:
         if not {"converted", "feeder_count"} <= set(out.columns):
             given = "converted" if "converted" in out else "feeder_count"
-            problems.append(Problem(file=file, column=given, message="is given without its partner column",
-                                    expected="both feeder_count and converted, or neither"))
+            problems.append(
+                Problem(
+                    file=file,
+                    column=given,
+                    message="is given without its partner column",
+                    expected="both feeder_count and converted, or neither",
+                )
+            )
         else:
             one = out["converted"].isna() != out["feeder_count"].isna()
-            problems += row_problems(df, one, file, "converted", "both feeder_count and converted on a row, or neither",
-                                     message="and feeder_count must be given together")
+            problems += row_problems(
+                df,
+                one,
+                file,
+                "converted",
+                "both feeder_count and converted on a row, or neither",
+                message="and feeder_count must be given together",
+            )
             over = (out["converted"] > out["feeder_count"]).fillna(False)
-            problems += row_problems(df, over, file, "converted", "at most feeder_count (children at the feeder stage)",
-                                     message="is more than feeder_count")
+            problems += row_problems(
+                df,
+                over,
+                file,
+                "converted",
+                "at most feeder_count (children at the feeder stage)",
+                message="is more than feeder_count",
+            )
             has_conv = out["converted"].notna() | out["feeder_count"].notna()
             no_feeder = has_conv & ~st.isin(list(ref.DEFAULT_FEEDERS)).fillna(True)
-            problems += row_problems(df, no_feeder, file, "feeder_count",
-                                     f"blank: conversions are for the stages with a feeder ({', '.join(ref.DEFAULT_FEEDERS)})",
-                                     message="is given for a stage that has no feeder stage")
+            problems += row_problems(
+                df,
+                no_feeder,
+                file,
+                "feeder_count",
+                f"blank: conversions are for the stages with a feeder ({', '.join(ref.DEFAULT_FEEDERS)})",
+                message="is given for a stage that has no feeder stage",
+            )
     keyed = pd.concat([df[[ROW_COLUMN]], out[["stage", "group_type", "group"]]], axis=1)
     problems += duplicate_problems(keyed, ["stage", "group_type", "group"], file)
     if problems:
@@ -506,7 +702,7 @@ def read_aggregate(path: Path | str, params: Mapping[str, Any] | None = None) ->
     return out.reset_index(drop=True)
 
 
-def _aggregate_sums(agg: pd.DataFrame, raw: pd.DataFrame, file: str, relations: "list[Any]") -> list[Problem]:
+def _aggregate_sums(agg: pd.DataFrame, raw: pd.DataFrame, file: str, relations: list[Any]) -> list[Problem]:
     """A problem for every total whose parts are all given but do not add up to it.
 
     ``agg`` is the typed aggregate and ``raw`` the file as read (same index), for the places.
@@ -530,26 +726,52 @@ def _aggregate_sums(agg: pd.DataFrame, raw: pd.DataFrame, file: str, relations: 
                 total, s = int(tot[c]), int(parts[c].sum())
                 if s != total:
                     problems += row_problems(
-                        raw, pd.Series(raw.index == tot["index"], index=raw.index), file, c,
+                        raw,
+                        pd.Series(raw.index == tot["index"], index=raw.index),
+                        file,
+                        c,
                         "the sum of its parts when every part is given (leave out a part that is not known)",
-                        message=(f"is {total:,} for stage {stage}, {r.total_type} '{r.total}', but its {len(keys)} "
-                                 f"{r.part_type} rows add up to {s:,}"), show_value=False)
+                        message=(
+                            f"is {total:,} for stage {stage}, {r.total_type} '{r.total}', but its {len(keys)} "
+                            f"{r.part_type} rows add up to {s:,}"
+                        ),
+                        show_value=False,
+                    )
     return problems
 
 
-EVENTS_CONTRACT = register(InputContract(
-    name="journey_events", notebook="01_disproportionality", parameter="events_path", read=read_events,
-    description="journey events, one row per child per event (contact to looked after)",
-    identifier_columns=("child_id",), optional=True, one_of="journey",
-))
-POPULATION_CONTRACT = register(InputContract(
-    name="child_population", notebook="01_disproportionality", parameter="population_path", read=read_population,
-    description="children aged 0-17 by ethnicity, sex and age band, with source and vintage",
-))
-AGGREGATE_CONTRACT = register(InputContract(
-    name="journey_aggregate", notebook="01_disproportionality", parameter="aggregate_path", read=read_aggregate,
-    description="children by stage and group (aggregate input, instead of events)", optional=True, one_of="journey",
-))
+EVENTS_CONTRACT = register(
+    InputContract(
+        name="journey_events",
+        notebook="01_disproportionality",
+        parameter="events_path",
+        read=read_events,
+        description="journey events, one row per child per event (contact to looked after)",
+        identifier_columns=("child_id",),
+        optional=True,
+        one_of="journey",
+    )
+)
+POPULATION_CONTRACT = register(
+    InputContract(
+        name="child_population",
+        notebook="01_disproportionality",
+        parameter="population_path",
+        read=read_population,
+        description="children aged 0-17 by ethnicity, sex and age band, with source and vintage",
+    )
+)
+AGGREGATE_CONTRACT = register(
+    InputContract(
+        name="journey_aggregate",
+        notebook="01_disproportionality",
+        parameter="aggregate_path",
+        read=read_aggregate,
+        description="children by stage and group (aggregate input, instead of events)",
+        optional=True,
+        one_of="journey",
+    )
+)
 
 
 if TYPE_CHECKING:
@@ -576,7 +798,7 @@ class Inputs:
         return self.events is None
 
 
-def load(settings: "Settings") -> Inputs:
+def load(settings: Settings) -> Inputs:
     """Read and check the events (or aggregate) and the population the settings name.
 
     Raises
@@ -587,7 +809,11 @@ def load(settings: "Settings") -> Inputs:
     values = settings.values()
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem | str] = []
-    for fn, key in ((read_events, "events_path"), (read_aggregate, "aggregate_path"), (read_population, "population_path")):
+    for fn, key in (
+        (read_events, "events_path"),
+        (read_aggregate, "aggregate_path"),
+        (read_population, "population_path"),
+    ):
         if not values[key]:
             continue
         try:
@@ -596,5 +822,6 @@ def load(settings: "Settings") -> Inputs:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return Inputs(events=frames.get("events_path"), population=frames["population_path"],
-                  aggregate=frames.get("aggregate_path"))
+    return Inputs(
+        events=frames.get("events_path"), population=frames["population_path"], aggregate=frames.get("aggregate_path")
+    )

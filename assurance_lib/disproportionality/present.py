@@ -10,14 +10,14 @@ docstring: that is where the numbers come from) and draws it; the ``*_data`` fun
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
-from .. import charts
+from .. import charts, stats
 from .. import reference as ref
-from .. import stats
 from ..config import Period
 from .analysis import GridResult, population_label
 from .benchmark import benchmark_view, funnel_data
@@ -28,11 +28,37 @@ from .grid_tables import AGGREGATE_ONLY, BENCHMARK, SOURCE, TABLE, TRENDS, _note
 from .inputs import Inputs, load
 from .settings import Settings
 
-__all__ = ["Results", "analyse", "publish_tables", "input_summary", "show_input_summary", "ethnicity_not_known_data",
-           "show_data_quality", "journey_data", "show_journey", "heatmap_data", "show_heatmap", "forest_data", "show_forest",
-           "intersections_data", "show_intersections", "deprivation_data", "show_deprivation", "dsr_data", "show_dsr",
-           "trends_data", "show_trends", "trend_ratios_data", "show_trend_ratios", "show_benchmark", "show_funnels",
-           "publish_flags", "show_findings_summary", "method_notes", "shown"]
+__all__ = [
+    "Results",
+    "analyse",
+    "publish_tables",
+    "input_summary",
+    "show_input_summary",
+    "ethnicity_not_known_data",
+    "show_data_quality",
+    "journey_data",
+    "show_journey",
+    "heatmap_data",
+    "show_heatmap",
+    "forest_data",
+    "show_forest",
+    "intersections_data",
+    "show_intersections",
+    "deprivation_data",
+    "show_deprivation",
+    "dsr_data",
+    "show_dsr",
+    "trends_data",
+    "show_trends",
+    "trend_ratios_data",
+    "show_trend_ratios",
+    "show_benchmark",
+    "show_funnels",
+    "publish_flags",
+    "show_findings_summary",
+    "method_notes",
+    "shown",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,8 +136,14 @@ def publish_tables(ctx: Any, inputs: Inputs, settings: Settings, computed: GridR
 
     The tables and their declarations are :func:`~.compute.build_tables`.
     """
-    items = build_tables(inputs, settings, computed, period=ctx.config.period, partnership=ctx.config.partnership,
-                         symbols=ctx.config.disclosure)
+    items = build_tables(
+        inputs,
+        settings,
+        computed,
+        period=ctx.config.period,
+        partnership=ctx.config.partnership,
+        symbols=ctx.config.disclosure,
+    )
     shown = ctx.publish.tables(list(items.values()))
     return dict(zip(items, shown))
 
@@ -136,21 +168,48 @@ def input_summary(res: Results) -> pd.DataFrame:
     ev = inputs.events
     if ev is None:
         agg = inputs.aggregate
-        return pd.DataFrame({
-            "item": ["Input", "Aggregate rows read", "Stages given", "Group types given", "Stages with conversions",
-                     "Population (children aged 0 to 17)", "Population source"],
-            "value": ["aggregate counts of children by stage and group (no child-level events)", f"{len(agg):,}",
-                      ", ".join(s for s in ref.STAGE_CODES if s in set(agg["stage"])),
-                      ", ".join(dict.fromkeys(agg["group_type"])),
-                      ", ".join(dict.fromkeys(agg.loc[agg["feeder_count"].notna(), "stage"])) if "feeder_count" in agg else "none",
-                      f"{int(inputs.population['population'].sum()):,}", population_label(inputs.population)],
-        })
-    return pd.DataFrame({
-        "item": ["Event rows read", "Children in the extract", "Event rows dated after the period end (set aside, reported)",
-                 "Population (children aged 0 to 17)", "Population source"],
-        "value": [f"{len(ev):,}", f"{ev['child_id'].nunique():,}", f"{len(result.quarantine):,}",
-                  f"{int(inputs.population['population'].sum()):,}", population_label(inputs.population)],
-    })
+        return pd.DataFrame(
+            {
+                "item": [
+                    "Input",
+                    "Aggregate rows read",
+                    "Stages given",
+                    "Group types given",
+                    "Stages with conversions",
+                    "Population (children aged 0 to 17)",
+                    "Population source",
+                ],
+                "value": [
+                    "aggregate counts of children by stage and group (no child-level events)",
+                    f"{len(agg):,}",
+                    ", ".join(s for s in ref.STAGE_CODES if s in set(agg["stage"])),
+                    ", ".join(dict.fromkeys(agg["group_type"])),
+                    ", ".join(dict.fromkeys(agg.loc[agg["feeder_count"].notna(), "stage"]))
+                    if "feeder_count" in agg
+                    else "none",
+                    f"{int(inputs.population['population'].sum()):,}",
+                    population_label(inputs.population),
+                ],
+            }
+        )
+    return pd.DataFrame(
+        {
+            "item": [
+                "Event rows read",
+                "Children in the extract",
+                "Event rows dated after the period end (set aside, reported)",
+                "Population (children aged 0 to 17)",
+                "Population source",
+            ],
+            "value": [
+                f"{len(ev):,}",
+                f"{ev['child_id'].nunique():,}",
+                f"{len(result.quarantine):,}",
+                f"{int(inputs.population['population'].sum()):,}",
+                population_label(inputs.population),
+            ],
+        }
+    )
 
 
 def show_input_summary(res: Results) -> Any:
@@ -164,7 +223,11 @@ def ethnicity_not_known_data(published: pd.DataFrame) -> pd.DataFrame | None:
     if d.empty:
         return None
     view = d[["stage", "count_type", "count", "value", "lower_95", "upper_95"]].rename(
-        columns={"count": "children with ethnicity refused or not obtained", "value": "percent of children at the stage"})
+        columns={
+            "count": "children with ethnicity refused or not obtained",
+            "value": "percent of children at the stage",
+        }
+    )
     view.insert(1, "stage_label", d["stage"].map(lambda s: ref.stage(s).label).to_numpy())
     return view.reset_index(drop=True)
 
@@ -178,24 +241,49 @@ def show_data_quality(ctx: Any, res: Results) -> tuple[Any, Any]:
     caption = "Children whose ethnicity was refused or not obtained, by stage: percent of the children at the stage, 95% interval"
     view = ethnicity_not_known_data(published)
     if view is None:
-        return shown(_note("The input gives no children of unknown ethnicity by stage (DfE major group 'Not known')."),
-                     caption, decimals=1), None
+        return shown(
+            _note("The input gives no children of unknown ethnicity by stage (DfE major group 'Not known')."),
+            caption,
+            decimals=1,
+        ), None
     chart = charts.bar(
-        pd.DataFrame({"stage": view["stage_label"].to_numpy(), "percent": view["percent of children at the stage"].to_numpy()}),
-        x="percent", y="stage", name="dispro_ethnicity_not_known",
+        pd.DataFrame(
+            {"stage": view["stage_label"].to_numpy(), "percent": view["percent of children at the stage"].to_numpy()}
+        ),
+        x="percent",
+        y="stage",
+        name="dispro_ethnicity_not_known",
         title="Ethnicity recorded as refused or not yet obtained, by stage",
         subtitle=f"Percent of children at each stage, {published['period'].iloc[0]}; [c] = suppressed to protect confidentiality",
-        source=SOURCE, alt=("Bar chart of the percentage of children at each stage of the journey whose ethnicity "
-                            "was refused or not yet obtained; the table beside it gives the values."),
-        xlabel="percent of children at the stage", value_format="{:.1f}%")
+        source=SOURCE,
+        alt=(
+            "Bar chart of the percentage of children at each stage of the journey whose ethnicity "
+            "was refused or not yet obtained; the table beside it gives the values."
+        ),
+        xlabel="percent of children at the stage",
+        value_format="{:.1f}%",
+    )
     return shown(view, caption, decimals=1), ctx.publish.figure(chart)
 
 
 def journey_data(published: pd.DataFrame) -> pd.DataFrame:
     """All children: the published rate per 10,000 at each stage."""
     d = _pub(published, measure="rate_per_10000", group_type="all")
-    return d[["stage", "stage_label", "count_type", "window", "count", "denominator", "value", "lower_95", "upper_95",
-              "method", "denominator_source"]].reset_index(drop=True)
+    return d[
+        [
+            "stage",
+            "stage_label",
+            "count_type",
+            "window",
+            "count",
+            "denominator",
+            "value",
+            "lower_95",
+            "upper_95",
+            "method",
+            "denominator_source",
+        ]
+    ].reset_index(drop=True)
 
 
 def show_journey(ctx: Any, res: Results) -> tuple[Any, Any]:
@@ -207,13 +295,21 @@ def show_journey(ctx: Any, res: Results) -> tuple[Any, Any]:
     d = journey_data(res.table)
     if d.empty:
         return shown(_note("The input gives no All children rows."), caption, decimals=1), None
-    chart = charts.bar(pd.DataFrame({"stage": d["stage_label"].to_numpy(), "rate": _num(d["value"]).to_numpy()}),
-                       x="rate", y="stage", name="dispro_journey",
-                       title="The journey at a glance: children per 10,000 at each stage",
-                       subtitle=f"All children, {d['window'].iloc[0] if len(d) else ''}; rate per 10,000 children aged 0 to 17",
-                       source=SOURCE, alt=("Bar chart of the number of children per 10,000 at each stage of the journey, "
-                                           "from contacts to children looked after; values are in the table."),
-                       xlabel="children per 10,000", value_format="{:,.1f}")
+    chart = charts.bar(
+        pd.DataFrame({"stage": d["stage_label"].to_numpy(), "rate": _num(d["value"]).to_numpy()}),
+        x="rate",
+        y="stage",
+        name="dispro_journey",
+        title="The journey at a glance: children per 10,000 at each stage",
+        subtitle=f"All children, {d['window'].iloc[0] if len(d) else ''}; rate per 10,000 children aged 0 to 17",
+        source=SOURCE,
+        alt=(
+            "Bar chart of the number of children per 10,000 at each stage of the journey, "
+            "from contacts to children looked after; values are in the table."
+        ),
+        xlabel="children per 10,000",
+        value_format="{:,.1f}",
+    )
     return shown(d.drop(columns=["stage"]), caption, decimals=1), ctx.publish.figure(chart)
 
 
@@ -233,10 +329,14 @@ def _heatmap_label(value: Any, flag: Any, method: Any, cfg: Any) -> str:
     return cfg.not_applicable if not text and str(method).startswith(stats.M_DENOM_ZERO) else text
 
 
-def heatmap_data(published: pd.DataFrame, *, measure: str = "rate_ratio", group_type: str = "ethnicity_minor") -> pd.DataFrame:
+def heatmap_data(
+    published: pd.DataFrame, *, measure: str = "rate_ratio", group_type: str = "ethnicity_minor"
+) -> pd.DataFrame:
     """The published ratios of one measure by group and stage (reference group, no-population groups and Not known left out)."""
     d = _pub(published, measure=measure, group_type=group_type)
-    return d[~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))]
+    return d[
+        ~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))
+    ]
 
 
 def show_heatmap(ctx: Any, res: Any, *, measure: str = "rate_ratio", group_type: str = "ethnicity_minor") -> Any:
@@ -252,22 +352,43 @@ def show_heatmap(ctx: Any, res: Any, *, measure: str = "rate_ratio", group_type:
         return _note(f"No {measure.replace('_', ' ')}s by {group_type.replace('_', ' ')} in this input.")
     cfg = ctx.config.disclosure
     labels_txt = d.assign(lbl=[_heatmap_label(v, f, m, cfg) for v, f, m in zip(d["value"], d["flag"], d["method"])])
-    mat = d.assign(v=_num(d["value"])).pivot_table(index="group_label", columns="stage_label", values="v", aggfunc="first", dropna=False, sort=False)
-    lab = labels_txt.pivot_table(index="group_label", columns="stage_label", values="lbl", aggfunc="first", dropna=False, sort=False).reindex_like(mat).fillna("")
+    mat = d.assign(v=_num(d["value"])).pivot_table(
+        index="group_label", columns="stage_label", values="v", aggfunc="first", dropna=False, sort=False
+    )
+    lab = (
+        labels_txt.pivot_table(
+            index="group_label", columns="stage_label", values="lbl", aggfunc="first", dropna=False, sort=False
+        )
+        .reindex_like(mat)
+        .fillna("")
+    )
     what = "Rate ratio" if measure == "rate_ratio" else "Conversion ratio"
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
-    chart = charts.heatmap(mat, labels=lab, center=1.0, log=True, name=f"dispro_heatmap_{measure}",
-                           title=f"{what}s by ethnic group and stage",
-                           subtitle=(f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; a hatched "
-                                     "cell has no ratio and its symbol says why (key below the chart)"),
-                           source=SOURCE, config=cfg,
-                           alt=(f"Heatmap of {what.lower()}s for each ethnic group (rows) at each stage of the journey "
-                                f"(columns), against {ref_group}; values above 1 mean more likely. Values are in the table."),
-                           data=d[["stage", "group", "group_label", "count", "value", "lower_95", "upper_95", "flag"]])
+    chart = charts.heatmap(
+        mat,
+        labels=lab,
+        center=1.0,
+        log=True,
+        name=f"dispro_heatmap_{measure}",
+        title=f"{what}s by ethnic group and stage",
+        subtitle=(
+            f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; a hatched "
+            "cell has no ratio and its symbol says why (key below the chart)"
+        ),
+        source=SOURCE,
+        config=cfg,
+        alt=(
+            f"Heatmap of {what.lower()}s for each ethnic group (rows) at each stage of the journey "
+            f"(columns), against {ref_group}; values above 1 mean more likely. Values are in the table."
+        ),
+        data=d[["stage", "group", "group_label", "count", "value", "lower_95", "upper_95", "flag"]],
+    )
     return ctx.publish.figure(chart)
 
 
-def forest_data(published: pd.DataFrame, *, stage: str, measure: str = "rate_ratio", group_type: str = "ethnicity") -> pd.DataFrame:
+def forest_data(
+    published: pd.DataFrame, *, stage: str, measure: str = "rate_ratio", group_type: str = "ethnicity"
+) -> pd.DataFrame:
     """One stage's published ratios with 95% intervals, as the forest plot lists them.
 
     ``group_type="ethnicity"`` gives each major ethnic group (labelled ``(all)``) followed by its
@@ -275,7 +396,9 @@ def forest_data(published: pd.DataFrame, *, stage: str, measure: str = "rate_rat
     """
     types = ["ethnicity_major", "ethnicity_minor"] if group_type == "ethnicity" else [group_type]
     d = _pub(published, measure=measure, group_type=types, stage=stage)
-    d = d[~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))]
+    d = d[
+        ~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))
+    ]
     if d.empty:
         return d
     if group_type == "ethnicity":
@@ -284,15 +407,16 @@ def forest_data(published: pd.DataFrame, *, stage: str, measure: str = "rate_rat
         parts = []
         for m in ref.MAJOR_GROUPS:
             head = major[major["group"].eq(m)].assign(group_label=f"{m} (all)")
-            kids = minor[minor["group"].map(lambda c: ref.major_group(str(c)) == m)]
+            kids = minor[minor["group"].map(lambda c, m=m: ref.major_group(str(c)) == m)]
             parts += [head, kids]
         d = pd.concat(parts, ignore_index=True)
     # a row without a value says why: its symbol, or the flag "insufficient"
     return d.assign(value=_say_why(d, d["flag"].astype(str).eq("insufficient"), "insufficient"))
 
 
-def show_forest(ctx: Any, res: Any, *, stage: str | None = None, measure: str = "rate_ratio",
-                group_type: str = "ethnicity") -> Any:
+def show_forest(
+    ctx: Any, res: Any, *, stage: str | None = None, measure: str = "rate_ratio", group_type: str = "ethnicity"
+) -> Any:
     """Forest plot of one stage's ratios with 95% intervals (published values).
 
     Numbers: :func:`forest_data`. ``stage`` defaults to the ``forest_stage`` setting;
@@ -307,24 +431,39 @@ def show_forest(ctx: Any, res: Any, *, stage: str | None = None, measure: str = 
         return _note(f"No {measure.replace('_', ' ')}s by {group_type.replace('_', ' ')} at this stage in this input.")
     st = ref.stage(stage)
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
-    chart = charts.forest(d[["group_label", "count", "value", "lower_95", "upper_95", "flag"]].reset_index(drop=True),
-                          label="group_label", value="value", lower="lower_95", upper="upper_95",
-                          name=f"dispro_forest_{measure}_{stage}", bold=d["group_type"].eq("ethnicity_major").tolist(),
-                          title=f"{st.label}: ratio against {ref_group}",
-                          subtitle=(f"{published['period'].iloc[0]}; 95% confidence intervals; major groups in bold above their "
-                                    "parts; [c] = suppressed to protect confidentiality, insufficient = too few children "
-                                    "or too wide an interval to estimate"),
-                          source=SOURCE, xlabel="ratio (log scale)",
-                          alt=(f"Forest plot of the {measure.replace('_', ' ')} of each ethnic group for {st.label.lower()} "
-                               f"against {ref_group}, with 95% intervals; a value right of the dashed line at 1 means more likely. "
-                               "Rows without an estimate show why: [c] suppressed, or insufficient."))
+    chart = charts.forest(
+        d[["group_label", "count", "value", "lower_95", "upper_95", "flag"]].reset_index(drop=True),
+        label="group_label",
+        value="value",
+        lower="lower_95",
+        upper="upper_95",
+        name=f"dispro_forest_{measure}_{stage}",
+        bold=d["group_type"].eq("ethnicity_major").tolist(),
+        title=f"{st.label}: ratio against {ref_group}",
+        subtitle=(
+            f"{published['period'].iloc[0]}; 95% confidence intervals; major groups in bold above their "
+            "parts; [c] = suppressed to protect confidentiality, insufficient = too few children "
+            "or too wide an interval to estimate"
+        ),
+        source=SOURCE,
+        xlabel="ratio (log scale)",
+        alt=(
+            f"Forest plot of the {measure.replace('_', ' ')} of each ethnic group for {st.label.lower()} "
+            f"against {ref_group}, with 95% intervals; a value right of the dashed line at 1 means more likely. "
+            "Rows without an estimate show why: [c] suppressed, or insufficient."
+        ),
+    )
     return ctx.publish.figure(chart)
 
 
 def intersections_data(published: pd.DataFrame, *, stage: str) -> pd.DataFrame:
     """Ethnicity by sex and by age band: the published rate ratios at one stage (unknown groups left out)."""
     d = _pub(published, measure="rate_ratio", group_type=list(INTERSECTION_TYPES), stage=stage)
-    return d[~d["group"].str.startswith("Not known") & ~d["group"].str.endswith(" x unknown") & ~d["group"].str.endswith(" x unborn")]
+    return d[
+        ~d["group"].str.startswith("Not known")
+        & ~d["group"].str.endswith(" x unknown")
+        & ~d["group"].str.endswith(" x unborn")
+    ]
 
 
 def show_intersections(ctx: Any, res: Results, *, stage: str | None = None) -> tuple[pd.DataFrame, Any]:
@@ -335,18 +474,41 @@ def show_intersections(ctx: Any, res: Results, *, stage: str | None = None) -> t
     published = res.table
     stage = stage or res.settings.forest_stage
     d = intersections_data(published, stage=stage)
-    view = d[["group_type", "group", "count", "denominator", "value", "lower_95", "upper_95", "q_value", "flag", "reference_group"]]
+    view = d[
+        [
+            "group_type",
+            "group",
+            "count",
+            "denominator",
+            "value",
+            "lower_95",
+            "upper_95",
+            "q_value",
+            "flag",
+            "reference_group",
+        ]
+    ]
     sx = d[d["group_type"].eq("ethnicity_major x sex")]
     if sx.empty:
-        return view.reset_index(drop=True), _note("The input gives no ethnicity by sex intersections (with their White "
-                                                  "British reference) at this stage.")
-    chart = charts.forest(sx[["group", "value", "lower_95", "upper_95"]].reset_index(drop=True), label="group", value="value",
-                          lower="lower_95", upper="upper_95", name=f"dispro_intersections_sex_{stage}",
-                          title=f"{ref.stage(stage).label}: ethnic group by sex",
-                          subtitle=f"Rate ratio against White British children of the same sex; {published['period'].iloc[0]}; 95% intervals",
-                          source=SOURCE, xlabel="rate ratio (log scale)",
-                          alt=("Forest plot of rate ratios for each ethnic group and sex, against White British children of "
-                               "the same sex, with 95% intervals; groups right of the line at 1 are more likely."))
+        return view.reset_index(drop=True), _note(
+            "The input gives no ethnicity by sex intersections (with their White British reference) at this stage."
+        )
+    chart = charts.forest(
+        sx[["group", "value", "lower_95", "upper_95"]].reset_index(drop=True),
+        label="group",
+        value="value",
+        lower="lower_95",
+        upper="upper_95",
+        name=f"dispro_intersections_sex_{stage}",
+        title=f"{ref.stage(stage).label}: ethnic group by sex",
+        subtitle=f"Rate ratio against White British children of the same sex; {published['period'].iloc[0]}; 95% intervals",
+        source=SOURCE,
+        xlabel="rate ratio (log scale)",
+        alt=(
+            "Forest plot of rate ratios for each ethnic group and sex, against White British children of "
+            "the same sex, with 95% intervals; groups right of the line at 1 are more likely."
+        ),
+    )
     return view.reset_index(drop=True), ctx.publish.figure(chart)
 
 
@@ -355,11 +517,16 @@ _DEPRIVATION_STAGES = ("referral", "assessment", "s47", "icpc", "cpp_start", "cl
 
 def deprivation_data(published: pd.DataFrame, *, stage: str = "s47") -> pd.DataFrame:
     """Crude and deprivation-adjusted (Mantel-Haenszel) conversion ratios side by side (published values)."""
-    d = published[published["measure"].isin(["conversion_ratio", "conversion_ratio_imd"]) & published["stage"].eq(stage)
-                  & published["group_type"].eq("ethnicity_minor")]
+    d = published[
+        published["measure"].isin(["conversion_ratio", "conversion_ratio_imd"])
+        & published["stage"].eq(stage)
+        & published["group_type"].eq("ethnicity_minor")
+    ]
     if not (d["measure"] == "conversion_ratio_imd").any():
         return _note("No deprivation-stratified view: it needs child-level journey events with an IMD decile.")
-    wide = d.pivot_table(index="group_label", columns="measure", values=["value", "lower_95", "upper_95"], aggfunc="first", sort=False)
+    wide = d.pivot_table(
+        index="group_label", columns="measure", values=["value", "lower_95", "upper_95"], aggfunc="first", sort=False
+    )
     kind = {"conversion_ratio": "crude", "conversion_ratio_imd": "adjusted for deprivation"}
     part = {"value": "ratio", "lower_95": "95% CI lower", "upper_95": "95% CI upper"}
     order = [(v, m) for m in kind for v in part if (v, m) in wide.columns]
@@ -375,8 +542,10 @@ def show_deprivation(res: Results, *, stage: str | None = None) -> Any:
     """
     if stage is None:
         stage = res.settings.forest_stage if res.settings.forest_stage in _DEPRIVATION_STAGES else "s47"
-    return shown(deprivation_data(res.table, stage=stage),
-                 "Conversion ratios against the reference group, crude and adjusted for deprivation (IMD quintiles, Mantel-Haenszel)")
+    return shown(
+        deprivation_data(res.table, stage=stage),
+        "Conversion ratios against the reference group, crude and adjusted for deprivation (IMD quintiles, Mantel-Haenszel)",
+    )
 
 
 def dsr_data(published: pd.DataFrame) -> pd.DataFrame:
@@ -390,33 +559,61 @@ def show_dsr(ctx: Any, res: Any) -> tuple[pd.DataFrame, Any]:
     published = res.table
     d = dsr_data(published)
     if d.empty:
-        note = _note("Age-standardised rates need children by ethnic group and age band, which this input does not give.")
+        note = _note(
+            "Age-standardised rates need children by ethnic group and age band, which this input does not give."
+        )
         return note, note
-    view = d[["stage_label", "group", "count", "denominator", "value", "lower_95", "upper_95", "method"]].reset_index(drop=True)
+    view = d[["stage_label", "group", "count", "denominator", "value", "lower_95", "upper_95", "method"]].reset_index(
+        drop=True
+    )
     s = d[d["stage"].isin(["s47", "cpp_start", "cla_start"]) & ~d["group"].eq("Not known")].reset_index(drop=True)
     # a rate not calculated says why, as a suppressed one shows its symbol
     shown = _say_why(s, s["method"].astype(str).str.startswith("not calculated"), "not calculated")
     total = s["group"].eq("All children")
-    rows = pd.DataFrame({"group": s["stage_label"].where(total, s["group"]).to_numpy(), "count": s["count"].to_numpy(),
-                         "value": shown.to_numpy(), "lower_95": s["lower_95"].to_numpy(), "upper_95": s["upper_95"].to_numpy()})
-    chart = charts.forest(rows, label="group", value="value", lower="lower_95", upper="upper_95", name="dispro_dsr",
-                          title="Age-standardised rates by ethnic group",
-                          subtitle=(f"Children per 10,000, {published['period'].iloc[0]}, with 95% intervals (Dobson); "
-                                    "standard: the partnership's child population; each stage's rate for all "
-                                    "children in bold above its ethnic groups; not calculated: fewer than 10 children; "
-                                    "[c]: suppressed"),
-                          source=SOURCE, reference=None, log=False, xlabel="per 10,000 (age-standardised)",
-                          bold=total.tolist(), decimals=1,
-                          alt=("Dot plot of age-standardised rates per 10,000 children with 95% intervals for all children "
-                               "and each major ethnic group at three stages; a rate not shown says why (suppressed [c], "
-                               "or not calculated from fewer than 10 children)."))
+    rows = pd.DataFrame(
+        {
+            "group": s["stage_label"].where(total, s["group"]).to_numpy(),
+            "count": s["count"].to_numpy(),
+            "value": shown.to_numpy(),
+            "lower_95": s["lower_95"].to_numpy(),
+            "upper_95": s["upper_95"].to_numpy(),
+        }
+    )
+    chart = charts.forest(
+        rows,
+        label="group",
+        value="value",
+        lower="lower_95",
+        upper="upper_95",
+        name="dispro_dsr",
+        title="Age-standardised rates by ethnic group",
+        subtitle=(
+            f"Children per 10,000, {published['period'].iloc[0]}, with 95% intervals (Dobson); "
+            "standard: the partnership's child population; each stage's rate for all "
+            "children in bold above its ethnic groups; not calculated: fewer than 10 children; "
+            "[c]: suppressed"
+        ),
+        source=SOURCE,
+        reference=None,
+        log=False,
+        xlabel="per 10,000 (age-standardised)",
+        bold=total.tolist(),
+        decimals=1,
+        alt=(
+            "Dot plot of age-standardised rates per 10,000 children with 95% intervals for all children "
+            "and each major ethnic group at three stages; a rate not shown says why (suppressed [c], "
+            "or not calculated from fewer than 10 children)."
+        ),
+    )
     return view, ctx.publish.figure(chart)
 
 
 def trends_data(published_trends: pd.DataFrame) -> pd.DataFrame:
     """All children's quarterly rate at four stages (published trends table)."""
-    a = published_trends[(published_trends["group_type"] == "all")
-                         & published_trends["stage"].isin(["referral", "s47", "cpp_start", "cla_start"])]
+    a = published_trends[
+        (published_trends["group_type"] == "all")
+        & published_trends["stage"].isin(["referral", "s47", "cpp_start", "cla_start"])
+    ]
     return pd.DataFrame({"quarter": a["period"], "stage": a["stage_label"], "rate": _num(a["value"])})
 
 
@@ -424,20 +621,32 @@ def show_trends(ctx: Any, res: Any) -> Any:
     """Line chart of the quarterly rates (numbers: :func:`trends_data`; a note from an aggregate input)."""
     if res.trends is None:
         return _note("Trends over the last eight quarters are " + AGGREGATE_ONLY + ".")
-    chart = charts.line(trends_data(res.trends),
-                        x="quarter", y="rate", series="stage", name="dispro_trends",
-                        title="Children per 10,000 each quarter, by stage",
-                        subtitle="All children; children with the event in the quarter", source=SOURCE,
-                        alt=("Line chart of the quarterly rate per 10,000 children of referrals, section 47 enquiries, "
-                             "plan starts and starts to be looked after over the last eight quarters."),
-                        ylabel="children per 10,000 in the quarter")
+    chart = charts.line(
+        trends_data(res.trends),
+        x="quarter",
+        y="rate",
+        series="stage",
+        name="dispro_trends",
+        title="Children per 10,000 each quarter, by stage",
+        subtitle="All children; children with the event in the quarter",
+        source=SOURCE,
+        alt=(
+            "Line chart of the quarterly rate per 10,000 children of referrals, section 47 enquiries, "
+            "plan starts and starts to be looked after over the last eight quarters."
+        ),
+        ylabel="children per 10,000 in the quarter",
+    )
     return ctx.publish.figure(chart)
 
 
 def trend_ratios_data(published_trends: pd.DataFrame, *, stage: str) -> pd.DataFrame:
     """Each major ethnic group's quarterly rate ratio at one stage (White, the reference and Not known left out)."""
-    d = published_trends[(published_trends["measure"] == "rate_ratio") & (published_trends["group_type"] == "ethnicity_major")
-                         & (published_trends["stage"] == stage) & ~published_trends["group"].isin(["White", "Not known"])]
+    d = published_trends[
+        (published_trends["measure"] == "rate_ratio")
+        & (published_trends["group_type"] == "ethnicity_major")
+        & (published_trends["stage"] == stage)
+        & ~published_trends["group"].isin(["White", "Not known"])
+    ]
     return d[~d["method"].astype(str).eq("reference group")]
 
 
@@ -457,18 +666,36 @@ def show_trend_ratios(ctx: Any, res: Any, *, stage: str | None = None) -> Any:
         return _note(f"No quarterly rate ratios by major ethnic group at the {ref.stage(stage).label.lower()} stage.")
     st = ref.stage(stage)
     ref_group = d["reference_group"].iloc[0]
-    chart = charts.small_multiples(pd.DataFrame({"quarter": d["period"].to_numpy(), "group": d["group_label"].to_numpy(),
-                                                 "ratio": d["value"].to_numpy(), "lower_95": d["lower_95"].to_numpy(),
-                                                 "upper_95": d["upper_95"].to_numpy()}),
-                                   x="quarter", y="ratio", panel="group", lower="lower_95", upper="upper_95", reference=1.0,
-                                   name=f"dispro_trend_ratios_{stage}",
-                                   title=f"{st.label}: ratio against {ref_group} each quarter, by major ethnic group",
-                                   subtitle=("Rate ratio of children with the event in the quarter, with its 95% interval "
-                                             "(band), one panel per group; 1 = same likelihood; a gap is a suppressed quarter [c]"),
-                                   source=SOURCE, ylabel="rate ratio",
-                                   alt=(f"Small multiples, one panel per major ethnic group, of the quarterly rate ratio for "
-                                        f"{st.label.lower()} against {ref_group} over the last eight quarters, with 95% interval "
-                                        "bands and a dashed line at 1; the data table gives the values."))
+    chart = charts.small_multiples(
+        pd.DataFrame(
+            {
+                "quarter": d["period"].to_numpy(),
+                "group": d["group_label"].to_numpy(),
+                "ratio": d["value"].to_numpy(),
+                "lower_95": d["lower_95"].to_numpy(),
+                "upper_95": d["upper_95"].to_numpy(),
+            }
+        ),
+        x="quarter",
+        y="ratio",
+        panel="group",
+        lower="lower_95",
+        upper="upper_95",
+        reference=1.0,
+        name=f"dispro_trend_ratios_{stage}",
+        title=f"{st.label}: ratio against {ref_group} each quarter, by major ethnic group",
+        subtitle=(
+            "Rate ratio of children with the event in the quarter, with its 95% interval "
+            "(band), one panel per group; 1 = same likelihood; a gap is a suppressed quarter [c]"
+        ),
+        source=SOURCE,
+        ylabel="rate ratio",
+        alt=(
+            f"Small multiples, one panel per major ethnic group, of the quarterly rate ratio for "
+            f"{st.label.lower()} against {ref_group} over the last eight quarters, with 95% interval "
+            "bands and a dashed line at 1; the data table gives the values."
+        ),
+    )
     return ctx.publish.figure(chart)
 
 
@@ -478,8 +705,11 @@ def show_benchmark(res: Results) -> Any:
     Numbers: :func:`~.benchmark.benchmark_view` of the published table built by
     :func:`~.benchmark.benchmark_table`.
     """
-    return shown(benchmark_view(res.benchmark),
-                 "The partnership against England and its region, children per 10,000 aged 0 to 17", decimals=1)
+    return shown(
+        benchmark_view(res.benchmark),
+        "The partnership against England and its region, children per 10,000 aged 0 to 17",
+        decimals=1,
+    )
 
 
 def show_funnels(ctx: Any, res: Results, *, stages: list[str] | None = None) -> Any:
@@ -492,16 +722,29 @@ def show_funnels(ctx: Any, res: Results, *, stages: list[str] | None = None) -> 
     figs = charts.Figures()
     for s in stages or list(res.settings.funnel_stages):
         f = funnel_data(res.benchmark, s)
-        chart = charts.funnel(f.points, f.limits, x="population", y="rate", name=f"dispro_funnel_{s}",
-                              title=f"{ref.stage(s).label}: every local authority against England",
-                              subtitle=f"Per 10,000 children, DfE {f.year} (year to 31 March); the partnership: 12 months to the period end",
-                              source=ref.BENCHMARK_SOURCE, highlight="This partnership", label_col="area",
-                              limit_cols=f.limit_cols, xlabel="children aged 0 to 17", ylabel="per 10,000 children",
-                              marked="neighbour", marked_label="Statistical neighbours",
-                              alt=(f"Funnel plot of the rate per 10,000 children for {ref.stage(s).label.lower()} in every local "
-                                   f"authority against its child population, with 95% and 99.8% limits around England's rate "
-                                   f"of {f.target:.1f}; the partnership is marked with a diamond and its statistical "
-                                   "neighbours with open triangles."))
+        chart = charts.funnel(
+            f.points,
+            f.limits,
+            x="population",
+            y="rate",
+            name=f"dispro_funnel_{s}",
+            title=f"{ref.stage(s).label}: every local authority against England",
+            subtitle=f"Per 10,000 children, DfE {f.year} (year to 31 March); the partnership: 12 months to the period end",
+            source=ref.BENCHMARK_SOURCE,
+            highlight="This partnership",
+            label_col="area",
+            limit_cols=f.limit_cols,
+            xlabel="children aged 0 to 17",
+            ylabel="per 10,000 children",
+            marked="neighbour",
+            marked_label="Statistical neighbours",
+            alt=(
+                f"Funnel plot of the rate per 10,000 children for {ref.stage(s).label.lower()} in every local "
+                f"authority against its child population, with 95% and 99.8% limits around England's rate "
+                f"of {f.target:.1f}; the partnership is marked with a diamond and its statistical "
+                "neighbours with open triangles."
+            ),
+        )
         figs.append(ctx.publish.figure(chart))
     return figs
 
@@ -534,40 +777,76 @@ def method_choices(ctx: Any, res: Results) -> pd.DataFrame:
     fmap = s.feeder_map()
     if res.inputs.from_aggregate:
         supplied = "as counted by whoever produced the aggregate input"
-        return pd.DataFrame({
-            "choice": ["Input", "Window (flows)", "Stocks", "Reference group", "Feeder stages and look-back",
-                       "Unaccompanied asylum-seeking children", "Insufficient", "Multiple testing", "Rates", "Ratios",
-                       "Conversions", "Not available"],
-            "value": ["aggregate counts of children by stage and group (no child-level events)",
-                      f"{result.window.label} (the window parameter: the aggregate's flows are taken to cover it)",
-                      f"children on a plan or looked after on {ctx.config.period.end:%d %B %Y} ({supplied})",
-                      {"WBRI": "White British children (WBRI)", "all_other": "all other children of known ethnicity"}[str(s.reference_group)],
-                      "conversions as given by feeder_count and converted (" + supplied + ")",
-                      supplied,
-                      f"count or reference count below {s.min_count}, or 95% interval upper/lower above {s.max_ci_ratio}",
-                      "Benjamini-Hochberg within period x measure (single characteristics; intersections separately), every test attempted (insufficient ones with p = 1)",
-                      "per 10,000 children; Byar (10 or more) or exact Poisson",
-                      "score interval and test for two Poisson rates (statsmodels)",
-                      "Wilson interval; ratio with the Miettinen-Nurminen score interval and score test (statsmodels)",
-                      "trends, deprivation-stratified ratios; groups absent from the aggregate (never taken as zero)"],
-        })
-    return pd.DataFrame({
-        "choice": ["Window (flows)", "Stocks", "Reference group", "Feeder stages", "Look-back for feeders",
-                   "Unaccompanied asylum-seeking children", "Insufficient", "Multiple testing", "Rates", "Ratios",
-                   "Conversions", "Representation index", "Age standardisation"],
-        "value": [result.window.label, f"children on a plan or looked after on {ctx.config.period.end:%d %B %Y}",
-                  {"WBRI": "White British children (WBRI)", "all_other": "all other children of known ethnicity"}[str(s.reference_group)],
-                  "; ".join(f"{ref.stage(s).label} <- {ref.stage(f).label}" for s, f in fmap.items()),
-                  f"{int(s.lookback_months)} months",
-                  "left out of looked-after stages" if s.exclude_uasc_cla else "included",
-                  f"count or reference count below {s.min_count}, or 95% interval upper/lower above {s.max_ci_ratio}",
-                  "Benjamini-Hochberg within period x measure (single characteristics; intersections separately), every test attempted (insufficient ones with p = 1)",
-                  "per 10,000 children; Byar (10 or more) or exact Poisson",
-                  "score interval and test for two Poisson rates (statsmodels)",
-                  "Wilson interval; ratio with the Miettinen-Nurminen score interval and score test (statsmodels)",
-                  "observed / expected from population share; descriptive only",
-                  "direct, to the partnership's child population by age band; Dobson interval"],
-    })
+        return pd.DataFrame(
+            {
+                "choice": [
+                    "Input",
+                    "Window (flows)",
+                    "Stocks",
+                    "Reference group",
+                    "Feeder stages and look-back",
+                    "Unaccompanied asylum-seeking children",
+                    "Insufficient",
+                    "Multiple testing",
+                    "Rates",
+                    "Ratios",
+                    "Conversions",
+                    "Not available",
+                ],
+                "value": [
+                    "aggregate counts of children by stage and group (no child-level events)",
+                    f"{result.window.label} (the window parameter: the aggregate's flows are taken to cover it)",
+                    f"children on a plan or looked after on {ctx.config.period.end:%d %B %Y} ({supplied})",
+                    {"WBRI": "White British children (WBRI)", "all_other": "all other children of known ethnicity"}[
+                        str(s.reference_group)
+                    ],
+                    "conversions as given by feeder_count and converted (" + supplied + ")",
+                    supplied,
+                    f"count or reference count below {s.min_count}, or 95% interval upper/lower above {s.max_ci_ratio}",
+                    "Benjamini-Hochberg within period x measure (single characteristics; intersections separately), every test attempted (insufficient ones with p = 1)",
+                    "per 10,000 children; Byar (10 or more) or exact Poisson",
+                    "score interval and test for two Poisson rates (statsmodels)",
+                    "Wilson interval; ratio with the Miettinen-Nurminen score interval and score test (statsmodels)",
+                    "trends, deprivation-stratified ratios; groups absent from the aggregate (never taken as zero)",
+                ],
+            }
+        )
+    return pd.DataFrame(
+        {
+            "choice": [
+                "Window (flows)",
+                "Stocks",
+                "Reference group",
+                "Feeder stages",
+                "Look-back for feeders",
+                "Unaccompanied asylum-seeking children",
+                "Insufficient",
+                "Multiple testing",
+                "Rates",
+                "Ratios",
+                "Conversions",
+                "Representation index",
+                "Age standardisation",
+            ],
+            "value": [
+                result.window.label,
+                f"children on a plan or looked after on {ctx.config.period.end:%d %B %Y}",
+                {"WBRI": "White British children (WBRI)", "all_other": "all other children of known ethnicity"}[
+                    str(s.reference_group)
+                ],
+                "; ".join(f"{ref.stage(s).label} <- {ref.stage(f).label}" for s, f in fmap.items()),
+                f"{int(s.lookback_months)} months",
+                "left out of looked-after stages" if s.exclude_uasc_cla else "included",
+                f"count or reference count below {s.min_count}, or 95% interval upper/lower above {s.max_ci_ratio}",
+                "Benjamini-Hochberg within period x measure (single characteristics; intersections separately), every test attempted (insufficient ones with p = 1)",
+                "per 10,000 children; Byar (10 or more) or exact Poisson",
+                "score interval and test for two Poisson rates (statsmodels)",
+                "Wilson interval; ratio with the Miettinen-Nurminen score interval and score test (statsmodels)",
+                "observed / expected from population share; descriptive only",
+                "direct, to the partnership's child population by age band; Dobson interval",
+            ],
+        }
+    )
 
 
 def shown(frame: pd.DataFrame, caption: str, *, decimals: int = 2) -> Any:

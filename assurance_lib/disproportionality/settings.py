@@ -13,9 +13,10 @@ naming the key, the value and what was expected, before any notebook runs; and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .. import reference as ref
 from ..errors import InputError, Problem
@@ -68,9 +69,11 @@ def check_parameters(values: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
         f = _number(values["fdr"])
         if f is None or not 0 < f < 1:
             out.append(("fdr", values["fdr"], "a number between 0 and 1 (e.g. 0.05)"))
-    for name, low, text in (("min_count", 1, "a whole number of children, 1 or more"),
-                            ("lookback_months", 0, "a whole number of months, 0 or more"),
-                            ("trend_quarters", 2, "a whole number of quarters, 2 or more")):
+    for name, low, text in (
+        ("min_count", 1, "a whole number of children, 1 or more"),
+        ("lookback_months", 0, "a whole number of months, 0 or more"),
+        ("trend_quarters", 2, "a whole number of quarters, 2 or more"),
+    ):
         if name in values:
             n = _number(values[name])
             if n is None or n != int(n) or n < low:
@@ -78,7 +81,13 @@ def check_parameters(values: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     if "max_ci_ratio" in values:
         m = _number(values["max_ci_ratio"])
         if m is None or m <= 1:
-            out.append(("max_ci_ratio", values["max_ci_ratio"], "a number above 1 (the widest upper/lower ratio of a 95% interval)"))
+            out.append(
+                (
+                    "max_ci_ratio",
+                    values["max_ci_ratio"],
+                    "a number above 1 (the widest upper/lower ratio of a 95% interval)",
+                )
+            )
     for name in ("forest_stage", "trend_stage"):
         if name in values and values[name] not in ref.STAGE_CODES:
             out.append((name, values[name], f"a stage code, one of: {stages}"))
@@ -100,8 +109,13 @@ def check_parameters(values: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
         bench = ref.load_benchmarks()
         las = set(bench.loc[bench["level"].eq("Local authority"), "area_code"].astype(str))
         if str(values["benchmark_la"]) not in las:
-            out.append(("benchmark_la", values["benchmark_la"],
-                        "the nine-character code of a local authority in the DfE reference data (e.g. E06000015)"))
+            out.append(
+                (
+                    "benchmark_la",
+                    values["benchmark_la"],
+                    "the nine-character code of a local authority in the DfE reference data (e.g. E06000015)",
+                )
+            )
     return out
 
 
@@ -158,19 +172,29 @@ class Settings:
     funnel_stages: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        problems: list[Problem | str] = [Problem(file=f"notebook {NOTEBOOK}", key=name, value=value, expected=expected)
-                                         for name, value, expected in check_parameters(self.values())]
+        problems: list[Problem | str] = [
+            Problem(file=f"notebook {NOTEBOOK}", key=name, value=value, expected=expected)
+            for name, value, expected in check_parameters(self.values())
+        ]
         if not self.events_path and not self.aggregate_path:
-            problems.append(f"notebook {NOTEBOOK}: neither events_path nor aggregate_path is given (expected at least "
-                            "one: the journey events, or children by stage and group)")
+            problems.append(
+                f"notebook {NOTEBOOK}: neither events_path nor aggregate_path is given (expected at least "
+                "one: the journey events, or children by stage and group)"
+            )
         if not self.population_path:
-            problems.append(Problem(file=f"notebook {NOTEBOOK}", key="population_path", message="is empty",
-                                    expected="the child population file"))
+            problems.append(
+                Problem(
+                    file=f"notebook {NOTEBOOK}",
+                    key="population_path",
+                    message="is empty",
+                    expected="the child population file",
+                )
+            )
         if problems:
             raise InputError(problems)
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> "Settings":
+    def from_params(cls, params: Mapping[str, Any]) -> Settings:
         """The settings of notebook 01's parameters (``ctx.params``).
 
         Raises
@@ -181,19 +205,41 @@ class Settings:
         names = [f.name for f in fields(cls)]
         missing = [n for n in names if n not in params]
         if missing:
-            raise InputError([Problem(file=f"notebook {NOTEBOOK}", key=n, message="is not given",
-                                      expected="every parameter of the notebook's parameters cell") for n in missing])
+            raise InputError(
+                [
+                    Problem(
+                        file=f"notebook {NOTEBOOK}",
+                        key=n,
+                        message="is not given",
+                        expected="every parameter of the notebook's parameters cell",
+                    )
+                    for n in missing
+                ]
+            )
         p = {n: params[n] for n in names}
-        return cls(events_path=str(p["events_path"] or ""), population_path=str(p["population_path"] or ""),
-                   aggregate_path=str(p["aggregate_path"] or ""), column_map=dict(p["column_map"] or {}),
-                   code_map=dict(p["code_map"] or {}), population_column_map=dict(p["population_column_map"] or {}),
-                   window=p["window"], reference_group=p["reference_group"], feeders=p["feeders"] or {},
-                   lookback_months=p["lookback_months"], exclude_uasc_cla=bool(p["exclude_uasc_cla"]),
-                   min_count=p["min_count"], max_ci_ratio=p["max_ci_ratio"], fdr=p["fdr"],
-                   benchmark_la=str(p["benchmark_la"]), trend_quarters=p["trend_quarters"],
-                   trend_stage=p["trend_stage"], forest_stage=p["forest_stage"],
-                   funnel_stages=tuple(p["funnel_stages"]) if isinstance(p["funnel_stages"], (list, tuple))
-                   else p["funnel_stages"])
+        return cls(
+            events_path=str(p["events_path"] or ""),
+            population_path=str(p["population_path"] or ""),
+            aggregate_path=str(p["aggregate_path"] or ""),
+            column_map=dict(p["column_map"] or {}),
+            code_map=dict(p["code_map"] or {}),
+            population_column_map=dict(p["population_column_map"] or {}),
+            window=p["window"],
+            reference_group=p["reference_group"],
+            feeders=p["feeders"] or {},
+            lookback_months=p["lookback_months"],
+            exclude_uasc_cla=bool(p["exclude_uasc_cla"]),
+            min_count=p["min_count"],
+            max_ci_ratio=p["max_ci_ratio"],
+            fdr=p["fdr"],
+            benchmark_la=str(p["benchmark_la"]),
+            trend_quarters=p["trend_quarters"],
+            trend_stage=p["trend_stage"],
+            forest_stage=p["forest_stage"],
+            funnel_stages=tuple(p["funnel_stages"])
+            if isinstance(p["funnel_stages"], (list, tuple))
+            else p["funnel_stages"],
+        )
 
     def values(self) -> dict[str, Any]:
         """The settings as the notebook's parameter values (what the input contracts' readers take)."""
@@ -206,8 +252,12 @@ class Settings:
 
     def grid_options(self) -> GridOptions:
         """The options of the grid (reference group, smallest count, widest interval)."""
-        return GridOptions(reference=str(self.reference_group), min_count=int(self.min_count),
-                           max_ci_ratio=float(self.max_ci_ratio), fdr=float(self.fdr))
+        return GridOptions(
+            reference=str(self.reference_group),
+            min_count=int(self.min_count),
+            max_ci_ratio=float(self.max_ci_ratio),
+            fdr=float(self.fdr),
+        )
 
     def feeder_map(self) -> dict[str, str]:
         """Every stage's feeder stage (the defaults with this run's overrides)."""

@@ -38,7 +38,29 @@ from .runner import RunResult, run
 from .runs import RUN_ID_RE, clean_partials, new_run_id, prune, read_latest, write_latest
 from .validation import Validation, validate
 
-__all__ = ["NotebookInfo", "NotebookParameter", "discover_notebooks", "notebook_values", "validate", "Validation",
-           "run", "RunResult", "render_html", "COMMON_PARAMETERS", "RUN_ID_RE", "INTERNAL_ONLY_TAG",
-           "NAMES_PARAMETER", "RunIdentifiers", "collect_identifiers", "input_identifier_values",
-           "RunLock", "RunLocked", "new_run_id", "read_latest", "write_latest", "prune", "clean_partials", "log"]
+__all__ = [
+    "NotebookInfo",
+    "NotebookParameter",
+    "discover_notebooks",
+    "notebook_values",
+    "validate",
+    "Validation",
+    "run",
+    "RunResult",
+    "render_html",
+    "COMMON_PARAMETERS",
+    "RUN_ID_RE",
+    "INTERNAL_ONLY_TAG",
+    "NAMES_PARAMETER",
+    "RunIdentifiers",
+    "collect_identifiers",
+    "input_identifier_values",
+    "RunLock",
+    "RunLocked",
+    "new_run_id",
+    "read_latest",
+    "write_latest",
+    "prune",
+    "clean_partials",
+    "log",
+]

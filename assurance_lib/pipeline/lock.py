@@ -80,7 +80,7 @@ class RunLock:
             if self._names(fd):
                 break
             os.close(fd)  # the holder removed the file after we opened it: lock the one the path names now
-        started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()}\nhost {socket.gethostname()}\nstarted {started}\n".encode())
         self._fd = fd
@@ -118,7 +118,7 @@ class RunLock:
             who += f", started {info['started']}"
         return f"another run ({who}) is writing to {self.path.parent}; wait for it to finish"
 
-    def __enter__(self) -> "RunLock":
+    def __enter__(self) -> RunLock:
         self.acquire()
         return self
 

@@ -6,9 +6,10 @@ import datetime as dt
 import json
 import platform
 import subprocess
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .. import __version__
 from ..config import SYNTHETIC_ID
@@ -27,17 +28,31 @@ def rel(p: Path, root: Path) -> str:
         return str(p)
 
 
-def manifest(pack: Path, val: Validation, run_id: str, started: dt.datetime, nbs: list[dict[str, Any]], *,
-             status: str, audit: Mapping[str, Any] | None = None, finished: dt.datetime | None = None,
-             failure: str | None = None) -> dict[str, Any]:
+def manifest(
+    pack: Path,
+    val: Validation,
+    run_id: str,
+    started: dt.datetime,
+    nbs: list[dict[str, Any]],
+    *,
+    status: str,
+    audit: Mapping[str, Any] | None = None,
+    finished: dt.datetime | None = None,
+    failure: str | None = None,
+) -> dict[str, Any]:
     """The manifest of ``pack`` as a dict (without ``outputs``: see :func:`write_manifest`)."""
     cfg = val.config
     root = cfg.root
-    extra_inputs = [{"contract": "parameters", "path": rel(cfg.params_file, root), "sha256": sha256_file(cfg.params_file)}]
+    extra_inputs = [
+        {"contract": "parameters", "path": rel(cfg.params_file, root), "sha256": sha256_file(cfg.params_file)}
+    ]
     ref = root / "data" / "reference"
     if ref.is_dir():
-        extra_inputs += [{"contract": "reference", "path": rel(p, root), "sha256": sha256_file(p)}
-                         for p in sorted(ref.rglob("*")) if p.is_file()]
+        extra_inputs += [
+            {"contract": "reference", "path": rel(p, root), "sha256": sha256_file(p)}
+            for p in sorted(ref.rglob("*"))
+            if p.is_file()
+        ]
     tables_index = pack / "shareable" / "tables" / "index.json"
     audits = []
     for p in sorted((pack / "internal" / "disclosure").glob("audit_*.json")):
@@ -56,9 +71,12 @@ def manifest(pack: Path, val: Validation, run_id: str, started: dt.datetime, nbs
         "period_slug": cfg.period.slug,
         "version": __version__,
         "started": started.isoformat(timespec="seconds"),
-        "finished": (finished or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
-        "python": {"version": platform.python_version(), "implementation": platform.python_implementation(),
-                   "platform": platform.platform()},
+        "finished": (finished or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+        "python": {
+            "version": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "platform": platform.platform(),
+        },
         "git": _git_commit(root),
         "git_commit": (_git_commit(root) or {}).get("commit"),
         "parameters": cfg.as_dict(),
@@ -67,15 +85,22 @@ def manifest(pack: Path, val: Validation, run_id: str, started: dt.datetime, nbs
         "data_currency_notes": list(val.currency_notes),
         "notebook_values": _relative_values(val.notebook_values, root),
         "notebooks": nbs,
-        "tables": json.loads(tables_index.read_text(encoding="utf-8")).get("tables", []) if tables_index.is_file() else [],
-        "disclosure": {"settings": cfg.as_dict()["disclosure"], "pack_audit": dict(audit or {}), "publish_audits": audits},
+        "tables": json.loads(tables_index.read_text(encoding="utf-8")).get("tables", [])
+        if tables_index.is_file()
+        else [],
+        "disclosure": {
+            "settings": cfg.as_dict()["disclosure"],
+            "pack_audit": dict(audit or {}),
+            "publish_audits": audits,
+        },
         "packages": _packages(),
         "hash_algorithm": "sha256",
     }
 
 
-def write_manifest(pack: Path, val: Validation, run_id: str, started: dt.datetime, nbs: list[dict[str, Any]],
-                   **kw: Any) -> None:
+def write_manifest(
+    pack: Path, val: Validation, run_id: str, started: dt.datetime, nbs: list[dict[str, Any]], **kw: Any
+) -> None:
     """Write ``pack/manifest.json`` (atomically), listing every other file of the pack with its hash."""
     m = manifest(pack, val, run_id, started, nbs, **kw)
     m["outputs"] = _outputs(pack)
@@ -86,10 +111,16 @@ def run_inputs(val: Validation) -> dict[str, Any]:
     """What the report reads at the start of a run (:data:`~assurance_lib.periods.RUN_INPUTS_FILE`): the
     partnership id, version, parameters, inputs with their dates, inputs not given, currency notes, notebook values."""
     cfg = val.config
-    return {"partnership_id": cfg.partnership_id or SYNTHETIC_ID, "period": cfg.period.label, "version": __version__,
-            "parameters": cfg.as_dict(), "inputs": val.inputs, "inputs_not_given": list(cfg.not_given),
-            "data_currency_notes": list(val.currency_notes),
-            "notebook_values": _relative_values(val.notebook_values, cfg.root)}
+    return {
+        "partnership_id": cfg.partnership_id or SYNTHETIC_ID,
+        "period": cfg.period.label,
+        "version": __version__,
+        "parameters": cfg.as_dict(),
+        "inputs": val.inputs,
+        "inputs_not_given": list(cfg.not_given),
+        "data_currency_notes": list(val.currency_notes),
+        "notebook_values": _relative_values(val.notebook_values, cfg.root),
+    }
 
 
 def write_run_inputs(path: Path, val: Validation) -> None:
@@ -102,8 +133,10 @@ def _relative_values(values: Mapping[str, Mapping[str, Any]], root: Path) -> dic
     """Notebook parameter values with paths inside the project shown relative to it."""
     out: dict[str, dict[str, Any]] = {}
     for nb, vals in values.items():
-        out[nb] = {k: (rel(Path(v), root) if isinstance(v, str) and v and Path(v).is_absolute() else v)
-                   for k, v in vals.items()}
+        out[nb] = {
+            k: (rel(Path(v), root) if isinstance(v, str) and v and Path(v).is_absolute() else v)
+            for k, v in vals.items()
+        }
     return out
 
 
@@ -112,7 +145,13 @@ def _git_commit(root: Path) -> dict[str, Any] | None:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
         if sha.returncode != 0:
             return None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return {"commit": sha.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
     except (OSError, subprocess.SubprocessError):
         return None
@@ -128,5 +167,8 @@ def _packages() -> dict[str, str]:
 
 
 def _outputs(pack: Path) -> list[dict[str, Any]]:
-    return [{"path": str(p.relative_to(pack)), "sha256": sha256_file(p), "bytes": p.stat().st_size}
-            for p in sorted(pack.rglob("*")) if p.is_file() and p.name != "manifest.json"]
+    return [
+        {"path": str(p.relative_to(pack)), "sha256": sha256_file(p), "bytes": p.stat().st_size}
+        for p in sorted(pack.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    ]

@@ -28,13 +28,17 @@ def render_html(executed: Path, out: Path, *, audience: str) -> Path:
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
-        tags = TagRemovePreprocessor(remove_cell_tags={INTERNAL_ONLY_TAG, "injected-parameters", "parameters"},
-                                     enabled=True)
+        tags = TagRemovePreprocessor(
+            remove_cell_tags={INTERNAL_ONLY_TAG, "injected-parameters", "parameters"}, enabled=True
+        )
         nb, _ = tags.preprocess(nb, {})
         for cell in nb.cells:
             if cell.cell_type == "code":
-                cell.outputs = [o for o in cell.get("outputs", [])
-                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+                cell.outputs = [
+                    o
+                    for o in cell.get("outputs", [])
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
     elif audience != "internal":
         raise ValueError(f"audience must be 'internal' or 'shareable', got {audience!r}")
     title = _notebook_title(nb) or executed.stem

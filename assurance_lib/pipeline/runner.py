@@ -9,10 +9,11 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .. import __version__
 from ..config import RunConfig
@@ -39,10 +40,16 @@ class RunResult:
     message: str = ""
 
 
-def run(params_path: str | os.PathLike[str] | None = None, *, output_root: str | os.PathLike[str] | None = None,
-        notebooks_dir: Path | None = None, quiet: bool = False, progress_bar: bool | None = None) -> RunResult:
+def run(
+    params_path: str | os.PathLike[str] | None = None,
+    *,
+    output_root: str | os.PathLike[str] | None = None,
+    notebooks_dir: Path | None = None,
+    quiet: bool = False,
+    progress_bar: bool | None = None,
+) -> RunResult:
     """Run the quarterly pack. See the package docstring for what happens and the exit codes."""
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     handlers = setup_logging(None, quiet)
     try:
         try:
@@ -63,8 +70,14 @@ def run(params_path: str | os.PathLike[str] | None = None, *, output_root: str |
         drop_logging(handlers)
 
 
-def _run_locked(val: Validation, period_dir: Path, started: dt.datetime, handlers: list[logging.Handler],
-                quiet: bool, progress_bar: bool | None) -> RunResult:
+def _run_locked(
+    val: Validation,
+    period_dir: Path,
+    started: dt.datetime,
+    handlers: list[logging.Handler],
+    quiet: bool,
+    progress_bar: bool | None,
+) -> RunResult:
     """The run, holding the period's lock. A step that cannot go on raises :class:`_Failed`."""
     r = _Run(val, period_dir, started, quiet=quiet, progress_bar=progress_bar)
     notebooks_dir = val.notebooks[0].path.parent if val.notebooks else val.config.root / "notebooks"
@@ -118,7 +131,13 @@ def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in _DISK_FULL
 
 
-_NOTEBOOK_ENVIRONMENT = ("MPLBACKEND", "ASSURANCE_OUTPUT_ROOT", "ASSURANCE_ROOT", "ASSURANCE_NOTEBOOKS", "PYTHONHASHSEED")
+_NOTEBOOK_ENVIRONMENT = (
+    "MPLBACKEND",
+    "ASSURANCE_OUTPUT_ROOT",
+    "ASSURANCE_ROOT",
+    "ASSURANCE_NOTEBOOKS",
+    "PYTHONHASHSEED",
+)
 
 
 @contextmanager
@@ -126,8 +145,15 @@ def _notebook_environment(cfg: RunConfig, notebooks_dir: Path) -> Iterator[None]
     """The environment the notebook kernels inherit (restored afterwards); ``ASSURANCE_NOTEBOOKS`` lets
     ``setup`` read the parameters cell of the notebook being run, wherever the run takes it from."""
     before = {k: os.environ.get(k) for k in _NOTEBOOK_ENVIRONMENT}
-    os.environ.update({"MPLBACKEND": "agg", "ASSURANCE_OUTPUT_ROOT": str(cfg.output_root), "ASSURANCE_ROOT": str(cfg.root),
-                       "ASSURANCE_NOTEBOOKS": str(notebooks_dir), "PYTHONHASHSEED": "0"})
+    os.environ.update(
+        {
+            "MPLBACKEND": "agg",
+            "ASSURANCE_OUTPUT_ROOT": str(cfg.output_root),
+            "ASSURANCE_ROOT": str(cfg.root),
+            "ASSURANCE_NOTEBOOKS": str(notebooks_dir),
+            "PYTHONHASHSEED": "0",
+        }
+    )
     try:
         yield
     finally:
@@ -147,8 +173,9 @@ class _Run:
     :class:`_Failed`.
     """
 
-    def __init__(self, val: Validation, period_dir: Path, started: dt.datetime, *, quiet: bool,
-                 progress_bar: bool | None):
+    def __init__(
+        self, val: Validation, period_dir: Path, started: dt.datetime, *, quiet: bool, progress_bar: bool | None
+    ):
         self.val = val
         self.cfg = val.config
         self.period_dir = period_dir
@@ -173,8 +200,10 @@ class _Run:
         (self.work / "shareable" / "tables").mkdir(parents=True)
         self.file_handlers = setup_logging(self.work / "run.log", quiet=True)
         handlers.extend(self.file_handlers)
-        log.info(f"Assurance pack for {self.cfg.partnership}, {self.cfg.period.label} (run {self.run_id}, "
-                 f"assurance_lib {__version__})")
+        log.info(
+            f"Assurance pack for {self.cfg.partnership}, {self.cfg.period.label} (run {self.run_id}, "
+            f"assurance_lib {__version__})"
+        )
         log.info(f"Parameters: {rel(self.cfg.params_file, self.cfg.root)}; inputs checked: {len(self.val.inputs)}")
         for note in self.val.currency_notes:
             log.info(f"Data currency: {note}")
@@ -184,8 +213,10 @@ class _Run:
         for gap in self.val.gaps:
             log.info(f"Gap: {gap}")
         if left_over:
-            log.info(f"Removed {len(left_over)} partial pack(s) left by a run that stopped: "
-                     + ", ".join(p.name for p in left_over))
+            log.info(
+                f"Removed {len(left_over)} partial pack(s) left by a run that stopped: "
+                + ", ".join(p.name for p in left_over)
+            )
 
     def execute_notebooks(self) -> None:
         """Execute every notebook with papermill into ``internal/notebooks/``, in run order."""
@@ -208,8 +239,12 @@ class _Run:
 
         self.step = "the workbook"
         if (self.work / "shareable" / "tables" / "index.json").is_file():
-            build_workbook(self.work, partnership=self.cfg.partnership, period_label=self.cfg.period.label,
-                           config=self.cfg.disclosure)
+            build_workbook(
+                self.work,
+                partnership=self.cfg.partnership,
+                period_label=self.cfg.period.label,
+                config=self.cfg.disclosure,
+            )
 
     def audit_disclosure(self) -> dict[str, Any]:
         """The recoverability audit over every published table of the pack."""
@@ -236,17 +271,19 @@ class _Run:
         write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="ok", audit=audit)
         hits = [str(h) for h in disclosure.scan_pack(self.work, identifier_set(self.val))]
         if hits:
-            raise _Failed(EXIT_REFUSED, "Publication refused by the identifier guard:\n"
-                          + "\n".join(f"  - {h}" for h in hits))
+            raise _Failed(
+                EXIT_REFUSED, "Publication refused by the identifier guard:\n" + "\n".join(f"  - {h}" for h in hits)
+            )
 
     def publish(self, audit: dict[str, Any]) -> RunResult:
         """Write the manifest, move the pack into place, name it in ``LATEST``, apply retention."""
-        finished = dt.datetime.now(dt.timezone.utc)
+        finished = dt.datetime.now(dt.UTC)
         log.info(f"Pack complete in {(finished - self.started).total_seconds():.1f} s (run {self.run_id}).")
         drop_logging(self.file_handlers)
         self.step = "the manifest"
-        write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="ok", audit=audit,
-                       finished=finished)
+        write_manifest(
+            self.work, self.val, self.run_id, self.started, self.nb_records, status="ok", audit=audit, finished=finished
+        )
         final = self.period_dir / self.run_id
         self.step = "the pack's move into place"
         os.replace(self.work, final)
@@ -271,8 +308,9 @@ class _Run:
 
             disclosure.guard.withdraw_shareable(self.work)  # a refused run keeps no shareable copy of the text
         try:
-            write_manifest(self.work, self.val, self.run_id, self.started, self.nb_records, status="failed",
-                           failure=message)
+            write_manifest(
+                self.work, self.val, self.run_id, self.started, self.nb_records, status="failed", failure=message
+            )
             drop_logging(self.file_handlers)
             os.replace(self.work, failed)
         except OSError as exc:
@@ -296,12 +334,16 @@ class _Run:
         """The disk is full: remove the partial pack (not kept as ``.failed``: it would keep the disk
         full), leave earlier packs and ``LATEST`` as they were, say in one line what could not be
         written; exit 1. Never raises: every clean-up step is tried on its own."""
-        message = (f"Disk full: could not write {what}. The partial pack was removed; earlier packs and LATEST are "
-                   "untouched. Free some space and run again.")
-        for step in (lambda: drop_logging(self.file_handlers),
-                     lambda: shutil.rmtree(self.work, ignore_errors=True) if self.work != self.period_dir else None,
-                     lambda: shutil.rmtree(self.final, ignore_errors=True) if self.final is not None else None,
-                     lambda: (self.period_dir / ".LATEST.tmp").unlink(missing_ok=True)):
+        message = (
+            f"Disk full: could not write {what}. The partial pack was removed; earlier packs and LATEST are "
+            "untouched. Free some space and run again."
+        )
+        for step in (
+            lambda: drop_logging(self.file_handlers),
+            lambda: shutil.rmtree(self.work, ignore_errors=True) if self.work != self.period_dir else None,
+            lambda: shutil.rmtree(self.final, ignore_errors=True) if self.final is not None else None,
+            lambda: (self.period_dir / ".LATEST.tmp").unlink(missing_ok=True),
+        ):
             try:
                 step()
             except Exception:  # the handler must finish: each clean-up is best effort
@@ -318,40 +360,71 @@ class _Run:
         from papermill.exceptions import PapermillExecutionError
 
         out_nb = self.work / "internal" / "notebooks" / f"{nb.name}.ipynb"
-        params = {**self.cfg.notebook_params(nb.name), "params_file": str(self.cfg.params_file), "run_dir": str(self.work)}
+        params = {
+            **self.cfg.notebook_params(nb.name),
+            "params_file": str(self.cfg.params_file),
+            "run_dir": str(self.work),
+        }
         t0 = time.perf_counter()
         if not self.quiet:
             n = self.val.notebooks.index(nb) + 1
-            print(f"  [{n}/{len(self.val.notebooks)}] {nb.name} ... (started {time.time() - self.started.timestamp():.0f} s "
-                  "into the run)", flush=True)
+            print(
+                f"  [{n}/{len(self.val.notebooks)}] {nb.name} ... (started {time.time() - self.started.timestamp():.0f} s "
+                "into the run)",
+                flush=True,
+            )
         self.step = f"the executed notebook {nb.name}"
         try:
             with ipc_kernel_config() as kernel_kw:
-                pm.execute_notebook(str(nb.path), str(out_nb), parameters=params, kernel_name="python3",
-                                    cwd=str(nb.path.parent), progress_bar=self.show_bar, log_output=False,
-                                    execution_timeout=self.cfg.cell_timeout, report_mode=False, **kernel_kw)
+                pm.execute_notebook(
+                    str(nb.path),
+                    str(out_nb),
+                    parameters=params,
+                    kernel_name="python3",
+                    cwd=str(nb.path.parent),
+                    progress_bar=self.show_bar,
+                    log_output=False,
+                    execution_timeout=self.cfg.cell_timeout,
+                    report_mode=False,
+                    **kernel_kw,
+                )
         except PapermillExecutionError as exc:
             dur = time.perf_counter() - t0
-            self.nb_records.append({"name": nb.name, "status": "failed", "duration_s": round(dur, 2),
-                                    "failed_cell": exc.cell_index, "error": exc.ename})
+            self.nb_records.append(
+                {
+                    "name": nb.name,
+                    "status": "failed",
+                    "duration_s": round(dur, 2),
+                    "failed_cell": exc.cell_index,
+                    "error": exc.ename,
+                }
+            )
             if exc.ename == "OSError" and any(t in str(exc.evalue) for t in _DISK_FULL_TEXT):
                 raise _DiskFull(f"what notebook {nb.name} writes (cell {exc.cell_index})") from None
             self._try_render(out_nb, self.work / "internal" / "html" / f"{nb.name}.html")
             evalue = safe_text(exc.evalue, self.val)
             if exc.ename == "PublicationRefused":
-                raise _Failed(EXIT_REFUSED, f"{nb.name}: publication refused in cell {exc.cell_index}: {evalue}") from None
+                raise _Failed(
+                    EXIT_REFUSED, f"{nb.name}: publication refused in cell {exc.cell_index}: {evalue}"
+                ) from None
             if exc.ename == "InputError":
-                raise _Failed(EXIT_BAD_INPUT, f"{nb.name}: bad input found in cell {exc.cell_index}: {evalue}") from None
-            raise _Failed(EXIT_NOTEBOOK_FAILED, f"{nb.name} failed in cell {exc.cell_index} (execution count "
-                          f"{exc.exec_count}): {exc.ename}: {evalue}") from None
+                raise _Failed(
+                    EXIT_BAD_INPUT, f"{nb.name}: bad input found in cell {exc.cell_index}: {evalue}"
+                ) from None
+            raise _Failed(
+                EXIT_NOTEBOOK_FAILED,
+                f"{nb.name} failed in cell {exc.cell_index} (execution count {exc.exec_count}): {exc.ename}: {evalue}",
+            ) from None
         except Exception as exc:  # kernel died, timeout, missing kernel, a full disk
             if is_disk_full(exc):
                 raise _DiskFull(self.writing(exc)) from None  # type: ignore[arg-type]
             dur = time.perf_counter() - t0
-            self.nb_records.append({"name": nb.name, "status": "failed", "duration_s": round(dur, 2),
-                                    "error": type(exc).__name__})
-            raise _Failed(EXIT_NOTEBOOK_FAILED,
-                          f"{nb.name} failed: {type(exc).__name__}: {safe_text(str(exc), self.val)}") from None
+            self.nb_records.append(
+                {"name": nb.name, "status": "failed", "duration_s": round(dur, 2), "error": type(exc).__name__}
+            )
+            raise _Failed(
+                EXIT_NOTEBOOK_FAILED, f"{nb.name} failed: {type(exc).__name__}: {safe_text(str(exc), self.val)}"
+            ) from None
         dur = time.perf_counter() - t0
         self.nb_records.append({"name": nb.name, "status": "ok", "duration_s": round(dur, 2)})
         log.info(f"  {nb.name:<28} ok   {dur:6.1f} s")

@@ -31,10 +31,13 @@ def atomic_write(path: Path, text: str) -> None:
 
 def new_run_id(period_dir: Path, now: dt.datetime | None = None) -> str:
     """A run id from the UTC time, e.g. ``20261122T044439Z`` (suffixed when taken)."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     base = now.strftime("%Y%m%dT%H%M%SZ")
     rid, n = base, 1
-    while any((period_dir / f"{rid}{suffix}").exists() for suffix in ("", ".failed", ".partial")) or (period_dir / f".{rid}.partial").exists():
+    while (
+        any((period_dir / f"{rid}{suffix}").exists() for suffix in ("", ".failed", ".partial"))
+        or (period_dir / f".{rid}.partial").exists()
+    ):
         n += 1
         rid = f"{base}-{n}"
     return rid
@@ -51,13 +54,19 @@ def prune(period_dir: Path, retention: int) -> list[Path]:
     """Remove good packs beyond the newest ``retention`` (never the one LATEST names) and old failed runs."""
     latest = read_latest(period_dir)
     removed: list[Path] = []
-    good = sorted((p for p in period_dir.iterdir() if p.is_dir() and RUN_ID_RE.match(p.name)), key=lambda p: p.name, reverse=True)
+    good = sorted(
+        (p for p in period_dir.iterdir() if p.is_dir() and RUN_ID_RE.match(p.name)), key=lambda p: p.name, reverse=True
+    )
     for p in good[retention:]:
         if latest is not None and p.resolve() == latest.resolve():
             continue
         shutil.rmtree(p)
         removed.append(p)
-    failed = sorted((p for p in period_dir.iterdir() if p.is_dir() and p.name.endswith(".failed")), key=lambda p: p.name, reverse=True)
+    failed = sorted(
+        (p for p in period_dir.iterdir() if p.is_dir() and p.name.endswith(".failed")),
+        key=lambda p: p.name,
+        reverse=True,
+    )
     for p in failed[retention:]:
         shutil.rmtree(p)
         removed.append(p)

@@ -12,7 +12,6 @@ from .validation import Validation
 __all__ = ["identifier_set", "safe_text"]
 
 
-
 def identifier_set(val: Validation) -> Any:
     """The identifiers of the run's inputs and its names lists, as an ``IdentifierSet``."""
     root = project_root()

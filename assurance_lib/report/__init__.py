@@ -20,14 +20,47 @@ The parts, in the order :func:`analyse` runs them:
 - :mod:`.text`     -- the prose of every section and the gaps in knowledge.
 """
 
-from .compute import (ReportResults, compare_flags, compare_numbers, compute, flags_register, oba_view,
-                      oba_with_previous, summarise_children_feedback)
-from .inputs import (CHILDREN_FEEDBACK_COLUMNS,
-                     DEFAULT_OBA, SECTIONS, SENTIMENTS, PublishedPack, ReportInputs, flagging, load, load_oba_spec,
-                     previous_pack_dir, read_children_feedback, read_commentary, read_flags, read_pack,
-                     read_practitioner_survey_for_report)
-from .present import (CHILDREN_FEEDBACK_SPEC, REPORT_TABLE_NOTE, Report, analyse, flags_chart, flags_chart_data,
-                      publish, show, show_commentary, show_figure, show_table, write)
+from .compute import (
+    ReportResults,
+    compare_flags,
+    compare_numbers,
+    compute,
+    flags_register,
+    oba_view,
+    oba_with_previous,
+    summarise_children_feedback,
+)
+from .inputs import (
+    CHILDREN_FEEDBACK_COLUMNS,
+    DEFAULT_OBA,
+    SECTIONS,
+    SENTIMENTS,
+    PublishedPack,
+    ReportInputs,
+    flagging,
+    load,
+    load_oba_spec,
+    previous_pack_dir,
+    read_children_feedback,
+    read_commentary,
+    read_flags,
+    read_pack,
+    read_practitioner_survey_for_report,
+)
+from .present import (
+    CHILDREN_FEEDBACK_SPEC,
+    REPORT_TABLE_NOTE,
+    Report,
+    analyse,
+    flags_chart,
+    flags_chart_data,
+    publish,
+    show,
+    show_commentary,
+    show_figure,
+    show_table,
+    write,
+)
 from .settings import Settings
 
 __all__ = [

@@ -10,8 +10,9 @@ does: a value suppressed in either period gives a suppressed change.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -33,20 +34,30 @@ __all__ = [
 ]
 
 _NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-_NOT_COMPARED = re.compile(r"(^|_)(lower|upper|lcl|ucl|ci|p|q|p_value|q_value|se|z|method|indicative|shown|flag)(_|$)|_95$|_998$")
+_NOT_COMPARED = re.compile(
+    r"(^|_)(lower|upper|lcl|ucl|ci|p|q|p_value|q_value|se|z|method|indicative|shown|flag)(_|$)|_95$|_998$"
+)
 
 
 # =========================================================================== flags
 def _flag_keys(df: pd.DataFrame) -> pd.Series:
     """A flag's identity across periods: analysis, category, subject, measure (+ occurrence)."""
-    base = df["analysis"].astype(str) + "|" + df["category"].astype(str) + "|" + df["subject"].astype(str) + "|" + \
-        df["measure"].astype(str)
+    base = (
+        df["analysis"].astype(str)
+        + "|"
+        + df["category"].astype(str)
+        + "|"
+        + df["subject"].astype(str)
+        + "|"
+        + df["measure"].astype(str)
+    )
     occ = base.groupby(base).cumcount().astype(str)
     return base + "|" + occ
 
 
-def flags_register(flags: pd.DataFrame, previous: pd.DataFrame | None = None, *,
-                   order: Sequence[str] = ()) -> pd.DataFrame:
+def flags_register(
+    flags: pd.DataFrame, previous: pd.DataFrame | None = None, *, order: Sequence[str] = ()
+) -> pd.DataFrame:
     """The flags register: every flag, grouped and ordered by severity, nothing lost or invented.
 
     Parameters
@@ -126,8 +137,9 @@ def _decimals(v: str) -> int:
     return len(v.split(".", 1)[1]) if "." in v and "e" not in v.lower() else 0
 
 
-def _compared_columns(decl: Mapping[str, Any], cur: pd.DataFrame, prev: pd.DataFrame,
-                      shorthand: Sequence[str]) -> list[str]:
+def _compared_columns(
+    decl: Mapping[str, Any], cur: pd.DataFrame, prev: pd.DataFrame, shorthand: Sequence[str]
+) -> list[str]:
     keys = list(decl.get("keys") or [])
     counts = [c for c in (decl.get("counts") or []) if c in cur.columns and c in prev.columns]
     out = list(counts)
@@ -144,8 +156,9 @@ def _key_text(keys: Sequence[str], row: Mapping[str, Any]) -> str:
     return "; ".join(f"{k}={row[k]}" for k in keys)
 
 
-def compare_numbers(current: PublishedPack, previous: PublishedPack, *,
-                    symbols: DisclosureConfig) -> tuple[pd.DataFrame, list[str]]:
+def compare_numbers(
+    current: PublishedPack, previous: PublishedPack, *, symbols: DisclosureConfig
+) -> tuple[pd.DataFrame, list[str]]:
     """Published numbers that moved between two packs, with direction.
 
     Only published values are compared: tables of the same name in both packs, rows matched on
@@ -172,13 +185,17 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *,
         keys = [k for k in (decl.get("keys") or [])]
         cur, prev = current.tables[name], previous.tables[name]
         if not keys or any(k not in cur.columns or k not in prev.columns for k in keys):
-            notes.append(f"table {name} declares no key columns present in both periods, so its numbers were not compared")
+            notes.append(
+                f"table {name} declares no key columns present in both periods, so its numbers were not compared"
+            )
             continue
         # a key column whose values the two periods never share (the period itself, a window ending on the
         # period's last day) says which period a row is for: rows are matched on the other keys
         keys = [k for k in keys if set(cur[k].astype(str)) & set(prev[k].astype(str))]
         if not keys:
-            notes.append(f"table {name}: no key column has values in common between the periods, so its numbers were not compared")
+            notes.append(
+                f"table {name}: no key column has values in common between the periods, so its numbers were not compared"
+            )
             continue
         if cur.duplicated(keys).any() or prev.duplicated(keys).any():
             notes.append(f"table {name}: its key columns do not identify one row, so its numbers were not compared")
@@ -188,7 +205,9 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *,
         only_new = len(cur) - len(m)
         only_old = len(prev) - len(m)
         if only_new or only_old:
-            notes.append(f"table {name}: {only_new} row(s) appear only this period and {only_old} only in the previous period")
+            notes.append(
+                f"table {name}: {only_new} row(s) appear only this period and {only_old} only in the previous period"
+            )
         for _, r in m.iterrows():
             key = _key_text(keys, r)
             for c in cols:
@@ -206,15 +225,29 @@ def compare_numbers(current: PublishedPack, previous: PublishedPack, *,
                         continue
                     change = suppressed if suppressed in (a, b) else not_available
                     direction = "not comparable"
-                rows.append({"table": name, "key": key, "measure": c, "previous": a, "current": b,
-                             "change": change, "direction": direction})
+                rows.append(
+                    {
+                        "table": name,
+                        "key": key,
+                        "measure": c,
+                        "previous": a,
+                        "current": b,
+                        "change": change,
+                        "direction": direction,
+                    }
+                )
     out = pd.DataFrame(rows, columns=["table", "key", "measure", "previous", "current", "change", "direction"])
     return out.astype(object), notes
 
 
 # =========================================================================== OBA view
-def oba_view(pack: PublishedPack, spec: Sequence[Mapping[str, Any]], changes: pd.DataFrame | None, *,
-             symbols: DisclosureConfig | None = None) -> pd.DataFrame:
+def oba_view(
+    pack: PublishedPack,
+    spec: Sequence[Mapping[str, Any]],
+    changes: pd.DataFrame | None,
+    *,
+    symbols: DisclosureConfig | None = None,
+) -> pd.DataFrame:
     """The outcomes-based accountability view (see :data:`DEFAULT_OBA`).
 
     Returns
@@ -234,22 +267,52 @@ def oba_view(pack: PublishedPack, spec: Sequence[Mapping[str, Any]], changes: pd
             if e.get("severity"):
                 f = f[f["severity"].eq(e["severity"])]
             if e["flags"] in pack.missing_flags:
-                rows.append({**base, "value": na, "evidence_table": f"flags_{e['flags']}", "evidence_key": "",
-                             "note": "the analysis published no flags file this period"})
+                rows.append(
+                    {
+                        **base,
+                        "value": na,
+                        "evidence_table": f"flags_{e['flags']}",
+                        "evidence_key": "",
+                        "note": "the analysis published no flags file this period",
+                    }
+                )
             else:
-                rows.append({**base, "value": str(len(f)), "evidence_table": f"flags_{e['flags']}",
-                             "evidence_key": f"severity={e['severity']}" if e.get("severity") else "", "note": ""})
+                rows.append(
+                    {
+                        **base,
+                        "value": str(len(f)),
+                        "evidence_table": f"flags_{e['flags']}",
+                        "evidence_key": f"severity={e['severity']}" if e.get("severity") else "",
+                        "note": "",
+                    }
+                )
         elif "resolved" in e:
             if changes is None:
-                rows.append({**base, "value": na, "evidence_table": "report_flag_changes", "evidence_key": "",
-                             "note": "no previous pack to compare with"})
+                rows.append(
+                    {
+                        **base,
+                        "value": na,
+                        "evidence_table": "report_flag_changes",
+                        "evidence_key": "",
+                        "note": "no previous pack to compare with",
+                    }
+                )
             else:
                 n = int((changes["change"].eq("resolved") & changes["analysis"].eq(e["resolved"])).sum())
-                rows.append({**base, "value": str(n), "evidence_table": "report_flag_changes",
-                             "evidence_key": f"change=resolved; analysis={e['resolved']}", "note": ""})
+                rows.append(
+                    {
+                        **base,
+                        "value": str(n),
+                        "evidence_table": "report_flag_changes",
+                        "evidence_key": f"change=resolved; analysis={e['resolved']}",
+                        "note": "",
+                    }
+                )
         else:
             rows.append({**base, **_oba_cell(pack, e, symbols)})
-    return pd.DataFrame(rows, columns=["area", "question", "measure", "value", "evidence_table", "evidence_key", "note"]).astype(object)
+    return pd.DataFrame(
+        rows, columns=["area", "question", "measure", "value", "evidence_table", "evidence_key", "note"]
+    ).astype(object)
 
 
 def _oba_cell(pack: PublishedPack, e: Mapping[str, Any], symbols: DisclosureConfig) -> dict[str, str]:
@@ -283,8 +346,14 @@ def _oba_cell(pack: PublishedPack, e: Mapping[str, Any], symbols: DisclosureConf
     return {**out, "value": vals[0], "note": ""}
 
 
-def oba_with_previous(current: pd.DataFrame, previous: pd.DataFrame, *, suppressed: str, not_available: str = "[x]",
-                      not_applicable: str = "[z]") -> pd.DataFrame:
+def oba_with_previous(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    *,
+    suppressed: str,
+    not_available: str = "[x]",
+    not_applicable: str = "[z]",
+) -> pd.DataFrame:
     """Add the previous period's value, the change and its direction to the OBA view.
 
     Measures "resolved since the previous period" have no previous value (``not_applicable``). A
@@ -304,7 +373,9 @@ def oba_with_previous(current: pd.DataFrame, previous: pd.DataFrame, *, suppress
     for m, v, resolved in zip(out["measure"], out["value"], out.get("evidence_table", pd.Series([""] * len(out)))):
         a = str(pv.get(m, not_available))
         if resolved == "report_flag_changes":
-            prevs.append(not_applicable); changes.append(not_applicable); dirs.append("not applicable")
+            prevs.append(not_applicable)
+            changes.append(not_applicable)
+            dirs.append("not applicable")
             continue
         b = str(v)
         prevs.append(a)
@@ -320,7 +391,6 @@ def oba_with_previous(current: pd.DataFrame, previous: pd.DataFrame, *, suppress
     out.insert(out.columns.get_loc("value") + 1, "change", changes)
     out.insert(out.columns.get_loc("change") + 1, "direction", dirs)
     return out.astype(object)
-
 
 
 def summarise_children_feedback(df: pd.DataFrame) -> pd.DataFrame:
@@ -402,14 +472,26 @@ def compute(inputs: ReportInputs, settings: Settings, period: Period, *, symbols
         number_changes, number_notes = compare_numbers(pack, prev, symbols=symbols)
     oba = oba_view(pack, inputs.oba_spec, flag_changes, symbols=symbols)
     if prev is not None:
-        oba = oba_with_previous(oba, oba_view(prev, inputs.oba_spec, None, symbols=symbols), suppressed=symbols.suppressed,
-                                not_available=symbols.not_available, not_applicable=symbols.not_applicable)
+        oba = oba_with_previous(
+            oba,
+            oba_view(prev, inputs.oba_spec, None, symbols=symbols),
+            suppressed=symbols.suppressed,
+            not_available=symbols.not_available,
+            not_applicable=symbols.not_applicable,
+        )
     children = practitioners = None
     if inputs.children_feedback is not None:
         children = summarise_children_feedback(inputs.children_feedback)
     if inputs.practitioner_survey is not None:
         practitioners = summarise_practitioner_survey(inputs.practitioner_survey, by=("theme",))
-    return ReportResults(register=flags_register(pack.flags, prev.flags if prev is not None else None,
-                                                    order=[a.name for a in pack.analyses]),
-                         flag_changes=flag_changes, number_changes=number_changes, number_notes=tuple(number_notes),
-                         oba=oba, children=children, practitioners=practitioners)
+    return ReportResults(
+        register=flags_register(
+            pack.flags, prev.flags if prev is not None else None, order=[a.name for a in pack.analyses]
+        ),
+        flag_changes=flag_changes,
+        number_changes=number_changes,
+        number_notes=tuple(number_notes),
+        oba=oba,
+        children=children,
+        practitioners=practitioners,
+    )

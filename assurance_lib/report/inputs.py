@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -35,7 +36,7 @@ from ..config import Period
 from ..encoding import read_text
 from ..errors import InputError, Problem
 from ..packs import RUN_ID_RE, read_latest
-from ..readers import InputContract, ROW_COLUMN, SHEET_COLUMN, display_path, read_table, register, row_problems
+from ..readers import ROW_COLUMN, SHEET_COLUMN, InputContract, display_path, read_table, register, row_problems
 from ..tables import FLAG_COLUMNS, SEVERITIES
 from .settings import NOTEBOOK, Settings
 
@@ -83,40 +84,120 @@ _LABEL_RE = re.compile(r"^[A-Za-z][A-Za-z '&,/()-]*$")
 _ALL = {"measure": "rate_per_10000", "group_type": "all", "group": "All children"}
 DEFAULT_OBA: tuple[dict[str, Any], ...] = (
     # journey (notebook 01): the published disproportionality grid, all children
-    {"area": "Children's journeys", "question": "How much did we do?", "label": "Children referred to children's social care (12 months)",
-     "table": "disproportionality", "where": {"stage": "referral", **_ALL}, "column": "count"},
-    {"area": "Children's journeys", "question": "How much did we do?", "label": "Children starting a child protection plan (12 months)",
-     "table": "disproportionality", "where": {"stage": "cpp_start", **_ALL}, "column": "count"},
-    {"area": "Children's journeys", "question": "How well did we do it?",
-     "label": "Children assessed, per cent of children at the feeder stage",
-     "table": "disproportionality", "where": {"stage": "assessment", "measure": "conversion", "group_type": "all",
-                                             "group": "All children"}, "column": "value"},
-    {"area": "Children's journeys", "question": "How well did we do it?", "label": "High severity disproportionality flags",
-     "flags": "disproportionality", "severity": "high"},
-    {"area": "Children's journeys", "question": "Is anyone better off?", "label": "Disproportionality flags resolved since the previous period",
-     "resolved": "disproportionality"},
+    {
+        "area": "Children's journeys",
+        "question": "How much did we do?",
+        "label": "Children referred to children's social care (12 months)",
+        "table": "disproportionality",
+        "where": {"stage": "referral", **_ALL},
+        "column": "count",
+    },
+    {
+        "area": "Children's journeys",
+        "question": "How much did we do?",
+        "label": "Children starting a child protection plan (12 months)",
+        "table": "disproportionality",
+        "where": {"stage": "cpp_start", **_ALL},
+        "column": "count",
+    },
+    {
+        "area": "Children's journeys",
+        "question": "How well did we do it?",
+        "label": "Children assessed, per cent of children at the feeder stage",
+        "table": "disproportionality",
+        "where": {"stage": "assessment", "measure": "conversion", "group_type": "all", "group": "All children"},
+        "column": "value",
+    },
+    {
+        "area": "Children's journeys",
+        "question": "How well did we do it?",
+        "label": "High severity disproportionality flags",
+        "flags": "disproportionality",
+        "severity": "high",
+    },
+    {
+        "area": "Children's journeys",
+        "question": "Is anyone better off?",
+        "label": "Disproportionality flags resolved since the previous period",
+        "resolved": "disproportionality",
+    },
     # Section 11 (notebook 02)
-    {"area": "Section 11", "question": "How much did we do?", "label": "Agencies whose Section 11 return was received",
-     "table": "section11_returns_received", "where": {"status": ["on time", "late"]}, "aggregate": "rows"},
-    {"area": "Section 11", "question": "How well did we do it?", "label": "Agencies whose return was received on time",
-     "table": "section11_returns_received", "where": {"status": "on time"}, "aggregate": "rows"},
-    {"area": "Section 11", "question": "How well did we do it?", "label": "High severity Section 11 flags",
-     "flags": "section11", "severity": "high"},
-    {"area": "Section 11", "question": "Is anyone better off?", "label": "Section 11 flags resolved since the previous period",
-     "resolved": "section11"},
+    {
+        "area": "Section 11",
+        "question": "How much did we do?",
+        "label": "Agencies whose Section 11 return was received",
+        "table": "section11_returns_received",
+        "where": {"status": ["on time", "late"]},
+        "aggregate": "rows",
+    },
+    {
+        "area": "Section 11",
+        "question": "How well did we do it?",
+        "label": "Agencies whose return was received on time",
+        "table": "section11_returns_received",
+        "where": {"status": "on time"},
+        "aggregate": "rows",
+    },
+    {
+        "area": "Section 11",
+        "question": "How well did we do it?",
+        "label": "High severity Section 11 flags",
+        "flags": "section11",
+        "severity": "high",
+    },
+    {
+        "area": "Section 11",
+        "question": "Is anyone better off?",
+        "label": "Section 11 flags resolved since the previous period",
+        "resolved": "section11",
+    },
     # audits (notebook 03)
-    {"area": "Case audits", "question": "How much did we do?", "label": "Cases audited this period",
-     "table": "audit_register", "where": {"role": "this period"}, "column": "n_cases", "aggregate": "sum"},
-    {"area": "Case audits", "question": "How much did we do?", "label": "Actions in the partnership's action log",
-     "table": "audit_actions_summary", "where": {"by": "all"}, "column": "n_actions"},
-    {"area": "Case audits", "question": "How well did we do it?", "label": "Actions complete (per cent)",
-     "table": "audit_actions_summary", "where": {"by": "all"}, "column": "pct_complete"},
-    {"area": "Case audits", "question": "How well did we do it?", "label": "High severity audit flags",
-     "flags": "audits", "severity": "high"},
-    {"area": "Case audits", "question": "Is anyone better off?", "label": "Actions complete with evidence of impact",
-     "table": "audit_actions_summary", "where": {"by": "all"}, "column": "n_complete_with_impact"},
-    {"area": "Case audits", "question": "Is anyone better off?", "label": "Audit flags resolved since the previous period",
-     "resolved": "audits"},
+    {
+        "area": "Case audits",
+        "question": "How much did we do?",
+        "label": "Cases audited this period",
+        "table": "audit_register",
+        "where": {"role": "this period"},
+        "column": "n_cases",
+        "aggregate": "sum",
+    },
+    {
+        "area": "Case audits",
+        "question": "How much did we do?",
+        "label": "Actions in the partnership's action log",
+        "table": "audit_actions_summary",
+        "where": {"by": "all"},
+        "column": "n_actions",
+    },
+    {
+        "area": "Case audits",
+        "question": "How well did we do it?",
+        "label": "Actions complete (per cent)",
+        "table": "audit_actions_summary",
+        "where": {"by": "all"},
+        "column": "pct_complete",
+    },
+    {
+        "area": "Case audits",
+        "question": "How well did we do it?",
+        "label": "High severity audit flags",
+        "flags": "audits",
+        "severity": "high",
+    },
+    {
+        "area": "Case audits",
+        "question": "Is anyone better off?",
+        "label": "Actions complete with evidence of impact",
+        "table": "audit_actions_summary",
+        "where": {"by": "all"},
+        "column": "n_complete_with_impact",
+    },
+    {
+        "area": "Case audits",
+        "question": "Is anyone better off?",
+        "label": "Audit flags resolved since the previous period",
+        "resolved": "audits",
+    },
 )
 """The outcomes-based accountability view: each measure reads one published value.
 
@@ -217,15 +298,20 @@ def read_flags(shareable: Path, analyses: Sequence[Any]) -> tuple[pd.DataFrame, 
         df = _read_csv_text(f)
         lacking = [c for c in FLAG_COLUMNS if c not in df.columns]
         if lacking:
-            problems += [Problem(file=shown, column=c, message="is missing",
-                                 expected=f"the flag columns {', '.join(FLAG_COLUMNS)}") for c in lacking]
+            problems += [
+                Problem(
+                    file=shown, column=c, message="is missing", expected=f"the flag columns {', '.join(FLAG_COLUMNS)}"
+                )
+                for c in lacking
+            ]
             continue
         df = df[list(FLAG_COLUMNS)].copy()
         df.insert(0, ROW_COLUMN, range(2, len(df) + 2))
         bad_sev = ~df["severity"].isin(SEVERITIES)
         problems += row_problems(df, bad_sev, shown, "severity", f"one of: {', '.join(SEVERITIES)}")
-        problems += row_problems(df, df["statement"].astype(str).str.strip().eq(""), shown, "statement",
-                                 "one plain-English sentence")
+        problems += row_problems(
+            df, df["statement"].astype(str).str.strip().eq(""), shown, "statement", "one plain-English sentence"
+        )
         frames.append(df.drop(columns=[ROW_COLUMN]))
     if problems:
         raise InputError(problems)
@@ -246,7 +332,7 @@ def read_pack(run_dir: Path | str, analyses: Sequence[Any]) -> PublishedPack:
     decls: dict[str, dict[str, Any]] = {}
     if idx.is_file():
         raw = json.loads(idx.read_text(encoding="utf-8"))
-        for d in (raw.get("tables", []) if isinstance(raw, dict) else raw):
+        for d in raw.get("tables", []) if isinstance(raw, dict) else raw:
             if not str(d.get("name", "")).startswith("report_"):
                 decls[str(d["name"])] = dict(d)
     tables: dict[str, pd.DataFrame] = {}
@@ -280,9 +366,14 @@ def previous_pack_dir(output_root: Path, previous_slug: str) -> tuple[Path | Non
     if pack is None:
         text = latest.read_bytes()[:65].decode("ascii", "replace").strip()
         if RUN_ID_RE.fullmatch(text):
-            return None, f"the previous period's LATEST file names a pack ({text}) that is not there, so changes are not reported"
-        return None, ("the previous period's LATEST file does not hold a run id naming a pack inside the outputs folder, "
-                      "so changes are not reported")
+            return (
+                None,
+                f"the previous period's LATEST file names a pack ({text}) that is not there, so changes are not reported",
+            )
+        return None, (
+            "the previous period's LATEST file does not hold a run id naming a pack inside the outputs folder, "
+            "so changes are not reported"
+        )
     if not (pack / "shareable").is_dir():
         return None, f"the previous period's pack {pack.name} has no shareable folder, so changes are not reported"
     return pack, f"compared with the previous period's pack {previous_slug}/{pack.name}"
@@ -310,18 +401,37 @@ def load_oba_spec(path: Path | None) -> tuple[dict[str, Any], ...]:
             if not isinstance(e.get(k), str) or not e[k].strip():
                 problems.append(Problem(file=shown, place=f"item {i}", key=k, message="is missing", expected="text"))
         if not any(k in e for k in ("table", "flags", "resolved")):
-            problems.append(Problem(file=shown, place=f"item {i}", message="names no evidence",
-                                    expected="one of the keys table (with column), flags or resolved"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    place=f"item {i}",
+                    message="names no evidence",
+                    expected="one of the keys table (with column), flags or resolved",
+                )
+            )
         if e.get("aggregate", "value") not in ("value", "sum", "rows"):
-            problems.append(Problem(file=shown, place=f"item {i}", key="aggregate", value=str(e.get("aggregate")),
-                                    expected="one of: value, sum, rows"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    place=f"item {i}",
+                    key="aggregate",
+                    value=str(e.get("aggregate")),
+                    expected="one of: value, sum, rows",
+                )
+            )
         if "table" in e and e.get("aggregate") != "rows" and not isinstance(e.get("column"), str):
-            problems.append(Problem(file=shown, place=f"item {i}", key="column", message="is missing",
-                                    expected="the column of the table holding the value"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    place=f"item {i}",
+                    key="column",
+                    message="is missing",
+                    expected="the column of the table holding the value",
+                )
+            )
     if problems:
         raise InputError(problems)
     return tuple(raw)
-
 
 
 # =========================================================================== commentary
@@ -381,15 +491,17 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
             raw = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            raise InputError(Problem(file=shown, place=f"line {mark.line + 1}" if mark else "",
-                                     message="is not valid YAML")) from None
+            raise InputError(
+                Problem(file=shown, place=f"line {mark.line + 1}" if mark else "", message="is not valid YAML")
+            ) from None
         if not isinstance(raw, dict):
             raise InputError(Problem(file=shown, message="expected a mapping of report section to text"))
         for i, (k, v) in enumerate(raw.items(), 1):
             key = _section_key(str(k))
             if key is None:
-                problems.append(Problem(file=shown, key=str(k), message="is not a report section",
-                                        expected=f"one of: {known}"))
+                problems.append(
+                    Problem(file=shown, key=str(k), message="is not a report section", expected=f"one of: {known}")
+                )
                 continue
             if v is None:
                 continue
@@ -397,7 +509,9 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
                 problems.append(Problem(file=shown, key=str(k), value=str(v)[:40], expected="text (a YAML string)"))
                 continue
             if key in seen:
-                problems.append(Problem(file=shown, key=str(k), message="repeats a section", expected="each section once"))
+                problems.append(
+                    Problem(file=shown, key=str(k), message="repeats a section", expected="each section once")
+                )
                 continue
             seen[key] = i
             if v.strip():
@@ -419,14 +533,27 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
                 body = []
                 key = _section_key(m.group(1))
                 if key is None:
-                    problems.append(Problem(file=shown, place=f"line {n}", value=m.group(1),
-                                            expected=f"a report section heading (one of: {known})"))
+                    problems.append(
+                        Problem(
+                            file=shown,
+                            place=f"line {n}",
+                            value=m.group(1),
+                            expected=f"a report section heading (one of: {known})",
+                        )
+                    )
                     current = None
                     body = ["x"]  # text under an unknown heading is not reported again
                     continue
                 if key in seen:
-                    problems.append(Problem(file=shown, place=f"line {n}", value=m.group(1),
-                                            message="repeats the section first given", expected=f"each section once (first at line {seen[key]})"))
+                    problems.append(
+                        Problem(
+                            file=shown,
+                            place=f"line {n}",
+                            value=m.group(1),
+                            message="repeats the section first given",
+                            expected=f"each section once (first at line {seen[key]})",
+                        )
+                    )
                     current = None
                     body = ["x"]
                     continue
@@ -434,8 +561,14 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
                 current = {"section": key, "heading": dict(SECTIONS)[key], ROW_COLUMN: n}
             elif current is None and not body:
                 if line.strip() and not re.match(r"^#\s", line):
-                    problems.append(Problem(file=shown, place=f"line {n}", message="text before the first section heading",
-                                            expected="a '## <report section>' heading first (an optional '# title' line may come before it)"))
+                    problems.append(
+                        Problem(
+                            file=shown,
+                            place=f"line {n}",
+                            message="text before the first section heading",
+                            expected="a '## <report section>' heading first (an optional '# title' line may come before it)",
+                        )
+                    )
                     body = ["x"]
             elif current is not None:
                 body.append(line)
@@ -480,13 +613,25 @@ def read_children_feedback(path: Path | str, params: Mapping[str, Any] | None = 
     problems: list[Problem] = []
     for c in ("theme", "sentiment", "children"):
         if c not in have:
-            problems.append(Problem(file=shown, column=c, message="is missing",
-                                    expected=f"the columns {', '.join(CHILDREN_FEEDBACK_COLUMNS)} (the file has: {', '.join(have) or 'none'})"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    column=c,
+                    message="is missing",
+                    expected=f"the columns {', '.join(CHILDREN_FEEDBACK_COLUMNS)} (the file has: {', '.join(have) or 'none'})",
+                )
+            )
     for c in have:
         if c not in CHILDREN_FEEDBACK_COLUMNS:
-            problems.append(Problem(file=shown, column=c, message="is not part of the summary",
-                                    expected=f"only the columns {', '.join(CHILDREN_FEEDBACK_COLUMNS)}: counts by theme and "
-                                             "sentiment, never free text"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    column=c,
+                    message="is not part of the summary",
+                    expected=f"only the columns {', '.join(CHILDREN_FEEDBACK_COLUMNS)}: counts by theme and "
+                    "sentiment, never free text",
+                )
+            )
     if problems:
         raise InputError(problems)
     if "activity" not in df.columns:
@@ -496,18 +641,37 @@ def read_children_feedback(path: Path | str, params: Mapping[str, Any] | None = 
         df[c] = df[c].astype("string")
 
     def label_ok(s: pd.Series) -> pd.Series:
-        return s.fillna("").map(lambda v: bool(_LABEL_RE.match(v)) and len(v) <= 60 and len(v.split()) <= 8).astype(bool)
+        return (
+            s.fillna("").map(lambda v: bool(_LABEL_RE.match(v)) and len(v) <= 60 and len(v.split()) <= 8).astype(bool)
+        )
 
     problems += row_problems(df, df["theme"].isna(), shown, "theme", "a theme label")
-    problems += row_problems(df, df["theme"].notna() & ~label_ok(df["theme"]), shown, "theme",
-                             "a short theme label (letters, spaces and '&,/()-, at most 60 characters and 8 words), not free text",
-                             show_value=False, message="is not a short label")
-    problems += row_problems(df, df["activity"].notna() & ~label_ok(df["activity"]), shown, "activity",
-                             "a short activity label (letters, spaces and '&,/()-, at most 60 characters and 8 words)",
-                             show_value=False, message="is not a short label")
+    problems += row_problems(
+        df,
+        df["theme"].notna() & ~label_ok(df["theme"]),
+        shown,
+        "theme",
+        "a short theme label (letters, spaces and '&,/()-, at most 60 characters and 8 words), not free text",
+        show_value=False,
+        message="is not a short label",
+    )
+    problems += row_problems(
+        df,
+        df["activity"].notna() & ~label_ok(df["activity"]),
+        shown,
+        "activity",
+        "a short activity label (letters, spaces and '&,/()-, at most 60 characters and 8 words)",
+        show_value=False,
+        message="is not a short label",
+    )
     sent = df["sentiment"].str.lower().str.strip()
-    problems += row_problems(df, ~sent.isin(list(SENTIMENTS)).fillna(False).astype(bool), shown, "sentiment",
-                             f"one of: {', '.join(SENTIMENTS)}")
+    problems += row_problems(
+        df,
+        ~sent.isin(list(SENTIMENTS)).fillna(False).astype(bool),
+        shown,
+        "sentiment",
+        f"one of: {', '.join(SENTIMENTS)}",
+    )
     num_ok = df["children"].fillna("").str.fullmatch(r"\d+").fillna(False).astype(bool)
     problems += row_problems(df, ~num_ok, shown, "children", "a whole number of 0 or more")
     if not problems:
@@ -516,14 +680,20 @@ def read_children_feedback(path: Path | str, params: Mapping[str, Any] | None = 
         dup = key.duplicated(keep="first")
         first = {k: r for k, r in zip(key[~dup], df.loc[~dup, ROW_COLUMN])}
         for i in df.index[dup]:
-            problems.append(Problem(file=shown, place=f"row {int(df.at[i, ROW_COLUMN])}",
-                                    message=f"repeats activity, theme and sentiment of row {int(first[key[i]])}",
-                                    expected="one row per activity, theme and sentiment"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    place=f"row {int(df.at[i, ROW_COLUMN])}",
+                    message=f"repeats activity, theme and sentiment of row {int(first[key[i]])}",
+                    expected="one row per activity, theme and sentiment",
+                )
+            )
     if problems:
         raise InputError(problems)
     df["children"] = df["children"].astype(int)
-    return df[[c for c in (ROW_COLUMN, SHEET_COLUMN) if c in df.columns] + list(CHILDREN_FEEDBACK_COLUMNS)].reset_index(drop=True)
-
+    return df[[c for c in (ROW_COLUMN, SHEET_COLUMN) if c in df.columns] + list(CHILDREN_FEEDBACK_COLUMNS)].reset_index(
+        drop=True
+    )
 
 
 def read_practitioner_survey_for_report(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -533,21 +703,37 @@ def read_practitioner_survey_for_report(path: Path | str, params: Mapping[str, A
     return read_practitioner_survey(path, params or {})
 
 
-register(InputContract(
-    name="report_commentary", notebook=NOTEBOOK, parameter="commentary_path", read=read_commentary,
-    description="the analyst's commentary for the period, keyed by report section (Markdown or YAML)", optional=True,
-))
-register(InputContract(
-    name="children_feedback", notebook=NOTEBOOK, parameter="children_feedback_path",
-    read=read_children_feedback, optional=True,
-    description="children's and young people's feedback summary: counts by theme and sentiment, no free text",
-))
-register(InputContract(
-    name="practitioner_survey_report", notebook=NOTEBOOK, parameter="practitioner_survey_path",
-    read=read_practitioner_survey_for_report, optional=True, identifier_columns=("respondent",),
-    description="practitioner survey (the contract shared with Section 11), summarised by theme in the report",
-))
-
+register(
+    InputContract(
+        name="report_commentary",
+        notebook=NOTEBOOK,
+        parameter="commentary_path",
+        read=read_commentary,
+        description="the analyst's commentary for the period, keyed by report section (Markdown or YAML)",
+        optional=True,
+    )
+)
+register(
+    InputContract(
+        name="children_feedback",
+        notebook=NOTEBOOK,
+        parameter="children_feedback_path",
+        read=read_children_feedback,
+        optional=True,
+        description="children's and young people's feedback summary: counts by theme and sentiment, no free text",
+    )
+)
+register(
+    InputContract(
+        name="practitioner_survey_report",
+        notebook=NOTEBOOK,
+        parameter="practitioner_survey_path",
+        read=read_practitioner_survey_for_report,
+        optional=True,
+        identifier_columns=("respondent",),
+        description="practitioner survey (the contract shared with Section 11), summarised by theme in the report",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -584,8 +770,13 @@ class ReportInputs:
     data_notes: tuple[str, ...] = ()
 
 
-def _previous(settings: Settings, output_root: Path, period: Period,
-              analyses: Sequence[Any], current: Mapping[str, Any] | None = None) -> tuple[PublishedPack | None, str, list[str]]:
+def _previous(
+    settings: Settings,
+    output_root: Path,
+    period: Period,
+    analyses: Sequence[Any],
+    current: Mapping[str, Any] | None = None,
+) -> tuple[PublishedPack | None, str, list[str]]:
     """The previous pack (``previous_run_dir``, or the one ``outputs/<previous slug>/LATEST`` names), a
     sentence on what was found and the settings that changed; a pack that cannot be read, or is not like
     with like (:func:`~assurance_lib.periods.comparability`), gives None and says why, never a failure."""
@@ -618,21 +809,28 @@ def _data_notes(current: Mapping[str, Any] | None) -> tuple[str, ...]:
     """Sentences for the gaps: inputs given as ``none`` and logs as at a date before the period end."""
     if not current:
         return ()
-    out = [f"No {k.split('.', 1)[-1].removesuffix('_path').removesuffix('_file').replace('_', ' ')} was given for "
-           f"notebook {k.split('.', 1)[0]} (named 'none' in the parameters file), so what it would show is missing "
-           "this period. Fill it by providing that input next period." for k in current.get("inputs_not_given") or ()]
+    out = [
+        f"No {k.split('.', 1)[-1].removesuffix('_path').removesuffix('_file').replace('_', ' ')} was given for "
+        f"notebook {k.split('.', 1)[0]} (named 'none' in the parameters file), so what it would show is missing "
+        "this period. Fill it by providing that input next period."
+        for k in current.get("inputs_not_given") or ()
+    ]
     out += [str(n) for n in current.get("data_currency_notes") or ()]
     return tuple(out)
 
 
-def _previous_pack(settings: Settings, output_root: Path, period: Period,
-                   analyses: Sequence[Any]) -> tuple[PublishedPack | None, str]:
+def _previous_pack(
+    settings: Settings, output_root: Path, period: Period, analyses: Sequence[Any]
+) -> tuple[PublishedPack | None, str]:
     """The previous pack as found, before the like-with-like check (see :func:`_previous`)."""
     if settings.previous_run_dir is not None:
         prev_dir: Path | None = settings.previous_run_dir
         comparison = f"compared with the pack {prev_dir.name}"
         if not (prev_dir / "shareable").is_dir():
-            prev_dir, comparison = None, f"the previous pack given ({prev_dir}) has no shareable folder, so changes are not reported"
+            prev_dir, comparison = (
+                None,
+                f"the previous pack given ({prev_dir}) has no shareable folder, so changes are not reported",
+            )
     else:
         prev_dir, comparison = previous_pack_dir(output_root, period.previous().slug)
     if prev_dir is None:
@@ -640,12 +838,14 @@ def _previous_pack(settings: Settings, output_root: Path, period: Period,
     try:
         return read_pack(prev_dir, analyses), comparison
     except InputError as exc:  # a damaged earlier pack must not stop this period's report
-        return None, (f"the previous pack {prev_dir.name} could not be read ({exc.problems[0]}), "
-                      "so changes are not reported")
+        return None, (
+            f"the previous pack {prev_dir.name} could not be read ({exc.problems[0]}), so changes are not reported"
+        )
 
 
-def load(settings: Settings, *, run_dir: Path, output_root: Path, period: Period,
-         analyses: Sequence[Any]) -> ReportInputs:
+def load(
+    settings: Settings, *, run_dir: Path, output_root: Path, period: Period, analyses: Sequence[Any]
+) -> ReportInputs:
     """Read the pack in ``run_dir``, the previous period's pack and notebook 04's optional inputs.
 
     ``analyses`` are the registry records of the workbench's analyses (``ctx.analyses``): the
@@ -667,10 +867,13 @@ def load(settings: Settings, *, run_dir: Path, output_root: Path, period: Period
         return None if frame is None or frame.empty else frame
 
     return ReportInputs(
-        pack=pack, previous=previous, comparison=comparison,
+        pack=pack,
+        previous=previous,
+        comparison=comparison,
         commentary=optional(read_commentary, s.commentary_path),
         children_feedback=optional(read_children_feedback, s.children_feedback_path),
         practitioner_survey=optional(read_practitioner_survey_for_report, s.practitioner_survey_path),
         oba_spec=load_oba_spec(s.oba_path),
-        setting_changes=tuple(changes), data_notes=_data_notes(current),
+        setting_changes=tuple(changes),
+        data_notes=_data_notes(current),
     )

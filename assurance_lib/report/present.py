@@ -41,8 +41,10 @@ __all__ = [
     "show_commentary",
 ]
 
-REPORT_TABLE_NOTE = ("Every value here was read from a table already published (and protected) in this pack or the "
-                     "previous period's pack; nothing was recomputed from children's records.")
+REPORT_TABLE_NOTE = (
+    "Every value here was read from a table already published (and protected) in this pack or the "
+    "previous period's pack; nothing was recomputed from children's records."
+)
 
 
 @dataclass
@@ -92,11 +94,15 @@ class Report:
 CHILDREN_FEEDBACK_SPEC = TableSpec(
     name="report_children_feedback",
     title="Children and young people's feedback from participation work, by theme and sentiment",
-    unit="children", rule="children-counts",
+    unit="children",
+    rule="children-counts",
     source="Participation activities' feedback summary (counts only, no free text)",
-    notes=("Counts of children and young people who gave feedback of each sentiment on each theme; a child who took "
-           "part in more than one activity may be counted more than once. 'All sentiments' is the total of a theme."),
-    keys=("theme", "sentiment"), counts=("children",),
+    notes=(
+        "Counts of children and young people who gave feedback of each sentiment on each theme; a child who took "
+        "part in more than one activity may be counted more than once. 'All sentiments' is the total of a theme."
+    ),
+    keys=("theme", "sentiment"),
+    counts=("children",),
     hierarchies=(Hierarchy(column="sentiment", total="All sentiments", parts=SENTIMENTS, within=("theme",)),),
 )
 
@@ -125,8 +131,9 @@ def analyse(ctx: Any) -> Report:
     try:
         settings = Settings.from_params(ctx.params)
     except ValueError as exc:
-        raise InputError(Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}",
-                                 message=str(exc))) from None
+        raise InputError(
+            Problem(file=display_path(ctx.config.params_file), key=f"notebooks.{NOTEBOOK}", message=str(exc))
+        ) from None
     cfg = ctx.config
     inputs = load(settings, run_dir=ctx.run_dir, output_root=cfg.output_root, period=cfg.period, analyses=ctx.analyses)
     res = compute(inputs, settings, cfg.period, symbols=cfg.disclosure)
@@ -152,50 +159,90 @@ def publish(ctx: Any, inputs: ReportInputs, res: ReportResults) -> Report:
     rule_kw: dict[str, Any] = dict(unit="children", rule="children-counts", counts=())
 
     # flags register and changes
-    rep.tables["register"] = ctx.publish.table(res.register, TableSpec(
-        name="report_flags_register", title=f"Flags register, {cfg.period.label}: every flag raised by the analyses, by severity",
-        source="flags_disproportionality.csv, flags_section11.csv and flags_audits.csv of this pack",
-        notes=(REPORT_TABLE_NOTE + " Flags combine units (children, agencies, audited cases): each flag's evidence table "
-               "gives its unit. 'ref' numbers flags within a severity; 'status' says whether the flag was raised in the "
-               "previous period too (same analysis, category, subject and measure)."),
-        keys=("ref",), **rule_kw))
+    rep.tables["register"] = ctx.publish.table(
+        res.register,
+        TableSpec(
+            name="report_flags_register",
+            title=f"Flags register, {cfg.period.label}: every flag raised by the analyses, by severity",
+            source="flags_disproportionality.csv, flags_section11.csv and flags_audits.csv of this pack",
+            notes=(
+                REPORT_TABLE_NOTE
+                + " Flags combine units (children, agencies, audited cases): each flag's evidence table "
+                "gives its unit. 'ref' numbers flags within a severity; 'status' says whether the flag was raised in the "
+                "previous period too (same analysis, category, subject and measure)."
+            ),
+            keys=("ref",),
+            **rule_kw,
+        ),
+    )
     rep.captions["register"] = f"Flags register, {cfg.period.label} ({len(res.register)} flags, highest severity first)"
     if res.flag_changes is not None:
-        rep.tables["flag_changes"] = ctx.publish.table(res.flag_changes, TableSpec(
-            name="report_flag_changes", title=f"Flags new, resolved, escalated or de-escalated since {prev_label}",
-            source=f"flags files of this pack and of the {prev_label} pack", notes=REPORT_TABLE_NOTE,
-            keys=("change", "analysis", "category", "subject", "measure"), **rule_kw))
+        rep.tables["flag_changes"] = ctx.publish.table(
+            res.flag_changes,
+            TableSpec(
+                name="report_flag_changes",
+                title=f"Flags new, resolved, escalated or de-escalated since {prev_label}",
+                source=f"flags files of this pack and of the {prev_label} pack",
+                notes=REPORT_TABLE_NOTE,
+                keys=("change", "analysis", "category", "subject", "measure"),
+                **rule_kw,
+            ),
+        )
         rep.captions["flag_changes"] = f"Flags that changed since {prev_label}"
     if res.number_changes is not None:
         sup = cfg.disclosure.suppressed
-        rep.tables["number_changes"] = ctx.publish.table(res.number_changes, TableSpec(
-            name="report_number_changes", title=f"Published numbers that moved since {prev_label}",
-            source=f"published tables of this pack and of the {prev_label} pack",
-            notes=(REPORT_TABLE_NOTE + f" A value suppressed in either period gives a suppressed change ({sup}); "
-                   "'up' and 'down' describe the number only, not whether the change is good."),
-            keys=("table", "key", "measure"), **rule_kw))
+        rep.tables["number_changes"] = ctx.publish.table(
+            res.number_changes,
+            TableSpec(
+                name="report_number_changes",
+                title=f"Published numbers that moved since {prev_label}",
+                source=f"published tables of this pack and of the {prev_label} pack",
+                notes=(
+                    REPORT_TABLE_NOTE + f" A value suppressed in either period gives a suppressed change ({sup}); "
+                    "'up' and 'down' describe the number only, not whether the change is good."
+                ),
+                keys=("table", "key", "measure"),
+                **rule_kw,
+            ),
+        )
         rep.captions["number_changes"] = f"Published numbers that moved since {prev_label}"
 
     # a chart of the flags by analysis and severity (counts of flags, not of children)
     rep.figure = ctx.publish.figure(flags_chart(inputs.pack.flags, cfg.period.label, inputs.pack.analyses))
 
-    rep.tables["oba"] = ctx.publish.table(res.oba, TableSpec(
-        name="report_oba", title="How much did we do, how well did we do it, is anyone better off?",
-        source="published tables and flags of this pack (and the previous period's flags)",
-        notes=REPORT_TABLE_NOTE + f" {cfg.disclosure.not_available}: the evidence for the measure is not in this pack.",
-        keys=("area", "question", "measure"), **rule_kw))
+    rep.tables["oba"] = ctx.publish.table(
+        res.oba,
+        TableSpec(
+            name="report_oba",
+            title="How much did we do, how well did we do it, is anyone better off?",
+            source="published tables and flags of this pack (and the previous period's flags)",
+            notes=REPORT_TABLE_NOTE
+            + f" {cfg.disclosure.not_available}: the evidence for the measure is not in this pack.",
+            keys=("area", "question", "measure"),
+            **rule_kw,
+        ),
+    )
     rep.captions["oba"] = "Outcomes-based accountability view"
 
     if res.children is not None:
         rep.tables["children"] = ctx.publish.table(res.children, CHILDREN_FEEDBACK_SPEC)
         rep.captions["children"] = "Children and young people's feedback by theme and sentiment"
     if res.practitioners is not None:
-        rep.tables["practitioners"] = ctx.publish.table(res.practitioners, TableSpec(
-            name="report_practitioner_survey", title="What practitioners told us: agreement by theme",
-            unit="agencies", rule="organisations", source="Practitioner survey (the Section 11 cycle)",
-            notes=("Counts are of practitioners responding and of their answers, not of children. Agreement is the share "
-                   "of answers that agree on the answer's own scale; themes with fewer than 5 respondents show counts only."),
-            keys=("theme", "scale")))
+        rep.tables["practitioners"] = ctx.publish.table(
+            res.practitioners,
+            TableSpec(
+                name="report_practitioner_survey",
+                title="What practitioners told us: agreement by theme",
+                unit="agencies",
+                rule="organisations",
+                source="Practitioner survey (the Section 11 cycle)",
+                notes=(
+                    "Counts are of practitioners responding and of their answers, not of children. Agreement is the share "
+                    "of answers that agree on the answer's own scale; themes with fewer than 5 respondents show counts only."
+                ),
+                keys=("theme", "scale"),
+            ),
+        )
         rep.captions["practitioners"] = "Practitioner survey: agreement by theme"
 
     # commentary, through the redaction guard
@@ -216,13 +263,17 @@ def write(ctx: Any, inputs: ReportInputs, res: ReportResults, rep: Report) -> Re
     sup = cfg.disclosure.suppressed
     prev_label = cfg.period.previous().label
     na = cfg.disclosure.not_available
-    rep.gaps = text.gaps(inputs, res, rep.tables.get("children"), prev_label=prev_label, suppressed=sup, not_available=na)
-    rep.sections = text.sections(inputs, res, rep.tables, rep.gaps, prev_label=prev_label, suppressed=sup,
-                                 not_available=na)
+    rep.gaps = text.gaps(
+        inputs, res, rep.tables.get("children"), prev_label=prev_label, suppressed=sup, not_available=na
+    )
+    rep.sections = text.sections(
+        inputs, res, rep.tables, rep.gaps, prev_label=prev_label, suppressed=sup, not_available=na
+    )
     cleared = dict(rep.commentary)
     rep.commentary = {key: text.commentary_md(key, cleared, rep.withheld) for key, _ in SECTIONS}
-    ctx.publish.text("assurance_report", f"# Quarterly assurance report, {cfg.period.label}\n\n"
-                     f"{cfg.partnership}\n\n{rep.markdown}")
+    ctx.publish.text(
+        "assurance_report", f"# Quarterly assurance report, {cfg.period.label}\n\n{cfg.partnership}\n\n{rep.markdown}"
+    )
     return rep
 
 
@@ -230,8 +281,11 @@ def flags_chart_data(flags: pd.DataFrame, analyses: Sequence[Any]) -> pd.DataFra
     """The data of the flags chart: the number of flags by analysis and severity (``analysis, severity, flags``;
     every analysis that raises flags (``analyses``: the registry records, ``ctx.analyses``) and every severity,
     zeros included; an analysis is named by its short label)."""
-    rows = [(a.short, s, int((flags["analysis"].eq(a.name) & flags["severity"].eq(s)).sum()))
-            for s in SEVERITIES for a in flagging(analyses)]
+    rows = [
+        (a.short, s, int((flags["analysis"].eq(a.name) & flags["severity"].eq(s)).sum()))
+        for s in SEVERITIES
+        for a in flagging(analyses)
+    ]
     return pd.DataFrame(rows, columns=["analysis", "severity", "flags"])
 
 
@@ -242,18 +296,31 @@ def flags_chart(flags: pd.DataFrame, period_label: str, analyses: Sequence[Any])
 
     data = flags_chart_data(flags, analyses)
     rows = list(data.itertuples(index=False, name=None))
-    alt = ("Bar chart of the number of flags raised this period by analysis and severity: " + "; ".join(
-        f"{a.short} {', '.join(f'{n} {s}' for (aa, s, n) in rows if aa == a.short)}" for a in flagging(analyses))
-        + ".")
-    return charts.bar(data, x="flags", y="analysis", hue="severity", name="report_flags_by_severity",
-                      title="Flags raised this period, by analysis and severity",
-                      subtitle=f"Number of flags, {period_label}; each bar is labelled with its number",
-                      source="flags files of the three analyses in this pack", alt=alt, xlabel="Number of flags")
+    alt = (
+        "Bar chart of the number of flags raised this period by analysis and severity: "
+        + "; ".join(
+            f"{a.short} {', '.join(f'{n} {s}' for (aa, s, n) in rows if aa == a.short)}" for a in flagging(analyses)
+        )
+        + "."
+    )
+    return charts.bar(
+        data,
+        x="flags",
+        y="analysis",
+        hue="severity",
+        name="report_flags_by_severity",
+        title="Flags raised this period, by analysis and severity",
+        subtitle=f"Number of flags, {period_label}; each bar is labelled with its number",
+        source="flags files of the three analyses in this pack",
+        alt=alt,
+        xlabel="Number of flags",
+    )
 
 
 def show_figure(rep: Report) -> Any:
     """The report's chart of flags by analysis and severity, for display (with its alt text)."""
     return rep.figure
+
 
 def show(rep: Report, section: str) -> Any:
     """One section of the report for display, through :func:`assurance_lib.display.markdown`: raw HTML

@@ -8,9 +8,10 @@ value means "not given".
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["Settings", "NOTEBOOK"]
 
@@ -48,7 +49,7 @@ class Settings:
                 raise ValueError(f"{f.name} {v!r} is not a path (expected a path, or empty for none)")
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> "Settings":
+    def from_params(cls, params: Mapping[str, Any]) -> Settings:
         """Settings from the notebook's parameters (an empty value becomes None).
 
         Raises
@@ -59,8 +60,10 @@ class Settings:
         names = [f.name for f in dataclasses.fields(cls)]
         missing = [n for n in names if n not in params]
         if missing:
-            raise ValueError(f"missing parameter{'s' if len(missing) != 1 else ''} {', '.join(missing)} "
-                             "(expected every parameter of the notebook's parameters cell)")
+            raise ValueError(
+                f"missing parameter{'s' if len(missing) != 1 else ''} {', '.join(missing)} "
+                "(expected every parameter of the notebook's parameters cell)"
+            )
         bad = [n for n in names if params[n] and not isinstance(params[n], (str, Path))]
         if bad:
             raise ValueError(f"{bad[0]} {params[bad[0]]!r} is not a path (expected a path, or empty for none)")

@@ -73,11 +73,23 @@ def draw(urns: list[str], history: pd.DataFrame, year: str, n: int, seed: int, g
     done = history[history["year"] == year]
     if len(done):
         seeds = done["seed"].dropna().unique()
-        return DipSample(year=year, urns=tuple(sorted(done["urn"])), seed=int(seeds[0]) if len(seeds) else seed,
-                         eligible=len(ok), excluded=excluded, recorded=True)
+        return DipSample(
+            year=year,
+            urns=tuple(sorted(done["urn"])),
+            seed=int(seeds[0]) if len(seeds) else seed,
+            eligible=len(ok),
+            excluded=excluded,
+            recorded=True,
+        )
     if len(ok) < n:
         raise ValueError(f"dip sample of {n} asked for, but only {len(ok)} providers are eligible in {year}")
     rng = np.random.default_rng(seed)
     pick = rng.choice(np.array(ok, dtype=object), size=n, replace=False)
-    return DipSample(year=year, urns=tuple(sorted(str(u) for u in pick)), seed=seed, eligible=len(ok), excluded=excluded,
-                     recorded=False)
+    return DipSample(
+        year=year,
+        urns=tuple(sorted(str(u) for u in pick)),
+        seed=seed,
+        eligible=len(ok),
+        excluded=excluded,
+        recorded=False,
+    )

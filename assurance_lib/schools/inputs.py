@@ -20,8 +20,9 @@ history: ``year, urn, seed``, one row per provider sampled.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -29,8 +30,16 @@ from ..errors import InputError, Problem
 from ..readers import ROW_COLUMN, display_path, duplicate_problems, read_table, require_columns, row_problems
 from ..section11.inputs import read_returns
 
-__all__ = ["REGISTER_COLUMNS", "PHASES", "TYPES", "HISTORY_COLUMNS", "read_schools_register", "read_schools_returns",
-           "read_dip_history", "engine_register"]
+__all__ = [
+    "REGISTER_COLUMNS",
+    "PHASES",
+    "TYPES",
+    "HISTORY_COLUMNS",
+    "read_schools_register",
+    "read_schools_returns",
+    "read_dip_history",
+    "engine_register",
+]
 
 REGISTER_COLUMNS = ("urn", "name", "phase", "type", "trust", "expected_return", "deadline", "date_received")
 PHASES = ("Primary", "Secondary", "All-through", "Special", "16 plus")
@@ -78,8 +87,13 @@ def read_schools_register(path: Path | str, params: Mapping[str, Any] | None = N
     for c in ("deadline", "date_received"):
         bad = df[c].notna() & pd.to_datetime(df[c], format="%Y-%m-%d", errors="coerce").isna()
         problems += row_problems(df, bad, shown, c, "a date written YYYY-MM-DD")
-    problems += row_problems(df, exp.eq("yes") & df["deadline"].isna(), shown, "deadline",
-                             "a deadline (YYYY-MM-DD) for a school expected to return")
+    problems += row_problems(
+        df,
+        exp.eq("yes") & df["deadline"].isna(),
+        shown,
+        "deadline",
+        "a deadline (YYYY-MM-DD) for a school expected to return",
+    )
     problems += duplicate_problems(df, ["urn"], shown)
     if problems:
         raise InputError(problems)
@@ -109,17 +123,26 @@ def read_schools_returns(path: Path | str, params: Mapping[str, Any] | None = No
     fw_path = _param(params, "schools_framework_path")
     shown = display_path(Path(path))
     if reg_path is None or fw_path is None:
-        raise InputError(Problem(file=shown, message="cannot be checked: schools_register_path and schools_framework_path "
-                                                     "are needed"))
+        raise InputError(
+            Problem(
+                file=shown, message="cannot be checked: schools_register_path and schools_framework_path are needed"
+            )
+        )
     try:
         register = engine_register(read_schools_register(reg_path, params))
     except InputError:
         register = None
     if register is None:
-        raise InputError(Problem(file=shown, message="not checked: the schools register has problems (listed under its "
-                                                     "own input)"))
-    return read_returns(path, {"framework_path": str(fw_path)}, org_column="urn", register=register,
-                        register_shown=display_path(reg_path))
+        raise InputError(
+            Problem(file=shown, message="not checked: the schools register has problems (listed under its own input)")
+        )
+    return read_returns(
+        path,
+        {"framework_path": str(fw_path)},
+        org_column="urn",
+        register=register,
+        register_shown=display_path(reg_path),
+    )
 
 
 def read_dip_history(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -132,8 +155,9 @@ def read_dip_history(path: Path | str, params: Mapping[str, Any] | None = None) 
     problems = require_columns(df, HISTORY_COLUMNS, shown)
     if problems:
         raise InputError(problems)
-    problems += row_problems(df, ~df["year"].str.fullmatch(r"\d{4}-\d{2}").fillna(False), shown, "year",
-                             "a year like '2025-26'")
+    problems += row_problems(
+        df, ~df["year"].str.fullmatch(r"\d{4}-\d{2}").fillna(False), shown, "year", "a year like '2025-26'"
+    )
     problems += row_problems(df, ~df["urn"].str.fullmatch(r"\d{6}").fillna(False), shown, "urn", "a URN of 6 digits")
     problems += duplicate_problems(df, ["year", "urn"], shown)
     if problems:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import InputError, Problem
 
@@ -42,11 +43,20 @@ class Settings:
         problems: list[Problem] = []
         n = self.dip_sample_size
         if isinstance(n, bool) or not isinstance(n, int) or not 5 <= n <= 10:
-            problems.append(Problem(file=f"notebook {NOTEBOOK}", key="dip_sample_size", value=n,
-                                    expected="a whole number from 5 to 10"))
+            problems.append(
+                Problem(
+                    file=f"notebook {NOTEBOOK}", key="dip_sample_size", value=n, expected="a whole number from 5 to 10"
+                )
+            )
         if isinstance(self.dip_seed, bool) or not isinstance(self.dip_seed, int) or self.dip_seed < 0:
-            problems.append(Problem(file=f"notebook {NOTEBOOK}", key="dip_seed", value=self.dip_seed,
-                                    expected="a whole number, 0 or more"))
+            problems.append(
+                Problem(
+                    file=f"notebook {NOTEBOOK}",
+                    key="dip_seed",
+                    value=self.dip_seed,
+                    expected="a whole number, 0 or more",
+                )
+            )
         if problems:
             raise InputError(problems)
 
@@ -56,14 +66,29 @@ class Settings:
         return bool(self.schools_returns_path)
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> "Settings":
+    def from_params(cls, params: Mapping[str, Any]) -> Settings:
         """The settings of notebook 02's parameters (``ctx.params``); a missing parameter is named."""
         names = [f.name for f in fields(cls)]
         missing = [n for n in names if n not in params]
         if missing:
-            raise InputError([Problem(file=f"notebook {NOTEBOOK}", key=n, message="is not given",
-                                      expected="every parameter of the notebook's parameters cell") for n in missing])
+            raise InputError(
+                [
+                    Problem(
+                        file=f"notebook {NOTEBOOK}",
+                        key=n,
+                        message="is not given",
+                        expected="every parameter of the notebook's parameters cell",
+                    )
+                    for n in missing
+                ]
+            )
         p = {n: params[n] for n in names}
-        for n in ("schools_framework_path", "schools_register_path", "schools_returns_path", "dip_history_path", "cycle"):
+        for n in (
+            "schools_framework_path",
+            "schools_register_path",
+            "schools_returns_path",
+            "dip_history_path",
+            "cycle",
+        ):
             p[n] = str(p[n] or "")
         return cls(**p)

@@ -31,35 +31,109 @@ Importing this package registers the notebook's input contracts with the reader 
 from __future__ import annotations
 
 from ..readers import InputContract, register
-from .framework import Framework, Standard, load_framework
-from .inputs import read_agency_register, read_framework_input, read_returns
-from .scales import Level, Rating, RatingScale, load_scales
 from . import analysis
 from .compute import Inputs, Section11Results, compute, load
-from .present import (analyse, chart_weakest_standards, method_notes, publish_flags, scorecard_markdown,
-                      show_action_history, show_action_plan, show_evidence, show_heatmap, show_moderation, show_moderation_crosstab, show_ratings,
-                      show_returns_received, show_shortlist, show_trends, show_triangulation, show_weakest_standards,
-                      write_scorecards)
+from .framework import Framework, Standard, load_framework
+from .inputs import read_agency_register, read_framework_input, read_returns
+from .present import (
+    analyse,
+    chart_weakest_standards,
+    method_notes,
+    publish_flags,
+    scorecard_markdown,
+    show_action_history,
+    show_action_plan,
+    show_evidence,
+    show_heatmap,
+    show_moderation,
+    show_moderation_crosstab,
+    show_ratings,
+    show_returns_received,
+    show_shortlist,
+    show_trends,
+    show_triangulation,
+    show_weakest_standards,
+    write_scorecards,
+)
+from .scales import Level, Rating, RatingScale, load_scales
 from .settings import Settings
 from .survey import read_practitioner_survey
 
-__all__ = ["Framework", "Standard", "load_framework", "read_agency_register", "read_returns", "Level", "Rating",
-           "RatingScale", "load_scales", "NOTEBOOK", "analysis", "Inputs", "Section11Results", "Settings", "load",
-           "compute", "analyse", "chart_weakest_standards", "method_notes", "publish_flags", "scorecard_markdown", "show_action_history", "show_action_plan", "show_evidence",
-           "show_heatmap", "show_moderation", "show_moderation_crosstab", "show_ratings", "show_returns_received", "show_shortlist",
-           "show_trends", "show_triangulation", "show_weakest_standards", "write_scorecards"]
+__all__ = [
+    "Framework",
+    "Standard",
+    "load_framework",
+    "read_agency_register",
+    "read_returns",
+    "Level",
+    "Rating",
+    "RatingScale",
+    "load_scales",
+    "NOTEBOOK",
+    "analysis",
+    "Inputs",
+    "Section11Results",
+    "Settings",
+    "load",
+    "compute",
+    "analyse",
+    "chart_weakest_standards",
+    "method_notes",
+    "publish_flags",
+    "scorecard_markdown",
+    "show_action_history",
+    "show_action_plan",
+    "show_evidence",
+    "show_heatmap",
+    "show_moderation",
+    "show_moderation_crosstab",
+    "show_ratings",
+    "show_returns_received",
+    "show_shortlist",
+    "show_trends",
+    "show_triangulation",
+    "show_weakest_standards",
+    "write_scorecards",
+]
 
 NOTEBOOK = "02_section11"
 
 
-register(InputContract(name="section11_framework", notebook=NOTEBOOK, parameter="framework_path",
-                       read=read_framework_input,
-                       description="Section 11 framework (standards, sub-questions, domains, scales) as YAML"))
-register(InputContract(name="section11_register", notebook=NOTEBOOK, parameter="register_path",
-                       read=read_agency_register,
-                       description="agency register: one row per agency with sector, deadline and date received"))
-register(InputContract(name="section11_returns", notebook=NOTEBOOK, parameter="returns_path", read=read_returns,
-                       description="Section 11 returns: one row per cycle x agency x standard (CSV or Excel)"))
-register(InputContract(name="section11_practitioner_survey", notebook=NOTEBOOK, parameter="survey_path",
-                       read=read_practitioner_survey, optional=True, identifier_columns=("respondent",),
-                       description="practitioner survey: one row per respondent x question (optional)"))
+register(
+    InputContract(
+        name="section11_framework",
+        notebook=NOTEBOOK,
+        parameter="framework_path",
+        read=read_framework_input,
+        description="Section 11 framework (standards, sub-questions, domains, scales) as YAML",
+    )
+)
+register(
+    InputContract(
+        name="section11_register",
+        notebook=NOTEBOOK,
+        parameter="register_path",
+        read=read_agency_register,
+        description="agency register: one row per agency with sector, deadline and date received",
+    )
+)
+register(
+    InputContract(
+        name="section11_returns",
+        notebook=NOTEBOOK,
+        parameter="returns_path",
+        read=read_returns,
+        description="Section 11 returns: one row per cycle x agency x standard (CSV or Excel)",
+    )
+)
+register(
+    InputContract(
+        name="section11_practitioner_survey",
+        notebook=NOTEBOOK,
+        parameter="survey_path",
+        read=read_practitioner_survey,
+        optional=True,
+        identifier_columns=("respondent",),
+        description="practitioner survey: one row per respondent x question (optional)",
+    )
+)

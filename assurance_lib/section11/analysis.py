@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -94,12 +94,24 @@ def standard_ratings(returns: pd.DataFrame) -> pd.DataFrame:
     d["_rev"] = d["moderation_outcome"].notna()
     d["_sq"] = d["sub_question"].notna()
     g = d.groupby(_KEYS, sort=True)
-    out = g.agg(scale=("scale", "first"), sub_questions=("_sq", "sum"), moderated=("moderated", "any"),
-                reviewed=("_rev", "any"), evidence_requested=("_req", "any"), has_evidence=("has_evidence", "all"))
-    out = out.join(_worst(d, "self_position", "self_label", "self_status",
-                          ("self_label", "self_position", "self_status")))
-    comb = _worst(d[d.groupby(_KEYS)["moderated"].transform("any")], "_cp", "_cl", "_cs",
-                  ("moderated_label", "moderated_position", "moderated_status"))
+    out = g.agg(
+        scale=("scale", "first"),
+        sub_questions=("_sq", "sum"),
+        moderated=("moderated", "any"),
+        reviewed=("_rev", "any"),
+        evidence_requested=("_req", "any"),
+        has_evidence=("has_evidence", "all"),
+    )
+    out = out.join(
+        _worst(d, "self_position", "self_label", "self_status", ("self_label", "self_position", "self_status"))
+    )
+    comb = _worst(
+        d[d.groupby(_KEYS)["moderated"].transform("any")],
+        "_cp",
+        "_cl",
+        "_cs",
+        ("moderated_label", "moderated_position", "moderated_status"),
+    )
     out = out.join(comb)
     if "previous_action_completed" not in d.columns:
         d["previous_action_completed"] = pd.NaT
@@ -120,15 +132,49 @@ def standard_ratings(returns: pd.DataFrame) -> pd.DataFrame:
     out["sub_questions"] = out["sub_questions"].astype("int64")
     out["action_due"] = pd.to_datetime(out["action_due"])
     out["previous_action_completed"] = pd.to_datetime(out["previous_action_completed"])
-    for c in ("cycle", "agency", "standard", "scale", "self_label", "self_status", "moderated_label",
-              "moderated_status", "label", "status", "rating_basis", "action", "action_owner"):
+    for c in (
+        "cycle",
+        "agency",
+        "standard",
+        "scale",
+        "self_label",
+        "self_status",
+        "moderated_label",
+        "moderated_status",
+        "label",
+        "status",
+        "rating_basis",
+        "action",
+        "action_owner",
+    ):
         out[c] = out[c].astype("string")
     for c in ("self_position", "moderated_position", "position"):
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
-    cols = ["cycle", "agency", "standard", "scale", "sub_questions", "self_label", "self_position", "self_status",
-            "moderated", "reviewed", "moderated_label", "moderated_position", "moderated_status",
-            "evidence_requested", "has_evidence", "label", "position", "status", "rating_basis", "action",
-            "action_owner", "action_due", "previous_action_completed"]
+    cols = [
+        "cycle",
+        "agency",
+        "standard",
+        "scale",
+        "sub_questions",
+        "self_label",
+        "self_position",
+        "self_status",
+        "moderated",
+        "reviewed",
+        "moderated_label",
+        "moderated_position",
+        "moderated_status",
+        "evidence_requested",
+        "has_evidence",
+        "label",
+        "position",
+        "status",
+        "rating_basis",
+        "action",
+        "action_owner",
+        "action_due",
+        "previous_action_completed",
+    ]
     return out[cols]
 
 
@@ -166,29 +212,45 @@ def ratings_table(current: pd.DataFrame, framework: Framework, register: pd.Data
     """
     d = _with_context(current, framework, register)
     d = d.sort_values(["agency", "order"], kind="stable")
-    out = pd.DataFrame({
-        "agency": d["agency"], "sector": d["sector"], "standard": d["standard"],
-        "standard_title": d["standard_title"], "scale": d["scale"], "self_rating": d["self_label"],
-        "moderated_rating": d["moderated_label"],
-        "moderation": np.select(
-            [d["evidence_requested"].astype(bool), d["moderated"].astype(bool) & (d["moderated_position"] < d["self_position"]),
-             d["moderated"].astype(bool) & (d["moderated_position"] > d["self_position"]), d["moderated"].astype(bool)],
-            ["evidence requested", "lowered", "raised", "agreed"], "not reviewed"),
-        "rating": d["label"], "rating_basis": d["rating_basis"],
-        "position": d["position"].round(3), "status": d["status"],
-        "evidence": np.where(d["has_evidence"], "given", "none"),
-        "unverified": (d["self_status"].eq("fully met").fillna(False) & ~d["has_evidence"].astype(bool)).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "agency": d["agency"],
+            "sector": d["sector"],
+            "standard": d["standard"],
+            "standard_title": d["standard_title"],
+            "scale": d["scale"],
+            "self_rating": d["self_label"],
+            "moderated_rating": d["moderated_label"],
+            "moderation": np.select(
+                [
+                    d["evidence_requested"].astype(bool),
+                    d["moderated"].astype(bool) & (d["moderated_position"] < d["self_position"]),
+                    d["moderated"].astype(bool) & (d["moderated_position"] > d["self_position"]),
+                    d["moderated"].astype(bool),
+                ],
+                ["evidence requested", "lowered", "raised", "agreed"],
+                "not reviewed",
+            ),
+            "rating": d["label"],
+            "rating_basis": d["rating_basis"],
+            "position": d["position"].round(3),
+            "status": d["status"],
+            "evidence": np.where(d["has_evidence"], "given", "none"),
+            "unverified": (d["self_status"].eq("fully met").fillna(False) & ~d["has_evidence"].astype(bool)).to_numpy(),
+        }
+    )
     return out.reset_index(drop=True)
 
 
 def _status_counts(d: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     g = d.groupby(keys, sort=False, dropna=False)
-    out = g.agg(ratings=("status", "size"),
-                fully_met=("status", lambda s: int(s.eq("fully met").sum())),
-                partially_met=("status", lambda s: int(s.eq("partially met").sum())),
-                not_met=("status", lambda s: int(s.eq("not met").sum())),
-                median_position=("position", "median")).reset_index()
+    out = g.agg(
+        ratings=("status", "size"),
+        fully_met=("status", lambda s: int(s.eq("fully met").sum())),
+        partially_met=("status", lambda s: int(s.eq("partially met").sum())),
+        not_met=("status", lambda s: int(s.eq("not met").sum())),
+        median_position=("position", "median"),
+    ).reset_index()
     out["share_fully_met"] = (out["fully_met"] / out["ratings"]).round(3)
     out["median_position"] = out["median_position"].round(3)
     return out
@@ -243,9 +305,14 @@ def _moderation_counts(d: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         _same=(d["moderated"].astype(bool) & (d["moderated_position"] == d["self_position"])),
     )
     g = d.groupby(keys, sort=True, dropna=False)
-    out = g.agg(reviewed=("reviewed", "sum"), moderated_ratings=("_mod", "sum"), over_rated=("_over", "sum"),
-                under_rated=("_under", "sum"), agreed=("_same", "sum"),
-                evidence_requested=("evidence_requested", "sum")).reset_index()
+    out = g.agg(
+        reviewed=("reviewed", "sum"),
+        moderated_ratings=("_mod", "sum"),
+        over_rated=("_over", "sum"),
+        under_rated=("_under", "sum"),
+        agreed=("_same", "sum"),
+        evidence_requested=("evidence_requested", "sum"),
+    ).reset_index()
     for c in ("reviewed", "moderated_ratings", "over_rated", "under_rated", "agreed", "evidence_requested"):
         out[c] = out[c].astype("int64")
     mr = out["moderated_ratings"].where(out["moderated_ratings"] > 0)
@@ -272,13 +339,28 @@ def moderation_summary(current: pd.DataFrame, register: pd.DataFrame) -> pd.Data
     d = current.merge(register[["agency", "sector"]], on="agency", how="left")
     d = d[d["reviewed"] | d["moderated"]]
     if d.empty:
-        return pd.DataFrame(columns=["level", "agency", "sector", "reviewed", "moderated_ratings", "over_rated",
-                                     "under_rated", "agreed", "evidence_requested", "over_rating_rate",
-                                     "evidence_requested_rate"])
+        return pd.DataFrame(
+            columns=[
+                "level",
+                "agency",
+                "sector",
+                "reviewed",
+                "moderated_ratings",
+                "over_rated",
+                "under_rated",
+                "agreed",
+                "evidence_requested",
+                "over_rating_rate",
+                "evidence_requested_rate",
+            ]
+        )
     a = _moderation_counts(d, ["agency", "sector"]).assign(level="agency")
     s = _moderation_counts(d, ["sector"]).assign(level="sector", agency=pd.NA)
-    t = _moderation_counts(d.assign(_all="all"), ["_all"]).drop(columns="_all").assign(level="all", agency=pd.NA,
-                                                                                        sector=pd.NA)
+    t = (
+        _moderation_counts(d.assign(_all="all"), ["_all"])
+        .drop(columns="_all")
+        .assign(level="all", agency=pd.NA, sector=pd.NA)
+    )
     out = pd.concat([a, s, t], ignore_index=True)
     cols = ["level", "agency", "sector"] + [c for c in out.columns if c not in ("level", "agency", "sector")]
     return out[cols]
@@ -287,23 +369,37 @@ def moderation_summary(current: pd.DataFrame, register: pd.DataFrame) -> pd.Data
 def moderation_crosstab(current: pd.DataFrame) -> pd.DataFrame:
     """Self-rating against moderated rating (moderated ratings only), per scale, in the scale's labels."""
     d = current[current["moderated"]]
-    out = (d.groupby(["scale", "self_label", "moderated_label"], sort=False)
-           .agg(ratings=("agency", "size"), self_position=("self_position", "first"),
-                moderated_position=("moderated_position", "first")).reset_index())
+    out = (
+        d.groupby(["scale", "self_label", "moderated_label"], sort=False)
+        .agg(
+            ratings=("agency", "size"),
+            self_position=("self_position", "first"),
+            moderated_position=("moderated_position", "first"),
+        )
+        .reset_index()
+    )
     out = out.sort_values(["scale", "self_position", "moderated_position"], ascending=[True, False, False])
     out = out.rename(columns={"self_label": "self_rating", "moderated_label": "moderated_rating"})
-    out["change"] = np.select([out["moderated_position"] < out["self_position"],
-                               out["moderated_position"] > out["self_position"]], ["lowered", "raised"], "same")
+    out["change"] = np.select(
+        [out["moderated_position"] < out["self_position"], out["moderated_position"] > out["self_position"]],
+        ["lowered", "raised"],
+        "same",
+    )
     return out.drop(columns=["self_position", "moderated_position"]).reset_index(drop=True)
 
 
 def evidence_summary(current: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
     """Per agency: ratings, ratings without evidence, and self-rated fully met without evidence (unverified)."""
     d = current.merge(register[["agency", "sector"]], on="agency", how="left")
-    d = d.assign(_none=~d["has_evidence"].astype(bool),
-                 _unv=d["self_status"].eq("fully met").fillna(False) & ~d["has_evidence"].astype(bool))
-    out = d.groupby(["agency", "sector"], sort=True).agg(ratings=("standard", "size"), without_evidence=("_none", "sum"),
-                                                         unverified_fully_met=("_unv", "sum")).reset_index()
+    d = d.assign(
+        _none=~d["has_evidence"].astype(bool),
+        _unv=d["self_status"].eq("fully met").fillna(False) & ~d["has_evidence"].astype(bool),
+    )
+    out = (
+        d.groupby(["agency", "sector"], sort=True)
+        .agg(ratings=("standard", "size"), without_evidence=("_none", "sum"), unverified_fully_met=("_unv", "sum"))
+        .reset_index()
+    )
     for c in ("without_evidence", "unverified_fully_met"):
         out[c] = out[c].astype("int64")
     out["share_without_evidence"] = (out["without_evidence"] / out["ratings"]).round(3)
@@ -330,15 +426,41 @@ def trends(ratings: pd.DataFrame, cycle: str, register: pd.DataFrame | None = No
     """
     prev = previous_cycle(ratings["cycle"].dropna().unique().tolist(), cycle)
     cur = ratings[ratings["cycle"] == cycle]
-    cols = ["agency", "standard", "scale", "previous_cycle", "previous_rating", "rating", "trend",
-            "previous_self_rating", "self_rating", "own_trend", "panel_effect"]
+    cols = [
+        "agency",
+        "standard",
+        "scale",
+        "previous_cycle",
+        "previous_rating",
+        "rating",
+        "trend",
+        "previous_self_rating",
+        "self_rating",
+        "own_trend",
+        "panel_effect",
+    ]
     mod = cur["moderated"].astype(bool)
-    cur = cur.assign(panel_effect=np.select(
-        [mod & (cur["moderated_position"] < cur["self_position"]), mod & (cur["moderated_position"] > cur["self_position"]),
-         mod], ["lowered", "raised", "agreed"], "not moderated"))
+    cur = cur.assign(
+        panel_effect=np.select(
+            [
+                mod & (cur["moderated_position"] < cur["self_position"]),
+                mod & (cur["moderated_position"] > cur["self_position"]),
+                mod,
+            ],
+            ["lowered", "raised", "agreed"],
+            "not moderated",
+        )
+    )
     if prev is None:
-        out = cur.assign(previous_cycle=pd.NA, previous_rating=pd.NA, rating=cur["label"], trend="no previous cycle",
-                         previous_self_rating=pd.NA, self_rating=cur["self_label"], own_trend="no previous cycle")[cols]
+        out = cur.assign(
+            previous_cycle=pd.NA,
+            previous_rating=pd.NA,
+            rating=cur["label"],
+            trend="no previous cycle",
+            previous_self_rating=pd.NA,
+            self_rating=cur["self_label"],
+            own_trend="no previous cycle",
+        )[cols]
     else:
         out = _trend_rows(ratings, cur, prev, cols)
     if register is not None:
@@ -348,20 +470,42 @@ def trends(ratings: pd.DataFrame, cycle: str, register: pd.DataFrame | None = No
 
 
 def _trend_rows(ratings: pd.DataFrame, cur: pd.DataFrame, prev: str, cols: list[str]) -> pd.DataFrame:
-    before = ratings[ratings["cycle"] == prev][["agency", "standard", "label", "position", "self_label", "self_position"]]
-    before = before.rename(columns={"label": "previous_rating", "position": "previous_position",
-                                    "self_label": "previous_self_rating", "self_position": "previous_self_position"})
+    before = ratings[ratings["cycle"] == prev][
+        ["agency", "standard", "label", "position", "self_label", "self_position"]
+    ]
+    before = before.rename(
+        columns={
+            "label": "previous_rating",
+            "position": "previous_position",
+            "self_label": "previous_self_rating",
+            "self_position": "previous_self_position",
+        }
+    )
     m = cur.merge(before, on=["agency", "standard"], how="left")
     rated_before = set(before["standard"])
     trend = np.select(
-        [m["previous_position"].isna() & ~m["standard"].isin(sorted(rated_before)), m["previous_position"].isna(),
-         m["position"] > m["previous_position"], m["position"] < m["previous_position"]],
-        ["new standard", "no previous rating", "improved", "declined"], "unchanged")
+        [
+            m["previous_position"].isna() & ~m["standard"].isin(sorted(rated_before)),
+            m["previous_position"].isna(),
+            m["position"] > m["previous_position"],
+            m["position"] < m["previous_position"],
+        ],
+        ["new standard", "no previous rating", "improved", "declined"],
+        "unchanged",
+    )
     own = np.select(
-        [m["previous_self_position"].isna() & ~m["standard"].isin(sorted(rated_before)), m["previous_self_position"].isna(),
-         m["self_position"] > m["previous_self_position"], m["self_position"] < m["previous_self_position"]],
-        ["new standard", "no previous rating", "improved", "declined"], "unchanged")
-    return m.assign(previous_cycle=prev, rating=m["label"], trend=trend, self_rating=m["self_label"], own_trend=own)[cols]
+        [
+            m["previous_self_position"].isna() & ~m["standard"].isin(sorted(rated_before)),
+            m["previous_self_position"].isna(),
+            m["self_position"] > m["previous_self_position"],
+            m["self_position"] < m["previous_self_position"],
+        ],
+        ["new standard", "no previous rating", "improved", "declined"],
+        "unchanged",
+    )
+    return m.assign(previous_cycle=prev, rating=m["label"], trend=trend, self_rating=m["self_label"], own_trend=own)[
+        cols
+    ]
 
 
 def returns_received(register: pd.DataFrame, current: pd.DataFrame, n_standards: int) -> pd.DataFrame:
@@ -386,18 +530,32 @@ def returns_received(register: pd.DataFrame, current: pd.DataFrame, n_standards:
     r["days_late"] = ((r["date_received"] - r["deadline"]).dt.days.where(late)).astype("Int64")
     r["status"] = np.select(
         [has_date & has_rows & late, has_date & has_rows, has_rows, has_date, r["expected_return"]],
-        ["late", "on time", "received, date not recorded", "received, no ratings", "missing"], "not expected")
+        ["late", "on time", "received, date not recorded", "received, no ratings", "missing"],
+        "not expected",
+    )
     r["standards_in_framework"] = int(n_standards)
     r["complete"] = r["standards_rated"] >= n_standards
     for c in ("deadline", "date_received"):
         r[c] = r[c].dt.strftime("%Y-%m-%d").astype("string")
-    cols = ["agency", "sector", "statutory_partner", "expected_return", "deadline", "date_received", "days_late",
-            "standards_rated", "standards_in_framework", "complete", "status"]
+    cols = [
+        "agency",
+        "sector",
+        "statutory_partner",
+        "expected_return",
+        "deadline",
+        "date_received",
+        "days_late",
+        "standards_rated",
+        "standards_in_framework",
+        "complete",
+        "status",
+    ]
     return r[cols].sort_values("agency").reset_index(drop=True)
 
 
-def triangulate(current: pd.DataFrame, survey_summary: pd.DataFrame, *, low_agreement: float = 0.5,
-                high_agreement: float = 0.8) -> pd.DataFrame:
+def triangulate(
+    current: pd.DataFrame, survey_summary: pd.DataFrame, *, low_agreement: float = 0.5, high_agreement: float = 0.8
+) -> pd.DataFrame:
     """Set practitioners' answers beside the agency's self-rating, per agency x standard.
 
     Parameters
@@ -420,12 +578,17 @@ def triangulate(current: pd.DataFrame, survey_summary: pd.DataFrame, *, low_agre
     s = survey_summary[survey_summary["standard"].notna() & survey_summary["shown"].astype(bool)]
     s = s.rename(columns={"scale": "survey_scale"})
     m = current[["agency", "standard", "self_label", "self_status"]].merge(
-        s[["agency", "standard", "survey_scale", "respondents", "agreement"]], on=["agency", "standard"], how="inner")
+        s[["agency", "standard", "survey_scale", "respondents", "agreement"]], on=["agency", "standard"], how="inner"
+    )
     agr = pd.to_numeric(m["agreement"], errors="coerce")
     m["contradiction"] = np.select(
-        [m["self_status"].eq("fully met").fillna(False) & (agr < low_agreement),
-         m["self_status"].eq("not met").fillna(False) & (agr >= high_agreement)],
-        ["self-rated fully met, but most staff do not agree", "self-rated not met, but most staff agree"], "")
+        [
+            m["self_status"].eq("fully met").fillna(False) & (agr < low_agreement),
+            m["self_status"].eq("not met").fillna(False) & (agr >= high_agreement),
+        ],
+        ["self-rated fully met, but most staff do not agree", "self-rated not met, but most staff agree"],
+        "",
+    )
     m = m.rename(columns={"self_label": "self_rating"})
     m["agreement"] = agr.round(3)
     return m.sort_values(["contradiction", "agency", "standard"], ascending=[False, True, True]).reset_index(drop=True)
@@ -498,8 +661,15 @@ def action_similarity(a: object, b: object) -> float:
     return round(difflib.SequenceMatcher(None, x, y, autojunk=False).ratio(), 3)
 
 
-def action_history(ratings: pd.DataFrame, cycle: str, framework: Framework, register: pd.DataFrame,
-                   as_at: pd.Timestamp, *, repeat_similarity: float = 0.8) -> pd.DataFrame:
+def action_history(
+    ratings: pd.DataFrame,
+    cycle: str,
+    framework: Framework,
+    register: pd.DataFrame,
+    as_at: pd.Timestamp,
+    *,
+    repeat_similarity: float = 0.8,
+) -> pd.DataFrame:
     """Each agency's previous-cycle actions carried forward and matched to this cycle (same agency and standard).
 
     For every agency x standard rated in ``cycle`` that had an action in the previous cycle or
@@ -563,32 +733,70 @@ def action_history(ratings: pd.DataFrame, cycle: str, framework: Framework, regi
                 if q is None or action_similarity(q["action"], text) < repeat_similarity:
                     break
                 times, text = times + 1, q["action"]
-        rows.append({
-            "agency": a, "sector": sectors.get(a, pd.NA), "standard": sid, "standard_title": titles.get(sid, sid),
-            "cycle": cycle, "status": r["status"], "not_met_cycles": n_run, "since": since_of.get((a, sid), pd.NA),
-            "previous_cycle": prev if has_prev else pd.NA,
-            "previous_action": p_action if has_prev else pd.NA,
-            "previous_due": p_due.strftime("%Y-%m-%d") if has_prev and pd.notna(p_due) else pd.NA,
-            "previous_action_completed": done.strftime("%Y-%m-%d") if pd.notna(done) else pd.NA,
-            "previous_action_outcome": outcome, "days_late": late, "action": r["action"], "similarity": sim,
-            "same_action_again": same, "times_promised": times if same else (1 if isinstance(r["action"], str) else 0),
-        })
-    cols = ["agency", "sector", "standard", "standard_title", "cycle", "status", "not_met_cycles", "since", "previous_cycle",
-            "previous_action", "previous_due", "previous_action_completed", "previous_action_outcome", "days_late",
-            "action", "similarity", "same_action_again", "times_promised"]
+        rows.append(
+            {
+                "agency": a,
+                "sector": sectors.get(a, pd.NA),
+                "standard": sid,
+                "standard_title": titles.get(sid, sid),
+                "cycle": cycle,
+                "status": r["status"],
+                "not_met_cycles": n_run,
+                "since": since_of.get((a, sid), pd.NA),
+                "previous_cycle": prev if has_prev else pd.NA,
+                "previous_action": p_action if has_prev else pd.NA,
+                "previous_due": p_due.strftime("%Y-%m-%d") if has_prev and pd.notna(p_due) else pd.NA,
+                "previous_action_completed": done.strftime("%Y-%m-%d") if pd.notna(done) else pd.NA,
+                "previous_action_outcome": outcome,
+                "days_late": late,
+                "action": r["action"],
+                "similarity": sim,
+                "same_action_again": same,
+                "times_promised": times if same else (1 if isinstance(r["action"], str) else 0),
+            }
+        )
+    cols = [
+        "agency",
+        "sector",
+        "standard",
+        "standard_title",
+        "cycle",
+        "status",
+        "not_met_cycles",
+        "since",
+        "previous_cycle",
+        "previous_action",
+        "previous_due",
+        "previous_action_completed",
+        "previous_action_outcome",
+        "days_late",
+        "action",
+        "similarity",
+        "same_action_again",
+        "times_promised",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     out["days_late"] = out["days_late"].astype("Int64")
     for c in ("not_met_cycles", "times_promised"):
         out[c] = out[c].astype("int64")
     out["same_action_again"] = out["same_action_again"].astype(bool)
     order = {s: i for i, s in enumerate(framework.standard_ids)}
-    return out.sort_values(["agency", "standard"], key=lambda s: s.map(order) if s.name == "standard" else s,
-                           kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["agency", "standard"], key=lambda s: s.map(order) if s.name == "standard" else s, kind="stable"
+    ).reset_index(drop=True)
 
 
 DEFAULT_RISK = RiskRules(
-    weights={"persistent_not_met": 3.0, "statutory_partner": 2.0, "over_rating": 1.0, "missing_evidence": 0.5,
-             "non_return": 4.0, "actions_overdue": 1.0, "actions_repeated": 1.5, "own_declines": 1.0},
+    weights={
+        "persistent_not_met": 3.0,
+        "statutory_partner": 2.0,
+        "over_rating": 1.0,
+        "missing_evidence": 0.5,
+        "non_return": 4.0,
+        "actions_overdue": 1.0,
+        "actions_repeated": 1.5,
+        "own_declines": 1.0,
+    },
     rationale={k: "default weight (the framework file gives no risk block)" for k in RISK_REASONS},
 )
 """The risk rules used when a framework file has no ``risk`` block (the WT2023 file has one)."""
@@ -599,9 +807,19 @@ def _names(titles: Sequence[str], limit: int = 3) -> str:
     return ", ".join(t[:limit]) + (f" and {len(t) - limit} more" if len(t) > limit else "")
 
 
-def risk_ranking(register: pd.DataFrame, current: pd.DataFrame, trend: pd.DataFrame, received: pd.DataFrame,
-                 history: pd.DataFrame, actions: pd.DataFrame, framework: Framework, *,
-                 rules: RiskRules | None = None, shortlist_size: int = 6, previous: str | None = None) -> pd.DataFrame:
+def risk_ranking(
+    register: pd.DataFrame,
+    current: pd.DataFrame,
+    trend: pd.DataFrame,
+    received: pd.DataFrame,
+    history: pd.DataFrame,
+    actions: pd.DataFrame,
+    framework: Framework,
+    *,
+    rules: RiskRules | None = None,
+    shortlist_size: int = 6,
+    previous: str | None = None,
+) -> pd.DataFrame:
     """A ranking of agencies for assurance visits that states every reason and its points.
 
     Points (weights from the framework's ``risk`` block, :class:`~.framework.RiskRules`):
@@ -653,9 +871,12 @@ def risk_ranking(register: pd.DataFrame, current: pd.DataFrame, trend: pd.DataFr
         repeated = h[h["same_action_again"]] if not h.empty else h
         declined = t[t["own_trend"].eq("declined")] if "own_trend" in t.columns else t.iloc[0:0]
         counts = {
-            "persistent_not_met": len(persistent), "over_rating": len(lowered) if mod else pd.NA,
-            "missing_evidence": noev, "non_return": 1.0 if st == "missing" else (0.25 if st == "late" else 0.0),
-            "actions_overdue": overdue_now + overdue_prev, "actions_repeated": len(repeated),
+            "persistent_not_met": len(persistent),
+            "over_rating": len(lowered) if mod else pd.NA,
+            "missing_evidence": noev,
+            "non_return": 1.0 if st == "missing" else (0.25 if st == "late" else 0.0),
+            "actions_overdue": overdue_now + overdue_prev,
+            "actions_repeated": len(repeated),
             "own_declines": len(declined),
         }
         pts = {k: (0.0 if pd.isna(v) else float(v)) * w[k] for k, v in counts.items()}
@@ -665,29 +886,59 @@ def risk_ranking(register: pd.DataFrame, current: pd.DataFrame, trend: pd.DataFr
         runs = persistent["not_met_cycles"].max() if len(persistent) else 0
         days = rec.at[a, "days_late"] if a in rec.index else pd.NA
         texts = {
-            "persistent_not_met": (f"not met {int(runs)} cycles running on {len(persistent)} standard"
-                                   f"{'s' if len(persistent) != 1 else ''} ({_names([title.get(x, x) for x in persistent['standard']])})"
-                                   if len(persistent) else ""),
+            "persistent_not_met": (
+                f"not met {int(runs)} cycles running on {len(persistent)} standard"
+                f"{'s' if len(persistent) != 1 else ''} ({_names([title.get(x, x) for x in persistent['standard']])})"
+                if len(persistent)
+                else ""
+            ),
             "statutory_partner": "a statutory safeguarding partner",
             "over_rating": f"the panel lowered {len(lowered)} of {mod} moderated self-ratings" if mod else "",
             "missing_evidence": f"{noev} rating{'s' if noev != 1 else ''} without evidence",
-            "non_return": "return missing" if st == "missing" else (
-                f"return late by {int(days)} days" if st == "late" and pd.notna(days) else "return late"),
+            "non_return": "return missing"
+            if st == "missing"
+            else (f"return late by {int(days)} days" if st == "late" and pd.notna(days) else "return late"),
             "actions_overdue": f"{overdue_now + overdue_prev} action{'s' if overdue_now + overdue_prev != 1 else ''} overdue",
-            "actions_repeated": (f"the same action promised again on {len(repeated)} standard"
-                                 f"{'s' if len(repeated) != 1 else ''} ({_names([title.get(x, x) for x in repeated['standard']])})"
-                                 if len(repeated) else ""),
-            "own_declines": (f"own rating lower than in {previous} on {len(declined)} standard{'s' if len(declined) != 1 else ''}"
-                             if len(declined) else ""),
+            "actions_repeated": (
+                f"the same action promised again on {len(repeated)} standard"
+                f"{'s' if len(repeated) != 1 else ''} ({_names([title.get(x, x) for x in repeated['standard']])})"
+                if len(repeated)
+                else ""
+            ),
+            "own_declines": (
+                f"own rating lower than in {previous} on {len(declined)} standard{'s' if len(declined) != 1 else ''}"
+                if len(declined)
+                else ""
+            ),
         }
         order = sorted(pts, key=lambda k: (-pts[k], RISK_REASONS.index(k)))
         reasons = [f"{texts[k]} ({pts[k]:g} point{'' if pts[k] == 1 else 's'})" for k in order if pts[k] > 0]
         unknown = "" if mod else "over-rating unknown (not moderated this cycle)"
-        rows.append({"agency": a, "sector": reg["sector"], "statutory_partner": partner, "return_status": st,
-                     **{k: counts[k] for k in RISK_REASONS if k != "statutory_partner"}, "score": round(sum(pts.values()), 3),
-                     "reasons": "; ".join(reasons) or "no reason found", "unknown": unknown})
-    cols = ["rank", "agency", "sector", "statutory_partner", "return_status",
-            *[k for k in RISK_REASONS if k != "statutory_partner"], "score", "shortlisted", "reasons", "unknown", "place"]
+        rows.append(
+            {
+                "agency": a,
+                "sector": reg["sector"],
+                "statutory_partner": partner,
+                "return_status": st,
+                **{k: counts[k] for k in RISK_REASONS if k != "statutory_partner"},
+                "score": round(sum(pts.values()), 3),
+                "reasons": "; ".join(reasons) or "no reason found",
+                "unknown": unknown,
+            }
+        )
+    cols = [
+        "rank",
+        "agency",
+        "sector",
+        "statutory_partner",
+        "return_status",
+        *[k for k in RISK_REASONS if k != "statutory_partner"],
+        "score",
+        "shortlisted",
+        "reasons",
+        "unknown",
+        "place",
+    ]
     out = pd.DataFrame(rows)
     if out.empty:
         return pd.DataFrame(columns=cols)
@@ -698,14 +949,22 @@ def risk_ranking(register: pd.DataFrame, current: pd.DataFrame, trend: pd.DataFr
     cut = out.loc[out["shortlisted"], "score"].min() if out["shortlisted"].any() else None
     n = len(out)
     out["place"] = [
-        (f"rank {r} of {n} with {sc:g} points: shortlisted" if sl else
-         (f"rank {r} of {n} with {sc:g} points: below the shortlist" + (f" (its lowest score is {cut:g} points)" if cut is not None else "")))
-        for r, sc, sl in zip(out["rank"], out["score"], out["shortlisted"])]
+        (
+            f"rank {r} of {n} with {sc:g} points: shortlisted"
+            if sl
+            else (
+                f"rank {r} of {n} with {sc:g} points: below the shortlist"
+                + (f" (its lowest score is {cut:g} points)" if cut is not None else "")
+            )
+        )
+        for r, sc, sl in zip(out["rank"], out["score"], out["shortlisted"])
+    ]
     return out[cols]
 
 
-def heatmap_data(current: pd.DataFrame, framework: Framework,
-                 register: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def heatmap_data(
+    current: pd.DataFrame, framework: Framework, register: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Agency x standard matrices for the partnership heatmap, in the scale's own labels.
 
     Returns
@@ -726,19 +985,23 @@ def heatmap_data(current: pd.DataFrame, framework: Framework,
         r = framework.scales[scale].parse(label) if scale in framework.scales else None
         return r.short if r is not None else str(label)
 
-    d["cell"] = [_short(s, l) + ("*" if m else "") for s, l, m in zip(d["scale"], d["label"], d["moderated"])]
+    d["cell"] = [_short(s, lab) + ("*" if m else "") for s, lab, m in zip(d["scale"], d["label"], d["moderated"])]
     levels = d.pivot(index="agency", columns="standard", values="label").reindex(columns=order)
-    lab = d.pivot(index="agency", columns="standard", values="cell").reindex(index=levels.index, columns=order).fillna("")
+    lab = (
+        d.pivot(index="agency", columns="standard", values="cell").reindex(index=levels.index, columns=order).fillna("")
+    )
     levels.columns = [label_of[s] for s in order]
     lab.columns = levels.columns
     data = d[["agency", "standard", "scale", "label", "rating_basis", "cell"]].rename(
-        columns={"label": "rating", "cell": "symbol"})
+        columns={"label": "rating", "cell": "symbol"}
+    )
     data.insert(2, "standard_label", data["standard"].map(label_of))
     return levels, lab, data.sort_values(["agency", "standard"]).reset_index(drop=True)
 
 
-def action_plan(current: pd.DataFrame, framework: Framework, register: pd.DataFrame,
-                as_at: pd.Timestamp | None = None) -> pd.DataFrame:
+def action_plan(
+    current: pd.DataFrame, framework: Framework, register: pd.DataFrame, as_at: pd.Timestamp | None = None
+) -> pd.DataFrame:
     """The action plan extract: every standard not met or partially met (rating of record).
 
     Returns
@@ -751,14 +1014,23 @@ def action_plan(current: pd.DataFrame, framework: Framework, register: pd.DataFr
     d = _with_context(current, framework, register)
     d = d[d["status"].isin(["not met", "partially met"])].sort_values(["agency", "order"], kind="stable")
     due = pd.to_datetime(d["action_due"])
-    out = pd.DataFrame({
-        "agency": d["agency"], "sector": d["sector"], "standard": d["standard"],
-        "standard_title": d["standard_title"], "rating": d["label"], "rating_basis": d["rating_basis"],
-        "action": d["action"], "owner": d["action_owner"],
-        "due_date": due.dt.strftime("%Y-%m-%d").astype("string"),
-        "action_recorded": d["action"].notna().to_numpy(),
-        "overdue": ((due < as_at).fillna(False) if as_at is not None else pd.Series(False, index=d.index)).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "agency": d["agency"],
+            "sector": d["sector"],
+            "standard": d["standard"],
+            "standard_title": d["standard_title"],
+            "rating": d["label"],
+            "rating_basis": d["rating_basis"],
+            "action": d["action"],
+            "owner": d["action_owner"],
+            "due_date": due.dt.strftime("%Y-%m-%d").astype("string"),
+            "action_recorded": d["action"].notna().to_numpy(),
+            "overdue": (
+                (due < as_at).fillna(False) if as_at is not None else pd.Series(False, index=d.index)
+            ).to_numpy(),
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -777,23 +1049,50 @@ def strengths(current: pd.DataFrame) -> pd.DataFrame:
             continue
         mod = int(c["moderated"].sum())
         agreed = int((c["moderated"] & (c["moderated_position"] >= c["self_position"])).sum())
-        rows.append({"agency": a, "standards_rated": len(c), "fully_met": len(c), "moderated": mod,
-                     "agreed_at_moderation": agreed,
-                     "strength": "fully met and accepted at moderation" if mod == len(c) and agreed == mod else "fully met"})
-    return pd.DataFrame(rows, columns=["agency", "standards_rated", "fully_met", "moderated", "agreed_at_moderation",
-                                       "strength"])
+        rows.append(
+            {
+                "agency": a,
+                "standards_rated": len(c),
+                "fully_met": len(c),
+                "moderated": mod,
+                "agreed_at_moderation": agreed,
+                "strength": "fully met and accepted at moderation" if mod == len(c) and agreed == mod else "fully met",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["agency", "standards_rated", "fully_met", "moderated", "agreed_at_moderation", "strength"]
+    )
 
 
-FLAG_V2_COLUMNS = ("direction", "effect", "effect_unit", "affected", "agency", "statutory_partner", "themes",
-                   "first_period")
+FLAG_V2_COLUMNS = (
+    "direction",
+    "effect",
+    "effect_unit",
+    "affected",
+    "agency",
+    "statutory_partner",
+    "themes",
+    "first_period",
+)
 """Version 2 flag columns written besides :data:`assurance_lib.tables.FLAG_COLUMNS` (see docs/section11.md)."""
 
 
-def build_flags(*, standards: pd.DataFrame, moderation: pd.DataFrame, trend: pd.DataFrame,
-                received: pd.DataFrame, history: pd.DataFrame | None = None, register: pd.DataFrame | None = None,
-                current: pd.DataFrame | None = None, framework: Framework | None = None,
-                over_rating_threshold: float = 0.5, min_moderated: int = 2, decline_threshold: int = 2,
-                persistent_cycles: int = 2, cycle: str = "") -> pd.DataFrame:
+def build_flags(
+    *,
+    standards: pd.DataFrame,
+    moderation: pd.DataFrame,
+    trend: pd.DataFrame,
+    received: pd.DataFrame,
+    history: pd.DataFrame | None = None,
+    register: pd.DataFrame | None = None,
+    current: pd.DataFrame | None = None,
+    framework: Framework | None = None,
+    over_rating_threshold: float = 0.5,
+    min_moderated: int = 2,
+    decline_threshold: int = 2,
+    persistent_cycles: int = 2,
+    cycle: str = "",
+) -> pd.DataFrame:
     """Flags for the quarterly report, each naming the agency (rule ``organisations``: agency ratings are not personal data).
 
     Concerns:
@@ -818,84 +1117,207 @@ def build_flags(*, standards: pd.DataFrame, moderation: pd.DataFrame, trend: pd.
     (``first_period`` is the cycle the condition began, where the returns show it).
     """
     partner = {} if register is None else dict(zip(register["agency"], register["statutory_partner"].astype(bool)))
-    title = {} if framework is None else {s.id: s.title for s in framework.standards}
     rows: list[dict] = []
 
-    def add(category: str, subject: str, measure: str, value: object, severity: str, statement: str, table: str,
-            key: str, *, direction: str = "concern", effect: object = pd.NA, unit: str = "", affected: object = 1,
-            agency: str = "", first: object = pd.NA, themes: str = "") -> None:
+    def add(
+        category: str,
+        subject: str,
+        measure: str,
+        value: object,
+        severity: str,
+        statement: str,
+        table: str,
+        key: str,
+        *,
+        direction: str = "concern",
+        effect: object = pd.NA,
+        unit: str = "",
+        affected: object = 1,
+        agency: str = "",
+        first: object = pd.NA,
+        themes: str = "",
+    ) -> None:
         names = [x for x in agency.split("; ") if x]
-        rows.append({"category": category, "subject": subject, "measure": measure, "value": value, "lower": pd.NA,
-                     "upper": pd.NA, "severity": severity, "statement": statement, "evidence_table": table,
-                     "evidence_key": key, "direction": direction, "effect": effect, "effect_unit": unit,
-                     "affected": affected, "agency": agency,
-                     "statutory_partner": "yes" if any(partner.get(n, False) for n in names) else "no",
-                     "themes": themes, "first_period": first if pd.notna(first) else (cycle or pd.NA)})
+        rows.append(
+            {
+                "category": category,
+                "subject": subject,
+                "measure": measure,
+                "value": value,
+                "lower": pd.NA,
+                "upper": pd.NA,
+                "severity": severity,
+                "statement": statement,
+                "evidence_table": table,
+                "evidence_key": key,
+                "direction": direction,
+                "effect": effect,
+                "effect_unit": unit,
+                "affected": affected,
+                "agency": agency,
+                "statutory_partner": "yes" if any(partner.get(n, False) for n in names) else "no",
+                "themes": themes,
+                "first_period": first if pd.notna(first) else (cycle or pd.NA),
+            }
+        )
 
     for _, r in standards[standards["not_met"] > 0].iterrows():
         n = int(r["not_met"])
-        who = sorted(current.loc[(current["standard"] == r["standard"]) & current["status"].eq("not met"), "agency"]) \
-            if current is not None else []
+        who = (
+            sorted(current.loc[(current["standard"] == r["standard"]) & current["status"].eq("not met"), "agency"])
+            if current is not None
+            else []
+        )
         sev = "high" if n >= 3 or any(partner.get(x, False) for x in who) else "medium"
         named = f": {_names(who, 6)}" if who else ""
-        add("standard not met", f"{r['standard']} {r['standard_title']}", "agencies not meeting the standard", n, sev,
+        add(
+            "standard not met",
+            f"{r['standard']} {r['standard_title']}",
+            "agencies not meeting the standard",
+            n,
+            sev,
             f"{n} of {int(r['agencies_rated'])} agencies do not meet '{r['standard_title']}'{named}.",
-            "section11_standards", f"standard={r['standard']}", effect=round(n / int(r["agencies_rated"]), 3),
-            unit="share of agencies rated", affected=n, agency="; ".join(who))
+            "section11_standards",
+            f"standard={r['standard']}",
+            effect=round(n / int(r["agencies_rated"]), 3),
+            unit="share of agencies rated",
+            affected=n,
+            agency="; ".join(who),
+        )
     if history is not None and not history.empty:
         for _, r in history[history["not_met_cycles"] >= persistent_cycles].iterrows():
-            add("persistent not met", f"{r['agency']}: {r['standard']} {r['standard_title']}", "cycles running not met",
-                int(r["not_met_cycles"]), "high",
+            add(
+                "persistent not met",
+                f"{r['agency']}: {r['standard']} {r['standard_title']}",
+                "cycles running not met",
+                int(r["not_met_cycles"]),
+                "high",
                 f"{r['agency']} has not met '{r['standard_title']}' for {int(r['not_met_cycles'])} cycles running "
                 f"(since {r['cycle'] if pd.isna(r.get('since', pd.NA)) else r['since']}).",
-                "section11_action_history", f"agency={r['agency']};standard={r['standard']}",
-                effect=int(r["not_met_cycles"]), unit="cycles", agency=r["agency"], first=r.get("since", pd.NA))
+                "section11_action_history",
+                f"agency={r['agency']};standard={r['standard']}",
+                effect=int(r["not_met_cycles"]),
+                unit="cycles",
+                agency=r["agency"],
+                first=r.get("since", pd.NA),
+            )
         for _, r in history[history["same_action_again"]].iterrows():
             times = int(r["times_promised"])
-            add("same action again", f"{r['agency']}: {r['standard']} {r['standard_title']}", "cycles the same action was promised",
-                times, "high" if times >= 3 else "medium",
+            add(
+                "same action again",
+                f"{r['agency']}: {r['standard']} {r['standard_title']}",
+                "cycles the same action was promised",
+                times,
+                "high" if times >= 3 else "medium",
                 f"{r['agency']} promised the same action on '{r['standard_title']}' again, {times} cycles running "
                 f"(text similarity {r['similarity']:.2f} to the {r['previous_cycle']} action).",
-                "section11_action_history", f"agency={r['agency']};standard={r['standard']}", effect=times,
-                unit="cycles", agency=r["agency"], first=r["previous_cycle"])
+                "section11_action_history",
+                f"agency={r['agency']};standard={r['standard']}",
+                effect=times,
+                unit="cycles",
+                agency=r["agency"],
+                first=r["previous_cycle"],
+            )
         for _, r in history[history["previous_action_outcome"].eq("completed late")].iterrows():
-            add("completed late", f"{r['agency']}: {r['standard']} {r['standard_title']}", "days late",
-                int(r["days_late"]), "low",
+            add(
+                "completed late",
+                f"{r['agency']}: {r['standard']} {r['standard_title']}",
+                "days late",
+                int(r["days_late"]),
+                "low",
                 f"{r['agency']} completed its {r['previous_cycle']} action on '{r['standard_title']}' "
                 f"{int(r['days_late'])} days after it was due.",
-                "section11_action_history", f"agency={r['agency']};standard={r['standard']}",
-                effect=int(r["days_late"]), unit="days", agency=r["agency"], first=r["previous_cycle"])
+                "section11_action_history",
+                f"agency={r['agency']};standard={r['standard']}",
+                effect=int(r["days_late"]),
+                unit="days",
+                agency=r["agency"],
+                first=r["previous_cycle"],
+            )
     ag = moderation[moderation["level"] == "agency"] if not moderation.empty else moderation
     for _, r in ag.iterrows():
-        if r["moderated_ratings"] >= min_moderated and pd.notna(r["over_rating_rate"]) and r["over_rating_rate"] >= over_rating_threshold:
-            add("over-rating at moderation", r["agency"], "share of moderated self-ratings the panel lowered",
-                r["over_rating_rate"], "high",
+        if (
+            r["moderated_ratings"] >= min_moderated
+            and pd.notna(r["over_rating_rate"])
+            and r["over_rating_rate"] >= over_rating_threshold
+        ):
+            add(
+                "over-rating at moderation",
+                r["agency"],
+                "share of moderated self-ratings the panel lowered",
+                r["over_rating_rate"],
+                "high",
                 f"The challenge panel lowered {r['agency']}'s self-rating on {int(r['over_rated'])} "
                 f"of {int(r['moderated_ratings'])} standards it moderated.",
-                "section11_moderation", f"level=agency;agency={r['agency']}", effect=r["over_rating_rate"],
-                unit="share of moderated ratings", affected=1, agency=r["agency"])
+                "section11_moderation",
+                f"level=agency;agency={r['agency']}",
+                effect=r["over_rating_rate"],
+                unit="share of moderated ratings",
+                affected=1,
+                agency=r["agency"],
+            )
     if not trend.empty and "own_trend" in trend.columns:
         dec = trend[trend["own_trend"] == "declined"].groupby("agency").size()
         prev = trend["previous_cycle"].dropna()
         since = f" in {prev.iloc[0]}" if len(prev) else " in the previous cycle"
         for a, n in dec.items():
             if n >= decline_threshold:
-                add("decline", a, "standards the agency rated lower than before", int(n),
+                add(
+                    "decline",
+                    a,
+                    "standards the agency rated lower than before",
+                    int(n),
                     "high" if n >= 2 * decline_threshold else "medium",
                     f"{a} rated {int(n)} standards lower than it rated them itself{since}.",
-                    "section11_trends", f"agency={a};own_trend=declined", effect=int(n), unit="standards", agency=a)
+                    "section11_trends",
+                    f"agency={a};own_trend=declined",
+                    effect=int(n),
+                    unit="standards",
+                    agency=a,
+                )
     for _, r in received[received["status"] == "missing"].iterrows():
-        add("missing return", r["agency"], "Section 11 return", 0, "high" if bool(r["statutory_partner"]) else "medium",
+        add(
+            "missing return",
+            r["agency"],
+            "Section 11 return",
+            0,
+            "high" if bool(r["statutory_partner"]) else "medium",
             f"{r['agency']} ({r['sector']}) has not returned its Section 11 self-assessment (deadline {r['deadline']}).",
-            "section11_returns_received", f"agency={r['agency']}", agency=r["agency"])
+            "section11_returns_received",
+            f"agency={r['agency']}",
+            agency=r["agency"],
+        )
     if current is not None:
         for _, r in strengths(current).iterrows():
             accepted = r["strength"] == "fully met and accepted at moderation"
-            add("strength", r["agency"], "standards fully met", int(r["fully_met"]), "low",
+            add(
+                "strength",
+                r["agency"],
+                "standards fully met",
+                int(r["fully_met"]),
+                "low",
                 f"{r['agency']} fully meets all {int(r['standards_rated'])} standards"
-                + (", and the challenge panel accepted every one." if accepted else " (self-rated; not all moderated)."),
-                "section11_ratings", f"agency={r['agency']}", direction="strength", effect=1.0,
-                unit="share of standards fully met", agency=r["agency"])
-    cols = ["category", "subject", "measure", "value", "lower", "upper", "severity", "statement", "evidence_table",
-            "evidence_key", *FLAG_V2_COLUMNS]
+                + (
+                    ", and the challenge panel accepted every one." if accepted else " (self-rated; not all moderated)."
+                ),
+                "section11_ratings",
+                f"agency={r['agency']}",
+                direction="strength",
+                effect=1.0,
+                unit="share of standards fully met",
+                agency=r["agency"],
+            )
+    cols = [
+        "category",
+        "subject",
+        "measure",
+        "value",
+        "lower",
+        "upper",
+        "severity",
+        "statement",
+        "evidence_table",
+        "evidence_key",
+        *FLAG_V2_COLUMNS,
+    ]
     return pd.DataFrame(rows, columns=cols)

@@ -97,9 +97,15 @@ def compute(inputs: Inputs, settings: Settings, period: Period, *, partnership: 
     if not cycle:
         cycle = cycles[-1] if cycles else ""
     if cycle not in cycles:
-        raise InputError(Problem(file=display_path(settings.returns_path), column="cycle", value=cycle,
-                                 message="has no returns for the cycle asked for",
-                                 expected=f"a cycle present in the returns (one of: {', '.join(cycles) or 'none'})"))
+        raise InputError(
+            Problem(
+                file=display_path(settings.returns_path),
+                column="cycle",
+                value=cycle,
+                message="has no returns for the cycle asked for",
+                expected=f"a cycle present in the returns (one of: {', '.join(cycles) or 'none'})",
+            )
+        )
     previous = A.previous_cycle(cycles, cycle)
     ratings_all = A.standard_ratings(returns)
     current = ratings_all[ratings_all["cycle"] == cycle].reset_index(drop=True)
@@ -107,12 +113,19 @@ def compute(inputs: Inputs, settings: Settings, period: Period, *, partnership: 
     weights = dict(rules.weights)
     min_respondents = int(settings.survey_min_respondents)
     run_settings = {
-        "cycle": cycle, "previous_cycle": previous or "none", "weights": weights, "rationale": dict(rules.rationale),
-        "persistent_cycles": rules.persistent_cycles, "repeat_similarity": rules.repeat_similarity,
+        "cycle": cycle,
+        "previous_cycle": previous or "none",
+        "weights": weights,
+        "rationale": dict(rules.rationale),
+        "persistent_cycles": rules.persistent_cycles,
+        "repeat_similarity": rules.repeat_similarity,
         "cycles_in_returns": len(cycles),
-        "shortlist_size": int(settings.shortlist_size), "over_rating_threshold": float(settings.over_rating_threshold),
-        "decline_threshold": int(settings.decline_threshold), "survey_min_respondents": min_respondents,
-        "low_agreement": float(settings.low_agreement), "high_agreement": float(settings.high_agreement),
+        "shortlist_size": int(settings.shortlist_size),
+        "over_rating_threshold": float(settings.over_rating_threshold),
+        "decline_threshold": int(settings.decline_threshold),
+        "survey_min_respondents": min_respondents,
+        "low_agreement": float(settings.low_agreement),
+        "high_agreement": float(settings.high_agreement),
     }
     trend = A.trends(ratings_all, cycle, register)
     received = A.returns_received(register, current, len(framework.standards))
@@ -121,28 +134,72 @@ def compute(inputs: Inputs, settings: Settings, period: Period, *, partnership: 
     triangulation = survey_summary = None
     if inputs.survey is not None:
         survey_summary = summarise_practitioner_survey(inputs.survey, min_respondents=min_respondents)
-        by_agency = summarise_practitioner_survey(inputs.survey, by=("agency", "standard"), min_respondents=min_respondents)
-        triangulation = A.triangulate(current, by_agency, low_agreement=run_settings["low_agreement"],
-                                      high_agreement=run_settings["high_agreement"])
+        by_agency = summarise_practitioner_survey(
+            inputs.survey, by=("agency", "standard"), min_respondents=min_respondents
+        )
+        triangulation = A.triangulate(
+            current,
+            by_agency,
+            low_agreement=run_settings["low_agreement"],
+            high_agreement=run_settings["high_agreement"],
+        )
     as_at = pd.Timestamp(period.end)
-    history = A.action_history(ratings_all, cycle, framework, register, as_at, repeat_similarity=rules.repeat_similarity)
+    history = A.action_history(
+        ratings_all, cycle, framework, register, as_at, repeat_similarity=rules.repeat_similarity
+    )
     actions = A.action_plan(current, framework, register, as_at)
-    flags = A.build_flags(standards=standards, moderation=moderation, trend=trend, received=received, history=history,
-                          register=register, current=current, framework=framework,
-                          over_rating_threshold=run_settings["over_rating_threshold"],
-                          decline_threshold=run_settings["decline_threshold"],
-                          persistent_cycles=rules.persistent_cycles, cycle=cycle)
+    flags = A.build_flags(
+        standards=standards,
+        moderation=moderation,
+        trend=trend,
+        received=received,
+        history=history,
+        register=register,
+        current=current,
+        framework=framework,
+        over_rating_threshold=run_settings["over_rating_threshold"],
+        decline_threshold=run_settings["decline_threshold"],
+        persistent_cycles=rules.persistent_cycles,
+        cycle=cycle,
+    )
     return Section11Results(
-        framework=framework, register=register, cycle=cycle, previous=previous, ratings_all=ratings_all,
-        current=current, ratings=A.ratings_table(current, framework, register), standards=standards,
-        domains=A.domain_summary(current, framework), sectors=A.sector_summary(current, register),
-        agencies=A.agency_summary(current, register), moderation=moderation, crosstab=A.moderation_crosstab(current),
-        evidence=A.evidence_summary(current, register), trends=trend, received=received,
-        ranking=A.risk_ranking(register, current, trend, received, history, actions, framework, rules=rules,
-                               shortlist_size=run_settings["shortlist_size"], previous=previous),
-        actions=actions, history=history, strengths=A.strengths(current),
-        triangulation=triangulation, survey_summary=survey_summary, flags=flags, settings=settings,
-        run_settings=run_settings, source=f"Section 11 self-assessment returns, cycle {cycle}, {partnership}",
+        framework=framework,
+        register=register,
+        cycle=cycle,
+        previous=previous,
+        ratings_all=ratings_all,
+        current=current,
+        ratings=A.ratings_table(current, framework, register),
+        standards=standards,
+        domains=A.domain_summary(current, framework),
+        sectors=A.sector_summary(current, register),
+        agencies=A.agency_summary(current, register),
+        moderation=moderation,
+        crosstab=A.moderation_crosstab(current),
+        evidence=A.evidence_summary(current, register),
+        trends=trend,
+        received=received,
+        ranking=A.risk_ranking(
+            register,
+            current,
+            trend,
+            received,
+            history,
+            actions,
+            framework,
+            rules=rules,
+            shortlist_size=run_settings["shortlist_size"],
+            previous=previous,
+        ),
+        actions=actions,
+        history=history,
+        strengths=A.strengths(current),
+        triangulation=triangulation,
+        survey_summary=survey_summary,
+        flags=flags,
+        settings=settings,
+        run_settings=run_settings,
+        source=f"Section 11 self-assessment returns, cycle {cycle}, {partnership}",
     )
 
 
@@ -153,8 +210,11 @@ def trend_summary(trends: pd.DataFrame) -> pd.DataFrame:
     agency's, not the panel's) and ``panel_effect`` (``lowered_by_panel``); most declines first.
     """
     cols = ["declined", "improved", "unchanged", "new standard", "no previous rating", "no previous cycle"]
-    summary = (trends.assign(n=1).pivot_table(index=["agency", "sector"], columns="own_trend", values="n", aggfunc="sum",
-                                              fill_value=0).reset_index())
+    summary = (
+        trends.assign(n=1)
+        .pivot_table(index=["agency", "sector"], columns="own_trend", values="n", aggfunc="sum", fill_value=0)
+        .reset_index()
+    )
     summary.columns.name = None
     for c in cols:
         if c not in summary.columns:

@@ -24,9 +24,10 @@ unique across both lists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -36,8 +37,16 @@ from .scales import RatingScale, load_scales
 
 __all__ = ["Standard", "Framework", "RiskRules", "RISK_REASONS", "load_framework"]
 
-RISK_REASONS = ("persistent_not_met", "statutory_partner", "over_rating", "missing_evidence", "non_return",
-                "actions_overdue", "actions_repeated", "own_declines")
+RISK_REASONS = (
+    "persistent_not_met",
+    "statutory_partner",
+    "over_rating",
+    "missing_evidence",
+    "non_return",
+    "actions_overdue",
+    "actions_repeated",
+    "own_declines",
+)
 """The reasons of the risk ranking, each with a weight in the framework's ``risk`` block."""
 
 
@@ -94,7 +103,7 @@ class Framework:
     domains: Mapping[str, str] = field(default_factory=dict)
     scales: Mapping[str, RatingScale] = field(default_factory=dict)
     file: str = ""
-    risk: "RiskRules | None" = None
+    risk: RiskRules | None = None
 
     @property
     def standard_ids(self) -> tuple[str, ...]:
@@ -114,24 +123,30 @@ class Framework:
 
     def standards_frame(self) -> pd.DataFrame:
         """One row per standard: ``standard, standard_title, scale, domains, local, order``."""
-        return pd.DataFrame({
-            "standard": [s.id for s in self.standards],
-            "standard_title": [s.title for s in self.standards],
-            "scale": [s.scale for s in self.standards],
-            "domains": ["; ".join(self.domains.get(d, d) for d in s.domains) for s in self.standards],
-            "local": [s.local for s in self.standards],
-            "order": range(len(self.standards)),
-        })
+        return pd.DataFrame(
+            {
+                "standard": [s.id for s in self.standards],
+                "standard_title": [s.title for s in self.standards],
+                "scale": [s.scale for s in self.standards],
+                "domains": ["; ".join(self.domains.get(d, d) for d in s.domains) for s in self.standards],
+                "local": [s.local for s in self.standards],
+                "order": range(len(self.standards)),
+            }
+        )
 
     def crosswalk(self) -> pd.DataFrame:
         """One row per standard x domain: ``standard, standard_title, domain, domain_title``."""
-        rows = [{"standard": s.id, "standard_title": s.title, "domain": d, "domain_title": self.domains.get(d, d)}
-                for s in self.standards for d in s.domains]
+        rows = [
+            {"standard": s.id, "standard_title": s.title, "domain": d, "domain_title": self.domains.get(d, d)}
+            for s in self.standards
+            for d in s.domains
+        ]
         return pd.DataFrame(rows, columns=["standard", "standard_title", "domain", "domain_title"])
 
 
-def _standards(items: Any, key: str, default_scale: str, local: bool, file: str,
-               problems: list[Problem]) -> list[Standard]:
+def _standards(
+    items: Any, key: str, default_scale: str, local: bool, file: str, problems: list[Problem]
+) -> list[Standard]:
     out: list[Standard] = []
     if items is None:
         return out
@@ -146,15 +161,25 @@ def _standards(items: Any, key: str, default_scale: str, local: bool, file: str,
         subs = []
         for j, sq in enumerate(it.get("sub_questions") or []):
             if not isinstance(sq, Mapping) or not str(sq.get("id", "")).strip():
-                problems.append(Problem(file=file, key=f"{k}.sub_questions[{j}]", expected="a mapping with an id and text"))
+                problems.append(
+                    Problem(file=file, key=f"{k}.sub_questions[{j}]", expected="a mapping with an id and text")
+                )
                 continue
             subs.append((str(sq["id"]), str(sq.get("text", ""))))
         domains = it.get("domains") or []
         if isinstance(domains, str):
             domains = [domains]
-        out.append(Standard(id=str(it["id"]).strip(), title=str(it["title"]).strip(),
-                            scale=str(it.get("scale") or default_scale), domains=tuple(str(d) for d in domains),
-                            sub_questions=tuple(subs), local=local, short=str(it.get("short") or "").strip()))
+        out.append(
+            Standard(
+                id=str(it["id"]).strip(),
+                title=str(it["title"]).strip(),
+                scale=str(it.get("scale") or default_scale),
+                domains=tuple(str(d) for d in domains),
+                sub_questions=tuple(subs),
+                local=local,
+                short=str(it.get("short") or "").strip(),
+            )
+        )
     return out
 
 
@@ -202,25 +227,60 @@ def load_framework(path: Path | str, *, scales_path: Path | str | None = None) -
     seen: set[str] = set()
     for s in standards:
         if s.id in seen:
-            problems.append(Problem(file=shown, key=f"standard {s.id}", message="is defined more than once",
-                                    expected="unique standard ids"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    key=f"standard {s.id}",
+                    message="is defined more than once",
+                    expected="unique standard ids",
+                )
+            )
         seen.add(s.id)
         if s.scale not in scales:
-            problems.append(Problem(file=shown, key=f"standard {s.id}", column="scale", value=s.scale,
-                                    expected=f"a scale defined in {display_path(sp)} (one of: {', '.join(scales)})"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    key=f"standard {s.id}",
+                    column="scale",
+                    value=s.scale,
+                    expected=f"a scale defined in {display_path(sp)} (one of: {', '.join(scales)})",
+                )
+            )
         for d in s.domains:
             if d not in domains:
-                problems.append(Problem(file=shown, key=f"standard {s.id}", column="domains", value=d,
-                                        expected=f"a domain listed under domains (one of: {', '.join(domains) or 'none'})"))
+                problems.append(
+                    Problem(
+                        file=shown,
+                        key=f"standard {s.id}",
+                        column="domains",
+                        value=d,
+                        expected=f"a domain listed under domains (one of: {', '.join(domains) or 'none'})",
+                    )
+                )
         sq_ids = [q for q, _ in s.sub_questions]
         if len(set(sq_ids)) != len(sq_ids):
-            problems.append(Problem(file=shown, key=f"standard {s.id}", column="sub_questions",
-                                    message="repeats a sub-question id", expected="unique sub-question ids"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    key=f"standard {s.id}",
+                    column="sub_questions",
+                    message="repeats a sub-question id",
+                    expected="unique sub-question ids",
+                )
+            )
     risk = _risk(raw.get("risk"), shown, problems)
     if problems:
         raise InputError(problems)
-    return Framework(id=str(raw["id"]), title=str(raw["title"]), source=str(raw.get("source", raw["title"])),
-                     standards=tuple(standards), domains=domains, scales=scales, file=shown, risk=risk)
+    return Framework(
+        id=str(raw["id"]),
+        title=str(raw["title"]),
+        source=str(raw.get("source", raw["title"])),
+        standards=tuple(standards),
+        domains=domains,
+        scales=scales,
+        file=shown,
+        risk=risk,
+    )
 
 
 def _risk(raw: Any, shown: str, problems: list[Problem]) -> RiskRules | None:
@@ -228,15 +288,20 @@ def _risk(raw: Any, shown: str, problems: list[Problem]) -> RiskRules | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping) or not isinstance(raw.get("reasons"), Mapping):
-        problems.append(Problem(file=shown, key="risk", expected="a mapping with reasons: {reason: {weight, rationale}}"))
+        problems.append(
+            Problem(file=shown, key="risk", expected="a mapping with reasons: {reason: {weight, rationale}}")
+        )
         return None
     weights: dict[str, float] = {}
     rationale: dict[str, str] = {}
     for name, item in raw["reasons"].items():
         key = f"risk.reasons.{name}"
         if name not in RISK_REASONS:
-            problems.append(Problem(file=shown, key=key, message="is not a known reason",
-                                    expected=f"one of: {', '.join(RISK_REASONS)}"))
+            problems.append(
+                Problem(
+                    file=shown, key=key, message="is not a known reason", expected=f"one of: {', '.join(RISK_REASONS)}"
+                )
+            )
             continue
         w = item.get("weight") if isinstance(item, Mapping) else None
         if not isinstance(w, (int, float)) or isinstance(w, bool) or w < 0:
@@ -244,19 +309,35 @@ def _risk(raw: Any, shown: str, problems: list[Problem]) -> RiskRules | None:
             continue
         why = str(item.get("rationale") or "").strip()
         if not why:
-            problems.append(Problem(file=shown, key=f"{key}.rationale", message="is missing",
-                                    expected="one sentence saying why the reason carries its weight"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    key=f"{key}.rationale",
+                    message="is missing",
+                    expected="one sentence saying why the reason carries its weight",
+                )
+            )
         weights[str(name)] = float(w)
         rationale[str(name)] = why
     for name in RISK_REASONS:
         if name not in weights and not any(p.key and p.key.startswith(f"risk.reasons.{name}") for p in problems):
-            problems.append(Problem(file=shown, key=f"risk.reasons.{name}", message="is missing",
-                                    expected="a weight and a rationale for every reason"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    key=f"risk.reasons.{name}",
+                    message="is missing",
+                    expected="a weight and a rationale for every reason",
+                )
+            )
     pc, rs = raw.get("persistent_cycles", 2), raw.get("repeat_similarity", 0.8)
     if not isinstance(pc, int) or isinstance(pc, bool) or pc < 2:
-        problems.append(Problem(file=shown, key="risk.persistent_cycles", value=pc, expected="a whole number, 2 or more"))
+        problems.append(
+            Problem(file=shown, key="risk.persistent_cycles", value=pc, expected="a whole number, 2 or more")
+        )
         pc = 2
     if not isinstance(rs, (int, float)) or isinstance(rs, bool) or not 0 < rs <= 1:
-        problems.append(Problem(file=shown, key="risk.repeat_similarity", value=rs, expected="a number above 0, at most 1"))
+        problems.append(
+            Problem(file=shown, key="risk.repeat_similarity", value=rs, expected="a number above 0, at most 1")
+        )
         rs = 0.8
     return RiskRules(weights=weights, rationale=rationale, persistent_cycles=int(pc), repeat_similarity=float(rs))

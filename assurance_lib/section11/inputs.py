@@ -40,16 +40,25 @@ file, sheet, row, column, value and what was expected; no row is dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
 from ..dates import parse_dates
 from ..errors import InputError, Problem
-from ..readers import (ROW_COLUMN, SHEET_COLUMN, display_path, duplicate_problems, read_table, require_columns,
-                       row_problems, schema_problems)
+from ..readers import (
+    ROW_COLUMN,
+    SHEET_COLUMN,
+    display_path,
+    duplicate_problems,
+    read_table,
+    require_columns,
+    row_problems,
+    schema_problems,
+)
 from .framework import Framework, load_framework
 
 __all__ = [
@@ -64,8 +73,19 @@ __all__ = [
 ]
 
 REGISTER_COLUMNS = ("agency", "sector", "statutory_partner", "expected_return", "deadline", "date_received")
-RETURNS_COLUMNS = ("cycle", "agency", "standard", "self_rating", "evidence", "moderated_rating",
-                   "moderation_outcome", "moderation_note", "action", "action_owner", "action_due")
+RETURNS_COLUMNS = (
+    "cycle",
+    "agency",
+    "standard",
+    "self_rating",
+    "evidence",
+    "moderated_rating",
+    "moderation_outcome",
+    "moderation_note",
+    "action",
+    "action_owner",
+    "action_due",
+)
 RETURNS_OPTIONAL_COLUMNS = ("sub_question", "evidence_refs", "previous_action_completed")
 MODERATION_OUTCOMES = ("accepted", "downgraded", "upgraded", "evidence requested")
 SKIPPED_SHEETS = ("Instructions", "Guidance", "Lists", "README")
@@ -82,15 +102,22 @@ _REGISTER_SCHEMA = pa.DataFrameSchema(
         "statutory_partner": pa.Column("string", pa.Check.isin(sorted(_YES | _NO)), nullable=False),
         "expected_return": pa.Column("string", pa.Check.isin(sorted(_YES | _NO)), nullable=False),
     },
-    strict=False, coerce=False,
+    strict=False,
+    coerce=False,
 )
 
 
 def _dates(df: pd.DataFrame, col: str, file: str, problems: list[Problem]) -> pd.Series:
     """A date column read by the workbench's one date rule (:func:`assurance_lib.dates.parse_dates`);
     a blank cell is no date (``NaT``)."""
-    return parse_dates(df[col], file=file, column=col, rows=df[ROW_COLUMN],
-                       sheets=df[SHEET_COLUMN] if SHEET_COLUMN in df.columns else None, problems=problems)
+    return parse_dates(
+        df[col],
+        file=file,
+        column=col,
+        rows=df[ROW_COLUMN],
+        sheets=df[SHEET_COLUMN] if SHEET_COLUMN in df.columns else None,
+        problems=problems,
+    )
 
 
 def _param(params: Mapping[str, Any] | None, key: str) -> Path | None:
@@ -128,8 +155,13 @@ def read_agency_register(path: Path | str, params: Mapping[str, Any] | None = No
     _, problems = schema_problems(df, _REGISTER_SCHEMA, shown)
     dates = {c: _dates(df, c, shown, problems) for c in ("deadline", "date_received")}
     expected = df["expected_return"].isin(sorted(_YES))
-    problems += row_problems(df, expected & df["deadline"].isna(), shown, "deadline",
-                             "a deadline (a date written yyyy-mm-dd or dd/mm/yyyy) for an agency expected to return")
+    problems += row_problems(
+        df,
+        expected & df["deadline"].isna(),
+        shown,
+        "deadline",
+        "a deadline (a date written yyyy-mm-dd or dd/mm/yyyy) for an agency expected to return",
+    )
     problems += duplicate_problems(df, ["agency"], shown)
     if problems:
         raise InputError(problems)
@@ -146,7 +178,9 @@ def read_framework_input(path: Path | str, params: Mapping[str, Any] | None = No
     return load_framework(path).standards_frame()
 
 
-def _read_returns_table(p: Path, shown: str, columns: tuple[str, ...] = RETURNS_COLUMNS) -> tuple[pd.DataFrame, list[Problem]]:
+def _read_returns_table(
+    p: Path, shown: str, columns: tuple[str, ...] = RETURNS_COLUMNS
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Read a returns CSV or workbook; for a workbook, check each sheet's columns."""
     if p.suffix.lower() not in (".xlsx", ".xlsm"):
         df = read_table(p)
@@ -159,22 +193,37 @@ def _read_returns_table(p: Path, shown: str, columns: tuple[str, ...] = RETURNS_
         read_table(p)
         raise InputError(Problem(file=shown, message=f"could not be read ({type(exc).__name__})")) from None
     try:
-        headers = {ws.title: [str(h).strip() for h in (next(ws.iter_rows(max_row=1, values_only=True), ()) or ())
-                              if h is not None]
-                   for ws in wb.worksheets}
+        headers = {
+            ws.title: [
+                str(h).strip() for h in (next(ws.iter_rows(max_row=1, values_only=True), ()) or ()) if h is not None
+            ]
+            for ws in wb.worksheets
+        }
     finally:
         wb.close()
     problems: list[Problem] = []
     sheets = [s for s in headers if s not in SKIPPED_SHEETS]
     if not sheets:
-        raise InputError(Problem(file=shown, message="has no sheet of returns",
-                                 expected=f"at least one sheet other than {', '.join(SKIPPED_SHEETS)}"))
+        raise InputError(
+            Problem(
+                file=shown,
+                message="has no sheet of returns",
+                expected=f"at least one sheet other than {', '.join(SKIPPED_SHEETS)}",
+            )
+        )
     for s in sheets:
         have = headers[s]
         for c in columns:
             if c not in have:
-                problems.append(Problem(file=shown, place=f"sheet '{s}'", column=c, message="is missing",
-                                        expected=f"a column named '{c}' (the sheet has: {', '.join(have) or 'no columns'})"))
+                problems.append(
+                    Problem(
+                        file=shown,
+                        place=f"sheet '{s}'",
+                        column=c,
+                        message="is missing",
+                        expected=f"a column named '{c}' (the sheet has: {', '.join(have) or 'no columns'})",
+                    )
+                )
     if problems:
         return pd.DataFrame(), problems
     df = read_table(p, all_sheets=True)
@@ -182,8 +231,14 @@ def _read_returns_table(p: Path, shown: str, columns: tuple[str, ...] = RETURNS_
     return df, []
 
 
-def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, org_column: str = "agency",
-                 register: pd.DataFrame | None = None, register_shown: str = "") -> pd.DataFrame:
+def read_returns(
+    path: Path | str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    org_column: str = "agency",
+    register: pd.DataFrame | None = None,
+    register_shown: str = "",
+) -> pd.DataFrame:
     """Read and check the Section 11 returns against the framework and the agency register.
 
     Parameters
@@ -229,11 +284,17 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, o
     reg_path = _param(params, "register_path")
     setup_problems = []
     if fw_path is None:
-        setup_problems.append(Problem(file=shown, message="cannot be checked: no framework_path parameter",
-                                      expected="the framework YAML the returns are rated against"))
+        setup_problems.append(
+            Problem(
+                file=shown,
+                message="cannot be checked: no framework_path parameter",
+                expected="the framework YAML the returns are rated against",
+            )
+        )
     if reg_path is None and register is None:
-        setup_problems.append(Problem(file=shown, message="cannot be checked: no register_path parameter",
-                                      expected="the agency register"))
+        setup_problems.append(
+            Problem(file=shown, message="cannot be checked: no register_path parameter", expected="the agency register")
+        )
     if setup_problems:
         raise InputError(setup_problems)
     assert fw_path is not None
@@ -257,29 +318,55 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, o
         df["agency"] = df[org_column]
     if framework is None or register is None:
         which = " and ".join(n for n, v in (("framework", framework), ("agency register", register)) if v is None)
-        raise InputError(Problem(file=shown, message=f"not checked: the {which} has problems (listed under its own input)"))
+        raise InputError(
+            Problem(file=shown, message=f"not checked: the {which} has problems (listed under its own input)")
+        )
     for c in RETURNS_OPTIONAL_COLUMNS:
         if c not in df.columns:
             df[c] = pd.Series(pd.NA, index=df.index, dtype="string")
 
     for c in ("cycle", org_column, "standard", "self_rating"):
         problems += row_problems(df, df[c].isna(), shown, c, "a value (the column may not be empty)")
-    problems += row_problems(df, df["cycle"].notna() & ~df["cycle"].str.fullmatch(_CYCLE_RE.pattern).fillna(False),
-                             shown, "cycle", "a cycle label like '2026-27'")
+    problems += row_problems(
+        df,
+        df["cycle"].notna() & ~df["cycle"].str.fullmatch(_CYCLE_RE.pattern).fillna(False),
+        shown,
+        "cycle",
+        "a cycle label like '2026-27'",
+    )
     agencies = sorted(register["agency"].astype(str))
-    problems += row_problems(df, df["agency"].notna() & ~df["agency"].isin(agencies), shown, org_column,
-                             f"an agency named in the agency register {register_shown}" if org_column == "agency"
-                             else f"a {org_column} listed in the register {register_shown}")
+    problems += row_problems(
+        df,
+        df["agency"].notna() & ~df["agency"].isin(agencies),
+        shown,
+        org_column,
+        f"an agency named in the agency register {register_shown}"
+        if org_column == "agency"
+        else f"a {org_column} listed in the register {register_shown}",
+    )
     std_ids = list(framework.standard_ids)
     unknown_std = df["standard"].notna() & ~df["standard"].isin(std_ids)
-    problems += row_problems(df, unknown_std, shown, "standard",
-                             f"a standard of the framework '{framework.id}' (one of: {', '.join(std_ids)})")
+    problems += row_problems(
+        df,
+        unknown_std,
+        shown,
+        "standard",
+        f"a standard of the framework '{framework.id}' (one of: {', '.join(std_ids)})",
+    )
 
     n = len(df)
     scale_ids: list[Any] = [pd.NA] * n
-    parsed: dict[str, list[Any]] = {k: [pd.NA] * n for k in
-                                    ("self_label", "self_position", "self_status", "moderated_label",
-                                     "moderated_position", "moderated_status")}
+    parsed: dict[str, list[Any]] = {
+        k: [pd.NA] * n
+        for k in (
+            "self_label",
+            "self_position",
+            "self_status",
+            "moderated_label",
+            "moderated_position",
+            "moderated_status",
+        )
+    }
     for j, i in enumerate(df.index):
         sid = df.at[i, "standard"]
         if pd.isna(sid) or sid not in std_ids:
@@ -290,17 +377,30 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, o
         sq = df.at[i, "sub_question"]
         if pd.notna(sq) and str(sq) not in {q for q, _ in std.sub_questions}:
             subs = ", ".join(q for q, _ in std.sub_questions) or "none: leave it empty"
-            problems.append(Problem(file=shown, place=_place(df, i), column="sub_question", value=str(sq),
-                                    expected=f"a sub-question of standard {sid} ({subs})"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    place=_place(df, i),
+                    column="sub_question",
+                    value=str(sq),
+                    expected=f"a sub-question of standard {sid} ({subs})",
+                )
+            )
         for col, pre in (("self_rating", "self"), ("moderated_rating", "moderated")):
             v = df.at[i, col]
             if pd.isna(v):
                 continue
             r = scale.parse(v)
             if r is None:
-                problems.append(Problem(file=shown, place=_place(df, i), column=col, value=str(v),
-                                        expected=f"a rating on the scale '{scale.id}' of standard {sid} "
-                                                 f"({scale.expected()})"))
+                problems.append(
+                    Problem(
+                        file=shown,
+                        place=_place(df, i),
+                        column=col,
+                        value=str(v),
+                        expected=f"a rating on the scale '{scale.id}' of standard {sid} ({scale.expected()})",
+                    )
+                )
                 continue
             parsed[f"{pre}_label"][j] = r.label
             parsed[f"{pre}_position"][j] = r.position
@@ -308,25 +408,47 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, o
 
     outcome = df["moderation_outcome"].str.lower()
     bad_outcome = outcome.notna() & ~outcome.isin(MODERATION_OUTCOMES)
-    problems += row_problems(df, bad_outcome, shown, "moderation_outcome",
-                             f"one of: {', '.join(MODERATION_OUTCOMES)} (or empty when not moderated)")
+    problems += row_problems(
+        df,
+        bad_outcome,
+        shown,
+        "moderation_outcome",
+        f"one of: {', '.join(MODERATION_OUTCOMES)} (or empty when not moderated)",
+    )
     sp = pd.to_numeric(pd.Series(parsed["self_position"], index=df.index), errors="coerce")
     mp = pd.to_numeric(pd.Series(parsed["moderated_position"], index=df.index), errors="coerce")
     has_mod = df["moderated_rating"].notna()
-    problems += row_problems(df, has_mod & outcome.isna(), shown, "moderation_outcome",
-                             f"an outcome for a moderated rating (one of: {', '.join(MODERATION_OUTCOMES)})")
-    problems += row_problems(df, ~has_mod & outcome.isin(["accepted", "downgraded", "upgraded"]), shown,
-                             "moderated_rating", "the panel's rating, since the moderation outcome says it was moderated")
+    problems += row_problems(
+        df,
+        has_mod & outcome.isna(),
+        shown,
+        "moderation_outcome",
+        f"an outcome for a moderated rating (one of: {', '.join(MODERATION_OUTCOMES)})",
+    )
+    problems += row_problems(
+        df,
+        ~has_mod & outcome.isin(["accepted", "downgraded", "upgraded"]),
+        shown,
+        "moderated_rating",
+        "the panel's rating, since the moderation outcome says it was moderated",
+    )
     both = sp.notna() & mp.notna() & outcome.isin(["accepted", "downgraded", "upgraded"])
     implied = pd.Series(["accepted"] * n, index=df.index, dtype="string")
     implied[mp < sp] = "downgraded"
     implied[mp > sp] = "upgraded"
     contradict = both & (implied != outcome)
     for i in df.index[contradict.fillna(False)]:
-        problems.append(Problem(file=shown, place=_place(df, i), column="moderation_outcome", value=str(df.at[i, "moderation_outcome"]),
-                                expected=f"'{implied[i]}', since the moderated rating '{df.at[i, 'moderated_rating']}' "
-                                         f"{'equals' if implied[i] == 'accepted' else ('is lower than' if implied[i] == 'downgraded' else 'is higher than')} "
-                                         f"the self-rating '{df.at[i, 'self_rating']}'"))
+        problems.append(
+            Problem(
+                file=shown,
+                place=_place(df, i),
+                column="moderation_outcome",
+                value=str(df.at[i, "moderation_outcome"]),
+                expected=f"'{implied[i]}', since the moderated rating '{df.at[i, 'moderated_rating']}' "
+                f"{'equals' if implied[i] == 'accepted' else ('is lower than' if implied[i] == 'downgraded' else 'is higher than')} "
+                f"the self-rating '{df.at[i, 'self_rating']}'",
+            )
+        )
     action_due = _dates(df, "action_due", shown, problems)
     previous_action_completed = _dates(df, "previous_action_completed", shown, problems)
     dup_keys = ["cycle", org_column, "standard", "sub_question"]
@@ -334,28 +456,31 @@ def read_returns(path: Path | str, params: Mapping[str, Any] | None = None, *, o
     if problems:
         raise InputError(problems)
 
-    out = pd.DataFrame({
-        ROW_COLUMN: df[ROW_COLUMN].to_numpy(),
-        "cycle": df["cycle"].astype("string"),
-        "agency": df["agency"].astype("string"),
-        "standard": df["standard"].astype("string"),
-        "sub_question": df["sub_question"].astype("string"),
-        "scale": pd.array(scale_ids, dtype="string"),
-        "self_label": pd.array(parsed["self_label"], dtype="string"),
-        "self_position": pd.array(parsed["self_position"], dtype="Float64"),
-        "self_status": pd.array(parsed["self_status"], dtype="string"),
-        "moderated": has_mod.to_numpy(),
-        "moderated_label": pd.array(parsed["moderated_label"], dtype="string"),
-        "moderated_position": pd.array(parsed["moderated_position"], dtype="Float64"),
-        "moderated_status": pd.array(parsed["moderated_status"], dtype="string"),
-        "moderation_outcome": outcome.astype("string"),
-        "has_evidence": (df["evidence"].notna() | df["evidence_refs"].notna()).to_numpy(),
-        "has_moderation_note": df["moderation_note"].notna().to_numpy(),
-        "action": df["action"].astype("string"),
-        "action_owner": df["action_owner"].astype("string"),
-        "action_due": action_due,
-        "previous_action_completed": previous_action_completed,
-    }, index=df.index)
+    out = pd.DataFrame(
+        {
+            ROW_COLUMN: df[ROW_COLUMN].to_numpy(),
+            "cycle": df["cycle"].astype("string"),
+            "agency": df["agency"].astype("string"),
+            "standard": df["standard"].astype("string"),
+            "sub_question": df["sub_question"].astype("string"),
+            "scale": pd.array(scale_ids, dtype="string"),
+            "self_label": pd.array(parsed["self_label"], dtype="string"),
+            "self_position": pd.array(parsed["self_position"], dtype="Float64"),
+            "self_status": pd.array(parsed["self_status"], dtype="string"),
+            "moderated": has_mod.to_numpy(),
+            "moderated_label": pd.array(parsed["moderated_label"], dtype="string"),
+            "moderated_position": pd.array(parsed["moderated_position"], dtype="Float64"),
+            "moderated_status": pd.array(parsed["moderated_status"], dtype="string"),
+            "moderation_outcome": outcome.astype("string"),
+            "has_evidence": (df["evidence"].notna() | df["evidence_refs"].notna()).to_numpy(),
+            "has_moderation_note": df["moderation_note"].notna().to_numpy(),
+            "action": df["action"].astype("string"),
+            "action_owner": df["action_owner"].astype("string"),
+            "action_due": action_due,
+            "previous_action_completed": previous_action_completed,
+        },
+        index=df.index,
+    )
     if SHEET_COLUMN in df.columns:
         out.insert(1, SHEET_COLUMN, df[SHEET_COLUMN].astype("string"))
     return out.reset_index(drop=True)

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -120,17 +121,23 @@ def _table_html(frame: pd.DataFrame, caption: str) -> str:
     for _, r in frame.iterrows():
         vals = [_cell(v) for v in r]
         tds = [f'<th scope="row">{_e(vals[0])}</th>'] + [
-            f'<td class="not-met">{_e(v)}</td>' if v.lower() == "not met" else f"<td>{_e(v)}</td>" for v in vals[1:]]
+            f'<td class="not-met">{_e(v)}</td>' if v.lower() == "not met" else f"<td>{_e(v)}</td>" for v in vals[1:]
+        ]
         rows.append("<tr>" + "".join(tds) + "</tr>")
-    return f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return (
+        f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def page(title: str, body: Sequence[Block]) -> str:
     """A complete HTML page: ``title`` as the page title and ``h1``, then the blocks, escaped."""
-    return ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
-            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{_e(title)}</title>"
-            f"<style>{_CSS}</style></head><body><main><h1>{_e(title)}</h1>\n"
-            + "\n".join(b.html() for b in body) + "\n</main></body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_e(title)}</title>'
+        f"<style>{_CSS}</style></head><body><main><h1>{_e(title)}</h1>\n"
+        + "\n".join(b.html() for b in body)
+        + "\n</main></body></html>\n"
+    )
 
 
 # characters XML 1.0 cannot hold (python-docx would refuse them): dropped from the document's text

@@ -25,9 +25,10 @@ whether it counts as a ``positive`` (agreeing) answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 import yaml
 
@@ -122,7 +123,9 @@ class RatingScale:
                     raise ValueError(f"scale {self.id!r}: {name!r} names more than one level")
             seen.update(names)
             if lv.status and lv.status not in STATUSES:
-                raise ValueError(f"scale {self.id!r}, level {lv.label!r}: status {lv.status!r} is not one of {', '.join(STATUSES)}")
+                raise ValueError(
+                    f"scale {self.id!r}, level {lv.label!r}: status {lv.status!r} is not one of {', '.join(STATUSES)}"
+                )
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -149,13 +152,25 @@ class RatingScale:
                 return None
             pos = met / total
             status = "fully met" if met == total else ("not met" if met == 0 else "partially met")
-            return Rating(scale=self.id, label=f"{met} of {total}", short=f"{met}/{total}", position=pos,
-                          status=status, positive=met == total)
+            return Rating(
+                scale=self.id,
+                label=f"{met} of {total}",
+                short=f"{met}/{total}",
+                position=pos,
+                status=status,
+                positive=met == total,
+            )
         key = _norm(text)
         for lv in self.levels:
             if key in {_norm(lv.label), _norm(lv.short), *(_norm(a) for a in lv.aliases)}:
-                return Rating(scale=self.id, label=lv.label, short=lv.short, position=lv.position,
-                              status=lv.status, positive=lv.positive)
+                return Rating(
+                    scale=self.id,
+                    label=lv.label,
+                    short=lv.short,
+                    position=lv.position,
+                    status=lv.status,
+                    positive=lv.positive,
+                )
         return None
 
 
@@ -165,8 +180,14 @@ def scales_from_mapping(raw: Mapping[str, Any], file: str) -> dict[str, RatingSc
     out: dict[str, RatingScale] = {}
     scales = raw.get("scales") if isinstance(raw, Mapping) else None
     if not isinstance(scales, Mapping) or not scales:
-        raise InputError(Problem(file=file, key="scales", message="missing or empty",
-                                 expected="a mapping of scale ids to scale definitions"))
+        raise InputError(
+            Problem(
+                file=file,
+                key="scales",
+                message="missing or empty",
+                expected="a mapping of scale ids to scale definitions",
+            )
+        )
     for sid, spec in scales.items():
         key = f"scales.{sid}"
         if not isinstance(spec, Mapping):
@@ -175,7 +196,9 @@ def scales_from_mapping(raw: Mapping[str, Any], file: str) -> dict[str, RatingSc
         kind = spec.get("kind", "ordinal")
         order = spec.get("order", "worst_first")
         if order not in ("worst_first", "best_first"):
-            problems.append(Problem(file=file, key=f"{key}.order", value=str(order), expected="worst_first or best_first"))
+            problems.append(
+                Problem(file=file, key=f"{key}.order", value=str(order), expected="worst_first or best_first")
+            )
             continue
         levels_raw = spec.get("levels") or []
         if kind == "ordinal" and (not isinstance(levels_raw, list) or len(levels_raw) < 2):
@@ -187,13 +210,21 @@ def scales_from_mapping(raw: Mapping[str, Any], file: str) -> dict[str, RatingSc
         bad = False
         for i, lv in enumerate(items):
             if not isinstance(lv, Mapping) or not str(lv.get("label", "")).strip():
-                problems.append(Problem(file=file, key=f"{key}.levels", value=str(lv), expected="a mapping with a label"))
+                problems.append(
+                    Problem(file=file, key=f"{key}.levels", value=str(lv), expected="a mapping with a label")
+                )
                 bad = True
                 continue
-            levels.append(Level(label=str(lv["label"]), short=str(lv.get("short", lv["label"])),
-                                position=i / (n - 1) if n > 1 else 1.0, status=str(lv.get("status", "") or ""),
-                                positive=bool(lv.get("positive", False)),
-                                aliases=tuple(str(a) for a in (lv.get("aliases") or ()))))
+            levels.append(
+                Level(
+                    label=str(lv["label"]),
+                    short=str(lv.get("short", lv["label"])),
+                    position=i / (n - 1) if n > 1 else 1.0,
+                    status=str(lv.get("status", "") or ""),
+                    positive=bool(lv.get("positive", False)),
+                    aliases=tuple(str(a) for a in (lv.get("aliases") or ())),
+                )
+            )
         if bad:
             continue
         try:
@@ -234,7 +265,9 @@ def load_scales(*paths: Path | str) -> dict[str, RatingScale]:
             continue
         for sid, sc in got.items():
             if sid in out:
-                problems.append(Problem(file=shown, key=f"scales.{sid}", message="is already defined in another scales file"))
+                problems.append(
+                    Problem(file=shown, key=f"scales.{sid}", message="is already defined in another scales file")
+                )
             out[sid] = sc
     if problems:
         raise InputError(problems)

@@ -7,8 +7,9 @@ it has no defaults of its own: the default of each parameter lives once, in the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import InputError, Problem
 
@@ -65,7 +66,9 @@ class Settings:
         problems: list[Problem] = []
 
         def bad(name: str, expected: str) -> None:
-            problems.append(Problem(file=f"notebook {NOTEBOOK}", key=name, value=getattr(self, name), expected=expected))
+            problems.append(
+                Problem(file=f"notebook {NOTEBOOK}", key=name, value=getattr(self, name), expected=expected)
+            )
 
         for name in ("framework_path", "register_path", "returns_path"):
             if not self.path_given(name):
@@ -85,7 +88,7 @@ class Settings:
         return bool(getattr(self, name))
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> "Settings":
+    def from_params(cls, params: Mapping[str, Any]) -> Settings:
         """The settings of notebook 02's parameters (``ctx.params``).
 
         Raises
@@ -96,10 +99,18 @@ class Settings:
         names = [f.name for f in fields(cls)]
         missing = [n for n in names if n not in params]
         if missing:
-            raise InputError([Problem(file=f"notebook {NOTEBOOK}", key=n, message="is not given",
-                                      expected="every parameter of the notebook's parameters cell") for n in missing])
+            raise InputError(
+                [
+                    Problem(
+                        file=f"notebook {NOTEBOOK}",
+                        key=n,
+                        message="is not given",
+                        expected="every parameter of the notebook's parameters cell",
+                    )
+                    for n in missing
+                ]
+            )
         p = {n: params[n] for n in names}
         for n in ("framework_path", "register_path", "returns_path", "survey_path", "cycle"):
             p[n] = str(p[n] or "")
         return cls(**p)
-

@@ -29,14 +29,22 @@ counts, never pooling answers given on different scales.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..readers import (ROW_COLUMN, SHEET_COLUMN, display_path, duplicate_problems, read_table, require_columns,
-                       row_problems)
+from ..readers import (
+    ROW_COLUMN,
+    SHEET_COLUMN,
+    display_path,
+    duplicate_problems,
+    read_table,
+    require_columns,
+    row_problems,
+)
 from .framework import load_framework
 from .inputs import read_agency_register
 from .scales import load_scales
@@ -50,7 +58,14 @@ __all__ = [
 ]
 
 PRACTITIONER_SURVEY_COLUMNS: tuple[str, ...] = (
-    "respondent", "agency", "sector", "question_id", "answer", "scale", "standard", "theme",
+    "respondent",
+    "agency",
+    "sector",
+    "question_id",
+    "answer",
+    "scale",
+    "standard",
+    "theme",
 )
 """The columns of the practitioner survey contract."""
 
@@ -111,8 +126,14 @@ def read_practitioner_survey(path: Path | str, params: Mapping[str, Any] | None 
         df[c] = df[c].astype("string")
 
     for c in _REQUIRED_VALUES:
-        problems += row_problems(df, df[c].isna(), shown, c, "a value (the column may not be empty)",
-                                 show_value=c not in SURVEY_IDENTIFIER_COLUMNS)
+        problems += row_problems(
+            df,
+            df[c].isna(),
+            shown,
+            c,
+            "a value (the column may not be empty)",
+            show_value=c not in SURVEY_IDENTIFIER_COLUMNS,
+        )
 
     scales_file = _param_path(params, "survey_scales_path")
     if scales_file is None:
@@ -122,8 +143,13 @@ def read_practitioner_survey(path: Path | str, params: Mapping[str, Any] | None 
     scales = load_scales(scales_file)
 
     unknown_scale = df["scale"].notna() & ~df["scale"].isin(list(scales))
-    problems += row_problems(df, unknown_scale, shown, "scale",
-                             f"an answer scale defined in {display_path(scales_file)} (one of: {', '.join(scales)})")
+    problems += row_problems(
+        df,
+        unknown_scale,
+        shown,
+        "scale",
+        f"an answer scale defined in {display_path(scales_file)} (one of: {', '.join(scales)})",
+    )
 
     labels: list[Any] = []
     positions: list[float] = []
@@ -138,8 +164,15 @@ def read_practitioner_survey(path: Path | str, params: Mapping[str, Any] | None 
         positions.append(r.position if r else float("nan"))
         positives.append(r.positive if r else pd.NA)
     for i in df.index[bad_answer]:
-        problems.append(Problem(file=shown, place=_place(df, i), column="answer", value=str(df.at[i, "answer"]),
-                                expected=scales[str(df.at[i, "scale"])].expected()))
+        problems.append(
+            Problem(
+                file=shown,
+                place=_place(df, i),
+                column="answer",
+                value=str(df.at[i, "answer"]),
+                expected=scales[str(df.at[i, "scale"])].expected(),
+            )
+        )
 
     # one question maps to one scale, standard and theme
     for col in ("scale", "standard", "theme"):
@@ -147,12 +180,17 @@ def read_practitioner_survey(path: Path | str, params: Mapping[str, Any] | None 
         ref = df["question_id"].map(first)
         differs = df["question_id"].notna() & ~((df[col] == ref).fillna(False) | (df[col].isna() & ref.isna()))
         for i in df.index[differs][:50]:
-            problems.append(Problem(
-                file=shown, place=_place(df, i), column=col,
-                value=None if pd.isna(df.at[i, col]) else str(df.at[i, col]),
-                message="" if pd.notna(df.at[i, col]) else "is empty",
-                expected=f"the {col} given for question '{df.at[i, 'question_id']}' on its first row "
-                         f"({'empty' if pd.isna(ref.loc[i]) else repr(str(ref.loc[i]))})"))
+            problems.append(
+                Problem(
+                    file=shown,
+                    place=_place(df, i),
+                    column=col,
+                    value=None if pd.isna(df.at[i, col]) else str(df.at[i, col]),
+                    message="" if pd.notna(df.at[i, col]) else "is empty",
+                    expected=f"the {col} given for question '{df.at[i, 'question_id']}' on its first row "
+                    f"({'empty' if pd.isna(ref.loc[i]) else repr(str(ref.loc[i]))})",
+                )
+            )
 
     problems += duplicate_problems(df, ["respondent", "question_id"], shown, hide=("respondent",))
 
@@ -163,8 +201,13 @@ def read_practitioner_survey(path: Path | str, params: Mapping[str, Any] | None 
         except InputError:
             agencies = None  # the register's own contract reports its problems
         if agencies is not None:
-            problems += row_problems(df, df["agency"].notna() & ~df["agency"].isin(sorted(agencies)), shown, "agency",
-                                     f"an agency named in the agency register {display_path(register_file)}")
+            problems += row_problems(
+                df,
+                df["agency"].notna() & ~df["agency"].isin(sorted(agencies)),
+                shown,
+                "agency",
+                f"an agency named in the agency register {display_path(register_file)}",
+            )
     framework_file = _param_path(params, "framework_path")
     if framework_file is not None and framework_file.is_file():
         try:
@@ -172,9 +215,14 @@ def read_practitioner_survey(path: Path | str, params: Mapping[str, Any] | None 
         except InputError:
             standards = None
         if standards is not None:
-            problems += row_problems(df, df["standard"].notna() & ~df["standard"].isin(sorted(standards)), shown,
-                                     "standard", f"a standard id of the framework {display_path(framework_file)} "
-                                                 f"(one of: {', '.join(sorted(standards))})")
+            problems += row_problems(
+                df,
+                df["standard"].notna() & ~df["standard"].isin(sorted(standards)),
+                shown,
+                "standard",
+                f"a standard id of the framework {display_path(framework_file)} "
+                f"(one of: {', '.join(sorted(standards))})",
+            )
     if problems:
         raise InputError(problems)
     df["answer_label"] = pd.array(labels, dtype="string")
@@ -191,8 +239,9 @@ def _place(df: pd.DataFrame, i: Any) -> str:
     return ", ".join(parts)
 
 
-def summarise_practitioner_survey(df: pd.DataFrame, *, by: Sequence[str] = ("theme", "standard"),
-                                  min_respondents: int = 5) -> pd.DataFrame:
+def summarise_practitioner_survey(
+    df: pd.DataFrame, *, by: Sequence[str] = ("theme", "standard"), min_respondents: int = 5
+) -> pd.DataFrame:
     """Agreement by theme and standard (or any grouping), with respondent counts.
 
     Answers given on different scales are never pooled: ``scale`` is always part of the
@@ -232,8 +281,12 @@ def summarise_practitioner_survey(df: pd.DataFrame, *, by: Sequence[str] = ("the
     d["positive"] = d["positive"].astype("boolean").fillna(False).astype(int)
     d["position"] = pd.to_numeric(d["position"], errors="coerce")
     g = d.groupby(keys, dropna=False, sort=True)
-    out = g.agg(respondents=("respondent", "nunique"), answers=("respondent", "size"),
-                positive_answers=("positive", "sum"), mean_position=("position", "mean")).reset_index()
+    out = g.agg(
+        respondents=("respondent", "nunique"),
+        answers=("respondent", "size"),
+        positive_answers=("positive", "sum"),
+        mean_position=("position", "mean"),
+    ).reset_index()
     out["agreement"] = out["positive_answers"] / out["answers"]
     out["shown"] = out["respondents"] >= min_respondents
     for c in ("positive_answers", "agreement", "mean_position"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import DEFAULT_SEED, generate_all
 from ..config import project_root
+from . import DEFAULT_SEED, generate_all
 
 
 def main() -> None:

@@ -33,8 +33,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["generate", "PLANTED", "N_CHILDREN", "WINDOW_START", "WINDOW_END", "DERBY_CENSUS_2021",
-           "make_events", "make_population"]
+__all__ = [
+    "generate",
+    "PLANTED",
+    "N_CHILDREN",
+    "WINDOW_START",
+    "WINDOW_END",
+    "DERBY_CENSUS_2021",
+    "make_events",
+    "make_population",
+]
 
 N_CHILDREN = 55_000
 WINDOW_START = dt.date(2024, 10, 1)
@@ -68,7 +76,13 @@ PLANTED: tuple[dict[str, object], ...] = (
     {"measure": "rate_ratio", "stage": "contact", "group_type": "ethnicity_minor", "group": "BCRB", "ratio": 1.5},
     {"measure": "rate_ratio", "stage": "contact", "group_type": "ethnicity_minor", "group": "BAFR", "ratio": 1.5},
     {"measure": "rate_ratio", "stage": "contact", "group_type": "ethnicity_minor", "group": "APKN", "ratio": 0.6},
-    {"measure": "conversion_ratio", "stage": "referral", "group_type": "ethnicity_minor", "group": "WROM", "ratio": 2.0},
+    {
+        "measure": "conversion_ratio",
+        "stage": "referral",
+        "group_type": "ethnicity_minor",
+        "group": "WROM",
+        "ratio": 2.0,
+    },
     {"measure": "conversion_ratio", "stage": "s47", "group_type": "ethnicity_minor", "group": "MWBC", "ratio": 1.8},
 )
 """Planted patterns, each a ratio against White British children (WBRI). The contact rate
@@ -84,14 +98,14 @@ _CONTACT_MULT = {"BCRB": 1.5, "BAFR": 1.5, "BOTH": 1.5, "APKN": 0.6}
 _CONV_MULT = {("WROM", "referral"): 2.0, ("MWBC", "s47"): 1.8}
 
 # base probabilities (chosen so that the all-children rates are near England 2025)
-_P_CONTACT = 0.12       # children with a new journey (contact) a year
-_P_REFERRAL = 0.33      # of contacts
-_P_ASSESS = 0.88        # of referrals
-_P_S47 = 0.34           # of referrals
-_P_ICPC = 0.37          # of section 47 enquiries
-_P_CPP = 0.88           # of ICPCs
-_P_CLA = 0.055          # of referrals
-_AGE_FACTOR = {0: 1.5, 1: 1.0, 2: 0.9, 3: 1.0, 4: 0.8}   # under 1, 1-4, 5-9, 10-15, 16-17
+_P_CONTACT = 0.12  # children with a new journey (contact) a year
+_P_REFERRAL = 0.33  # of contacts
+_P_ASSESS = 0.88  # of referrals
+_P_S47 = 0.34  # of referrals
+_P_ICPC = 0.37  # of section 47 enquiries
+_P_CPP = 0.88  # of ICPCs
+_P_CLA = 0.055  # of referrals
+_AGE_FACTOR = {0: 1.5, 1: 1.0, 2: 0.9, 3: 1.0, 4: 0.8}  # under 1, 1-4, 5-9, 10-15, 16-17
 
 
 def _allocate(total: int, weights: np.ndarray) -> np.ndarray:
@@ -124,8 +138,18 @@ def _children(rng: np.random.Generator, n: int) -> pd.DataFrame:
     u = rng.random(n)
     recorded[u < 0.02] = "REFU"
     recorded[(u >= 0.02) & (u < 0.045)] = "NOBT"
-    return pd.DataFrame({"census": census, "dfe": dfe, "ethnicity": recorded, "dob": dob, "sex": sex,
-                         "disability": disability, "imd_decile": imd, "uasc": "no"})
+    return pd.DataFrame(
+        {
+            "census": census,
+            "dfe": dfe,
+            "ethnicity": recorded,
+            "dob": dob,
+            "sex": sex,
+            "disability": disability,
+            "imd_decile": imd,
+            "uasc": "no",
+        }
+    )
 
 
 def _age_group(dob: np.ndarray, when: np.ndarray) -> np.ndarray:
@@ -158,11 +182,23 @@ def make_events(seed: int, n_children: int = N_CHILDREN) -> tuple[pd.DataFrame, 
     rows: list[pd.DataFrame] = []
 
     def add(idx: np.ndarray, event: str, date: np.ndarray, end: np.ndarray | None = None) -> None:
-        rows.append(pd.DataFrame({"i": idx, "event": event, "event_date": date,
-                                  "end_date": end if end is not None else np.full(len(idx), np.datetime64("NaT"), dtype="datetime64[D]")}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "i": idx,
+                    "event": event,
+                    "event_date": date,
+                    "end_date": end
+                    if end is not None
+                    else np.full(len(idx), np.datetime64("NaT"), dtype="datetime64[D]"),
+                }
+            )
+        )
 
-    conv = {st: kids["dfe"].map({c: m for (c, s), m in _CONV_MULT.items() if s == st}).fillna(1.0).to_numpy()
-            for st in ("referral", "s47")}
+    conv = {
+        st: kids["dfe"].map({c: m for (c, s), m in _CONV_MULT.items() if s == st}).fillna(1.0).to_numpy()
+        for st in ("referral", "s47")
+    }
     for year_start in (np.datetime64(WINDOW_START), np.datetime64(WINDOW_START) + np.timedelta64(365, "D")):
         d0 = year_start + rng.integers(0, 365, size=n).astype("timedelta64[D]")
         age_g = _age_group(dob, d0)
@@ -174,12 +210,12 @@ def make_events(seed: int, n_children: int = N_CHILDREN) -> tuple[pd.DataFrame, 
         i = np.flatnonzero(has)
         d = d0[i]
         add(i, "contact", d)
-        again = rng.random(len(i)) < 0.2          # repeat contact: an episode, not a new child
+        again = rng.random(len(i)) < 0.2  # repeat contact: an episode, not a new child
         add(i[again], "contact", d[again] + _days(rng, 10, 60, int(again.sum())))
         ref = rng.random(len(i)) < np.minimum(_P_REFERRAL * conv["referral"][i], 1)
         i, d = i[ref], d[ref] + _days(rng, 0, 6, int(ref.sum()))
         add(i, "referral", d)
-        rr = rng.random(len(i)) < 0.1             # re-referral within the year
+        rr = rng.random(len(i)) < 0.1  # re-referral within the year
         add(i[rr], "referral", d[rr] + _days(rng, 30, 200, int(rr.sum())))
         a = rng.random(len(i)) < _P_ASSESS
         add(i[a], "assessment", d[a] + _days(rng, 1, 30, int(a.sum())))
@@ -191,12 +227,22 @@ def make_events(seed: int, n_children: int = N_CHILDREN) -> tuple[pd.DataFrame, 
         add(i_c, "icpc", d_c)
         pl = rng.random(len(i_c)) < _P_CPP
         i_p, d_p = i_c[pl], d_c[pl]
-        add(i_p, "cpp_start", d_p, d_p + np.maximum(rng.exponential(270, len(i_p)).astype(int), 30).astype("timedelta64[D]"))
+        add(
+            i_p,
+            "cpp_start",
+            d_p,
+            d_p + np.maximum(rng.exponential(270, len(i_p)).astype(int), 30).astype("timedelta64[D]"),
+        )
         age_r = _age_group(dob[i], d)
         cla_p = _P_CLA * np.where(age_r == 0, 1.8, np.where(age_r >= 3, 1.2, 0.8))
         la = rng.random(len(i)) < cla_p
         i_l, d_l = i[la], d[la] + _days(rng, 0, 120, int(la.sum()))
-        add(i_l, "cla_start", d_l, d_l + np.maximum(rng.exponential(900, len(i_l)).astype(int), 7).astype("timedelta64[D]"))
+        add(
+            i_l,
+            "cla_start",
+            d_l,
+            d_l + np.maximum(rng.exponential(900, len(i_l)).astype(int), 7).astype("timedelta64[D]"),
+        )
     # plans and care episodes open when the window begins
     ws = np.datetime64(WINDOW_START)
     older = np.flatnonzero((ws - dob).astype(int) > 400)
@@ -212,42 +258,70 @@ def make_events(seed: int, n_children: int = N_CHILDREN) -> tuple[pd.DataFrame, 
     ev["end_date"] = ev["end_date"].where(ev["end_date"] <= np.datetime64(WINDOW_END))
     # unaccompanied asylum-seeking children: arrive aged 15-17, referred and looked after
     n_u = 45
-    uasc = pd.DataFrame({
-        "census": "", "dfe": rng.choice(["BAFR", "OOTH", "AOTH", "WOTH"], size=n_u, p=[0.4, 0.35, 0.15, 0.1]),
-        "dob": np.datetime64(WINDOW_END) - rng.integers(int(15.2 * 365), int(17.9 * 365), size=n_u).astype("timedelta64[D]"),
-        "sex": np.where(rng.random(n_u) < 0.92, "male", "female"), "disability": "no",
-        "imd_decile": rng.integers(1, 4, size=n_u), "uasc": "yes",
-    })
+    uasc = pd.DataFrame(
+        {
+            "census": "",
+            "dfe": rng.choice(["BAFR", "OOTH", "AOTH", "WOTH"], size=n_u, p=[0.4, 0.35, 0.15, 0.1]),
+            "dob": np.datetime64(WINDOW_END)
+            - rng.integers(int(15.2 * 365), int(17.9 * 365), size=n_u).astype("timedelta64[D]"),
+            "sex": np.where(rng.random(n_u) < 0.92, "male", "female"),
+            "disability": "no",
+            "imd_decile": rng.integers(1, 4, size=n_u),
+            "uasc": "yes",
+        }
+    )
     uasc["ethnicity"] = uasc["dfe"]
     uasc["child_id"] = [f"SYN{k:06d}" for k in range(900000, 900000 + n_u)]
     kids = pd.concat([kids, uasc], ignore_index=True)
     base = n
     iu = np.arange(base, base + n_u)
     arrive = np.datetime64(WINDOW_START) + rng.integers(0, 700, size=n_u).astype("timedelta64[D]")
-    u_rows = [pd.DataFrame({"i": iu, "event": e, "event_date": arrive + np.timedelta64(k, "D"),
-                            "end_date": np.full(n_u, np.datetime64("NaT"), dtype="datetime64[D]")})
-              for k, e in enumerate(("contact", "referral", "assessment"))]
-    u_rows.append(pd.DataFrame({"i": iu, "event": "cla_start", "event_date": arrive + np.timedelta64(3, "D"),
-                                "end_date": np.full(n_u, np.datetime64("NaT"), dtype="datetime64[D]")}))
+    u_rows = [
+        pd.DataFrame(
+            {
+                "i": iu,
+                "event": e,
+                "event_date": arrive + np.timedelta64(k, "D"),
+                "end_date": np.full(n_u, np.datetime64("NaT"), dtype="datetime64[D]"),
+            }
+        )
+        for k, e in enumerate(("contact", "referral", "assessment"))
+    ]
+    u_rows.append(
+        pd.DataFrame(
+            {
+                "i": iu,
+                "event": "cla_start",
+                "event_date": arrive + np.timedelta64(3, "D"),
+                "end_date": np.full(n_u, np.datetime64("NaT"), dtype="datetime64[D]"),
+            }
+        )
+    )
     ev = pd.concat([ev, *u_rows], ignore_index=True)
     ev = ev[ev["event_date"] <= np.datetime64(WINDOW_END)]
     ev = ev.drop_duplicates(["i", "event", "event_date"])
     k = kids.iloc[ev["i"].to_numpy()].reset_index(drop=True)
-    out = pd.DataFrame({
-        "child_id": k["child_id"].to_numpy(),
-        "event": ev["event"].to_numpy(),
-        "event_date": pd.to_datetime(ev["event_date"].to_numpy()).strftime("%Y-%m-%d"),
-        "end_date": pd.to_datetime(ev["end_date"].to_numpy()).strftime("%Y-%m-%d"),
-        "date_of_birth": pd.to_datetime(k["dob"].to_numpy()).strftime("%Y-%m-%d"),
-        "sex": k["sex"].to_numpy(),
-        "ethnicity": k["ethnicity"].to_numpy(),
-        "disability": k["disability"].to_numpy(),
-        "uasc": k["uasc"].to_numpy(),
-        "imd_decile": k["imd_decile"].astype(int).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "child_id": k["child_id"].to_numpy(),
+            "event": ev["event"].to_numpy(),
+            "event_date": pd.to_datetime(ev["event_date"].to_numpy()).strftime("%Y-%m-%d"),
+            "end_date": pd.to_datetime(ev["end_date"].to_numpy()).strftime("%Y-%m-%d"),
+            "date_of_birth": pd.to_datetime(k["dob"].to_numpy()).strftime("%Y-%m-%d"),
+            "sex": k["sex"].to_numpy(),
+            "ethnicity": k["ethnicity"].to_numpy(),
+            "disability": k["disability"].to_numpy(),
+            "uasc": k["uasc"].to_numpy(),
+            "imd_decile": k["imd_decile"].astype(int).to_numpy(),
+        }
+    )
     out["end_date"] = out["end_date"].where(out["end_date"].ne("NaT"), "")
     order = {e: j for j, e in enumerate(("contact", "referral", "assessment", "s47", "icpc", "cpp_start", "cla_start"))}
-    out = out.assign(_o=out["event"].map(order)).sort_values(["event_date", "_o", "child_id"], kind="stable").drop(columns="_o")
+    out = (
+        out.assign(_o=out["event"].map(order))
+        .sort_values(["event_date", "_o", "child_id"], kind="stable")
+        .drop(columns="_o")
+    )
     return out.reset_index(drop=True), kids
 
 
@@ -256,16 +330,21 @@ def make_population(kids: pd.DataFrame) -> pd.DataFrame:
     from ..reference import AGE_BANDS, age_band, age_in_years
 
     k = kids[kids["census"].astype(str).ne("")].copy()
-    years = age_in_years(pd.Series(pd.to_datetime(k["dob"].to_numpy()), index=k.index),
-                         pd.Series(pd.Timestamp(WINDOW_END), index=k.index))
+    years = age_in_years(
+        pd.Series(pd.to_datetime(k["dob"].to_numpy()), index=k.index),
+        pd.Series(pd.Timestamp(WINDOW_END), index=k.index),
+    )
     k["age_band"] = age_band(years.astype("float64")).to_numpy()
     pop = k.groupby(["census", "sex", "age_band"]).size().rename("population").reset_index()
-    full = pd.MultiIndex.from_product([list(DERBY_CENSUS_2021), ["female", "male"], list(AGE_BANDS[1:])],
-                                      names=["census", "sex", "age_band"])
+    full = pd.MultiIndex.from_product(
+        [list(DERBY_CENSUS_2021), ["female", "male"], list(AGE_BANDS[1:])], names=["census", "sex", "age_band"]
+    )
     pop = pop.set_index(["census", "sex", "age_band"]).reindex(full, fill_value=0).reset_index()
     pop = pop.rename(columns={"census": "ethnicity"})
-    pop["source"] = ("Synthetic: children of the synthetic partnership, ethnic shares of Derby (E06000015) "
-                     "Census 2021 TS021 (all ages)")
+    pop["source"] = (
+        "Synthetic: children of the synthetic partnership, ethnic shares of Derby (E06000015) "
+        "Census 2021 TS021 (all ages)"
+    )
     pop["vintage"] = "2026-09-30"
     return pop
 
@@ -280,8 +359,14 @@ def make_aggregate(events_csv: Path, period: str = "2026-27 Q2") -> pd.DataFrame
     """
     from ..config import Period
     from ..disproportionality.analysis import resolve_feeders
-    from ..disproportionality.cohort import (child_attributes, conversions, count_groups, prepare_events,
-                                             stage_members, window_for)
+    from ..disproportionality.cohort import (
+        child_attributes,
+        conversions,
+        count_groups,
+        prepare_events,
+        stage_members,
+        window_for,
+    )
     from ..disproportionality.inputs import read_events
     from ..reference import STAGE_CODES
 
@@ -292,7 +377,9 @@ def make_aggregate(events_csv: Path, period: str = "2026-27 Q2") -> pd.DataFrame
     win = window_for(per, "rolling12")
     fmap = resolve_feeders({})
     counts = count_groups(stage_members(ev, win, attrs=attrs), attrs, has_imd=True, stages=list(STAGE_CODES))
-    conv = count_groups(conversions(ev, win, fmap, 3, attrs=attrs), attrs, value="converted", has_imd=True, stages=list(fmap))
+    conv = count_groups(
+        conversions(ev, win, fmap, 3, attrs=attrs), attrs, value="converted", has_imd=True, stages=list(fmap)
+    )
     conv = conv.rename(columns={"n": "feeder_count"})
     agg = counts.rename(columns={"n": "count"}).merge(conv, on=["stage", "group_type", "group"], how="left")
     for c in ("feeder_count", "converted"):

@@ -32,9 +32,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["generate", "AGENCIES", "CYCLES", "PLANTED_OVER_RATERS", "PLANTED_DECLINES", "PLANTED_MISSING",
-           "PLANTED_LATE", "PLANTED_UNEVIDENCED", "NOT_EXPECTED", "WORKBOOK_AGENCIES", "PLANTED_PERSISTENT",
-           "PLANTED_NEW_NOT_MET", "PLANTED_COMPLETED_LATE"]
+__all__ = [
+    "generate",
+    "AGENCIES",
+    "CYCLES",
+    "PLANTED_OVER_RATERS",
+    "PLANTED_DECLINES",
+    "PLANTED_MISSING",
+    "PLANTED_LATE",
+    "PLANTED_UNEVIDENCED",
+    "NOT_EXPECTED",
+    "WORKBOOK_AGENCIES",
+    "PLANTED_PERSISTENT",
+    "PLANTED_NEW_NOT_MET",
+    "PLANTED_COMPLETED_LATE",
+]
 
 # (agency, sector, statutory partner)
 AGENCIES: tuple[tuple[str, str, bool], ...] = (
@@ -67,11 +79,18 @@ CYCLES = ("2024-25", "2025-26", "2026-27")
 STANDARDS = tuple(f"WT{i:02d}" for i in range(1, 12))
 LEVELS = ("Not met", "Partially met", "Fully met")
 
-PLANTED_OVER_RATERS = ("Eastbank University Hospital Trust", "Northshire Youth Sports Network",
-                       "Riverside GP Federation")
+PLANTED_OVER_RATERS = (
+    "Eastbank University Hospital Trust",
+    "Northshire Youth Sports Network",
+    "Riverside GP Federation",
+)
 PLANTED_DECLINES = ("Northshire Council Housing", "Probation Service Northshire")
 PLANTED_MISSING = ("Northshire Integrated Care Board", "Northshire Faith Forum")
-PLANTED_LATE = ("Northshire Youth Justice Service", "Harbour Domestic Abuse Service", "Transport Police Northshire Area")
+PLANTED_LATE = (
+    "Northshire Youth Justice Service",
+    "Harbour Domestic Abuse Service",
+    "Transport Police Northshire Area",
+)
 PLANTED_UNEVIDENCED = ("Northshire Council Public Health",)
 NOT_EXPECTED = ("Northshire Early Years Network",)
 WORKBOOK_AGENCIES = ("Northshire Police", "Northshire Mental Health Trust", "Safe Families Northshire")
@@ -88,39 +107,79 @@ _OVER_RATER_TRUTH = {  # the truth the panel finds in 2026-27 (they self-rate fu
 }
 _MODERATED_SAMPLE = 6  # agencies sampled for moderation each cycle, besides the planted over-raters and the police
 
-_TOPIC = {"WT01": "safeguarding accountability", "WT02": "board-level safeguarding lead", "WT03": "children's views",
-          "WT04": "whistleblowing", "WT05": "escalation of concerns", "WT06": "information sharing",
-          "WT07": "designated safeguarding lead", "WT08": "safer recruitment", "WT09": "safeguarding supervision and training",
-          "WT10": "safety and equality culture", "WT11": "allegations management (LADO)"}
+_TOPIC = {
+    "WT01": "safeguarding accountability",
+    "WT02": "board-level safeguarding lead",
+    "WT03": "children's views",
+    "WT04": "whistleblowing",
+    "WT05": "escalation of concerns",
+    "WT06": "information sharing",
+    "WT07": "designated safeguarding lead",
+    "WT08": "safer recruitment",
+    "WT09": "safeguarding supervision and training",
+    "WT10": "safety and equality culture",
+    "WT11": "allegations management (LADO)",
+}
 _ACTION_PHRASES = (  # one wording per cycle, so that a new action reads differently from last cycle's
     "Review {topic} arrangements and report to the {board}",
     "Commission an independent audit of {topic} with findings to the {board} by year end",
     "Deliver targeted improvement work on {topic}, tracked monthly by the {lead}",
 )
 _SECTOR = {  # the owners, board and evidence documents that fit each kind of agency
-    "Police": (("Detective Superintendent, Public Protection", "Head of Professional Standards",
-                "Chief Inspector, Safeguarding Hub"), "Force Executive Board",
-               ("Force safeguarding policy", "Professional Standards audit", "Public Protection performance report",
-                "HMICFRS action plan update")),
-    "Primary care": (("Designated nurse for safeguarding", "Named GP for safeguarding", "ICB Director of Nursing"),
-                     "Quality and Safety Committee",
-                     ("Practice safeguarding policy", "Safeguarding training compliance report", "Clinical audit summary")),
-    "Acute health trust": (("Named nurse for safeguarding children", "Named doctor for safeguarding",
-                            "Chief Nursing Officer"), "Trust Board",
-                           ("Safeguarding children policy", "Training compliance dashboard", "Safeguarding audit report",
-                            "Board safeguarding annual report")),
-    "Community health trust": (("Named nurse for safeguarding children", "Head of safeguarding", "Director of Nursing"),
-                               "Trust Board",
-                               ("Safeguarding supervision policy", "Case record audit", "Training compliance dashboard")),
-    "Local authority services": (("Head of Service", "Service safeguarding lead", "Assistant Director"),
-                                 "Directorate Management Team",
-                                 ("Service safeguarding procedure", "Quality assurance audit", "Workforce training report",
-                                  "Internal audit memo")),
-    "Probation": (("Head of Public Protection", "Senior Probation Officer, safeguarding"), "Regional leadership team",
-                  ("Public protection policy", "Case audit report", "Staff training records summary")),
-    "Voluntary sector": (("Designated safeguarding lead", "Chief executive", "Chair of trustees"), "Board of trustees",
-                         ("Safeguarding policy", "Volunteer training log", "Trustee safeguarding report",
-                          "DBS check register summary")),
+    "Police": (
+        (
+            "Detective Superintendent, Public Protection",
+            "Head of Professional Standards",
+            "Chief Inspector, Safeguarding Hub",
+        ),
+        "Force Executive Board",
+        (
+            "Force safeguarding policy",
+            "Professional Standards audit",
+            "Public Protection performance report",
+            "HMICFRS action plan update",
+        ),
+    ),
+    "Primary care": (
+        ("Designated nurse for safeguarding", "Named GP for safeguarding", "ICB Director of Nursing"),
+        "Quality and Safety Committee",
+        ("Practice safeguarding policy", "Safeguarding training compliance report", "Clinical audit summary"),
+    ),
+    "Acute health trust": (
+        ("Named nurse for safeguarding children", "Named doctor for safeguarding", "Chief Nursing Officer"),
+        "Trust Board",
+        (
+            "Safeguarding children policy",
+            "Training compliance dashboard",
+            "Safeguarding audit report",
+            "Board safeguarding annual report",
+        ),
+    ),
+    "Community health trust": (
+        ("Named nurse for safeguarding children", "Head of safeguarding", "Director of Nursing"),
+        "Trust Board",
+        ("Safeguarding supervision policy", "Case record audit", "Training compliance dashboard"),
+    ),
+    "Local authority services": (
+        ("Head of Service", "Service safeguarding lead", "Assistant Director"),
+        "Directorate Management Team",
+        (
+            "Service safeguarding procedure",
+            "Quality assurance audit",
+            "Workforce training report",
+            "Internal audit memo",
+        ),
+    ),
+    "Probation": (
+        ("Head of Public Protection", "Senior Probation Officer, safeguarding"),
+        "Regional leadership team",
+        ("Public protection policy", "Case audit report", "Staff training records summary"),
+    ),
+    "Voluntary sector": (
+        ("Designated safeguarding lead", "Chief executive", "Chair of trustees"),
+        "Board of trustees",
+        ("Safeguarding policy", "Volunteer training log", "Trustee safeguarding report", "DBS check register summary"),
+    ),
 }
 
 
@@ -191,7 +250,9 @@ def _fixed_xlsx(path: Path) -> None:
         for info in sorted(zin.infolist(), key=lambda i: i.filename):
             body = zin.read(info.filename)
             if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>2026-07-01T00:00:00Z\g<2>", body)
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>2026-07-01T00:00:00Z\g<2>", body
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=(2026, 7, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(zi, body)
@@ -217,15 +278,25 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
             received = (pd.Timestamp("2026-06-30") + pd.Timedelta(days=int(rng.integers(5, 40)))).strftime("%Y-%m-%d")
         else:
             received = (pd.Timestamp("2026-06-30") - pd.Timedelta(days=int(rng.integers(0, 30)))).strftime("%Y-%m-%d")
-        reg_rows.append({"agency": name, "sector": sector, "statutory_partner": "yes" if partner else "no",
-                         "expected_return": "yes" if expected else "no",
-                         "deadline": "2026-06-30" if expected else "", "date_received": received})
+        reg_rows.append(
+            {
+                "agency": name,
+                "sector": sector,
+                "statutory_partner": "yes" if partner else "no",
+                "expected_return": "yes" if expected else "no",
+                "deadline": "2026-06-30" if expected else "",
+                "date_received": received,
+            }
+        )
     register = pd.DataFrame(reg_rows)
 
     # --- returns
     rows = []
-    others = [a for a in names if a not in PLANTED_OVER_RATERS + PLANTED_MISSING + NOT_EXPECTED
-              and a not in PLANTED_PERSISTENT]
+    others = [
+        a
+        for a in names
+        if a not in PLANTED_OVER_RATERS + PLANTED_MISSING + NOT_EXPECTED and a not in PLANTED_PERSISTENT
+    ]
     last_action: dict[tuple[str, str], tuple[str, str]] = {}
     for k, cycle in enumerate(CYCLES):
         current = k == len(CYCLES) - 1
@@ -241,7 +312,9 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                 true = int(truth[name][k, j])
                 self_lv = true
                 planted = std in PLANTED_PERSISTENT.get(name, ()) + PLANTED_NEW_NOT_MET.get(name, ())
-                if rng.random() < 0.12 and not (current and name in PLANTED_DECLINES) and not planted:  # ordinary optimism
+                if (
+                    rng.random() < 0.12 and not (current and name in PLANTED_DECLINES) and not planted
+                ):  # ordinary optimism
                     self_lv = min(2, true + 1)
                 if current and name in PLANTED_OVER_RATERS:
                     self_lv = 2
@@ -250,7 +323,9 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                     evidence = False
                 mod = out_note = outcome = ""
                 if name in sample:
-                    if rng.random() < 0.1 and not (current and (name in PLANTED_OVER_RATERS or name in PLANTED_PERSISTENT)):
+                    if rng.random() < 0.1 and not (
+                        current and (name in PLANTED_OVER_RATERS or name in PLANTED_PERSISTENT)
+                    ):
                         outcome = "evidence requested"
                         out_note = "Panel asked for the audit report before rating."
                     else:
@@ -265,25 +340,41 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                     act = _action(std, sector_of[name], 0 if std in PLANTED_PERSISTENT.get(name, ()) else k)
                     owner = owners[int(rng.integers(0, len(owners)))]
                     year = int(cycle[:4])
-                    due = (pd.Timestamp(f"{year}-10-01") + pd.Timedelta(days=int(rng.integers(0, 240)))).strftime("%Y-%m-%d")
+                    due = (pd.Timestamp(f"{year}-10-01") + pd.Timedelta(days=int(rng.integers(0, 240)))).strftime(
+                        "%Y-%m-%d"
+                    )
                     if rng.random() < 0.1 and not planted:
                         act = owner = due = ""  # an action not recorded
                 prev_act = last_action.get((name, std))
                 if current and prev_act and name in PLANTED_COMPLETED_LATE:
-                    done = (pd.Timestamp(prev_act[1]) + pd.Timedelta(days=int(rng.integers(20, 90)))).strftime("%Y-%m-%d")
+                    done = (pd.Timestamp(prev_act[1]) + pd.Timedelta(days=int(rng.integers(20, 90)))).strftime(
+                        "%Y-%m-%d"
+                    )
                 elif current and prev_act and final == 2 and rng.random() < 0.5:
-                    done = (pd.Timestamp(prev_act[1]) - pd.Timedelta(days=int(rng.integers(0, 60)))).strftime("%Y-%m-%d")
+                    done = (pd.Timestamp(prev_act[1]) - pd.Timedelta(days=int(rng.integers(0, 60)))).strftime(
+                        "%Y-%m-%d"
+                    )
                 if act:
                     last_action[(name, std)] = (act, due)
                 else:
                     last_action.pop((name, std), None)
-                rows.append({
-                    "cycle": cycle, "agency": name, "standard": std, "self_rating": LEVELS[self_lv],
-                    "evidence": _evidence(std, sector_of[name], rng, cycle) if evidence else "",
-                    "evidence_refs": f"DOC-{std}-{k + 1}" if evidence and rng.random() < 0.7 else "",
-                    "moderated_rating": mod, "moderation_outcome": outcome, "moderation_note": out_note,
-                    "action": act, "action_owner": owner, "action_due": due, "previous_action_completed": done,
-                })
+                rows.append(
+                    {
+                        "cycle": cycle,
+                        "agency": name,
+                        "standard": std,
+                        "self_rating": LEVELS[self_lv],
+                        "evidence": _evidence(std, sector_of[name], rng, cycle) if evidence else "",
+                        "evidence_refs": f"DOC-{std}-{k + 1}" if evidence and rng.random() < 0.7 else "",
+                        "moderated_rating": mod,
+                        "moderation_outcome": outcome,
+                        "moderation_note": out_note,
+                        "action": act,
+                        "action_owner": owner,
+                        "action_due": due,
+                        "previous_action_completed": done,
+                    }
+                )
     returns = pd.DataFrame(rows)
 
     written = []
@@ -296,14 +387,31 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
 
     # --- the workbook agencies fill in: Instructions, then one sheet per agency (2026-27 only)
     p = out_dir / "section11_returns_workbook.xlsx"
-    cols = ["cycle", "agency", "standard", "self_rating", "evidence", "evidence_refs", "moderated_rating",
-            "moderation_outcome", "moderation_note", "action", "action_owner", "action_due", "previous_action_completed"]
+    cols = [
+        "cycle",
+        "agency",
+        "standard",
+        "self_rating",
+        "evidence",
+        "evidence_refs",
+        "moderated_rating",
+        "moderation_outcome",
+        "moderation_note",
+        "action",
+        "action_owner",
+        "action_due",
+        "previous_action_completed",
+    ]
     with pd.ExcelWriter(p, engine="openpyxl") as xw:
-        pd.DataFrame({"Instructions": [
-            "Rate each standard: Not met, Partially met or Fully met.",
-            "Give evidence (narrative and document references) for every rating.",
-            "Leave the moderation columns empty: the challenge panel completes them.",
-        ]}).to_excel(xw, sheet_name="Instructions", index=False)
+        pd.DataFrame(
+            {
+                "Instructions": [
+                    "Rate each standard: Not met, Partially met or Fully met.",
+                    "Give evidence (narrative and document references) for every rating.",
+                    "Leave the moderation columns empty: the challenge panel completes them.",
+                ]
+            }
+        ).to_excel(xw, sheet_name="Instructions", index=False)
         for i, name in enumerate(WORKBOOK_AGENCIES):
             sub = returns[(returns["agency"] == name) & (returns["cycle"] == CYCLES[-1])][cols]
             sub.to_excel(xw, sheet_name=f"Agency {i + 1}", index=False)
@@ -333,8 +441,18 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                     if name in PLANTED_OVER_RATERS and std in ("WT04", "WT05"):
                         mean = 0.9
                     ans = _AGREE5[int(np.clip(np.rint(mean + rng.normal(0, 0.7)), 0, 4))]
-                srows.append({"respondent": ref, "agency": name, "sector": sector, "question_id": qid, "answer": ans,
-                              "scale": scale, "standard": std, "theme": theme})
+                srows.append(
+                    {
+                        "respondent": ref,
+                        "agency": name,
+                        "sector": sector,
+                        "question_id": qid,
+                        "answer": ans,
+                        "scale": scale,
+                        "standard": std,
+                        "theme": theme,
+                    }
+                )
     p = out_dir / "practitioner_survey.csv"
     pd.DataFrame(srows).to_csv(p, index=False, lineterminator="\n")
     written.append(p)

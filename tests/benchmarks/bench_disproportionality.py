@@ -75,8 +75,14 @@ def generate(folder: Path, rows: int, las: int) -> dict:
     events["imd_decile"] = events["imd_decile"].astype("string")
     events.to_parquet(folder / "events.parquet", index=False)
     pd.concat(pops, ignore_index=True).to_parquet(folder / "population.parquet", index=False)
-    return {"step": "generate", "rows": len(events), "las": las, "children_per_la": n_children,
-            "seconds": time.perf_counter() - t, "peak_mb": _peak_mb()}
+    return {
+        "step": "generate",
+        "rows": len(events),
+        "las": las,
+        "children_per_la": n_children,
+        "seconds": time.perf_counter() - t,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def floor(folder: Path) -> dict:
@@ -96,9 +102,11 @@ def _population(folder: Path):
     pop = pd.read_parquet(folder / "population.parquet")
     cw = load_crosswalk()
     to_dfe = dict(zip(cw["census2021_name"], cw["dfe_code"]))
-    return pop.assign(ethnicity=pop["ethnicity"].map(to_dfe)).groupby(
-        ["la_code", "ethnicity", "sex", "age_band"], as_index=False).agg(
-        population=("population", "sum"), source=("source", "first"), vintage=("vintage", "first"))
+    return (
+        pop.assign(ethnicity=pop["ethnicity"].map(to_dfe))
+        .groupby(["la_code", "ethnicity", "sex", "age_band"], as_index=False)
+        .agg(population=("population", "sum"), source=("source", "first"), vintage=("vintage", "first"))
+    )
 
 
 def ours(folder: Path) -> dict:
@@ -111,13 +119,20 @@ def ours(folder: Path) -> dict:
     t = time.perf_counter()
     events = read_events(folder / "events.parquet", {})
     # the authority of each row (not part of the events contract): read dictionary-encoded
-    events["la_code"] = pd.read_parquet(folder / "events.parquet", columns=["la_code"],
-                                        read_dictionary=["la_code"])["la_code"]
+    events["la_code"] = pd.read_parquet(folder / "events.parquet", columns=["la_code"], read_dictionary=["la_code"])[
+        "la_code"
+    ]
     t_read = time.perf_counter() - t
     pop = _population(folder)
     g = run_grid(events, pop, period=Period.parse(PERIOD), options=GridOptions(), by="la_code")
-    return {"step": "ours", "seconds": time.perf_counter() - t, "read_and_check_seconds": t_read,
-            "grid_seconds": time.perf_counter() - t - t_read, "peak_mb": _peak_mb(), "grid_rows": len(g.grid)}
+    return {
+        "step": "ours",
+        "seconds": time.perf_counter() - t,
+        "read_and_check_seconds": t_read,
+        "grid_seconds": time.perf_counter() - t - t_read,
+        "peak_mb": _peak_mb(),
+        "grid_rows": len(g.grid),
+    }
 
 
 def _child_frame(folder: Path):
@@ -131,16 +146,24 @@ def _child_frame(folder: Path):
     from assurance_lib.reference import DEFAULT_FEEDERS
 
     events = read_events(folder / "events.parquet", {})
-    events["la_code"] = pd.read_parquet(folder / "events.parquet", columns=["la_code"],
-                                        read_dictionary=["la_code"])["la_code"]
+    events["la_code"] = pd.read_parquet(folder / "events.parquet", columns=["la_code"], read_dictionary=["la_code"])[
+        "la_code"
+    ]
     period = Period.parse(PERIOD)
     prep = prepare_events(events, period.end)
     attrs = child_attributes(prep.events, "la_code")
     conv = conversions(prep.events, window_for(period), DEFAULT_FEEDERS, 3, attrs=attrs)
     a = attrs.reindex(conv["child"].to_numpy())
-    frame = pd.DataFrame({"child": conv["child"].to_numpy(), "la_code": a["la_code"].to_numpy(),
-                          "stage": conv["stage"].to_numpy(), "ethnicity": a["ethnicity"].astype("string").to_numpy(),
-                          "age_band": conv["age_band"].to_numpy(), "converted": conv["converted"].to_numpy().astype(int)})
+    frame = pd.DataFrame(
+        {
+            "child": conv["child"].to_numpy(),
+            "la_code": a["la_code"].to_numpy(),
+            "stage": conv["stage"].to_numpy(),
+            "ethnicity": a["ethnicity"].astype("string").to_numpy(),
+            "age_band": conv["age_band"].to_numpy(),
+            "converted": conv["converted"].to_numpy().astype(int),
+        }
+    )
     return frame, attrs, list(DEFAULT_FEEDERS)
 
 
@@ -155,31 +178,53 @@ def fair(folder: Path) -> dict:
     frame, attrs, stages = _child_frame(folder)
     # fairlearn: selection rate of `converted` by authority x stage x ethnic group
     t = time.perf_counter()
-    mf = MetricFrame(metrics=selection_rate, y_true=frame["converted"], y_pred=frame["converted"],
-                     sensitive_features=frame[["la_code", "stage", "ethnicity"]])
+    mf = MetricFrame(
+        metrics=selection_rate,
+        y_true=frame["converted"],
+        y_pred=frame["converted"],
+        sensitive_features=frame[["la_code", "stage", "ethnicity"]],
+    )
     by = mf.by_group
     t_fair = time.perf_counter() - t
     # ours, on the same frame: the counting of the grid, then the conversion rate (Wilson interval too)
     t = time.perf_counter()
-    counts = count_groups(frame[["child", "stage", "age_band", "converted"]], attrs, value="converted", has_imd=True,
-                          stages=stages, by="la_code")
+    counts = count_groups(
+        frame[["child", "stage", "age_band", "converted"]],
+        attrs,
+        value="converted",
+        has_imd=True,
+        stages=stages,
+        by="la_code",
+    )
     minor = counts[counts["group_type"].eq("ethnicity_minor") & counts["n"].gt(0)]
-    rates = stats.proportion(minor.rename(columns={"converted": "count", "n": "denominator"}), "count", "denominator",
-                             multiplier=1)
+    rates = stats.proportion(
+        minor.rename(columns={"converted": "count", "n": "denominator"}), "count", "denominator", multiplier=1
+    )
     t_ours = time.perf_counter() - t
     ours_rates = rates.set_index(["la_code", "stage", "group"])["value"]
     theirs = by.dropna()
     theirs.index = theirs.index.set_names(["la_code", "stage", "group"])
     joined = pd.concat([ours_rates.rename("ours"), theirs.rename("fairlearn")], axis=1, join="outer")
-    same = bool(len(ours_rates) == len(theirs) and joined.notna().all().all()
-                and np.allclose(joined["ours"], joined["fairlearn"], rtol=1e-12, atol=0))
-    return {"step": "fairlearn", "child_rows": len(frame), "groups": int(len(theirs)), "fairlearn_seconds": t_fair,
-            "ours_seconds": t_ours, "same_rates": same, "peak_mb": _peak_mb()}
+    same = bool(
+        len(ours_rates) == len(theirs)
+        and joined.notna().all().all()
+        and np.allclose(joined["ours"], joined["fairlearn"], rtol=1e-12, atol=0)
+    )
+    return {
+        "step": "fairlearn",
+        "child_rows": len(frame),
+        "groups": int(len(theirs)),
+        "fairlearn_seconds": t_fair,
+        "ours_seconds": t_ours,
+        "same_rates": same,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def _run(step: str, folder: Path, extra: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--step", step, "--folder", str(folder), *extra],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--step", step, "--folder", str(folder), *extra], capture_output=True, text=True
+    )
     if out.returncode:
         raise SystemExit(f"step {step} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -202,8 +247,12 @@ def main() -> None:
     ap.add_argument("--folder", type=Path)
     a = ap.parse_args()
     if a.step:
-        fn = {"generate": lambda: generate(a.folder, a.rows, a.las), "floor": lambda: floor(a.folder),
-              "ours": lambda: ours(a.folder), "fairlearn": lambda: fair(a.folder)}[a.step]
+        fn = {
+            "generate": lambda: generate(a.folder, a.rows, a.las),
+            "floor": lambda: floor(a.folder),
+            "ours": lambda: ours(a.folder),
+            "fairlearn": lambda: fair(a.folder),
+        }[a.step]
         print(json.dumps(fn()))
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -222,21 +271,31 @@ def main() -> None:
             print(json.dumps(fl), flush=True)
     ratios = [o["seconds"] / f["seconds"] for f, o in zip(floors, ourss)]
     peak = max(o["peak_mb"] for o in ourss)
-    print(f"\nrows {gen['rows']:,} over {a.las} authorities (about {gen['children_per_la']:,} children each); "
-          f"{len(ratios)} run(s), median (range)")
-    print(f"floor (read + bare grouped count): {_spread([f['seconds'] for f in floors])} s, "
-          f"peak {max(f['peak_mb'] for f in floors):,.0f} MB")
-    print(f"ours (read + contract checks + full grid for every authority): {_spread([o['seconds'] for o in ourss])} s "
-          f"= read and check {_spread([o['read_and_check_seconds'] for o in ourss])} s + grid "
-          f"{_spread([o['grid_seconds'] for o in ourss])} s; {ourss[0]['grid_rows']:,} grid rows")
-    print(f"ours vs floor: {_spread(ratios)}x (goal: within 3x) - {'met' if statistics.median(ratios) <= 3 else 'NOT met'}")
+    print(
+        f"\nrows {gen['rows']:,} over {a.las} authorities (about {gen['children_per_la']:,} children each); "
+        f"{len(ratios)} run(s), median (range)"
+    )
+    print(
+        f"floor (read + bare grouped count): {_spread([f['seconds'] for f in floors])} s, "
+        f"peak {max(f['peak_mb'] for f in floors):,.0f} MB"
+    )
+    print(
+        f"ours (read + contract checks + full grid for every authority): {_spread([o['seconds'] for o in ourss])} s "
+        f"= read and check {_spread([o['read_and_check_seconds'] for o in ourss])} s + grid "
+        f"{_spread([o['grid_seconds'] for o in ourss])} s; {ourss[0]['grid_rows']:,} grid rows"
+    )
+    print(
+        f"ours vs floor: {_spread(ratios)}x (goal: within 3x) - {'met' if statistics.median(ratios) <= 3 else 'NOT met'}"
+    )
     print(f"peak memory, ours: {peak:,.0f} MB (goal: under 4 GB) - {'met' if peak < 4096 else 'NOT met'}")
     if fl is not None:
         speedup = fl["fairlearn_seconds"] / max(fl["ours_seconds"], 1e-9)
-        print(f"conversion rates by authority x stage x ethnic group on {fl['child_rows']:,} child rows "
-              f"({fl['groups']:,} groups, same rates: {fl['same_rates']}): fairlearn MetricFrame "
-              f"{fl['fairlearn_seconds']:.2f} s, ours {fl['ours_seconds']:.2f} s: ours {speedup:.0f}x faster "
-              f"(goal: at least 20x) - {'met' if speedup >= 20 and fl['same_rates'] else 'NOT met'}")
+        print(
+            f"conversion rates by authority x stage x ethnic group on {fl['child_rows']:,} child rows "
+            f"({fl['groups']:,} groups, same rates: {fl['same_rates']}): fairlearn MetricFrame "
+            f"{fl['fairlearn_seconds']:.2f} s, ours {fl['ours_seconds']:.2f} s: ours {speedup:.0f}x faster "
+            f"(goal: at least 20x) - {'met' if speedup >= 20 and fl['same_rates'] else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,10 @@ def floor(n_notebooks: int, workdir: Path) -> float:
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("import assurance_lib, pandas, matplotlib.pyplot")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import assurance_lib, pandas, matplotlib.pyplot"),
+    ]
     src = workdir / "import_only.ipynb"
     nbformat.write(nb, src)
     t0 = time.perf_counter()
