@@ -35,6 +35,9 @@ def _extracts(local: Path) -> dict[str, str]:
         "population_children.csv": "population.csv",
         "section11_register.csv": "s11_register.csv",
         "section11_returns.csv": "s11_returns.csv",
+        "schools_register.csv": "schools.csv",
+        "schools_returns.csv": "schools_audit_returns.csv",
+        "schools_dip_history.csv": "dip_history.csv",
         "practitioner_survey.csv": "survey.csv",
         "audit_register.csv": "audits.csv",
         "audit_grades.csv": "grades.csv",
@@ -78,6 +81,9 @@ def _params(tmp: Path, files: dict[str, str], **change: object) -> Path:
         register_path=files["section11_register.csv"],
         returns_path=files["section11_returns.csv"],
         survey_path=files["practitioner_survey.csv"],
+        schools_register_path=files["schools_register.csv"],
+        schools_returns_path=files["schools_returns.csv"],
+        dip_history_path=files["schools_dip_history.csv"],
     )
     nb["03_audit_synthesis"].update(
         register_path=files["audit_register.csv"],
@@ -211,6 +217,10 @@ def test_section11_trends_of_a_first_cycle_keep_the_sector() -> None:
             "scale": ["rag3"] * 3,
             "label": ["Green", "Amber", "Red"],
             "position": [2, 1, 0],
+            "self_label": ["Green", "Amber", "Red"],
+            "self_position": [2, 1, 0],
+            "moderated": [False, False, False],
+            "moderated_position": [None, None, None],
         }
     )
     register = pd.DataFrame({"agency": ["A", "B"], "sector": ["Police", "Health"]})
