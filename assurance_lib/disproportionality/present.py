@@ -700,14 +700,20 @@ def show_trend_ratios(ctx: Any, res: Any, *, stage: str | None = None) -> Any:
 
 
 def show_benchmark(res: Results) -> Any:
-    """The partnership, England and the region in the latest DfE year, for display.
+    """The partnership against England, its region and its statistical neighbours, one row a stage.
 
     Numbers: :func:`~.benchmark.benchmark_view` of the published table built by
     :func:`~.benchmark.benchmark_table`.
     """
+    b = res.benchmark
+    region = b.loc[b["area_type"].eq("Region"), "area_name"].dropna()
+    where = f" ({region.iloc[0]})" if len(region) else ""
     return shown(
-        benchmark_view(res.benchmark),
-        "The partnership against England and its region, children per 10,000 aged 0 to 17",
+        benchmark_view(b),
+        "The partnership against England, its region"
+        f"{where} and its statistical neighbours: children per 10,000 aged 0 to 17. The partnership's "
+        "children are those of the 12 months to the period end (flows) or at its end (stocks); the "
+        "comparators are the DfE year shown",
         decimals=1,
     )
 
