@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
-import pandas as pd
+import matplotlib
 
-from assurance_lib.disproportionality.benchmark import benchmark_view
+matplotlib.use("agg")
+
+import pandas as pd  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from assurance_lib import charts  # noqa: E402
+from assurance_lib.config import DisclosureConfig  # noqa: E402
+from assurance_lib.disproportionality import present  # noqa: E402
+from assurance_lib.disproportionality.benchmark import benchmark_view  # noqa: E402
 
 
 def _bench(rows):
@@ -54,3 +63,86 @@ def test_benchmark_view_neighbours_median_range_and_rank():
     )
     assert math.isnan(rf["Region"])  # no region row for this stage
     assert rf["Partnership's rank with its neighbours (1 = highest rate)"] == "3 of 4"
+
+
+def _heatmap_published(rows):
+    labels = {"BCRB": "Black Caribbean", "BAFR": "Black African", "AIND": "Indian", "WBRI": "White British"}
+    stages = {"referral": "Referral", "cpp_start": "Child protection plan"}
+    return pd.DataFrame(
+        [
+            {
+                "period": "2026-27 Q2",
+                "measure": "rate_ratio",
+                "group_type": "ethnicity_minor",
+                "method": m,
+                "group": g,
+                "group_label": labels[g],
+                "stage": s,
+                "stage_label": stages[s],
+                "count": "12",
+                "value": v,
+                "lower_95": "",
+                "upper_95": "",
+                "flag": f,
+                "reference_group": "White British",
+            }
+            for g, s, v, f, m in rows
+        ]
+    ).astype(object)
+
+
+HEATMAP_ROWS = [  # group, stage, value, flag, method
+    ("WBRI", "referral", "1", "not compared", "reference group"),
+    ("BCRB", "referral", "0.8", "similar", "Katz log"),
+    ("BCRB", "cpp_start", "2.1", "similar (interval excludes 1, not a finding after FDR control)", "Katz log"),
+    ("BAFR", "referral", "2.5", "higher (95%)", "Katz log"),
+    ("BAFR", "cpp_start", "4.4", "higher (99.8%)", "Katz log"),
+    ("AIND", "referral", "0.4", "lower (95%)", "Katz log"),
+    ("AIND", "cpp_start", "[c]", "[c]", "Katz log"),
+]
+
+
+def test_heatmap_data_marks_exactly_the_cells_whose_flag_is_a_direction():
+    d = present.heatmap_data(_heatmap_published(HEATMAP_ROWS))
+    marked = set(d.loc[d["is_finding"], ["group", "stage"]].itertuples(index=False, name=None))
+    # the three rows whose flag says higher or lower; not the FDR-rejected "similar (interval excludes 1 ...)"
+    assert marked == {("BAFR", "referral"), ("BAFR", "cpp_start"), ("AIND", "referral")}
+    assert d["is_finding"].dtype == bool and len(d) == 6  # the reference group's row left out
+
+
+def test_show_heatmap_outlines_the_findings_and_says_what_the_outline_means():
+    ctx = SimpleNamespace(
+        config=SimpleNamespace(disclosure=DisclosureConfig()), publish=SimpleNamespace(figure=lambda chart: chart)
+    )
+    chart = present.show_heatmap(ctx, SimpleNamespace(table=_heatmap_published(HEATMAP_ROWS)))
+    chart.fig.canvas.draw()
+    ax = chart.fig.axes[0]
+    outlined = {p.get_xy() for p in ax.patches if isinstance(p, Rectangle) and p.get_gid() == "marked"}
+    # rows in order of appearance (Black Caribbean, Black African, Indian), columns Referral, plan;
+    # an outline sits 0.05 inside its cell
+    assert outlined == {(0.05, 1.05), (1.05, 1.05), (0.05, 2.05)}
+    note = next(a for a in [*chart.fig.texts, *chart.fig.artists] if a.get_gid() == "note").get_text()
+    assert "outlined in a thick dark border are findings" in note.replace("\n", " ")
+    assert "3 cells are outlined: findings" in chart.alt
+    assert "outlined" in chart.subtitle
+    assert chart.data["is_finding"].tolist() == [False, False, True, True, True, False]
+
+
+ALT = "Heatmap of two test ratios; values are in the table."
+
+
+def test_heatmap_without_marks_draws_no_outline():
+    matrix = pd.DataFrame({"s1": [1.0, 2.0]}, index=["A", "B"])
+    chart = charts.heatmap(matrix, name="t", title="t", subtitle="s", source="x", alt=ALT)
+    none_marked = charts.heatmap(
+        matrix,
+        name="t",
+        title="t",
+        subtitle="s",
+        source="x",
+        alt=ALT,
+        marked=pd.DataFrame({"s1": [False, False]}, index=["A", "B"]),
+        mark_meaning="findings",
+    )
+    for c in (chart, none_marked):
+        assert not [p for p in c.fig.axes[0].patches if p.get_gid() == "marked"] and c.alt == ALT
