@@ -48,21 +48,20 @@ def test_benchmark_view_neighbours_median_range_and_rank():
     assert list(v.index) == ["CP plan starts", "Referrals"]
     cp = v.loc["CP plan starts"]
     # neighbours with a 2025 rate: 30, 35, 39.9, 50 -> median (35 + 39.9) / 2; D is suppressed
-    assert cp["Partnership: children"] == 181
-    assert cp["Partnership: rate"] == 32.9
+    assert cp["Children"] == 181
+    assert cp["Rate"] == 32.9
     assert cp["DfE year"] == "2025"
     assert cp["England"] == 40.6 and cp["Region"] == 45.0
-    assert math.isclose(cp["Neighbours' median"], 37.45)
-    assert cp["Neighbours' lowest"] == 30.0 and cp["Neighbours' highest"] == 50.0
-    assert cp["Neighbours with a rate"] == 4
+    assert math.isclose(cp["Neighbours: median"], 37.45)
+    assert cp["Neighbours: lowest"] == 30.0 and cp["Neighbours: highest"] == 50.0
     # 35, 39.9 and 50 are higher than 32.9: fourth of five
-    assert cp["Partnership's rank with its neighbours (1 = highest rate)"] == "4 of 5"
+    assert cp["Rank among neighbours"] == "4 of 5"
     rf = v.loc["Referrals"]
     assert (
-        rf["Neighbours' median"] == 500.0 and rf["Neighbours' lowest"] == 400.0 and rf["Neighbours' highest"] == 600.0
+        rf["Neighbours: median"] == 500.0 and rf["Neighbours: lowest"] == 400.0 and rf["Neighbours: highest"] == 600.0
     )
     assert math.isnan(rf["Region"])  # no region row for this stage
-    assert rf["Partnership's rank with its neighbours (1 = highest rate)"] == "3 of 4"
+    assert rf["Rank among neighbours"] == "3 of 4"
 
 
 def _heatmap_published(rows):

@@ -208,7 +208,8 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Plain headings, one row per stage in the table's order; rates are children per 10,000.
+        Plain headings, one row per stage in the table's order; rates are children per 10,000; "Children"
+        and "Rate" are the partnership's; the rank is "r of n", 1 being the highest rate.
     """
     d = published.assign(v=_num(published["value"]))
     rows = []
@@ -224,16 +225,15 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "Stage": g["stage_label"].iloc[0],
-                "Partnership: children": _num(part["count"]).iloc[0] if len(part) else np.nan,
-                "Partnership: rate": ours,
+                "Children": _num(part["count"]).iloc[0] if len(part) else np.nan,
+                "Rate": ours,
                 "DfE year": "" if latest is None else str(latest),
                 "England": _first(now, "England"),
                 "Region": _first(now, "Region"),
-                "Neighbours' median": float(nb.median()) if len(nb) else np.nan,
-                "Neighbours' lowest": float(nb.min()) if len(nb) else np.nan,
-                "Neighbours' highest": float(nb.max()) if len(nb) else np.nan,
-                "Neighbours with a rate": len(nb),
-                "Partnership's rank with its neighbours (1 = highest rate)": rank,
+                "Neighbours: median": float(nb.median()) if len(nb) else np.nan,
+                "Neighbours: lowest": float(nb.min()) if len(nb) else np.nan,
+                "Neighbours: highest": float(nb.max()) if len(nb) else np.nan,
+                "Rank among neighbours": rank,
             }
         )
     return pd.DataFrame(rows)

@@ -725,10 +725,8 @@ def show_benchmark(res: Results) -> Any:
     where = f" ({region.iloc[0]})" if len(region) else ""
     return shown(
         benchmark_view(b),
-        "The partnership against England, its region"
-        f"{where} and its statistical neighbours: children per 10,000 aged 0 to 17. The partnership's "
-        "children are those of the 12 months to the period end (flows) or at its end (stocks); the "
-        "comparators are the DfE year shown",
+        f"The partnership against England, its region{where} and its statistical neighbours: children per "
+        "10,000 aged 0 to 17 (rank 1 = highest rate)",
         decimals=1,
     )
 
