@@ -55,13 +55,13 @@ def test_benchmark_view_neighbours_median_range_and_rank():
     assert math.isclose(cp["Neighbours: median"], 37.45)
     assert cp["Neighbours: lowest"] == 30.0 and cp["Neighbours: highest"] == 50.0
     # 35, 39.9 and 50 are higher than 32.9: fourth of five
-    assert cp["Rank among neighbours"] == "4 of 5"
+    assert cp["Rank"] == "4 of 5"
     rf = v.loc["Referrals"]
     assert (
         rf["Neighbours: median"] == 500.0 and rf["Neighbours: lowest"] == 400.0 and rf["Neighbours: highest"] == 600.0
     )
     assert math.isnan(rf["Region"])  # no region row for this stage
-    assert rf["Rank among neighbours"] == "3 of 4"
+    assert rf["Rank"] == "3 of 4"
 
 
 def _heatmap_published(rows):

@@ -209,7 +209,7 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Plain headings, one row per stage in the table's order; rates are children per 10,000; "Children"
-        and "Rate" are the partnership's; the rank is "r of n", 1 being the highest rate.
+        and "Rate" are the partnership's; "Rank" is the partnership's among its neighbours, "r of n", 1 the highest rate.
     """
     d = published.assign(v=_num(published["value"]))
     rows = []
@@ -233,7 +233,7 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
                 "Neighbours: median": float(nb.median()) if len(nb) else np.nan,
                 "Neighbours: lowest": float(nb.min()) if len(nb) else np.nan,
                 "Neighbours: highest": float(nb.max()) if len(nb) else np.nan,
-                "Rank among neighbours": rank,
+                "Rank": rank,
             }
         )
     return pd.DataFrame(rows)

@@ -723,10 +723,11 @@ def show_benchmark(res: Results) -> Any:
     b = res.benchmark
     region = b.loc[b["area_type"].eq("Region"), "area_name"].dropna()
     where = f" ({region.iloc[0]})" if len(region) else ""
+    years = " or ".join(sorted(set(benchmark_view(b)["DfE year"].astype(str))))
     return shown(
-        benchmark_view(b),
-        f"The partnership against England, its region{where} and its statistical neighbours: children per "
-        "10,000 aged 0 to 17 (rank 1 = highest rate)",
+        benchmark_view(b).drop(columns=["DfE year"]),
+        f"The partnership against England, its region{where} and its statistical neighbours, children per "
+        f"10,000 aged 0 to 17 (comparators: DfE year {years}; rank among the neighbours, 1 = highest rate)",
         decimals=1,
     )
 
