@@ -550,6 +550,8 @@ def heatmap(
     data: pd.DataFrame | None = None,
     log: bool = False,
     config: DisclosureConfig | None = None,
+    marked: pd.DataFrame | None = None,
+    mark_meaning: str = "",
 ) -> Chart:
     """Heatmap of a rows x columns matrix, every cell labelled with its value (or ``labels``).
 
@@ -562,6 +564,10 @@ def heatmap(
     symbols present are explained below the chart and at the end of the alt text, with the
     meanings of :func:`symbol_meanings` (of ``config``, the run's disclosure settings; by
     default :data:`SYMBOL_MEANINGS`). The data table is ``data`` (by default the matrix as numbers).
+
+    ``marked`` (a matrix of booleans shaped like ``matrix``) outlines its true cells with a thick
+    dark border; ``mark_meaning`` (e.g. "findings") says what the outline means, below the chart
+    and in the alt text.
     """
     import seaborn as sns
     from matplotlib.colors import LinearSegmentedColormap, LogNorm
@@ -636,15 +642,27 @@ def heatmap(
     ax.set_ylabel("")
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", fontsize=8)
     plt.setp(ax.get_yticklabels(), fontsize=8)
+    notes = []
+    if marked is not None:
+        marks = np.asarray(marked.reindex_like(m).fillna(False).to_numpy(dtype=bool))
+        for i, j in zip(*np.nonzero(marks)):
+            ax.add_patch(
+                Rectangle(
+                    (j + 0.05, i + 0.05), 0.9, 0.9, fill=False, edgecolor=_INK, linewidth=2.2, zorder=3, gid="marked"
+                )
+            )
+        n_marked = int(marks.sum())
+        if n_marked and mark_meaning:
+            notes.append(f"Cells outlined in a thick dark border are {mark_meaning}.")
+            alt = f"{alt.rstrip()} {n_marked} {'cell is' if n_marked == 1 else 'cells are'} outlined: {mark_meaning}."
     present = {sym: int((symbols[hidden] == sym).sum()) for sym in meanings if (symbols[hidden] == sym).any()}
-    note = ""
     if present:
-        note = "Hatched cells have no value: " + "; ".join(f"{sym} = {meanings[sym]}" for sym in present) + "."
+        notes.append("Hatched cells have no value: " + "; ".join(f"{sym} = {meanings[sym]}" for sym in present) + ".")
         cells = "; ".join(
             f"{n} {'cell shows' if n == 1 else 'cells show'} {sym}, {meanings[sym]}" for sym, n in present.items()
         )
         alt = f"{alt.rstrip()} Cells without a value are hatched and show a symbol instead: {cells}."
-    _finish(fig, title=title, subtitle=subtitle, source=source, note=note)
+    _finish(fig, title=title, subtitle=subtitle, source=source, note=" ".join(notes))
     table = data if data is not None else m.reset_index()
     return make(fig, name=name, title=title, subtitle=subtitle, source=source, alt=alt, data=table)
 

@@ -335,6 +335,7 @@ def test_show_heatmap_labels_suppressed_insufficient_and_missing_cells() -> None
         "lower_95",
         "upper_95",
         "flag",
+        "is_finding",
     ]
     assert chart.data["value"].tolist() == [r[2] for r in rows]
 

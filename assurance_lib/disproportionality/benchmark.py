@@ -186,15 +186,57 @@ def _benchmark_shares(inputs: Inputs, settings: Settings, stages: list[str]) -> 
     return out
 
 
+def _first(d: pd.DataFrame, area_type: str) -> float:
+    """The first value (``v``) of ``area_type``'s rows in ``d``; NaN when it has none."""
+    x = d.loc[d["area_type"].eq(area_type), "v"]
+    return float(x.iloc[0]) if len(x) else np.nan
+
+
 def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
-    """The partnership, England and the region in the latest DfE year (published values)."""
-    latest = published.loc[published["area_type"].eq("England"), "year"].max()
-    keep = published["area_type"].eq("Partnership") | (
-        published["area_type"].isin(["England", "Region"]) & published["year"].eq(latest)
-    )
-    return published.loc[
-        keep, ["area_type", "area_name", "year", "stage_label", "count", "population", "value", "lower_95", "upper_95"]
-    ].reset_index(drop=True)
+    """One row a stage: the partnership against England, its region and its statistical neighbours.
+
+    Comparators are the published values of each stage's latest DfE year with an England row.
+    The neighbours' median, lowest and highest rates are over the statistical neighbours with a
+    published rate that year (a suppressed rate plays no part); the rank counts the partnership
+    among them, 1 being the highest rate ("2 of 11": one neighbour has a higher rate).
+
+    Parameters
+    ----------
+    published : DataFrame
+        The published ``disproportionality_benchmark`` table (:func:`benchmark_table`).
+
+    Returns
+    -------
+    DataFrame
+        Plain headings, one row per stage in the table's order; rates are children per 10,000; "Children"
+        and "Rate" are the partnership's; "Rank" is the partnership's among its neighbours, "r of n", 1 the highest rate.
+    """
+    d = published.assign(v=_num(published["value"]))
+    rows = []
+    for _stage, g in d.groupby("stage", sort=False):
+        eng_years = g.loc[g["area_type"].eq("England"), "year"]
+        latest = eng_years.max() if len(eng_years) else None
+        now = g[g["year"].eq(latest)]
+        part = g[g["area_type"].eq("Partnership")]
+        ours = float(part["v"].iloc[0]) if len(part) else np.nan
+
+        nb = now.loc[now["area_type"].eq("Statistical neighbour"), "v"].dropna()
+        rank = f"{int((nb > ours).sum()) + 1} of {len(nb) + 1}" if len(nb) and pd.notna(ours) else ""
+        rows.append(
+            {
+                "Stage": g["stage_label"].iloc[0],
+                "Children": _num(part["count"]).iloc[0] if len(part) else np.nan,
+                "Rate": ours,
+                "DfE year": "" if latest is None else str(latest),
+                "England": _first(now, "England"),
+                "Region": _first(now, "Region"),
+                "Neighbours: median": float(nb.median()) if len(nb) else np.nan,
+                "Neighbours: lowest": float(nb.min()) if len(nb) else np.nan,
+                "Neighbours: highest": float(nb.max()) if len(nb) else np.nan,
+                "Rank": rank,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 @dataclass(frozen=True, slots=True)

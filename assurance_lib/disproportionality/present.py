@@ -332,11 +332,16 @@ def _heatmap_label(value: Any, flag: Any, method: Any, cfg: Any) -> str:
 def heatmap_data(
     published: pd.DataFrame, *, measure: str = "rate_ratio", group_type: str = "ethnicity_minor"
 ) -> pd.DataFrame:
-    """The published ratios of one measure by group and stage (reference group, no-population groups and Not known left out)."""
+    """The published ratios of one measure by group and stage (reference group, no-population groups and Not known left out).
+
+    ``is_finding`` is true where the published ``flag`` names a direction ("higher ...", "lower ..."),
+    which it does only for a finding (:func:`~.grid.finding_flags`).
+    """
     d = _pub(published, measure=measure, group_type=group_type)
-    return d[
+    d = d[
         ~d["method"].astype(str).isin(["reference group"]) & ~d["group"].isin(ref.NO_POPULATION_CODES + ("Not known",))
     ]
+    return d.assign(is_finding=d["flag"].astype(str).str.startswith(("higher", "lower")).astype(bool))
 
 
 def show_heatmap(ctx: Any, res: Any, *, measure: str = "rate_ratio", group_type: str = "ethnicity_minor") -> Any:
@@ -362,6 +367,14 @@ def show_heatmap(ctx: Any, res: Any, *, measure: str = "rate_ratio", group_type:
         .reindex_like(mat)
         .fillna("")
     )
+    marked = (
+        d.pivot_table(
+            index="group_label", columns="stage_label", values="is_finding", aggfunc="any", dropna=False, sort=False
+        )
+        .reindex_like(mat)
+        .fillna(False)
+        .astype(bool)
+    )
     what = "Rate ratio" if measure == "rate_ratio" else "Conversion ratio"
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
     chart = charts.heatmap(
@@ -369,11 +382,13 @@ def show_heatmap(ctx: Any, res: Any, *, measure: str = "rate_ratio", group_type:
         labels=lab,
         center=1.0,
         log=True,
+        marked=marked,
+        mark_meaning="findings (the published flag says higher or lower)",
         name=f"dispro_heatmap_{measure}",
         title=f"{what}s by ethnic group and stage",
         subtitle=(
-            f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; a hatched "
-            "cell has no ratio and its symbol says why (key below the chart)"
+            f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; a cell outlined in a thick "
+            "dark border is a finding; a hatched cell has no ratio and its symbol says why (key below the chart)"
         ),
         source=SOURCE,
         config=cfg,
@@ -381,7 +396,7 @@ def show_heatmap(ctx: Any, res: Any, *, measure: str = "rate_ratio", group_type:
             f"Heatmap of {what.lower()}s for each ethnic group (rows) at each stage of the journey "
             f"(columns), against {ref_group}; values above 1 mean more likely. Values are in the table."
         ),
-        data=d[["stage", "group", "group_label", "count", "value", "lower_95", "upper_95", "flag"]],
+        data=d[["stage", "group", "group_label", "count", "value", "lower_95", "upper_95", "flag", "is_finding"]],
     )
     return ctx.publish.figure(chart)
 
@@ -700,14 +715,19 @@ def show_trend_ratios(ctx: Any, res: Any, *, stage: str | None = None) -> Any:
 
 
 def show_benchmark(res: Results) -> Any:
-    """The partnership, England and the region in the latest DfE year, for display.
+    """The partnership against England, its region and its statistical neighbours, one row a stage.
 
     Numbers: :func:`~.benchmark.benchmark_view` of the published table built by
     :func:`~.benchmark.benchmark_table`.
     """
+    b = res.benchmark
+    region = b.loc[b["area_type"].eq("Region"), "area_name"].dropna()
+    where = f" ({region.iloc[0]})" if len(region) else ""
+    years = " or ".join(sorted(set(benchmark_view(b)["DfE year"].astype(str))))
     return shown(
-        benchmark_view(res.benchmark),
-        "The partnership against England and its region, children per 10,000 aged 0 to 17",
+        benchmark_view(b).drop(columns=["DfE year"]),
+        f"The partnership against England, its region{where} and its statistical neighbours, children per "
+        f"10,000 aged 0 to 17 (comparators: DfE year {years}; rank among the neighbours, 1 = highest rate)",
         decimals=1,
     )
 
