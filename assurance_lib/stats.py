@@ -1317,6 +1317,22 @@ def overdispersion(
 # --------------------------------------------------------------------------------------------
 
 
+def _strata_keys(df: pd.DataFrame, groupby: str | Sequence[str] | None, stratum: str, f: str) -> list[str]:
+    """The ``groupby`` columns as a list, after checking that they and ``stratum`` are in ``df`` and that
+    each group has one row per stratum (the Mantel-Haenszel functions' shared input check)."""
+    keys = [] if groupby is None else ([groupby] if isinstance(groupby, str) else list(groupby))
+    for k in [*keys, stratum]:
+        if k not in df.columns:
+            raise ValueError(f"{f}: column {k!r} is not in the frame (columns: {', '.join(map(str, df.columns))})")
+    if df.duplicated([*keys, stratum]).any():
+        rows = list(df.index[df.duplicated([*keys, stratum], keep=False)][:5])
+        raise ValueError(
+            f"{f}: stratum {stratum!r} repeats within a group at rows {rows} "
+            "(expected one row per stratum; sum them first)"
+        )
+    return keys
+
+
 def mantel_haenszel_rate_ratio(
     df: pd.DataFrame,
     count: str,
@@ -1376,16 +1392,7 @@ def mantel_haenszel_rate_ratio(
     """
     levels = _check_confidence(confidence)
     f = "mantel_haenszel_rate_ratio"
-    keys = [] if groupby is None else ([groupby] if isinstance(groupby, str) else list(groupby))
-    for k in [*keys, stratum]:
-        if k not in df.columns:
-            raise ValueError(f"{f}: column {k!r} is not in the frame (columns: {', '.join(map(str, df.columns))})")
-    if df.duplicated([*keys, stratum]).any():
-        rows = list(df.index[df.duplicated([*keys, stratum], keep=False)][:5])
-        raise ValueError(
-            f"{f}: stratum {stratum!r} repeats within a group at rows {rows} "
-            "(expected one row per stratum; sum them first)"
-        )
+    keys = _strata_keys(df, groupby, stratum, f)
     a = _column(df, count, "count", function=f)
     t1 = _column(df, denominator, "denominator", function=f)
     b = _column(df, ref_count, "reference count", function=f)
@@ -1499,16 +1506,7 @@ def mantel_haenszel_risk_ratio(
     """
     levels = _check_confidence(confidence)
     f = "mantel_haenszel_risk_ratio"
-    keys = [] if groupby is None else ([groupby] if isinstance(groupby, str) else list(groupby))
-    for k in [*keys, stratum]:
-        if k not in df.columns:
-            raise ValueError(f"{f}: column {k!r} is not in the frame (columns: {', '.join(map(str, df.columns))})")
-    if df.duplicated([*keys, stratum]).any():
-        rows = list(df.index[df.duplicated([*keys, stratum], keep=False)][:5])
-        raise ValueError(
-            f"{f}: stratum {stratum!r} repeats within a group at rows {rows} "
-            "(expected one row per stratum; sum them first)"
-        )
+    keys = _strata_keys(df, groupby, stratum, f)
     a = _column(df, x, "count", function=f)
     n1 = _column(df, n, "denominator", function=f)
     b = _column(df, ref_x, "reference count", function=f)
