@@ -379,7 +379,7 @@ def next_period_text(text: str) -> tuple[str, Period, list[str]]:
 
     Examples
     --------
-    >>> t = "period: 2026-27 Q2\\nnotebooks:\\n  04_assurance_report:\\n    commentary_path: data/local/commentary/2026-27-Q2.md\\n"
+    >>> t = "period: 2026-27 Q2\\nnotebooks:\\n  06_assurance_report:\\n    commentary_path: data/local/commentary/2026-27-Q2.md\\n"
     >>> new, p, todo = next_period_text(t)
     >>> p.label, "2026-27-Q3.md" in new, todo
     ('2026-27 Q3', True, [])

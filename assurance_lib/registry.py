@@ -113,7 +113,7 @@ ANALYSES: tuple[Analysis, ...] = (
     ),
     Analysis(
         name="report",
-        notebook="04_assurance_report",
+        notebook="06_assurance_report",
         module="assurance_lib.report",
         title="Quarterly assurance report: how are we doing?",
         table_prefix="report",

@@ -1,4 +1,4 @@
-"""The practitioner survey, as notebook 04 reads it (the contract shared with Section 11).
+"""The practitioner survey, as notebook 06 reads it (the contract shared with Section 11).
 
 The survey's contract, reader and summary live with Section 11
 (:mod:`assurance_lib.section11.survey`: its answers map to the Section 11 standards and its

@@ -84,7 +84,7 @@ def test_every_shareable_page_has_no_serious_or_critical_axe_violation(browser, 
     names = {p.name for p in pages}
     assert {
         "index.html",
-        "04_assurance_report.html",
+        "06_assurance_report.html",
         "01_disproportionality.html",
         "02_section11.html",
         "03_audit_synthesis.html",

@@ -95,5 +95,5 @@ def test_synthetic_pack_pages_in_chromium(browser, synthetic_pack: Path) -> None
     assert problems == {}
     # the front page links every report page of the pack
     index = (synthetic_pack / "shareable" / "index.html").read_text()
-    for nb in ("01_disproportionality", "02_section11", "03_audit_synthesis", "04_assurance_report"):
+    for nb in ("01_disproportionality", "02_section11", "03_audit_synthesis", "06_assurance_report"):
         assert f"{nb}.html" in index

@@ -35,10 +35,10 @@ def test_all_four_notebooks_ran(quarterly_packs) -> None:
             ("01_disproportionality", "ok"),
             ("02_section11", "ok"),
             ("03_audit_synthesis", "ok"),
-            ("04_assurance_report", "ok"),
+            ("06_assurance_report", "ok"),
         ]
         assert m["period"] == period and m["status"] == "ok"
-        for nb in ("01_disproportionality", "02_section11", "03_audit_synthesis", "04_assurance_report"):
+        for nb in ("01_disproportionality", "02_section11", "03_audit_synthesis", "06_assurance_report"):
             assert (pack / "shareable" / f"{nb}.html").is_file()
             assert (pack / "internal" / "html" / f"{nb}.html").is_file()
 

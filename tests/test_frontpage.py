@@ -35,7 +35,7 @@ def _page(tmp_path: Path, with_report: bool = True) -> tuple[Path, str]:
     (pack / "shareable" / "text").mkdir(parents=True, exist_ok=True)
     (pack / "shareable" / "text" / "assurance_report.md").write_text("# Report\n")
     if with_report:
-        (pack / "shareable" / "04_assurance_report.html").write_text(
+        (pack / "shareable" / "06_assurance_report.html").write_text(
             "<!DOCTYPE html><html lang='en'><title>r</title></html>"
         )
     build_workbook(pack, partnership="P", period_label="2026-27 Q2", config=DisclosureConfig())
@@ -49,7 +49,7 @@ def test_front_page_links_report_first_then_analyses_workbook_tables_figures(tmp
     p.feed(html)
     files = [h for h in p.hrefs if not h.startswith("#")]
     assert files[:4] == [
-        "04_assurance_report.html",
+        "06_assurance_report.html",
         "01_disproportionality.html",
         "02_section11.html",
         "03_audit_synthesis.html",
@@ -96,7 +96,7 @@ def test_front_page_structure_and_provenance(tmp_path: Path) -> None:
 
 def test_missing_page_is_said_not_linked(tmp_path: Path) -> None:
     _, html = _page(tmp_path, with_report=False)
-    assert 'href="04_assurance_report.html"' not in html
+    assert 'href="06_assurance_report.html"' not in html
     assert "not available in this pack" in html
 
 
@@ -150,10 +150,10 @@ def test_provenance_shows_inputs_with_rows_and_dates_and_no_absolute_path(tmp_pa
                 "last_date": "2026-09-30",
             }
         ],
-        "inputs_not_given": ["04_assurance_report.children_feedback_path"],
+        "inputs_not_given": ["06_assurance_report.children_feedback_path"],
     }
     html = build_index(pack, m).read_text()
     assert "2026-27 Q2 (1 July 2026 to 30 September 2026)" in html and "(id testshire)" in html
     assert "journey events" in html and "29,672" in html and "30 October 2019 to 30 September 2026" in html
     assert "events.csv" in html and "/home/someone" not in html
-    assert "04_assurance_report.children_feedback_path" in html
+    assert "06_assurance_report.children_feedback_path" in html

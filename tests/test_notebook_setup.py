@@ -38,7 +38,7 @@ def _report_ctx(tmp_path: Path, **params: str) -> notebook.Context:
         "previous_run_dir": "",
     }
     base.update(params)
-    return notebook.setup("04_assurance_report", {"params_file": PARAMS, "run_dir": str(tmp_path / "pack"), **base})
+    return notebook.setup("06_assurance_report", {"params_file": PARAMS, "run_dir": str(tmp_path / "pack"), **base})
 
 
 def test_report_commentary_is_checked_against_other_notebooks_inputs(tmp_path: Path) -> None:
@@ -138,9 +138,9 @@ NB04 = {
 
 
 def test_setup_takes_exactly_the_parameters_cell_names(tmp_path: Path) -> None:
-    # notebook 04's parameters cell has these seven names; anything else in the namespace is ignored
+    # notebook 06's parameters cell has these seven names; anything else in the namespace is ignored
     ns = {**NB04, "run_dir": str(tmp_path / "pack"), "rep": object(), "In": [], "__name__": "__main__"}
-    ctx = notebook.setup("04_assurance_report", ns)
+    ctx = notebook.setup("06_assurance_report", ns)
     assert set(ctx.params) == {
         "commentary_path",
         "children_feedback_path",
@@ -148,7 +148,7 @@ def test_setup_takes_exactly_the_parameters_cell_names(tmp_path: Path) -> None:
         "oba_path",
         "previous_run_dir",
     }
-    assert ctx.analysis is not None and (ctx.analysis.name, ctx.analysis.notebook) == ("report", "04_assurance_report")
+    assert ctx.analysis is not None and (ctx.analysis.name, ctx.analysis.notebook) == ("report", "06_assurance_report")
     assert ctx.run_dir == tmp_path / "pack"
 
 
@@ -156,17 +156,17 @@ def test_setup_refuses_a_missing_parameter_naming_it(tmp_path: Path) -> None:
     ns = {**NB04, "run_dir": str(tmp_path / "pack")}
     del ns["oba_path"]
     with pytest.raises(InputError) as exc:
-        notebook.setup("04_assurance_report", ns)
+        notebook.setup("06_assurance_report", ns)
     msg = exc.value.render()
-    assert "notebooks/04_assurance_report.ipynb" in msg and "oba_path" in msg
+    assert "notebooks/06_assurance_report.ipynb" in msg and "oba_path" in msg
     assert not (tmp_path / "pack").exists()  # nothing is created before the check
 
 
 def test_setup_keywords_refuse_an_unknown_parameter(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
-        notebook.setup("04_assurance_report", params_file=PARAMS, run_dir=str(tmp_path / "pack"), oba_pth="x.yaml")
+        notebook.setup("06_assurance_report", params_file=PARAMS, run_dir=str(tmp_path / "pack"), oba_pth="x.yaml")
     msg = exc.value.render()
-    assert "notebooks/04_assurance_report.ipynb" in msg and "oba_pth" in msg and "oba_path" in msg
+    assert "notebooks/06_assurance_report.ipynb" in msg and "oba_pth" in msg and "oba_path" in msg
 
 
 def test_setup_keywords_take_the_other_values_from_the_parameters_cell(tmp_path: Path) -> None:

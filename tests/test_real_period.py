@@ -92,7 +92,7 @@ def _params(tmp: Path, files: dict[str, str], **change: object) -> Path:
         actions_path=files["audit_actions.csv"],
         names_file=files["audit_names.txt"],
     )
-    nb["04_assurance_report"].update(
+    nb["06_assurance_report"].update(
         commentary_path=files["commentary/2026-27-Q2.md"],
         children_feedback_path="none",
         practitioner_survey_path=files["practitioner_survey.csv"],
@@ -190,7 +190,7 @@ def test_first_real_quarter_runs_cleanly(
     assert out.count(str(result.pack)) == 1  # the pack's path, once
     report = " ".join((result.pack / "shareable" / "text" / "assurance_report.md").read_text(encoding="utf-8").split())
     assert "the previous pack is of another partnership (synthetic, this one is testshire)" in report
-    assert "No children feedback was given for notebook 04_assurance_report (named 'none'" in report
+    assert "No children feedback was given for notebook 06_assurance_report (named 'none'" in report
     s11 = result.pack / "shareable" / "tables"
     assert (s11 / "flags_section11.csv").is_file()  # Section 11 ran on its first cycle
     # nothing in shareable/ names the machine: neither the output root nor the project root

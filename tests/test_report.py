@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def render_report_page(run_dir: Path, **params) -> Path:
-    """Run notebook 04 into ``run_dir`` and render its scrutineer page (used by the browser test)."""
+    """Run notebook 06 into ``run_dir`` and render its scrutineer page (used by the browser test)."""
     from assurance_lib.pipeline import render_html
 
     from conftest import _run_notebook
 
-    executed = _run_notebook("04_assurance_report", run_dir, **params)
-    return render_html(executed, run_dir / "shareable" / "04_assurance_report.html", audience="shareable")
+    executed = _run_notebook("06_assurance_report", run_dir, **params)
+    return render_html(executed, run_dir / "shareable" / "06_assurance_report.html", audience="shareable")
 
 
 @pytest.fixture()
@@ -410,7 +410,7 @@ def test_committed_synthetic_feedback_is_valid_and_regenerates_identically(tmp_p
 
 
 def test_contracts_register_for_notebook_04() -> None:
-    names = {c.name: c for c in readers.contracts("04_assurance_report")}
+    names = {c.name: c for c in readers.contracts("06_assurance_report")}
     assert {"report_commentary", "children_feedback", "practitioner_survey_report"} <= set(names)
     assert all(c.optional for c in names.values())
     assert names["practitioner_survey_report"].identifier_columns == ("respondent",)
@@ -429,7 +429,7 @@ def _ctx(run_dir: Path, **params):
         "previous_run_dir": "",
     }
     return setup(
-        "04_assurance_report", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run_dir), **{**base, **params}
+        "06_assurance_report", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run_dir), **{**base, **params}
     )
 
 
@@ -571,14 +571,14 @@ def test_unreadable_previous_pack_gives_no_comparison_not_a_failure(
 
 
 def test_a_missing_parameter_is_an_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Notebook 04's defaults live once, in its parameters cell: a parameter left out is never filled in."""
+    """Notebook 06's defaults live once, in its parameters cell: a parameter left out is never filled in."""
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "outputs"))
     pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r")
     ctx = _ctx(pack)
     del ctx.params["previous_run_dir"]
     with pytest.raises(InputError) as ei:
         report.analyse(ctx)
-    assert "key 'notebooks.04_assurance_report': missing parameter previous_run_dir" in str(ei.value)
+    assert "key 'notebooks.06_assurance_report': missing parameter previous_run_dir" in str(ei.value)
     assert not (pack / "shareable" / "tables" / "report_flags_register.csv").exists()  # nothing published
 
 

@@ -287,7 +287,7 @@ def manifest(run_id: str = "20261001T050000Z-abc123") -> dict[str, Any]:
         "inputs": [{"path": "data/synthetic/journey_events.csv", "sha256": "ab" * 32}],
         "notebooks": [
             {"name": "01_disproportionality", "status": "ok", "duration_s": 12.5},
-            {"name": "04_assurance_report", "status": "ok", "duration_s": 3.25},
+            {"name": "06_assurance_report", "status": "ok", "duration_s": 3.25},
         ],
         "packages": {"pandas": "3.1.0", "gptables": "2.0.2"},
         "python": "3.11.9",

@@ -1,8 +1,8 @@
-"""Notebook 04 end to end on hand-built packs: a period with a previous pack, commentary, rerun.
+"""Notebook 06 end to end on hand-built packs: a period with a previous pack, commentary, rerun.
 
 The packs of 2026-27 Q1 and Q2 are written by tests/test_report_fixtures.py as notebooks 01-03
 would leave them; the Q1 pack is named by LATEST (the report reads only the analyses' published
-tables of the previous pack, never its report), notebook 04 runs into the Q2 pack and is then
+tables of the previous pack, never its report), notebook 06 runs into the Q2 pack and is then
 rerun into it. Expected values are worked out by hand from the fixtures. A first period with no
 previous pack is checked on the session's real Q1 pack (tests/test_report_pipeline.py).
 """
@@ -48,7 +48,7 @@ def test_a_period_after_a_previous_pack_then_a_rerun(
     with commentary.open("a", encoding="utf-8") as fh:
         fh.write(f"\n## Flags register\n{MARK}\n")
     before = (commentary.read_bytes(), commentary.stat().st_mtime_ns)
-    run_notebook("04_assurance_report", q2, commentary_path=str(commentary))
+    run_notebook("06_assurance_report", q2, commentary_path=str(commentary))
     t2 = q2 / "shareable" / "tables"
 
     # the register is exactly the union of the analyses' flags
@@ -86,7 +86,7 @@ def test_a_period_after_a_previous_pack_then_a_rerun(
     assert (t2 / "report_children_feedback.csv").is_file()
 
     # ---- rerun into the same pack: commentary untouched and still there, nothing doubled
-    run_notebook("04_assurance_report", q2, commentary_path=str(commentary))
+    run_notebook("06_assurance_report", q2, commentary_path=str(commentary))
     assert (commentary.read_bytes(), commentary.stat().st_mtime_ns) == before
     assert MARK in (q2 / "shareable" / "text" / "assurance_report.md").read_text()
     assert len(_csv(t2 / "report_flags_register.csv")) == 4
@@ -96,8 +96,8 @@ def test_a_period_after_a_previous_pack_then_a_rerun(
     from assurance_lib.pipeline import render_html
 
     page = render_html(
-        q2 / "internal" / "notebooks" / "04_assurance_report.ipynb",
-        q2 / "shareable" / "04_assurance_report.html",
+        q2 / "internal" / "notebooks" / "06_assurance_report.ipynb",
+        q2 / "shareable" / "06_assurance_report.html",
         audience="shareable",
     ).read_text()
     assert MARK in page and "Flags register" in page and not re.search(r"class=\"[^\"]*jp-InputArea", page)

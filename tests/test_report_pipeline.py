@@ -86,7 +86,7 @@ def test_second_report_lists_changes_against_the_first(two_periods) -> None:
 
 def test_commentary_appears_and_the_workbook_holds_every_table(two_periods) -> None:
     _, q2 = two_periods
-    page = (q2 / "shareable" / "04_assurance_report.html").read_text()
+    page = (q2 / "shareable" / "06_assurance_report.html").read_text()
     assert (
         "over-representation of Black children at referral has not moved" in page
     )  # data/synthetic/commentary/2026-27-Q2.md
@@ -96,4 +96,4 @@ def test_commentary_appears_and_the_workbook_holds_every_table(two_periods) -> N
     for name in csvs:
         assert name[:31] in contents, name
     index = (q2 / "shareable" / "index.html").read_text()
-    assert index.index("04_assurance_report.html") < index.index("01_disproportionality.html")
+    assert index.index("06_assurance_report.html") < index.index("01_disproportionality.html")

@@ -1,6 +1,6 @@
-"""The quarterly assurance report (notebook ``04_assurance_report``): "How are we doing?".
+"""The quarterly assurance report (notebook ``06_assurance_report``): "How are we doing?".
 
-The report never recomputes an analysis: it reads what notebooks 01-03 published into the pack
+The report never recomputes an analysis: it reads what the notebooks before it published into the pack
 (and, for "what changed", the previous period's pack) and triangulates it with what
 practitioners and children tell us and with the partnership's own commentary. It has an
 executive summary, thematic sections (:data:`SECTIONS`), the outcomes-based accountability view
@@ -11,7 +11,7 @@ The parts, in the order :func:`analyse` runs them:
 
 - :mod:`.settings` -- :class:`Settings`, built once from the notebook's parameters;
 - :mod:`.inputs`   -- reading the published pack (:func:`read_pack`, :func:`read_flags`, the
-  previous pack) and notebook 04's own inputs and their contracts; :func:`load`;
+  previous pack) and notebook 06's own inputs and their contracts; :func:`load`;
 - :mod:`.compute`  -- pure: the flags register, flag and number changes, the OBA view, the
   feedback summaries (:func:`compute`);
 - :mod:`.present`  -- :func:`analyse` (read, compute, :func:`publish`, :func:`write`) and what

@@ -448,7 +448,7 @@ class ReportResults:
 
 
 def compute(inputs: ReportInputs, settings: Settings, period: Period, *, symbols: DisclosureConfig) -> ReportResults:
-    """Every figure of the report, from what the packs published and notebook 04's own inputs.
+    """Every figure of the report, from what the packs published and notebook 06's own inputs.
 
     Parameters
     ----------

@@ -1,10 +1,10 @@
-"""What the quarterly report reads: the published pack, the previous period's pack and notebook 04's own inputs.
+"""What the quarterly report reads: the published pack, the previous period's pack and notebook 06's own inputs.
 
-The report never recomputes an analysis. It reads what notebooks 01-03 **published** into the
+The report never recomputes an analysis. It reads what the notebooks before it **published** into the
 pack being built (``shareable/tables/index.json``, the tables, the ``flags_*.csv`` files, the
 figures and pages) and, for "what changed", the previous period's published pack.
 
-Notebook 04's own inputs (their contracts register at import of this module):
+Notebook 06's own inputs (their contracts register at import of this module):
 
 ``commentary_path``
     The analyst's commentary for the period (optional): Markdown with one ``## <section>``
@@ -324,7 +324,7 @@ def read_pack(run_dir: Path | str, analyses: Sequence[Any]) -> PublishedPack:
     records of the analyses (``ctx.analyses``).
 
     The report's own tables (names starting ``report_``) are left out, so a rerun of notebook
-    04 into the same pack reads exactly what notebooks 01-03 published.
+    06 into the same pack reads exactly what the notebooks before it published.
     """
     run_dir = Path(run_dir)
     share = run_dir / "shareable"
@@ -697,7 +697,7 @@ def read_children_feedback(path: Path | str, params: Mapping[str, Any] | None = 
 
 
 def read_practitioner_survey_for_report(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """The practitioner survey for notebook 04, read by the contract shared with Section 11."""
+    """The practitioner survey for notebook 06, read by the contract shared with Section 11."""
     from ..voice import read_practitioner_survey
 
     return read_practitioner_survey(path, params or {})
@@ -743,13 +743,13 @@ class ReportInputs:
     Attributes
     ----------
     pack : PublishedPack
-        What notebooks 01-03 published into the pack being built.
+        What the notebooks before it published into the pack being built.
     previous : PublishedPack or None
         The previous period's pack (None when there is none or it cannot be read).
     comparison : str
         A sentence on what the changes are computed against (or why they are not).
     commentary, children_feedback, practitioner_survey : DataFrame or None
-        Notebook 04's optional inputs as read by their contracts (None when not given).
+        Notebook 06's optional inputs as read by their contracts (None when not given).
     oba_spec : tuple of dict
         The outcomes-based accountability measures.
     setting_changes : tuple of str
@@ -846,7 +846,7 @@ def _previous_pack(
 def load(
     settings: Settings, *, run_dir: Path, output_root: Path, period: Period, analyses: Sequence[Any]
 ) -> ReportInputs:
-    """Read the pack in ``run_dir``, the previous period's pack and notebook 04's optional inputs.
+    """Read the pack in ``run_dir``, the previous period's pack and notebook 06's optional inputs.
 
     ``analyses`` are the registry records of the workbench's analyses (``ctx.analyses``): the
     report never declares its own list.

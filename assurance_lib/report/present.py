@@ -1,4 +1,4 @@
-"""What notebook 04 calls: :func:`analyse` (read, compute, publish, write the prose), then
+"""What notebook 06 calls: :func:`analyse` (read, compute, publish, write the prose), then
 :func:`show` (a section), :func:`show_table`, :func:`show_figure` and :func:`show_commentary`.
 
 :func:`analyse` runs four named steps: :func:`~assurance_lib.report.inputs.load` (read the
@@ -112,7 +112,7 @@ def analyse(ctx: Any) -> Report:
 
     1. :func:`~assurance_lib.report.inputs.load` reads this pack's published results of notebooks
        01-03, the previous period's pack (``previous_run_dir``, or the one named by
-       ``outputs/<previous slug>/LATEST``) and notebook 04's optional inputs
+       ``outputs/<previous slug>/LATEST``) and notebook 06's optional inputs
        (``commentary_path``, ``children_feedback_path``, ``practitioner_survey_path``, ``oba_path``);
     2. :func:`~assurance_lib.report.compute.compute` works out the flags register, the changes since
        the previous period, the outcomes view and the feedback summaries;

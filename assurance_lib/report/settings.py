@@ -1,4 +1,4 @@
-"""The settings of the quarterly report, built once from notebook 04's parameters.
+"""The settings of the quarterly report, built once from notebook 06's parameters.
 
 Every field is a parameter of the notebook's ``parameters`` cell; its default lives there (and
 in ``parameters/*.yaml``), never here. A parameter left out is an error naming it; an empty
@@ -15,12 +15,12 @@ from typing import Any
 
 __all__ = ["Settings", "NOTEBOOK"]
 
-NOTEBOOK = "04_assurance_report"
+NOTEBOOK = "06_assurance_report"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
-    """Notebook 04's parameters, each a path or None when empty (not given).
+    """Notebook 06's parameters, each a path or None when empty (not given).
 
     Attributes
     ----------

@@ -12,7 +12,7 @@ analysis
     Pure functions: tidy frame in, tidy frame out (ratings, moderation, evidence, trends,
     returns received, triangulation, risk ranking, action plan, flags).
 survey
-    The practitioner survey's reader and summary (shared with notebook 04 through
+    The practitioner survey's reader and summary (shared with notebook 06 through
     :mod:`assurance_lib.voice`).
 settings
     ``Settings.from_params(ctx.params)``: the notebook's choices, checked, frozen.

@@ -1,7 +1,7 @@
 """The practitioner survey: its input contract, reader and summary (shared by notebooks 02 and 04).
 
 It lives with Section 11 (its answers map to the Section 11 standards, its agencies to the agency
-register); notebook 04 reads it through :mod:`assurance_lib.voice`.
+register); notebook 06 reads it through :mod:`assurance_lib.voice`.
 
 One row per respondent x question (CSV or XLSX) with the columns
 :data:`PRACTITIONER_SURVEY_COLUMNS`:
