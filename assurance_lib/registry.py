@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from . import (  # noqa: F401  (importing them registers their input contracts)
     audits,
+    core_dataset,
     disproportionality,
     report,
     schools,
@@ -110,6 +111,18 @@ ANALYSES: tuple[Analysis, ...] = (
         short="Case audits",
         report_title="multi-agency case audits",
         table_prefixes=("audit",),
+    ),
+    Analysis(
+        name="core_dataset",
+        notebook="04_core_dataset",
+        module="assurance_lib.core_dataset",
+        title="Core dataset: indicators, benchmarks and control charts",
+        table_prefix="core",
+        summary="The partnership's core multi-agency indicators against England and statistical neighbours, with "
+        "process control charts and a one-page scorecard.",
+        short="Core dataset",
+        report_title="the core dataset",
+        table_prefixes=("core",),
     ),
     Analysis(
         name="report",

@@ -77,6 +77,7 @@ class Results:
     population_source: str
     holidays_last_year: int
     settings: Settings
+    measure_titles: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -398,5 +399,6 @@ def compute(inputs: Inputs, settings: Settings, period: Period, *, partnership: 
         population_source=inputs.population_source,
         holidays_last_year=inputs.holidays.last_year,
         settings=settings,
+        measure_titles={i.calculation: i.title for i in inputs.catalogue.indicators if i.source == "agency return"},
         notes=notes,
     )
