@@ -23,7 +23,9 @@ from typing import Any
 
 import pandas as pd
 
+from .. import reference as ref
 from ..config import Period, resolve_path
+from ..dates import parse_dates
 from ..disproportionality import inputs as dp_inputs
 from ..errors import InputError, Problem
 from ..readers import (
@@ -42,6 +44,8 @@ from .settings import NOTEBOOK, Settings, check_parameters
 from .workdays import Holidays, holidays_from, read_bank_holidays
 
 __all__ = [
+    "EVENT_COLUMNS",
+    "ENDING_EVENTS",
     "OPTIONAL_EVENT_COLUMNS",
     "RETURN_COLUMNS",
     "read_events",
@@ -52,25 +56,90 @@ __all__ = [
 ]
 
 OPTIONAL_EVENT_COLUMNS = ("referral_source", "locality")
-"""Optional columns of the events extract the core dataset keeps when present (``end_date`` is read by notebook 01's reader)."""
+"""Optional columns of the events extract the core dataset keeps when present."""
 RETURN_COLUMNS = ("agency", "quarter", "measure", "value", "narrative")
 
 
-def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """Read and check the journey events with notebook 01's reader, plus the optional columns when present.
+EVENT_COLUMNS = ("child_id", "event", "event_date")
+"""The columns of the journey events the core dataset needs; ``end_date`` and :data:`OPTIONAL_EVENT_COLUMNS` may be absent."""
+ENDING_EVENTS = ("assessment", "s47", "cpp_start", "cla_start")
+"""Events that may carry an ``end_date``: assessment and section 47 completion, plan and episode end."""
 
-    ``end_date`` on assessment and section 47 rows (completion), ``referral_source`` and
+
+def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Read and check the journey events for the core dataset (the columns it uses).
+
+    ``child_id, event, event_date`` are required; ``end_date`` (on assessment and section 47 rows
+    their completion, on plan and looked-after rows their end), ``referral_source`` and
     ``locality`` are optional: an indicator that needs an absent column is reported as a gap.
+    Notebook 01 reads and checks the demographic columns of the same file.
+
+    Returns
+    -------
+    DataFrame
+        ``_row, child_id, event, event_date, end_date`` (dates as datetime64) and the optional
+        columns present.
+
+    Raises
+    ------
+    InputError
+        Every problem, naming the file, row, column and value (never a child id): a missing
+        column, an unknown event, a date not in the workbench's date rule, an end date on an event
+        that has none or before its start, the same child, event and date twice.
     """
-    ev = dp_inputs.read_events(path, params)
-    in_file = {v: k for k, v in dict((params or {}).get("column_map") or {}).items()}
-    wanted = [in_file.get(c, c) for c in OPTIONAL_EVENT_COLUMNS]
-    extra = read_table(path, columns=wanted)
-    extra = extra.rename(columns={v: k for k, v in in_file.items()})
-    keep = [c for c in OPTIONAL_EVENT_COLUMNS if c in extra.columns]
-    if keep:
-        ev = ev.merge(extra[[ROW_COLUMN, *keep]], on=ROW_COLUMN, how="left")
-    return ev
+    params = params or {}
+    column_map = dict(params.get("column_map") or {})
+    in_file = {v: k for k, v in column_map.items()}
+    file = display_path(path)
+    wanted = [in_file.get(c, c) for c in (*EVENT_COLUMNS, "end_date", *OPTIONAL_EVENT_COLUMNS)]
+    df = read_table(path, columns=wanted).rename(columns=column_map)
+    problems = require_columns(df, EVENT_COLUMNS, file)
+    if problems:
+        raise InputError(problems)
+    if "end_date" not in df.columns:
+        df["end_date"] = pd.Series(pd.NA, index=df.index, dtype="string")
+    codes = dict(params.get("code_map") or {}).get("event") or {}
+    event = df["event"].map(lambda v: codes.get(v, v), na_action="ignore").astype("string")
+    df["event"] = event
+    problems += row_problems(
+        df, df["child_id"].isna(), file, "child_id", "a pseudonymous child identifier", show_value=False
+    )
+    problems += row_problems(
+        df,
+        ~event.isin(list(ref.FLOW_EVENTS)).fillna(False) | event.isna(),
+        file,
+        "event",
+        "one of: " + ", ".join(ref.FLOW_EVENTS),
+    )
+    rows = df[ROW_COLUMN]
+    start = parse_dates(df["event_date"], file=file, column="event_date", rows=rows, required=True, problems=problems)
+    end = parse_dates(df["end_date"], file=file, column="end_date", rows=rows, problems=problems)
+    problems += row_problems(
+        df,
+        end.notna() & ~event.isin(list(ENDING_EVENTS)).fillna(False),
+        file,
+        "end_date",
+        "blank: only " + ", ".join(ENDING_EVENTS) + " rows have an end date",
+    )
+    problems += row_problems(
+        df, end.notna() & start.notna() & (end < start), file, "end_date", "a date on or after the event_date"
+    )
+    out = pd.DataFrame(
+        {
+            ROW_COLUMN: rows,
+            "child_id": df["child_id"].astype("string"),
+            "event": event,
+            "event_date": start,
+            "end_date": end,
+        }
+    )
+    problems += duplicate_problems(out, ["child_id", "event", "event_date"], file, hide=["child_id"])
+    if problems:
+        raise InputError(problems)
+    for c in OPTIONAL_EVENT_COLUMNS:
+        if c in df.columns:
+            out[c] = df[c].astype("string")
+    return out.reset_index(drop=True)
 
 
 def _catalogue_path(params: Mapping[str, Any] | None) -> Path | None:

@@ -183,6 +183,8 @@ def show_indicators(ctx: Any, res: Results) -> Any:
         if c not in ind.columns:
             ind[c] = np.nan
     ind = ind[list(INDICATOR_COLUMNS + EXTRA_INDICATOR_COLUMNS)]
+    for c in ("value", "lower", "upper", "england", "region", "neighbours_median", "neighbours_q1", "neighbours_q3"):
+        ind[c] = pd.to_numeric(ind[c], errors="coerce").astype("float64").round(2)
     ser = res.series.copy()
     if not ser.empty:
         ser["unit"] = ser["indicator"].map(dict(zip(res.indicators["indicator"], res.indicators["unit"])))
@@ -193,6 +195,8 @@ def show_indicators(ctx: Any, res: Results) -> Any:
         hide = ser["indicator"].isin(withheld)
         for c in ("mean", "lower_limit", "upper_limit", "median"):
             ser[c] = ser[c].astype("float64").where(~hide)
+        for c in ("value", "mean", "lower_limit", "upper_limit", "median"):
+            ser[c] = pd.to_numeric(ser[c], errors="coerce").astype("float64").round(3)
         ser = ser[list(SERIES_COLUMNS) + ["unit", "rules", "chart", "median", "segment"]]
     else:
         ser = pd.DataFrame(columns=list(SERIES_COLUMNS) + ["unit", "rules", "chart", "median", "segment"])
@@ -246,6 +250,17 @@ def _point_colours(d: pd.DataFrame, polarity: str) -> list[str]:
     return out
 
 
+def _chart_source(row: pd.Series, d: pd.DataFrame, res: Results) -> str:
+    if str(row["source"]).startswith("agency return"):
+        return (
+            f"Quarterly {row['source']} to the partnership, {d['point_label'].iloc[0]} to {d['point_label'].iloc[-1]}"
+        )
+    text = f"Journey events extract, {d['point_label'].iloc[0]} to {d['point_label'].iloc[-1]}"
+    if row["unit"] == "per 10,000 children":
+        text += f"; population: {res.population_source}"
+    return text
+
+
 def _control_chart(row: pd.Series, d: pd.DataFrame, res: Results) -> charts.Chart:
     import matplotlib.pyplot as plt
 
@@ -285,7 +300,7 @@ def _control_chart(row: pd.Series, d: pd.DataFrame, res: Results) -> charts.Char
         if is_xmr
         else f"{len(d)} points, fewer than {res.settings.min_points}: median only, no process limits"
     )
-    title = f"{row['title']}: {row['variation']}"
+    title = f"{row['title']}: {row['variation']}" if is_xmr else str(row["title"])
     subtitle = f"{kind}, {d['point_label'].iloc[0]} to {d['point_label'].iloc[-1]}; {how}"
     special = int(d["special_cause"].fillna("").isin(["high", "low"]).sum())
     alt = (
@@ -298,7 +313,8 @@ def _control_chart(row: pd.Series, d: pd.DataFrame, res: Results) -> charts.Char
             else "Too few points for process limits."
         )
     )
-    charts._finish(fig, title=title, subtitle=subtitle, source="Source: " + _source(res), right=0.86)
+    source = _chart_source(row, d, res)
+    charts._finish(fig, title=title, subtitle=subtitle, source=source, right=0.86)
     data = d[["point_label", "value", "mean", "lower_limit", "upper_limit", "special_cause"]]
     return charts.make(
         fig,
@@ -335,6 +351,8 @@ def show_benchmarks(ctx: Any, res: Results) -> Any:
     b = res.benchmarks.copy()
     b["description"] = b["comparator"].map({k: c.description for k, c in COMPARATORS.items()})
     b["benchmark_la"] = res.benchmark_la_name
+    for c in ("england", "region", "la_value", "neighbours_median", "neighbours_q1", "neighbours_q3"):
+        b[c] = pd.to_numeric(b[c], errors="coerce").astype("float64").round(2)
     cols = [
         "comparator",
         "description",

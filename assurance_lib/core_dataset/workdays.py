@@ -51,7 +51,7 @@ def read_bank_holidays(path: Path | str, params: object = None) -> pd.DataFrame:
     when = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
     problems += row_problems(df, when.isna(), shown, "date", "a date written YYYY-MM-DD")
     problems += row_problems(
-        df, when.notna() & (when.dt.weekday >= 5), shown, "date", "a weekday (bank holidays fall Monday to Friday)"
+        df, when.notna() & (when.dt.day_of_week >= 5), shown, "date", "a weekday (bank holidays fall Monday to Friday)"
     )
     if problems:
         raise InputError(problems)
