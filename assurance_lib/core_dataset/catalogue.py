@@ -29,7 +29,7 @@ __all__ = [
     "COMPARATORS",
 ]
 
-UNITS = ("per 10,000 children", "%", "count")
+UNITS = ("per 10,000 children", "percentage", "count")
 POLARITIES = ("higher is better", "lower is better", "neither")
 OBA = ("how much", "how well", "better off")
 SOURCES = ("events", "agency return")
@@ -102,7 +102,7 @@ class Indicator:
     @property
     def is_proportion(self) -> bool:
         """A percentage (Wilson interval)."""
-        return self.unit == "%"
+        return self.unit == "percentage"
 
 
 @dataclass(frozen=True, slots=True)

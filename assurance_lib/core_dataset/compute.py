@@ -41,7 +41,7 @@ VARIATION_WORDS = {
 
 def assurance_words(key: str, target: float | None, unit: str) -> str:
     """The assurance icon in words, naming the target."""
-    t = "" if target is None else f"{target:g}{'%' if unit == '%' else ''}"
+    t = "" if target is None else f"{target:g}{'%' if unit == 'percentage' else ''}"
     return {
         "pass": f"consistently passes the target of {t}",
         "fail": f"consistently fails the target of {t}",

@@ -136,7 +136,7 @@ def _indicator_spec(res: Results) -> TableSpec:
         keys=("indicator",),
         counts=("numerator", "denominator"),
         derived={"value": ("numerator",), "lower": ("numerator",), "upper": ("numerator",)},
-        count_where={"denominator": ("unit", ("%",))},
+        count_where={"denominator": ("unit", ("percentage",))},
     )
 
 
@@ -157,7 +157,7 @@ def _series_spec(res: Results) -> TableSpec:
         keys=("indicator", "point_label"),
         counts=("numerator", "denominator"),
         derived={"value": ("numerator",)},
-        count_where={"denominator": ("unit", ("%",))},
+        count_where={"denominator": ("unit", ("percentage",))},
     )
 
 
@@ -190,7 +190,7 @@ def show_indicators(ctx: Any, res: Results) -> Any:
         ser["unit"] = ser["indicator"].map(dict(zip(res.indicators["indicator"], res.indicators["unit"])))
         ser["point_end"] = pd.to_datetime(ser["point_end"]).dt.strftime("%Y-%m-%d")
         thr = int(ctx.config.disclosure.threshold)
-        small = _small(ser["numerator"], thr) | (ser["unit"].eq("%") & _small(ser["denominator"], thr))
+        small = _small(ser["numerator"], thr) | (ser["unit"].eq("percentage") & _small(ser["denominator"], thr))
         withheld = ser.loc[small, "indicator"].unique()
         hide = ser["indicator"].isin(withheld)
         for c in ("mean", "lower_limit", "upper_limit", "median"):
@@ -483,12 +483,12 @@ def flags_data(published: pd.DataFrame, res: Results) -> pd.DataFrame:
         if not np.isfinite(comp):
             comp = _num(r["tolerance"])
         effect = v - comp if np.isfinite(v) and np.isfinite(comp) else np.nan
-        shown_v = r["value"] if not np.isfinite(v) else f"{v:.1f}{'%' if unit == '%' else ''}"
+        shown_v = r["value"] if not np.isfinite(v) else f"{v:.1f}{'%' if unit == 'percentage' else ''}"
         src = str(r["source"])
         agency = src[src.find("(") + 1 : -1] if src.startswith("agency return") else "Children's social care"
         statement = (
             f"{r['title']}: {shown_v}"
-            + (f" {unit}" if unit not in ("%", "count") else "")
+            + (f" {unit}" if unit not in ("percentage", "count") else "")
             + f" ({r['window']}); {why}."
             if r["direction"] == "concern"
             else f"{r['title']}: {shown_v} ({r['window']}); {why}."
@@ -508,7 +508,7 @@ def flags_data(published: pd.DataFrame, res: Results) -> pd.DataFrame:
                 "evidence": evidence,
                 "direction": r["direction"],
                 "effect": round(effect, 2) if np.isfinite(effect) else np.nan,
-                "effect_unit": ("percentage points" if unit == "%" else unit)
+                "effect_unit": ("percentage points" if unit == "percentage" else unit)
                 + (
                     " from the neighbours' median"
                     if np.isfinite(_num(r["neighbours_median"]))

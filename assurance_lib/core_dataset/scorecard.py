@@ -49,7 +49,7 @@ def fmt_value(v: object, unit: str) -> str:
         return s if s and s.lower() != "nan" else "–"
     if unit == "count":
         return f"{x:,.0f}"
-    return f"{x:,.1f}{'%' if unit == '%' else ''}"
+    return f"{x:,.1f}{'%' if unit == 'percentage' else ''}"
 
 
 def sparkline_svg(values: list[float], *, width: int = 90, height: int = 18, label: str = "") -> str:
@@ -167,7 +167,7 @@ def scorecard_markdown(indicators: pd.DataFrame, *, period: str) -> str:
             d = str(r.get("direction") or "")
             out.append(
                 f"- {r['title']}: **{fmt_value(r['value'], unit)}**"
-                + (f" {unit}" if unit not in ("%", "count") else "")
+                + (f" {unit}" if unit not in ("percentage", "count") else "")
                 + f"; {_comparators(r)}; {r['variation']}; {r['assurance']}"
                 + (f" (**{d}**)" if d else "")
             )
