@@ -448,6 +448,8 @@ def show_scorecard(ctx: Any, res: Results) -> Any:
         period=res.period.label,
         source=_source(res),
         la_name=res.benchmark_la_name,
+        window=f"Flows over the 12 months {res.window[0]:%d %B %Y} to {res.window[1]:%d %B %Y}, stocks at "
+        f"{res.window[1]:%d %B %Y}, agency returns for {res.period.label}",
     )
     ctx.publish.document("core_scorecard", page)
     md = ctx.publish.text("core_scorecard", scorecard_markdown(ind, period=res.period.label))

@@ -23,13 +23,14 @@ _OBA_HEAD = {
 
 _CSS = """
 @page { size: A4 portrait; margin: 10mm; }
-body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; margin: 0; font-size: 8pt; }
+body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; margin: 0; font-size: 7.5pt; }
 main { max-width: 190mm; margin: 0 auto; }
 h1 { font-size: 13pt; margin: 0 0 1mm 0; }
 p.meta { margin: 0 0 2mm 0; color: #3d3d3d; font-size: 7.5pt; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 caption { text-align: left; font-weight: bold; font-size: 8.5pt; padding: 1.5mm 0 0.5mm 0; }
-th, td { border-bottom: 1px solid #b1b4b6; padding: 0.8mm 1mm; vertical-align: top; text-align: left; line-height: 1.2; }
+th, td { border-bottom: 1px solid #b1b4b6; padding: 0.5mm 1mm; vertical-align: top; text-align: left; line-height: 1.15; }
+small { font-size: 6.5pt; color: #3d3d3d; }
 th { font-size: 7pt; background: #f3f2f1; }
 td.num { text-align: right; white-space: nowrap; }
 td.concern { border-left: 3px solid #F46A25; }
@@ -39,6 +40,18 @@ tr.section th { background: #dee0e2; font-size: 8pt; }
 p.foot { font-size: 6.5pt; color: #3d3d3d; margin: 1.5mm 0 0 0; }
 svg { display: block; }
 """
+
+
+_SHORT_VARIATION = {
+    "common cause": "common cause",
+    "improvement": "special cause: improvement",
+    "concern": "special cause: concern",
+    "higher": "special cause: higher",
+    "lower": "special cause: lower",
+    "run chart": "run chart only",
+    "gap": "not available",
+}
+_SHORT_ASSURANCE = {"no target": "no target", "gap": "not available"}
 
 
 def fmt_value(v: object, unit: str) -> str:
@@ -99,7 +112,14 @@ def _comparators(r: pd.Series) -> str:
 
 
 def scorecard_html(
-    indicators: pd.DataFrame, series: pd.DataFrame, *, partnership: str, period: str, source: str, la_name: str
+    indicators: pd.DataFrame,
+    series: pd.DataFrame,
+    *,
+    partnership: str,
+    period: str,
+    source: str,
+    la_name: str,
+    window: str = "",
 ) -> str:
     """The scorecard page (complete HTML), grouped by the three OBA questions."""
     rows = []
@@ -122,16 +142,17 @@ def scorecard_html(
                 interval = (
                     f"<br><small>({_e(fmt_value(r['lower'], unit))} to {_e(fmt_value(r['upper'], unit))})</small>"
                 )
+            per = " <small>per 10,000</small>" if unit == "per 10,000 children" else ""
+            variation = _SHORT_VARIATION.get(str(r.get("variation_key") or ""), str(r["variation"]))
+            assurance = _SHORT_ASSURANCE.get(str(r.get("assurance_key") or ""), str(r["assurance"]))
             rows.append(
                 "<tr>"
-                f"<td{mark}>{_e(r['title'])}<br><small>{_e(unit)}; {_e(r.get('window') or '')}</small></td>"
-                f'<td class="num">{_e(fmt_value(r["value"], unit))}{interval}</td>'
+                f"<td{mark}>{_e(r['title'])}</td>"
+                f'<td class="num">{_e(fmt_value(r["value"], unit))}{per}{interval}</td>'
                 f"<td>{spark}</td>"
                 f"<td>{_e(_comparators(r))}</td>"
-                f"<td>{_e(r['variation'])}</td>"
-                f"<td>{_e(r['assurance'])}"
-                + (f"<br><strong>{_e(direction)}</strong>" if direction else "")
-                + "</td></tr>"
+                f"<td>{_e(variation)}</td>"
+                f"<td>{_e(assurance)}" + (f"<br><strong>{_e(direction)}</strong>" if direction else "") + "</td></tr>"
             )
     title = f"Core dataset scorecard, {period}"
     return (
@@ -139,18 +160,22 @@ def scorecard_html(
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_e(title)}</title>'
         f"<style>{_CSS}</style></head><body><main>"
         f"<h1>{_e(title)}</h1>"
-        f'<p class="meta">{_e(partnership)}. Latest value with its 95% interval; the line shows the monthly (or '
-        "quarterly) series, latest point in orange; comparators are DfE's latest year, the statistical neighbours of "
-        f"{_e(la_name)} (median and interquartile range); variation and assurance are Making Data Count's icons in "
-        "words. A coloured left edge marks a concern (orange), a strength (blue) or context (purple).</p>"
+        f'<p class="meta">{_e(partnership)}. {_e(window)}. Latest value with its 95% interval; the line shows the '
+        "monthly (agency returns: quarterly) series, latest point in orange; comparators are DfE's latest year and "
+        f"the statistical neighbours of {_e(la_name)} (median, interquartile range, rank: 1 = best). A coloured left "
+        "edge marks a concern (orange), a strength (blue) or context (purple).</p>"
         "<table><caption>Core indicators by the three questions of outcomes-based accountability</caption>"
-        '<colgroup><col style="width:27%"><col style="width:10%"><col style="width:15%"><col style="width:20%">'
-        '<col style="width:13%"><col style="width:15%"></colgroup>'
+        '<colgroup><col style="width:29%"><col style="width:12%"><col style="width:15%"><col style="width:21%">'
+        '<col style="width:11%"><col style="width:12%"></colgroup>'
         '<thead><tr><th scope="col">Indicator</th><th scope="col">Latest</th><th scope="col">Trend</th>'
         '<th scope="col">Comparators</th><th scope="col">Variation</th><th scope="col">Assurance</th></tr></thead>'
         "<tbody>" + "".join(rows) + "</tbody></table>"
-        f'<p class="foot">Source: {_e(source)}. Counts of 1 to 5 are suppressed ([c]) with the values derived from '
-        "them.</p></main></body></html>\n"
+        '<p class="foot"><strong>Variation</strong> (Making Data Count, latest point): common cause = no significant '
+        "change; special cause = a change unlikely to be chance (improvement or concern where one direction is "
+        "better); run chart only = fewer than 12 points, no limits. <strong>Assurance</strong> against a target: "
+        "consistently passes or fails = the whole range of the process limits is on one side; hit and miss = the "
+        f"target lies within them. Source: {_e(source)}. Counts of 1 to 5 are suppressed ([c]) with the values "
+        "derived from them.</p></main></body></html>\n"
     )
 
 
