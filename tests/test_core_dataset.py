@@ -322,3 +322,59 @@ def test_neighbours_quartiles_and_rank_by_a_plain_method() -> None:
     assert row["neighbours_q3"] == pytest.approx((xs[1] + xs[2]) / 2)
     assert bm.rank_among(xs[0] - 1, xs, "lower is better") == 1
     assert bm.rank_among(xs[0] - 1, xs, "higher is better") == 4
+
+
+# ---------------------------------------------------------------- direction (concern, strength, context)
+
+
+def _indicator(polarity: str, tolerance: float | None = None):
+    from assurance_lib.core_dataset.catalogue import Indicator
+
+    return Indicator(
+        id="x",
+        title="X",
+        numerator="n",
+        denominator="d",
+        window="w",
+        unit="percentage",
+        polarity=polarity,
+        oba="how well",
+        source="events",
+        calculation="rereferrals",
+        agency="",
+        comparator="rereferrals",
+        target=None,
+        tolerance=tolerance,
+        change_points=(),
+        themes=(),
+    )
+
+
+def test_direction_rules() -> None:
+    from assurance_lib.core_dataset.compute import _direction
+
+    iqr = {"neighbours_q1": 18.0, "neighbours_q3": 22.0}
+    # lower is better: 25 is above the neighbours' upper quartile (22) and above the tolerance of 24: two reasons
+    d, why = _direction(_indicator("lower is better", 24), 25.0, 23.0, 27.0, "common cause", iqr)
+    assert d == "concern" and len(why) == 2
+    # 20 inside the quartiles and tolerance, improving: a strength
+    assert _direction(_indicator("lower is better", 24), 20.0, 18.0, 22.0, "improvement", iqr)[0] == "strength"
+    # a concern outweighs an improvement in the same indicator
+    assert _direction(_indicator("lower is better", 19), 20.0, 18.0, 22.0, "improvement", iqr)[0] == "concern"
+    # higher is better: below the lower quartile is a concern; above the upper one is nothing to flag
+    assert _direction(_indicator("higher is better"), 17.0, 15.0, 19.0, "common cause", iqr)[0] == "concern"
+    assert _direction(_indicator("higher is better"), 23.0, 21.0, 25.0, "common cause", iqr) == ("", [])
+    # no better direction: outside the quartiles or special cause is context, never a concern
+    assert _direction(_indicator("neither"), 30.0, 28.0, 32.0, "higher", iqr)[0] == "context"
+    assert _direction(_indicator("neither"), 20.0, 18.0, 22.0, "common cause", {}) == ("", [])
+
+
+def test_scorecard_sparkline_and_values() -> None:
+    from assurance_lib.core_dataset.scorecard import fmt_value, sparkline_svg
+
+    assert fmt_value("12.345", "percentage") == "12.3%"
+    assert fmt_value("1582.72", "per 10,000 children") == "1,582.7"
+    assert fmt_value("[c]", "percentage") == "[c]"
+    svg = sparkline_svg([1.0, float("nan"), 3.0, 2.0], label="trend")
+    # a suppressed point splits the line in two; the latest point (2.0) is marked
+    assert svg.count("<polyline") == 2 and svg.count("<circle") == 1

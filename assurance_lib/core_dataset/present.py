@@ -31,6 +31,7 @@ from .settings import NOTEBOOK, Settings
 __all__ = [
     "analyse",
     "show_indicators",
+    "show_assessment",
     "show_gaps",
     "show_control_charts",
     "show_benchmarks",
@@ -39,6 +40,7 @@ __all__ = [
     "publish_flags",
     "method_notes",
     "indicators_view",
+    "assessment_view",
     "chart_data",
     "flags_data",
     "INDICATOR_COLUMNS",
@@ -167,10 +169,14 @@ def _small(values: pd.Series, threshold: int) -> pd.Series:
 
 
 def indicators_view(shown: pd.DataFrame) -> pd.DataFrame:
-    """The columns of the published ``core_indicators`` the notebook shows."""
-    cols = ["title", "oba", "value", "lower", "upper", "england", "neighbours_median", "rank_among_neighbours"]
-    cols += ["variation", "assurance", "direction"]
+    """The values and comparators of the published ``core_indicators`` the notebook shows."""
+    cols = ["title", "value", "lower", "upper", "england", "region", "neighbours_median", "rank_among_neighbours"]
     return shown[cols]
+
+
+def assessment_view(shown: pd.DataFrame) -> pd.DataFrame:
+    """What the published ``core_indicators`` say of each indicator: OBA question, variation, assurance, direction."""
+    return shown[["title", "oba", "variation", "assurance", "direction", "reasons"]]
 
 
 def show_indicators(ctx: Any, res: Results) -> Any:
@@ -202,7 +208,25 @@ def show_indicators(ctx: Any, res: Results) -> Any:
         ser = pd.DataFrame(columns=list(SERIES_COLUMNS) + ["unit", "rules", "chart", "median", "segment"])
     shown, _ = ctx.publish.tables([(ind, _indicator_spec(res)), (ser, _series_spec(res))])
     return display.styled(
-        indicators_view(shown), f"Core indicators, {res.period.label} (95% intervals; DfE comparators)", decimals=1
+        indicators_view(shown),
+        f"Core indicators, {res.period.label}: value with its 95% interval, DfE's England and region, the statistical "
+        "neighbours' median and the partnership's rank among them (1 = best)",
+        labels={"rank_among_neighbours": "Rank", "neighbours_median": "Neighbours' median"},
+        decimals=1,
+    )
+
+
+def show_assessment(ctx: Any, res: Results) -> Any:
+    """Return each indicator's variation, assurance and direction, in words, from the published ``core_indicators``.
+
+    Numbers: :func:`~.compute.compute` (``spc.variation``, ``spc.assurance``, the direction rules).
+    """
+    shown = _published(ctx, "core_indicators")
+    return display.styled(
+        assessment_view(shown),
+        f"What each indicator says, {res.period.label}: Making Data Count's variation and assurance in words, and "
+        "whether it is a concern, a strength or context",
+        labels={"oba": "OBA question"},
     )
 
 
