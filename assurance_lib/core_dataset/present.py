@@ -137,7 +137,12 @@ def _indicator_spec(res: Results) -> TableSpec:
         ),
         keys=("indicator",),
         counts=("numerator", "denominator"),
-        derived={"value": ("numerator",), "lower": ("numerator",), "upper": ("numerator",)},
+        derived={
+            "value": ("numerator",),
+            "lower": ("numerator",),
+            "upper": ("numerator",),
+            "rank_among_neighbours": ("numerator",),
+        },
         count_where={"denominator": ("unit", ("percentage",))},
     )
 
