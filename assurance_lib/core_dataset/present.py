@@ -295,10 +295,11 @@ def _control_chart(row: pd.Series, d: pd.DataFrame, res: Results) -> charts.Char
 
     fig, ax = plt.subplots(figsize=(8, 3.6))
     x = np.arange(len(d))
-    is_xmr = d["chart"].eq("xmr").any() and d["mean"].notna().any()
+    is_xmr = bool(d["chart"].eq("xmr").any())
+    withheld = is_xmr and not d["mean"].notna().any()
     ax.plot(x, d["value"], color="#626A6E", linewidth=1.2, zorder=2)
     ax.scatter(x, d["value"], c=_point_colours(d, str(row["polarity"])), s=22, zorder=3)
-    if is_xmr:
+    if is_xmr and not withheld:
         for seg, g in d.groupby("segment"):
             xs = g.index.to_numpy()
             ax.plot(xs, g["mean"], color="#12436D", linewidth=1, label="mean" if seg == d["segment"].min() else None)
@@ -311,7 +312,7 @@ def _control_chart(row: pd.Series, d: pd.DataFrame, res: Results) -> charts.Char
                 label="process limits" if seg == d["segment"].min() else None,
             )
             ax.plot(xs, g["lower_limit"], color="#3D3D3D", linestyle="--", linewidth=0.9)
-    else:
+    elif not withheld:
         ax.plot(x, d["median"], color="#12436D", linewidth=1, label="median")
     target = pd.to_numeric(pd.Series([row.get("target")]), errors="coerce").iloc[0]
     if pd.notna(target):
@@ -321,23 +322,35 @@ def _control_chart(row: pd.Series, d: pd.DataFrame, res: Results) -> charts.Char
     ax.set_ylabel(str(row["unit"]) if row["unit"] != "count" else "number", fontsize=8)
     ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     kind = "XmR chart" if is_xmr else "Run chart"
-    how = (
-        "mean and process limits (mean ± 2.66 × mean moving range); coloured points break a Making Data Count rule "
-        "(blue improvement, orange concern, purple a change where neither direction is better)"
-        if is_xmr
-        else f"{len(d)} points, fewer than {res.settings.min_points}: median only, no process limits"
+    rules = (
+        "coloured points break a Making Data Count rule (blue improvement, orange concern, purple a change where "
+        "neither direction is better)"
     )
+    if withheld:
+        how = f"mean and limits withheld because a point is suppressed (they would reveal it); {rules}"
+    elif is_xmr:
+        how = f"mean and process limits (mean ± 2.66 × mean moving range); {rules}"
+    else:
+        how = f"{len(d)} points, fewer than {res.settings.min_points}: median only, no process limits"
     title = f"{row['title']}: {row['variation']}" if is_xmr else str(row["title"])
     subtitle = f"{kind}, {d['point_label'].iloc[0]} to {d['point_label'].iloc[-1]}; {how}"
     special = int(d["special_cause"].fillna("").isin(["high", "low"]).sum())
     alt = (
         f"{kind} of {row['title']} over {len(d)} points from {d['point_label'].iloc[0]} to {d['point_label'].iloc[-1]}. "
-        f"Latest point {d['value'].iloc[-1]:.1f}. "
         + (
-            f"Mean {d['mean'].iloc[-1]:.1f}, limits {d['lower_limit'].iloc[-1]:.1f} to {d['upper_limit'].iloc[-1]:.1f}; "
-            f"{special} point(s) break a rule. Variation: {row['variation']}."
+            f"Latest point {d['value'].iloc[-1]:.1f}. "
+            if pd.notna(d["value"].iloc[-1])
+            else "Latest point suppressed. "
+        )
+        + (
+            f"Mean and limits withheld (a point is suppressed); {special} point(s) break a rule. "
+            f"Variation: {row['variation']}."
+            if withheld
+            else f"Mean {d['mean'].iloc[-1]:.1f}, limits {d['lower_limit'].iloc[-1]:.1f} to "
+            f"{d['upper_limit'].iloc[-1]:.1f}; {special} point(s) break a rule. Variation: {row['variation']}."
             if is_xmr
             else "Too few points for process limits."
         )
