@@ -35,6 +35,8 @@ __all__ = [
     "show_gaps",
     "show_control_charts",
     "show_benchmarks",
+    "show_benchmark_chart",
+    "benchmark_chart_data",
     "show_agency_returns",
     "show_scorecard",
     "publish_flags",
@@ -443,6 +445,78 @@ def show_benchmarks(ctx: Any, res: Results) -> Any:
         "DfE comparators, latest reporting year",
         decimals=1,
     )
+
+
+def benchmark_chart_data(published: pd.DataFrame) -> pd.DataFrame:
+    """The partnership against England and the neighbours, one row per indicator with a comparator (numbers only)."""
+    cols = ["value", "england", "neighbours_median", "neighbours_q1", "neighbours_q3"]
+    d = published[["indicator", "title", "unit", "comparator_year", *cols]].copy()
+    for c in cols:
+        d[c] = pd.to_numeric(d[c], errors="coerce")
+    return d[d["england"].notna()].reset_index(drop=True)
+
+
+def show_benchmark_chart(ctx: Any, res: Results) -> Any:
+    """Publish a dot plot: for each indicator with a DfE comparator, the neighbours' interquartile range and median,
+    England, and the partnership.
+
+    Numbers: :func:`benchmark_chart_data` of the published ``core_indicators``.
+    """
+    import matplotlib.pyplot as plt
+
+    d = benchmark_chart_data(_published(ctx, "core_indicators"))
+    if d.empty:
+        return display.markdown("No indicator has a DfE comparator this period.")
+    fig, axes = plt.subplots(len(d), 1, figsize=(8, 0.75 * len(d) + 0.6), squeeze=False)
+    for ax, (_, r) in zip(axes[:, 0], d.iterrows()):
+        ax.hlines(0, r["neighbours_q1"], r["neighbours_q3"], color="#BFC7D1", linewidth=8, label="neighbours' IQR")
+        ax.plot(
+            [r["neighbours_median"]],
+            [0],
+            marker="|",
+            color="#12436D",
+            markersize=14,
+            mew=2,
+            linestyle="none",
+            label="neighbours' median",
+        )
+        ax.plot([r["england"]], [0], marker="D", color="#3D3D3D", markersize=6, linestyle="none", label="England")
+        if pd.notna(r["value"]):
+            ax.plot(
+                [r["value"]], [0], marker="o", color="#F46A25", markersize=8, linestyle="none", label="the partnership"
+            )
+        unit = "%" if r["unit"] == "percentage" else " per 10,000"
+        ax.set_title(f"{r['title']} ({unit.strip()})", fontsize=8, loc="left")
+        ax.set_yticks([])
+        ax.spines[["top", "right", "left"]].set_visible(False)
+        ax.tick_params(axis="x", labelsize=7)
+        xs = [r[c] for c in ("value", "england", "neighbours_q1", "neighbours_q3") if pd.notna(r[c])]
+        pad = (max(xs) - min(xs)) * 0.15 or 1.0
+        ax.set_xlim(min(xs) - pad, max(xs) + pad)
+    fig.subplots_adjust(hspace=1.4)
+    year = d["comparator_year"].iloc[0]
+    title = "The partnership beside England and its statistical neighbours"
+    subtitle = (
+        f"The partnership's latest value (orange dot) against DfE's {year} figures: England (black diamond), the "
+        f"statistical neighbours' median (blue bar) and interquartile range (grey band); neighbours of "
+        f"{res.benchmark_la_name}. A suppressed value is not drawn."
+    )
+    source = (
+        f"Journey events extract, {res.window[0]:%d %B %Y} to {res.window[1]:%d %B %Y}; population: "
+        f"{res.population_source}; comparators: DfE children in need and children looked after statistics, {year}"
+    )
+    alt = "Dot plot, one row per indicator: " + "; ".join(
+        f"{r['title']}: partnership {r['value']:.1f}, England {r['england']:.1f}, neighbours' median "
+        f"{r['neighbours_median']:.1f} (quartiles {r['neighbours_q1']:.1f} to {r['neighbours_q3']:.1f})"
+        if pd.notna(r["value"])
+        else f"{r['title']}: partnership suppressed, England {r['england']:.1f}"
+        for _, r in d.iterrows()
+    )
+    charts._finish(fig, title=title, subtitle=subtitle, source=source)
+    chart = charts.make(
+        fig, name="core_benchmarks_dotplot", title=title, subtitle=subtitle, source=source, alt=alt, data=d
+    )
+    return ctx.publish.figure(chart)
 
 
 def show_agency_returns(ctx: Any, res: Results) -> Any:
