@@ -26,7 +26,13 @@ A2 (neglect, 15 July 2026, this period; re-audits A1):
   Quadratic: observed (1+1+4+1)/9/8 = 7/72; expected (1/9)(33 + 55 + 5 + 15)/64 = 3/16;
   kappa = 1 - (7/72)/(3/16) = 13/27 = 0.481.
 A1 (neglect, 10 June 2025, before the window): voice panel 3,3,4,3 -> 0%; planning 2,2,1,3 -> 75%;
-  all 3/8 = 37.5%. Change A1 -> A2: voice +50.0 (improved), planning -50.0 (fell), all 0.0.
+  all 3/8 = 37.5%. Change A1 -> A2: voice +50.0, planning -50.0, all 0.0, each on 2 against 2 cases.
+  Case bootstrap (each audit's two cases resampled): planning earlier c3 2/2, c4 1/2 -> 100% (1/4),
+  75% (1/2), 50% (1/4); later c1 0/2, c2 1/2 -> 0%, 25%, 50% (same odds). Later minus earlier is
+  -100 with probability 1/16 (above 2.5%) and 0 with probability 1/16 (so below it 15/16 < 97.5%):
+  the 95% interval is -100 to 0, which includes no change: "no clear change", not a fall.
+  Voice: earlier 0% always; later c1 2/2, c2 0/2 -> 100% (1/4), 50% (1/2), 0% (1/4): interval 0 to
+  +100, "no clear change" too.
 A3 (exploitation, 1 May 2026, earlier in the window): one case, CSC voice Good/Good and planning
   Good/Good; moderators graded voice Good, Good and planning Good, RI. Krippendorff's ordinal
   alpha by hand: values 2,2 | 2,3; coincidences o22 = 2, o23 = o32 = 1; n2 = 3, n3 = 1, n = 4;
@@ -261,21 +267,16 @@ def test_reaudit_change_hand_values(res):
     r = res.reaudit
     v = _row(r, domain="Voice and lived experience of the child")
     assert (v["audit_id"], v["earlier_audit_id"]) == ("A2", "A1")
-    assert (v["pct_good_or_better_earlier"], v["pct_good_or_better_later"], v["change_pp"], v["direction"]) == (
-        0.0,
-        50.0,
-        50.0,
-        "improved",
-    )
+    assert (v["pct_good_or_better_earlier"], v["pct_good_or_better_later"], v["change_pp"]) == (0.0, 50.0, 50.0)
+    assert (v["change_lower"], v["change_upper"], v["direction"]) == (0.0, 100.0, "no clear change")
     p = _row(r, domain="Planning")
-    assert (p["pct_good_or_better_earlier"], p["pct_good_or_better_later"], p["change_pp"], p["direction"]) == (
-        75.0,
-        25.0,
-        -50.0,
-        "fell",
-    )
+    assert (p["pct_good_or_better_earlier"], p["pct_good_or_better_later"], p["change_pp"]) == (75.0, 25.0, -50.0)
+    # a fall of 50 points on 2 against 2 cases: the interval -100 to 0 includes no change
+    assert (p["change_lower"], p["change_upper"], p["direction"]) == (-100.0, 0.0, "no clear change")
     t = _row(r, domain=audits.ALL)
-    assert (t["change_pp"], t["direction"]) == (0.0, "no change")
+    assert (t["change_pp"], t["direction"]) == (0.0, "no clear change")
+    assert t["change_lower"] < 0 < t["change_upper"]
+    assert "whole cases within each audit" in t["method"]
 
 
 def test_agreement_hand_values(res):
@@ -283,7 +284,11 @@ def test_agreement_hand_values(res):
     assert (a["n_cases"], a["n_units"]) == (2, 8)
     assert (a["pct_exact"], a["pct_adjacent"], a["pct_self_higher"], a["pct_self_lower"]) == (50.0, 87.5, 50.0, 0.0)
     assert a["kappa"] == pytest.approx(0.375, abs=5e-4)
-    assert a["kappa_lower"] <= a["kappa"] <= a["kappa_upper"]
+    # two cases: the leave-one-case-out jackknife needs three, so no interval is given
+    assert np.isnan(a["kappa_lower"]) and np.isnan(a["kappa_upper"])
+    every = _row(res.agreement, level="all")
+    assert every["n_cases"] == 3 and every["kappa_lower"] <= every["kappa"] <= every["kappa_upper"]
+    assert "jackknife" in every["method"]
     assert a["weights"] == "linear" and a["indicative"] == "yes"  # 8 units < 20
     assert a["n_moderators"] == 0 and np.isnan(a["alpha_moderators"])
     m = _row(res.agreement, level="audit", subject="A3")
@@ -345,13 +350,37 @@ def test_flags(res):
     # A2 planning 25% (not < 25, so medium) and planning across the window 40%; voice 50% is not below 50.
     assert sorted(below["evidence_key"]) == ["audit_id=A2; domain=Planning", "audit_id=All; domain=Planning"]
     assert set(below["severity"]) == {"medium"}
-    fall = f[f["category"].eq("falling grades on re-audit")]
-    assert list(fall["evidence_key"]) == ["audit_id=A2; domain=Planning"] and fall["value"].iloc[0] == -50.0
+    # the planning fall of 50 points has an interval including no change (see the docstring): no flag
+    assert not f["category"].isin(["falling grades on re-audit", "improving grades on re-audit"]).any()
+    # An action belongs to its source: X6 (a review action, 92 days overdue) and X5 (a review action
+    # completed without evidence of impact) raise no audit flag; only X1 (audit A2) does.
     over = f[f["category"].eq("overdue action")].set_index("evidence_key")
-    assert set(over.index) == {"action_id=X1", "action_id=X6"}
-    assert over.loc["action_id=X6", "severity"] == "high"  # more than 90 days overdue
-    assert list(f.loc[f["category"].eq("completed without evidence of impact"), "evidence_key"]) == ["action_id=X5"]
+    assert list(over.index) == ["action_id=X1"]
+    x1 = over.loc["action_id=X1"]
+    assert (x1["severity"], x1["effect"], x1["effect_unit"], x1["agency"]) == ("medium", 1, "days overdue", "Police")
+    assert (x1["statutory_partner"], x1["themes"], x1["evidence"]) == ("yes", "neglect;working_together", "strong")
+    assert not f["category"].eq("completed without evidence of impact").any()
     assert f["statement"].str.len().gt(20).all()
+
+
+def test_flags_version_2_columns(res):
+    f = res.flags
+    assert list(f.columns[-9:]) == list(audits.FLAG_V2_COLUMNS)
+    assert set(f["direction"]) == {"concern", "strength"}
+    assert set(f["first_period"]) == {""}  # the report fills persistence from earlier packs
+    a2 = _row(f, category="grades below good", evidence_key="audit_id=A2; domain=Planning")
+    # 25% good or better against the 50% threshold: 25 points below; 2 cases < 10: indicative
+    assert (a2["effect"], a2["affected"], a2["evidence"], a2["themes"]) == (-25.0, 2, "indicative", "neglect")
+    allp = _row(f, category="grades below good", evidence_key="audit_id=All; domain=Planning")
+    # the window's audits, by date: A3 (exploitation, May) and A2 (neglect, July)
+    assert (allp["themes"], allp["affected"]) == ("exploitation;neglect", 3)
+    # coded findings of A2 (the audit this period): one strength, two areas for development
+    good = f[f["category"].eq("good practice found")]
+    assert list(good["subject"]) == ["Voice of the child heard and recorded (A2)"]
+    assert set(good["direction"]) == {"strength"}
+    afd = f[f["category"].eq("area for development")]
+    assert sorted(afd["evidence_key"]) == ["theme_code=escalation", "theme_code=information_sharing"]
+    assert set(afd["direction"]) == {"concern"} and set(afd["themes"]) == {"neglect"}
 
 
 def _messages(exc: InputError) -> str:

@@ -20,6 +20,7 @@ from .briefings import QUOTES_PER_POINT, briefing_markdown, briefings
 from .compute import (
     ALL,
     CONFIDENCE,
+    FLAG_V2_COLUMNS,
     AuditResults,
     action_status,
     action_summary,
@@ -72,6 +73,7 @@ from .settings import Settings
 __all__ = [
     "ALL",
     "CONFIDENCE",
+    "FLAG_V2_COLUMNS",
     "MODERATOR_PREFIX",
     "NOTEBOOK",
     "QUOTES_PER_POINT",
