@@ -572,8 +572,27 @@ def test_text_the_guard_cannot_clear_is_left_out_and_counted(fixture, tmp_path, 
     md = audits.briefings(ctx, r)
     assert "Amelia" not in md and "Hartley" not in md
     assert "1 quotation left out: the redaction guard could not clear it." in md
+    # A2's two areas for development carry a date, a postcode, a phone number, an NHS number and a
+    # case reference: the guard finds something to remove in each, so each is left out whole
+    assert "2 quotations left out: the redaction guard could not clear them." in md
     log = (run / "internal" / "publish.log").read_text()
-    assert "1 free-text passage(s) in the seven-minute briefings could not be cleared" in log
+    # and action X1 names Jayden (a name of the names list): 1 + 2 + 1
+    assert "The text of 1 action was left out" in md
+    assert "4 free-text passage(s) in the seven-minute briefings could not be cleared" in log
+
+
+def test_a_briefing_never_quotes_a_masked_passage(fixture, tmp_path):
+    # A passage with anything for the guard to remove is left out whole, never quoted as
+    # "[redacted]": of A1, A2 and A3 only the one passage written without an identifier is quoted.
+    run = tmp_path / "pack"
+    ctx = _ctx(run, fixture, n_boot=10)
+    r = audits.analyse(ctx)
+    md = audits.briefings(ctx, r, which="")
+    assert "[redacted]" not in md and "redacted" not in md.lower()
+    quotes = sorted(ln[2:] for ln in md.splitlines() if ln.startswith("> "))
+    assert quotes == ["Referral not shared."]  # Amelia Hartley and Jayden are listed names
+    for f in (run / "shareable" / "text").glob("briefing_*.md"):
+        assert "[redacted]" not in f.read_text()
 
 
 def test_validate_reports_bad_grades_before_any_notebook_runs(tmp_path):
