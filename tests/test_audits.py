@@ -703,3 +703,40 @@ A2,neglect,Case file deep dive,07/15/2026,2,A1
     with pytest.raises(InputError) as ei:
         audits.read_register(reg, dict(fixture))
     assert "row 3, column 'audit_date': '07/15/2026' is in month/day/year (US) order" in _messages(ei.value)
+
+
+def test_one_report_per_audit_with_recommendations_and_owners(fixture, tmp_path):
+    run = tmp_path / "pack"
+    ctx = _ctx(run, fixture, n_boot=10)
+    r = audits.analyse(ctx)
+    audits.write_audit_reports(ctx, r)
+    pages = sorted(p.name for p in (run / "shareable" / "letters").glob("audit_report_*"))
+    # the window's audits are A2 and A3 (A1 is only the earlier audit of a re-audit)
+    assert pages == [
+        "audit_report_A2.docx",
+        "audit_report_A2.html",
+        "audit_report_A3.docx",
+        "audit_report_A3.html",
+    ]
+    html = (run / "shareable" / "letters" / "audit_report_A2.html").read_text()
+    for heading in (
+        "Scope",
+        "What we found",
+        "Strengths",
+        "What needs to improve",
+        "Recommendations and who owns them",
+    ):
+        assert f"<h2>{heading}</h2>" in html
+    # A2: 2 cases, 2 agencies, 2 domains, 8 gradings; 37.5% good or better (panel), 75% (own)
+    assert "2 children&#x27;s cases" in html and "moderated 8 gradings" in html
+    assert "38% of the panel&#x27;s grades were good or better" in html and "said 75%" in html
+    # the re-audit: no clear change (0 points), with its interval
+    assert "no clear change (38% to 38% good or better, +0 points; the 95% interval" in html
+    # recommendations X2 and X3 with their owners and status; X1 names Jayden (a listed name): text not shown
+    assert "Review plans monthly." in html and "CSC (Team manager)" in html and "due within a month" in html
+    assert "Police (Inspector)" in html and "text not shown" in html and "Jayden" not in html
+    # X7 was created after the period end and X4 is a Section 11 action: neither is an A2 recommendation
+    assert "Not yet in scope" not in html and "Safer recruitment" not in html
+    assert "[redacted]" not in html
+    for planted in PLANTED:
+        assert planted.lower() not in html.lower()
