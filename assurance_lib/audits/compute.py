@@ -245,7 +245,8 @@ def reaudit_change(
         (later minus earlier, percentage points, differenced before rounding), ``change_lower,
         change_upper`` (the interval), ``direction`` (improved, fell, no clear change;
         ``not_available``, the run's symbol, when either audit has no grades in the domain),
-        ``indicative`` (either audit with fewer than ``min_cases`` cases) and ``method``.
+        and ``indicative`` (either audit with fewer than ``min_cases`` cases). The method is stated
+        in the published table's notes.
     """
     reg = register.set_index("audit_id")
     rows = []
@@ -278,7 +279,6 @@ def reaudit_change(
                     change_lower=np.nan,
                     change_upper=np.nan,
                     direction=not_available,
-                    method="",
                 )
             else:
                 ch = agreement.bootstrap_proportion_change(
@@ -297,7 +297,6 @@ def reaudit_change(
                     change_lower=round(ch.lower, 1) if np.isfinite(ch.lower) else np.nan,
                     change_upper=round(ch.upper, 1) if np.isfinite(ch.upper) else np.nan,
                     direction=("improved" if ch.change > 0 else "fell") if ch.clear else "no clear change",
-                    method=ch.method,
                 )
             row["indicative"] = "yes" if min(row["n_cases_earlier"], row["n_cases_later"]) < min_cases else "no"
             rows.append(row)
@@ -315,7 +314,6 @@ def reaudit_change(
         "change_upper",
         "direction",
         "indicative",
-        "method",
     ]
     return pd.DataFrame(rows, columns=cols)
 

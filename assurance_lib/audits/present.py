@@ -390,7 +390,7 @@ def publish_flags(ctx: Any, res: AuditResults) -> Any:
 
     f = ctx.publish.flags(res.flags, unit="cases", source=_SOURCE + "; " + _ACTION_SOURCE)
     return styled(
-        f[["direction", "severity", "themes", "statement"]],
+        f[["direction", "severity", "statement"]],
         "Flags for the quarterly report, concerns and strengths, most severe first (flags_audits.csv)",
     )
 
