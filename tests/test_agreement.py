@@ -163,7 +163,7 @@ def test_kappa_interval_coverage_at_five_to_eight_cases(weights, base, over_max)
     Tolerance: the jackknife interval (the default) must cover at least 90% at every size
     (nominal 95%; 300 samples give a standard error of about 1.3 points, so 90% is about four
     standard errors below nominal). The bootstrap percentile interval, shown for contrast,
-    covers clearly less (measured 84-88% when this test was written), which is why it is not
+    covers clearly less (measured 83-90%, and the jackknife 92-95%, when this test was written), which is why it is not
     the default. Seeds are fixed, so the test is deterministic.
     """
     rng = np.random.default_rng(20261204)

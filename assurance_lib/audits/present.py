@@ -441,8 +441,8 @@ def method_notes_markdown(res: AuditResults) -> str:
                 f"- **Agreement.** Exact and adjacent (within one grade) agreement; Cohen's weighted kappa with {s.kappa_weights} "
                 f"weights (statsmodels); {CONFIDENCE:.0%} interval from the leave-one-case-out jackknife with Student's t on "
                 "cases - 1 degrees of freedom, chosen because with 5 to 8 cases a case bootstrap interval (percentile or "
-                "bias-corrected) covered the true kappa in only 84-90% of simulated audits for a nominal 95%, and the "
-                "jackknife in 91-97% (tests/test_agreement.py). Still indicative. Krippendorff's ordinal alpha across "
+                "bias-corrected) covered the true kappa in only 83-90% of simulated audits for a nominal 95%, and the "
+                "jackknife in 92-95% (tests/test_agreement.py). Still indicative. Krippendorff's ordinal alpha across "
                 "moderators where the grades file records two or more.",
                 f"- **Re-audit.** The change in the share good or better is differenced before rounding, with a "
                 f"{CONFIDENCE:.0%} interval from {s.n_boot} resamples of whole cases within each audit (seed {s.seed}); it "
