@@ -1,15 +1,17 @@
 """Agreement between raters on an ordinal scale: exact and adjacent agreement, weighted kappa
-with an interval bootstrapped by cluster, and Krippendorff's ordinal alpha.
+with an interval that treats cases as the sampling unit, the change in a share between two
+samples of cases, and Krippendorff's ordinal alpha.
 
 Used by :mod:`assurance_lib.audits` to compare the grade each agency gives its own work with
 the grade the multi-agency panel gives after moderation. Grades are ordinal scores ``1..k``
 (1 = the best grade); the functions here never see grade labels or case references, only
 scores and opaque cluster keys.
 
-Why a cluster bootstrap: one audited case yields many rated units (agencies x domains), and
-grades within a case are correlated (the same family, the same panel discussion). Resampling
-units as if independent would give intervals that are too narrow, so the interval resamples
-whole cases with replacement (the percentile method).
+Why cases, not units: one audited case yields many rated units (agencies x domains), and
+grades within a case are correlated (the same family, the same panel discussion). Treating
+units as independent would give intervals that are too narrow, so the kappa interval leaves
+out or resamples whole cases (the jackknife by default: see :func:`bootstrap_kappa` for why),
+and the re-audit change resamples whole cases within each audit.
 
 Examples
 --------
@@ -41,8 +43,17 @@ __all__ = [
     "exact_agreement",
     "adjacent_agreement",
     "bootstrap_kappa",
+    "INTERVALS",
+    "bca_interval",
+    "ProportionChange",
+    "bootstrap_proportion_change",
     "ordinal_alpha",
 ]
+
+INTERVALS: tuple[str, ...] = ("jackknife", "bca", "percentile")
+"""Intervals of :func:`bootstrap_kappa`: the leave-one-case-out ``jackknife`` with Student's t (the
+default: it holds its coverage at 5 to 8 cases), the bias-corrected and accelerated bootstrap (``bca``)
+or the plain bootstrap ``percentile`` interval."""
 
 Weights = Literal["linear", "quadratic"]
 WEIGHTS: tuple[str, ...] = ("linear", "quadratic")
@@ -175,7 +186,7 @@ def adjacent_agreement(a: npt.ArrayLike, b: npt.ArrayLike, within: int = 1) -> f
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KappaResult:
-    """A weighted kappa with its cluster-bootstrap percentile interval.
+    """A weighted kappa with its interval (cluster jackknife or cluster bootstrap).
 
     Attributes
     ----------
@@ -190,7 +201,7 @@ class KappaResult:
     n_boot : int
         Bootstrap replicates drawn.
     n_boot_used : int
-        Replicates in which kappa was defined (the interval uses these only).
+        Replicates in which kappa was defined (a bootstrap interval uses these only; 0 for the jackknife).
     method : str
         A sentence describing the method, for the published table.
     """
@@ -217,8 +228,21 @@ def bootstrap_kappa(
     n_boot: int = 1000,
     confidence: float = 0.95,
     seed: int = 20260701,
+    interval: str = "jackknife",
 ) -> KappaResult:
-    """Weighted kappa with a percentile interval from resampling whole clusters.
+    """Weighted kappa with an interval that treats whole clusters (cases) as the sampling unit.
+
+    An audit has 5 to 8 cases. With so few clusters a bootstrap of cases understates the
+    spread (a resample of n cases has about (n-1)/n of the variance and the normal quantile is
+    too narrow): in the coverage simulation of ``tests/test_agreement.py`` (300 simulated audits
+    at each of 5, 6, 7 and 8 cases, two scenarios) the percentile interval covered the true kappa
+    in 83-90% of samples for a nominal 95%, and the bias-corrected and accelerated (BCa)
+    interval in 83-90% too. The default is therefore the **leave-one-case-out jackknife**
+    interval ``kappa +/- t(n-1) * SE_jack`` (Student's t on
+    cases - 1 degrees of freedom, capped at 1), which covered 92-95% at 5 to 8 cases in the same
+    simulation. It is deterministic (``n_boot`` and ``seed`` are not used by it) and remains
+    indicative at that size. ``interval="bca"`` (:func:`bca_interval`) and ``"percentile"``
+    give the bootstrap intervals.
 
     Parameters
     ----------
@@ -236,6 +260,8 @@ def bootstrap_kappa(
         Two-sided level of the percentile interval, between 0 and 1.
     seed : int
         Seed of the random generator (results are reproducible).
+    interval : {'jackknife', 'bca', 'percentile'}
+        The interval (see above).
 
     Returns
     -------
@@ -248,6 +274,8 @@ def bootstrap_kappa(
     (0.3333, 4, 2)
     """
     _check_weights(weights)
+    if interval not in INTERVALS:
+        raise ValueError(f"interval {interval!r} is not one of: {', '.join(INTERVALS)}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
     if n_boot < 0:
@@ -262,24 +290,44 @@ def bootstrap_kappa(
     n_cl = len(keys)
     lower = upper = float("nan")
     used = 0
-    if n_boot > 0 and n_cl > 0:
-        per = np.zeros((n_cl, k, k), dtype=np.int64)
+    w = disagreement_weights(k, weights)
+    per = np.zeros((n_cl, k, k), dtype=np.int64)
+    if n_cl:
         np.add.at(per, (inverse, x - 1, y - 1), 1)
+    if interval == "jackknife":
+        if n_cl >= 3 and np.isfinite(kappa):
+            from scipy.stats import t as student_t
+
+            jack = _kappa_from_tables(per.sum(axis=0)[None] - per, w)
+            if np.isfinite(jack).all():
+                se = float(np.sqrt((n_cl - 1) / n_cl * np.sum((jack - jack.mean()) ** 2)))
+                q = float(student_t.ppf(0.5 + confidence / 2, n_cl - 1))
+                lower, upper = max(-1.0, kappa - q * se), min(1.0, kappa + q * se)
+        method = (
+            f"Cohen's weighted kappa ({weights} weights); {confidence:.0%} interval from the leave-one-case-out "
+            "jackknife with Student's t on cases - 1 degrees of freedom"
+        )
+    elif n_boot > 0 and n_cl > 0:
         rng = np.random.default_rng(seed)
         draws = rng.integers(0, n_cl, size=(n_boot, n_cl))
         counts = np.zeros((n_boot, n_cl), dtype=np.int64)
         np.add.at(counts, (np.repeat(np.arange(n_boot), n_cl), draws.ravel()), 1)
         tables = (counts @ per.reshape(n_cl, k * k)).reshape(n_boot, k, k)
-        reps = _kappa_from_tables(tables, disagreement_weights(k, weights))
+        reps = _kappa_from_tables(tables, w)
         ok = reps[np.isfinite(reps)]
         used = int(ok.size)
-        if used:
+        if used and interval == "bca" and np.isfinite(kappa) and n_cl >= 3:
+            jack = _kappa_from_tables(per.sum(axis=0)[None] - per, w)
+            lower, upper = bca_interval(kappa, ok, jack, confidence)
+        elif used:
             alpha = (1 - confidence) / 2
             lower, upper = (float(v) for v in np.quantile(ok, [alpha, 1 - alpha]))
-    method = (
-        f"Cohen's weighted kappa ({weights} weights); {confidence:.0%} percentile interval from "
-        f"{n_boot} bootstrap resamples of whole cases"
-    )
+    if interval != "jackknife":
+        name = "bias-corrected and accelerated (BCa)" if interval == "bca" else "percentile"
+        method = (
+            f"Cohen's weighted kappa ({weights} weights); {confidence:.0%} {name} interval from "
+            f"{n_boot} bootstrap resamples of whole cases"
+        )
     return KappaResult(
         kappa=kappa,
         lower=lower,
@@ -291,6 +339,180 @@ def bootstrap_kappa(
         n_boot=int(n_boot),
         n_boot_used=used,
         method=method,
+    )
+
+
+def bca_interval(
+    estimate: float, replicates: npt.ArrayLike, jackknife: npt.ArrayLike, confidence: float = 0.95
+) -> tuple[float, float]:
+    """Efron's (1987) bias-corrected and accelerated bootstrap interval.
+
+    The bias correction ``z0`` is the normal quantile of the share of replicates below the
+    estimate (ties count half); the acceleration ``a`` is the skewness of the jackknife values,
+    ``sum(d^3) / (6 * sum(d^2)^1.5)`` with ``d = mean(jackknife) - jackknife`` (Efron and
+    Tibshirani 1993, eq. 14.15). The ends are the replicates' quantiles at
+    ``Phi(z0 + (z0 + z) / (1 - a (z0 + z)))`` for ``z`` the two normal quantiles of the level.
+    Where ``z0`` is infinite (every replicate on one side) or the jackknife is undefined the
+    percentile interval is returned instead.
+
+    Parameters
+    ----------
+    estimate : float
+        The estimate on the whole sample.
+    replicates : array-like
+        Bootstrap replicates (finite values).
+    jackknife : array-like
+        Leave-one-out (here: leave-one-case-out) estimates; NaN values are ignored.
+    confidence : float
+
+    Returns
+    -------
+    (lower, upper)
+
+    Examples
+    --------
+    With no bias (half the replicates below the estimate) and no skew in the jackknife, the
+    BCa interval is the percentile interval:
+
+    >>> reps = np.arange(1, 1000) / 1000
+    >>> bca_interval(0.5, reps, [0.4, 0.5, 0.6], 0.9) == tuple(np.quantile(reps, [0.05, 0.95]))
+    True
+    """
+    from scipy.stats import norm
+
+    reps = np.asarray(replicates, dtype=float)
+    reps = reps[np.isfinite(reps)]
+    jack = np.asarray(jackknife, dtype=float)
+    jack = jack[np.isfinite(jack)]
+    alpha = (1 - confidence) / 2
+    percentile = tuple(float(v) for v in np.quantile(reps, [alpha, 1 - alpha]))
+    share = (np.sum(reps < estimate) + 0.5 * np.sum(reps == estimate)) / reps.size
+    if not 0 < share < 1 or jack.size < 3:
+        return percentile  # type: ignore[return-value]
+    z0 = float(norm.ppf(share))
+    d = jack.mean() - jack
+    den = 6.0 * float(np.sum(d**2)) ** 1.5
+    a = float(np.sum(d**3)) / den if den > 0 else 0.0
+    z = norm.ppf([alpha, 1 - alpha])
+    adj = norm.cdf(z0 + (z0 + z) / (1 - a * (z0 + z)))
+    if not np.all(np.isfinite(adj)):
+        return percentile  # type: ignore[return-value]
+    lo, hi = np.quantile(reps, adj)
+    return float(lo), float(hi)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProportionChange:
+    """The change in a share between two independent samples of cases, with its case-bootstrap interval.
+
+    Attributes
+    ----------
+    earlier, later : float
+        The shares in percent (unrounded).
+    change : float
+        ``later - earlier`` in percentage points, differenced before any rounding.
+    lower, upper : float
+        Percentile interval of the change (NaN without resamples).
+    n_earlier, n_later : int
+        Cases (clusters) in each sample.
+    clear : bool
+        Whether the interval excludes no change (0).
+    method : str
+    """
+
+    earlier: float
+    later: float
+    change: float
+    lower: float
+    upper: float
+    n_earlier: int
+    n_later: int
+    clear: bool
+    method: str
+
+
+def _cluster_sums(success: np.ndarray, clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    keys, inverse = np.unique(clusters.astype(str), return_inverse=True)
+    s = np.bincount(inverse, weights=success.astype(float), minlength=len(keys))
+    n = np.bincount(inverse, minlength=len(keys)).astype(float)
+    return s, n
+
+
+def bootstrap_proportion_change(
+    success_earlier: npt.ArrayLike,
+    clusters_earlier: npt.ArrayLike,
+    success_later: npt.ArrayLike,
+    clusters_later: npt.ArrayLike,
+    *,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 20260701,
+) -> ProportionChange:
+    """Change in the share of units that succeed (e.g. graded good or better) between two audits.
+
+    Each audit's cases are resampled with replacement, within that audit, every unit of a drawn
+    case entering the replicate (grades cluster within cases); the share is recomputed in each
+    and the difference ``later - earlier`` taken before any rounding. The interval is the
+    percentile interval of the differences; the change is *clear* only when it excludes 0.
+
+    Parameters
+    ----------
+    success_earlier, success_later : array-like of bool
+        One value per unit (grading).
+    clusters_earlier, clusters_later : array-like
+        The case of each unit.
+    n_boot, confidence, seed
+        Resamples, two-sided level, seed of the random generator.
+
+    Returns
+    -------
+    ProportionChange
+
+    Examples
+    --------
+    Earlier: 1 of 3 units good (33.33%); later: 1 of 6 (16.67%). Differenced before rounding the
+    change is -16.67 points (rounded first it would be 16.7 - 33.3 = -16.6):
+
+    >>> r = bootstrap_proportion_change([1, 0, 0], ["a", "b", "c"], [1, 0, 0, 0, 0, 0], list("defghi"), n_boot=0)
+    >>> round(r.change, 2)
+    -16.67
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+    x0 = np.asarray(success_earlier, dtype=bool)
+    x1 = np.asarray(success_later, dtype=bool)
+    c0 = np.asarray(clusters_earlier, dtype=object)
+    c1 = np.asarray(clusters_later, dtype=object)
+    if len(x0) != len(c0) or len(x1) != len(c1):
+        raise ValueError("each sample needs one cluster per unit")
+    if not len(x0) or not len(x1):
+        raise ValueError("each sample needs at least one unit")
+    s0, n0 = _cluster_sums(x0, c0)
+    s1, n1 = _cluster_sums(x1, c1)
+    p0 = 100.0 * s0.sum() / n0.sum()
+    p1 = 100.0 * s1.sum() / n1.sum()
+    lower = upper = float("nan")
+    if n_boot > 0:
+        rng = np.random.default_rng(seed)
+
+        def reps(s: np.ndarray, n: np.ndarray) -> np.ndarray:
+            draws = rng.integers(0, len(s), size=(n_boot, len(s)))
+            return 100.0 * s[draws].sum(axis=1) / n[draws].sum(axis=1)
+
+        diff = reps(s1, n1) - reps(s0, n0)
+        a = (1 - confidence) / 2
+        lower, upper = (float(v) for v in np.quantile(diff, [a, 1 - a]))
+    clear = bool(np.isfinite(lower) and (lower > 0 or upper < 0))
+    return ProportionChange(
+        earlier=float(p0),
+        later=float(p1),
+        change=float(p1 - p0),
+        lower=lower,
+        upper=upper,
+        n_earlier=len(s0),
+        n_later=len(s1),
+        clear=clear,
+        method=f"{confidence:.0%} percentile interval from {n_boot} bootstrap resamples of whole cases within each audit",
     )
 
 

@@ -26,7 +26,13 @@ A2 (neglect, 15 July 2026, this period; re-audits A1):
   Quadratic: observed (1+1+4+1)/9/8 = 7/72; expected (1/9)(33 + 55 + 5 + 15)/64 = 3/16;
   kappa = 1 - (7/72)/(3/16) = 13/27 = 0.481.
 A1 (neglect, 10 June 2025, before the window): voice panel 3,3,4,3 -> 0%; planning 2,2,1,3 -> 75%;
-  all 3/8 = 37.5%. Change A1 -> A2: voice +50.0 (improved), planning -50.0 (fell), all 0.0.
+  all 3/8 = 37.5%. Change A1 -> A2: voice +50.0, planning -50.0, all 0.0, each on 2 against 2 cases.
+  Case bootstrap (each audit's two cases resampled): planning earlier c3 2/2, c4 1/2 -> 100% (1/4),
+  75% (1/2), 50% (1/4); later c1 0/2, c2 1/2 -> 0%, 25%, 50% (same odds). Later minus earlier is
+  -100 with probability 1/16 (above 2.5%) and 0 with probability 1/16 (so below it 15/16 < 97.5%):
+  the 95% interval is -100 to 0, which includes no change: "no clear change", not a fall.
+  Voice: earlier 0% always; later c1 2/2, c2 0/2 -> 100% (1/4), 50% (1/2), 0% (1/4): interval 0 to
+  +100, "no clear change" too.
 A3 (exploitation, 1 May 2026, earlier in the window): one case, CSC voice Good/Good and planning
   Good/Good; moderators graded voice Good, Good and planning Good, RI. Krippendorff's ordinal
   alpha by hand: values 2,2 | 2,3; coincidences o22 = 2, o23 = o32 = 1; n2 = 3, n3 = 1, n = 4;
@@ -261,21 +267,15 @@ def test_reaudit_change_hand_values(res):
     r = res.reaudit
     v = _row(r, domain="Voice and lived experience of the child")
     assert (v["audit_id"], v["earlier_audit_id"]) == ("A2", "A1")
-    assert (v["pct_good_or_better_earlier"], v["pct_good_or_better_later"], v["change_pp"], v["direction"]) == (
-        0.0,
-        50.0,
-        50.0,
-        "improved",
-    )
+    assert (v["pct_good_or_better_earlier"], v["pct_good_or_better_later"], v["change_pp"]) == (0.0, 50.0, 50.0)
+    assert (v["change_lower"], v["change_upper"], v["direction"]) == (0.0, 100.0, "no clear change")
     p = _row(r, domain="Planning")
-    assert (p["pct_good_or_better_earlier"], p["pct_good_or_better_later"], p["change_pp"], p["direction"]) == (
-        75.0,
-        25.0,
-        -50.0,
-        "fell",
-    )
+    assert (p["pct_good_or_better_earlier"], p["pct_good_or_better_later"], p["change_pp"]) == (75.0, 25.0, -50.0)
+    # a fall of 50 points on 2 against 2 cases: the interval -100 to 0 includes no change
+    assert (p["change_lower"], p["change_upper"], p["direction"]) == (-100.0, 0.0, "no clear change")
     t = _row(r, domain=audits.ALL)
-    assert (t["change_pp"], t["direction"]) == (0.0, "no change")
+    assert (t["change_pp"], t["direction"]) == (0.0, "no clear change")
+    assert t["change_lower"] < 0 < t["change_upper"]
 
 
 def test_agreement_hand_values(res):
@@ -283,7 +283,11 @@ def test_agreement_hand_values(res):
     assert (a["n_cases"], a["n_units"]) == (2, 8)
     assert (a["pct_exact"], a["pct_adjacent"], a["pct_self_higher"], a["pct_self_lower"]) == (50.0, 87.5, 50.0, 0.0)
     assert a["kappa"] == pytest.approx(0.375, abs=5e-4)
-    assert a["kappa_lower"] <= a["kappa"] <= a["kappa_upper"]
+    # two cases: the leave-one-case-out jackknife needs three, so no interval is given
+    assert np.isnan(a["kappa_lower"]) and np.isnan(a["kappa_upper"])
+    every = _row(res.agreement, level="all")
+    assert every["n_cases"] == 3 and every["kappa_lower"] <= every["kappa"] <= every["kappa_upper"]
+    assert "jackknife" in every["method"]
     assert a["weights"] == "linear" and a["indicative"] == "yes"  # 8 units < 20
     assert a["n_moderators"] == 0 and np.isnan(a["alpha_moderators"])
     m = _row(res.agreement, level="audit", subject="A3")
@@ -345,13 +349,37 @@ def test_flags(res):
     # A2 planning 25% (not < 25, so medium) and planning across the window 40%; voice 50% is not below 50.
     assert sorted(below["evidence_key"]) == ["audit_id=A2; domain=Planning", "audit_id=All; domain=Planning"]
     assert set(below["severity"]) == {"medium"}
-    fall = f[f["category"].eq("falling grades on re-audit")]
-    assert list(fall["evidence_key"]) == ["audit_id=A2; domain=Planning"] and fall["value"].iloc[0] == -50.0
+    # the planning fall of 50 points has an interval including no change (see the docstring): no flag
+    assert not f["category"].isin(["falling grades on re-audit", "improving grades on re-audit"]).any()
+    # An action belongs to its source: X6 (a review action, 92 days overdue) and X5 (a review action
+    # completed without evidence of impact) raise no audit flag; only X1 (audit A2) does.
     over = f[f["category"].eq("overdue action")].set_index("evidence_key")
-    assert set(over.index) == {"action_id=X1", "action_id=X6"}
-    assert over.loc["action_id=X6", "severity"] == "high"  # more than 90 days overdue
-    assert list(f.loc[f["category"].eq("completed without evidence of impact"), "evidence_key"]) == ["action_id=X5"]
+    assert list(over.index) == ["action_id=X1"]
+    x1 = over.loc["action_id=X1"]
+    assert (x1["severity"], x1["effect"], x1["effect_unit"], x1["agency"]) == ("medium", 1, "days overdue", "Police")
+    assert (x1["statutory_partner"], x1["themes"], x1["evidence"]) == ("yes", "neglect;working_together", "strong")
+    assert not f["category"].eq("completed without evidence of impact").any()
     assert f["statement"].str.len().gt(20).all()
+
+
+def test_flags_version_2_columns(res):
+    f = res.flags
+    assert list(f.columns[-9:]) == list(audits.FLAG_V2_COLUMNS)
+    assert set(f["direction"]) == {"concern", "strength"}
+    assert set(f["first_period"]) == {""}  # the report fills persistence from earlier packs
+    a2 = _row(f, category="grades below good", evidence_key="audit_id=A2; domain=Planning")
+    # 25% good or better against the 50% threshold: 25 points below; 2 cases < 10: indicative
+    assert (a2["effect"], a2["affected"], a2["evidence"], a2["themes"]) == (-25.0, 2, "indicative", "neglect")
+    allp = _row(f, category="grades below good", evidence_key="audit_id=All; domain=Planning")
+    # the window's audits, by date: A3 (exploitation, May) and A2 (neglect, July)
+    assert (allp["themes"], allp["affected"]) == ("exploitation;neglect", 3)
+    # coded findings of A2 (the audit this period): one strength, two areas for development
+    good = f[f["category"].eq("good practice found")]
+    assert list(good["subject"]) == ["Voice of the child heard and recorded (A2)"]
+    assert set(good["direction"]) == {"strength"}
+    afd = f[f["category"].eq("area for development")]
+    assert sorted(afd["evidence_key"]) == ["theme_code=escalation", "theme_code=information_sharing"]
+    assert set(afd["direction"]) == {"concern"} and set(afd["themes"]) == {"neglect"}
 
 
 def _messages(exc: InputError) -> str:
@@ -543,8 +571,27 @@ def test_text_the_guard_cannot_clear_is_left_out_and_counted(fixture, tmp_path, 
     md = audits.briefings(ctx, r)
     assert "Amelia" not in md and "Hartley" not in md
     assert "1 quotation left out: the redaction guard could not clear it." in md
+    # A2's two areas for development carry a date, a postcode, a phone number, an NHS number and a
+    # case reference: the guard finds something to remove in each, so each is left out whole
+    assert "2 quotations left out: the redaction guard could not clear them." in md
     log = (run / "internal" / "publish.log").read_text()
-    assert "1 free-text passage(s) in the seven-minute briefings could not be cleared" in log
+    # and action X1 names Jayden (a name of the names list): 1 + 2 + 1
+    assert "The text of 1 action was left out" in md
+    assert "4 free-text passage(s) in the seven-minute briefings could not be cleared" in log
+
+
+def test_a_briefing_never_quotes_a_masked_passage(fixture, tmp_path):
+    # A passage with anything for the guard to remove is left out whole, never quoted as
+    # "[redacted]": of A1, A2 and A3 only the one passage written without an identifier is quoted.
+    run = tmp_path / "pack"
+    ctx = _ctx(run, fixture, n_boot=10)
+    r = audits.analyse(ctx)
+    md = audits.briefings(ctx, r, which="")
+    assert "[redacted]" not in md and "redacted" not in md.lower()
+    quotes = sorted(ln[2:] for ln in md.splitlines() if ln.startswith("> "))
+    assert quotes == ["Referral not shared."]  # Amelia Hartley and Jayden are listed names
+    for f in (run / "shareable" / "text").glob("briefing_*.md"):
+        assert "[redacted]" not in f.read_text()
 
 
 def test_validate_reports_bad_grades_before_any_notebook_runs(tmp_path):
@@ -655,3 +702,40 @@ A2,neglect,Case file deep dive,07/15/2026,2,A1
     with pytest.raises(InputError) as ei:
         audits.read_register(reg, dict(fixture))
     assert "row 3, column 'audit_date': '07/15/2026' is in month/day/year (US) order" in _messages(ei.value)
+
+
+def test_one_report_per_audit_with_recommendations_and_owners(fixture, tmp_path):
+    run = tmp_path / "pack"
+    ctx = _ctx(run, fixture, n_boot=10)
+    r = audits.analyse(ctx)
+    audits.write_audit_reports(ctx, r)
+    pages = sorted(p.name for p in (run / "shareable" / "letters").glob("audit_report_*"))
+    # the window's audits are A2 and A3 (A1 is only the earlier audit of a re-audit)
+    assert pages == [
+        "audit_report_A2.docx",
+        "audit_report_A2.html",
+        "audit_report_A3.docx",
+        "audit_report_A3.html",
+    ]
+    html = (run / "shareable" / "letters" / "audit_report_A2.html").read_text()
+    for heading in (
+        "Scope",
+        "What we found",
+        "Strengths",
+        "What needs to improve",
+        "Recommendations and who owns them",
+    ):
+        assert f"<h2>{heading}</h2>" in html
+    # A2: 2 cases, 2 agencies, 2 domains, 8 gradings; 37.5% good or better (panel), 75% (own)
+    assert "2 children&#x27;s cases" in html and "moderated 8 gradings" in html
+    assert "38% of the panel&#x27;s grades were good or better" in html and "said 75%" in html
+    # the re-audit: no clear change (0 points), with its interval
+    assert "no clear change (38% to 38% good or better, +0 points; the 95% interval" in html
+    # recommendations X2 and X3 with their owners and status; X1 names Jayden (a listed name): text not shown
+    assert "Review plans monthly." in html and "CSC (Team manager)" in html and "due within a month" in html
+    assert "Police (Inspector)" in html and "text not shown" in html and "Jayden" not in html
+    # X7 was created after the period end and X4 is a Section 11 action: neither is an A2 recommendation
+    assert "Not yet in scope" not in html and "Safer recruitment" not in html
+    assert "[redacted]" not in html
+    for planted in PLANTED:
+        assert planted.lower() not in html.lower()

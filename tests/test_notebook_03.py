@@ -86,11 +86,20 @@ def test_tables_declared_with_units(pack):
     # The synthetic action log is hand-written (assurance_lib/synthetic/audits.py ACTIONS): as at
     # 30 September 2026 ACT-003 (due 30 Jun), ACT-004 (31 Aug), ACT-012 (31 May) and ACT-015 (due
     # 1 Sep, closed 10 Oct, after the period end) are overdue; ACT-002, ACT-007 and ACT-014 were
-    # completed with no evidence of impact; ACT-016 was created after the period end.
+    # completed with no evidence of impact; ACT-016 was created after the period end. An action
+    # belongs to its source: ACT-012 (Section 11) and ACT-014, ACT-015 (a rapid review) raise no
+    # audit flag.
     over = flags.loc[flags["category"].eq("overdue action"), "evidence_key"]
-    assert sorted(over) == ["action_id=ACT-003", "action_id=ACT-004", "action_id=ACT-012", "action_id=ACT-015"]
+    assert sorted(over) == ["action_id=ACT-003", "action_id=ACT-004"]
     noimp = flags.loc[flags["category"].eq("completed without evidence of impact"), "evidence_key"]
-    assert sorted(noimp) == ["action_id=ACT-002", "action_id=ACT-007", "action_id=ACT-014"]
+    assert sorted(noimp) == ["action_id=ACT-002", "action_id=ACT-007"]
+    assert not flags["statement"].str.contains("section11|S11-|RR-2026").any()
+    # version 2: concerns and strengths, priority themes from data/frameworks/priorities.yaml
+    assert set(flags["direction"]) == {"concern", "strength"}
+    themes = set(";".join(flags["themes"].dropna()).split(";"))
+    assert themes <= {"neglect", "exploitation", "domestic_abuse", "front_door", "equity", "working_together"}
+    assert {"neglect", "domestic_abuse", "working_together"} <= themes
+    assert flags["first_period"].isna().all()
     actions = pd.read_csv(pack / "shareable/tables/audit_actions.csv", dtype=str)
     assert "ACT-016" not in set(actions["action_id"]) and "action" not in actions.columns
     reaudit = pd.read_csv(pack / "shareable/tables/audit_reaudit.csv", dtype=str)
@@ -102,6 +111,16 @@ def test_briefings_for_audits_this_period(pack):
     assert texts == ["briefing_AUD-2026-03.md", "briefing_AUD-2026-04.md"]
     b = (pack / "shareable/text/briefing_AUD-2026-03.md").read_text()
     assert "## 7. Questions for reflection" in b and "AUD-2025-03" in b
+
+
+def test_no_published_briefing_or_audit_page_contains_a_redaction_mask(pack):
+    # the generator writes with pseudonyms; a mask in a briefing would be a defect
+    pages = list((pack / "shareable/text").glob("briefing_*.md")) + list(
+        (pack / "shareable/letters").glob("audit_report_*.html")
+    )
+    assert len(pages) >= 2
+    for f in pages:
+        assert "[redacted]" not in f.read_text(encoding="utf-8"), f.name
 
 
 def test_no_planted_identifier_anywhere_in_the_pack(pack):

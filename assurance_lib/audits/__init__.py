@@ -10,7 +10,8 @@ The parts, in the order the notebook uses them:
   and the functions it calls (:func:`grade_distribution`, :func:`agreement_table` ...);
 - :mod:`.present`   -- what the notebook calls: :func:`analyse`, ``show_*``, ``chart_*`` (with
   their ``*_chart_data``), :func:`publish_flags`, :func:`method_notes`;
-- :mod:`.briefings` -- the draft seven-minute briefings, through the redaction guard.
+- :mod:`.briefings` -- the draft seven-minute briefings, through the redaction guard;
+- :mod:`.reports`   -- one short report per audit (scope, findings, recommendations with owners).
 
 Free text (findings, actions, evidence) reaches the pack only through
 :func:`assurance_lib.disclosure.redact`.
@@ -20,6 +21,7 @@ from .briefings import QUOTES_PER_POINT, briefing_markdown, briefings
 from .compute import (
     ALL,
     CONFIDENCE,
+    FLAG_V2_COLUMNS,
     AuditResults,
     action_status,
     action_summary,
@@ -67,11 +69,13 @@ from .present import (
     show_register,
     show_themes,
 )
+from .reports import audit_report, write_audit_reports
 from .settings import Settings
 
 __all__ = [
     "ALL",
     "CONFIDENCE",
+    "FLAG_V2_COLUMNS",
     "MODERATOR_PREFIX",
     "NOTEBOOK",
     "QUOTES_PER_POINT",
@@ -118,4 +122,6 @@ __all__ = [
     "method_notes",
     "method_notes_markdown",
     "show_briefings",
+    "audit_report",
+    "write_audit_reports",
 ]

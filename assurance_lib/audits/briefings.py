@@ -2,8 +2,9 @@
 
 The structure (headings, counts, domain names, grades) is generated from the results; every
 quotation of free text (findings, actions) passes :func:`assurance_lib.disclosure.redact`
-with the run's identifiers, the case references and the names list, after any date has been
-removed; what the guard cannot clear is left out and counted in the run log.
+with the run's identifiers, the case references and the names list, after a check for any
+date; a passage in which the guard finds anything to remove is left out whole (never quoted
+with a mask) and counted in the run log.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from typing import Any
 import pandas as pd
 
 from .. import disclosure
+from ..disclosure.guard import REDACTED
 from .compute import ALL, AuditResults, grade_distribution
 from .inputs import AuditInputs
 
-__all__ = ["QUOTES_PER_POINT", "briefing_markdown", "briefings"]
+__all__ = ["QUOTES_PER_POINT", "briefing_markdown", "briefings", "reaudit_sentence"]
 
 QUOTES_PER_POINT = 2
 """Free-text quotations per point of a briefing, at most (each must pass the redaction guard)."""
@@ -52,9 +54,12 @@ _FREE_TEXT_DATE = re.compile(
 class _Guard:
     """Passes each piece of free text through the redaction guard and counts what it withholds.
 
-    Dates of any kind are replaced first (the issue asks for dates to be removed; the shared
-    guard removes dates of birth), then :func:`assurance_lib.disclosure.redact` removes names,
-    identifier values, NHS numbers, postcodes, phone numbers and email addresses.
+    The synthetic generator, and a partnership's audit team, write findings and actions with
+    pseudonyms ("Child A", "the baby", "Mother"): the guard is a safety net, not the author.
+    A passage in which it finds anything to remove (a date of any kind, which the shared guard
+    would not remove, or a name, identifier value, NHS number, postcode, phone number or email
+    address, :func:`assurance_lib.disclosure.redact`) is left out whole and counted, never
+    quoted with a mask: a briefing reading "[redacted]" is not one anyone would circulate.
     """
 
     ids: Any
@@ -63,12 +68,30 @@ class _Guard:
     def clear(self, text: Any) -> str | None:
         if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():
             return None
-        undated = _FREE_TEXT_DATE.sub("[redacted]", " ".join(str(text).split()))
-        r = disclosure.redact(undated, self.ids)
-        if r.withheld or not r.text.strip():
+        plain = " ".join(str(text).split())
+        if _FREE_TEXT_DATE.search(plain):
+            self.withheld += 1
+            return None
+        r = disclosure.redact(plain, self.ids)
+        if r.withheld or r.replaced or not r.text.strip() or REDACTED in r.text:
             self.withheld += 1
             return None
         return " ".join(r.text.split())
+
+
+def reaudit_sentence(c: Any) -> str:
+    """One sentence on a re-audit change (a row of ``audit_reaudit``): a fall or a rise only where its
+    interval excludes no change, "no clear change" with its interval otherwise."""
+    span = (
+        f"{c['pct_good_or_better_earlier']:.0f}% to {c['pct_good_or_better_later']:.0f}% good or better, "
+        f"{c['change_pp']:+.0f} points"
+    )
+    if pd.isna(c["change_lower"]):
+        return f"{span}; no interval could be given, so this is not called a change."
+    ci = f"95% interval {c['change_lower']:+.0f} to {c['change_upper']:+.0f}"
+    if c["direction"] in ("fell", "improved"):
+        return f"the share good or better {'fell' if c['direction'] == 'fell' else 'rose'} ({span}; {ci})."
+    return f"no clear change ({span}; the {ci} points includes no change)."
 
 
 def briefing_markdown(audit_id: str, res: AuditResults, guard: Any, *, not_available: str = "[x]") -> str:
@@ -140,16 +163,20 @@ def briefing_markdown(audit_id: str, res: AuditResults, guard: Any, *, not_avail
     ch = res.reaudit[res.reaudit["audit_id"].eq(audit_id) & res.reaudit["domain"].eq(ALL)]
     if len(ch):
         c = ch.iloc[0]
-        lines += [
-            f"- Since {c['earlier_audit_id']}, the share good or better {c['direction']} "
-            f"({c['pct_good_or_better_earlier']:.0f}% to {c['pct_good_or_better_later']:.0f}%)."
-        ]
+        lines += [f"- Since {c['earlier_audit_id']}: {reaudit_sentence(c)}"]
     ag = res.agreement[res.agreement["level"].eq("audit") & res.agreement["subject"].eq(audit_id)]
     if len(ag):
         a = ag.iloc[0]
         lines += [
             f"- Agencies and the panel gave the same grade in {a['pct_exact']:.0f}% of gradings; agencies graded "
-            f"themselves higher in {a['pct_self_higher']:.0f}% (weighted kappa {a['kappa']:.2f})."
+            f"themselves higher in {a['pct_self_higher']:.0f}% (weighted kappa {a['kappa']:.2f}"
+            + (
+                f", 95% interval {a['kappa_lower']:.2f} to {a['kappa_upper']:.2f}"
+                if pd.notna(a["kappa_lower"]) and pd.notna(a["kappa_upper"])
+                else ""
+            )
+            + (", indicative" if a["indicative"] == "yes" else "")
+            + ")."
         ]
     lines += [""]
     f = res.inputs.findings[res.inputs.findings["audit_id"] == audit_id]

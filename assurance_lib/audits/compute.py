@@ -36,6 +36,7 @@ __all__ = [
     "action_status",
     "action_summary",
     "build_flags",
+    "FLAG_V2_COLUMNS",
 ]
 
 ALL = "All"
@@ -224,8 +225,16 @@ def reaudit_change(
     *,
     min_cases: int,
     not_available: str = "[x]",
+    n_boot: int = 1000,
+    seed: int = 20260701,
 ) -> pd.DataFrame:
     """Change in the share of panel grades good or better between an audit and its earlier audit.
+
+    The change is the difference of the unrounded shares (rounded only for the table), with a
+    95% interval from resampling whole cases within each audit
+    (:func:`assurance_lib.agreement.bootstrap_proportion_change`). It is called a change only
+    when its interval excludes no change: ``direction`` is ``improved`` or ``fell`` then, and
+    ``no clear change`` otherwise, whatever the size of the point estimate.
 
     Returns
     -------
@@ -233,42 +242,64 @@ def reaudit_change(
         One row per re-audit (of ``audit_ids`` with a ``previous_audit_id``) and domain (plus
         all domains): ``audit_id, earlier_audit_id, theme, domain, n_cases_earlier,
         n_cases_later, pct_good_or_better_earlier, pct_good_or_better_later, change_pp``
-        (later minus earlier, percentage points), ``direction`` (improved, fell, no change)
-        (``not_available``, the run's symbol, when either share is missing) and ``indicative``
-        (either audit with fewer than ``min_cases`` cases).
+        (later minus earlier, percentage points, differenced before rounding), ``change_lower,
+        change_upper`` (the interval), ``direction`` (improved, fell, no clear change;
+        ``not_available``, the run's symbol, when either audit has no grades in the domain),
+        and ``indicative`` (either audit with fewer than ``min_cases`` cases). The method is stated
+        in the published table's notes.
     """
     reg = register.set_index("audit_id")
     rows = []
+    labels = dict(framework.domains)
     for a in audit_ids:
         prev = reg.at[a, "previous_audit_id"] if a in reg.index else pd.NA
         if pd.isna(prev):
             continue
-        later = grade_distribution(
-            grades[grades["audit_id"] == a], framework, ["domain"], min_cases=min_cases, totals=["domain"]
-        )
-        earlier = grade_distribution(
-            grades[grades["audit_id"] == prev], framework, ["domain"], min_cases=min_cases, totals=["domain"]
-        )
-        m = later.merge(earlier, on="domain", how="outer", suffixes=("_later", "_earlier"))
-        for _, r in m.iterrows():
-            ch = r["pct_good_or_better_later"] - r["pct_good_or_better_earlier"]
-            rows.append(
-                {
-                    "audit_id": a,
-                    "earlier_audit_id": prev,
-                    "theme": framework.theme_label(reg.at[a, "theme"]),
-                    "domain": r["domain"],
-                    "n_cases_earlier": r["n_cases_earlier"],
-                    "n_cases_later": r["n_cases_later"],
-                    "pct_good_or_better_earlier": r["pct_good_or_better_earlier"],
-                    "pct_good_or_better_later": r["pct_good_or_better_later"],
-                    "change_pp": round(float(ch), 1) if pd.notna(ch) else np.nan,
-                    "direction": not_available
-                    if pd.isna(ch)
-                    else ("improved" if ch > 0 else ("fell" if ch < 0 else "no change")),
-                    "indicative": "yes" if (min(r["n_cases_earlier"], r["n_cases_later"]) < min_cases) else "no",
-                }
-            )
+        later_g = grades[grades["audit_id"] == a]
+        earlier_g = grades[grades["audit_id"] == prev]
+        doms = [d for d in framework.domains if d in set(later_g["domain"]) | set(earlier_g["domain"])]
+        for dom in [*doms, ALL]:
+            lg = later_g if dom == ALL else later_g[later_g["domain"] == dom]
+            eg = earlier_g if dom == ALL else earlier_g[earlier_g["domain"] == dom]
+            row: dict[str, Any] = {
+                "audit_id": a,
+                "earlier_audit_id": prev,
+                "theme": framework.theme_label(reg.at[a, "theme"]),
+                "domain": ALL if dom == ALL else labels.get(dom, dom),
+                "n_cases_earlier": int(eg["case_ref"].nunique()),
+                "n_cases_later": int(lg["case_ref"].nunique()),
+            }
+            if lg.empty or eg.empty:
+                row.update(
+                    pct_good_or_better_earlier=_pct(
+                        float(eg["panel_score"].isin(framework.good_scores).sum()), len(eg)
+                    ),
+                    pct_good_or_better_later=_pct(float(lg["panel_score"].isin(framework.good_scores).sum()), len(lg)),
+                    change_pp=np.nan,
+                    change_lower=np.nan,
+                    change_upper=np.nan,
+                    direction=not_available,
+                )
+            else:
+                ch = agreement.bootstrap_proportion_change(
+                    eg["panel_score"].isin(framework.good_scores).to_numpy(),
+                    eg["case_ref"].astype(str).to_numpy(),
+                    lg["panel_score"].isin(framework.good_scores).to_numpy(),
+                    lg["case_ref"].astype(str).to_numpy(),
+                    n_boot=n_boot,
+                    confidence=CONFIDENCE,
+                    seed=seed,
+                )
+                row.update(
+                    pct_good_or_better_earlier=round(ch.earlier, 1),
+                    pct_good_or_better_later=round(ch.later, 1),
+                    change_pp=round(ch.change, 1),
+                    change_lower=round(ch.lower, 1) if np.isfinite(ch.lower) else np.nan,
+                    change_upper=round(ch.upper, 1) if np.isfinite(ch.upper) else np.nan,
+                    direction=("improved" if ch.change > 0 else "fell") if ch.clear else "no clear change",
+                )
+            row["indicative"] = "yes" if min(row["n_cases_earlier"], row["n_cases_later"]) < min_cases else "no"
+            rows.append(row)
     cols = [
         "audit_id",
         "earlier_audit_id",
@@ -279,17 +310,12 @@ def reaudit_change(
         "pct_good_or_better_earlier",
         "pct_good_or_better_later",
         "change_pp",
+        "change_lower",
+        "change_upper",
         "direction",
         "indicative",
     ]
-    out = pd.DataFrame(rows, columns=cols)
-    if not out.empty:
-        order = {lab: i for i, lab in enumerate(framework.domains.values())}
-        out["_o"] = out["domain"].map(lambda v: order.get(v, len(order)))
-        out = out.sort_values(["audit_id", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
-        for c in ("n_cases_earlier", "n_cases_later"):
-            out[c] = out[c].astype("Int64")
-    return out
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _agreement_row(g: pd.DataFrame, fw: AuditFramework, s: Settings, moderator_cols: Sequence[str]) -> dict[str, Any]:
@@ -494,101 +520,204 @@ def action_summary(status: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+FLAG_V2_COLUMNS = (
+    "evidence",
+    "direction",
+    "effect",
+    "effect_unit",
+    "affected",
+    "agency",
+    "statutory_partner",
+    "themes",
+    "first_period",
+)
+"""The version 2 flag columns the audits write besides :data:`assurance_lib.tables.FLAG_COLUMNS` (``docs/design.md``)."""
+
+
+def _priorities(fw: AuditFramework, theme_codes: Sequence[str], *, general: bool = False) -> str:
+    """The partnership's priority themes of audit themes (``;``-separated, framework order, no repeats)."""
+    out: list[str] = []
+    for code in theme_codes:
+        t = fw.themes.get(str(code))
+        out += list(t.priorities) if t else []
+    if general or not out:
+        out += list(fw.default_priorities)
+    return ";".join(dict.fromkeys(out))
+
+
+def _partner(fw: AuditFramework, agency: str) -> str:
+    return "yes" if agency in fw.statutory_partners else "no"
+
+
 def build_flags(res: AuditResults) -> pd.DataFrame:
-    """Flags: domains graded below good, falling grades on re-audit, agencies grading themselves
-    above the panel, overdue actions and completed actions without evidence of impact."""
+    """Flags for the quarterly report, concerns and strengths, with the version 2 columns.
+
+    Concerns: domains graded good or better in under ``below_good_threshold``% of gradings; a
+    **clear** fall on re-audit (the case-bootstrap interval of the change lies below zero: a
+    fall whose interval includes no change is not a finding, see :func:`reaudit_change`);
+    areas for development coded in an audit this period; agencies grading themselves above the
+    panel in at least ``self_higher_threshold``% of gradings; overdue audit actions and audit
+    actions completed without evidence of impact. Strengths: a clear improvement on re-audit
+    and good practice coded in an audit this period. Actions from other sources (Section 11,
+    reviews) belong to their own source and raise no audit flag.
+
+    ``evidence`` is ``indicative`` below ``min_cases`` cases and ``moderate`` otherwise (audits
+    are samples); action facts from the log are ``strong``. ``themes`` maps the audit theme to
+    the partnership's priorities (``audit_themes.<code>.priorities`` in the framework);
+    ``first_period`` is left blank for the report to fill from earlier packs.
+    """
     s = res.settings
+    fw = res.inputs.framework
     rows: list[dict[str, Any]] = []
+    reg = res.inputs.register.set_index("audit_id")
+    theme_of = {a: str(reg.at[a, "theme"]) for a in reg.index}
+    this_period = list(res.audits.loc[res.audits["role"].eq("this period"), "audit_id"])
+    in_window = list(res.audits.loc[res.audits["role"].ne("earlier audit of a re-audited theme"), "audit_id"])
+
+    def evidence(indicative: str) -> str:
+        return "indicative" if indicative == "yes" else "moderate"
+
+    def add(**kw: Any) -> None:
+        kw.setdefault("lower", np.nan)
+        kw.setdefault("upper", np.nan)
+        kw.setdefault("agency", "")
+        kw.setdefault("statutory_partner", "yes")
+        kw.setdefault("first_period", "")
+        rows.append(kw)
+
     gd = res.grades_domain
-    this_period = set(res.audits.loc[res.audits["role"].eq("this period"), "audit_id"])
-    for _, r in gd[gd["audit_id"].isin(this_period | {ALL}) & gd["domain"].ne(ALL)].iterrows():
+    for _, r in gd[gd["audit_id"].isin(set(this_period) | {ALL}) & gd["domain"].ne(ALL)].iterrows():
         v = r["pct_good_or_better"]
         if pd.notna(v) and v < s.below_good_threshold:
-            scope = f"across the audits of {window_text(res)}" if r["audit_id"] == ALL else f"in audit {r['audit_id']}"
-            rows.append(
-                {
-                    "category": "grades below good",
-                    "subject": f"{r['domain']} ({'all audits' if r['audit_id'] == ALL else r['audit_id']})",
-                    "measure": "percentage of panel grades good or better",
-                    "value": v,
-                    "lower": np.nan,
-                    "upper": np.nan,
-                    "severity": "high" if v < s.below_good_threshold / 2 else "medium",
-                    "statement": f"{r['domain']} was graded good or better in {v:.0f}% of gradings {scope} "
-                    f"({r['n_cases']} cases{', indicative' if r['indicative'] == 'yes' else ''}).",
-                    "evidence_table": "audit_grades_domain",
-                    "evidence_key": f"audit_id={r['audit_id']}; domain={r['domain']}",
-                }
+            whole = r["audit_id"] == ALL
+            scope = f"across the audits of {window_text(res)}" if whole else f"in audit {r['audit_id']}"
+            add(
+                category="grades below good",
+                subject=f"{r['domain']} ({'all audits' if whole else r['audit_id']})",
+                measure="percentage of panel grades good or better",
+                value=v,
+                severity="high" if v < s.below_good_threshold / 2 else "medium",
+                statement=f"{r['domain']} was graded good or better in {v:.0f}% of gradings {scope} "
+                f"({r['n_cases']} cases{', indicative' if r['indicative'] == 'yes' else ''}).",
+                evidence_table="audit_grades_domain",
+                evidence_key=f"audit_id={r['audit_id']}; domain={r['domain']}",
+                evidence=evidence(r["indicative"]),
+                direction="concern",
+                effect=round(float(v) - s.below_good_threshold, 1),
+                effect_unit=f"percentage points from {s.below_good_threshold:g}% good or better",
+                affected=int(r["n_cases"]),
+                themes=_priorities(fw, [theme_of[a] for a in in_window] if whole else [theme_of[r["audit_id"]]]),
             )
     for _, r in res.reaudit.iterrows():
-        ch = r["change_pp"]
-        if pd.notna(ch) and ch <= -s.fall_threshold:
-            rows.append(
-                {
-                    "category": "falling grades on re-audit",
-                    "subject": f"{r['domain']} ({r['theme']})",
-                    "measure": "change in percentage of panel grades good or better (points)",
-                    "value": ch,
-                    "lower": np.nan,
-                    "upper": np.nan,
-                    "severity": "high" if r["domain"] == ALL else "medium",
-                    "statement": f"On re-audit of {r['theme'].lower()} ({r['audit_id']} against {r['earlier_audit_id']}), "
-                    f"{'all domains' if r['domain'] == ALL else r['domain']} fell from "
-                    f"{r['pct_good_or_better_earlier']:.0f}% to {r['pct_good_or_better_later']:.0f}% good or better.",
-                    "evidence_table": "audit_reaudit",
-                    "evidence_key": f"audit_id={r['audit_id']}; domain={r['domain']}",
-                }
-            )
+        if r["direction"] not in ("fell", "improved"):
+            continue
+        fell = r["direction"] == "fell"
+        dom = "all domains" if r["domain"] == ALL else r["domain"]
+        add(
+            category="falling grades on re-audit" if fell else "improving grades on re-audit",
+            subject=f"{r['domain']} ({r['theme']})",
+            measure="change in percentage of panel grades good or better (points)",
+            value=r["change_pp"],
+            lower=r["change_lower"],
+            upper=r["change_upper"],
+            severity=("high" if abs(r["change_pp"]) >= s.fall_threshold else "medium") if fell else "low",
+            statement=f"On re-audit of {r['theme'].lower()} ({r['audit_id']} against {r['earlier_audit_id']}), "
+            f"{dom} {'fell' if fell else 'rose'} from {r['pct_good_or_better_earlier']:.0f}% to "
+            f"{r['pct_good_or_better_later']:.0f}% good or better ({r['change_pp']:+.0f} points, "
+            f"{CONFIDENCE:.0%} interval {r['change_lower']:+.0f} to {r['change_upper']:+.0f}).",
+            evidence_table="audit_reaudit",
+            evidence_key=f"audit_id={r['audit_id']}; domain={r['domain']}",
+            evidence=evidence(r["indicative"]),
+            direction="concern" if fell else "strength",
+            effect=r["change_pp"],
+            effect_unit="percentage points",
+            affected=int(r["n_cases_later"]),
+            themes=_priorities(fw, [theme_of[r["audit_id"]]]),
+        )
+    f = res.inputs.findings[res.inputs.findings["audit_id"].isin(this_period)]
+    n_cases = res.audits.set_index("audit_id")["n_cases"]
+    for (a, kind, code), g in f.groupby(["audit_id", "kind", "theme_code"], sort=True):
+        strength = kind == fw.finding_kinds[0]
+        label = fw.finding_codes.get(str(code), str(code))
+        n = len(g)
+        add(
+            category="good practice found" if strength else "area for development",
+            subject=f"{label} ({a})",
+            measure="coded findings in the audit",
+            value=n,
+            severity="low" if strength else "medium",
+            statement=f"Audit {a} ({fw.theme_label(theme_of[a]).lower()}) coded {label.lower()} as "
+            f"{'good practice' if strength else 'an area for development'} "
+            f"({n} finding{'s' if n != 1 else ''}, {int(n_cases[a])} cases audited).",
+            evidence_table="audit_themes",
+            evidence_key=f"theme_code={code}",
+            evidence=evidence("yes" if int(n_cases[a]) < s.min_cases else "no"),
+            direction="strength" if strength else "concern",
+            effect=n,
+            effect_unit="coded findings",
+            affected=int(n_cases[a]),
+            themes=_priorities(fw, [theme_of[a]]),
+        )
     for _, r in res.agreement[res.agreement["level"].eq("agency")].iterrows():
         v = r["pct_self_higher"]
         if pd.notna(v) and v >= s.self_higher_threshold and r["n_units"] >= s.min_units:
-            rows.append(
-                {
-                    "category": "self-grading above the panel",
-                    "subject": r["subject"],
-                    "measure": "percentage of units graded higher by the agency than by the panel",
-                    "value": v,
-                    "lower": np.nan,
-                    "upper": np.nan,
-                    "severity": "low",
-                    "statement": f"{r['subject']} graded its own practice above the panel's moderated grade in "
-                    f"{v:.0f}% of {r['n_units']} gradings.",
-                    "evidence_table": "audit_agreement",
-                    "evidence_key": f"level=agency; subject={r['subject']}",
-                }
+            add(
+                category="self-grading above the panel",
+                subject=r["subject"],
+                measure="percentage of units graded higher by the agency than by the panel",
+                value=v,
+                severity="low",
+                statement=f"{r['subject']} graded its own practice above the panel's moderated grade in "
+                f"{v:.0f}% of {r['n_units']} gradings ({r['n_cases']} cases).",
+                evidence_table="audit_agreement",
+                evidence_key=f"level=agency; subject={r['subject']}",
+                evidence=evidence(r["indicative"]),
+                direction="concern",
+                effect=round(float(v) - float(r["pct_self_lower"]), 1),
+                effect_unit="percentage points graded above the panel less graded below",
+                affected=int(r["n_cases"]),
+                agency=r["subject"],
+                statutory_partner=_partner(fw, str(r["subject"])),
+                themes=_priorities(fw, [], general=True),
             )
-    for _, r in res.actions.iterrows():
+    acts = res.actions[res.actions["source"].eq("audit")]
+    for _, r in acts.iterrows():
+        themes = _priorities(fw, [theme_of.get(str(r["source_ref"]), "")], general=True)
+        common = {
+            "evidence_table": "audit_actions",
+            "evidence_key": f"action_id={r['action_id']}",
+            "evidence": "strong",
+            "direction": "concern",
+            "affected": 1,
+            "agency": r["agency"],
+            "statutory_partner": _partner(fw, str(r["agency"])),
+            "themes": themes,
+        }
         if r["rag"] == "Red":
-            rows.append(
-                {
-                    "category": "overdue action",
-                    "subject": f"action {r['action_id']} ({r['agency']})",
-                    "measure": "days overdue at the period end",
-                    "value": r["days_overdue"],
-                    "lower": np.nan,
-                    "upper": np.nan,
-                    "severity": "high" if r["days_overdue"] > 90 else "medium",
-                    "statement": f"Action {r['action_id']} ({r['source']}, {r['agency']}) was due on {r['due']} and "
-                    f"was {r['days_overdue']} days overdue at the period end.",
-                    "evidence_table": "audit_actions",
-                    "evidence_key": f"action_id={r['action_id']}",
-                }
+            add(
+                category="overdue action",
+                subject=f"action {r['action_id']} ({r['agency']})",
+                measure="days overdue at the period end",
+                value=r["days_overdue"],
+                severity="high" if r["days_overdue"] > 90 else "medium",
+                statement=f"Action {r['action_id']} (audit {r['source_ref']}, {r['agency']}) was due on {r['due']} "
+                f"and was {r['days_overdue']} days overdue at the period end.",
+                effect=r["days_overdue"],
+                effect_unit="days overdue",
+                **common,
             )
         elif r["complete_without_impact"] == "yes":
-            rows.append(
-                {
-                    "category": "completed without evidence of impact",
-                    "subject": f"action {r['action_id']} ({r['agency']})",
-                    "measure": "completed action with no evidence of impact recorded",
-                    "value": 1,
-                    "lower": np.nan,
-                    "upper": np.nan,
-                    "severity": "low",
-                    "statement": f"Action {r['action_id']} ({r['source']}, {r['agency']}) was completed on "
-                    f"{r['closed_date']} with no evidence of its impact recorded.",
-                    "evidence_table": "audit_actions",
-                    "evidence_key": f"action_id={r['action_id']}",
-                }
+            add(
+                category="completed without evidence of impact",
+                subject=f"action {r['action_id']} ({r['agency']})",
+                measure="completed action with no evidence of impact recorded",
+                value=1,
+                severity="low",
+                statement=f"Action {r['action_id']} (audit {r['source_ref']}, {r['agency']}) was completed on "
+                f"{r['closed_date']} with no evidence of its impact recorded.",
+                effect=1,
+                effect_unit="actions",
+                **common,
             )
     cols = [
         "category",
@@ -601,6 +730,7 @@ def build_flags(res: AuditResults) -> pd.DataFrame:
         "statement",
         "evidence_table",
         "evidence_key",
+        *FLAG_V2_COLUMNS,
     ]
     return pd.DataFrame(rows, columns=cols)
 
@@ -621,7 +751,14 @@ def compute(
     gd = grade_distribution(g, fw, ["audit_id", "domain"], min_cases=settings.min_cases, totals=["audit_id", "domain"])
     ga = grade_distribution(g, fw, ["agency", "domain"], min_cases=settings.min_cases, totals=["domain"])
     ra = reaudit_change(
-        inputs.grades, inputs.register, in_window, fw, min_cases=settings.min_cases, not_available=symbols.not_available
+        inputs.grades,
+        inputs.register,
+        in_window,
+        fw,
+        min_cases=settings.min_cases,
+        not_available=symbols.not_available,
+        n_boot=settings.n_boot,
+        seed=settings.seed,
     )
     agr = agreement_table(inputs.grades, fw, settings, in_window)
     th = theme_counts(inputs.findings, in_window, fw)

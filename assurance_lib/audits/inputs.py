@@ -88,6 +88,7 @@ class Theme:
     label: str
     why_it_matters: str = ""
     questions: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +110,12 @@ class AuditFramework:
         Action sources (audit, section11, review).
     open_statuses, complete_statuses : tuple of str
     amber_days : int
+    statutory_partners : tuple of str
+        Agencies of the three safeguarding partners (local authority, police, health): the
+        flags' ``statutory_partner`` column.
+    default_priorities : tuple of str
+        Priority themes (``data/frameworks/priorities.yaml``) of flags about working together
+        (self-grading, actions, audits in general).
     """
 
     file: str
@@ -124,6 +131,8 @@ class AuditFramework:
     open_statuses: tuple[str, ...]
     complete_statuses: tuple[str, ...]
     amber_days: int
+    statutory_partners: tuple[str, ...] = ()
+    default_priorities: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         scores = [g.score for g in self.grades]
@@ -225,6 +234,7 @@ def _load_framework_cached(path: str, mtime: float) -> AuditFramework:
             label=str(t["label"]).strip(),
             why_it_matters=" ".join(str(t.get("why_it_matters", "")).split()),
             questions=tuple(str(q).strip() for q in t.get("questions", []) or []),
+            priorities=tuple(str(q).strip() for q in t.get("priorities", []) or []),
         )
     audit_types = need("audit_types", list)
     finding_kinds = need("finding_kinds", list)
@@ -252,6 +262,8 @@ def _load_framework_cached(path: str, mtime: float) -> AuditFramework:
             open_statuses=tuple(str(s) for s in open_statuses),
             complete_statuses=tuple(str(s) for s in complete_statuses),
             amber_days=amber_days,
+            statutory_partners=tuple(str(a).strip() for a in raw.get("statutory_partners", []) or []),
+            default_priorities=tuple(str(a).strip() for a in raw.get("default_priorities", []) or []),
         )
     except ValueError as exc:
         raise InputError(Problem(file=shown, key="grade_scale", message=str(exc).split(": ", 1)[-1])) from None

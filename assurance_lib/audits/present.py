@@ -151,7 +151,10 @@ def show_reaudit(ctx: Any, res: AuditResults) -> Any:
         source=_SOURCE,
         keys=("audit_id", "domain"),
         notes="change_pp: later minus earlier percentage of panel grades good or better, in percentage "
-        "points. Different children are audited each time, so a change is indicative, not a trend.",
+        "points, differenced before rounding; change_lower and change_upper: its 95% interval from "
+        f"{res.settings.n_boot} resamples of whole cases within each audit (seed {res.settings.seed}). "
+        "direction is improved or fell only where the interval excludes no change, and no clear change "
+        "otherwise. Different children are audited each time, so a change is indicative, not a trend.",
     )
     return _shown(ctx.publish.table(res.reaudit, spec), spec)
 
@@ -205,8 +208,13 @@ def chart_reaudit(ctx: Any, res: AuditResults) -> Any | None:
     rose = r[r["direction"].eq("improved") & r["domain"].ne(ALL)]["domain"].tolist()
     alt = (
         f"Grouped bar chart comparing, for each domain, the percentage of panel grades good or better in audit "
-        f"{prev} and in the re-audit {first} ({r['theme'].iloc[0]}). {len(rose)} domains improved and "
-        f"{len(fell)} fell" + (f", including {', '.join(fell[:3])}." if fell else ".")
+        f"{prev} and in the re-audit {first} ({r['theme'].iloc[0]}). "
+        + (
+            f"{len(rose)} domains clearly improved and {len(fell)} clearly fell"
+            + (f", including {', '.join(fell[:3])}." if fell else ".")
+            if rose or fell
+            else "No domain's change is clear: every interval from resampling cases includes no change."
+        )
     )
     chart = charts.bar(
         long,
@@ -215,7 +223,8 @@ def chart_reaudit(ctx: Any, res: AuditResults) -> Any | None:
         hue="audit",
         name="audit_reaudit",
         title=f"Re-audit of {r['theme'].iloc[0].lower()}: how grades changed by domain",
-        subtitle="Percentage of panel moderated grades good or better (indicative: few cases)",
+        subtitle="Percentage of panel moderated grades good or better (indicative: few cases; "
+        "see the table for each change's interval)",
         source=_SOURCE,
         alt=alt,
         xlabel="% good or better",
@@ -238,8 +247,10 @@ def show_agreement(ctx: Any, res: AuditResults) -> Any:
         notes=(
             f"A unit is one agency's grade of one case in one domain. Exact: same grade; adjacent: "
             f"within one grade. Weighted kappa uses {s.kappa_weights} weights; its "
-            f"{CONFIDENCE:.0%} interval resamples whole cases ({s.n_boot} resamples, seed {s.seed}) "
-            f"because grades cluster within cases. Indicative below {s.min_units} units or "
+            f"{CONFIDENCE:.0%} interval is the leave-one-case-out jackknife with Student's t on cases - 1 "
+            "degrees of freedom (grades cluster within cases; with 5 to 8 cases a case bootstrap interval "
+            "covers the true kappa too rarely), given from three cases. Indicative below "
+            f"{s.min_units} units or "
             f"{s.min_cases} cases. alpha_moderators: Krippendorff's ordinal alpha across moderators' "
             f"independent grades, where recorded ({na} otherwise)."
         ),
@@ -265,7 +276,7 @@ def chart_agreement(ctx: Any, res: AuditResults) -> Any | None:
     alt = (
         f"Forest plot of weighted kappa ({res.settings.kappa_weights} weights) between agencies' own grades and "
         f"the panel's, for {len(d) - 1} audits and all together, with {CONFIDENCE:.0%} intervals "
-        f"from resampling cases. The lowest is {lowest['subject']} at {lowest['kappa']:.2f}."
+        f"from leaving out one case at a time. The lowest is {lowest['subject']} at {lowest['kappa']:.2f}."
     )
     chart = charts.forest(
         d,
@@ -276,7 +287,7 @@ def chart_agreement(ctx: Any, res: AuditResults) -> Any | None:
         name="audit_agreement",
         title="Agreement between agencies' self-grades and the panel",
         subtitle=f"Weighted kappa ({res.settings.kappa_weights} weights), {CONFIDENCE:.0%} "
-        "interval bootstrapped by case; 0 = chance agreement, 1 = perfect",
+        "interval by case (jackknife; indicative); 0 = chance agreement, 1 = perfect",
         source=_SOURCE,
         alt=alt,
         reference=0.0,
@@ -378,7 +389,10 @@ def publish_flags(ctx: Any, res: AuditResults) -> Any:
     from ..display import styled
 
     f = ctx.publish.flags(res.flags, unit="cases", source=_SOURCE + "; " + _ACTION_SOURCE)
-    return styled(f[["severity", "statement"]], "Flags for the quarterly report, most severe first (flags_audits.csv)")
+    return styled(
+        f[["direction", "severity", "statement"]],
+        "Flags for the quarterly report, concerns and strengths, most severe first (flags_audits.csv)",
+    )
 
 
 def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int = 1) -> Any:
@@ -425,9 +439,19 @@ def method_notes_markdown(res: AuditResults) -> str:
                 f"(or, for agreement, fewer than {s.min_units} rated units) is labelled indicative. Figures are shown, not "
                 "suppressed: they count cases, not children in the population, and contain no identifiers.",
                 f"- **Agreement.** Exact and adjacent (within one grade) agreement; Cohen's weighted kappa with {s.kappa_weights} "
-                f"weights (statsmodels); {CONFIDENCE:.0%} percentile interval from {s.n_boot} bootstrap resamples of whole "
-                f"cases (seed {s.seed}). Krippendorff's ordinal alpha across moderators where the grades file records two or more.",
-                "- **Re-audit.** Different children are audited each time; a change is a prompt for questions, not a trend.",
+                f"weights (statsmodels); {CONFIDENCE:.0%} interval from the leave-one-case-out jackknife with Student's t on "
+                "cases - 1 degrees of freedom, chosen because with 5 to 8 cases a case bootstrap interval (percentile or "
+                "bias-corrected) covered the true kappa in only 83-90% of simulated audits for a nominal 95%, and the "
+                "jackknife in 92-95% (tests/test_agreement.py). Still indicative. Krippendorff's ordinal alpha across "
+                "moderators where the grades file records two or more.",
+                f"- **Re-audit.** The change in the share good or better is differenced before rounding, with a "
+                f"{CONFIDENCE:.0%} interval from {s.n_boot} resamples of whole cases within each audit (seed {s.seed}); it "
+                "is called a rise or a fall, and flagged, only where the interval excludes no change, otherwise "
+                '"no clear change". Different children are audited each time; a change is a prompt for questions, '
+                "not a trend.",
+                "- **Flags.** Concerns and strengths (coded good practice, clear improvements on re-audit), with the "
+                "partnership's priority themes from the audit framework. Actions from Section 11 or reviews belong to "
+                "those sources and raise no audit flag.",
                 f"- **Action log.** RAG is derived as at the period end from status and due date (Amber: due within "
                 f"{fw.amber_days} days), never typed in. An action completed after the period end counts as open.",
                 "- **Free text.** Quotations pass the redaction guard; what it cannot clear is left out and counted in the run "

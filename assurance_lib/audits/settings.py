@@ -57,11 +57,12 @@ class Settings:
         Agreement statistics from fewer rated units are labelled indicative.
     kappa_weights : {'linear', 'quadratic'}
     n_boot : int
-        Bootstrap resamples of cases for the kappa interval.
+        Bootstrap resamples of cases (within each audit) for the interval of a re-audit change (the
+        kappa interval is the jackknife, which needs none).
     seed : int
         Random seed of the bootstrap.
     fall_threshold : float
-        A fall in the share good or better of at least this many percentage points is flagged.
+        A clear fall (interval below zero) of at least this many percentage points is a high-severity flag.
     below_good_threshold : float
         A domain whose share good or better is below this percentage is flagged as below good.
     self_higher_threshold : float

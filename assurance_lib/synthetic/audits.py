@@ -1,14 +1,21 @@
 """Synthetic multi-agency audits: register, grades, findings, action log and a names list.
 
-Four thematic audits in 2026-27 up to 30 September 2026 (exploitation and pre-birth assessment
+Four thematic audits in 2026-27 up to 30 September 2026 (exploitation and a pre-birth spotlight
 in Q1; neglect and parental mental health in Q2) plus the earlier neglect audit of June 2025
-that the July 2026 neglect audit re-audits. 6-8 cases per audit, 5-7 agencies per case, every
-agency grading nine domains; the parental mental health audit records two moderators'
-independent grades. Findings text is built from templates with **planted identifiers** (names
-from ``audit_names.txt``, NHS numbers with a valid check digit, dates, postcodes, phone numbers,
-email addresses and case references) so that tests can prove none reaches the pack. The action
-log holds overdue actions, actions completed without evidence of impact, one closed after the
-period end and one created after it.
+that the July 2026 neglect audit re-audits. The deep dives look at 6-8 cases in nine practice
+domains; the pre-birth spotlight is wider and shallower: 16 cases, four domains. Each case has
+a profile (an unborn baby, a child under five, a school-age child, a teenager) that decides
+which agencies were involved, and only they grade it. The agencies' own grades differ from the
+panel's in roughly a quarter to a third of gradings, as moderation does in practice; the
+parental mental health audit records two moderators' independent grades.
+
+The panel's findings are written as an audit team writes them, with pseudonyms ("Child A",
+"the baby", "Mother"), each in its own words. A few rows carry **planted identifiers** (names
+from ``audit_names.txt``, an NHS number with a valid check digit, a date, a postcode, a case
+reference) so that tests can prove the redaction guard, the safety net, keeps them out of the
+pack. The action log holds overdue actions, actions completed without evidence of impact, one
+closed after the period end and one created after it, and actions from Section 11 and a rapid
+review (which belong to those sources, not to the audits).
 
 Everything is drawn from ``numpy.random.default_rng(seed)``: the same seed gives the same bytes.
 """
@@ -37,23 +44,29 @@ DOMAINS = (
     "escalation",
     "impact",
 )
-AGENCIES = (
-    "Children's social care",
-    "Police",
-    "Health visiting",
-    "School",
-    "GP practice",
-    "Midwifery",
-    "CAMHS",
-    "Adult mental health",
-    "Early help",
-    "Youth justice",
-)
+SPOTLIGHT_DOMAINS = ("recognition", "information_sharing", "assessment", "planning")
+"""A spotlight (dip-sample) audit asks four questions of many cases; a deep dive nine of a few."""
 FIRST = ("Jayden", "Amelia", "Tyler", "Ruby", "Kacper", "Destiny", "Harvey", "Maisie")
 SURNAMES = ("Okafor", "Hartley", "Brennan", "Kowalski", "Nowicki", "Mbeki", "Threlfall", "Pemberton")
 POSTCODES = ("LS6 2QT", "BD7 1AY", "HX1 5RP", "WF13 4HJ", "M14 6LT")
 
-# audit_id, theme, type, date, n_cases, previous, agencies pool, base share good or better, domain shifts
+CSC, POLICE, GP = "Children's social care", "Police", "GP practice"
+# Who is involved in a case depends on the child: (profile, agencies always involved, agencies
+# sometimes involved). Only agencies involved in a case grade it.
+PROFILES = {
+    "neglect": (
+        ("under five", (CSC, "Health visiting", GP), ("Early help", POLICE, "Adult mental health")),
+        ("school age", (CSC, "School", GP), ("Early help", POLICE, "CAMHS")),
+    ),
+    "exploitation": (("teenager", (CSC, POLICE, "School"), ("Youth justice", "CAMHS", "Early help", GP)),),
+    "pre_birth": (("unborn baby", (CSC, "Midwifery", GP), ("Health visiting", "Adult mental health", POLICE)),),
+    "parental_mental_health": (
+        ("under five", (CSC, "Adult mental health", GP, "Health visiting"), (POLICE, "Early help")),
+        ("school age", (CSC, "Adult mental health", GP, "School"), (POLICE, "CAMHS", "Early help")),
+    ),
+}
+
+# audit_id, theme, type, date, n_cases, previous, base share good or better, domain shifts
 AUDITS = (
     (
         "AUD-2025-03",
@@ -62,32 +75,11 @@ AUDITS = (
         "2025-06-18",
         7,
         "",
-        ("Children's social care", "Police", "Health visiting", "School", "GP practice", "Early help"),
         0.62,
         {"information_sharing": 0.2, "planning": 0.15, "voice": -0.25},
     ),
-    (
-        "AUD-2026-01",
-        "exploitation",
-        "Case file deep dive",
-        "2026-05-20",
-        6,
-        "",
-        ("Children's social care", "Police", "School", "CAMHS", "Youth justice", "Early help", "GP practice"),
-        0.55,
-        {"escalation": -0.2, "recognition": -0.1},
-    ),
-    (
-        "AUD-2026-02",
-        "pre_birth",
-        "Spotlight",
-        "2026-06-17",
-        8,
-        "",
-        ("Children's social care", "Midwifery", "Health visiting", "GP practice", "Police", "Adult mental health"),
-        0.6,
-        {"assessment": 0.1, "oversight": -0.15},
-    ),
+    ("AUD-2026-01", "exploitation", "Case file deep dive", "2026-05-20", 6, "", 0.55, {"escalation": -0.2}),
+    ("AUD-2026-02", "pre_birth", "Spotlight", "2026-06-17", 16, "", 0.6, {"assessment": -0.15, "planning": 0.1}),
     (
         "AUD-2026-03",
         "neglect",
@@ -95,7 +87,6 @@ AUDITS = (
         "2026-07-22",
         7,
         "AUD-2025-03",
-        ("Children's social care", "Police", "Health visiting", "School", "GP practice", "Early help"),
         0.55,
         {"information_sharing": -0.2, "planning": -0.1, "voice": 0.15},
     ),
@@ -106,75 +97,221 @@ AUDITS = (
         "2026-09-09",
         6,
         "",
-        (
-            "Children's social care",
-            "Adult mental health",
-            "GP practice",
-            "Police",
-            "School",
-            "Health visiting",
-            "CAMHS",
-        ),
         0.5,
         {"information_sharing": -0.15, "thresholds": 0.1},
     ),
 )
 MODERATED = {"AUD-2026-04"}
-# Agencies that tend to grade themselves above the panel (probability of one grade higher).
-OVER = {"Police": 0.45, "School": 0.3, "GP practice": 0.3}
+# Agencies that tend to grade themselves above the panel (probability of one grade higher; others
+# 0.13). With about 7% of gradings one grade below the panel, the agencies' grades and the panel's
+# differ in roughly a quarter to a third of gradings.
+OVER = {POLICE: 0.4, "School": 0.3, GP: 0.28}
 
-STRENGTH_TEMPLATES = (
-    ("voice_of_child", "voice", "The social worker recorded {first}'s own words about home after the visit on {date}."),
-    (
-        "professional_curiosity",
-        "recognition",
-        "School staff noticed {first} {surname} was hungry and told the DSL the same morning.",
+S, A = "strength", "area for development"
+# The panel's coded findings: (domain, finding code, kind, text). Rows with {fields} carry planted
+# identifiers (the redaction guard's test); every other row is written with pseudonyms.
+FINDINGS = {
+    "AUD-2025-03": (
+        (
+            "voice",
+            "voice_of_child",
+            S,
+            "Child A's social worker wrote down, in Child A's words, what mornings at home were like, "
+            "and the plan used them.",
+        ),
+        (
+            "information_sharing",
+            "information_sharing",
+            S,
+            "The health visitor told the GP and the social worker in the same week that the baby had missed "
+            "two weighings.",
+        ),
+        (
+            "recognition",
+            "professional_curiosity",
+            A,
+            "The school accepted Mother's explanation for Child B's attendance for two terms without asking "
+            "what home was like.",
+        ),
+        (
+            "assessment",
+            "fathers_and_partners",
+            A,
+            "Father was not contacted during the assessment, although the children stayed with him every weekend.",
+        ),
+        (
+            "recognition",
+            "chronology",
+            A,
+            "Head lice, a dirty uniform and missed dental appointments were each noted by a different agency "
+            "and never put together.",
+        ),
     ),
-    (
-        "multi_agency_meetings",
-        "planning",
-        "The strategy discussion for case {case_ref} included health, police and school.",
+    "AUD-2026-01": (
+        (
+            "recognition",
+            "professional_curiosity",
+            S,
+            "The school's DSL noticed that Child C had new trainers and a second phone, and referred the same day.",
+        ),
+        (
+            "planning",
+            "multi_agency_meetings",
+            S,
+            "The strategy discussion after the second missing episode had police, the school and the youth "
+            "justice worker in the room.",
+        ),
+        (
+            "information_sharing",
+            "information_sharing",
+            A,
+            "Police held intelligence about the flat where Child D was found, but it reached the child's plan "
+            "five weeks later.",
+        ),
+        ("voice", "recording", A, "Case {case_ref}: the record does not say what {first} wanted to happen."),
+        (
+            "escalation",
+            "escalation",
+            A,
+            "The school chased the missing return interview twice by email; nobody used the escalation policy.",
+        ),
+        (
+            "voice",
+            "recording",
+            A,
+            "Child C's account of why he went missing is summarised in one line; his own words are not there.",
+        ),
     ),
-    (
-        "information_sharing",
-        "information_sharing",
-        "Health visitor shared concerns about {first} {surname} (NHS {nhs}) within a day.",
+    "AUD-2026-02": (
+        (
+            "planning",
+            "multi_agency_meetings",
+            S,
+            "In most cases sampled, pre-birth planning meetings were held before 28 weeks with the midwife "
+            "and the health visitor invited.",
+        ),
+        (
+            "information_sharing",
+            "information_sharing",
+            S,
+            "Midwives shared what parents disclosed at the booking appointment with the GP within a week.",
+        ),
+        (
+            "assessment",
+            "fathers_and_partners",
+            A,
+            "The unborn baby's father was named in fewer than half of the records and was rarely seen by anyone.",
+        ),
+        (
+            "recognition",
+            "professional_curiosity",
+            A,
+            "The GP knew that Mother's older children had been removed, but the midwife did not learn of it "
+            "at booking.",
+        ),
+        (
+            "planning",
+            "recording",
+            A,
+            "Plans for the baby's first weeks at home did not say who would visit, or what would happen if "
+            "Mother became unwell again.",
+        ),
     ),
-    (
-        "early_help",
-        "thresholds",
-        "Early help was offered to {first}'s family at {postcode} before the concerns escalated.",
+    "AUD-2026-03": (
+        (
+            "voice",
+            "voice_of_child",
+            S,
+            "Child E drew her bedroom for the social worker; the drawing, and what she said about it, were "
+            "used at core group.",
+        ),
+        (
+            "recognition",
+            "professional_curiosity",
+            S,
+            "The nursery noticed the baby was hungry and in the same clothes on Mondays and rang the health visitor.",
+        ),
+        (
+            "oversight",
+            "supervision",
+            S,
+            "Supervision notes show the team manager asking what had changed for the children, not only what "
+            "had been done.",
+        ),
+        (
+            "assessment",
+            "chronology",
+            A,
+            "No multi-agency chronology was held for the family despite four referrals in eighteen months.",
+        ),
+        (
+            "information_sharing",
+            "information_sharing",
+            A,
+            "The GP knew Mother had stopped her medication, but the core group did not hear of it for two months.",
+        ),
+        (
+            "planning",
+            "information_sharing",
+            A,
+            "GP practice was not invited to the review for {first} {surname}, born {date}.",
+        ),
+        (
+            "oversight",
+            "supervision",
+            A,
+            "Managers signed off the plan at three reviews although the same actions were carried over each time.",
+        ),
     ),
-    ("supervision", "oversight", "Supervision notes for {first} {surname} show clear management direction."),
-)
-AFD_TEMPLATES = (
-    (
-        "information_sharing",
-        "information_sharing",
-        "Police did not share the incident of {date} at {postcode} with children's social care.",
+    "AUD-2026-04": (
+        (
+            "information_sharing",
+            "information_sharing",
+            S,
+            "The adult mental health nurse asked about the children at the first appointment and told the "
+            "school when Father was admitted.",
+        ),
+        (
+            "thresholds",
+            "early_help",
+            S,
+            "Early help was offered as soon as Mother told the health visitor about her depression, before "
+            "things reached crisis.",
+        ),
+        (
+            "information_sharing",
+            "information_sharing",
+            A,
+            "The crisis team discharged Mother home without telling children's social care, which had an "
+            "assessment open.",
+        ),
+        (
+            "assessment",
+            "fathers_and_partners",
+            A,
+            "Police knew about Mother's partner's drinking, but it was not part of the assessment of the "
+            "children's safety.",
+        ),
+        (
+            "recognition",
+            "professional_curiosity",
+            A,
+            "Child F, aged 13, looked after his younger sister most evenings; no one asked him how he was coping.",
+        ),
+        (
+            "voice",
+            "voice_of_child",
+            A,
+            "Health visitor shared concerns about {first} {surname} (NHS {nhs}); the family at {postcode} was "
+            "not visited.",
+        ),
+        (
+            "voice",
+            "voice_of_child",
+            A,
+            "The children were not asked what they understood about their mother's illness.",
+        ),
     ),
-    (
-        "chronology",
-        "assessment",
-        "No chronology was held for {first} {surname} (NHS {nhs}) despite repeated referrals.",
-    ),
-    ("fathers_and_partners", "assessment", "Mother's partner was not seen; the only contact was a call to {phone}."),
-    ("escalation", "escalation", "The school's referral emailed to {email} was not acknowledged and not escalated."),
-    ("recording", "voice", "Case {case_ref}: the record does not say what {first} wanted to happen."),
-    (
-        "information_sharing",
-        "planning",
-        "GP practice was not invited to the review for {first} {surname}, born {date}.",
-    ),
-    ("professional_curiosity", "recognition", "Bruising on {first} was accepted without question at {postcode}."),
-)
-# Finding codes per audit: (strength template indexes, area-for-development template indexes)
-FINDINGS_PLAN = {
-    "AUD-2025-03": ((0, 3), (1, 2, 6)),
-    "AUD-2026-01": ((1, 2), (0, 3, 4)),
-    "AUD-2026-02": ((4, 5, 3), (2, 5)),
-    "AUD-2026-03": ((0, 1, 5), (0, 1, 5)),
-    "AUD-2026-04": ((3, 4), (0, 2, 3, 6)),
 }
 
 ACTIONS = (
@@ -201,7 +338,7 @@ ACTIONS = (
         "neglect",
         "Health visiting",
         "Named nurse",
-        "Share learning from {first} {surname}'s case with every health visiting team.",
+        "Share the learning from the case of the baby who missed two weighings with every health visiting team.",
         "2025-07-10",
         "2026-03-31",
         "completed",
@@ -276,7 +413,7 @@ ACTIONS = (
         "pre_birth",
         "Midwifery",
         "Safeguarding midwife",
-        "Refer every unborn baby of concern by 20 weeks; contact the midwife on {phone} for advice.",
+        "Refer every unborn baby of concern to children's social care by 20 weeks of pregnancy.",
         "2026-06-30",
         "2026-09-01",
         "completed",
@@ -444,6 +581,8 @@ def _csv(path: Path, header: tuple[str, ...] | list[str], rows: list[list[object
 
 
 def _fill(template: str, rng: np.random.Generator, case_refs: list[str]) -> str:
+    if "{" not in template:
+        return template
     return template.format(
         first=FIRST[int(rng.integers(len(FIRST)))],
         surname=SURNAMES[int(rng.integers(len(SURNAMES)))],
@@ -456,6 +595,14 @@ def _fill(template: str, rng: np.random.Generator, case_refs: list[str]) -> str:
     )
 
 
+def _agencies(rng: np.random.Generator, theme: str) -> list[str]:
+    """The agencies involved in one case: its profile's core agencies and one to three of the others."""
+    profiles = PROFILES[theme]
+    _, core, extra = profiles[int(rng.integers(len(profiles)))]
+    n = int(rng.integers(1, min(3, len(extra)) + 1))
+    return list(core) + sorted(rng.choice(list(extra), size=n, replace=False).tolist())
+
+
 def generate(out_dir: Path, seed: int) -> list[Path]:
     """Write the synthetic audit files into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
@@ -464,8 +611,9 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
     register_rows, grade_rows, finding_rows = [], [], []
     all_refs: list[str] = []
     used: set[str] = set()
-    for audit_id, theme, atype, date, n_cases, prev, pool, base, shifts in AUDITS:
+    for audit_id, theme, atype, date, n_cases, prev, base, shifts in AUDITS:
         register_rows.append([audit_id, theme, atype, date, n_cases, prev])
+        domains = SPOTLIGHT_DOMAINS if atype == "Spotlight" else DOMAINS
         refs = []
         while len(refs) < n_cases:
             ref = f"C-{int(rng.integers(100000, 1000000))}"
@@ -474,22 +622,16 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                 refs.append(ref)
         all_refs += refs
         for ref in refs:
-            k = int(rng.integers(5, 8))
-            agencies = ["Children's social care"] + sorted(
-                rng.choice(
-                    [a for a in pool if a != "Children's social care"], size=min(k, len(pool)) - 1, replace=False
-                ).tolist()
-            )
             case_effect = float(rng.normal(0, 0.08))
-            for agency in agencies:
-                for dom in DOMAINS:
+            for agency in _agencies(rng, theme):
+                for dom in domains:
                     p = float(np.clip(base + shifts.get(dom, 0.0) + case_effect, 0.05, 0.95))
                     probs = np.array([0.1 * p, 0.9 * p, 0.7 * (1 - p), 0.3 * (1 - p)])
                     panel = int(rng.choice(4, p=probs / probs.sum()))
                     u = float(rng.random())
                     own = (
                         panel - 1
-                        if (u < OVER.get(agency, 0.15) and panel > 0)
+                        if (u < OVER.get(agency, 0.13) and panel > 0)
                         else (panel + 1 if (u > 0.93 and panel < 3) else panel)
                     )
                     if u < 0.04 and own > 0 and agency in OVER:
@@ -501,14 +643,8 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
                     else:
                         row += ["", ""]
                     grade_rows.append(row)
-        strengths, afds = FINDINGS_PLAN[audit_id]
-        for kind, idxs, templates in (
-            ("strength", strengths, STRENGTH_TEMPLATES),
-            ("area for development", afds, AFD_TEMPLATES),
-        ):
-            for i in idxs:
-                code, dom, tpl = templates[i]
-                finding_rows.append([audit_id, dom, code, kind, _fill(tpl, rng, refs)])
+        for dom, code, kind, text in FINDINGS[audit_id]:
+            finding_rows.append([audit_id, dom, code, kind, _fill(text, rng, refs)])
     action_rows = []
     for row in ACTIONS:
         r = list(row)
