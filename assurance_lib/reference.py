@@ -262,8 +262,26 @@ def age_in_years(date_of_birth: pd.Series, when: pd.Series) -> pd.Series:
     """
     b = pd.to_datetime(date_of_birth)
     w = pd.to_datetime(when)
-    before = (w.dt.month < b.dt.month) | ((w.dt.month == b.dt.month) & (w.dt.day < b.dt.day))
-    return (w.dt.year - b.dt.year - before.astype("Int64")).astype("Int64")
+    if not b.index.equals(w.index):
+        b, w = b.align(w)
+    # as yyyymmdd numbers the difference // 10000 is the difference in years, less one when the
+    # month and day of ``when`` come before those of the birthday
+    born, b_missing = _yyyymmdd(b)
+    on, w_missing = _yyyymmdd(w)
+    return pd.Series(pd.arrays.IntegerArray((on - born) // 10000, b_missing | w_missing), index=b.index)
+
+
+def _yyyymmdd(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each date as the number yyyymmdd (0 where missing), and where it is missing; the calendar of
+    each day from the first date to the last is worked out once."""
+    days = dates.to_numpy(dtype="datetime64[D]")
+    missing = np.isnat(days)
+    day = days.view(np.int64)
+    known = day[~missing]
+    first, last = (int(known.min()), int(known.max())) if len(known) else (0, 0)
+    cal = pd.DatetimeIndex(np.arange(first, last + 1).astype("datetime64[D]"))
+    number = cal.year.to_numpy(np.int64) * 10000 + cal.month.to_numpy(np.int64) * 100 + cal.day.to_numpy(np.int64)
+    return number[np.where(missing, 0, day - first)], missing
 
 
 SEXES: tuple[str, ...] = ("female", "male", "unknown")

@@ -397,3 +397,27 @@ def test_rule_equals_an_explicit_loop_over_each_child(rows, quarter, exclude_uas
         for r in c.itertuples()
     }
     assert got_conv == want_conv
+
+
+def test_child_codes_of_read_events_are_reused_and_a_selection_coded_again(tmp_path):
+    # read_events codes each child (C=0, A=1, B=2 in order of first appearance); prepare_events takes
+    # those codes; without the first row (codes 1, 2, 1, 0: not in order of first appearance) the
+    # rows are coded again: A=0, B=1, C=2. Worked out by hand from the five rows below.
+    from assurance_lib.disproportionality import read_events
+
+    head = "child_id,event,event_date,date_of_birth,sex,ethnicity,disability,uasc\n"
+    rows = [
+        "C,contact,2026-05-01,2015-01-01,female,WBRI,no,no",
+        "A,contact,2026-05-02,2015-01-01,female,WBRI,no,no",
+        "B,contact,2026-05-03,2015-01-01,male,WBRI,no,no",
+        "A,referral,2026-05-04,2015-01-01,female,WBRI,no,no",
+        "C,referral,2026-05-05,2015-01-01,female,WBRI,no,no",
+    ]
+    path = tmp_path / "events.csv"
+    path.write_text(head + "\n".join(rows) + "\n")
+    events = read_events(path, {})
+    assert events["child"].tolist() == [0, 1, 2, 1, 0]
+    for selection, codes in ((events, {"C": 0, "A": 1, "B": 2}), (events.iloc[1:], {"A": 0, "B": 1, "C": 2})):
+        prep = prepare_events(selection, Q2.end).events
+        id_of_row = dict(zip(selection["_row"], selection["child_id"]))
+        assert dict(zip(prep["_row"], prep["child"])) == {r: codes[i] for r, i in id_of_row.items()}

@@ -128,9 +128,8 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
         appearance in the file) in place of ``child_id``, sorted by child and event date (a
         stable sort: rows of one child on one day keep the file's order; missing dates last).
     """
-    codes, _ = pd.factorize(events["child_id"], sort=False)
     ev = events.drop(columns=["child_id"])
-    ev["child"] = codes.astype(np.int64, copy=False)
+    ev["child"] = _child_codes(events)
     after = ev["event_date"] > pd.Timestamp(period_end)
     rows = ev.loc[after, "_row"] if "_row" in ev else pd.Series(ev.index[after] + 1, index=ev.index[after])
     q = pd.DataFrame(
@@ -148,6 +147,25 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
     if late.any():
         ev["end_date"] = end.where(~late)
     return Prepared(events=_by_child_and_date(ev).reset_index(drop=True), quarantine=q.reset_index(drop=True))
+
+
+def _child_codes(events: pd.DataFrame) -> np.ndarray:
+    """Each row's child as an integer code: 0, 1, 2 ... in order of first appearance in ``events``.
+
+    The codes ``read_events`` made (column ``child``) are taken as they are when they are in that
+    order (rows read as they were); a selection of those rows is coded again from its integer codes
+    (quick); other frames from their ``child_id``.
+    """
+    if "child" in events:
+        codes = events["child"].to_numpy()
+        if not len(codes):
+            return codes.astype(np.int64)
+        # in order of first appearance: every code is at most one more than the largest before it
+        top = np.maximum.accumulate(codes)
+        if codes[0] == 0 and bool(np.all(top[1:] - top[:-1] <= 1)):
+            return codes.astype(np.int64, copy=False)
+        return pd.factorize(codes, sort=False)[0].astype(np.int64, copy=False)
+    return pd.factorize(events["child_id"], sort=False)[0].astype(np.int64, copy=False)
 
 
 def _by_child_and_date(ev: pd.DataFrame) -> pd.DataFrame:

@@ -172,11 +172,14 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     -------
     DataFrame
         ``_row, child_id, event, event_date, end_date, date_of_birth, age_at_event, sex,
-        ethnicity, disability, uasc, imd_decile`` typed: dates as datetime64, ``age_at_event``
+        ethnicity, disability, uasc, imd_decile, child`` typed: dates as datetime64, ``age_at_event``
         numeric, ``imd_decile`` Int64, ``child_id`` as text, and the codes ``event``, ``sex``,
         ``ethnicity``, ``disability`` and ``uasc`` as categoricals whose categories are the
         contract's codes (``reference.FLOW_EVENTS``, ``SEXES``, ``ETHNICITY_CODES``,
-        ``DISABILITY``, ``UASC``). Identifiers stay inside the library.
+        ``DISABILITY``, ``UASC``). ``child``: an integer code of each ``child_id`` (0, 1, 2 ... in
+        order of first appearance; the duplicate check's), which
+        :func:`~.cohort.prepare_events` reuses so that the ids are hashed once. Identifiers stay
+        inside the library.
 
     Raises
     ------
@@ -264,7 +267,8 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
         "uasc",
         "imd_decile",
     ]
-    return pd.DataFrame({c: coded[c] if c in coded else out[c] for c in cols}, copy=False)
+    out["child"] = children.astype(np.int64, copy=False)
+    return pd.DataFrame({c: coded[c] if c in coded else out[c] for c in [*cols, "child"]}, copy=False)
 
 
 @dataclass(frozen=True, slots=True)

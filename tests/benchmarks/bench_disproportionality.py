@@ -3,7 +3,7 @@
 Not collected by pytest (``bench_*``); not run by CI. Usage::
 
     python tests/benchmarks/bench_disproportionality.py [--rows 10000000] [--las 153] [--repeat 3]
-                                                        [--skip-fairlearn]
+                                                        [--skip-fairlearn] [--baseline DIR] [--data DIR]
 
 fairlearn is not a dependency of the project: install it for the comparison
 (``.venv/bin/python -m pip install fairlearn``) or pass ``--skip-fairlearn``.
@@ -28,12 +28,19 @@ Steps, each in a fresh Python process so that its peak memory (``ru_maxrss``) is
 the median and range of each and of their ratio. Prints wall time and peak memory of each step
 and the ratios the issue asks for: ours within 3x of the floor, under 4 GB, at least 20x faster
 than fairlearn.
+
+``--baseline DIR``: a copy of an earlier version of the code (a folder holding its
+``assurance_lib``, e.g. ``git archive <commit> | tar -x -C DIR``) is timed as step 3 too, in the
+same rounds (floor, baseline, ours), and the grids of the two are checked to be identical
+(``assert_frame_equal``, exact: values, dtypes and order). ``--data DIR``: keep the generated
+extract in ``DIR`` and reuse it when it is there (generating it takes a minute or two).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -109,9 +116,10 @@ def _population(folder: Path):
     )
 
 
-def ours(folder: Path) -> dict:
+def ours(folder: Path, label: str = "ours") -> dict:
     import pandas as pd
 
+    import assurance_lib
     from assurance_lib.config import Period
     from assurance_lib.disproportionality import read_events, run_grid
     from assurance_lib.disproportionality.grid import GridOptions
@@ -125,14 +133,18 @@ def ours(folder: Path) -> dict:
     t_read = time.perf_counter() - t
     pop = _population(folder)
     g = run_grid(events, pop, period=Period.parse(PERIOD), options=GridOptions(), by="la_code")
-    return {
-        "step": "ours",
-        "seconds": time.perf_counter() - t,
+    seconds = time.perf_counter() - t
+    out = {
+        "step": label,
+        "seconds": seconds,
         "read_and_check_seconds": t_read,
-        "grid_seconds": time.perf_counter() - t - t_read,
+        "grid_seconds": seconds - t_read,
         "peak_mb": _peak_mb(),
         "grid_rows": len(g.grid),
+        "code": str(Path(assurance_lib.__file__).parent),
     }
+    g.grid.to_pickle(folder / f"grid_{label}.pkl")  # for the check against the baseline (not timed)
+    return out
 
 
 def _child_frame(folder: Path):
@@ -221,9 +233,17 @@ def fair(folder: Path) -> dict:
     }
 
 
-def _run(step: str, folder: Path, extra: list[str]) -> dict:
+def _run(step: str, folder: Path, extra: list[str], code: Path | None = None) -> dict:
+    """One step in a fresh process; ``code``: a folder whose ``assurance_lib`` is imported instead
+    of this checkout's (no bytecode written there)."""
+    env = None
+    if code is not None:
+        env = {**os.environ, "PYTHONPATH": str(code.resolve()), "PYTHONDONTWRITEBYTECODE": "1"}
     out = subprocess.run(
-        [sys.executable, __file__, "--step", step, "--folder", str(folder), *extra], capture_output=True, text=True
+        [sys.executable, __file__, "--step", step, "--folder", str(folder), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     if out.returncode:
         raise SystemExit(f"step {step} failed:\n{out.stderr[-3000:]}")
@@ -237,13 +257,37 @@ def _spread(values: list[float], fmt: str = "{:.1f}") -> str:
     return f"{fmt.format(med)} (range {fmt.format(min(values))} to {fmt.format(max(values))})"
 
 
+def _check_same_grid(folder: Path) -> str:
+    """The baseline's grid and ours, ``assert_frame_equal`` exact (raises when they differ)."""
+    import pandas as pd
+
+    base = pd.read_pickle(folder / "grid_baseline.pkl")
+    new = pd.read_pickle(folder / "grid_ours.pkl")
+    pd.testing.assert_frame_equal(new, base, check_exact=True)
+    return f"identical ({len(new):,} rows x {new.shape[1]} columns, assert_frame_equal exact)"
+
+
+def _generated(folder: Path, rows: int, las: int) -> dict:
+    """The extract in ``folder``: generated there, or the one generated before with the same options."""
+    info = folder / "generate.json"
+    if info.exists():
+        gen = json.loads(info.read_text())
+        if gen["rows_asked"] == rows and gen["las"] == las:
+            return gen
+    gen = {**_run("generate", folder, ["--rows", str(rows), "--las", str(las)]), "rows_asked": rows}
+    info.write_text(json.dumps(gen))
+    return gen
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--las", type=int, default=153)
     ap.add_argument("--repeat", type=int, default=1, help="runs of the floor and ours (median and range reported)")
     ap.add_argument("--skip-fairlearn", action="store_true")
-    ap.add_argument("--step", choices=["generate", "floor", "ours", "fairlearn"])
+    ap.add_argument("--baseline", type=Path, help="a folder with an earlier assurance_lib: timed too, grids compared")
+    ap.add_argument("--data", type=Path, help="keep the generated extract here (reused when there)")
+    ap.add_argument("--step", choices=["generate", "floor", "ours", "baseline", "fairlearn"])
     ap.add_argument("--folder", type=Path)
     a = ap.parse_args()
     if a.step:
@@ -251,20 +295,28 @@ def main() -> None:
             "generate": lambda: generate(a.folder, a.rows, a.las),
             "floor": lambda: floor(a.folder),
             "ours": lambda: ours(a.folder),
+            "baseline": lambda: ours(a.folder, "baseline"),
             "fairlearn": lambda: fair(a.folder),
         }[a.step]
         print(json.dumps(fn()))
         return
+    if a.baseline is not None and not (a.baseline / "assurance_lib" / "__init__.py").exists():
+        raise SystemExit(f"--baseline {a.baseline}: no assurance_lib package there")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        gen = _run("generate", folder, ["--rows", str(a.rows), "--las", str(a.las)])
+        folder = a.data or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        gen = _generated(folder, a.rows, a.las)
         print(json.dumps(gen), flush=True)
-        floors, ourss = [], []
+        floors, ourss, bases = [], [], []
         for _ in range(max(1, a.repeat)):
             floors.append(_run("floor", folder, []))
             print(json.dumps(floors[-1]), flush=True)
+            if a.baseline is not None:
+                bases.append(_run("baseline", folder, [], code=a.baseline))
+                print(json.dumps(bases[-1]), flush=True)
             ourss.append(_run("ours", folder, []))
             print(json.dumps(ourss[-1]), flush=True)
+        same = _check_same_grid(folder) if a.baseline is not None else None
         fl = None
         if not a.skip_fairlearn:
             fl = _run("fairlearn", folder, [])
@@ -273,17 +325,26 @@ def main() -> None:
     peak = max(o["peak_mb"] for o in ourss)
     print(
         f"\nrows {gen['rows']:,} over {a.las} authorities (about {gen['children_per_la']:,} children each); "
-        f"{len(ratios)} run(s), median (range)"
+        f"{len(ratios)} round(s), median (range)"
     )
     print(
         f"floor (read + bare grouped count): {_spread([f['seconds'] for f in floors])} s, "
         f"peak {max(f['peak_mb'] for f in floors):,.0f} MB"
     )
-    print(
-        f"ours (read + contract checks + full grid for every authority): {_spread([o['seconds'] for o in ourss])} s "
-        f"= read and check {_spread([o['read_and_check_seconds'] for o in ourss])} s + grid "
-        f"{_spread([o['grid_seconds'] for o in ourss])} s; {ourss[0]['grid_rows']:,} grid rows"
-    )
+    for name, runs in (("baseline", bases), ("ours", ourss)):
+        if not runs:
+            continue
+        print(
+            f"{name} (read + contract checks + full grid for every authority): "
+            f"{_spread([o['seconds'] for o in runs])} s = read and check "
+            f"{_spread([o['read_and_check_seconds'] for o in runs])} s + grid "
+            f"{_spread([o['grid_seconds'] for o in runs])} s; {runs[0]['grid_rows']:,} grid rows; "
+            f"peak {max(o['peak_mb'] for o in runs):,.0f} MB; vs floor "
+            f"{_spread([o['seconds'] / f['seconds'] for f, o in zip(floors, runs)])}x"
+        )
+    if same is not None:
+        print(f"grid of ours against the baseline's: {same}")
+        print(f"ours vs baseline: {_spread([o['seconds'] / b['seconds'] for b, o in zip(bases, ourss)], '{:.2f}')}x")
     print(
         f"ours vs floor: {_spread(ratios)}x (goal: within 3x) - {'met' if statistics.median(ratios) <= 3 else 'NOT met'}"
     )
