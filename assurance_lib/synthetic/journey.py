@@ -9,9 +9,10 @@ real authority's do (``data/reference/dfe`` 2025, England: referrals 458, sectio
 and section 47 enquiries than England and its statistical neighbours, fewer ICPCs and plans.
 
 Deprivation is steep, as in real cohorts: the partnership has more children in the most deprived
-IMD deciles than the least, contacts are about twice as frequent in the most deprived decile as in
-the least, and the conversions to a section 47 enquiry and to care are steeper still, so that plan
-and care starts in the most deprived decile are several times those in the least. Each child
+IMD deciles than the least, contacts are a little more frequent in the most deprived deciles, and
+referrals there are four times as likely to lead to a section 47 enquiry and three times as likely
+to lead to care as in the least deprived, so that plan and care starts in the most deprived decile
+are seven to nine times those in the least. Each child
 lives in one of four localities (:data:`LOCALITIES`) whose deprivation differs.
 
 Each child has at most one new journey a year (a Bernoulli draw per year whose probability is the
@@ -142,11 +143,11 @@ _CONTACT_MULT = {"BCRB": 1.5, "BAFR": 1.5, "BOTH": 1.5, "AIND": 0.6}
 _CONV_MULT = {("WROM", "referral"): 2.0, ("MWBC", "s47"): 1.8}
 
 # children by IMD decile (1 most deprived): the partnership's, and that of its Pakistani children
-_IMD_SHARES = np.array([14.6, 12.9, 11.4, 10.3, 9.5, 8.9, 8.5, 8.2, 7.9, 7.8])
-_IMD_SHARES_DEPRIVED = np.array([41.0, 24.0, 13.0, 8.0, 5.0, 3.5, 2.5, 1.5, 1.0, 0.5])
+_IMD_SHARES = np.array([13.2, 12.0, 11.0, 10.3, 9.8, 9.4, 9.0, 8.7, 8.5, 8.1])
+_IMD_SHARES_DEPRIVED = np.array([46.0, 25.0, 12.0, 6.0, 4.0, 2.5, 2.0, 1.3, 0.8, 0.4])
 _DEPRIVED_GROUPS = ("APKN",)
 # ratio of the most to the least deprived decile (log-linear between them)
-_IMD_GRADIENT = {"contact": 1.5, "s47": 2.7, "icpc": 1.1, "cla": 2.2}
+_IMD_GRADIENT = {"contact": 1.1, "s47": 4.0, "icpc": 1.0, "cla": 3.0}
 
 LOCALITIES: tuple[str, ...] = ("Riverside", "Northgate", "Eastbrook", "Westhill and Vale")
 """The partnership's four localities, from the most to the least deprived."""
@@ -243,7 +244,7 @@ _P_ICPC = 0.31  # of section 47 enquiries
 _P_CPP = 0.87  # of ICPCs
 _P_CLA = 0.057  # of referrals
 _P_REREFERRAL = 0.25  # a second referral within the year
-_P_SECOND_PLAN = 0.22  # of children starting a plan with none in the extract: an earlier plan
+_P_SECOND_PLAN = 0.25  # of children starting a plan with none in the extract: an earlier plan
 _AGE_FACTOR = {0: 1.5, 1: 1.0, 2: 0.9, 3: 1.0, 4: 0.8}  # under 1, 1-4, 5-9, 10-15, 16-17
 _ADULT_DAYS = 18 * 365  # fewer days than any 18th birthday: events from here on are dropped
 
