@@ -218,3 +218,31 @@ def test_the_events_read_through_the_contract_with_the_journey_fields(root):
     assert ev.loc[ev["event"] == "assessment", "end_date"].notna().mean() > 0.95
     assert ev.loc[ev["event"] == "referral", "referral_source"].notna().all()
     assert ev["locality"].notna().all()
+
+
+def test_the_optional_journey_columns_are_checked(tmp_path):
+    from assurance_lib.disproportionality import read_events
+    from assurance_lib.errors import InputError
+
+    head = "child_id,event,event_date,end_date,date_of_birth,sex,ethnicity,disability,uasc,referral_source,locality\n"
+    good = [
+        "A1,referral,2026-05-01,,2015-03-02,female,WBRI,no,no,2a,Riverside\n",  # code case forgiven
+        "A1,assessment,2026-05-04,2026-06-19,2015-03-02,female,WBRI,no,no,,Riverside\n",
+        "A1,s47,2026-05-05,2026-05-20,2015-03-02,female,WBRI,no,no,,Riverside\n",
+    ]
+    p = tmp_path / "good.csv"
+    p.write_text(head + "".join(good), encoding="utf-8")
+    ev = read_events(p, {})
+    assert ev["referral_source"].iloc[0] == "2A" and ev["referral_source"].iloc[1:].isna().all()
+    assert ev["end_date"].notna().sum() == 2 and set(ev["locality"]) == {"Riverside"}
+    bad = good + [
+        "A2,referral,2026-05-01,,2015-03-02,male,WBRI,no,no,11,Northgate\n",  # row 5: not a census code
+        "A2,icpc,2026-05-21,2026-05-22,2015-03-02,male,WBRI,no,no,,Northgate\n",  # row 6: an ICPC has no end
+    ]
+    p.write_text(head + "".join(bad), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_events(p, {})
+    probs = [str(q) for q in err.value.problems]
+    assert any("row 5" in q and "column 'referral_source'" in q and "'11'" in q for q in probs), probs
+    assert any("row 6" in q and "column 'end_date'" in q and "no end" in q for q in probs), probs
+    assert len(probs) == 2

@@ -12,8 +12,8 @@ Deprivation is steep, as in real cohorts: the partnership has more children in t
 IMD deciles than the least, contacts are a little more frequent in the most deprived deciles, and
 referrals there are four times as likely to lead to a section 47 enquiry and three times as likely
 to lead to care as in the least deprived, so that plan and care starts in the most deprived decile
-are seven to nine times those in the least. Each child
-lives in one of four localities (:data:`LOCALITIES`) whose deprivation differs.
+are seven to nine times those in the least. Each child lives in one of four localities
+(:data:`LOCALITIES`) whose deprivation differs.
 
 Each child has at most one new journey a year (a Bernoulli draw per year whose probability is the
 product of a base probability, an age factor, a deprivation factor and the group's planted
