@@ -78,7 +78,7 @@ def test_strong_planted_effects_are_found(grids):
 
 
 def test_deprivation_explains_the_confounded_difference_but_not_the_planted_one(grids):
-    # Pakistani children: crude ratio above 1 on average over the seeds (expected about 1.35), and in
+    # Pakistani children: crude ratio above 1 on average over the seeds (expected about 1.4), and in
     # every seed the deprivation-adjusted ratio is lower (by at least 8%) and its interval holds 1 in
     # at least 3 of 4 seeds. White and Black Caribbean children (x1.8 at every level of deprivation):
     # the adjusted ratio stays near the crude one (within a factor of 1.22 either way: a group of about

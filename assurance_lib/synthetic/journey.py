@@ -21,7 +21,7 @@ multiplier), so that a planted multiplier *is* the ratio of the probability of r
 at a given deprivation. Journeys run contact -> referral -> assessment / section 47 -> ICPC ->
 plan, and referral -> care, with repeat contacts and re-referrals (episodes, not children),
 referrals ending in no further action, pre-birth events, open and ended plans and care episodes
-(and the plans and care episodes already open when the twelve quarters begin, and earlier ended
+(and the plans and care episodes already open when the eight quarters begin, and earlier ended
 plans of children who start a second plan), some refused or not obtained ethnicity,
 unaccompanied asylum-seeking children (:data:`UASC_ROUTES`) and an IMD decile. Dates fall mostly
 on working days, with fewer contacts in August and school referrals only in term time.
@@ -37,8 +37,8 @@ codes); every row carries the child's ``locality``.
 :data:`CONFOUNDED` the one produced by deprivation alone; every other ethnic group
 (:data:`NULL_GROUPS`) has none. Files written:
 
-- ``journey_events.csv``: one row per child per event, 1 October 2023 to 30 September 2026
-  (plus the start rows of plans and care episodes open on 1 October 2023, and earlier plans);
+- ``journey_events.csv``: one row per child per event, 1 October 2024 to 30 September 2026
+  (plus the start rows of plans and care episodes open on 1 October 2024, and earlier plans);
 - ``population_children.csv``: children 0-17 by Census 2021 ethnic group, sex and age band,
   with source and vintage.
 """
@@ -72,7 +72,7 @@ __all__ = [
 ]
 
 N_CHILDREN = 54_317
-WINDOW_START = dt.date(2023, 10, 1)
+WINDOW_START = dt.date(2024, 10, 1)
 WINDOW_END = dt.date(2026, 9, 30)
 
 DERBY_CENSUS_2021: dict[str, int] = {
@@ -149,7 +149,7 @@ _DEPRIVED_GROUPS = ("APKN",)
 # ratio of the most to the least deprived decile (log-linear between them)
 _IMD_GRADIENT = {"contact": 1.1, "s47": 4.0, "icpc": 1.0, "cla": 3.0}
 
-LOCALITIES: tuple[str, ...] = ("Riverside", "Northgate", "Eastbrook", "Westhill and Vale")
+LOCALITIES: tuple[str, ...] = ("Riverside", "Northgate", "Eastbrook", "Westhill")
 """The partnership's four localities, from the most to the least deprived."""
 _LOCALITY_BY_DECILE = np.array(
     [
@@ -229,20 +229,20 @@ _ON_TIME = {
     "icpc": (
         0.8,
         {
-            "2025-10": 0.74, "2025-11": 0.66, "2025-12": 0.58, "2026-01": 0.55, "2026-02": 0.6,
-            "2026-03": 0.68, "2026-04": 0.75,
+            "2025-09": 0.74, "2025-10": 0.66, "2025-11": 0.58, "2025-12": 0.55, "2026-01": 0.6,
+            "2026-02": 0.68, "2026-03": 0.75,
         },
     ),
 }  # fmt: skip
 
 # base probabilities (chosen so that the all-children rates are like a real authority's)
-_P_CONTACT = 0.125  # children with a new journey (contact) a year
-_P_REFERRAL = 0.36  # of contacts
+_P_CONTACT = 0.09  # children with a new journey (contact) a year
+_P_REFERRAL = 0.5  # of contacts
 _P_ASSESS = 0.91  # of referrals
 _P_S47 = 0.37  # of referrals
-_P_ICPC = 0.31  # of section 47 enquiries
+_P_ICPC = 0.33  # of section 47 enquiries
 _P_CPP = 0.87  # of ICPCs
-_P_CLA = 0.057  # of referrals
+_P_CLA = 0.049  # of referrals
 _P_REREFERRAL = 0.25  # a second referral within the year
 _P_SECOND_PLAN = 0.25  # of children starting a plan with none in the extract: an earlier plan
 _AGE_FACTOR = {0: 1.5, 1: 1.0, 2: 0.9, 3: 1.0, 4: 0.8}  # under 1, 1-4, 5-9, 10-15, 16-17
@@ -440,7 +440,7 @@ def make_events(seed: int, n_children: int = N_CHILDREN) -> tuple[pd.DataFrame, 
     }
     ws = np.datetime64(WINDOW_START)
     lead_in = ws - np.timedelta64(92, "D")  # journeys begun before the window, so that it starts in a steady state
-    for y in range(4):
+    for y in range(3):
         d0 = _year_days(rng, lead_in + np.timedelta64(365 * y, "D"), n)
         age_g = _age_group(dob, d0)
         age_f = np.vectorize(_AGE_FACTOR.get)(np.clip(age_g, 0, 4)).astype(float)
@@ -451,7 +451,7 @@ def make_events(seed: int, n_children: int = N_CHILDREN) -> tuple[pd.DataFrame, 
         i = np.flatnonzero(has)
         d = d0[i]
         add(i, "contact", d)
-        again = rng.random(len(i)) < 0.2  # repeat contact: an episode, not a new child
+        again = rng.random(len(i)) < 0.07  # repeat contact: an episode, not a new child
         add(i[again], "contact", _workdays(d[again], rng.integers(8, 45, int(again.sum()))))
         ref = rng.random(len(i)) < np.minimum(_P_REFERRAL * conv["referral"][i], 1)
         i, d = i[ref], _workdays(d[ref], rng.integers(0, 4, int(ref.sum())))
@@ -562,7 +562,7 @@ def _unaccompanied(rng: np.random.Generator, kids: pd.DataFrame, ev: pd.DataFram
     n_u = int(_UASC_PER_YEAR * years)
     codes = list(_UASC_CODES)
     arrive = _year_days(rng, np.datetime64(WINDOW_START), n_u)
-    arrive = arrive + (rng.permutation(np.arange(n_u) % 3) * 365).astype("timedelta64[D]")
+    arrive = arrive + (rng.permutation(np.arange(n_u) % 2) * 365).astype("timedelta64[D]")
     age_at = np.where(
         rng.random(n_u) < 0.74,
         rng.integers(16 * 365 + 5, 17 * 365 + 355, n_u),
