@@ -1,7 +1,11 @@
 """Planted disproportionality in the synthetic partnership is recovered; null groups are not flagged.
 
-Each seed simulates the partnership afresh (assurance_lib.synthetic.journey, 55,000 children)
-and runs the whole path (CSV -> contract reader -> grid). Tolerances:
+Each seed simulates the partnership afresh (assurance_lib.synthetic.journey, 54,317 children)
+and runs the whole path (CSV -> contract reader -> grid). Two kinds of plant: effects at every
+level of deprivation (``journey.PLANTED``: the crude and the deprivation-adjusted ratios both
+recover them) and one with deprivation behind it (``journey.CONFOUNDED``: Pakistani children live
+mostly in the most deprived deciles, so their crude referral-to-section-47 ratio is above 1 and
+the Mantel-Haenszel ratio within IMD quintiles moves back to 1). Tolerances:
 
 - coverage: a planted ratio lies inside the 95% interval in at least 3 of 4 seeds (expected
   about 95%; 3 of 4 fails with probability about 1.4% for a correct method);
@@ -13,6 +17,8 @@ asylum-seeking children are a real, not planted, difference in looked-after star
 """
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 import pytest
@@ -64,11 +70,37 @@ def test_planted_ratio_is_covered_in_most_seeds(grids, planted):
 
 
 def test_strong_planted_effects_are_found(grids):
-    # the Black and Pakistani contact effects are large in groups of 1,000+ children: BH finds them every time
+    # the Black and Indian contact effects are large in groups of 1,000+ children: BH finds them every time
     for g in grids:
         for p in journey.PLANTED[:1] + journey.PLANTED[3:4]:
             r = _row(g, p)
             assert r["q_value"] < 0.05 and r["flag"] != "similar", p
+
+
+def test_deprivation_explains_the_confounded_difference_but_not_the_planted_one(grids):
+    # Pakistani children: crude ratio above 1 on average over the seeds (expected about 1.4), and in
+    # every seed the deprivation-adjusted ratio is lower (by at least 8%) and its interval holds 1 in
+    # at least 3 of 4 seeds. White and Black Caribbean children (x1.8 at every level of deprivation):
+    # the adjusted ratio stays near the crude one (within a factor of 1.22 either way: a group of about
+    # 800 children whose deprivation deciles differ from White British children's by chance) and
+    # excludes 1 in at least 3 of 4 seeds.
+    (conf,) = journey.CONFOUNDED
+    crude_values, covered = [], 0
+    for g in grids:
+        crude = _row(g, conf)
+        adjusted = _row(g, {**conf, "measure": "conversion_ratio_imd"})
+        crude_values.append(crude["value"])
+        assert adjusted["value"] < crude["value"] / 1.08, (crude["value"], adjusted["value"])
+        covered += int(adjusted["lower_95"] <= 1 <= adjusted["upper_95"])
+    assert sum(crude_values) / len(crude_values) > 1.15
+    assert covered >= 3
+    kept = 0
+    for g in grids:
+        p = {"measure": "conversion_ratio", "stage": "s47", "group_type": "ethnicity_minor", "group": "MWBC"}
+        crude, adjusted = _row(g, p), _row(g, {**p, "measure": "conversion_ratio_imd"})
+        assert abs(math.log(adjusted["value"] / crude["value"])) < 0.2, (crude["value"], adjusted["value"])
+        kept += int(adjusted["lower_95"] > 1)
+    assert kept >= 3
 
 
 def test_null_groups_are_flagged_no_more_often_than_the_fdr_allows(grids):

@@ -37,6 +37,8 @@ __all__ = [
     "read_population",
     "read_aggregate",
     "EVENT_COLUMNS",
+    "REFERRAL_SOURCES",
+    "EVENTS_WITH_END_DATE",
     "PREBIRTH_DAYS",
     "EVENTS_CONTRACT",
     "POPULATION_CONTRACT",
@@ -62,7 +64,37 @@ EVENT_COLUMNS = (
     "disability",
     "uasc",
     "imd_decile",
+    "referral_source",
+    "locality",
 )
+REFERRAL_SOURCES: dict[str, str] = {
+    "1A": "Individual: family member, relative or carer",
+    "1B": "Individual: acquaintance (including neighbours and child minders)",
+    "1C": "Individual: self",
+    "1D": "Individual: other",
+    "2A": "Schools",
+    "2B": "Education services",
+    "3A": "Health services: GP",
+    "3B": "Health services: health visitor",
+    "3C": "Health services: school nurse",
+    "3D": "Health services: other primary health services",
+    "3E": "Health services: A&E",
+    "3F": "Health services: other (for example hospital, midwifery)",
+    "4": "Housing",
+    "5A": "LA services: social care",
+    "5B": "LA services: other internal",
+    "5C": "LA services: external (another local authority)",
+    "5D": "LA services: early help",
+    "6": "Police",
+    "7": "Other legal agency (courts, probation, immigration, CAFCASS, prison)",
+    "8": "Other",
+    "9": "Anonymous",
+    "10": "Unknown",
+}
+"""Codes of the optional ``referral_source`` column: the children-in-need census source of referral."""
+EVENTS_WITH_END_DATE: tuple[str, ...] = (*ref.EVENTS_WITH_END, "assessment", "s47")
+"""Events whose row may carry an ``end_date``: plans and care episodes (blank while open), and the
+assessment (completed) and section 47 enquiry (concluded) of the core dataset's timeliness."""
 
 _SEX_CODES = {
     "m": "male",
@@ -154,6 +186,8 @@ _CATEGORY_COLUMNS = (
     "disability",
     "uasc",
     "imd_decile",
+    "referral_source",
+    "locality",
 )
 """Columns of the events read as categories: few distinct values, each checked once."""
 
@@ -172,14 +206,15 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
     -------
     DataFrame
         ``_row, child_id, event, event_date, end_date, date_of_birth, age_at_event, sex,
-        ethnicity, disability, uasc, imd_decile, child`` typed: dates as datetime64, ``age_at_event``
-        numeric, ``imd_decile`` Int64, ``child_id`` as text, and the codes ``event``, ``sex``,
-        ``ethnicity``, ``disability`` and ``uasc`` as categoricals whose categories are the
-        contract's codes (``reference.FLOW_EVENTS``, ``SEXES``, ``ETHNICITY_CODES``,
-        ``DISABILITY``, ``UASC``). ``child``: an integer code of each ``child_id`` (0, 1, 2 ... in
-        order of first appearance; the duplicate check's), which
-        :func:`~.cohort.prepare_events` reuses so that the ids are hashed once. Identifiers stay
-        inside the library.
+        ethnicity, disability, uasc, imd_decile, referral_source, locality, child`` typed: dates as
+        datetime64, ``age_at_event`` numeric, ``imd_decile`` Int64, ``child_id`` as text, the codes
+        ``event``, ``sex``, ``ethnicity``, ``disability``, ``uasc`` and ``referral_source`` as
+        categoricals whose categories are the contract's codes (``reference.FLOW_EVENTS``,
+        ``SEXES``, ``ETHNICITY_CODES``, ``DISABILITY``, ``UASC``, :data:`REFERRAL_SOURCES`), and
+        ``locality`` as a categorical of the names in the file (optional columns absent from the
+        file are all missing). ``child``: an integer code of each ``child_id`` (0, 1, 2 ... in order
+        of first appearance; the duplicate check's), which :func:`~.cohort.prepare_events` reuses
+        so that the ids are hashed once. Identifiers stay inside the library.
 
     Raises
     ------
@@ -216,7 +251,7 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
         )
     if problems:
         raise InputError(problems)
-    for c in ("end_date", "date_of_birth", "age_at_event", "imd_decile"):
+    for c in ("end_date", "date_of_birth", "age_at_event", "imd_decile", "referral_source", "locality"):
         if c not in df.columns:  # an absent optional column: every value missing
             df[c] = pd.Series(
                 pd.Categorical.from_codes(np.full(len(df), -1, dtype=np.int8), categories=pd.Index([], dtype="str")),
@@ -251,6 +286,7 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
             ("ethnicity", ref.ETHNICITY_CODES),
             ("disability", ref.DISABILITY),
             ("uasc", ref.UASC),
+            ("referral_source", tuple(REFERRAL_SOURCES)),
         )
     }
     cols = [
@@ -266,6 +302,8 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
         "disability",
         "uasc",
         "imd_decile",
+        "referral_source",
+        "locality",
     ]
     out["child"] = children.astype(np.int64, copy=False)
     return pd.DataFrame({c: coded[c] if c in coded else out[c] for c in [*cols, "child"]}, copy=False)
@@ -275,7 +313,7 @@ def read_events(path: Path | str, params: Mapping[str, Any] | None = None) -> pd
 class _Checked:
     """What :func:`_check_columns` leaves for the duplicate check and the coded columns."""
 
-    codes: dict[str, _Recoded]  # event, sex, ethnicity, disability, uasc
+    codes: dict[str, _Recoded]  # event, sex, ethnicity, disability, uasc, referral_source
     same_date: np.ndarray  # equal event dates, equal codes (-1 missing)
 
     @property
@@ -321,14 +359,14 @@ def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], fla
             )
         flag(before, "end_date", "an end on or after the event_date", message="ends before it starts")
         opens = np.zeros(len(ref.FLOW_EVENTS) + 1, dtype=bool)
-        opens[[ref.FLOW_EVENTS.index(e) for e in ref.EVENTS_WITH_END]] = True
+        opens[[ref.FLOW_EVENTS.index(e) for e in EVENTS_WITH_END_DATE]] = True
         no_end = np.zeros(len(df), dtype=bool)
         ev_rows = event.per_value[event.source.codes[with_end]]
         no_end[with_end] = (ev_rows >= 0) & ~opens[ev_rows]
         flag(
             no_end,
             "end_date",
-            "blank: only cpp_start and cla_start rows have an end_date",
+            "blank: only assessment, s47, cpp_start and cla_start rows have an end_date",
             message="is given for an event that has no end",
         )
     age_col = col["age_at_event"]
@@ -400,6 +438,20 @@ def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], fla
     bad_imd = (imd_col.values.notna() & ~imd.isin(range(1, 11))).to_numpy()
     imd_col.flag(bad_imd, flag, "imd_decile", "a whole number from 1 (most deprived) to 10, or blank")
     out["imd_decile"] = imd_col.spread(imd.where(~pd.Series(bad_imd, index=imd.index)).astype("Int64").array)
+    src = col["referral_source"]
+    src_pos = {c: i for i, c in enumerate(REFERRAL_SOURCES)}
+    src_text = src.values.astype("string").str.strip().str.upper()
+    source = src.codes_in(np.array([src_pos.get(v, -1) if v is not pd.NA else -1 for v in src_text.tolist()]))
+    src.flag(
+        (source.per_value < 0) & src.values.notna().to_numpy(),
+        flag,
+        "referral_source",
+        f"a children-in-need census source of referral, one of: {' '.join(REFERRAL_SOURCES)}, or blank",
+    )
+    loc = col["locality"]
+    names = loc.values.astype("string").str.strip()
+    places = pd.Index(names.dropna().unique(), dtype="str")
+    out["locality"] = pd.Categorical.from_codes(places.get_indexer(names)[loc.codes], categories=places)
     # equal dates, equal codes: the distinct texts' codes themselves unless two texts are one date
     date_codes = pd.factorize(parsed["event_date"], use_na_sentinel=True)[0]
     own = np.arange(len(date_codes))
@@ -408,7 +460,14 @@ def _check_columns(df: pd.DataFrame, raw: pd.DataFrame, out: dict[str, Any], fla
     else:
         same_date = ed.spread(date_codes)
     return _Checked(
-        codes={"event": event, "sex": sex, "ethnicity": ethnicity, "disability": disability, "uasc": uasc},
+        codes={
+            "event": event,
+            "sex": sex,
+            "ethnicity": ethnicity,
+            "disability": disability,
+            "uasc": uasc,
+            "referral_source": source,
+        },
         same_date=same_date,
     )
 
