@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from . import (  # noqa: F401  (importing them registers their input contracts)
     audits,
     disproportionality,
+    learning,
     report,
     schools,
     section11,
@@ -110,6 +111,18 @@ ANALYSES: tuple[Analysis, ...] = (
         short="Case audits",
         report_title="multi-agency case audits",
         table_prefixes=("audit",),
+    ),
+    Analysis(
+        name="learning",
+        notebook="05_learning",
+        module="assurance_lib.learning",
+        title="Learning, voice and impact",
+        table_prefix="learning",
+        summary="Reviews and their recommendations, the one action ledger across every source, what changed for "
+        "children and how we know, and what children, families and practitioners said with what we did.",
+        short="Learning and voice",
+        report_title="learning, voice and impact",
+        table_prefixes=("learning", "voice"),
     ),
     Analysis(
         name="report",

@@ -19,6 +19,7 @@ GENERATORS = (
     "assurance_lib.synthetic.schools",
     "assurance_lib.synthetic.audits",
     "assurance_lib.synthetic.voice",
+    "assurance_lib.synthetic.learning",
 )
 
 
