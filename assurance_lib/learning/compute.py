@@ -284,7 +284,7 @@ def impact_log(actions: pd.DataFrame, reviews: pd.DataFrame, fw: I.Framework) ->
 
 
 def reaudit_proposals(
-    actions: pd.DataFrame, recs: pd.DataFrame, reviews: pd.DataFrame, period: Period, months: int
+    actions: pd.DataFrame, recs: pd.DataFrame, reviews: pd.DataFrame, period: Period, months: int, fw: I.Framework
 ) -> pd.DataFrame:
     """Re-audits proposed for recommendations whose actions are completed with no evidence of practice change.
 
@@ -312,6 +312,7 @@ def reaudit_proposals(
             ]
         )
     rec = recs.set_index("recommendation_id")
+    voice_titles = {k: v[0] for k, v in fw.voice_themes.items()}
     rev = reviews.set_index("review_id")["title"]
     earliest = pd.Timestamp(period.next().start)
     rows = []
@@ -323,7 +324,9 @@ def reaudit_proposals(
             {
                 "source_ref": ref,
                 "source": g["source"].iloc[0],
-                "review": rev.get(rec.at[ref, "review_id"], "") if is_rec else "voice: " + str(ref),
+                "review": rev.get(rec.at[ref, "review_id"], "")
+                if is_rec
+                else "what we heard: " + voice_titles.get(ref, str(ref)),
                 "themes": g["themes"].iloc[0],
                 "agencies": "; ".join(sorted(set(g["owner_agency"]))),
                 "actions": "; ".join(g["action_id"]),
@@ -576,7 +579,9 @@ def compute(inputs: Inputs, settings: Settings, period: Period, *, partnership: 
         recommendations=inputs.recommendations,
         actions=a,
         impact=impact_log(a, inputs.reviews, fw),
-        reaudits=reaudit_proposals(a, inputs.recommendations, inputs.reviews, period, settings.reaudit_after_months),
+        reaudits=reaudit_proposals(
+            a, inputs.recommendations, inputs.reviews, period, settings.reaudit_after_months, fw
+        ),
         activities=inputs.activities[inputs.activities["held"] <= end] if inputs.activities is not None else None,
         voice=voice,
         you_said=you_said_we_did(voice, inputs.complaints, a, fw, period),

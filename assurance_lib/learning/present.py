@@ -19,6 +19,7 @@ from ..disclosure import redact
 from ..safe_text import pack_files
 from ..tables import TableSpec
 from .compute import LearningResults, compute, load, period_of
+from .inputs import STAR_COLUMNS
 from .settings import Settings
 
 __all__ = [
@@ -149,7 +150,8 @@ def show_reviews(ctx: Any, res: LearningResults) -> Any:
             "practice change (re-audit) or outcome for children (indicator) is evidenced.",
         ),
     )
-    return display.styled(shown, title)
+    view = shown[["review_id", "kind", "title", "published", "actions", "overdue", "progress"]]
+    return display.styled(view, title)
 
 
 def show_actions(ctx: Any, res: LearningResults) -> Any:
@@ -173,20 +175,15 @@ def show_actions(ctx: Any, res: LearningResults) -> Any:
             "impact counts only once its evidence is dated by the period end.",
         ),
     )
-    attention = shown[shown["status"].eq("overdue") | shown["repeated"].eq("yes") | shown["carried_forward"].eq("yes")]
-    cols = [
-        "action_id",
-        "source",
-        "owner_agency",
-        "action",
-        "due",
-        "status",
-        "days_overdue",
-        "carried_forward",
-        "repeated",
-        "repeats",
-    ]
-    return display.styled(attention[cols], "Actions that need attention: overdue, carried forward or asked again")
+    attention = shown[shown["status"].eq("overdue") | shown["repeated"].eq("yes")].sort_values(
+        ["status", "owner_agency", "action_id"]
+    )
+    cols = ["action_id", "owner_agency", "action", "due", "status", "days_overdue", "repeats"]
+    return display.styled(
+        attention[cols],
+        "Actions that need attention: overdue, or the same action asked again (repeats: the earlier action); "
+        "the whole ledger is in the table learning_actions",
+    )
 
 
 def actions_summary_data(res: LearningResults) -> pd.DataFrame:
@@ -308,7 +305,7 @@ def show_reaudits(ctx: Any, res: LearningResults) -> Any:
             "completion, and not before next quarter.",
         ),
     )
-    return display.styled(shown, title)
+    return display.styled(shown[["source_ref", "review", "agencies", "last_completed", "propose_by"]], title)
 
 
 def show_voice(ctx: Any, res: LearningResults) -> Any:
@@ -361,7 +358,7 @@ def show_voice(ctx: Any, res: LearningResults) -> Any:
             unit="agencies",
         ),
     )
-    return display.styled(shown, title)
+    return display.styled(shown[["date", "speaker", "voice_theme", "quote"]], title)
 
 
 def show_you_said_we_did(ctx: Any, res: LearningResults) -> Any:
@@ -381,7 +378,9 @@ def show_you_said_we_did(ctx: Any, res: LearningResults) -> Any:
             "actions answering the theme. we did not do: overdue actions, or no action in the ledger.",
         ),
     )
-    return display.styled(shown, title)
+    return display.styled(
+        shown[["voice_theme", "voices", "complaints", "we_did", "we_are_doing", "we_did_not_do"]], title
+    )
 
 
 def show_complaints(ctx: Any, res: LearningResults) -> Any:
@@ -402,7 +401,10 @@ def show_complaints(ctx: Any, res: LearningResults) -> Any:
     shown = ctx.publish.table(
         res.complaints_agency, _spec(res, "voice_complaints_by_agency", title, note, unit="agencies")
     )
-    return display.styled(shown, title)
+    view = shown.pivot_table(index="agency", columns="quarter", values="complaints", aggfunc="sum").reset_index()
+    view.columns.name = None
+    view["compliments"] = view["agency"].map(shown.groupby("agency")["compliments"].sum())
+    return display.styled(view, "Complaints by agency and quarter; compliments over the four quarters")
 
 
 def show_visits(ctx: Any, res: LearningResults) -> Any:
@@ -426,7 +428,8 @@ def show_visits(ctx: Any, res: LearningResults) -> Any:
             unit="agencies",
         ),
     )
-    return display.styled(shown, title)
+    view = shown[["visited", "agency", "service", *STAR_COLUMNS, "response"]]
+    return display.styled(view, title)
 
 
 def show_survey(ctx: Any, res: LearningResults) -> Any:

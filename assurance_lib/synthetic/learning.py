@@ -1298,7 +1298,7 @@ def generate(out_dir: Path, seed: int) -> list[Path]:
         )
     ]
     recs, actions = _ledger(rng)
-    actions += _voice_actions(rng, len(actions) + 1)
+    actions += _voice_actions(rng, max(int(str(a[0])[3:]) for a in actions) + 1)
     written.append(
         _write(
             out_dir / "review_recommendations.csv",
