@@ -32,6 +32,7 @@ def test_the_four_analysis_notebooks_exist_in_run_order() -> None:
         "01_disproportionality",
         "02_section11",
         "03_audit_synthesis",
+        "05_learning",
         "06_assurance_report",
     ]
 
