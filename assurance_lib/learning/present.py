@@ -42,6 +42,15 @@ __all__ = [
     "method_notes_markdown",
 ]
 
+SOURCE_LABELS = {
+    "review": "Reviews and inspections",
+    "audit": "Case audits",
+    "section11": "Section 11",
+    "schools": "Schools audit",
+    "voice": "What we heard",
+}
+"""How the chart names the ledger's sources."""
+
 LEDGER_PUBLISHED = (
     "action_id",
     "source",
@@ -231,6 +240,7 @@ def show_actions_summary(ctx: Any, res: LearningResults) -> Any:
         value_name="n",
     )
     long["status"] = long["status"].str.replace("_", " ")
+    long["group"] = long["group"].map(SOURCE_LABELS).fillna(long["group"])
     total = int(src["actions"].sum())
     late = int(src["completed_late"].sum() + src["overdue"].sum())
     chart = charts.bar(
@@ -245,7 +255,7 @@ def show_actions_summary(ctx: Any, res: LearningResults) -> Any:
         source=res.source,
         alt=f"Bar chart of the ledger's {total} actions by source (review, audit, Section 11, schools, voice) and status: "
         + "; ".join(
-            f"{r.group}: {r.completed} completed, {r.completed_late} late, {r.overdue} overdue, {r.on_track} on track"
+            f"{SOURCE_LABELS.get(r.group, r.group)}: {r.completed} completed, {r.completed_late} late, {r.overdue} overdue, {r.on_track} on track"
             for r in src.itertuples()
         ),
         xlabel="actions",
