@@ -704,39 +704,76 @@ VOICE_ACTIONS = (
     ("supervision_and_workload", CSC, "Cap caseloads in the assessment teams at 20 children per social worker."),
 )
 
-IMPACT_NOTES = {
-    "neglect": (
-        "The re-audit found the graded care profile in most neglect assessments and plans that named what had to change.",
-        "Fewer children had a second child protection plan for neglect within two years.",
-        "Core groups now have school attendance at most meetings, and plans set out what school sees each week.",
+# Actions whose impact the partnership has evidence of: action text -> (grade, the re-audit that shows a
+# practice change (the first later audit when empty) or the indicator that shows an outcome, what changed)
+IMPACT = {
+    "Bring MASH threshold decisions within one working day, with a manager's rationale on every contact.": (
+        "practice change",
+        "AUD-2026-02",
+        "The audit found a manager's reasons on every contact it looked at, and no family waited over a day for a "
+        "decision.",
     ),
-    "front_door": (
-        "The re-audit found managers' reasons recorded on contacts and fewer children passed back for more information.",
-        "Strategy discussions now happen for bruised babies in every case the re-audit looked at.",
-        "Re-referrals within a year fell across two quarters.",
+    "Add a mandatory 'what the child said and how they looked' field to the domestic abuse risk form.": (
+        "practice change",
+        "AUD-2026-04",
+        "Police records in the audit described how the children looked and what they said.",
     ),
-    "domestic_abuse": (
-        "Schools are told before the next school day after most domestic abuse incidents.",
-        "Police records in the re-audit described how the children looked and what they said.",
-        "Children in households referred to the service are offered their own support worker.",
+    "Offer every child in a household referred to the service an assessment of their own needs.": (
+        "practice change",
+        "AUD-2026-04",
+        "Children in households referred to the service now have their own worker and plan.",
     ),
-    "exploitation": (
+    "Notify children's social care of every domestic abuse incident where a child is present within 24 hours.": (
+        "outcome for children",
+        "encompass_next_day",
+        "Schools now hear about a domestic abuse incident before the next school day in most cases.",
+    ),
+    "Record the name and role of every man living in the household at the new birth visit.": (
+        "practice change",
+        "AUD-2026-02",
+        "The pre-birth audit found fathers and other men in the household named and assessed in most cases.",
+    ),
+    "Launch the bruising in non-mobile babies protocol across primary care, urgent care and the hospital.": (
+        "practice change",
+        "AUD-2026-02",
+        "Every bruised non-mobile baby in the audit sample had a strategy discussion.",
+    ),
+    "Introduce the graded care profile in all neglect assessments.": (
+        "practice change",
+        "AUD-2026-03",
+        "The neglect re-audit found the graded care profile in most assessments, with plans that said what had to "
+        "change.",
+    ),
+    "Commission the return home interview service to offer every interview within 72 hours.": (
+        "outcome for children",
+        "missing_rhi_72h",
         "More children are offered a return home interview within three days of coming home.",
-        "The re-audit found exploitation plans that named places and peer groups, not only the child.",
     ),
-    "working_together": (
-        "Staff in the re-audit could describe how to escalate and used it in two of the cases looked at.",
-        "Supervision records now show reflective discussion about the children, not only case tasks.",
+    "Set up a monthly multi-agency meeting to map places and peer groups of concern.": (
+        "practice change",
+        "AUD-2026-01",
+        "The exploitation audit found plans that named places and peer groups, not only the child.",
     ),
-    "equity": ("Ethnicity is now recorded for almost every child in need.",),
-}
-INDICATOR_FOR = {
-    "neglect": "repeat_cp_plans",
-    "front_door": "rereferrals_12m",
-    "domestic_abuse": "encompass_next_day",
-    "exploitation": "missing_rhi_72h",
-    "equity": "ethnicity_recorded",
-    "working_together": "ihcc_20_days",
+    "Review every child protection plan for neglect that has lasted over 18 months.": (
+        "outcome for children",
+        "cp_plans_2_years",
+        "Fewer children have been on a child protection plan for neglect for more than two years.",
+    ),
+    "Flag children on a child protection plan on the GP record and review the flags each quarter.": (
+        "practice change",
+        "AUD-2026-03",
+        "GP records in the re-audit showed the child's plan and the practice's part in it.",
+    ),
+    "Screen every domestic abuse notification in the MASH within one working day.": (
+        "practice change",
+        "AUD-2026-04",
+        "Domestic abuse notifications were screened the next working day in every case the audit looked at.",
+    ),
+    "Offer group safeguarding supervision every quarter to all maternity and paediatric nursing staff.": (
+        "practice change",
+        "AUD-2026-02",
+        "Supervision notes of maternity staff in the pre-birth audit showed reflective discussion about the baby.",
+    ),
 }
 
 # ----------------------------------------------------------------------------- voice
@@ -1153,24 +1190,18 @@ def _ledger(rng: np.random.Generator) -> tuple[list[list[object]], list[list[obj
                     completed = None if completed > EXTRACT_DATE else created + dt.timedelta(days=20)
                 roles = ROLES[agency]
                 role = roles[int(rng.integers(0, len(roles)))]
-                theme_list = themes.split(";")
                 impact, evidence, impact_date, note = "none yet", "", None, ""
                 if completed is not None:
-                    v = rng.random()
-                    later = [a for a in audits if a[0] >= completed and a[2] & set(theme_list)]
-                    first = theme_list[0]
-                    if v < 0.32 and later:
-                        impact, evidence = "practice change", later[0][1]
-                        notes = IMPACT_NOTES[first]
-                        note = notes[int(rng.integers(0, len(notes)))]
-                    elif v < 0.42 and completed + dt.timedelta(days=120) <= EXTRACT_DATE:
-                        impact, evidence = "outcome for children", INDICATOR_FOR[first]
-                        impact_date = completed + dt.timedelta(days=int(rng.integers(100, 200)))
-                        impact_date = min(impact_date, EXTRACT_DATE)
-                        notes = IMPACT_NOTES[first]
-                        note = notes[int(rng.integers(0, len(notes)))]
-                    elif v < 0.9:
-                        impact = "output delivered"
+                    impact = "output delivered" if rng.random() < 0.85 else "none yet"
+                    grade, ev, what = IMPACT.get(action, ("", "", ""))
+                    if grade == "practice change":
+                        later = [a for a in audits if a[0] >= completed and (a[1] == ev or not ev)]
+                        if later:
+                            impact, evidence, note = grade, later[0][1], what
+                    elif grade == "outcome for children":
+                        seen = completed + dt.timedelta(days=int(rng.integers(100, 200)))
+                        if seen <= EXTRACT_DATE:
+                            impact, evidence, impact_date, note = grade, ev, seen, what
                 actions.append(
                     [
                         f"LA-{n:03d}",
