@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assurance_lib import learning
+from assurance_lib import learning, registry  # noqa: F401  (the registry registers every input contract)
 from assurance_lib.config import Period
 from assurance_lib.errors import InputError
 from assurance_lib.learning import inputs as I
@@ -423,3 +423,36 @@ def test_synthetic_partnership_reads_and_has_late_carried_and_repeated_actions()
     voice = pd.read_csv(SYN / "voice_register.csv")
     assert voice["quote"].is_unique
     assert "practitioner survey" in res.gaps
+
+
+def test_bad_framework_and_question_bank_name_file_and_key(tmp_path: Path) -> None:
+    import yaml
+
+    fw = yaml.safe_load((FW / "learning.yaml").read_text())
+    fw["voice_themes"]["worker_changes"]["audiences"] = ["pupils", "dogs"]
+    p = tmp_path / "learning.yaml"
+    p.write_text(yaml.safe_dump(fw))
+    with pytest.raises(InputError) as exc:
+        I.load_framework(p)
+    assert "learning.yaml" in str(exc.value) and "voice_themes.worker_changes.audiences" in str(exc.value)
+    q = tmp_path / "questions.yaml"
+    q.write_text("questions:\n  PQ1:\n    scale: agree5\n")  # no text
+    with pytest.raises(InputError) as exc:
+        I.load_questions(q)
+    assert "questions.yaml" in str(exc.value) and "questions.PQ1" in str(exc.value)
+
+
+def test_survey_question_not_in_the_bank_is_refused(tmp_path: Path) -> None:
+    src = SYN / "practitioner_survey.csv"
+    row = 7
+    path = _bad(tmp_path, src, row, "question_id", "PQ9")
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(
+        (FW / "practitioner_survey_questions.yaml").read_text().replace("  PQ5:", "  PQ9:"), encoding="utf-8"
+    )
+    # PQ9 is in this bank but PQ5 no longer is: every PQ5 row is refused, and the PQ9 row is not
+    with pytest.raises(InputError) as exc:
+        I.read_survey(path, _params(survey_questions_path=bank))
+    text = str(exc.value)
+    assert "practitioner_survey.csv" in text and "column 'question_id'" in text and "'PQ5'" in text
+    assert f"row {row}," not in text
