@@ -258,6 +258,7 @@ def test_training_confidence_change() -> None:
             "course": ["C", "C", "C"],
             "delivered": pd.to_datetime(["2026-05-01"] * 3),
             "agency": ["A", "A", "B"],
+            "themes": ["neglect", "neglect;equity", pd.NA],
             "confidence_before": pd.array([2, 3, 1], dtype="Int64"),
             "confidence_after": pd.array([4, 3, 4], dtype="Int64"),
             "confidence_followup": pd.array([3, pd.NA, pd.NA], dtype="Int64"),
@@ -267,6 +268,7 @@ def test_training_confidence_change() -> None:
     assert c["attendees"] == 3 and c["mean_before"] == 2.0 and c["mean_after"] == pytest.approx(3.67)
     assert c["mean_change"] == pytest.approx(1.67)  # (2 + 0 + 3) / 3
     assert c["followed_up"] == 1 and c["mean_followup"] == 3.0
+    assert c["themes"] == "equity;neglect"  # every theme of the course's rows
 
 
 # --------------------------------------------------------------------------- bad inputs

@@ -409,6 +409,9 @@ def complaints_by(complaints: pd.DataFrame, by: str, period: Period, fw: I.Frame
             "compliments": g["kind"].apply(lambda s: int(s.eq("compliment").sum())),
         }
     ).reset_index()
+    if by == "voice_theme":
+        themes = {v[0]: ";".join(v[1]) for v in fw.voice_themes.values()}
+        out["themes"] = out["voice_theme"].map(themes)
     return out.sort_values(["quarter", by]).reset_index(drop=True)
 
 
@@ -517,6 +520,11 @@ def training_reach(training: pd.DataFrame, period: Period, by: str) -> pd.DataFr
                 "mean_change": round(float((g["confidence_after"] - g["confidence_before"]).mean()), 2),
                 "followed_up": len(f),
                 "mean_followup": round(float(f["confidence_followup"].mean()), 2) if len(f) else pd.NA,
+                **(
+                    {"themes": ";".join(sorted(set(";".join(g["themes"].dropna()).split(";")) - {""}))}
+                    if by == "course"
+                    else {}
+                ),
             }
         )
     return pd.DataFrame(rows)

@@ -470,7 +470,7 @@ def show_survey(ctx: Any, res: LearningResults) -> Any:
             unit="agencies",
         ),
     )
-    return display.styled(shown, title)
+    return display.styled(shown, title, decimals=1)
 
 
 def show_training(ctx: Any, res: LearningResults) -> Any:
@@ -496,7 +496,7 @@ def show_training(ctx: Any, res: LearningResults) -> Any:
     )
     title = f"Multi-agency training: reach and confidence by course, 12 months to {res.period.end:%-d %B %Y}"
     shown = ctx.publish.table(res.training_course, _spec(res, "voice_training_by_course", title, note, unit="agencies"))
-    return display.styled(shown, title)
+    return display.styled(shown, title, decimals=2)
 
 
 # --------------------------------------------------------------------------- flags
