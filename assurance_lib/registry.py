@@ -29,6 +29,7 @@ from . import (  # noqa: F401  (importing them registers their input contracts)
     audits,
     core_dataset,
     disproportionality,
+    learning,
     report,
     schools,
     section11,
@@ -123,6 +124,18 @@ ANALYSES: tuple[Analysis, ...] = (
         short="Core dataset",
         report_title="the core dataset",
         table_prefixes=("core",),
+    ),
+    Analysis(
+        name="learning",
+        notebook="05_learning",
+        module="assurance_lib.learning",
+        title="Learning, voice and impact",
+        table_prefix="learning",
+        summary="Reviews and their recommendations, the one action ledger across every source, what changed for "
+        "children and how we know, and what children, families and practitioners said with what we did.",
+        short="Learning and voice",
+        report_title="learning, voice and impact",
+        table_prefixes=("learning", "voice"),
     ),
     Analysis(
         name="report",

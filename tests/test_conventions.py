@@ -33,6 +33,7 @@ def test_the_four_analysis_notebooks_exist_in_run_order() -> None:
         "02_section11",
         "03_audit_synthesis",
         "04_core_dataset",
+        "05_learning",
         "06_assurance_report",
     ]
 

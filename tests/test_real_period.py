@@ -45,6 +45,15 @@ def _extracts(local: Path) -> dict[str, str]:
         "audit_actions.csv": "actions.csv",
         "audit_names.txt": "names.txt",
         "commentary/2026-27-Q2.md": "commentary_2026-27-Q2.md",
+        "reviews_register.csv": "reviews.csv",
+        "review_recommendations.csv": "recommendations.csv",
+        "action_ledger.csv": "ledger.csv",
+        "voice_activities.csv": "voice_activities.csv",
+        "voice_register.csv": "voice.csv",
+        "complaints_compliments.csv": "complaints.csv",
+        "scrutineer_visits.csv": "visits.csv",
+        "survey_headcounts.csv": "headcounts.csv",
+        "training_evaluation.csv": "training.csv",
     }
     out = {}
     for src, dst in names.items():
@@ -91,6 +100,19 @@ def _params(tmp: Path, files: dict[str, str], **change: object) -> Path:
         findings_path=files["audit_findings.csv"],
         actions_path=files["audit_actions.csv"],
         names_file=files["audit_names.txt"],
+    )
+    nb["05_learning"].update(
+        reviews_path=files["reviews_register.csv"],
+        recommendations_path=files["review_recommendations.csv"],
+        ledger_path=files["action_ledger.csv"],
+        activities_path=files["voice_activities.csv"],
+        voice_path=files["voice_register.csv"],
+        complaints_path=files["complaints_compliments.csv"],
+        visits_path=files["scrutineer_visits.csv"],
+        headcounts_path=files["survey_headcounts.csv"],
+        survey_path=files["practitioner_survey.csv"],
+        training_path=files["training_evaluation.csv"],
+        agencies_path=files["section11_register.csv"],
     )
     nb["06_assurance_report"].update(
         commentary_path=files["commentary/2026-27-Q2.md"],

@@ -20,6 +20,7 @@ GENERATORS = (
     "assurance_lib.synthetic.audits",
     "assurance_lib.synthetic.voice",
     "assurance_lib.synthetic.agency_returns",
+    "assurance_lib.synthetic.learning",
 )
 
 
