@@ -672,9 +672,10 @@ def open_actions(actions: pd.DataFrame | None, theme: str | None = None) -> pd.D
 
 
 def items_named_in(text: str, items: pd.DataFrame) -> pd.DataFrame:
-    """The findings whose subject the text names (the subject in words, case-insensitive, at least 6 letters)."""
+    """The findings whose subject the text names (the subject in words, case-insensitive, at least 10 characters,
+    so that a passing word such as "Police" does not count as naming a finding)."""
     low = str(text or "").lower()
-    hit = [i for i, s in zip(items.index, items["subject"]) if len(plain(s)) >= 6 and plain(s).lower() in low]
+    hit = [i for i, s in zip(items.index, items["subject"]) if len(plain(s)) >= 10 and plain(s).lower() in low]
     return items.loc[hit]
 
 

@@ -436,8 +436,11 @@ def show_figure(rep: Report) -> Any:
 PRINT_CSS = (
     "<style>"
     "@page{size:A4;margin:14mm 13mm}"
-    "@media print{body{font-size:10pt;line-height:1.3}.jp-Cell{padding:0!important;margin:0!important}"
-    ".jp-OutputArea-output{margin:0!important}h2{font-size:14pt;margin:.6em 0 .3em;break-after:avoid}"
+    "@media print{:root{--jp-content-font-size1:10pt;--jp-content-line-height:1.35;"
+    "--jp-content-heading-line-height:1.15;--jp-content-font-size5:18pt}body{font-size:10pt;line-height:1.3}.jp-Cell{padding:0!important;margin:0!important}"
+    ".jp-OutputArea-output{margin:0!important}"
+    ".jp-Cell,.jp-Cell-outputWrapper,.jp-Cell-inputWrapper,.jp-OutputArea,.jp-OutputArea-child,"
+    ".jp-OutputArea-output,.jp-RenderedHTMLCommon{break-inside:auto!important;page-break-inside:auto!important}h2{font-size:14pt;margin:.6em 0 .3em;break-after:avoid}"
     "h3{font-size:12pt;margin:.5em 0 .2em;break-after:avoid}p,li{margin:.15em 0}"
     "table{font-size:9pt;break-inside:avoid}.assurance-appendix{break-before:page}"
     ".assurance-priority{break-inside:auto}}"

@@ -142,7 +142,7 @@ def gaps(
     small = sum(int(t.isin([sup]).sum().sum()) for t in pack.tables.values())
     if small:
         out.append(
-            f"{_s(small, 'published value')} {'was' if small == 1 else 'were'} too small to show and {'is' if small == 1 else 'are'} suppressed ({sup}); nothing can be "
+            f"{small:,} published value{'s' if small != 1 else ''} {'was' if small == 1 else 'were'} too small to show and {'is' if small == 1 else 'are'} suppressed ({sup}); nothing can be "
             f"concluded from them this quarter. Owner: {ANALYST}, who can combine groups or use a longer window."
         )
     for n in res.number_notes:
@@ -343,15 +343,41 @@ def theme_sections(
             ]
         tpl.part("What is working well", good)
         worry = on[on["direction"].eq("concern")] if len(on) else on
+        # each finding is told once, under its first priority; one line a subject, its other findings counted
+        mine = worry[worry["themes"].astype(str).str.split(";").str[0].eq(tid)] if len(worry) else worry
+        subjects = mine.drop_duplicates(["analysis", "subject"]) if len(mine) else mine
         wl = []
-        for _, r in worry.head(per_list).iterrows():
+        for _, r in subjects.head(per_list).iterrows():
             per = f" Persistent for {int(r['persistence'])} quarters." if int(r["persistence"]) > 1 else ""
-            wl.append(f"{plain(r['statement'])}{per}")
-        if len(worry) > per_list:
-            wl.append(f"{_s(len(worry) - per_list, 'more concern')} on this priority, ranked, in Appendix A.")
+            more = int(((mine["analysis"] == r["analysis"]) & (mine["subject"] == r["subject"])).sum()) - 1
+            also = f" ({_s(more, 'more finding')} about {plain(r['subject'])} in Appendix A.)" if more else ""
+            wl.append(f"{plain(r['statement'])}{per}{also}")
+        told = (
+            int(
+                sum(
+                    ((mine["analysis"] == r["analysis"]) & (mine["subject"] == r["subject"])).sum()
+                    for _, r in subjects.head(per_list).iterrows()
+                )
+            )
+            if len(mine)
+            else 0
+        )
+        if len(mine) > told:
+            wl.append(f"{_s(len(mine) - told, 'more concern')} on this priority, ranked, in Appendix A.")
+        if len(worry) > len(mine):
+            others = sorted(
+                {
+                    pri.themes[str(t).split(";")[0]].title
+                    for t in worry["themes"]
+                    if str(t).split(";")[0] in pri.themes and str(t).split(";")[0] != tid
+                }
+            )
+            wl.append(
+                f"{_s(len(worry) - len(mine), 'concern')} on this priority {'is' if len(worry) - len(mine) == 1 else 'are'} told under {', '.join(others)}."
+            )
         tpl.part("What we are worried about", wl)
         gl = []
-        if ind is None or not board._has_theme(ind, tid).any():
+        if ind is not None and not board._has_theme(ind, tid).any():  # no core dataset at all: one gap, below
             gl.append(
                 "No outcome indicator for this priority. Owner: the performance lead, to add one the case management extract can give."
             )
@@ -359,14 +385,14 @@ def theme_sections(
             gl.append(
                 "No case audit or Section 11 finding touched this priority. Owner: the quality assurance subgroup chair, to plan one."
             )
-        if voice is None or not board._has_theme(voice, tid).any():
+        if voice is not None and not board._has_theme(voice, tid).any():
             gl.append("No consented words from children on this priority. Owner: the participation lead.")
         tpl.part("Gaps in knowledge and how to fill them", gl)
         dev = []
-        for _, r in worry.head(per_list).iterrows():
+        for _, r in subjects.head(per_list).iterrows():
             who = str(r.get("agency") or "").strip()
             dev.append(
-                f"{plain(r['subject'])}: {plain(r['measure'])}{' (' + who.replace(';', ',') + ')' if who else ''}."
+                f"{plain(r['subject'])}: {plain(r['category'])}{' (' + who.replace(';', ',') + ')' if who else ''}."
             )
         tpl.part("Areas for development", dev)
         ns = []
