@@ -133,7 +133,7 @@ DEFAULT_OBA: tuple[dict[str, Any], ...] = (
     },
     {
         "area": "Children's journeys",
-        "question": "Is anyone better off?",
+        "question": "How well did we do it?",  # a count of flags is never an outcome (issue 20)
         "label": "Disproportionality flags resolved since the previous period",
         "resolved": "disproportionality",
     },
@@ -163,7 +163,7 @@ DEFAULT_OBA: tuple[dict[str, Any], ...] = (
     },
     {
         "area": "Section 11",
-        "question": "Is anyone better off?",
+        "question": "How well did we do it?",  # a count of flags is never an outcome (issue 20)
         "label": "Section 11 flags resolved since the previous period",
         "resolved": "section11",
     },
@@ -210,7 +210,7 @@ DEFAULT_OBA: tuple[dict[str, Any], ...] = (
     },
     {
         "area": "Case audits",
-        "question": "Is anyone better off?",
+        "question": "How well did we do it?",  # a count of flags is never an outcome (issue 20)
         "label": "Audit flags resolved since the previous period",
         "resolved": "audits",
     },
