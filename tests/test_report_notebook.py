@@ -102,5 +102,7 @@ def test_a_period_after_a_previous_pack_then_a_rerun(
         q2 / "shareable" / "06_assurance_report.html",
         audience="shareable",
     ).read_text()
-    assert MARK in page and "Appendix B: the flags register" in page and not re.search(r"class=\"[^\"]*jp-InputArea", page)
+    assert (
+        MARK in page and "Appendix B: the flags register" in page and not re.search(r"class=\"[^\"]*jp-InputArea", page)
+    )
     assert "Black children were referred at 1.96 times the rate of White children." in page

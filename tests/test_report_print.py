@@ -112,6 +112,16 @@ def test_fixture_report_prints_within_budget_appendices_apart(
         assert title in text
     assert "Re-referrals within 12 months: 18.2% (112 of 614 children)" in text
     _no_machine_text(text)
+    # and the page a screen reader meets: no serious or critical axe-core violation
+    from test_accessibility import AXE, _describe, axe_violations
+
+    if AXE.is_file():
+        page = browser.new_page()
+        vs = axe_violations(page, q2 / "shareable" / "06_assurance_report.html")
+        page.close()
+        assert not vs, _describe(vs)
+    elif os.environ.get("CI"):
+        pytest.fail("axe-core is required in CI (npm ci)")
 
 
 @pytest.mark.slow

@@ -471,7 +471,7 @@ def _better_off(res: ReportResults, inputs: ReportInputs) -> str:
 
 def _changes(inputs: ReportInputs, res: ReportResults, prev_label: str) -> str:
     if res.changed is None:
-        return f"Not reported this quarter: {inputs.comparison}.\n"
+        return f"Changes are not reported: {inputs.comparison}.\n"
     n = res.changed["change"].value_counts()
     parts = [f"{int(n.get(k, 0))} {k}" for k, _ in board.CHANGE_KINDS]
     md = [
