@@ -436,6 +436,7 @@ def show_figure(rep: Report) -> Any:
 PRINT_CSS = (
     "<style>"
     "@page{size:A4;margin:14mm 13mm}"
+    "table[id^='T_report_page'] td,table[id^='T_report_page'] th{text-align:left!important;vertical-align:top}"
     "@media print{:root{--jp-content-font-size1:10pt;--jp-content-line-height:1.35;"
     "--jp-content-heading-line-height:1.15;--jp-content-font-size5:18pt}body{font-size:10pt;line-height:1.3}.jp-Cell{padding:0!important;margin:0!important}"
     ".jp-OutputArea-output{margin:0!important}"
