@@ -299,7 +299,12 @@ def theme_sections(
         pr = []
         if survey_pub is not None and "theme" in survey_pub.columns:
             for _, r in survey_pub.iterrows():
-                if _label_theme(str(r["theme"]), pri) == tid and str(r.get("agreement", "")).strip():
+                said = {p.split(":")[0] for p in pr}
+                if (
+                    _label_theme(str(r["theme"]), pri) == tid
+                    and str(r.get("agreement", "")).strip()
+                    and str(r["theme"]) not in said
+                ):
                     pr.append(
                         f"{r['theme']}: {fmt_number(r['agreement'], 'share')} of {r['answers']} answers agree ({r['respondents']} practitioners)."
                     )
@@ -345,6 +350,8 @@ def theme_sections(
         worry = on[on["direction"].eq("concern")] if len(on) else on
         # each finding is told once, under its first priority; one line a subject, its other findings counted
         mine = worry[worry["themes"].astype(str).str.split(";").str[0].eq(tid)] if len(worry) else worry
+        if not len(mine) and len(worry):  # all told under another priority: the first one is shown here too
+            mine = worry.head(1)
         subjects = mine.drop_duplicates(["analysis", "subject"]) if len(mine) else mine
         wl = []
         for _, r in subjects.head(per_list).iterrows():
@@ -373,7 +380,7 @@ def theme_sections(
                 }
             )
             wl.append(
-                f"{_s(len(worry) - len(mine), 'concern')} on this priority {'is' if len(worry) - len(mine) == 1 else 'are'} told under {', '.join(others)}."
+                f"{_s(len(worry) - len(mine), 'more concern' if len(mine) else 'concern')} on this priority {'is' if len(worry) - len(mine) == 1 else 'are'} told under {', '.join(others)}."
             )
         tpl.part("What we are worried about", wl)
         gl = []
@@ -513,7 +520,8 @@ def _ranked_appendix(res: ReportResults, inputs: ReportInputs) -> str:
         "**The ranking rules** (points from the priorities file; a partnership changes them there):\n",
     ]
     for w, spec in pri.weights.items():
-        pts = ", ".join(f"{k} {v}" for k, v in spec["points"].items())
+        words = {"per_period": "a quarter", "per_source": "a source", "most": "at most"}
+        pts = ", ".join(f"{words.get(k, k)} {v}" for k, v in spec["points"].items())
         md.append(f"- {w.replace('_', ' ').capitalize()} ({pts}): {pri.rationale.get(w, '')}")
     for k in ("one_item_per_subject", "strengths_in_top"):
         if k in pri.rationale:
@@ -521,7 +529,7 @@ def _ranked_appendix(res: ReportResults, inputs: ReportInputs) -> str:
     md.append("")
     for i, (_, r) in enumerate(rest.head(25).iterrows(), len(res.top) + 1):
         kind = "Strength" if r["direction"] == "strength" else "Concern"
-        md.append(f"{i}. {kind}: {plain(r['statement'])} ({r['score']} points)")
+        md.append(f"- **{i}.** {kind}: {plain(r['statement'])} ({r['score']} points)")
     if len(rest) > 25:
         md.append(f"\nThe other {len(rest) - 25} are in the table report_priorities (CSV).")
     return "\n".join(md) + "\n"
