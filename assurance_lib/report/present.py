@@ -443,7 +443,7 @@ PRINT_CSS = (
     ".jp-Cell,.jp-Cell-outputWrapper,.jp-Cell-inputWrapper,.jp-OutputArea,.jp-OutputArea-child,"
     ".jp-OutputArea-output,.jp-RenderedHTMLCommon{break-inside:auto!important;page-break-inside:auto!important}h2{font-size:14pt;margin:.6em 0 .3em;break-after:avoid}"
     "h3{font-size:12pt;margin:.5em 0 .2em;break-after:avoid}p,li{margin:.15em 0}"
-    "table{font-size:9pt;break-inside:avoid}.assurance-appendix{break-before:page}"
+    "table{font-size:9pt;break-inside:avoid}.jp-Cell:has(.assurance-appendix){break-before:page}.jp-RenderedHTMLCommon>:last-child,blockquote>:last-child{margin-bottom:0!important}.jp-OutputArea-child,.jp-Cell-outputWrapper,.jp-Cell-outputArea{margin:0!important;padding:0!important}"
     ".assurance-priority{break-inside:auto}}"
     "</style>"
 )
