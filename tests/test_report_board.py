@@ -160,6 +160,10 @@ def test_childrens_words_and_commentary_beside_its_evidence(built) -> None:
     rep, _ = built
     eq = rep.sections["equity"]
     assert "\u201cPeople at school decide things about you before they ask you.\u201d (Youth forum, 2026-08-12)" in eq
+    assert (
+        "You said: Workers did not explain why they came. We did: Every first visit now starts with a letter in "
+        "plain words." in eq
+    )
     c = rep.commentary["equity"]
     assert "> The picture for Gypsy/Roma children is broadly stable." in c
     # the finding the commentary names, and how it moved (1.9 last quarter, 2.5 now; escalated)

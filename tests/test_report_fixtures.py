@@ -668,6 +668,10 @@ LEDGER_COLUMNS = [
 ]
 VOICE = [("equity", "Youth forum", "People at school decide things about you before they ask you.", "2026-08-12")]
 VOICE_COLUMNS = ["theme", "activity", "quote", "date"]
+YOU_SAID = [
+    ("equity", "Workers did not explain why they came.", "Every first visit now starts with a letter in plain words.")
+]
+YOU_SAID_COLUMNS = ["theme", "you_said", "we_did"]
 
 
 def make_board_pack(run_dir: Path, period: str = "Q2", *, with_new_tables: bool = True) -> Path:
@@ -684,6 +688,7 @@ def make_board_pack(run_dir: Path, period: str = "Q2", *, with_new_tables: bool 
             ("core_indicators", CORE_COLUMNS, CORE_INDICATORS, "children"),
             ("learning_actions", LEDGER_COLUMNS, LEDGER, "actions"),
             ("voice_register", VOICE_COLUMNS, VOICE, "children"),
+            ("voice_you_said_we_did", YOU_SAID_COLUMNS, YOU_SAID, "children"),
         ):
             _write_csv(tables / f"{name}.csv", cols, rows)
             idx["tables"].append(

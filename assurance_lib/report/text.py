@@ -316,6 +316,10 @@ def theme_sections(
                 ch.append(
                     f"\u201c{str(r.get('quote', '')).strip()}\u201d ({act}{', ' + str(r['date']) if str(r.get('date', '')).strip() else ''})"
                 )
+        ysd = inputs.table("voice_you_said_we_did")
+        if ysd is not None and {"you_said", "we_did"} <= set(ysd.columns):
+            for _, r in ysd[board._has_theme(ysd, tid)].head(1).iterrows():
+                ch.append(f"You said: {plain(r['you_said'])} We did: {plain(r['we_did'])}")
         if children_pub is not None:
             for theme_label, g in children_pub.groupby("theme", sort=False):
                 if _label_theme(str(theme_label), pri) != tid:
