@@ -487,7 +487,8 @@ def _changes(inputs: ReportInputs, res: ReportResults, prev_label: str) -> str:
     parts = [f"{int(n.get(k, 0))} {k}" for k, _ in board.CHANGE_KINDS]
     md = [
         f"Compared with {prev_label}: {', '.join(parts)}. The table below gives examples; every finding's movement "
-        "and every published number that moved are in the appendix tables (CSV).\n"
+        "and every published number that moved are in the appendix tables: [every finding's movement (CSV)]"
+        "(tables/report_what_changed.csv) and [every number that moved (CSV)](tables/report_number_changes.csv).\n"
     ]
     if inputs.setting_changes:
         md.append("Method or parameter changes since last quarter: " + " ".join(inputs.setting_changes) + "\n")
@@ -520,7 +521,7 @@ def _ranked_appendix(res: ReportResults, inputs: ReportInputs) -> str:
     pri = inputs.priorities
     md = [
         f"Every other concern and strength ({len(rest)}), ranked by the same rules. The whole list with every "
-        "score is the table report_priorities (CSV).\n",
+        "score: [the ranked findings (CSV)](tables/report_priorities.csv).\n",
         "**The ranking rules** (points from the priorities file; a partnership changes them there):\n",
     ]
     for w, spec in pri.weights.items():
@@ -535,7 +536,7 @@ def _ranked_appendix(res: ReportResults, inputs: ReportInputs) -> str:
         kind = "Strength" if r["direction"] == "strength" else "Concern"
         md.append(f"- **{i}.** {kind}: {plain(r['statement'])} ({r['score']} points)")
     if len(rest) > 25:
-        md.append(f"\nThe other {len(rest) - 25} are in the table report_priorities (CSV).")
+        md.append(f"\nThe other {len(rest) - 25} are in [the ranked findings (CSV)](tables/report_priorities.csv).")
     return "\n".join(md) + "\n"
 
 
@@ -561,9 +562,10 @@ def sections(
         "next_steps": _next_steps(inputs, res),
         "ranked": _ranked_appendix(res, inputs),
         "flags": (
-            f"All {len(res.register)} findings exactly as the analyses published them are in the flags register "
-            "(report_flags_register, CSV), with each one's evidence, direction, priority, first quarter raised and "
-            "score. Each analysis's own page and tables are linked from the pack's front page.\n"
+            f"All {len(res.register)} findings exactly as the analyses published them are in [the flags register "
+            "(CSV)](tables/report_flags_register.csv), with each one's evidence, direction, priority, first quarter "
+            "raised and score; the assurance levels are in [the assurance table (CSV)](tables/report_assurance.csv). "
+            "Each analysis's own page and tables are linked from [the pack's front page](index.html).\n"
         ),
         "how_to_read": HOW_TO_READ + "\n",
         "glossary": "\n".join(f"- **{k}**: {v}" for k, v in GLOSSARY) + "\n",
