@@ -94,7 +94,7 @@ def test_commentary_appears_and_the_workbook_holds_every_table(two_periods) -> N
     _, q2 = two_periods
     page = (q2 / "shareable" / "06_assurance_report.html").read_text()
     assert (
-        "over-representation of Black children at referral has not moved" in page
+        "over-representation of Gypsy/Roma children at referral has not moved" in page
     )  # data/synthetic/commentary/2026-27-Q2.md
     wb = openpyxl.load_workbook(q2 / "shareable" / "tables" / "assurance_tables.xlsx", read_only=True)
     csvs = sorted(p.stem for p in (q2 / "shareable" / "tables").glob("*.csv"))
