@@ -228,6 +228,8 @@ class _Template:
 def _indicator_line(r: Mapping[str, Any]) -> str:
     unit = str(r.get("unit") or "")
     val = fmt_number(r.get("value"), unit)
+    if unit.lower().startswith("per "):  # a rate: "412 per 10,000 children"
+        val = f"{val} {unit}"
     bits = [f"{r.get('title') or r.get('indicator')}: {val}"]
     num, den = str(r.get("numerator") or "").strip(), str(r.get("denominator") or "").strip()
     if num and den:
