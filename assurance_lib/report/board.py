@@ -61,8 +61,8 @@ def plain(text: Any) -> str:
     'Planning'
     >>> plain("WT04 Whistleblowing arrangements")
     'Whistleblowing arrangements'
-    >>> plain("graded good in 48% of gradings in audit AUD-2026-01 (6 cases)")
-    'graded good in 48% of gradings in the audit (6 cases)'
+    >>> plain("audit AUD-2026-01 graded planning good in 48% of gradings (6 cases)")
+    'the audit graded planning good in 48% of gradings (6 cases)'
     """
     s = str(text or "")
     s = _CODE_PATTERNS[0].sub("", s)
@@ -70,6 +70,16 @@ def plain(text: Any) -> str:
     s = _CODE_PATTERNS[2].sub("", s)
     s = _CODE_PATTERNS[3].sub("", s)
     return re.sub(r"\s{2,}", " ", s).strip()
+
+
+def sentence(text: Any) -> str:
+    """:func:`plain` with a capital first letter (a statement that began with a code).
+
+    >>> sentence("audit AUD-2026-01 found it")
+    'The audit found it'
+    """
+    s = plain(text)
+    return s[:1].upper() + s[1:]
 
 
 def _num(v: Any) -> float | None:
@@ -86,8 +96,8 @@ def fmt_number(v: Any, unit: str = "") -> str:
 
     Examples
     --------
-    >>> fmt_number("0.70375", "share of agencies rated"), fmt_number("18.24", "%"), fmt_number("12.0")
-    ('70%', '18.2%', '12')
+    >>> fmt_number("0.70375", "share of agencies rated"), fmt_number("18.24", "%"), fmt_number("8605.0")
+    ('70%', '18.2%', '8,605')
     """
     x = _num(v)
     if x is None:
@@ -95,7 +105,7 @@ def fmt_number(v: Any, unit: str = "") -> str:
     u = unit.lower()
     if "share" in u or "proportion" in u:
         return f"{x * 100:.0f}%"
-    s = f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.1f}"
+    s = f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
     if u in ("%", "percent", "per cent", "percentage"):
         return s + "%"
     return s

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from . import board
-from .board import fmt_number, plain
+from .board import fmt_number, plain, sentence
 from .compute import ReportResults
 from .inputs import SECTIONS, ReportInputs
 
@@ -157,7 +157,7 @@ def _item_md(r: Mapping[str, Any], inputs: ReportInputs, period_label: str, *, w
     kind = "Strength" if r["direction"] == "strength" else "Concern"
     themes = _theme_titles(r["themes"], inputs)
     head = f"**{int(r['rank'])}. {kind}{' — ' + themes if themes else ''}.**" if "rank" in r else f"**{kind}.**"
-    bits = [head, plain(r["statement"])]
+    bits = [head, sentence(r["statement"])]
     if int(r.get("persistence") or 1) > 1:
         bits.append(f"Raised in {r['first_period']}, still present ({int(r['persistence'])} quarters in a row).")
     elif r.get("first_period") == period_label:
@@ -336,7 +336,7 @@ def theme_sections(
         tpl.part("What children and families tell us", ch)
         good = (
             [
-                f"{plain(r['statement'])} ({names.get(r['analysis'], r['analysis'])})"
+                f"{sentence(r['statement'])} ({names.get(r['analysis'], r['analysis'])})"
                 for _, r in on[on["direction"].eq("strength")].head(per_list).iterrows()
             ]
             if len(on)
@@ -364,7 +364,7 @@ def theme_sections(
             per = f" Persistent for {int(r['persistence'])} quarters." if int(r["persistence"]) > 1 else ""
             more = int(((mine["analysis"] == r["analysis"]) & (mine["subject"] == r["subject"])).sum()) - 1
             also = f" ({_s(more, 'more finding')} about {plain(r['subject'])} in Appendix A.)" if more else ""
-            wl.append(f"{plain(r['statement'])}{per}{also}")
+            wl.append(f"{sentence(r['statement'])}{per}{also}")
         told = (
             int(
                 sum(
@@ -536,7 +536,7 @@ def _ranked_appendix(res: ReportResults, inputs: ReportInputs) -> str:
     md.append("")
     for i, (_, r) in enumerate(rest.head(25).iterrows(), len(res.top) + 1):
         kind = "Strength" if r["direction"] == "strength" else "Concern"
-        md.append(f"- **{i}.** {kind}: {plain(r['statement'])} ({r['score']} points)")
+        md.append(f"- **{i}.** {kind}: {sentence(r['statement'])} ({r['score']} points)")
     if len(rest) > 25:
         md.append(f"\nThe other {len(rest) - 25} are in [the ranked findings (CSV)](tables/report_priorities.csv).")
     return "\n".join(md) + "\n"
