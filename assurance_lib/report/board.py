@@ -59,6 +59,8 @@ def plain(text: Any) -> str:
     --------
     >>> plain("Planning (AUD-2026-01)")
     'Planning'
+    >>> plain("On re-audit of neglect (AUD-2026-01 against AUD-2025-03), all domains fell")
+    'On re-audit of neglect, all domains fell'
     >>> plain("WT04 Whistleblowing arrangements")
     'Whistleblowing arrangements'
     >>> plain("audit AUD-2026-01 graded planning good in 48% of gradings (6 cases)")
@@ -69,6 +71,8 @@ def plain(text: Any) -> str:
     s = _CODE_PATTERNS[1].sub(lambda m: "the " + m.group(0).split()[0].lower(), s)
     s = _CODE_PATTERNS[2].sub("", s)
     s = _CODE_PATTERNS[3].sub("", s)
+    s = re.sub(r"\(\s*(?:against|and|vs\.?|to|,)?\s*\)", "", s)  # brackets left empty by the codes taken out
+    s = re.sub(r"\s+([,.;:])", r"\1", s)
     return re.sub(r"\s{2,}", " ", s).strip()
 
 
