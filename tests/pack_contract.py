@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 FLAG_COLUMNS = ["analysis", "category", "subject", "measure", "value", "lower", "upper",
                 "statement", "evidence_table", "evidence_key"]
 FLAG_EVIDENCE = ("evidence", "severity")  # version 2 name first; older packs say severity
-FLAG_V2 = ["direction", "effect", "effect_unit", "affected", "agency", "statutory_partner", "themes",
+FLAG_V2 = ["evidence", "direction", "effect", "effect_unit", "affected", "agency", "statutory_partner", "themes",
            "first_period"]
 TABLE_FIELDS = ["name", "title", "unit", "rule", "source"]
 UNITS = {"children", "episodes", "cases", "agencies", "actions"}
@@ -27,7 +27,34 @@ DISPRO_COLUMNS = ["period", "stage", "measure", "group_type", "group", "referenc
                   "p_value", "q_value", "flag", "denominator_source"]
 
 
+FLAG_VALUES = {  # version 2 columns with a closed vocabulary (empty allowed: the report fills a default)
+    "evidence": {"strong", "moderate", "indicative"},
+    "direction": {"concern", "strength", "context"},
+    "statutory_partner": {"yes", "no"},
+}
+THEME_IDS = {"neglect", "exploitation", "domestic_abuse", "front_door", "equity", "working_together"}
+QUARTER = re.compile(r"^\d{4}-\d{2}( Q[1-4])?$")  # a quarter label, or the Section 11 cycle's year
+
 notes: list[str] = []  # advisory lines, printed but not failing
+
+
+def flag_values(path: pathlib.Path) -> list[str]:
+    """Problems with the version 2 values of one flags file: a word outside its vocabulary, a theme that is
+    not a priority id (data/frameworks/priorities.yaml), a first_period that is not a period label."""
+    out, tags = [], set()
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for n, row in enumerate(csv.DictReader(fh), 2):
+            for col, allowed in FLAG_VALUES.items():
+                v = (row.get(col) or "").strip()
+                if v and v not in allowed:
+                    out.append(f"{path.name}, row {n}: {col} {v!r} not one of {sorted(allowed)}")
+            tags |= {x.strip() for x in (row.get("themes") or "").split(";") if x.strip() and x.strip() not in THEME_IDS}
+            fp = (row.get("first_period") or "").strip()
+            if fp and not QUARTER.match(fp):
+                out.append(f"{path.name}, row {n}: first_period {fp!r} is not a period label like '2026-27 Q2'")
+    if tags:
+        notes.append(f"{path.name}: themes {sorted(tags)} are not priority ids (the report maps them by their tags)")
+    return out
 
 
 class PageScan(HTMLParser):
@@ -95,6 +122,7 @@ def main(pack: pathlib.Path) -> list[str]:
             v2 = [c for c in FLAG_V2 if c not in header]
             if v2:
                 notes.append(f"{t.name}: flags version 2 columns not yet present: {v2}")
+            problems += flag_values(t)
         if t.name == "disproportionality.csv":
             missing = [c for c in DISPRO_COLUMNS if c not in header]
             if missing:

@@ -36,6 +36,8 @@ def _report_ctx(tmp_path: Path, **params: str) -> notebook.Context:
         "practitioner_survey_path": "",
         "oba_path": "",
         "previous_run_dir": "",
+        "priorities_path": "data/frameworks/priorities.yaml",
+        "top": 5,
     }
     base.update(params)
     return notebook.setup("06_assurance_report", {"params_file": PARAMS, "run_dir": str(tmp_path / "pack"), **base})
@@ -134,11 +136,13 @@ NB04 = {
     "practitioner_survey_path": "",
     "oba_path": "",
     "previous_run_dir": "",
+    "priorities_path": "data/frameworks/priorities.yaml",
+    "top": 5,
 }
 
 
 def test_setup_takes_exactly_the_parameters_cell_names(tmp_path: Path) -> None:
-    # notebook 06's parameters cell has these seven names; anything else in the namespace is ignored
+    # notebook 06's parameters cell has these nine names; anything else in the namespace is ignored
     ns = {**NB04, "run_dir": str(tmp_path / "pack"), "rep": object(), "In": [], "__name__": "__main__"}
     ctx = notebook.setup("06_assurance_report", ns)
     assert set(ctx.params) == {
@@ -147,6 +151,8 @@ def test_setup_takes_exactly_the_parameters_cell_names(tmp_path: Path) -> None:
         "practitioner_survey_path",
         "oba_path",
         "previous_run_dir",
+        "priorities_path",
+        "top",
     }
     assert ctx.analysis is not None and (ctx.analysis.name, ctx.analysis.notebook) == ("report", "06_assurance_report")
     assert ctx.run_dir == tmp_path / "pack"

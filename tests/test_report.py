@@ -306,11 +306,11 @@ def test_oba_spec_file_is_checked(tmp_path: Path) -> None:
 def test_commentary_markdown_by_section(tmp_path: Path) -> None:
     f = tmp_path / "c.md"
     f.write_text(
-        "# Title\n\n<!-- guidance\nspanning lines -->\n## What does the data tell us?\nOur words.\n\nMore.\n"
-        "## 11. next steps\nDo it.\n## Areas for development\n\n"
+        "# Title\n\n<!-- guidance\nspanning lines -->\n## Is anyone better off?\nOur words.\n\nMore.\n"
+        "## 7. next steps\nDo it.\n## Neglect\n\n"
     )
     c = report.read_commentary(f)
-    assert list(c["section"]) == ["data", "next_steps"]
+    assert list(c["section"]) == ["better_off", "next_steps"]
     assert c.loc[0, "text"] == "Our words.\n\nMore." and c.loc[1, "text"] == "Do it."
     assert list(c["_row"]) == [5, 9]
 
@@ -323,7 +323,10 @@ def test_commentary_problems_are_all_listed(tmp_path: Path) -> None:
     msg = str(e.value)
     assert "3 problems" in msg
     assert "c.md, line 1: text before the first section heading" in msg
-    assert "c.md, line 2: 'What the data says' (expected a report section heading (one of: Executive summary;" in msg
+    assert (
+        "c.md, line 2: 'What the data says' (expected a report section heading (one of: The five things the board must know;"
+        in msg
+    )
     assert (
         "c.md, line 6: 'Next steps' repeats the section first given (expected each section once (first at line 4))"
         in msg
@@ -332,9 +335,9 @@ def test_commentary_problems_are_all_listed(tmp_path: Path) -> None:
 
 def test_commentary_yaml(tmp_path: Path) -> None:
     f = tmp_path / "c.yaml"
-    f.write_text("data: Our words.\nGaps in knowledge and how to fill them: Fill them.\n")
+    f.write_text("Neglect: Our words.\nGaps in knowledge and how to fill them: Fill them.\n")
     c = report.read_commentary(f)
-    assert dict(zip(c["section"], c["text"])) == {"data": "Our words.", "gaps": "Fill them."}
+    assert dict(zip(c["section"], c["text"])) == {"neglect": "Our words.", "gaps": "Fill them."}
     f.write_text("bogus: x\nsummary: [1, 2]\n")
     with pytest.raises(InputError) as e:
         report.read_commentary(f)
@@ -427,6 +430,8 @@ def _ctx(run_dir: Path, **params):
         "practitioner_survey_path": "",
         "oba_path": "",
         "previous_run_dir": "",
+        "priorities_path": "data/frameworks/priorities.yaml",
+        "top": 5,
     }
     return setup(
         "06_assurance_report", params_file="parameters/2026-27-Q2.yaml", run_dir=str(run_dir), **{**base, **params}
@@ -438,16 +443,14 @@ def test_analyse_without_optional_inputs_lists_the_gaps(tmp_path: Path, monkeypa
     pack = make_pack(tmp_path / "outputs" / "2026-27-Q2" / "r", analyses=("disproportionality", "audits"))
     rep = report.analyse(_ctx(pack))
     gaps = "\n".join(rep.gaps)
-    assert "The Section 11 self-assessment analysis published no flags file" in gaps.replace(
-        "the Section 11", "The Section 11"
-    )
-    assert "No children's and young people's feedback summary was given" in gaps
-    assert "No practitioner survey was given" in gaps
+    assert "No findings from the Section 11 self-assessment in this pack. Owner: the partnership's analyst" in gaps
+    assert "No summary of children's feedback from participation work this quarter. Owner:" in gaps
+    assert "No practitioner survey this quarter. Owner: the Section 11 lead" in gaps
     assert "No comparison with 2026-27 Q1: no pack of the previous period (2026-27-Q1) was found" in gaps
-    # the audits flag with a suppressed value is a gap too
-    assert "A flag rests on a suppressed value (audits, child's voice recorded)" in gaps
+    # the audits flag with a suppressed value: the published values too small to show are a gap, with an owner
+    assert "1 published value was too small to show and is suppressed ([c])" in gaps
     for key, _ in report.SECTIONS:
-        assert rep.commentary[key].strip() == "*The partnership has not added commentary to this section.*"
+        assert rep.commentary[key] == ""  # no commentary: nothing on the page
     assert "children" not in rep.tables and "flag_changes" not in rep.tables
     t = pack / "shareable" / "tables"
     assert (t / "report_flags_register.csv").is_file() and not (t / "report_flag_changes.csv").exists()
@@ -481,10 +484,14 @@ def test_show_and_show_table_render_accessible_html(tmp_path: Path, monkeypatch:
     rep = report.analyse(_ctx(pack))
     html = report.show_table(rep, "register").to_html()
     assert "<caption>Flags register, 2026-27 Q2 (4 flags" in html
-    assert html.count('class="col_heading') == 13  # ref, 11 flag columns, status
+    assert html.count('class="col_heading') == 21  # ref, 11 flag columns, status, 8 the report adds
     assert ">Finding</th>" in html and ">statement</th>" not in html  # plain headings (display.COLUMN_LABELS)
-    assert 'style="text-decoration:underline" href="tables/dispro_rates.csv"' in report.show(rep, "data").data
     assert "no table this period" in report.show_table(rep, "children").data
+    page = report.show_table(rep, "assurance").to_html()
+    assert "<caption>Assurance level for each priority" in page and ">Proposed by the rules</th>" in page
+    assert '<section class="assurance-appendix"><h2>Glossary</h2>' in report.show(rep, "glossary").data
+    assert "@media print" in report.show(rep, "summary").data
+    assert report.show_priorities(rep).data.count("<h3>") == 6
     with pytest.raises(KeyError):
         report.show(rep, "nonsense")
 
@@ -600,9 +607,9 @@ def test_the_four_steps_give_what_analyse_gives(tmp_path: Path, monkeypatch: pyt
     # FLAGS_Q2 by hand: 4 flags (2 disproportionality, 2 audits); no previous pack, so no changes
     assert len(res.register) == 4 and res.flag_changes is None and res.number_changes is None
     rep = report.publish(ctx, inputs, res)
-    assert rep.sections == {} and set(rep.tables) == {"register", "oba"}
+    assert rep.sections == {} and set(rep.tables) == {"register", "oba", "priorities", "assurance_levels"}
     report.write(ctx, inputs, res, rep)
-    assert rep.sections["summary"].startswith("- **4 flags** were raised this period: 2 high, 1 medium and 1 low")
+    assert rep.sections["summary"].startswith("This quarter the analyses found 4 concerns and 0 strengths.")
     assert (pack / "shareable" / "text" / "assurance_report.md").read_text().count("## ") >= len(report.SECTIONS)
 
 
@@ -623,5 +630,5 @@ def test_optional_inputs_with_no_rows_are_gaps_not_failures(tmp_path: Path, monk
         )
     )
     assert "children" not in rep.tables and "practitioners" not in rep.tables
-    assert any("No children's and young people's feedback summary was given" in g for g in rep.gaps)
-    assert "The partnership has not added commentary to this section." in rep.commentary["summary"]
+    assert any("No summary of children's feedback from participation work this quarter" in g for g in rep.gaps)
+    assert rep.commentary["summary"] == ""

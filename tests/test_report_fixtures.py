@@ -294,3 +294,418 @@ def manifest(run_id: str = "20261001T050000Z-abc123") -> dict[str, Any]:
         "packages": {"pandas": "3.1.0", "gptables": "2.0.2"},
         "python": "3.11.9",
     }
+
+
+# ---- a pack with the version 2 flags and the tables of notebooks 04 and 05 (by hand) -------
+# Scores under data/frameworks/priorities.yaml, worked out by hand (docs/report.md, "Ranking"):
+#   A  dispro concern, strong (3), ratio 2.5 large (3), 26 children many (2), raised in Q1 too
+#      so persistent for 2 quarters (1), the core dataset agrees on equity (2)           = 11
+#   B  section11 concern, strong (3), share 0.143 moderate (2), 3 agencies few (0),
+#      statutory partner (2), the audits agree on working together (2)                    = 9
+#   E  audits concern, moderate (2), gap 30 points large (3), 8 cases some (1),
+#      Section 11 agrees (2)                                                               = 8
+#   D  dispro concern about the same subject as A: moderate (2), ratio 1.6 moderate (2),
+#      10 children some (1), the core dataset agrees (2)                                   = 7
+#   C  audits strength, indicative (1), nothing else                                       = 1
+# Top 3 with one place kept for a strength and one item a subject: A, B, C; the rest E, D.
+V2_COLUMNS = [
+    *FLAG_COLUMNS,
+    "evidence",
+    "direction",
+    "effect",
+    "effect_unit",
+    "affected",
+    "agency",
+    "statutory_partner",
+    "themes",
+    "first_period",
+]
+
+
+def _v2(
+    analysis,
+    subject,
+    measure,
+    value,
+    severity,
+    statement,
+    table,
+    key,
+    evidence,
+    direction,
+    effect,
+    unit,
+    affected,
+    agency,
+    statutory,
+    themes,
+    first="",
+):
+    return [
+        analysis,
+        "finding",
+        subject,
+        measure,
+        value,
+        "",
+        "",
+        severity,
+        statement,
+        table,
+        key,
+        evidence,
+        direction,
+        effect,
+        unit,
+        affected,
+        agency,
+        statutory,
+        themes,
+        first,
+    ]
+
+
+BOARD_FLAGS_Q2 = {
+    "disproportionality": [
+        _v2(
+            "disproportionality",
+            "Gypsy/Roma children",
+            "rate ratio: referrals",
+            "2.5",
+            "high",
+            "26 Gypsy/Roma children were referred: 2.5 times as likely as White British children.",
+            "dispro_rates",
+            "period=2026-27 Q2; stage=referral; group=Black",
+            "strong",
+            "concern",
+            "2.5",
+            "ratio to the reference group",
+            "26",
+            "",
+            "",
+            "disproportionality;equity",
+        ),
+        _v2(
+            "disproportionality",
+            "Gypsy/Roma children",
+            "rate ratio: assessments",
+            "1.6",
+            "medium",
+            "10 Gypsy/Roma children were assessed: 1.6 times as likely as White British children.",
+            "dispro_rates",
+            "stage=cpp; group=Black",
+            "moderate",
+            "concern",
+            "1.6",
+            "ratio to the reference group",
+            "10",
+            "",
+            "",
+            "equity",
+        ),
+    ],
+    "section11": [
+        _v2(
+            "section11",
+            "WT04 Whistleblowing arrangements",
+            "agencies not meeting the standard",
+            "3.0",
+            "high",
+            "3 of 21 agencies do not meet 'Whistleblowing arrangements'.",
+            "s11_ratings",
+            "standard=WT04",
+            "strong",
+            "concern",
+            "0.143",
+            "share of agencies rated",
+            "3",
+            "Northshire Police",
+            "yes",
+            "",
+            "2026-27",
+        ),
+    ],
+    "audits": [
+        _v2(
+            "audits",
+            "Planning (AUD-2026-02)",
+            "percentage of grades good or better",
+            "40",
+            "medium",
+            "Planning was graded good or better in 40% of gradings in audit AUD-2026-02 (8 cases).",
+            "audit_grades",
+            "grade=Good",
+            "moderate",
+            "concern",
+            "30",
+            "percentage points below the standard",
+            "8",
+            "",
+            "",
+            "working_together",
+        ),
+        _v2(
+            "audits",
+            "Voice of the child (AUD-2026-02)",
+            "percentage of grades good or better",
+            "90",
+            "low",
+            "The child's voice was recorded well in 90% of audited cases.",
+            "audit_grades",
+            "grade=Good",
+            "indicative",
+            "strength",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "working_together",
+        ),
+    ],
+}
+BOARD_FLAGS_Q1 = {
+    # A was raised in Q1 on moderate evidence (so: escalated); F left because its audit left the window
+    # (its evidence row is gone: resolved without evidence); G was measured again and not found (with evidence)
+    "disproportionality": [
+        _v2(
+            "disproportionality",
+            "Gypsy/Roma children",
+            "rate ratio: referrals",
+            "1.9",
+            "medium",
+            "20 Gypsy/Roma children were referred: 1.9 times as likely as White British children.",
+            "dispro_rates",
+            "period=2026-27 Q1; stage=referral; group=Black",
+            "moderate",
+            "concern",
+            "1.9",
+            "ratio to the reference group",
+            "20",
+            "",
+            "",
+            "equity",
+        ),
+    ],
+    "section11": [
+        _v2(
+            "section11",
+            "Health Leadership",
+            "rating",
+            "2",
+            "medium",
+            "Health rated itself 2 of 4 on leadership.",
+            "s11_ratings",
+            "agency=Health; standard=Leadership",
+            "moderate",
+            "concern",
+            "",
+            "",
+            "",
+            "Health",
+            "yes",
+            "working_together",
+        ),
+    ],
+    "audits": [
+        _v2(
+            "audits",
+            "Recording (AUD-2025-04)",
+            "percentage of grades good or better",
+            "30",
+            "medium",
+            "Recording was graded good or better in 30% of gradings.",
+            "audit_grades",
+            "grade=Outstanding",
+            "moderate",
+            "concern",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "working_together",
+        ),
+    ],
+}
+CORE_INDICATORS = [  # indicator, title, oba, unit, value, numerator, denominator, england, neighbours_median,
+    # variation, direction, themes
+    (
+        "rereferrals",
+        "Re-referrals within 12 months",
+        "better off",
+        "%",
+        "18.24",
+        "112",
+        "614",
+        "22.6",
+        "21.0",
+        "a sustained shift below the mean",
+        "strength",
+        "front_door",
+    ),
+    (
+        "cpp_second",
+        "Second or later child protection plans",
+        "better off",
+        "%",
+        "21.0",
+        "25",
+        "119",
+        "23.8",
+        "22.0",
+        "common-cause variation",
+        "",
+        "neglect",
+    ),
+    (
+        "referrals",
+        "Referrals to children's social care",
+        "how much",
+        "",
+        "2310",
+        "",
+        "",
+        "",
+        "",
+        "common-cause variation",
+        "",
+        "front_door",
+    ),
+    (
+        "dispro_referral",
+        "Referral rate ratio, Black to White British children",
+        "how well",
+        "",
+        "2.1",
+        "",
+        "",
+        "",
+        "",
+        "special cause: a shift above the mean",
+        "concern",
+        "equity",
+    ),
+]
+CORE_COLUMNS = [
+    "indicator",
+    "title",
+    "oba",
+    "unit",
+    "value",
+    "numerator",
+    "denominator",
+    "england",
+    "neighbours_median",
+    "variation",
+    "direction",
+    "themes",
+]
+LEDGER = [  # action_id, source, source_ref, themes, owner_agency, created, due, completed, status, late,
+    # carried_forward, repeated, impact, impact_evidence
+    (
+        "ACT-001",
+        "audit",
+        "AUD-2025-04",
+        "neglect",
+        "Northshire Council Children's Social Care",
+        "2026-01-10",
+        "2026-06-30",
+        "2026-06-20",
+        "completed",
+        "no",
+        "no",
+        "no",
+        "Chronologies are now in every neglect case file.",
+        "Re-audit of 12 cases in June 2026",
+    ),
+    (
+        "ACT-002",
+        "review",
+        "LCSPR-2026-01",
+        "equity",
+        "Northshire Police",
+        "2026-07-01",
+        "2026-12-31",
+        "",
+        "open",
+        "no",
+        "no",
+        "no",
+        "",
+        "",
+    ),
+    (
+        "ACT-003",
+        "section11",
+        "WT04",
+        "working_together",
+        "Eastbank University Hospital Trust",
+        "2026-04-01",
+        "2026-09-30",
+        "",
+        "open",
+        "yes",
+        "yes",
+        "no",
+        "",
+        "",
+    ),
+]
+LEDGER_COLUMNS = [
+    "action_id",
+    "source",
+    "source_ref",
+    "themes",
+    "owner_agency",
+    "created",
+    "due",
+    "completed",
+    "status",
+    "late",
+    "carried_forward",
+    "repeated",
+    "impact",
+    "impact_evidence",
+]
+VOICE = [("equity", "Youth forum", "People at school decide things about you before they ask you.", "2026-08-12")]
+VOICE_COLUMNS = ["theme", "activity", "quote", "date"]
+YOU_SAID = [
+    ("equity", "Workers did not explain why they came.", "Every first visit now starts with a letter in plain words.")
+]
+YOU_SAID_COLUMNS = ["theme", "you_said", "we_did"]
+
+
+def make_board_pack(run_dir: Path, period: str = "Q2", *, with_new_tables: bool = True) -> Path:
+    """A pack like :func:`make_pack`, with version 2 flags and (``with_new_tables``) the core dataset's
+    indicators, the learning ledger and the voice register."""
+    make_pack(run_dir, period)
+    tables = run_dir / "shareable" / "tables"
+    flags = BOARD_FLAGS_Q2 if period == "Q2" else BOARD_FLAGS_Q1
+    for a, rows in flags.items():
+        _write_csv(tables / f"flags_{a}.csv", V2_COLUMNS, rows)
+    if with_new_tables and period == "Q2":
+        idx = json.loads((tables / "index.json").read_text())
+        for name, cols, rows, unit in (
+            ("core_indicators", CORE_COLUMNS, CORE_INDICATORS, "children"),
+            ("learning_actions", LEDGER_COLUMNS, LEDGER, "actions"),
+            ("voice_register", VOICE_COLUMNS, VOICE, "children"),
+            ("voice_you_said_we_did", YOU_SAID_COLUMNS, YOU_SAID, "children"),
+        ):
+            _write_csv(tables / f"{name}.csv", cols, rows)
+            idx["tables"].append(
+                {
+                    "name": name,
+                    "file": f"{name}.csv",
+                    "title": name.replace("_", " "),
+                    "unit": unit,
+                    "rule": "organisations",
+                    "source": "fixture",
+                    "notes": "",
+                    "keys": [cols[0]],
+                    "counts": [],
+                    "derived": {},
+                }
+            )
+        (tables / "index.json").write_text(json.dumps(idx, indent=2))
+    return run_dir

@@ -68,7 +68,13 @@ def test_second_report_lists_changes_against_the_first(two_periods) -> None:
     assert {_key(r) for r in changes if r["change"] == "resolved"} == k1 - k2
     assert not (q1 / "shareable" / "tables" / "report_flag_changes.csv").exists()
     text = (q2 / "shareable" / "text" / "assurance_report.md").read_text()
-    assert f"compared with the previous period's pack 2026-27-Q1/{q1.name}" in text
+    assert q1.name not in text  # the run id is provenance, not the board's reading
+    kinds = {}
+    for r in _csv(q2 / "shareable" / "tables" / "report_what_changed.csv"):
+        kinds.setdefault(r["change"], set()).add(_key(r))
+    assert kinds["new"] == k2 - k1
+    assert kinds.get("resolved with evidence", set()) | kinds.get("resolved without evidence", set()) == k1 - k2
+    assert kinds.get("persistent", set()) | kinds.get("escalated", set()) == k1 & k2
     # numbers that moved: every row's previous and current value is the published one
     moved = _csv(q2 / "shareable" / "tables" / "report_number_changes.csv")
     for r in moved[:200]:
@@ -88,7 +94,7 @@ def test_commentary_appears_and_the_workbook_holds_every_table(two_periods) -> N
     _, q2 = two_periods
     page = (q2 / "shareable" / "06_assurance_report.html").read_text()
     assert (
-        "over-representation of Black children at referral has not moved" in page
+        "over-representation of Gypsy/Roma children at referral has not moved" in page
     )  # data/synthetic/commentary/2026-27-Q2.md
     wb = openpyxl.load_workbook(q2 / "shareable" / "tables" / "assurance_tables.xlsx", read_only=True)
     csvs = sorted(p.stem for p in (q2 / "shareable" / "tables").glob("*.csv"))

@@ -79,16 +79,14 @@ _PAST = {
     "cpp_at_end": "were on a child protection plan at the period end",
     "cla_at_end": "were looked after at the period end",
 }
-_THEME = {
-    "contact": "front door",
-    "referral": "front door",
-    "assessment": "assessment",
-    "s47": "child protection",
-    "icpc": "child protection",
-    "cpp_start": "child protection",
-    "cpp_at_end": "child protection",
-    "cla_start": "children in care",
-    "cla_at_end": "children in care",
+_THEME = {  # the partnership's priority theme ids (data/frameworks/priorities.yaml) a stage also belongs to
+    "contact": "front_door",
+    "referral": "front_door",
+    "assessment": "front_door",
+    "s47": "neglect",
+    "icpc": "neglect",
+    "cpp_start": "neglect",
+    "cpp_at_end": "neglect",
 }
 _UASC_MEASURE = "rate_ratio_with_uasc"
 _UASC_COUNT = "uasc_children"
@@ -166,7 +164,8 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05, threshold: int = 5) 
     Version 2 columns: ``evidence`` (strong: the 99.8% interval excludes 1; moderate: the 95% one),
     ``direction`` (concern: a higher ratio by ethnicity, disability or an intersection; context:
     age, sex, deprivation, lower ratios and data quality), ``effect`` and ``effect_unit``,
-    ``affected`` (the children behind it), ``themes``, ``uasc_children``, ``value_with_uasc``.
+    ``affected`` (the children behind it), ``themes`` (priority ids), ``first_period`` (empty:
+    the report finds it in earlier packs), ``uasc_children``, ``value_with_uasc``.
     Findings are ordered by severity and, within a severity, single characteristics before
     intersections, each with the largest differences first (distance of the ratio from 1 on the
     log scale), so that the quarterly report's summary, which quotes the first ones, quotes the largest.
@@ -228,7 +227,8 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05, threshold: int = 5) 
                 "affected": count,
                 "agency": "",
                 "statutory_partner": "",
-                "themes": f"disproportionality;{_THEME.get(r['stage'], '')}",
+                "themes": ";".join(["equity", *([_THEME[r["stage"]]] if r["stage"] in _THEME else [])]),
+                "first_period": "",  # the report finds it in the earlier packs
                 "uasc_children": uasc_n,
                 "value_with_uasc": None if pd.isna(uv) else round(float(uv), 3),
             }
@@ -266,7 +266,8 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05, threshold: int = 5) 
                     "affected": count,
                     "agency": "",
                     "statutory_partner": "",
-                    "themes": "data quality",
+                    "themes": "equity",
+                    "first_period": "",
                     "uasc_children": np.nan,
                     "value_with_uasc": None,
                 }
@@ -290,6 +291,7 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05, threshold: int = 5) 
         "agency",
         "statutory_partner",
         "themes",
+        "first_period",
         "uasc_children",
         "value_with_uasc",
     ]

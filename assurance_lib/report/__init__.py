@@ -58,6 +58,8 @@ from .present import (
     show,
     show_commentary,
     show_figure,
+    show_heading,
+    show_priorities,
     show_table,
     write,
 )
@@ -100,4 +102,6 @@ __all__ = [
     "show_table",
     "show_figure",
     "show_commentary",
+    "show_priorities",
+    "show_heading",
 ]

@@ -33,6 +33,18 @@ __all__ = [
     "is_number",
 ]
 
+REGISTER_EXTRA: tuple[str, ...] = (
+    "evidence",
+    "direction",
+    "themes",
+    "first_period",
+    "persistence",
+    "sources_agree",
+    "score",
+    "reasons",
+)
+"""Columns the report adds to the register when it has them (the enriched flags of :mod:`.board`)."""
+
 _NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 _NOT_COMPARED = re.compile(
     r"(^|_)(lower|upper|lcl|ucl|ci|p|q|p_value|q_value|se|z|method|indicative|shown|flag)(_|$)|_95$|_998$"
@@ -80,7 +92,8 @@ def flags_register(
     >>> flags_register(f)[["ref", "severity", "status"]].to_dict("records")
     [{'ref': 'H1', 'severity': 'high', 'status': 'not compared'}, {'ref': 'L1', 'severity': 'low', 'status': 'not compared'}]
     """
-    d = flags[list(FLAG_COLUMNS)].copy().astype(object).reset_index(drop=True)
+    extra = [c for c in REGISTER_EXTRA if c in flags.columns]
+    d = flags[[*FLAG_COLUMNS, *extra]].copy().astype(object).reset_index(drop=True)
     d["_order"] = range(len(d))
     d["_sev"] = d["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     d["_an"] = d["analysis"].map({a: i for i, a in enumerate(order)}).fillna(len(order))
@@ -92,7 +105,7 @@ def flags_register(
     d["status"] = status
     d = d.sort_values(["_sev", "_an", "_order"], kind="stable").reset_index(drop=True)
     d.insert(0, "ref", [f"{str(s)[0].upper()}{i + 1}" for s, i in zip(d["severity"], d.groupby("severity").cumcount())])
-    return d[["ref", *FLAG_COLUMNS, "status"]]
+    return d[["ref", *FLAG_COLUMNS, "status", *extra]]
 
 
 def compare_flags(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -445,6 +458,57 @@ class ReportResults:
     oba: pd.DataFrame
     children: pd.DataFrame | None
     practitioners: pd.DataFrame | None
+    items: pd.DataFrame | None = None
+    top: pd.DataFrame | None = None
+    rest: pd.DataFrame | None = None
+    facts: dict[str, Any] | None = None
+    assurance: pd.DataFrame | None = None
+    changed: pd.DataFrame | None = None
+    better: pd.DataFrame | None = None
+
+
+def assurance_table(
+    items: pd.DataFrame, inputs: ReportInputs, *, names: Mapping[str, str]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One row per priority: the facts, the level the rules propose and why, and the partnership's level.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        ``theme, title, facts, proposed, rule, partnership, confirmed_on`` and theme id -> :class:`ThemeFacts`.
+    """
+    from . import board
+
+    pri = inputs.priorities
+    text = ""
+    if inputs.commentary is not None:
+        text = "\n".join(inputs.commentary.loc[inputs.commentary["section"].eq("assurance"), "text"].astype(str))
+    agreed = board.partnership_levels(text, pri)
+    rows, facts = [], {}
+    for tid, t in pri.themes.items():
+        f = board.theme_facts(
+            tid,
+            items,
+            indicators=inputs.table("core_indicators"),
+            actions=inputs.table("learning_actions"),
+            voice=inputs.table("voice_register"),
+            source_names=names,
+        )
+        facts[tid] = f
+        level, why = board.propose_assurance(f, pri)
+        lv, on = agreed.get(tid, ("", ""))
+        rows.append(
+            {
+                "theme": tid,
+                "title": t.title,
+                "facts": f.words(),
+                "proposed": level,
+                "rule": why,
+                "partnership": lv,
+                "confirmed_on": on,
+            }
+        )
+    return pd.DataFrame(rows).astype(object), facts
 
 
 def compute(inputs: ReportInputs, settings: Settings, period: Period, *, symbols: DisclosureConfig) -> ReportResults:
@@ -479,19 +543,41 @@ def compute(inputs: ReportInputs, settings: Settings, period: Period, *, symbols
             not_available=symbols.not_available,
             not_applicable=symbols.not_applicable,
         )
+    from . import board
+
+    names = board.source_names(pack.analyses)
+    items = board.enrich_flags(
+        pack.flags,
+        priorities=inputs.priorities,
+        period=period,
+        previous=prev.flags if prev is not None else None,
+        previous_register=inputs.previous_register,
+        indicators=inputs.table("core_indicators"),
+        source_names=names,
+    )
+    items = board.score_items(items, inputs.priorities)
+    top, rest = board.rank_items(items, inputs.priorities, top=settings.top)
+    assurance, facts = assurance_table(items, inputs, names=names)
+    changed = board.what_changed(items, prev.flags, pack.tables) if prev is not None else None
+    better = board.better_off(inputs.table("core_indicators"), inputs.table("learning_actions"))
     children = practitioners = None
     if inputs.children_feedback is not None:
         children = summarise_children_feedback(inputs.children_feedback)
     if inputs.practitioner_survey is not None:
         practitioners = summarise_practitioner_survey(inputs.practitioner_survey, by=("theme",))
     return ReportResults(
-        register=flags_register(
-            pack.flags, prev.flags if prev is not None else None, order=[a.name for a in pack.analyses]
-        ),
+        register=flags_register(items, prev.flags if prev is not None else None, order=[a.name for a in pack.analyses]),
         flag_changes=flag_changes,
         number_changes=number_changes,
         number_notes=tuple(number_notes),
         oba=oba,
         children=children,
         practitioners=practitioners,
+        items=items,
+        top=top,
+        rest=rest,
+        facts=facts,
+        assurance=assurance,
+        changed=changed,
+        better=better,
     )

@@ -38,6 +38,7 @@ from ..errors import InputError, Problem
 from ..packs import RUN_ID_RE, read_latest
 from ..readers import ROW_COLUMN, SHEET_COLUMN, InputContract, display_path, read_table, register, row_problems
 from ..tables import FLAG_COLUMNS, SEVERITIES
+from .priorities import load_priorities
 from .settings import NOTEBOOK, Settings
 
 __all__ = [
@@ -59,19 +60,34 @@ __all__ = [
 ]
 
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("summary", "Executive summary"),
-    ("data", "What does the data tell us?"),
-    ("quality_assurance", "What does quality assurance tell us?"),
-    ("practitioners", "What do front-line practitioners tell us?"),
-    ("children", "What is the voice of the child telling us?"),
-    ("oba", "How much did we do, how well did we do it, is anyone better off?"),
-    ("flags", "Flags register"),
+    ("summary", "The five things the board must know"),
+    ("assurance", "Assurance levels"),
+    ("priorities", "Our priorities, one at a time"),
+    ("better_off", "Is anyone better off?"),
     ("changes", "What changed since the previous period"),
     ("gaps", "Gaps in knowledge and how to fill them"),
-    ("development", "Areas for development"),
     ("next_steps", "Next steps"),
+    ("ranked", "Appendix A: everything else we found, ranked"),
+    ("flags", "Appendix B: the flags register and the tables"),
+    ("how_to_read", "How to read this pack"),
+    ("glossary", "Glossary"),
 )
 """(key, heading) of every report section, in order; commentary is keyed by either."""
+
+FLAG_V2_COLUMNS: tuple[str, ...] = (
+    "evidence",
+    "direction",
+    "effect",
+    "effect_unit",
+    "affected",
+    "agency",
+    "statutory_partner",
+    "themes",
+    "first_period",
+)
+"""The flags contract's version 2 columns (docs/design.md, "Flags"); read as empty when a file lacks them."""
+
+_EVIDENCE_SEVERITY = {"strong": "high", "moderate": "medium", "indicative": "low"}
 
 SENTIMENTS: tuple[str, ...] = ("positive", "mixed", "neutral", "negative")
 """Sentiments of the children's feedback summary."""
@@ -117,7 +133,7 @@ DEFAULT_OBA: tuple[dict[str, Any], ...] = (
     },
     {
         "area": "Children's journeys",
-        "question": "Is anyone better off?",
+        "question": "How well did we do it?",  # a count of flags is never an outcome (issue 20)
         "label": "Disproportionality flags resolved since the previous period",
         "resolved": "disproportionality",
     },
@@ -147,7 +163,7 @@ DEFAULT_OBA: tuple[dict[str, Any], ...] = (
     },
     {
         "area": "Section 11",
-        "question": "Is anyone better off?",
+        "question": "How well did we do it?",  # a count of flags is never an outcome (issue 20)
         "label": "Section 11 flags resolved since the previous period",
         "resolved": "section11",
     },
@@ -194,7 +210,7 @@ DEFAULT_OBA: tuple[dict[str, Any], ...] = (
     },
     {
         "area": "Case audits",
-        "question": "Is anyone better off?",
+        "question": "How well did we do it?",  # a count of flags is never an outcome (issue 20)
         "label": "Audit flags resolved since the previous period",
         "resolved": "audits",
     },
@@ -296,6 +312,8 @@ def read_flags(shareable: Path, analyses: Sequence[Any]) -> tuple[pd.DataFrame, 
             continue
         shown = display_path(f)
         df = _read_csv_text(f)
+        if "severity" not in df.columns and "evidence" in df.columns:  # version 2 name only
+            df["severity"] = df["evidence"].map(_EVIDENCE_SEVERITY).fillna(df["evidence"])
         lacking = [c for c in FLAG_COLUMNS if c not in df.columns]
         if lacking:
             problems += [
@@ -305,7 +323,10 @@ def read_flags(shareable: Path, analyses: Sequence[Any]) -> tuple[pd.DataFrame, 
                 for c in lacking
             ]
             continue
-        df = df[list(FLAG_COLUMNS)].copy()
+        for c in FLAG_V2_COLUMNS:  # version 2 columns the analysis does not write yet: empty
+            if c not in df.columns:
+                df[c] = ""
+        df = df[[*FLAG_COLUMNS, *FLAG_V2_COLUMNS]].copy()
         df.insert(0, ROW_COLUMN, range(2, len(df) + 2))
         bad_sev = ~df["severity"].isin(SEVERITIES)
         problems += row_problems(df, bad_sev, shown, "severity", f"one of: {', '.join(SEVERITIES)}")
@@ -315,7 +336,7 @@ def read_flags(shareable: Path, analyses: Sequence[Any]) -> tuple[pd.DataFrame, 
         frames.append(df.drop(columns=[ROW_COLUMN]))
     if problems:
         raise InputError(problems)
-    flags = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(FLAG_COLUMNS))
+    flags = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*FLAG_COLUMNS, *FLAG_V2_COLUMNS])
     return flags.astype(object).reset_index(drop=True), tuple(missing)
 
 
@@ -436,10 +457,30 @@ def load_oba_spec(path: Path | None) -> tuple[dict[str, Any], ...]:
 
 # =========================================================================== commentary
 _HEADINGS = {h.lower().rstrip("?").strip(): k for k, h in SECTIONS} | {k: k for k, _ in SECTIONS}
+_HEADINGS |= {"assurance level": "assurance", "the five things": "summary", "summary": "summary"}
 
 
-def _section_key(text: str) -> str | None:
-    return _HEADINGS.get(re.sub(r"^\d+[.)]?\s*", "", text.strip()).lower().rstrip("?").strip())
+def _section_key(text: str, themes: Mapping[str, str] | None = None) -> str | None:
+    """The section key a heading names: a report section, or a priority theme (its id or title)."""
+    t = re.sub(r"^\d+[.)]?\s*", "", text.strip()).lower().rstrip("?").strip()
+    t = re.sub(r"^priority:\s*", "", t)
+    if t in _HEADINGS:
+        return _HEADINGS[t]
+    for tid, title in (themes or {}).items():
+        if t in (tid.lower(), title.lower()):
+            return tid
+    return None
+
+
+def _commentary_themes(params: Mapping[str, Any] | None) -> dict[str, str]:
+    """Theme id -> title of the priorities file the run names (``priorities_path``; the default file otherwise)."""
+    from .priorities import DEFAULT_PRIORITIES_PATH, load_priorities
+
+    path = (params or {}).get("priorities_path") or DEFAULT_PRIORITIES_PATH
+    try:
+        return {k: v.title for k, v in load_priorities(Path(path)).themes.items()}
+    except (InputError, OSError):
+        return {}
 
 
 def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -476,7 +517,9 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
     shown = display_path(p)
     if not p.is_file():
         raise InputError(Problem(file=shown, message="no such file"))
-    known = "; ".join(h for _, h in SECTIONS)
+    themes = _commentary_themes(params)
+    headings = dict(SECTIONS) | themes
+    known = "; ".join([*(h for _, h in SECTIONS), *themes.values()])
     problems: list[Problem] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -497,7 +540,7 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
         if not isinstance(raw, dict):
             raise InputError(Problem(file=shown, message="expected a mapping of report section to text"))
         for i, (k, v) in enumerate(raw.items(), 1):
-            key = _section_key(str(k))
+            key = _section_key(str(k), themes)
             if key is None:
                 problems.append(
                     Problem(file=shown, key=str(k), message="is not a report section", expected=f"one of: {known}")
@@ -515,7 +558,7 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
                 continue
             seen[key] = i
             if v.strip():
-                rows.append({"section": key, "heading": dict(SECTIONS)[key], "text": v.strip(), ROW_COLUMN: i})
+                rows.append({"section": key, "heading": headings[key], "text": v.strip(), ROW_COLUMN: i})
     elif p.suffix.lower() in (".md", ".markdown", ".txt"):
         # HTML comments (guidance for whoever writes the file) are not commentary; keep line numbers
         text = re.sub(r"<!--.*?-->", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
@@ -531,7 +574,7 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
             if m and not line.startswith("###"):
                 close()
                 body = []
-                key = _section_key(m.group(1))
+                key = _section_key(m.group(1), themes)
                 if key is None:
                     problems.append(
                         Problem(
@@ -558,7 +601,7 @@ def read_commentary(path: Path | str, params: Mapping[str, Any] | None = None) -
                     body = ["x"]
                     continue
                 seen[key] = n
-                current = {"section": key, "heading": dict(SECTIONS)[key], ROW_COLUMN: n}
+                current = {"section": key, "heading": headings[key], ROW_COLUMN: n}
             elif current is None and not body:
                 if line.strip() and not re.match(r"^#\s", line):
                     problems.append(
@@ -768,6 +811,24 @@ class ReportInputs:
     oba_spec: tuple[dict[str, Any], ...]
     setting_changes: tuple[str, ...] = ()
     data_notes: tuple[str, ...] = ()
+    priorities: Any = None
+    previous_register: pd.DataFrame | None = None
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A table the notebooks before the report published in this pack (None when the pack has none)."""
+        t = self.pack.tables.get(name)
+        return None if t is None or t.empty else t
+
+
+def _previous_register(prev: PublishedPack | None) -> pd.DataFrame | None:
+    """The previous pack's own flags register (its ``first_period`` carries persistence back), or None."""
+    if prev is None:
+        return None
+    f = prev.run_dir / "shareable" / "tables" / "report_flags_register.csv"
+    try:
+        return _read_csv_text(f) if f.is_file() else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
 
 
 def _previous(
@@ -870,10 +931,16 @@ def load(
         pack=pack,
         previous=previous,
         comparison=comparison,
-        commentary=optional(read_commentary, s.commentary_path),
+        commentary=(
+            None
+            if s.commentary_path is None
+            else optional(lambda path: read_commentary(path, {"priorities_path": s.priorities_path}), s.commentary_path)
+        ),
         children_feedback=optional(read_children_feedback, s.children_feedback_path),
         practitioner_survey=optional(read_practitioner_survey_for_report, s.practitioner_survey_path),
         oba_spec=load_oba_spec(s.oba_path),
         setting_changes=tuple(changes),
         data_notes=_data_notes(current),
+        priorities=load_priorities(s.priorities_path),
+        previous_register=_previous_register(previous),
     )

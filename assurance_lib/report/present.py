@@ -9,6 +9,7 @@ published pack, the previous one and the optional inputs), :func:`~assurance_lib
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,9 @@ import pandas as pd
 from .. import display
 from ..errors import InputError, Problem
 from ..readers import display_path
-from ..safe_text import pack_files
+from ..safe_text import markdown_html, pack_files
 from ..tables import SEVERITIES, Hierarchy, TableSpec
-from . import text
+from . import board, text
 from .compute import ReportResults, compute
 from .inputs import SECTIONS, SENTIMENTS, ReportInputs, flagging, load
 from .settings import NOTEBOOK, Settings
@@ -39,6 +40,10 @@ __all__ = [
     "show_table",
     "show_figure",
     "show_commentary",
+    "show_priorities",
+    "show_heading",
+    "PRINT_CSS",
+    "APPENDICES",
 ]
 
 REPORT_TABLE_NOTE = (
@@ -70,6 +75,10 @@ class Report:
     pack_files : frozenset of str
         The files of this pack's ``shareable/`` folder when the report was written: the only
         targets a displayed link keeps.
+    themes : dict
+        Priority theme id -> title, in the priorities file's order (one section each).
+    page_tables : dict
+        Section key -> (caption, frame with headings in words): the short tables printed on the page.
     """
 
     sections: dict[str, str]
@@ -81,6 +90,8 @@ class Report:
     comparison: str = ""
     withheld: set[str] = field(default_factory=set)
     pack_files: frozenset[str] = frozenset()
+    themes: dict[str, str] = field(default_factory=dict)
+    page_tables: dict[str, tuple[str, pd.DataFrame]] = field(default_factory=dict)
 
     @property
     def markdown(self) -> str:
@@ -88,7 +99,21 @@ class Report:
         parts = []
         for key, heading in SECTIONS:
             parts.append(f"## {heading}\n\n{self.sections.get(key, '')}\n{self.commentary.get(key, '')}\n")
+            if key in self.page_tables:
+                cap, df = self.page_tables[key]
+                parts.append(f"{cap}:\n\n" + _md_table(df) + "\n")
+            if key == "priorities":
+                for tid, title in self.themes.items():
+                    parts.append(f"### {title}\n\n{self.sections.get(tid, '')}\n{self.commentary.get(tid, '')}\n")
         return "\n".join(parts)
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    """A small table as Markdown (for the published text document; the page shows it with :func:`show_table`)."""
+    cells = [[str(c) for c in df.columns]] + [[str(v).replace("|", "/") for v in r] for r in df.itertuples(index=False)]
+    lines = ["| " + " | ".join(r) + " |" for r in cells]
+    lines.insert(1, "|" + "---|" * len(df.columns))
+    return "\n".join(lines) + "\n"
 
 
 CHILDREN_FEEDBACK_SPEC = TableSpec(
@@ -207,6 +232,65 @@ def publish(ctx: Any, inputs: ReportInputs, res: ReportResults) -> Report:
         )
         rep.captions["number_changes"] = f"Published numbers that moved since {prev_label}"
 
+    # the ranked concerns and strengths, the assurance levels and what changed (appendix tables)
+    ranked = pd.concat([res.top.assign(in_top="yes"), res.rest.assign(in_top="no")], ignore_index=True)
+    ranked.insert(0, "position", range(1, len(ranked) + 1))
+    keep = [
+        "position",
+        "in_top",
+        "direction",
+        "themes",
+        "analysis",
+        "subject",
+        "measure",
+        "statement",
+        "evidence",
+        "first_period",
+        "persistence",
+        "sources_agree",
+        "score",
+        "reasons",
+    ]
+    rep.tables["priorities"] = ctx.publish.table(
+        ranked[keep].astype(object),
+        TableSpec(
+            name="report_priorities",
+            title=f"Concerns and strengths ranked by the partnership's rules, {cfg.period.label}",
+            source="flags files of this pack, the previous pack and the priorities file",
+            notes=(
+                REPORT_TABLE_NOTE + " 'score' adds the points of the ranking rules in data/frameworks/priorities.yaml; "
+                "'reasons' says which points each finding earned. 'persistence' counts quarters in a row."
+            ),
+            keys=("position",),
+            **rule_kw,
+        ),
+    )
+    rep.tables["assurance_levels"] = ctx.publish.table(
+        res.assurance,
+        TableSpec(
+            name="report_assurance",
+            title=f"Assurance level for each priority, {cfg.period.label}: proposed by the rules and the partnership's",
+            unit="agencies",
+            rule="organisations",
+            source="the report's ranking of this pack's findings, the priorities file and the commentary",
+            notes="Counts are of findings and sources, not of children.",
+            keys=("theme",),
+        ),
+    )
+    if res.changed is not None:
+        rep.tables["what_changed"] = ctx.publish.table(
+            res.changed,
+            TableSpec(
+                name="report_what_changed",
+                title=f"Every finding's movement since {prev_label}",
+                source=f"flags files of this pack and of the {prev_label} pack",
+                notes=REPORT_TABLE_NOTE + " Resolved with evidence: measured again and no longer found; without "
+                "evidence: its evidence is no longer published (for example an audit left the window).",
+                keys=("change", "analysis", "category", "subject", "measure"),
+                **rule_kw,
+            ),
+        )
+
     # a chart of the flags by analysis and severity (counts of flags, not of children)
     rep.figure = ctx.publish.figure(flags_chart(inputs.pack.flags, cfg.period.label, inputs.pack.analyses))
 
@@ -266,11 +350,38 @@ def write(ctx: Any, inputs: ReportInputs, res: ReportResults, rep: Report) -> Re
     rep.gaps = text.gaps(
         inputs, res, rep.tables.get("children"), prev_label=prev_label, suppressed=sup, not_available=na
     )
+    rep.themes = {tid: t.title for tid, t in inputs.priorities.themes.items()}
     rep.sections = text.sections(
-        inputs, res, rep.tables, rep.gaps, prev_label=prev_label, suppressed=sup, not_available=na
+        inputs,
+        res,
+        rep.tables,
+        rep.gaps,
+        prev_label=prev_label,
+        suppressed=sup,
+        period_label=cfg.period.label,
+        not_available=na,
     )
+    rep.page_tables = text.page_tables(res)
     cleared = dict(rep.commentary)
-    rep.commentary = {key: text.commentary_md(key, cleared, rep.withheld) for key, _ in SECTIONS}
+    moved = res.changed
+    if moved is None:  # no previous pack: the findings named are shown as they are now
+        moved = res.items.assign(change="not compared", previous_value="")
+    rep.commentary = {}
+    for key in [*(k for k, _ in SECTIONS), *rep.themes]:
+        named = board.items_named_in(cleared.get(key, ""), moved) if key in cleared else None
+        rep.commentary[key] = text.commentary_md(key, cleared, rep.withheld, named)
+    if "summary" in cleared and res.changed is not None and inputs.previous is not None:
+        before = int(
+            board.enrich_flags(inputs.previous.flags, priorities=inputs.priorities, period=cfg.period.previous())[
+                "direction"
+            ]
+            .eq("concern")
+            .sum()
+        )
+        now = int(res.items["direction"].eq("concern").sum())
+        rep.commentary["summary"] += (
+            f"\n*Beside this commentary: {before} concerns last quarter, {now} this quarter.*\n"
+        )
     ctx.publish.text(
         "assurance_report", f"# Quarterly assurance report, {cfg.period.label}\n\n{cfg.partnership}\n\n{rep.markdown}"
     )
@@ -322,17 +433,79 @@ def show_figure(rep: Report) -> Any:
     return rep.figure
 
 
+PRINT_CSS = (
+    "<style>"
+    "@page{size:A4;margin:14mm 13mm}"
+    "table[id^='T_report_page'] td,table[id^='T_report_page'] th{text-align:left!important;vertical-align:top}"
+    "@media print{:root{--jp-content-font-size1:10pt;--jp-content-line-height:1.35;"
+    "--jp-content-heading-line-height:1.15;--jp-content-font-size5:18pt}body{font-size:10pt;line-height:1.3}.jp-Cell{padding:0!important;margin:0!important}"
+    ".jp-OutputArea-output{margin:0!important}"
+    ".jp-Cell,.jp-Cell-outputWrapper,.jp-Cell-inputWrapper,.jp-OutputArea,.jp-OutputArea-child,"
+    ".jp-OutputArea-output,.jp-RenderedHTMLCommon{break-inside:auto!important;page-break-inside:auto!important}h2{font-size:14pt;margin:.6em 0 .3em;break-after:avoid}"
+    "h3{font-size:12pt;margin:.5em 0 .2em;break-after:avoid}p,li{margin:.15em 0}"
+    "table{font-size:9pt;break-inside:avoid}.jp-Cell:has(.assurance-appendix){break-before:page}.jp-RenderedHTMLCommon>:last-child,blockquote>:last-child{margin-bottom:0!important}.jp-OutputArea-child,.jp-Cell-outputWrapper,.jp-Cell-outputArea{margin:0!important;padding:0!important}"
+    ".assurance-priority{break-inside:auto}}"
+    "</style>"
+)
+"""Print layout of the report page: A4, compact type, every appendix on its own page."""
+
+APPENDICES: tuple[str, ...] = ("ranked", "flags", "how_to_read", "glossary")
+"""Sections printed as appendices, each starting a new page, after the main report."""
+
+
+def _heading(section: str) -> str:
+    return dict(SECTIONS).get(section, section)
+
+
 def show(rep: Report, section: str) -> Any:
-    """One section of the report for display, through :func:`assurance_lib.display.markdown`: raw HTML
+    """One section of the report for display, through :func:`assurance_lib.safe_text.markdown_html`: raw HTML
     in the text is shown as text, links are kept only to the pack's own files (``rep.pack_files``)
-    and underlined, so that a link is not told apart from text by colour alone."""
+    and underlined, so that a link is not told apart from text by colour alone. An appendix (:data:`APPENDICES`)
+    carries its own heading and starts a new printed page; the summary carries the page's print layout."""
+    from IPython.display import HTML
+
     if section not in rep.sections:
         raise KeyError(f"no report section {section!r} (one of: {', '.join(k for k, _ in SECTIONS)})")
-    return display.markdown(rep.sections[section], pack_files=rep.pack_files, css_class="assurance-report-section")
+    body = markdown_html(rep.sections[section], pack_files=rep.pack_files, css_class="assurance-report-section")
+    if section in APPENDICES:
+        body = (
+            f'<section class="assurance-appendix"><h2>{html.escape(_heading(section))}</h2>{body}'
+            + markdown_html(
+                rep.commentary.get(section, ""), pack_files=rep.pack_files, css_class="assurance-report-section"
+            )
+            + "</section>"
+        )
+    if section == "summary":
+        body = PRINT_CSS + body
+    return HTML(body)
+
+
+def show_priorities(rep: Report) -> Any:
+    """Every priority's section (a heading each, the generated text, then the partnership's commentary)."""
+    from IPython.display import HTML
+
+    parts = []
+    for tid, title in rep.themes.items():
+        parts.append(
+            f'<section class="assurance-priority"><h3>{html.escape(title)}</h3>'
+            + markdown_html(rep.sections.get(tid, ""), pack_files=rep.pack_files, css_class="assurance-report-section")
+            + markdown_html(
+                rep.commentary.get(tid, ""), pack_files=rep.pack_files, css_class="assurance-report-section"
+            )
+            + "</section>"
+        )
+    return HTML("".join(parts))
+
+
+def show_heading(title: str) -> Any:
+    """An appendix heading that starts a new printed page (e.g. before the provenance)."""
+    from IPython.display import HTML
+
+    return HTML(f'<section class="assurance-appendix"><h2>{html.escape(title)}</h2></section>')
 
 
 def show_commentary(rep: Report, section: str) -> Any:
-    """The partnership's commentary on one section (or the sentence saying there is none), as :func:`show`."""
+    """The partnership's commentary on one section (nothing when there is none), as :func:`show`."""
     if section not in rep.commentary:
         raise KeyError(f"no report section {section!r} (one of: {', '.join(k for k, _ in SECTIONS)})")
     return display.markdown(rep.commentary[section], pack_files=rep.pack_files, css_class="assurance-report-section")
@@ -344,6 +517,9 @@ def show_table(rep: Report, name: str, *, limit: int | None = 200) -> Any:
 
     ``limit`` rows at most are shown; the caption then says where the whole table is.
     """
+    if name in rep.page_tables:
+        cap, df = rep.page_tables[name]
+        return display.styled(df, cap, uid="report_page_" + name)
     if name not in rep.tables:
         return display.markdown(f"*This part of the report has no table this period ({name}).*")
     df = rep.tables[name]

@@ -34,6 +34,10 @@ class Settings:
         A YAML list of outcomes-based accountability measures (None: the built-in list).
     previous_run_dir : Path or None
         A previous pack to compare with (None: the pack named by ``outputs/<previous period>/LATEST``).
+    priorities_path : Path
+        The partnership's priorities, ranking rules and assurance rules (``data/frameworks/priorities.yaml``).
+    top : int
+        How many ranked concerns and strengths the report leads with.
     """
 
     commentary_path: Path | None
@@ -41,9 +45,19 @@ class Settings:
     practitioner_survey_path: Path | None
     oba_path: Path | None
     previous_run_dir: Path | None
+    priorities_path: Path
+    top: int
 
     def __post_init__(self) -> None:
+        if isinstance(self.top, bool) or not isinstance(self.top, int) or not 1 <= self.top <= 20:
+            raise ValueError(
+                f"top {self.top!r} is not a whole number from 1 to 20 (how many ranked items lead the report)"
+            )
+        if not isinstance(self.priorities_path, Path):
+            raise ValueError(f"priorities_path {self.priorities_path!r} is not a path (expected the priorities file)")
         for f in dataclasses.fields(self):
+            if f.name in ("top", "priorities_path"):
+                continue
             v = getattr(self, f.name)
             if v is not None and not isinstance(v, Path):
                 raise ValueError(f"{f.name} {v!r} is not a path (expected a path, or empty for none)")
@@ -64,7 +78,10 @@ class Settings:
                 f"missing parameter{'s' if len(missing) != 1 else ''} {', '.join(missing)} "
                 "(expected every parameter of the notebook's parameters cell)"
             )
-        bad = [n for n in names if params[n] and not isinstance(params[n], (str, Path))]
+        paths = [n for n in names if n != "top"]
+        bad = [n for n in paths if params[n] and not isinstance(params[n], (str, Path))]
         if bad:
             raise ValueError(f"{bad[0]} {params[bad[0]]!r} is not a path (expected a path, or empty for none)")
-        return cls(**{n: Path(params[n]) if params[n] else None for n in names})
+        if not params["priorities_path"]:
+            raise ValueError("priorities_path is empty (expected the partnership's priorities file)")
+        return cls(**{n: Path(params[n]) if params[n] else None for n in paths}, top=params["top"])

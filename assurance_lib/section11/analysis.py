@@ -1135,7 +1135,7 @@ def build_flags(
         affected: object = 1,
         agency: str = "",
         first: object = pd.NA,
-        themes: str = "",
+        themes: str = "working_together",
     ) -> None:
         names = [x for x in agency.split("; ") if x]
         rows.append(
