@@ -122,7 +122,9 @@ def _build(year: str, partnership: str, quarters: list[QuarterPack], period_dir:
         build_workbook(work, partnership=partnership, period_label=f"{year} (year)", config=config)
         facts = summary_facts(year, partnership, quarters, {s.name: d for d, s in rollup.tables}, rollup.gaps)
         share = work / "shareable"
-        atomic_write(share / "data_appendix.html", appendix_html(year, partnership, quarters, rollup.tables, rollup.gaps))
+        atomic_write(
+            share / "data_appendix.html", appendix_html(year, partnership, quarters, rollup.tables, rollup.gaps)
+        )
         atomic_write(share / "children_summary.html", summary_html(facts))
         (share / "text").mkdir(exist_ok=True)
         atomic_write(share / "text" / "children_summary.md", summary_markdown(facts))
@@ -146,9 +148,33 @@ def _build(year: str, partnership: str, quarters: list[QuarterPack], period_dir:
         return YearResult(EXIT_OK, final, "ok", quarters)
     except PublicationRefused as exc:
         disclosure.guard.withdraw_shareable(work)
-        return _fail(work, period_dir, run_id, year, partnership, quarters, started, state, handlers, EXIT_REFUSED, f"Publication refused: {exc}")
+        return _fail(
+            work,
+            period_dir,
+            run_id,
+            year,
+            partnership,
+            quarters,
+            started,
+            state,
+            handlers,
+            EXIT_REFUSED,
+            f"Publication refused: {exc}",
+        )
     except Exception as exc:  # any other failure: keep the folder as .failed, never touch earlier packs
-        return _fail(work, period_dir, run_id, year, partnership, quarters, started, state, handlers, EXIT_NOTEBOOK_FAILED, f"The yearly run failed: {type(exc).__name__}: {exc}")
+        return _fail(
+            work,
+            period_dir,
+            run_id,
+            year,
+            partnership,
+            quarters,
+            started,
+            state,
+            handlers,
+            EXIT_NOTEBOOK_FAILED,
+            f"The yearly run failed: {type(exc).__name__}: {exc}",
+        )
 
 
 def _fail(work, period_dir, run_id, year, partnership, quarters, started, state, handlers, code, message) -> YearResult:  # noqa: ANN001
@@ -180,16 +206,17 @@ def _index(year: str, partnership: str, quarters: list[QuarterPack], tables: lis
 
     read = [q.quarter for q in quarters if q.read]
     links = [
-        ('data_appendix.html', "Data appendix of the yearly report: each quarter's figures side by side"),
-        ('children_summary.html', "Our year: a summary for children and families"),
-        ('text/children_summary.md', "The summary for children and families as text (Markdown)"),
-        ('tables/assurance_tables.xlsx', "All tables in one accessible Excel workbook"),
+        ("data_appendix.html", "Data appendix of the yearly report: each quarter's figures side by side"),
+        ("children_summary.html", "Our year: a summary for children and families"),
+        ("text/children_summary.md", "The summary for children and families as text (Markdown)"),
+        ("tables/assurance_tables.xlsx", "All tables in one accessible Excel workbook"),
         *[(f"tables/{s.name}.csv", f"{s.title} (CSV)") for _, s in tables],
     ]
     body = [
         f"<h1>{escape_text(partnership)}: yearly pack {escape_text(year)}</h1>",
         f"<p>Built from the quarterly packs of {escape_text(', '.join(read))}"
-        + ("" if len(read) == 4 else f": {len(read)} of 4 quarters, not a full year") + ".</p>",
+        + ("" if len(read) == 4 else f": {len(read)} of 4 quarters, not a full year")
+        + ".</p>",
         "<ul>" + "".join(f'<li><a href="{escape_text(h)}">{escape_text(t)}</a></li>' for h, t in links) + "</ul>",
     ]
     return page(f"{partnership}: yearly pack {year}", "\n".join(body))

@@ -27,10 +27,18 @@ __all__ = [
     "section11_by_quarter",
     "audits_by_quarter",
     "audit_year_totals",
+    "audit_domains_by_quarter",
+    "children_feedback_by_quarter",
     "roll_up",
 ]
 
-EQUALITY_GROUPS = {"all": "All children", "ethnicity_major": "Ethnicity", "sex": "Sex", "age_band": "Age", "disability": "Disability"}
+EQUALITY_GROUPS = {
+    "all": "All children",
+    "ethnicity_major": "Ethnicity",
+    "sex": "Sex",
+    "age_band": "Age",
+    "disability": "Disability",
+}
 """The equality breakdowns of the appendix (group types of the disproportionality table) and their headings."""
 _EQUALITY_MEASURES = {"rate_per_10000": "Rate per 10,000 children", "rate_ratio": "Rate ratio"}
 
@@ -156,9 +164,7 @@ def findings_by_quarter(quarters: Sequence[QuarterPack], gaps: list[str]) -> tup
             if f"value_{q}" not in out.columns:
                 out[f"value_{q}"] = ""
             out[f"value_{q}"] = out[f"value_{q}"].fillna("")
-        out["quarters_raised"] = [
-            sum(1 for q in read if str(r[f"value_{q}"]) != "") for _, r in out.iterrows()
-        ]
+        out["quarters_raised"] = [sum(1 for q in read if str(r[f"value_{q}"]) != "") for _, r in out.iterrows()]
         for q in read:
             out[f"value_{q}"] = out[f"value_{q}"].replace("", "not raised")
         out = out[cols].sort_values(["quarters_raised", "subject"], ascending=[False, True], kind="stable")
@@ -202,9 +208,7 @@ def flags_by_quarter(quarters: Sequence[QuarterPack], gaps: list[str]) -> tuple[
     out = pd.DataFrame(rows, columns=cols)
     if len(read) >= 2 and not out.empty:
         first, last = out[f"flags_{read[0]}"], out[f"flags_{read[-1]}"]
-        out["change"] = [
-            "more" if b > a else ("fewer" if b < a else "same") for a, b in zip(first, last, strict=True)
-        ]
+        out["change"] = ["more" if b > a else ("fewer" if b < a else "same") for a, b in zip(first, last, strict=True)]
     spec = TableSpec(
         name="year_flags",
         title="Flags raised each quarter by analysis and direction",
@@ -255,6 +259,8 @@ def audits_by_quarter(quarters: Sequence[QuarterPack], gaps: list[str]) -> tuple
             good = gradings = None
             if g is not None and {"audit_id", "n_gradings", "n_outstanding", "n_good"} <= set(g.columns):
                 gg = g[g["audit_id"] == r["audit_id"]]
+                if "domain" in gg.columns and (gg["domain"] == "All").any():
+                    gg = gg[gg["domain"] == "All"]  # the audit's own total row, when the pack gives one
                 nums = [numeric(gg[c]) for c in ("n_gradings", "n_outstanding", "n_good")]
                 if len(gg) and not any(n.isna().any() for n in nums):
                     gradings = int(nums[0].sum())
@@ -272,7 +278,17 @@ def audits_by_quarter(quarters: Sequence[QuarterPack], gaps: list[str]) -> tuple
                     "pct_good_or_better": round(100 * good / gradings, 1) if good is not None and gradings else "[x]",
                 }
             )
-    cols = ["quarter", "theme", "audit_type", "audit_date", "n_cases", "n_agencies", "n_gradings", "n_good_or_better", "pct_good_or_better"]
+    cols = [
+        "quarter",
+        "theme",
+        "audit_type",
+        "audit_date",
+        "n_cases",
+        "n_agencies",
+        "n_gradings",
+        "n_good_or_better",
+        "pct_good_or_better",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     out = pd.concat([out, audit_year_totals(out)], ignore_index=True) if len(out) else out
     spec = TableSpec(
@@ -328,6 +344,65 @@ def audit_year_totals(audits: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def audit_domains_by_quarter(quarters: Sequence[QuarterPack], gaps: list[str]) -> tuple[pd.DataFrame, TableSpec]:
+    """Audit grades by domain: good or better in each quarter's own audits, and pooled over the year.
+
+    Each quarter counts only the audits its pack ran "this period" (``audit_register``), so the
+    year adds the quarters' gradings up; the year's share is recomputed from the added counts.
+    A quarter whose figures for a domain are not all shown gives ``[x]`` there and in the year.
+    """
+    regs = _read(quarters, "audit_register", [])
+    grades = _read(quarters, "audit_grades_domain", [])
+    per: dict[str, dict[str, tuple[int, int] | None]] = {}
+    read = []
+    for q in quarters:
+        reg, g = regs.get(q.quarter), grades.get(q.quarter)
+        if reg is None or g is None or "role" not in reg.columns or "domain" not in g.columns:
+            continue
+        read.append(q.quarter)
+        ids = set(reg.loc[reg["role"] == "this period", "audit_id"])
+        mine = g[g["audit_id"].isin(ids) & (g["domain"] != "All")]
+        for domain, d in mine.groupby("domain", sort=False):
+            nums = [numeric(d[c]) for c in ("n_gradings", "n_outstanding", "n_good")]
+            ok = not any(n.isna().any() for n in nums)
+            per.setdefault(str(domain), {})[q.quarter] = (
+                (int(nums[0].sum()), int(nums[1].sum() + nums[2].sum())) if ok else None
+            )
+    rows = []
+    for domain, by_q in per.items():
+        row: dict[str, object] = {"domain": domain}
+        year_total: tuple[int, int] | None = (0, 0)
+        for q in read:
+            v = by_q.get(q, (0, 0))
+            row[f"n_gradings_{q}"] = v[0] if v else "[x]"
+            row[f"pct_good_or_better_{q}"] = (round(100 * v[1] / v[0], 1) if v[0] else "[z]") if v else "[x]"
+            year_total = (year_total[0] + v[0], year_total[1] + v[1]) if (v and year_total) else None
+        row["n_gradings_year"] = year_total[0] if year_total else "[x]"
+        row["pct_good_or_better_year"] = (
+            (round(100 * year_total[1] / year_total[0], 1) if year_total[0] else "[z]") if year_total else "[x]"
+        )
+        rows.append(row)
+    cols = [
+        "domain",
+        *[f"{c}_{q}" for q in read for c in ("n_gradings", "pct_good_or_better")],
+        "n_gradings_year",
+        "pct_good_or_better_year",
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    spec = TableSpec(
+        name="year_audit_domains",
+        title="Audit grades by domain: good or better in each quarter's audits and over the year",
+        unit="cases",
+        rule="small-sample",
+        source=_source(quarters, "audit_register and audit_grades_domain"),
+        notes=(
+            "Gradings of the audits each quarter ran (an audit belongs to one quarter), so the year adds them up; "
+            "the year's percentage is worked out from the added gradings. Small samples: indicative only."
+        ),
+    )
+    return out, spec
+
+
 def children_feedback_by_quarter(quarters: Sequence[QuarterPack], gaps: list[str]) -> tuple[pd.DataFrame, TableSpec]:
     """What children told the partnership each quarter: children per theme (all sentiments) and how many were positive."""
     by_q = _read(quarters, "report_children_feedback", gaps)
@@ -369,6 +444,7 @@ def roll_up(quarters: Sequence[QuarterPack]) -> RollUp:
         flags_by_quarter(quarters, gaps),
         section11_by_quarter(quarters, gaps),
         audits_by_quarter(quarters, gaps),
+        audit_domains_by_quarter(quarters, gaps),
         children_feedback_by_quarter(quarters, gaps),
     ]
     return RollUp(tables, gaps)

@@ -23,7 +23,12 @@ from .inputs import SEASONS, QuarterPack, read_table
 __all__ = ["number_words", "page", "appendix_html", "SummaryFacts", "summary_facts", "summary_markdown", "summary_html"]
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_MONTHS = {"Q1": ("April", "June"), "Q2": ("July", "September"), "Q3": ("October", "December"), "Q4": ("January", "March")}
+_MONTHS = {
+    "Q1": ("April", "June"),
+    "Q2": ("July", "September"),
+    "Q3": ("October", "December"),
+    "Q4": ("January", "March"),
+}
 
 CSS = """
 body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;background:#fff;margin:0;line-height:1.5}
@@ -228,11 +233,15 @@ def summary_facts(
     for q in reversed(read):
         ysd = read_table(q, "voice_you_said_we_did")
         if ysd is not None and {"you_said", "we_did"} <= set(ysd.columns):
-            facts.changes = [(str(a), str(b)) for a, b in zip(ysd["you_said"], ysd["we_did"], strict=True) if a and b][:4]
+            facts.changes = [(str(a), str(b)) for a, b in zip(ysd["you_said"], ysd["we_did"], strict=True) if a and b][
+                :4
+            ]
             break
     else:
         if read:
-            gaps.append("No quarter's pack has the table voice_you_said_we_did: the summary cannot yet say what changed")
+            gaps.append(
+                "No quarter's pack has the table voice_you_said_we_did: the summary cannot yet say what changed"
+            )
     if read:
         themes: dict[str, int] = {}
         last = read[-1]
@@ -273,7 +282,7 @@ def summary_markdown(facts: SummaryFacts) -> str:
     q = facts.quarters_read
     lines = [f"# Keeping children safe: our year {facts.year}", ""]
     lines.append(
-        f"We are the {facts.partnership}. The council, the police and the health services work together. "
+        f"We are the {facts.partnership}. The council, the police and health services work together. "
         "Our job is to help keep children safe."
     )
     if q:
@@ -283,18 +292,23 @@ def summary_markdown(facts: SummaryFacts) -> str:
             lines.append("It is only part of the year. We will add the rest later.")
     lines += ["", "## What we did this year", ""]
     if facts.agencies:
-        lines.append(f"- We asked {number_words(facts.agencies)} groups that work with children to check how they keep children safe.")
+        lines.append(
+            f"- We asked {number_words(facts.agencies)} groups that work with children to check how they keep children safe."
+        )
     if facts.audits:
         lines.append(
-            f"- Workers from different teams met {number_words(facts.audits)} times to look at how they helped children and families."
+            f"- Workers from different teams met {number_words(facts.audits)} times. "
+            "They looked at how well they helped children and families."
         )
     lines.append("- We looked at which children get help, to check that help is fair for every child.")
     lines += ["", "## What children told us", ""]
     if facts.children_heard:
         for season, theme, n in facts.children_heard:
             lines.append(f"- In the {season}, {number_words(n)} children talked to us about {_lower_first(theme)}.")
-    if facts.themes_heard:
-        lines.append("- You also told us about " + ", ".join(_lower_first(t) for t in facts.themes_heard[:-1]) + f" and {_lower_first(facts.themes_heard[-1])}.")
+    others = [t for t in facts.themes_heard if t not in {theme for _, theme, _ in facts.children_heard}]
+    if others:
+        lines += ["", "You also told us about these things:", ""]
+        lines += [f"- {_lower_first(t)}" for t in others]
     if not facts.children_heard and not facts.themes_heard:
         lines.append("- We did not hear from enough children this time. We want to hear from more of you.")
     lines += ["", "## What changed because of what you told us", ""]
@@ -306,7 +320,13 @@ def summary_markdown(facts: SummaryFacts) -> str:
     lines += ["", "## What we will do next", ""]
     for t in facts.next_themes or ["working_together"]:
         lines.append(f"- {THEME_SENTENCES[t]}")
-    lines += ["", "## Tell us what you think", "", "You can tell your social worker, your teacher or any grown-up you trust.", ""]
+    lines += [
+        "",
+        "## Tell us what you think",
+        "",
+        "You can tell your social worker, your teacher or any grown-up you trust.",
+        "",
+    ]
     return "\n".join(lines)
 
 
