@@ -300,7 +300,7 @@ def summary_markdown(facts: SummaryFacts) -> str:
             f"- Workers from different teams met {number_words(facts.audits)} times. "
             "They looked at how well they helped children and families."
         )
-    lines.append("- We looked at which children get help, to check that help is fair for every child.")
+    lines.append("- We looked at which children get help. We checked that help is fair for every child.")
     lines += ["", "## What children told us", ""]
     if facts.children_heard:
         for season, theme, n in facts.children_heard:
