@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sys
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from ..pipeline.logs import drop_logging, log, setup_logging
 from ..pipeline.runs import atomic_write, clean_partials, new_run_id, write_latest
 from ..provenance import sha256_file
 from ..safe_text import neutralise_frame
+from ..tables import TableSpec
 from .compute import NOT_SUMMED, roll_up
 from .inputs import QuarterPack, find_quarters, parse_year
 from .present import appendix_html, page, summary_facts, summary_html, summary_markdown
@@ -96,15 +99,46 @@ def run_year(year: str, *, output_root: str | os.PathLike[str] | None = None, qu
         drop_logging(console)
 
 
+@dataclass
+class _YearRun:
+    """One yearly run, built in the hidden folder ``work`` (``.<run-id>.partial``)."""
+
+    year: str
+    partnership: str
+    quarters: list[QuarterPack]
+    period_dir: Path
+    run_id: str
+    work: Path
+    started: dt.datetime
+    handlers: list[logging.Handler] = field(default_factory=list)
+    audit: dict[str, Any] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
+
+    def manifest(self, status: str, *, finished: dt.datetime | None = None, failure: str | None = None) -> None:
+        """Write ``manifest.json`` into the folder being built."""
+        _write_manifest(self, status, finished=finished, failure=failure)
+
+    def fail(self, code: int, message: str) -> YearResult:
+        """Keep the folder as ``<run-id>.failed`` with a manifest saying why; earlier packs are untouched."""
+        log.error(message)
+        drop_logging(self.handlers)
+        self.manifest("failed", failure=message)
+        failed = self.period_dir / f"{self.run_id}.failed"
+        os.replace(self.work, failed)
+        print(f"The yearly run failed; its folder is kept as {failed}. Earlier packs are untouched.", file=sys.stderr)
+        return YearResult(code, failed, message, self.quarters)
+
+
 def _build(year: str, partnership: str, quarters: list[QuarterPack], period_dir: Path, quiet: bool) -> YearResult:
+    """The yearly run, holding the lock of ``outputs/<year>-year/``."""
     started = dt.datetime.now(dt.UTC)
     clean_partials(period_dir)
     run_id = new_run_id(period_dir)
     work = period_dir / f".{run_id}.partial"
     (work / "internal").mkdir(parents=True)
     (work / "shareable" / "tables").mkdir(parents=True)
-    handlers = setup_logging(work / "run.log", quiet=True)
-    state: dict[str, Any] = {"audit": {}, "gaps": []}
+    r = _YearRun(year, partnership, quarters, period_dir, run_id, work, started)
+    r.handlers = setup_logging(work / "run.log", quiet=True)
     try:
         read = [q for q in quarters if q.read]
         log.info(f"Yearly pack for {partnership}, {year} (run {run_id}, assurance_lib {__version__})")
@@ -114,9 +148,9 @@ def _build(year: str, partnership: str, quarters: list[QuarterPack], period_dir:
             log.info(f"This roll-up is from {len(read)} of {len(quarters)} quarters: it is not a full year.")
         config = _disclosure_config(quarters)
         rollup = roll_up(quarters)
-        state["gaps"] = rollup.gaps
+        r.gaps = rollup.gaps
         _write_tables(work, rollup.tables)
-        state["audit"] = disclosure.audit_pack(work / "shareable", config)
+        r.audit = disclosure.audit_pack(work / "shareable", config)
         from ..workbook import build_workbook
 
         build_workbook(work, partnership=partnership, period_label=f"{year} (year)", config=config)
@@ -132,14 +166,14 @@ def _build(year: str, partnership: str, quarters: list[QuarterPack], period_dir:
         atomic_write(work / "internal" / "gaps.txt", "".join(f"{g}\n" for g in rollup.gaps) or "none\n")
         for g in rollup.gaps:
             log.info(f"Gap: {g}")
-        _write_manifest(work, year, partnership, run_id, quarters, started, "ok", state)
+        r.manifest("ok")
         hits = [str(h) for h in disclosure.scan_pack(work)]
         if hits:
             raise PublicationRefused("the identifier guard found:\n" + "\n".join(f"  - {h}" for h in hits))
         finished = dt.datetime.now(dt.UTC)
         log.info(f"Yearly pack complete in {(finished - started).total_seconds():.1f} s (run {run_id}).")
-        drop_logging(handlers)
-        _write_manifest(work, year, partnership, run_id, quarters, started, "ok", state, finished=finished)
+        drop_logging(r.handlers)
+        r.manifest("ok", finished=finished)
         final = period_dir / run_id
         os.replace(work, final)
         write_latest(period_dir, run_id)
@@ -148,46 +182,12 @@ def _build(year: str, partnership: str, quarters: list[QuarterPack], period_dir:
         return YearResult(EXIT_OK, final, "ok", quarters)
     except PublicationRefused as exc:
         disclosure.guard.withdraw_shareable(work)
-        return _fail(
-            work,
-            period_dir,
-            run_id,
-            year,
-            partnership,
-            quarters,
-            started,
-            state,
-            handlers,
-            EXIT_REFUSED,
-            f"Publication refused: {exc}",
-        )
+        return r.fail(EXIT_REFUSED, f"Publication refused: {exc}")
     except Exception as exc:  # any other failure: keep the folder as .failed, never touch earlier packs
-        return _fail(
-            work,
-            period_dir,
-            run_id,
-            year,
-            partnership,
-            quarters,
-            started,
-            state,
-            handlers,
-            EXIT_NOTEBOOK_FAILED,
-            f"The yearly run failed: {type(exc).__name__}: {exc}",
-        )
+        return r.fail(EXIT_NOTEBOOK_FAILED, f"The yearly run failed: {type(exc).__name__}: {exc}")
 
 
-def _fail(work, period_dir, run_id, year, partnership, quarters, started, state, handlers, code, message) -> YearResult:  # noqa: ANN001
-    log.error(message)
-    drop_logging(handlers)
-    _write_manifest(work, year, partnership, run_id, quarters, started, "failed", state, failure=message)
-    failed = period_dir / f"{run_id}.failed"
-    os.replace(work, failed)
-    print(f"The yearly run failed; its folder is kept as {failed}. Earlier packs are untouched.", file=sys.stderr)
-    return YearResult(code, failed, message, quarters)
-
-
-def _write_tables(work: Path, tables: list) -> None:  # noqa: ANN001
+def _write_tables(work: Path, tables: Sequence[tuple[pd.DataFrame, TableSpec]]) -> None:
     """Each roll-up table to ``shareable/tables/<name>.csv`` (formula-safe) and its declaration to ``index.json``."""
     tdir = work / "shareable" / "tables"
     entries = []
@@ -201,7 +201,9 @@ def _write_tables(work: Path, tables: list) -> None:  # noqa: ANN001
     atomic_write(tdir / "index.json", json.dumps(doc, indent=2, default=str) + "\n")
 
 
-def _index(year: str, partnership: str, quarters: list[QuarterPack], tables: list) -> str:  # noqa: ANN001
+def _index(
+    year: str, partnership: str, quarters: list[QuarterPack], tables: Sequence[tuple[pd.DataFrame, TableSpec]]
+) -> str:
     from ..safe_text import escape_text
 
     read = [q.quarter for q in quarters if q.read]
@@ -223,32 +225,23 @@ def _index(year: str, partnership: str, quarters: list[QuarterPack], tables: lis
 
 
 def _write_manifest(
-    work: Path,
-    year: str,
-    partnership: str,
-    run_id: str,
-    quarters: list[QuarterPack],
-    started: dt.datetime,
-    status: str,
-    state: dict[str, Any],
-    *,
-    finished: dt.datetime | None = None,
-    failure: str | None = None,
+    r: _YearRun, status: str, *, finished: dt.datetime | None = None, failure: str | None = None
 ) -> None:
     """``manifest.json``: the quarter packs read (run ids and manifest hashes), gaps, tables, audit, outputs."""
     from ..pipeline.manifest import _git_commit, _packages
 
+    work, quarters, year = r.work, r.quarters, r.year
     index = work / "shareable" / "tables" / "index.json"
     doc = {
         "schema": "assurance-year-manifest/1",
-        "run_id": run_id,
+        "run_id": r.run_id,
         "status": status,
         "failure": failure,
-        "partnership": partnership,
+        "partnership": r.partnership,
         "period": f"{year} year",
         "period_slug": f"{year}-{YEAR_SUFFIX}",
         "version": __version__,
-        "started": started.isoformat(timespec="seconds"),
+        "started": r.started.isoformat(timespec="seconds"),
         "finished": (finished or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         "git": _git_commit(project_root()),
         "quarters": [
@@ -263,10 +256,10 @@ def _write_manifest(
             for q in quarters
         ],
         "full_year": all(q.read for q in quarters),
-        "gaps": list(state.get("gaps", [])),
+        "gaps": list(r.gaps),
         "not_summed": NOT_SUMMED,
         "tables": json.loads(index.read_text(encoding="utf-8")).get("tables", []) if index.is_file() else [],
-        "disclosure": {"pack_audit": state.get("audit", {})},
+        "disclosure": {"pack_audit": dict(r.audit)},
         "packages": _packages(),
         "hash_algorithm": "sha256",
         "outputs": [
