@@ -315,8 +315,9 @@ def audit_year_totals(audits: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> a = pd.DataFrame({"n_cases": ["6", "8"], "n_agencies": ["7", "6"], "n_gradings": [360, 40],
     ...                   "n_good_or_better": [200, 30]})
-    >>> audit_year_totals(a)[["n_cases", "n_gradings", "pct_good_or_better"]].iloc[0].tolist()
-    [14, 400, 57.5]
+    >>> r = audit_year_totals(a).iloc[0]
+    >>> int(r["n_cases"]), int(r["n_gradings"]), float(r["pct_good_or_better"])
+    (14, 400, 57.5)
     """
 
     def total(col: str) -> int | str:
