@@ -163,6 +163,33 @@ def make_quarter(root: Path, q: str, *, run_id: str = "20270101T000000Z", drop: 
             {"theme": "Friends", "sentiment": "All sentiments", "children": "6"},
         ],
     }
+    if q == "Q4":
+        tables["voice_you_said_we_did"] = [
+            {
+                "voice_theme": "Changes of social worker",
+                "themes": "front_door",
+                "voices": "12",
+                "we_did": "ACT-01: keep the same worker; ACT-02: hand-over visits",
+                "we_are_doing": "",
+                "we_did_not_do": "",
+            },
+            {
+                "voice_theme": "Feeling safe online",
+                "themes": "exploitation",
+                "voices": "9",
+                "we_did": "",
+                "we_are_doing": "ACT-03: school sessions",
+                "we_did_not_do": "",
+            },
+            {
+                "voice_theme": "Friends and things to do",
+                "themes": "",
+                "voices": "7",
+                "we_did": "",
+                "we_are_doing": "",
+                "we_did_not_do": "no action in the ledger",
+            },
+        ]
     index = []
     for name, rows in tables.items():
         if name in drop:
@@ -260,6 +287,15 @@ def test_four_quarters_rolled_up(tmp_path: Path) -> None:
     assert findings.loc["Girls", "value_Q3"] == "not raised"
     assert findings.loc["Girls", "quarters_raised"] == "2"
 
+    # the workbook (the pipeline's writer) holds every yearly table
+    import openpyxl
+
+    wb = openpyxl.load_workbook(pack / "shareable" / "tables" / "assurance_tables.xlsx", read_only=True)
+    cells = {str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None}
+    wb.close()
+    for e in json.loads((pack / "shareable" / "tables" / "index.json").read_text())["tables"]:
+        assert any(e["title"] in c for c in cells), e["name"]
+
     # the page says where the figures come from and that nothing was missing
     page = (pack / "shareable" / "data_appendix.html").read_text()
     assert "not a full year" not in page
@@ -301,6 +337,11 @@ def test_children_summary_shows_no_suppressed_count_and_small_numbers_in_words(t
     # what next: the themes of the last quarter's concerns, in words
     assert "Make sure every child gets fair help, whoever they are." in md
     assert "AUD-" not in md and "AUD-" not in (pack / "shareable" / "children_summary.html").read_text()
+    # what changed: counted from the last quarter's "you said, we did" (two done, one under way, none)
+    assert "- You told us about changes of social worker. We did two things about it." in md
+    assert "- You told us about feeling safe online. We are still working on one." in md
+    assert "- You told us about friends and things to do. We have not done anything about it yet. We will." in md
+    assert "ACT-" not in md and "hand-over" not in md
 
 
 def test_only_the_pack_latest_names_is_read(tmp_path: Path) -> None:

@@ -86,7 +86,11 @@ def _table_html(df: pd.DataFrame, caption: str, uid: str, decimals: int | Mappin
                 labels[str(c)] = f"{q} {stem}"
     if df.empty:
         return f"<p>{escape_text(caption)}: no rows (see the gaps above).</p>"
-    return styled(_numbers(df), caption, labels=labels, decimals=decimals, uid=uid).to_html()
+    shown = _numbers(df)
+    for c in [c for c in shown.columns if str(c).startswith("share_")]:  # shares as percentages
+        shown[c] = [round(100 * v, 1) if isinstance(v, float) else v for v in shown[c]]
+        labels[str(c)] = "% " + labels.get(str(c), str(c)).replace("share ", "")
+    return styled(shown, caption, labels=labels, decimals=decimals, uid=uid).to_html()
 
 
 def appendix_html(
@@ -157,7 +161,9 @@ def appendix_html(
                         )
                     )
         else:
-            parts.append(_table_html(df, spec.title, f"t_{spec.name}", decimals=1))
+            parts.append(
+                _table_html(df, spec.title, f"t_{spec.name}", decimals=2 if spec.name == "year_findings" else 1)
+            )
     parts.append(
         "<h2>What is not added up, and why</h2><ul>"
         + "".join(f"<li>{escape_text(v)}</li>" for v in NOT_SUMMED.values())
@@ -193,9 +199,19 @@ class SummaryFacts:
     children_heard: list[tuple[str, str, int]] = field(default_factory=list)
     """(season, theme, children) of the largest shown count of each quarter."""
     themes_heard: list[str] = field(default_factory=list)
-    changes: list[tuple[str, str]] = field(default_factory=list)
-    """(you said, we did) pairs published by the learning analysis."""
+    changes: list[tuple[str, int, int]] = field(default_factory=list)
+    """(what children told us about, actions done, actions under way) from the learning analysis's
+    ``voice_you_said_we_did`` (the last quarter that has it)."""
     next_themes: list[str] = field(default_factory=list)
+
+
+def _items(cell: object) -> int:
+    """How many actions a ``we_did`` / ``we_are_doing`` cell lists (``"id: text; id: text"``); the text is not shown.
+
+    >>> _items("A1: ring back; A2: new leaflet"), _items(""), _items("no action in the ledger")
+    (2, 0, 0)
+    """
+    return sum(1 for part in str(cell or "").split("; ") if ":" in part)
 
 
 def _int(v: object) -> int | None:
@@ -232,10 +248,12 @@ def summary_facts(
         facts.themes_heard = list(dict.fromkeys(str(t) for t in fb["theme"]))[:6]
     for q in reversed(read):
         ysd = read_table(q, "voice_you_said_we_did")
-        if ysd is not None and {"you_said", "we_did"} <= set(ysd.columns):
-            facts.changes = [(str(a), str(b)) for a, b in zip(ysd["you_said"], ysd["we_did"], strict=True) if a and b][
-                :4
-            ]
+        if ysd is not None and {"voice_theme", "we_did", "we_are_doing"} <= set(ysd.columns):
+            facts.changes = [
+                (str(t), _items(done), _items(doing))
+                for t, done, doing in zip(ysd["voice_theme"], ysd["we_did"], ysd["we_are_doing"], strict=True)
+                if str(t).strip()
+            ][:5]
             break
     else:
         if read:
@@ -313,8 +331,15 @@ def summary_markdown(facts: SummaryFacts) -> str:
         lines.append("- We did not hear from enough children this time. We want to hear from more of you.")
     lines += ["", "## What changed because of what you told us", ""]
     if facts.changes:
-        for said, did in facts.changes:
-            lines.append(f"- You said: {said} We did: {did}")
+        for theme, done, doing in facts.changes:
+            line = f"- You told us about {_lower_first(theme)}."
+            if done:
+                line += f" We did {number_words(done)} thing{'s' if done > 1 else ''} about it."
+            if doing:
+                line += f" We are still working on {number_words(doing)}{' more' if done else ''}."
+            if not done and not doing:
+                line += " We have not done anything about it yet. We will."
+            lines.append(line)
     else:
         lines.append("- We are still writing down what changed. We will tell you next time.")
     lines += ["", "## What we will do next", ""]
