@@ -58,7 +58,7 @@ def make_quarter(root: Path, q: str, *, run_id: str = "20270101T000000Z", drop: 
                 "group_label": "Black",
                 "reference_group": "not applicable",
                 "count": count,
-                "value": "[c]" if count == "[c]" else "512.3",
+                "value": "[c]" if count == "[c]" else ("" if q == "Q2" else "512.3"),
                 "flag": "[c]" if count == "[c]" else "not compared",
             },
             {
@@ -271,6 +271,8 @@ def test_four_quarters_rolled_up(tmp_path: Path) -> None:
     assert [rr[f"children_{q}"] for q in QUARTERS] == ["40", "44", "[c]", "52"]
     assert [rr[f"value_{q}"] for q in QUARTERS] == ["1.61", "1.70", "[c]", "1.82"]
     assert rr["finding_Q4"] == "higher (99.8%)"
+    rate = eq[eq["measure"] == "rate_per_10000"].iloc[0]
+    assert [rate[f"value_{q}"] for q in QUARTERS] == ["512.3", "[x]", "[c]", "512.3"]  # Q2 published no rate
     assert not any("year" in c.lower() or "total" in c.lower() for c in eq.columns)
 
     # flags by quarter and direction: disproportionality concerns 1 each quarter; strengths 1, 1, 0, 0

@@ -112,9 +112,9 @@ def equality_breakdowns(quarters: Sequence[QuarterPack], gaps: list[str]) -> tup
             gaps.append(f"{q}: table disproportionality lacks column(s) {', '.join(sorted(need - set(df.columns)))}")
             continue
         d = df[df["measure"].isin(_EQUALITY_MEASURES) & df["group_type"].isin(EQUALITY_GROUPS)]
-        d = d[keys + ["count", "value", "flag"]].rename(
-            columns={"count": f"children_{q}", "value": f"value_{q}", "flag": f"finding_{q}"}
-        )
+        d = d[keys + ["count", "value", "flag"]].copy()
+        d["value"] = d["value"].mask(d["value"].str.strip() == "", "[x]")  # no denominator in that pack
+        d = d.rename(columns={"count": f"children_{q}", "value": f"value_{q}", "flag": f"finding_{q}"})
         frames.append(d.set_index(keys))
     quarters_read = [q for q in by_q if any(f"children_{q}" in f.columns for f in frames)]
     if frames:
@@ -136,7 +136,8 @@ def equality_breakdowns(quarters: Sequence[QuarterPack], gaps: list[str]) -> tup
         rule="children-counts",
         source=_source(quarters, "disproportionality"),
         notes=NOT_SUMMED["year_equality"]
-        + " Values are exactly as each quarterly pack published them ([c] suppressed there; [x] not in that pack).",
+        + " Values are exactly as each quarterly pack published them ([c] suppressed there; [x] not in that pack, "
+        "or no value there, e.g. a rate where the pack had no population for the group, as for disability).",
         keys=tuple(keys),
         counts=tuple(f"children_{q}" for q in quarters_read),
         derived={f"{c}_{q}": (f"children_{q}",) for q in quarters_read for c in ("value", "finding")},
