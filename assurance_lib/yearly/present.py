@@ -183,8 +183,9 @@ THEME_SENTENCES = {
     "working_together": "Help the police, schools, doctors and social workers work as one team.",
 }
 """What we will do next, one short sentence per priority theme of ``data/frameworks/priorities.yaml``."""
-_ANALYSIS_THEMES = {"disproportionality": "equity", "section11": "working_together", "audits": "neglect"}
-"""The theme a concern stands for when its flag names no theme (older packs)."""
+_ANALYSIS_THEMES = {"disproportionality": "equity", "section11": "working_together"}
+"""The theme a concern stands for when its flag names no theme (older packs): disproportionality is about
+fair help, Section 11 about the agencies' own arrangements; other analyses' concerns need their themes."""
 
 
 @dataclass
