@@ -6,6 +6,7 @@
     assurance validate PARAMS                    # check parameters and every input, run nothing
     assurance list                               # notebooks in run order with their parameters
     assurance new-period PARAMS [--out FILE]     # the next quarter's parameters file, dates moved on
+    assurance year 2026-27 [--output-root DIR]   # the yearly pack: four quarters rolled up, children's summary
 
 Exit codes: 0 success; 1 a notebook failed; 2 bad parameters or input (found before any notebook
 runs); 3 publication refused by the disclosure or identifier guard.
@@ -44,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     np_ = sub.add_parser("new-period", help="write the next quarter's parameters file from the last one")
     np_.add_argument("params", help="the last period's parameters file, e.g. parameters/2026-27-Q3.yaml")
     np_.add_argument("--out", default=None, help="where to write it (default parameters/<next slug>.yaml)")
+    y = sub.add_parser("year", help="roll the quarterly packs of a reporting year into the yearly pack")
+    y.add_argument("year", help="the reporting year, e.g. 2026-27 (April 2026 to March 2027)")
+    y.add_argument("--output-root", default=None, help="folder holding the quarterly packs (default outputs)")
+    y.add_argument("--quiet", action="store_true", help="print only errors")
     lst = sub.add_parser("list", help="the notebooks in run order with their parameters")
     lst.add_argument("--notebooks", type=Path, default=None, help=argparse.SUPPRESS)
     return ap
@@ -78,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  gap {gap}")
         print(f"{len(val.inputs)} inputs checked against their contracts; no problems found.")
         return EXIT_OK
+    if args.command == "year":
+        from .yearly import run_year
+
+        return run_year(args.year, output_root=args.output_root, quiet=args.quiet).code
     if args.command == "new-period":
         return _new_period(args.params, args.out)
     if args.command == "list":
