@@ -28,17 +28,26 @@ SHORTHAND = {"[c]", "[z]", "[x]", "[low]", ""}
 THRESHOLD = 5  # parameters/2026-27-Q2.yaml: disclosure.threshold
 
 
-def test_all_four_notebooks_ran(quarterly_packs) -> None:
+def test_all_six_notebooks_ran(quarterly_packs) -> None:
     for pack, period in ((quarterly_packs.q1, "2026-27 Q1"), (quarterly_packs.q2, "2026-27 Q2")):
         m = json.loads((pack / "manifest.json").read_text())
         assert [(n["name"], n["status"]) for n in m["notebooks"]] == [
             ("01_disproportionality", "ok"),
             ("02_section11", "ok"),
             ("03_audit_synthesis", "ok"),
+            ("04_core_dataset", "ok"),
+            ("05_learning", "ok"),
             ("06_assurance_report", "ok"),
         ]
         assert m["period"] == period and m["status"] == "ok"
-        for nb in ("01_disproportionality", "02_section11", "03_audit_synthesis", "06_assurance_report"):
+        for nb in (
+            "01_disproportionality",
+            "02_section11",
+            "03_audit_synthesis",
+            "04_core_dataset",
+            "05_learning",
+            "06_assurance_report",
+        ):
             assert (pack / "shareable" / f"{nb}.html").is_file()
             assert (pack / "internal" / "html" / f"{nb}.html").is_file()
 
