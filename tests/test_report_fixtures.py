@@ -53,6 +53,7 @@ AUDIT_Q1 = [("Good", "4"), ("Requires improvement", "5"), ("Inadequate", "1")]
 AUDIT_Q2 = [("Good", "6"), ("Requires improvement", "3"), ("Inadequate", "1")]
 
 FLAGS_Q1 = {
+    "core_dataset": [],  # notebook 04 raised no flag in these hand-written packs
     "learning": [],  # notebook 05 raised no flag in these hand-written packs
     "disproportionality": [
         [
@@ -130,6 +131,7 @@ FLAGS_Q2 = {
         ],
     ],
     "section11": [],  # the Health flag of Q1 is resolved
+    "core_dataset": [],  # notebook 04 raised no flag in these hand-written packs
     "learning": [],  # notebook 05 raised no flag in these hand-written packs
     "audits": [
         [
@@ -181,7 +183,7 @@ def make_pack(
     run_dir: Path,
     period: str = "Q2",
     *,
-    analyses: Sequence[str] = ("disproportionality", "section11", "audits", "learning"),
+    analyses: Sequence[str] = ("disproportionality", "section11", "audits", "core_dataset", "learning"),
     pages: bool = True,
 ) -> Path:
     """Write a pack as notebooks 01-03 would leave it; return ``run_dir``.
