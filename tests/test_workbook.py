@@ -29,12 +29,14 @@ def _cells(ws) -> list[tuple]:
 def test_workbook_has_cover_contents_notes_and_one_sheet_per_csv(workbook: Path) -> None:
     assert workbook.name == "assurance_tables.xlsx"
     wb = openpyxl.load_workbook(workbook)
-    # 3 declared data tables + 3 flags tables (fixture) + 1 undeclared CSV = 7 table sheets
+    # 3 declared data tables + 5 flags tables (fixture: one per analysis that raises flags) + 1 undeclared CSV
     expected = [
         "audit_grades",
         "dispro_rates",
         "flags_audits",
+        "flags_core_dataset",
         "flags_disproportionality",
+        "flags_learning",
         "flags_section11",
         "s11_ratings",
         "stray_counts",
