@@ -503,7 +503,7 @@ def test_flags_chart_counts_and_alt_text(packs) -> None:
         "Bar chart of the number of flags raised this period by analysis and severity: "
         "Disproportionality 1 high, 1 medium, 0 low; Section 11 0 high, 0 medium, 0 low; "
         "Case audits 1 high, 0 medium, 1 low; Core dataset 0 high, 0 medium, 0 low; "
-            "Learning and voice 0 high, 0 medium, 0 low."
+        "Learning and voice 0 high, 0 medium, 0 low."
     )
     got = {(r.analysis, r.severity): r.flags for r in chart.data.itertuples()}
     assert got[("Case audits", "low")] == 1 and got[("Section 11", "high")] == 0 and sum(got.values()) == 4
