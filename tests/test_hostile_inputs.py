@@ -53,7 +53,10 @@ FREE_TEXT = {
     "practitioner_survey.csv": ["sector"],
     "audit_findings.csv": ["text"],
     "audit_actions.csv": ["owner_role", "action", "evidence_of_completion", "evidence_of_impact"],
+    "agency_returns.csv": ["narrative"],
 }
+# agency names checked against a framework file (not renamed there): hostile text goes in their free text only
+NAMED_BY_FRAMEWORK = {"agency_returns.csv"}
 AGENCIES = {  # agency -> hostile name, the same in every file that names it
     "Northshire Police": "<script>window.__pwned=1</script> Northshire Police",
     "Harbour Domestic Abuse Service": '=HYPERLINK("http://x","y") Harbour Domestic Abuse Service',
@@ -68,7 +71,7 @@ def _plant(data: Path) -> None:
     for f in sorted(data.glob("*.csv")):
         frame = pd.read_csv(f, dtype=str, keep_default_na=False)
         for col in ("agency",):
-            if col in frame.columns:
+            if col in frame.columns and f.name not in NAMED_BY_FRAMEWORK:
                 frame[col] = frame[col].map(lambda v: AGENCIES.get(v, v))
         for col in FREE_TEXT.get(f.name, []):
             frame[col] = [f"{HOSTILE[i % len(HOSTILE)]} {v}" if v else v for i, v in enumerate(frame[col])]

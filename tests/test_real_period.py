@@ -54,6 +54,7 @@ def _extracts(local: Path) -> dict[str, str]:
         "scrutineer_visits.csv": "visits.csv",
         "survey_headcounts.csv": "headcounts.csv",
         "training_evaluation.csv": "training.csv",
+        "agency_returns.csv": "agency_returns.csv",
     }
     out = {}
     for src, dst in names.items():
@@ -100,6 +101,11 @@ def _params(tmp: Path, files: dict[str, str], **change: object) -> Path:
         findings_path=files["audit_findings.csv"],
         actions_path=files["audit_actions.csv"],
         names_file=files["audit_names.txt"],
+    )
+    nb["04_core_dataset"].update(
+        events_path=files["journey_events.csv"],
+        population_path=files["population_children.csv"],
+        agency_returns_path=files["agency_returns.csv"],
     )
     nb["05_learning"].update(
         reviews_path=files["reviews_register.csv"],
