@@ -554,29 +554,36 @@ def flags_data(res: LearningResults) -> pd.DataFrame:
                 first_period=period_of(g["due"].min() + pd.Timedelta(days=1)),
             )
         )
+    # one flag per agency (the flag's key, analysis + category + subject + measure, names one flag), as for overdue
     ids = a.set_index("action_id")
-    for _, r in a[a["repeated"].eq("yes")].iterrows():
-        e = ids.loc[r["repeats"]]
+    for agency, g in a[a["repeated"].eq("yes")].groupby("owner_agency", sort=True):
+        n = len(g)
+        pairs = "; ".join(
+            f"{r['action_id']} (from {r['source_ref']}) repeats {r['repeats']} (after "
+            f"{ids.loc[r['repeats'], 'source_ref']}, now {ids.loc[r['repeats'], 'status']})"
+            for _, r in g.iterrows()
+        )
+        first_asked = g["repeats"].map(ids["created"])
         rows.append(
             _flag(
                 category="same action again",
-                subject=r["owner_agency"],
-                measure="action asked again",
-                value=1,
+                subject=agency,
+                measure="actions asked again",
+                value=n,
                 severity="medium",
                 evidence="strong",
                 direction="concern",
-                statement=f"{r['owner_agency']} was asked again ({r['action_id']}, from {r['source_ref']}) to do what "
-                f"action {r['repeats']} asked after {e['source_ref']} (that action is {e['status']}).",
+                statement=f"{agency} was asked {n} time{'s' if n != 1 else ''} to do what an earlier action already "
+                f"asked: {pairs}.",
                 evidence_table="learning_actions",
-                evidence_key=f"action_id={r['action_id']}",
-                effect=int((r["created"] - e["created"]).days),
-                effect_unit="days since first asked",
-                affected=2,
-                agency=r["owner_agency"],
-                statutory_partner="yes" if r["owner_agency"] in sp else "no",
-                themes=r["themes"],
-                first_period=period_of(r["created"]),
+                evidence_key=f"owner_agency={agency};repeated=yes",
+                effect=int((g["created"] - first_asked).dt.days.max()),
+                effect_unit="days since first asked (longest)",
+                affected=2 * n,
+                agency=agency,
+                statutory_partner="yes" if agency in sp else "no",
+                themes=";".join(sorted({t for ts in g["themes"] for t in ts.split(";")})),
+                first_period=period_of(g["created"].min()),
             )
         )
     months = res.settings.reaudit_after_months
