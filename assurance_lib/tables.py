@@ -30,6 +30,18 @@ FLAG_COLUMNS = (
     "evidence_table",
     "evidence_key",
 )
+FLAG_V2_COLUMNS = (
+    "evidence",
+    "direction",
+    "effect",
+    "effect_unit",
+    "affected",
+    "agency",
+    "statutory_partner",
+    "themes",
+    "first_period",
+)
+"""The flags contract's version 2 columns, written after :data:`FLAG_COLUMNS` (docs/design.md, "Flags")."""
 SEVERITIES = ("high", "medium", "low")
 RELATIONS = ("sum", "union")
 """How a hierarchy's total relates to its parts: ``sum`` (total = sum of parts: each child is in

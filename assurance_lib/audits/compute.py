@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import agreement
 from ..config import DisclosureConfig, Period
+from ..tables import FLAG_V2_COLUMNS
 from .inputs import MODERATOR_PREFIX, AuditFramework, AuditInputs
 from .settings import Settings
 
@@ -518,20 +519,6 @@ def action_summary(status: pd.DataFrame) -> pd.DataFrame:
             rows.append(summ(by, str(key), g))
     rows.append(summ("all", f"{ALL} actions", status))
     return pd.DataFrame(rows)
-
-
-FLAG_V2_COLUMNS = (
-    "evidence",
-    "direction",
-    "effect",
-    "effect_unit",
-    "affected",
-    "agency",
-    "statutory_partner",
-    "themes",
-    "first_period",
-)
-"""The version 2 flag columns the audits write besides :data:`assurance_lib.tables.FLAG_COLUMNS` (``docs/design.md``)."""
 
 
 def _priorities(fw: AuditFramework, theme_codes: Sequence[str], *, general: bool = False) -> str:

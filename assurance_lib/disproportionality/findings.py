@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import reference as ref
+from ..tables import FLAG_COLUMNS, FLAG_V2_COLUMNS
 from .grid_tables import TABLE, _num
 
 __all__ = ["findings", "findings_summary"]
@@ -273,25 +274,7 @@ def findings(published: pd.DataFrame, *, fdr: float = 0.05, threshold: int = 5) 
                 }
             )
     cols = [
-        "category",
-        "subject",
-        "measure",
-        "value",
-        "lower",
-        "upper",
-        "severity",
-        "statement",
-        "evidence_table",
-        "evidence_key",
-        "evidence",
-        "direction",
-        "effect",
-        "effect_unit",
-        "affected",
-        "agency",
-        "statutory_partner",
-        "themes",
-        "first_period",
+        *(c for c in (*FLAG_COLUMNS, *FLAG_V2_COLUMNS) if c != "analysis"),  # the publisher adds analysis
         "uasc_children",
         "value_with_uasc",
     ]

@@ -17,7 +17,7 @@ import pandas as pd
 from .. import charts, display
 from ..disclosure import redact
 from ..safe_text import pack_files
-from ..tables import TableSpec
+from ..tables import FLAG_COLUMNS, FLAG_V2_COLUMNS, TableSpec
 from .compute import LearningResults, compute, load, period_of
 from .inputs import STAR_COLUMNS
 from .settings import Settings
@@ -681,27 +681,7 @@ def flags_data(res: LearningResults) -> pd.DataFrame:
                     first_period=period_of(pd.Timestamp(r["visited"]) + pd.Timedelta(days=29)),
                 )
             )
-    cols = [
-        "category",
-        "subject",
-        "measure",
-        "value",
-        "lower",
-        "upper",
-        "severity",
-        "statement",
-        "evidence_table",
-        "evidence_key",
-        "evidence",
-        "direction",
-        "effect",
-        "effect_unit",
-        "affected",
-        "agency",
-        "statutory_partner",
-        "themes",
-        "first_period",
-    ]
+    cols = [c for c in (*FLAG_COLUMNS, *FLAG_V2_COLUMNS) if c != "analysis"]  # the publisher adds analysis
     return pd.DataFrame(rows, columns=cols)
 
 

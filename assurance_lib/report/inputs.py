@@ -37,7 +37,7 @@ from ..encoding import read_text
 from ..errors import InputError, Problem
 from ..packs import RUN_ID_RE, read_latest
 from ..readers import ROW_COLUMN, SHEET_COLUMN, InputContract, display_path, read_table, register, row_problems
-from ..tables import FLAG_COLUMNS, SEVERITIES
+from ..tables import FLAG_COLUMNS, FLAG_V2_COLUMNS, SEVERITIES
 from .priorities import load_priorities
 from .settings import NOTEBOOK, Settings
 
@@ -74,18 +74,6 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 """(key, heading) of every report section, in order; commentary is keyed by either."""
 
-FLAG_V2_COLUMNS: tuple[str, ...] = (
-    "evidence",
-    "direction",
-    "effect",
-    "effect_unit",
-    "affected",
-    "agency",
-    "statutory_partner",
-    "themes",
-    "first_period",
-)
-"""The flags contract's version 2 columns (docs/design.md, "Flags"); read as empty when a file lacks them."""
 
 _EVIDENCE_SEVERITY = {"strong": "high", "moderate": "medium", "indicative": "low"}
 
