@@ -170,9 +170,9 @@ def show_actions(ctx: Any, res: LearningResults) -> Any:
     """
     d = _dates(res.actions, ("created", "due", "completed")).copy()
     d["action"] = _guard(ctx, d["action"], "action texts")
-    # an outcome's evidence is an indicator: published under its title, not its id
-    ind = res.framework.indicators
-    d["impact_evidence"] = d["impact_evidence"].map(lambda v: ind.get(v, v) if isinstance(v, str) else v)
+    # the evidence of an impact is a re-audit or an indicator: published under its title, not its id
+    titles = {**dict(zip(res.reviews["review_id"], res.reviews["title"])), **res.framework.indicators}
+    d["impact_evidence"] = d["impact_evidence"].map(lambda v: titles.get(v, v) if isinstance(v, str) else v)
     pub = d[list(LEDGER_PUBLISHED)].sort_values(["created", "action_id"]).reset_index(drop=True)
     title = f"The partnership's action ledger as at {res.period.end:%-d %B %Y}"
     shown = ctx.publish.table(
