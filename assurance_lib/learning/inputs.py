@@ -36,6 +36,7 @@ import pandas as pd
 import yaml
 
 from ..config import resolve_path
+from ..core_dataset.catalogue import load_catalogue
 from ..dates import parse_dates
 from ..errors import InputError, Problem
 from ..readers import (
@@ -145,7 +146,8 @@ class Framework:
     impact_grades : tuple of str
         Lowest first: none yet, output delivered, practice change, outcome for children.
     indicators : mapping of indicator id to title
-        Indicators that can evidence an outcome for children.
+        Indicators that can evidence an outcome for children: ids of the core dataset's catalogue
+        (``indicator_catalogue``), with the catalogue's titles.
     owners : tuple of str
         Owners of actions besides the agencies (the partnership itself).
     voice_themes : mapping of code to (title, priority themes, audiences)
@@ -180,9 +182,29 @@ def _framework(path: str, mtime: float) -> Framework:
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         raise InputError(Problem(file=shown, message="expected a mapping at the top level"))
-    for key in ("review_kinds", "outcome_indicators", "voice_themes"):
+    for key in ("review_kinds", "voice_themes"):
         if not isinstance(raw.get(key), dict) or not raw.get(key):
             problems.append(Problem(file=shown, key=key, message="missing or empty", expected="a mapping"))
+    outcome_ids = raw.get("outcome_indicators")
+    if not isinstance(outcome_ids, list) or not outcome_ids:
+        problems.append(
+            Problem(
+                file=shown,
+                key="outcome_indicators",
+                message="is missing or empty" if not outcome_ids else "is not a list",
+                expected="a list of indicator ids of the core dataset's catalogue",
+            )
+        )
+    catalogue_name = raw.get("indicator_catalogue")
+    if not isinstance(catalogue_name, str) or not catalogue_name.strip():
+        problems.append(
+            Problem(
+                file=shown,
+                key="indicator_catalogue",
+                value=catalogue_name,
+                expected="the path of the core dataset's indicator catalogue (data/frameworks/core_indicators.yaml)",
+            )
+        )
     grades = raw.get("impact_grades")
     if not isinstance(grades, list) or len(grades) != 4:
         problems.append(Problem(file=shown, key="impact_grades", expected="a list of the four impact grades"))
@@ -218,16 +240,59 @@ def _framework(path: str, mtime: float) -> Framework:
                 )
             )
         themes[str(k)] = (str(v["title"]), tuple(map(str, v.get("themes") or ())), tuple(map(str, v["audiences"])))
+    indicators = _outcome_indicators(shown, str(raw["indicator_catalogue"]), outcome_ids, problems)
     if problems:
         raise InputError(problems)
     return Framework(
         file=shown,
         review_kinds=kinds,
         impact_grades=tuple(map(str, grades)),
-        indicators={str(k): str(v) for k, v in raw["outcome_indicators"].items()},
+        indicators=indicators,
         owners=tuple(map(str, raw.get("partnership_owners") or ())),
         voice_themes=themes,
     )
+
+
+def _outcome_indicators(shown: str, catalogue_name: str, ids: list[Any], problems: list[Problem]) -> dict[str, str]:
+    """The outcome indicators' ids checked against the core dataset's catalogue: id -> the catalogue's title.
+
+    The catalogue is the one notebook 04 reports (``indicator_catalogue``, a path relative to the
+    project root like every path of the workbench), so an outcome is evidenced by an indicator the
+    board sees in the core dataset, under the same id and title. An id not in the catalogue is a
+    problem naming the file, the key and the value; so is a catalogue that does not exist.
+    """
+    where = resolve_path(catalogue_name)
+    if not where.is_file():
+        problems.append(
+            Problem(
+                file=shown,
+                key="indicator_catalogue",
+                value=catalogue_name,
+                message="does not exist",
+                expected="the core dataset's indicator catalogue (data/frameworks/core_indicators.yaml)",
+            )
+        )
+        return {}
+    try:
+        catalogue = load_catalogue(where)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return {}
+    titles = {i.id: i.title for i in catalogue.indicators}
+    out: dict[str, str] = {}
+    for v in ids:
+        if str(v) in titles:
+            out[str(v)] = titles[str(v)]
+        else:
+            problems.append(
+                Problem(
+                    file=shown,
+                    key="outcome_indicators",
+                    value=str(v),
+                    expected=f"an indicator id of {catalogue_name} (one of: {', '.join(titles)})",
+                )
+            )
+    return out
 
 
 def load_framework(path: Path | str) -> Framework:

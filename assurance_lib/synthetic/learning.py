@@ -705,7 +705,8 @@ VOICE_ACTIONS = (
 )
 
 # Actions whose impact the partnership has evidence of: action text -> (grade, the re-audit that shows a
-# practice change (the first later audit when empty) or the indicator that shows an outcome, what changed)
+# practice change (the first later audit when empty) or the indicator that shows an outcome (an id of the core
+# dataset's catalogue, data/frameworks/core_indicators.yaml), what changed)
 IMPACT = {
     "Bring MASH threshold decisions within one working day, with a manager's rationale on every contact.": (
         "practice change",
@@ -725,8 +726,8 @@ IMPACT = {
     ),
     "Notify children's social care of every domestic abuse incident where a child is present within 24 hours.": (
         "outcome for children",
-        "encompass_next_day",
-        "Schools now hear about a domestic abuse incident before the next school day in most cases.",
+        "da_notifications",
+        "The police now notify every incident where a child is present, so schools hear of more of them.",
     ),
     "Record the name and role of every man living in the household at the new birth visit.": (
         "practice change",
@@ -746,8 +747,8 @@ IMPACT = {
     ),
     "Commission the return home interview service to offer every interview within 72 hours.": (
         "outcome for children",
-        "missing_rhi_72h",
-        "More children are offered a return home interview within three days of coming home.",
+        "missing_episodes",
+        "Fewer missing episodes were reported once children were offered a return home interview within three days.",
     ),
     "Set up a monthly multi-agency meeting to map places and peer groups of concern.": (
         "practice change",
