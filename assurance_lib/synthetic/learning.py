@@ -725,9 +725,10 @@ IMPACT = {
         "Children in households referred to the service now have their own worker and plan.",
     ),
     "Notify children's social care of every domestic abuse incident where a child is present within 24 hours.": (
-        "outcome for children",
-        "da_notifications",
-        "The police now notify every incident where a child is present, so schools hear of more of them.",
+        "practice change",
+        "AUD-2026-04",
+        "The re-audit found the school told before the next school day of every incident it looked at where a "
+        "child was present.",
     ),
     "Record the name and role of every man living in the household at the new birth visit.": (
         "practice change",
@@ -776,6 +777,13 @@ IMPACT = {
         "Supervision notes of maternity staff in the pre-birth audit showed reflective discussion about the baby.",
     ),
 }
+
+# Actions once graded "outcome for children" on an indicator the core dataset does not have (Operation
+# Encompass notifications reaching the school before the next school day): now a practice change shown by
+# the re-audit. Their random draw is kept so that every other action of the ledger is unchanged.
+REGRADED = frozenset(
+    {"Notify children's social care of every domestic abuse incident where a child is present within 24 hours."}
+)
 
 # ----------------------------------------------------------------------------- voice
 # activity_id, activity, kind, audience, held, participants, voice themes
@@ -1195,6 +1203,8 @@ def _ledger(rng: np.random.Generator) -> tuple[list[list[object]], list[list[obj
                 if completed is not None:
                     impact = "output delivered" if rng.random() < 0.85 else "none yet"
                     grade, ev, what = IMPACT.get(action, ("", "", ""))
+                    if action in REGRADED:  # the draw of its former grade, so the rest of the ledger stays as it was
+                        rng.integers(100, 200)
                     if grade == "practice change":
                         later = [a for a in audits if a[0] >= completed and (a[1] == ev or not ev)]
                         if later:
