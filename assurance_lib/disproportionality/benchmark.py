@@ -25,7 +25,23 @@ from .grid_tables import _CLA_STAGES, SOURCE, TABLE, _num
 from .inputs import Inputs
 from .settings import Settings
 
-__all__ = ["benchmark_table", "benchmark_view", "Funnel", "funnel_data"]
+__all__ = ["benchmark_table", "benchmark_view", "Funnel", "funnel_data", "RESIDENT", "uasc_withheld"]
+
+RESIDENT = "Partnership, resident children"
+"""``area_type`` of the partnership's looked-after rows without unaccompanied asylum-seeking children."""
+UASC_INCLUDED = "unaccompanied asylum-seeking children included, as in DfE's figures"
+RESIDENT_NOTE = (
+    "resident children: unaccompanied asylum-seeking children left out, as in the findings (they are not "
+    "part of the population denominator); DfE's figures include them, so this row is not like with like"
+)
+
+
+def _resident_counts(inputs: Inputs, period: Period, stages: list[str]) -> dict[str, float]:
+    """The partnership's resident children at the looked-after stages (12 months; at the period end)."""
+    prep = prepare_events(inputs.events, period.end)
+    members = stage_members(prep.events, window_for(period, "rolling12"), exclude_uasc_cla=True)
+    ours = members.groupby("stage")["child"].nunique()
+    return {s: float(ours.get(s, 0)) for s in stages}
 
 
 def _partnership_counts(
@@ -43,7 +59,8 @@ def _partnership_counts(
         prep = prepare_events(inputs.events, period.end)
         members = stage_members(prep.events, win, exclude_uasc_cla=False)
         ours = members.groupby("stage")["child"].nunique()
-        return {s: float(ours.get(s, 0)) for s in stages}, {}
+        notes = {s: UASC_INCLUDED for s in stages if s in _CLA_STAGES and bool(settings.exclude_uasc_cla)}
+        return {s: float(ours.get(s, 0)) for s in stages}, notes
     counts = result.counts if result is not None else pd.DataFrame(columns=["stage", "group_type", "n"])
     allc = counts[counts["group_type"].eq("all")].set_index("stage")["n"]
     window = str(settings.window)
@@ -89,6 +106,21 @@ def benchmark_table(
             "note": [why.get(s, "") for s in stages],
         }
     )
+    apart = bool(settings.exclude_uasc_cla) and not inputs.from_aggregate
+    cla = [s for s in stages if apart and s in _CLA_STAGES]
+    if cla:  # unaccompanied children reported apart: the resident children too (the safe figure, see uasc_withheld)
+        res_counts = _resident_counts(inputs, period, cla)
+        part = pd.concat(
+            [
+                part,
+                part[part["stage"].isin(cla)].assign(
+                    area_type=RESIDENT,
+                    count=[res_counts[s] for s in cla],
+                    note=RESIDENT_NOTE,
+                ),
+            ],
+            ignore_index=True,
+        )
     la_rows = bench[bench["area_code"].eq(la)]
     if la_rows.empty:
         raise InputError(
@@ -173,7 +205,8 @@ def _benchmark_shares(inputs: Inputs, settings: Settings, stages: list[str]) -> 
             ),
         )
     cla = [s for s in stages if apart and s in _CLA_STAGES]
-    if cla:  # UASC reported apart: the benchmark's looked-after children are the grid's "with UASC" children
+    if cla:  # UASC reported apart: the benchmark's looked-after children are the grid's "with UASC" children,
+        # and its resident rows the grid's All-children rate rows (resident children)
         out += (
             Share(
                 table=TABLE,
@@ -182,7 +215,33 @@ def _benchmark_shares(inputs: Inputs, settings: Settings, stages: list[str]) -> 
                 where={"area_type": "Partnership", "stage": tuple(cla)},
                 other_where={"measure": "rate_ratio_with_uasc", "group_type": "all"},
             ),
+            Share(
+                table=TABLE,
+                on={"stage": "stage"},
+                counts={"count": "count"},
+                where={"area_type": RESIDENT, "stage": tuple(cla)},
+                other_where={"measure": "rate_per_10000", "group_type": "all"},
+            ),
         )
+    return out
+
+
+def uasc_withheld(published: pd.DataFrame) -> list[str]:
+    """The looked-after stages whose partnership figure with unaccompanied children is withheld.
+
+    A stage is listed when the published partnership row (unaccompanied asylum-seeking children
+    included, as DfE counts) is suppressed while the resident children's row is published: the
+    difference of the two would be the partnership's number of unaccompanied children, and with it
+    the hidden counts of 1 to the threshold of unaccompanied children in each group could be
+    narrowed (secondary suppression, docs/disclosure.md). The page says so and shows the resident row.
+    """
+    d = published
+    out = []
+    for s in _CLA_STAGES:
+        with_ = d[d["area_type"].eq("Partnership") & d["stage"].eq(s)]
+        res = d[d["area_type"].eq(RESIDENT) & d["stage"].eq(s)]
+        if len(with_) and len(res) and _num(with_["count"]).isna().all() and _num(res["count"]).notna().all():
+            out.append(s)
     return out
 
 
@@ -210,6 +269,8 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Plain headings, one row per stage in the table's order; rates are children per 10,000; "Children"
         and "Rate" are the partnership's; "Rank" is the partnership's among its neighbours, "r of n", 1 the highest rate.
+        Where unaccompanied children are reported apart, each looked-after stage has a second row of the
+        resident children only, without comparators (DfE's figures include unaccompanied children).
     """
     d = published.assign(v=_num(published["value"]))
     rows = []
@@ -236,6 +297,22 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
                 "Rank": rank,
             }
         )
+        res = g[g["area_type"].eq(RESIDENT)]
+        if len(res):  # resident children only: no comparator counts them this way (DfE's include UASC)
+            rows.append(
+                {
+                    "Stage": f"{g['stage_label'].iloc[0]}: resident children (unaccompanied children left out)",
+                    "Children": _num(res["count"]).iloc[0],
+                    "Rate": float(res["v"].iloc[0]),
+                    "DfE year": "" if latest is None else str(latest),
+                    "England": np.nan,
+                    "Region": np.nan,
+                    "Neighbours: median": np.nan,
+                    "Neighbours: lowest": np.nan,
+                    "Neighbours: highest": np.nan,
+                    "Rank": "",
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -19,8 +19,9 @@ import pandas as pd
 from .. import charts, stats
 from .. import reference as ref
 from ..config import Period
+from ..disclosure import is_suppressed
 from .analysis import GridResult, population_label
-from .benchmark import benchmark_view, funnel_data
+from .benchmark import benchmark_view, funnel_data, uasc_withheld
 from .cohort import INTERSECTION_TYPES
 from .compute import build_tables, compute
 from .findings import findings, findings_summary
@@ -377,6 +378,14 @@ def show_heatmap(ctx: Any, res: Any, *, measure: str = "rate_ratio", group_type:
     )
     what = "Rate ratio" if measure == "rate_ratio" else "Conversion ratio"
     ref_group = d["reference_group"].iloc[0] if len(d) else ""
+    cla_hidden = d["stage"].isin(["cla_start", "cla_at_end"]) & d["value"].map(lambda v: is_suppressed(v, cfg))
+    why_cla = (
+        f"; at the looked-after stages further cells are hidden {cfg.suppressed} so that the unaccompanied children "
+        f"reported apart (counts of 1 to {cfg.threshold} in a group) cannot be worked out from the figures with "
+        "them included"
+        if published["measure"].eq("uasc_children").any() and cla_hidden.any()  # UASC reported apart
+        else ""
+    )
     chart = charts.heatmap(
         mat,
         labels=lab,
@@ -389,6 +398,7 @@ def show_heatmap(ctx: Any, res: Any, *, measure: str = "rate_ratio", group_type:
         subtitle=(
             f"Against {ref_group}; {published['period'].iloc[0]}; 1 = same likelihood; a cell outlined in a thick "
             "dark border is a finding; a hatched cell has no ratio and its symbol says why (key below the chart)"
+            f"{why_cla}"
         ),
         source=SOURCE,
         config=cfg,
@@ -723,13 +733,21 @@ def show_benchmark(res: Results) -> Any:
     b = res.benchmark
     region = b.loc[b["area_type"].eq("Region"), "area_name"].dropna()
     where = f" ({region.iloc[0]})" if len(region) else ""
-    years = " or ".join(sorted(set(benchmark_view(b)["DfE year"].astype(str))))
-    return shown(
-        benchmark_view(b).drop(columns=["DfE year"]),
+    years = " or ".join(sorted(set(benchmark_view(b)["DfE year"].astype(str)) - {""}))
+    caption = (
         f"The partnership against England, its region{where} and its statistical neighbours, children per "
-        f"10,000 aged 0 to 17 (comparators: DfE year {years}; rank among the neighbours, 1 = highest rate)",
-        decimals=1,
+        f"10,000 aged 0 to 17 (comparators: DfE year {years}; rank among the neighbours, 1 = highest rate)"
     )
+    withheld = [ref.stage(s).label.lower() for s in uasc_withheld(b)]
+    if withheld:
+        caption += (
+            f". The partnership's {' and '.join(withheld)} with unaccompanied asylum-seeking children included "
+            "(as DfE counts them) are withheld: beside the resident children's figure they would give the number "
+            "of unaccompanied children, and with it hidden counts of the groups' unaccompanied children could be "
+            "narrowed below the protected range (secondary suppression, docs/disclosure.md). The resident children's figure is "
+            "shown below it instead; it has no comparator, since DfE's figures include unaccompanied children"
+        )
+    return shown(benchmark_view(b).drop(columns=["DfE year"]), caption, decimals=1)
 
 
 def show_funnels(ctx: Any, res: Results, *, stages: list[str] | None = None) -> Any:
