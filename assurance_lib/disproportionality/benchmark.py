@@ -245,6 +245,15 @@ def uasc_withheld(published: pd.DataFrame) -> list[str]:
     return out
 
 
+def _as_published(values: pd.Series) -> object:
+    """The first published value: a number, or the symbol the table shows (``[c]``), never a blank."""
+    if not len(values):
+        return np.nan
+    v = values.iloc[0]
+    n = pd.to_numeric(pd.Series([v]), errors="coerce").iloc[0]
+    return v if pd.isna(n) and isinstance(v, str) and v.strip() else float(n)
+
+
 def _first(d: pd.DataFrame, area_type: str) -> float:
     """The first value (``v``) of ``area_type``'s rows in ``d``; NaN when it has none."""
     x = d.loc[d["area_type"].eq(area_type), "v"]
@@ -268,7 +277,7 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Plain headings, one row per stage in the table's order; rates are children per 10,000; "Children"
-        and "Rate" are the partnership's; "Rank" is the partnership's among its neighbours, "r of n", 1 the highest rate.
+        and "Rate" are the partnership's (a suppressed one as its published symbol); "Rank" is the partnership's among its neighbours, "r of n", 1 the highest rate.
         Where unaccompanied children are reported apart, each looked-after stage has a second row of the
         resident children only, without comparators (DfE's figures include unaccompanied children).
     """
@@ -279,15 +288,15 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
         latest = eng_years.max() if len(eng_years) else None
         now = g[g["year"].eq(latest)]
         part = g[g["area_type"].eq("Partnership")]
-        ours = float(part["v"].iloc[0]) if len(part) else np.nan
+        ours = float(part["v"].iloc[0]) if len(part) else np.nan  # NaN when suppressed: no rank
 
         nb = now.loc[now["area_type"].eq("Statistical neighbour"), "v"].dropna()
         rank = f"{int((nb > ours).sum()) + 1} of {len(nb) + 1}" if len(nb) and pd.notna(ours) else ""
         rows.append(
             {
                 "Stage": g["stage_label"].iloc[0],
-                "Children": _num(part["count"]).iloc[0] if len(part) else np.nan,
-                "Rate": ours,
+                "Children": _as_published(part["count"]),
+                "Rate": _as_published(part["value"]),
                 "DfE year": "" if latest is None else str(latest),
                 "England": _first(now, "England"),
                 "Region": _first(now, "Region"),
@@ -302,8 +311,8 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
             rows.append(
                 {
                     "Stage": f"{g['stage_label'].iloc[0]}: resident children (unaccompanied children left out)",
-                    "Children": _num(res["count"]).iloc[0],
-                    "Rate": float(res["v"].iloc[0]),
+                    "Children": _as_published(res["count"]),
+                    "Rate": _as_published(res["value"]),
                     "DfE year": "" if latest is None else str(latest),
                     "England": np.nan,
                     "Region": np.nan,

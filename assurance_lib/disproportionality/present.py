@@ -738,16 +738,22 @@ def show_benchmark(res: Results) -> Any:
         f"The partnership against England, its region{where} and its statistical neighbours, children per "
         f"10,000 aged 0 to 17 (comparators: DfE year {years}; rank among the neighbours, 1 = highest rate)"
     )
+    table = shown(benchmark_view(b).drop(columns=["DfE year"]), caption, decimals=1)
     withheld = [ref.stage(s).label.lower() for s in uasc_withheld(b)]
-    if withheld:
-        caption += (
-            f". The partnership's {' and '.join(withheld)} with unaccompanied asylum-seeking children included "
-            "(as DfE counts them) are withheld: beside the resident children's figure they would give the number "
-            "of unaccompanied children, and with it hidden counts of the groups' unaccompanied children could be "
-            "narrowed below the protected range (secondary suppression, docs/disclosure.md). The resident children's figure is "
-            "shown below it instead; it has no comparator, since DfE's figures include unaccompanied children"
-        )
-    return shown(benchmark_view(b).drop(columns=["DfE year"]), caption, decimals=1)
+    if not withheld:
+        return table
+    sym = str(b.loc[b["area_type"].eq("Partnership") & b["stage"].isin(uasc_withheld(b)), "count"].iloc[0])
+    note = (
+        f"**Why a looked-after row shows {sym}.** The partnership's {' and '.join(withheld)} with unaccompanied "
+        "asylum-seeking children included (as DfE counts them) are withheld: beside the resident children's "
+        "figure they would give the number of unaccompanied children, and with it hidden counts of the groups' "
+        "unaccompanied children could be narrowed below the protected range (secondary suppression, "
+        "`docs/disclosure.md`). The resident children's figure is shown on the row below instead; it has no "
+        "comparator, since DfE's figures include unaccompanied children."
+    )
+    from ..display import markdown
+
+    return charts.Figures([table, markdown(note)])
 
 
 def show_funnels(ctx: Any, res: Results, *, stages: list[str] | None = None) -> Any:
