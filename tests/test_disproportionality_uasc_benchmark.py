@@ -126,7 +126,7 @@ def test_three_unaccompanied_children_withhold_the_dfe_like_row_and_show_the_res
         assert is_suppressed(_grid(d, "uasc_children", stage)["count"])
     assert uasc_withheld(b) == ["cla_start", "cla_at_end"]
     view = benchmark_view(b).set_index("Stage")
-    row = view.loc["Starts to be looked after: resident children (unaccompanied children left out)"]
+    row = view.loc["Starts to be looked after: resident children only"]
     assert row["Children"] == 240 and pd.isna(row["England"]) and row["Rank"] == ""
     assert view.loc["Starts to be looked after", "Children"] == "[c]"  # the withheld row shows its symbol
     assert audit_tables(published, CFG)["passed"]

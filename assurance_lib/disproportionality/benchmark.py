@@ -310,7 +310,7 @@ def benchmark_view(published: pd.DataFrame) -> pd.DataFrame:
         if len(res):  # resident children only: no comparator counts them this way (DfE's include UASC)
             rows.append(
                 {
-                    "Stage": f"{g['stage_label'].iloc[0]}: resident children (unaccompanied children left out)",
+                    "Stage": f"{g['stage_label'].iloc[0]}: resident children only",
                     "Children": _as_published(res["count"]),
                     "Rate": _as_published(res["value"]),
                     "DfE year": "" if latest is None else str(latest),
