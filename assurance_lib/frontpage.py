@@ -37,6 +37,7 @@ a{color:#1d4f91;text-decoration:underline}
 a:visited{color:#4c2c92}
 a:focus{outline:3px solid #0b0c0c;background:#ffdd00;color:#0b0c0c;text-decoration:none}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;width:100%}
+@media print{body{font-size:10pt}table{font-size:8.5pt}td{overflow-wrap:anywhere}}
 caption{text-align:left;font-weight:bold;padding:.25rem 0}
 th,td{border:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f2f1}
