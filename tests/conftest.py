@@ -74,6 +74,20 @@ def run_notebook():
     return _run_notebook
 
 
+# The session's packs are built once per test process. Under pytest-xdist (tools/test.sh runs
+# ``-n auto --dist loadgroup``) every test that reads them is in one group, so they are built by one
+# worker; every other test goes with the rest of its file, so a file's module-scoped fixture (a
+# hostile run, a real period's run, a browser) is built once.
+PACK_FIXTURES = frozenset({"quarterly_packs", "synthetic_pack", "q1_pack"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give each test its ``xdist_group``: ``quarterly-packs`` or its file (see ``PACK_FIXTURES``)."""
+    for item in items:
+        reads_packs = bool(PACK_FIXTURES & set(getattr(item, "fixturenames", ())))
+        item.add_marker(pytest.mark.xdist_group("quarterly-packs" if reads_packs else item.nodeid.split("::")[0]))
+
+
 # The pipeline's own test notebook lives in tests/notebooks/; it is run by the pipeline tests.
 collect_ignore_glob = ["notebooks/*"]
 
