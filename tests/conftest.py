@@ -10,6 +10,7 @@ other parameters (a failure, a missing input) run the small demo notebook in
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -74,6 +75,39 @@ def run_notebook():
     return _run_notebook
 
 
+# Running on every core (tools/test.sh: pytest-xdist, ``-n auto --dist loadfile``): each file's
+# tests run in one worker (a file's module-scoped fixture, such as a hostile run or a real period's
+# run, is built once), and the session's two quarterly packs are built once for all workers
+# (``quarterly_packs``: the first worker to need them builds them under a file lock, the others
+# read them). The files are ordered so that the build starts first and the files that read the packs
+# run last, by then on every worker, while the other worker works through the rest.
+PACK_FIXTURES = frozenset({"quarterly_packs", "synthetic_pack", "q1_pack"})
+
+
+def _file_order(items: list[pytest.Item]) -> list[str]:
+    """The test files in the order to run them: one file that reads the packs (it starts their
+    build), the files with end-to-end runs (``slow``), the other files, the rest of the files that
+    read the packs; each group in collection order."""
+    files: dict[str, tuple[bool, bool]] = {}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        reads, slow = files.get(path, (False, False))
+        files[path] = (
+            reads or bool(PACK_FIXTURES & set(getattr(item, "fixturenames", ()))),
+            slow or item.get_closest_marker("slow") is not None,
+        )
+    readers = [f for f, (reads, _) in files.items() if reads]
+    slow = [f for f, (reads, is_slow) in files.items() if is_slow and not reads]
+    rest = [f for f, (reads, is_slow) in files.items() if not reads and not is_slow]
+    return readers[:1] + slow + rest + readers[1:]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the tests by file as :func:`_file_order` says (a file's own order kept)."""
+    rank = {f: i for i, f in enumerate(_file_order(items))}
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])  # a stable sort
+
+
 # The pipeline's own test notebook lives in tests/notebooks/; it is run by the pipeline tests.
 collect_ignore_glob = ["notebooks/*"]
 
@@ -113,6 +147,19 @@ class QuarterlyPacks(NamedTuple):
     output_root: Path
 
 
+def _build_quarterly_packs(out: Path) -> QuarterlyPacks:
+    """``assurance run`` for 2026-27 Q1 and then 2026-27 Q2 into ``out``."""
+    from assurance_lib import pipeline
+
+    q1 = pipeline.run("parameters/2026-27-Q1.yaml", output_root=out, quiet=True)
+    assert q1.code == 0, q1.message
+    assert q1.pack is not None
+    q2 = pipeline.run("parameters/2026-27-Q2.yaml", output_root=out, quiet=True)
+    assert q2.code == 0, q2.message
+    assert q2.pack is not None
+    return QuarterlyPacks(q1.pack, q2.pack, out)
+
+
 @pytest.fixture(scope="session")
 def quarterly_packs(tmp_path_factory: pytest.TempPathFactory) -> QuarterlyPacks:
     """``assurance run`` for 2026-27 Q1 and then 2026-27 Q2 into one output folder, built once.
@@ -122,17 +169,26 @@ def quarterly_packs(tmp_path_factory: pytest.TempPathFactory) -> QuarterlyPacks:
     has no practitioner survey. The pipeline writes ``<output root>/2026-27-Q1/LATEST``, which the
     Q2 report reads for "what changed". Read only: a test that wrote here would break the
     manifest checks of the others.
-    """
-    from assurance_lib import pipeline
 
-    out = tmp_path_factory.mktemp("quarterly") / "outputs"
-    q1 = pipeline.run("parameters/2026-27-Q1.yaml", output_root=out, quiet=True)
-    assert q1.code == 0, q1.message
-    assert q1.pack is not None
-    q2 = pipeline.run("parameters/2026-27-Q2.yaml", output_root=out, quiet=True)
-    assert q2.code == 0, q2.message
-    assert q2.pack is not None
-    return QuarterlyPacks(q1.pack, q2.pack, out)
+    Under pytest-xdist the packs are built once for every worker: in the folder the workers'
+    temporary folders share, by the first worker that needs them (the others wait on the file
+    lock, then read what it wrote in ``built.json``). A build that failed is not reused: each
+    worker that needs the packs then fails with the build's own message.
+    """
+    from filelock import FileLock
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _build_quarterly_packs(tmp_path_factory.mktemp("quarterly") / "outputs")
+    shared = tmp_path_factory.getbasetemp().parent / "quarterly"  # one per test session, shared by its workers
+    shared.mkdir(exist_ok=True)
+    with FileLock(str(shared / "build.lock")):
+        built = shared / "built.json"
+        if built.is_file():
+            paths = json.loads(built.read_text(encoding="utf-8"))
+            return QuarterlyPacks(Path(paths["q1"]), Path(paths["q2"]), Path(paths["output_root"]))
+        packs = _build_quarterly_packs(shared / "outputs")
+        built.write_text(json.dumps({k: str(v) for k, v in packs._asdict().items()}), encoding="utf-8")
+        return packs
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ from bs4 import BeautifulSoup
 from test_browser import browser  # noqa: F401  (the headless Chromium fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # a whole quarterly run on planted inputs
 
 HOSTILE = [
     "<script>window.__pwned=1</script>",

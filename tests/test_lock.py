@@ -2,6 +2,8 @@
 
 Before this lock, with a stale lock present two runs of one period both held the lock in 14 of
 100 trials (each removed the stale file and created its own). These tests race real processes.
+They are forked from the test process (``_racers``): a spawned process would import the whole
+library again (about 5 s each on a 2-core machine), and the lock is per process either way.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from assurance_lib.pipeline import RunLock, RunLocked
 
 PROCESSES = 8
 TRIALS = 50
+CHURN_ROUNDS = 1000  # each process takes and releases the lock this many times (a second with forked processes)
 
 
 def _dead_pid() -> int:
@@ -51,8 +54,14 @@ def _contend(lock_path: str, dead_pid: int, barrier, held, index: int) -> None:
             _leave_stale_lock(path, dead_pid)
 
 
+def _racers():
+    """Processes forked from this one (separate processes, each opening the lock itself); where the
+    platform cannot fork, spawned."""
+    return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
 def test_racing_runs_with_a_stale_lock_have_exactly_one_holder_each_time(tmp_path: Path) -> None:
-    ctx = mp.get_context("spawn")
+    ctx = _racers()
     lock = tmp_path / "2026-27-Q2" / ".lock"
     lock.parent.mkdir()
     dead = _dead_pid()
@@ -72,7 +81,7 @@ def test_racing_runs_with_a_stale_lock_have_exactly_one_holder_each_time(tmp_pat
 def _churn(lock_path: str, guard, inside, most, got, index: int) -> None:
     """Take and release the lock over and over, counting how many processes are inside at once."""
     path = Path(lock_path)
-    for _ in range(TRIALS):
+    for _ in range(CHURN_ROUNDS):
         try:
             with RunLock(path):
                 with guard:
@@ -89,7 +98,7 @@ def _churn(lock_path: str, guard, inside, most, got, index: int) -> None:
 def test_taking_and_releasing_under_churn_never_lets_two_in(tmp_path: Path) -> None:
     # Releasing removes the lock file; a run that opened it just before may then lock the removed
     # file. The lock must notice and start again, or two runs would be inside at once.
-    ctx = mp.get_context("spawn")
+    ctx = _racers()
     lock = tmp_path / ".lock"
     guard = ctx.Lock()
     inside, most = ctx.Value("i", 0, lock=False), ctx.Value("i", 0, lock=False)

@@ -11,4 +11,6 @@ if [ -f package-lock.json ] && command -v npm >/dev/null 2>&1; then
     npm ci --no-audit --no-fund --silent
   fi
 fi
-exec .venv/bin/python -m pytest "$@"
+# on every core (pytest-xdist; TEST_WORKERS=0 runs in this process): each file's tests in one worker,
+# the session's quarterly packs built once for all of them (tests/conftest.py)
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --dist loadfile "$@"
