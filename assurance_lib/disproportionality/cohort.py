@@ -194,22 +194,33 @@ def events_of_each_kind(ev: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {e: ev[(ev["event"] == e).to_numpy(dtype=bool)] for e in ref.FLOW_EVENTS}
 
 
-def _first_of_each_child(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each child's first row: ``rows.drop_duplicates("child", keep="first")`` for rows sorted by
-    child, found by comparing each row's child with the row before."""
-    child = rows["child"].to_numpy()
+def _of_event(ev: pd.DataFrame, event: str) -> pd.DataFrame:
+    """The rows of ``ev`` whose event is ``event`` (``ev`` itself when they all are, as in the
+    frames of :func:`events_of_each_kind`)."""
+    is_event = (ev["event"] == event).to_numpy(dtype=bool)
+    return ev if is_event.all() else ev[is_event]
+
+
+def _first_of_each_child(rows: pd.DataFrame, where: Any = None) -> pd.DataFrame:
+    """Each child's first row (of the rows ``where`` is true, when given):
+    ``rows[where].drop_duplicates("child", keep="first")`` for rows sorted by child, found by
+    comparing each row's child with the row before."""
+    pos = np.flatnonzero(np.asarray(where, dtype=bool)) if where is not None else np.arange(len(rows))
+    child = rows["child"].to_numpy()[pos]
     first = np.ones(len(child), dtype=bool)
     first[1:] = child[1:] != child[:-1]
-    return rows[first]
+    return rows.iloc[pos[first]]
 
 
-def _last_of_each_child(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each child's last row: ``rows.drop_duplicates("child", keep="last")`` for rows sorted by
-    child, found by comparing each row's child with the row after."""
-    child = rows["child"].to_numpy()
+def _last_of_each_child(rows: pd.DataFrame, where: Any = None) -> pd.DataFrame:
+    """Each child's last row (of the rows ``where`` is true, when given):
+    ``rows[where].drop_duplicates("child", keep="last")`` for rows sorted by child, found by
+    comparing each row's child with the row after."""
+    pos = np.flatnonzero(np.asarray(where, dtype=bool)) if where is not None else np.arange(len(rows))
+    child = rows["child"].to_numpy()[pos]
     last = np.ones(len(child), dtype=bool)
     last[:-1] = child[:-1] != child[1:]
-    return rows[last]
+    return rows.iloc[pos[last]]
 
 
 # ------------------------------------------------------------------------------------------
@@ -264,14 +275,13 @@ def children_at_stage(ev: pd.DataFrame, stage: ref.Stage, window: Window) -> pd.
         The rows of ``ev``, one per child, in order of child.
     """
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
-    ev = _by_child_and_date(ev)
-    of_stage = ev[ev["event"] == stage.event]
+    of_stage = _of_event(_by_child_and_date(ev), stage.event)
     date = of_stage["event_date"]
     if stage.kind == "flow":
-        in_window = of_stage[(date >= start) & (date <= end)]
-        return _first_of_each_child(in_window)
-    open_at_end = of_stage[(date <= end) & (of_stage["end_date"].isna() | (of_stage["end_date"] > end))]
-    return _last_of_each_child(open_at_end)
+        in_window = (date >= start) & (date <= end)
+        return _first_of_each_child(of_stage, where=in_window)
+    open_at_end = (date <= end) & (of_stage["end_date"].isna() | (of_stage["end_date"] > end))
+    return _last_of_each_child(of_stage, where=open_at_end)
 
 
 def age_band_at(rows: pd.DataFrame, when: pd.Series) -> pd.Series:
@@ -360,10 +370,9 @@ def feeder_cohort(ev: pd.DataFrame, feeder: str, window: Window, lookback_months
     """The children at a feeder stage: those with a ``feeder`` event from ``lookback_months`` before
     the window start to the window end; one row per child, their **first** such event."""
     span_start = pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months))
-    ev = _by_child_and_date(ev)
-    of_feeder = ev[ev["event"] == feeder]
+    of_feeder = _of_event(_by_child_and_date(ev), feeder)
     date = of_feeder["event_date"]
-    return _first_of_each_child(of_feeder[(date >= span_start) & (date <= pd.Timestamp(window.end))])
+    return _first_of_each_child(of_feeder, where=(date >= span_start) & (date <= pd.Timestamp(window.end)))
 
 
 def conversions(
@@ -404,10 +413,10 @@ def conversions(
             first = feeder_cohort(of_kind[feeder], feeder, window, lookback_months)
             cohorts[feeder] = first, age_band_at(first, first["event_date"])
         cohort, band = cohorts[feeder]
-        of_stage = of_kind[ref.stage(stage).event]
-        at_stage = of_stage[(of_stage["event_date"] >= start) & (of_stage["event_date"] <= end)]
-        latest_at_stage = _last_of_each_child(at_stage).set_index("child")["event_date"]
-        reached = latest_at_stage.reindex(cohort["child"].to_numpy()).to_numpy()  # NaT: not at the stage
+        of_stage = of_kind[ref.stage(stage).event][["child", "event_date"]]
+        date = of_stage["event_date"]
+        latest_at_stage = _last_of_each_child(of_stage, where=(date >= start) & (date <= end))
+        reached = _value_of_child(latest_at_stage, cohort["child"].to_numpy())  # NaT: not at the stage
         converted = pd.Series(reached >= cohort["event_date"].to_numpy(), index=cohort.index)
         if uasc is not None and stage == "cla_start":
             keep = ~cohort["child"].isin(uasc)
@@ -424,6 +433,17 @@ def conversions(
             )
         )
     return _stack(parts, as_text)
+
+
+def _value_of_child(rows: pd.DataFrame, children: np.ndarray) -> np.ndarray:
+    """The ``event_date`` of each of ``children`` in ``rows`` (one row per child, in order of
+    child): ``rows.set_index("child")["event_date"].reindex(children)``, NaT where absent."""
+    keys = rows["child"].to_numpy()
+    dates = rows["event_date"].to_numpy()
+    if not len(keys):
+        return np.full(len(children), np.datetime64("NaT"), dtype=dates.dtype)
+    pos = np.minimum(np.searchsorted(keys, children), len(keys) - 1)
+    return np.where(keys[pos] == children, dates[pos], np.datetime64("NaT"))
 
 
 def _repeat(text: str, n: int) -> pd.Categorical:
