@@ -590,11 +590,18 @@ def _cube(
     ) * n_dis + np.where(a.disability >= 0, a.disability, n_dis - 1)
     n_imd = len(_IMD_VALUES) + 1
     imd = np.where(a.imd >= 0, a.imd, n_imd - 1).astype(np.int32)
-    idx = (cell * (n_eth * n_sex * n_dis) + profile[child]) * n_age + np.where(band >= 0, band, n_age - 1)
-    imd_idx = cell * n_imd + imd[child]
+    # idx = ((cell * profiles + profile) * n_age + band) (* 2 + value), computed in place: one array per member
+    idx = cell * (n_eth * n_sex * n_dis)
+    idx += profile[child]
+    idx *= n_age
+    idx += np.where(band >= 0, band, n_age - 1)
+    imd_idx = cell * n_imd
+    imd_idx += imd[child]
     if value is not None:
-        v = np.asarray(value, dtype=np.int64)
-        idx, imd_idx = idx * 2 + v, imd_idx * 2 + v
+        v = np.asarray(value)
+        for i in (idx, imd_idx):
+            i *= 2
+            i += v
     cube = np.bincount(idx, minlength=n_cells * int(np.prod(_CUBE_SIZES)) * n_val).reshape(n_cells, *_CUBE_SIZES, n_val)
     by_imd = np.bincount(imd_idx, minlength=n_cells * n_imd * n_val).reshape(n_cells, n_imd, n_val)
     return cube, by_imd
@@ -661,7 +668,7 @@ def _tally(
     types = [gt for gt in (*SINGLE_TYPES, *INTERSECTION_TYPES, *(_INTERNAL_TYPES if internal else ())) if gt in vals]
     ns = len(stages)
     nb = len(a.by_values) if (by and a.by_values is not None) else 1
-    cell = stage.astype(np.int64)
+    cell = stage.astype(np.int64, copy=False)
     if by:
         b = a.by[child]
         keep = b >= 0
@@ -754,18 +761,21 @@ def count_groups(
     if attrs.index.equals(pd.RangeIndex(len(attrs))) and (
         not len(child) or 0 <= child.min() <= child.max() < len(attrs)
     ):
-        pos = child.astype(np.int64)  # the children of prepare_events: a child's code is their row in attrs
+        pos = child.astype(np.int64, copy=False)  # the children of prepare_events: a child's code is their row in attrs
     else:
         pos = np.asarray(attrs.index.get_indexer(child), dtype=np.int64)
         pos[pos < 0] = len(attrs)
     st = _index_of(pd.Index(list(stages)), members["stage"]) if len(stages) else np.full(len(members), -1)
-    band = _codes_for(members["age_band"], ref.AGE_BANDS)
+    band = _codes_for(members["age_band"], ref.AGE_BANDS, dtype=np.int8)
+    vals = members[value].to_numpy(dtype=np.int8) if value else None
     keep = st >= 0
-    vals = members[value].to_numpy().astype(np.int64)[keep] if value else None
+    if not keep.all():  # members of stages not reported
+        pos, st, band = pos[keep], st[keep], band[keep]
+        vals = vals[keep] if vals is not None else None
     return _tally(
-        pos[keep],
-        st[keep],
-        band[keep],
+        pos,
+        st,
+        band,
         a,
         stages,
         value=vals,
