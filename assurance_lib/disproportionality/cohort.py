@@ -348,20 +348,18 @@ def stage_members(
     uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
     of_kind = of_kind if of_kind is not None else events_of_each_kind(ev)
     end = pd.Timestamp(window.end)
-    parts = []
+    parts: list[dict[str, Any]] = []
     for stage in ref.STAGES:
         rows = children_at_stage(of_kind[stage.event], stage, window)
         if uasc is not None and stage.code in LOOKED_AFTER_STAGES:
             rows = rows[~rows["child"].isin(uasc)]
         when = rows["event_date"] if stage.kind == "flow" else pd.Series(end, index=rows.index)
         parts.append(
-            pd.DataFrame(
-                {
-                    "child": rows["child"].to_numpy(),
-                    "stage": _repeat(stage.code, len(rows)),
-                    "age_band": age_band_at(rows, when).array,
-                }
-            )
+            {
+                "child": rows["child"].to_numpy(),
+                "stage": _repeat(stage.code, len(rows)),
+                "age_band": age_band_at(rows, when).array,
+            }
         )
     return _stack(parts, as_text)
 
@@ -406,7 +404,7 @@ def conversions(
     uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
     of_kind = of_kind if of_kind is not None else events_of_each_kind(ev)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
-    parts = []
+    parts: list[dict[str, Any]] = []
     cohorts: dict[str, tuple[pd.DataFrame, pd.Series]] = {}  # a feeder may serve several stages
     for stage, feeder in feeders.items():
         if feeder not in cohorts:
@@ -422,15 +420,13 @@ def conversions(
             keep = ~cohort["child"].isin(uasc)
             cohort, band, converted = cohort[keep], band[keep], converted[keep]
         parts.append(
-            pd.DataFrame(
-                {
-                    "child": cohort["child"].to_numpy(),
-                    "stage": _repeat(stage, len(cohort)),
-                    "feeder": _repeat(feeder, len(cohort)),
-                    "age_band": band.array,
-                    "converted": converted.to_numpy(dtype=bool),
-                }
-            )
+            {
+                "child": cohort["child"].to_numpy(),
+                "stage": _repeat(stage, len(cohort)),
+                "feeder": _repeat(feeder, len(cohort)),
+                "age_band": band.array,
+                "converted": converted.to_numpy(dtype=bool),
+            }
         )
     return _stack(parts, as_text)
 
@@ -450,20 +446,21 @@ def _repeat(text: str, n: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
 
 
-def _stack(parts: list[pd.DataFrame], as_text: bool) -> pd.DataFrame:
-    """The parts one after the other, their categorical columns as text (``str``) when ``as_text``."""
+def _stack(parts: list[dict[str, Any]], as_text: bool) -> pd.DataFrame:
+    """The parts (columns: arrays or categoricals) one after the other as a frame, their
+    categorical columns as text (``str``) when ``as_text``."""
     out: dict[str, Any] = {}
-    for c in parts[0].columns:
+    for c in parts[0]:
         if isinstance(parts[0][c].dtype, pd.CategoricalDtype):
-            labels = union_categoricals([p[c].array for p in parts])
+            labels = union_categoricals([p[c] for p in parts])
             out[c] = (
                 pd.Index(labels.categories, dtype="str").take(labels.codes, allow_fill=True, fill_value=np.nan)
                 if as_text
                 else labels
             )
         else:
-            out[c] = np.concatenate([p[c].to_numpy() for p in parts])
-    return pd.DataFrame(out)
+            out[c] = np.concatenate([np.asarray(p[c]) for p in parts])
+    return pd.DataFrame(out, copy=False)
 
 
 # ------------------------------------------------------------------------------------------
