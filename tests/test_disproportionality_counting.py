@@ -419,5 +419,5 @@ def test_child_codes_of_read_events_are_reused_and_a_selection_coded_again(tmp_p
     assert events["child"].tolist() == [0, 1, 2, 1, 0]
     for selection, codes in ((events, {"C": 0, "A": 1, "B": 2}), (events.iloc[1:], {"A": 0, "B": 1, "C": 2})):
         prep = prepare_events(selection, Q2.end).events
-        id_of_row = dict(zip(selection["_row"], selection["child_id"]))
-        assert dict(zip(prep["_row"], prep["child"])) == {r: codes[i] for r, i in id_of_row.items()}
+        id_on_day = dict(zip(selection["event_date"], selection["child_id"]))  # one row a day
+        assert dict(zip(prep["event_date"], prep["child"])) == {d: codes[i] for d, i in id_on_day.items()}

@@ -71,6 +71,8 @@ LOOKED_AFTER_STAGES: tuple[str, ...] = ("cla_start", "cla_at_end")
 """The stages ``exclude_uasc_cla`` leaves unaccompanied asylum-seeking children out of."""
 _COUNTING_COLUMNS = ["child", "event", "event_date", "end_date", "date_of_birth", "age_at_event"]
 """The columns of the events the counting rule reads (characteristics come from :func:`child_attributes`)."""
+_NOT_COUNTED = ("_row", "child_id", "referral_source", "locality")
+"""Columns of the events contract that no count reads: :func:`prepare_events` does not sort and keep them."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,14 +126,16 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
     Returns
     -------
     Prepared
-        ``events``: the columns of ``events`` with ``child`` (0, 1, 2 ... in order of first
-        appearance in the file) in place of ``child_id``, sorted by child and event date (a
-        stable sort: rows of one child on one day keep the file's order; missing dates last).
+        ``events``: the columns of ``events`` that the counts read (all but ``_row``,
+        ``child_id``, ``referral_source`` and ``locality``; columns outside the events contract,
+        such as ``la_code``, are kept) and ``child`` (0, 1, 2 ... in order of first appearance in
+        the file), sorted by child and event date (a stable sort: rows of one child on one day keep
+        the file's order; missing dates last).
     """
-    ev = events.drop(columns=["child_id"])
+    ev = events.drop(columns=[c for c in _NOT_COUNTED if c in events])
     ev["child"] = _child_codes(events)
     after = ev["event_date"] > pd.Timestamp(period_end)
-    rows = ev.loc[after, "_row"] if "_row" in ev else pd.Series(ev.index[after] + 1, index=ev.index[after])
+    rows = events.loc[after, "_row"] if "_row" in events else pd.Series(ev.index[after] + 1, index=ev.index[after])
     q = pd.DataFrame(
         {
             "place": "row " + rows.astype("string"),
