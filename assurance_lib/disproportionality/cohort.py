@@ -209,22 +209,22 @@ def _first_of_each_child(rows: pd.DataFrame, where: Any = None) -> pd.DataFrame:
     """Each child's first row (of the rows ``where`` is true, when given):
     ``rows[where].drop_duplicates("child", keep="first")`` for rows sorted by child, found by
     comparing each row's child with the row before."""
-    pos = np.flatnonzero(np.asarray(where, dtype=bool)) if where is not None else np.arange(len(rows))
-    child = rows["child"].to_numpy()[pos]
+    pos = None if where is None else np.flatnonzero(np.asarray(where, dtype=bool))
+    child = rows["child"].to_numpy() if pos is None else rows["child"].to_numpy()[pos]
     first = np.ones(len(child), dtype=bool)
     first[1:] = child[1:] != child[:-1]
-    return rows.iloc[pos[first]]
+    return rows[first] if pos is None else rows.iloc[pos[first]]
 
 
 def _last_of_each_child(rows: pd.DataFrame, where: Any = None) -> pd.DataFrame:
     """Each child's last row (of the rows ``where`` is true, when given):
     ``rows[where].drop_duplicates("child", keep="last")`` for rows sorted by child, found by
     comparing each row's child with the row after."""
-    pos = np.flatnonzero(np.asarray(where, dtype=bool)) if where is not None else np.arange(len(rows))
-    child = rows["child"].to_numpy()[pos]
+    pos = None if where is None else np.flatnonzero(np.asarray(where, dtype=bool))
+    child = rows["child"].to_numpy() if pos is None else rows["child"].to_numpy()[pos]
     last = np.ones(len(child), dtype=bool)
     last[:-1] = child[:-1] != child[1:]
-    return rows.iloc[pos[last]]
+    return rows[last] if pos is None else rows.iloc[pos[last]]
 
 
 # ------------------------------------------------------------------------------------------
