@@ -39,6 +39,7 @@ __all__ = [
     "window_for",
     "prepare_events",
     "events_of_each_kind",
+    "earliest_day",
     "child_attributes",
     "children_at_stage",
     "stage_members",
@@ -187,15 +188,34 @@ def _by_child_and_date(ev: pd.DataFrame) -> pd.DataFrame:
     return ev.take(np.lexsort((date, child)))
 
 
-def events_of_each_kind(ev: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def events_of_each_kind(ev: pd.DataFrame, since: pd.Timestamp | None = None) -> dict[str, pd.DataFrame]:
     """The events of each kind (``reference.FLOW_EVENTS``), by child and date: the columns the
     counting rule reads (``child, event, event_date, end_date, date_of_birth, age_at_event``).
 
     :func:`stage_members` and :func:`conversions` take it (``of_kind=``) so that the events are
     split once for both.
+
+    Parameters
+    ----------
+    ev : DataFrame
+        From :func:`prepare_events`.
+    since : Timestamp, optional
+        Leave out the events dated before it (or undated) of the kinds that only count as flows:
+        no rule looks before the feeder look-back (:func:`earliest_day`). The events that open a
+        plan or a care episode (``reference.EVENTS_WITH_END``) are all kept: the stocks need them.
     """
     ev = _by_child_and_date(ev[_COUNTING_COLUMNS])
-    return {e: ev[(ev["event"] == e).to_numpy(dtype=bool)] for e in ref.FLOW_EVENTS}
+    recent = np.ones(len(ev), dtype=bool) if since is None else (ev["event_date"] >= since).to_numpy(dtype=bool)
+    out = {}
+    for e in ref.FLOW_EVENTS:
+        of_kind = (ev["event"] == e).to_numpy(dtype=bool)
+        out[e] = ev[of_kind if e in ref.EVENTS_WITH_END else of_kind & recent]
+    return out
+
+
+def earliest_day(window: Window, lookback_months: int) -> pd.Timestamp:
+    """The earliest day a rule looks at: the window start less the feeder look-back."""
+    return pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months))
 
 
 def _of_event(ev: pd.DataFrame, event: str) -> pd.DataFrame:
@@ -371,7 +391,7 @@ def stage_members(
 def feeder_cohort(ev: pd.DataFrame, feeder: str, window: Window, lookback_months: int) -> pd.DataFrame:
     """The children at a feeder stage: those with a ``feeder`` event from ``lookback_months`` before
     the window start to the window end; one row per child, their **first** such event."""
-    span_start = pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months))
+    span_start = earliest_day(window, lookback_months)
     of_feeder = _of_event(_by_child_and_date(ev), feeder)
     date = of_feeder["event_date"]
     return _first_of_each_child(of_feeder, where=(date >= span_start) & (date <= pd.Timestamp(window.end)))
