@@ -438,7 +438,7 @@ def conversions(
         of_stage = of_kind[ref.stage(stage).event][["child", "event_date"]]
         date = of_stage["event_date"]
         latest_at_stage = _last_of_each_child(of_stage, where=(date >= start) & (date <= end))
-        reached = _value_of_child(latest_at_stage, cohort["child"].to_numpy())  # NaT: not at the stage
+        reached = _event_date_of(latest_at_stage, cohort["child"].to_numpy())  # NaT: not at the stage
         converted = pd.Series(reached >= cohort["event_date"].to_numpy(), index=cohort.index)
         if uasc is not None and stage == "cla_start":
             keep = ~cohort["child"].isin(uasc)
@@ -455,7 +455,7 @@ def conversions(
     return _stack(parts, as_text)
 
 
-def _value_of_child(rows: pd.DataFrame, children: np.ndarray) -> np.ndarray:
+def _event_date_of(rows: pd.DataFrame, children: np.ndarray) -> np.ndarray:
     """The ``event_date`` of each of ``children`` in ``rows`` (one row per child, in order of
     child): ``rows.set_index("child")["event_date"].reindex(children)``, NaT where absent."""
     keys = rows["child"].to_numpy()
