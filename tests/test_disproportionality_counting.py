@@ -20,6 +20,8 @@ from assurance_lib.disproportionality.cohort import (
     child_attributes,
     conversions,
     count_groups,
+    earliest_day,
+    events_of_each_kind,
     prepare_events,
     stage_members,
     window_for,
@@ -397,6 +399,40 @@ def test_rule_equals_an_explicit_loop_over_each_child(rows, quarter, exclude_uas
         for r in c.itertuples()
     }
     assert got_conv == want_conv
+    # the events split once, flows before the look-back left out (as run_grid does): the same children
+    of_kind = events_of_each_kind(prep.events, since=earliest_day(window, lookback))
+    m2 = stage_members(prep.events, window, exclude_uasc_cla=exclude_uasc, attrs=attrs, of_kind=of_kind)
+    assert {(ids[r.child], r.stage): (None if pd.isna(r.age_band) else r.age_band) for r in m2.itertuples()} == (
+        want_members
+    )
+    c2 = conversions(
+        prep.events, window, feeders, lookback, exclude_uasc_cla=exclude_uasc, attrs=attrs, of_kind=of_kind
+    )
+    assert {
+        (ids[r.child], r.stage): (None if pd.isna(r.age_band) else r.age_band, bool(r.converted))
+        for r in c2.itertuples()
+    } == want_conv
+
+
+def test_events_before_the_lookback_are_left_out_of_flows_but_kept_for_stocks():
+    # window 1 October 2025 to 30 September 2026, look-back 3 months: flows from 1 July 2025 on
+    prep = prepare_events(
+        ev(
+            [
+                ("A", "contact", "2025-06-30", "", "2015-01-01", "WBRI", "female", "no"),  # before: left out
+                ("A", "contact", "2025-07-01", "", "2015-01-01", "WBRI", "female", "no"),  # first day: kept
+                ("B", "cla_start", "2020-03-02", "", "2012-01-01", "WBRI", "male", "no"),  # still looked after: kept
+            ]
+        ),
+        Q2.end,
+    )
+    window = window_for(Q2)
+    assert earliest_day(window, 3) == pd.Timestamp("2025-07-01")
+    of_kind = events_of_each_kind(prep.events, since=earliest_day(window, 3))
+    assert of_kind["contact"]["event_date"].tolist() == [pd.Timestamp("2025-07-01")]
+    assert of_kind["cla_start"]["event_date"].tolist() == [pd.Timestamp("2020-03-02")]
+    m = stage_members(prep.events, window, of_kind=of_kind)
+    assert sorted(m["stage"]) == ["cla_at_end"]  # the contact is before the window; B looked after at its end
 
 
 def test_child_codes_of_read_events_are_reused_and_a_selection_coded_again(tmp_path):
@@ -419,5 +455,5 @@ def test_child_codes_of_read_events_are_reused_and_a_selection_coded_again(tmp_p
     assert events["child"].tolist() == [0, 1, 2, 1, 0]
     for selection, codes in ((events, {"C": 0, "A": 1, "B": 2}), (events.iloc[1:], {"A": 0, "B": 1, "C": 2})):
         prep = prepare_events(selection, Q2.end).events
-        id_of_row = dict(zip(selection["_row"], selection["child_id"]))
-        assert dict(zip(prep["_row"], prep["child"])) == {r: codes[i] for r, i in id_of_row.items()}
+        id_on_day = dict(zip(selection["event_date"], selection["child_id"]))  # one row a day
+        assert dict(zip(prep["event_date"], prep["child"])) == {d: codes[i] for d, i in id_on_day.items()}

@@ -16,6 +16,7 @@ from .cohort import (
     child_attributes,
     conversions,
     count_groups,
+    earliest_day,
     events_of_each_kind,
     prepare_events,
     stage_members,
@@ -127,7 +128,7 @@ def run_grid(
     ev = prep.events
     has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
     attrs = child_attributes(ev, by)
-    of_kind = events_of_each_kind(ev)
+    of_kind = events_of_each_kind(ev, since=earliest_day(win, lookback_months))
     members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False, of_kind=of_kind)
     conv = conversions(
         ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False, of_kind=of_kind

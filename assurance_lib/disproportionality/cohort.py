@@ -39,6 +39,7 @@ __all__ = [
     "window_for",
     "prepare_events",
     "events_of_each_kind",
+    "earliest_day",
     "child_attributes",
     "children_at_stage",
     "stage_members",
@@ -71,6 +72,8 @@ LOOKED_AFTER_STAGES: tuple[str, ...] = ("cla_start", "cla_at_end")
 """The stages ``exclude_uasc_cla`` leaves unaccompanied asylum-seeking children out of."""
 _COUNTING_COLUMNS = ["child", "event", "event_date", "end_date", "date_of_birth", "age_at_event"]
 """The columns of the events the counting rule reads (characteristics come from :func:`child_attributes`)."""
+_NOT_COUNTED = ("_row", "child_id", "referral_source", "locality")
+"""Columns of the events contract that no count reads: :func:`prepare_events` does not sort and keep them."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,14 +127,16 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
     Returns
     -------
     Prepared
-        ``events``: the columns of ``events`` with ``child`` (0, 1, 2 ... in order of first
-        appearance in the file) in place of ``child_id``, sorted by child and event date (a
-        stable sort: rows of one child on one day keep the file's order; missing dates last).
+        ``events``: the columns of ``events`` that the counts read (all but ``_row``,
+        ``child_id``, ``referral_source`` and ``locality``; columns outside the events contract,
+        such as ``la_code``, are kept) and ``child`` (0, 1, 2 ... in order of first appearance in
+        the file), sorted by child and event date (a stable sort: rows of one child on one day keep
+        the file's order; missing dates last).
     """
-    ev = events.drop(columns=["child_id"])
+    ev = events.drop(columns=[c for c in _NOT_COUNTED if c in events])
     ev["child"] = _child_codes(events)
     after = ev["event_date"] > pd.Timestamp(period_end)
-    rows = ev.loc[after, "_row"] if "_row" in ev else pd.Series(ev.index[after] + 1, index=ev.index[after])
+    rows = events.loc[after, "_row"] if "_row" in events else pd.Series(ev.index[after] + 1, index=ev.index[after])
     q = pd.DataFrame(
         {
             "place": "row " + rows.astype("string"),
@@ -183,33 +188,63 @@ def _by_child_and_date(ev: pd.DataFrame) -> pd.DataFrame:
     return ev.take(np.lexsort((date, child)))
 
 
-def events_of_each_kind(ev: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def events_of_each_kind(ev: pd.DataFrame, since: pd.Timestamp | None = None) -> dict[str, pd.DataFrame]:
     """The events of each kind (``reference.FLOW_EVENTS``), by child and date: the columns the
     counting rule reads (``child, event, event_date, end_date, date_of_birth, age_at_event``).
 
     :func:`stage_members` and :func:`conversions` take it (``of_kind=``) so that the events are
     split once for both.
+
+    Parameters
+    ----------
+    ev : DataFrame
+        From :func:`prepare_events`.
+    since : Timestamp, optional
+        Leave out the events dated before it (or undated) of the kinds that only count as flows:
+        no rule looks before the feeder look-back (:func:`earliest_day`). The events that open a
+        plan or a care episode (``reference.EVENTS_WITH_END``) are all kept: the stocks need them.
     """
     ev = _by_child_and_date(ev[_COUNTING_COLUMNS])
-    return {e: ev[(ev["event"] == e).to_numpy(dtype=bool)] for e in ref.FLOW_EVENTS}
+    recent = np.ones(len(ev), dtype=bool) if since is None else (ev["event_date"] >= since).to_numpy(dtype=bool)
+    out = {}
+    for e in ref.FLOW_EVENTS:
+        of_kind = (ev["event"] == e).to_numpy(dtype=bool)
+        out[e] = ev[of_kind if e in ref.EVENTS_WITH_END else of_kind & recent]
+    return out
 
 
-def _first_of_each_child(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each child's first row: ``rows.drop_duplicates("child", keep="first")`` for rows sorted by
-    child, found by comparing each row's child with the row before."""
-    child = rows["child"].to_numpy()
+def earliest_day(window: Window, lookback_months: int) -> pd.Timestamp:
+    """The earliest day a rule looks at: the window start less the feeder look-back."""
+    return pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months))
+
+
+def _of_event(ev: pd.DataFrame, event: str) -> pd.DataFrame:
+    """The rows of ``ev`` whose event is ``event`` (``ev`` itself when they all are, as in the
+    frames of :func:`events_of_each_kind`)."""
+    is_event = (ev["event"] == event).to_numpy(dtype=bool)
+    return ev if is_event.all() else ev[is_event]
+
+
+def _first_of_each_child(rows: pd.DataFrame, where: Any = None) -> pd.DataFrame:
+    """Each child's first row (of the rows ``where`` is true, when given):
+    ``rows[where].drop_duplicates("child", keep="first")`` for rows sorted by child, found by
+    comparing each row's child with the row before."""
+    pos = None if where is None else np.flatnonzero(np.asarray(where, dtype=bool))
+    child = rows["child"].to_numpy() if pos is None else rows["child"].to_numpy()[pos]
     first = np.ones(len(child), dtype=bool)
     first[1:] = child[1:] != child[:-1]
-    return rows[first]
+    return rows[first] if pos is None else rows.iloc[pos[first]]
 
 
-def _last_of_each_child(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each child's last row: ``rows.drop_duplicates("child", keep="last")`` for rows sorted by
-    child, found by comparing each row's child with the row after."""
-    child = rows["child"].to_numpy()
+def _last_of_each_child(rows: pd.DataFrame, where: Any = None) -> pd.DataFrame:
+    """Each child's last row (of the rows ``where`` is true, when given):
+    ``rows[where].drop_duplicates("child", keep="last")`` for rows sorted by child, found by
+    comparing each row's child with the row after."""
+    pos = None if where is None else np.flatnonzero(np.asarray(where, dtype=bool))
+    child = rows["child"].to_numpy() if pos is None else rows["child"].to_numpy()[pos]
     last = np.ones(len(child), dtype=bool)
     last[:-1] = child[:-1] != child[1:]
-    return rows[last]
+    return rows[last] if pos is None else rows.iloc[pos[last]]
 
 
 # ------------------------------------------------------------------------------------------
@@ -264,14 +299,13 @@ def children_at_stage(ev: pd.DataFrame, stage: ref.Stage, window: Window) -> pd.
         The rows of ``ev``, one per child, in order of child.
     """
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
-    ev = _by_child_and_date(ev)
-    of_stage = ev[ev["event"] == stage.event]
+    of_stage = _of_event(_by_child_and_date(ev), stage.event)
     date = of_stage["event_date"]
     if stage.kind == "flow":
-        in_window = of_stage[(date >= start) & (date <= end)]
-        return _first_of_each_child(in_window)
-    open_at_end = of_stage[(date <= end) & (of_stage["end_date"].isna() | (of_stage["end_date"] > end))]
-    return _last_of_each_child(open_at_end)
+        in_window = (date >= start) & (date <= end)
+        return _first_of_each_child(of_stage, where=in_window)
+    open_at_end = (date <= end) & (of_stage["end_date"].isna() | (of_stage["end_date"] > end))
+    return _last_of_each_child(of_stage, where=open_at_end)
 
 
 def age_band_at(rows: pd.DataFrame, when: pd.Series) -> pd.Series:
@@ -338,20 +372,18 @@ def stage_members(
     uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
     of_kind = of_kind if of_kind is not None else events_of_each_kind(ev)
     end = pd.Timestamp(window.end)
-    parts = []
+    parts: list[dict[str, Any]] = []
     for stage in ref.STAGES:
         rows = children_at_stage(of_kind[stage.event], stage, window)
         if uasc is not None and stage.code in LOOKED_AFTER_STAGES:
             rows = rows[~rows["child"].isin(uasc)]
         when = rows["event_date"] if stage.kind == "flow" else pd.Series(end, index=rows.index)
         parts.append(
-            pd.DataFrame(
-                {
-                    "child": rows["child"].to_numpy(),
-                    "stage": _repeat(stage.code, len(rows)),
-                    "age_band": age_band_at(rows, when).array,
-                }
-            )
+            {
+                "child": rows["child"].to_numpy(),
+                "stage": _repeat(stage.code, len(rows)),
+                "age_band": age_band_at(rows, when).array,
+            }
         )
     return _stack(parts, as_text)
 
@@ -359,11 +391,10 @@ def stage_members(
 def feeder_cohort(ev: pd.DataFrame, feeder: str, window: Window, lookback_months: int) -> pd.DataFrame:
     """The children at a feeder stage: those with a ``feeder`` event from ``lookback_months`` before
     the window start to the window end; one row per child, their **first** such event."""
-    span_start = pd.Timestamp(window.start) - pd.DateOffset(months=int(lookback_months))
-    ev = _by_child_and_date(ev)
-    of_feeder = ev[ev["event"] == feeder]
+    span_start = earliest_day(window, lookback_months)
+    of_feeder = _of_event(_by_child_and_date(ev), feeder)
     date = of_feeder["event_date"]
-    return _first_of_each_child(of_feeder[(date >= span_start) & (date <= pd.Timestamp(window.end))])
+    return _first_of_each_child(of_feeder, where=(date >= span_start) & (date <= pd.Timestamp(window.end)))
 
 
 def conversions(
@@ -397,53 +428,63 @@ def conversions(
     uasc = _uasc_children(ev, attrs) if exclude_uasc_cla else None
     of_kind = of_kind if of_kind is not None else events_of_each_kind(ev)
     start, end = pd.Timestamp(window.start), pd.Timestamp(window.end)
-    parts = []
+    parts: list[dict[str, Any]] = []
     cohorts: dict[str, tuple[pd.DataFrame, pd.Series]] = {}  # a feeder may serve several stages
     for stage, feeder in feeders.items():
         if feeder not in cohorts:
             first = feeder_cohort(of_kind[feeder], feeder, window, lookback_months)
             cohorts[feeder] = first, age_band_at(first, first["event_date"])
         cohort, band = cohorts[feeder]
-        of_stage = of_kind[ref.stage(stage).event]
-        at_stage = of_stage[(of_stage["event_date"] >= start) & (of_stage["event_date"] <= end)]
-        latest_at_stage = _last_of_each_child(at_stage).set_index("child")["event_date"]
-        reached = latest_at_stage.reindex(cohort["child"].to_numpy()).to_numpy()  # NaT: not at the stage
+        of_stage = of_kind[ref.stage(stage).event][["child", "event_date"]]
+        date = of_stage["event_date"]
+        latest_at_stage = _last_of_each_child(of_stage, where=(date >= start) & (date <= end))
+        reached = _event_date_of(latest_at_stage, cohort["child"].to_numpy())  # NaT: not at the stage
         converted = pd.Series(reached >= cohort["event_date"].to_numpy(), index=cohort.index)
         if uasc is not None and stage == "cla_start":
             keep = ~cohort["child"].isin(uasc)
             cohort, band, converted = cohort[keep], band[keep], converted[keep]
         parts.append(
-            pd.DataFrame(
-                {
-                    "child": cohort["child"].to_numpy(),
-                    "stage": _repeat(stage, len(cohort)),
-                    "feeder": _repeat(feeder, len(cohort)),
-                    "age_band": band.array,
-                    "converted": converted.to_numpy(dtype=bool),
-                }
-            )
+            {
+                "child": cohort["child"].to_numpy(),
+                "stage": _repeat(stage, len(cohort)),
+                "feeder": _repeat(feeder, len(cohort)),
+                "age_band": band.array,
+                "converted": converted.to_numpy(dtype=bool),
+            }
         )
     return _stack(parts, as_text)
+
+
+def _event_date_of(rows: pd.DataFrame, children: np.ndarray) -> np.ndarray:
+    """The ``event_date`` of each of ``children`` in ``rows`` (one row per child, in order of
+    child): ``rows.set_index("child")["event_date"].reindex(children)``, NaT where absent."""
+    keys = rows["child"].to_numpy()
+    dates = rows["event_date"].to_numpy()
+    if not len(keys):
+        return np.full(len(children), np.datetime64("NaT"), dtype=dates.dtype)
+    pos = np.minimum(np.searchsorted(keys, children), len(keys) - 1)
+    return np.where(keys[pos] == children, dates[pos], np.datetime64("NaT"))
 
 
 def _repeat(text: str, n: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[text])
 
 
-def _stack(parts: list[pd.DataFrame], as_text: bool) -> pd.DataFrame:
-    """The parts one after the other, their categorical columns as text (``str``) when ``as_text``."""
+def _stack(parts: list[dict[str, Any]], as_text: bool) -> pd.DataFrame:
+    """The parts (columns: arrays or categoricals) one after the other as a frame, their
+    categorical columns as text (``str``) when ``as_text``."""
     out: dict[str, Any] = {}
-    for c in parts[0].columns:
+    for c in parts[0]:
         if isinstance(parts[0][c].dtype, pd.CategoricalDtype):
-            labels = union_categoricals([p[c].array for p in parts])
+            labels = union_categoricals([p[c] for p in parts])
             out[c] = (
                 pd.Index(labels.categories, dtype="str").take(labels.codes, allow_fill=True, fill_value=np.nan)
                 if as_text
                 else labels
             )
         else:
-            out[c] = np.concatenate([p[c].to_numpy() for p in parts])
-    return pd.DataFrame(out)
+            out[c] = np.concatenate([np.asarray(p[c]) for p in parts])
+    return pd.DataFrame(out, copy=False)
 
 
 # ------------------------------------------------------------------------------------------
@@ -570,11 +611,18 @@ def _cube(
     ) * n_dis + np.where(a.disability >= 0, a.disability, n_dis - 1)
     n_imd = len(_IMD_VALUES) + 1
     imd = np.where(a.imd >= 0, a.imd, n_imd - 1).astype(np.int32)
-    idx = (cell * (n_eth * n_sex * n_dis) + profile[child]) * n_age + np.where(band >= 0, band, n_age - 1)
-    imd_idx = cell * n_imd + imd[child]
+    # idx = ((cell * profiles + profile) * n_age + band) (* 2 + value), computed in place: one array per member
+    idx = cell * (n_eth * n_sex * n_dis)
+    idx += profile[child]
+    idx *= n_age
+    idx += np.where(band >= 0, band, n_age - 1)
+    imd_idx = cell * n_imd
+    imd_idx += imd[child]
     if value is not None:
-        v = np.asarray(value, dtype=np.int64)
-        idx, imd_idx = idx * 2 + v, imd_idx * 2 + v
+        v = np.asarray(value)
+        for i in (idx, imd_idx):
+            i *= 2
+            i += v
     cube = np.bincount(idx, minlength=n_cells * int(np.prod(_CUBE_SIZES)) * n_val).reshape(n_cells, *_CUBE_SIZES, n_val)
     by_imd = np.bincount(imd_idx, minlength=n_cells * n_imd * n_val).reshape(n_cells, n_imd, n_val)
     return cube, by_imd
@@ -641,7 +689,7 @@ def _tally(
     types = [gt for gt in (*SINGLE_TYPES, *INTERSECTION_TYPES, *(_INTERNAL_TYPES if internal else ())) if gt in vals]
     ns = len(stages)
     nb = len(a.by_values) if (by and a.by_values is not None) else 1
-    cell = stage.astype(np.int64)
+    cell = stage.astype(np.int64, copy=False)
     if by:
         b = a.by[child]
         keep = b >= 0
@@ -734,18 +782,21 @@ def count_groups(
     if attrs.index.equals(pd.RangeIndex(len(attrs))) and (
         not len(child) or 0 <= child.min() <= child.max() < len(attrs)
     ):
-        pos = child.astype(np.int64)  # the children of prepare_events: a child's code is their row in attrs
+        pos = child.astype(np.int64, copy=False)  # the children of prepare_events: a child's code is their row in attrs
     else:
         pos = np.asarray(attrs.index.get_indexer(child), dtype=np.int64)
         pos[pos < 0] = len(attrs)
     st = _index_of(pd.Index(list(stages)), members["stage"]) if len(stages) else np.full(len(members), -1)
-    band = _codes_for(members["age_band"], ref.AGE_BANDS)
+    band = _codes_for(members["age_band"], ref.AGE_BANDS, dtype=np.int8)
+    vals = members[value].to_numpy(dtype=np.int8) if value else None
     keep = st >= 0
-    vals = members[value].to_numpy().astype(np.int64)[keep] if value else None
+    if not keep.all():  # members of stages not reported
+        pos, st, band = pos[keep], st[keep], band[keep]
+        vals = vals[keep] if vals is not None else None
     return _tally(
-        pos[keep],
-        st[keep],
-        band[keep],
+        pos,
+        st,
+        band,
         a,
         stages,
         value=vals,

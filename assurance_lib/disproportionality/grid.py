@@ -162,7 +162,8 @@ def finding_flags(
     """
     base = np.asarray(stats.significance_flags(lower_95, upper_95, lower_998, upper_998), dtype=object)
     q = np.asarray(q_value, dtype="float64")
-    directional = pd.Series(base, dtype="object").astype(str).str.startswith(("higher", "lower")).to_numpy()
+    kinds, texts = pd.factorize(base)  # a few distinct labels: each looked at once
+    directional = np.array([str(x).startswith(("higher", "lower")) for x in texts], dtype=bool)[kinds]
     out = base.copy()
     out[directional & ~(q < fdr)] = FINDING_NOT_SIGNIFICANT
     return out
@@ -345,9 +346,9 @@ class _Codes:
     def per_pair(self, t: np.ndarray, u: np.ndarray, fn: Any, dtype: Any) -> np.ndarray:
         """``fn(group_type, group)`` for each row, evaluated once per distinct pair."""
         nu = len(self.groups) + 1
-        uniq, inv = np.unique(t.astype(np.int64) * nu + u, return_inverse=True)
+        inv, uniq = pd.factorize(t.astype(np.int64) * nu + u)  # by hashing: no sort
         vals = [fn(str(self.types[p // nu]), str(self.groups[p % nu])) for p in uniq]
-        return np.asarray(vals, dtype=dtype)[inv.ravel()] if len(uniq) else np.zeros(0, dtype=dtype)
+        return np.asarray(vals, dtype=dtype)[inv] if len(uniq) else np.zeros(0, dtype=dtype)
 
     def per_type(self, t: np.ndarray, fn: Any, dtype: Any) -> np.ndarray:
         """``fn(group_type)`` for each row."""
@@ -508,13 +509,35 @@ def _ratio(
     reference: str,
     codes: _Codes,
     labels: _Labels,
+    *,
+    set_aside: np.ndarray | None = None,
+    unknown_set_aside: bool = False,
 ) -> tuple[_Reference, dict[str, np.ndarray], np.ndarray]:
     """A ratio measure (``stats.rate_ratio`` or ``stats.proportion_ratio``) of ``rows`` against
-    their reference; the ``All children`` rows blanked (not applicable)."""
+    their reference; the ``All children`` rows blanked (not applicable).
+
+    Only the rows whose estimate is published are estimated (each row's estimate is its own):
+    not the ``All children`` rows, the reference group itself, the rows ``set_aside`` (a group
+    without a population) nor, with ``unknown_set_aside``, groups whose characteristic is not
+    known. The caller blanks those (their estimate columns are missing here)."""
     rf = _reference(src, rows, num, den, reference, codes, labels)
-    est = _estimates(
+    is_all = codes.per_type(src.t[rows], lambda gt: gt == "all", bool)
+    not_estimated = is_all | rf.is_ref
+    if set_aside is not None:
+        not_estimated |= set_aside
+    if unknown_set_aside:
+        not_estimated |= ~rf.known
+    keep = np.flatnonzero(~not_estimated)
+    part = _estimates(
         fn(
-            pd.DataFrame({"count": num[rows], "denominator": den[rows], "ref_num": rf.num, "ref_den": rf.den}),
+            pd.DataFrame(
+                {
+                    "count": num[rows[keep]],
+                    "denominator": den[rows[keep]],
+                    "ref_num": rf.num[keep],
+                    "ref_den": rf.den[keep],
+                }
+            ),
             "count",
             "denominator",
             "ref_num",
@@ -522,7 +545,11 @@ def _ratio(
         ),
         labels,
     )
-    is_all = codes.per_type(src.t[rows], lambda gt: gt == "all", bool)
+    est = {c: np.full(len(rows), np.nan) for c in part if c != "method"}
+    for c in est:
+        est[c][keep] = part[c]
+    est["method"] = labels.full(len(rows), _NOT_APPLICABLE)
+    est["method"][keep] = part["method"]
     _blank(est, is_all, "not applicable: all children", labels)
     return rf, est, is_all
 
@@ -611,7 +638,7 @@ def estimate(
     )
 
     # rate ratios ------------------------------------------------------------------------
-    rf, est, is_all = _ratio(stats.rate_ratio, csrc, pc, n_c, pop_c, options.reference, codes, labels)
+    rf, est, is_all = _ratio(stats.rate_ratio, csrc, pc, n_c, pop_c, options.reference, codes, labels, set_aside=nopop)
     _blank(est, nopop & ~is_all, _NO_POP, labels)
     _blank(est, rf.is_ref, "reference group", labels)
     blocks.append(
@@ -693,7 +720,9 @@ def estimate(
         blocks.append(
             _Block("conversion", vsrc, pv, cx, cn, est, labels.full(len(pv), _NOT_APPLICABLE), on_children, stage_src)
         )
-        rc, est, v_all = _ratio(stats.proportion_ratio, vsrc, pv, x_v, n_v, options.reference, codes, labels)
+        rc, est, v_all = _ratio(
+            stats.proportion_ratio, vsrc, pv, x_v, n_v, options.reference, codes, labels, unknown_set_aside=True
+        )
         _blank(est, rc.is_ref, "reference group", labels)
         _blank(est, ~rc.known & ~v_all, "not compared: characteristic not known", labels)
         blocks.append(
@@ -777,13 +806,16 @@ def _assemble(
         )
     q[insufficient] = np.nan
     # flags: a direction only for a finding (95% interval excludes 1 and q below the fdr) --------
+    ratios = np.flatnonzero(is_ratio)
     flag_text = np.asarray(
-        finding_flags(est["lower_95"], est["upper_95"], est["lower_998"], est["upper_998"], q, options.fdr),
+        finding_flags(
+            *(est[c][ratios] for c in ("lower_95", "upper_95", "lower_998", "upper_998")), q[ratios], options.fdr
+        ),
         dtype=object,
     )
     flag_codes, flag_uniques = pd.factorize(flag_text)
-    flag = labels.codes(list(flag_uniques))[flag_codes]
-    flag = np.where(is_ratio, flag, labels.code("not compared"))
+    flag = labels.full(size, "not compared")
+    flag[ratios] = labels.codes(list(flag_uniques))[flag_codes]
     flag[insufficient] = labels.code("insufficient")
     # order: by, measure, stage, group type, then the order of the source tables --------
     stage_order = np.array(
@@ -797,7 +829,7 @@ def _assemble(
     info = {x.code: x for x in ref.STAGES}
     stage_list = [str(x) for x in codes.stages] + [""]
     nu = len(codes.groups) + 1
-    uniq_pair, inv_pair = np.unique(t * nu + u, return_inverse=True)
+    inv_pair, uniq_pair = pd.factorize(t * nu + u)
     out: dict[str, Any] = {}
     if by:
         out[by] = _take_text(codes.by, b, dtypes[by])
@@ -813,7 +845,7 @@ def _assemble(
     out["group_type"] = _take_text(codes.types, t, dtypes["group_type"])
     out["group"] = _take_text(codes.groups, u, dtypes["group"])
     out["group_label"] = _text(
-        [group_label(str(codes.types[p // nu]), str(codes.groups[p % nu])) for p in uniq_pair], inv_pair.ravel()
+        [group_label(str(codes.types[p // nu]), str(codes.groups[p % nu])) for p in uniq_pair], inv_pair
     )
     out["reference_group"] = labels.column(col(lambda bl: bl.reference_group)[order])
     out["count"] = count[order].astype("int64")
