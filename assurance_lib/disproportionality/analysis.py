@@ -127,8 +127,8 @@ def run_grid(
     prep = prepared if prepared is not None else prepare_events(events, period.end)
     ev = prep.events
     has_imd = bool(ev["imd_decile"].notna().any()) if "imd_decile" in ev else False
-    attrs = child_attributes(ev, by)
-    of_kind = events_of_each_kind(ev, since=earliest_day(win, lookback_months))
+    attrs = child_attributes(ev, by, order=prep.order)
+    of_kind = events_of_each_kind(ev, since=earliest_day(win, lookback_months), order=prep.order)
     members = stage_members(ev, win, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False, of_kind=of_kind)
     conv = conversions(
         ev, win, fmap, lookback_months, exclude_uasc_cla=exclude_uasc_cla, attrs=attrs, as_text=False, of_kind=of_kind

@@ -15,9 +15,10 @@ children, not episodes"), is defined once, here, in plain pandas:
   status, IMD decile) are those recorded on their latest row on or before the period end.
 
 Each rule is "sort the events by child and date, keep each child's first (or last) row":
-:func:`prepare_events` sorts them once (a stable sort, so rows of one child on one day keep the
-file's order). Child identifiers are replaced by integer codes there and never leave this
-module. :func:`count_groups` then counts the children by stage and every group type.
+:func:`prepare_events` finds that order once (a stable sort, so rows of one child on one day keep
+the file's order) and the rules read the events in it. Child identifiers are replaced by integer
+codes there and never leave this module. :func:`count_groups` then counts the children by stage
+and every group type.
 """
 
 from __future__ import annotations
@@ -110,15 +111,18 @@ def window_for(period: Period, window: str = "rolling12") -> Window:
 
 @dataclass(slots=True)
 class Prepared:
-    """Events with integer child codes, and the rows set aside (never silently dropped)."""
+    """Events with integer child codes, their order by child and date, and the rows set aside
+    (never silently dropped)."""
 
     events: pd.DataFrame
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["place", "reason"]))
+    order: np.ndarray | None = None
+    """Positions of the rows of ``events`` sorted by child and event date (see :func:`prepare_events`)."""
 
 
 def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
-    """Replace child ids by integer codes, set aside events dated after the period end, and sort
-    the events by child and date.
+    """Replace child ids by integer codes, set aside events dated after the period end, and find
+    the order of the events by child and date.
 
     Rows after the period end are reported in the quarantine (row number and reason), never
     counted and never silently dropped: an extract taken after the period legitimately holds
@@ -130,8 +134,10 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
         ``events``: the columns of ``events`` that the counts read (all but ``_row``,
         ``child_id``, ``referral_source`` and ``locality``; columns outside the events contract,
         such as ``la_code``, are kept) and ``child`` (0, 1, 2 ... in order of first appearance in
-        the file), sorted by child and event date (a stable sort: rows of one child on one day keep
-        the file's order; missing dates last).
+        the file), in the file's order; ``order``: the positions of those rows sorted by child and
+        event date (a stable sort: rows of one child on one day keep the file's order; missing
+        dates last). The rules read the rows in that order (:func:`child_attributes`,
+        :func:`events_of_each_kind`) without a sorted copy of every column.
     """
     ev = events.drop(columns=[c for c in _NOT_COUNTED if c in events])
     ev["child"] = _child_codes(events)
@@ -151,7 +157,8 @@ def prepare_events(events: pd.DataFrame, period_end: dt.date) -> Prepared:
     late = end > pd.Timestamp(period_end)
     if late.any():
         ev["end_date"] = end.where(~late)
-    return Prepared(events=_by_child_and_date(ev).reset_index(drop=True), quarantine=q.reset_index(drop=True))
+    ev = ev.reset_index(drop=True)
+    return Prepared(events=ev, quarantine=q.reset_index(drop=True), order=_positions_by_child_and_date(ev))
 
 
 def _child_codes(events: pd.DataFrame) -> np.ndarray:
@@ -173,22 +180,39 @@ def _child_codes(events: pd.DataFrame) -> np.ndarray:
     return pd.factorize(events["child_id"], sort=False)[0].astype(np.int64, copy=False)
 
 
-def _by_child_and_date(ev: pd.DataFrame) -> pd.DataFrame:
-    """``ev`` sorted by child and event date (stable; missing dates last): as it is when it already
-    is (the events from :func:`prepare_events`, and any selection of their rows)."""
+def _order_by_child_and_date(ev: pd.DataFrame) -> np.ndarray | None:
+    """Positions of the rows of ``ev`` sorted by child and event date (stable; missing dates
+    last), or ``None`` when they already are (the rows of :func:`events_of_each_kind`, and any
+    selection of their rows)."""
     child = ev["child"].to_numpy()
     date = ev["event_date"].to_numpy()
     later = np.isnat(date[:-1]) & ~np.isnat(date[1:])  # a missing date before a known one
     with np.errstate(invalid="ignore"):
         later |= date[1:] < date[:-1]
     if bool(np.all(child[1:] >= child[:-1])) and not bool(np.any(later & (child[1:] == child[:-1]))):
-        return ev
+        return None
     # np.lexsort is stable and sorts missing dates (NaT) last: the same order as
     # ev.sort_values(["child", "event_date"], kind="stable"), without turning each key into categories
-    return ev.take(np.lexsort((date, child)))
+    return np.lexsort((date, child))
 
 
-def events_of_each_kind(ev: pd.DataFrame, since: pd.Timestamp | None = None) -> dict[str, pd.DataFrame]:
+def _positions_by_child_and_date(ev: pd.DataFrame, order: np.ndarray | None = None) -> np.ndarray:
+    """``order`` when given, else the positions of the rows of ``ev`` sorted by child and event
+    date (``0, 1, 2 ...`` when they already are)."""
+    if order is None:
+        order = _order_by_child_and_date(ev)
+    return np.arange(len(ev)) if order is None else order
+
+
+def _by_child_and_date(ev: pd.DataFrame) -> pd.DataFrame:
+    """``ev`` sorted by child and event date (stable; missing dates last): as it is when it already is."""
+    order = _order_by_child_and_date(ev)
+    return ev if order is None else ev.take(order)
+
+
+def events_of_each_kind(
+    ev: pd.DataFrame, since: pd.Timestamp | None = None, *, order: np.ndarray | None = None
+) -> dict[str, pd.DataFrame]:
     """The events of each kind (``reference.FLOW_EVENTS``), by child and date: the columns the
     counting rule reads (``child, event, event_date, end_date, date_of_birth, age_at_event``).
 
@@ -203,13 +227,20 @@ def events_of_each_kind(ev: pd.DataFrame, since: pd.Timestamp | None = None) -> 
         Leave out the events dated before it (or undated) of the kinds that only count as flows:
         no rule looks before the feeder look-back (:func:`earliest_day`). The events that open a
         plan or a care episode (``reference.EVENTS_WITH_END``) are all kept: the stocks need them.
+    order : array, optional
+        The positions of the rows of ``ev`` by child and date (``Prepared.order``; worked out
+        when not given).
     """
-    ev = _by_child_and_date(ev[_COUNTING_COLUMNS])
-    recent = np.ones(len(ev), dtype=bool) if since is None else (ev["event_date"] >= since).to_numpy(dtype=bool)
+    order = _positions_by_child_and_date(ev, order)
+    kind = _codes_for(ev["event"], ref.FLOW_EVENTS, dtype=np.int8)[order]  # each row's kind, by child and date
+    recent = None if since is None else (ev["event_date"] >= since).to_numpy(dtype=bool)[order]
+    cols = ev[_COUNTING_COLUMNS]
     out = {}
-    for e in ref.FLOW_EVENTS:
-        of_kind = (ev["event"] == e).to_numpy(dtype=bool)
-        out[e] = ev[of_kind if e in ref.EVENTS_WITH_END else of_kind & recent]
+    for i, e in enumerate(ref.FLOW_EVENTS):
+        of_kind = kind == i
+        if recent is not None and e not in ref.EVENTS_WITH_END:
+            of_kind &= recent
+        out[e] = cols.take(order[of_kind])
     return out
 
 
@@ -252,7 +283,7 @@ def _last_of_each_child(rows: pd.DataFrame, where: Any = None) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------
 
 
-def child_attributes(ev: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+def child_attributes(ev: pd.DataFrame, by: str | None = None, *, order: np.ndarray | None = None) -> pd.DataFrame:
     """Each child's characteristics: those on the child's latest row (same day: the last row).
 
     Parameters
@@ -261,6 +292,9 @@ def child_attributes(ev: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
         From :func:`prepare_events`.
     by : str, optional
         A further column to take from the latest row (e.g. ``la_code``).
+    order : array, optional
+        The positions of the rows of ``ev`` by child and date (``Prepared.order``; worked out
+        when not given).
 
     Returns
     -------
@@ -269,8 +303,11 @@ def child_attributes(ev: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
         ``by``), and ``ethnicity_major`` (the DfE major group of ``ethnicity``).
     """
     cols = ["ethnicity", "sex", "disability", "uasc", "imd_decile", *([by] if by else [])]
-    latest = _last_of_each_child(_by_child_and_date(ev[["child", "event_date", *cols]]))
-    out = latest[cols].set_axis(pd.Index(latest["child"].to_numpy(), name="child"))
+    order = _positions_by_child_and_date(ev, order)
+    child = ev["child"].to_numpy()[order]
+    last = np.ones(len(child), dtype=bool)  # each child's last row, by child and date
+    last[:-1] = child[:-1] != child[1:]
+    out = ev[cols].take(order[last]).set_axis(pd.Index(child[last], name="child"))
     out["ethnicity_major"] = out["ethnicity"].map(dict((x.code, x.major) for x in ref.ETHNICITY)).astype("string")
     return out
 
