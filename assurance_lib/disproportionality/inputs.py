@@ -545,7 +545,9 @@ def _age_limits(dob: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _duplicate_rows(children: np.ndarray, event: np.ndarray, date: np.ndarray) -> bool:
     """Whether a row repeats another row's child, event and event date (codes; -1 missing, and
-    missing values are equal), by sorting one integer key per row."""
+    missing values are equal), by sorting one integer key per row (a stable sort: timsort, which
+    takes the runs of rows already in order of child as they are, about twice as quick here as the
+    default on an extract whose rows come child by child)."""
     if not len(children):
         return False
     width = len(ref.FLOW_EVENTS) + 1
@@ -558,7 +560,7 @@ def _duplicate_rows(children: np.ndarray, event: np.ndarray, date: np.ndarray) -
         key *= span
         key += date
         key += 1
-        key.sort()
+        key.sort(kind="stable")
         return bool((key[1:] == key[:-1]).any())
     return bool(pd.DataFrame({"c": children, "e": event, "d": date}).duplicated().any())
 
