@@ -186,11 +186,13 @@ def _order_by_child_and_date(ev: pd.DataFrame) -> np.ndarray | None:
     selection of their rows)."""
     child = ev["child"].to_numpy()
     date = ev["event_date"].to_numpy()
-    later = np.isnat(date[:-1]) & ~np.isnat(date[1:])  # a missing date before a known one
-    with np.errstate(invalid="ignore"):
-        later |= date[1:] < date[:-1]
-    if bool(np.all(child[1:] >= child[:-1])) and not bool(np.any(later & (child[1:] == child[:-1]))):
-        return None
+    if bool(np.all(child[1:] >= child[:-1])):  # by child: are the dates of each child in order?
+        same = np.flatnonzero(child[1:] == child[:-1])  # a row and the next, of one child
+        before, after = date[same], date[same + 1]
+        with np.errstate(invalid="ignore"):
+            later = (after < before) | (~np.isnat(after) & np.isnat(before))  # a missing date before a known one
+        if not bool(later.any()):
+            return None
     # np.lexsort is stable and sorts missing dates (NaT) last: the same order as
     # ev.sort_values(["child", "event_date"], kind="stable"), without turning each key into categories
     return np.lexsort((date, child))
@@ -804,17 +806,7 @@ def count_groups(
     """
     if stages is None:
         stages = list(pd.unique(members["stage"])) if len(members) else []  # in order of appearance
-    # each child's codes once (one more "child" with every code missing, for members not in attrs)
-    a = _attr_codes(attrs.reset_index(drop=True), by)
-    a = _Attrs(
-        eth=np.append(a.eth, -1),
-        sex=np.append(a.sex, -1),
-        disability=np.append(a.disability, -1),
-        imd=np.append(a.imd, -1),
-        uasc=np.append(a.uasc, False),
-        by=np.append(a.by, -1) if a.by is not None else None,
-        by_values=a.by_values,
-    )
+    a = _attr_codes(attrs.reset_index(drop=True), by)  # each child's codes once
     child = members["child"].to_numpy()
     if attrs.index.equals(pd.RangeIndex(len(attrs))) and (
         not len(child) or 0 <= child.min() <= child.max() < len(attrs)
@@ -822,7 +814,17 @@ def count_groups(
         pos = child.astype(np.int64, copy=False)  # the children of prepare_events: a child's code is their row in attrs
     else:
         pos = np.asarray(attrs.index.get_indexer(child), dtype=np.int64)
-        pos[pos < 0] = len(attrs)
+        if (pos < 0).any():  # members not in attrs: one more "child" with every code missing
+            pos[pos < 0] = len(attrs)
+            a = _Attrs(
+                eth=np.append(a.eth, -1),
+                sex=np.append(a.sex, -1),
+                disability=np.append(a.disability, -1),
+                imd=np.append(a.imd, -1),
+                uasc=np.append(a.uasc, False),
+                by=np.append(a.by, -1) if a.by is not None else None,
+                by_values=a.by_values,
+            )
     st = _index_of(pd.Index(list(stages)), members["stage"]) if len(stages) else np.full(len(members), -1)
     band = _codes_for(members["age_band"], ref.AGE_BANDS, dtype=np.int8)
     vals = members[value].to_numpy(dtype=np.int8) if value else None
