@@ -581,11 +581,11 @@ def _attr_codes(frame: pd.DataFrame, by: str | None = None) -> _Attrs:
     if by:
         by_codes, by_values = _by_codes(frame[by])
     return _Attrs(
-        eth=_codes_for(frame["ethnicity"], ref.ETHNICITY_CODES),
-        sex=_codes_for(frame["sex"], ref.SEXES),
-        disability=_codes_for(frame["disability"], ref.DISABILITY),
-        imd=_codes_for(frame["imd_decile"], _IMD_VALUES, missing=len(_IMD_VALUES) - 1),
-        uasc=_codes_for(frame["uasc"], ("yes",)) == 0,
+        eth=_codes_for(frame["ethnicity"], ref.ETHNICITY_CODES, dtype=np.int8),  # small codes: a byte per child
+        sex=_codes_for(frame["sex"], ref.SEXES, dtype=np.int8),
+        disability=_codes_for(frame["disability"], ref.DISABILITY, dtype=np.int8),
+        imd=_codes_for(frame["imd_decile"], _IMD_VALUES, missing=len(_IMD_VALUES) - 1, dtype=np.int8),
+        uasc=_codes_for(frame["uasc"], ("yes",), dtype=np.int8) == 0,
         by=by_codes,
         by_values=by_values,
     )
