@@ -366,8 +366,12 @@ def age_band_at(rows: pd.DataFrame, when: pd.Series) -> pd.Series:
         days = (when - rows["event_date"]).dt.days.to_numpy(dtype="float64", na_value=np.nan)
         age = pd.to_numeric(rows["age_at_event"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         years = np.where(dob.notna().to_numpy(), years, np.floor(age + days / 365.25))
-    # as reference.age_band: under 1, 1 to 4, 5 to 9, 10 to 15, 16 to 17 (codes 1 to 5)
-    codes = np.searchsorted(ref._AGE_EDGES, np.clip(years, 0, 17), side="right")
+    # as reference.age_band: under 1, 1 to 4, 5 to 9, 10 to 15, 16 to 17 (codes 1 to 5): the number of
+    # band edges at or below the age (np.searchsorted(ref._AGE_EDGES, age, side="right"), a pass per edge)
+    age = np.clip(years, 0, 17)
+    codes = np.zeros(len(age), dtype=np.int8)
+    for edge in ref._AGE_EDGES:
+        codes += age >= edge
     codes[np.isnan(years)] = -1
     codes[(when < dob).to_numpy(dtype=bool)] = 0  # before birth: unborn
     return pd.Series(pd.Categorical.from_codes(codes, categories=list(ref.AGE_BANDS)), index=rows.index)
