@@ -14,74 +14,20 @@ Counts worked by hand on tiny frames (every child referred, then looked after in
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
+from test_disproportionality_uasc_disclosure import publish_spec  # the tiny partnership's tables
 
 from assurance_lib.config import DisclosureConfig, Period
-from assurance_lib.disclosure import audit_tables, is_suppressed, protect
+from assurance_lib.disclosure import audit_tables, is_suppressed
 from assurance_lib.disproportionality.benchmark import RESIDENT, benchmark_view, uasc_withheld
-from assurance_lib.disproportionality.compute import build_tables, compute
-from assurance_lib.disproportionality.inputs import Inputs
 from assurance_lib.disproportionality.present import show_benchmark
-from assurance_lib.disproportionality.settings import Settings
-from assurance_lib.nbparams import read_notebook
 
 Q2 = Period.parse("2026-27 Q2")
 CFG = DisclosureConfig()  # DfE: counts of 1 to 5 suppressed, zeros shown
 
 
-def _events(spec):
-    """spec: (ethnicity, uasc, n children, events) -> typed events, all in the 12 months to 30 September 2026."""
-    rows, k = [], 0
-    for eth, uasc, n, evs in spec:
-        for _ in range(n):
-            k += 1
-            for j, e in enumerate(evs):
-                rows.append(
-                    {
-                        "child_id": f"C{k}",
-                        "event": e,
-                        "event_date": pd.Timestamp("2026-05-01") + pd.Timedelta(days=j),
-                        "ethnicity": eth,
-                        "uasc": uasc,
-                    }
-                )
-    df = pd.DataFrame(rows)
-    df["end_date"] = pd.NaT
-    df["date_of_birth"] = pd.Timestamp("2012-06-01")
-    df["age_at_event"] = np.nan
-    df["sex"] = "female"
-    df["disability"] = "no"
-    df["imd_decile"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    df["_row"] = range(2, len(df) + 2)
-    for c in ("child_id", "event", "ethnicity", "sex", "disability", "uasc"):
-        df[c] = df[c].astype("string")
-    return df
-
-
 def _publish(spec):
-    pop = pd.DataFrame(
-        {
-            "ethnicity": ["WBRI", "BAFR", "AIND"],
-            "sex": "female",
-            "age_band": "10 to 15",
-            "population": [40000, 3000, 4000],
-            "source": "test",
-            "vintage": "2026",
-        }
-    )
-    params = {
-        k: v
-        for k, v in read_notebook("01_disproportionality").defaults().items()
-        if k not in ("params_file", "run_dir")
-    }
-    settings = Settings.from_params({**params, "events_path": "events.csv", "population_path": "population.csv"})
-    assert settings.exclude_uasc_cla  # the default: findings rest on resident children
-    inputs = Inputs(events=_events(spec), population=pop)
-    result = compute(inputs, settings, Q2)
-    items = list(build_tables(inputs, settings, result, period=Q2, partnership="Test").values())
-    out = protect(items, CFG)
-    published = [(f.astype(str).replace({"nan": ""}), s) for f, (_, s) in zip(out.frames, items)]
+    published, items, _ = publish_spec(spec)
     return {s.name: f for f, s in published}, published, {s.name: f for f, s in items}
 
 

@@ -68,6 +68,14 @@ def _published():
         ("AIND", "yes", 9, la),
         ("AIND", "no", 50, ["referral"]),
     ]
+    published, _, result = publish_spec(spec)
+    return published, result
+
+
+def publish_spec(spec):
+    """The tables of the events of ``spec`` (``_events``) against a three-group population, as the
+    notebook's defaults compute them, through disclosure control: the published frames (read back as
+    text, as the pack's CSVs are) with their specs, the true frames with their specs, the results."""
     pop = pd.DataFrame(
         {
             "ethnicity": ["WBRI", "BAFR", "AIND"],
@@ -90,7 +98,8 @@ def _published():
     items = list(build_tables(inputs, settings, result, period=Q2, partnership="Test").values())
     out = protect(items, CFG)
     # as in the pack: the published CSVs read back as text
-    return [(f.astype(str).replace({"nan": ""}), spec) for f, (_, spec) in zip(out.frames, items)], result
+    published = [(f.astype(str).replace({"nan": ""}), s) for f, (_, s) in zip(out.frames, items)]
+    return published, items, result
 
 
 @pytest.fixture(scope="module")
