@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-from test_accessibility import ARGS, CHROMIUM
 
+from test_browser import browser  # noqa: F401  (the headless Chromium fixture)
 from test_report_fixtures import make_board_pack
 
 pytestmark = pytest.mark.browser
@@ -23,38 +23,12 @@ MAX_PAGES = 12
 _PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
-def _require_browser() -> None:
-    missing = [] if CHROMIUM.is_file() else [str(CHROMIUM)]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright Python package")
-    if missing:
-        msg = f"printing the report needs {', '.join(missing)}"
-        if os.environ.get("CI"):
-            pytest.fail(msg + " - required in CI")
-        pytest.skip(msg)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 def _pages(pdf: bytes) -> int:
     """Pages of a Chromium PDF (its page objects)."""
     return len(_PDF_PAGE.findall(pdf))
 
 
-def printed(browser, html: Path) -> dict:
+def printed(browser, html: Path) -> dict:  # noqa: F811
     """Print the page on A4: pages of the whole page and of the main report (the page with every appendix
     taken out), the main report's text, and the number of appendices."""
     page = browser.new_page()
@@ -93,7 +67,10 @@ def _no_machine_text(text: str) -> None:
 
 @pytest.mark.slow
 def test_fixture_report_prints_within_budget_appendices_apart(
-    browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_notebook
+    browser,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    run_notebook,
 ) -> None:
     out = tmp_path / "outputs"
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(out))
@@ -125,7 +102,7 @@ def test_fixture_report_prints_within_budget_appendices_apart(
 
 
 @pytest.mark.slow
-def test_real_q2_report_prints_to_twelve_pages_or_fewer(browser, synthetic_pack: Path) -> None:
+def test_real_q2_report_prints_to_twelve_pages_or_fewer(browser, synthetic_pack: Path) -> None:  # noqa: F811
     got = printed(browser, synthetic_pack / "shareable" / "06_assurance_report.html")
     assert got["main"] <= MAX_PAGES, f"the main report prints to {got['main']} A4 pages"
     assert got["whole"] >= got["main"] + got["appendices"]
