@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -160,6 +161,31 @@ def _build_quarterly_packs(out: Path) -> QuarterlyPacks:
     return QuarterlyPacks(q1.pack, q2.pack, out)
 
 
+def _built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], dict[str, str]]
+) -> dict[str, str]:
+    """What ``build(folder)`` returns, built once in the test session however many workers need it.
+
+    Without pytest-xdist it is built in a new temporary folder. Under pytest-xdist it is built in
+    the folder the workers' temporary folders share, by the first worker that needs it (the others
+    wait on the file lock, then read what it wrote in ``<name>/built.json``). A build that failed
+    is not reused: each worker that needs it then fails with the build's own message.
+    """
+    from filelock import FileLock
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / name  # one per test session, shared by its workers
+    shared.mkdir(exist_ok=True)
+    with FileLock(str(shared / "build.lock")):
+        built = shared / "built.json"
+        if built.is_file():
+            return json.loads(built.read_text(encoding="utf-8"))
+        result = build(shared / "build")
+        built.write_text(json.dumps(result), encoding="utf-8")
+        return result
+
+
 @pytest.fixture(scope="session")
 def quarterly_packs(tmp_path_factory: pytest.TempPathFactory) -> QuarterlyPacks:
     """``assurance run`` for 2026-27 Q1 and then 2026-27 Q2 into one output folder, built once.
@@ -168,27 +194,27 @@ def quarterly_packs(tmp_path_factory: pytest.TempPathFactory) -> QuarterlyPacks:
     values of its parameters cell); Q1 differs in its period, commentary and feedback files and
     has no practitioner survey. The pipeline writes ``<output root>/2026-27-Q1/LATEST``, which the
     Q2 report reads for "what changed". Read only: a test that wrote here would break the
-    manifest checks of the others.
-
-    Under pytest-xdist the packs are built once for every worker: in the folder the workers'
-    temporary folders share, by the first worker that needs them (the others wait on the file
-    lock, then read what it wrote in ``built.json``). A build that failed is not reused: each
-    worker that needs the packs then fails with the build's own message.
+    manifest checks of the others. Under pytest-xdist the packs are built once for every worker
+    (:func:`_built_once`).
     """
-    from filelock import FileLock
 
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return _build_quarterly_packs(tmp_path_factory.mktemp("quarterly") / "outputs")
-    shared = tmp_path_factory.getbasetemp().parent / "quarterly"  # one per test session, shared by its workers
-    shared.mkdir(exist_ok=True)
-    with FileLock(str(shared / "build.lock")):
-        built = shared / "built.json"
-        if built.is_file():
-            paths = json.loads(built.read_text(encoding="utf-8"))
-            return QuarterlyPacks(Path(paths["q1"]), Path(paths["q2"]), Path(paths["output_root"]))
-        packs = _build_quarterly_packs(shared / "outputs")
-        built.write_text(json.dumps({k: str(v) for k, v in packs._asdict().items()}), encoding="utf-8")
-        return packs
+    def build(folder: Path) -> dict[str, str]:
+        return {k: str(v) for k, v in _build_quarterly_packs(folder / "outputs")._asdict().items()}
+
+    paths = _built_once(tmp_path_factory, "quarterly", build)
+    return QuarterlyPacks(Path(paths["q1"]), Path(paths["q2"]), Path(paths["output_root"]))
+
+
+@pytest.fixture(scope="session")
+def first_real_quarter(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A partnership's first real quarter with hostile text in every free-text input, run once.
+
+    ``tests/first_real_quarter.py`` builds it (``assurance run`` in a subprocess) and says what
+    it holds; ``test_real_period.py`` and ``test_hostile_inputs.py`` read it. Read only.
+    """
+    import first_real_quarter as frq
+
+    return _built_once(tmp_path_factory, "first_real_quarter", frq.build)
 
 
 @pytest.fixture(scope="session")

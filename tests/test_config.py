@@ -130,3 +130,27 @@ def test_output_root_override_order(tmp_path: Path, root: Path, monkeypatch: pyt
     monkeypatch.setenv("ASSURANCE_OUTPUT_ROOT", str(tmp_path / "env"))
     assert load_params(p, root=root).output_root == tmp_path / "env"
     assert load_params(p, root=root, output_root=tmp_path / "arg").output_root == tmp_path / "arg"
+
+
+def test_project_root_is_found_in_the_documented_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ASSURANCE_ROOT`` first; else the nearest parent of the working folder holding both
+    ``pyproject.toml`` and ``parameters/``; else the folder above the installed package."""
+    from assurance_lib.config import project_root
+
+    project = tmp_path / "copy_of_the_project"
+    (project / "parameters").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    deep = project / "notebooks" / "scratch"
+    deep.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "parameters").mkdir(parents=True)  # parameters/ without pyproject.toml: not a project
+    package_parent = Path(__import__("assurance_lib").__file__).resolve().parent.parent
+
+    monkeypatch.delenv("ASSURANCE_ROOT", raising=False)
+    monkeypatch.chdir(deep)
+    assert project_root() == project.resolve()
+    monkeypatch.chdir(elsewhere)
+    assert project_root() == package_parent
+    monkeypatch.setenv("ASSURANCE_ROOT", str(elsewhere))
+    monkeypatch.chdir(deep)
+    assert project_root() == elsewhere.resolve()

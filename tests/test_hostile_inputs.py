@@ -1,119 +1,43 @@
 """Hostile text in every free-text input: the pack publishes it as text, or refuses; it never runs it.
 
-The synthetic inputs are copied to a scratch project; agency names, sectors, Section 11 actions,
-owners and moderation notes, audit findings, actions and owners, the partnership's commentary and
-the partnership's name are given strings an attacker (or an unlucky paste) would plant: scripts,
-an image with an event handler, ``javascript:`` and non-URL Markdown links, and spreadsheet
-formulas. The quarterly run must end with exit 0 or 3 (never a traceback), and then:
+The run is a partnership's first real quarter (``tests/first_real_quarter.py``, shared with
+``test_real_period.py``): its extracts give agency names, sectors, Section 11 evidence, actions,
+owners and moderation notes, audit findings, actions and owners, agencies' narratives, the
+partnership's commentary and the partnership's name strings an attacker (or an unlucky paste)
+would plant: scripts, an image with an event handler, ``javascript:`` and non-URL Markdown links,
+and spreadsheet formulas. The quarterly run must end with exit 0 or 3 (never a traceback), and then:
 
 - no CSV field and no workbook cell from the inputs starts with ``=``, ``+``, ``-`` or ``@``
   unescaped, no workbook cell is a formula, no workbook link comes from the inputs;
 - no Markdown file holds raw HTML from the inputs;
 - the front page shows the partnership's name as text;
-- (after the analyses are wired to :mod:`assurance_lib.display` and :mod:`assurance_lib.safe_text`,
-  see :func:`test_hostile_text_fully_escaped_after_wiring`) no page of ``shareable/`` holds a live
-  script, an event-handler attribute or a ``javascript:`` link.
+- no page of ``shareable/`` holds a live script, an event-handler attribute or a ``javascript:``
+  link, and none runs one in Chromium.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
-import yaml
 from bs4 import BeautifulSoup
+from first_real_quarter import PARTNERSHIP
 
 from test_browser import browser  # noqa: F401  (the headless Chromium fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow  # a whole quarterly run on planted inputs
 
-HOSTILE = [
-    "<script>window.__pwned=1</script>",
-    "<img src=x onerror=window.__pwned=1>",
-    "[click](javascript:window.__pwned=1)",
-    '=HYPERLINK("http://x","y")',
-    "+SUM(1)",
-    "@cmd",
-    "[label](not a url)",
-]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf")
 
-# free-text columns of each synthetic input (agency names are renamed consistently across files)
-FREE_TEXT = {
-    "section11_register.csv": ["sector"],
-    "section11_returns.csv": ["evidence", "moderation_note", "action", "action_owner"],
-    "practitioner_survey.csv": ["sector"],
-    "audit_findings.csv": ["text"],
-    "audit_actions.csv": ["owner_role", "action", "evidence_of_completion", "evidence_of_impact"],
-    "agency_returns.csv": ["narrative"],
-}
-# agency names checked against a framework file (not renamed there): hostile text goes in their free text only
-NAMED_BY_FRAMEWORK = {"agency_returns.csv"}
-AGENCIES = {  # agency -> hostile name, the same in every file that names it
-    "Northshire Police": "<script>window.__pwned=1</script> Northshire Police",
-    "Harbour Domestic Abuse Service": '=HYPERLINK("http://x","y") Harbour Domestic Abuse Service',
-    "Northshire College": "<img src=x onerror=window.__pwned=1> Northshire College",
-    "Meadowbank Special School": "@cmd Meadowbank Special School",
-    "Children's social care": "+SUM(1) Children's social care",
-}
-PARTNERSHIP = "Synthetic <img src=x onerror=window.__pwned=1> [click](javascript:window.__pwned=1) =1+1"
-
-
-def _plant(data: Path) -> None:
-    for f in sorted(data.glob("*.csv")):
-        frame = pd.read_csv(f, dtype=str, keep_default_na=False)
-        for col in ("agency",):
-            if col in frame.columns and f.name not in NAMED_BY_FRAMEWORK:
-                frame[col] = frame[col].map(lambda v: AGENCIES.get(v, v))
-        for col in FREE_TEXT.get(f.name, []):
-            frame[col] = [f"{HOSTILE[i % len(HOSTILE)]} {v}" if v else v for i, v in enumerate(frame[col])]
-        frame.to_csv(f, index=False)
-    for md in sorted((data / "commentary").glob("*.md")):
-        text = md.read_text(encoding="utf-8")
-        md.write_text(text + "\n\n" + "\n\n".join(HOSTILE) + "\n", encoding="utf-8")
-
 
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
-    for sub in ("synthetic", "frameworks", "reference"):
-        shutil.copytree(ROOT / "data" / sub, root / "data" / sub)
-    (root / "parameters").mkdir()
-    _plant(root / "data" / "synthetic")
-    params = yaml.safe_load((ROOT / "parameters" / "2026-27-Q2.yaml").read_text(encoding="utf-8"))
-    params["partnership"] = PARTNERSHIP
-    (root / "parameters" / "2026-27-Q2.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
-    env = {**os.environ, "ASSURANCE_ROOT": str(root), "MPLBACKEND": "agg"}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assurance_lib.cli",
-            "run",
-            "parameters/2026-27-Q2.yaml",
-            "--output-root",
-            str(root / "outputs"),
-            "--notebooks",
-            str(ROOT / "notebooks"),
-            "--quiet",
-        ],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    return proc, root / "outputs" / "2026-27-Q2"
+def hostile_run(first_real_quarter: dict[str, str]) -> tuple[dict[str, str], Path]:
+    """The run's exit code and what it printed, and the folder of its period's packs."""
+    return first_real_quarter, Path(first_real_quarter["period"])
 
 
 def _pack(period: Path) -> Path:
@@ -124,10 +48,10 @@ def _pack(period: Path) -> Path:
 
 
 def test_hostile_run_publishes_or_refuses_never_crashes(hostile_run) -> None:
-    proc, period = hostile_run
-    assert proc.returncode in (0, 3), proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "Traceback" not in proc.stderr
-    if proc.returncode == 3:  # refused: the failed folder keeps no shareable copy of the refused text
+    run, period = hostile_run
+    assert run["code"] in ("0", "3"), run["stdout"][-3000:] + run["stderr"][-3000:]
+    assert "Traceback" not in run["stderr"] + run["stdout"]
+    if run["code"] == "3":  # refused: the failed folder keeps no shareable copy of the refused text
         failed = [p for p in period.iterdir() if p.name.endswith(".failed")]
         assert failed and not (failed[0] / "shareable").exists()
 
@@ -141,7 +65,7 @@ def _csv_fields(pack: Path):
 
 
 def test_no_csv_field_starts_a_formula(hostile_run) -> None:
-    proc, period = hostile_run
+    _, period = hostile_run
     pack = _pack(period)
     bad = [(f, r, c, v[:30]) for f, r, c, v in _csv_fields(pack) if v.startswith(TRIGGERS) and not NUMBER.fullmatch(v)]
     assert bad == []
@@ -153,7 +77,7 @@ def test_no_csv_field_starts_a_formula(hostile_run) -> None:
 def test_no_workbook_cell_is_a_formula_or_link_from_the_inputs(hostile_run) -> None:
     import openpyxl
 
-    proc, period = hostile_run
+    _, period = hostile_run
     wb = openpyxl.load_workbook(_pack(period) / "shareable" / "tables" / "assurance_tables.xlsx")
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
@@ -165,7 +89,7 @@ def test_no_workbook_cell_is_a_formula_or_link_from_the_inputs(hostile_run) -> N
 
 
 def test_markdown_files_hold_no_raw_html(hostile_run) -> None:
-    proc, period = hostile_run
+    _, period = hostile_run
     for md in sorted((_pack(period) / "shareable" / "text").glob("*.md")):
         text = md.read_text(encoding="utf-8")
         assert "<script" not in text and "<img" not in text, md.name
@@ -195,7 +119,7 @@ def _live(page: Path) -> list[str]:
 
 
 def test_front_page_shows_the_partnership_as_text(hostile_run) -> None:
-    proc, period = hostile_run
+    _, period = hostile_run
     page = _pack(period) / "shareable" / "index.html"
     assert _live(page) == []
     assert PARTNERSHIP in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text()
@@ -208,7 +132,7 @@ def test_hostile_text_fully_escaped_after_wiring(hostile_run) -> None:
     escaping) and 03_audit_synthesis.html (the briefings are shown with IPython Markdown, which
     nbconvert renders with raw HTML) still hold live markup: see the report of that branch.
     """
-    proc, period = hostile_run
+    _, period = hostile_run
     live = {p.name: _live(p) for p in sorted((_pack(period) / "shareable").glob("*.html"))}
     assert {k: v for k, v in live.items() if v} == {}
 
