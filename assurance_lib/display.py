@@ -75,6 +75,8 @@ _FILE_PATH = re.compile(r"[A-Za-z][\w.-]*(?:/[\w.-]+)+\.[a-z0-9]{2,5}")
 opportunity after each ``/`` and ``_``, so that a column of long file names wraps on a printed page
 instead of running past its edge (the text, copied or read aloud, is unchanged)."""
 _BREAK_AFTER = re.compile(r"([/_])")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""A date (``2026-06-30``): kept on one line, not broken at a hyphen in a narrow column."""
 
 
 def column_label(name: Any, labels: Mapping[str, str] | None = None) -> str:
@@ -123,6 +125,8 @@ def _formatter(column: str, decimals: int, whole: bool):
         text = str(v)
         if _FILE_PATH.fullmatch(text):
             return _BREAK_AFTER.sub(r"\1<wbr>", text)
+        if _ISO_DATE.fullmatch(text):
+            return f'<span style="white-space: nowrap">{text}</span>'
         return text
 
     return fmt
@@ -189,17 +193,16 @@ def _render(
 
 
 class _NotedStyler(Styler):
-    """A ``Styler`` that renders a one-line note (already HTML) under its table."""
+    """A ``Styler`` that renders a one-line note (already HTML) under its table (in ``to_html``,
+    which a notebook's display calls through ``_repr_html_``)."""
 
     note_html: str = ""
 
-    def _repr_html_(self) -> str | None:
-        html = super()._repr_html_()
-        return None if html is None else html + self.note_html
+    def to_html(self, buf: Any = None, *, encoding: str | None = None, **kwargs: Any) -> str | None:  # type: ignore[override]
+        from pandas.io.formats.format import save_to_buffer
 
-    def to_html(self, *args: Any, **kwargs: Any) -> str | None:  # type: ignore[override]
-        html = super().to_html(*args, **kwargs)
-        return None if html is None else html + self.note_html
+        html = super().to_html(**kwargs) + self.note_html
+        return save_to_buffer(html, buf=buf, encoding=encoding if buf is not None else None)
 
 
 def selected(

@@ -81,6 +81,7 @@ def test_a_table_with_a_page_selection_shows_those_columns_and_says_where_the_re
     assert '<a href="tables/wide_action_plan.csv">' in note and '<a href="tables/assurance_tables.xlsx">' in note
     # the note is also in what a notebook renders, under the table
     rendered = shown._repr_html_()
+    assert rendered.count("assurance-table-note") == 1
     assert rendered.index("</table>") < rendered.index("assurance-table-note")
 
 
@@ -174,3 +175,9 @@ def test_a_file_name_in_a_cell_can_wrap_and_reads_the_same() -> None:
     html = styled(pd.DataFrame({"agency": ["Eastbank"], "page": [name], "note": ["a_b c/d"]}), "Letters").to_html()
     assert "letters/<wbr>section11_<wbr>feedback_<wbr>eastbank_<wbr>university_<wbr>hospital_<wbr>trust.html" in html
     assert _cells(html) == ["Eastbank", name, "a_b c/d"]  # text with a space is not a file name
+
+
+def test_a_date_in_a_cell_is_not_broken_at_its_hyphens() -> None:
+    html = styled(pd.DataFrame({"deadline": ["2026-06-30"], "code": ["AUD-2026-01"]}), "Dates").to_html()
+    assert '<span style="white-space: nowrap">2026-06-30</span>' in html
+    assert _cells(html) == ["2026-06-30", "AUD-2026-01"]

@@ -41,26 +41,41 @@ __all__ = [
     "show_briefings",
 ]
 
-GRADES_PAGE = (
+GRADES_AGENCY_PAGE = (
+    "agency",
+    "domain",
+    "n_cases",
+    "n_outstanding",
+    "n_good",
+    "n_requires_improvement_to_be_good",
+    "n_inadequate",
+    "pct_good_or_better",
+    "indicative",
+)
+"""The columns of ``audit_grades_agency`` a page shows: the panel's grades (the CSV also has the
+gradings and the agencies' own share good or better)."""
+GRADES_DOMAIN_PAGE = (
+    "audit_id",
+    "domain",
     "n_cases",
     "n_gradings",
-    "n_inadequate",
     "pct_good_or_better",
     "pct_good_or_better_self",
     "indicative",
 )
-"""The columns of the grade tables a page shows, after the audit or agency and the domain (the CSV
-has every column, with the count of each grade)."""
+"""The columns of ``audit_grades_domain`` a page shows: the panel's share good or better beside the
+agencies' own (the CSV also has the count of each grade)."""
 AGREEMENT_PAGE = (
     "level",
     "subject",
     "n_cases",
     "pct_exact",
+    "pct_adjacent",
     "pct_self_higher",
-    "pct_self_lower",
     "kappa",
     "kappa_lower",
     "kappa_upper",
+    "alpha_moderators",
     "indicative",
 )
 """The columns of ``audit_agreement`` a page shows."""
@@ -82,18 +97,22 @@ PAGE_LABELS = {
     "audit_id": "Audit",
     "n_cases": "Cases",
     "n_gradings": "Gradings",
-    "n_inadequate": "Graded inadequate",
+    "n_outstanding": "Outstanding",
+    "n_good": "Good",
+    "n_requires_improvement_to_be_good": "Requires improvement",
+    "n_inadequate": "Inadequate",
     "pct_good_or_better": "% good or better (panel)",
     "pct_good_or_better_self": "% good or better (agency's own)",
     "indicative": "Indicative",
     "level": "Level",
-    "subject": "Audit, agency or domain",
+    "subject": "Audit or agency",
     "pct_exact": "% same grade",
+    "pct_adjacent": "% within one grade",
     "pct_self_higher": "% agency graded higher",
-    "pct_self_lower": "% agency graded lower",
     "kappa": "Weighted kappa",
     "kappa_lower": "Kappa 95% CI lower",
     "kappa_upper": "Kappa 95% CI upper",
+    "alpha_moderators": "Moderators' alpha",
     "n_cases_earlier": "Cases, earlier audit",
     "n_cases_later": "Cases, re-audit",
     "pct_good_or_better_earlier": "% good or better, earlier",
@@ -156,7 +175,7 @@ def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> Any:
             source=_SOURCE,
             keys=("audit_id", "domain"),
             notes=f"Audits dated {window_text(res)}. " + common,
-            **_page(("audit_id", "domain", *GRADES_PAGE)),
+            **_page(GRADES_DOMAIN_PAGE),
         )
         return _shown(ctx.publish.table(res.grades_domain, spec), spec)
     if by == "agency":
@@ -168,7 +187,7 @@ def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> Any:
             source=_SOURCE,
             keys=("agency", "domain"),
             notes=f"All audits dated {window_text(res)}. " + common,
-            **_page(("agency", "domain", *GRADES_PAGE)),
+            **_page(GRADES_AGENCY_PAGE),
         )
         return _shown(ctx.publish.table(res.grades_agency, spec), spec)
     raise ValueError(f"by {by!r} is not one of: domain, agency")
@@ -331,7 +350,8 @@ def show_agreement(ctx: Any, res: AuditResults) -> Any:
     )
     out = res.agreement.copy()
     out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), na)
-    return _shown(ctx.publish.table(out, spec), spec, decimals=3)
+    decimals = {c: 1 for c in out.columns if str(c).startswith("pct_")}  # kappa and alpha to 3
+    return _shown(ctx.publish.table(out, spec), spec, decimals=decimals)
 
 
 def agreement_chart_data(res: AuditResults) -> pd.DataFrame:
@@ -477,7 +497,7 @@ def publish_flags(ctx: Any, res: AuditResults) -> Any:
     )
 
 
-def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int = 1) -> Any:
+def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int | dict[str, int] = 1) -> Any:
     """A published table for display: its title as caption, plain headings, no index, cells in full
     (percentages to 1 decimal place; kappa and alpha to 3, as published); the spec's page columns
     where it declares them, with a line naming the CSV (:func:`assurance_lib.display.published`)."""

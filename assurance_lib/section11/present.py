@@ -102,7 +102,7 @@ def _spec(
     )
 
 
-RETURNS_PAGE = ("agency", "sector", "deadline", "date_received", "days_late", "standards_rated", "status")
+RETURNS_PAGE = ("agency", "sector", "deadline", "date_received", "days_late", "standards_rated", "complete", "status")
 """The columns of ``section11_returns_received`` a page shows (the CSV has every column)."""
 ACTION_PLAN_PAGE = ("agency", "standard_title", "rating", "action", "owner", "due_date", "overdue")
 """The columns of ``section11_action_plan`` a page shows."""
@@ -110,17 +110,18 @@ ACTION_HISTORY_PAGE = (
     "agency",
     "standard_title",
     "status",
+    "not_met_cycles",
     "previous_action",
     "previous_action_outcome",
     "action",
     "same_action_again",
-    "times_promised",
 )
 """The columns of ``section11_action_history`` a page shows."""
 _PAGE_LABELS = {
     "date_received": "Received",
     "days_late": "Days late",
     "standards_rated": "Standards rated",
+    "complete": "Complete",
     "status": "Status",
     "standard_title": "Standard",
     "rating": "Rating of record",
@@ -131,7 +132,7 @@ _PAGE_LABELS = {
     "previous_action": "Previous cycle's action",
     "previous_action_outcome": "What became of it",
     "same_action_again": "Same action again",
-    "times_promised": "Times promised",
+    "not_met_cycles": "Cycles not met",
 }
 
 
