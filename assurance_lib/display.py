@@ -8,14 +8,14 @@ whose ``.data`` is the frame unchanged. Suppression symbols (``[c]``, ``[low]``,
 
 This is the one table renderer of the workbench: every table a notebook shows goes through
 :func:`styled`, and every Markdown passage written from the inputs through :func:`markdown`.
+Everything in them that came from the inputs is escaped (cells, headings, the caption): text an
+agency or auditor wrote is shown as text, never run as markup (see :mod:`assurance_lib.safe_text`).
 
 A published table too wide to read on an A4 page declares the reader's selection of its columns
 (:attr:`assurance_lib.tables.TableSpec.page_columns`): :func:`published` shows those columns and
 says in a line under the table where every column is (``tables/<name>.csv`` and the workbook);
 :func:`selected` does the same for a table published without a spec (a flags file, with
 :data:`assurance_lib.tables.FLAG_PAGE_COLUMNS`). What is published is never changed.
-Everything in them that came from the inputs is escaped (cells, headings, the caption): text an
-agency or auditor wrote is shown as text, never run as markup (see :mod:`assurance_lib.safe_text`).
 """
 
 from __future__ import annotations
@@ -256,7 +256,7 @@ def selected(
             f"(its columns: {', '.join(map(str, frame.columns))})"
         )
     shown = _render(_NotedStyler, frame[list(columns)], caption, labels=labels, decimals=decimals, uid=uid)
-    csv, sheet = f"tables/{table}.csv", sheet_names([table])[0]
+    csv, sheet = f"tables/{table}.csv", sheet_names([table])[0]  # a name of up to 31 characters is its sheet's
     shown.note_html = (
         f'<p class="assurance-table-note">Showing {len(columns)} of the {frame.shape[1]} columns. Every column: '
         f'<a href="{escape_text(csv)}">{escape_text(csv)}</a>, and sheet {escape_text(sheet)} of the workbook '
