@@ -10,6 +10,12 @@ This is the one table renderer of the workbench: every table a notebook shows go
 :func:`styled`, and every Markdown passage written from the inputs through :func:`markdown`.
 Everything in them that came from the inputs is escaped (cells, headings, the caption): text an
 agency or auditor wrote is shown as text, never run as markup (see :mod:`assurance_lib.safe_text`).
+
+A published table too wide to read on an A4 page declares the reader's selection of its columns
+(:attr:`assurance_lib.tables.TableSpec.page_columns`): :func:`published` shows those columns and
+says in a line under the table where every column is (``tables/<name>.csv`` and the workbook);
+:func:`selected` does the same for a table published without a spec (a flags file, with
+:data:`assurance_lib.tables.FLAG_PAGE_COLUMNS`). What is published is never changed.
 """
 
 from __future__ import annotations
@@ -19,10 +25,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from .safe_text import escape_text, markdown_html
+from .tables import FLAG_PAGE_COLUMNS, TableSpec
 
-__all__ = ["styled", "markdown", "COLUMN_LABELS", "column_label"]
+__all__ = ["styled", "published", "selected", "flags", "markdown", "COLUMN_LABELS", "column_label"]
 
 COLUMN_LABELS: dict[str, str] = {
     "period": "Period",
@@ -60,6 +68,15 @@ COLUMN_LABELS: dict[str, str] = {
 
 _AS_TEXT = re.compile(r"(^|_)(year|period|code|id|decile)($|_)")
 """Columns whose numbers are labels (a year is not 2,025)."""
+
+
+_FILE_PATH = re.compile(r"[A-Za-z][\w.-]*(?:/[\w.-]+)+\.[a-z0-9]{2,5}")
+"""A pack file's path (``letters/section11_feedback_northshire_police.html``): shown with a break
+opportunity after each ``/`` and ``_``, so that a column of long file names wraps on a printed page
+instead of running past its edge (the text, copied or read aloud, is unchanged)."""
+_BREAK_AFTER = re.compile(r"([/_])")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""A date (``2026-06-30``): kept on one line, not broken at a hyphen in a narrow column."""
 
 
 def column_label(name: Any, labels: Mapping[str, str] | None = None) -> str:
@@ -105,7 +122,12 @@ def _formatter(column: str, decimals: int, whole: bool):
             return f"{int(f):,}" if whole else f"{f:,.{decimals}f}"
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
-        return str(v)
+        text = str(v)
+        if _FILE_PATH.fullmatch(text):
+            return _BREAK_AFTER.sub(r"\1<wbr>", text)
+        if _ISO_DATE.fullmatch(text):
+            return f'<span style="white-space: nowrap">{text}</span>'
+        return text
 
     return fmt
 
@@ -141,6 +163,18 @@ def styled(
         Every cell, heading and the caption HTML-escaped: a cell holding ``<script>`` shows those
         characters.
     """
+    return _render(Styler, frame, caption, labels=labels, decimals=decimals, uid=uid)
+
+
+def _render(
+    cls: type[Styler],
+    frame: pd.DataFrame,
+    caption: str,
+    *,
+    labels: Mapping[str, str] | None,
+    decimals: int | Mapping[str, int],
+    uid: str | None,
+) -> Any:
     uid = uid or "t_" + re.sub(r"[^a-z0-9]+", "_", str(caption).lower())[:40]
     uid = re.sub(r"[^A-Za-z0-9_\-]", "_", uid)
     shown = frame.reset_index(drop=True)
@@ -149,12 +183,127 @@ def styled(
     formats = {c: _formatter(str(c), int(per.get(str(c), default)), _whole(shown[c])) for c in shown.columns}
     heads = {c: column_label(c, labels) for c in shown.columns}
     return (
-        shown.style.set_uuid(uid)
+        cls(shown)
+        .set_uuid(uid)
         .hide(axis="index")
         .set_caption(escape_text(caption))
         .format(formats, escape="html")
         .format_index(lambda c: heads.get(c, str(c)), axis="columns", escape="html")
     )
+
+
+class _NotedStyler(Styler):
+    """A ``Styler`` that renders a one-line note (already HTML) under its table (in ``to_html``,
+    which a notebook's display calls through ``_repr_html_``)."""
+
+    note_html: str = ""
+
+    def to_html(self, buf: Any = None, *, encoding: str | None = None, **kwargs: Any) -> str | None:  # type: ignore[override]
+        from pandas.io.formats.format import save_to_buffer
+
+        html = super().to_html(**kwargs) + self.note_html
+        return save_to_buffer(html, buf=buf, encoding=encoding if buf is not None else None)
+
+
+def selected(
+    frame: pd.DataFrame,
+    caption: str,
+    *,
+    table: str,
+    columns: Iterable[str],
+    labels: Mapping[str, str] | None = None,
+    decimals: int | Mapping[str, int] = 3,
+    uid: str | None = None,
+) -> Any:
+    """A reader's selection of a published table's columns, with a line saying where every column is.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The published table (as ``Publisher.table`` or ``Publisher.flags`` returned it; unchanged).
+    caption : str
+        What the table is (see :func:`styled`).
+    table : str
+        The published table's name: its file is ``tables/<table>.csv`` and its workbook sheet is
+        named after it.
+    columns : iterable of str
+        The columns to show, in order; empty: every column, and no note (as :func:`styled`).
+    labels, decimals, uid
+        As :func:`styled`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        The selected columns as :func:`styled` shows them (its ``.data``: those columns of
+        ``frame``), rendered with the note under the table, e.g. "Showing 6 of the 20 columns.
+        Every column: tables/flags_section11.csv, and sheet flags_section11 of the workbook
+        assurance_tables.xlsx." (both file names are links).
+
+    Raises
+    ------
+    ValueError
+        A selected column that the table lacks (naming the table and the column).
+    """
+    from .workbook import WORKBOOK_NAME, sheet_names
+
+    columns = tuple(columns)
+    if not columns:
+        return styled(frame, caption, labels=labels, decimals=decimals, uid=uid)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"table {table}: page column(s) {', '.join(repr(c) for c in missing)} not in the published table "
+            f"(its columns: {', '.join(map(str, frame.columns))})"
+        )
+    shown = _render(_NotedStyler, frame[list(columns)], caption, labels=labels, decimals=decimals, uid=uid)
+    csv, sheet = f"tables/{table}.csv", sheet_names([table])[0]  # a name of up to 31 characters is its sheet's
+    shown.note_html = (
+        f'<p class="assurance-table-note">Showing {len(columns)} of the {frame.shape[1]} columns. Every column: '
+        f'<a href="{escape_text(csv)}">{escape_text(csv)}</a>, and sheet {escape_text(sheet)} of the workbook '
+        f'<a href="tables/{WORKBOOK_NAME}">{WORKBOOK_NAME}</a>.</p>'
+    )
+    return shown
+
+
+def published(
+    frame: pd.DataFrame,
+    spec: TableSpec,
+    *,
+    caption: str | None = None,
+    decimals: int | Mapping[str, int] = 3,
+    uid: str | None = None,
+) -> Any:
+    """A published table for display, as its spec declares: the columns of ``spec.page_columns``
+    (every column when it is empty) with ``spec.page_labels`` as headings, captioned with
+    ``spec.title`` (or ``caption``); see :func:`selected`.
+
+    Examples
+    --------
+    >>> spec = TableSpec(name="t", title="Wide", unit="agencies", rule="organisations", source="s",
+    ...                  page_columns=("agency", "rating"), page_labels={"rating": "Panel rating"})
+    >>> frame = pd.DataFrame({"agency": ["Police"], "rating": [2], "code": ["P1"]})
+    >>> list(published(frame, spec).data.columns)
+    ['agency', 'rating']
+    >>> "tables/t.csv" in published(frame, spec).to_html()
+    True
+    """
+    return selected(
+        frame,
+        caption or spec.title,
+        table=spec.name,
+        columns=spec.page_columns,
+        labels=spec.page_labels,
+        decimals=decimals,
+        uid=uid,
+    )
+
+
+def flags(frame: pd.DataFrame, caption: str, *, analysis: str, uid: str | None = None) -> Any:
+    """A published flags file (``flags_<analysis>.csv``) for display: :data:`~assurance_lib.tables.FLAG_PAGE_COLUMNS`
+    (subject, finding, direction, evidence, affected, agency), see :func:`selected`. A flags file of
+    the older contract, with ``severity`` and no ``evidence`` column, shows its severity instead."""
+    columns = [c if c != "evidence" or "evidence" in frame.columns else "severity" for c in FLAG_PAGE_COLUMNS]
+    return selected(frame, caption, table=f"flags_{analysis}", columns=columns, uid=uid)
 
 
 def markdown(md: str, *, pack_files: Iterable[str] = (), css_class: str = "assurance-text") -> Any:

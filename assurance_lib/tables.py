@@ -13,7 +13,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["TableSpec", "Hierarchy", "Share", "RELATIONS", "UNITS", "RULES", "FLAG_COLUMNS", "SEVERITIES"]
+__all__ = [
+    "TableSpec",
+    "Hierarchy",
+    "Share",
+    "RELATIONS",
+    "UNITS",
+    "RULES",
+    "FLAG_COLUMNS",
+    "FLAG_PAGE_COLUMNS",
+    "SEVERITIES",
+]
 
 UNITS = ("children", "episodes", "cases", "agencies", "actions")
 RULES = ("children-counts", "organisations", "small-sample")
@@ -42,6 +52,9 @@ FLAG_V2_COLUMNS = (
     "first_period",
 )
 """The flags contract's version 2 columns, written after :data:`FLAG_COLUMNS` (docs/design.md, "Flags")."""
+FLAG_PAGE_COLUMNS = ("subject", "statement", "direction", "evidence", "affected", "agency")
+"""The columns of a flags table a page shows (what a person needs to read a finding); the flags file
+keeps every column (see :attr:`TableSpec.page_columns`)."""
 SEVERITIES = ("high", "medium", "low")
 RELATIONS = ("sum", "union")
 """How a hierarchy's total relates to its parts: ``sum`` (total = sum of parts: each child is in
@@ -321,6 +334,17 @@ class TableSpec:
         they share are declared with ``shares``.
     shares : tuple of Share
         Cells of this table equal to cells of another table (see :class:`Share`).
+    page_columns : tuple of str
+        The reader's selection of columns a page shows, in the order shown (empty: every column).
+        For a table too wide to read on an A4 page: the page shows these columns with plain
+        headings and a line under the table naming ``tables/<name>.csv`` and the workbook sheet,
+        which keep every column (:func:`assurance_lib.display.published`). Display only: the
+        published CSV, the workbook and ``index.json`` are the same with or without it (it is not
+        part of :meth:`declaration`). A column the published table lacks is an error when the
+        table is shown.
+    page_labels : mapping of str to str
+        Headings for the page's columns, where :data:`assurance_lib.display.COLUMN_LABELS` or the
+        column's name would not read plainly (``{"kappa_w": "Weighted kappa"}``).
 
     Notes
     -----
@@ -342,6 +366,8 @@ class TableSpec:
     count_where: Mapping[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
     links: tuple[str, ...] = ()
     shares: tuple[Share, ...] = ()
+    page_columns: tuple[str, ...] = ()
+    page_labels: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         import re
@@ -355,9 +381,20 @@ class TableSpec:
         for f_ in ("title", "source"):
             if not str(getattr(self, f_)).strip():
                 raise ValueError(f"table {self.name!r}: {f_} is required")
+        if isinstance(self.page_columns, str):
+            raise ValueError(f"table {self.name!r}: page_columns must be a sequence of column names, not one string")
+        object.__setattr__(self, "page_columns", tuple(self.page_columns))
+        object.__setattr__(self, "page_labels", dict(self.page_labels))
+        twice = sorted({c for c in self.page_columns if self.page_columns.count(c) > 1})
+        if twice:
+            raise ValueError(f"table {self.name!r}: page_columns names {', '.join(twice)} more than once")
+        stray = sorted(set(self.page_labels) - set(self.page_columns))
+        if stray:
+            raise ValueError(f"table {self.name!r}: page_labels for column(s) not in page_columns: {', '.join(stray)}")
 
     def declaration(self) -> dict[str, Any]:
-        """The entry written to ``shareable/tables/index.json`` and the manifest."""
+        """The entry written to ``shareable/tables/index.json`` and the manifest (what is published:
+        ``page_columns`` and ``page_labels``, which only say what a page shows, are not in it)."""
         return {
             "name": self.name,
             "file": f"{self.name}.csv",

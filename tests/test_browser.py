@@ -154,16 +154,10 @@ def test_a_wide_table_is_cut_off_without_the_print_rules(browser, tmp_path: Path
     assert _tables_cut_off_in_print(browser, [styled]) == {}
 
 
-STILL_TOO_WIDE = ("02_section11.html", "03_audit_synthesis.html")
-"""Pages with tables still wider than A4 portrait at 8.5 pt (Section 11's flags and actions across
-cycles, 13-20 columns; the audit grade and agreement tables, 11-16 columns): they need a reader's
-selection of columns on the page, the full table staying in the CSV (not yet done)."""
-
-
 @pytest.mark.slow
 def test_no_table_of_a_page_is_cut_off_in_print(browser, synthetic_pack: Path) -> None:
+    """Every page, Section 11's and the audit synthesis' included: their widest tables show a reader's
+    selection of columns (``TableSpec.page_columns``), the full tables staying in the CSV files."""
     pages = sorted((synthetic_pack / "shareable").glob("*.html"))
     assert len(pages) == 7  # the six notebooks' pages and the front page
-    checked = [p for p in pages if p.name not in STILL_TOO_WIDE]
-    assert len(checked) == 5
-    assert _tables_cut_off_in_print(browser, checked) == {}
+    assert _tables_cut_off_in_print(browser, pages) == {}

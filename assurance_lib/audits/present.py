@@ -41,6 +41,95 @@ __all__ = [
     "show_briefings",
 ]
 
+GRADES_AGENCY_PAGE = (
+    "agency",
+    "domain",
+    "n_cases",
+    "n_outstanding",
+    "n_good",
+    "n_requires_improvement_to_be_good",
+    "n_inadequate",
+    "pct_good_or_better",
+    "indicative",
+)
+"""The columns of ``audit_grades_agency`` a page shows: the panel's grades (the CSV also has the
+gradings and the agencies' own share good or better)."""
+GRADES_DOMAIN_PAGE = (
+    "audit_id",
+    "domain",
+    "n_cases",
+    "n_gradings",
+    "pct_good_or_better",
+    "pct_good_or_better_self",
+    "indicative",
+)
+"""The columns of ``audit_grades_domain`` a page shows: the panel's share good or better beside the
+agencies' own (the CSV also has the count of each grade)."""
+AGREEMENT_PAGE = (
+    "level",
+    "subject",
+    "n_cases",
+    "pct_exact",
+    "pct_adjacent",
+    "pct_self_higher",
+    "kappa",
+    "kappa_lower",
+    "kappa_upper",
+    "alpha_moderators",
+    "indicative",
+)
+"""The columns of ``audit_agreement`` a page shows."""
+REAUDIT_PAGE = (
+    "theme",
+    "domain",
+    "n_cases_earlier",
+    "n_cases_later",
+    "pct_good_or_better_earlier",
+    "pct_good_or_better_later",
+    "change_pp",
+    "change_lower",
+    "change_upper",
+    "direction",
+    "indicative",
+)
+"""The columns of ``audit_reaudit`` a page shows."""
+PAGE_LABELS = {
+    "audit_id": "Audit",
+    "n_cases": "Cases",
+    "n_gradings": "Gradings",
+    "n_outstanding": "Outstanding",
+    "n_good": "Good",
+    "n_requires_improvement_to_be_good": "Requires improvement",
+    "n_inadequate": "Inadequate",
+    "pct_good_or_better": "% good or better (panel)",
+    "pct_good_or_better_self": "% good or better (agency's own)",
+    "indicative": "Indicative",
+    "level": "Level",
+    "subject": "Audit or agency",
+    "pct_exact": "% same grade",
+    "pct_adjacent": "% within one grade",
+    "pct_self_higher": "% agency graded higher",
+    "kappa": "Weighted kappa",
+    "kappa_lower": "Kappa 95% CI lower",
+    "kappa_upper": "Kappa 95% CI upper",
+    "alpha_moderators": "Moderators' alpha",
+    "n_cases_earlier": "Cases, earlier audit",
+    "n_cases_later": "Cases, re-audit",
+    "pct_good_or_better_earlier": "% good or better, earlier",
+    "pct_good_or_better_later": "% good or better, re-audit",
+    "change_pp": "Change (points)",
+    "change_lower": "Change 95% CI lower",
+    "change_upper": "Change 95% CI upper",
+    "direction": "Direction",
+}
+"""Headings of the columns these pages show."""
+
+
+def _page(columns: tuple[str, ...]) -> dict[str, Any]:
+    """``page_columns`` and ``page_labels`` of a spec showing ``columns`` on a page."""
+    return {"page_columns": columns, "page_labels": {c: PAGE_LABELS[c] for c in columns if c in PAGE_LABELS}}
+
+
 _SOURCE = "Multi-agency case file audits (agency self-grades and panel moderated grades)"
 _ACTION_SOURCE = "Partnership action log"
 
@@ -86,6 +175,7 @@ def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> Any:
             source=_SOURCE,
             keys=("audit_id", "domain"),
             notes=f"Audits dated {window_text(res)}. " + common,
+            **_page(GRADES_DOMAIN_PAGE),
         )
         return _shown(ctx.publish.table(res.grades_domain, spec), spec)
     if by == "agency":
@@ -97,6 +187,7 @@ def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> Any:
             source=_SOURCE,
             keys=("agency", "domain"),
             notes=f"All audits dated {window_text(res)}. " + common,
+            **_page(GRADES_AGENCY_PAGE),
         )
         return _shown(ctx.publish.table(res.grades_agency, spec), spec)
     raise ValueError(f"by {by!r} is not one of: domain, agency")
@@ -155,6 +246,7 @@ def show_reaudit(ctx: Any, res: AuditResults) -> Any:
         f"{res.settings.n_boot} resamples of whole cases within each audit (seed {res.settings.seed}). "
         "direction is improved or fell only where the interval excludes no change, and no clear change "
         "otherwise. Different children are audited each time, so a change is indicative, not a trend.",
+        **_page(REAUDIT_PAGE),
     )
     return _shown(ctx.publish.table(res.reaudit, spec), spec)
 
@@ -254,10 +346,12 @@ def show_agreement(ctx: Any, res: AuditResults) -> Any:
             f"{s.min_cases} cases. alpha_moderators: Krippendorff's ordinal alpha across moderators' "
             f"independent grades, where recorded ({na} otherwise)."
         ),
+        **_page(AGREEMENT_PAGE),
     )
     out = res.agreement.copy()
     out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), na)
-    return _shown(ctx.publish.table(out, spec), spec, decimals=3)
+    decimals = {c: 1 for c in out.columns if str(c).startswith("pct_")}  # kappa and alpha to 3
+    return _shown(ctx.publish.table(out, spec), spec, decimals=decimals)
 
 
 def agreement_chart_data(res: AuditResults) -> pd.DataFrame:
@@ -347,7 +441,13 @@ def show_actions(ctx: Any, res: AuditResults, summary: bool = True) -> Any:
         if summary
         else _shown(
             detail,
-            TableSpec(name="audit_actions", title=f"Action log as at {as_at}", unit="actions", rule="organisations"),
+            TableSpec(
+                name="audit_actions",
+                title=f"Action log as at {as_at}",
+                unit="actions",
+                rule="organisations",
+                source=_ACTION_SOURCE,
+            ),
         )
     )
 
@@ -385,22 +485,25 @@ def show_actions_attention(ctx: Any, res: AuditResults) -> Any:
 
 
 def publish_flags(ctx: Any, res: AuditResults) -> Any:
-    """Write ``flags_audits.csv``; return its severity and statement columns for display."""
-    from ..display import styled
+    """Write ``flags_audits.csv``; return the reader's columns of it (:func:`assurance_lib.display.flags`),
+    the file keeping every column."""
+    from ..display import flags
 
     f = ctx.publish.flags(res.flags, unit="cases", source=_SOURCE + "; " + _ACTION_SOURCE)
-    return styled(
-        f[["direction", "severity", "statement"]],
+    return flags(
+        f,
         "Flags for the quarterly report, concerns and strengths, most severe first (flags_audits.csv)",
+        analysis="audits",
     )
 
 
-def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int = 1) -> Any:
+def _shown(published: pd.DataFrame, spec: TableSpec, decimals: int | dict[str, int] = 1) -> Any:
     """A published table for display: its title as caption, plain headings, no index, cells in full
-    (percentages to 1 decimal place; kappa and alpha to 3, as published)."""
-    from ..display import styled
+    (percentages to 1 decimal place; kappa and alpha to 3, as published); the spec's page columns
+    where it declares them, with a line naming the CSV (:func:`assurance_lib.display.published`)."""
+    from ..display import published as shown
 
-    return styled(published, spec.title, decimals=decimals, uid="audit_" + spec.name)
+    return shown(published, spec, decimals=decimals, uid="audit_" + spec.name)
 
 
 def method_notes(res: AuditResults) -> Any:

@@ -67,16 +67,73 @@ def analyse(ctx: Any) -> Section11Results:
 def _styled(frame: pd.DataFrame, caption: str) -> Any:
     """A frame for display through the one table renderer, :func:`assurance_lib.display.styled`:
     captioned, plain headings, no index, every cell in full and escaped, 3 decimals."""
-    return display.styled(frame, caption, decimals=3, uid="s11_" + re.sub(r"[^a-z0-9]+", "_", caption.lower())[:40])
+    return display.styled(frame, caption, decimals=3, uid=_uid(caption))
 
 
 def _pub(ctx: Any, df: pd.DataFrame, spec: TableSpec, **kw: Any) -> Any:
-    """Publish ``df`` and return the published frame styled for display (see :func:`styled`)."""
-    return _styled(ctx.publish.table(df, spec, **kw), spec.title)
+    """Publish ``df`` and return the published frame for display: the spec's page columns, when it
+    declares them, with a line naming the CSV (see :func:`assurance_lib.display.published`)."""
+    return display.published(ctx.publish.table(df, spec, **kw), spec, decimals=3, uid=_uid(spec.title))
 
 
-def _spec(res: Section11Results, name: str, title: str, notes: str = "") -> TableSpec:
-    return TableSpec(name=name, title=title, unit="agencies", rule="organisations", source=res.source, notes=notes)
+def _uid(caption: str) -> str:
+    return "s11_" + re.sub(r"[^a-z0-9]+", "_", caption.lower())[:40]
+
+
+def _spec(
+    res: Section11Results,
+    name: str,
+    title: str,
+    notes: str = "",
+    page: tuple[str, ...] = (),
+) -> TableSpec:
+    """An ``organisations`` table of this analysis; ``page``: the columns a page shows
+    (:attr:`~assurance_lib.tables.TableSpec.page_columns`, headed as :data:`_PAGE_LABELS` says), the CSV
+    keeping every column."""
+    return TableSpec(
+        name=name,
+        title=title,
+        unit="agencies",
+        rule="organisations",
+        source=res.source,
+        notes=notes,
+        page_columns=page,
+        page_labels={c: _PAGE_LABELS[c] for c in page if c in _PAGE_LABELS},
+    )
+
+
+RETURNS_PAGE = ("agency", "sector", "deadline", "date_received", "days_late", "standards_rated", "complete", "status")
+"""The columns of ``section11_returns_received`` a page shows (the CSV has every column)."""
+ACTION_PLAN_PAGE = ("agency", "standard_title", "rating", "action", "owner", "due_date", "overdue")
+"""The columns of ``section11_action_plan`` a page shows."""
+ACTION_HISTORY_PAGE = (
+    "agency",
+    "standard_title",
+    "status",
+    "not_met_cycles",
+    "previous_action",
+    "previous_action_outcome",
+    "action",
+    "same_action_again",
+)
+"""The columns of ``section11_action_history`` a page shows."""
+_PAGE_LABELS = {
+    "date_received": "Received",
+    "days_late": "Days late",
+    "standards_rated": "Standards rated",
+    "complete": "Complete",
+    "status": "Status",
+    "standard_title": "Standard",
+    "rating": "Rating of record",
+    "action": "Action",
+    "owner": "Owner",
+    "due_date": "Due",
+    "overdue": "Overdue",
+    "previous_action": "Previous cycle's action",
+    "previous_action_outcome": "What became of it",
+    "same_action_again": "Same action again",
+    "not_met_cycles": "Cycles not met",
+}
 
 
 def show_returns_received(ctx: Any, res: Section11Results) -> Any:
@@ -86,7 +143,13 @@ def show_returns_received(ctx: Any, res: Section11Results) -> Any:
     return _pub(
         ctx,
         res.received,
-        _spec(res, "section11_returns_received", f"Section 11 returns received, cycle {res.cycle}", note),
+        _spec(
+            res,
+            "section11_returns_received",
+            f"Section 11 returns received, cycle {res.cycle}",
+            note,
+            page=RETURNS_PAGE,
+        ),
     )
 
 
@@ -427,7 +490,13 @@ def show_action_history(ctx: Any, res: Section11Results) -> Any:
     return _pub(
         ctx,
         shown,
-        _spec(res, "section11_action_history", f"Actions across cycles, {res.previous} to {res.cycle}", note),
+        _spec(
+            res,
+            "section11_action_history",
+            f"Actions across cycles, {res.previous} to {res.cycle}",
+            note,
+            page=ACTION_HISTORY_PAGE,
+        ),
     )
 
 
@@ -471,7 +540,13 @@ def show_action_plan(ctx: Any, res: Section11Results) -> Any:
     return _pub(
         ctx,
         shown,
-        _spec(res, "section11_action_plan", f"Section 11 action plan extract, {res.cycle}", note),
+        _spec(
+            res,
+            "section11_action_plan",
+            f"Section 11 action plan extract, {res.cycle}",
+            note,
+            page=ACTION_PLAN_PAGE,
+        ),
         internal=False,
     )
 
@@ -750,10 +825,14 @@ def write_scorecards(ctx: Any, res: Section11Results) -> Any:
 
 
 def publish_flags(ctx: Any, res: Section11Results) -> Any:
-    """Write ``flags_section11.csv`` (standards not met, over-rating, declines, missing returns); return it styled."""
-    return _styled(
+    """Write ``flags_section11.csv`` (standards not met, over-rating, declines, missing returns); return
+    the reader's columns of it (:func:`assurance_lib.display.flags`), the file keeping every column."""
+    caption = f"Flags raised by the Section 11 analysis, {res.cycle}"
+    return display.flags(
         ctx.publish.flags(res.flags, unit="agencies", source=res.source),
-        f"Flags raised by the Section 11 analysis, {res.cycle}",
+        caption,
+        analysis="section11",
+        uid=_uid(caption),
     )
 
 
