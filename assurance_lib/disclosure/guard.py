@@ -282,7 +282,7 @@ def _id_spans(text: str, ids: IdentifierSet) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     # a run can only begin with a chunk one of the values begins with: its first character is a
     # value's first character, in either case (most words of a page are passed over by the pattern)
-    initials = "".join(sorted({p for p in prefixes if len(p) == 1}))
+    initials = "".join(c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c in prefixes)
     if not initials:
         return out  # no value holds a letter or digit
     first_chunks = re.compile(rf"(?=[{re.escape(initials + initials.lower())}])(?<![A-Za-z0-9])[A-Za-z0-9]+")
