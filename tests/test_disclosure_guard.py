@@ -334,3 +334,65 @@ def test_withdraw_shareable_leaves_internal(tmp_path):
     assert withdraw_shareable(tmp_path) is True
     assert sorted(p.name for p in tmp_path.iterdir()) == ["internal", "run.log"]
     assert withdraw_shareable(tmp_path) is False
+
+
+def _reference_id_spans(text: str, ids: IdentifierSet) -> list[tuple[int, int, str]]:
+    """The identifier-run rule written plainly (every chunk of the text, every run from it), to set
+    beside the guard's own, which passes over chunks no value can begin with."""
+    import re
+
+    def fold(s: str) -> str:
+        return re.sub(r"[^A-Za-z0-9]+", "", s).upper()
+
+    prefixes = {fold(v)[:i] for v in ids.values for i in range(1, len(fold(v)) + 1)}
+    chunks = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z0-9]+", text)]
+    out = []
+    for a, (start, _) in enumerate(chunks):
+        folded, spaced = "", False
+        for b in range(a, len(chunks)):
+            if b > a:
+                gap = text[chunks[b - 1][1] : chunks[b][0]]
+                if len(gap) > 2 or not set(gap) <= set("-/_. \t\u00a0\u2007\u2009\u202f"):
+                    break
+                spaced = spaced or bool(set(gap) & set(" \t\u00a0\u2007\u2009\u202f"))
+            folded += text[chunks[b][0] : chunks[b][1]].upper()
+            if folded not in prefixes:
+                break
+            end = chunks[b][1]
+            if (not spaced and text[start:end].upper() in ids.values) or folded in ids.folded:
+                out.append((start, end, "id"))
+                break
+    return out
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a run joined by a dash, case changed; a value with a letter after it is another token; a run joined by spaces
+        ("Seen ch-000123 and CH000456x; AUD 2026 0042.", [(5, 14, "id"), (30, 43, "id")]),
+        # a value glued to a letter before it is not one; the same value on its own is
+        ("xCH000123 CH000123", [(10, 18, "id")]),
+        # names across a line break, before an apostrophe, in capitals and with the Kelvin sign (a K to
+        # Python's case folding); not inside a longer word
+        (
+            "JORDAN\n SMITH met keziah's mum; Keziahs; McKeziah; \u212aEZIAH",
+            [(0, 13, "name"), (18, 24, "name"), (51, 57, "name")],
+        ),
+        (
+            "Call +44 20 7946 0000 or 943 476 5919, jo@example.org; SW1A 1AA; born 01/02/2010",
+            [(5, 21, "phone"), (25, 37, "nhs"), (39, 53, "email"), (55, 63, "postcode"), (70, 80, "dob")],
+        ),
+        # a short value only beside its column name
+        ("child_id: 77 and 77", [(10, 12, "id")]),
+        ("", []),
+        ("@ + ( 0 - . / _", []),
+        # a run that begins like a value but ends the text, or turns into something else
+        ("CH000 CH0001234 AUD-2026-", []),
+    ],
+)
+def test_spans_on_edge_strings_as_worked_out_by_hand(text, expected):
+    from assurance_lib.disclosure.guard import _id_spans, _spans
+
+    assert sorted(_spans(text, IDS)) == expected
+    ids_only = [s for s in expected if s[2] == "id" and not text[s[0] : s[1]] == "77"]
+    assert _id_spans(text, IDS) == _reference_id_spans(text, IDS) == ids_only

@@ -180,3 +180,60 @@ def test_setup_keywords_take_the_other_values_from_the_parameters_cell(tmp_path:
     ctx = notebook.setup("01_disproportionality", params_file=PARAMS, run_dir=str(tmp_path / "pack"), fdr=0.01)
     assert ctx.params["fdr"] == 0.01 and ctx.params["window"] == "rolling12"
     assert "params_file" not in ctx.params and "run_dir" not in ctx.params
+
+
+def _write_notebook(folder: Path, name: str, cells: list[dict], nbformat_version: int = 4) -> None:
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = {"cells": cells, "metadata": {}, "nbformat": nbformat_version, "nbformat_minor": 5}
+    (folder / f"{name}.ipynb").write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_the_parameters_cell_is_read_as_written_whether_its_source_is_a_list_or_one_text(tmp_path: Path) -> None:
+    from assurance_lib.nbparams import read_notebook
+
+    tagged = {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "outputs": [], "execution_count": None}
+    lines = ['params_file = ""  # the run\'s parameters\n', 'run_dir = ""\n', "top = 7  # how many"]
+    _write_notebook(tmp_path, "98_listed", [{**tagged, "source": lines}])
+    _write_notebook(tmp_path, "99_joined", [{**tagged, "source": "".join(lines)}])
+    for name in ("98_listed", "99_joined"):
+        info = read_notebook(name, tmp_path)
+        assert info.defaults() == {"params_file": "", "run_dir": "", "top": 7}
+        assert [p.help for p in info.parameters] == ["the run's parameters", "", "how many"]
+
+
+def test_a_notebook_without_one_parameters_cell_is_refused_naming_it(tmp_path: Path) -> None:
+    from assurance_lib.nbparams import read_notebook
+
+    plain = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "x = 1"}
+    _write_notebook(tmp_path, "97_none", [plain])
+    with pytest.raises(InputError) as exc:
+        read_notebook("97_none", tmp_path)
+    assert "97_none.ipynb" in exc.value.render() and "has 0 cells tagged 'parameters'" in exc.value.render()
+
+
+def test_a_file_that_is_not_a_notebook_is_refused_by_nbformat_as_before(tmp_path: Path) -> None:
+    import nbformat
+
+    from assurance_lib.nbparams import read_notebook
+
+    (tmp_path / "96_broken.ipynb").write_text("{not json", encoding="utf-8")
+    with pytest.raises(nbformat.reader.NotJSONError):
+        read_notebook("96_broken", tmp_path)
+
+
+def test_setup_does_not_import_nbformat(tmp_path: Path) -> None:
+    # nbformat's schema validator costs each notebook's kernel about a second to import; setup reads
+    # the parameters cell as plain JSON (a fresh interpreter, as a kernel is)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from assurance_lib.notebook import setup\n"
+        f"setup('01_disproportionality', params_file={PARAMS!r}, run_dir={str(tmp_path / 'pack')!r})\n"
+        "print('nbformat' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -5,29 +5,42 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["INTERNAL_ONLY_TAG", "render_html"]
+__all__ = ["INTERNAL_ONLY_TAG", "html_exporter", "render_html"]
 
 _TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 INTERNAL_ONLY_TAG = "internal-only"
 
 
-def render_html(executed: Path, out: Path, *, audience: str) -> Path:
-    """Render an executed notebook to self-contained HTML.
+def html_exporter(audience: str) -> Any:
+    """The nbconvert exporter of one audience's pages (see :func:`render_html`).
 
-    ``audience="internal"``: the analyst's page with code. ``audience="shareable"``: the
-    scrutineer's page with no input cells, no prompts, no stderr output and no cell tagged
-    ``internal-only``. Both load nothing from any other host and keep images' alt text.
+    A run makes one per audience and renders every notebook's page with it: an exporter compiles
+    its templates the first time it renders, so a new one for each page would compile them again.
     """
-    import nbformat
     from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(executed, as_version=4)
     exporter = HTMLExporter(template_name="assurance", extra_template_basedirs=[str(_TEMPLATES)])
     if audience == "shareable":
         exporter.exclude_input = True
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
+    return exporter
+
+
+def render_html(executed: Path, out: Path, *, audience: str, exporter: Any = None) -> Path:
+    """Render an executed notebook to self-contained HTML.
+
+    ``audience="internal"``: the analyst's page with code. ``audience="shareable"``: the
+    scrutineer's page with no input cells, no prompts, no stderr output and no cell tagged
+    ``internal-only``. Both load nothing from any other host and keep images' alt text.
+    ``exporter``: the audience's :func:`html_exporter`, when several pages are rendered (made here
+    when not given).
+    """
+    import nbformat
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(executed, as_version=4)
+    if audience == "shareable":
         tags = TagRemovePreprocessor(
             remove_cell_tags={INTERNAL_ONLY_TAG, "injected-parameters", "parameters"}, enabled=True
         )
@@ -41,6 +54,7 @@ def render_html(executed: Path, out: Path, *, audience: str) -> Path:
                 ]
     elif audience != "internal":
         raise ValueError(f"audience must be 'internal' or 'shareable', got {audience!r}")
+    exporter = exporter or html_exporter(audience)
     title = _notebook_title(nb) or executed.stem
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})

@@ -23,7 +23,7 @@ from .kernels import ipc_kernel_config
 from .lock import RunLock, RunLocked
 from .logs import drop_logging, log, setup_logging
 from .manifest import manifest, rel, write_manifest, write_run_inputs
-from .render import render_html
+from .render import html_exporter, render_html
 from .runs import clean_partials, new_run_id, prune, write_latest
 from .scan import identifier_set, safe_text
 from .validation import Validation, validate
@@ -227,10 +227,12 @@ class _Run:
         """Render each executed notebook for the analyst (``internal/html``) and the scrutineer (``shareable``)."""
         t0 = time.perf_counter()
         self.step = "the notebooks' HTML pages"
+        internal, shareable = html_exporter("internal"), html_exporter("shareable")
         for nb in self.val.notebooks:
             executed = self.work / "internal" / "notebooks" / f"{nb.name}.ipynb"
-            render_html(executed, self.work / "internal" / "html" / f"{nb.name}.html", audience="internal")
-            render_html(executed, self.work / "shareable" / f"{nb.name}.html", audience="shareable")
+            out = self.work / "internal" / "html" / f"{nb.name}.html"
+            render_html(executed, out, audience="internal", exporter=internal)
+            render_html(executed, self.work / "shareable" / f"{nb.name}.html", audience="shareable", exporter=shareable)
         log.info(f"  {'rendered HTML':<28} ok   {time.perf_counter() - t0:6.1f} s")
 
     def build_workbook(self) -> None:

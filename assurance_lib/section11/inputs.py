@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from ..dates import parse_dates
 from ..errors import InputError, Problem
@@ -95,16 +94,22 @@ _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 _CYCLE_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
-_REGISTER_SCHEMA = pa.DataFrameSchema(
-    {
-        "agency": pa.Column("string", nullable=False),
-        "sector": pa.Column("string", nullable=False),
-        "statutory_partner": pa.Column("string", pa.Check.isin(sorted(_YES | _NO)), nullable=False),
-        "expected_return": pa.Column("string", pa.Check.isin(sorted(_YES | _NO)), nullable=False),
-    },
-    strict=False,
-    coerce=False,
-)
+
+def _register_schema() -> Any:
+    """The register's pandera schema (pandera is imported here: only this reader needs it, and it
+    costs every notebook that imports the package a few tenths of a second)."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "agency": pa.Column("string", nullable=False),
+            "sector": pa.Column("string", nullable=False),
+            "statutory_partner": pa.Column("string", pa.Check.isin(sorted(_YES | _NO)), nullable=False),
+            "expected_return": pa.Column("string", pa.Check.isin(sorted(_YES | _NO)), nullable=False),
+        },
+        strict=False,
+        coerce=False,
+    )
 
 
 def _dates(df: pd.DataFrame, col: str, file: str, problems: list[Problem]) -> pd.Series:
@@ -152,7 +157,7 @@ def read_agency_register(path: Path | str, params: Mapping[str, Any] | None = No
         raise InputError(problems)
     for c in ("statutory_partner", "expected_return"):
         df[c] = df[c].str.lower()
-    _, problems = schema_problems(df, _REGISTER_SCHEMA, shown)
+    _, problems = schema_problems(df, _register_schema(), shown)
     dates = {c: _dates(df, c, shown, problems) for c in ("deadline", "date_received")}
     expected = df["expected_return"].isin(sorted(_YES))
     problems += row_problems(

@@ -181,12 +181,13 @@ def word(title: str, body: Sequence[Block]) -> bytes:
             frame = b.frame
             t = doc.add_table(rows=1 + len(frame), cols=len(frame.columns))
             t.style = "Table Grid"
-            for j, c in enumerate(frame.columns):
-                t.cell(0, j).paragraphs[0].add_run(_plain(c)).bold = True
+            # a row's own cells (Table.cell(i, j) works out every cell of the table at each call)
+            for cell, c in zip(t.rows[0].cells, frame.columns):
+                cell.paragraphs[0].add_run(_plain(c)).bold = True
             for i, (_, r) in enumerate(frame.iterrows(), start=1):
-                for j, v in enumerate(r):
+                for j, (cell, v) in enumerate(zip(t.rows[i].cells, r)):
                     text = _plain(v)
-                    t.cell(i, j).paragraphs[0].add_run(text).bold = j == 0 or text.lower() == "not met"
+                    cell.paragraphs[0].add_run(text).bold = j == 0 or text.lower() == "not met"
             for i, row in enumerate(t.rows):
                 tr_pr = row._tr.get_or_add_trPr()
                 tr_pr.append(OxmlElement("w:cantSplit"))
