@@ -168,7 +168,9 @@ class Chart:
         self.fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
         png = buf.getvalue()
         (folder / f"{name}.png").write_bytes(png)
-        self.fig.savefig(folder / f"{name}.svg", format="svg", bbox_inches="tight", metadata={"Date": None})
+        # no date, and element ids from a fixed salt: the same chart gives the same SVG bytes in every run
+        with plt.rc_context({"svg.hashsalt": "assurance-workbench"}):
+            self.fig.savefig(folder / f"{name}.svg", format="svg", bbox_inches="tight", metadata={"Date": None})
         neutralise_frame(self.data).to_csv(folder / f"{name}.csv", index=False)
         plt.close(self.fig)
         return FigureDisplay(name, self.title, self.subtitle, self.source, self.alt, base64.b64encode(png).decode())

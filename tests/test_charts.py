@@ -599,3 +599,30 @@ def test_value_labels_of_the_longest_bars_stay_inside_the_plot_area(hue) -> None
     area = ax.get_window_extent(r)
     labels = [t for t in ax.texts if t.get_text().strip() == "100%"]
     assert labels and all(_bbox(t, r).x1 <= area.x1 for t in labels)
+
+
+def test_the_same_chart_gives_the_same_files_in_every_run(tmp_path) -> None:
+    """A pack is reproducible byte for byte: the same chart drawn twice (as two runs would draw it)
+    writes the same PNG, SVG and CSV. Without a fixed ``svg.hashsalt`` matplotlib names the SVG's
+    clip paths and glyphs from a random salt, so two runs' SVGs differed."""
+    data = pd.DataFrame({"agency": ["Police", "Health", "Education"], "returns": [17, 23, 9]})
+
+    def draw():
+        return charts.bar(
+            data,
+            x="returns",
+            y="agency",
+            name="returns_by_agency",
+            title="Returns by agency",
+            subtitle="Section 11 returns received, 2026-27",
+            source="Test data",
+            alt="Bar chart of the Section 11 returns received by each agency.",
+        )
+
+    draw().save(tmp_path / "first")
+    draw().save(tmp_path / "second")
+    for suffix in ("png", "svg", "csv"):
+        first = (tmp_path / "first" / f"returns_by_agency.{suffix}").read_bytes()
+        assert first == (tmp_path / "second" / f"returns_by_agency.{suffix}").read_bytes(), suffix
+    svg = (tmp_path / "first" / "returns_by_agency.svg").read_bytes()
+    assert svg.count(b'id="') > 5 and b"clip-path" in svg  # the ids the salt names are there to compare
