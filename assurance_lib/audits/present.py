@@ -409,23 +409,20 @@ def show_actions(ctx: Any, res: AuditResults, summary: bool = True) -> Any:
     """Publish ``audit_actions`` (one row per action) and ``audit_actions_summary``; return the summary
     (or the action-level table with ``summary=False``)."""
     as_at = f"{res.period.end:%d %B %Y}"
-    detail = ctx.publish.table(
-        res.actions.drop(columns=["source_ref"]),
-        TableSpec(
-            name="audit_actions",
-            title=f"Action log as at {as_at}",
-            unit="actions",
-            rule="organisations",
-            source=_ACTION_SOURCE,
-            keys=("action_id",),
-            notes=(
-                f"RAG derived from status and due date as at {as_at}: Blue complete; Red open and past its due date; "
-                f"Amber open and due within {res.inputs.framework.amber_days} days; Green open and due later. "
-                "An action closed after the period end counts as open. Action text is not published. "
-                + " ".join(res.notes)
-            ),
+    detail_spec = TableSpec(
+        name="audit_actions",
+        title=f"Action log as at {as_at}",
+        unit="actions",
+        rule="organisations",
+        source=_ACTION_SOURCE,
+        keys=("action_id",),
+        notes=(
+            f"RAG derived from status and due date as at {as_at}: Blue complete; Red open and past its due date; "
+            f"Amber open and due within {res.inputs.framework.amber_days} days; Green open and due later. "
+            "An action closed after the period end counts as open. Action text is not published. " + " ".join(res.notes)
         ),
     )
+    detail = ctx.publish.table(res.actions.drop(columns=["source_ref"]), detail_spec)
     summ_spec = TableSpec(
         name="audit_actions_summary",
         title=f"Action completion by agency and by source, as at {as_at}",
@@ -436,20 +433,7 @@ def show_actions(ctx: Any, res: AuditResults, summary: bool = True) -> Any:
         notes="n_complete_without_impact: completed actions with no evidence of impact recorded.",
     )
     summ = ctx.publish.table(res.action_summary, summ_spec)
-    return (
-        _shown(summ, summ_spec)
-        if summary
-        else _shown(
-            detail,
-            TableSpec(
-                name="audit_actions",
-                title=f"Action log as at {as_at}",
-                unit="actions",
-                rule="organisations",
-                source=_ACTION_SOURCE,
-            ),
-        )
-    )
+    return _shown(summ, summ_spec) if summary else _shown(detail, detail_spec)
 
 
 def show_actions_attention(ctx: Any, res: AuditResults) -> Any:
