@@ -23,6 +23,7 @@ __all__ = [
     "FLAG_COLUMNS",
     "FLAG_PAGE_COLUMNS",
     "SEVERITIES",
+    "page_view",
 ]
 
 UNITS = ("children", "episodes", "cases", "agencies", "actions")
@@ -56,6 +57,22 @@ FLAG_PAGE_COLUMNS = ("subject", "statement", "direction", "evidence", "affected"
 """The columns of a flags table a page shows (what a person needs to read a finding); the flags file
 keeps every column (see :attr:`TableSpec.page_columns`)."""
 SEVERITIES = ("high", "medium", "low")
+
+
+def page_view(columns: Sequence[str], labels: Mapping[str, str]) -> dict[str, Any]:
+    """``page_columns`` and ``page_labels`` of a :class:`TableSpec` that shows ``columns`` on a page.
+
+    ``labels`` may hold the headings of several tables of an analysis: only those of ``columns`` are
+    kept (a spec refuses a heading for a column it does not show).
+
+    Examples
+    --------
+    >>> page_view(("agency", "rating"), {"rating": "Rating of record", "owner": "Owner"})
+    {'page_columns': ('agency', 'rating'), 'page_labels': {'rating': 'Rating of record'}}
+    """
+    return {"page_columns": tuple(columns), "page_labels": {c: labels[c] for c in columns if c in labels}}
+
+
 RELATIONS = ("sum", "union")
 """How a hierarchy's total relates to its parts: ``sum`` (total = sum of parts: each child is in
 exactly one part) or ``union`` (a child may be in several parts, e.g. a year and its overlapping

@@ -10,20 +10,13 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from test_display import _cells, _heads
 
 from assurance_lib.config import DisclosureConfig
 from assurance_lib.display import flags, published, styled
 from assurance_lib.publish import Publisher
 from assurance_lib.tables import TableSpec
 from assurance_lib.workbook import build_workbook
-
-
-def _heads(html: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<th[^>]*>(.*?)</th>", html, flags=re.S)]
-
-
-def _cells(html: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)]
 
 
 def _note(html: str) -> str:

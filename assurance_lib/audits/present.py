@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..readers import display_path
-from ..tables import TableSpec
+from ..tables import TableSpec, page_view
 from .compute import ALL, CONFIDENCE, AuditResults, compute, window_text
 from .inputs import load
 from .settings import NOTEBOOK, Settings
@@ -95,16 +95,9 @@ REAUDIT_PAGE = (
 """The columns of ``audit_reaudit`` a page shows."""
 PAGE_LABELS = {
     "audit_id": "Audit",
-    "n_cases": "Cases",
-    "n_gradings": "Gradings",
-    "n_outstanding": "Outstanding",
-    "n_good": "Good",
     "n_requires_improvement_to_be_good": "Requires improvement",
-    "n_inadequate": "Inadequate",
     "pct_good_or_better": "% good or better (panel)",
     "pct_good_or_better_self": "% good or better (agency's own)",
-    "indicative": "Indicative",
-    "level": "Level",
     "subject": "Audit or agency",
     "pct_exact": "% same grade",
     "pct_adjacent": "% within one grade",
@@ -120,14 +113,9 @@ PAGE_LABELS = {
     "change_pp": "Change (points)",
     "change_lower": "Change 95% CI lower",
     "change_upper": "Change 95% CI upper",
-    "direction": "Direction",
 }
-"""Headings of the columns these pages show."""
-
-
-def _page(columns: tuple[str, ...]) -> dict[str, Any]:
-    """``page_columns`` and ``page_labels`` of a spec showing ``columns`` on a page."""
-    return {"page_columns": columns, "page_labels": {c: PAGE_LABELS[c] for c in columns if c in PAGE_LABELS}}
+"""Headings of the columns these pages show, where the workbench's own (:func:`assurance_lib.display.column_label`)
+would not read plainly."""
 
 
 _SOURCE = "Multi-agency case file audits (agency self-grades and panel moderated grades)"
@@ -175,7 +163,7 @@ def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> Any:
             source=_SOURCE,
             keys=("audit_id", "domain"),
             notes=f"Audits dated {window_text(res)}. " + common,
-            **_page(GRADES_DOMAIN_PAGE),
+            **page_view(GRADES_DOMAIN_PAGE, PAGE_LABELS),
         )
         return _shown(ctx.publish.table(res.grades_domain, spec), spec)
     if by == "agency":
@@ -187,7 +175,7 @@ def show_grades(ctx: Any, res: AuditResults, by: str = "domain") -> Any:
             source=_SOURCE,
             keys=("agency", "domain"),
             notes=f"All audits dated {window_text(res)}. " + common,
-            **_page(GRADES_AGENCY_PAGE),
+            **page_view(GRADES_AGENCY_PAGE, PAGE_LABELS),
         )
         return _shown(ctx.publish.table(res.grades_agency, spec), spec)
     raise ValueError(f"by {by!r} is not one of: domain, agency")
@@ -246,7 +234,7 @@ def show_reaudit(ctx: Any, res: AuditResults) -> Any:
         f"{res.settings.n_boot} resamples of whole cases within each audit (seed {res.settings.seed}). "
         "direction is improved or fell only where the interval excludes no change, and no clear change "
         "otherwise. Different children are audited each time, so a change is indicative, not a trend.",
-        **_page(REAUDIT_PAGE),
+        **page_view(REAUDIT_PAGE, PAGE_LABELS),
     )
     return _shown(ctx.publish.table(res.reaudit, spec), spec)
 
@@ -346,7 +334,7 @@ def show_agreement(ctx: Any, res: AuditResults) -> Any:
             f"{s.min_cases} cases. alpha_moderators: Krippendorff's ordinal alpha across moderators' "
             f"independent grades, where recorded ({na} otherwise)."
         ),
-        **_page(AGREEMENT_PAGE),
+        **page_view(AGREEMENT_PAGE, PAGE_LABELS),
     )
     out = res.agreement.copy()
     out["alpha_moderators"] = out["alpha_moderators"].astype(object).where(out["alpha_moderators"].notna(), na)

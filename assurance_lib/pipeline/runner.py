@@ -230,9 +230,12 @@ class _Run:
         internal, shareable = html_exporter("internal"), html_exporter("shareable")
         for nb in self.val.notebooks:
             executed = self.work / "internal" / "notebooks" / f"{nb.name}.ipynb"
-            out = self.work / "internal" / "html" / f"{nb.name}.html"
-            render_html(executed, out, audience="internal", exporter=internal)
-            render_html(executed, self.work / "shareable" / f"{nb.name}.html", audience="shareable", exporter=shareable)
+            analyst, scrutineer = (
+                self.work / "internal" / "html" / f"{nb.name}.html",
+                self.work / "shareable" / f"{nb.name}.html",
+            )
+            render_html(executed, analyst, audience="internal", exporter=internal)
+            render_html(executed, scrutineer, audience="shareable", exporter=shareable)
         log.info(f"  {'rendered HTML':<28} ok   {time.perf_counter() - t0:6.1f} s")
 
     def build_workbook(self) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import charts, display
-from ..tables import TableSpec
+from ..tables import TableSpec, page_view
 from . import analysis as A
 from .compute import Section11Results, compute, load, trend_summary
 from .settings import Settings
@@ -88,7 +88,8 @@ def _spec(
     page: tuple[str, ...] = (),
 ) -> TableSpec:
     """An ``organisations`` table of this analysis; ``page``: the columns a page shows
-    (:attr:`~assurance_lib.tables.TableSpec.page_columns`, headed as :data:`_PAGE_LABELS` says), the CSV
+    (:attr:`~assurance_lib.tables.TableSpec.page_columns`, headed as :data:`_PAGE_LABELS` says where the
+    workbench's own heading would not read plainly), the CSV
     keeping every column."""
     return TableSpec(
         name=name,
@@ -97,8 +98,7 @@ def _spec(
         rule="organisations",
         source=res.source,
         notes=notes,
-        page_columns=page,
-        page_labels={c: _PAGE_LABELS[c] for c in page if c in _PAGE_LABELS},
+        **page_view(page, _PAGE_LABELS),
     )
 
 
@@ -119,19 +119,11 @@ ACTION_HISTORY_PAGE = (
 """The columns of ``section11_action_history`` a page shows."""
 _PAGE_LABELS = {
     "date_received": "Received",
-    "days_late": "Days late",
-    "standards_rated": "Standards rated",
-    "complete": "Complete",
-    "status": "Status",
     "standard_title": "Standard",
     "rating": "Rating of record",
-    "action": "Action",
-    "owner": "Owner",
     "due_date": "Due",
-    "overdue": "Overdue",
     "previous_action": "Previous cycle's action",
     "previous_action_outcome": "What became of it",
-    "same_action_again": "Same action again",
     "not_met_cycles": "Cycles not met",
 }
 
